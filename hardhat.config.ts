@@ -1,0 +1,63 @@
+import { createRequire } from "node:module";
+
+import hardhatToolboxMochaEthersPlugin from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
+import { defineConfig } from "hardhat/config";
+
+// The machines this project is built on have no route to the compiler download server, so the
+// compiler is the `solc` npm package (a WebAssembly build), pinned to exactly this version.
+const SOLC_VERSION = "0.8.34";
+const require = createRequire(import.meta.url);
+const solcPath = require.resolve("solc/soljson.js");
+const solcPackageVersion = (require("solc/package.json") as { version: string }).version;
+if (solcPackageVersion !== SOLC_VERSION) {
+  throw new Error(
+    `hardhat.config.ts expects solc ${SOLC_VERSION} but node_modules has ${solcPackageVersion}: run the README's install command`,
+  );
+}
+
+// One set of compiler settings for tests, benchmarks and deployments, so that the gas the tests
+// and the benchmark measure is the gas a deployment costs. `prague` is the newest hardfork every
+// EVM node we target (EDR, anvil, public testnets) runs.
+const compilerSettings = {
+  evmVersion: "prague",
+  optimizer: { enabled: true, runs: 10_000 },
+};
+
+export default defineConfig({
+  plugins: [hardhatToolboxMochaEthersPlugin],
+  solidity: {
+    profiles: {
+      default: { version: SOLC_VERSION, path: solcPath, settings: compilerSettings },
+      production: { version: SOLC_VERSION, path: solcPath, settings: compilerSettings },
+    },
+  },
+  typechain: {
+    outDir: "typechain-types",
+  },
+  paths: {
+    tests: {
+      mocha: "test",
+      solidity: "test",
+    },
+  },
+  test: {
+    mocha: {
+      timeout: 120_000,
+    },
+    // Solidity fuzz and invariant tests: a light profile for everyday runs (`npm test`), a heavy one
+    // for CI (`npm run test:heavy`, which `.ci/run` uses). The light profile has a fixed seed so that
+    // a local run is reproducible; the heavy one explores new inputs on every run.
+    solidity: {
+      profiles: {
+        default: {
+          fuzz: { runs: 256, seed: "0x414e4e4f5441" },
+          invariant: { runs: 32, depth: 64 },
+        },
+        heavy: {
+          fuzz: { runs: 2_000 },
+          invariant: { runs: 128, depth: 128 },
+        },
+      },
+    },
+  },
+});

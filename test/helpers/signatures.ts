@@ -1,0 +1,84 @@
+import { Signature, type Signer, type TypedDataDomain } from "ethers";
+
+/** What an EIP-2612 permit needs from the token: its domain and the owner's next nonce. */
+export interface PermitToken {
+  getAddress(): Promise<string>;
+  name(): Promise<string>;
+  nonces(owner: string): Promise<bigint>;
+}
+
+export interface PermitSignature {
+  deadline: bigint;
+  v: number;
+  r: string;
+  s: string;
+}
+
+async function domainOf(token: PermitToken, chainId: bigint): Promise<TypedDataDomain> {
+  return { name: await token.name(), version: "1", chainId, verifyingContract: await token.getAddress() };
+}
+
+/**
+ * Signs an EIP-2612 permit for `value` from `signer` to `spender`, valid until `deadline`.
+ * `overrides.owner` (default: the signer) and `overrides.nonce` (default: the owner's current nonce)
+ * let a test sign a permit that claims to come from someone else.
+ */
+export async function signPermit(
+  token: PermitToken,
+  signer: Signer,
+  spender: string,
+  value: bigint,
+  deadline: bigint,
+  overrides: { owner?: string; nonce?: bigint } = {},
+): Promise<PermitSignature> {
+  const ownerAddress = overrides.owner ?? (await signer.getAddress());
+  const { chainId } = await signer.provider!.getNetwork();
+  const signature = await signer.signTypedData(
+    await domainOf(token, chainId),
+    {
+      Permit: [
+        { name: "owner", type: "address" },
+        { name: "spender", type: "address" },
+        { name: "value", type: "uint256" },
+        { name: "nonce", type: "uint256" },
+        { name: "deadline", type: "uint256" },
+      ],
+    },
+    {
+      owner: ownerAddress,
+      spender,
+      value,
+      nonce: overrides.nonce ?? (await token.nonces(ownerAddress)),
+      deadline,
+    },
+  );
+  return split(signature, deadline);
+}
+
+/** Signs an ERC-5805 delegation of `signer`'s votes to `delegatee`, valid until `expiry`. */
+export async function signDelegation(
+  token: PermitToken,
+  signer: Signer,
+  delegatee: string,
+  expiry: bigint,
+  nonce?: bigint,
+): Promise<PermitSignature> {
+  const { chainId } = await signer.provider!.getNetwork();
+  const signature = await signer.signTypedData(
+    await domainOf(token, chainId),
+    {
+      Delegation: [
+        { name: "delegatee", type: "address" },
+        { name: "nonce", type: "uint256" },
+        { name: "expiry", type: "uint256" },
+      ],
+    },
+    { delegatee, nonce: nonce ?? (await token.nonces(await signer.getAddress())), expiry },
+  );
+  return split(signature, expiry);
+}
+
+function split(signature: string, deadline: bigint): PermitSignature {
+  const { v, r, s } = Signature.from(signature);
+  return { deadline, v, r, s };
+}
