@@ -1,0 +1,690 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.34;
+
+import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {IQualityVote} from "./interfaces/IQualityVote.sol";
+import {ITaskEscrow} from "./interfaces/ITaskEscrow.sol";
+
+/// @title TaskEscrow
+/// @notice Funded labeling tasks, optimistic acceptance, challenges decided by `QualityVote`, and
+/// pull payouts (see `ITaskEscrow` and docs/task-escrow.md).
+/// @dev Not upgradeable. Holds `POLL_MANAGER_ROLE` on its QualityVote. Every external function that
+/// moves tokens is `nonReentrant`; payment tokens are allowlisted and checked for exact delivery.
+contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+
+    /*//////////////////////////////////////////////////////////////
+                                 TYPES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev A task in four slots. Amounts fit 96 bits (checked at creation); counts fit 16 bits
+    /// (slots <= 10,000); timestamps fit 40 bits. Spec hash and URI live only in `TaskCreated`.
+    struct Task {
+        // slot 0 (read by submit, accept, challenge, finalize)
+        address requester;
+        uint96 bond;
+        // slot 1 (read when paying)
+        address paymentToken;
+        uint96 reward;
+        // slot 2 (counters and schedule: rewritten by every submission and resolution)
+        uint16 slots;
+        uint16 accepted;
+        uint16 held;
+        uint32 submissionCount;
+        uint40 deadline;
+        uint32 challengePeriod;
+        uint16 feeBps;
+        uint16 voterShareBps;
+        bool cancelled;
+        bool allowlisted; // labelerRoot != 0, kept here so that open tasks never read slot 3
+        // slot 3
+        bytes32 labelerRoot;
+    }
+
+    /// @dev A submission in one slot (its task is `submissionId >> 32`; its result hash and URI live
+    /// only in `Submitted`).
+    struct Submission {
+        address labeler;
+        uint40 challengeEnd;
+        uint48 pollId;
+        Status status;
+    }
+
+    /// @dev Per-address record in one slot: LABEL credits (rewards of LABEL tasks, returned and won
+    /// bonds) and activity counters. `submit` and `challenge` bump a counter, so the slot exists before
+    /// the resolution credits it: paying a labeler or challenger rewrites a non-zero slot (2,900 gas)
+    /// instead of creating one (20,000). Credits in other tokens live in `_claimable`.
+    struct Account {
+        uint128 labelClaimable;
+        uint32 submitted;
+        uint32 accepted;
+        uint32 rejected;
+        uint32 challenges;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               CONSTANTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc ITaskEscrow
+    bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
+
+    /// @notice Bounds of the parameters and of tasks.
+    uint256 public constant MAX_SLOTS = 10_000;
+    uint256 public constant MAX_FEE_BPS = 1_000;
+    uint256 public constant MAX_VOTER_SHARE_BPS = 5_000;
+    uint256 public constant MAX_MIN_BOND = 1_000_000 ether;
+    uint256 public constant MIN_CHALLENGE_PERIOD = 1 hours;
+    uint256 public constant MAX_CHALLENGE_PERIOD = 30 days;
+
+    uint256 private constant _BPS = 10_000;
+    uint256 private constant _SUBMISSION_INDEX_BITS = 32;
+
+    /*//////////////////////////////////////////////////////////////
+                                STORAGE
+    //////////////////////////////////////////////////////////////*/
+
+    IERC20 private immutable _label;
+    IQualityVote private immutable _qualityVote;
+
+    Params private _params;
+    address private _treasury;
+    uint256 private _taskCount;
+
+    mapping(address token => bool) private _paymentTokens;
+    mapping(uint256 taskId => Task) private _tasks;
+    mapping(uint256 submissionId => Submission) private _submissions;
+    mapping(address account => Account) private _accounts;
+    mapping(address token => mapping(address account => uint256)) private _claimable;
+
+    /*//////////////////////////////////////////////////////////////
+                              CONSTRUCTOR
+    //////////////////////////////////////////////////////////////*/
+
+    /// @param label_ The bond token (LABEL); also allowed as a payment token from the start.
+    /// @param qualityVote_ The QualityVote that decides challenges (staking `label_`).
+    /// @param treasury_ Credited with protocol fees.
+    /// @param admin The initial default admin (intended: a `TimelockController`).
+    /// @param adminDelay Delay, in seconds, of a default admin hand-over.
+    /// @param params_ The initial parameters.
+    constructor(
+        IERC20 label_,
+        IQualityVote qualityVote_,
+        address treasury_,
+        address admin,
+        uint48 adminDelay,
+        Params memory params_
+    ) AccessControlDefaultAdminRules(adminDelay, admin) {
+        if (address(label_) == address(0) || address(qualityVote_) == address(0)) revert TaskEscrowZeroAddress();
+        address voteLabel = qualityVote_.label();
+        if (voteLabel != address(label_)) revert TaskEscrowLabelMismatch(address(label_), voteLabel);
+        _label = label_;
+        _qualityVote = qualityVote_;
+        _setTreasury(treasury_);
+        _setParams(params_);
+        _setPaymentToken(address(label_), true);
+        // The voters' share of a losing bond is added to the poll with `addPollReward`, which pulls it.
+        label_.forceApprove(address(qualityVote_), type(uint256).max);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 TASKS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc ITaskEscrow
+    function createTask(TaskParams calldata taskParams) external whenNotPaused nonReentrant returns (uint256) {
+        return _createTask(taskParams);
+    }
+
+    /// @inheritdoc ITaskEscrow
+    function createTaskWithPermit(
+        TaskParams calldata taskParams,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external whenNotPaused nonReentrant returns (uint256) {
+        uint256 fee = (taskParams.reward * _params.feeBps) / _BPS;
+        uint256 budget = taskParams.slots * (taskParams.reward + fee);
+        _tryPermit(taskParams.paymentToken, budget, deadline, v, r, s);
+        return _createTask(taskParams);
+    }
+
+    /// @inheritdoc ITaskEscrow
+    function addSlots(uint256 taskId, uint256 count) external whenNotPaused nonReentrant {
+        Task storage task = _requesterTask(taskId);
+        if (task.cancelled) revert TaskEscrowTaskCancelled(taskId);
+        uint40 deadline = task.deadline;
+        if (_now() >= deadline) revert TaskEscrowDeadlinePassed(taskId, deadline);
+        uint256 slots = task.slots + count;
+        if (count == 0 || slots > MAX_SLOTS) revert TaskEscrowInvalidSlots(slots);
+        task.slots = uint16(slots); // fits: <= MAX_SLOTS
+        uint256 reward = task.reward;
+        uint256 amount = count * (reward + _feeOf(reward, task.feeBps));
+        emit SlotsAdded(taskId, count, slots, amount);
+        _pullExact(IERC20(task.paymentToken), amount);
+    }
+
+    /// @inheritdoc ITaskEscrow
+    function extendDeadline(uint256 taskId, uint256 newDeadline) external {
+        Task storage task = _requesterTask(taskId);
+        if (task.cancelled) revert TaskEscrowTaskCancelled(taskId);
+        uint40 deadline = task.deadline;
+        if (_now() >= deadline) revert TaskEscrowDeadlinePassed(taskId, deadline);
+        if (newDeadline <= deadline) revert TaskEscrowDeadlineNotLater(taskId, deadline, newDeadline);
+        if (newDeadline > type(uint40).max) revert TaskEscrowInvalidDeadline(newDeadline);
+        task.deadline = uint40(newDeadline);
+        emit DeadlineExtended(taskId, deadline, newDeadline);
+    }
+
+    /// @inheritdoc ITaskEscrow
+    function reclaim(uint256 taskId) external nonReentrant returns (uint256 amount) {
+        Task storage task = _requesterTask(taskId);
+        uint40 deadline = task.deadline;
+        if (_now() < deadline) revert TaskEscrowDeadlineNotReached(taskId, deadline);
+        uint16 slots = task.slots;
+        // Cannot underflow: accepted + held <= slots is kept by submit, reclaim and cancelTask.
+        uint16 free = slots - task.accepted - task.held;
+        if (free == 0) revert TaskEscrowNothingToReclaim(taskId);
+        task.slots = slots - free;
+        uint256 reward = task.reward;
+        amount = free * (reward + _feeOf(reward, task.feeBps));
+        emit TaskReclaimed(taskId, msg.sender, free, amount);
+        // Interaction last: the slots are already unfunded.
+        IERC20(task.paymentToken).safeTransfer(msg.sender, amount);
+    }
+
+    /// @inheritdoc ITaskEscrow
+    function cancelTask(uint256 taskId) external nonReentrant returns (uint256 amount) {
+        Task storage task = _requesterTask(taskId);
+        if (task.cancelled) revert TaskEscrowTaskCancelled(taskId);
+        if (task.submissionCount != 0) revert TaskEscrowHasSubmissions(taskId);
+        uint16 slots = task.slots;
+        if (slots == 0) revert TaskEscrowNothingToReclaim(taskId);
+        task.slots = 0;
+        task.cancelled = true;
+        uint256 reward = task.reward;
+        amount = slots * (reward + _feeOf(reward, task.feeBps));
+        emit TaskCancelled(taskId, msg.sender, amount);
+        // Interaction last: the task is already cancelled and unfunded.
+        IERC20(task.paymentToken).safeTransfer(msg.sender, amount);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                              SUBMISSIONS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc ITaskEscrow
+    function submit(
+        uint256 taskId,
+        bytes32 resultHash,
+        string calldata resultURI,
+        bytes32[] calldata proof
+    ) external whenNotPaused nonReentrant returns (uint256) {
+        return _submit(taskId, resultHash, resultURI, proof);
+    }
+
+    /// @inheritdoc ITaskEscrow
+    function submitWithPermit(
+        uint256 taskId,
+        bytes32 resultHash,
+        string calldata resultURI,
+        bytes32[] calldata proof,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external whenNotPaused nonReentrant returns (uint256) {
+        _tryPermit(address(_label), _tasks[taskId].bond, deadline, v, r, s);
+        return _submit(taskId, resultHash, resultURI, proof);
+    }
+
+    /// @inheritdoc ITaskEscrow
+    function accept(uint256 submissionId) external nonReentrant {
+        Submission storage submission = _submissions[submissionId];
+        address labeler = submission.labeler;
+        if (labeler == address(0)) revert TaskEscrowUnknownSubmission(submissionId);
+        Task storage task = _tasks[submissionId >> _SUBMISSION_INDEX_BITS];
+        if (msg.sender != task.requester)
+            revert TaskEscrowNotRequester(submissionId >> _SUBMISSION_INDEX_BITS, msg.sender);
+        Status status = submission.status;
+        if (status != Status.Pending) revert TaskEscrowWrongStatus(submissionId, status);
+        _accept(submissionId, submission, task, labeler, task.bond, AcceptedBy.Requester);
+    }
+
+    /// @inheritdoc ITaskEscrow
+    function challenge(uint256 submissionId, bytes32 reasonHash) external whenNotPaused nonReentrant returns (uint256) {
+        return _challenge(submissionId, reasonHash);
+    }
+
+    /// @inheritdoc ITaskEscrow
+    function challengeWithPermit(
+        uint256 submissionId,
+        bytes32 reasonHash,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external whenNotPaused nonReentrant returns (uint256) {
+        _tryPermit(address(_label), _tasks[submissionId >> _SUBMISSION_INDEX_BITS].bond, deadline, v, r, s);
+        return _challenge(submissionId, reasonHash);
+    }
+
+    /// @inheritdoc ITaskEscrow
+    function finalize(uint256 submissionId) external nonReentrant returns (Status) {
+        Submission storage submission = _submissions[submissionId];
+        address labeler = submission.labeler;
+        if (labeler == address(0)) revert TaskEscrowUnknownSubmission(submissionId);
+        Task storage task = _tasks[submissionId >> _SUBMISSION_INDEX_BITS];
+        Status status = submission.status;
+        if (status == Status.Pending) {
+            uint40 challengeEnd = submission.challengeEnd;
+            if (_now() < challengeEnd) revert TaskEscrowChallengePeriodActive(submissionId, challengeEnd);
+            _accept(submissionId, submission, task, labeler, task.bond, AcceptedBy.Timeout);
+            return Status.Accepted;
+        }
+        if (status != Status.Challenged) revert TaskEscrowWrongStatus(submissionId, status);
+        return _resolveChallenge(submissionId, submission, task, labeler);
+    }
+
+    /// @inheritdoc ITaskEscrow
+    function withdraw(address token) external nonReentrant returns (uint256 amount) {
+        if (token == address(_label)) {
+            Account storage account = _accounts[msg.sender];
+            amount = account.labelClaimable;
+            account.labelClaimable = 0;
+        } else {
+            amount = _claimable[token][msg.sender];
+            _claimable[token][msg.sender] = 0;
+        }
+        if (amount == 0) revert TaskEscrowNothingToWithdraw(token, msg.sender);
+        emit Withdrawn(token, msg.sender, amount);
+        // Interaction last: the credit is already cleared. A recipient that cannot receive only
+        // blocks its own withdrawal.
+        IERC20(token).safeTransfer(msg.sender, amount);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 ADMIN
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc ITaskEscrow
+    function setParams(Params calldata params_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setParams(params_);
+    }
+
+    /// @inheritdoc ITaskEscrow
+    function setTreasury(address treasury_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setTreasury(treasury_);
+    }
+
+    /// @inheritdoc ITaskEscrow
+    function setPaymentToken(address token, bool allowed) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (token == address(0)) revert TaskEscrowZeroAddress();
+        _setPaymentToken(token, allowed);
+    }
+
+    /// @inheritdoc ITaskEscrow
+    function pause() external onlyRole(PAUSER_ROLE) {
+        _pause();
+    }
+
+    /// @inheritdoc ITaskEscrow
+    function unpause() external onlyRole(PAUSER_ROLE) {
+        _unpause();
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc ITaskEscrow
+    function label() external view returns (address) {
+        return address(_label);
+    }
+
+    /// @inheritdoc ITaskEscrow
+    function qualityVote() external view returns (address) {
+        return address(_qualityVote);
+    }
+
+    /// @inheritdoc ITaskEscrow
+    function treasury() external view returns (address) {
+        return _treasury;
+    }
+
+    /// @inheritdoc ITaskEscrow
+    function params() external view returns (Params memory) {
+        return _params;
+    }
+
+    /// @inheritdoc ITaskEscrow
+    function isPaymentToken(address token) external view returns (bool) {
+        return _paymentTokens[token];
+    }
+
+    /// @inheritdoc ITaskEscrow
+    function taskCount() external view returns (uint256) {
+        return _taskCount;
+    }
+
+    /// @inheritdoc ITaskEscrow
+    function getTask(uint256 taskId) external view returns (TaskView memory) {
+        Task storage task = _tasks[taskId];
+        if (task.requester == address(0)) revert TaskEscrowUnknownTask(taskId);
+        return
+            TaskView({
+                requester: task.requester,
+                paymentToken: task.paymentToken,
+                reward: task.reward,
+                fee: uint96(_feeOf(task.reward, task.feeBps)),
+                bond: task.bond,
+                slots: task.slots,
+                accepted: task.accepted,
+                held: task.held,
+                submissionCount: task.submissionCount,
+                deadline: task.deadline,
+                challengePeriod: task.challengePeriod,
+                feeBps: task.feeBps,
+                voterShareBps: task.voterShareBps,
+                cancelled: task.cancelled,
+                labelerRoot: task.labelerRoot
+            });
+    }
+
+    /// @inheritdoc ITaskEscrow
+    function getSubmission(uint256 submissionId) external view returns (SubmissionView memory) {
+        Submission storage submission = _submissions[submissionId];
+        if (submission.labeler == address(0)) revert TaskEscrowUnknownSubmission(submissionId);
+        return
+            SubmissionView({
+                taskId: submissionId >> _SUBMISSION_INDEX_BITS,
+                labeler: submission.labeler,
+                status: submission.status,
+                challengeEnd: submission.challengeEnd,
+                pollId: submission.pollId
+            });
+    }
+
+    /// @inheritdoc ITaskEscrow
+    function claimable(address token, address account) external view returns (uint256) {
+        return token == address(_label) ? _accounts[account].labelClaimable : _claimable[token][account];
+    }
+
+    /// @inheritdoc ITaskEscrow
+    function reputation(
+        address account
+    ) external view returns (uint32 submitted, uint32 accepted, uint32 rejected, uint32 challenges) {
+        Account storage a = _accounts[account];
+        return (a.submitted, a.accepted, a.rejected, a.challenges);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                INTERNAL
+    //////////////////////////////////////////////////////////////*/
+
+    function _createTask(TaskParams calldata p) private returns (uint256 taskId) {
+        Params memory params_ = _params;
+        if (!_paymentTokens[p.paymentToken]) revert TaskEscrowTokenNotAllowed(p.paymentToken);
+        if (p.reward == 0 || p.reward > type(uint96).max) revert TaskEscrowInvalidReward(p.reward);
+        if (p.slots == 0 || p.slots > MAX_SLOTS) revert TaskEscrowInvalidSlots(p.slots);
+        if (p.bond < params_.minBond || p.bond > type(uint96).max) {
+            revert TaskEscrowInvalidBond(p.bond, params_.minBond);
+        }
+        if (p.deadline <= _now() || p.deadline > type(uint40).max) revert TaskEscrowInvalidDeadline(p.deadline);
+        if (p.challengePeriod < params_.minChallengePeriod || p.challengePeriod > params_.maxChallengePeriod) {
+            revert TaskEscrowInvalidChallengePeriod(
+                p.challengePeriod,
+                params_.minChallengePeriod,
+                params_.maxChallengePeriod
+            );
+        }
+        if (params_.feeBps > p.maxFeeBps) revert TaskEscrowFeeTooHigh(params_.feeBps, p.maxFeeBps);
+
+        taskId = ++_taskCount;
+        // The narrowing casts fit: every value was range-checked above.
+        Task storage task = _tasks[taskId];
+        task.requester = msg.sender;
+        task.bond = uint96(p.bond);
+        task.paymentToken = p.paymentToken;
+        task.reward = uint96(p.reward);
+        task.slots = uint16(p.slots);
+        task.deadline = uint40(p.deadline);
+        task.challengePeriod = uint32(p.challengePeriod);
+        task.feeBps = params_.feeBps;
+        task.voterShareBps = params_.voterShareBps;
+        if (p.labelerRoot != bytes32(0)) {
+            task.allowlisted = true;
+            task.labelerRoot = p.labelerRoot;
+        }
+
+        uint256 fee = _feeOf(p.reward, params_.feeBps);
+        _emitTaskCreated(taskId, p, fee);
+        _pullExact(IERC20(p.paymentToken), p.slots * (p.reward + fee));
+    }
+
+    function _emitTaskCreated(uint256 taskId, TaskParams calldata p, uint256 fee) private {
+        emit TaskCreated(
+            taskId,
+            msg.sender,
+            p.paymentToken,
+            p.reward,
+            fee,
+            p.slots,
+            p.bond,
+            p.deadline,
+            p.challengePeriod,
+            p.labelerRoot,
+            p.specHash,
+            p.specURI
+        );
+    }
+
+    function _submit(
+        uint256 taskId,
+        bytes32 resultHash,
+        string calldata resultURI,
+        bytes32[] calldata proof
+    ) private returns (uint256 submissionId) {
+        Task storage task = _tasks[taskId];
+        submissionId = (taskId << _SUBMISSION_INDEX_BITS) | _takeSlot(taskId, task, resultHash, proof);
+        uint40 challengeEnd = _now() + task.challengePeriod;
+        _submissions[submissionId] = Submission({
+            labeler: msg.sender,
+            challengeEnd: challengeEnd,
+            pollId: 0,
+            status: Status.Pending
+        });
+        emit Submitted(taskId, submissionId, msg.sender, resultHash, resultURI);
+        // Interaction last. LABEL delivers exactly what is asked (no transfer fee), so no balance check.
+        _label.safeTransferFrom(msg.sender, address(this), task.bond);
+    }
+
+    /// @dev Checks that the caller may submit to `task` now and reserves a slot for it: returns the
+    /// submission's index in the task.
+    function _takeSlot(
+        uint256 taskId,
+        Task storage task,
+        bytes32 resultHash,
+        bytes32[] calldata proof
+    ) private returns (uint32 index) {
+        if (task.requester == address(0)) revert TaskEscrowUnknownTask(taskId);
+        if (task.cancelled) revert TaskEscrowTaskCancelled(taskId);
+        uint40 deadline = task.deadline;
+        if (_now() >= deadline) revert TaskEscrowDeadlinePassed(taskId, deadline);
+        uint16 held = task.held;
+        if (task.accepted + held >= task.slots) revert TaskEscrowSlotsFull(taskId);
+        if (resultHash == bytes32(0)) revert TaskEscrowEmptyResult();
+        if (task.allowlisted) {
+            // The leaf as OpenZeppelin's StandardMerkleTree builds it for one `address` column.
+            bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(msg.sender))));
+            if (!MerkleProof.verifyCalldata(proof, task.labelerRoot, leaf)) {
+                revert TaskEscrowNotAllowlisted(taskId, msg.sender);
+            }
+        }
+        index = task.submissionCount + 1;
+        task.submissionCount = index;
+        task.held = held + 1;
+        ++_accounts[msg.sender].submitted;
+    }
+
+    function _challenge(uint256 submissionId, bytes32 reasonHash) private returns (uint256 pollId) {
+        Submission storage submission = _submissions[submissionId];
+        address labeler = submission.labeler;
+        if (labeler == address(0)) revert TaskEscrowUnknownSubmission(submissionId);
+        Status status = submission.status;
+        if (status != Status.Pending) revert TaskEscrowWrongStatus(submissionId, status);
+        uint40 challengeEnd = submission.challengeEnd;
+        if (_now() >= challengeEnd) revert TaskEscrowChallengePeriodOver(submissionId, challengeEnd);
+        if (msg.sender == labeler) revert TaskEscrowLabelerCannotChallenge(submissionId);
+
+        submission.status = Status.Challenged;
+        ++_accounts[msg.sender].challenges;
+        // QualityVote is this escrow's own immutable, trusted counterpart; the poll id it returns is
+        // recorded before any token moves.
+        pollId = _qualityVote.openPoll(labeler, msg.sender);
+        submission.pollId = uint48(pollId); // fits: one poll per challenge, each paying a bond
+        emit SubmissionChallenged(submissionId, msg.sender, pollId, reasonHash);
+        _label.safeTransferFrom(msg.sender, address(this), _tasks[submissionId >> _SUBMISSION_INDEX_BITS].bond);
+    }
+
+    /// @dev Applies the outcome of a challenged submission's poll (SPEC 4.3).
+    function _resolveChallenge(
+        uint256 submissionId,
+        Submission storage submission,
+        Task storage task,
+        address labeler
+    ) private returns (Status) {
+        uint256 pollId = submission.pollId;
+        // Reverts (QualityVoteRevealNotOver) until the poll's reveal window is over.
+        IQualityVote.Outcome outcome = _qualityVote.finalizePoll(pollId);
+        uint256 bond = task.bond;
+        uint256 toVoters = (bond * task.voterShareBps) / _BPS;
+
+        if (outcome == IQualityVote.Outcome.Reject) {
+            (, address challenger) = _qualityVote.partiesOf(pollId);
+            submission.status = Status.Rejected;
+            --task.held; // the slot is free again
+            ++_accounts[labeler].rejected;
+            uint256 toChallenger = 2 * bond - toVoters;
+            _accounts[challenger].labelClaimable += uint128(toChallenger);
+            emit ChallengeResolved(submissionId, pollId, outcome, 0, toChallenger, toVoters);
+            if (toVoters != 0) _qualityVote.addPollReward(pollId, toVoters);
+            return Status.Rejected;
+        }
+        if (outcome == IQualityVote.Outcome.Accept) {
+            uint256 toLabeler = 2 * bond - toVoters;
+            _accept(submissionId, submission, task, labeler, toLabeler, AcceptedBy.Vote);
+            emit ChallengeResolved(submissionId, pollId, outcome, toLabeler, 0, toVoters);
+            if (toVoters != 0) _qualityVote.addPollReward(pollId, toVoters);
+            return Status.Accepted;
+        }
+        // No quorum: the optimistic default stands; both bonds go back.
+        (, address challenger_) = _qualityVote.partiesOf(pollId);
+        _accept(submissionId, submission, task, labeler, bond, AcceptedBy.NoQuorum);
+        _accounts[challenger_].labelClaimable += uint128(bond);
+        emit ChallengeResolved(submissionId, pollId, outcome, bond, bond, 0);
+        return Status.Accepted;
+    }
+
+    /// @dev Marks a submission accepted and credits the labeler (reward, plus `labelCredit` LABEL of
+    /// bonds) and the current treasury (fee).
+    function _accept(
+        uint256 submissionId,
+        Submission storage submission,
+        Task storage task,
+        address labeler,
+        uint256 labelCredit,
+        AcceptedBy acceptedBy
+    ) private {
+        submission.status = Status.Accepted;
+        --task.held;
+        ++task.accepted;
+        address token = task.paymentToken;
+        uint256 reward = task.reward;
+        uint256 fee = _feeOf(reward, task.feeBps);
+
+        Account storage account = _accounts[labeler];
+        ++account.accepted;
+        if (token == address(_label)) {
+            account.labelClaimable += uint128(reward + labelCredit);
+        } else {
+            account.labelClaimable += uint128(labelCredit);
+            _claimable[token][labeler] += reward;
+        }
+        if (fee != 0) _credit(token, _treasury, fee);
+        emit SubmissionAccepted(submissionId, labeler, acceptedBy, reward, fee);
+    }
+
+    function _credit(address token, address account, uint256 amount) private {
+        if (token == address(_label)) {
+            _accounts[account].labelClaimable += uint128(amount);
+        } else {
+            _claimable[token][account] += amount;
+        }
+    }
+
+    /// @dev Pulls `amount` of `token` from the caller and refuses tokens that deliver anything else.
+    function _pullExact(IERC20 token, uint256 amount) private {
+        uint256 balanceBefore = token.balanceOf(address(this));
+        token.safeTransferFrom(msg.sender, address(this), amount);
+        uint256 received = token.balanceOf(address(this)) - balanceBefore;
+        if (received != amount) revert TaskEscrowFeeOnTransfer(address(token), amount, received);
+    }
+
+    /// @dev Tries an EIP-2612 permit from the caller to this contract. A failure (for example a permit
+    /// a front-runner already used) is ignored: the transfer that follows needs the allowance anyway.
+    function _tryPermit(address token, uint256 amount, uint256 deadline, uint8 v, bytes32 r, bytes32 s) private {
+        // solhint-disable-next-line no-empty-blocks
+        try IERC20Permit(token).permit(msg.sender, address(this), amount, deadline, v, r, s) {} catch {}
+    }
+
+    function _setParams(Params memory p) private {
+        bool valid =
+            p.feeBps <= MAX_FEE_BPS &&
+                p.voterShareBps <= MAX_VOTER_SHARE_BPS &&
+                p.minBond >= 1 &&
+                p.minBond <= MAX_MIN_BOND &&
+                p.minChallengePeriod >= MIN_CHALLENGE_PERIOD &&
+                p.minChallengePeriod <= p.maxChallengePeriod &&
+                p.maxChallengePeriod <= MAX_CHALLENGE_PERIOD;
+        if (!valid) revert TaskEscrowInvalidParams(p);
+        _params = p;
+        emit ParamsUpdated(p);
+    }
+
+    function _setTreasury(address treasury_) private {
+        if (treasury_ == address(0)) revert TaskEscrowZeroAddress();
+        emit TreasuryUpdated(_treasury, treasury_);
+        _treasury = treasury_;
+    }
+
+    function _setPaymentToken(address token, bool allowed) private {
+        _paymentTokens[token] = allowed;
+        emit PaymentTokenUpdated(token, allowed);
+    }
+
+    function _requesterTask(uint256 taskId) private view returns (Task storage task) {
+        task = _tasks[taskId];
+        address requester = task.requester;
+        if (requester == address(0)) revert TaskEscrowUnknownTask(taskId);
+        if (msg.sender != requester) revert TaskEscrowNotRequester(taskId, msg.sender);
+    }
+
+    /// @dev The protocol's clock (see QualityVote `_now`).
+    function _now() private view returns (uint40) {
+        // solhint-disable-next-line not-rely-on-time
+        return uint40(block.timestamp);
+    }
+
+    /// @dev The fee on one reward: `reward * feeBps / 10,000`, rounded down (SPEC 8).
+    function _feeOf(uint256 reward, uint256 feeBps) private pure returns (uint256) {
+        return (reward * feeBps) / _BPS;
+    }
+}

@@ -1,0 +1,452 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.34;
+
+import {IQualityVote} from "./IQualityVote.sol";
+
+/// @title ITaskEscrow
+/// @notice Funded labeling tasks with optimistic acceptance. A requester locks `slots * (reward + fee)`
+/// when creating a task; labelers submit results with a LABEL bond; a submission nobody challenges
+/// within the task's challenge period is accepted and paid; a challenged one is decided by a
+/// `QualityVote` poll. Payouts are credited and withdrawn (`claimable`, `withdraw`).
+/// @dev Every function is O(1). Submission ids encode their task: `submissionId = taskId << 32 | n`,
+/// where `n` (from 1) counts the task's submissions, so `taskId = submissionId >> 32`.
+interface ITaskEscrow {
+    /*//////////////////////////////////////////////////////////////
+                                 TYPES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice A submission's state: `Pending` -> `Accepted` | `Challenged` -> `Accepted` | `Rejected`.
+    enum Status {
+        None,
+        Pending,
+        Challenged,
+        Accepted,
+        Rejected
+    }
+
+    /// @notice How a submission came to be accepted.
+    enum AcceptedBy {
+        Requester,
+        Timeout,
+        Vote,
+        NoQuorum
+    }
+
+    /// @notice What a requester gives `createTask`.
+    /// @param paymentToken An allowlisted ERC-20 that pays rewards.
+    /// @param reward Paid per accepted submission, in `paymentToken` wei (below 2^96).
+    /// @param slots Number of submissions that can be accepted [1, 10,000].
+    /// @param bond LABEL a labeler posts with each submission (and a challenger with each challenge);
+    /// at least the governance `minBond`.
+    /// @param deadline No submissions at or after this timestamp; in the future.
+    /// @param challengePeriod Seconds after a submission during which anyone may challenge it,
+    /// within the governance bounds.
+    /// @param maxFeeBps The highest protocol fee the requester accepts (guards against a fee change
+    /// racing the transaction).
+    /// @param labelerRoot Merkle root of the allowed labelers (OpenZeppelin `StandardMerkleTree` over
+    /// one `address` column), or zero for an open task.
+    /// @param specHash Content hash of the instructions and dataset manifest.
+    /// @param specURI Where they are (e.g. `ipfs://...`).
+    struct TaskParams {
+        address paymentToken;
+        uint256 reward;
+        uint256 slots;
+        uint256 bond;
+        uint256 deadline;
+        uint256 challengePeriod;
+        uint256 maxFeeBps;
+        bytes32 labelerRoot;
+        bytes32 specHash;
+        string specURI;
+    }
+
+    /// @notice Governance parameters; they apply to tasks created after a change.
+    /// @param feeBps Protocol fee on each reward, in basis points [0, 1,000].
+    /// @param voterShareBps Share of a losing bond that goes to the poll's voters [0, 5,000].
+    /// @param minBond Smallest bond a task may require [1 wei, 1,000,000 LABEL].
+    /// @param minChallengePeriod Shortest challenge period a task may have [1 hour, maxChallengePeriod].
+    /// @param maxChallengePeriod Longest challenge period a task may have [minChallengePeriod, 30 days].
+    struct Params {
+        uint16 feeBps;
+        uint16 voterShareBps;
+        uint96 minBond;
+        uint32 minChallengePeriod;
+        uint32 maxChallengePeriod;
+    }
+
+    /// @notice A task as stored, plus its per-slot fee.
+    struct TaskView {
+        address requester;
+        address paymentToken;
+        uint96 reward;
+        uint96 fee;
+        uint96 bond;
+        uint16 slots;
+        uint16 accepted;
+        uint16 held;
+        uint32 submissionCount;
+        uint40 deadline;
+        uint32 challengePeriod;
+        uint16 feeBps;
+        uint16 voterShareBps;
+        bool cancelled;
+        bytes32 labelerRoot;
+    }
+
+    /// @notice A submission as stored.
+    struct SubmissionView {
+        uint256 taskId;
+        address labeler;
+        Status status;
+        uint40 challengeEnd;
+        uint48 pollId;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 EVENTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice `requester` created task `taskId` and funded `slots * (reward + fee)`.
+    event TaskCreated(
+        uint256 indexed taskId,
+        address indexed requester,
+        address indexed paymentToken,
+        uint256 reward,
+        uint256 fee,
+        uint256 slots,
+        uint256 bond,
+        uint256 deadline,
+        uint256 challengePeriod,
+        bytes32 labelerRoot,
+        bytes32 specHash,
+        string specURI
+    );
+    /// @notice Task `taskId` gained `added` slots (now `slots`), funded with `amount`.
+    event SlotsAdded(uint256 indexed taskId, uint256 added, uint256 slots, uint256 amount);
+    /// @notice Task `taskId`'s deadline moved from `previous` to `deadline`.
+    event DeadlineExtended(uint256 indexed taskId, uint256 previous, uint256 deadline);
+    /// @notice The requester of task `taskId` took back the budget of `slotsReclaimed` free slots.
+    event TaskReclaimed(uint256 indexed taskId, address indexed requester, uint256 slotsReclaimed, uint256 amount);
+    /// @notice The requester of task `taskId` cancelled it and took back `amount`.
+    event TaskCancelled(uint256 indexed taskId, address indexed requester, uint256 amount);
+    /// @notice `labeler` submitted `submissionId` to task `taskId`; it can be challenged for the
+    /// task's challenge period from this block's timestamp (see `getSubmission` for the exact end).
+    event Submitted(
+        uint256 indexed taskId,
+        uint256 indexed submissionId,
+        address indexed labeler,
+        bytes32 resultHash,
+        string resultURI
+    );
+    /// @notice `challenger` challenged `submissionId`; poll `pollId` decides it.
+    event SubmissionChallenged(
+        uint256 indexed submissionId,
+        address indexed challenger,
+        uint256 indexed pollId,
+        bytes32 reasonHash
+    );
+    /// @notice `submissionId` was accepted: `labeler` was credited `reward`, the treasury `fee`.
+    event SubmissionAccepted(
+        uint256 indexed submissionId,
+        address indexed labeler,
+        AcceptedBy acceptedBy,
+        uint256 reward,
+        uint256 fee
+    );
+    /// @notice Challenged `submissionId` was decided by poll `pollId`: `outcome` Reject means the
+    /// submission was rejected (its slot is free again); Accept and NoQuorum that it was accepted (see
+    /// `SubmissionAccepted`). The bonds went as LABEL credits to the labeler (`toLabeler`) and the
+    /// challenger (`toChallenger`), and into the poll's pot (`toVoters`).
+    event ChallengeResolved(
+        uint256 indexed submissionId,
+        uint256 indexed pollId,
+        IQualityVote.Outcome outcome,
+        uint256 toLabeler,
+        uint256 toChallenger,
+        uint256 toVoters
+    );
+    /// @notice `account` withdrew `amount` of `token`.
+    event Withdrawn(address indexed token, address indexed account, uint256 amount);
+    /// @notice The admin changed the parameters; they apply to tasks created from now on.
+    event ParamsUpdated(Params params);
+    /// @notice The admin changed the treasury from `previous` to `current`.
+    event TreasuryUpdated(address indexed previous, address indexed current);
+    /// @notice The admin allowed or disallowed `token` as a payment token for new tasks.
+    event PaymentTokenUpdated(address indexed token, bool allowed);
+
+    /*//////////////////////////////////////////////////////////////
+                                 ERRORS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice An address argument was the zero address.
+    error TaskEscrowZeroAddress();
+    /// @notice The QualityVote given does not stake the LABEL given.
+    error TaskEscrowLabelMismatch(address label, address qualityVoteLabel);
+    /// @notice `token` is not an allowed payment token.
+    error TaskEscrowTokenNotAllowed(address token);
+    /// @notice A reward must be positive and below 2^96.
+    error TaskEscrowInvalidReward(uint256 reward);
+    /// @notice A task holds 1 to 10,000 slots.
+    error TaskEscrowInvalidSlots(uint256 slots);
+    /// @notice `bond` is below the minimum `minBond` (or does not fit 96 bits).
+    error TaskEscrowInvalidBond(uint256 bond, uint256 minBond);
+    /// @notice `deadline` is not in the future (or does not fit 40 bits).
+    error TaskEscrowInvalidDeadline(uint256 deadline);
+    /// @notice `challengePeriod` is outside `[minChallengePeriod, maxChallengePeriod]`.
+    error TaskEscrowInvalidChallengePeriod(uint256 challengePeriod, uint256 min, uint256 max);
+    /// @notice The protocol fee `feeBps` is above the requester's `maxFeeBps`.
+    error TaskEscrowFeeTooHigh(uint256 feeBps, uint256 maxFeeBps);
+    /// @notice `token` delivered `received` instead of `expected` (fee-on-transfer tokens are refused).
+    error TaskEscrowFeeOnTransfer(address token, uint256 expected, uint256 received);
+    /// @notice No task has id `taskId`.
+    error TaskEscrowUnknownTask(uint256 taskId);
+    /// @notice Only the requester of task `taskId` may do this; `caller` is not.
+    error TaskEscrowNotRequester(uint256 taskId, address caller);
+    /// @notice Task `taskId` was cancelled.
+    error TaskEscrowTaskCancelled(uint256 taskId);
+    /// @notice Task `taskId`'s deadline `deadline` has passed.
+    error TaskEscrowDeadlinePassed(uint256 taskId, uint256 deadline);
+    /// @notice Task `taskId`'s deadline `deadline` has not been reached.
+    error TaskEscrowDeadlineNotReached(uint256 taskId, uint256 deadline);
+    /// @notice A new deadline must be later than the current one.
+    error TaskEscrowDeadlineNotLater(uint256 taskId, uint256 current, uint256 requested);
+    /// @notice Every slot of task `taskId` is accepted or held by a pending or challenged submission.
+    error TaskEscrowSlotsFull(uint256 taskId);
+    /// @notice `labeler`'s proof does not show it in task `taskId`'s allowlist.
+    error TaskEscrowNotAllowlisted(uint256 taskId, address labeler);
+    /// @notice A result hash of zero is not a result.
+    error TaskEscrowEmptyResult();
+    /// @notice Task `taskId` has no free slot to reclaim.
+    error TaskEscrowNothingToReclaim(uint256 taskId);
+    /// @notice Task `taskId` already had a submission, so it cannot be cancelled.
+    error TaskEscrowHasSubmissions(uint256 taskId);
+    /// @notice No submission has id `submissionId`.
+    error TaskEscrowUnknownSubmission(uint256 submissionId);
+    /// @notice `submissionId` is `status`, which does not allow this.
+    error TaskEscrowWrongStatus(uint256 submissionId, Status status);
+    /// @notice `submissionId` could be challenged only until `challengeEnd`.
+    error TaskEscrowChallengePeriodOver(uint256 submissionId, uint256 challengeEnd);
+    /// @notice `submissionId` can be challenged until `challengeEnd`; it cannot be finalized before.
+    error TaskEscrowChallengePeriodActive(uint256 submissionId, uint256 challengeEnd);
+    /// @notice A labeler cannot challenge its own submission `submissionId`.
+    error TaskEscrowLabelerCannotChallenge(uint256 submissionId);
+    /// @notice `account` has no `token` to withdraw.
+    error TaskEscrowNothingToWithdraw(address token, address account);
+    /// @notice `params` break a bound (see `Params`).
+    error TaskEscrowInvalidParams(Params params);
+
+    /*//////////////////////////////////////////////////////////////
+                                 TASKS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Creates a task and pulls its budget, `slots * (reward + fee)` of `paymentToken`, where
+    /// `fee = reward * feeBps / 10,000` (rounded down) at the current `feeBps`, snapshotted.
+    /// @dev Needs an allowance. Paused by `pause()`. Emits `TaskCreated`.
+    /// @param params The task (see `TaskParams`).
+    /// @return taskId The new task's id (ids start at 1).
+    function createTask(TaskParams calldata params) external returns (uint256 taskId);
+
+    /// @notice `createTask` with an EIP-2612 permit of the budget signed by the caller.
+    /// @dev The permit is tried and its failure ignored (a front-run permit must not block the call).
+    /// @param params The task.
+    /// @param deadline The permit's deadline.
+    /// @param v The permit signature's `v`.
+    /// @param r The permit signature's `r`.
+    /// @param s The permit signature's `s`.
+    /// @return taskId The new task's id.
+    function createTaskWithPermit(
+        TaskParams calldata params,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external returns (uint256 taskId);
+
+    /// @notice Funds `count` more slots of task `taskId` at its snapshotted reward and fee.
+    /// @dev Requester only, before the deadline, total slots at most 10,000. Paused by `pause()`.
+    /// Emits `SlotsAdded`.
+    /// @param taskId The task.
+    /// @param count The number of slots to add.
+    function addSlots(uint256 taskId, uint256 count) external;
+
+    /// @notice Moves task `taskId`'s deadline later, to `newDeadline`.
+    /// @dev Requester only, before the current deadline. Never paused. Emits `DeadlineExtended`.
+    /// @param taskId The task.
+    /// @param newDeadline The new deadline, later than the current one.
+    function extendDeadline(uint256 taskId, uint256 newDeadline) external;
+
+    /// @notice After the deadline, pays the requester back the budget (reward + fee) of every slot
+    /// that is neither accepted nor held by a pending or challenged submission. Callable again as
+    /// held submissions are rejected.
+    /// @dev Requester only; pays by direct transfer. Never paused. Emits `TaskReclaimed`.
+    /// @param taskId The task.
+    /// @return amount The amount paid back.
+    function reclaim(uint256 taskId) external returns (uint256 amount);
+
+    /// @notice Cancels task `taskId`, which never had a submission, and refunds its whole budget.
+    /// @dev Requester only; pays by direct transfer. Never paused. Emits `TaskCancelled`.
+    /// @param taskId The task.
+    /// @return amount The amount refunded.
+    function cancelTask(uint256 taskId) external returns (uint256 amount);
+
+    /*//////////////////////////////////////////////////////////////
+                              SUBMISSIONS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Submits a result to task `taskId`, posting the task's LABEL bond.
+    /// @dev Before the deadline, while a slot is free, by an allowlisted labeler when the task has a
+    /// `labelerRoot`. Needs a LABEL allowance. Paused by `pause()`. Emits `Submitted`.
+    /// @param taskId The task.
+    /// @param resultHash Content hash of the labels (not zero).
+    /// @param resultURI Where the labels are.
+    /// @param proof Merkle proof of the caller in the task's allowlist (empty for an open task).
+    /// @return submissionId The new submission's id (`taskId << 32 | n`).
+    function submit(
+        uint256 taskId,
+        bytes32 resultHash,
+        string calldata resultURI,
+        bytes32[] calldata proof
+    ) external returns (uint256 submissionId);
+
+    /// @notice `submit` with an EIP-2612 permit of the bond on LABEL signed by the caller.
+    /// @param taskId The task.
+    /// @param resultHash Content hash of the labels.
+    /// @param resultURI Where the labels are.
+    /// @param proof Merkle proof of the caller in the task's allowlist.
+    /// @param deadline The permit's deadline.
+    /// @param v The permit signature's `v`.
+    /// @param r The permit signature's `r`.
+    /// @param s The permit signature's `s`.
+    /// @return submissionId The new submission's id.
+    function submitWithPermit(
+        uint256 taskId,
+        bytes32 resultHash,
+        string calldata resultURI,
+        bytes32[] calldata proof,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external returns (uint256 submissionId);
+
+    /// @notice The requester accepts pending `submissionId` early: the labeler is paid at once.
+    /// @dev Requester only. Never paused. Emits `SubmissionAccepted`.
+    /// @param submissionId The submission.
+    function accept(uint256 submissionId) external;
+
+    /// @notice Challenges pending `submissionId` inside its challenge period, posting a LABEL bond
+    /// equal to the task's; opens a `QualityVote` poll between the labeler and the caller.
+    /// @dev Anyone but the labeler (the requester included). Paused by `pause()`.
+    /// Emits `SubmissionChallenged`.
+    /// @param submissionId The submission.
+    /// @param reasonHash Content hash of the challenger's reasons.
+    /// @return pollId The poll that decides the challenge.
+    function challenge(uint256 submissionId, bytes32 reasonHash) external returns (uint256 pollId);
+
+    /// @notice `challenge` with an EIP-2612 permit of the bond on LABEL signed by the caller.
+    /// @param submissionId The submission.
+    /// @param reasonHash Content hash of the challenger's reasons.
+    /// @param deadline The permit's deadline.
+    /// @param v The permit signature's `v`.
+    /// @param r The permit signature's `r`.
+    /// @param s The permit signature's `s`.
+    /// @return pollId The poll that decides the challenge.
+    function challengeWithPermit(
+        uint256 submissionId,
+        bytes32 reasonHash,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external returns (uint256 pollId);
+
+    /// @notice Finalizes `submissionId`: a pending one after its challenge period is accepted; a
+    /// challenged one after its poll's reveal window has the poll finalized and its outcome applied.
+    /// @dev Permissionless. Never paused. Emits `SubmissionAccepted` for an accepted submission and
+    /// `ChallengeResolved` for a challenged one.
+    /// @param submissionId The submission.
+    /// @return status The submission's new status: `Accepted` or `Rejected`.
+    function finalize(uint256 submissionId) external returns (Status status);
+
+    /// @notice Sends the caller everything it has been credited in `token`.
+    /// @dev Never paused. Emits `Withdrawn`.
+    /// @param token The token to withdraw.
+    /// @return amount The amount sent.
+    function withdraw(address token) external returns (uint256 amount);
+
+    /*//////////////////////////////////////////////////////////////
+                                 ADMIN
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Replaces the parameters; they apply to tasks created from now on.
+    /// @dev Only the default admin. Emits `ParamsUpdated`.
+    /// @param params The new parameters.
+    function setParams(Params calldata params) external;
+
+    /// @notice Sets the treasury credited with the fee of each accepted submission from now on.
+    /// @dev Only the default admin. Emits `TreasuryUpdated`.
+    /// @param treasury The new treasury, not zero.
+    function setTreasury(address treasury) external;
+
+    /// @notice Allows or disallows `token` as the payment token of new tasks; existing tasks are
+    /// not affected.
+    /// @dev Only the default admin. Emits `PaymentTokenUpdated`.
+    /// @param token The ERC-20.
+    /// @param allowed Whether new tasks may use it.
+    function setPaymentToken(address token, bool allowed) external;
+
+    /// @notice Stops new tasks, slots, submissions and challenges. Acceptance, finalization,
+    /// reclaims, cancellations and withdrawals are never paused.
+    /// @dev Only `PAUSER_ROLE`.
+    function pause() external;
+
+    /// @notice Lets new activity in again.
+    /// @dev Only `PAUSER_ROLE`.
+    function unpause() external;
+
+    /*//////////////////////////////////////////////////////////////
+                                 VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice The role allowed to pause and unpause.
+    function PAUSER_ROLE() external view returns (bytes32);
+
+    /// @notice The bond token (LABEL).
+    function label() external view returns (address);
+
+    /// @notice The QualityVote that decides challenges.
+    function qualityVote() external view returns (address);
+
+    /// @notice The treasury credited with protocol fees.
+    function treasury() external view returns (address);
+
+    /// @notice The current parameters.
+    function params() external view returns (Params memory);
+
+    /// @notice Whether `token` may pay the rewards of new tasks.
+    /// @param token The ERC-20.
+    function isPaymentToken(address token) external view returns (bool);
+
+    /// @notice The number of tasks created; task ids run from 1 to this number.
+    function taskCount() external view returns (uint256);
+
+    /// @notice Task `taskId`. Reverts for an unknown task.
+    /// @param taskId The task.
+    function getTask(uint256 taskId) external view returns (TaskView memory);
+
+    /// @notice Submission `submissionId`. Reverts for an unknown submission.
+    /// @param submissionId The submission.
+    function getSubmission(uint256 submissionId) external view returns (SubmissionView memory);
+
+    /// @notice What `account` can withdraw of `token`.
+    /// @param token The token.
+    /// @param account The account.
+    function claimable(address token, address account) external view returns (uint256);
+
+    /// @notice `account`'s reputation: how many submissions it made and how many of them were
+    /// accepted and rejected, and how many challenges it made.
+    /// @param account The labeler or challenger.
+    function reputation(
+        address account
+    ) external view returns (uint32 submitted, uint32 accepted, uint32 rejected, uint32 challenges);
+}
