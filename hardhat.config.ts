@@ -31,6 +31,10 @@ export default defineConfig({
       production: { version: SOLC_VERSION, path: solcPath, settings: compilerSettings },
     },
   },
+  coverage: {
+    // Test doubles (hostile tokens, flash lender) are not part of the protocol.
+    skipFiles: ["contracts/test/**"],
+  },
   typechain: {
     outDir: "typechain-types",
   },

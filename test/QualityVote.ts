@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { network } from "hardhat";
+import hre, { network } from "hardhat";
 
 import {
   FlashLoanVoter__factory,
@@ -874,6 +874,8 @@ describe("QualityVote", function () {
   describe("gas does not grow with the number of voters (SPEC invariant 7)", function () {
     it("revealVote and settleVote cost the same in a poll of 1 voter and one of 100", async function () {
       this.timeout(600_000);
+      // Coverage instrumentation adds gas per statement executed: gas is measured without it.
+      if (hre.globalOptions.coverage) this.skip();
       const { vote, token, admin, manager, partyA, partyB, validators } = await loadFixture(deployVote);
       const probe = validators[0];
       // 99 fresh validators for the large poll.
