@@ -1,7 +1,14 @@
 import { createRequire } from "node:module";
 
 import hardhatToolboxMochaEthersPlugin from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
-import { defineConfig } from "hardhat/config";
+import dotenv from "dotenv";
+import { configVariable, defineConfig } from "hardhat/config";
+
+import { annotaTasks } from "./tasks/index.js";
+
+// Secrets come from the Hardhat keystore (`npx hardhat keystore set NAME`) or the environment; a
+// git-ignored `.env` (see `.env.example`) is loaded into the environment for those who prefer it.
+dotenv.config({ quiet: true });
 
 // The machines this project is built on have no route to the compiler download server, so the
 // compiler is the `solc` npm package (a WebAssembly build), pinned to exactly this version.
@@ -25,11 +32,38 @@ const compilerSettings = {
 
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthersPlugin],
+  tasks: annotaTasks,
   solidity: {
     profiles: {
       default: { version: SOLC_VERSION, path: solcPath, settings: compilerSettings },
       production: { version: SOLC_VERSION, path: solcPath, settings: compilerSettings },
     },
+    // The deployment hands admin powers to OpenZeppelin's TimelockController.
+    npmFilesToBuild: ["@openzeppelin/contracts/governance/TimelockController.sol"],
+  },
+  networks: {
+    // The in-process network (`default`) needs no configuration.
+    localhost: {
+      type: "http",
+      chainType: "l1",
+      url: "http://127.0.0.1:8545",
+    },
+    sepolia: {
+      type: "http",
+      chainType: "l1",
+      url: configVariable("SEPOLIA_RPC_URL"),
+      accounts: [configVariable("DEPLOYER_PRIVATE_KEY")],
+    },
+    baseSepolia: {
+      type: "http",
+      chainType: "op",
+      url: configVariable("BASE_SEPOLIA_RPC_URL"),
+      accounts: [configVariable("DEPLOYER_PRIVATE_KEY")],
+    },
+  },
+  verify: {
+    // Etherscan's v2 API: one key for every chain it indexes (Sepolia, Base Sepolia, ...).
+    etherscan: { apiKey: configVariable("ETHERSCAN_API_KEY") },
   },
   coverage: {
     // Test doubles (hostile tokens, flash lender) are not part of the protocol.

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Deploys Annota to a real JSON-RPC node on 127.0.0.1, checks the address book against the chain,
+# runs the demo through the SDK against the node, then installs the packed npm package into a
+# folder outside the repository and uses it from plain JavaScript and TypeScript. The node is
+# stopped on exit, whether the steps pass or fail.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PORT=8545
+export RPC_URL="http://127.0.0.1:${PORT}"
+work=$(mktemp -d)
+node_pid=""
+cleanup() {
+  if [ -n "$node_pid" ] && kill -0 "$node_pid" 2>/dev/null; then
+    kill "$node_pid" 2>/dev/null || true
+    wait "$node_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+if curl -s -o /dev/null "$RPC_URL"; then
+  echo "something already listens on $RPC_URL: stop it first" >&2
+  exit 1
+fi
+
+echo "--- starting a JSON-RPC node on $RPC_URL"
+npx hardhat node --hostname 127.0.0.1 --port "$PORT" >"$work/node.log" 2>&1 &
+node_pid=$!
+for _ in $(seq 1 60); do
+  if curl -s -X POST -H 'content-type: application/json' \
+    --data '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}' "$RPC_URL" | grep -q result; then
+    break
+  fi
+  if ! kill -0 "$node_pid" 2>/dev/null; then cat "$work/node.log"; echo "the node did not start" >&2; exit 1; fi
+  sleep 1
+done
+
+echo "--- deploying with the README's deploy command"
+rm -f deployments/localhost.json
+npm run deploy -- --network localhost
+test -s deployments/localhost.json || { echo "deployments/localhost.json was not written" >&2; exit 1; }
+
+echo "--- checking deployments/localhost.json against the chain"
+npx hardhat run scripts/check-deployment.ts --network localhost
+
+echo "--- running the demo through the SDK against the node"
+npx hardhat run scripts/demo.ts --network localhost
+
+echo "--- packing the npm package and using it from a folder outside the repository"
+tarball=$(npm pack --silent --pack-destination "$work" | tail -n 1)
+mkdir -p "$work/consumer"
+cp test/consumer/consumer.mjs test/consumer/consumer.ts test/consumer/tsconfig.json "$work/consumer/"
+(
+  cd "$work/consumer"
+  printf '{ "name": "annota-consumer", "private": true, "type": "module" }\n' >package.json
+  npx -y -p node@22 -- npm install --no-audit --no-fund "$work/$tarball" ethers@6 @types/node@22 >/dev/null
+)
+repo=$(pwd)
+export ANNOTA_BOOK="$repo/deployments/localhost.json"
+(cd "$work/consumer" && "$repo/node_modules/.bin/node" consumer.mjs)
+(cd "$work/consumer" && "$repo/node_modules/.bin/tsc" -p tsconfig.json && "$repo/node_modules/.bin/node" consumer.ts)
+echo "--- local node checks passed"

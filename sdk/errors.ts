@@ -1,0 +1,85 @@
+import { Interface, isError, type ErrorDescription } from "ethers";
+
+import { LabelToken__factory, QualityVote__factory, TaskEscrow__factory } from "./contracts.js";
+
+/** Every custom error the three contracts can raise (including OpenZeppelin's), in one interface. */
+const interfaces = [
+  new Interface(TaskEscrow__factory.abi),
+  new Interface(QualityVote__factory.abi),
+  new Interface(LabelToken__factory.abi),
+];
+
+/** A failed contract call, with the custom error decoded: `name` and `args` as the contract raised it. */
+export class AnnotaError extends Error {
+  constructor(
+    message: string,
+    /** The custom error's name, e.g. `TaskEscrowSlotsFull`, or undefined if it could not be decoded. */
+    readonly errorName?: string,
+    /** The custom error's arguments. */
+    readonly errorArgs: readonly unknown[] = [],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "AnnotaError";
+  }
+}
+
+/** Finds revert data in whatever shape the provider wrapped it (ethers, Hardhat, JSON-RPC). */
+function revertDataOf(error: unknown, depth = 0): string | undefined {
+  if (!error || typeof error !== "object" || depth > 5) return undefined;
+  const record = error as Record<string, unknown>;
+  if (typeof record.data === "string" && /^0x[0-9a-fA-F]{8}/.test(record.data)) return record.data;
+  for (const key of ["data", "error", "info", "cause"]) {
+    const found = revertDataOf(record[key], depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Decodes the custom error in a failed call, or returns undefined. */
+export function decodeError(error: unknown): ErrorDescription | undefined {
+  const data = revertDataOf(error);
+  if (!data) return undefined;
+  for (const iface of interfaces) {
+    try {
+      const parsed = iface.parseError(data);
+      if (parsed) return parsed;
+    } catch {
+      // not this interface's error
+    }
+  }
+  return undefined;
+}
+
+function formatArg(value: unknown): string {
+  if (typeof value === "bigint") return value.toString();
+  if (Array.isArray(value)) return `[${value.map(formatArg).join(", ")}]`;
+  return String(value);
+}
+
+/** Re-throws `error` as an `AnnotaError` whose message names the custom error and its arguments. */
+export function toAnnotaError(error: unknown, action: string): AnnotaError {
+  if (error instanceof AnnotaError) return error;
+  const decoded = decodeError(error);
+  if (decoded) {
+    const args = decoded.args.toArray();
+    return new AnnotaError(`${action} failed: ${decoded.name}(${args.map(formatArg).join(", ")})`, decoded.name, args, {
+      cause: error,
+    });
+  }
+  const reason = isError(error, "CALL_EXCEPTION") && error.reason ? error.reason : (error as Error)?.message;
+  return new AnnotaError(`${action} failed: ${reason ?? String(error)}`, undefined, [], { cause: error });
+}
+
+/**
+ * Runs `fn`, turning a failed call into an `AnnotaError` that says what failed and why. Bad input
+ * (a `RangeError` from the SDK's own checks) passes through unchanged.
+ */
+export async function annotate<T>(action: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof RangeError) throw error;
+    throw toAnnotaError(error, action);
+  }
+}
