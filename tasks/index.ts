@@ -3,8 +3,6 @@ import { emptyTask, task } from "hardhat/config";
 import type { HardhatUserConfig } from "hardhat/config";
 import type { NewTaskActionFunction } from "hardhat/types/tasks";
 
-import { AnnotaError } from "../sdk/errors.js";
-
 /**
  * The Annota CLI: every SDK action of every role, as Hardhat tasks under `annota`.
  * `npx hardhat annota --help` lists them; every task takes `--network <name>` (a deployment must
@@ -12,7 +10,9 @@ import { AnnotaError } from "../sdk/errors.js";
  */
 /**
  * Loads an action only when its task runs, and turns the SDK's errors (bad input, a contract's
- * custom error) into plugin errors, which Hardhat prints as one line without a stack trace.
+ * custom error) into plugin errors, which Hardhat prints as one line without a stack trace. Nothing
+ * from the SDK is imported here: the config must load before the build generates the bindings the
+ * SDK uses.
  */
 const lazy = (file: string, name: string) => async (): Promise<{ default: NewTaskActionFunction }> => {
   const module = (await import(`./actions/${file}.js`)) as Record<string, NewTaskActionFunction>;
