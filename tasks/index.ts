@@ -22,6 +22,7 @@ const lazy = (file: string, name: string) => async (): Promise<{ default: NewTas
       try {
         return await action(args, hre);
       } catch (error) {
+        const { AnnotaError } = await import("../sdk/errors.js");
         if (error instanceof AnnotaError || error instanceof RangeError) {
           throw new HardhatPluginError("annota", error.message, error);
         }

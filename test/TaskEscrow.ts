@@ -12,7 +12,7 @@ import {
   TaskEscrow__factory,
   type TaskEscrow,
 } from "../typechain-types/index.js";
-import type { ITaskEscrow } from "../typechain-types/TaskEscrow.js";
+import type { ITaskEscrow } from "../typechain-types/contracts/TaskEscrow.js";
 import {
   ACCEPT,
   ADMIN_DELAY,
