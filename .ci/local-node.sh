@@ -50,7 +50,7 @@ npx hardhat run scripts/demo.ts --network localhost
 echo "--- packing the npm package and using it from a folder outside the repository"
 tarball=$(npm pack --silent --pack-destination "$work" | tail -n 1)
 mkdir -p "$work/consumer"
-cp test/consumer/consumer.mjs test/consumer/consumer.ts test/consumer/tsconfig.json "$work/consumer/"
+cp .ci/consumer/consumer.mjs .ci/consumer/consumer.ts .ci/consumer/tsconfig.json "$work/consumer/"
 (
   cd "$work/consumer"
   printf '{ "name": "annota-consumer", "private": true, "type": "module" }\n' >package.json
