@@ -5,19 +5,23 @@
 # stopped on exit, whether the steps pass or fail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The pinned Node 22 (and the project's binaries) first: the system Node may be older.
+export PATH="$(pwd)/node_modules/.bin:$PATH"
 
 PORT=8545
 export RPC_URL="http://127.0.0.1:${PORT}"
 work=$(mktemp -d)
 node_pid=""
 cleanup() {
-  if [ -n "$node_pid" ] && kill -0 "$node_pid" 2>/dev/null; then
-    kill "$node_pid" 2>/dev/null || true
+  if [ -n "$node_pid" ]; then
+    # The node runs in its own process group: stop the group, so no child outlives the script.
+    kill -- "-$node_pid" 2>/dev/null || kill "$node_pid" 2>/dev/null || true
     wait "$node_pid" 2>/dev/null || true
   fi
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 if curl -s -o /dev/null "$RPC_URL"; then
   echo "something already listens on $RPC_URL: stop it first" >&2
@@ -25,7 +29,7 @@ if curl -s -o /dev/null "$RPC_URL"; then
 fi
 
 echo "--- starting a JSON-RPC node on $RPC_URL"
-npx hardhat node --hostname 127.0.0.1 --port "$PORT" >"$work/node.log" 2>&1 &
+setsid node_modules/.bin/hardhat node --hostname 127.0.0.1 --port "$PORT" >"$work/node.log" 2>&1 &
 node_pid=$!
 for _ in $(seq 1 60); do
   if curl -s -X POST -H 'content-type: application/json' \
