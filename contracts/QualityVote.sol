@@ -575,6 +575,7 @@ contract QualityVote is IQualityVote, AccessControlDefaultAdminRules, Pausable, 
 
     function _setTreasury(address treasury_) private {
         if (treasury_ == address(0)) revert QualityVoteZeroAddress();
+        if (treasury_ == address(this)) revert QualityVoteInvalidTreasury(treasury_);
         emit TreasuryUpdated(_treasury, treasury_);
         _treasury = treasury_;
     }

@@ -661,6 +661,7 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
 
     function _setTreasury(address treasury_) private {
         if (treasury_ == address(0)) revert TaskEscrowZeroAddress();
+        if (treasury_ == address(this)) revert TaskEscrowInvalidTreasury(treasury_);
         emit TreasuryUpdated(_treasury, treasury_);
         _treasury = treasury_;
     }

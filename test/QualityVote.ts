@@ -833,6 +833,9 @@ describe("QualityVote", function () {
         vote,
         "QualityVoteZeroAddress",
       );
+      await expect(vote.connect(admin).setTreasury(await vote.getAddress()))
+        .to.be.revertedWithCustomError(vote, "QualityVoteInvalidTreasury")
+        .withArgs(await vote.getAddress());
     });
 
     it("only the admin sets parameters and treasury; only the pauser pauses", async function () {

@@ -563,8 +563,8 @@ contract SystemInvariantTest is Test {
     /// suite fast enough for deep runs; each check's message says which invariant broke).
     /// forge-config: default.invariant.depth = 200
     /// forge-config: default.invariant.runs = 48
-    /// forge-config: heavy.invariant.depth = 400
-    /// forge-config: heavy.invariant.runs = 128
+    /// forge-config: heavy.invariant.depth = 250
+    /// forge-config: heavy.invariant.runs = 96
     function invariant_spec5() public view {
         _checkEscrowSolvencyAndConservation();
         _checkCreditsMatchTheMoneyFlowTables();

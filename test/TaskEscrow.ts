@@ -922,6 +922,9 @@ describe("TaskEscrow", function () {
         escrow,
         "TaskEscrowZeroAddress",
       );
+      await expect(escrow.connect(admin).setTreasury(await escrow.getAddress()))
+        .to.be.revertedWithCustomError(escrow, "TaskEscrowInvalidTreasury")
+        .withArgs(await escrow.getAddress());
       const d = TASK_ESCROW_DEFAULTS;
       for (const bad of [
         { ...d, feeBps: 1_001n },

@@ -151,4 +151,32 @@ describe("admin surface (docs/parameters.md)", function () {
     // The snapshotted voter share (30 %), not the new 50 %, went to the poll.
     expect((await vote.getPoll(1n)).pot).to.equal(LABEL(15));
   });
+
+  it("revoking the escrow's POLL_MANAGER_ROLE stops new challenges but cannot freeze an open one", async function () {
+    const p = await deployProtocol(ethers);
+    const { token, vote, escrow, admin, requester, labelers, challenger, validators } = p;
+    await escrow.connect(requester).createTask({
+      paymentToken: await token.getAddress(),
+      reward: LABEL(100),
+      slots: 2n,
+      bond: LABEL(50),
+      deadline: BigInt(await time.latest()) + 7n * 86_400n,
+      challengePeriod: 3_600n,
+      maxFeeBps: 1_000n,
+      labelerRoot: ethers.ZeroHash,
+      specHash: ethers.id("s"),
+      specURI: "u",
+    });
+    await escrow.connect(labelers[0]!).submit(1n, ethers.id("r"), "u", []);
+    await escrow.connect(labelers[1]!).submit(1n, ethers.id("r"), "u", []);
+    await escrow.connect(challenger).challenge((1n << 32n) | 1n, ethers.ZeroHash);
+    await vote.connect(admin).revokeRole(await vote.POLL_MANAGER_ROLE(), await escrow.getAddress());
+    await expect(escrow.connect(challenger).challenge((1n << 32n) | 2n, ethers.ZeroHash))
+      .to.be.revertedWithCustomError(vote, "AccessControlUnauthorizedAccount")
+      .withArgs(await escrow.getAddress(), await vote.POLL_MANAGER_ROLE());
+    await castVotes(ethers, time, vote, 1n, [{ voter: validators[0]!, choice: ACCEPT, weight: LABEL(1_000) }]);
+    await time.increaseTo((await vote.getPoll(1n)).revealEnd);
+    await escrow.finalize((1n << 32n) | 1n);
+    expect((await escrow.getSubmission((1n << 32n) | 1n)).status).to.equal(3n); // Accepted
+  });
 });

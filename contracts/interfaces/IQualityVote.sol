@@ -170,6 +170,8 @@ interface IQualityVote {
     error QualityVoteZeroAmount();
     /// @notice An address argument was the zero address.
     error QualityVoteZeroAddress();
+    /// @notice The treasury cannot be this contract: what it receives would be stranded.
+    error QualityVoteInvalidTreasury(address treasury);
     /// @notice An amount does not fit the 96 bits LABEL amounts are stored in.
     error QualityVoteAmountTooLarge(uint256 amount);
     /// @notice `validator` has `free` free stake but the action needs `needed`.
@@ -308,7 +310,7 @@ interface IQualityVote {
 
     /// @notice Sets the treasury that receives pots nobody earned and rounding dust.
     /// @dev Only the default admin. Emits `TreasuryUpdated`.
-    /// @param treasury The new treasury, not zero.
+    /// @param treasury The new treasury, neither zero nor this contract.
     function setTreasury(address treasury) external;
 
     /// @notice Stops new stake (`stake`, `stakeWithPermit`). Nothing else is ever paused.

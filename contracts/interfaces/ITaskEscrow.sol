@@ -180,6 +180,8 @@ interface ITaskEscrow {
 
     /// @notice An address argument was the zero address.
     error TaskEscrowZeroAddress();
+    /// @notice The treasury cannot be this contract: fees credited to it could never be withdrawn.
+    error TaskEscrowInvalidTreasury(address treasury);
     /// @notice The QualityVote given does not stake the LABEL given.
     error TaskEscrowLabelMismatch(address label, address qualityVoteLabel);
     /// @notice `token` is not an allowed payment token.
@@ -385,7 +387,7 @@ interface ITaskEscrow {
 
     /// @notice Sets the treasury credited with the fee of each accepted submission from now on.
     /// @dev Only the default admin. Emits `TreasuryUpdated`.
-    /// @param treasury The new treasury, not zero.
+    /// @param treasury The new treasury, neither zero nor this contract.
     function setTreasury(address treasury) external;
 
     /// @notice Allows or disallows `token` as the payment token of new tasks; existing tasks are
