@@ -112,14 +112,15 @@ contract QualityVote is IQualityVote, AccessControlDefaultAdminRules, Pausable, 
     Params private _params;
     /// @dev Receives unearned pots and rounding dust.
     address private _treasury;
-    /// @dev Number of polls opened; also the last poll id.
-    uint256 private _pollCount;
+    /// @dev Number of polls opened (the last poll id) and of poll managers, in one slot that exists
+    /// once a manager is registered, so that opening a poll rewrites it rather than creating it.
+    uint64 private _pollCount;
+    uint16 private _managerCount;
 
-    /// @dev Poll managers, numbered from 1 in the order they open their first poll, so that a poll
-    /// records its manager in 16 bits. At most 65,535 managers (each needs `POLL_MANAGER_ROLE`).
+    /// @dev Poll managers, numbered from 1 when they are first granted `POLL_MANAGER_ROLE`, so that a
+    /// poll records its manager in 16 bits. At most 65,535 managers.
     mapping(address manager => uint16 id) private _managerIds;
     mapping(uint16 id => address manager) private _managers;
-    uint16 private _managerCount;
 
     mapping(uint256 pollId => Poll) private _polls;
     mapping(uint256 pollId => mapping(address voter => Vote)) private _votes;
@@ -223,7 +224,7 @@ contract QualityVote is IQualityVote, AccessControlDefaultAdminRules, Pausable, 
         poll.slashBps = params_.slashBps;
         poll.partyB = partyB;
         poll.minQuorum = uint80(params_.minQuorum);
-        poll.managerId = _managerIdOf(msg.sender);
+        poll.managerId = _managerIds[msg.sender]; // numbered when granted the role
         poll.commitEnd = commitEnd;
         poll.revealPeriod = uint24(params_.revealPeriod);
 
@@ -355,54 +356,16 @@ contract QualityVote is IQualityVote, AccessControlDefaultAdminRules, Pausable, 
 
     /// @inheritdoc IQualityVote
     function settleVote(uint256 pollId, address voter) external nonReentrant {
-        Poll storage poll = _polls[pollId];
-        Outcome outcome = poll.outcome;
-        if (outcome == Outcome.None) {
-            if (poll.commitEnd == 0) revert QualityVoteUnknownPoll(pollId);
-            revert QualityVotePollNotFinalized(pollId);
-        }
-        Vote storage vote = _votes[pollId][voter];
-        uint96 weight = vote.weight;
-        if (weight == 0) revert QualityVoteNoCommitment(pollId, voter);
-        if (vote.settled) revert QualityVoteAlreadySettled(pollId, voter);
-        vote.settled = true;
+        _settleVote(pollId, voter);
+    }
 
-        uint8 choice = vote.choice;
-        Validator storage validator = _validators[voter];
-        Verdict verdict;
-        uint96 reward;
-        uint96 slashed;
-        if (choice == 0) {
-            verdict = Verdict.Missed;
-            slashed = vote.slash;
-            ++validator.missed;
-        } else if (outcome == Outcome.NoQuorum || choice == uint8(outcome)) {
-            verdict = Verdict.Coherent;
-            uint96 pot = poll.pot;
-            if (pot != 0) {
-                // Rounds down; the sum over coherent voters never exceeds the pot (dust goes to the
-                // treasury below). The coherent weight is positive: this vote is part of it.
-                reward = uint96((uint256(pot) * weight) / _coherentWeight(poll, outcome));
-                poll.paidOut += reward;
-            }
-            ++validator.coherent;
-        } else {
-            verdict = Verdict.Incoherent;
-            slashed = vote.slash;
-            ++validator.incoherent;
-        }
-        validator.free += weight + reward - slashed;
-        validator.atRisk -= weight;
-        if (!poll.settlementStarted) poll.settlementStarted = true;
-        uint96 unsettled = poll.unsettledWeight - weight;
-        poll.unsettledWeight = unsettled;
-        emit VoteSettled(pollId, voter, verdict, weight, reward, slashed);
-
-        if (unsettled == 0) {
-            // Last vote: what the coherent voters did not receive (rounding dust, or the whole pot
-            // when nobody was coherent) goes to the treasury.
-            uint256 remainder = poll.pot - poll.paidOut;
-            if (remainder != 0) _payTreasury(pollId, remainder);
+    /// @inheritdoc IQualityVote
+    function settleVotes(uint256 pollId, address[] calldata voters) external nonReentrant returns (uint256 settled) {
+        for (uint256 i = 0; i < voters.length; ++i) {
+            // Already settled (perhaps by a front-runner): skip it rather than fail the whole batch.
+            if (_votes[pollId][voters[i]].settled) continue;
+            _settleVote(pollId, voters[i]);
+            ++settled;
         }
     }
 
@@ -531,22 +494,77 @@ contract QualityVote is IQualityVote, AccessControlDefaultAdminRules, Pausable, 
                                 INTERNAL
     //////////////////////////////////////////////////////////////*/
 
+    /// @dev Numbers a poll manager the first time it is granted `POLL_MANAGER_ROLE` (ids survive a
+    /// revoke and a re-grant), so that its polls record it in 16 bits and opening a poll writes no
+    /// registry entry.
+    function _grantRole(bytes32 role, address account) internal override returns (bool granted) {
+        granted = super._grantRole(role, account);
+        if (granted && role == POLL_MANAGER_ROLE && _managerIds[account] == 0) {
+            uint16 id = ++_managerCount; // reverts past 65,535 managers
+            _managerIds[account] = id;
+            _managers[id] = account;
+        }
+    }
+
+    /// @dev Settles one vote (SPEC 3.3); the last one of a poll pays the treasury what is left.
+    function _settleVote(uint256 pollId, address voter) private {
+        Poll storage poll = _polls[pollId];
+        Outcome outcome = poll.outcome;
+        if (outcome == Outcome.None) {
+            if (poll.commitEnd == 0) revert QualityVoteUnknownPoll(pollId);
+            revert QualityVotePollNotFinalized(pollId);
+        }
+        Vote storage vote = _votes[pollId][voter];
+        uint96 weight = vote.weight;
+        if (weight == 0) revert QualityVoteNoCommitment(pollId, voter);
+        if (vote.settled) revert QualityVoteAlreadySettled(pollId, voter);
+        vote.settled = true;
+
+        uint8 choice = vote.choice;
+        Validator storage validator = _validators[voter];
+        Verdict verdict;
+        uint96 reward;
+        uint96 slashed;
+        if (choice == 0) {
+            verdict = Verdict.Missed;
+            slashed = vote.slash;
+            ++validator.missed;
+        } else if (outcome == Outcome.NoQuorum || choice == uint8(outcome)) {
+            verdict = Verdict.Coherent;
+            uint96 pot = poll.pot;
+            if (pot != 0) {
+                // Rounds down; the sum over coherent voters never exceeds the pot (dust goes to the
+                // treasury below). The coherent weight is positive: this vote is part of it.
+                reward = uint96((uint256(pot) * weight) / _coherentWeight(poll, outcome));
+                poll.paidOut += reward;
+            }
+            ++validator.coherent;
+        } else {
+            verdict = Verdict.Incoherent;
+            slashed = vote.slash;
+            ++validator.incoherent;
+        }
+        validator.free += weight + reward - slashed;
+        validator.atRisk -= weight;
+        if (!poll.settlementStarted) poll.settlementStarted = true;
+        uint96 unsettled = poll.unsettledWeight - weight;
+        poll.unsettledWeight = unsettled;
+        emit VoteSettled(pollId, voter, verdict, weight, reward, slashed);
+
+        if (unsettled == 0) {
+            // Last vote: what the coherent voters did not receive (rounding dust, or the whole pot
+            // when nobody was coherent) goes to the treasury.
+            uint256 remainder = poll.pot - poll.paidOut;
+            if (remainder != 0) _payTreasury(pollId, remainder);
+        }
+    }
+
     function _stake(uint256 amount) private {
         if (amount == 0) revert QualityVoteZeroAmount();
         _validators[msg.sender].free += _toUint96(amount);
         emit Staked(msg.sender, amount);
         // Interaction last: the stake is credited only if the transfer succeeds (else everything reverts).
         _label.safeTransferFrom(msg.sender, address(this), amount);
-    }
-
-    /// @dev The id of poll manager `manager`, numbering it on its first poll.
-    function _managerIdOf(address manager) private returns (uint16 id) {
-        id = _managerIds[manager];
-        if (id == 0) {
-            id = ++_managerCount; // reverts past 65,535 managers
-            _managerIds[manager] = id;
-            _managers[id] = manager;
-        }
     }
 
     function _payTreasury(uint256 pollId, uint256 amount) private {

@@ -5,6 +5,7 @@ import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/ext
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
@@ -57,11 +58,13 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
     }
 
     /// @dev Per-address record in one slot: LABEL credits (rewards of LABEL tasks, returned and won
-    /// bonds) and activity counters. `submit` and `challenge` bump a counter, so the slot exists before
-    /// the resolution credits it: paying a labeler or challenger rewrites a non-zero slot (2,900 gas)
-    /// instead of creating one (20,000). Credits in other tokens live in `_claimable`.
+    /// bonds, fees) and activity counters. `submit` and `challenge` bump a counter, so the slot exists
+    /// before a resolution credits it, and survives a withdrawal: paying a labeler or a challenger
+    /// rewrites a non-zero slot (2,900 gas) instead of creating one (20,000). LABEL amounts fit 96 bits
+    /// (LABEL's supply is capped below 2^96); they are cast with SafeCast anyway. Credits in other
+    /// tokens live in `_claimable`.
     struct Account {
-        uint128 labelClaimable;
+        uint96 labelClaimable;
         uint32 submitted;
         uint32 accepted;
         uint32 rejected;
@@ -94,8 +97,10 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
     IQualityVote private immutable _qualityVote;
 
     Params private _params;
+    /// @dev The treasury and the task counter share a slot that exists from construction, so that the
+    /// first task rewrites it rather than creating it.
     address private _treasury;
-    uint256 private _taskCount;
+    uint64 private _taskCount;
 
     mapping(address token => bool) private _paymentTokens;
     mapping(uint256 taskId => Task) private _tasks;
@@ -278,23 +283,24 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
 
     /// @inheritdoc ITaskEscrow
     function finalize(uint256 submissionId) external nonReentrant returns (Status) {
-        Submission storage submission = _submissions[submissionId];
-        address labeler = submission.labeler;
-        if (labeler == address(0)) revert TaskEscrowUnknownSubmission(submissionId);
-        Task storage task = _tasks[submissionId >> _SUBMISSION_INDEX_BITS];
-        Status status = submission.status;
-        if (status == Status.Pending) {
-            uint40 challengeEnd = submission.challengeEnd;
-            if (_now() < challengeEnd) revert TaskEscrowChallengePeriodActive(submissionId, challengeEnd);
-            _accept(submissionId, submission, task, labeler, task.bond, AcceptedBy.Timeout);
-            return Status.Accepted;
+        return _finalize(submissionId);
+    }
+
+    /// @inheritdoc ITaskEscrow
+    function finalizeMany(uint256[] calldata submissionIds) external nonReentrant returns (uint256 finalized) {
+        for (uint256 i = 0; i < submissionIds.length; ++i) {
+            uint256 submissionId = submissionIds[i];
+            Status status = _submissions[submissionId].status;
+            // Already final (perhaps by a front-runner): skip it rather than fail the whole batch.
+            if (status == Status.Accepted || status == Status.Rejected) continue;
+            _finalize(submissionId);
+            ++finalized;
         }
-        if (status != Status.Challenged) revert TaskEscrowWrongStatus(submissionId, status);
-        return _resolveChallenge(submissionId, submission, task, labeler);
     }
 
     /// @inheritdoc ITaskEscrow
     function withdraw(address token) external nonReentrant returns (uint256 amount) {
+        // `_takeClaimable` inlined: this is every payee's payout path, and the call costs 65 gas.
         if (token == address(_label)) {
             Account storage account = _accounts[msg.sender];
             amount = account.labelClaimable;
@@ -308,6 +314,22 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
         // Interaction last: the credit is already cleared. A recipient that cannot receive only
         // blocks its own withdrawal.
         IERC20(token).safeTransfer(msg.sender, amount);
+    }
+
+    /// @inheritdoc ITaskEscrow
+    function withdrawFor(address token, address[] calldata accounts) external nonReentrant returns (uint256 paid) {
+        for (uint256 i = 0; i < accounts.length; ++i) {
+            address account = accounts[i];
+            uint256 amount = _takeClaimable(token, account);
+            if (amount == 0) continue;
+            // A recipient that cannot receive keeps its credit and does not stop the batch.
+            if (IERC20(token).trySafeTransfer(account, amount)) {
+                emit Withdrawn(token, account, amount);
+                ++paid;
+            } else {
+                _credit(token, account, amount);
+            }
+        }
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -554,6 +576,24 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
         _label.safeTransferFrom(msg.sender, address(this), _tasks[submissionId >> _SUBMISSION_INDEX_BITS].bond);
     }
 
+    /// @dev Finalizes one submission: a pending one after its challenge period, a challenged one after
+    /// its poll's reveal window.
+    function _finalize(uint256 submissionId) private returns (Status) {
+        Submission storage submission = _submissions[submissionId];
+        address labeler = submission.labeler;
+        if (labeler == address(0)) revert TaskEscrowUnknownSubmission(submissionId);
+        Task storage task = _tasks[submissionId >> _SUBMISSION_INDEX_BITS];
+        Status status = submission.status;
+        if (status == Status.Pending) {
+            uint40 challengeEnd = submission.challengeEnd;
+            if (_now() < challengeEnd) revert TaskEscrowChallengePeriodActive(submissionId, challengeEnd);
+            _accept(submissionId, submission, task, labeler, task.bond, AcceptedBy.Timeout);
+            return Status.Accepted;
+        }
+        if (status != Status.Challenged) revert TaskEscrowWrongStatus(submissionId, status);
+        return _resolveChallenge(submissionId, submission, task, labeler);
+    }
+
     /// @dev Applies the outcome of a challenged submission's poll (SPEC 4.3).
     function _resolveChallenge(
         uint256 submissionId,
@@ -573,7 +613,7 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
             --task.held; // the slot is free again
             ++_accounts[labeler].rejected;
             uint256 toChallenger = 2 * bond - toVoters;
-            _accounts[challenger].labelClaimable += uint128(toChallenger);
+            _accounts[challenger].labelClaimable += SafeCast.toUint96(toChallenger);
             emit ChallengeResolved(submissionId, pollId, outcome, 0, toChallenger, toVoters);
             if (toVoters != 0) _qualityVote.addPollReward(pollId, toVoters);
             return Status.Rejected;
@@ -588,7 +628,7 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
         // No quorum: the optimistic default stands; both bonds go back.
         (, address challenger_) = _qualityVote.partiesOf(pollId);
         _accept(submissionId, submission, task, labeler, bond, AcceptedBy.NoQuorum);
-        _accounts[challenger_].labelClaimable += uint128(bond);
+        _accounts[challenger_].labelClaimable += SafeCast.toUint96(bond);
         emit ChallengeResolved(submissionId, pollId, outcome, bond, bond, 0);
         return Status.Accepted;
     }
@@ -613,18 +653,30 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
         Account storage account = _accounts[labeler];
         ++account.accepted;
         if (token == address(_label)) {
-            account.labelClaimable += uint128(reward + labelCredit);
+            account.labelClaimable += SafeCast.toUint96(reward + labelCredit);
         } else {
-            account.labelClaimable += uint128(labelCredit);
+            account.labelClaimable += SafeCast.toUint96(labelCredit);
             _claimable[token][labeler] += reward;
         }
         if (fee != 0) _credit(token, _treasury, fee);
         emit SubmissionAccepted(submissionId, labeler, acceptedBy, reward, fee);
     }
 
+    /// @dev Clears and returns what `account` is owed in `token`.
+    function _takeClaimable(address token, address account) private returns (uint256 amount) {
+        if (token == address(_label)) {
+            Account storage record = _accounts[account];
+            amount = record.labelClaimable;
+            record.labelClaimable = 0;
+        } else {
+            amount = _claimable[token][account];
+            _claimable[token][account] = 0;
+        }
+    }
+
     function _credit(address token, address account, uint256 amount) private {
         if (token == address(_label)) {
-            _accounts[account].labelClaimable += uint128(amount);
+            _accounts[account].labelClaimable += SafeCast.toUint96(amount);
         } else {
             _claimable[token][account] += amount;
         }

@@ -175,7 +175,7 @@ export class AnnotaClient {
   // ---------------------------------------------------------------- reads
 
   /** Task `taskId` (reverts with `TaskEscrowUnknownTask` if there is none). */
-  getTask(taskId: bigint | number | string) {
+  async getTask(taskId: bigint | number | string) {
     return annotate(`reading task ${taskId}`, () => this.escrow.getTask(toId(taskId, "task id")));
   }
 
@@ -250,7 +250,7 @@ export class AnnotaClient {
     };
   }
 
-  claimable(token: string, account: string): Promise<bigint> {
+  async claimable(token: string, account: string): Promise<bigint> {
     return this.escrow.claimable(checkedAddress(token, "token"), checkedAddress(account, "account"));
   }
 
@@ -277,13 +277,40 @@ export class AnnotaClient {
   }
 
   /** Settles `voter`'s vote in a finalized poll. */
-  settleVote(pollId: bigint | number | string, voter: string) {
+  async settleVote(pollId: bigint | number | string, voter: string) {
     const id = toId(pollId, "poll id");
     return this.send(`settleVote(${id}, ${voter})`, () => this.vote.settleVote(id, checkedAddress(voter, "voter")));
   }
 
+  /** Finalizes several submissions in one transaction (already-final ones are skipped). */
+  async finalizeMany(submissionIds: (bigint | number | string)[]) {
+    const ids = submissionIds.map((i) => toId(i, "submission id"));
+    const result = await this.send(`finalizeMany(${ids.length})`, () => this.escrow.finalizeMany(ids));
+    const finalized = result.receipt.logs.filter(
+      (l) =>
+        this.escrow.interface.parseLog(l)?.name === "SubmissionAccepted" ||
+        this.escrow.interface.parseLog(l)?.name === "ChallengeResolved",
+    ).length;
+    return { ...result, events: finalized };
+  }
+
+  /** Settles several votes of a finalized poll in one transaction (already-settled ones are skipped). */
+  async settleVotes(pollId: bigint | number | string, voters: string[]) {
+    const id = toId(pollId, "poll id");
+    const addresses = voters.map((v) => checkedAddress(v, "voter"));
+    return this.send(`settleVotes(${id}, ${addresses.length})`, () => this.vote.settleVotes(id, addresses));
+  }
+
+  /** Pays each of `accounts` what it is owed in `token` (default LABEL), in one transaction. */
+  async withdrawFor(accounts: string[], token: string = this.addresses.token) {
+    const addresses = accounts.map((a) => checkedAddress(a, "account"));
+    return this.send(`withdrawFor(${addresses.length})`, () =>
+      this.escrow.withdrawFor(checkedAddress(token, "token"), addresses),
+    );
+  }
+
   /** Withdraws everything credited to the caller in `token` (default LABEL). */
-  withdraw(token: string = this.addresses.token) {
+  async withdraw(token: string = this.addresses.token) {
     return this.send(`withdraw(${token})`, () => this.escrow.withdraw(checkedAddress(token, "token")));
   }
 }
@@ -343,7 +370,7 @@ export class RequesterClient extends AnnotaClient {
     return { ...result, taskId: this.eventArg(result.receipt, this.escrow, "TaskCreated", "taskId"), budget };
   }
 
-  accept(submissionId: bigint | number | string) {
+  async accept(submissionId: bigint | number | string) {
     const id = toId(submissionId, "submission id");
     return this.send(`accept(${id})`, () => this.escrow.accept(id));
   }
@@ -354,7 +381,7 @@ export class RequesterClient extends AnnotaClient {
     return { ...result, amount: this.eventArg(result.receipt, this.escrow, "TaskReclaimed", "amount") };
   }
 
-  cancelTask(taskId: bigint | number | string) {
+  async cancelTask(taskId: bigint | number | string) {
     const id = toId(taskId, "task id");
     return this.send(`cancelTask(${id})`, () => this.escrow.cancelTask(id));
   }
@@ -380,7 +407,7 @@ export class RequesterClient extends AnnotaClient {
     return this.send(`addSlots(${id}, ${count})`, () => this.escrow.addSlots(id, BigInt(count)));
   }
 
-  extendDeadline(taskId: bigint | number | string, deadline: Date | number | bigint) {
+  async extendDeadline(taskId: bigint | number | string, deadline: Date | number | bigint) {
     const id = toId(taskId, "task id");
     const t = deadline instanceof Date ? BigInt(Math.floor(deadline.getTime() / 1000)) : BigInt(deadline);
     return this.send(`extendDeadline(${id})`, () => this.escrow.extendDeadline(id, t));
@@ -429,12 +456,12 @@ export class ValidatorClient extends AnnotaClient {
     return this.send("stake", () => this.vote.stakeWithPermit(value, p.deadline, p.v, p.r, p.s));
   }
 
-  requestUnstake(amount: Amount) {
+  async requestUnstake(amount: Amount) {
     const value = toUnits(amount, LABEL_DECIMALS);
     return this.send("requestUnstake", () => this.vote.requestUnstake(value));
   }
 
-  withdrawUnstaked() {
+  async withdrawUnstaked() {
     return this.send("withdrawUnstaked", () => this.vote.withdrawUnstaked());
   }
 

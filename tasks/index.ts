@@ -123,6 +123,24 @@ export const annotaTasks: NonNullable<HardhatUserConfig["tasks"]> = [
     .setAction(lazy("anyone", "finalize"))
     .build(),
 
+  task(["annota", "finalize-many"], "Finalize several submissions in one transaction (anyone)")
+    .addVariadicArgument({ name: "submissions", description: "Submission ids" })
+    .addOption(account)
+    .setAction(lazy("anyone", "finalizeMany"))
+    .build(),
+  task(["annota", "withdraw-for"], "Pay several accounts what they are owed, in one transaction (anyone)")
+    .addVariadicArgument({ name: "accounts", description: "Accounts to pay" })
+    .addOption({ name: "token", description: "Token to pay out (default LABEL)", defaultValue: "" })
+    .addOption(account)
+    .setAction(lazy("anyone", "withdrawFor"))
+    .build(),
+  task(["annota", "settle-many"], "Settle several votes of a finalized poll in one transaction (anyone)")
+    .addPositionalArgument({ name: "poll", description: "Poll id" })
+    .addVariadicArgument({ name: "voters", description: "Voters whose votes to settle" })
+    .addOption(account)
+    .setAction(lazy("anyone", "settleMany"))
+    .build(),
+
   // ---- validator
   task(["annota", "stake"], "Stake LABEL (validator)")
     .addPositionalArgument({ name: "amount", description: "LABEL to stake" })

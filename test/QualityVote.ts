@@ -672,6 +672,41 @@ describe("QualityVote", function () {
     });
   });
 
+  describe("settleVotes (batch)", function () {
+    it("settles several votes in one transaction, skips settled ones and reports the count", async function () {
+      const { vote, manager, validators, voteTreasury, token, outsider, pollId } = await loadFixture(openPollFixture);
+      const [v0, v1, v2] = validators;
+      await castVotes(ethers, time, vote, pollId, [
+        { voter: v0, choice: REJECT, weight: LABEL(1_000) },
+        { voter: v1, choice: REJECT, weight: LABEL(700) },
+        { voter: v2, choice: ACCEPT, weight: LABEL(600) },
+      ]);
+      await time.increaseTo((await vote.getPoll(pollId)).revealEnd);
+      await vote.connect(manager).finalizePoll(pollId);
+      await vote.settleVote(pollId, v1.address);
+      const voters = [v0.address, v1.address, v2.address];
+      expect(await vote.connect(outsider).settleVotes.staticCall(pollId, voters)).to.equal(2n);
+      const tx = vote.connect(outsider).settleVotes(pollId, voters);
+      await expect(tx)
+        .to.emit(vote, "VoteSettled")
+        .withArgs(pollId, v2.address, Verdict.Incoherent, LABEL(600), 0n, LABEL(60));
+      await expect(tx).to.changeTokenBalance(ethers, token, voteTreasury, 1n); // the last one pays the dust
+      expect((await vote.getPoll(pollId)).unsettledWeight).to.equal(0n);
+      expect(await vote.settleVotes.staticCall(pollId, voters)).to.equal(0n);
+    });
+
+    it("reverts for a voter without a vote, settling none", async function () {
+      const { vote, manager, validators, outsider, pollId } = await loadFixture(openPollFixture);
+      await castVotes(ethers, time, vote, pollId, [{ voter: validators[0], choice: ACCEPT, weight: LABEL(1_000) }]);
+      await time.increaseTo((await vote.getPoll(pollId)).revealEnd);
+      await vote.connect(manager).finalizePoll(pollId);
+      await expect(vote.settleVotes(pollId, [validators[0].address, outsider.address]))
+        .to.be.revertedWithCustomError(vote, "QualityVoteNoCommitment")
+        .withArgs(pollId, outsider.address);
+      expect((await vote.getVote(pollId, validators[0].address)).settled).to.equal(false);
+    });
+  });
+
   describe("attacks", function () {
     it("a copied commitment revealed by another voter fails", async function () {
       const { vote, validators, pollId } = await loadFixture(openPollFixture);

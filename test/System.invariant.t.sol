@@ -264,6 +264,48 @@ contract SystemHandler {
         }
     }
 
+    /// @dev Pays everyone owed `token` with one `withdrawFor` (the batch entry point).
+    function withdrawForAll(bool inUsd) external {
+        address token = inUsd ? address(usd) : address(label);
+        address[] memory all = this.accounts();
+        uint256[] memory owed = new uint256[](all.length);
+        for (uint256 i = 0; i < all.length; ++i) owed[i] = escrow.claimable(token, all[i]);
+        _exit();
+        try escrow.withdrawFor(token, all) {
+            for (uint256 i = 0; i < all.length; ++i) withdrawn[token][all[i]] += owed[i];
+        } catch {
+            _violation("withdrawFor failed");
+        }
+    }
+
+    /// @dev Finalizes every due submission with one `finalizeMany` (the batch entry point).
+    function finalizeBatch() external {
+        uint256[] memory due = new uint256[](submissions.length);
+        uint256 n;
+        for (uint256 i = 0; i < submissions.length; ++i) {
+            if (_due(escrow.getSubmission(submissions[i]))) due[n++] = submissions[i];
+        }
+        if (n == 0) return;
+        uint256[] memory ids = new uint256[](n);
+        ITaskEscrow.SubmissionView[] memory before = new ITaskEscrow.SubmissionView[](n);
+        for (uint256 i = 0; i < n; ++i) {
+            ids[i] = due[i];
+            before[i] = escrow.getSubmission(due[i]);
+        }
+        _exit();
+        try escrow.finalizeMany(ids) returns (uint256 finalized) {
+            if (finalized != n) _violation("finalizeMany skipped a due submission");
+            for (uint256 i = 0; i < n; ++i) {
+                ITaskEscrow.TaskView memory t = escrow.getTask(before[i].taskId);
+                if (before[i].status == ITaskEscrow.Status.Pending)
+                    _creditAcceptance(ids[i], t, before[i].labeler, t.bond);
+                else _creditChallenge(ids[i], t, before[i]);
+            }
+        } catch {
+            _violation("finalizeMany of due submissions failed");
+        }
+    }
+
     /*//////////////////////////////////////////////////////////////
                                  VOTES
     //////////////////////////////////////////////////////////////*/
@@ -536,7 +578,7 @@ contract SystemInvariantTest is Test {
             vote.stake(200_000 ether);
         }
 
-        bytes4[] memory selectors = new bytes4[](18);
+        bytes4[] memory selectors = new bytes4[](20);
         selectors[0] = SystemHandler.createTask.selector;
         selectors[1] = SystemHandler.addSlots.selector;
         selectors[2] = SystemHandler.cancelTask.selector;
@@ -555,6 +597,8 @@ contract SystemInvariantTest is Test {
         selectors[15] = SystemHandler.warp.selector;
         selectors[16] = SystemHandler.togglePause.selector;
         selectors[17] = SystemHandler.warp.selector; // time moves twice as often
+        selectors[18] = SystemHandler.withdrawForAll.selector;
+        selectors[19] = SystemHandler.finalizeBatch.selector;
         targetContract(address(handler));
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
     }

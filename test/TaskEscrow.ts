@@ -892,6 +892,88 @@ describe("TaskEscrow", function () {
     });
   });
 
+  describe("batch entry points", function () {
+    it("finalizeMany finalizes due submissions of any kind, skips final ones and reports the count", async function () {
+      const f = await loadFixture(challengedFixture); // submission 1 challenged (poll 1)
+      const { escrow, token, labelers, validators, taskId, submissionId } = f;
+      await escrow.connect(labelers[1]).submit(taskId, RESULT, URI, []);
+      await escrow.connect(labelers[2]).submit(taskId, RESULT, URI, []);
+      await escrow.connect(f.requester).accept(submissionIdOf(taskId, 3n)); // already final
+      await voteAndWait(f, [{ voter: validators[0], choice: REJECT, weight: LABEL(1_000) }]);
+      const ids = [submissionId, submissionIdOf(taskId, 2n), submissionIdOf(taskId, 3n)];
+      expect(await escrow.finalizeMany.staticCall(ids)).to.equal(2n);
+      const tx = escrow.finalizeMany(ids);
+      await expect(tx)
+        .to.emit(escrow, "SubmissionAccepted")
+        .withArgs(submissionIdOf(taskId, 2n), labelers[1].address, AcceptedBy.Timeout, REWARD, FEE);
+      await expect(tx)
+        .to.emit(escrow, "ChallengeResolved")
+        .withArgs(submissionId, 1n, Outcome.Reject, 0n, 2n * BOND - SHARE, SHARE);
+      expect((await escrow.getSubmission(submissionId)).status).to.equal(Status.Rejected);
+      expect(await escrow.claimable(await token.getAddress(), labelers[1].address)).to.equal(REWARD + BOND);
+      // Everything is final now: a second batch finalizes nothing and does not fail.
+      expect(await escrow.finalizeMany.staticCall(ids)).to.equal(0n);
+    });
+
+    it("finalizeMany reverts with the first failing submission's error, finalizing none", async function () {
+      const f = await loadFixture(submittedFixture);
+      const { escrow, labelers, taskId, submissionId } = f;
+      await time.increase(CHALLENGE_PERIOD);
+      await escrow.connect(labelers[1]).submit(taskId, RESULT, URI, []); // still in its challenge period
+      const { challengeEnd } = await escrow.getSubmission(submissionIdOf(taskId, 2n));
+      await expect(escrow.finalizeMany([submissionId, submissionIdOf(taskId, 2n)]))
+        .to.be.revertedWithCustomError(escrow, "TaskEscrowChallengePeriodActive")
+        .withArgs(submissionIdOf(taskId, 2n), challengeEnd);
+      await expect(escrow.finalizeMany([submissionIdOf(taskId, 9n)]))
+        .to.be.revertedWithCustomError(escrow, "TaskEscrowUnknownSubmission")
+        .withArgs(submissionIdOf(taskId, 9n));
+      expect((await escrow.getSubmission(submissionId)).status).to.equal(Status.Pending);
+    });
+
+    it("withdrawFor pays every account what it is owed in one transaction, skipping those owed nothing", async function () {
+      const f = await loadFixture(taskFixture);
+      const { escrow, token, requester, labelers, feeTreasury, others, taskId } = f;
+      for (const l of labelers) await escrow.connect(l).submit(taskId, RESULT, URI, []);
+      for (let n = 1n; n <= 3n; n++) await escrow.connect(requester).accept(submissionIdOf(taskId, n));
+      const accounts = [...labelers, feeTreasury, others[0]!].map((a) => a.address);
+      expect(await escrow.connect(others[1]!).withdrawFor.staticCall(await token.getAddress(), accounts)).to.equal(4n);
+      const tx = escrow.connect(others[1]!).withdrawFor(await token.getAddress(), accounts);
+      await expect(tx).to.changeTokenBalances(
+        ethers,
+        token,
+        [labelers[0]!, labelers[1]!, labelers[2]!, feeTreasury, others[0]!, escrow],
+        [REWARD + BOND, REWARD + BOND, REWARD + BOND, 3n * FEE, 0n, -(3n * (REWARD + BOND + FEE))],
+      );
+      await expect(tx)
+        .to.emit(escrow, "Withdrawn")
+        .withArgs(await token.getAddress(), feeTreasury.address, 3n * FEE);
+      for (const a of accounts) expect(await escrow.claimable(await token.getAddress(), a)).to.equal(0n);
+    });
+
+    it("withdrawFor keeps the credit of an account that cannot receive and pays the others", async function () {
+      const p = await loadFixture(deployEscrow);
+      const { escrow, admin, requester, labelers, others } = p;
+      const busd = await new BlocklistToken__factory(admin).deploy();
+      await busd.mint(requester.address, LABEL(10_000));
+      await busd.connect(requester).approve(await escrow.getAddress(), ethers.MaxUint256);
+      await escrow.connect(admin).setPaymentToken(await busd.getAddress(), true);
+      await escrow.connect(requester).createTask(await taskParams(p, { paymentToken: await busd.getAddress() }));
+      await escrow.connect(labelers[0]).submit(1n, RESULT, URI, []);
+      await escrow.connect(labelers[1]).submit(1n, RESULT, URI, []);
+      await escrow.connect(requester).accept(submissionIdOf(1n, 1n));
+      await escrow.connect(requester).accept(submissionIdOf(1n, 2n));
+      await busd.setBlocked(labelers[0].address, true);
+      const accounts = [labelers[0].address, labelers[1].address];
+      await expect(escrow.connect(others[0]!).withdrawFor(await busd.getAddress(), accounts)).to.changeTokenBalance(
+        ethers,
+        busd,
+        labelers[1],
+        REWARD,
+      );
+      expect(await escrow.claimable(await busd.getAddress(), labelers[0].address)).to.equal(REWARD);
+    });
+  });
+
   describe("admin and pause", function () {
     it("setParams, setTreasury and setPaymentToken are the admin's, bounded, with events", async function () {
       const { escrow, admin, others } = await loadFixture(deployEscrow);

@@ -27,6 +27,7 @@ const USER_FUNCTIONS = {
     "revealVote",
     "addPollReward",
     "settleVote",
+    "settleVotes",
   ],
   TaskEscrow: [
     "createTask",
@@ -41,7 +42,9 @@ const USER_FUNCTIONS = {
     "challenge",
     "challengeWithPermit",
     "finalize",
+    "finalizeMany",
     "withdraw",
+    "withdrawFor",
   ],
 } as const;
 

@@ -116,11 +116,17 @@ describe("CLI (annota tasks)", function () {
     await annota("reveal", { poll: "1", account: "6" });
     await time.increaseTo((poll.result as { revealEnd: bigint }).revealEnd);
 
-    const finalized = await annota("finalize", { submission: "4294967298" });
-    expect(finalized.output).to.contain("Finalized submission 4294967298: Rejected");
+    const finalized = await annota("finalize-many", { submissions: ["4294967298", "4294967297"] });
+    expect(finalized.output).to.contain("Finalized a batch of 2 submission(s)");
+    const sub2 = await annota("status", { kind: "submission", id: "4294967298" });
+    expect(sub2.output).to.contain("status           Rejected");
     await annota("settle", { poll: "1", voter: "", account: "5" });
-    const settledOther = await annota("settle", { poll: "1", voter: (await ethers.getSigners())[6]!.address });
-    expect(settledOther.output).to.contain("vote in poll 1");
+    const settledOther = await annota("settle-many", { poll: "1", voters: [(await ethers.getSigners())[6]!.address] });
+    expect(settledOther.output).to.contain("Settled a batch of 1 vote(s) in poll 1");
+    const challengerCredit = await annota("status", { kind: "account", id: (await ethers.getSigners())[4]!.address });
+    expect(challengerCredit.output).to.contain("claimable        25.5 LABEL"); // 15 + (15 - 4.5)
+    const paid = await annota("withdraw-for", { accounts: [(await ethers.getSigners())[4]!.address], token: "" });
+    expect(paid.output).to.contain("Paid out 1 account(s)");
 
     const account = await annota("status", { kind: "account", id: (await ethers.getSigners())[2]!.address });
     expect(account.output).to.contain("claimable        55 LABEL");

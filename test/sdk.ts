@@ -120,6 +120,27 @@ describe("SDK", function () {
       expect((await labeler.token.balanceOf(f.labeler.address)) - before).to.equal(parseLabel(120));
     });
 
+    it("batches: finalizeMany and withdrawFor pay a whole job in two transactions", async function () {
+      const f = await loadFixture(deployed);
+      const requester = RequesterClient.fromAddressBook(f.book, f.requester);
+      const { taskId } = await taskFor(requester);
+      const ids = [];
+      for (const s of [f.labeler, f.labeler2]) {
+        ids.push(
+          (await LabelerClient.fromAddressBook(f.book, s).submit(taskId, { resultHash: "x", resultURI: "u" }))
+            .submissionId,
+        );
+      }
+      await time.increase(3_600);
+      const keeper = AnnotaClient.fromAddressBook(f.book, f.outsider);
+      const batch = await keeper.finalizeMany(ids);
+      expect(batch.events).to.equal(2);
+      const before = await keeper.token.balanceOf(f.labeler2.address);
+      await keeper.withdrawFor([f.labeler.address, f.labeler2.address]);
+      expect((await keeper.token.balanceOf(f.labeler2.address)) - before).to.equal(parseLabel(120));
+      await expectRejection(keeper.withdrawFor(["0xbad"]), RangeError, 'account is not an address: "0xbad"');
+    });
+
     it("derives the same salt every time, a different one per poll, and commitments equal the contract's", async function () {
       const f = await loadFixture(deployed);
       const v = ValidatorClient.fromAddressBook(f.book, f.v1);

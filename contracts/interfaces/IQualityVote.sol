@@ -298,6 +298,16 @@ interface IQualityVote {
     /// @param voter The voter.
     function settleVote(uint256 pollId, address voter) external;
 
+    /// @notice Settles several votes of poll `pollId` in one transaction (saving the 21,000-gas base
+    /// of each further one). Votes already settled are skipped, so a front-runner cannot make the
+    /// batch fail; any other vote that cannot be settled reverts the batch with its `settleVote`
+    /// error. The caller chooses the batch size.
+    /// @dev Permissionless; never paused. Emits what `settleVote` emits, per vote.
+    /// @param pollId The poll.
+    /// @param voters The voters whose votes to settle.
+    /// @return settled How many votes were settled (skipped ones excluded).
+    function settleVotes(uint256 pollId, address[] calldata voters) external returns (uint256 settled);
+
     /*//////////////////////////////////////////////////////////////
                                  ADMIN
     //////////////////////////////////////////////////////////////*/

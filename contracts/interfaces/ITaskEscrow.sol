@@ -370,11 +370,30 @@ interface ITaskEscrow {
     /// @return status The submission's new status: `Accepted` or `Rejected`.
     function finalize(uint256 submissionId) external returns (Status status);
 
+    /// @notice Finalizes several submissions in one transaction (saving the 21,000-gas base of each
+    /// further one). Submissions already accepted or rejected are skipped, so a front-runner cannot
+    /// make the batch fail; any other submission that cannot be finalized reverts the batch with its
+    /// `finalize` error. The caller chooses the batch size.
+    /// @dev Permissionless. Never paused. Emits what `finalize` emits, per submission.
+    /// @param submissionIds The submissions.
+    /// @return finalized How many were finalized (skipped ones excluded).
+    function finalizeMany(uint256[] calldata submissionIds) external returns (uint256 finalized);
+
     /// @notice Sends the caller everything it has been credited in `token`.
     /// @dev Never paused. Emits `Withdrawn`.
     /// @param token The token to withdraw.
     /// @return amount The amount sent.
     function withdraw(address token) external returns (uint256 amount);
+
+    /// @notice Pays each of `accounts` everything it has been credited in `token`, in one transaction:
+    /// a keeper (or a requester, after a job) can pay every labeler at once. Funds only ever go to the
+    /// account they are owed to. An account that cannot receive keeps its credit and does not stop
+    /// the batch; accounts owed nothing are skipped. The caller chooses the batch size.
+    /// @dev Permissionless. Never paused. Emits `Withdrawn` per account paid.
+    /// @param token The token to pay out.
+    /// @param accounts The accounts to pay.
+    /// @return paid How many accounts were paid.
+    function withdrawFor(address token, address[] calldata accounts) external returns (uint256 paid);
 
     /*//////////////////////////////////////////////////////////////
                                  ADMIN

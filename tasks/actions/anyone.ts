@@ -1,7 +1,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { AnnotaClient } from "../../sdk/clients.js";
-import { context, printTx, required } from "./common.js";
+import { CliError, context, printTx, required } from "./common.js";
 
 export async function challenge(
   { submission, reason, account }: { submission: string; reason: string; account: string },
@@ -20,5 +20,41 @@ export async function finalize(
   const { book, signer } = await context(hre, account);
   const result = await AnnotaClient.fromAddressBook(book, signer).finalize(submission);
   printTx(`Finalized submission ${submission}: ${result.status}`, result);
+  return result;
+}
+
+export async function finalizeMany(
+  { submissions, account }: { submissions: string[]; account: string },
+  hre: HardhatRuntimeEnvironment,
+) {
+  if (submissions.length === 0) throw new CliError("give at least one submission id");
+  const { book, signer } = await context(hre, account);
+  const result = await AnnotaClient.fromAddressBook(book, signer).finalizeMany(submissions);
+  printTx(`Finalized a batch of ${submissions.length} submission(s) (already final ones skipped)`, result);
+  return result;
+}
+
+export async function withdrawFor(
+  { accounts, token, account }: { accounts: string[]; token: string; account: string },
+  hre: HardhatRuntimeEnvironment,
+) {
+  if (accounts.length === 0) throw new CliError("give at least one account");
+  const { book, signer } = await context(hre, account);
+  const result = await AnnotaClient.fromAddressBook(book, signer).withdrawFor(
+    accounts,
+    token || book.contracts.LabelToken.address,
+  );
+  printTx(`Paid out ${accounts.length} account(s) (those owed nothing skipped)`, result);
+  return result;
+}
+
+export async function settleMany(
+  { poll, voters, account }: { poll: string; voters: string[]; account: string },
+  hre: HardhatRuntimeEnvironment,
+) {
+  if (voters.length === 0) throw new CliError("give at least one voter");
+  const { book, signer } = await context(hre, account);
+  const result = await AnnotaClient.fromAddressBook(book, signer).settleVotes(poll, voters);
+  printTx(`Settled a batch of ${voters.length} vote(s) in poll ${poll} (already settled ones skipped)`, result);
   return result;
 }
