@@ -13,11 +13,12 @@
 import { readFileSync, writeFileSync } from "node:fs";
 
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { Signature, Wallet, ZeroHash, id, keccak256, toUtf8Bytes, type ContractTransactionResponse } from "ethers";
+import { Wallet, ZeroHash, id, keccak256, toUtf8Bytes, type ContractTransactionResponse } from "ethers";
 import { network } from "hardhat";
 
 import { QUALITY_VOTE_DEFAULTS, TASK_ESCROW_DEFAULTS } from "../ignition/defaults.js";
 import { buildAllowlist } from "../sdk/allowlist.js";
+import { signPermit } from "../sdk/permit.js";
 import {
   LabelToken__factory,
   MockERC20__factory,
@@ -129,24 +130,7 @@ async function approveAll(who: Signer) {
   await (await token.connect(who).approve(addr.vote, ethers.MaxUint256)).wait();
 }
 async function permitFor(who: Signer, tokenAddress: string, spender: string, value: bigint) {
-  const t = tokenAddress === addr.usd ? usd : token;
-  const [, name, version, chainId] = await t.eip712Domain();
-  const owner = await who.getAddress();
-  const sig = await who.signTypedData(
-    { name, version, chainId, verifyingContract: tokenAddress },
-    {
-      Permit: [
-        { name: "owner", type: "address" },
-        { name: "spender", type: "address" },
-        { name: "value", type: "uint256" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    },
-    { owner, spender, value, nonce: await t.nonces(owner), deadline: PERMIT_DEADLINE },
-  );
-  const { v, r, s } = Signature.from(sig);
-  return { deadline: PERMIT_DEADLINE, v, r, s };
+  return signPermit(who, { token: tokenAddress, spender, value, deadline: PERMIT_DEADLINE });
 }
 
 function taskParams(overrides: Partial<Parameters<TaskEscrow["createTask"]>[0]> = {}) {

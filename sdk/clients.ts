@@ -1,7 +1,6 @@
 import {
   AbiCoder,
   Contract,
-  Signature,
   ZeroHash,
   getAddress,
   isAddress,
@@ -26,6 +25,7 @@ import {
   type TaskEscrow,
 } from "./contracts.js";
 import { AnnotaError, annotate } from "./errors.js";
+import { signPermit } from "./permit.js";
 import { deriveVoteSalt } from "./salt.js";
 import { type Amount, LABEL_DECIMALS, toUnits } from "./units.js";
 
@@ -44,10 +44,6 @@ export const SubmissionStatus = ["None", "Pending", "Challenged", "Accepted", "R
 export const PollOutcome = ["None", "Accept", "Reject", "NoQuorum"] as const;
 
 const ERC20_METADATA = ["function decimals() view returns (uint8)", "function symbol() view returns (string)"];
-const ERC5267 = [
-  "function eip712Domain() view returns (bytes1, string name, string version, uint256 chainId, address verifyingContract, bytes32, uint256[])",
-  "function nonces(address) view returns (uint256)",
-];
 
 function choiceNumber(choice: Choice): 1 | 2 {
   if (choice === "accept" || choice === 1) return 1;
@@ -140,36 +136,11 @@ export class AnnotaClient {
 
   /** Signs an EIP-2612 permit of `amount` of `token` for `spender`, valid for an hour. */
   protected async permit(token: string, spender: string, amount: bigint) {
-    const signer = this.signer;
-    const contract = new Contract(token, ERC5267, this.runner);
-    const [, name, version, chainId, verifyingContract] = (await contract.getFunction("eip712Domain")()) as [
-      string,
-      string,
-      string,
-      bigint,
-      string,
-    ];
-    const owner = await signer.getAddress();
-    const nonce = (await contract.getFunction("nonces")(owner)) as bigint;
-    const provider = signer.provider;
+    const provider = this.signer.provider;
     if (!provider) throw new AnnotaError("the signer has no provider");
     const latest = await provider.getBlock("latest");
     const deadline = BigInt(latest?.timestamp ?? Math.floor(Date.now() / 1000)) + 3600n;
-    const signature = await signer.signTypedData(
-      { name, version, chainId, verifyingContract },
-      {
-        Permit: [
-          { name: "owner", type: "address" },
-          { name: "spender", type: "address" },
-          { name: "value", type: "uint256" },
-          { name: "nonce", type: "uint256" },
-          { name: "deadline", type: "uint256" },
-        ],
-      },
-      { owner, spender, value: amount, nonce, deadline },
-    );
-    const { v, r, s } = Signature.from(signature);
-    return { deadline, v, r, s };
+    return signPermit(this.signer, { token, spender, value: amount, deadline });
   }
 
   // ---------------------------------------------------------------- reads

@@ -14,5 +14,6 @@ export * from "./allowlist.js";
 export * from "./clients.js";
 export * from "./contracts.js";
 export * from "./errors.js";
+export * from "./permit.js";
 export * from "./salt.js";
 export * from "./units.js";

@@ -90,6 +90,21 @@ describe("TaskEscrow", function () {
     return { ...f, pollId: 1n };
   }
 
+  /** Task 1 paid in a blocklistable stablecoin, with labelers 0 and 1 accepted (credited). */
+  async function blocklistTaskAccepted(p: Protocol) {
+    const { escrow, admin, requester, labelers } = p;
+    const busd = await new BlocklistToken__factory(admin).deploy();
+    await busd.mint(requester.address, LABEL(10_000));
+    await busd.connect(requester).approve(await escrow.getAddress(), ethers.MaxUint256);
+    await escrow.connect(admin).setPaymentToken(await busd.getAddress(), true);
+    await escrow.connect(requester).createTask(await taskParams(p, { paymentToken: await busd.getAddress() }));
+    await escrow.connect(labelers[0]!).submit(1n, RESULT, URI, []);
+    await escrow.connect(labelers[1]!).submit(1n, RESULT, URI, []);
+    await escrow.connect(requester).accept(submissionIdOf(1n, 1n));
+    await escrow.connect(requester).accept(submissionIdOf(1n, 2n));
+    return busd;
+  }
+
   async function voteAndWait(f: Protocol & { pollId: bigint }, ballots: Ballot[]) {
     await castVotes(ethers, time, f.vote, f.pollId, ballots);
     await time.increaseTo((await f.vote.getPoll(f.pollId)).revealEnd);
@@ -819,15 +834,7 @@ describe("TaskEscrow", function () {
     it("a payout recipient that cannot receive blocks only itself", async function () {
       const p = await loadFixture(deployEscrow);
       const { escrow, token, admin, requester, labelers } = p;
-      const busd = await new BlocklistToken__factory(admin).deploy();
-      await busd.mint(requester.address, LABEL(10_000));
-      await busd.connect(requester).approve(await escrow.getAddress(), ethers.MaxUint256);
-      await escrow.connect(admin).setPaymentToken(await busd.getAddress(), true);
-      await escrow.connect(requester).createTask(await taskParams(p, { paymentToken: await busd.getAddress() }));
-      await escrow.connect(labelers[0]).submit(1n, RESULT, URI, []);
-      await escrow.connect(labelers[1]).submit(1n, RESULT, URI, []);
-      await escrow.connect(requester).accept(submissionIdOf(1n, 1n));
-      await escrow.connect(requester).accept(submissionIdOf(1n, 2n));
+      const busd = await blocklistTaskAccepted(p);
       await busd.setBlocked(labelers[0].address, true);
       await expect(escrow.connect(labelers[0]).withdraw(await busd.getAddress()))
         .to.be.revertedWithCustomError(busd, "Blocked")
@@ -953,15 +960,7 @@ describe("TaskEscrow", function () {
     it("withdrawFor keeps the credit of an account that cannot receive and pays the others", async function () {
       const p = await loadFixture(deployEscrow);
       const { escrow, admin, requester, labelers, others } = p;
-      const busd = await new BlocklistToken__factory(admin).deploy();
-      await busd.mint(requester.address, LABEL(10_000));
-      await busd.connect(requester).approve(await escrow.getAddress(), ethers.MaxUint256);
-      await escrow.connect(admin).setPaymentToken(await busd.getAddress(), true);
-      await escrow.connect(requester).createTask(await taskParams(p, { paymentToken: await busd.getAddress() }));
-      await escrow.connect(labelers[0]).submit(1n, RESULT, URI, []);
-      await escrow.connect(labelers[1]).submit(1n, RESULT, URI, []);
-      await escrow.connect(requester).accept(submissionIdOf(1n, 1n));
-      await escrow.connect(requester).accept(submissionIdOf(1n, 2n));
+      const busd = await blocklistTaskAccepted(p);
       await busd.setBlocked(labelers[0].address, true);
       const accounts = [labelers[0].address, labelers[1].address];
       await expect(escrow.connect(others[0]!).withdrawFor(await busd.getAddress(), accounts)).to.changeTokenBalance(

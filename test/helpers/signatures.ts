@@ -1,5 +1,9 @@
 import { Signature, type Signer, type TypedDataDomain } from "ethers";
 
+import { signPermit as sdkSignPermit, type PermitSignature } from "../../sdk/permit.js";
+
+export type { PermitSignature };
+
 /** What an EIP-2612 permit needs from the token: its domain and the owner's next nonce. */
 export interface PermitToken {
   getAddress(): Promise<string>;
@@ -7,21 +11,14 @@ export interface PermitToken {
   nonces(owner: string): Promise<bigint>;
 }
 
-export interface PermitSignature {
-  deadline: bigint;
-  v: number;
-  r: string;
-  s: string;
-}
-
 async function domainOf(token: PermitToken, chainId: bigint): Promise<TypedDataDomain> {
   return { name: await token.name(), version: "1", chainId, verifyingContract: await token.getAddress() };
 }
 
 /**
- * Signs an EIP-2612 permit for `value` from `signer` to `spender`, valid until `deadline`.
- * `overrides.owner` (default: the signer) and `overrides.nonce` (default: the owner's current nonce)
- * let a test sign a permit that claims to come from someone else.
+ * Signs an EIP-2612 permit for `value` from `signer` to `spender`, valid until `deadline` (the SDK's
+ * `signPermit`). `overrides.owner` (default: the signer) and `overrides.nonce` (default: the owner's
+ * current nonce) let a test sign a permit that claims to come from someone else.
  */
 export async function signPermit(
   token: PermitToken,
@@ -31,28 +28,7 @@ export async function signPermit(
   deadline: bigint,
   overrides: { owner?: string; nonce?: bigint } = {},
 ): Promise<PermitSignature> {
-  const ownerAddress = overrides.owner ?? (await signer.getAddress());
-  const { chainId } = await signer.provider!.getNetwork();
-  const signature = await signer.signTypedData(
-    await domainOf(token, chainId),
-    {
-      Permit: [
-        { name: "owner", type: "address" },
-        { name: "spender", type: "address" },
-        { name: "value", type: "uint256" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    },
-    {
-      owner: ownerAddress,
-      spender,
-      value,
-      nonce: overrides.nonce ?? (await token.nonces(ownerAddress)),
-      deadline,
-    },
-  );
-  return split(signature, deadline);
+  return sdkSignPermit(signer, { token: await token.getAddress(), spender, value, deadline, ...overrides });
 }
 
 /** Signs an ERC-5805 delegation of `signer`'s votes to `delegatee`, valid until `expiry`. */
