@@ -222,7 +222,7 @@ await (await usd.connect(requester).approve(addr.escrow, ethers.MaxUint256)).wai
 }
 
 // TaskEscrow: tasks
-const firstTaskGas = await measure(
+await measure(
   "TaskEscrow.createTask",
   "first task of the deployment (counter and escrow balance created)",
   escrow.connect(requester).createTask(taskParams()),
@@ -303,7 +303,6 @@ await measure(
   submit(labelers[0]!),
   true,
 );
-const firstSubmission = subId(mainTask, mainCount);
 await measure("TaskEscrow.submit", "returning labeler", submit(labelers[0]!));
 for (const l of labelers.slice(1)) await (await submit(l)).wait();
 {
@@ -557,8 +556,6 @@ await measure("TaskEscrow.setTreasury", "admin", escrow.setTreasury(treasury.add
 await measure("TaskEscrow.setPaymentToken", "admin", escrow.setPaymentToken(admin.address, true), true);
 await measure("TaskEscrow.pause", "guardian", escrow.pause(), true);
 await measure("TaskEscrow.unpause", "guardian", escrow.unpause(), true);
-void firstTaskGas;
-void firstSubmission;
 
 // ===================================================================== 2. scaling
 console.log("2/3 scaling with 1, 10, 100 and 1,000 tasks, submissions and voters ...");

@@ -253,16 +253,22 @@ export class AnnotaClient {
     return this.send(`settleVote(${id}, ${voter})`, () => this.vote.settleVote(id, checkedAddress(voter, "voter")));
   }
 
-  /** Finalizes several submissions in one transaction (already-final ones are skipped). */
+  /**
+   * Finalizes several submissions in one transaction (already-final ones are skipped). `finalized`
+   * lists the submissions this transaction finalized.
+   */
   async finalizeMany(submissionIds: (bigint | number | string)[]) {
     const ids = submissionIds.map((i) => toId(i, "submission id"));
     const result = await this.send(`finalizeMany(${ids.length})`, () => this.escrow.finalizeMany(ids));
-    const finalized = result.receipt.logs.filter(
-      (l) =>
-        this.escrow.interface.parseLog(l)?.name === "SubmissionAccepted" ||
-        this.escrow.interface.parseLog(l)?.name === "ChallengeResolved",
-    ).length;
-    return { ...result, events: finalized };
+    // A challenged submission that ends accepted emits both events: count each submission once.
+    const finalized = new Set<bigint>();
+    for (const log of result.receipt.logs) {
+      const parsed = this.escrow.interface.parseLog(log);
+      if (parsed?.name === "SubmissionAccepted" || parsed?.name === "ChallengeResolved") {
+        finalized.add(parsed.args.getValue("submissionId") as bigint);
+      }
+    }
+    return { ...result, finalized: [...finalized] };
   }
 
   /** Settles several votes of a finalized poll in one transaction (already-settled ones are skipped). */
@@ -362,17 +368,19 @@ export class RequesterClient extends AnnotaClient {
     const id = toId(taskId, "task id");
     const task = await this.getTask(id);
     const amount = BigInt(count) * (task.reward + task.fee);
-    const tokenAddress = task.paymentToken;
-    const allowance = (await new Contract(
-      tokenAddress,
+    const erc20 = new Contract(
+      task.paymentToken,
       [
         "function allowance(address,address) view returns (uint256)",
         "function approve(address,uint256) returns (bool)",
       ],
       this.signer,
-    ).getFunction("allowance")(await this.signer.getAddress(), this.addresses.escrow)) as bigint;
+    );
+    const allowance = (await erc20.getFunction("allowance")(
+      await this.signer.getAddress(),
+      this.addresses.escrow,
+    )) as bigint;
     if (allowance < amount) {
-      const erc20 = new Contract(tokenAddress, ["function approve(address,uint256) returns (bool)"], this.signer);
       await this.send("approve", () => erc20.getFunction("approve")(this.addresses.escrow, amount));
     }
     return this.send(`addSlots(${id}, ${count})`, () => this.escrow.addSlots(id, BigInt(count)));

@@ -127,7 +127,24 @@ describe("adversarial tokens and recipients", function () {
         escrow.connect(labelers[0]!).withdraw(token),
       );
       expect((await reentrant.balanceOf(labelers[0]!.address)) - labelerBefore).to.equal(REWARD);
+
       expect(await reentrant.balanceOf(await escrow.getAddress())).to.equal(FEE); // the treasury's fee, still owed
+    });
+
+    it("is blocked in the batch payout withdrawFor, and an account repeated in the batch is paid once", async function () {
+      const p = await loadFixture(protocol);
+      const { escrow, reentrant, requester, labelers } = p;
+      const token = await reentrant.getAddress();
+      await escrow.connect(requester).createTask(await params(token, 1n));
+      await escrow.connect(labelers[0]).submit(1n, ethers.id("r"), "u", []);
+      await escrow.connect(requester).accept(subId(1n, 1n));
+      const batch = [labelers[0]!.address, labelers[0]!.address];
+      const before = await reentrant.balanceOf(labelers[0]!.address);
+      await reenterDuring(reentrant, escrow, escrow.interface.encodeFunctionData("withdrawFor", [token, batch]), () =>
+        escrow.withdrawFor(token, batch),
+      );
+      expect((await reentrant.balanceOf(labelers[0]!.address)) - before).to.equal(REWARD);
+      expect(await escrow.claimable(token, labelers[0]!.address)).to.equal(0n);
     });
 
     it("as the staking and bond token, is blocked in every QualityVote and TaskEscrow entry point that moves it", async function () {

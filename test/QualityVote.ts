@@ -695,6 +695,21 @@ describe("QualityVote", function () {
       expect(await vote.settleVotes.staticCall(pollId, voters)).to.equal(0n);
     });
 
+    it("a voter repeated in one batch is settled and paid once", async function () {
+      const { vote, manager, validators, pollId } = await loadFixture(openPollFixture);
+      const [v0, v1] = validators;
+      await castVotes(ethers, time, vote, pollId, [
+        { voter: v0, choice: ACCEPT, weight: LABEL(1_000) },
+        { voter: v1, choice: REJECT, weight: LABEL(500) },
+      ]);
+      await time.increaseTo((await vote.getPoll(pollId)).revealEnd);
+      await vote.connect(manager).finalizePoll(pollId);
+      expect(await vote.settleVotes.staticCall(pollId, [v0.address, v0.address])).to.equal(1n);
+      await vote.settleVotes(pollId, [v0.address, v0.address, v0.address]);
+      expect((await vote.getValidator(v0.address)).free).to.equal(STAKE + LABEL(50));
+      expect((await vote.getValidator(v0.address)).coherent).to.equal(1n);
+    });
+
     it("reverts for a voter without a vote, settling none", async function () {
       const { vote, manager, validators, outsider, pollId } = await loadFixture(openPollFixture);
       await castVotes(ethers, time, vote, pollId, [{ voter: validators[0], choice: ACCEPT, weight: LABEL(1_000) }]);

@@ -922,6 +922,19 @@ describe("TaskEscrow", function () {
       expect(await escrow.finalizeMany.staticCall(ids)).to.equal(0n);
     });
 
+    it("a submission repeated in one batch is finalized and paid once", async function () {
+      const f = await loadFixture(submittedFixture);
+      const { escrow, token, labelers, submissionId } = f;
+      await time.increase(CHALLENGE_PERIOD);
+      expect(await escrow.finalizeMany.staticCall([submissionId, submissionId])).to.equal(1n);
+      await expect(escrow.finalizeMany([submissionId, submissionId, submissionId])).to.emit(
+        escrow,
+        "SubmissionAccepted",
+      );
+      expect(await escrow.claimable(await token.getAddress(), labelers[0].address)).to.equal(REWARD + BOND);
+      expect((await escrow.reputation(labelers[0].address)).accepted).to.equal(1n);
+    });
+
     it("finalizeMany reverts with the first failing submission's error, finalizing none", async function () {
       const f = await loadFixture(submittedFixture);
       const { escrow, labelers, taskId, submissionId } = f;
@@ -955,6 +968,18 @@ describe("TaskEscrow", function () {
         .to.emit(escrow, "Withdrawn")
         .withArgs(await token.getAddress(), feeTreasury.address, 3n * FEE);
       for (const a of accounts) expect(await escrow.claimable(await token.getAddress(), a)).to.equal(0n);
+      // An account repeated in a batch is paid once: its second entry finds nothing owed.
+      await escrow.connect(requester).addSlots(taskId, 1n);
+      await escrow.connect(labelers[0]!).submit(taskId, RESULT, URI, []);
+      await escrow.connect(requester).accept(submissionIdOf(taskId, 4n));
+      const twice = [labelers[0]!.address, labelers[0]!.address];
+      expect(await escrow.withdrawFor.staticCall(await token.getAddress(), twice)).to.equal(1n);
+      await expect(escrow.withdrawFor(await token.getAddress(), twice)).to.changeTokenBalance(
+        ethers,
+        token,
+        labelers[0]!,
+        REWARD + BOND,
+      );
     });
 
     it("withdrawFor keeps the credit of an account that cannot receive and pays the others", async function () {

@@ -57,7 +57,8 @@ export async function deployAnnota(connection: NetworkConnection, options: Deplo
   }
 
   const deploymentId = `${networkName}-${chainId}`;
-  await removeIfStale(deploymentId, provider, log);
+  // Only a local node can have been restarted under its journal; a public network's journal is kept.
+  if (local) await removeIfStale(deploymentId, provider, log);
   const startBlock = await provider.getBlockNumber();
   log(`Deploying Annota to ${networkName} (chain ${chainId}) from ${deployer.address} ...`);
   const deployed = await ignition.deploy(AnnotaModule, {

@@ -30,7 +30,10 @@ export async function finalizeMany(
   if (submissions.length === 0) throw new CliError("give at least one submission id");
   const { book, signer } = await context(hre, account);
   const result = await AnnotaClient.fromAddressBook(book, signer).finalizeMany(submissions);
-  printTx(`Finalized a batch of ${submissions.length} submission(s) (already final ones skipped)`, result);
+  printTx(
+    `Finalized ${result.finalized.length} of ${submissions.length} submission(s) (already final ones skipped)`,
+    result,
+  );
   return result;
 }
 
