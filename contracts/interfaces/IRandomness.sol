@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.34;
+
+/// @title IRandomness
+/// @notice A source of one random seed per drawing phase of the court (docs/randomness.md).
+/// The court (its single consumer) asks for a seed when it leaves the Staking phase and collects it
+/// when it passes from Generating to Drawing. Two implementations: `BlockhashRandomness` (no external
+/// dependency; a block producer can bias it) and `ChainlinkVRFRandomness` (Chainlink VRF v2.5).
+interface IRandomness {
+    /// @notice A new seed was requested for `consumer`; `requestId` identifies it (a block number for
+    /// the blockhash source, the coordinator's request id for VRF).
+    event RandomnessRequested(address indexed consumer, uint256 indexed requestId);
+    /// @notice The seed of request `requestId` became available.
+    event RandomnessFulfilled(uint256 indexed requestId, uint256 seed);
+    /// @notice The source was bound to its only consumer.
+    event ConsumerSet(address indexed consumer);
+
+    /// @notice The caller is not the source's consumer.
+    error RandomnessNotConsumer(address caller, address consumer);
+    /// @notice The consumer was already set, or the caller may not set it.
+    error RandomnessConsumerAlreadySet(address consumer);
+    /// @notice The consumer may not be the zero address.
+    error RandomnessZeroConsumer();
+
+    /// @notice Binds the source to its only consumer (the court). Callable once, by the deployer.
+    /// @param consumer The court.
+    function setConsumer(address consumer) external;
+
+    /// @notice Requests a new seed, replacing any earlier request. Only the consumer.
+    function requestRandomness() external;
+
+    /// @notice Returns the seed of the current request, or 0 while it is not available. When the
+    /// request can no longer be fulfilled (a blockhash older than 256 blocks, a VRF request not
+    /// fulfilled within the source's timeout) the source re-requests by itself and returns 0: a seed
+    /// is never guessed. Only the consumer.
+    /// @return seed The seed (never 0 once available), or 0.
+    function receiveRandomness() external returns (uint256 seed);
+
+    /// @notice The consumer (the court), or zero before `setConsumer`.
+    function consumer() external view returns (address);
+}
