@@ -3,81 +3,64 @@ pragma solidity 0.8.34;
 
 import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IQualityVote} from "./interfaces/IQualityVote.sol";
+import {IRandomness} from "./interfaces/IRandomness.sol";
+import {JurorPool} from "./JurorPool.sol";
+import {SortitionTree} from "./libraries/SortitionTree.sol";
 
 /// @title QualityVote
-/// @notice Validator staking and stake-weighted commit-reveal polls that decide Annota disputes
-/// (see `IQualityVote` and docs/quality-vote.md).
-/// @dev Not upgradeable. Amounts are LABEL wei stored in 96 bits: LABEL's hard cap (1e27) is below
-/// 2^96 (~7.9e28), so no sum of LABEL amounts can overflow them; inputs are range-checked anyway.
-/// The staking token must be a standard ERC-20 without transfer fees or hooks (LABEL is).
-contract QualityVote is IQualityVote, AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTransient {
+/// @notice The Annota court: disputes, drawn juries, commit-reveal rounds, appeals and escalation,
+/// settlement against the final ruling (see `IQualityVote` and docs/court.md). Staking, the pool and
+/// its phase cycle are in `JurorPool`.
+/// @dev Not upgradeable. Nothing in an open dispute can be paused or depends on a revocable role:
+/// `ARBITRABLE_ROLE` cannot be revoked, and only `stake` is pausable.
+contract QualityVote is IQualityVote, JurorPool {
     using SafeERC20 for IERC20;
+    using SortitionTree for SortitionTree.Tree;
 
     /*//////////////////////////////////////////////////////////////
                                  TYPES
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev A poll, packed into six slots. Slots 0-3 are written when the poll opens; the aggregates
-    /// that commits, finalization and settlements update share those slots with open-time fields, so
-    /// those updates rewrite a non-zero slot (2,900 gas) instead of creating one (20,000). To make room,
-    /// a poll records its manager as a small id (see `_managerIds`), and the narrower widths are bounded
-    /// by the parameter bounds: minVoteWeight <= 100,000 LABEL < 2^80, minQuorum <= 1,000,000 LABEL
-    /// < 2^80, revealPeriod <= 30 days < 2^24 seconds. Only the reveal aggregates (slots 4-5) start cold.
-    struct Poll {
-        // slot 0 (open; read by commitVote)
-        address partyA;
-        uint80 minVoteWeight;
-        uint16 slashBps;
-        // slot 1 (open; read by commitVote; outcome written by finalizePoll, flag by the first settlement)
-        address partyB;
-        uint80 minQuorum;
-        Outcome outcome;
-        bool settlementStarted;
-        // slot 2 (open: managerId; the pot grows with rewards and, at finalization, the slashed total;
-        // paidOut with every coherent settlement)
-        uint96 pot;
-        uint96 paidOut;
-        uint16 managerId;
-        // slot 3 (open; commit aggregates and the windows: commit [openedAt, commitEnd), reveal
-        // [commitEnd, commitEnd + revealPeriod))
-        uint96 unsettledWeight;
-        uint96 committedSlash;
-        uint40 commitEnd;
-        uint24 revealPeriod;
-        // slot 4 (Accept reveals)
-        uint96 revealedAccept;
-        uint96 revealedAcceptSlash;
-        // slot 5 (Reject reveals)
-        uint96 revealedReject;
-        uint96 revealedRejectSlash;
+    /// @dev Two slots.
+    struct Dispute {
+        address arbitrable;
+        uint32 version;
+        uint8 roundCount;
+        Ruling ruling; // None until final
+        address labeler;
+        address challenger;
+        address interested;
     }
 
-    /// @dev One voter's vote in one poll: two slots, written by the first commit. `slash` is what the
-    /// vote loses if slashed, fixed at commit (`weight * slashBps / 10,000`, rounded down).
+    /// @dev Three slots; seat counts fit 16 bits (at most 31 seats).
+    struct Round {
+        // slot 0: the draw and the vote
+        uint16 seats;
+        uint16 drawnSeats;
+        uint40 queuedAt;
+        uint40 drawnAt;
+        uint16 accepts;
+        uint16 rejects;
+        uint16 jurors;
+        uint16 unsettled;
+        uint8 side;
+        // slot 1: who paid
+        address payer;
+        uint96 cost;
+        // slot 2: money, set when the dispute is final (fundedNext: when escalated)
+        uint96 fundedNext;
+        uint96 pot;
+        uint16 coherentSeats;
+    }
+
+    /// @dev One slot plus the commitment.
     struct Vote {
         bytes32 commitment;
-        uint96 weight;
-        uint96 slash;
+        uint16 seats;
         uint8 choice;
         bool settled;
-    }
-
-    /// @dev A validator. Slot 0 is what commits and settlements touch; slot 1 what unstaking touches.
-    struct Validator {
-        // slot 0
-        uint96 free;
-        uint96 atRisk;
-        uint32 coherent;
-        uint32 incoherent;
-        // slot 1
-        uint96 unbonding;
-        uint40 unbondingUnlocksAt;
-        uint32 missed;
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -85,288 +68,223 @@ contract QualityVote is IQualityVote, AccessControlDefaultAdminRules, Pausable, 
     //////////////////////////////////////////////////////////////*/
 
     /// @inheritdoc IQualityVote
-    bytes32 public constant POLL_MANAGER_ROLE = keccak256("POLL_MANAGER_ROLE");
+    bytes32 public constant ARBITRABLE_ROLE = keccak256("ARBITRABLE_ROLE");
     /// @inheritdoc IQualityVote
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
 
-    /// @notice Bounds of the parameters (see `Params`).
+    uint256 public constant MAX_ROUNDS = 4;
+    uint256 public constant MAX_FEE_PER_SEAT = 10_000 ether;
+    uint256 public constant MAX_SLASH_BPS = 5_000;
     uint256 public constant MIN_PERIOD = 1 hours;
     uint256 public constant MAX_PERIOD = 30 days;
-    uint256 public constant MAX_UNBONDING_PERIOD = 90 days;
-    uint256 public constant MAX_SLASH_BPS = 5_000;
-    uint256 public constant MAX_MIN_QUORUM = 1_000_000 ether;
-    uint256 public constant MAX_MIN_VOTE_WEIGHT = 100_000 ether;
+    uint256 public constant MAX_DRAW_TIMEOUT = 90 days;
+    uint256 public constant MIN_SEAT_STAKE = 1 ether;
+    uint256 public constant MAX_SEAT_STAKE = 1_000_000 ether;
+    /// @notice A silent seat's penalty is at least this many seat fees (random voting must lose).
+    uint256 public constant MIN_PENALTY_TO_FEE = 4;
 
+    uint8 private constant _ACCEPT = 1;
+    uint8 private constant _REJECT = 2;
     uint256 private constant _BPS = 10_000;
-    uint8 private constant _ACCEPT = uint8(Outcome.Accept);
-    uint8 private constant _REJECT = uint8(Outcome.Reject);
 
     /*//////////////////////////////////////////////////////////////
                                 STORAGE
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev The staking token (LABEL).
-    IERC20 private immutable _label;
-
-    /// @dev Current parameters; snapshotted into each poll when it opens.
-    Params private _params;
-    /// @dev Receives unearned pots and rounding dust.
     address private _treasury;
-    /// @dev Number of polls opened (the last poll id) and of poll managers, in one slot that exists
-    /// once a manager is registered, so that opening a poll rewrites it rather than creating it.
-    uint64 private _pollCount;
-    uint16 private _managerCount;
+    uint64 private _disputeCount;
+    uint32 private _versionCount;
 
-    /// @dev Poll managers, numbered from 1 when they are first granted `POLL_MANAGER_ROLE`, so that a
-    /// poll records its manager in 16 bits. At most 65,535 managers.
-    mapping(address manager => uint16 id) private _managerIds;
-    mapping(uint16 id => address manager) private _managers;
-
-    mapping(uint256 pollId => Poll) private _polls;
-    mapping(uint256 pollId => mapping(address voter => Vote)) private _votes;
-    mapping(address validator => Validator) private _validators;
+    mapping(uint256 version => CourtParams) private _versions;
+    mapping(uint256 disputeId => Dispute) private _disputes;
+    mapping(uint256 disputeId => mapping(uint256 round => Round)) private _rounds;
+    mapping(uint256 disputeId => mapping(uint256 round => mapping(address juror => Vote))) private _votes;
 
     /*//////////////////////////////////////////////////////////////
                               CONSTRUCTOR
     //////////////////////////////////////////////////////////////*/
 
-    /// @param label_ The staking token (LABEL).
+    /// @param label_ The staking and fee token (LABEL).
+    /// @param randomness_ The randomness source; the deployment binds it to this court.
+    /// @param seatStake_ The stake a seat locks [1, 1,000,000 LABEL]; fixed for the court's life.
     /// @param treasury_ Receives unearned pots and rounding dust.
     /// @param admin The initial default admin (intended: a `TimelockController`).
     /// @param adminDelay Delay, in seconds, of a default admin hand-over.
-    /// @param params_ The initial parameters.
+    /// @param poolParams_ The initial pool parameters.
+    /// @param courtParams_ Parameter version 1.
     constructor(
         IERC20 label_,
+        IRandomness randomness_,
+        uint96 seatStake_,
         address treasury_,
         address admin,
         uint48 adminDelay,
-        Params memory params_
-    ) AccessControlDefaultAdminRules(adminDelay, admin) {
-        if (address(label_) == address(0)) revert QualityVoteZeroAddress();
-        _label = label_;
+        PoolParams memory poolParams_,
+        CourtParams memory courtParams_
+    )
+        JurorPool(label_, randomness_, seatStake_, poolParams_)
+        AccessControlDefaultAdminRules(adminDelay, admin)
+    {
+        if (address(label_) == address(0) || address(randomness_) == address(0)) revert QualityVoteZeroAddress();
+        if (seatStake_ < MIN_SEAT_STAKE || seatStake_ > MAX_SEAT_STAKE) revert QualityVoteAmountTooLarge(seatStake_);
         _setTreasury(treasury_);
-        _setParams(params_);
+        _addVersion(courtParams_);
     }
 
     /*//////////////////////////////////////////////////////////////
-                                STAKING
+                                DISPUTES
     //////////////////////////////////////////////////////////////*/
 
     /// @inheritdoc IQualityVote
-    function stake(uint256 amount) external whenNotPaused nonReentrant {
-        _stake(amount);
-    }
-
-    /// @inheritdoc IQualityVote
-    function stakeWithPermit(
-        uint256 amount,
-        uint256 deadline,
-        uint8 v,
-        bytes32 r,
-        bytes32 s
-    ) external whenNotPaused nonReentrant {
-        // A permit already used by a front-runner reverts here; the allowance it set is what counts.
-        // solhint-disable-next-line no-empty-blocks
-        try IERC20Permit(address(_label)).permit(msg.sender, address(this), amount, deadline, v, r, s) {} catch {}
-        _stake(amount);
-    }
-
-    /// @inheritdoc IQualityVote
-    function requestUnstake(uint256 amount) external {
-        if (amount == 0) revert QualityVoteZeroAmount();
-        Validator storage validator = _validators[msg.sender];
-        uint96 free = validator.free;
-        if (amount > free) revert QualityVoteInsufficientFreeStake(msg.sender, free, amount);
-        // Cannot underflow: checked against `free` above; cannot overflow: bounded by the LABEL supply.
-        unchecked {
-            validator.free = free - uint96(amount);
+    function createDispute(
+        address labeler,
+        address challenger,
+        address interested,
+        uint256 version
+    ) external onlyRole(ARBITRABLE_ROLE) nonReentrant returns (uint256 disputeId) {
+        if (labeler == address(0) || challenger == address(0) || labeler == challenger) {
+            revert QualityVoteInvalidParties(labeler, challenger);
         }
-        uint96 unbonding = validator.unbonding + uint96(amount);
-        uint40 unlocksAt = _now() + _params.unbondingPeriod;
-        validator.unbonding = unbonding;
-        validator.unbondingUnlocksAt = unlocksAt;
-        emit UnstakeRequested(msg.sender, amount, unbonding, unlocksAt);
+        CourtParams memory p = _params(version);
+        disputeId = ++_disputeCount;
+        _disputes[disputeId] = Dispute({
+            arbitrable: msg.sender,
+            version: uint32(version), // fits: an existing version
+            roundCount: 0,
+            ruling: Ruling.None,
+            labeler: labeler,
+            challenger: challenger,
+            interested: interested
+        });
+        emit DisputeCreated(disputeId, msg.sender, version, labeler, challenger, interested);
+        uint256 cost = _openRound(disputeId, _disputes[disputeId], p, challenger, _REJECT);
+        // Interaction last: the dispute and its round are recorded.
+        _label.safeTransferFrom(msg.sender, address(this), cost);
     }
 
     /// @inheritdoc IQualityVote
-    function withdrawUnstaked() external nonReentrant returns (uint256 amount) {
-        Validator storage validator = _validators[msg.sender];
-        amount = validator.unbonding;
-        if (amount == 0) revert QualityVoteNothingUnbonding(msg.sender);
-        uint40 unlocksAt = validator.unbondingUnlocksAt;
-        if (_now() < unlocksAt) revert QualityVoteStillUnbonding(msg.sender, unlocksAt);
-        validator.unbonding = 0;
-        validator.unbondingUnlocksAt = 0;
-        emit UnstakeWithdrawn(msg.sender, amount);
-        // Interaction last (checks-effects-interactions): the stake is already debited.
-        _label.safeTransfer(msg.sender, amount);
-    }
-
-    /*//////////////////////////////////////////////////////////////
-                                 POLLS
-    //////////////////////////////////////////////////////////////*/
-
-    /// @inheritdoc IQualityVote
-    function openPoll(address partyA, address partyB) external onlyRole(POLL_MANAGER_ROLE) returns (uint256 pollId) {
-        if (partyA == address(0) || partyB == address(0) || partyA == partyB) {
-            revert QualityVoteInvalidParties(partyA, partyB);
+    function draw(uint256 count) external nonReentrant returns (uint256 processed) {
+        _requirePhase(Phase.Drawing);
+        uint256 head = _queueHead;
+        uint256 cycleEnd = _cycleEnd;
+        uint256 seed = _seed;
+        while (processed < count && head < cycleEnd) {
+            uint256 disputeId = _queue[head];
+            delete _queue[head];
+            ++head;
+            ++processed;
+            Dispute storage d = _disputes[disputeId];
+            // Closed as Unresolved while it waited: nothing to draw.
+            if (d.ruling != Ruling.None) continue;
+            uint256 roundIndex = d.roundCount - 1;
+            if (!_drawRound(disputeId, d, roundIndex, seed)) {
+                uint256 position = _enqueueRound(disputeId);
+                emit RoundRequeued(disputeId, roundIndex, _rounds[disputeId][roundIndex].drawnSeats, position);
+            }
         }
-        Params memory params_ = _params;
-        uint40 commitEnd = _now() + params_.commitPeriod;
-        uint40 revealEnd = commitEnd + params_.revealPeriod;
-        pollId = ++_pollCount;
-
-        // The narrowing casts fit: `_setParams` bounds minVoteWeight and minQuorum below 2^80 and
-        // revealPeriod below 2^24.
-        Poll storage poll = _polls[pollId];
-        poll.partyA = partyA;
-        poll.minVoteWeight = uint80(params_.minVoteWeight);
-        poll.slashBps = params_.slashBps;
-        poll.partyB = partyB;
-        poll.minQuorum = uint80(params_.minQuorum);
-        poll.managerId = _managerIds[msg.sender]; // numbered when granted the role
-        poll.commitEnd = commitEnd;
-        poll.revealPeriod = uint24(params_.revealPeriod);
-
-        emit PollOpened(pollId, msg.sender, partyA, partyB, commitEnd, revealEnd, params_.minQuorum, params_.slashBps);
+        _queueHead = uint64(head); // fits: below the tail
     }
 
     /// @inheritdoc IQualityVote
-    function commitVote(uint256 pollId, bytes32 commitment, uint256 weight) external {
-        Poll storage poll = _polls[pollId];
-        uint40 commitEnd = poll.commitEnd;
-        if (commitEnd == 0) revert QualityVoteUnknownPoll(pollId);
-        if (_now() >= commitEnd) revert QualityVoteCommitClosed(pollId, commitEnd);
+    function commitVote(uint256 disputeId, bytes32 commitment) external {
+        (, uint256 roundIndex) = _requirePeriod(disputeId, Period.Commit);
         if (commitment == bytes32(0)) revert QualityVoteEmptyCommitment();
-        if (msg.sender == poll.partyA || msg.sender == poll.partyB) {
-            revert QualityVotePartyCannotVote(pollId, msg.sender);
-        }
-
-        Vote storage vote = _votes[pollId][msg.sender];
-        uint96 committed = vote.weight;
-        if (committed != 0) {
-            // Replacing a commitment: the stake is already in the poll; only the hash changes.
-            if (weight != committed) revert QualityVoteWeightMismatch(pollId, committed, weight);
-            vote.commitment = commitment;
-            emit VoteCommitted(pollId, msg.sender, commitment, weight);
-            return;
-        }
-
-        uint256 minVoteWeight = poll.minVoteWeight;
-        if (weight < minVoteWeight) revert QualityVoteWeightTooLow(pollId, weight, minVoteWeight);
-        Validator storage validator = _validators[msg.sender];
-        uint96 free = validator.free;
-        if (weight > free) revert QualityVoteInsufficientFreeStake(msg.sender, free, weight);
-        uint96 w = uint96(weight); // fits: weight <= free, a uint96
-
-        // Cannot underflow: checked against `free` above.
-        unchecked {
-            validator.free = free - w;
-        }
-        validator.atRisk += w;
-        uint96 slash = _slashOf(w, poll.slashBps);
-        poll.unsettledWeight += w;
-        poll.committedSlash += slash;
+        Vote storage vote = _votes[disputeId][roundIndex][msg.sender];
+        if (vote.seats == 0) revert QualityVoteNotJuror(disputeId, roundIndex, msg.sender);
         vote.commitment = commitment;
-        vote.weight = w;
-        vote.slash = slash;
-        emit VoteCommitted(pollId, msg.sender, commitment, weight);
+        emit VoteCommitted(disputeId, roundIndex, msg.sender, commitment);
     }
 
     /// @inheritdoc IQualityVote
-    function revealVote(uint256 pollId, uint8 choice, bytes32 salt) external {
-        Poll storage poll = _polls[pollId];
-        uint40 commitEnd = poll.commitEnd;
-        if (commitEnd == 0) revert QualityVoteUnknownPoll(pollId);
-        uint40 revealEnd = commitEnd + poll.revealPeriod;
-        uint40 time = _now();
-        if (time < commitEnd || time >= revealEnd) revert QualityVoteNotRevealPhase(pollId, commitEnd, revealEnd);
+    function revealVote(uint256 disputeId, uint8 choice, bytes32 salt) external {
+        (, uint256 roundIndex) = _requirePeriod(disputeId, Period.Reveal);
+        Vote storage vote = _votes[disputeId][roundIndex][msg.sender];
+        bytes32 commitment = vote.commitment;
+        if (commitment == bytes32(0)) revert QualityVoteNoCommitment(disputeId, roundIndex, msg.sender);
+        if (vote.choice != 0) revert QualityVoteAlreadyRevealed(disputeId, roundIndex, msg.sender);
         if (choice != _ACCEPT && choice != _REJECT) revert QualityVoteInvalidChoice(choice);
-
-        Vote storage vote = _votes[pollId][msg.sender];
-        uint96 weight = vote.weight;
-        if (weight == 0) revert QualityVoteNoCommitment(pollId, msg.sender);
-        if (vote.choice != 0) revert QualityVoteAlreadyRevealed(pollId, msg.sender);
-        // The commitment binds the voter: a copied commitment revealed by anyone else hashes differently.
-        if (computeCommitment(pollId, msg.sender, choice, salt) != vote.commitment) {
-            revert QualityVoteCommitmentMismatch(pollId, msg.sender);
+        if (_commitment(disputeId, roundIndex, msg.sender, choice, salt) != commitment) {
+            revert QualityVoteCommitmentMismatch(disputeId, roundIndex, msg.sender);
         }
-
         vote.choice = choice;
-        uint96 slash = vote.slash;
-        if (choice == _ACCEPT) {
-            poll.revealedAccept += weight;
-            poll.revealedAcceptSlash += slash;
+        uint16 seats = vote.seats;
+        Round storage round = _rounds[disputeId][roundIndex];
+        if (choice == _ACCEPT) round.accepts += seats;
+        else round.rejects += seats;
+        emit VoteRevealed(disputeId, roundIndex, msg.sender, choice, seats);
+    }
+
+    /// @inheritdoc IQualityVote
+    function appeal(uint256 disputeId) external nonReentrant returns (uint256 round) {
+        (Dispute storage d, uint256 roundIndex) = _requirePeriod(disputeId, Period.Appeal);
+        Round storage ruled = _rounds[disputeId][roundIndex];
+        // The appellant takes the side that lost the round.
+        uint8 side = ruled.accepts > ruled.rejects ? _REJECT : _ACCEPT;
+        uint256 cost = _openRound(disputeId, d, _versions[d.version], msg.sender, side);
+        round = roundIndex + 1;
+        emit Appealed(disputeId, round, msg.sender, side, cost);
+        // Interaction last: the round is recorded.
+        _label.safeTransferFrom(msg.sender, address(this), cost);
+    }
+
+    /// @inheritdoc IQualityVote
+    function escalate(uint256 disputeId) external returns (uint256 round) {
+        (Dispute storage d, uint256 roundIndex) = _requirePeriod(disputeId, Period.NoMajority);
+        uint256 cost = _openRound(disputeId, d, _versions[d.version], address(0), 0);
+        // The parameter relationships guarantee that the round's pot covers this (docs/parameters.md).
+        _rounds[disputeId][roundIndex].fundedNext = uint96(cost); // fits: seats * feePerSeat
+        round = roundIndex + 1;
+        emit Escalated(disputeId, round, cost);
+    }
+
+    /// @inheritdoc IQualityVote
+    function finalizeDispute(uint256 disputeId) external nonReentrant returns (Ruling ruling) {
+        (Dispute storage d, uint256 roundIndex) = _requirePeriod(disputeId, Period.Finalizable);
+        Round storage last = _rounds[disputeId][roundIndex];
+        address refundTo;
+        uint256 refund;
+        if (last.drawnAt == 0) {
+            // Nobody could be seated in time: Unresolved, and the round's cost goes back.
+            ruling = Ruling.Unresolved;
+            refund = last.cost;
+            last.cost = 0;
+            refundTo = last.payer;
+            // An escalated round was funded by the previous round's pot: it returns there.
+            if (refundTo == address(0)) _rounds[disputeId][roundIndex - 1].fundedNext = 0;
         } else {
-            poll.revealedReject += weight;
-            poll.revealedRejectSlash += slash;
+            ruling = _majority(last);
+            if (ruling == Ruling.None) ruling = Ruling.Unresolved;
         }
-        emit VoteRevealed(pollId, msg.sender, choice, weight);
-    }
-
-    /// @inheritdoc IQualityVote
-    function finalizePoll(uint256 pollId) external nonReentrant returns (Outcome outcome) {
-        Poll storage poll = _polls[pollId];
-        uint16 managerId = poll.managerId;
-        if (managerId == 0) revert QualityVoteUnknownPoll(pollId);
-        if (_managerIds[msg.sender] != managerId) revert QualityVoteNotPollManager(pollId, _managers[managerId]);
-        uint40 revealEnd = poll.commitEnd + poll.revealPeriod;
-        if (_now() < revealEnd) revert QualityVoteRevealNotOver(pollId, revealEnd);
-        if (poll.outcome != Outcome.None) revert QualityVotePollAlreadyFinalized(pollId);
-
-        uint96 revealedAccept = poll.revealedAccept;
-        uint96 revealedReject = poll.revealedReject;
-        uint96 keptSlash; // the slash-if-wrong of the coherent votes, which are not slashed
-        if (uint256(revealedAccept) + revealedReject < poll.minQuorum) {
-            outcome = Outcome.NoQuorum;
-            keptSlash = poll.revealedAcceptSlash + poll.revealedRejectSlash;
-        } else if (revealedReject > revealedAccept) {
-            outcome = Outcome.Reject;
-            keptSlash = poll.revealedRejectSlash;
-        } else {
-            outcome = Outcome.Accept;
-            keptSlash = poll.revealedAcceptSlash;
-        }
-        // Everyone not coherent is slashed: the committed total minus what the coherent votes keep.
-        uint96 slashed = poll.committedSlash - keptSlash;
-
-        poll.outcome = outcome;
-        uint96 pot = poll.pot + slashed;
-        poll.pot = pot;
-        emit PollFinalized(pollId, outcome, revealedAccept, revealedReject, slashed);
-
-        if (poll.unsettledWeight == 0) {
-            // Nobody voted: the poll is fully settled now, and whatever was added goes to the treasury.
-            poll.settlementStarted = true;
-            if (pot != 0) _payTreasury(pollId, pot);
+        d.ruling = ruling;
+        _fixPots(disputeId, d, ruling);
+        emit DisputeFinalized(disputeId, ruling, roundIndex + 1);
+        if (refundTo != address(0)) {
+            emit RoundCostRefunded(disputeId, roundIndex, refundTo, refund);
+            // Interaction last: the dispute is final and the round's cost cleared.
+            _label.safeTransfer(refundTo, refund);
         }
     }
 
     /// @inheritdoc IQualityVote
-    function addPollReward(uint256 pollId, uint256 amount) external nonReentrant {
-        if (amount == 0) revert QualityVoteZeroAmount();
-        Poll storage poll = _polls[pollId];
-        if (poll.commitEnd == 0) revert QualityVoteUnknownPoll(pollId);
-        if (poll.settlementStarted) revert QualityVoteRewardsClosed(pollId);
-        poll.pot += _toUint96(amount);
-        emit PollRewardAdded(pollId, msg.sender, amount);
-        // Interaction last: the pot is credited only if the transfer succeeds (else everything reverts).
-        _label.safeTransferFrom(msg.sender, address(this), amount);
+    function settle(uint256 disputeId, uint256 round, address juror) external nonReentrant {
+        if (!_settle(disputeId, round, juror)) revert QualityVoteNothingToSettle(disputeId, round, juror);
     }
 
     /// @inheritdoc IQualityVote
-    function settleVote(uint256 pollId, address voter) external nonReentrant {
-        _settleVote(pollId, voter);
-    }
-
-    /// @inheritdoc IQualityVote
-    function settleVotes(uint256 pollId, address[] calldata voters) external nonReentrant returns (uint256 settled) {
-        for (uint256 i = 0; i < voters.length; ++i) {
-            // Already settled (perhaps by a front-runner): skip it rather than fail the whole batch.
-            if (_votes[pollId][voters[i]].settled) continue;
-            _settleVote(pollId, voters[i]);
-            ++settled;
+    function settleMany(
+        uint256 disputeId,
+        uint256 round,
+        address[] calldata jurors
+    ) external nonReentrant returns (uint256 settled) {
+        for (uint256 i = 0; i < jurors.length; ++i) {
+            if (_settle(disputeId, round, jurors[i])) ++settled;
         }
+    }
+
+    /// @inheritdoc IQualityVote
+    function submitEvidence(uint256 disputeId, string calldata evidenceURI) external {
+        if (_dispute(disputeId).ruling != Ruling.None) revert QualityVoteDisputeFinal(disputeId);
+        emit Evidence(address(this), disputeId, msg.sender, evidenceURI);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -374,8 +292,8 @@ contract QualityVote is IQualityVote, AccessControlDefaultAdminRules, Pausable, 
     //////////////////////////////////////////////////////////////*/
 
     /// @inheritdoc IQualityVote
-    function setParams(Params calldata params_) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        _setParams(params_);
+    function setParams(CourtParams calldata params_) external onlyRole(DEFAULT_ADMIN_ROLE) returns (uint256) {
+        return _addVersion(params_);
     }
 
     /// @inheritdoc IQualityVote
@@ -398,197 +316,362 @@ contract QualityVote is IQualityVote, AccessControlDefaultAdminRules, Pausable, 
     //////////////////////////////////////////////////////////////*/
 
     /// @inheritdoc IQualityVote
-    function label() external view returns (address) {
-        return address(_label);
-    }
-
-    /// @inheritdoc IQualityVote
     function treasury() external view returns (address) {
         return _treasury;
     }
 
     /// @inheritdoc IQualityVote
-    function params() external view returns (Params memory) {
-        return _params;
+    function currentVersion() external view returns (uint256) {
+        return _versionCount;
     }
 
     /// @inheritdoc IQualityVote
-    function pollCount() external view returns (uint256) {
-        return _pollCount;
+    function params(uint256 version) external view returns (CourtParams memory) {
+        return _params(version);
     }
 
     /// @inheritdoc IQualityVote
-    function getPoll(uint256 pollId) external view returns (PollView memory) {
-        Poll storage poll = _polls[pollId];
-        uint16 managerId = poll.managerId;
-        if (managerId == 0) revert QualityVoteUnknownPoll(pollId);
-        Outcome outcome = poll.outcome;
+    function currentVersionCost() external view returns (uint256 version, uint256 firstTwoRounds) {
+        version = _versionCount;
+        firstTwoRounds = (seatsOf(0) + seatsOf(1)) * _versions[version].feePerSeat;
+    }
+
+    /// @inheritdoc IQualityVote
+    function roundCost(uint256 version, uint256 round) external view returns (uint256) {
+        return seatsOf(round) * _params(version).feePerSeat;
+    }
+
+    /// @inheritdoc IQualityVote
+    function seatsOf(uint256 round) public pure returns (uint256) {
+        return (4 << round) - 1;
+    }
+
+    /// @inheritdoc IQualityVote
+    function disputeCount() external view returns (uint256) {
+        return _disputeCount;
+    }
+
+    /// @inheritdoc IQualityVote
+    function getDispute(uint256 disputeId) external view returns (DisputeView memory) {
+        Dispute storage d = _dispute(disputeId);
         return
-            PollView({
-                manager: _managers[managerId],
-                partyA: poll.partyA,
-                partyB: poll.partyB,
-                commitEnd: poll.commitEnd,
-                revealEnd: poll.commitEnd + poll.revealPeriod,
-                slashBps: poll.slashBps,
-                minQuorum: poll.minQuorum,
-                minVoteWeight: poll.minVoteWeight,
-                outcome: outcome,
-                unsettledWeight: poll.unsettledWeight,
-                revealedAccept: poll.revealedAccept,
-                revealedReject: poll.revealedReject,
-                pot: poll.pot,
-                coherentWeight: outcome == Outcome.None ? 0 : uint96(_coherentWeight(poll, outcome)),
-                paidOut: poll.paidOut,
-                settlementStarted: poll.settlementStarted
+            DisputeView({
+                arbitrable: d.arbitrable,
+                version: d.version,
+                roundCount: d.roundCount,
+                ruling: d.ruling,
+                labeler: d.labeler,
+                challenger: d.challenger,
+                interested: d.interested
             });
     }
 
     /// @inheritdoc IQualityVote
-    function partiesOf(uint256 pollId) external view returns (address partyA, address partyB) {
-        Poll storage poll = _polls[pollId];
-        partyA = poll.partyA;
-        if (partyA == address(0)) revert QualityVoteUnknownPoll(pollId);
-        partyB = poll.partyB;
-    }
-
-    /// @inheritdoc IQualityVote
-    function getVote(uint256 pollId, address voter) external view returns (VoteView memory) {
-        Vote storage vote = _votes[pollId][voter];
+    function getRound(uint256 disputeId, uint256 round) external view returns (RoundView memory) {
+        Round storage r = _rounds[disputeId][round];
         return
-            VoteView({
-                commitment: vote.commitment,
-                weight: vote.weight,
-                slash: vote.slash,
-                choice: vote.choice,
-                settled: vote.settled
+            RoundView({
+                seats: r.seats,
+                drawnSeats: r.drawnSeats,
+                queuedAt: r.queuedAt,
+                drawnAt: r.drawnAt,
+                accepts: r.accepts,
+                rejects: r.rejects,
+                jurors: r.jurors,
+                unsettled: r.unsettled,
+                payer: r.payer,
+                side: r.side,
+                cost: r.cost,
+                fundedNext: r.fundedNext,
+                pot: r.pot,
+                coherentSeats: r.coherentSeats
             });
     }
 
     /// @inheritdoc IQualityVote
-    function getValidator(address validator) external view returns (ValidatorView memory) {
-        Validator storage v = _validators[validator];
-        return
-            ValidatorView({
-                free: v.free,
-                atRisk: v.atRisk,
-                unbonding: v.unbonding,
-                unbondingUnlocksAt: v.unbondingUnlocksAt,
-                coherent: v.coherent,
-                incoherent: v.incoherent,
-                missed: v.missed
-            });
+    function getVote(uint256 disputeId, uint256 round, address juror) external view returns (VoteView memory) {
+        Vote storage v = _votes[disputeId][round][juror];
+        return VoteView({seats: v.seats, commitment: v.commitment, choice: v.choice, settled: v.settled});
+    }
+
+    /// @inheritdoc IQualityVote
+    function currentPeriod(uint256 disputeId) external view returns (Period period, uint256 endsAt) {
+        Dispute storage d = _dispute(disputeId);
+        return _period(disputeId, d);
+    }
+
+    /// @inheritdoc IQualityVote
+    function roundRuling(uint256 disputeId, uint256 round) external view returns (Ruling) {
+        Dispute storage d = _dispute(disputeId);
+        Round storage r = _rounds[disputeId][round];
+        if (round >= d.roundCount || r.drawnAt == 0) return Ruling.None;
+        CourtParams storage p = _versions[d.version];
+        if (_now() < uint256(r.drawnAt) + p.commitPeriod + p.revealPeriod) return Ruling.None;
+        return _majority(r);
+    }
+
+    /// @inheritdoc IQualityVote
+    function finalRuling(uint256 disputeId) external view returns (Ruling ruling, bool isFinal) {
+        ruling = _dispute(disputeId).ruling;
+        return (ruling, ruling != Ruling.None);
+    }
+
+    /// @inheritdoc IQualityVote
+    function paymentsOf(uint256 disputeId) external view returns (Payment[] memory payments) {
+        uint256 rounds = _dispute(disputeId).roundCount;
+        payments = new Payment[](rounds);
+        uint256 n;
+        for (uint256 i = 0; i < rounds; ++i) {
+            Round storage r = _rounds[disputeId][i];
+            if (r.payer == address(0) || r.cost == 0) continue;
+            payments[n++] = Payment({payer: r.payer, amount: r.cost, side: r.side});
+        }
+        // Trim the array to the rounds that were paid for.
+        assembly ("memory-safe") {
+            mstore(payments, n)
+        }
     }
 
     /// @inheritdoc IQualityVote
     function computeCommitment(
-        uint256 pollId,
-        address voter,
+        uint256 disputeId,
+        uint256 round,
+        address juror,
         uint8 choice,
         bytes32 salt
-    ) public view returns (bytes32) {
-        return keccak256(abi.encode(block.chainid, address(this), pollId, voter, choice, salt));
+    ) external view returns (bytes32) {
+        return _commitment(disputeId, round, juror, choice, salt);
     }
 
     /*//////////////////////////////////////////////////////////////
                                 INTERNAL
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev Numbers a poll manager the first time it is granted `POLL_MANAGER_ROLE` (ids survive a
-    /// revoke and a re-grant), so that its polls record it in 16 bits and opening a poll writes no
-    /// registry entry.
-    function _grantRole(bytes32 role, address account) internal override returns (bool granted) {
-        granted = super._grantRole(role, account);
-        if (granted && role == POLL_MANAGER_ROLE && _managerIds[account] == 0) {
-            uint16 id = ++_managerCount; // reverts past 65,535 managers
-            _managerIds[account] = id;
-            _managers[id] = account;
+    /// @dev Opens and queues the next round of `d`, paid by `payer` on `side` (zero: by a pot).
+    function _openRound(
+        uint256 disputeId,
+        Dispute storage d,
+        CourtParams memory p,
+        address payer,
+        uint8 side
+    ) private returns (uint256 cost) {
+        uint256 roundIndex = d.roundCount;
+        uint256 seats = seatsOf(roundIndex);
+        cost = seats * p.feePerSeat;
+        d.roundCount = uint8(roundIndex + 1); // fits: at most MAX_ROUNDS
+        Round storage round = _rounds[disputeId][roundIndex];
+        round.seats = uint16(seats); // fits: at most 31
+        round.queuedAt = _now();
+        round.payer = payer;
+        round.side = side;
+        round.cost = uint96(cost); // fits: 31 * MAX_FEE_PER_SEAT
+        uint256 position = _enqueueRound(disputeId);
+        emit RoundQueued(disputeId, roundIndex, seats, cost, position);
+    }
+
+    /// @dev Draws the remaining seats of round `roundIndex` from `seed`, excluding the parties by
+    /// weight. Returns false if the pool ran out of drawable weight first (the seats drawn stay).
+    function _drawRound(uint256 disputeId, Dispute storage d, uint256 roundIndex, uint256 seed) private returns (bool) {
+        Round storage round = _rounds[disputeId][roundIndex];
+        address[3] memory excluded = [d.labeler, d.challenger, d.interested];
+        uint256 seats = round.seats;
+        uint256 seat = round.drawnSeats;
+        uint256 jurors = round.jurors;
+        for (; seat < seats; ++seat) {
+            uint256 random = uint256(keccak256(abi.encode(seed, disputeId, roundIndex, seat)));
+            address juror = _tree.draw(random, excluded);
+            if (juror == address(0)) break;
+            _lockSeat(juror);
+            Vote storage vote = _votes[disputeId][roundIndex][juror];
+            if (vote.seats == 0) ++jurors;
+            ++vote.seats;
+            emit JurorDrawn(disputeId, roundIndex, juror, seat);
+        }
+        // Fit 16 bits: at most 31 seats.
+        round.drawnSeats = uint16(seat);
+        round.jurors = uint16(jurors);
+        round.unsettled = uint16(jurors);
+        if (seat < seats) return false;
+        uint40 now_ = _now();
+        round.drawnAt = now_;
+        CourtParams storage p = _versions[d.version];
+        uint256 commitEnd = uint256(now_) + p.commitPeriod;
+        emit RoundDrawn(disputeId, roundIndex, commitEnd, commitEnd + p.revealPeriod);
+        return true;
+    }
+
+    /// @dev Sets each round's pot and coherent seats against the final `ruling` (docs/court.md,
+    /// "Money"): pot = cost - what it advanced to an escalated round + penalties of the seats that
+    /// did not reveal `ruling` (any reveal is coherent when Unresolved). Rounds never seated have none.
+    function _fixPots(uint256 disputeId, Dispute storage d, Ruling ruling) private {
+        uint256 penalty = _penalty(_versions[d.version].slashBps);
+        uint256 rounds = d.roundCount;
+        for (uint256 i = 0; i < rounds; ++i) {
+            Round storage r = _rounds[disputeId][i];
+            if (r.drawnAt == 0) continue;
+            uint256 coherent = ruling == Ruling.Accept ? r.accepts : ruling == Ruling.Reject
+                ? r.rejects
+                : uint256(r.accepts) + r.rejects;
+            r.coherentSeats = uint16(coherent); // fits: <= seats
+            // Cannot underflow: a round advances at most its cost plus its silent seats' penalties,
+            // and silent seats are incoherent whatever the ruling (docs/parameters.md).
+            r.pot = uint96(r.cost - r.fundedNext + (r.seats - coherent) * penalty);
         }
     }
 
-    /// @dev Settles one vote (SPEC 3.3); the last one of a poll pays the treasury what is left.
-    function _settleVote(uint256 pollId, address voter) private {
-        Poll storage poll = _polls[pollId];
-        Outcome outcome = poll.outcome;
-        if (outcome == Outcome.None) {
-            if (poll.commitEnd == 0) revert QualityVoteUnknownPoll(pollId);
-            revert QualityVotePollNotFinalized(pollId);
-        }
-        Vote storage vote = _votes[pollId][voter];
-        uint96 weight = vote.weight;
-        if (weight == 0) revert QualityVoteNoCommitment(pollId, voter);
-        if (vote.settled) revert QualityVoteAlreadySettled(pollId, voter);
+    /// @dev Settles `juror`'s seats in a round of a final dispute; false if there is nothing to settle.
+    function _settle(uint256 disputeId, uint256 roundIndex, address juror) private returns (bool) {
+        Dispute storage d = _dispute(disputeId);
+        if (d.ruling == Ruling.None) revert QualityVoteWrongPeriod(disputeId, _periodOnly(disputeId, d));
+        Vote storage vote = _votes[disputeId][roundIndex][juror];
+        uint256 seats = vote.seats;
+        if (seats == 0 || vote.settled) return false;
         vote.settled = true;
+        Round storage round = _rounds[disputeId][roundIndex];
+        (Verdict verdict, uint256 reward, uint256 penalty) = _judge(d, round, vote.choice, seats);
+        _recordVerdict(_validators[juror], verdict, seats);
+        emit SeatsSettled(disputeId, roundIndex, juror, seats, verdict, reward, penalty);
+        uint256 locked = seats * _seatStake;
+        _release(juror, locked, locked + reward - penalty);
 
-        uint8 choice = vote.choice;
-        Validator storage validator = _validators[voter];
-        Verdict verdict;
-        uint96 reward;
-        uint96 slashed;
-        if (choice == 0) {
-            verdict = Verdict.Missed;
-            slashed = vote.slash;
-            ++validator.missed;
-        } else if (outcome == Outcome.NoQuorum || choice == uint8(outcome)) {
-            verdict = Verdict.Coherent;
-            uint96 pot = poll.pot;
-            if (pot != 0) {
-                // Rounds down; the sum over coherent voters never exceeds the pot (dust goes to the
-                // treasury below). The coherent weight is positive: this vote is part of it.
-                reward = uint96((uint256(pot) * weight) / _coherentWeight(poll, outcome));
-                poll.paidOut += reward;
-            }
-            ++validator.coherent;
-        } else {
-            verdict = Verdict.Incoherent;
-            slashed = vote.slash;
-            ++validator.incoherent;
-        }
-        validator.free += weight + reward - slashed;
-        validator.atRisk -= weight;
-        if (!poll.settlementStarted) poll.settlementStarted = true;
-        uint96 unsettled = poll.unsettledWeight - weight;
-        poll.unsettledWeight = unsettled;
-        emit VoteSettled(pollId, voter, verdict, weight, reward, slashed);
-
-        if (unsettled == 0) {
-            // Last vote: what the coherent voters did not receive (rounding dust, or the whole pot
-            // when nobody was coherent) goes to the treasury.
-            uint256 remainder = poll.pot - poll.paidOut;
-            if (remainder != 0) _payTreasury(pollId, remainder);
-        }
+        uint16 unsettled = round.unsettled - 1;
+        round.unsettled = unsettled;
+        if (unsettled == 0) _closeRound(disputeId, roundIndex, round);
+        return true;
     }
 
-    function _stake(uint256 amount) private {
-        if (amount == 0) revert QualityVoteZeroAmount();
-        _validators[msg.sender].free += _toUint96(amount);
-        emit Staked(msg.sender, amount);
-        // Interaction last: the stake is credited only if the transfer succeeds (else everything reverts).
-        _label.safeTransferFrom(msg.sender, address(this), amount);
+    /// @dev A juror's verdict against the final ruling, and its reward or penalty for `seats` seats.
+    function _judge(
+        Dispute storage d,
+        Round storage round,
+        uint8 choice,
+        uint256 seats
+    ) private view returns (Verdict verdict, uint256 reward, uint256 penalty) {
+        if (round.drawnAt == 0) return (Verdict.Released, 0, 0);
+        Ruling ruling = d.ruling;
+        if (choice != 0 && (ruling == Ruling.Unresolved || choice == uint8(ruling))) {
+            return (Verdict.Coherent, seats * (round.pot / round.coherentSeats), 0);
+        }
+        penalty = seats * _penalty(_versions[d.version].slashBps);
+        verdict = choice == 0 ? Verdict.Missed : Verdict.Incoherent;
     }
 
-    function _payTreasury(uint256 pollId, uint256 amount) private {
+    /// @dev Reputation: counts the seats by verdict (released seats count nowhere).
+    function _recordVerdict(Validator storage v, Verdict verdict, uint256 seats) private {
+        uint32 n = uint32(seats); // fits: at most 31
+        if (verdict == Verdict.Coherent) v.coherent += n;
+        else if (verdict == Verdict.Incoherent) v.incoherent += n;
+        else if (verdict == Verdict.Missed) v.missed += n;
+    }
+
+    /// @dev Sends what the round's coherent seats did not take (dust, or the pot when none was
+    /// coherent) to the treasury, once its last juror is settled.
+    function _closeRound(uint256 disputeId, uint256 roundIndex, Round storage round) private {
+        uint256 pot = round.pot;
+        uint256 coherent = round.coherentSeats;
+        uint256 rest = coherent == 0 ? pot : pot - (pot / coherent) * coherent;
         address treasury_ = _treasury;
-        emit PollSettled(pollId, treasury_, amount);
-        _label.safeTransfer(treasury_, amount);
+        emit RoundSettled(disputeId, roundIndex, treasury_, rest);
+        if (rest != 0) _label.safeTransfer(treasury_, rest);
     }
 
-    function _setParams(Params memory p) private {
-        bool valid =
-            p.commitPeriod >= MIN_PERIOD &&
-                p.commitPeriod <= MAX_PERIOD &&
-                p.revealPeriod >= MIN_PERIOD &&
-                p.revealPeriod <= MAX_PERIOD &&
-                uint256(p.unbondingPeriod) >= uint256(p.commitPeriod) + p.revealPeriod &&
-                p.unbondingPeriod <= MAX_UNBONDING_PERIOD &&
-                p.slashBps <= MAX_SLASH_BPS &&
-                p.minQuorum >= 1 &&
-                p.minQuorum <= MAX_MIN_QUORUM &&
-                p.minVoteWeight >= 1 &&
-                p.minVoteWeight <= MAX_MIN_VOTE_WEIGHT;
+    /// @dev The period of `d` and when it ends; reverts for an unknown dispute.
+    function _period(uint256 disputeId, Dispute storage d) private view returns (Period, uint256) {
+        if (d.ruling != Ruling.None) return (Period.Final, 0);
+        uint256 roundIndex = d.roundCount - 1;
+        Round storage r = _rounds[disputeId][roundIndex];
+        CourtParams storage p = _versions[d.version];
+        uint256 now_ = _now();
+        uint256 drawnAt = r.drawnAt;
+        if (drawnAt == 0) {
+            uint256 timeout = uint256(r.queuedAt) + p.drawTimeout;
+            return now_ < timeout ? (Period.Drawing, timeout) : (Period.Finalizable, 0);
+        }
+        uint256 commitEnd = drawnAt + p.commitPeriod;
+        if (now_ < commitEnd) return (Period.Commit, commitEnd);
+        uint256 revealEnd = commitEnd + p.revealPeriod;
+        if (now_ < revealEnd) return (Period.Reveal, revealEnd);
+        bool lastRound = roundIndex + 1 >= p.maxRounds;
+        if (_majority(r) == Ruling.None) return lastRound ? (Period.Finalizable, 0) : (Period.NoMajority, 0);
+        uint256 appealEnd = revealEnd + p.appealPeriod;
+        if (!lastRound && now_ < appealEnd) return (Period.Appeal, appealEnd);
+        return (Period.Finalizable, 0);
+    }
+
+    function _periodOnly(uint256 disputeId, Dispute storage d) private view returns (Period period) {
+        (period, ) = _period(disputeId, d);
+    }
+
+    /// @dev Reverts unless dispute `disputeId` is in `expected`; returns it and its current round.
+    function _requirePeriod(
+        uint256 disputeId,
+        Period expected
+    ) private view returns (Dispute storage d, uint256 roundIndex) {
+        d = _dispute(disputeId);
+        Period period = _periodOnly(disputeId, d);
+        if (period != expected) revert QualityVoteWrongPeriod(disputeId, period);
+        roundIndex = d.roundCount - 1;
+    }
+
+    function _dispute(uint256 disputeId) private view returns (Dispute storage d) {
+        d = _disputes[disputeId];
+        if (d.arbitrable == address(0)) revert QualityVoteUnknownDispute(disputeId);
+    }
+
+    function _params(uint256 version) private view returns (CourtParams memory) {
+        if (version == 0 || version > _versionCount) revert QualityVoteUnknownVersion(version);
+        return _versions[version];
+    }
+
+    /// @dev The choice with more revealed seats, or None on a tie (including no reveal).
+    function _majority(Round storage r) private view returns (Ruling) {
+        uint256 accepts = r.accepts;
+        uint256 rejects = r.rejects;
+        if (accepts > rejects) return Ruling.Accept;
+        if (rejects > accepts) return Ruling.Reject;
+        return Ruling.None;
+    }
+
+    /// @dev What an incoherent or silent seat loses: `seatStake * slashBps / 10,000`, rounded down.
+    function _penalty(uint256 slashBps) private view returns (uint256) {
+        return (uint256(_seatStake) * slashBps) / _BPS;
+    }
+
+    function _commitment(
+        uint256 disputeId,
+        uint256 round,
+        address juror,
+        uint8 choice,
+        bytes32 salt
+    ) private view returns (bytes32) {
+        return keccak256(abi.encode(block.chainid, address(this), disputeId, round, juror, choice, salt));
+    }
+
+    /// @dev Appends a parameter version after checking its bounds and relationships
+    /// (docs/parameters.md): a silent seat's penalty covers the growth of the next round's cost in
+    /// the worst tie (one silent seat in the second-to-last round) and is at least
+    /// `MIN_PENALTY_TO_FEE` seat fees; the draw timeout outlasts a whole cycle by a day.
+    function _addVersion(CourtParams memory p) private returns (uint256 version) {
+        PoolParams storage pool = _poolParams;
+        uint256 penalty = _penalty(p.slashBps);
+        uint256 growth = p.maxRounds >= 2 ? (uint256(1) << p.maxRounds) : 0;
+        uint256 minPenalty = (growth > MIN_PENALTY_TO_FEE ? growth : MIN_PENALTY_TO_FEE) * p.feePerSeat;
+        bool valid = p.feePerSeat >= 1 &&
+            p.feePerSeat <= MAX_FEE_PER_SEAT &&
+            p.slashBps >= 1 &&
+            p.slashBps <= MAX_SLASH_BPS &&
+            p.maxRounds >= 1 &&
+            p.maxRounds <= MAX_ROUNDS &&
+            _periodInBounds(p.commitPeriod) &&
+            _periodInBounds(p.revealPeriod) &&
+            _periodInBounds(p.appealPeriod) &&
+            p.drawTimeout >= uint256(pool.minStakingTime) + pool.maxDrawingTime + 1 days &&
+            p.drawTimeout <= MAX_DRAW_TIMEOUT &&
+            penalty >= minPenalty;
         if (!valid) revert QualityVoteInvalidParams(p);
-        _params = p;
-        emit ParamsUpdated(p);
+        version = ++_versionCount;
+        _versions[version] = p;
+        emit ParamsAdded(version, p);
     }
 
     function _setTreasury(address treasury_) private {
@@ -598,28 +681,13 @@ contract QualityVote is IQualityVote, AccessControlDefaultAdminRules, Pausable, 
         _treasury = treasury_;
     }
 
-    /// @dev The protocol's clock. Timestamps are the intended clock (windows are hours to days long,
-    /// so the few seconds a block producer can skew them do not matter; see docs/threat-model.md).
-    function _now() private view returns (uint40) {
-        // solhint-disable-next-line not-rely-on-time
-        return uint40(block.timestamp);
+    /// @dev `ARBITRABLE_ROLE` is never revoked or renounced: open disputes rely on their arbitrable.
+    function _revokeRole(bytes32 role, address account) internal override returns (bool) {
+        if (role == ARBITRABLE_ROLE) revert QualityVoteRoleIrrevocable(role);
+        return super._revokeRole(role, account);
     }
 
-    /// @dev The weight of the coherent votes of a finalized poll (SPEC 3.3).
-    function _coherentWeight(Poll storage poll, Outcome outcome) private view returns (uint256) {
-        if (outcome == Outcome.Accept) return poll.revealedAccept;
-        if (outcome == Outcome.Reject) return poll.revealedReject;
-        return uint256(poll.revealedAccept) + poll.revealedReject;
-    }
-
-    /// @dev The stake a vote of `weight` loses if slashed: `slashBps` of it, rounded down.
-    function _slashOf(uint96 weight, uint16 slashBps) private pure returns (uint96) {
-        // Cannot overflow uint96: slashBps <= 5,000 < 10,000, so the result is below `weight`.
-        return uint96((uint256(weight) * slashBps) / _BPS);
-    }
-
-    function _toUint96(uint256 amount) private pure returns (uint96) {
-        if (amount > type(uint96).max) revert QualityVoteAmountTooLarge(amount);
-        return uint96(amount);
+    function _periodInBounds(uint256 period) private pure returns (bool) {
+        return period >= MIN_PERIOD && period <= MAX_PERIOD;
     }
 }

@@ -4,6 +4,7 @@ pragma solidity 0.8.34;
 import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
+import {ERC20Burnable} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Burnable.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
@@ -13,10 +14,11 @@ import {IQualityVote} from "./interfaces/IQualityVote.sol";
 import {ITaskEscrow} from "./interfaces/ITaskEscrow.sol";
 
 /// @title TaskEscrow
-/// @notice Funded labeling tasks, optimistic acceptance, challenges decided by `QualityVote`, and
-/// pull payouts (see `ITaskEscrow` and docs/task-escrow.md).
-/// @dev Not upgradeable. Holds `POLL_MANAGER_ROLE` on its QualityVote. Every external function that
-/// moves tokens is `nonReentrant`; payment tokens are allowlisted and checked for exact delivery.
+/// @notice Funded labeling tasks, optimistic acceptance, challenges decided by the `QualityVote`
+/// court, and pull payouts (see `ITaskEscrow` and docs/task-escrow.md).
+/// @dev Not upgradeable. Holds `ARBITRABLE_ROLE` on its court (irrevocable). Every external function
+/// that moves tokens is `nonReentrant`; payment tokens are allowlisted and checked for exact delivery.
+/// Challenges and everything after them never pause.
 contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
@@ -41,7 +43,7 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
         uint40 deadline;
         uint32 challengePeriod;
         uint16 feeBps;
-        uint16 voterShareBps;
+        uint32 courtVersion;
         bool cancelled;
         bool allowlisted; // labelerRoot != 0, kept here so that open tasks never read slot 3
         // slot 3
@@ -53,7 +55,7 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
     struct Submission {
         address labeler;
         uint40 challengeEnd;
-        uint48 pollId;
+        uint48 disputeId;
         Status status;
     }
 
@@ -81,7 +83,10 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
     /// @notice Bounds of the parameters and of tasks.
     uint256 public constant MAX_SLOTS = 10_000;
     uint256 public constant MAX_FEE_BPS = 1_000;
-    uint256 public constant MAX_VOTER_SHARE_BPS = 5_000;
+    uint256 public constant MIN_BURN_BPS = 2_500;
+    uint256 public constant MAX_BOND_TO_REWARD_BPS = 20_000;
+    uint256 public constant MIN_CANCEL_NOTICE = 1 hours;
+    uint256 public constant MAX_CANCEL_NOTICE = 30 days;
     uint256 public constant MAX_MIN_BOND = 1_000_000 ether;
     uint256 public constant MIN_CHALLENGE_PERIOD = 1 hours;
     uint256 public constant MAX_CHALLENGE_PERIOD = 30 days;
@@ -113,7 +118,7 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
     //////////////////////////////////////////////////////////////*/
 
     /// @param label_ The bond token (LABEL); also allowed as a payment token from the start.
-    /// @param qualityVote_ The QualityVote that decides challenges (staking `label_`).
+    /// @param qualityVote_ The court that decides challenges (staking `label_`).
     /// @param treasury_ Credited with protocol fees.
     /// @param admin The initial default admin (intended: a `TimelockController`).
     /// @param adminDelay Delay, in seconds, of a default admin hand-over.
@@ -134,7 +139,7 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
         _setTreasury(treasury_);
         _setParams(params_);
         _setPaymentToken(address(label_), true);
-        // The voters' share of a losing bond is added to the poll with `addPollReward`, which pulls it.
+        // The court pulls round 0's cost of each challenge from this escrow.
         label_.forceApprove(address(qualityVote_), type(uint256).max);
     }
 
@@ -155,8 +160,9 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
         bytes32 r,
         bytes32 s
     ) external whenNotPaused nonReentrant returns (uint256) {
-        uint256 fee = (taskParams.reward * _params.feeBps) / _BPS;
-        uint256 budget = taskParams.slots * (taskParams.reward + fee);
+        // The permit covers the budget at the highest fee the requester accepts, so that a fee change
+        // racing this transaction cannot make it fail; the budget is pulled at the actual fee.
+        uint256 budget = taskParams.slots * (taskParams.reward + _feeOf(taskParams.reward, taskParams.maxFeeBps));
         _tryPermit(taskParams.paymentToken, budget, deadline, v, r, s);
         return _createTask(taskParams);
     }
@@ -206,19 +212,21 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
     }
 
     /// @inheritdoc ITaskEscrow
-    function cancelTask(uint256 taskId) external nonReentrant returns (uint256 amount) {
+    function cancelTask(uint256 taskId) external returns (uint256 deadline) {
         Task storage task = _requesterTask(taskId);
         if (task.cancelled) revert TaskEscrowTaskCancelled(taskId);
-        if (task.submissionCount != 0) revert TaskEscrowHasSubmissions(taskId);
-        uint16 slots = task.slots;
-        if (slots == 0) revert TaskEscrowNothingToReclaim(taskId);
-        task.slots = 0;
+        deadline = task.deadline;
+        uint40 now_ = _now();
+        if (now_ >= deadline) revert TaskEscrowDeadlinePassed(taskId, deadline);
+        // Notice, not instant effect: a requester who reads a pending submission cannot front-run it
+        // with a cancellation; submissions made before the notice ends hold their slots.
+        uint256 noticeEnd = uint256(now_) + _params.cancelNotice;
+        if (noticeEnd < deadline) {
+            deadline = noticeEnd;
+            task.deadline = uint40(noticeEnd); // fits: below the current deadline
+        }
         task.cancelled = true;
-        uint256 reward = task.reward;
-        amount = slots * (reward + _feeOf(reward, task.feeBps));
-        emit TaskCancelled(taskId, msg.sender, amount);
-        // Interaction last: the task is already cancelled and unfunded.
-        IERC20(task.paymentToken).safeTransfer(msg.sender, amount);
+        emit TaskCancelled(taskId, msg.sender, deadline);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -264,7 +272,7 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
     }
 
     /// @inheritdoc ITaskEscrow
-    function challenge(uint256 submissionId, bytes32 reasonHash) external whenNotPaused nonReentrant returns (uint256) {
+    function challenge(uint256 submissionId, bytes32 reasonHash) external nonReentrant returns (uint256) {
         return _challenge(submissionId, reasonHash);
     }
 
@@ -276,8 +284,10 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
         uint8 v,
         bytes32 r,
         bytes32 s
-    ) external whenNotPaused nonReentrant returns (uint256) {
-        _tryPermit(address(_label), _tasks[submissionId >> _SUBMISSION_INDEX_BITS].bond, deadline, v, r, s);
+    ) external nonReentrant returns (uint256) {
+        Task storage task = _tasks[submissionId >> _SUBMISSION_INDEX_BITS];
+        uint256 amount = task.bond + _qualityVote.roundCost(task.courtVersion, 0);
+        _tryPermit(address(_label), amount, deadline, v, r, s);
         return _challenge(submissionId, reasonHash);
     }
 
@@ -387,6 +397,11 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
     }
 
     /// @inheritdoc ITaskEscrow
+    function bondFloor(address paymentToken, uint256 reward) external view returns (uint256 floor) {
+        (, floor) = _bondFloor(paymentToken, reward);
+    }
+
+    /// @inheritdoc ITaskEscrow
     function isPaymentToken(address token) external view returns (bool) {
         return _paymentTokens[token];
     }
@@ -414,7 +429,7 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
                 deadline: task.deadline,
                 challengePeriod: task.challengePeriod,
                 feeBps: task.feeBps,
-                voterShareBps: task.voterShareBps,
+                courtVersion: task.courtVersion,
                 cancelled: task.cancelled,
                 labelerRoot: task.labelerRoot
             });
@@ -430,7 +445,7 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
                 labeler: submission.labeler,
                 status: submission.status,
                 challengeEnd: submission.challengeEnd,
-                pollId: submission.pollId
+                disputeId: submission.disputeId
             });
     }
 
@@ -456,9 +471,8 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
         if (!_paymentTokens[p.paymentToken]) revert TaskEscrowTokenNotAllowed(p.paymentToken);
         if (p.reward == 0 || p.reward > type(uint96).max) revert TaskEscrowInvalidReward(p.reward);
         if (p.slots == 0 || p.slots > MAX_SLOTS) revert TaskEscrowInvalidSlots(p.slots);
-        if (p.bond < params_.minBond || p.bond > type(uint96).max) {
-            revert TaskEscrowInvalidBond(p.bond, params_.minBond);
-        }
+        (uint256 courtVersion, uint256 floor) = _bondFloor(p.paymentToken, p.reward);
+        if (p.bond < floor || p.bond > type(uint96).max) revert TaskEscrowInvalidBond(p.bond, floor);
         if (p.deadline <= _now() || p.deadline > type(uint40).max) revert TaskEscrowInvalidDeadline(p.deadline);
         if (p.challengePeriod < params_.minChallengePeriod || p.challengePeriod > params_.maxChallengePeriod) {
             revert TaskEscrowInvalidChallengePeriod(
@@ -480,7 +494,7 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
         task.deadline = uint40(p.deadline);
         task.challengePeriod = uint32(p.challengePeriod);
         task.feeBps = params_.feeBps;
-        task.voterShareBps = params_.voterShareBps;
+        task.courtVersion = uint32(courtVersion); // fits: versions are counted in 32 bits
         if (p.labelerRoot != bytes32(0)) {
             task.allowlisted = true;
             task.labelerRoot = p.labelerRoot;
@@ -520,7 +534,7 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
         _submissions[submissionId] = Submission({
             labeler: msg.sender,
             challengeEnd: challengeEnd,
-            pollId: 0,
+            disputeId: 0,
             status: Status.Pending
         });
         emit Submitted(taskId, submissionId, msg.sender, resultHash, resultURI);
@@ -537,7 +551,7 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
         bytes32[] calldata proof
     ) private returns (uint32 index) {
         if (task.requester == address(0)) revert TaskEscrowUnknownTask(taskId);
-        if (task.cancelled) revert TaskEscrowTaskCancelled(taskId);
+        // A cancelled task takes submissions until the end of its notice (its deadline).
         uint40 deadline = task.deadline;
         if (_now() >= deadline) revert TaskEscrowDeadlinePassed(taskId, deadline);
         uint16 held = task.held;
@@ -556,7 +570,7 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
         ++_accounts[msg.sender].submitted;
     }
 
-    function _challenge(uint256 submissionId, bytes32 reasonHash) private returns (uint256 pollId) {
+    function _challenge(uint256 submissionId, bytes32 reasonHash) private returns (uint256 disputeId) {
         Submission storage submission = _submissions[submissionId];
         address labeler = submission.labeler;
         if (labeler == address(0)) revert TaskEscrowUnknownSubmission(submissionId);
@@ -568,16 +582,18 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
 
         submission.status = Status.Challenged;
         ++_accounts[msg.sender].challenges;
-        // QualityVote is this escrow's own immutable, trusted counterpart; the poll id it returns is
-        // recorded before any token moves.
-        pollId = _qualityVote.openPoll(labeler, msg.sender);
-        submission.pollId = uint48(pollId); // fits: one poll per challenge, each paying a bond
-        emit SubmissionChallenged(submissionId, msg.sender, pollId, reasonHash);
-        _label.safeTransferFrom(msg.sender, address(this), _tasks[submissionId >> _SUBMISSION_INDEX_BITS].bond);
+        Task storage task = _tasks[submissionId >> _SUBMISSION_INDEX_BITS];
+        uint256 version = task.courtVersion;
+        // The challenger posts the task's bond and advances round 0's jury cost, which the court pulls
+        // from this escrow. The court is this escrow's own immutable, trusted counterpart.
+        _label.safeTransferFrom(msg.sender, address(this), task.bond + _qualityVote.roundCost(version, 0));
+        disputeId = _qualityVote.createDispute(labeler, msg.sender, task.requester, version);
+        submission.disputeId = uint48(disputeId); // fits: one dispute per challenge, each paying a bond
+        emit SubmissionChallenged(submissionId, msg.sender, disputeId, reasonHash);
     }
 
-    /// @dev Finalizes one submission: a pending one after its challenge period, a challenged one after
-    /// its poll's reveal window.
+    /// @dev Finalizes one submission: a pending one after its challenge period, a challenged one once
+    /// its dispute's final ruling is known.
     function _finalize(uint256 submissionId) private returns (Status) {
         Submission storage submission = _submissions[submissionId];
         address labeler = submission.labeler;
@@ -594,43 +610,71 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
         return _resolveChallenge(submissionId, submission, task, labeler);
     }
 
-    /// @dev Applies the outcome of a challenged submission's poll (SPEC 4.3).
+    /// @dev Applies the final ruling of a challenged submission's dispute (docs/task-escrow.md, "Money
+    /// flows"): Unresolved returns both bonds and pays the labeler; otherwise the loser's bond repays
+    /// the winning side's round costs, then `burnBps` of the rest is burned, then the winner gets the rest.
     function _resolveChallenge(
         uint256 submissionId,
         Submission storage submission,
         Task storage task,
         address labeler
     ) private returns (Status) {
-        uint256 pollId = submission.pollId;
-        // Reverts (QualityVoteRevealNotOver) until the poll's reveal window is over.
-        IQualityVote.Outcome outcome = _qualityVote.finalizePoll(pollId);
+        uint256 disputeId = submission.disputeId;
+        (IQualityVote.Ruling ruling, bool isFinal) = _qualityVote.finalRuling(disputeId);
+        // Reverts with the court's `QualityVoteWrongPeriod` until the final ruling is known.
+        if (!isFinal) ruling = _qualityVote.finalizeDispute(disputeId);
+        address challenger = _qualityVote.getDispute(disputeId).challenger;
         uint256 bond = task.bond;
-        uint256 toVoters = (bond * task.voterShareBps) / _BPS;
 
-        if (outcome == IQualityVote.Outcome.Reject) {
-            (, address challenger) = _qualityVote.partiesOf(pollId);
+        if (ruling == IQualityVote.Ruling.Unresolved) {
+            _accept(submissionId, submission, task, labeler, bond, AcceptedBy.Unresolved);
+            _accounts[challenger].labelClaimable += SafeCast.toUint96(bond);
+            emit ChallengeResolved(submissionId, disputeId, ruling, bond, bond, 0, 0);
+            return Status.Accepted;
+        }
+        uint8 winningSide = uint8(ruling);
+        (uint256 repaid, uint256 burned, uint256 toWinner) = _splitLoserBond(submissionId, disputeId, winningSide, bond);
+        if (burned != 0) ERC20Burnable(address(_label)).burn(burned);
+        if (ruling == IQualityVote.Ruling.Reject) {
             submission.status = Status.Rejected;
             --task.held; // the slot is free again
             ++_accounts[labeler].rejected;
-            uint256 toChallenger = 2 * bond - toVoters;
+            uint256 toChallenger = bond + toWinner;
             _accounts[challenger].labelClaimable += SafeCast.toUint96(toChallenger);
-            emit ChallengeResolved(submissionId, pollId, outcome, 0, toChallenger, toVoters);
-            if (toVoters != 0) _qualityVote.addPollReward(pollId, toVoters);
+            emit ChallengeResolved(submissionId, disputeId, ruling, 0, toChallenger, repaid, burned);
             return Status.Rejected;
         }
-        if (outcome == IQualityVote.Outcome.Accept) {
-            uint256 toLabeler = 2 * bond - toVoters;
-            _accept(submissionId, submission, task, labeler, toLabeler, AcceptedBy.Vote);
-            emit ChallengeResolved(submissionId, pollId, outcome, toLabeler, 0, toVoters);
-            if (toVoters != 0) _qualityVote.addPollReward(pollId, toVoters);
-            return Status.Accepted;
-        }
-        // No quorum: the optimistic default stands; both bonds go back.
-        (, address challenger_) = _qualityVote.partiesOf(pollId);
-        _accept(submissionId, submission, task, labeler, bond, AcceptedBy.NoQuorum);
-        _accounts[challenger_].labelClaimable += SafeCast.toUint96(bond);
-        emit ChallengeResolved(submissionId, pollId, outcome, bond, bond, 0);
+        uint256 toLabeler = bond + toWinner;
+        _accept(submissionId, submission, task, labeler, toLabeler, AcceptedBy.Jury);
+        emit ChallengeResolved(submissionId, disputeId, ruling, toLabeler, 0, repaid, burned);
         return Status.Accepted;
+    }
+
+    /// @dev Splits the loser's `bond`: first it repays the round costs paid on `winningSide` (pro rata
+    /// if short; the rounding remainder stays in the bond), then `burnBps` of what remains is burned,
+    /// then the rest goes to the winning party (returned as `toWinner`).
+    function _splitLoserBond(
+        uint256 submissionId,
+        uint256 disputeId,
+        uint8 winningSide,
+        uint256 bond
+    ) private returns (uint256 repaid, uint256 burned, uint256 toWinner) {
+        IQualityVote.Payment[] memory payments = _qualityVote.paymentsOf(disputeId);
+        uint256 owed;
+        for (uint256 i = 0; i < payments.length; ++i) {
+            if (payments[i].side == winningSide) owed += payments[i].amount;
+        }
+        for (uint256 i = 0; i < payments.length && owed != 0; ++i) {
+            IQualityVote.Payment memory payment = payments[i];
+            if (payment.side != winningSide) continue;
+            uint256 amount = owed <= bond ? payment.amount : (payment.amount * bond) / owed;
+            repaid += amount;
+            _accounts[payment.payer].labelClaimable += SafeCast.toUint96(amount);
+            emit CostRepaid(submissionId, payment.payer, payment.amount, amount);
+        }
+        uint256 rest = bond - repaid;
+        burned = (rest * _params.burnBps) / _BPS;
+        toWinner = rest - burned;
     }
 
     /// @dev Marks a submission accepted and credits the labeler (reward, plus `labelCredit` LABEL of
@@ -698,17 +742,35 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
     }
 
     function _setParams(Params memory p) private {
-        bool valid =
-            p.feeBps <= MAX_FEE_BPS &&
-                p.voterShareBps <= MAX_VOTER_SHARE_BPS &&
-                p.minBond >= 1 &&
-                p.minBond <= MAX_MIN_BOND &&
-                p.minChallengePeriod >= MIN_CHALLENGE_PERIOD &&
-                p.minChallengePeriod <= p.maxChallengePeriod &&
-                p.maxChallengePeriod <= MAX_CHALLENGE_PERIOD;
+        bool valid = p.feeBps <= MAX_FEE_BPS &&
+            p.burnBps >= MIN_BURN_BPS &&
+            p.burnBps <= _BPS &&
+            p.bondToRewardBps <= MAX_BOND_TO_REWARD_BPS &&
+            p.minBond >= 1 &&
+            p.minBond <= MAX_MIN_BOND &&
+            p.minChallengePeriod >= MIN_CHALLENGE_PERIOD &&
+            p.minChallengePeriod <= p.maxChallengePeriod &&
+            p.maxChallengePeriod <= MAX_CHALLENGE_PERIOD &&
+            p.cancelNotice >= MIN_CANCEL_NOTICE &&
+            p.cancelNotice <= MAX_CANCEL_NOTICE;
         if (!valid) revert TaskEscrowInvalidParams(p);
         _params = p;
         emit ParamsUpdated(p);
+    }
+
+    /// @dev The court's current parameter version and the bond floor of a task paying `reward` in
+    /// `paymentToken` under it: the largest of `minBond`, the cost of rounds 0 and 1 (a winner recovers
+    /// the fees it advanced), and for LABEL tasks `bondToRewardBps` of the reward (a self-challenge
+    /// costs more than it can win).
+    function _bondFloor(address paymentToken, uint256 reward) private view returns (uint256 version, uint256 floor) {
+        uint256 courtCost;
+        (version, courtCost) = _qualityVote.currentVersionCost();
+        floor = _params.minBond;
+        if (courtCost > floor) floor = courtCost;
+        if (paymentToken == address(_label)) {
+            uint256 share = (reward * _params.bondToRewardBps) / _BPS;
+            if (share > floor) floor = share;
+        }
     }
 
     function _setTreasury(address treasury_) private {

@@ -1,164 +1,200 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.34;
 
+import {IJurorPool} from "./IJurorPool.sol";
+
 /// @title IQualityVote
-/// @notice Validator staking and stake-weighted commit-reveal polls that decide Annota disputes.
-/// Validators stake LABEL; any contract holding `POLL_MANAGER_ROLE` (the task escrow) opens a poll
-/// between two parties; validators commit a hidden vote backed by part of their free stake, reveal it,
-/// and once the poll is finalized each vote is settled: coherent voters get their weight back plus a
-/// share of the pot, incoherent voters and non-revealers lose `slashBps` of their weight to the pot.
-/// @dev Every function is O(1): nothing loops over voters, polls or validators.
-interface IQualityVote {
+/// @notice The Annota court (docs/court.md): disputes opened by an arbitrable contract (the task
+/// escrow) are decided by juries drawn from the juror pool by stake; each round is a commit-reveal
+/// vote, one vote per seat; a ruled round can be appealed to a larger jury (3, 7, 15, 31 seats), a
+/// round without a majority escalates by itself; everyone is judged against the final ruling.
+/// @dev Choices: 1 = Accept (the labeler's side), 2 = Reject (the challenger's side). Every function
+/// is O(1) in the number of disputes and validators, except `draw` (O(seats x log validators)).
+interface IQualityVote is IJurorPool {
     /*//////////////////////////////////////////////////////////////
                                  TYPES
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice A poll's result. `None` until `finalizePoll`.
-    enum Outcome {
+    /// @notice A ruling. Rounds rule `Accept`, `Reject` or `None` (no majority); a dispute's final
+    /// ruling is `Accept`, `Reject` or `Unresolved`.
+    enum Ruling {
         None,
         Accept,
         Reject,
-        NoQuorum
+        Unresolved
     }
 
-    /// @notice How a settled vote was judged.
+    /// @notice Where a dispute stands (derived from its current round and the clock).
+    enum Period {
+        Drawing, // the current round waits for jurors
+        Commit, // jurors commit
+        Reveal, // jurors reveal
+        Appeal, // the round ruled; the losing side may appeal until the deadline
+        NoMajority, // the round had no majority: `escalate` opens the next round
+        Finalizable, // the final ruling is known: `finalizeDispute`
+        Final // finalized
+    }
+
+    /// @notice How a settled juror's seats were judged.
     enum Verdict {
-        Coherent,
-        Incoherent,
-        Missed
+        Coherent, // revealed the final ruling (any reveal when it is Unresolved)
+        Incoherent, // revealed the other choice
+        Missed, // did not reveal
+        Released // the round was never fully seated: stake back, no reward, no penalty
     }
 
-    /// @notice Governance parameters. The poll-level ones are snapshotted into each poll when it
-    /// opens; later changes never touch an open poll.
-    /// @param commitPeriod Length of a poll's commit window, in seconds [1 hour, 30 days].
-    /// @param revealPeriod Length of a poll's reveal window, in seconds [1 hour, 30 days].
-    /// @param unbondingPeriod Delay between `requestUnstake` and `withdrawUnstaked`, in seconds;
-    /// at least `commitPeriod + revealPeriod` and at most 90 days.
-    /// @param slashBps Share of a slashed vote's weight that goes to the pot, in basis points [0, 5,000].
-    /// @param minQuorum Revealed weight a poll needs for its majority to count [1 wei, 1,000,000 LABEL].
-    /// @param minVoteWeight Smallest weight a vote may carry [1 wei, 100,000 LABEL].
-    struct Params {
+    /// @notice A parameter version (governance appends versions; old ones never change).
+    /// @param feePerSeat What a round pays per seat, in LABEL wei [1 wei, 10,000 LABEL].
+    /// @param slashBps Share of `seatStake` an incoherent or silent seat loses, in basis points
+    /// [1, 5,000]; the penalty must cover `max(4, 2^maxRounds) * feePerSeat` (docs/parameters.md).
+    /// @param maxRounds Most rounds a dispute may have [1, 4].
+    /// @param commitPeriod Commit window of a round, in seconds [1 hour, 30 days].
+    /// @param revealPeriod Reveal window of a round, in seconds [1 hour, 30 days].
+    /// @param appealPeriod Appeal window after a ruled round, in seconds [1 hour, 30 days].
+    /// @param drawTimeout How long a round may wait for jurors before the dispute can be closed as
+    /// Unresolved, in seconds; at least `minStakingTime + maxDrawingTime` plus a day [.., 90 days].
+    struct CourtParams {
+        uint96 feePerSeat;
+        uint16 slashBps;
+        uint8 maxRounds;
         uint32 commitPeriod;
         uint32 revealPeriod;
-        uint32 unbondingPeriod;
-        uint16 slashBps;
-        uint96 minQuorum;
-        uint96 minVoteWeight;
+        uint32 appealPeriod;
+        uint32 drawTimeout;
     }
 
-    /// @notice A poll as stored.
-    /// @param manager The address that opened the poll; the only one that may finalize it.
-    /// @param partyA The first party (may not vote).
-    /// @param partyB The second party (may not vote).
-    /// @param commitEnd End of the commit window `[openedAt, commitEnd)`.
-    /// @param revealEnd End of the reveal window `[commitEnd, revealEnd)`.
-    /// @param slashBps Snapshotted slash rate.
-    /// @param minQuorum Snapshotted minimum revealed weight.
-    /// @param minVoteWeight Snapshotted minimum weight per vote.
-    /// @param outcome `None` until finalized.
-    /// @param unsettledWeight Weight committed and not yet settled (before settlement: all committed weight).
-    /// @param revealedAccept Weight revealed for Accept.
-    /// @param revealedReject Weight revealed for Reject.
-    /// @param pot Rewards added, plus (once finalized) everything slashed: what coherent voters share.
-    /// @param coherentWeight Weight of the coherent votes (0 until finalized).
-    /// @param paidOut Rewards paid to coherent voters so far.
-    /// @param settlementStarted Whether a vote has been settled (rewards can no longer be added).
-    struct PollView {
-        address manager;
-        address partyA;
-        address partyB;
-        uint40 commitEnd;
-        uint40 revealEnd;
-        uint16 slashBps;
-        uint96 minQuorum;
-        uint96 minVoteWeight;
-        Outcome outcome;
-        uint96 unsettledWeight;
-        uint96 revealedAccept;
-        uint96 revealedReject;
+    /// @notice A dispute.
+    /// @param arbitrable The contract that opened it.
+    /// @param version Its parameter version.
+    /// @param roundCount Rounds opened so far (the current round is `roundCount - 1`).
+    /// @param ruling The final ruling, `None` until finalized.
+    /// @param labeler The party defending the result (Accept).
+    /// @param challenger The party attacking it (Reject).
+    /// @param interested An address with a stake in the outcome (the requester), excluded like the parties.
+    struct DisputeView {
+        address arbitrable;
+        uint32 version;
+        uint8 roundCount;
+        Ruling ruling;
+        address labeler;
+        address challenger;
+        address interested;
+    }
+
+    /// @notice A round.
+    /// @param seats Seats of the round.
+    /// @param drawnSeats Seats drawn so far.
+    /// @param queuedAt When the round was queued (its draw timeout runs from here).
+    /// @param drawnAt When its last seat was drawn (0 until then): the commit window opens.
+    /// @param accepts Seats revealed for Accept.
+    /// @param rejects Seats revealed for Reject.
+    /// @param jurors Distinct jurors seated.
+    /// @param unsettled Jurors not yet settled.
+    /// @param payer Who paid the round's cost (the challenger for round 0, an appellant, or zero when
+    /// the previous round's pot funded it).
+    /// @param side The choice the payer supported (2 for round 0; the other side of the appealed ruling).
+    /// @param cost What the round cost (`seats * feePerSeat`; 0 once refunded).
+    /// @param fundedNext What this round's pot advanced to an escalated next round.
+    /// @param pot What its coherent seats share (set when the dispute is finalized).
+    /// @param coherentSeats Seats coherent with the final ruling (set when finalized).
+    struct RoundView {
+        uint16 seats;
+        uint16 drawnSeats;
+        uint40 queuedAt;
+        uint40 drawnAt;
+        uint16 accepts;
+        uint16 rejects;
+        uint16 jurors;
+        uint16 unsettled;
+        address payer;
+        uint8 side;
+        uint96 cost;
+        uint96 fundedNext;
         uint96 pot;
-        uint96 coherentWeight;
-        uint96 paidOut;
-        bool settlementStarted;
+        uint16 coherentSeats;
     }
 
-    /// @notice One voter's vote in one poll.
-    /// @param commitment The hidden vote.
-    /// @param weight The stake the vote holds in the poll.
-    /// @param slash What the vote loses if slashed (`weight * slashBps / 10,000`, rounded down).
-    /// @param choice 0 until revealed, then 1 (Accept) or 2 (Reject).
-    /// @param settled Whether the vote has been settled.
+    /// @notice One juror's vote in one round.
+    /// @param seats Seats the juror holds (its weight in the vote).
+    /// @param commitment Its hidden vote (zero until committed).
+    /// @param choice 0 until revealed, then 1 or 2.
+    /// @param settled Whether its seats were settled.
     struct VoteView {
+        uint16 seats;
         bytes32 commitment;
-        uint96 weight;
-        uint96 slash;
         uint8 choice;
         bool settled;
     }
 
-    /// @notice A validator's stake and reputation.
-    struct ValidatorView {
-        uint96 free;
-        uint96 atRisk;
-        uint96 unbonding;
-        uint40 unbondingUnlocksAt;
-        uint32 coherent;
-        uint32 incoherent;
-        uint32 missed;
+    /// @notice Who paid a round's cost and on which side (for the arbitrable's repayment of the
+    /// winning side, docs/task-escrow.md).
+    struct Payment {
+        address payer;
+        uint96 amount;
+        uint8 side;
     }
 
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice `validator` staked `amount`, which became free stake.
-    event Staked(address indexed validator, uint256 amount);
-    /// @notice `validator` moved `amount` of free stake to unbonding; its whole unbonding amount
-    /// `totalUnbonding` unlocks at `unlocksAt`.
-    event UnstakeRequested(address indexed validator, uint256 amount, uint256 totalUnbonding, uint256 unlocksAt);
-    /// @notice `validator` withdrew `amount` of unbonded stake.
-    event UnstakeWithdrawn(address indexed validator, uint256 amount);
-    /// @notice `manager` opened poll `pollId` between `partyA` and `partyB`.
-    event PollOpened(
-        uint256 indexed pollId,
-        address indexed manager,
-        address partyA,
-        address partyB,
-        uint256 commitEnd,
-        uint256 revealEnd,
-        uint256 minQuorum,
-        uint256 slashBps
+    /// @notice `arbitrable` opened dispute `disputeId` under parameter `version`.
+    event DisputeCreated(
+        uint256 indexed disputeId,
+        address indexed arbitrable,
+        uint256 version,
+        address labeler,
+        address challenger,
+        address interested
     );
-    /// @notice `voter` committed (or replaced) a hidden vote of `weight` in poll `pollId`.
-    event VoteCommitted(uint256 indexed pollId, address indexed voter, bytes32 commitment, uint256 weight);
-    /// @notice `voter` revealed `choice` with `weight` in poll `pollId`.
-    event VoteRevealed(uint256 indexed pollId, address indexed voter, uint8 choice, uint256 weight);
-    /// @notice `from` added `amount` LABEL to poll `pollId`'s reward pot.
-    event PollRewardAdded(uint256 indexed pollId, address indexed from, uint256 amount);
-    /// @notice Poll `pollId` was finalized with `outcome`; `slashed` joined the pot, which coherent
-    /// voters share.
-    event PollFinalized(
-        uint256 indexed pollId,
-        Outcome outcome,
-        uint256 revealedAccept,
-        uint256 revealedReject,
-        uint256 slashed
-    );
-    /// @notice `voter`'s vote in poll `pollId` was settled: `weight + reward - slashed` went back to
-    /// its free stake.
-    event VoteSettled(
-        uint256 indexed pollId,
-        address indexed voter,
+    /// @notice Round `round` of `disputeId` (with `seats` seats, costing `cost`) joined the drawing
+    /// queue at position `position`.
+    event RoundQueued(uint256 indexed disputeId, uint256 round, uint256 seats, uint256 cost, uint256 position);
+    /// @notice `juror` was drawn to seat `seat` of round `round` of `disputeId`, locking `seatStake`.
+    event JurorDrawn(uint256 indexed disputeId, uint256 round, address indexed juror, uint256 seat);
+    /// @notice Round `round` of `disputeId` is fully seated: its commit window runs to `commitEnd`,
+    /// its reveal window to `revealEnd`.
+    event RoundDrawn(uint256 indexed disputeId, uint256 round, uint256 commitEnd, uint256 revealEnd);
+    /// @notice The pool could not seat round `round` of `disputeId` this cycle (`drawnSeats` of its
+    /// seats are held): it waits for the next one at queue position `position`.
+    event RoundRequeued(uint256 indexed disputeId, uint256 round, uint256 drawnSeats, uint256 position);
+    /// @notice `juror` committed (or replaced) its vote in round `round` of `disputeId`.
+    event VoteCommitted(uint256 indexed disputeId, uint256 round, address indexed juror, bytes32 commitment);
+    /// @notice `juror` revealed `choice` for its `seats` seats in round `round` of `disputeId`.
+    event VoteRevealed(uint256 indexed disputeId, uint256 round, address indexed juror, uint8 choice, uint256 seats);
+    /// @notice `appellant` appealed the ruling of round `round - 1` of `disputeId`, paying `cost` for
+    /// round `round` on side `side`.
+    event Appealed(uint256 indexed disputeId, uint256 round, address indexed appellant, uint8 side, uint256 cost);
+    /// @notice Round `round - 1` of `disputeId` had no majority; its pot advanced `cost` to round `round`.
+    event Escalated(uint256 indexed disputeId, uint256 round, uint256 cost);
+    /// @notice Dispute `disputeId` is final with `ruling` after `rounds` rounds.
+    event DisputeFinalized(uint256 indexed disputeId, Ruling ruling, uint256 rounds);
+    /// @notice The cost of round `round` of `disputeId` went back to `to`: nobody sat on it.
+    event RoundCostRefunded(uint256 indexed disputeId, uint256 round, address indexed to, uint256 amount);
+    /// @notice `juror`'s `seats` seats in round `round` of `disputeId` were settled with `verdict`:
+    /// `seats * seatStake + reward - penalty` went back to its stake.
+    event SeatsSettled(
+        uint256 indexed disputeId,
+        uint256 round,
+        address indexed juror,
+        uint256 seats,
         Verdict verdict,
-        uint256 weight,
         uint256 reward,
-        uint256 slashed
+        uint256 penalty
     );
-    /// @notice Poll `pollId` is fully settled and `amount` (rounding dust, or the whole pot when
-    /// nobody was coherent) went to `treasury`. Emitted only when `amount` is not zero.
-    event PollSettled(uint256 indexed pollId, address indexed treasury, uint256 amount);
-    /// @notice The admin changed the parameters; they apply to polls opened from now on.
-    event ParamsUpdated(Params params);
+    /// @notice Round `round` of `disputeId` is fully settled; `amount` (dust, or a pot nobody earned)
+    /// went to `treasury`.
+    event RoundSettled(uint256 indexed disputeId, uint256 round, address indexed treasury, uint256 amount);
+    /// @notice ERC-1497 evidence: `party` submitted `evidence` (a URI) for dispute `evidenceGroupID`
+    /// of `arbitrator` (this court).
+    event Evidence(
+        address indexed arbitrator,
+        uint256 indexed evidenceGroupID,
+        address indexed party,
+        string evidence
+    );
+    /// @notice The admin appended parameter version `version`.
+    event ParamsAdded(uint256 indexed version, CourtParams params);
     /// @notice The admin changed the treasury from `previous` to `current`.
     event TreasuryUpdated(address indexed previous, address indexed current);
 
@@ -166,159 +202,141 @@ interface IQualityVote {
                                  ERRORS
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice An amount of zero was given where a positive amount is required.
-    error QualityVoteZeroAmount();
     /// @notice An address argument was the zero address.
     error QualityVoteZeroAddress();
     /// @notice The treasury cannot be this contract: what it receives would be stranded.
     error QualityVoteInvalidTreasury(address treasury);
-    /// @notice An amount does not fit the 96 bits LABEL amounts are stored in.
-    error QualityVoteAmountTooLarge(uint256 amount);
-    /// @notice `validator` has `free` free stake but the action needs `needed`.
-    error QualityVoteInsufficientFreeStake(address validator, uint256 free, uint256 needed);
-    /// @notice `validator` has nothing unbonding.
-    error QualityVoteNothingUnbonding(address validator);
-    /// @notice `validator`'s unbonding stake unlocks at `unlocksAt`, which has not been reached.
-    error QualityVoteStillUnbonding(address validator, uint256 unlocksAt);
-    /// @notice No poll has id `pollId`.
-    error QualityVoteUnknownPoll(uint256 pollId);
-    /// @notice The two parties of a poll must be distinct non-zero addresses.
-    error QualityVoteInvalidParties(address partyA, address partyB);
-    /// @notice `voter` is a party of poll `pollId` and may not vote in it.
-    error QualityVotePartyCannotVote(uint256 pollId, address voter);
-    /// @notice Poll `pollId` accepts commitments only before `commitEnd`.
-    error QualityVoteCommitClosed(uint256 pollId, uint256 commitEnd);
+    /// @notice `ARBITRABLE_ROLE` can be granted but never revoked: open disputes depend on it.
+    error QualityVoteRoleIrrevocable(bytes32 role);
+    /// @notice No parameter version `version` exists.
+    error QualityVoteUnknownVersion(uint256 version);
+    /// @notice `params` break a bound or a relationship (see `CourtParams`).
+    error QualityVoteInvalidParams(CourtParams params);
+    /// @notice Labeler and challenger must be distinct non-zero addresses.
+    error QualityVoteInvalidParties(address labeler, address challenger);
+    /// @notice No dispute has id `disputeId`.
+    error QualityVoteUnknownDispute(uint256 disputeId);
+    /// @notice Dispute `disputeId` is in `period`, where the action is not allowed.
+    error QualityVoteWrongPeriod(uint256 disputeId, Period period);
+    /// @notice `juror` holds no seat in round `round` of dispute `disputeId`.
+    error QualityVoteNotJuror(uint256 disputeId, uint256 round, address juror);
     /// @notice A commitment of zero is not a commitment.
     error QualityVoteEmptyCommitment();
-    /// @notice `weight` is below poll `pollId`'s minimum vote weight `minVoteWeight`.
-    error QualityVoteWeightTooLow(uint256 pollId, uint256 weight, uint256 minVoteWeight);
-    /// @notice A replaced commitment must keep its weight: `committed` was committed, `given` was given.
-    error QualityVoteWeightMismatch(uint256 pollId, uint256 committed, uint256 given);
-    /// @notice Poll `pollId` accepts reveals only in `[commitEnd, revealEnd)`.
-    error QualityVoteNotRevealPhase(uint256 pollId, uint256 commitEnd, uint256 revealEnd);
-    /// @notice `voter` has no commitment in poll `pollId`.
-    error QualityVoteNoCommitment(uint256 pollId, address voter);
-    /// @notice `voter` already revealed in poll `pollId`.
-    error QualityVoteAlreadyRevealed(uint256 pollId, address voter);
+    /// @notice `juror` has no commitment in round `round` of dispute `disputeId`.
+    error QualityVoteNoCommitment(uint256 disputeId, uint256 round, address juror);
+    /// @notice `juror` already revealed in round `round` of dispute `disputeId`.
+    error QualityVoteAlreadyRevealed(uint256 disputeId, uint256 round, address juror);
     /// @notice `choice` is not 1 (Accept) or 2 (Reject).
     error QualityVoteInvalidChoice(uint8 choice);
-    /// @notice The revealed choice and salt do not hash to `voter`'s commitment in poll `pollId`.
-    error QualityVoteCommitmentMismatch(uint256 pollId, address voter);
-    /// @notice Only `manager`, which opened poll `pollId`, may finalize it.
-    error QualityVoteNotPollManager(uint256 pollId, address manager);
-    /// @notice Poll `pollId` can be finalized only from `revealEnd` on.
-    error QualityVoteRevealNotOver(uint256 pollId, uint256 revealEnd);
-    /// @notice Poll `pollId` was already finalized.
-    error QualityVotePollAlreadyFinalized(uint256 pollId);
-    /// @notice Poll `pollId` is not finalized yet.
-    error QualityVotePollNotFinalized(uint256 pollId);
-    /// @notice `voter`'s vote in poll `pollId` was already settled.
-    error QualityVoteAlreadySettled(uint256 pollId, address voter);
-    /// @notice Rewards can be added to poll `pollId` only until its first vote is settled.
-    error QualityVoteRewardsClosed(uint256 pollId);
-    /// @notice `params` break a bound (see `Params`).
-    error QualityVoteInvalidParams(Params params);
+    /// @notice The revealed choice and salt do not hash to `juror`'s commitment.
+    error QualityVoteCommitmentMismatch(uint256 disputeId, uint256 round, address juror);
+    /// @notice Dispute `disputeId` reached its last round (`maxRounds`): no appeal or escalation.
+    error QualityVoteNoMoreRounds(uint256 disputeId);
+    /// @notice Round `round` of dispute `disputeId` has no seats for `juror` to settle, or they were settled.
+    error QualityVoteNothingToSettle(uint256 disputeId, uint256 round, address juror);
+    /// @notice Evidence can be submitted only while dispute `disputeId` is not final.
+    error QualityVoteDisputeFinal(uint256 disputeId);
 
     /*//////////////////////////////////////////////////////////////
-                                STAKING
+                                DISPUTES
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Stakes `amount` LABEL from the caller; it becomes free stake.
-    /// @dev Needs an allowance. Paused by `pause()`. Emits `Staked`.
-    /// @param amount The LABEL to stake, in wei.
-    function stake(uint256 amount) external;
+    /// @notice Opens a dispute between `labeler` (Accept) and `challenger` (Reject) under parameter
+    /// `version`, pulling round 0's cost from the caller (recorded as paid by `challenger`) and
+    /// queueing round 0 for the next drawing phase. The parties and `interested` never sit on it.
+    /// @dev Only `ARBITRABLE_ROLE`. Never paused. Emits `DisputeCreated` and `RoundQueued`.
+    /// @param labeler The defending party.
+    /// @param challenger The attacking party.
+    /// @param interested A third address excluded from the juries (the requester), or zero.
+    /// @param version The parameter version (the escrow records it at task creation).
+    /// @return disputeId The new dispute's id (ids start at 1).
+    function createDispute(
+        address labeler,
+        address challenger,
+        address interested,
+        uint256 version
+    ) external returns (uint256 disputeId);
 
-    /// @notice `stake` with an EIP-2612 permit for `amount` signed by the caller, in one transaction.
-    /// @dev The permit is tried and its failure ignored (a front-run permit must not block the stake);
-    /// the transfer then needs the allowance the permit gave. Emits `Staked`.
-    /// @param amount The LABEL to stake, in wei.
-    /// @param deadline The permit's deadline.
-    /// @param v The permit signature's `v`.
-    /// @param r The permit signature's `r`.
-    /// @param s The permit signature's `s`.
-    function stakeWithPermit(uint256 amount, uint256 deadline, uint8 v, bytes32 r, bytes32 s) external;
+    /// @notice Draws the next `count` rounds of this cycle's queue, in queue order, from the cycle's
+    /// seed. A round the pool cannot seat keeps the seats drawn so far and waits for the next cycle.
+    /// @dev Permissionless; only in Drawing; the caller chooses nothing but how many. Emits
+    /// `JurorDrawn` per seat and `RoundDrawn` or `RoundRequeued` per round.
+    /// @param count The most rounds to process.
+    /// @return processed How many queue entries were consumed.
+    function draw(uint256 count) external returns (uint256 processed);
 
-    /// @notice Moves `amount` of the caller's free stake into unbonding. The caller's whole
-    /// unbonding amount unlocks `unbondingPeriod` seconds from now (a new request restarts the clock).
-    /// @dev Never paused. Emits `UnstakeRequested`.
-    /// @param amount The free stake to unbond, in wei.
-    function requestUnstake(uint256 amount) external;
+    /// @notice Commits (or replaces) the caller's hidden vote for all its seats in the current round.
+    /// @dev Only a seated juror, only in the round's commit window `[drawnAt, drawnAt + commitPeriod)`.
+    /// Emits `VoteCommitted`.
+    /// @param disputeId The dispute.
+    /// @param commitment `computeCommitment(disputeId, round, caller, choice, salt)`.
+    function commitVote(uint256 disputeId, bytes32 commitment) external;
 
-    /// @notice Sends the caller's whole unbonding amount back to it once it has unlocked.
-    /// @dev Never paused. Emits `UnstakeWithdrawn`.
-    /// @return amount The LABEL withdrawn.
-    function withdrawUnstaked() external returns (uint256 amount);
-
-    /*//////////////////////////////////////////////////////////////
-                                 POLLS
-    //////////////////////////////////////////////////////////////*/
-
-    /// @notice Opens a poll between `partyA` and `partyB`, who may not vote in it. The current
-    /// parameters are snapshotted into the poll.
-    /// @dev Only `POLL_MANAGER_ROLE`; the caller becomes the poll's manager. Emits `PollOpened`.
-    /// @param partyA The first party (in Annota: the labeler).
-    /// @param partyB The second party (in Annota: the challenger).
-    /// @return pollId The new poll's id (ids start at 1).
-    function openPoll(address partyA, address partyB) external returns (uint256 pollId);
-
-    /// @notice Commits a hidden vote in poll `pollId`, moving `weight` of the caller's free stake
-    /// into the poll; or, if the caller already committed, replaces its commitment (same weight).
-    /// @dev Only before the poll's `commitEnd`; never paused. Emits `VoteCommitted`.
-    /// @param pollId The poll.
-    /// @param commitment `computeCommitment(pollId, caller, choice, salt)`.
-    /// @param weight The stake put at risk, at least the poll's `minVoteWeight`.
-    function commitVote(uint256 pollId, bytes32 commitment, uint256 weight) external;
-
-    /// @notice Reveals the caller's vote in poll `pollId`.
-    /// @dev Only in `[commitEnd, revealEnd)`; never paused. Emits `VoteRevealed`.
-    /// @param pollId The poll.
+    /// @notice Reveals the caller's vote in the current round.
+    /// @dev Only in the reveal window `[commitEnd, commitEnd + revealPeriod)`. Emits `VoteRevealed`.
+    /// @param disputeId The dispute.
     /// @param choice 1 = Accept, 2 = Reject.
-    /// @param salt The secret salt used in the commitment.
-    function revealVote(uint256 pollId, uint8 choice, bytes32 salt) external;
+    /// @param salt The secret salt of the commitment.
+    function revealVote(uint256 disputeId, uint8 choice, bytes32 salt) external;
 
-    /// @notice Finalizes poll `pollId` and returns its outcome (SPEC 3.3). If the poll had no
-    /// voters, its reward pot goes to the treasury at once.
-    /// @dev Only the poll's manager, only from `revealEnd` on. Emits `PollFinalized`.
-    /// @param pollId The poll.
-    /// @return outcome Accept, Reject or NoQuorum.
-    function finalizePoll(uint256 pollId) external returns (Outcome outcome);
+    /// @notice Appeals the current round's ruling: pays the next round's cost (pulled from the caller)
+    /// for a larger jury, on the side that lost. One appellant per round.
+    /// @dev Anyone, in the appeal window `[revealEnd, revealEnd + appealPeriod)`, not in the last round.
+    /// Never paused. Emits `Appealed` and `RoundQueued`.
+    /// @param disputeId The dispute.
+    /// @return round The new round.
+    function appeal(uint256 disputeId) external returns (uint256 round);
 
-    /// @notice Adds `amount` LABEL from the caller to poll `pollId`'s reward pot.
-    /// @dev Anyone, until the poll's first vote is settled. Needs an allowance. Emits `PollRewardAdded`.
-    /// @param pollId The poll.
-    /// @param amount The LABEL to add, in wei.
-    function addPollReward(uint256 pollId, uint256 amount) external;
+    /// @notice Opens the next round of a round that ended without a majority, paid from its pot.
+    /// @dev Permissionless, from the round's reveal end; not in the last round (the dispute is then
+    /// Unresolved). Emits `Escalated` and `RoundQueued`.
+    /// @param disputeId The dispute.
+    /// @return round The new round.
+    function escalate(uint256 disputeId) external returns (uint256 round);
 
-    /// @notice Settles `voter`'s vote in finalized poll `pollId`: returns its weight plus reward,
-    /// or minus slash, to its free stake. The last settlement of a poll sends rounding dust (or the
-    /// whole pot if nobody was coherent) to the treasury.
-    /// @dev Permissionless; never paused. Emits `VoteSettled` (and `PollSettled` when the last vote
-    /// leaves something for the treasury).
-    /// @param pollId The poll.
-    /// @param voter The voter.
-    function settleVote(uint256 pollId, address voter) external;
+    /// @notice Records the final ruling once it is known: the ruled last round's appeal window passed
+    /// unused (at once for the last round), the last round had no majority (Unresolved), or the
+    /// current round waited `drawTimeout` for jurors (Unresolved; its cost goes back to whoever paid it).
+    /// @dev Permissionless; never paused. Emits `DisputeFinalized` (and `RoundCostRefunded`).
+    /// @param disputeId The dispute.
+    /// @return ruling Accept, Reject or Unresolved.
+    function finalizeDispute(uint256 disputeId) external returns (Ruling ruling);
 
-    /// @notice Settles several votes of poll `pollId` in one transaction (saving the 21,000-gas base
-    /// of each further one). Votes already settled are skipped, so a front-runner cannot make the
-    /// batch fail; any other vote that cannot be settled reverts the batch with its `settleVote`
-    /// error. The caller chooses the batch size.
-    /// @dev Permissionless; never paused. Emits what `settleVote` emits, per vote.
-    /// @param pollId The poll.
-    /// @param voters The voters whose votes to settle.
-    /// @return settled How many votes were settled (skipped ones excluded).
-    function settleVotes(uint256 pollId, address[] calldata voters) external returns (uint256 settled);
+    /// @notice Settles `juror`'s seats in round `round` of a final dispute: its locked stake goes back
+    /// with its share of the round's pot if coherent, minus `slashBps` of each seat's stake if not.
+    /// The round's last settlement sends dust (or a pot nobody earned) to the treasury.
+    /// @dev Permissionless; never paused; O(1). Emits `SeatsSettled` (and `RoundSettled`).
+    /// @param disputeId The dispute.
+    /// @param round The round.
+    /// @param juror The juror.
+    function settle(uint256 disputeId, uint256 round, address juror) external;
+
+    /// @notice `settle` for several jurors of one round; already settled jurors are skipped, so a
+    /// front-runner cannot make the batch fail.
+    /// @param disputeId The dispute.
+    /// @param round The round.
+    /// @param jurors The jurors.
+    /// @return settled How many were settled.
+    function settleMany(uint256 disputeId, uint256 round, address[] calldata jurors) external returns (uint256 settled);
+
+    /// @notice Emits ERC-1497 evidence (a URI) for dispute `disputeId`.
+    /// @dev Anyone, until the dispute is final. Emits `Evidence`.
+    /// @param disputeId The dispute.
+    /// @param evidenceURI Where the evidence document is.
+    function submitEvidence(uint256 disputeId, string calldata evidenceURI) external;
 
     /*//////////////////////////////////////////////////////////////
                                  ADMIN
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Replaces the parameters; they apply to polls opened and unstakes requested from now on.
-    /// @dev Only the default admin. Reverts with `QualityVoteInvalidParams` outside the bounds.
-    /// Emits `ParamsUpdated`.
-    /// @param params The new parameters.
-    function setParams(Params calldata params) external;
+    /// @notice Appends a parameter version, which tasks created from now on use.
+    /// @dev Only the default admin. Reverts with `QualityVoteInvalidParams` outside the bounds and
+    /// relationships of `CourtParams`. Emits `ParamsAdded`.
+    /// @param params The new version.
+    /// @return version Its number.
+    function setParams(CourtParams calldata params) external returns (uint256 version);
 
-    /// @notice Sets the treasury that receives pots nobody earned and rounding dust.
+    /// @notice Sets the treasury that receives unearned pots and rounding dust.
     /// @dev Only the default admin. Emits `TreasuryUpdated`.
     /// @param treasury The new treasury, neither zero nor this contract.
     function setTreasury(address treasury) external;
@@ -335,50 +353,84 @@ interface IQualityVote {
                                  VIEWS
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice The role allowed to open polls.
-    function POLL_MANAGER_ROLE() external view returns (bytes32);
+    /// @notice The role allowed to open disputes (irrevocable once granted).
+    function ARBITRABLE_ROLE() external view returns (bytes32);
 
     /// @notice The role allowed to pause and unpause new stake.
     function PAUSER_ROLE() external view returns (bytes32);
 
-    /// @notice The staking and reward token (LABEL).
-    function label() external view returns (address);
-
-    /// @notice The treasury that receives unearned pots and rounding dust.
+    /// @notice The treasury.
     function treasury() external view returns (address);
 
-    /// @notice The current parameters (those the next poll will snapshot).
-    function params() external view returns (Params memory);
+    /// @notice The newest parameter version (the one new tasks record).
+    function currentVersion() external view returns (uint256);
 
-    /// @notice The number of polls opened so far; poll ids run from 1 to this number.
-    function pollCount() external view returns (uint256);
+    /// @notice Parameter version `version`.
+    /// @param version The version.
+    function params(uint256 version) external view returns (CourtParams memory);
 
-    /// @notice Poll `pollId`. Reverts for an unknown poll.
-    /// @param pollId The poll.
-    function getPoll(uint256 pollId) external view returns (PollView memory);
+    /// @notice The newest parameter version and the cost of its first two rounds (what a task's bond
+    /// floor must cover: a winner recovers round 0 and a first appeal).
+    function currentVersionCost() external view returns (uint256 version, uint256 firstTwoRounds);
 
-    /// @notice The two parties of poll `pollId`. Reverts for an unknown poll.
-    /// @param pollId The poll.
-    function partiesOf(uint256 pollId) external view returns (address partyA, address partyB);
+    /// @notice The cost of round `round` under parameter `version`: `seats(round) * feePerSeat`.
+    /// @param version The version.
+    /// @param round The round (0-based).
+    function roundCost(uint256 version, uint256 round) external view returns (uint256);
 
-    /// @notice `voter`'s vote in poll `pollId` (all zero if it never committed).
-    /// @param pollId The poll.
-    /// @param voter The voter.
-    function getVote(uint256 pollId, address voter) external view returns (VoteView memory);
+    /// @notice The seats of round `round`: 3, 7, 15, 31 (`2^(round+2) - 1`).
+    /// @param round The round (0-based).
+    function seatsOf(uint256 round) external pure returns (uint256);
 
-    /// @notice `validator`'s stake (free, at risk in unsettled votes, unbonding) and reputation.
-    /// @param validator The validator.
-    function getValidator(address validator) external view returns (ValidatorView memory);
+    /// @notice The number of disputes opened so far; ids run from 1 to this number.
+    function disputeCount() external view returns (uint256);
 
-    /// @notice The commitment `voter` must submit to vote `choice` with `salt` in poll `pollId`:
-    /// `keccak256(abi.encode(block.chainid, address(this), pollId, voter, choice, salt))`.
-    /// @param pollId The poll.
-    /// @param voter The voter the commitment is bound to.
+    /// @notice Dispute `disputeId`.
+    /// @param disputeId The dispute.
+    function getDispute(uint256 disputeId) external view returns (DisputeView memory);
+
+    /// @notice Round `round` of dispute `disputeId`.
+    /// @param disputeId The dispute.
+    /// @param round The round.
+    function getRound(uint256 disputeId, uint256 round) external view returns (RoundView memory);
+
+    /// @notice `juror`'s vote in round `round` of dispute `disputeId`.
+    /// @param disputeId The dispute.
+    /// @param round The round.
+    /// @param juror The juror.
+    function getVote(uint256 disputeId, uint256 round, address juror) external view returns (VoteView memory);
+
+    /// @notice Where dispute `disputeId` stands and until when (0 when open-ended).
+    /// @param disputeId The dispute.
+    function currentPeriod(uint256 disputeId) external view returns (Period period, uint256 endsAt);
+
+    /// @notice The ruling of round `round` of dispute `disputeId` so far (None before its reveal end,
+    /// or without a majority).
+    /// @param disputeId The dispute.
+    /// @param round The round.
+    function roundRuling(uint256 disputeId, uint256 round) external view returns (Ruling);
+
+    /// @notice The final ruling and whether the dispute is finalized.
+    /// @param disputeId The dispute.
+    function finalRuling(uint256 disputeId) external view returns (Ruling ruling, bool isFinal);
+
+    /// @notice For each round still paid for (not refunded, not funded by a pot), who paid its cost
+    /// and on which side.
+    /// @param disputeId The dispute.
+    function paymentsOf(uint256 disputeId) external view returns (Payment[] memory);
+
+    /// @notice The commitment `juror` must submit to vote `choice` with `salt` in round `round` of
+    /// dispute `disputeId`: `keccak256(abi.encode(block.chainid, address(this), disputeId, round,
+    /// juror, choice, salt))`.
+    /// @param disputeId The dispute.
+    /// @param round The round.
+    /// @param juror The juror.
     /// @param choice 1 = Accept, 2 = Reject.
     /// @param salt A secret random value.
     function computeCommitment(
-        uint256 pollId,
-        address voter,
+        uint256 disputeId,
+        uint256 round,
+        address juror,
         uint8 choice,
         bytes32 salt
     ) external view returns (bytes32);

@@ -6,8 +6,9 @@ import {IQualityVote} from "./IQualityVote.sol";
 /// @title ITaskEscrow
 /// @notice Funded labeling tasks with optimistic acceptance. A requester locks `slots * (reward + fee)`
 /// when creating a task; labelers submit results with a LABEL bond; a submission nobody challenges
-/// within the task's challenge period is accepted and paid; a challenged one is decided by a
-/// `QualityVote` poll. Payouts are credited and withdrawn (`claimable`, `withdraw`).
+/// within the task's challenge period is accepted and paid; a challenged one is decided by the
+/// `QualityVote` court (a drawn jury, with appeals). Payouts are credited and withdrawn (`claimable`,
+/// `withdraw`). See docs/task-escrow.md.
 /// @dev Every function is O(1). Submission ids encode their task: `submissionId = taskId << 32 | n`,
 /// where `n` (from 1) counts the task's submissions, so `taskId = submissionId >> 32`.
 interface ITaskEscrow {
@@ -28,8 +29,8 @@ interface ITaskEscrow {
     enum AcceptedBy {
         Requester,
         Timeout,
-        Vote,
-        NoQuorum
+        Jury,
+        Unresolved
     }
 
     /// @notice What a requester gives `createTask`.
@@ -37,7 +38,7 @@ interface ITaskEscrow {
     /// @param reward Paid per accepted submission, in `paymentToken` wei (below 2^96).
     /// @param slots Number of submissions that can be accepted [1, 10,000].
     /// @param bond LABEL a labeler posts with each submission (and a challenger with each challenge);
-    /// at least the governance `minBond`.
+    /// at least the bond floor (`bondFloor`).
     /// @param deadline No submissions at or after this timestamp; in the future.
     /// @param challengePeriod Seconds after a submission during which anyone may challenge it,
     /// within the governance bounds.
@@ -62,16 +63,22 @@ interface ITaskEscrow {
 
     /// @notice Governance parameters; they apply to tasks created after a change.
     /// @param feeBps Protocol fee on each reward, in basis points [0, 1,000].
-    /// @param voterShareBps Share of a losing bond that goes to the poll's voters [0, 5,000].
+    /// @param burnBps Share of a loser's bond burned after repaying the winning side's round costs,
+    /// in basis points [2,500, 10,000].
+    /// @param bondToRewardBps For tasks paid in LABEL, the bond floor as a share of the reward, in
+    /// basis points [0, 20,000].
     /// @param minBond Smallest bond a task may require [1 wei, 1,000,000 LABEL].
     /// @param minChallengePeriod Shortest challenge period a task may have [1 hour, maxChallengePeriod].
     /// @param maxChallengePeriod Longest challenge period a task may have [minChallengePeriod, 30 days].
+    /// @param cancelNotice Delay between `cancelTask` and the end of submissions [1 hour, 30 days].
     struct Params {
         uint16 feeBps;
-        uint16 voterShareBps;
+        uint16 burnBps;
+        uint16 bondToRewardBps;
         uint96 minBond;
         uint32 minChallengePeriod;
         uint32 maxChallengePeriod;
+        uint32 cancelNotice;
     }
 
     /// @notice A task as stored, plus its per-slot fee.
@@ -88,7 +95,7 @@ interface ITaskEscrow {
         uint40 deadline;
         uint32 challengePeriod;
         uint16 feeBps;
-        uint16 voterShareBps;
+        uint32 courtVersion;
         bool cancelled;
         bytes32 labelerRoot;
     }
@@ -99,7 +106,7 @@ interface ITaskEscrow {
         address labeler;
         Status status;
         uint40 challengeEnd;
-        uint48 pollId;
+        uint64 disputeId;
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -127,8 +134,9 @@ interface ITaskEscrow {
     event DeadlineExtended(uint256 indexed taskId, uint256 previous, uint256 deadline);
     /// @notice The requester of task `taskId` took back the budget of `slotsReclaimed` free slots.
     event TaskReclaimed(uint256 indexed taskId, address indexed requester, uint256 slotsReclaimed, uint256 amount);
-    /// @notice The requester of task `taskId` cancelled it and took back `amount`.
-    event TaskCancelled(uint256 indexed taskId, address indexed requester, uint256 amount);
+    /// @notice The requester of task `taskId` cancelled it: submissions end at `deadline` (the end of
+    /// the notice period, or the earlier deadline), after which `reclaim` refunds every free slot.
+    event TaskCancelled(uint256 indexed taskId, address indexed requester, uint256 deadline);
     /// @notice `labeler` submitted `submissionId` to task `taskId`; it can be challenged for the
     /// task's challenge period from this block's timestamp (see `getSubmission` for the exact end).
     event Submitted(
@@ -138,11 +146,12 @@ interface ITaskEscrow {
         bytes32 resultHash,
         string resultURI
     );
-    /// @notice `challenger` challenged `submissionId`; poll `pollId` decides it.
+    /// @notice `challenger` challenged `submissionId`, posting the bond and round 0's cost; court
+    /// dispute `disputeId` decides it.
     event SubmissionChallenged(
         uint256 indexed submissionId,
         address indexed challenger,
-        uint256 indexed pollId,
+        uint256 indexed disputeId,
         bytes32 reasonHash
     );
     /// @notice `submissionId` was accepted: `labeler` was credited `reward`, the treasury `fee`.
@@ -153,18 +162,23 @@ interface ITaskEscrow {
         uint256 reward,
         uint256 fee
     );
-    /// @notice Challenged `submissionId` was decided by poll `pollId`: `outcome` Reject means the
-    /// submission was rejected (its slot is free again); Accept and NoQuorum that it was accepted (see
-    /// `SubmissionAccepted`). The bonds went as LABEL credits to the labeler (`toLabeler`) and the
-    /// challenger (`toChallenger`), and into the poll's pot (`toVoters`).
+    /// @notice Challenged `submissionId` was decided by dispute `disputeId`: `ruling` Reject means the
+    /// submission was rejected (its slot is free again); Accept and Unresolved that it was accepted
+    /// (see `SubmissionAccepted`). The bonds went as LABEL credits to the labeler (`toLabeler`), the
+    /// challenger (`toChallenger`) and the winning side's round payers (`repaid`, see `CostRepaid`);
+    /// `burned` was burned.
     event ChallengeResolved(
         uint256 indexed submissionId,
-        uint256 indexed pollId,
-        IQualityVote.Outcome outcome,
+        uint256 indexed disputeId,
+        IQualityVote.Ruling ruling,
         uint256 toLabeler,
         uint256 toChallenger,
-        uint256 toVoters
+        uint256 repaid,
+        uint256 burned
     );
+    /// @notice `payer` advanced `amount` of round costs on the winning side of `submissionId`'s
+    /// dispute and was credited `repaid` of it from the loser's bond.
+    event CostRepaid(uint256 indexed submissionId, address indexed payer, uint256 amount, uint256 repaid);
     /// @notice `account` withdrew `amount` of `token`.
     event Withdrawn(address indexed token, address indexed account, uint256 amount);
     /// @notice The admin changed the parameters; they apply to tasks created from now on.
@@ -190,8 +204,8 @@ interface ITaskEscrow {
     error TaskEscrowInvalidReward(uint256 reward);
     /// @notice A task holds 1 to 10,000 slots.
     error TaskEscrowInvalidSlots(uint256 slots);
-    /// @notice `bond` is below the minimum `minBond` (or does not fit 96 bits).
-    error TaskEscrowInvalidBond(uint256 bond, uint256 minBond);
+    /// @notice `bond` is below the task's bond floor `floor` (or does not fit 96 bits).
+    error TaskEscrowInvalidBond(uint256 bond, uint256 floor);
     /// @notice `deadline` is not in the future (or does not fit 40 bits).
     error TaskEscrowInvalidDeadline(uint256 deadline);
     /// @notice `challengePeriod` is outside `[minChallengePeriod, maxChallengePeriod]`.
@@ -242,13 +256,16 @@ interface ITaskEscrow {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice Creates a task and pulls its budget, `slots * (reward + fee)` of `paymentToken`, where
-    /// `fee = reward * feeBps / 10,000` (rounded down) at the current `feeBps`, snapshotted.
+    /// `fee = reward * feeBps / 10,000` (rounded down) at the current `feeBps`, snapshotted. The task
+    /// records the court's current parameter version, and its bond must be at least the bond floor.
     /// @dev Needs an allowance. Paused by `pause()`. Emits `TaskCreated`.
     /// @param params The task (see `TaskParams`).
     /// @return taskId The new task's id (ids start at 1).
     function createTask(TaskParams calldata params) external returns (uint256 taskId);
 
-    /// @notice `createTask` with an EIP-2612 permit of the budget signed by the caller.
+    /// @notice `createTask` with an EIP-2612 permit signed by the caller for the budget at the
+    /// requester's `maxFeeBps` (`slots * (reward + reward * maxFeeBps / 10,000)`), so that a fee change
+    /// before the transaction lands cannot make it fail; the escrow pulls the budget at the actual fee.
     /// @dev The permit is tried and its failure ignored (a front-run permit must not block the call).
     /// @param params The task.
     /// @param deadline The permit's deadline.
@@ -285,11 +302,14 @@ interface ITaskEscrow {
     /// @return amount The amount paid back.
     function reclaim(uint256 taskId) external returns (uint256 amount);
 
-    /// @notice Cancels task `taskId`, which never had a submission, and refunds its whole budget.
-    /// @dev Requester only; pays by direct transfer. Never paused. Emits `TaskCancelled`.
+    /// @notice Cancels task `taskId` with notice: submissions made in the next `cancelNotice` seconds
+    /// still hold their slots and are paid like any other; then the deadline is the end of the notice
+    /// (or the earlier deadline) and `reclaim` refunds every free slot (all of them if nobody submitted).
+    /// No slots can be added and the deadline cannot be extended after this.
+    /// @dev Requester only, before the deadline. Never paused. Emits `TaskCancelled`.
     /// @param taskId The task.
-    /// @return amount The amount refunded.
-    function cancelTask(uint256 taskId) external returns (uint256 amount);
+    /// @return deadline When submissions end.
+    function cancelTask(uint256 taskId) external returns (uint256 deadline);
 
     /*//////////////////////////////////////////////////////////////
                               SUBMISSIONS
@@ -337,22 +357,24 @@ interface ITaskEscrow {
     function accept(uint256 submissionId) external;
 
     /// @notice Challenges pending `submissionId` inside its challenge period, posting a LABEL bond
-    /// equal to the task's; opens a `QualityVote` poll between the labeler and the caller.
-    /// @dev Anyone but the labeler (the requester included). Paused by `pause()`.
-    /// Emits `SubmissionChallenged`.
+    /// equal to the task's plus round 0's jury cost; opens a court dispute (under the task's parameter
+    /// version) between the labeler and the caller, with the requester excluded from its juries.
+    /// One challenge per submission: the jury, not the first challenger, decides.
+    /// @dev Anyone but the labeler (the requester included). Never paused. Emits `SubmissionChallenged`.
     /// @param submissionId The submission.
     /// @param reasonHash Content hash of the challenger's reasons.
-    /// @return pollId The poll that decides the challenge.
-    function challenge(uint256 submissionId, bytes32 reasonHash) external returns (uint256 pollId);
+    /// @return disputeId The dispute that decides the challenge.
+    function challenge(uint256 submissionId, bytes32 reasonHash) external returns (uint256 disputeId);
 
-    /// @notice `challenge` with an EIP-2612 permit of the bond on LABEL signed by the caller.
+    /// @notice `challenge` with an EIP-2612 permit on LABEL signed by the caller for the bond plus
+    /// round 0's cost.
     /// @param submissionId The submission.
     /// @param reasonHash Content hash of the challenger's reasons.
     /// @param deadline The permit's deadline.
     /// @param v The permit signature's `v`.
     /// @param r The permit signature's `r`.
     /// @param s The permit signature's `s`.
-    /// @return pollId The poll that decides the challenge.
+    /// @return disputeId The dispute that decides the challenge.
     function challengeWithPermit(
         uint256 submissionId,
         bytes32 reasonHash,
@@ -360,10 +382,11 @@ interface ITaskEscrow {
         uint8 v,
         bytes32 r,
         bytes32 s
-    ) external returns (uint256 pollId);
+    ) external returns (uint256 disputeId);
 
     /// @notice Finalizes `submissionId`: a pending one after its challenge period is accepted; a
-    /// challenged one after its poll's reveal window has the poll finalized and its outcome applied.
+    /// challenged one has its dispute's final ruling applied (finalizing the dispute if it is
+    /// finalizable), with the loser's bond split as docs/task-escrow.md says.
     /// @dev Permissionless. Never paused. Emits `SubmissionAccepted` for an accepted submission and
     /// `ChallengeResolved` for a challenged one.
     /// @param submissionId The submission.
@@ -416,7 +439,7 @@ interface ITaskEscrow {
     /// @param allowed Whether new tasks may use it.
     function setPaymentToken(address token, bool allowed) external;
 
-    /// @notice Stops new tasks, slots, submissions and challenges. Acceptance, finalization,
+    /// @notice Stops new tasks, slots and submissions. Challenges, acceptance, finalization,
     /// reclaims, cancellations and withdrawals are never paused.
     /// @dev Only `PAUSER_ROLE`.
     function pause() external;
@@ -443,6 +466,13 @@ interface ITaskEscrow {
 
     /// @notice The current parameters.
     function params() external view returns (Params memory);
+
+    /// @notice The smallest bond a task paying `reward` in `paymentToken` may require under the
+    /// court's current parameter version: `max(minBond, cost of rounds 0 and 1, and for LABEL tasks
+    /// reward * bondToRewardBps / 10,000)`.
+    /// @param paymentToken The task's payment token.
+    /// @param reward The task's reward.
+    function bondFloor(address paymentToken, uint256 reward) external view returns (uint256);
 
     /// @notice Whether `token` may pay the rewards of new tasks.
     /// @param token The ERC-20.

@@ -1,0 +1,411 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.34;
+
+import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {IJurorPool} from "./interfaces/IJurorPool.sol";
+import {IRandomness} from "./interfaces/IRandomness.sol";
+import {SortitionTree} from "./libraries/SortitionTree.sol";
+
+/// @title JurorPool
+/// @notice Validators' stake, the sortition pool and the Staking / Generating / Drawing cycle of the
+/// court (see `IJurorPool` and docs/court.md). `QualityVote` builds disputes on top of it.
+/// @dev Invariant kept by every function: a validator's weight in the tree equals its drawable
+/// weight (`free`, or 0 below `seatStake`). Outside Staking `free` changes only through seat locks,
+/// which update the tree at once; every other change waits in `deferredIn` / `deferredUnstake`.
+abstract contract JurorPool is IJurorPool, AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+    using SortitionTree for SortitionTree.Tree;
+
+    /*//////////////////////////////////////////////////////////////
+                                 TYPES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev Three slots. Amounts fit 96 bits (LABEL's supply cap is below 2^96).
+    struct Validator {
+        // slot 0: read by every stake change and every draw
+        uint96 free;
+        uint96 locked;
+        uint40 unlocksAt;
+        bool queued; // has an entry in the deferred queue that is not applied yet
+        // slot 1
+        uint96 unbonding;
+        uint96 deferredIn;
+        uint32 coherent;
+        uint32 incoherent;
+        // slot 2
+        uint96 deferredUnstake;
+        uint32 missed;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               CONSTANTS
+    //////////////////////////////////////////////////////////////*/
+
+    uint256 public constant MIN_PHASE_TIME = 1 minutes;
+    uint256 public constant MAX_PHASE_TIME = 7 days;
+    uint256 public constant MIN_UNBONDING_PERIOD = 1 days;
+    uint256 public constant MAX_UNBONDING_PERIOD = 90 days;
+
+    /*//////////////////////////////////////////////////////////////
+                                STORAGE
+    //////////////////////////////////////////////////////////////*/
+
+    IERC20 internal immutable _label;
+    IRandomness internal immutable _randomness;
+    uint96 internal immutable _seatStake;
+
+    PoolParams internal _poolParams;
+
+    /// @dev The cycle in one slot.
+    Phase private _phase;
+    uint40 private _phaseStart;
+    uint64 internal _queueHead;
+    uint64 internal _queueTail;
+    uint64 internal _cycleEnd;
+
+    uint256 internal _seed;
+    uint128 private _deferredHead;
+    uint128 private _deferredTail;
+
+    mapping(uint256 position => uint256 disputeId) internal _queue;
+    mapping(uint256 position => address validator) private _deferred;
+    mapping(address validator => Validator) internal _validators;
+    mapping(address validator => bytes32) private _encryptionKeys;
+    SortitionTree.Tree internal _tree;
+
+    /*//////////////////////////////////////////////////////////////
+                              CONSTRUCTOR
+    //////////////////////////////////////////////////////////////*/
+
+    /// @param label_ The staking token (LABEL).
+    /// @param randomness_ The randomness source (bound to this contract with `setConsumer`).
+    /// @param seatStake_ The stake a seat locks.
+    /// @param poolParams_ The initial pool parameters.
+    constructor(IERC20 label_, IRandomness randomness_, uint96 seatStake_, PoolParams memory poolParams_) {
+        _label = label_;
+        _randomness = randomness_;
+        _seatStake = seatStake_;
+        _setPoolParams(poolParams_);
+        _phaseStart = _now();
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                STAKING
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IJurorPool
+    function stake(uint256 amount) external whenNotPaused nonReentrant {
+        _stake(amount);
+    }
+
+    /// @inheritdoc IJurorPool
+    function stakeWithPermit(
+        uint256 amount,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external whenNotPaused nonReentrant {
+        // A failed permit (perhaps front-run) is ignored: the transfer needs the allowance anyway.
+        // solhint-disable-next-line no-empty-blocks
+        try IERC20Permit(address(_label)).permit(msg.sender, address(this), amount, deadline, v, r, s) {} catch {}
+        _stake(amount);
+    }
+
+    /// @inheritdoc IJurorPool
+    function requestUnstake(uint256 amount) external nonReentrant {
+        if (amount == 0) revert QualityVoteZeroAmount();
+        Validator storage v = _validators[msg.sender];
+        if (_phase == Phase.Staking) {
+            _applyDeferredOf(msg.sender, v);
+            uint256 free = v.free;
+            if (amount > free) revert QualityVoteInsufficientFreeStake(msg.sender, free, amount);
+            emit UnstakeRequested(msg.sender, amount, false);
+            _unbond(v, amount);
+            _syncWeight(msg.sender, v);
+        } else {
+            uint256 available = v.free - v.deferredUnstake;
+            if (amount > available) revert QualityVoteInsufficientFreeStake(msg.sender, available, amount);
+            v.deferredUnstake += uint96(amount); // fits: <= free
+            _enqueueDeferred(msg.sender, v);
+            emit UnstakeRequested(msg.sender, amount, true);
+        }
+    }
+
+    /// @inheritdoc IJurorPool
+    function withdrawUnstaked() external nonReentrant returns (uint256 amount) {
+        Validator storage v = _validators[msg.sender];
+        amount = v.unbonding;
+        if (amount == 0) revert QualityVoteNothingUnbonding(msg.sender);
+        uint40 unlocksAt = v.unlocksAt;
+        if (_now() < unlocksAt) revert QualityVoteStillUnbonding(msg.sender, unlocksAt);
+        v.unbonding = 0;
+        emit UnstakeWithdrawn(msg.sender, amount);
+        // Interaction last: the unbonding balance is already cleared.
+        _label.safeTransfer(msg.sender, amount);
+    }
+
+    /// @inheritdoc IJurorPool
+    function applyDeferred(uint256 count) external returns (uint256 applied) {
+        _requirePhase(Phase.Staking);
+        uint128 head = _deferredHead;
+        uint128 tail = _deferredTail;
+        while (applied < count && head < tail) {
+            address validator = _deferred[head];
+            delete _deferred[head];
+            ++head;
+            ++applied;
+            _applyDeferredOf(validator, _validators[validator]);
+        }
+        _deferredHead = head;
+    }
+
+    /// @inheritdoc IJurorPool
+    function setEncryptionKey(bytes32 key) external {
+        if (key == bytes32(0)) revert QualityVoteEmptyKey();
+        _encryptionKeys[msg.sender] = key;
+        emit EncryptionKeySet(msg.sender, key);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 PHASES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IJurorPool
+    function passPhase() external nonReentrant returns (Phase) {
+        Phase current = _phase;
+        uint256 now_ = _now();
+        if (current == Phase.Staking) {
+            uint256 readyAt = _phaseStart + _poolParams.minStakingTime;
+            if (now_ < readyAt) revert QualityVoteStakingTooShort(readyAt);
+            if (_queueHead == _queueTail) revert QualityVoteNothingToDraw();
+            uint256 pending = _deferredTail - _deferredHead;
+            if (pending != 0) revert QualityVoteDeferredPending(pending);
+            _enterPhase(Phase.Generating, 0, 0);
+            // The source is this court's own immutable counterpart, bound to it at deployment.
+            _randomness.requestRandomness();
+            return Phase.Generating;
+        }
+        if (current == Phase.Generating) {
+            uint256 seed = _randomness.receiveRandomness();
+            // Not available yet (or an expired request was renewed): stay, and keep what the source did.
+            if (seed == 0) return Phase.Generating;
+            _seed = seed;
+            uint64 cycleEnd = _queueTail;
+            _cycleEnd = cycleEnd;
+            _enterPhase(Phase.Drawing, seed, cycleEnd);
+            return Phase.Drawing;
+        }
+        uint256 endsAt = _phaseStart + _poolParams.maxDrawingTime;
+        uint256 remaining = _cycleEnd > _queueHead ? _cycleEnd - _queueHead : 0;
+        if (remaining != 0 && now_ < endsAt) revert QualityVoteDrawingNotOver(remaining, endsAt);
+        _enterPhase(Phase.Staking, 0, 0);
+        return Phase.Staking;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 ADMIN
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IJurorPool
+    function setPoolParams(PoolParams calldata params_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setPoolParams(params_);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IJurorPool
+    function label() external view returns (address) {
+        return address(_label);
+    }
+
+    /// @inheritdoc IJurorPool
+    function seatStake() external view returns (uint256) {
+        return _seatStake;
+    }
+
+    /// @inheritdoc IJurorPool
+    function randomness() external view returns (address) {
+        return address(_randomness);
+    }
+
+    /// @inheritdoc IJurorPool
+    function poolParams() external view returns (PoolParams memory) {
+        return _poolParams;
+    }
+
+    /// @inheritdoc IJurorPool
+    function phase() external view returns (Phase current, uint256 startedAt, uint256 seed) {
+        current = _phase;
+        return (current, _phaseStart, current == Phase.Drawing ? _seed : 0);
+    }
+
+    /// @inheritdoc IJurorPool
+    function queue() external view returns (uint256 head, uint256 tail, uint256 cycleEnd) {
+        return (_queueHead, _queueTail, _cycleEnd);
+    }
+
+    /// @inheritdoc IJurorPool
+    function deferredQueue() external view returns (uint256 head, uint256 tail) {
+        return (_deferredHead, _deferredTail);
+    }
+
+    /// @inheritdoc IJurorPool
+    function getValidator(address validator) external view returns (ValidatorView memory) {
+        Validator storage v = _validators[validator];
+        return
+            ValidatorView({
+                free: v.free,
+                locked: v.locked,
+                unbonding: v.unbonding,
+                unlocksAt: v.unlocksAt,
+                deferredIn: v.deferredIn,
+                deferredUnstake: v.deferredUnstake,
+                coherent: v.coherent,
+                incoherent: v.incoherent,
+                missed: v.missed
+            });
+    }
+
+    /// @inheritdoc IJurorPool
+    function drawableWeight(address validator) external view returns (uint256) {
+        return _tree.weightOf(validator);
+    }
+
+    /// @inheritdoc IJurorPool
+    function totalDrawableWeight() external view returns (uint256) {
+        return _tree.total;
+    }
+
+    /// @inheritdoc IJurorPool
+    function encryptionKey(address validator) external view returns (bytes32) {
+        return _encryptionKeys[validator];
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                INTERNAL
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev Locks one seat of `juror`'s free stake (a draw found it drawable, so free >= seatStake).
+    function _lockSeat(address juror) internal {
+        Validator storage v = _validators[juror];
+        uint96 free = v.free - _seatStake;
+        v.free = free;
+        v.locked += _seatStake;
+        _tree.set(juror, free >= _seatStake ? free : 0);
+    }
+
+    /// @dev Releases `lockedAmount` of `juror`'s locked stake, of which `returned` goes back to its
+    /// stake (at once in Staking, deferred otherwise) and the rest stays in the court's pots.
+    function _release(address juror, uint256 lockedAmount, uint256 returned) internal {
+        Validator storage v = _validators[juror];
+        v.locked -= uint96(lockedAmount); // fits: the seats' lock, taken when drawn
+        if (_phase == Phase.Staking) {
+            _applyDeferredOf(juror, v);
+            v.free += uint96(returned); // fits: below the court's LABEL balance
+            _syncWeight(juror, v);
+        } else {
+            v.deferredIn += uint96(returned);
+            _enqueueDeferred(juror, v);
+        }
+    }
+
+    /// @dev Appends `disputeId` (whose current round waits for jurors) to the drawing queue.
+    function _enqueueRound(uint256 disputeId) internal returns (uint256 position) {
+        position = _queueTail;
+        _queue[position] = disputeId;
+        _queueTail = uint64(position + 1); // fits: one entry per round queued
+    }
+
+    function _requirePhase(Phase expected) internal view {
+        Phase current = _phase;
+        if (current != expected) revert QualityVoteWrongPhase(current, expected);
+    }
+
+    /// @dev The protocol's clock: timestamps fit 40 bits until the year 36,812.
+    function _now() internal view returns (uint40) {
+        // solhint-disable-next-line not-rely-on-time
+        return uint40(block.timestamp);
+    }
+
+    function _stake(uint256 amount) private {
+        if (amount == 0) revert QualityVoteZeroAmount();
+        if (amount > type(uint96).max) revert QualityVoteAmountTooLarge(amount);
+        Validator storage v = _validators[msg.sender];
+        if (_phase == Phase.Staking) {
+            _applyDeferredOf(msg.sender, v);
+            emit Staked(msg.sender, amount, false);
+            v.free += uint96(amount); // fits: LABEL's supply is below 2^96
+            _syncWeight(msg.sender, v);
+        } else {
+            emit Staked(msg.sender, amount, true);
+            v.deferredIn += uint96(amount);
+            _enqueueDeferred(msg.sender, v);
+        }
+        // Interaction last. LABEL delivers exactly what is asked (no transfer fee).
+        _label.safeTransferFrom(msg.sender, address(this), amount);
+    }
+
+    /// @dev Applies `validator`'s deferred changes, if any: incoming stake joins `free`, then a
+    /// deferred unstake moves what is free, up to the amount requested. Only in Staking.
+    function _applyDeferredOf(address validator, Validator storage v) private {
+        if (!v.queued) return;
+        v.queued = false;
+        uint96 free = v.free + v.deferredIn;
+        v.deferredIn = 0;
+        uint96 unstake = v.deferredUnstake;
+        v.free = free;
+        if (unstake != 0) {
+            v.deferredUnstake = 0;
+            _unbond(v, unstake < free ? unstake : free);
+        }
+        _syncWeight(validator, v);
+    }
+
+    function _unbond(Validator storage v, uint256 amount) private {
+        v.free -= uint96(amount); // fits: amount <= free
+        v.unbonding += uint96(amount);
+        v.unlocksAt = _now() + _poolParams.unbondingPeriod;
+    }
+
+    function _enqueueDeferred(address validator, Validator storage v) private {
+        if (v.queued) return;
+        v.queued = true;
+        uint128 tail = _deferredTail;
+        _deferred[tail] = validator;
+        _deferredTail = tail + 1;
+    }
+
+    /// @dev Writes `validator`'s drawable weight to the tree and reports its balances.
+    function _syncWeight(address validator, Validator storage v) private {
+        uint96 free = v.free;
+        uint256 weight = free >= _seatStake ? free : 0;
+        _tree.set(validator, weight);
+        emit StakeUpdated(validator, free, v.unbonding, v.unlocksAt, weight);
+    }
+
+    function _enterPhase(Phase next, uint256 seed, uint256 cycleEnd) private {
+        _phase = next;
+        _phaseStart = _now();
+        emit PhaseChanged(next, seed, cycleEnd);
+    }
+
+    function _setPoolParams(PoolParams memory p) private {
+        bool valid = p.minStakingTime >= MIN_PHASE_TIME &&
+            p.minStakingTime <= MAX_PHASE_TIME &&
+            p.maxDrawingTime >= MIN_PHASE_TIME &&
+            p.maxDrawingTime <= MAX_PHASE_TIME &&
+            p.unbondingPeriod >= MIN_UNBONDING_PERIOD &&
+            p.unbondingPeriod <= MAX_UNBONDING_PERIOD;
+        if (!valid) revert QualityVoteInvalidPoolParams(p);
+        _poolParams = p;
+        emit PoolParamsUpdated(p);
+    }
+}

@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.34;
+
+/// @title IJurorPool
+/// @notice The court's validators: LABEL stake, unbonding, the sortition pool that juries are drawn
+/// from, and the Staking / Generating / Drawing phase cycle that freezes the pool while a seed can be
+/// known (docs/court.md, "The juror pool and its phases").
+/// @dev A validator's *drawable weight* is its free stake, or 0 when that is below `seatStake`. In the
+/// Staking phase stake changes apply at once; in the other two phases every change a user causes
+/// (stake, unstake, a settlement returning stake) is deferred and applied in order once Staking
+/// resumes (`applyDeferred`, or lazily when the validator acts). Only draws change the pool outside
+/// Staking, and they are a deterministic function of the cycle's seed and the queue.
+interface IJurorPool {
+    /*//////////////////////////////////////////////////////////////
+                                 TYPES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice The phase of the drawing cycle.
+    enum Phase {
+        Staking,
+        Generating,
+        Drawing
+    }
+
+    /// @notice Parameters of the pool (not versioned: they govern the cycle, not disputes).
+    /// @param minStakingTime Shortest Staking phase, in seconds [1 minute, 7 days].
+    /// @param maxDrawingTime Longest Drawing phase, in seconds [1 minute, 7 days].
+    /// @param unbondingPeriod Delay between `requestUnstake` and `withdrawUnstaked`, in seconds,
+    /// fixed when requested [1 day, 90 days].
+    struct PoolParams {
+        uint32 minStakingTime;
+        uint32 maxDrawingTime;
+        uint32 unbondingPeriod;
+    }
+
+    /// @notice A validator's stake and reputation.
+    /// @param free Stake available for seats (its drawable weight when >= `seatStake`).
+    /// @param locked Stake locked in seats not yet settled.
+    /// @param unbonding Stake waiting for `withdrawUnstaked`.
+    /// @param unlocksAt When `unbonding` can be withdrawn.
+    /// @param deferredIn Stake that arrived outside Staking (staked or returned by a settlement) and
+    /// joins `free` once applied.
+    /// @param deferredUnstake Unstake requested outside Staking, applied (up to `free`) with the rest.
+    /// @param coherent Seats settled as coherent.
+    /// @param incoherent Seats settled as incoherent (revealed against the final ruling).
+    /// @param missed Seats settled without a reveal.
+    struct ValidatorView {
+        uint96 free;
+        uint96 locked;
+        uint96 unbonding;
+        uint40 unlocksAt;
+        uint96 deferredIn;
+        uint96 deferredUnstake;
+        uint32 coherent;
+        uint32 incoherent;
+        uint32 missed;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 EVENTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice `validator` staked `amount`; `deferred` if it waits for the Staking phase.
+    event Staked(address indexed validator, uint256 amount, bool deferred);
+    /// @notice `validator` asked to unstake `amount`; `deferred` if it waits for the Staking phase.
+    event UnstakeRequested(address indexed validator, uint256 amount, bool deferred);
+    /// @notice `validator`'s stake changed: `free` and `unbonding` (unlocking at `unlocksAt`) are its
+    /// new balances, and `weight` its drawable weight. Emitted whenever the pool learns a new weight.
+    event StakeUpdated(
+        address indexed validator,
+        uint256 free,
+        uint256 unbonding,
+        uint256 unlocksAt,
+        uint256 weight
+    );
+    /// @notice `validator` withdrew `amount` of unbonded stake.
+    event UnstakeWithdrawn(address indexed validator, uint256 amount);
+    /// @notice The cycle entered `phase`. In Drawing, `seed` is the cycle's seed and rounds queued
+    /// before position `cycleEnd` of the queue are drawn in this cycle.
+    event PhaseChanged(Phase indexed phase, uint256 seed, uint256 cycleEnd);
+    /// @notice `validator` published the x25519 public key that parties wrap disclosed results to.
+    event EncryptionKeySet(address indexed validator, bytes32 key);
+    /// @notice The admin changed the pool parameters.
+    event PoolParamsUpdated(PoolParams params);
+
+    /*//////////////////////////////////////////////////////////////
+                                 ERRORS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice An amount of zero was given where a positive amount is required.
+    error QualityVoteZeroAmount();
+    /// @notice An amount does not fit the 96 bits LABEL amounts are stored in.
+    error QualityVoteAmountTooLarge(uint256 amount);
+    /// @notice `validator` has `available` stake to unstake but asked for `requested`.
+    error QualityVoteInsufficientFreeStake(address validator, uint256 available, uint256 requested);
+    /// @notice `validator` has nothing unbonding.
+    error QualityVoteNothingUnbonding(address validator);
+    /// @notice `validator`'s unbonding stake unlocks at `unlocksAt`, which has not been reached.
+    error QualityVoteStillUnbonding(address validator, uint256 unlocksAt);
+    /// @notice The action needs the cycle in `expected`; it is in `current`.
+    error QualityVoteWrongPhase(Phase current, Phase expected);
+    /// @notice Staking lasts until `readyAt` (`minStakingTime` after it began).
+    error QualityVoteStakingTooShort(uint256 readyAt);
+    /// @notice No round waits for jurors: there is nothing to draw.
+    error QualityVoteNothingToDraw();
+    /// @notice `pending` deferred stake changes must be applied (`applyDeferred`) before Staking ends.
+    error QualityVoteDeferredPending(uint256 pending);
+    /// @notice This cycle's rounds are not all drawn and `maxDrawingTime` runs until `endsAt`.
+    error QualityVoteDrawingNotOver(uint256 remaining, uint256 endsAt);
+    /// @notice An encryption key of zero is not a key.
+    error QualityVoteEmptyKey();
+    /// @notice `params` break a bound (see `PoolParams`).
+    error QualityVoteInvalidPoolParams(PoolParams params);
+
+    /*//////////////////////////////////////////////////////////////
+                                STAKING
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Stakes `amount` LABEL from the caller. In Staking it becomes free stake at once;
+    /// otherwise it waits (deferred) for the next Staking phase.
+    /// @dev Needs an allowance. Paused by `pause()` (the only thing a pause stops). Emits `Staked`
+    /// and, when applied, `StakeUpdated`.
+    /// @param amount The LABEL to stake, in wei.
+    function stake(uint256 amount) external;
+
+    /// @notice `stake` with an EIP-2612 permit for `amount` signed by the caller, in one transaction.
+    /// @dev The permit is tried and its failure ignored (a front-run permit must not block the stake).
+    /// @param amount The LABEL to stake, in wei.
+    /// @param deadline The permit's deadline.
+    /// @param v The permit signature's `v`.
+    /// @param r The permit signature's `r`.
+    /// @param s The permit signature's `s`.
+    function stakeWithPermit(uint256 amount, uint256 deadline, uint8 v, bytes32 r, bytes32 s) external;
+
+    /// @notice Moves `amount` of the caller's free stake into unbonding, which unlocks
+    /// `unbondingPeriod` seconds later (a new request adds to it and restarts the clock). Outside
+    /// Staking the request is deferred; when applied it moves what is then free, up to `amount`.
+    /// Stake locked in seats stays locked until they are settled.
+    /// @dev Never paused. Emits `UnstakeRequested` and, when applied, `StakeUpdated`.
+    /// @param amount The free stake to unbond, in wei.
+    function requestUnstake(uint256 amount) external;
+
+    /// @notice Sends the caller's whole unbonding amount back to it once it has unlocked.
+    /// @dev Never paused; any phase. Emits `UnstakeWithdrawn`.
+    /// @return amount The LABEL withdrawn.
+    function withdrawUnstaked() external returns (uint256 amount);
+
+    /// @notice Applies up to `count` deferred stake changes, in the order they were made.
+    /// @dev Permissionless; only in Staking. Emits `StakeUpdated` per validator.
+    /// @param count The most changes to apply.
+    /// @return applied How many queue entries were consumed.
+    function applyDeferred(uint256 count) external returns (uint256 applied);
+
+    /// @notice Publishes the caller's x25519 encryption public key (derived from its wallet by the SDK),
+    /// to which parties wrap the content key of a sealed result when they disclose it to a jury.
+    /// @dev Emits `EncryptionKeySet`.
+    /// @param key The 32-byte public key.
+    function setEncryptionKey(bytes32 key) external;
+
+    /*//////////////////////////////////////////////////////////////
+                                 PHASES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Advances the cycle when it may: Staking -> Generating once Staking lasted
+    /// `minStakingTime`, a round waits for jurors and no deferred change is pending (requests a seed);
+    /// Generating -> Drawing once the seed is available (if the source re-requested an expired seed,
+    /// the phase stays Generating and the call succeeds); Drawing -> Staking once every round of the
+    /// cycle is drawn or `maxDrawingTime` passed.
+    /// @dev Permissionless. Emits `PhaseChanged` when the phase changes.
+    /// @return phase The phase after the call.
+    function passPhase() external returns (Phase phase);
+
+    /*//////////////////////////////////////////////////////////////
+                                 ADMIN
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Replaces the pool parameters; they apply from the next phase change and to unstakes
+    /// requested from now on.
+    /// @dev Only the default admin. Emits `PoolParamsUpdated`.
+    /// @param params The new parameters.
+    function setPoolParams(PoolParams calldata params) external;
+
+    /*//////////////////////////////////////////////////////////////
+                                 VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice The staking token (LABEL).
+    function label() external view returns (address);
+
+    /// @notice The stake a seat locks; a validator with less free stake is not drawable.
+    function seatStake() external view returns (uint256);
+
+    /// @notice The randomness source.
+    function randomness() external view returns (address);
+
+    /// @notice The pool parameters.
+    function poolParams() external view returns (PoolParams memory);
+
+    /// @notice The cycle's phase, when it began, and (in Drawing) the seed.
+    function phase() external view returns (Phase current, uint256 startedAt, uint256 seed);
+
+    /// @notice The drawing queue: rounds at positions `[head, tail)` wait; this cycle draws up to
+    /// `cycleEnd`.
+    function queue() external view returns (uint256 head, uint256 tail, uint256 cycleEnd);
+
+    /// @notice The deferred stake changes waiting to be applied, as queue positions `[head, tail)`.
+    function deferredQueue() external view returns (uint256 head, uint256 tail);
+
+    /// @notice `validator`'s stake and reputation.
+    /// @param validator The validator.
+    function getValidator(address validator) external view returns (ValidatorView memory);
+
+    /// @notice `validator`'s drawable weight as the pool holds it.
+    /// @param validator The validator.
+    function drawableWeight(address validator) external view returns (uint256);
+
+    /// @notice The sum of all drawable weights.
+    function totalDrawableWeight() external view returns (uint256);
+
+    /// @notice The encryption public key `validator` published (zero if none).
+    /// @param validator The validator.
+    function encryptionKey(address validator) external view returns (bytes32);
+}
