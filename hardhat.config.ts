@@ -39,7 +39,11 @@ export default defineConfig({
       production: { version: SOLC_VERSION, path: solcPath, settings: compilerSettings },
     },
     // The deployment hands admin powers to OpenZeppelin's TimelockController.
-    npmFilesToBuild: ["@openzeppelin/contracts/governance/TimelockController.sol"],
+    npmFilesToBuild: [
+      "@openzeppelin/contracts/governance/TimelockController.sol",
+      // The tests of ChainlinkVRFRandomness run against Chainlink's VRF v2.5 coordinator mock.
+      "@chainlink/contracts/src/v0.8/vrf/mocks/VRFCoordinatorV2_5Mock.sol",
+    ],
   },
   networks: {
     // The in-process network (`default`) needs no configuration.
