@@ -49,7 +49,11 @@ export default defineConfig({
       production: { compilers: [compiler], overrides },
     },
     // The deployment hands admin powers to OpenZeppelin's TimelockController.
-    npmFilesToBuild: ["@openzeppelin/contracts/governance/TimelockController.sol"],
+    npmFilesToBuild: [
+      "@openzeppelin/contracts/governance/TimelockController.sol",
+      // The tests of ChainlinkVRFRandomness run against Chainlink's VRF v2.5 coordinator mock.
+      "@chainlink/contracts/src/v0.8/vrf/mocks/VRFCoordinatorV2_5Mock.sol",
+    ],
   },
   networks: {
     // The in-process network (`default`) needs no configuration.

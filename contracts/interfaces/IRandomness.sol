@@ -14,6 +14,10 @@ interface IRandomness {
     event RandomnessFulfilled(uint256 indexed requestId, uint256 seed);
     /// @notice The source was bound to its only consumer.
     event ConsumerSet(address indexed consumer);
+    /// @notice Request `requestId` can no longer be fulfilled (its block hash left the 256-block window,
+    /// or VRF did not answer within the timeout); the `RandomnessRequested` of its replacement follows in
+    /// the same transaction. Worth an alert: a VRF timeout is either an outage or a withheld answer.
+    event RandomnessRequestExpired(uint256 indexed requestId);
 
     /// @notice The caller is not the source's consumer.
     error RandomnessNotConsumer(address caller, address consumer);
@@ -21,6 +25,15 @@ interface IRandomness {
     error RandomnessConsumerAlreadySet(address consumer);
     /// @notice The consumer may not be the zero address.
     error RandomnessZeroConsumer();
+    /// @notice `receiveRandomness` was called before the first `requestRandomness`.
+    error RandomnessNoRequest();
+    /// @notice `BlockhashRandomness`: the lookahead, in blocks, is outside `[min, max]`.
+    error RandomnessInvalidLookahead(uint256 lookahead, uint256 min, uint256 max);
+    /// @notice `ChainlinkVRFRandomness`: the request timeout, in seconds, is outside `[min, max]`.
+    error RandomnessInvalidRequestTimeout(uint256 requestTimeout, uint256 min, uint256 max);
+    /// @notice `ChainlinkVRFRandomness`: the callback gas limit is below `min`, the gas that storing a
+    /// word needs (a callback that runs out of gas is charged and lost).
+    error RandomnessCallbackGasLimitTooLow(uint256 callbackGasLimit, uint256 min);
 
     /// @notice Binds the source to its only consumer (the court). Callable once, by the deployer.
     /// @param consumer The court.
@@ -32,7 +45,7 @@ interface IRandomness {
     /// @notice Returns the seed of the current request, or 0 while it is not available. When the
     /// request can no longer be fulfilled (a blockhash older than 256 blocks, a VRF request not
     /// fulfilled within the source's timeout) the source re-requests by itself and returns 0: a seed
-    /// is never guessed. Only the consumer.
+    /// is never guessed. Only the consumer; reverts with `RandomnessNoRequest` before the first request.
     /// @return seed The seed (never 0 once available), or 0.
     function receiveRandomness() external returns (uint256 seed);
 

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.34;
+
+import {VRFConsumerBaseV2Plus} from "@chainlink/contracts/src/v0.8/vrf/dev/VRFConsumerBaseV2Plus.sol";
+import {VRFV2PlusClient} from "@chainlink/contracts/src/v0.8/vrf/dev/libraries/VRFV2PlusClient.sol";
+import {IRandomness} from "../interfaces/IRandomness.sol";
+
+/// @title ChainlinkVRFRandomness
+/// @notice A seed from Chainlink VRF v2.5 (see `IRandomness` and docs/randomness.md): one random word
+/// per request, paid in LINK from a subscription that must list this contract as a consumer. The
+/// default source on every public network.
+/// @dev Not upgradeable. Powers (docs/randomness.md, "Who can do what"):
+/// - The deployer sets the consumer, once (`setConsumer`).
+/// - The VRF owner (`owner()`, Chainlink's two-step `ConfirmedOwner`: the deployer at first; the
+///   deployment hands it to the timelock, which must `acceptOwnership`) and the current coordinator
+///   may repoint the source to another coordinator with `setCoordinator`. Whoever controls the
+///   coordinator chooses the seeds: that power is as strong as choosing the juries, hence the timelock.
+/// - Nobody else: the key hash, subscription, gas limit, confirmations and timeout are immutable.
+/// A request not fulfilled within `requestTimeout` seconds is replaced by a new one when the consumer
+/// next asks for the seed; an answer to a replaced request is ignored, and so is a second answer to the
+/// current one, so a seed never changes once delivered.
+contract ChainlinkVRFRandomness is IRandomness, VRFConsumerBaseV2Plus {
+    /*//////////////////////////////////////////////////////////////
+                               CONSTANTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Bounds of the request timeout, in seconds. The lower bound keeps the timeout above the
+    /// coordinator's usual latency; the deployer must also keep it above confirmations times block time,
+    /// which this contract cannot know (a shorter timeout would re-request for ever). Above a day,
+    /// Chainlink's nodes have stopped retrying a pending request, so waiting longer only delays the
+    /// re-request.
+    uint256 public constant MIN_REQUEST_TIMEOUT = 10 minutes;
+    uint256 public constant MAX_REQUEST_TIMEOUT = 1 days;
+
+    /// @notice The least callback gas accepted: `fulfillRandomWords` stores one word and emits one event
+    /// (about 28,400 gas; the tests answer with exactly this limit).
+    uint256 public constant MIN_CALLBACK_GAS_LIMIT = 50_000;
+
+    /*//////////////////////////////////////////////////////////////
+                                STORAGE
+    //////////////////////////////////////////////////////////////*/
+
+    address private immutable _deployer;
+    bytes32 private immutable _keyHash;
+    uint256 private immutable _subscriptionId;
+    uint32 private immutable _callbackGasLimit;
+    uint16 private immutable _requestConfirmations;
+    uint256 private immutable _requestTimeout;
+
+    /// @dev One slot, read by every call: the consumer (checked first) and the time of the current
+    /// request (0 before the first request; timestamps fit 64 bits).
+    address private _consumer;
+    uint64 private _requestedAt;
+    /// @dev The coordinator's id of the current request.
+    uint256 private _requestId;
+    /// @dev The seed of the current request once fulfilled (never 0 then), cleared by each new request.
+    uint256 private _seed;
+
+    /*//////////////////////////////////////////////////////////////
+                              CONSTRUCTOR
+    //////////////////////////////////////////////////////////////*/
+
+    /// @param coordinator The VRF v2.5 coordinator (`VRFCoordinatorV2_5`) of the network.
+    /// @param keyHash_ The coordinator's key hash (gas lane) to request with.
+    /// @param subscriptionId_ The subscription that pays, in LINK; this contract must be added to it as
+    /// a consumer before the first request.
+    /// @param callbackGasLimit_ Gas for `fulfillRandomWords`, at least `MIN_CALLBACK_GAS_LIMIT`.
+    /// @param requestConfirmations_ Blocks the coordinator waits before answering, within the
+    /// coordinator's own bounds (it refuses the request otherwise).
+    /// @param requestTimeout_ Seconds after which an unanswered request is replaced, in
+    /// `[MIN_REQUEST_TIMEOUT, MAX_REQUEST_TIMEOUT]`.
+    constructor(
+        address coordinator,
+        bytes32 keyHash_,
+        uint256 subscriptionId_,
+        uint32 callbackGasLimit_,
+        uint16 requestConfirmations_,
+        uint256 requestTimeout_
+    ) VRFConsumerBaseV2Plus(coordinator) {
+        if (callbackGasLimit_ < MIN_CALLBACK_GAS_LIMIT) {
+            revert RandomnessCallbackGasLimitTooLow(callbackGasLimit_, MIN_CALLBACK_GAS_LIMIT);
+        }
+        if (requestTimeout_ < MIN_REQUEST_TIMEOUT || requestTimeout_ > MAX_REQUEST_TIMEOUT) {
+            revert RandomnessInvalidRequestTimeout(requestTimeout_, MIN_REQUEST_TIMEOUT, MAX_REQUEST_TIMEOUT);
+        }
+        _deployer = msg.sender;
+        _keyHash = keyHash_;
+        _subscriptionId = subscriptionId_;
+        _callbackGasLimit = callbackGasLimit_;
+        _requestConfirmations = requestConfirmations_;
+        _requestTimeout = requestTimeout_;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                CONSUMER
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IRandomness
+    function setConsumer(address consumer_) external {
+        address current = _consumer;
+        if (msg.sender != _deployer || current != address(0)) revert RandomnessConsumerAlreadySet(current);
+        if (consumer_ == address(0)) revert RandomnessZeroConsumer();
+        _consumer = consumer_;
+        emit ConsumerSet(consumer_);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               RANDOMNESS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IRandomness
+    function requestRandomness() external {
+        _checkConsumer();
+        _request();
+    }
+
+    /// @inheritdoc IRandomness
+    function receiveRandomness() external returns (uint256 seed) {
+        _checkConsumer();
+        seed = _seed;
+        if (seed != 0) return seed;
+        uint256 requestedAt = _requestedAt;
+        if (requestedAt == 0) revert RandomnessNoRequest();
+        // A timeout, not a source of randomness: a producer's few seconds of drift only move it.
+        // solhint-disable-next-line not-rely-on-time
+        if (block.timestamp <= requestedAt + _requestTimeout) return 0;
+        // Unanswered for longer than the timeout: a new request, never a guess.
+        emit RandomnessRequestExpired(_requestId);
+        _request();
+        return 0;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IRandomness
+    function consumer() external view returns (address) {
+        return _consumer;
+    }
+
+    /// @notice The account that deployed the source, the only one that may set its consumer.
+    function deployer() external view returns (address) {
+        return _deployer;
+    }
+
+    /// @notice The VRF request parameters, fixed at deployment.
+    function requestConfig()
+        external
+        view
+        returns (
+            bytes32 keyHash,
+            uint256 subscriptionId,
+            uint32 callbackGasLimit,
+            uint16 requestConfirmations,
+            uint256 requestTimeout
+        )
+    {
+        return (_keyHash, _subscriptionId, _callbackGasLimit, _requestConfirmations, _requestTimeout);
+    }
+
+    /// @notice The current request: its coordinator id and the time it was made (both 0 before the first
+    /// request). It is replaced if still unanswered after `requestedAt + requestTimeout`.
+    function currentRequest() external view returns (uint256 requestId, uint256 requestedAt) {
+        return (_requestId, _requestedAt);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                INTERNAL
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev The coordinator's answer (through `rawFulfillRandomWords`, which checks the caller). Stores
+    /// the word of the current request, once; answers to replaced requests are ignored, not reverted.
+    // solhint-disable-next-line private-vars-leading-underscore
+    function fulfillRandomWords(uint256 requestId, uint256[] calldata randomWords) internal override {
+        if (requestId != _requestId || _seed != 0) return;
+        uint256 seed = randomWords[0];
+        // 0 means "not ready" to the consumer: the one word in 2^256 that is 0 becomes 1.
+        if (seed == 0) seed = 1;
+        _seed = seed;
+        emit RandomnessFulfilled(requestId, seed);
+    }
+
+    /// @dev Replaces the current request by a new one for one word, paid in LINK.
+    function _request() private {
+        uint256 requestId = s_vrfCoordinator.requestRandomWords(
+            VRFV2PlusClient.RandomWordsRequest({
+                keyHash: _keyHash,
+                subId: _subscriptionId,
+                requestConfirmations: _requestConfirmations,
+                callbackGasLimit: _callbackGasLimit,
+                numWords: 1,
+                extraArgs: VRFV2PlusClient._argsToBytes(VRFV2PlusClient.ExtraArgsV1({nativePayment: false}))
+            })
+        );
+        // Effects after the call because they need its result. The coordinator is trusted (it chooses
+        // the seeds anyway); an answer it gave during the call was for the older request and is wiped here.
+        _requestId = requestId;
+        delete _seed;
+        // solhint-disable-next-line not-rely-on-time
+        _requestedAt = uint64(block.timestamp); // timestamps stay far below 2^64
+        emit RandomnessRequested(_consumer, requestId);
+    }
+
+    /// @dev Reverts unless the caller is the consumer (which is never zero once set, so this also
+    /// reverts before `setConsumer`).
+    function _checkConsumer() private view {
+        address consumer_ = _consumer;
+        if (msg.sender != consumer_) revert RandomnessNotConsumer(msg.sender, consumer_);
+    }
+}
