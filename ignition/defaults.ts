@@ -1,36 +1,58 @@
 /**
- * Default protocol parameters, shared by the Ignition module, the tests, the demo and the docs.
- * Every value is inside the bounds the contracts enforce (docs/parameters.md).
+ * Default protocol parameters, in one place: the Ignition module, the tests, the demo, the benchmark
+ * and the docs read them from here. Every value is inside the bounds the contracts enforce, and the
+ * court's satisfy the relationships of docs/parameters.md (checked by `QualityVote.setParams`).
  */
-const DAY = 24n * 60n * 60n;
+const HOUR = 60n * 60n;
+const DAY = 24n * HOUR;
 const LABEL = 10n ** 18n;
 
-export const QUALITY_VOTE_DEFAULTS = {
-  /** Commit window of a poll. */
-  commitPeriod: 1n * DAY,
-  /** Reveal window of a poll. */
-  revealPeriod: 1n * DAY,
-  /** Unstaking delay; at least commit + reveal. */
-  unbondingPeriod: 7n * DAY,
-  /** 10 % of a slashed vote's weight goes to the pot. */
+/** The stake one jury seat locks: a deployment constant of the court. */
+export const SEAT_STAKE = 1_000n * LABEL;
+
+/** The court's parameter version 1 (`IQualityVote.CourtParams`). */
+export const COURT_DEFAULTS = {
+  /** A round pays 5 LABEL per seat: round 0 (3 seats) costs 15 LABEL, round 1 (7) 35, round 2 (15) 75, round 3 (31) 155. */
+  feePerSeat: 5n * LABEL,
+  /** An incoherent or silent seat loses 10 % of its 1,000 LABEL: 100 LABEL, 20 seat fees (>= 2^maxRounds = 16). */
   slashBps: 1_000n,
-  /** A poll needs 1,000 LABEL of revealed weight for its majority to count. */
-  minQuorum: 1_000n * LABEL,
-  /** A vote carries at least 10 LABEL. */
-  minVoteWeight: 10n * LABEL,
+  /** Up to four rounds: 3, 7, 15, 31 seats. */
+  maxRounds: 4n,
+  commitPeriod: 1n * DAY,
+  revealPeriod: 1n * DAY,
+  appealPeriod: 1n * DAY,
+  /** A round that waits a week for jurors lets anyone close the dispute as Unresolved. */
+  drawTimeout: 7n * DAY,
+} as const;
+
+/** The juror pool's phase cycle and unbonding (`IJurorPool.PoolParams`). */
+export const POOL_DEFAULTS = {
+  /** Stake changes apply for at least an hour in every cycle. */
+  minStakingTime: 1n * HOUR,
+  /** A drawing phase lasts at most an hour; undrawn rounds wait for the next cycle. */
+  maxDrawingTime: 1n * HOUR,
+  /** Unstaked LABEL is withdrawable a week after the request. */
+  unbondingPeriod: 7n * DAY,
 } as const;
 
 export const TASK_ESCROW_DEFAULTS = {
   /** 2.5 % protocol fee on each reward. */
   feeBps: 250n,
-  /** 30 % of a losing bond goes to the voters. */
-  voterShareBps: 3_000n,
-  /** A task's bond is at least 10 LABEL. */
+  /** Half of what remains of a loser's bond (after repaying the winner's jury fees) is burned, as UMA does. */
+  burnBps: 5_000n,
+  /** For LABEL tasks the bond is at least half the reward: a self-challenge costs more than it can win. */
+  bondToRewardBps: 5_000n,
+  /** A task's bond is at least 10 LABEL (the court's first two rounds, 50 LABEL, usually bind first). */
   minBond: 10n * LABEL,
   /** Challenge periods between 1 hour and 30 days. */
-  minChallengePeriod: 60n * 60n,
+  minChallengePeriod: 1n * HOUR,
   maxChallengePeriod: 30n * DAY,
+  /** A cancellation takes effect a day after it is announced. */
+  cancelNotice: 1n * DAY,
 } as const;
+
+/** Blocks between a seed request and the block whose hash is the seed (blockhash source). */
+export const BLOCKHASH_LOOKAHEAD = 5n;
 
 /** Delay of a default-admin hand-over on the three contracts (AccessControlDefaultAdminRules). */
 export const ADMIN_DELAY = 2n * DAY;

@@ -1,37 +1,64 @@
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { parseEther, type ContractTransactionResponse } from "ethers";
 
-import { ADMIN_DELAY, QUALITY_VOTE_DEFAULTS, TASK_ESCROW_DEFAULTS } from "../../ignition/defaults.js";
 import {
+  ADMIN_DELAY,
+  BLOCKHASH_LOOKAHEAD,
+  COURT_DEFAULTS,
+  POOL_DEFAULTS,
+  SEAT_STAKE,
+  TASK_ESCROW_DEFAULTS,
+} from "../../ignition/defaults.js";
+import {
+  BlockhashRandomness__factory,
   LabelToken__factory,
   QualityVote__factory,
   TaskEscrow__factory,
+  type BlockhashRandomness,
   type LabelToken,
   type QualityVote,
   type TaskEscrow,
 } from "../../typechain-types/index.js";
 
-export { ADMIN_DELAY, QUALITY_VOTE_DEFAULTS, TASK_ESCROW_DEFAULTS };
+export { ADMIN_DELAY, BLOCKHASH_LOOKAHEAD, COURT_DEFAULTS, POOL_DEFAULTS, SEAT_STAKE, TASK_ESCROW_DEFAULTS };
 
 /** `n` LABEL in wei (`n` may be fractional: "0.5"). */
 export const LABEL = (n: bigint | number | string) => parseEther(n.toString());
 export const ACCEPT = 1;
 export const REJECT = 2;
-export const Outcome = { None: 0n, Accept: 1n, Reject: 2n, NoQuorum: 3n } as const;
-export const Verdict = { Coherent: 0n, Incoherent: 1n, Missed: 2n } as const;
+export const Ruling = { None: 0n, Accept: 1n, Reject: 2n, Unresolved: 3n } as const;
+export const Period = {
+  Drawing: 0n,
+  Commit: 1n,
+  Reveal: 2n,
+  Appeal: 3n,
+  NoMajority: 4n,
+  Finalizable: 5n,
+  Final: 6n,
+} as const;
+export const Phase = { Staking: 0n, Generating: 1n, Drawing: 2n } as const;
+export const Verdict = { Coherent: 0n, Incoherent: 1n, Missed: 2n, Released: 3n } as const;
 export const Status = { None: 0n, Pending: 1n, Challenged: 2n, Accepted: 3n, Rejected: 4n } as const;
-export const AcceptedBy = { Requester: 0n, Timeout: 1n, Vote: 2n, NoQuorum: 3n } as const;
+export const AcceptedBy = { Requester: 0n, Timeout: 1n, Jury: 2n, Unresolved: 3n } as const;
 
 /** The LABEL every funded actor starts with. */
 export const STARTING_LABEL = LABEL(1_000_000);
+/** What each validator of the fixture stakes: ten seats. */
+export const VALIDATOR_STAKE = LABEL(10_000);
+/** The penalty of an incoherent or silent seat under the defaults. */
+export const PENALTY = (SEAT_STAKE * COURT_DEFAULTS.slashBps) / 10_000n;
+
+/** Cost of round `round` under the defaults: `(2^(round+2) - 1) * feePerSeat`. */
+export const roundCost = (round: number) => ((4n << BigInt(round)) - 1n) * COURT_DEFAULTS.feePerSeat;
 
 export interface Protocol {
   token: LabelToken;
-  vote: QualityVote;
+  court: QualityVote;
   escrow: TaskEscrow;
+  randomness: BlockhashRandomness;
   admin: HardhatEthersSigner;
   pauser: HardhatEthersSigner;
-  voteTreasury: HardhatEthersSigner;
+  courtTreasury: HardhatEthersSigner;
   feeTreasury: HardhatEthersSigner;
   requester: HardhatEthersSigner;
   labelers: HardhatEthersSigner[];
@@ -40,52 +67,66 @@ export interface Protocol {
   others: HardhatEthersSigner[];
 }
 
+export interface DeployOptions {
+  /** How many signers stake `VALIDATOR_STAKE` (default 8; the default network has 20 signers). */
+  validators?: number;
+}
+
 /**
- * Deploys LabelToken, QualityVote and TaskEscrow with the default parameters (the escrow holds
- * POLL_MANAGER_ROLE), gives every actor 1,000,000 LABEL and infinite allowances to both contracts,
- * and stakes 100,000 LABEL for each validator.
+ * Deploys LabelToken, a blockhash randomness source, the QualityVote court and TaskEscrow with the
+ * default parameters (the escrow holds ARBITRABLE_ROLE), gives every actor 1,000,000 LABEL and
+ * infinite allowances to the court and the escrow, and stakes `VALIDATOR_STAKE` for each validator.
+ * Signers: admin, pauser, court treasury, fee treasury, requester, challenger, 3 labelers, then
+ * validators, then the rest as `others`.
  */
-export async function deployProtocol(ethers: HardhatEthers): Promise<Protocol> {
+export async function deployProtocol(ethers: HardhatEthers, options: DeployOptions = {}): Promise<Protocol> {
   const signers = await ethers.getSigners();
-  const [admin, pauser, voteTreasury, feeTreasury, requester, challenger] = signers;
+  const [admin, pauser, courtTreasury, feeTreasury, requester, challenger] = signers;
   const labelers = signers.slice(6, 9);
-  const validators = signers.slice(9, 14);
-  const others = signers.slice(14);
+  const validatorCount = options.validators ?? 8;
+  const validators = signers.slice(9, 9 + validatorCount);
+  const others = signers.slice(9 + validatorCount);
 
   const token = await new LabelToken__factory(admin).deploy(admin.address, admin.address, ADMIN_DELAY);
-  const vote = await new QualityVote__factory(admin).deploy(
+  const randomness = await new BlockhashRandomness__factory(admin).deploy(BLOCKHASH_LOOKAHEAD);
+  const court = await new QualityVote__factory(admin).deploy(
     await token.getAddress(),
-    voteTreasury.address,
+    await randomness.getAddress(),
+    SEAT_STAKE,
+    courtTreasury.address,
     admin.address,
     ADMIN_DELAY,
-    QUALITY_VOTE_DEFAULTS,
+    POOL_DEFAULTS,
+    COURT_DEFAULTS,
   );
+  await randomness.connect(admin).setConsumer(await court.getAddress());
   const escrow = await new TaskEscrow__factory(admin).deploy(
     await token.getAddress(),
-    await vote.getAddress(),
+    await court.getAddress(),
     feeTreasury.address,
     admin.address,
     ADMIN_DELAY,
     TASK_ESCROW_DEFAULTS,
   );
-  await vote.connect(admin).grantRole(await vote.POLL_MANAGER_ROLE(), await escrow.getAddress());
-  await vote.connect(admin).grantRole(await vote.PAUSER_ROLE(), pauser.address);
+  await court.connect(admin).grantRole(await court.ARBITRABLE_ROLE(), await escrow.getAddress());
+  await court.connect(admin).grantRole(await court.PAUSER_ROLE(), pauser.address);
   await escrow.connect(admin).grantRole(await escrow.PAUSER_ROLE(), pauser.address);
 
   for (const actor of [requester, challenger, ...labelers, ...validators, ...others]) {
-    await fund(token, admin, actor, STARTING_LABEL);
+    await token.connect(admin).transfer(actor.address, STARTING_LABEL);
     await token.connect(actor).approve(await escrow.getAddress(), ethers.MaxUint256);
-    await token.connect(actor).approve(await vote.getAddress(), ethers.MaxUint256);
+    await token.connect(actor).approve(await court.getAddress(), ethers.MaxUint256);
   }
-  for (const validator of validators) await vote.connect(validator).stake(LABEL(100_000));
+  for (const validator of validators) await court.connect(validator).stake(VALIDATOR_STAKE);
 
   return {
     token,
-    vote,
+    court,
     escrow,
+    randomness,
     admin,
     pauser,
-    voteTreasury,
+    courtTreasury,
     feeTreasury,
     requester,
     labelers,
@@ -95,46 +136,104 @@ export async function deployProtocol(ethers: HardhatEthers): Promise<Protocol> {
   };
 }
 
-export async function fund(token: LabelToken, from: HardhatEthersSigner, to: { address: string }, amount: bigint) {
-  await token.connect(from).transfer(to.address, amount);
-}
-
 export async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<bigint> {
   const receipt = await (await tx).wait();
   if (receipt === null) throw new Error("transaction was not mined");
   return receipt.gasUsed;
 }
 
-/** A salt that is different for every (poll, voter, label) so that tests never reuse one by accident. */
-export function saltFor(ethers: HardhatEthers, pollId: bigint | number, voter: string, label = "salt"): string {
-  return ethers.solidityPackedKeccak256(["string", "uint256", "address"], [label, pollId, voter]);
+/** The test network's helpers these functions need (from `network.create()`). */
+export interface Helpers {
+  time: { latest(): Promise<number>; increaseTo(t: bigint | number): Promise<void> };
+  mine(blocks?: number): Promise<void>;
 }
 
-export interface Ballot {
-  voter: HardhatEthersSigner;
-  choice: number;
-  weight: bigint;
-  /** Whether the voter reveals (default true). */
-  reveal?: boolean;
+/**
+ * Runs one drawing cycle: waits out `minStakingTime`, applies deferred stake changes, passes to
+ * Generating, mines past the blockhash lookahead, passes to Drawing, draws every queued round and
+ * passes back to Staking. Returns the cycle's seed.
+ */
+export async function runDrawingCycle(court: QualityVote, helpers: Helpers): Promise<bigint> {
+  const [, startedAt] = await court.phase();
+  const readyAt = startedAt + POOL_DEFAULTS.minStakingTime;
+  if (BigInt(await helpers.time.latest()) < readyAt) await helpers.time.increaseTo(readyAt);
+  const [head, tail] = await court.deferredQueue();
+  if (tail > head) await court.applyDeferred(tail - head);
+  await court.passPhase();
+  await helpers.mine(Number(BLOCKHASH_LOOKAHEAD) + 1);
+  await court.passPhase();
+  const [, , seed] = await court.phase();
+  await court.draw(2n ** 32n);
+  await court.passPhase();
+  return seed;
 }
 
-/** Commits every ballot in `pollId`, moves to the reveal window and reveals those that reveal. */
-export async function castVotes(
+/** The jurors of round `round` of `disputeId` and their seat counts, from `JurorDrawn` events. */
+export async function jurorsOf(court: QualityVote, disputeId: bigint, round: number): Promise<Map<string, number>> {
+  const events = await court.queryFilter(court.filters.JurorDrawn(disputeId));
+  const seats = new Map<string, number>();
+  for (const e of events) {
+    if (e.args.round !== BigInt(round)) continue;
+    seats.set(e.args.juror, (seats.get(e.args.juror) ?? 0) + 1);
+  }
+  return seats;
+}
+
+/** A salt that is different for every (dispute, round, juror, label), so tests never reuse one by accident. */
+export function saltFor(
   ethers: HardhatEthers,
-  time: { increaseTo(t: bigint): Promise<void> },
-  vote: QualityVote,
-  pollId: bigint,
-  ballots: Ballot[],
+  disputeId: bigint,
+  round: number,
+  juror: string,
+  label = "salt",
+): string {
+  return ethers.solidityPackedKeccak256(["string", "uint256", "uint256", "address"], [label, disputeId, round, juror]);
+}
+
+/**
+ * Votes in the current round of `disputeId`: every juror in `choices` commits its choice, the clock
+ * moves to the reveal window, and those whose choice is not `"silent"` reveal. Jurors not in
+ * `choices` commit nothing. Ends inside the reveal window.
+ */
+export async function voteRound(
+  ethers: HardhatEthers,
+  helpers: Helpers,
+  court: QualityVote,
+  disputeId: bigint,
+  choices: Map<string, number | "silent">,
 ): Promise<void> {
-  for (const { voter, choice, weight } of ballots) {
-    const salt = saltFor(ethers, pollId, voter.address);
-    const commitment = await vote.computeCommitment(pollId, voter.address, choice, salt);
-    await vote.connect(voter).commitVote(pollId, commitment, weight);
+  const dispute = await court.getDispute(disputeId);
+  const round = Number(dispute.roundCount) - 1;
+  const r = await court.getRound(disputeId, round);
+  const signers = new Map((await ethers.getSigners()).map((s) => [s.address, s]));
+  for (const [juror, choice] of choices) {
+    const signer = signers.get(juror);
+    if (signer === undefined) throw new Error(`no signer for juror ${juror}`);
+    const committed = choice === "silent" ? ACCEPT : choice;
+    const salt = saltFor(ethers, disputeId, round, juror);
+    const commitment = await court.computeCommitment(disputeId, round, juror, committed, salt);
+    await court.connect(signer).commitVote(disputeId, commitment);
   }
-  const poll = await vote.getPoll(pollId);
-  await time.increaseTo(poll.commitEnd);
-  for (const { voter, choice, reveal } of ballots) {
-    if (reveal === false) continue;
-    await vote.connect(voter).revealVote(pollId, choice, saltFor(ethers, pollId, voter.address));
+  await helpers.time.increaseTo(r.drawnAt + COURT_DEFAULTS.commitPeriod);
+  for (const [juror, choice] of choices) {
+    if (choice === "silent") continue;
+    const signer = signers.get(juror)!;
+    await court.connect(signer).revealVote(disputeId, choice, saltFor(ethers, disputeId, round, juror));
   }
+}
+
+/** Moves the clock to the end of the current round's reveal window (the next transaction lands after it). */
+export async function endReveal(court: QualityVote, helpers: Helpers, disputeId: bigint): Promise<void> {
+  const dispute = await court.getDispute(disputeId);
+  const r = await court.getRound(disputeId, Number(dispute.roundCount) - 1);
+  await helpers.time.increaseTo(r.drawnAt + COURT_DEFAULTS.commitPeriod + COURT_DEFAULTS.revealPeriod);
+}
+
+/** Moves the clock past the current round's appeal window. */
+export async function endAppeal(court: QualityVote, helpers: Helpers, disputeId: bigint): Promise<void> {
+  const dispute = await court.getDispute(disputeId);
+  const r = await court.getRound(disputeId, Number(dispute.roundCount) - 1);
+  await helpers.time.increaseTo(
+    r.drawnAt + COURT_DEFAULTS.commitPeriod + COURT_DEFAULTS.revealPeriod + COURT_DEFAULTS.appealPeriod,
+  );
 }
