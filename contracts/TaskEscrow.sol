@@ -798,7 +798,7 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
         return uint40(block.timestamp);
     }
 
-    /// @dev The fee on one reward: `reward * feeBps / 10,000`, rounded down (SPEC 8).
+    /// @dev The fee on one reward: `reward * feeBps / 10,000`, rounded down (docs/task-escrow.md).
     function _feeOf(uint256 reward, uint256 feeBps) private pure returns (uint256) {
         return (reward * feeBps) / _BPS;
     }
