@@ -1,0 +1,285 @@
+import type { BaseContract, ContractEventName, EventLog, Log, Provider } from "ethers";
+
+import type { QualityVote, TaskEscrow } from "./contracts.js";
+
+/**
+ * Discovery over a plain RPC endpoint: paginated event queries from the deployment block, in chunks
+ * that public endpoints accept, and the views that complete them. No indexer needed (docs/indexer.md
+ * serves the same answers faster).
+ */
+
+/** A page of results and the cursor to pass for the next one (undefined when the chain head was reached). */
+export interface Page<T> {
+  items: T[];
+  cursor?: bigint;
+}
+
+export interface PageOptions {
+  /** The block to continue from (a previous page's `cursor`); default: the deployment block. */
+  cursor?: bigint;
+  /** Stop once this many items are collected (a page can end mid-chunk only at a chunk boundary). */
+  limit?: number;
+}
+
+export interface DiscoveryOptions {
+  /** The first block to read logs from (the address book's `deploymentBlock`). */
+  fromBlock: number | bigint;
+  /** Blocks per `eth_getLogs` request (default 10,000; many public endpoints refuse more). */
+  chunkSize?: number;
+}
+
+export const SUBMISSION_STATUS = ["None", "Pending", "Challenged", "Accepted", "Rejected"] as const;
+export const PERIOD = ["Drawing", "Commit", "Reveal", "Appeal", "NoMajority", "Finalizable", "Final"] as const;
+
+export interface TaskSummary {
+  taskId: bigint;
+  requester: string;
+  paymentToken: string;
+  reward: bigint;
+  bond: bigint;
+  slots: number;
+  accepted: number;
+  held: number;
+  deadline: bigint;
+  cancelled: boolean;
+  specHash: string;
+  specURI: string;
+  /** Open: not past its deadline and a slot is free. */
+  open: boolean;
+}
+
+export interface SubmissionSummary {
+  submissionId: bigint;
+  taskId: bigint;
+  labeler: string;
+  resultHash: string;
+  resultURI: string;
+  status: (typeof SUBMISSION_STATUS)[number];
+  challengeEnd: bigint;
+  disputeId: bigint;
+}
+
+export interface SeatSummary {
+  disputeId: bigint;
+  round: number;
+  seats: number;
+  period: (typeof PERIOD)[number];
+  /** When the current period ends (0 when open-ended). */
+  endsAt: bigint;
+  /** Whether this round is the dispute's current round. */
+  current: boolean;
+  committed: boolean;
+  revealed: boolean;
+  settled: boolean;
+}
+
+/** One thing an account can or must do now, with its deadline when it has one. */
+export interface TodoItem {
+  action:
+    | "commit"
+    | "reveal"
+    | "settle"
+    | "accept-or-review"
+    | "finalize"
+    | "escalate"
+    | "finalize-dispute"
+    | "reclaim"
+    | "withdraw"
+    | "withdraw-unstaked";
+  /** What it applies to: a dispute, a submission or a task id (absent for account-wide items). */
+  id?: bigint;
+  round?: number;
+  /** The last second it can be done (0 or absent: no deadline). */
+  deadline?: bigint;
+  /** An amount involved (what can be withdrawn), in wei. */
+  amount?: bigint;
+}
+
+export class Discovery {
+  readonly fromBlock: bigint;
+  readonly chunkSize: bigint;
+
+  constructor(
+    readonly escrow: TaskEscrow,
+    readonly court: QualityVote,
+    options: DiscoveryOptions,
+  ) {
+    this.fromBlock = BigInt(options.fromBlock);
+    this.chunkSize = BigInt(options.chunkSize ?? 10_000);
+  }
+
+  private get provider(): Provider {
+    const provider = this.escrow.runner?.provider;
+    if (!provider) throw new RangeError("the escrow contract has no provider");
+    return provider;
+  }
+
+  /**
+   * Reads `event` logs from `cursor` (default: the deployment block) to the chain head, chunk by
+   * chunk, until `limit` items are collected. Returns the decoded logs and the next cursor.
+   */
+  async logs(
+    contract: BaseContract,
+    event: ContractEventName,
+    options: PageOptions = {},
+  ): Promise<Page<EventLog | Log>> {
+    const head = BigInt(await this.provider.getBlockNumber());
+    let from = options.cursor ?? this.fromBlock;
+    const items: (EventLog | Log)[] = [];
+    while (from <= head) {
+      const to = from + this.chunkSize - 1n < head ? from + this.chunkSize - 1n : head;
+      items.push(...(await contract.queryFilter(event, from, to)));
+      from = to + 1n;
+      if (options.limit !== undefined && items.length >= options.limit) break;
+    }
+    return { items, cursor: from <= head ? from : undefined };
+  }
+
+  /** Tasks, newest last, optionally only open ones, or one requester's, or one payment token's. */
+  async listTasks(
+    filter: { open?: boolean; requester?: string; paymentToken?: string } = {},
+    page: PageOptions = {},
+  ): Promise<Page<TaskSummary>> {
+    const event = this.escrow.filters.TaskCreated(undefined, filter.requester, filter.paymentToken);
+    const { items, cursor } = await this.logs(
+      this.escrow as unknown as BaseContract,
+      event as unknown as ContractEventName,
+      page,
+    );
+    const now = BigInt((await this.provider.getBlock("latest"))?.timestamp ?? 0);
+    const tasks: TaskSummary[] = [];
+    for (const log of items) {
+      if (!("args" in log)) continue;
+      const taskId = log.args.taskId as bigint;
+      const t = await this.escrow.getTask(taskId);
+      const open = t.deadline > now && Number(t.accepted) + Number(t.held) < Number(t.slots);
+      if (filter.open === true && !open) continue;
+      tasks.push({
+        taskId,
+        requester: t.requester,
+        paymentToken: t.paymentToken,
+        reward: t.reward,
+        bond: t.bond,
+        slots: Number(t.slots),
+        accepted: Number(t.accepted),
+        held: Number(t.held),
+        deadline: t.deadline,
+        cancelled: t.cancelled,
+        specHash: log.args.specHash as string,
+        specURI: log.args.specURI as string,
+        open,
+      });
+    }
+    return { items: tasks, cursor };
+  }
+
+  /** A task's submissions with their result hash and URI and their current status. */
+  async submissionsOf(taskId: bigint, page: PageOptions = {}): Promise<Page<SubmissionSummary>> {
+    const event = this.escrow.filters.Submitted(taskId);
+    const { items, cursor } = await this.logs(
+      this.escrow as unknown as BaseContract,
+      event as unknown as ContractEventName,
+      page,
+    );
+    const submissions: SubmissionSummary[] = [];
+    for (const log of items) {
+      if (!("args" in log)) continue;
+      const submissionId = log.args.submissionId as bigint;
+      const s = await this.escrow.getSubmission(submissionId);
+      submissions.push({
+        submissionId,
+        taskId,
+        labeler: s.labeler,
+        resultHash: log.args.resultHash as string,
+        resultURI: log.args.resultURI as string,
+        status: SUBMISSION_STATUS[Number(s.status)]!,
+        challengeEnd: s.challengeEnd,
+        disputeId: s.disputeId,
+      });
+    }
+    return { items: submissions, cursor };
+  }
+
+  /** The rounds `juror` sits in, with its seats, the round's period and deadline, and its vote's state. */
+  async disputesOf(juror: string, page: PageOptions = {}): Promise<Page<SeatSummary>> {
+    const event = this.court.filters.JurorDrawn(undefined, undefined, juror);
+    const { items, cursor } = await this.logs(
+      this.court as unknown as BaseContract,
+      event as unknown as ContractEventName,
+      page,
+    );
+    const rounds = new Map<string, { disputeId: bigint; round: number }>();
+    for (const log of items) {
+      if (!("args" in log)) continue;
+      const disputeId = log.args.disputeId as bigint;
+      const round = Number(log.args.round);
+      rounds.set(`${disputeId}:${round}`, { disputeId, round });
+    }
+    const seats: SeatSummary[] = [];
+    for (const { disputeId, round } of rounds.values()) {
+      const [vote, [period, endsAt], dispute] = await Promise.all([
+        this.court.getVote(disputeId, round, juror),
+        this.court.currentPeriod(disputeId),
+        this.court.getDispute(disputeId),
+      ]);
+      seats.push({
+        disputeId,
+        round,
+        seats: Number(vote.seats),
+        period: PERIOD[Number(period)]!,
+        endsAt,
+        current: round === Number(dispute.roundCount) - 1,
+        committed: vote.commitment !== "0x" + "0".repeat(64),
+        revealed: vote.choice !== 0n,
+        settled: vote.settled,
+      });
+    }
+    return { items: seats, cursor };
+  }
+
+  /**
+   * What `account` can or must do now, in every role: commits and reveals due (with deadlines),
+   * seats to settle, pending submissions of its tasks to accept or review (until their challenge
+   * ends), submissions and disputes anyone may finalize or escalate, tasks to reclaim, credits to
+   * withdraw and unbonded stake to take back.
+   */
+  async todo(account: string, labelToken: string): Promise<TodoItem[]> {
+    const now = BigInt((await this.provider.getBlock("latest"))?.timestamp ?? 0);
+    const items: TodoItem[] = [];
+    for (const s of (await this.disputesOf(account)).items) {
+      const deadline = s.endsAt === 0n ? undefined : s.endsAt - 1n;
+      if (s.current && s.period === "Commit" && !s.committed)
+        items.push({ action: "commit", id: s.disputeId, round: s.round, deadline });
+      if (s.current && s.period === "Reveal" && s.committed && !s.revealed) {
+        items.push({ action: "reveal", id: s.disputeId, round: s.round, deadline });
+      }
+      if (s.period === "Final" && !s.settled) items.push({ action: "settle", id: s.disputeId, round: s.round });
+      if (s.current && s.period === "NoMajority") items.push({ action: "escalate", id: s.disputeId });
+      if (s.current && s.period === "Finalizable") items.push({ action: "finalize-dispute", id: s.disputeId });
+    }
+    for (const task of (await this.listTasks({ requester: account })).items) {
+      for (const sub of (await this.submissionsOf(task.taskId)).items) {
+        if (sub.status === "Pending" && now < sub.challengeEnd) {
+          items.push({ action: "accept-or-review", id: sub.submissionId, deadline: sub.challengeEnd - 1n });
+        }
+        if (sub.status === "Pending" && now >= sub.challengeEnd)
+          items.push({ action: "finalize", id: sub.submissionId });
+        if (sub.status === "Challenged") {
+          const [period] = await this.court.currentPeriod(sub.disputeId);
+          if (PERIOD[Number(period)] === "Finalizable" || PERIOD[Number(period)] === "Final") {
+            items.push({ action: "finalize", id: sub.submissionId });
+          }
+        }
+      }
+      if (now >= task.deadline && task.accepted + task.held < task.slots)
+        items.push({ action: "reclaim", id: task.taskId });
+    }
+    const claimable = await this.escrow.claimable(labelToken, account);
+    if (claimable > 0n) items.push({ action: "withdraw", amount: claimable });
+    const validator = await this.court.getValidator(account);
+    if (validator.unbonding > 0n && now >= validator.unlocksAt) {
+      items.push({ action: "withdraw-unstaked", amount: validator.unbonding });
+    }
+    return items;
+  }
+}

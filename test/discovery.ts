@@ -1,0 +1,119 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+
+import { Discovery } from "../sdk/discovery.js";
+import { COURT_DEFAULTS, LABEL, deployProtocol, jurorsOf, runDrawingCycle, type Protocol } from "./helpers/fixtures.js";
+
+const { ethers, networkHelpers } = await network.create();
+const { loadFixture, time, mine } = networkHelpers;
+const helpers = { time, mine };
+const DAY = 86_400n;
+
+/** Two tasks (one closed by a short deadline), three submissions, one challenged and drawn. */
+async function activity() {
+  const p = await deployProtocol(ethers);
+  const { token, escrow, court, requester, labelers, challenger } = p;
+  const fromBlock = await ethers.provider.getBlockNumber();
+  const now = BigInt(await time.latest());
+  const task = (slots: number, deadline: bigint, uri: string) => ({
+    paymentToken: token.target as string,
+    reward: LABEL(100),
+    slots,
+    bond: LABEL(50),
+    deadline,
+    challengePeriod: DAY,
+    maxFeeBps: 1_000,
+    labelerRoot: ethers.ZeroHash,
+    specHash: ethers.id(uri),
+    specURI: uri,
+  });
+  await escrow.connect(requester).createTask(task(3, now + 30n * DAY, "ipfs://open"));
+  await escrow.connect(requester).createTask(task(1, now + 2n * DAY, "ipfs://short"));
+  await escrow.connect(labelers[0]).submit(1, ethers.id("a"), "ipfs://a", []);
+  await escrow.connect(labelers[1]).submit(1, ethers.id("b"), "ipfs://b", []);
+  await escrow.connect(labelers[2]).submit(2, ethers.id("c"), "ipfs://c", []);
+  await escrow.connect(challenger).challenge((1n << 32n) | 2n, ethers.id("copied"));
+  await runDrawingCycle(court, helpers);
+  return { ...p, fromBlock };
+}
+
+describe("Discovery (RPC, no indexer)", function () {
+  let p: Protocol & { fromBlock: number };
+  let discovery: Discovery;
+
+  beforeEach(async function () {
+    p = await loadFixture(activity);
+    // Tiny chunks, so that every query crosses several eth_getLogs requests.
+    discovery = new Discovery(p.escrow, p.court, { fromBlock: p.fromBlock, chunkSize: 3 });
+  });
+
+  it("listTasks lists every task with its spec URI, filters open ones and a requester's, and pages", async function () {
+    const all = await discovery.listTasks();
+    expect(all.items.map((t) => t.specURI)).to.deep.equal(["ipfs://open", "ipfs://short"]);
+    expect(all.cursor).to.equal(undefined);
+    expect(all.items[1]!.open).to.equal(false); // its only slot is held
+    const open = await discovery.listTasks({ open: true });
+    expect(open.items.map((t) => t.taskId)).to.deep.equal([1n]);
+    expect((await discovery.listTasks({ requester: p.labelers[0]!.address })).items).to.have.length(0);
+
+    // One block per request: the first page stops after the first task, the cursor resumes after it.
+    const perBlock = new Discovery(p.escrow, p.court, { fromBlock: p.fromBlock, chunkSize: 1 });
+    const first = await perBlock.listTasks({}, { limit: 1 });
+    expect(first.items.map((t) => t.taskId)).to.deep.equal([1n]);
+    expect(first.cursor).to.not.equal(undefined);
+    const rest = await perBlock.listTasks({}, { cursor: first.cursor });
+    expect(rest.items.map((t) => t.taskId)).to.deep.equal([2n]);
+  });
+
+  it("submissionsOf gives ids, labelers, result URIs and status", async function () {
+    const subs = (await discovery.submissionsOf(1n)).items;
+    expect(subs.map((s) => [s.submissionId, s.labeler, s.resultURI, s.status])).to.deep.equal([
+      [(1n << 32n) | 1n, p.labelers[0]!.address, "ipfs://a", "Pending"],
+      [(1n << 32n) | 2n, p.labelers[1]!.address, "ipfs://b", "Challenged"],
+    ]);
+    expect(subs[1]!.disputeId).to.equal(1n);
+  });
+
+  it("disputesOf lists a juror's seats with the period and its deadline; todo asks it to commit", async function () {
+    const jurors = await jurorsOf(p.court, 1n, 0);
+    const [juror, seats] = [...jurors.entries()][0]!;
+    const found = (await discovery.disputesOf(juror)).items;
+    const round = await p.court.getRound(1n, 0);
+    expect(found).to.deep.equal([
+      {
+        disputeId: 1n,
+        round: 0,
+        seats,
+        period: "Commit",
+        endsAt: round.drawnAt + COURT_DEFAULTS.commitPeriod,
+        current: true,
+        committed: false,
+        revealed: false,
+        settled: false,
+      },
+    ]);
+    const todo = await discovery.todo(juror, p.token.target as string);
+    expect(todo).to.deep.include({
+      action: "commit",
+      id: 1n,
+      round: 0,
+      deadline: round.drawnAt + COURT_DEFAULTS.commitPeriod - 1n,
+    });
+  });
+
+  it("todo tells the requester what to review, finalize and reclaim, and a labeler what to withdraw", async function () {
+    const { requester, escrow, labelers, token } = p;
+    let todo = await discovery.todo(requester.address, token.target as string);
+    const pending = (await escrow.getSubmission((1n << 32n) | 1n)).challengeEnd;
+    expect(todo).to.deep.include({ action: "accept-or-review", id: (1n << 32n) | 1n, deadline: pending - 1n });
+
+    await time.increaseTo(BigInt(await time.latest()) + 3n * DAY);
+    todo = await discovery.todo(requester.address, token.target as string);
+    expect(todo).to.deep.include({ action: "finalize", id: (1n << 32n) | 1n });
+    expect(todo).to.deep.include({ action: "finalize", id: (2n << 32n) | 1n });
+
+    await escrow.finalize((1n << 32n) | 1n);
+    const labelerTodo = await discovery.todo(labelers[0]!.address, token.target as string);
+    expect(labelerTodo).to.deep.include({ action: "withdraw", amount: LABEL(150) });
+  });
+});
