@@ -60,7 +60,7 @@ describe("Discovery (RPC, no indexer)", function () {
     const perBlock = new Discovery(p.escrow, p.court, { fromBlock: p.fromBlock, chunkSize: 1 });
     const first = await perBlock.listTasks({}, { limit: 1 });
     expect(first.items.map((t) => t.taskId)).to.deep.equal([1n]);
-    expect(first.cursor).to.not.equal(undefined);
+    expect(first.cursor).to.be.a("bigint");
     const rest = await perBlock.listTasks({}, { cursor: first.cursor });
     expect(rest.items.map((t) => t.taskId)).to.deep.equal([2n]);
   });
