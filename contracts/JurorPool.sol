@@ -281,7 +281,7 @@ abstract contract JurorPool is IJurorPool, AccessControlDefaultAdminRules, Pausa
 
     /// @inheritdoc IJurorPool
     function totalDrawableWeight() external view returns (uint256) {
-        return _tree.total;
+        return _tree.total();
     }
 
     /// @inheritdoc IJurorPool
