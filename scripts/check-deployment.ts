@@ -93,7 +93,10 @@ for (const [name, c] of [
   check((await c.defaultAdminDelay()) === num("adminDelay"), `${name} admin delay is ${param("adminDelay")} s`);
   check(!(await c.hasRole(await c.DEFAULT_ADMIN_ROLE(), book.deployer)), `the deployer is not ${name}'s admin`);
 }
-check(await court.hasRole(ROLES.ARBITRABLE, await escrow.getAddress()), "the escrow holds ARBITRABLE_ROLE on the court");
+check(
+  await court.hasRole(ROLES.ARBITRABLE, await escrow.getAddress()),
+  "the escrow holds ARBITRABLE_ROLE on the court",
+);
 check(await court.hasRole(ROLES.PAUSER, account("guardian")), "the guardian holds PAUSER_ROLE on the court");
 check(await escrow.hasRole(ROLES.PAUSER, account("guardian")), "the guardian holds PAUSER_ROLE on the escrow");
 check(!(await token.hasRole(ROLES.MINTER, book.deployer)), "the deployer cannot mint");

@@ -39,7 +39,7 @@ const { values: flags } = parseArgs({
 });
 const yes = flags.yes === true || process.env.ANNOTA_DEPLOY_YES === "1";
 const requested = typeof flags.network === "string" ? flags.network : hre.globalOptions.network;
-const connection = await hre.network.connect(requested === undefined ? undefined : { network: requested });
+const connection = await hre.network.getOrCreate(requested);
 const { ethers, networkName } = connection;
 const local = LOCAL_NETWORKS.has(networkName);
 

@@ -319,7 +319,9 @@ describe("deployment (ignition/modules/Annota.ts, scripts/lib/deploy.ts)", funct
       const tooShort = POOL_DEFAULTS.minStakingTime + POOL_DEFAULTS.maxDrawingTime + 86_400n - 1n;
       const resolved = resolveParameters("localhost", { drawTimeout: tooShort.toString() }, ROLE_VALUES.treasury);
       await expectRefusal(simulateDeployment(resolved), ["QualityVoteInvalidParams"]);
-      await simulateDeployment(resolveParameters("localhost", { drawTimeout: (tooShort + 1n).toString() }, ROLE_VALUES.treasury));
+      await simulateDeployment(
+        resolveParameters("localhost", { drawTimeout: (tooShort + 1n).toString() }, ROLE_VALUES.treasury),
+      );
     });
   });
 });

@@ -113,11 +113,21 @@ export function buildAnnotaModule(kind: RandomnessKind) {
       param(POOL_DEFAULTS),
       param(COURT_DEFAULTS),
     ]);
-    const escrow = m.contract("TaskEscrow", [token, court, treasury, timelock, adminDelay, param(TASK_ESCROW_DEFAULTS)]);
+    const escrow = m.contract("TaskEscrow", [
+      token,
+      court,
+      treasury,
+      timelock,
+      adminDelay,
+      param(TASK_ESCROW_DEFAULTS),
+    ]);
 
     // Only the source's deployer can bind it, once: nobody can front-run this.
     const bound = m.call(randomness, "setConsumer", [court], { id: "setConsumer" });
-    const calls: { target: typeof court | typeof escrow | typeof timelock | typeof randomness; data: ReturnType<typeof m.encodeFunctionCall> }[] = [];
+    const calls: {
+      target: typeof court | typeof escrow | typeof timelock | typeof randomness;
+      data: ReturnType<typeof m.encodeFunctionCall>;
+    }[] = [];
     const after: Future[] = [bound];
     if (kind === "vrf") {
       // Chainlink's two-step ownership: the deployer offers, the timelock accepts in the batch below.
@@ -146,7 +156,13 @@ export function buildAnnotaModule(kind: RandomnessKind) {
       data: m.encodeFunctionCall(timelock, "updateDelay", [timelockDelay], { id: "setTimelockDelay" }),
     });
 
-    const batch = [calls.map((c) => c.target), calls.map(() => 0n), calls.map((c) => c.data), ZeroHash, SETUP_SALT] as const;
+    const batch = [
+      calls.map((c) => c.target),
+      calls.map(() => 0n),
+      calls.map((c) => c.data),
+      ZeroHash,
+      SETUP_SALT,
+    ] as const;
     const schedule = m.call(timelock, "scheduleBatch", [...batch, 0n], { id: "scheduleSetup", after });
     m.call(timelock, "executeBatch", [...batch], { id: "executeSetup", after: [schedule] });
 

@@ -287,9 +287,7 @@ export async function deployerOf(connection: NetworkConnection) {
   }
   const [deployer] = signers;
   if (deployer === undefined) {
-    throw new Error(
-      `network "${connection.networkName}" has no accounts: set DEPLOYER_PRIVATE_KEY (see .env.example)`,
-    );
+    throw new Error(`network "${connection.networkName}" has no accounts: set DEPLOYER_PRIVATE_KEY (see .env.example)`);
   }
   return deployer;
 }
