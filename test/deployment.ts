@@ -13,16 +13,13 @@ import {
 } from "../ignition/defaults.js";
 import { ROLES, SETUP_SALT } from "../ignition/modules/Annota.js";
 import { deployAnnota, resolveParameters, simulateDeployment } from "../scripts/lib/deploy.js";
-import { randomnessOf, type AddressBook } from "../sdk/addressBook.js";
+import { randomnessOf } from "../sdk/addressBook.js";
 import {
   BlockhashRandomness__factory,
   ChainlinkVRFRandomness__factory,
-  LabelToken__factory,
-  QualityVote__factory,
-  TaskEscrow__factory,
-  TimelockController__factory,
   VRFCoordinatorV2_5Mock__factory,
 } from "../typechain-types/index.js";
+import { contractsOf, expectParams, expectRefusal } from "./helpers/deployment.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -34,28 +31,10 @@ const sepoliaFile = JSON.parse(readFileSync("ignition/parameters/sepolia.json", 
   Annota: Record<string, string | number>;
 };
 
-/** The contracts of an address book, connected read-only. */
-function contractsOf(book: AddressBook) {
-  const p = ethers.provider;
-  return {
-    token: LabelToken__factory.connect(book.contracts.LabelToken.address, p),
-    court: QualityVote__factory.connect(book.contracts.QualityVote.address, p),
-    escrow: TaskEscrow__factory.connect(book.contracts.TaskEscrow.address, p),
-    timelock: TimelockController__factory.connect(book.contracts.TimelockController.address, p),
-  };
-}
-
-/** Every value of `defaults` equals the same-named field of `onChain`. */
-function expectParams(onChain: unknown, expected: Record<string, bigint>) {
-  for (const [name, value] of Object.entries(expected)) {
-    expect((onChain as Record<string, bigint>)[name], name).to.equal(value);
-  }
-}
-
 async function deployedWithDefaults() {
   const [deployer] = await ethers.getSigners();
   const book = await deployAnnota(connection, { parameters: {}, outDir: null });
-  return { book, deployer: deployer!, ...contractsOf(book) };
+  return { book, deployer: deployer!, ...contractsOf(ethers, book) };
 }
 
 /** The Sepolia parameters file, against a VRF v2.5 mock coordinator, with five distinct accounts. */
@@ -91,7 +70,7 @@ async function deployedWithSepoliaFile() {
     guardian: guardian!,
     proposer: proposer!,
     stranger: stranger!,
-    ...contractsOf(book),
+    ...contractsOf(ethers, book),
   };
 }
 
@@ -325,14 +304,3 @@ describe("deployment (ignition/modules/Annota.ts, scripts/lib/deploy.ts)", funct
     });
   });
 });
-
-async function expectRefusal(promise: Promise<unknown>, fragments: string[]) {
-  let message: string | undefined;
-  try {
-    await promise;
-  } catch (error) {
-    message = (error as Error).message;
-  }
-  expect(message, "the call was expected to fail").to.not.equal(undefined);
-  for (const fragment of fragments) expect(message).to.contain(fragment);
-}
