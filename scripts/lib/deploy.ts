@@ -280,9 +280,14 @@ export async function deployerOf(connection: NetworkConnection) {
   try {
     signers = await connection.ethers.getSigners();
   } catch (error) {
+    const blank = process.env.DEPLOYER_PRIVATE_KEY !== undefined && process.env.DEPLOYER_PRIVATE_KEY.trim() === "";
     throw new Error(
-      `network "${connection.networkName}" has no usable deployer account (${(error as Error).message}): ` +
-        "set DEPLOYER_PRIVATE_KEY to a 0x-prefixed private key (see .env.example)",
+      blank
+        ? `DEPLOYER_PRIVATE_KEY is set but blank (in .env or the environment), so network "${connection.networkName}" ` +
+            "has no deployer: set it to the deploying account's 0x-prefixed private key, or remove the line and " +
+            "store the key with `npx hardhat keystore set DEPLOYER_PRIVATE_KEY`"
+        : `network "${connection.networkName}" has no usable deployer account (${(error as Error).message}): ` +
+            "set DEPLOYER_PRIVATE_KEY to a 0x-prefixed private key (see .env.example)",
     );
   }
   const [deployer] = signers;
