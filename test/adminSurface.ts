@@ -140,7 +140,9 @@ describe("admin surface (docs/parameters.md)", function () {
       [timelock, () => timelock.connect(stranger).cancel(ethers.ZeroHash), ROLES.TIMELOCK_CANCELLER],
     ] as const;
     for (const [contract, call, role] of unauthorized) {
-      await expect(call()).to.be.revertedWithCustomError(contract, "AccessControlUnauthorizedAccount").withArgs(s, role);
+      await expect(call())
+        .to.be.revertedWithCustomError(contract, "AccessControlUnauthorizedAccount")
+        .withArgs(s, role);
     }
     await expect(timelock.connect(stranger).updateDelay(0n))
       .to.be.revertedWithCustomError(timelock, "TimelockUnauthorizedCaller")
