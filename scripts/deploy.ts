@@ -3,7 +3,8 @@
  *
  *   npm run deploy -- --network <name>                      (asks for confirmation on a terminal)
  *   ANNOTA_DEPLOY_YES=1 npm run deploy -- --network <name>  (no question: CI, scripts)
- *   node scripts/deploy.ts --network <name> [--yes]         (the same, with a --yes flag)
+ *   node --import tsx scripts/deploy.ts --network <name> [--yes]  (the same, with a --yes flag;
+ *                                                                   run `npm run build` first)
  *
  * Parameters come from `ignition/parameters/<network>.json` (docs/parameters.md). Before asking
  * anything the script shows every parameter (given or default), refuses a public-network deployment
@@ -107,7 +108,7 @@ async function confirmed(name: string): Promise<boolean> {
     throw new Error(
       `deploying to ${name} needs a confirmation and there is no terminal to ask on` +
         `${process.env.CI ? " (CI is set)" : ""}: read the parameters above, then re-run with ` +
-        "ANNOTA_DEPLOY_YES=1 (or `node scripts/deploy.ts --network " +
+        "ANNOTA_DEPLOY_YES=1 (or `node --import tsx scripts/deploy.ts --network " +
         name +
         " --yes`)",
     );
