@@ -152,6 +152,14 @@ const funding: [typeof requester, bigint][] = [
   [challenger!, bond + cost0],
   ...validators.map((v) => [v, validatorStake] as [typeof requester, bigint]),
 ];
+const needed = funding.reduce((sum, [, amount]) => sum + amount, 0n);
+const available = await token.balanceOf(funder.address);
+if (available < needed) {
+  throw new Error(
+    `${funder.address} holds ${formatLabel(available)} LABEL but the scenario hands out ${formatLabel(needed)}: ` +
+      "deploy with a treasury that is an account of this node (the local default)",
+  );
+}
 for (const [who, amount] of funding) {
   await send(token.connect(funder).transfer(who.address, amount));
   await send(token.connect(who).approve(await escrow.getAddress(), amount));
