@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Deploys Annota to a real JSON-RPC node on 127.0.0.1, checks the address book against the chain,
+# Deploys Annota to a real JSON-RPC node on 127.0.0.1 (blockhash randomness, the local default),
+# checks the address book against the chain, runs the acceptance scenario (a dispute with an appeal,
+# every balance checked against the documented formulas) twice, the second time on the used node,
 # runs the demo through the SDK against the node, then installs the packed npm package into a
 # folder outside the repository and uses it from plain JavaScript and TypeScript. The node is
 # stopped on exit, whether the steps pass or fail.
@@ -47,6 +49,11 @@ test -s deployments/localhost.json || { echo "deployments/localhost.json was not
 
 echo "--- checking deployments/localhost.json against the chain"
 npx hardhat run scripts/check-deployment.ts --network localhost
+
+echo "--- acceptance scenario: challenge, jury, appeal, larger jury, settlement, every balance checked"
+npx hardhat run scripts/scenario.ts --network localhost
+echo "--- the same scenario again, on a node that was used before (every check is a change)"
+npx hardhat run scripts/scenario.ts --network localhost
 
 echo "--- running the demo through the SDK against the node"
 npx hardhat run scripts/demo.ts --network localhost

@@ -1,60 +1,99 @@
 /**
- * Deploys Annota with Hardhat Ignition and writes `deployments/<network>.json`.
+ * Deploys Annota with Hardhat Ignition and writes `deployments/<network>.json` (docs/deployment.md).
  *
- *   npm run deploy -- --network <name>
+ *   npm run deploy -- --network <name>                      (asks for confirmation on a terminal)
+ *   ANNOTA_DEPLOY_YES=1 npm run deploy -- --network <name>  (no question: CI, scripts)
+ *   node --import tsx scripts/deploy.ts --network <name> [--yes]  (the same, with a --yes flag;
+ *                                                                   run `npm run build` first)
  *
- * Parameters come from `ignition/parameters/<network>.json` when it exists (required outside local
- * networks: it must name the treasury). Outside local networks the script asks for confirmation
- * unless CI is set, and verifies the contracts when an explorer API key (ETHERSCAN_API_KEY) is set.
+ * Parameters come from `ignition/parameters/<network>.json` (docs/parameters.md). Before asking
+ * anything the script shows every parameter (given or default), refuses a public-network deployment
+ * without `treasury`, `guardian` and `proposer` (or with a zero one) and, for the default VRF source,
+ * without `vrfCoordinator`, `vrfKeyHash` and `vrfSubscriptionId`, warns when the blockhash source is
+ * chosen there, and deploys the whole module once on an in-process network so that a bound the
+ * contracts refuse fails before anything is sent. Outside local networks it then needs a yes: typed
+ * on a terminal, or given by `--yes` / `ANNOTA_DEPLOY_YES=1` (required when CI is set or there is no
+ * terminal). It verifies the contracts when ETHERSCAN_API_KEY is set, and prints the command otherwise.
  */
 import { createInterface } from "node:readline/promises";
+import { parseArgs } from "node:util";
 
-import hre, { network } from "hardhat";
+import hre from "hardhat";
 
 import { formatLabel } from "../sdk/units.js";
-import { LOCAL_NETWORKS, deployAnnota } from "./lib/deploy.js";
+import {
+  LOCAL_NETWORKS,
+  deployAnnota,
+  deployerOf,
+  parametersFileFor,
+  resolveParameters,
+  simulateDeployment,
+} from "./lib/deploy.js";
 
-const connection = await network.getOrCreate();
+// `hardhat run` accepts no flag of its own for the script, so the flags are read here: when the
+// script runs under `hardhat run`, Hardhat has already consumed `--network`.
+const { values: flags } = parseArgs({
+  args: process.argv.slice(2),
+  options: { network: { type: "string" }, yes: { type: "boolean" } },
+  strict: false,
+  allowPositionals: true,
+});
+const yes = flags.yes === true || process.env.ANNOTA_DEPLOY_YES === "1";
+const requested = typeof flags.network === "string" ? flags.network : hre.globalOptions.network;
+const connection = await hre.network.getOrCreate(requested);
 const { ethers, networkName } = connection;
 const local = LOCAL_NETWORKS.has(networkName);
 
 try {
-  const [deployer] = await ethers.getSigners();
-  if (deployer === undefined)
-    throw new Error(`network "${networkName}" has no deployer account: set DEPLOYER_PRIVATE_KEY`);
+  const deployer = await deployerOf(connection);
   const { chainId } = await ethers.provider.getNetwork();
   const balance = await ethers.provider.getBalance(deployer.address);
   console.log(`Network   ${networkName} (chain ${chainId})`);
   console.log(`Deployer  ${deployer.address} (${ethers.formatEther(balance)} ETH)`);
 
-  if (!local && !process.env.CI) {
-    const rl = createInterface({ input: process.stdin, output: process.stdout });
-    const answer = await rl.question(`Deploy Annota to ${networkName}? [y/N] `);
-    rl.close();
-    if (!/^y(es)?$/i.test(answer.trim())) {
-      console.log("Cancelled.");
-      process.exit(1);
+  const given = parametersFileFor(networkName) ?? {};
+  const resolved = resolveParameters(networkName, given, deployer.address);
+  console.log(`\nParameters (ignition/parameters/${networkName}.json, defaults from ignition/defaults.ts):`);
+  for (const row of resolved.table) {
+    console.log(`  ${row.name.padEnd(24)} ${row.value}${row.source === "default" ? "  (default)" : ""}`);
+  }
+  for (const warning of resolved.warnings) console.warn(`\nWARNING: ${warning}`);
+
+  console.log("\nChecking the parameters against the contracts (a dry run on an in-process network) ...");
+  await simulateDeployment(resolved);
+  console.log("The dry run passed.");
+
+  if (!local && !(await confirmed(networkName))) {
+    console.log("Cancelled.");
+    process.exitCode = 1;
+  } else {
+    // The in-process network vanishes when this command ends: an address book of it would mislead.
+    const inProcess = networkName === "default" || networkName === "hardhat";
+    const book = await deployAnnota(connection, {
+      parameters: given,
+      displayUi: !local,
+      outDir: inProcess ? null : "deployments",
+      log: (line) => console.log(line),
+    });
+    if (inProcess)
+      console.log("(in-process network: no address book written; use --network localhost for a node that stays)");
+    console.log("");
+    for (const [name, c] of Object.entries(book.contracts)) {
+      console.log(`${name.padEnd(23)} ${c.address}  block ${c.blockNumber}  tx ${c.transactionHash}`);
     }
+    const token = await ethers.getContractAt("LabelToken", book.contracts.LabelToken.address);
+    const treasury = (resolved.ignition.treasury as string | undefined) ?? book.deployer;
+    console.log(`\nTreasury ${treasury} holds ${formatLabel(await token.balanceOf(treasury))} LABEL`);
+    if (resolved.randomness === "vrf") {
+      const source = book.contracts.ChainlinkVRFRandomness!.address;
+      console.log(
+        `\nNEXT: add ${source} as a consumer of VRF subscription ${resolved.ignition.vrfSubscriptionId} ` +
+          `(addConsumer on ${resolved.ignition.vrfCoordinator}, by the subscription's owner) before the first ` +
+          "dispute; until then the court cannot draw.",
+      );
+    }
+    if (!local) await verify(`${networkName}-${chainId}`);
   }
-
-  // The in-process network vanishes when this command ends: an address book of it would mislead.
-  const inProcess = networkName === "default" || networkName === "hardhat";
-  const book = await deployAnnota(connection, {
-    displayUi: !local,
-    outDir: inProcess ? null : "deployments",
-    log: (line) => console.log(line),
-  });
-  if (inProcess)
-    console.log("(in-process network: no address book written; use --network localhost for a node that stays)");
-  console.log("");
-  for (const [name, c] of Object.entries(book.contracts)) {
-    console.log(`${name.padEnd(19)} ${c.address}  block ${c.blockNumber}  tx ${c.transactionHash}`);
-  }
-  const token = await ethers.getContractAt("LabelToken", book.contracts.LabelToken.address);
-  const treasury = book.parameters.treasury ?? book.deployer;
-  console.log(`\nTreasury ${treasury} holds ${formatLabel(await token.balanceOf(treasury))} LABEL`);
-
-  if (!local) await verify(`${networkName}-${chainId}`);
 } catch (error) {
   console.error(`Deployment failed: ${(error as Error).message}`);
   process.exitCode = 1;
@@ -62,7 +101,26 @@ try {
   await connection.close();
 }
 
+/** A yes from the flag, or typed on a terminal; without a terminal (or in CI) only the flag counts. */
+async function confirmed(name: string): Promise<boolean> {
+  if (yes) return true;
+  if (process.env.CI || !process.stdin.isTTY) {
+    throw new Error(
+      `deploying to ${name} needs a confirmation and there is no terminal to ask on` +
+        `${process.env.CI ? " (CI is set)" : ""}: read the parameters above, then re-run with ` +
+        "ANNOTA_DEPLOY_YES=1 (or `node --import tsx scripts/deploy.ts --network " +
+        name +
+        " --yes`)",
+    );
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const answer = await rl.question(`\nDeploy Annota to ${name} with these parameters? [y/N] `);
+  rl.close();
+  return /^y(es)?$/i.test(answer.trim());
+}
+
 async function verify(deploymentId: string) {
+  const command = `npx hardhat ignition verify ${deploymentId} --network ${networkName}`;
   let hasKey = false;
   try {
     hasKey = (await hre.config.verify.etherscan.apiKey.get()).length > 0;
@@ -70,11 +128,9 @@ async function verify(deploymentId: string) {
     hasKey = false;
   }
   if (!hasKey) {
-    console.log(
-      "No ETHERSCAN_API_KEY: skipping verification (run `npx hardhat ignition verify " + deploymentId + "` later).",
-    );
+    console.log(`No ETHERSCAN_API_KEY: skipping verification (run \`${command}\` later).`);
     return;
   }
-  console.log("Verifying on the block explorer ...");
+  console.log(`Verifying on the block explorer (\`${command}\`) ...`);
   await hre.tasks.getTask(["ignition", "verify"]).run({ deploymentId });
 }

@@ -24,16 +24,33 @@ export interface AddressBook {
     QualityVote: DeployedContract;
     TaskEscrow: DeployedContract;
     TimelockController: DeployedContract;
+    /** The court's randomness source, under its contract's name: exactly one of the two. */
+    BlockhashRandomness?: DeployedContract;
+    ChainlinkVRFRandomness?: DeployedContract;
   };
-  /** The Ignition module parameters the deployment used. */
+  /** Which randomness source the court draws its juries with (the key of its entry in `contracts`). */
+  randomness: RandomnessContractName;
+  /** Every parameter of the deployment, given or default (amounts of LABEL also shown in LABEL). */
   parameters: Record<string, string>;
 }
 
-/** The three protocol addresses, which is all a client needs. */
+/** The two randomness sources (docs/randomness.md). */
+export type RandomnessContractName = "BlockhashRandomness" | "ChainlinkVRFRandomness";
+
+/** The randomness source's entry of an address book. */
+export function randomnessOf(book: AddressBook): DeployedContract {
+  const entry = book.contracts[book.randomness];
+  if (entry === undefined) throw new Error(`address book of ${book.network} lists no ${book.randomness}`);
+  return entry;
+}
+
+/** The protocol addresses a client needs. */
 export interface AnnotaAddresses {
   token: string;
   vote: string;
   escrow: string;
+  /** The court's randomness source (keepers watch its `RandomnessRequestExpired`). */
+  randomness?: string;
 }
 
 export function addressesOf(book: AddressBook): AnnotaAddresses {
@@ -41,5 +58,6 @@ export function addressesOf(book: AddressBook): AnnotaAddresses {
     token: book.contracts.LabelToken.address,
     vote: book.contracts.QualityVote.address,
     escrow: book.contracts.TaskEscrow.address,
+    randomness: randomnessOf(book).address,
   };
 }

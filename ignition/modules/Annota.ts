@@ -1,114 +1,179 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import type { Future } from "@nomicfoundation/ignition-core";
 import { id, ZeroAddress, ZeroHash } from "ethers";
 
-import { ADMIN_DELAY, QUALITY_VOTE_DEFAULTS, TASK_ESCROW_DEFAULTS } from "../defaults.js";
+import {
+  ADMIN_DELAY,
+  BLOCKHASH_LOOKAHEAD,
+  COURT_DEFAULTS,
+  POOL_DEFAULTS,
+  SEAT_STAKE,
+  TASK_ESCROW_DEFAULTS,
+} from "../defaults.js";
 
-const TWO_DAYS = 2n * 24n * 60n * 60n;
+const HOUR = 60n * 60n;
+const TWO_DAYS = 48n * HOUR;
 
 /** Role ids, as the contracts compute them. */
 export const ROLES = {
-  POLL_MANAGER: id("POLL_MANAGER_ROLE"),
+  ARBITRABLE: id("ARBITRABLE_ROLE"),
   PAUSER: id("PAUSER_ROLE"),
+  MINTER: id("MINTER_ROLE"),
   TIMELOCK_PROPOSER: id("PROPOSER_ROLE"),
   TIMELOCK_CANCELLER: id("CANCELLER_ROLE"),
+  TIMELOCK_EXECUTOR: id("EXECUTOR_ROLE"),
 } as const;
 
+/** The two randomness sources (docs/randomness.md), named by their contracts. */
+export type RandomnessKind = "vrf" | "blockhash";
+export const RANDOMNESS_CONTRACT = {
+  vrf: "ChainlinkVRFRandomness",
+  blockhash: "BlockhashRandomness",
+} as const;
+export type RandomnessContract = (typeof RANDOMNESS_CONTRACT)[RandomnessKind];
+
+/** Defaults of the VRF source's optional parameters (docs/randomness.md, "Deploying"). */
+export const VRF_DEFAULTS = {
+  /** `fulfillRandomWords` uses about 28,400 gas; the contract accepts 50,000 and more. */
+  vrfCallbackGasLimit: 100_000n,
+  /** Chainlink's usual minimum on L1 testnets. */
+  vrfRequestConfirmations: 3n,
+  /** An unanswered request is replaced after an hour (in [10 minutes, 1 day]). */
+  vrfRequestTimeout: HOUR,
+} as const;
+
+/** The salt of the set-up batch: one batch per deployment, fixed by the module. */
+export const SETUP_SALT = id("annota/setup/v2");
+
 /**
- * Deploys Annota: LabelToken, QualityVote and TaskEscrow, administered by a TimelockController.
+ * Builds the Ignition module `Annota` with the given randomness source. Both variants share the id
+ * `Annota`, so one parameters file (`{ "Annota": { ... } }`) serves either; `scripts/lib/deploy.ts`
+ * picks the variant (blockhash on local networks or when `randomness` is `"blockhash"`, VRF otherwise).
  *
- * Parameters (module `Annota`), each with a default:
- * - `treasury`: receives the initial 100,000,000 LABEL and is the treasury of QualityVote and
- *   TaskEscrow (default: the deployer; `npm run deploy` refuses the default outside local networks).
- * - `guardian`: holds PAUSER_ROLE on QualityVote and TaskEscrow (default: the deployer).
- * - `proposer`: proposes and cancels timelock operations, i.e. governs (default: the deployer).
- * - `timelockDelay`: the timelock's minimum delay in seconds (default: 2 days).
- * - `adminDelay`: the contracts' default-admin hand-over delay in seconds (default: 2 days).
- * - the QualityVote and TaskEscrow parameters of `ignition/defaults.ts`, by the same names.
+ * Parameters, each with a default unless said otherwise:
+ * - `treasury` (LABEL's initial supply; the court's and the escrow's treasury), `guardian`
+ *   (PAUSER_ROLE on court and escrow), `proposer` (timelock proposer and canceller): default the
+ *   deployer; `npm run deploy` refuses the defaults outside local networks.
+ * - `timelockDelay` (2 days), `adminDelay` (2 days).
+ * - `SEAT_STAKE`, the court's `POOL_DEFAULTS` and `COURT_DEFAULTS` and the escrow's
+ *   `TASK_ESCROW_DEFAULTS` (`ignition/defaults.ts`), each by its own name.
+ * - VRF: `vrfCoordinator`, `vrfKeyHash`, `vrfSubscriptionId` (required), `vrfCallbackGasLimit`,
+ *   `vrfRequestConfirmations`, `vrfRequestTimeout` (`VRF_DEFAULTS`). Blockhash: `blockhashLookahead`.
  *
- * Set-up: the timelock starts with a zero delay and the deployer as its only proposer; anyone may
- * execute. The contracts are deployed with the timelock as their admin. One timelock batch, scheduled
- * and executed at once, then grants the escrow POLL_MANAGER_ROLE, grants the guardian PAUSER_ROLE,
- * moves the proposer and canceller roles from the deployer to `proposer` (revoking first, so that
- * `proposer == deployer` keeps them) and raises the timelock delay to `timelockDelay`. From then on
- * every admin action goes through `proposer` and waits `timelockDelay`.
+ * Sequence (docs/deployment.md): the timelock (zero delay, the deployer its only proposer, anyone
+ * executes), LABEL, the randomness source, the court, the escrow, all administered by the timelock;
+ * the deployer binds the source to the court (`setConsumer`, which only it can call) and, for VRF,
+ * offers the source's ownership to the timelock; then one timelock batch, scheduled and executed at
+ * once, accepts that ownership (VRF), grants the escrow ARBITRABLE_ROLE on the court, grants the
+ * guardian PAUSER_ROLE on court and escrow, moves the proposer and canceller roles from the deployer
+ * to `proposer` (revoking first, so that `proposer == deployer` keeps them) and raises the delay.
  */
-export default buildModule("Annota", (m) => {
-  const deployer = m.getAccount(0);
-  const treasury = m.getParameter("treasury", deployer);
-  const guardian = m.getParameter("guardian", deployer);
-  const proposer = m.getParameter("proposer", deployer);
-  const timelockDelay = m.getParameter("timelockDelay", TWO_DAYS);
-  const adminDelay = m.getParameter("adminDelay", ADMIN_DELAY);
+export function buildAnnotaModule(kind: RandomnessKind) {
+  return buildModule("Annota", (m) => {
+    const deployer = m.getAccount(0);
+    const treasury = m.getParameter("treasury", deployer);
+    const guardian = m.getParameter("guardian", deployer);
+    const proposer = m.getParameter("proposer", deployer);
+    const timelockDelay = m.getParameter("timelockDelay", TWO_DAYS);
+    const adminDelay = m.getParameter("adminDelay", ADMIN_DELAY);
+    const param = <T extends Record<string, bigint>>(defaults: T) =>
+      Object.fromEntries(Object.entries(defaults).map(([k, v]) => [k, m.getParameter(k, v)])) as {
+        [K in keyof T]: ReturnType<typeof m.getParameter<bigint>>;
+      };
 
-  const voteParams = {
-    commitPeriod: m.getParameter("commitPeriod", QUALITY_VOTE_DEFAULTS.commitPeriod),
-    revealPeriod: m.getParameter("revealPeriod", QUALITY_VOTE_DEFAULTS.revealPeriod),
-    unbondingPeriod: m.getParameter("unbondingPeriod", QUALITY_VOTE_DEFAULTS.unbondingPeriod),
-    slashBps: m.getParameter("slashBps", QUALITY_VOTE_DEFAULTS.slashBps),
-    minQuorum: m.getParameter("minQuorum", QUALITY_VOTE_DEFAULTS.minQuorum),
-    minVoteWeight: m.getParameter("minVoteWeight", QUALITY_VOTE_DEFAULTS.minVoteWeight),
-  };
-  const escrowParams = {
-    feeBps: m.getParameter("feeBps", TASK_ESCROW_DEFAULTS.feeBps),
-    voterShareBps: m.getParameter("voterShareBps", TASK_ESCROW_DEFAULTS.voterShareBps),
-    minBond: m.getParameter("minBond", TASK_ESCROW_DEFAULTS.minBond),
-    minChallengePeriod: m.getParameter("minChallengePeriod", TASK_ESCROW_DEFAULTS.minChallengePeriod),
-    maxChallengePeriod: m.getParameter("maxChallengePeriod", TASK_ESCROW_DEFAULTS.maxChallengePeriod),
-  };
+    // Anyone may execute a ready operation (executor: the zero address); the timelock administers itself.
+    const timelock = m.contract("TimelockController", [0n, [deployer], [ZeroAddress], ZeroAddress]);
+    const token = m.contract("LabelToken", [treasury, timelock, adminDelay]);
 
-  // Anyone may execute a ready operation (executor: the zero address); the timelock administers itself.
-  const timelock = m.contract("TimelockController", [0n, [deployer], [ZeroAddress], ZeroAddress]);
-  const token = m.contract("LabelToken", [treasury, timelock, adminDelay]);
-  const vote = m.contract("QualityVote", [token, treasury, timelock, adminDelay, voteParams]);
-  const escrow = m.contract("TaskEscrow", [token, vote, treasury, timelock, adminDelay, escrowParams]);
+    const randomness =
+      kind === "vrf"
+        ? m.contract(
+            "ChainlinkVRFRandomness",
+            [
+              m.getParameter<string>("vrfCoordinator"),
+              m.getParameter<string>("vrfKeyHash"),
+              m.getParameter<bigint>("vrfSubscriptionId"),
+              m.getParameter("vrfCallbackGasLimit", VRF_DEFAULTS.vrfCallbackGasLimit),
+              m.getParameter("vrfRequestConfirmations", VRF_DEFAULTS.vrfRequestConfirmations),
+              m.getParameter("vrfRequestTimeout", VRF_DEFAULTS.vrfRequestTimeout),
+            ],
+            { id: "ChainlinkVRFRandomness" },
+          )
+        : m.contract("BlockhashRandomness", [m.getParameter("blockhashLookahead", BLOCKHASH_LOOKAHEAD)], {
+            id: "BlockhashRandomness",
+          });
 
-  const calls = [
-    {
-      target: vote,
-      data: m.encodeFunctionCall(vote, "grantRole", [ROLES.POLL_MANAGER, escrow], { id: "grantPollManager" }),
-    },
-    {
-      target: vote,
-      data: m.encodeFunctionCall(vote, "grantRole", [ROLES.PAUSER, guardian], { id: "grantVotePauser" }),
-    },
-    {
-      target: escrow,
-      data: m.encodeFunctionCall(escrow, "grantRole", [ROLES.PAUSER, guardian], { id: "grantEscrowPauser" }),
-    },
-    {
-      target: timelock,
-      data: m.encodeFunctionCall(timelock, "revokeRole", [ROLES.TIMELOCK_PROPOSER, deployer], {
-        id: "revokeDeployerProposer",
-      }),
-    },
-    {
-      target: timelock,
-      data: m.encodeFunctionCall(timelock, "revokeRole", [ROLES.TIMELOCK_CANCELLER, deployer], {
-        id: "revokeDeployerCanceller",
-      }),
-    },
-    {
-      target: timelock,
-      data: m.encodeFunctionCall(timelock, "grantRole", [ROLES.TIMELOCK_PROPOSER, proposer], { id: "grantProposer" }),
-    },
-    {
-      target: timelock,
-      data: m.encodeFunctionCall(timelock, "grantRole", [ROLES.TIMELOCK_CANCELLER, proposer], { id: "grantCanceller" }),
-    },
-    {
+    const court = m.contract("QualityVote", [
+      token,
+      randomness,
+      m.getParameter("SEAT_STAKE", SEAT_STAKE),
+      treasury,
+      timelock,
+      adminDelay,
+      param(POOL_DEFAULTS),
+      param(COURT_DEFAULTS),
+    ]);
+    const escrow = m.contract("TaskEscrow", [
+      token,
+      court,
+      treasury,
+      timelock,
+      adminDelay,
+      param(TASK_ESCROW_DEFAULTS),
+    ]);
+
+    // Only the source's deployer can bind it, once: nobody can front-run this.
+    const bound = m.call(randomness, "setConsumer", [court], { id: "setConsumer" });
+    const calls: {
+      target: typeof court | typeof escrow | typeof timelock | typeof randomness;
+      data: ReturnType<typeof m.encodeFunctionCall>;
+    }[] = [];
+    const after: Future[] = [bound];
+    if (kind === "vrf") {
+      // Chainlink's two-step ownership: the deployer offers, the timelock accepts in the batch below.
+      after.push(m.call(randomness, "transferOwnership", [timelock], { id: "offerVrfOwnership" }));
+      calls.push({
+        target: randomness,
+        data: m.encodeFunctionCall(randomness, "acceptOwnership", [], { id: "acceptVrfOwnership" }),
+      });
+    }
+    const encode = (
+      target: typeof court | typeof escrow | typeof timelock,
+      fn: "grantRole" | "revokeRole",
+      role: string,
+      account: typeof deployer | typeof guardian | typeof escrow,
+      callId: string,
+    ) => calls.push({ target, data: m.encodeFunctionCall(target, fn, [role, account], { id: callId }) });
+    encode(court, "grantRole", ROLES.ARBITRABLE, escrow, "grantArbitrable");
+    encode(court, "grantRole", ROLES.PAUSER, guardian, "grantCourtPauser");
+    encode(escrow, "grantRole", ROLES.PAUSER, guardian, "grantEscrowPauser");
+    encode(timelock, "revokeRole", ROLES.TIMELOCK_PROPOSER, deployer, "revokeDeployerProposer");
+    encode(timelock, "revokeRole", ROLES.TIMELOCK_CANCELLER, deployer, "revokeDeployerCanceller");
+    encode(timelock, "grantRole", ROLES.TIMELOCK_PROPOSER, proposer, "grantProposer");
+    encode(timelock, "grantRole", ROLES.TIMELOCK_CANCELLER, proposer, "grantCanceller");
+    calls.push({
       target: timelock,
       data: m.encodeFunctionCall(timelock, "updateDelay", [timelockDelay], { id: "setTimelockDelay" }),
-    },
-  ];
-  const batch = [
-    calls.map((c) => c.target),
-    calls.map(() => 0n),
-    calls.map((c) => c.data),
-    ZeroHash,
-    id("annota/setup/v1"),
-  ] as const;
-  const schedule = m.call(timelock, "scheduleBatch", [...batch, 0n], { id: "scheduleSetup" });
-  m.call(timelock, "executeBatch", [...batch], { id: "executeSetup", after: [schedule] });
+    });
 
-  return { token, vote, escrow, timelock };
-});
+    const batch = [
+      calls.map((c) => c.target),
+      calls.map(() => 0n),
+      calls.map((c) => c.data),
+      ZeroHash,
+      SETUP_SALT,
+    ] as const;
+    const schedule = m.call(timelock, "scheduleBatch", [...batch, 0n], { id: "scheduleSetup", after });
+    m.call(timelock, "executeBatch", [...batch], { id: "executeSetup", after: [schedule] });
+
+    return { token, court, escrow, timelock, randomness };
+  });
+}
+
+/** The module with the Chainlink VRF source: the one public networks use. */
+export const AnnotaVRFModule = buildAnnotaModule("vrf");
+/** The module with the blockhash source: local networks, or an explicit choice. */
+export const AnnotaBlockhashModule = buildAnnotaModule("blockhash");
+
+/** `npx hardhat ignition deploy ignition/modules/Annota.ts` deploys the public-network variant. */
+export default AnnotaVRFModule;

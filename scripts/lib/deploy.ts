@@ -1,16 +1,51 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
-import { ZeroAddress } from "ethers";
+import { isAddress, isHexString, ZeroAddress, ZeroHash } from "ethers";
 import hre from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
 
-import AnnotaModule from "../../ignition/modules/Annota.js";
+import {
+  ADMIN_DELAY,
+  BLOCKHASH_LOOKAHEAD,
+  COURT_DEFAULTS,
+  POOL_DEFAULTS,
+  SEAT_STAKE,
+  TASK_ESCROW_DEFAULTS,
+} from "../../ignition/defaults.js";
+import {
+  AnnotaBlockhashModule,
+  AnnotaVRFModule,
+  RANDOMNESS_CONTRACT,
+  VRF_DEFAULTS,
+  type RandomnessKind,
+} from "../../ignition/modules/Annota.js";
 import type { AddressBook, DeployedContract } from "../../sdk/addressBook.js";
+import { formatLabel } from "../../sdk/units.js";
 
+/** Networks whose chain is a throw-away one: parameters may default to the deployer. */
 export const LOCAL_NETWORKS = new Set(["default", "hardhat", "localhost"]);
-const CONTRACTS = ["LabelToken", "QualityVote", "TaskEscrow", "TimelockController"] as const;
-type ContractName = (typeof CONTRACTS)[number];
+const CORE_CONTRACTS = ["LabelToken", "QualityVote", "TaskEscrow", "TimelockController"] as const;
+type CoreContract = (typeof CORE_CONTRACTS)[number];
+
+/** The parameters that name an account; outside local networks each must be given (and not zero). */
+export const ROLE_PARAMETERS = ["treasury", "guardian", "proposer"] as const;
+/** The VRF parameters without a default (network- and subscription-specific). */
+export const REQUIRED_VRF_PARAMETERS = ["vrfCoordinator", "vrfKeyHash", "vrfSubscriptionId"] as const;
+
+/** Every numeric parameter of the module and its default (seconds, basis points or LABEL wei). */
+const NUMERIC_DEFAULTS: Record<string, bigint> = {
+  timelockDelay: 2n * 24n * 60n * 60n,
+  adminDelay: ADMIN_DELAY,
+  SEAT_STAKE,
+  ...POOL_DEFAULTS,
+  ...COURT_DEFAULTS,
+  ...TASK_ESCROW_DEFAULTS,
+};
+const VRF_NUMERIC: Record<string, bigint> = { ...VRF_DEFAULTS, vrfSubscriptionId: 0n };
+const BLOCKHASH_NUMERIC: Record<string, bigint> = { blockhashLookahead: BLOCKHASH_LOOKAHEAD };
+/** Amounts of LABEL, shown in LABEL as well as in wei. */
+const LABEL_AMOUNTS = new Set(["SEAT_STAKE", "feePerSeat", "minBond"]);
 
 export interface DeployOptions {
   /** Ignition parameters of the `Annota` module (default: `ignition/parameters/<network>.json`). */
@@ -22,6 +57,17 @@ export interface DeployOptions {
   log?: (line: string) => void;
 }
 
+/** The checked parameters of a deployment: what Ignition gets, and what a person must read first. */
+export interface ResolvedParameters {
+  randomness: RandomnessKind;
+  /** The `Annota` module's parameters as given (numbers as bigints), without `randomness`. */
+  ignition: Record<string, string | bigint>;
+  /** Every parameter with its value (given or default), in the order to show them. */
+  table: { name: string; value: string; source: "given" | "default" }[];
+  /** Things the deployer must acknowledge (e.g. the blockhash source on a public network). */
+  warnings: string[];
+}
+
 /** Reads `ignition/parameters/<network>.json` (`{ "Annota": { ... } }`), if there is one. */
 export function parametersFileFor(networkName: string): Record<string, unknown> | undefined {
   const file = path.join("ignition", "parameters", `${networkName}.json`);
@@ -31,56 +77,179 @@ export function parametersFileFor(networkName: string): Record<string, unknown> 
 }
 
 /**
+ * Checks the parameters of a deployment to `networkName` and fills in the defaults, without touching
+ * any chain. Throws one error listing every problem: outside local networks `treasury`, `guardian`
+ * and `proposer` must all be given and not zero; the VRF source needs `vrfCoordinator`, `vrfKeyHash`
+ * and `vrfSubscriptionId` (not zero) unless `randomness` is `"blockhash"` (a warning then); no
+ * address may be zero; unknown names (typos) and malformed values are refused.
+ */
+export function resolveParameters(
+  networkName: string,
+  given: Record<string, unknown>,
+  deployer: string,
+): ResolvedParameters {
+  const local = LOCAL_NETWORKS.has(networkName);
+  const where = `ignition/parameters/${networkName}.json`;
+  const problems: string[] = [];
+  const warnings: string[] = [];
+
+  const randomnessValue = given.randomness ?? (local ? "blockhash" : "vrf");
+  if (randomnessValue !== "vrf" && randomnessValue !== "blockhash") {
+    problems.push(`"randomness" must be "vrf" or "blockhash", not ${JSON.stringify(randomnessValue)}`);
+  }
+  const randomness: RandomnessKind = randomnessValue === "blockhash" ? "blockhash" : "vrf";
+  if (randomness === "blockhash" && !local) {
+    warnings.push(
+      `"randomness" is "blockhash" on ${networkName}: the producer of a target block (an L2 sequencer, freely) can bias ` +
+        "the juries; use it only for low-stakes deployments (docs/randomness.md)",
+    );
+  }
+
+  const numeric: Record<string, bigint> = {
+    ...NUMERIC_DEFAULTS,
+    ...(randomness === "vrf" ? VRF_NUMERIC : BLOCKHASH_NUMERIC),
+  };
+  const known = new Set([
+    "randomness",
+    ...ROLE_PARAMETERS,
+    ...Object.keys(NUMERIC_DEFAULTS),
+    ...Object.keys(VRF_NUMERIC),
+    ...Object.keys(BLOCKHASH_NUMERIC),
+    "vrfCoordinator",
+    "vrfKeyHash",
+  ]);
+  for (const name of Object.keys(given)) {
+    if (!known.has(name)) problems.push(`unknown parameter "${name}"`);
+  }
+
+  const ignition: Record<string, string | bigint> = {};
+  const table: ResolvedParameters["table"] = [];
+  const show = (name: string, value: string, isGiven: boolean) =>
+    table.push({ name, value, source: isGiven ? "given" : "default" });
+
+  const address = (name: string, required: boolean, fallback?: string) => {
+    const value = given[name];
+    if (value === undefined || value === "") {
+      if (required) problems.push(`"${name}" is required on ${networkName}: set it in ${where}`);
+      else if (fallback !== undefined) show(name, `${fallback} (the deployer)`, false);
+      return;
+    }
+    if (typeof value !== "string" || !isAddress(value)) {
+      problems.push(`"${name}" is not an address: ${JSON.stringify(value)}`);
+    } else if (value === ZeroAddress) {
+      problems.push(`"${name}" is the zero address in ${where}: set a real address`);
+    } else {
+      ignition[name] = value;
+      show(name, value, true);
+    }
+  };
+  for (const role of ROLE_PARAMETERS) address(role, !local, deployer);
+
+  show("randomness", RANDOMNESS_CONTRACT[randomness], given.randomness !== undefined);
+  if (randomness === "vrf") {
+    address("vrfCoordinator", true);
+    const keyHash = given.vrfKeyHash;
+    if (keyHash === undefined || keyHash === "") {
+      problems.push(`"vrfKeyHash" is required for the VRF source: set it in ${where}`);
+    } else if (typeof keyHash !== "string" || !isHexString(keyHash, 32) || keyHash === ZeroHash) {
+      problems.push(`"vrfKeyHash" is not a non-zero 32-byte hex string: ${JSON.stringify(keyHash)}`);
+    } else {
+      ignition.vrfKeyHash = keyHash;
+      show("vrfKeyHash", keyHash, true);
+    }
+  }
+
+  for (const [name, fallback] of Object.entries(numeric)) {
+    const value = given[name];
+    let parsed = fallback;
+    if (value !== undefined) {
+      try {
+        if (typeof value !== "string" && typeof value !== "number" && typeof value !== "bigint") throw new Error();
+        parsed = BigInt(value);
+        if (parsed < 0n) throw new Error();
+        ignition[name] = parsed;
+      } catch {
+        problems.push(`"${name}" is not a non-negative integer: ${JSON.stringify(value)}`);
+        continue;
+      }
+    }
+    if (name === "vrfSubscriptionId" && parsed === 0n) {
+      problems.push(`"vrfSubscriptionId" is required for the VRF source (not 0): set it in ${where}`);
+      continue;
+    }
+    const shown = LABEL_AMOUNTS.has(name) ? `${formatLabel(parsed)} LABEL (${parsed} wei)` : parsed.toString();
+    show(name, shown, value !== undefined);
+  }
+
+  if (problems.length > 0) {
+    throw new Error(
+      `refusing to deploy to ${networkName}:\n  - ${problems.join("\n  - ")}\n(the parameters: docs/parameters.md)`,
+    );
+  }
+  return { randomness, ignition, table, warnings };
+}
+
+/**
+ * Deploys the whole module with `resolved` on a fresh in-process network (the deployer there is an
+ * in-process account), so that a bound or a relationship the contracts refuse fails here, before
+ * anything is sent to the real network. The VRF coordinator is not called during a deployment.
+ */
+export async function simulateDeployment(resolved: ResolvedParameters): Promise<void> {
+  const simulated = await hre.network.create({ network: "default" });
+  try {
+    await simulated.ignition.deploy(moduleFor(resolved.randomness), {
+      parameters: { Annota: resolved.ignition as Record<string, never> },
+    });
+  } finally {
+    await simulated.close();
+  }
+}
+
+function moduleFor(kind: RandomnessKind) {
+  return kind === "vrf" ? AnnotaVRFModule : AnnotaBlockhashModule;
+}
+
+/**
  * Deploys Annota with Hardhat Ignition on `connection`'s network and writes the address book
- * `deployments/<network>.json` (chain id, addresses, creation transactions and blocks, ABIs).
+ * `deployments/<network>.json` (chain id, addresses, creation transactions and blocks, ABIs, the
+ * parameters). Refuses (see `resolveParameters`) before sending anything.
  */
 export async function deployAnnota(connection: NetworkConnection, options: DeployOptions = {}): Promise<AddressBook> {
   const { ethers, ignition, networkName } = connection;
   const log = options.log ?? (() => {});
+  const given = options.parameters ?? parametersFileFor(networkName) ?? {};
+  const deployer = await deployerOf(connection);
+  const resolved = resolveParameters(networkName, given, deployer.address);
   const provider = ethers.provider;
   const { chainId } = await provider.getNetwork();
-  const [deployer] = await ethers.getSigners();
-  if (deployer === undefined) {
-    throw new Error(`network "${networkName}" has no accounts: set DEPLOYER_PRIVATE_KEY (see .env.example)`);
-  }
-  const local = LOCAL_NETWORKS.has(networkName);
-  const parameters = options.parameters ?? parametersFileFor(networkName) ?? {};
-  if (!local && parameters.treasury === undefined) {
-    throw new Error(
-      `network "${networkName}" needs an explicit treasury: set "treasury" in ignition/parameters/${networkName}.json`,
-    );
-  }
-  for (const role of ["treasury", "guardian", "proposer"]) {
-    if (parameters[role] === ZeroAddress) {
-      throw new Error(`"${role}" is the zero address in ignition/parameters/${networkName}.json: set a real address`);
-    }
-  }
 
   const deploymentId = `${networkName}-${chainId}`;
   // Only a local node can have been restarted under its journal; a public network's journal is kept.
-  if (local) await removeIfStale(deploymentId, provider, log);
+  if (LOCAL_NETWORKS.has(networkName)) await removeIfStale(deploymentId, provider, log);
   const startBlock = await provider.getBlockNumber();
   log(`Deploying Annota to ${networkName} (chain ${chainId}) from ${deployer.address} ...`);
-  const deployed = await ignition.deploy(AnnotaModule, {
-    parameters: { Annota: parameters as Record<string, never> },
+  const deployed = await ignition.deploy(moduleFor(resolved.randomness), {
+    parameters: { Annota: resolved.ignition as Record<string, never> },
     deploymentId,
     displayUi: options.displayUi ?? false,
   });
-  const addresses: Record<ContractName, string> = {
+  const randomnessName = RANDOMNESS_CONTRACT[resolved.randomness];
+  const addresses: Record<string, string> = {
     LabelToken: await deployed.token.getAddress(),
-    QualityVote: await deployed.vote.getAddress(),
+    QualityVote: await deployed.court.getAddress(),
     TaskEscrow: await deployed.escrow.getAddress(),
     TimelockController: await deployed.timelock.getAddress(),
+    [randomnessName]: await deployed.randomness.getAddress(),
   };
 
   const outDir = options.outDir === undefined ? "deployments" : options.outDir;
   const previous = outDir === null ? undefined : readAddressBook(path.join(outDir, `${networkName}.json`));
+  const previousContracts = previous?.contracts as Record<string, DeployedContract | undefined> | undefined;
   const creations = await findCreations(provider, deployer.address, startBlock, new Set(Object.values(addresses)));
-  const contracts = {} as Record<ContractName, DeployedContract>;
-  for (const name of CONTRACTS) {
-    const address = addresses[name];
+  const contracts: Record<string, DeployedContract> = {};
+  for (const [name, address] of Object.entries(addresses)) {
     const found = creations.get(address.toLowerCase());
-    const known = previous?.contracts[name]?.address === address ? previous.contracts[name] : undefined;
+    const known = previousContracts?.[name]?.address === address ? previousContracts[name] : undefined;
     const creation =
       found ?? (known ? { transactionHash: known.transactionHash, blockNumber: known.blockNumber } : undefined);
     if (!creation) throw new Error(`could not find the transaction that created ${name} at ${address}`);
@@ -92,8 +261,9 @@ export async function deployAnnota(connection: NetworkConnection, options: Deplo
     chainId: Number(chainId),
     deployer: deployer.address,
     deploymentBlock: Math.min(...Object.values(contracts).map((c) => c.blockNumber)),
-    contracts,
-    parameters: Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, String(v)])),
+    contracts: contracts as AddressBook["contracts"],
+    randomness: randomnessName,
+    parameters: Object.fromEntries(resolved.table.map((row) => [row.name, row.value])),
   };
   if (outDir !== null) {
     mkdirSync(outDir, { recursive: true });
@@ -104,10 +274,35 @@ export async function deployAnnota(connection: NetworkConnection, options: Deplo
   return book;
 }
 
+/** The deploying account, or a clear error naming the variable that provides it. */
+export async function deployerOf(connection: NetworkConnection) {
+  let signers;
+  try {
+    signers = await connection.ethers.getSigners();
+  } catch (error) {
+    const blank = process.env.DEPLOYER_PRIVATE_KEY !== undefined && process.env.DEPLOYER_PRIVATE_KEY.trim() === "";
+    throw new Error(
+      blank
+        ? `DEPLOYER_PRIVATE_KEY is set but blank (in .env or the environment), so network "${connection.networkName}" ` +
+            "has no deployer: set it to the deploying account's 0x-prefixed private key, or remove the line and " +
+            "store the key with `npx hardhat keystore set DEPLOYER_PRIVATE_KEY`"
+        : `network "${connection.networkName}" has no usable deployer account (${(error as Error).message}): ` +
+            "set DEPLOYER_PRIVATE_KEY to a 0x-prefixed private key (see .env.example)",
+    );
+  }
+  const [deployer] = signers;
+  if (deployer === undefined) {
+    throw new Error(`network "${connection.networkName}" has no accounts: set DEPLOYER_PRIVATE_KEY (see .env.example)`);
+  }
+  return deployer;
+}
+
 export function readAddressBook(file: string): AddressBook | undefined {
   if (!existsSync(file)) return undefined;
   return JSON.parse(readFileSync(file, "utf8")) as AddressBook;
 }
+
+export { CORE_CONTRACTS, type CoreContract };
 
 /** Maps contract address (lower case) to its creation transaction, scanning the deployment's blocks. */
 async function findCreations(

@@ -1,0 +1,300 @@
+import { readFileSync } from "node:fs";
+
+import { expect } from "chai";
+import hre, { network } from "hardhat";
+
+import { COURT_DEFAULTS, POOL_DEFAULTS, TASK_ESCROW_DEFAULTS } from "../ignition/defaults.js";
+import { ROLES } from "../ignition/modules/Annota.js";
+import { deployAnnota } from "../scripts/lib/deploy.js";
+import { randomnessOf } from "../sdk/addressBook.js";
+import { BlockhashRandomness__factory } from "../typechain-types/index.js";
+import { contractsOf, expectParams } from "./helpers/deployment.js";
+
+const connection = await network.create();
+const { ethers, networkHelpers } = connection;
+const { loadFixture } = networkHelpers;
+
+const HOUR = 3_600n;
+const DAY = 24n * HOUR;
+
+/** The state-changing functions that anyone (or the party concerned) may call: the protocol's users. */
+const USER_FUNCTIONS: Record<string, readonly string[]> = {
+  LabelToken: ["approve", "burn", "burnFrom", "delegate", "delegateBySig", "permit", "transfer", "transferFrom"],
+  QualityVote: [
+    "stake",
+    "stakeWithPermit",
+    "requestUnstake",
+    "withdrawUnstaked",
+    "applyDeferred",
+    "setEncryptionKey",
+    "passPhase",
+    "draw",
+    "commitVote",
+    "revealVote",
+    "appeal",
+    "escalate",
+    "finalizeDispute",
+    "settle",
+    "settleMany",
+    "submitEvidence",
+  ],
+  TaskEscrow: [
+    "createTask",
+    "createTaskWithPermit",
+    "addSlots",
+    "extendDeadline",
+    "reclaim",
+    "cancelTask",
+    "submit",
+    "submitWithPermit",
+    "accept",
+    "challenge",
+    "challengeWithPermit",
+    "finalize",
+    "finalizeMany",
+    "withdraw",
+    "withdrawFor",
+  ],
+  BlockhashRandomness: [],
+  ChainlinkVRFRandomness: [],
+  // Token-receipt hooks: they only return their selector.
+  TimelockController: ["onERC721Received", "onERC1155Received", "onERC1155BatchReceived"],
+};
+
+/** The mutating functions of a contract's ABI. */
+async function mutatingFunctions(name: string): Promise<string[]> {
+  const { abi } = await hre.artifacts.readArtifact(name);
+  return (abi as { type: string; name?: string; stateMutability?: string }[])
+    .filter((f) => f.type === "function" && f.stateMutability !== "view" && f.stateMutability !== "pure")
+    .map((f) => f.name!);
+}
+
+async function deployedWithDefaults() {
+  const [deployer, stranger] = await ethers.getSigners();
+  const book = await deployAnnota(connection, { parameters: {}, outDir: null });
+  const contracts = contractsOf(ethers, book);
+  const timelockAddress = await contracts.timelock.getAddress();
+  // The timelock is every contract's admin: act as it to reach the bounds.
+  await networkHelpers.impersonateAccount(timelockAddress);
+  await networkHelpers.setBalance(timelockAddress, 10n ** 18n);
+  const admin = await ethers.getSigner(timelockAddress);
+  const source = BlockhashRandomness__factory.connect(randomnessOf(book).address, ethers.provider);
+  return { book, deployer: deployer!, stranger: stranger!, admin, source, ...contracts };
+}
+
+describe("admin surface (docs/parameters.md)", function () {
+  it("every state-changing function of every contract is a user action or has a row in docs/parameters.md", async function () {
+    const docs = readFileSync("docs/parameters.md", "utf8");
+    const rows = docs.split("\n").filter((line) => line.startsWith("| "));
+    for (const [name, users] of Object.entries(USER_FUNCTIONS)) {
+      const mutating = await mutatingFunctions(name);
+      for (const fn of users) expect(mutating, `${name}.${fn} is listed as a user function`).to.include(fn);
+      const admin = mutating.filter((fn) => !users.includes(fn));
+      expect(admin.length, name).to.be.greaterThan(0);
+      const mine = rows.filter((row) =>
+        row
+          .split("|")[1]!
+          .split(",")
+          .map((c) => c.trim())
+          .includes(name),
+      );
+      for (const fn of admin) {
+        const listed = mine.some((row) => row.includes(`\`${fn}(`) || row.includes(`\`${fn}\``));
+        expect(listed, `${name}.${fn} is an admin function without a row in docs/parameters.md`).to.equal(true);
+      }
+    }
+  });
+
+  it("no contract has a function that could move tokens for an admin (no sweep, rescue or arbitrary transfer)", async function () {
+    for (const name of ["QualityVote", "TaskEscrow", "BlockhashRandomness", "ChainlinkVRFRandomness"]) {
+      for (const fn of await mutatingFunctions(name)) {
+        expect(fn, `${name}.${fn}`).to.not.match(
+          /sweep|rescue|recover|skim|emergency|^transfer$|execute|withdrawTo|^pull/i,
+        );
+      }
+    }
+  });
+
+  it("every role-gated function refuses a stranger with the role it needs", async function () {
+    const { court, escrow, token, timelock, source, stranger } = await loadFixture(deployedWithDefaults);
+    const s = stranger.address;
+    const unauthorized = [
+      [court, () => court.connect(stranger).setParams(COURT_DEFAULTS), ethers.ZeroHash],
+      [court, () => court.connect(stranger).setPoolParams(POOL_DEFAULTS), ethers.ZeroHash],
+      [court, () => court.connect(stranger).setTreasury(s), ethers.ZeroHash],
+      [court, () => court.connect(stranger).pause(), ROLES.PAUSER],
+      [court, () => court.connect(stranger).unpause(), ROLES.PAUSER],
+      [court, () => court.connect(stranger).createDispute(s, ethers.ZeroAddress, s, 1n), ROLES.ARBITRABLE],
+      [court, () => court.connect(stranger).grantRole(ROLES.PAUSER, s), ethers.ZeroHash],
+      [escrow, () => escrow.connect(stranger).setParams(TASK_ESCROW_DEFAULTS), ethers.ZeroHash],
+      [escrow, () => escrow.connect(stranger).setTreasury(s), ethers.ZeroHash],
+      [escrow, () => escrow.connect(stranger).setPaymentToken(s, true), ethers.ZeroHash],
+      [escrow, () => escrow.connect(stranger).pause(), ROLES.PAUSER],
+      [escrow, () => escrow.connect(stranger).unpause(), ROLES.PAUSER],
+      [token, () => token.connect(stranger).mint(s, 1n), ROLES.MINTER],
+      [
+        timelock,
+        () => timelock.connect(stranger).schedule(s, 0n, "0x", ethers.ZeroHash, ethers.ZeroHash, DAY * 2n),
+        ROLES.TIMELOCK_PROPOSER,
+      ],
+      [timelock, () => timelock.connect(stranger).cancel(ethers.ZeroHash), ROLES.TIMELOCK_CANCELLER],
+    ] as const;
+    for (const [contract, call, role] of unauthorized) {
+      await expect(call())
+        .to.be.revertedWithCustomError(contract, "AccessControlUnauthorizedAccount")
+        .withArgs(s, role);
+    }
+    await expect(timelock.connect(stranger).updateDelay(0n))
+      .to.be.revertedWithCustomError(timelock, "TimelockUnauthorizedCaller")
+      .withArgs(s);
+    // The randomness source: bound once, to the court; only the court asks for seeds.
+    await expect(source.connect(stranger).setConsumer(s))
+      .to.be.revertedWithCustomError(source, "RandomnessConsumerAlreadySet")
+      .withArgs(await court.getAddress());
+    for (const call of [source.connect(stranger).requestRandomness(), source.connect(stranger).receiveRandomness()]) {
+      await expect(call)
+        .to.be.revertedWithCustomError(source, "RandomnessNotConsumer")
+        .withArgs(s, await court.getAddress());
+    }
+  });
+
+  it("ARBITRABLE_ROLE cannot be revoked or renounced: open disputes rely on their arbitrable", async function () {
+    const { court, escrow, admin } = await loadFixture(deployedWithDefaults);
+    const escrowAddress = await escrow.getAddress();
+    await expect(court.connect(admin).revokeRole(ROLES.ARBITRABLE, escrowAddress))
+      .to.be.revertedWithCustomError(court, "QualityVoteRoleIrrevocable")
+      .withArgs(ROLES.ARBITRABLE);
+    await networkHelpers.impersonateAccount(escrowAddress);
+    await networkHelpers.setBalance(escrowAddress, 10n ** 18n);
+    await expect(court.connect(await ethers.getSigner(escrowAddress)).renounceRole(ROLES.ARBITRABLE, escrowAddress))
+      .to.be.revertedWithCustomError(court, "QualityVoteRoleIrrevocable")
+      .withArgs(ROLES.ARBITRABLE);
+    expect(await court.hasRole(ROLES.ARBITRABLE, escrowAddress)).to.equal(true);
+    // Other roles are revocable as usual.
+    const [deployer] = await ethers.getSigners();
+    await expect(court.connect(admin).revokeRole(ROLES.PAUSER, deployer!.address))
+      .to.emit(court, "RoleRevoked")
+      .withArgs(ROLES.PAUSER, deployer!.address, await admin.getAddress());
+  });
+
+  describe("bounds, at the last accepted and the first refused value", function () {
+    it("TaskEscrow.setParams: fee, burn [2,500, 10,000], bond-to-reward [0, 20,000], min bond, challenge periods, cancel notice [1 h, 30 d]", async function () {
+      const { escrow, admin } = await loadFixture(deployedWithDefaults);
+      const edges: [Partial<Record<keyof typeof TASK_ESCROW_DEFAULTS, bigint>>, boolean][] = [
+        [{ feeBps: 1_000n }, true],
+        [{ feeBps: 1_001n }, false],
+        [{ burnBps: 2_500n }, true],
+        [{ burnBps: 2_499n }, false],
+        [{ burnBps: 10_000n }, true],
+        [{ burnBps: 10_001n }, false],
+        [{ bondToRewardBps: 0n }, true],
+        [{ bondToRewardBps: 20_000n }, true],
+        [{ bondToRewardBps: 20_001n }, false],
+        [{ minBond: 1n }, true],
+        [{ minBond: 0n }, false],
+        [{ minBond: 1_000_000n * 10n ** 18n }, true],
+        [{ minBond: 1_000_000n * 10n ** 18n + 1n }, false],
+        [{ minChallengePeriod: HOUR }, true],
+        [{ minChallengePeriod: HOUR - 1n }, false],
+        [{ minChallengePeriod: 30n * DAY, maxChallengePeriod: 30n * DAY }, true],
+        [{ minChallengePeriod: 2n * HOUR, maxChallengePeriod: 2n * HOUR - 1n }, false],
+        [{ maxChallengePeriod: 30n * DAY + 1n }, false],
+        [{ cancelNotice: HOUR }, true],
+        [{ cancelNotice: HOUR - 1n }, false],
+        [{ cancelNotice: 30n * DAY }, true],
+        [{ cancelNotice: 30n * DAY + 1n }, false],
+      ];
+      for (const [change, accepted] of edges) {
+        const params = { ...TASK_ESCROW_DEFAULTS, ...change };
+        const call = escrow.connect(admin).setParams(params);
+        const what = JSON.stringify(change, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+        if (accepted) await expect(call, what).to.emit(escrow, "ParamsUpdated").withArgs(Object.values(params));
+        else
+          await expect(call, what)
+            .to.be.revertedWithCustomError(escrow, "TaskEscrowInvalidParams")
+            .withArgs(Object.values(params));
+      }
+    });
+
+    it("QualityVote.setParams: penalty >= max(4, 2^maxRounds) seat fees, draw timeout >= a cycle + 1 day, periods [1 h, 30 d]", async function () {
+      const { court, admin } = await loadFixture(deployedWithDefaults);
+      const seatStake = await court.seatStake();
+      // The least slashBps whose penalty covers 2^maxRounds = 16 seat fees (80 LABEL of 1,000: 800).
+      const minSlash = ((1n << COURT_DEFAULTS.maxRounds) * COURT_DEFAULTS.feePerSeat * 10_000n) / seatStake;
+      const cycle = POOL_DEFAULTS.minStakingTime + POOL_DEFAULTS.maxDrawingTime + DAY;
+      const edges: [Partial<Record<keyof typeof COURT_DEFAULTS, bigint>>, boolean][] = [
+        [{ slashBps: minSlash }, true],
+        [{ slashBps: minSlash - 1n }, false],
+        // One round: the floor is 4 seat fees (20 LABEL: 200 bps).
+        [{ maxRounds: 1n, slashBps: 200n }, true],
+        [{ maxRounds: 1n, slashBps: 199n }, false],
+        [{ maxRounds: 5n }, false],
+        [{ maxRounds: 0n }, false],
+        [{ slashBps: 5_000n }, true],
+        [{ slashBps: 5_001n }, false],
+        [{ feePerSeat: 0n }, false],
+        [{ drawTimeout: cycle }, true],
+        [{ drawTimeout: cycle - 1n }, false],
+        [{ drawTimeout: 90n * DAY }, true],
+        [{ drawTimeout: 90n * DAY + 1n }, false],
+        [{ commitPeriod: HOUR }, true],
+        [{ commitPeriod: HOUR - 1n }, false],
+        [{ revealPeriod: 30n * DAY }, true],
+        [{ revealPeriod: 30n * DAY + 1n }, false],
+        [{ appealPeriod: HOUR - 1n }, false],
+      ];
+      let version = await court.currentVersion();
+      for (const [change, accepted] of edges) {
+        const params = { ...COURT_DEFAULTS, ...change };
+        const call = court.connect(admin).setParams(params);
+        const what = JSON.stringify(change, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+        if (accepted) {
+          await expect(call, what).to.emit(court, "ParamsAdded").withArgs(++version, Object.values(params));
+        } else {
+          await expect(call, what)
+            .to.be.revertedWithCustomError(court, "QualityVoteInvalidParams")
+            .withArgs(Object.values(params));
+        }
+      }
+      // Old versions never change.
+      expectParams(await court.params(1n), COURT_DEFAULTS);
+    });
+
+    it("QualityVote.setPoolParams: phases [1 min, 7 d], unbonding [1 d, 90 d]; setTreasury refuses zero and the contract itself", async function () {
+      const { court, escrow, admin } = await loadFixture(deployedWithDefaults);
+      const edges: [Partial<Record<keyof typeof POOL_DEFAULTS, bigint>>, boolean][] = [
+        [{ minStakingTime: 60n }, true],
+        [{ minStakingTime: 59n }, false],
+        [{ maxDrawingTime: 7n * DAY }, true],
+        [{ maxDrawingTime: 7n * DAY + 1n }, false],
+        [{ unbondingPeriod: DAY }, true],
+        [{ unbondingPeriod: DAY - 1n }, false],
+        [{ unbondingPeriod: 90n * DAY }, true],
+        [{ unbondingPeriod: 90n * DAY + 1n }, false],
+      ];
+      for (const [change, accepted] of edges) {
+        const params = { ...POOL_DEFAULTS, ...change };
+        const call = court.connect(admin).setPoolParams(params);
+        if (accepted) await expect(call).to.emit(court, "PoolParamsUpdated").withArgs(Object.values(params));
+        else
+          await expect(call)
+            .to.be.revertedWithCustomError(court, "QualityVoteInvalidPoolParams")
+            .withArgs(Object.values(params));
+      }
+      await expect(court.connect(admin).setTreasury(ethers.ZeroAddress)).to.be.revertedWithCustomError(
+        court,
+        "QualityVoteZeroAddress",
+      );
+      await expect(court.connect(admin).setTreasury(await court.getAddress()))
+        .to.be.revertedWithCustomError(court, "QualityVoteInvalidTreasury")
+        .withArgs(await court.getAddress());
+      await expect(escrow.connect(admin).setTreasury(ethers.ZeroAddress)).to.be.revertedWithCustomError(
+        escrow,
+        "TaskEscrowZeroAddress",
+      );
+      await expect(escrow.connect(admin).setTreasury(await escrow.getAddress()))
+        .to.be.revertedWithCustomError(escrow, "TaskEscrowInvalidTreasury")
+        .withArgs(await escrow.getAddress());
+    });
+  });
+});
