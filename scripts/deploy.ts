@@ -1,10 +1,8 @@
 /**
  * Deploys Annota with Hardhat Ignition and writes `deployments/<network>.json` (docs/deployment.md).
  *
- *   npm run deploy -- --network <name>                      (asks for confirmation on a terminal)
- *   ANNOTA_DEPLOY_YES=1 npm run deploy -- --network <name>  (no question: CI, scripts)
- *   node --import tsx scripts/deploy.ts --network <name> [--yes]  (the same, with a --yes flag;
- *                                                                   run `npm run build` first)
+ *   npm run deploy -- --network <name>          (builds, then asks for confirmation on a terminal)
+ *   npm run deploy -- --network <name> --yes    (no question; ANNOTA_DEPLOY_YES=1 does the same)
  *
  * Parameters come from `ignition/parameters/<network>.json` (docs/parameters.md). Before asking
  * anything the script shows every parameter (given or default), refuses a public-network deployment
@@ -108,7 +106,7 @@ async function confirmed(name: string): Promise<boolean> {
     throw new Error(
       `deploying to ${name} needs a confirmation and there is no terminal to ask on` +
         `${process.env.CI ? " (CI is set)" : ""}: read the parameters above, then re-run with ` +
-        "ANNOTA_DEPLOY_YES=1 (or `node --import tsx scripts/deploy.ts --network " +
+        "--yes (`npm run deploy -- --network " +
         name +
         " --yes`)",
     );
