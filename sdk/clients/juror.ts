@@ -85,6 +85,7 @@ export class JurorClient extends AnyoneClient {
   /** Commits a hidden vote for all this wallet's seats in the dispute's current round. */
   async commit(disputeId: Id, choice: Choice) {
     const id = toId(disputeId, "dispute id");
+    choiceNumber(choice);
     const round = await this.currentRound(id);
     const commitment = await this.commitmentFor(id, round, choice);
     return { ...(await this.send(`commitVote(${id})`, () => this.court.commitVote(id, commitment))), round };
