@@ -86,6 +86,12 @@ export const COMMANDS: Command[] = [
     action: ["requester", "cancel"],
   },
   {
+    name: "allowlist",
+    description: "Build an expert-only allowlist: Merkle root and each labeler's proof",
+    positional: [id("file", "File of labeler addresses, one per line")],
+    action: ["requester", "allowlist"],
+  },
+  {
     name: "review",
     description: "Decrypt and check a sealed submission (requester)",
     positional: [submission],

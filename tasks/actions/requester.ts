@@ -1,5 +1,6 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
+import { buildAllowlist } from "../../sdk/allowlist.js";
 import { RequesterClient } from "../../sdk/clients/requester.js";
 import { LabelerClient } from "../../sdk/clients/labeler.js";
 import { buildSpec, validateSpec } from "../../sdk/sealed/spec.js";
@@ -114,4 +115,14 @@ export async function disclose(args: Common & { submission: string }, hre: Hardh
   if (result.withoutKey.length > 0)
     print(`  without a published key (cannot read it): ${result.withoutKey.join(", ")}`);
   return result;
+}
+
+/** Builds an expert-only allowlist: the Merkle root for create-task and each labeler's proof. */
+export async function allowlist({ file }: { file: string }) {
+  const addresses = readAddresses(file);
+  const list = buildAllowlist(addresses);
+  print(`Merkle root ${list.root} (${addresses.length} labelers)`);
+  const proofs = Object.fromEntries(addresses.map((a) => [a, list.proofFor(a)]));
+  print(JSON.stringify({ root: list.root, proofs }, null, 2));
+  return { root: list.root, proofs };
 }
