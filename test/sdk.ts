@@ -341,6 +341,35 @@ describe("SDK", function () {
       const owed = await Promise.all(accounts.map((a) => p.escrow.claimable(token, a)));
       expect(owed[0]).to.equal(LABEL(100) + created.bond);
       expect((await challenger.withdrawFor(accounts)).paid).to.equal(owed[0]! + owed[1]!);
+      const account = await challenger.getAccount(accounts[0]!);
+      expect(account.claimable).to.equal(0n);
+      expect([account.submitted, account.accepted, account.rejected]).to.deep.equal([1n, 1n, 0n]);
+      expect(account.encryptionKey).to.equal(ethers.ZeroHash);
+
+      // A task without a sealed spec takes its hash and URI as given, and an explicit bond.
+      const raw = await requester.createTask({
+        reward: "10",
+        slots: 1,
+        bond: "60",
+        deadline: BigInt(await time.latest()) + 86_400n,
+        challengePeriod: 3_600,
+        specHash: "plain instructions",
+        specURI: "https://example.org/instructions.txt",
+      });
+      expect(raw.bond).to.equal(LABEL(60));
+      expect(raw.specURI).to.equal("https://example.org/instructions.txt");
+      await expectAnnotaError(
+        requester.createTask({
+          reward: "10",
+          slots: 1,
+          bond: "1",
+          deadline: 10n ** 10n,
+          challengePeriod: 3_600,
+          spec: f.spec,
+        }),
+        "TaskEscrowInvalidBond",
+        [LABEL(1), await p.escrow.bondFloor(token, LABEL(10))],
+      );
     });
   });
 });
