@@ -7,8 +7,12 @@ import {
   JurorClient,
   LabelerClient,
   RequesterClient,
+  buildAllowlist,
   buildSpec,
   deriveVoteSalt,
+  formatLabel,
+  parseLabel,
+  toUnits,
   type Spec,
 } from "../sdk/index.js";
 import {
@@ -75,6 +79,50 @@ async function postTask(f: Fixture, slots = 3) {
 }
 
 describe("SDK", function () {
+  describe("units, allowlists and read-only clients", function () {
+    it("converts whole-token strings to wei and back, and refuses malformed amounts", function () {
+      expect(parseLabel("12.5")).to.equal(12_500_000_000_000_000_000n);
+      expect(parseLabel(7n)).to.equal(7n); // a bigint is already wei
+      expect(toUnits("1.5", 6)).to.equal(1_500_000n);
+      expect(formatLabel(12_500_000_000_000_000_000n)).to.equal("12.5");
+      expect(() => parseLabel("12.5.3")).to.throw(RangeError, 'malformed amount "12.5.3"');
+      expect(() => parseLabel(-1n)).to.throw(RangeError, "must not be negative");
+      expect(() => toUnits("0.0000001", 6)).to.throw(RangeError, "more than 6 decimals");
+    });
+
+    it("builds allowlists whose proofs the escrow accepts, and refuses writes without a signer", async function () {
+      const f = await loadFixture(sdkFixture);
+      const [a, b] = f.p.labelers;
+      const list = buildAllowlist([a!.address, b!.address]);
+      expect(() => list.proofFor(f.p.challenger.address)).to.throw(RangeError, "is not on the allowlist");
+      const created = await f.requester.createTask({
+        reward: "100",
+        slots: 1,
+        deadline: BigInt(await time.latest()) + 86_400n,
+        challengePeriod: 3_600,
+        allowlist: [a!.address, b!.address],
+        spec: f.spec,
+      });
+      expect((await f.p.escrow.getTask(created.taskId)).labelerRoot).to.equal(list.root);
+      await expectAnnotaError(
+        f.labelers[2]!.submit(created.taskId, { labels: GOOD_LABELS }),
+        "TaskEscrowNotAllowlisted",
+        [created.taskId, f.p.labelers[2]!.address],
+      );
+      const sub = await f.labelers[0]!.submit(created.taskId, {
+        labels: GOOD_LABELS,
+        proof: list.proofFor(a!.address),
+      });
+      expect(sub.submissionId).to.equal((created.taskId << 32n) | 1n);
+
+      const reader = AnyoneClient.fromAddressBook(f.book, ethers.provider);
+      expect((await reader.getSubmission(sub.submissionId)).status).to.equal("Pending");
+      await expectRejection(reader.passPhase(), AnnotaError, /needs a client connected with a Signer/);
+      const storeless = RequesterClient.fromAddressBook(f.book, f.p.requester);
+      await expectRejection(storeless.review(sub.submissionId), AnnotaError, /review needs a store/);
+    });
+  });
+
   describe("vote salts", function () {
     it("derives one salt per wallet, chain, court, dispute and round, and commits as the court computes", async function () {
       const f = await loadFixture(sdkFixture);

@@ -161,6 +161,7 @@ export class AnnotaClient {
 
   /** Sends a transaction, waits for it and returns what it cost; a revert becomes an `AnnotaError`. */
   protected async send(action: string, tx: () => Promise<ContractTransactionResponse>): Promise<TxResult> {
+    void this.signer; // a read-only client fails here with a clear message
     return annotate(action, async () => {
       const response = await tx();
       const receipt = await response.wait();
