@@ -51,6 +51,8 @@ export const SeatVerdict = ["Coherent", "Incoherent", "Missed", "Released"] as c
 export interface ClientOptions {
   /** Where specs, envelopes and evidence are read and written (needed by the sealed-result methods). */
   store?: ResultStore;
+  /** The first block event queries scan (default: the address book's `deploymentBlock`, else 0). */
+  fromBlock?: number;
 }
 
 export function choiceNumber(choice: Choice | string): 1 | 2 {
@@ -96,6 +98,7 @@ export class AnnotaClient {
   readonly court: QualityVote;
   readonly escrow: TaskEscrow;
   readonly store: ResultStore | undefined;
+  readonly fromBlock: number;
 
   constructor(
     readonly addresses: AnnotaAddresses,
@@ -106,6 +109,7 @@ export class AnnotaClient {
     this.court = QualityVote__factory.connect(checkedAddress(addresses.vote, "QualityVote"), runner);
     this.escrow = TaskEscrow__factory.connect(checkedAddress(addresses.escrow, "TaskEscrow"), runner);
     this.store = options.store;
+    this.fromBlock = options.fromBlock ?? 0;
   }
 
   /** A client for the deployment an address book describes. */
@@ -115,7 +119,7 @@ export class AnnotaClient {
     runner: ContractRunner,
     options: ClientOptions = {},
   ): T {
-    return new this(addressesOf(book), runner, options);
+    return new this(addressesOf(book), runner, { fromBlock: book.deploymentBlock, ...options });
   }
 
   /** The wallet; throws for a client connected to a read-only provider. */

@@ -34,7 +34,7 @@ export class ReaderClient extends AnnotaClient {
   async getSubmission(submissionId: Id) {
     const id = toId(submissionId, "submission id");
     const s = await annotate(`reading submission ${id}`, () => this.escrow.getSubmission(id));
-    const [submitted] = await this.escrow.queryFilter(this.escrow.filters.Submitted(s.taskId, id));
+    const [submitted] = await this.escrow.queryFilter(this.escrow.filters.Submitted(s.taskId, id), this.fromBlock);
     return {
       submissionId: id,
       taskId: s.taskId,
@@ -129,7 +129,10 @@ export class ReaderClient extends AnnotaClient {
   /** The submission a dispute decides (from the escrow's `SubmissionChallenged` event). */
   async submissionOfDispute(disputeId: Id): Promise<bigint> {
     const id = toId(disputeId, "dispute id");
-    const [event] = await this.escrow.queryFilter(this.escrow.filters.SubmissionChallenged(undefined, undefined, id));
+    const [event] = await this.escrow.queryFilter(
+      this.escrow.filters.SubmissionChallenged(undefined, undefined, id),
+      this.fromBlock,
+    );
     if (!event) throw new AnnotaError(`no submission of this escrow is challenged in dispute ${id}`);
     return event.args.submissionId;
   }
@@ -138,7 +141,7 @@ export class ReaderClient extends AnnotaClient {
   async getSpec(taskId: Id): Promise<Spec> {
     const id = toId(taskId, "task id");
     const store = this.requireStore("reading a spec");
-    const [created] = await this.escrow.queryFilter(this.escrow.filters.TaskCreated(id));
+    const [created] = await this.escrow.queryFilter(this.escrow.filters.TaskCreated(id), this.fromBlock);
     if (!created) throw new AnnotaError(`task ${id} has no TaskCreated event`);
     const bytes = await store.get(created.args.specURI);
     if (keccak256(bytes) !== created.args.specHash) {
@@ -152,7 +155,7 @@ export class ReaderClient extends AnnotaClient {
     const id = toId(disputeId, "dispute id");
     const r = toId(round, "round");
     const seats = new Map<string, number>();
-    for (const e of await this.court.queryFilter(this.court.filters.JurorDrawn(id))) {
+    for (const e of await this.court.queryFilter(this.court.filters.JurorDrawn(id), this.fromBlock)) {
       if (e.args.round === r) seats.set(e.args.juror, (seats.get(e.args.juror) ?? 0) + 1);
     }
     return seats;
@@ -161,7 +164,7 @@ export class ReaderClient extends AnnotaClient {
   /** The evidence URIs submitted for `disputeId`, oldest first, with who submitted them. */
   async evidenceOf(disputeId: Id): Promise<{ party: string; uri: string }[]> {
     const id = toId(disputeId, "dispute id");
-    const events = await this.court.queryFilter(this.court.filters.Evidence(this.addresses.vote, id));
+    const events = await this.court.queryFilter(this.court.filters.Evidence(this.addresses.vote, id), this.fromBlock);
     return events.map((e) => ({ party: e.args.party, uri: e.args.evidence }));
   }
 
@@ -172,7 +175,10 @@ export class ReaderClient extends AnnotaClient {
   async seats(account: string): Promise<Seat[]> {
     const juror = checkedAddress(account, "account");
     const counts = new Map<string, { disputeId: bigint; round: bigint; seats: number }>();
-    for (const e of await this.court.queryFilter(this.court.filters.JurorDrawn(undefined, undefined, juror))) {
+    for (const e of await this.court.queryFilter(
+      this.court.filters.JurorDrawn(undefined, undefined, juror),
+      this.fromBlock,
+    )) {
       const key = `${e.args.disputeId}/${e.args.round}`;
       const entry = counts.get(key) ?? { disputeId: e.args.disputeId, round: e.args.round, seats: 0 };
       entry.seats += 1;

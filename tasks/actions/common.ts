@@ -57,7 +57,13 @@ export async function context<T>(hre: HardhatRuntimeEnvironment, common: Common,
   const files = new FileStore(common.store || ".annota/store");
   const store: ResultStore = common.gateway ? new GatewayStore(common.gateway, { writeTo: files }) : files;
   const signer = signers[index]!;
-  return { book, signer, connection, store, client: new Client(addressesOf(book), signer, { store }) };
+  return {
+    book,
+    signer,
+    connection,
+    store,
+    client: new Client(addressesOf(book), signer, { store, fromBlock: book.deploymentBlock }),
+  };
 }
 
 export function required(value: string, option: string): string {

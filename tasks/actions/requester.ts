@@ -105,7 +105,10 @@ export async function disclose(args: Common & { submission: string }, hre: Hardh
   const s = await client.getSubmission(args.submission);
   const result =
     s.labeler === signer.address
-      ? await new LabelerClient(client.addresses, signer, { store: client.store }).disclose(s.submissionId)
+      ? await new LabelerClient(client.addresses, signer, {
+          store: client.store,
+          fromBlock: client.fromBlock,
+        }).disclose(s.submissionId)
       : await client.disclose(s.submissionId);
   printTx(
     `Disclosed submission ${args.submission} to ${result.jurors.length} juror(s) of round ${result.round}`,
