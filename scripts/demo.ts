@@ -406,6 +406,10 @@ for (const a of everyone) {
 const burned = supplyAtStart - (await token.totalSupply());
 console.log(`${"Burned".padEnd(42)}${signed(-burned).padStart(10)}   half of what was left of the losers' bonds`);
 if (sum + burned !== 0n) console.log(`   (${short(-(sum + burned))} LABEL is still held by the contracts)`);
+console.log(
+  "\nJurors moved 5,000 LABEL each from their wallets into the court: their stake stays there, so" +
+    "\n'total' is what each earned (coherent seats share the pot) or lost (100 LABEL per incoherent seat).",
+);
 console.log("\nJury pots (fees paid for the round + penalties of incoherent seats, shared by coherent seats):");
 for (const line of pots) console.log(`   ${line}`);
 console.log(`\nStore: ${storeDir}`);

@@ -5,6 +5,7 @@ import path from "node:path";
 import { expect } from "chai";
 import hre, { network } from "hardhat";
 
+import { FileStore, serveGateway } from "../sdk/node.js";
 import { formatLabel } from "../sdk/units.js";
 import {
   COURT_DEFAULTS,
@@ -147,6 +148,21 @@ describe("CLI (annota tasks)", function () {
     expect(copied.output).to.contain(": copied");
     expect(copied.output).to.contain(`signed by ${p.labelers[0]!.address}`);
     await annota("accept", { submission: SUB(1, 1), account: requester });
+
+    // Read through an IPFS gateway (serving the same files) with an empty local store.
+    const gateway = await serveGateway(new FileStore(store));
+    try {
+      const empty = path.join(dir, "empty-store");
+      const viaGateway = await annota("review", {
+        submission: SUB(1, 2),
+        account: requester,
+        store: empty,
+        gateway: gateway.url,
+      });
+      expect(viaGateway.output).to.contain(": copied");
+    } finally {
+      await gateway.close();
+    }
 
     // An early finalize is one line with the deadline as a date.
     const early = await failure("finalize", { submission: SUB(1, 2) });
