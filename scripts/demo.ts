@@ -1,231 +1,415 @@
 /**
  * The whole protocol, end to end, through the SDK:
  *
- *   npm run demo                                  # in-process network, deploys first
- *   npx hardhat run scripts/demo.ts --network localhost   # a local node (uses deployments/localhost.json if present)
+ *   npm run demo                                           # in-process network
+ *   npx hardhat run scripts/demo.ts --network localhost    # a local node (`npx hardhat node`)
  *
- * A requester posts a task; three labelers submit; one is accepted early, one after the challenge
- * period, one is challenged and rejected by a validator vote (with a slash); everyone withdraws.
- * Prints each step and a final table of balances and gas used.
+ * Validators stake and publish encryption keys; a requester posts a task with a spec; four
+ * labelers submit sealed labels: Ana is accepted early, Ben after the challenge period, Cai submits
+ * a byte-for-byte copy of Ana's envelope (the requester's review says "copied", the requester
+ * challenges, discloses the key to the jury, a juror reviews it, the jury rejects it), and Dee's
+ * honest work is challenged by Eve: the first jury rules wrongly, Dee appeals, a larger jury
+ * overturns it. Then everything is finalized, every juror settled and every credit withdrawn.
+ * Prints each step with its transaction and a final table of what everyone earned and lost,
+ * measured from the demo's own start (correct on a node that was used before).
  */
+import { mkdtempSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import { toUtf8Bytes } from "ethers";
 import { network } from "hardhat";
 
 import {
-  AnnotaClient,
+  ADMIN_DELAY,
+  BLOCKHASH_LOOKAHEAD,
+  COURT_DEFAULTS,
+  POOL_DEFAULTS,
+  SEAT_STAKE,
+  TASK_ESCROW_DEFAULTS,
+} from "../ignition/defaults.js";
+import {
+  AnyoneClient,
+  JurorClient,
   LabelerClient,
   RequesterClient,
-  ValidatorClient,
+  buildSpec,
   formatLabel,
+  itemContentHash,
   parseLabel,
   type AddressBook,
   type TxResult,
 } from "../sdk/index.js";
-import { LOCAL_NETWORKS, deployAnnota, readAddressBook } from "./lib/deploy.js";
+import { FileStore } from "../sdk/node.js";
+import {
+  BlockhashRandomness__factory,
+  LabelToken__factory,
+  QualityVote__factory,
+  TaskEscrow__factory,
+} from "../typechain-types/index.js";
 
 const connection = await network.getOrCreate();
 const { ethers, networkName } = connection;
-if (!LOCAL_NETWORKS.has(networkName)) {
+if (!["default", "hardhat", "localhost"].includes(networkName)) {
   console.error(`The demo moves time forward, so it runs only on a local network, not "${networkName}".`);
   process.exit(1);
 }
 
 const signers = await ethers.getSigners();
-const [deployer, requesterSigner, ana, ben, cai, dee, val1, val2, val3] = signers;
-if (val3 === undefined) throw new Error("the demo needs 9 accounts on the network");
+if (signers.length < 13) throw new Error(`the demo needs 13 accounts on "${networkName}", it has ${signers.length}`);
+const [deployer, requesterSigner, ana, ben, cai, dee, eve, ...rest] = signers as HardhatEthersSigner[];
+const validatorSigners = rest.slice(0, 6);
 const names = new Map<string, string>([
-  [deployer.address, "Treasury (deployer)"],
-  [requesterSigner.address, "Requester (AI lab)"],
-  [ana.address, "Ana (labeler)"],
-  [ben.address, "Ben (labeler)"],
-  [cai.address, "Cai (labeler)"],
-  [dee.address, "Dee (challenger)"],
-  [val1.address, "Val1 (validator)"],
-  [val2.address, "Val2 (validator)"],
-  [val3.address, "Val3 (validator)"],
+  [deployer!.address, "Treasury (deployer)"],
+  [requesterSigner!.address, "Requester (AI lab)"],
+  [ana!.address, "Ana (labeler)"],
+  [ben!.address, "Ben (labeler)"],
+  [cai!.address, "Cai (copier)"],
+  [dee!.address, "Dee (labeler)"],
+  [eve!.address, "Eve (challenger)"],
+  ...validatorSigners.map((v, i) => [v.address, `Val${i + 1} (juror)`] as [string, string]),
 ]);
-const gas: { step: string; who: string; gas: bigint }[] = [];
-const LABEL = (n: string | number) => `${n} LABEL`;
-/** LABEL with at most two decimals, for tables. */
+const who = (address: string) => names.get(address) ?? address;
+
+/** LABEL rounded to two decimals, for tables. */
 const short = (wei: bigint) => {
-  const [whole, fraction = ""] = formatLabel(wei).split(".");
-  return fraction ? `${whole}.${fraction.slice(0, 2)}` : whole!;
+  const negative = wei < 0n;
+  const cents = ((negative ? -wei : wei) + 5n * 10n ** 15n) / 10n ** 16n;
+  const text = `${cents / 100n}${cents % 100n === 0n ? "" : `.${(cents % 100n).toString().padStart(2, "0")}`}`;
+  return negative && cents !== 0n ? `-${text}` : text;
 };
+const signed = (wei: bigint) => (wei > 0n ? `+${short(wei)}` : short(wei));
 let stepNo = 0;
-function step(text: string) {
-  console.log(`\n${++stepNo}. ${text}`);
-}
-function record(stepName: string, who: { address: string }, result: TxResult) {
-  gas.push({ step: stepName, who: names.get(who.address) ?? who.address, gas: result.gasUsed });
-  console.log(`   tx ${result.hash}  (${result.gasUsed.toLocaleString("en-US")} gas)`);
-}
+const step = (text: string) => console.log(`\n${++stepNo}. ${text}`);
+const tx = (what: string, result: TxResult) =>
+  console.log(
+    `   ${what.padEnd(52)} tx ${result.hash.slice(0, 18)}... (${result.gasUsed.toLocaleString("en-US")} gas)`,
+  );
+
 async function advance(seconds: bigint, why: string) {
   await ethers.provider.send("evm_increaseTime", [Number(seconds)]);
   await ethers.provider.send("evm_mine", []);
-  console.log(`   ... ${why}: time moves forward ${seconds / 3600n} h`);
+  console.log(`   ... ${why}: ${(Number(seconds) / 3600).toFixed(1)} h pass`);
+}
+async function now() {
+  return BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
+}
+async function advanceTo(t: bigint, why: string) {
+  const current = await now();
+  if (t > current) await advance(t - current, why);
 }
 
 // -- 0. Deployment ------------------------------------------------------------------------------
-const bookFile = path.join("deployments", `${networkName}.json`);
-let book: AddressBook | undefined = networkName === "localhost" ? readAddressBook(bookFile) : undefined;
-if (book !== undefined && (await ethers.provider.getCode(book.contracts.TaskEscrow.address)) === "0x") book = undefined;
-step(
-  book
-    ? `Using the deployment in ${bookFile}`
-    : "Deploying LabelToken, QualityVote and TaskEscrow with Hardhat Ignition",
-);
-book ??= await deployAnnota(connection, { outDir: networkName === "localhost" ? "deployments" : null });
-for (const [name, c] of Object.entries(book.contracts)) console.log(`   ${name.padEnd(19)} ${c.address}`);
-
-const anyone = AnnotaClient.fromAddressBook(book, deployer);
-const requester = RequesterClient.fromAddressBook(book, requesterSigner);
-const labelers = [ana, ben, cai].map((s) => LabelerClient.fromAddressBook(book!, s));
-const validators = [val1, val2, val3].map((s) => ValidatorClient.fromAddressBook(book!, s));
-const challenger = AnnotaClient.fromAddressBook(book, dee);
-
-step("The treasury hands out LABEL to everyone taking part");
-for (const s of [requesterSigner, ana, ben, cai, dee, val1, val2, val3]) {
-  await (await anyone.token.transfer(s.address, parseLabel(10_000))).wait();
-}
-console.log(`   10,000 LABEL each to the requester, 3 labelers, a challenger and 3 validators`);
-const start = new Map<string, bigint>();
-for (const address of names.keys()) start.set(address, await anyone.token.balanceOf(address));
-
-step("Validators stake LABEL (permit + stake in one transaction)");
-for (const [i, v] of validators.entries()) {
-  const amount = [5_000, 4_000, 3_000][i]!;
-  record("stake", [val1, val2, val3][i]!, await v.stake(amount.toString()));
-}
-
-// -- 1. A task ----------------------------------------------------------------------------------
-step("The requester posts a radiology labeling task: 3 slots x 100 LABEL, bond 20 LABEL, 1 h challenge period");
-const latest = await ethers.provider.getBlock("latest");
-const created = await requester.createTask({
-  reward: "100",
-  slots: 3,
-  bond: "20",
-  deadline: BigInt(latest!.timestamp) + 7n * 86_400n,
-  challengePeriod: 3_600,
-  specHash: "chest x-ray triage v1: instructions + manifest",
-  specURI: "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi",
-});
-record("createTask (with permit)", requesterSigner, created);
-const task = await anyone.getTask(created.taskId);
-console.log(
-  `   task ${created.taskId}: budget ${LABEL(formatLabel(created.budget))} locked (reward ${formatLabel(task.reward)} + fee ${formatLabel(task.fee)} per slot)`,
-);
-
-step("Three labelers submit their labels (each posts a 20 LABEL bond by permit)");
-const submissionIds: bigint[] = [];
-for (const [i, l] of labelers.entries()) {
-  const who = [ana, ben, cai][i]!;
-  const result = await l.submit(created.taskId, {
-    resultHash: `labels by ${names.get(who.address)}`,
-    resultURI: `ipfs://labels-${i}`,
-  });
-  record("submit (with permit)", who, result);
-  submissionIds.push(result.submissionId);
-  console.log(`   ${names.get(who.address)} -> submission ${result.submissionId}`);
-}
-const [anaSub, benSub, caiSub] = submissionIds as [bigint, bigint, bigint];
-
-step("The requester checks Ana's labels and accepts them early");
-record("accept", requesterSigner, await requester.accept(anaSub));
-
-step("Dee spots garbage in Cai's labels and challenges (20 LABEL bond); a poll opens");
-const challenged = await challenger.challenge(caiSub, "Cai's labels are random: 14 of 20 spot checks wrong");
-record("challenge (with permit, opens poll)", dee, challenged);
-const pollId = challenged.pollId;
-console.log(`   poll ${pollId} opened between Cai (labeler) and Dee (challenger)`);
-
-await advance(3_600n, "nobody challenges Ben");
-step("Anyone finalizes Ben's submission after its challenge period: accepted");
-const benFinal = await anyone.finalize(benSub);
-record("finalize (unchallenged)", deployer, benFinal);
-console.log(`   submission ${benSub} is ${benFinal.status}`);
-
-// -- 2. The vote --------------------------------------------------------------------------------
-step("Validators commit hidden votes (salts derived from their wallets' signatures)");
-const ballots = [
-  { v: validators[0]!, who: val1, choice: "reject" as const, weight: "2000" },
-  { v: validators[1]!, who: val2, choice: "reject" as const, weight: "1500" },
-  { v: validators[2]!, who: val3, choice: "accept" as const, weight: "1000" },
-];
-for (const b of ballots) {
-  record("commitVote", b.who, await b.v.commit(pollId, b.choice, b.weight));
-  console.log(`   ${names.get(b.who.address)} commits ${b.weight} LABEL`);
-}
-const poll = await anyone.getPoll(pollId);
-await advance(
-  poll.commitEnd - BigInt((await ethers.provider.getBlock("latest"))!.timestamp),
-  "the commit window closes",
-);
-step("Validators reveal (nothing stored: the salt is re-derived)");
-for (const b of ballots) {
-  const r = await b.v.reveal(pollId);
-  record("revealVote", b.who, r);
-  console.log(`   ${names.get(b.who.address)} reveals ${r.choice}`);
-}
-await advance(poll.revealEnd - poll.commitEnd, "the reveal window closes");
-
-step("Anyone finalizes Cai's submission: the escrow finalizes the poll and applies the outcome");
-const caiFinal = await anyone.finalize(caiSub);
-record("finalize (challenged)", deployer, caiFinal);
-const decided = await anyone.getPoll(pollId);
-console.log(
-  `   poll outcome ${decided.outcome}: Reject ${formatLabel(decided.revealedReject)} vs Accept ${formatLabel(decided.revealedAccept)} LABEL`,
-);
-console.log(
-  `   submission ${caiSub} is ${caiFinal.status}; pot ${formatLabel(decided.pot)} LABEL for the coherent voters`,
-);
-
-step("Votes are settled: coherent voters share the pot, Val3 (incoherent) is slashed 10 %");
-for (const b of ballots) {
-  const before = (await anyone.vote.getValidator(b.who.address)).free;
-  record("settleVote", b.who, await b.v.settle(pollId));
-  const after = (await anyone.vote.getValidator(b.who.address)).free;
-  const delta = after - before - parseLabel(b.weight);
-  console.log(`   ${names.get(b.who.address)}: ${delta >= 0n ? "+" : ""}${formatLabel(delta)} LABEL`);
+// TODO(deploy): use `deployAnnota(connection, options)` from scripts/lib/deploy.ts once its Ignition
+// module deploys the court with BlockhashRandomness; until then the demo deploys the four contracts
+// itself, the way test/helpers/fixtures.ts does (the deployer is admin and both treasuries).
+async function deployLocal(): Promise<AddressBook> {
+  const admin = deployer!;
+  const token = await new LabelToken__factory(admin).deploy(admin.address, admin.address, ADMIN_DELAY);
+  const randomness = await new BlockhashRandomness__factory(admin).deploy(BLOCKHASH_LOOKAHEAD);
+  const court = await new QualityVote__factory(admin).deploy(
+    await token.getAddress(),
+    await randomness.getAddress(),
+    SEAT_STAKE,
+    admin.address,
+    admin.address,
+    ADMIN_DELAY,
+    POOL_DEFAULTS,
+    COURT_DEFAULTS,
+  );
+  await (await randomness.setConsumer(await court.getAddress())).wait();
+  const escrow = await new TaskEscrow__factory(admin).deploy(
+    await token.getAddress(),
+    await court.getAddress(),
+    admin.address,
+    admin.address,
+    ADMIN_DELAY,
+    TASK_ESCROW_DEFAULTS,
+  );
+  await (await court.grantRole(await court.ARBITRABLE_ROLE(), await escrow.getAddress())).wait();
+  const entry = async (c: { getAddress(): Promise<string>; deploymentTransaction(): { hash: string } | null }) => {
+    const hash = c.deploymentTransaction()!.hash;
+    const receipt = await ethers.provider.getTransactionReceipt(hash);
+    return { address: await c.getAddress(), transactionHash: hash, blockNumber: receipt!.blockNumber, abi: [] };
+  };
+  const contracts = {
+    LabelToken: await entry(token),
+    QualityVote: await entry(court),
+    TaskEscrow: await entry(escrow),
+    TimelockController: { address: admin.address, transactionHash: "0x", blockNumber: 0, abi: [] },
+  };
+  console.log(`   BlockhashRandomness ${await randomness.getAddress()}`);
+  const { chainId } = await ethers.provider.getNetwork();
+  return {
+    network: networkName,
+    chainId: Number(chainId),
+    deployer: admin.address,
+    deploymentBlock: contracts.LabelToken.blockNumber,
+    contracts,
+    parameters: {},
+  };
 }
 
-step("Everyone withdraws their credits, and validators start unstaking");
-for (const [client, who] of [
-  [labelers[0]!, ana],
-  [labelers[1]!, ben],
-  [challenger, dee],
-  [anyone, deployer],
-] as const) {
-  const owed = await anyone.claimable(book.contracts.LabelToken.address, who.address);
-  if (owed === 0n) continue;
-  record("withdraw", who, await client.withdraw());
-  console.log(`   ${names.get(who.address)} withdraws ${formatLabel(owed)} LABEL`);
-}
-record("requestUnstake", val1, await validators[0]!.requestUnstake("1000"));
-
-// -- 3. Summary ---------------------------------------------------------------------------------
-console.log("\nFinal LABEL balances (wallet; validators also have stake in QualityVote)");
-console.log(
-  `${"account".padEnd(22)}${"start".padStart(14)}${"end".padStart(14)}${"change".padStart(12)}${"stake".padStart(12)}`,
-);
-for (const [address, name] of names) {
-  if (address === deployer.address) continue;
-  const end = await anyone.token.balanceOf(address);
-  const stake = await anyone.vote.getValidator(address);
-  const staked = stake.free + stake.atRisk + stake.unbonding;
-  const change = end + staked - start.get(address)!;
+step("Deploying LabelToken, BlockhashRandomness, QualityVote (the court) and TaskEscrow");
+const book = await deployLocal();
+for (const [name, c] of Object.entries(book.contracts).slice(0, 3)) console.log(`   ${name.padEnd(19)} ${c.address}`);
+if (networkName === "localhost") {
+  await mkdir("deployments", { recursive: true });
+  await writeFile(path.join("deployments", "localhost.json"), JSON.stringify(book, null, 2) + "\n");
   console.log(
-    `${name.padEnd(22)}${short(start.get(address)!).padStart(14)}${short(end).padStart(14)}${((change >= 0n ? "+" : "") + short(change)).padStart(12)}${short(staked).padStart(12)}`,
+    "   address book written to deployments/localhost.json (for `npx hardhat annota ... --network localhost`)",
   );
 }
-console.log(
-  `Escrow still holds ${formatLabel(await anyone.token.balanceOf(book.contracts.TaskEscrow.address))} LABEL (one slot's budget until the deadline, then reclaimable)`,
-);
+const storeDir = mkdtempSync(path.join(tmpdir(), "annota-demo-store-"));
+const store = new FileStore(storeDir);
+console.log(`   result store (stands in for IPFS): ${storeDir}`);
 
-console.log("\nGas used");
-console.log(`${"step".padEnd(38)}${"by".padEnd(22)}${"gas".padStart(10)}`);
-for (const g of gas)
-  console.log(`${g.step.padEnd(38)}${g.who.padEnd(22)}${g.gas.toLocaleString("en-US").padStart(10)}`);
-const total = gas.reduce((sum, g) => sum + g.gas, 0n);
-console.log(`${"total".padEnd(60)}${total.toLocaleString("en-US").padStart(10)}`);
-await connection.close();
+const anyone = AnyoneClient.fromAddressBook(book, deployer!, { store });
+const requester = RequesterClient.fromAddressBook(book, requesterSigner!, { store });
+const [anaC, benC, caiC, deeC] = [ana, ben, cai, dee].map((s) => LabelerClient.fromAddressBook(book, s!, { store }));
+const eveC = AnyoneClient.fromAddressBook(book, eve!, { store });
+const jurors = new Map(validatorSigners.map((s) => [s.address, JurorClient.fromAddressBook(book, s, { store })]));
+const token = anyone.token;
+
+step("The treasury funds everyone: 1,000 LABEL for the requester, 200 per labeler, 5,000 per juror");
+for (const s of [requesterSigner!, ana!, ben!, cai!, dee!, eve!, ...validatorSigners]) {
+  const amount = parseLabel(s === requesterSigner ? 1_000 : validatorSigners.includes(s) ? 5_000 : 200);
+  await (await token.connect(deployer!).transfer(s.address, amount)).wait();
+}
+
+// Balances from here on are the demo's "start": the table reports changes, not absolute amounts.
+const everyone = [...names.keys()];
+const stakeOf = async (a: string) => {
+  const v = await anyone.court.getValidator(a);
+  return v.free + v.locked + v.unbonding + v.deferredIn;
+};
+const supplyAtStart = await token.totalSupply();
+const start = new Map<string, { wallet: bigint; stake: bigint }>();
+for (const a of everyone) start.set(a, { wallet: await token.balanceOf(a), stake: await stakeOf(a) });
+
+step("Six jurors stake 5,000 LABEL each (five seats) and publish encryption keys derived from their wallets");
+for (const [address, juror] of jurors) {
+  tx(`${who(address)} stakes 5,000 LABEL (permit)`, await juror.stake("5000"));
+  tx(`${who(address)} publishes its key`, await juror.setEncryptionKey());
+}
+
+step("The requester posts a task: a spec encrypted results are checked against, 4 slots of 40 LABEL");
+const spec = buildSpec({
+  title: "Pets in photos",
+  instructions: "Name the animal in each photo: cat, dog or none.",
+  items: ["img-1", "img-2", "img-3"].map((id) => ({
+    id,
+    uri: `https://example.org/${id}.jpg`,
+    contentHash: itemContentHash(toUtf8Bytes(`photo ${id}`)),
+  })),
+  labelSchema: { enum: ["cat", "dog", "none"] },
+  requesterEncryptionKey: (await requester.requesterKey()).publicKey,
+});
+const task = await requester.createTask({
+  reward: "40",
+  slots: 4,
+  deadline: (await now()) + 10n * 86_400n,
+  challengePeriod: 86_400n,
+  spec,
+});
+tx(`task ${task.taskId}: budget ${formatLabel(task.budget)} LABEL, bond ${formatLabel(task.bond)} LABEL`, task);
+console.log(`   spec ${task.specURI}`);
+
+step("Labelers seal their labels to the requester; each envelope is published once its submission is mined");
+const truth = { "img-1": "cat", "img-2": "dog", "img-3": "none" };
+const anaSub = await anaC!.submit(task.taskId, { labels: truth });
+tx(`Ana submits (sealed) -> submission ${anaSub.submissionId}`, anaSub);
+const benSub = await benC!.submit(task.taskId, { labels: truth });
+tx(`Ben submits (sealed) -> submission ${benSub.submissionId}`, benSub);
+const caiSub = await caiC!.submit(task.taskId, { resultHash: anaSub.resultHash, resultURI: anaSub.resultURI });
+tx(`Cai submits a byte-for-byte copy of Ana's envelope`, caiSub);
+const deeSub = await deeC!.submit(task.taskId, { labels: truth });
+tx(`Dee submits (sealed) -> submission ${deeSub.submissionId}`, deeSub);
+
+step("The requester reviews each submission with its wallet-derived key");
+for (const [name, sub] of [
+  ["Ana", anaSub],
+  ["Ben", benSub],
+  ["Cai", caiSub],
+  ["Dee", deeSub],
+] as const) {
+  const review = await requester.review(sub.submissionId);
+  console.log(`   ${name}: ${review.verdict.padEnd(7)} ${review.detail}`);
+}
+tx("the requester accepts Ana's work early", await requester.accept(anaSub.submissionId));
+
+step("Two challenges: the requester challenges Cai's copy; Eve (a griefer) challenges Dee's honest work");
+const c1 = await requester.challenge(caiSub.submissionId, "a copy of Ana's submission");
+tx(`requester posts ${formatLabel(c1.posted)} LABEL -> dispute ${c1.disputeId}`, c1);
+const c2 = await eveC.challenge(deeSub.submissionId, "I say these labels are wrong");
+tx(`Eve posts ${formatLabel(c2.posted)} LABEL -> dispute ${c2.disputeId}`, c2);
+
+/** One drawing cycle: Staking -> Generating (seed requested) -> Drawing (juries drawn) -> Staking. */
+async function drawingCycle() {
+  const [, startedAt] = await anyone.court.phase();
+  await advanceTo(startedAt + POOL_DEFAULTS.minStakingTime, "the Staking phase lasts at least an hour");
+  tx("pass-phase -> Generating (a future blockhash is the seed)", await anyone.passPhase());
+  for (let i = 0n; i <= BLOCKHASH_LOOKAHEAD; i++) await ethers.provider.send("evm_mine", []);
+  console.log(`   ... ${BLOCKHASH_LOOKAHEAD + 1n} blocks mined`);
+  tx("pass-phase -> Drawing", await anyone.passPhase());
+  const drawn = await anyone.draw();
+  tx(`draw: ${drawn.seats} seats drawn by stake`, drawn);
+  tx("pass-phase -> Staking", await anyone.passPhase());
+}
+const jurySummary = async (disputeId: bigint, round: bigint) =>
+  [...(await anyone.jurorsOf(disputeId, round))].map(([a, n]) => `${who(a)} x${n}`).join(", ");
+
+step("Juries of 3 seats are drawn for both disputes");
+await drawingCycle();
+console.log(`   dispute ${c1.disputeId}: ${await jurySummary(c1.disputeId, 0n)}`);
+console.log(`   dispute ${c2.disputeId}: ${await jurySummary(c2.disputeId, 0n)}`);
+
+step("The parties disclose the content keys to the seated jurors only");
+const d1 = await requester.disclose(caiSub.submissionId);
+tx(`requester -> ${d1.jurors.length} juror(s) of dispute ${c1.disputeId}`, d1);
+const d2 = await deeC!.disclose(deeSub.submissionId);
+tx(`Dee -> ${d2.jurors.length} juror(s) of dispute ${c2.disputeId}`, d2);
+
+step(`A juror of dispute ${c1.disputeId} reviews what it is asked to judge (annota review-dispute)`);
+const firstJuror = [...(await anyone.jurorsOf(c1.disputeId, 0n)).keys()][0]!;
+const review = await jurors.get(firstJuror)!.reviewDispute(c1.disputeId);
+console.log(`   ${who(firstJuror)} sees: ${review.verdict}. ${review.detail}`);
+for (const item of spec.dataset.items) console.log(`     ${item.id}  ${JSON.stringify(review.labels?.[item.id])}`);
+
+/** The seated jurors commit (salts derived from their wallets), then reveal. */
+async function vote(disputeId: bigint, choose: (juror: string, seats: number) => "accept" | "reject") {
+  const d = await anyone.getDispute(disputeId);
+  const round = d.rounds[Number(d.currentRound)]!;
+  const seated = await anyone.jurorsOf(disputeId, d.currentRound);
+  const choices = new Map([...seated].map(([j, n]) => [j, choose(j, n)]));
+  for (const [j, choice] of choices)
+    tx(`${who(j)} commits (${choice}, hidden)`, await jurors.get(j)!.commit(disputeId, choice));
+  return async () => {
+    await advanceTo(round.commitEnd, "the commit window closes");
+    for (const j of choices.keys()) {
+      const revealed = await jurors.get(j)!.reveal(disputeId);
+      tx(`${who(j)} reveals ${revealed.choice} for ${seated.get(j)} seat(s)`, revealed);
+    }
+  };
+}
+
+step(
+  `Round 0: dispute ${c1.disputeId}'s jury rejects the copy; dispute ${c2.disputeId}'s jury votes Reject without looking`,
+);
+const reveal1 = await vote(c1.disputeId, () => "reject");
+const reveal2 = await vote(c2.disputeId, () => "reject");
+await reveal1();
+await reveal2();
+await advanceTo((await anyone.getDispute(c2.disputeId)).rounds[0]!.revealEnd, "the reveal window closes");
+for (const id of [c1.disputeId, c2.disputeId]) {
+  console.log(`   dispute ${id} round 0 rules ${(await anyone.getDispute(id)).rounds[0]!.ruling}`);
+}
+
+step(`Dee appeals dispute ${c2.disputeId}, paying the next round (7 seats)`);
+const appeal = await deeC!.appeal(c2.disputeId);
+tx(`Dee pays ${formatLabel(appeal.cost)} LABEL -> round ${appeal.round}`, appeal);
+
+step(`Nobody appeals dispute ${c1.disputeId}: its ruling becomes final; Ben is accepted after his challenge period`);
+await advanceTo((await anyone.getDispute(c1.disputeId)).rounds[0]!.appealEnd, "the appeal window closes");
+const f1 = await anyone.finalizeDispute(c1.disputeId);
+tx(`dispute ${c1.disputeId} final: ${f1.ruling}`, f1);
+const fc = await anyone.finalize(caiSub.submissionId);
+tx(`Cai's copy: ${fc.status}`, fc);
+const fb = await anyone.finalize(benSub.submissionId);
+tx(`Ben's work: ${fb.status}`, fb);
+
+step(`A larger jury of 7 seats is drawn for dispute ${c2.disputeId}; Dee discloses again to it`);
+await drawingCycle();
+console.log(`   round 1: ${await jurySummary(c2.disputeId, 1n)}`);
+tx("Dee discloses to the new jury", await deeC!.disclose(deeSub.submissionId));
+
+step("Round 1: the larger jury accepts Dee's work (one juror votes Reject on purpose)");
+const seats1 = await anyone.jurorsOf(c2.disputeId, 1n);
+const [dissenter] = [...seats1].sort((a, b) => a[1] - b[1])[0]!;
+const dissents = seats1.size > 1 && 2 * seats1.get(dissenter)! < 7;
+const reveal3 = await vote(c2.disputeId, (j) => (j === dissenter && dissents ? "reject" : "accept"));
+await reveal3();
+await advanceTo((await anyone.getDispute(c2.disputeId)).rounds[1]!.appealEnd, "the appeal window closes");
+const f2 = await anyone.finalizeDispute(c2.disputeId);
+tx(`dispute ${c2.disputeId} final: ${f2.ruling} (round 0 overturned)`, f2);
+const fd = await anyone.finalize(deeSub.submissionId);
+tx(`Dee's work: ${fd.status}`, fd);
+
+step("Every juror is settled against the final rulings");
+const pots: string[] = [];
+let unearned = 0n;
+for (const [disputeId, rounds] of [
+  [c1.disputeId, 1n],
+  [c2.disputeId, 2n],
+] as const) {
+  for (let r = 0n; r < rounds; r++) {
+    const settled = await anyone.settleMany(disputeId, r);
+    tx(`dispute ${disputeId} round ${r}: ${settled.settled} juror(s) settled`, settled);
+    const round = await anyone.court.getRound(disputeId, r);
+    const lines = settled.receipt.logs
+      .map((log) => anyone.court.interface.parseLog(log))
+      .filter((e) => e?.name === "SeatsSettled" || e?.name === "RoundSettled");
+    const rewards = lines
+      .filter((e) => e!.name === "SeatsSettled")
+      .reduce((s, e) => s + (e!.args.reward as bigint), 0n);
+    const penalties = lines
+      .filter((e) => e!.name === "SeatsSettled")
+      .reduce((s, e) => s + (e!.args.penalty as bigint), 0n);
+    const dust = lines.filter((e) => e!.name === "RoundSettled").reduce((s, e) => s + (e!.args.amount as bigint), 0n);
+    unearned += dust;
+    pots.push(
+      `dispute ${disputeId} round ${r} (${round.seats} seats): fees ${short(round.cost)} + penalties ${short(penalties)}` +
+        ` = pot ${short(round.pot)} -> ${round.coherentSeats} coherent seat(s) got ${short(rewards)}, treasury ${short(dust)}`,
+    );
+  }
+}
+
+step("After the deadline the requester reclaims the slot Cai's rejected copy freed; everyone withdraws");
+await advanceTo((await anyone.getTask(task.taskId)).deadline + 1n, "the task's deadline passes");
+const reclaimed = await requester.reclaim(task.taskId);
+tx(`requester reclaims ${formatLabel(reclaimed.amount)} LABEL`, reclaimed);
+const owed = [];
+for (const a of everyone) if ((await anyone.escrow.claimable(book.contracts.LabelToken.address, a)) > 0n) owed.push(a);
+const paid = await anyone.withdrawFor(owed);
+tx(`withdrawFor pays ${formatLabel(paid.paid)} LABEL to ${owed.length} accounts`, paid);
+
+// -- The table ------------------------------------------------------------------------------
+console.log("\nWhat changed for everyone since the demo's start (LABEL, rounded; wallet and court stake apart)\n");
+console.log(`${"".padEnd(22)}${"wallet".padStart(10)}${"stake".padStart(10)}${"total".padStart(10)}   why`);
+const why = new Map<string, string>([
+  [requesterSigner!.address, "paid 3 rewards + fees; won the copy dispute"],
+  [ana!.address, "paid for her labels"],
+  [ben!.address, "paid after the challenge period"],
+  [cai!.address, "copy rejected: lost the bond"],
+  [dee!.address, "won on appeal: paid, appeal cost repaid"],
+  [eve!.address, "lost the challenge: bond and jury costs"],
+]);
+const treasuryGain = (await token.balanceOf(deployer!.address)) - start.get(deployer!.address)!.wallet;
+why.set(
+  deployer!.address,
+  `protocol fees ${short(treasuryGain - unearned)} + jury pots nobody earned ${short(unearned)}`,
+);
+let sum = 0n;
+for (const a of everyone) {
+  const s = start.get(a)!;
+  const wallet = (await token.balanceOf(a)) - s.wallet;
+  const stake = (await stakeOf(a)) - s.stake;
+  const v = await anyone.court.getValidator(a);
+  const juror = jurors.has(a) ? `coherent ${v.coherent}, incoherent ${v.incoherent}, missed ${v.missed} seat(s)` : "";
+  sum += wallet + stake;
+  console.log(
+    `${who(a).padEnd(22)}${signed(wallet).padStart(10)}${signed(stake).padStart(10)}${signed(wallet + stake).padStart(10)}   ${why.get(a) ?? juror}`,
+  );
+}
+const burned = supplyAtStart - (await token.totalSupply());
+console.log(`${"Burned".padEnd(42)}${signed(-burned).padStart(10)}   half of what was left of the losers' bonds`);
+if (sum + burned !== 0n) console.log(`   (${short(-(sum + burned))} LABEL is still held by the contracts)`);
+console.log(
+  "\nJurors moved 5,000 LABEL each from their wallets into the court: their stake stays there, so" +
+    "\n'total' is what each earned (coherent seats share the pot) or lost (100 LABEL per incoherent seat).",
+);
+console.log("\nJury pots (fees paid for the round + penalties of incoherent seats, shared by coherent seats):");
+for (const line of pots) console.log(`   ${line}`);
+console.log(`\nStore: ${storeDir}`);

@@ -1,19 +1,22 @@
 /**
  * Annota SDK: typed clients for every role of the protocol, on ethers v6 and the generated TypeChain
- * bindings. Works in Node and browsers; needs no Hardhat.
+ * bindings, and sealed results (docs/sealed-results.md). Works in Node and browsers; needs no
+ * Hardhat. The Node-only stores (`FileStore`, `serveGateway`) are in `annota-protocol/node`.
  *
  * ```ts
- * import { RequesterClient, LabelerClient } from "annota-protocol";
+ * import { RequesterClient, JurorClient, GatewayStore } from "annota-protocol";
  * import book from "annota-protocol/deployments/sepolia.json" with { type: "json" };
- * const requester = RequesterClient.fromAddressBook(book, wallet);
- * const { taskId } = await requester.createTask({ reward: "25", slots: 10, bond: "10", ... });
+ * const store = new GatewayStore("https://my-gateway.example");
+ * const requester = RequesterClient.fromAddressBook(book, wallet, { store });
+ * const { taskId } = await requester.createTask({ reward: "25", slots: 10, spec, deadline, challengePeriod: 86_400 });
  * ```
  */
 export * from "./addressBook.js";
 export * from "./allowlist.js";
-export * from "./clients.js";
+export * from "./clients/index.js";
 export * from "./contracts.js";
 export * from "./errors.js";
 export * from "./permit.js";
 export * from "./salt.js";
+export * from "./sealed/portable.js";
 export * from "./units.js";

@@ -3,54 +3,6 @@
  * envelopes, content-addressed storage, review and disclosure to jurors. See docs/sealed-results.md.
  * `FileStore` and `serveGateway` (node-store.ts) need Node; everything else also runs in browsers.
  */
-export { discloseToJurors, openDisclosure, parseEvidence, reviewAsJuror, EVIDENCE_FORMAT } from "./disclose.js";
-export type { Disclosure, Evidence, JurorKey } from "./disclose.js";
-export { canonicalBytes, canonicalJson, ipfsUriOf, parseCanonical, parseIpfsUri } from "./encoding.js";
-export type { Json } from "./encoding.js";
-export {
-  openEnvelope,
-  openWithContentKey,
-  parseEnvelope,
-  recoverContentKey,
-  sealResult,
-  ENVELOPE_CIPHER,
-  ENVELOPE_FORMAT,
-  MAX_ENVELOPE_BYTES,
-} from "./envelope.js";
-export type { Envelope, SealedResult } from "./envelope.js";
-export { labelsHash, resultTypedData, verifyInner } from "./inner.js";
-export type { SealedInner } from "./inner.js";
-export { SealedResultError } from "./errors.js";
-export type { SealedResultErrorCode } from "./errors.js";
-export { deriveEncryptionKeyPair, encryptionKeyRequest, publicKeyOf } from "./keys.js";
-export type { EncryptionKeyContext, EncryptionKeyPair, EncryptionRole } from "./keys.js";
+export * from "./portable.js";
 export { FileStore, serveGateway } from "./node-store.js";
 export type { Gateway } from "./node-store.js";
-export { submitThenPublish } from "./publish.js";
-export { reviewSubmission } from "./review.js";
-export type { Review, Verdict } from "./review.js";
-export type {
-  ArraySchema,
-  BooleanSchema,
-  EnumSchema,
-  EnumValue,
-  LabelSchema,
-  NumberSchema,
-  ObjectSchema,
-  StringSchema,
-} from "./schema.js";
-export {
-  buildSpec,
-  itemContentHash,
-  specBytes,
-  specCid,
-  specHash,
-  validateLabels,
-  validateSpec,
-  SPEC_FORMAT,
-} from "./spec.js";
-export type { DatasetItem, Labels, Spec } from "./spec.js";
-export { GatewayStore } from "./store.js";
-export type { GatewayStoreOptions, ResultStore } from "./store.js";
-export { unwrapKey, wrapKey } from "./wrap.js";
-export type { WrappedKey } from "./wrap.js";

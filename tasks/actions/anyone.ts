@@ -1,63 +1,124 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { AnnotaClient } from "../../sdk/clients.js";
-import { CliError, context, printTx, required } from "./common.js";
+import { AnyoneClient } from "../../sdk/clients/anyone.js";
+import { context, label, print, printTx, type Common } from "./common.js";
 
-export async function challenge(
-  { submission, reason, account }: { submission: string; reason: string; account: string },
-  hre: HardhatRuntimeEnvironment,
-) {
-  const { book, signer } = await context(hre, account);
-  const result = await AnnotaClient.fromAddressBook(book, signer).challenge(submission, required(reason, "reason"));
-  printTx(`Challenged submission ${submission}: poll ${result.pollId} decides it`, result);
-  return result;
-}
+type Args<T> = Common & T;
 
-export async function finalize(
-  { submission, account }: { submission: string; account: string },
-  hre: HardhatRuntimeEnvironment,
-) {
-  const { book, signer } = await context(hre, account);
-  const result = await AnnotaClient.fromAddressBook(book, signer).finalize(submission);
-  printTx(`Finalized submission ${submission}: ${result.status}`, result);
-  return result;
-}
-
-export async function finalizeMany(
-  { submissions, account }: { submissions: string[]; account: string },
-  hre: HardhatRuntimeEnvironment,
-) {
-  if (submissions.length === 0) throw new CliError("give at least one submission id");
-  const { book, signer } = await context(hre, account);
-  const result = await AnnotaClient.fromAddressBook(book, signer).finalizeMany(submissions);
+export async function challenge(args: Args<{ submission: string; reason: string }>, hre: HardhatRuntimeEnvironment) {
+  const { client } = await context(hre, args, AnyoneClient);
+  const result = await client.challenge(args.submission, args.reason || "challenged");
   printTx(
-    `Finalized ${result.finalized.length} of ${submissions.length} submission(s) (already final ones skipped)`,
+    `Challenged submission ${args.submission}, posting ${label(result.posted)}: dispute ${result.disputeId} decides it`,
     result,
   );
   return result;
 }
 
-export async function withdrawFor(
-  { accounts, token, account }: { accounts: string[]; token: string; account: string },
-  hre: HardhatRuntimeEnvironment,
-) {
-  if (accounts.length === 0) throw new CliError("give at least one account");
-  const { book, signer } = await context(hre, account);
-  const result = await AnnotaClient.fromAddressBook(book, signer).withdrawFor(
-    accounts,
-    token || book.contracts.LabelToken.address,
-  );
-  printTx(`Paid out ${accounts.length} account(s) (those owed nothing skipped)`, result);
+export async function finalize(args: Args<{ submission: string }>, hre: HardhatRuntimeEnvironment) {
+  const { client } = await context(hre, args, AnyoneClient);
+  const result = await client.finalize(args.submission);
+  printTx(`Finalized submission ${args.submission}: ${result.status}`, result);
   return result;
 }
 
-export async function settleMany(
-  { poll, voters, account }: { poll: string; voters: string[]; account: string },
+export async function finalizeMany(args: Args<{ submissions: string[] }>, hre: HardhatRuntimeEnvironment) {
+  const { client } = await context(hre, args, AnyoneClient);
+  const result = await client.finalizeMany(args.submissions);
+  printTx(`Finalized ${result.finalized.length} of ${args.submissions.length} submission(s)`, result);
+  return result;
+}
+
+export async function withdraw(args: Args<{ token: string }>, hre: HardhatRuntimeEnvironment) {
+  const { client } = await context(hre, args, AnyoneClient);
+  const result = await client.withdraw(args.token || undefined);
+  printTx(args.token ? `Withdrew ${result.amount} of ${args.token}` : `Withdrew ${label(result.amount)}`, result);
+  return result;
+}
+
+export async function withdrawFor(args: Args<{ accounts: string[]; token: string }>, hre: HardhatRuntimeEnvironment) {
+  const { client } = await context(hre, args, AnyoneClient);
+  const result = await client.withdrawFor(args.accounts, args.token || undefined);
+  printTx(`Paid out ${args.token ? result.paid : label(result.paid)} to ${args.accounts.length} account(s)`, result);
+  return result;
+}
+
+export async function passPhase(args: Common, hre: HardhatRuntimeEnvironment) {
+  const { client } = await context(hre, args, AnyoneClient);
+  const result = await client.passPhase();
+  printTx(`The court is in the ${result.phase} phase`, result);
+  return result;
+}
+
+export async function draw(args: Args<{ count: string }>, hre: HardhatRuntimeEnvironment) {
+  const { client } = await context(hre, args, AnyoneClient);
+  const result = await client.draw(args.count);
+  printTx(`Drew ${result.seats} seat(s); ${result.roundsDrawn} round(s) fully seated`, result);
+  return result;
+}
+
+export async function applyDeferred(args: Args<{ count: string }>, hre: HardhatRuntimeEnvironment) {
+  const { client } = await context(hre, args, AnyoneClient);
+  const result = await client.applyDeferred(args.count);
+  printTx("Applied deferred stake changes", result);
+  return result;
+}
+
+export async function appeal(args: Args<{ dispute: string }>, hre: HardhatRuntimeEnvironment) {
+  const { client } = await context(hre, args, AnyoneClient);
+  const result = await client.appeal(args.dispute);
+  printTx(
+    `Appealed dispute ${args.dispute}, paying ${label(result.cost)}: round ${result.round} waits for a larger jury`,
+    result,
+  );
+  return result;
+}
+
+export async function escalate(args: Args<{ dispute: string }>, hre: HardhatRuntimeEnvironment) {
+  const { client } = await context(hre, args, AnyoneClient);
+  const result = await client.escalate(args.dispute);
+  printTx(`Escalated dispute ${args.dispute} to round ${result.round}`, result);
+  return result;
+}
+
+export async function finalizeDispute(args: Args<{ dispute: string }>, hre: HardhatRuntimeEnvironment) {
+  const { client } = await context(hre, args, AnyoneClient);
+  const result = await client.finalizeDispute(args.dispute);
+  printTx(`Dispute ${args.dispute} is final: ${result.ruling}`, result);
+  return result;
+}
+
+export async function evidence(args: Args<{ dispute: string; uri: string }>, hre: HardhatRuntimeEnvironment) {
+  const { client } = await context(hre, args, AnyoneClient);
+  const result = await client.submitEvidence(args.dispute, args.uri);
+  printTx(`Submitted evidence ${args.uri} for dispute ${args.dispute}`, result);
+  return result;
+}
+
+export async function settle(
+  args: Args<{ dispute: string; round: string; juror: string }>,
   hre: HardhatRuntimeEnvironment,
 ) {
-  if (voters.length === 0) throw new CliError("give at least one voter");
-  const { book, signer } = await context(hre, account);
-  const result = await AnnotaClient.fromAddressBook(book, signer).settleVotes(poll, voters);
-  printTx(`Settled a batch of ${voters.length} vote(s) in poll ${poll} (already settled ones skipped)`, result);
+  const { client, signer } = await context(hre, args, AnyoneClient);
+  const juror = args.juror || signer.address;
+  const result = await client.settle(args.dispute, args.round, juror);
+  printTx(
+    `Settled ${juror} in dispute ${args.dispute}, round ${args.round}: ${result.verdict}, earned ${label(result.reward)}, lost ${label(result.penalty)}`,
+    result,
+  );
   return result;
+}
+
+/** Settles every juror of every round of a final dispute. */
+export async function settleMany(args: Args<{ dispute: string }>, hre: HardhatRuntimeEnvironment) {
+  const { client } = await context(hre, args, AnyoneClient);
+  const d = await client.getDispute(args.dispute);
+  const results = [];
+  for (const r of d.rounds) {
+    const result = await client.settleMany(args.dispute, r.round);
+    printTx(`Settled ${result.settled} juror(s) in dispute ${args.dispute}, round ${r.round}`, result);
+    results.push(result);
+  }
+  if (results.length === 0) print(`Dispute ${args.dispute} has no round`);
+  return results;
 }

@@ -1,23 +1,24 @@
-import { readFileSync } from "node:fs";
-
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { buildAllowlist } from "../../sdk/allowlist.js";
-import { RequesterClient } from "../../sdk/clients.js";
-import { CliError, context, label, print, printTx, required } from "./common.js";
-
-function readAddresses(file: string): string[] {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch {
-    throw new CliError(`cannot read allowlist file "${file}"`);
-  }
-  return text
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== "" && !l.startsWith("#"));
-}
+import { RequesterClient } from "../../sdk/clients/requester.js";
+import { LabelerClient } from "../../sdk/clients/labeler.js";
+import { buildSpec, validateSpec } from "../../sdk/sealed/spec.js";
+import type { Spec } from "../../sdk/sealed/spec.js";
+import type { LabelSchema } from "../../sdk/sealed/schema.js";
+import type { DatasetItem } from "../../sdk/sealed/spec.js";
+import {
+  CliError,
+  context,
+  date,
+  label,
+  print,
+  printTx,
+  readAddresses,
+  readJson,
+  required,
+  type Common,
+} from "./common.js";
 
 function positiveNumber(value: string, option: string): number {
   const n = Number(value);
@@ -25,69 +26,101 @@ function positiveNumber(value: string, option: string): number {
   return n;
 }
 
+/** A spec file: a whole `annota.spec/1` document, or its fields without the requester's key (added here). */
+async function specFrom(file: string, client: RequesterClient): Promise<Spec> {
+  const json = readJson(file, "spec") as Record<string, unknown>;
+  if (json.format !== undefined) return validateSpec(json);
+  const fields = json as { title: string; instructions: string; items: DatasetItem[]; labelSchema: LabelSchema };
+  return buildSpec({ ...fields, requesterEncryptionKey: (await client.requesterKey()).publicKey });
+}
+
 export async function createTask(
-  args: {
+  args: Common & {
     reward: string;
     slots: string;
     bond: string;
     days: string;
     challengePeriod: string;
+    spec: string;
     specUri: string;
     specHash: string;
     paymentToken: string;
     allowlist: string;
-    account: string;
   },
   hre: HardhatRuntimeEnvironment,
 ) {
-  const { book, signer, connection } = await context(hre, args.account);
-  const client = RequesterClient.fromAddressBook(book, signer);
+  const { client } = await context(hre, args, RequesterClient);
   const slots = positiveNumber(args.slots, "slots");
   if (!Number.isInteger(slots)) throw new CliError(`--slots must be a whole number, got "${args.slots}"`);
-  const now = (await connection.ethers.provider.getBlock("latest"))!.timestamp;
-  const specUri = required(args.specUri, "spec-uri");
+  if (!args.spec && !args.specUri) throw new CliError("--spec (a spec file) or --spec-uri is required");
+  const spec = args.spec ? await specFrom(args.spec, client) : undefined;
   const result = await client.createTask({
     paymentToken: args.paymentToken || undefined,
     reward: required(args.reward, "reward"),
     slots,
-    bond: required(args.bond, "bond"),
-    deadline: BigInt(now) + BigInt(Math.round(positiveNumber(args.days, "days") * 86_400)),
+    bond: args.bond || undefined,
+    deadline: (await client.now()) + BigInt(Math.round(positiveNumber(args.days, "days") * 86_400)),
     challengePeriod: BigInt(Math.round(positiveNumber(args.challengePeriod, "challenge-period") * 3_600)),
     allowlist: args.allowlist ? readAddresses(args.allowlist) : undefined,
-    specHash: args.specHash || specUri,
-    specURI: specUri,
+    ...(spec ? { spec } : { specURI: args.specUri, specHash: args.specHash || args.specUri }),
   });
-  printTx(`Created task ${result.taskId}, budget ${label(result.budget)} locked`, result);
+  printTx(`Created task ${result.taskId}: budget ${label(result.budget)} locked, bond ${label(result.bond)}`, result);
+  print(`  spec  ${result.specURI}`);
   return result;
 }
 
-export async function accept(
-  { submission, account }: { submission: string; account: string },
-  hre: HardhatRuntimeEnvironment,
-) {
-  const { book, signer } = await context(hre, account);
-  const result = await RequesterClient.fromAddressBook(book, signer).accept(submission);
-  printTx(`Accepted submission ${submission}`, result);
+export async function accept(args: Common & { submission: string }, hre: HardhatRuntimeEnvironment) {
+  const { client } = await context(hre, args, RequesterClient);
+  const result = await client.accept(args.submission);
+  printTx(`Accepted submission ${args.submission}`, result);
   return result;
 }
 
-export async function reclaim(
-  { taskId, account }: { taskId: string; account: string },
-  hre: HardhatRuntimeEnvironment,
-) {
-  const { book, signer } = await context(hre, account);
-  const result = await RequesterClient.fromAddressBook(book, signer).reclaim(taskId);
-  printTx(`Reclaimed the budget of free slots of task ${taskId}`, result);
+export async function reclaim(args: Common & { taskId: string }, hre: HardhatRuntimeEnvironment) {
+  const { client } = await context(hre, args, RequesterClient);
+  const result = await client.reclaim(args.taskId);
+  printTx(`Reclaimed ${label(result.amount)} of task ${args.taskId}'s free slots`, result);
   return result;
 }
 
-export async function cancel({ taskId, account }: { taskId: string; account: string }, hre: HardhatRuntimeEnvironment) {
-  const { book, signer } = await context(hre, account);
-  const result = await RequesterClient.fromAddressBook(book, signer).cancelTask(taskId);
-  printTx(`Cancelled task ${taskId}; its budget was refunded`, result);
+export async function cancel(args: Common & { taskId: string }, hre: HardhatRuntimeEnvironment) {
+  const { client } = await context(hre, args, RequesterClient);
+  const result = await client.cancel(args.taskId);
+  printTx(`Cancelled task ${args.taskId}: submissions end ${date(result.deadline)}, then reclaim`, result);
   return result;
 }
 
+export async function review(args: Common & { submission: string }, hre: HardhatRuntimeEnvironment) {
+  const { client } = await context(hre, args, RequesterClient);
+  const result = await client.review(args.submission);
+  print(`Submission ${args.submission} by ${result.labeler}: ${result.verdict}`);
+  print(`  ${result.detail}`);
+  if (result.labels) print(`  labels ${JSON.stringify(result.labels)}`);
+  return result;
+}
+
+/** Discloses as the requester, or as the labeler when this account submitted it. */
+export async function disclose(args: Common & { submission: string }, hre: HardhatRuntimeEnvironment) {
+  const { client, signer } = await context(hre, args, RequesterClient);
+  const s = await client.getSubmission(args.submission);
+  const result =
+    s.labeler === signer.address
+      ? await new LabelerClient(client.addresses, signer, {
+          store: client.store,
+          fromBlock: client.fromBlock,
+        }).disclose(s.submissionId)
+      : await client.disclose(s.submissionId);
+  printTx(
+    `Disclosed submission ${args.submission} to ${result.jurors.length} juror(s) of round ${result.round}`,
+    result,
+  );
+  print(`  evidence ${result.evidenceURI}`);
+  if (result.withoutKey.length > 0)
+    print(`  without a published key (cannot read it): ${result.withoutKey.join(", ")}`);
+  return result;
+}
+
+/** Builds an expert-only allowlist: the Merkle root for create-task and each labeler's proof. */
 export async function allowlist({ file }: { file: string }) {
   const addresses = readAddresses(file);
   const list = buildAllowlist(addresses);

@@ -1,33 +1,30 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+import { ZeroHash, formatUnits } from "ethers";
 
-import { AnnotaClient } from "../../sdk/clients.js";
-import { formatUnits } from "ethers";
-import { CliError, context, label, print } from "./common.js";
+import { ReaderClient } from "../../sdk/clients/reads.js";
+import { CliError, context, date, label, print, type Common } from "./common.js";
 
-const when = (t: bigint) => (t === 0n ? "-" : `${new Date(Number(t) * 1000).toISOString()} (${t})`);
-
-export async function status(
-  { kind, id, account }: { kind: string; id: string; account: string },
-  hre: HardhatRuntimeEnvironment,
-) {
-  const { book, signer } = await context(hre, account);
-  const client = AnnotaClient.fromAddressBook(book, signer);
-  switch (kind) {
+export async function status(args: Common & { kind: string; id: string }, hre: HardhatRuntimeEnvironment) {
+  const { client } = await context(hre, args, ReaderClient);
+  const { id } = args;
+  switch (args.kind) {
     case "task": {
       const t = await client.getTask(id);
       const decimals = await client.decimalsOf(t.paymentToken);
-      const units = (v: bigint) => formatUnits(v, decimals);
+      const units = (v: bigint) => formatUnits(v, decimals).replace(/\.0$/, "");
+      const token = t.paymentToken === client.addresses.token ? "LABEL" : t.paymentToken;
       print(`Task ${id}`);
       print(`  requester        ${t.requester}`);
-      print(`  payment token    ${t.paymentToken}`);
-      print(`  reward           ${units(t.reward)} per slot (+ fee ${units(t.fee)}, ${Number(t.feeBps) / 100} %)`);
+      print(
+        `  reward           ${units(t.reward)} ${token} per slot (+ fee ${units(t.fee)}, ${Number(t.feeBps) / 100} %)`,
+      );
       print(`  bond             ${label(t.bond)}`);
       print(`  slots            ${t.slots} (accepted ${t.accepted}, pending or challenged ${t.held})`);
       print(`  submissions      ${t.submissionCount}`);
-      print(`  deadline         ${when(t.deadline)}`);
+      print(`  deadline         ${date(t.deadline)}`);
       print(`  challenge period ${Number(t.challengePeriod) / 3600} h`);
-      print(`  allowlist        ${t.labelerRoot === "0x" + "0".repeat(64) ? "open to everyone" : t.labelerRoot}`);
-      print(`  cancelled        ${t.cancelled}`);
+      print(`  allowlist        ${t.labelerRoot === ZeroHash ? "open to everyone" : t.labelerRoot}`);
+      print(`  cancelled        ${t.cancelled ? "yes" : "no"}`);
       return t;
     }
     case "submission": {
@@ -35,41 +32,47 @@ export async function status(
       print(`Submission ${id} (task ${s.taskId})`);
       print(`  labeler          ${s.labeler}`);
       print(`  status           ${s.status}`);
-      print(`  challenge end    ${when(s.challengeEnd)}`);
-      print(`  poll             ${s.pollId === 0n ? "-" : s.pollId}`);
+      print(`  challenge end    ${date(s.challengeEnd)}`);
+      print(`  dispute          ${s.disputeId === 0n ? "-" : s.disputeId}`);
+      print(`  result           ${s.resultURI ?? "-"}`);
       return s;
     }
-    case "poll": {
-      const p = await client.getPoll(id);
-      print(`Poll ${id}`);
-      print(`  parties          ${p.partyA} (labeler) vs ${p.partyB} (challenger)`);
-      print(`  commit until     ${when(p.commitEnd)}`);
-      print(`  reveal until     ${when(p.revealEnd)}`);
-      print(`  outcome          ${p.outcome}`);
-      print(`  revealed         accept ${label(p.revealedAccept)}, reject ${label(p.revealedReject)}`);
-      print(`  quorum           ${label(p.minQuorum)}; slash ${Number(p.slashBps) / 100} %`);
-      print(
-        `  pot              ${label(p.pot)} (paid ${label(p.paidOut)}); unsettled weight ${label(p.unsettledWeight)}`,
-      );
-      return p;
+    case "dispute": {
+      const d = await client.getDispute(id);
+      print(`Dispute ${id}`);
+      print(`  parties          ${d.labeler} (labeler, Accept) vs ${d.challenger} (challenger, Reject)`);
+      print(`  period           ${d.period}${d.endsAt === 0n ? "" : ` until ${date(d.endsAt)}`}`);
+      print(`  final ruling     ${d.isFinal ? d.ruling : "-"}`);
+      for (const r of d.rounds) {
+        print(
+          `  round ${r.round}          ${r.drawnSeats}/${r.seats} seats, ${r.jurors} jurors; accept ${r.accepts}, reject ${r.rejects}; ruling ${r.ruling}; cost ${label(r.cost)}`,
+        );
+        if (r.commitEnd !== 0n) {
+          print(
+            `                   commit until ${date(r.commitEnd)}, reveal until ${date(r.revealEnd)}, appeal until ${date(r.appealEnd)}`,
+          );
+        }
+      }
+      return d;
     }
     case "account": {
       const a = await client.getAccount(id);
       print(`Account ${a.address}`);
-      print(`  LABEL balance    ${label(a.labelBalance)}`);
-      print(`  claimable        ${label(a.claimableLabel)}`);
+      print(`  LABEL balance    ${label(a.balance)}`);
+      print(`  claimable        ${label(a.claimable)}`);
       print(
         `  submissions      ${a.submitted} (accepted ${a.accepted}, rejected ${a.rejected}); challenges ${a.challenges}`,
       );
       print(
-        `  stake            free ${label(a.stake.free)}, at risk ${label(a.stake.atRisk)}, unbonding ${label(a.stake.unbonding)}`,
+        `  stake            free ${label(a.stake.free)}, locked ${label(a.stake.locked)}, unbonding ${label(a.stake.unbonding)}${a.stake.unbonding === 0n ? "" : ` until ${date(a.stake.unlocksAt)}`}, waiting ${label(a.stake.deferredIn)}`,
       );
       print(
-        `  votes            coherent ${a.stake.coherent}, incoherent ${a.stake.incoherent}, missed ${a.stake.missed}`,
+        `  seats settled    coherent ${a.stake.coherent}, incoherent ${a.stake.incoherent}, missed ${a.stake.missed}`,
       );
+      print(`  encryption key   ${/^0x0{64}$/.test(a.encryptionKey) ? "not published" : a.encryptionKey}`);
       return a;
     }
     default:
-      throw new CliError(`unknown status kind "${kind}": use task, submission, poll or account`);
+      throw new CliError(`unknown status kind "${args.kind}": use task, submission, dispute or account`);
   }
 }

@@ -1,0 +1,212 @@
+import { discloseToJurors } from "../sealed/disclose.js";
+import { AnnotaError } from "../errors.js";
+import {
+  Phase,
+  Ruling,
+  SubmissionStatus,
+  SeatVerdict,
+  checkedAddress,
+  toBytes32,
+  toId,
+  type Id,
+  type TxResult,
+} from "./base.js";
+import { ReaderClient } from "./reads.js";
+
+/** The result of a disclosure: the evidence stored and submitted, and the jurors left out. */
+export interface DisclosureResult extends TxResult {
+  evidenceURI: string;
+  round: bigint;
+  /** Jurors the key was wrapped to. */
+  jurors: string[];
+  /** Seated jurors without a published encryption key (they cannot read the result). */
+  withoutKey: string[];
+}
+
+/**
+ * The permissionless actions: moving the court's phase cycle, drawing juries, appealing,
+ * escalating, finalizing, settling jurors, evidence, challenges and payouts.
+ */
+export class AnyoneClient extends ReaderClient {
+  /** Advances the drawing cycle when it may; returns the phase it is in afterwards. */
+  async passPhase() {
+    const result = await this.send("passPhase", () => this.court.passPhase());
+    const [current] = await this.court.phase();
+    return { ...result, phase: Phase[Number(current)]! };
+  }
+
+  /** Draws up to `count` queued rounds of this cycle; returns how many seats were drawn. */
+  async draw(count: Id = 2n ** 32n) {
+    const n = toId(count, "count");
+    const result = await this.send(`draw(${n})`, () => this.court.draw(n));
+    return {
+      ...result,
+      seats: this.events(result.receipt, this.court, "JurorDrawn").length,
+      roundsDrawn: this.events(result.receipt, this.court, "RoundDrawn").length,
+    };
+  }
+
+  /** Applies up to `count` deferred stake changes (Staking phase only). */
+  async applyDeferred(count: Id = 2n ** 32n) {
+    const n = toId(count, "count");
+    return this.send(`applyDeferred(${n})`, () => this.court.applyDeferred(n));
+  }
+
+  /** Appeals the current round's ruling, approving the next round's cost first if needed. */
+  async appeal(disputeId: Id) {
+    const id = toId(disputeId, "dispute id");
+    const d = await this.court.getDispute(id);
+    const cost = await this.court.roundCost(d.version, d.roundCount);
+    const approval = await this.ensureAllowance(this.addresses.token, this.addresses.vote, cost);
+    const result = await this.send(`appeal(${id})`, () => this.court.appeal(id));
+    return { ...result, round: this.eventArg(result.receipt, this.court, "Appealed", "round"), cost, approval };
+  }
+
+  /** Opens the next round of a round without a majority, paid from its pot. */
+  async escalate(disputeId: Id) {
+    const id = toId(disputeId, "dispute id");
+    const result = await this.send(`escalate(${id})`, () => this.court.escalate(id));
+    return { ...result, round: this.eventArg(result.receipt, this.court, "Escalated", "round") };
+  }
+
+  /** Records a dispute's final ruling once it is known. */
+  async finalizeDispute(disputeId: Id) {
+    const id = toId(disputeId, "dispute id");
+    const result = await this.send(`finalizeDispute(${id})`, () => this.court.finalizeDispute(id));
+    const ruling = this.eventArg(result.receipt, this.court, "DisputeFinalized", "ruling");
+    return { ...result, ruling: Ruling[Number(ruling)]! };
+  }
+
+  /** Submits ERC-1497 evidence (a URI) for `disputeId`. */
+  async submitEvidence(disputeId: Id, evidenceURI: string) {
+    const id = toId(disputeId, "dispute id");
+    if (evidenceURI.trim() === "") throw new RangeError("the evidence URI is empty");
+    return this.send(`submitEvidence(${id})`, () => this.court.submitEvidence(id, evidenceURI));
+  }
+
+  /** Settles `juror`'s seats in round `round` of a final dispute; reports its verdict, reward and penalty. */
+  async settle(disputeId: Id, round: Id, juror: string) {
+    const id = toId(disputeId, "dispute id");
+    const r = toId(round, "round");
+    const who = checkedAddress(juror, "juror");
+    const result = await this.send(`settle(${id}, ${r}, ${who})`, () => this.court.settle(id, r, who));
+    const [settled] = this.events(result.receipt, this.court, "SeatsSettled");
+    return {
+      ...result,
+      verdict: SeatVerdict[Number(settled!.getValue("verdict"))]!,
+      reward: settled!.getValue("reward") as bigint,
+      penalty: settled!.getValue("penalty") as bigint,
+    };
+  }
+
+  /**
+   * Settles several jurors of one round in one transaction (settled ones are skipped). Without
+   * `jurors`, settles every juror drawn to the round.
+   */
+  async settleMany(disputeId: Id, round: Id, jurors?: string[]) {
+    const id = toId(disputeId, "dispute id");
+    const r = toId(round, "round");
+    const list = jurors ? jurors.map((j) => checkedAddress(j, "juror")) : [...(await this.jurorsOf(id, r)).keys()];
+    const result = await this.send(`settleMany(${id}, ${r}, ${list.length})`, () => this.court.settleMany(id, r, list));
+    return { ...result, settled: this.events(result.receipt, this.court, "SeatsSettled").length };
+  }
+
+  /** Challenges a pending submission, posting the task's bond plus round 0's cost with a permit. */
+  async challenge(submissionId: Id, reason: string) {
+    const id = toId(submissionId, "submission id");
+    const task = await this.getTask(id >> 32n);
+    const amount = task.bond + (await this.court.roundCost(task.courtVersion, 0n));
+    const p = await this.permit(this.addresses.token, this.addresses.escrow, amount);
+    const result = await this.send(`challenge(${id})`, () =>
+      this.escrow.challengeWithPermit(id, toBytes32(reason), p.deadline, p.v, p.r, p.s),
+    );
+    return {
+      ...result,
+      disputeId: this.eventArg(result.receipt, this.escrow, "SubmissionChallenged", "disputeId"),
+      posted: amount,
+    };
+  }
+
+  /** Finalizes a submission (after its challenge period, or once its dispute has a final ruling). */
+  async finalize(submissionId: Id) {
+    const id = toId(submissionId, "submission id");
+    const result = await this.send(`finalize(${id})`, () => this.escrow.finalize(id));
+    const status = SubmissionStatus[Number((await this.escrow.getSubmission(id)).status)]!;
+    return { ...result, status };
+  }
+
+  /** Finalizes several submissions in one transaction; `finalized` lists those this call finalized. */
+  async finalizeMany(submissionIds: Id[]) {
+    const ids = submissionIds.map((i) => toId(i, "submission id"));
+    const result = await this.send(`finalizeMany(${ids.length})`, () => this.escrow.finalizeMany(ids));
+    const finalized = new Set<bigint>();
+    for (const name of ["SubmissionAccepted", "ChallengeResolved"]) {
+      for (const args of this.events(result.receipt, this.escrow, name)) finalized.add(args.getValue("submissionId"));
+    }
+    return { ...result, finalized: [...finalized] };
+  }
+
+  /** Withdraws everything credited to the caller in `token` (default LABEL). */
+  async withdraw(token: string = this.addresses.token) {
+    const which = checkedAddress(token, "token");
+    const amount = await this.escrow.claimable(which, await this.address());
+    return { ...(await this.send(`withdraw(${which})`, () => this.escrow.withdraw(which))), amount };
+  }
+
+  /** Pays each of `accounts` what it is owed in `token` (default LABEL), in one transaction. */
+  async withdrawFor(accounts: string[], token: string = this.addresses.token) {
+    const which = checkedAddress(token, "token");
+    const list = accounts.map((a) => checkedAddress(a, "account"));
+    const result = await this.send(`withdrawFor(${list.length})`, () => this.escrow.withdrawFor(which, list));
+    const paid = this.events(result.receipt, this.escrow, "Withdrawn").reduce(
+      (s, a) => s + (a.getValue("amount") as bigint),
+      0n,
+    );
+    return { ...result, paid };
+  }
+
+  /**
+   * Discloses a sealed result's content key to the seated jurors of the dispute's current round:
+   * wraps it to each juror's published key (`discloseToJurors`), stores the evidence document and
+   * submits its URI. `contentKeyOf` turns the envelope's bytes into its content key (the requester
+   * unwraps it, the labeler re-derives it). Jurors without a published key are listed in `withoutKey`.
+   */
+  protected async discloseWith(
+    submissionId: Id,
+    contentKeyOf: (envelope: Uint8Array, taskId: bigint) => Promise<Uint8Array> | Uint8Array,
+  ): Promise<DisclosureResult> {
+    const store = this.requireStore("disclose");
+    const s = await this.getSubmission(submissionId);
+    if (s.disputeId === 0n)
+      throw new AnnotaError(`submission ${s.submissionId} is not challenged: nothing to disclose`);
+    if (!s.resultURI || !s.resultHash) throw new AnnotaError(`submission ${s.submissionId} has no Submitted event`);
+    const d = await this.court.getDispute(s.disputeId);
+    const round = d.roundCount - 1n;
+    const seated = [...(await this.jurorsOf(s.disputeId, round)).keys()];
+    if (seated.length === 0) {
+      throw new AnnotaError(`round ${round} of dispute ${s.disputeId} has no juror yet: disclose once it is drawn`);
+    }
+    const jurors: { address: string; encryptionKey: string }[] = [];
+    const withoutKey: string[] = [];
+    for (const address of seated) {
+      const key = await this.encryptionKeyOf(address);
+      if (key) jurors.push({ address, encryptionKey: key });
+      else withoutKey.push(address);
+    }
+    if (jurors.length === 0) throw new AnnotaError(`no juror of dispute ${s.disputeId} published an encryption key`);
+    const envelope = await store.get(s.resultURI);
+    const disclosure = discloseToJurors({
+      contentKey: await contentKeyOf(envelope, s.taskId),
+      jurors,
+      disputeId: s.disputeId,
+      round,
+      submissionId: s.submissionId,
+      resultURI: s.resultURI,
+      resultHash: s.resultHash,
+      envelope,
+    });
+    const evidenceURI = await store.put(disclosure.bytes);
+    const result = await this.submitEvidence(s.disputeId, evidenceURI);
+    return { ...result, evidenceURI, round, jurors: jurors.map((j) => j.address), withoutKey };
+  }
+}

@@ -1,0 +1,6 @@
+export * from "./base.js";
+export * from "./reads.js";
+export * from "./anyone.js";
+export * from "./requester.js";
+export * from "./labeler.js";
+export * from "./juror.js";

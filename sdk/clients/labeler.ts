@@ -1,0 +1,79 @@
+import { AnnotaError } from "../errors.js";
+import { recoverContentKey, sealResult } from "../sealed/envelope.js";
+import { submitThenPublish } from "../sealed/publish.js";
+import type { Labels } from "../sealed/spec.js";
+import { toBytes32, toId, type Id, type TxResult } from "./base.js";
+import { AnyoneClient } from "./anyone.js";
+
+/** What to submit: labels to seal (needs the client's store), or a raw result hash and URI. */
+export type SubmitInput =
+  { labels: Labels; proof?: string[] } | { resultHash: string; resultURI: string; proof?: string[] };
+
+export interface Submitted extends TxResult {
+  submissionId: bigint;
+  resultHash: string;
+  resultURI: string;
+  /** The sealed envelope's bytes (sealed submissions only): kept until published, published now. */
+  envelope?: Uint8Array;
+}
+
+/** A labeler: submits sealed labels (posting the bond with a permit) and discloses them to juries. */
+export class LabelerClient extends AnyoneClient {
+  /**
+   * Submits to `taskId`, posting the task's LABEL bond with a permit. With `labels`, the labels are
+   * checked against the task's spec, signed and sealed to the requester (`sealResult`), submitted,
+   * and published to the store only once the submission is mined (`submitThenPublish`). With
+   * `resultHash` and `resultURI`, submits them as they are. `proof`: the allowlist proof of an
+   * expert-only task.
+   */
+  async submit(taskId: Id, input: SubmitInput): Promise<Submitted> {
+    void this.signer;
+    const id = toId(taskId, "task id");
+    const proof = input.proof ?? [];
+    if (!("labels" in input)) {
+      return this.submitRaw(id, toBytes32(input.resultHash), input.resultURI, proof);
+    }
+    const store = this.requireStore("submit with labels");
+    const spec = await this.getSpec(id);
+    const sealed = await sealResult({
+      signer: this.signer,
+      labelerSecretKey: (await this.encryptionKeyPair("labeler")).secretKey,
+      chainId: await this.chainId(),
+      escrow: this.addresses.escrow,
+      taskId: id,
+      labels: input.labels,
+      requesterPublicKey: spec.requester.encryptionKey,
+      spec,
+    });
+    const { submitted } = await submitThenPublish({
+      sealed,
+      store,
+      submit: (r) => this.submitRaw(id, r.resultHash, r.resultURI, proof),
+    });
+    return { ...submitted, envelope: sealed.envelope };
+  }
+
+  private async submitRaw(taskId: bigint, resultHash: string, resultURI: string, proof: string[]): Promise<Submitted> {
+    const { bond } = await this.getTask(taskId);
+    const p = await this.permit(this.addresses.token, this.addresses.escrow, bond);
+    const result = await this.send(`submit(${taskId})`, () =>
+      this.escrow.submitWithPermit(taskId, resultHash, resultURI, proof, p.deadline, p.v, p.r, p.s),
+    );
+    const submissionId = this.eventArg(result.receipt, this.escrow, "Submitted", "submissionId");
+    return { ...result, submissionId, resultHash, resultURI };
+  }
+
+  /**
+   * Discloses this labeler's challenged submission to the seated jurors of the current round: the
+   * content key is re-derived from the wallet (`recoverContentKey`), wrapped to each juror's key,
+   * stored as evidence and submitted.
+   */
+  async disclose(submissionId: Id) {
+    const s = await this.getSubmission(submissionId);
+    if (s.labeler !== (await this.address())) {
+      throw new AnnotaError(`submission ${s.submissionId} is ${s.labeler}'s: only its labeler can re-derive its key`);
+    }
+    const { secretKey } = await this.encryptionKeyPair("labeler");
+    return this.discloseWith(s.submissionId, (envelope, taskId) => recoverContentKey(envelope, secretKey, taskId));
+  }
+}

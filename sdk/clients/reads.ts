@@ -1,0 +1,220 @@
+import { getAddress, keccak256 } from "ethers";
+
+import { AnnotaError, annotate } from "../errors.js";
+import { parseCanonical } from "../sealed/encoding.js";
+import { validateSpec, type Spec } from "../sealed/spec.js";
+import { AnnotaClient, Period, Ruling, SubmissionStatus, checkedAddress, toId, type Id } from "./base.js";
+
+/** A juror's seats in one round, with the round's deadlines (Unix seconds; 0 while not drawn). */
+export interface Seat {
+  disputeId: bigint;
+  round: bigint;
+  seats: number;
+  /** Whether this is the dispute's current round. */
+  current: boolean;
+  /** The dispute's period now (for an earlier round: where the dispute is). */
+  period: (typeof Period)[number];
+  commitEnd: bigint;
+  revealEnd: bigint;
+  appealEnd: bigint;
+  committed: boolean;
+  /** The revealed choice, or undefined before a reveal. */
+  revealed?: "accept" | "reject";
+  settled: boolean;
+}
+
+/** Read access to a deployment: tasks, submissions, disputes, accounts, and the documents they name. */
+export class ReaderClient extends AnnotaClient {
+  async getTask(taskId: Id) {
+    const id = toId(taskId, "task id");
+    return annotate(`reading task ${id}`, () => this.escrow.getTask(id));
+  }
+
+  /** Submission `submissionId`, its status as a name, and the result it points to. */
+  async getSubmission(submissionId: Id) {
+    const id = toId(submissionId, "submission id");
+    const s = await annotate(`reading submission ${id}`, () => this.escrow.getSubmission(id));
+    const [submitted] = await this.escrow.queryFilter(this.escrow.filters.Submitted(s.taskId, id), this.fromBlock);
+    return {
+      submissionId: id,
+      taskId: s.taskId,
+      labeler: s.labeler,
+      status: SubmissionStatus[Number(s.status)]!,
+      challengeEnd: s.challengeEnd,
+      disputeId: s.disputeId,
+      resultHash: submitted?.args.resultHash,
+      resultURI: submitted?.args.resultURI,
+    };
+  }
+
+  /** Dispute `disputeId` with its period, deadline, rulings and every round. */
+  async getDispute(disputeId: Id) {
+    const id = toId(disputeId, "dispute id");
+    const d = await annotate(`reading dispute ${id}`, () => this.court.getDispute(id));
+    const [[period, endsAt], [finalRuling, isFinal], params] = await Promise.all([
+      this.court.currentPeriod(id),
+      this.court.finalRuling(id),
+      this.court.params(d.version),
+    ]);
+    const rounds = [];
+    for (let r = 0n; r < d.roundCount; r++) {
+      const round = await this.court.getRound(id, r);
+      const ruling = Ruling[Number(await this.court.roundRuling(id, r))]!;
+      const commitEnd = round.drawnAt === 0n ? 0n : round.drawnAt + params.commitPeriod;
+      const revealEnd = commitEnd === 0n ? 0n : commitEnd + params.revealPeriod;
+      rounds.push({
+        round: r,
+        seats: round.seats,
+        drawnSeats: round.drawnSeats,
+        accepts: round.accepts,
+        rejects: round.rejects,
+        jurors: round.jurors,
+        payer: round.payer,
+        cost: round.cost,
+        pot: round.pot,
+        ruling,
+        commitEnd,
+        revealEnd,
+        appealEnd: revealEnd === 0n ? 0n : revealEnd + params.appealPeriod,
+      });
+    }
+    return {
+      disputeId: id,
+      labeler: d.labeler,
+      challenger: d.challenger,
+      interested: d.interested,
+      version: d.version,
+      currentRound: d.roundCount - 1n,
+      period: Period[Number(period)]!,
+      endsAt,
+      ruling: Ruling[Number(finalRuling)]!,
+      isFinal,
+      rounds,
+      params,
+    };
+  }
+
+  /** Everything about `account`: LABEL balance, escrow credits and reputation, juror stake. */
+  async getAccount(account: string) {
+    const address = checkedAddress(account, "account");
+    const [balance, claimable, reputation, validator, encryptionKey] = await Promise.all([
+      this.token.balanceOf(address),
+      this.escrow.claimable(this.addresses.token, address),
+      this.escrow.reputation(address),
+      this.court.getValidator(address),
+      this.court.encryptionKey(address),
+    ]);
+    return {
+      address,
+      balance,
+      claimable,
+      submitted: reputation.submitted,
+      accepted: reputation.accepted,
+      rejected: reputation.rejected,
+      challenges: reputation.challenges,
+      stake: {
+        free: validator.free,
+        locked: validator.locked,
+        unbonding: validator.unbonding,
+        unlocksAt: validator.unlocksAt,
+        deferredIn: validator.deferredIn,
+        coherent: validator.coherent,
+        incoherent: validator.incoherent,
+        missed: validator.missed,
+      },
+      encryptionKey,
+    };
+  }
+
+  /** The submission a dispute decides (from the escrow's `SubmissionChallenged` event). */
+  async submissionOfDispute(disputeId: Id): Promise<bigint> {
+    const id = toId(disputeId, "dispute id");
+    const [event] = await this.escrow.queryFilter(
+      this.escrow.filters.SubmissionChallenged(undefined, undefined, id),
+      this.fromBlock,
+    );
+    if (!event) throw new AnnotaError(`no submission of this escrow is challenged in dispute ${id}`);
+    return event.args.submissionId;
+  }
+
+  /** Task `taskId`'s spec, fetched from the store and checked against the task's `specHash`. */
+  async getSpec(taskId: Id): Promise<Spec> {
+    const id = toId(taskId, "task id");
+    const store = this.requireStore("reading a spec");
+    const [created] = await this.escrow.queryFilter(this.escrow.filters.TaskCreated(id), this.fromBlock);
+    if (!created) throw new AnnotaError(`task ${id} has no TaskCreated event`);
+    const bytes = await store.get(created.args.specURI);
+    if (keccak256(bytes) !== created.args.specHash) {
+      throw new AnnotaError(`the spec at ${created.args.specURI} is not task ${id}'s specHash`);
+    }
+    return validateSpec(parseCanonical(bytes, "spec"));
+  }
+
+  /** Seats per juror in round `round` of `disputeId` (from `JurorDrawn` events), in draw order. */
+  async jurorsOf(disputeId: Id, round: Id): Promise<Map<string, number>> {
+    const id = toId(disputeId, "dispute id");
+    const r = toId(round, "round");
+    const seats = new Map<string, number>();
+    for (const e of await this.court.queryFilter(this.court.filters.JurorDrawn(id), this.fromBlock)) {
+      if (e.args.round === r) seats.set(e.args.juror, (seats.get(e.args.juror) ?? 0) + 1);
+    }
+    return seats;
+  }
+
+  /** The evidence URIs submitted for `disputeId`, oldest first, with who submitted them. */
+  async evidenceOf(disputeId: Id): Promise<{ party: string; uri: string }[]> {
+    const id = toId(disputeId, "dispute id");
+    const events = await this.court.queryFilter(this.court.filters.Evidence(this.addresses.vote, id), this.fromBlock);
+    return events.map((e) => ({ party: e.args.party, uri: e.args.evidence }));
+  }
+
+  /**
+   * `account`'s seats in every round it was drawn to, with each round's deadlines and the juror's
+   * commit, reveal and settlement (from `JurorDrawn` events, `getRound` and `currentPeriod`).
+   */
+  async seats(account: string): Promise<Seat[]> {
+    const juror = checkedAddress(account, "account");
+    const counts = new Map<string, { disputeId: bigint; round: bigint; seats: number }>();
+    for (const e of await this.court.queryFilter(
+      this.court.filters.JurorDrawn(undefined, undefined, juror),
+      this.fromBlock,
+    )) {
+      const key = `${e.args.disputeId}/${e.args.round}`;
+      const entry = counts.get(key) ?? { disputeId: e.args.disputeId, round: e.args.round, seats: 0 };
+      entry.seats += 1;
+      counts.set(key, entry);
+    }
+    const result: Seat[] = [];
+    for (const { disputeId, round, seats } of counts.values()) {
+      const [d, r, vote, [period]] = await Promise.all([
+        this.court.getDispute(disputeId),
+        this.court.getRound(disputeId, round),
+        this.court.getVote(disputeId, round, juror),
+        this.court.currentPeriod(disputeId),
+      ]);
+      const params = await this.court.params(d.version);
+      const commitEnd = r.drawnAt === 0n ? 0n : r.drawnAt + params.commitPeriod;
+      const revealEnd = commitEnd === 0n ? 0n : commitEnd + params.revealPeriod;
+      result.push({
+        disputeId,
+        round,
+        seats,
+        current: round === d.roundCount - 1n,
+        period: Period[Number(period)]!,
+        commitEnd,
+        revealEnd,
+        appealEnd: revealEnd === 0n ? 0n : revealEnd + params.appealPeriod,
+        committed: vote.commitment !== "0x" + "0".repeat(64),
+        ...(vote.choice === 0n ? {} : { revealed: vote.choice === 1n ? ("accept" as const) : ("reject" as const) }),
+        settled: vote.settled,
+      });
+    }
+    return result.sort((a, b) => Number(a.disputeId - b.disputeId) || Number(a.round - b.round));
+  }
+
+  /** `account`'s published encryption key, or undefined. */
+  async encryptionKeyOf(account: string): Promise<string | undefined> {
+    const key = await this.court.encryptionKey(getAddress(account));
+    return /^0x0{64}$/.test(key) ? undefined : key;
+  }
+}

@@ -1,0 +1,146 @@
+import { ZeroHash } from "ethers";
+
+import { buildAllowlist } from "../allowlist.js";
+import type { ITaskEscrow } from "../contracts.js";
+import { AnnotaError } from "../errors.js";
+import { parseEnvelope } from "../sealed/envelope.js";
+import { reviewSubmission, type Review } from "../sealed/review.js";
+import { specBytes, specCid, specHash, type Spec } from "../sealed/spec.js";
+import { unwrapKey } from "../sealed/wrap.js";
+import { type Amount, LABEL_DECIMALS, toUnits } from "../units.js";
+import { checkedAddress, toBytes32, toId, type Id } from "./base.js";
+import { AnyoneClient } from "./anyone.js";
+
+/** Parameters of a new task, in human units. */
+export interface NewTask {
+  /** The payment token (default LABEL); it must be allowlisted by the escrow. */
+  paymentToken?: string;
+  /** Reward per accepted submission, in payment-token units (`"25"`) or base units (bigint). */
+  reward: Amount;
+  slots: number | bigint;
+  /** LABEL bond per submission (and per challenge); default: the escrow's bond floor for this reward. */
+  bond?: Amount;
+  /** Submissions close at this time: a `Date` or Unix seconds. */
+  deadline: Date | number | bigint;
+  /** Seconds during which a submission can be challenged. */
+  challengePeriod: number | bigint;
+  /** Highest fee accepted, in basis points (default: the current fee). The permit covers the budget at this fee. */
+  maxFeeBps?: number | bigint;
+  /** Labelers allowed to submit (an expert-only task); omit for an open task. */
+  allowlist?: string[];
+  /** An `annota.spec/1` spec (stored in the client's store, its hash and CID go on chain) ... */
+  spec?: Spec;
+  /** ... or a spec's hash (32-byte hex, or text to hash) and URI, for results that are not sealed. */
+  specHash?: string;
+  specURI?: string;
+}
+
+const toSeconds = (t: Date | number | bigint) =>
+  t instanceof Date ? BigInt(Math.floor(t.getTime() / 1000)) : BigInt(t);
+
+/** A requester: posts and funds tasks, accepts, reviews sealed results and discloses them to juries. */
+export class RequesterClient extends AnyoneClient {
+  /**
+   * Creates and funds a task in one transaction: an EIP-2612 permit covers the budget at
+   * `maxFeeBps` (the escrow pulls it at the current fee). With `spec`, the spec is stored first.
+   */
+  async createTask(task: NewTask) {
+    void this.signer;
+    const paymentToken = checkedAddress(task.paymentToken ?? this.addresses.token, "payment token");
+    const reward = toUnits(task.reward, await this.decimalsOf(paymentToken));
+    const slots = BigInt(task.slots);
+    const bond =
+      task.bond === undefined ? await this.escrow.bondFloor(paymentToken, reward) : toUnits(task.bond, LABEL_DECIMALS);
+    const maxFeeBps = task.maxFeeBps === undefined ? (await this.escrow.params()).feeBps : BigInt(task.maxFeeBps);
+    let hash: string;
+    let uri: string;
+    if (task.spec) {
+      const stored = await this.requireStore("createTask with a spec").put(specBytes(task.spec));
+      if (stored !== specCid(task.spec)) throw new AnnotaError(`the store published the spec as ${stored}`);
+      [hash, uri] = [specHash(task.spec), stored];
+    } else {
+      if (!task.specHash || !task.specURI) throw new RangeError("a task needs a spec, or a specHash and a specURI");
+      [hash, uri] = [toBytes32(task.specHash), task.specURI];
+    }
+    const params: ITaskEscrow.TaskParamsStruct = {
+      paymentToken,
+      reward,
+      slots,
+      bond,
+      deadline: toSeconds(task.deadline),
+      challengePeriod: BigInt(task.challengePeriod),
+      maxFeeBps,
+      labelerRoot: task.allowlist ? buildAllowlist(task.allowlist).root : ZeroHash,
+      specHash: hash,
+      specURI: uri,
+    };
+    const permitted = slots * (reward + (reward * maxFeeBps) / 10_000n);
+    const p = await this.permit(paymentToken, this.addresses.escrow, permitted);
+    const result = await this.send("createTask", () =>
+      this.escrow.createTaskWithPermit(params, p.deadline, p.v, p.r, p.s),
+    );
+    const [created] = this.events(result.receipt, this.escrow, "TaskCreated");
+    const taskId = created!.getValue("taskId") as bigint;
+    const fee = created!.getValue("fee") as bigint;
+    return { ...result, taskId, bond, budget: slots * (reward + fee), specURI: uri };
+  }
+
+  /** Accepts a pending submission early. */
+  async accept(submissionId: Id) {
+    const id = toId(submissionId, "submission id");
+    return this.send(`accept(${id})`, () => this.escrow.accept(id));
+  }
+
+  /** After the deadline (or the cancellation notice), takes back the budget of free slots. */
+  async reclaim(taskId: Id) {
+    const id = toId(taskId, "task id");
+    const result = await this.send(`reclaim(${id})`, () => this.escrow.reclaim(id));
+    return { ...result, amount: this.eventArg(result.receipt, this.escrow, "TaskReclaimed", "amount") };
+  }
+
+  /** Cancels a task with notice; returns when submissions end. */
+  async cancel(taskId: Id) {
+    const id = toId(taskId, "task id");
+    const result = await this.send(`cancelTask(${id})`, () => this.escrow.cancelTask(id));
+    return { ...result, deadline: this.eventArg(result.receipt, this.escrow, "TaskCancelled", "deadline") };
+  }
+
+  /** The requester's x25519 key pair for this escrow (what a spec's `requester.encryptionKey` holds). */
+  async requesterKey() {
+    return this.encryptionKeyPair("requester");
+  }
+
+  /**
+   * Reviews a sealed submission (`reviewSubmission`): fetches the envelope, decrypts it with the
+   * wallet-derived key, checks signature, author and spec. Verdict `valid`, `copied` (with the
+   * author), `unavailable`, `malformed` or `wrong-task`.
+   */
+  async review(submissionId: Id): Promise<Review & { submissionId: bigint; labeler: string }> {
+    const store = this.requireStore("review");
+    const s = await this.getSubmission(submissionId);
+    if (!s.resultURI || !s.resultHash) throw new AnnotaError(`submission ${s.submissionId} has no Submitted event`);
+    const spec = await this.getSpec(s.taskId);
+    const review = await reviewSubmission({
+      store,
+      resultURI: s.resultURI,
+      resultHash: s.resultHash,
+      submissionLabeler: s.labeler,
+      taskId: s.taskId,
+      chainId: await this.chainId(),
+      escrow: this.addresses.escrow,
+      requesterSecretKey: (await this.requesterKey()).secretKey,
+      spec,
+    });
+    return { ...review, submissionId: s.submissionId, labeler: s.labeler };
+  }
+
+  /**
+   * Discloses a challenged submission to the seated jurors of its dispute's current round: the
+   * content key, unwrapped with the requester's key, is wrapped to each juror's published key, the
+   * evidence stored and submitted (`submitEvidence`).
+   */
+  async disclose(submissionId: Id) {
+    const { secretKey } = await this.requesterKey();
+    return this.discloseWith(submissionId, (envelope) => unwrapKey(parseEnvelope(envelope).recipient, secretKey));
+  }
+}

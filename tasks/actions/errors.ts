@@ -1,0 +1,43 @@
+import type { ErrorDescription } from "ethers";
+
+import { AnnotaError, decodeError } from "../../sdk/errors.js";
+import { SealedResultError } from "../../sdk/sealed/errors.js";
+import { Period, Phase, SubmissionStatus } from "../../sdk/clients/base.js";
+import { date, label } from "./format.js";
+
+const AMOUNT = /^(amount|available|requested|bond|floor|reward|expected|received|balance|needed|allowance|value)$/;
+const TIME = /(At|End|deadline)$/;
+
+/** One decoded argument in human units: LABEL amounts, dates, enum names. */
+function human(decoded: ErrorDescription, i: number): string {
+  const input = decoded.fragment.inputs[i]!;
+  const value = decoded.args[i] as unknown;
+  const name = input.name;
+  let text: string;
+  if (typeof value !== "bigint") text = String(value);
+  else if (input.baseType === "uint8" || input.type === "uint8") {
+    const names = /period/i.test(name) ? Period : /status/i.test(name) ? SubmissionStatus : Phase;
+    text = names[Number(value)] ?? String(value);
+  } else if (AMOUNT.test(name)) text = label(value);
+  else if (TIME.test(name) && value > 1_000_000_000n && value < 10_000_000_000n) text = date(value);
+  else text = value.toString();
+  return name ? `${name} ${text}` : text;
+}
+
+/**
+ * The one line the CLI prints for an error it understands (bad input, a contract's custom error
+ * with its arguments in LABEL, dates and names, a sealed-result error), or undefined.
+ */
+export function oneLine(error: unknown): string | undefined {
+  if (error instanceof AnnotaError) {
+    const decoded = error.errorName ? decodeError(error.cause) : undefined;
+    if (decoded) {
+      const action = error.message.replace(/ failed: .*$/s, "");
+      const args = decoded.fragment.inputs.map((_, i) => human(decoded, i)).join(", ");
+      return `${action} failed: ${decoded.name}(${args})`;
+    }
+    return error.message.split("\n")[0];
+  }
+  if (error instanceof RangeError || error instanceof SealedResultError) return error.message.split("\n")[0];
+  return undefined;
+}

@@ -1,0 +1,246 @@
+/**
+ * Every `annota` command, declared once: its name, arguments and the action that runs it
+ * (`[file in tasks/actions/, export]`). `tasks/index.ts` turns each into a Hardhat task. Option
+ * names are camelCase here and kebab-case on the command line (`resultUri` is `--result-uri`).
+ */
+export interface Argument {
+  name: string;
+  description: string;
+  defaultValue?: string;
+}
+export interface Option {
+  name: string;
+  description: string;
+  defaultValue: string;
+}
+export interface Command {
+  name: string;
+  description: string;
+  positional?: Argument[];
+  variadic?: { name: string; description: string };
+  options?: Option[];
+  flags?: { name: string; description: string }[];
+  action: readonly [file: string, name: string];
+}
+
+/** Options every command takes. */
+export const COMMON_OPTIONS: Option[] = [
+  { name: "account", description: "Index of the signer to act as", defaultValue: "0" },
+  { name: "store", description: "Directory of the local result store", defaultValue: ".annota/store" },
+  { name: "gateway", description: "IPFS gateway URL to read from (writes go to --store)", defaultValue: "" },
+];
+
+const id = (name: string, what: string): Argument => ({ name, description: what });
+const submission = id("submission", "Submission id");
+const dispute = id("dispute", "Dispute id");
+
+export const COMMANDS: Command[] = [
+  // ---- read-only
+  {
+    name: "status",
+    description: "Show a task, a submission, a dispute or an account",
+    positional: [id("kind", "task | submission | dispute | account"), id("id", "The id, or the account's address")],
+    action: ["status", "status"],
+  },
+  {
+    name: "seats",
+    description: "List this account's jury seats with their deadlines (juror)",
+    options: [{ name: "juror", description: "Whose seats (default: this account)", defaultValue: "" }],
+    action: ["juror", "seats"],
+  },
+
+  // ---- requester
+  {
+    name: "create-task",
+    description: "Create and fund a task (requester)",
+    options: [
+      { name: "reward", description: "Reward per accepted submission, in payment-token units", defaultValue: "" },
+      { name: "slots", description: "Number of submissions that can be accepted", defaultValue: "1" },
+      { name: "bond", description: "LABEL bond per submission (default: the escrow's bond floor)", defaultValue: "" },
+      { name: "days", description: "Days until the submission deadline", defaultValue: "7" },
+      { name: "challengePeriod", description: "Challenge period in hours", defaultValue: "24" },
+      { name: "spec", description: "Spec file (JSON: title, instructions, items, labelSchema)", defaultValue: "" },
+      { name: "specUri", description: "URI of an unsealed task's instructions (instead of --spec)", defaultValue: "" },
+      { name: "specHash", description: "Hash of --spec-uri's document (32-byte hex, or text)", defaultValue: "" },
+      { name: "paymentToken", description: "Payment token address (default LABEL)", defaultValue: "" },
+      { name: "allowlist", description: "File of allowed labeler addresses, one per line", defaultValue: "" },
+    ],
+    action: ["requester", "createTask"],
+  },
+  {
+    name: "accept",
+    description: "Accept a pending submission early (requester)",
+    positional: [submission],
+    action: ["requester", "accept"],
+  },
+  {
+    name: "reclaim",
+    description: "Take back the budget of free slots after the deadline (requester)",
+    positional: [id("taskId", "Task id")],
+    action: ["requester", "reclaim"],
+  },
+  {
+    name: "cancel",
+    description: "Cancel a task with notice (requester)",
+    positional: [id("taskId", "Task id")],
+    action: ["requester", "cancel"],
+  },
+  {
+    name: "allowlist",
+    description: "Build an expert-only allowlist: Merkle root and each labeler's proof",
+    positional: [id("file", "File of labeler addresses, one per line")],
+    action: ["requester", "allowlist"],
+  },
+  {
+    name: "review",
+    description: "Decrypt and check a sealed submission (requester)",
+    positional: [submission],
+    action: ["requester", "review"],
+  },
+  {
+    name: "disclose",
+    description: "Disclose a challenged submission to its seated jurors (requester or its labeler)",
+    positional: [submission],
+    action: ["requester", "disclose"],
+  },
+
+  // ---- labeler
+  {
+    name: "submit",
+    description: "Submit to a task, posting the bond; --labels seals the labels (labeler)",
+    positional: [id("taskId", "Task id")],
+    options: [
+      { name: "labels", description: "JSON file of item id -> label, sealed to the requester", defaultValue: "" },
+      { name: "resultUri", description: "Where an unsealed result is (instead of --labels)", defaultValue: "" },
+      { name: "resultHash", description: "Hash of --result-uri's document (32-byte hex, or text)", defaultValue: "" },
+      { name: "allowlist", description: "The task's allowlist file, to build this account's proof", defaultValue: "" },
+    ],
+    action: ["labeler", "submit"],
+  },
+  {
+    name: "withdraw",
+    description: "Withdraw everything the escrow credited to this account",
+    options: [{ name: "token", description: "Token to withdraw (default LABEL)", defaultValue: "" }],
+    action: ["anyone", "withdraw"],
+  },
+
+  // ---- anyone
+  {
+    name: "challenge",
+    description: "Challenge a pending submission, posting the bond and round 0's cost (anyone but its labeler)",
+    positional: [submission],
+    options: [{ name: "reason", description: "Why the labels are wrong (hashed on chain)", defaultValue: "" }],
+    action: ["anyone", "challenge"],
+  },
+  {
+    name: "finalize",
+    description: "Finalize a submission after its challenge period or its dispute",
+    positional: [submission],
+    action: ["anyone", "finalize"],
+  },
+  {
+    name: "finalize-many",
+    description: "Finalize several submissions in one transaction",
+    variadic: id("submissions", "Submission ids"),
+    action: ["anyone", "finalizeMany"],
+  },
+  {
+    name: "withdraw-for",
+    description: "Pay several accounts what the escrow owes them, in one transaction",
+    variadic: id("accounts", "Accounts to pay"),
+    options: [{ name: "token", description: "Token to pay out (default LABEL)", defaultValue: "" }],
+    action: ["anyone", "withdrawFor"],
+  },
+  { name: "pass-phase", description: "Advance the court's drawing cycle when it may", action: ["anyone", "passPhase"] },
+  {
+    name: "draw",
+    description: "Draw jurors for the queued rounds (Drawing phase)",
+    options: [{ name: "count", description: "Most rounds to draw", defaultValue: "100" }],
+    action: ["anyone", "draw"],
+  },
+  {
+    name: "apply-deferred",
+    description: "Apply deferred stake changes (Staking phase)",
+    options: [{ name: "count", description: "Most changes to apply", defaultValue: "100" }],
+    action: ["anyone", "applyDeferred"],
+  },
+  {
+    name: "appeal",
+    description: "Appeal the current round's ruling, paying the next round",
+    positional: [dispute],
+    action: ["anyone", "appeal"],
+  },
+  {
+    name: "escalate",
+    description: "Open the next round of a round without a majority",
+    positional: [dispute],
+    action: ["anyone", "escalate"],
+  },
+  {
+    name: "finalize-dispute",
+    description: "Record a dispute's final ruling",
+    positional: [dispute],
+    action: ["anyone", "finalizeDispute"],
+  },
+  {
+    name: "evidence",
+    description: "Submit evidence (a URI) for a dispute",
+    positional: [dispute, id("uri", "Where the evidence is")],
+    action: ["anyone", "evidence"],
+  },
+  {
+    name: "settle",
+    description: "Settle a juror's seats in a round of a final dispute (default: this account)",
+    positional: [dispute, id("round", "Round (0-based)")],
+    options: [{ name: "juror", description: "Whose seats (default: this account)", defaultValue: "" }],
+    action: ["anyone", "settle"],
+  },
+  {
+    name: "settle-many",
+    description: "Settle every juror of every round of a final dispute",
+    positional: [dispute],
+    action: ["anyone", "settleMany"],
+  },
+
+  // ---- juror
+  {
+    name: "stake",
+    description: "Stake LABEL (juror)",
+    positional: [id("amount", "LABEL")],
+    action: ["juror", "stake"],
+  },
+  {
+    name: "unstake",
+    description: "Move free stake to unbonding (juror)",
+    positional: [id("amount", "LABEL")],
+    action: ["juror", "unstake"],
+  },
+  {
+    name: "withdraw-unstaked",
+    description: "Withdraw unbonded stake once unlocked (juror)",
+    action: ["juror", "withdrawUnstaked"],
+  },
+  {
+    name: "set-key",
+    description: "Publish this wallet's derived encryption key, so parties can disclose results to it (juror)",
+    action: ["juror", "setKey"],
+  },
+  {
+    name: "commit",
+    description: "Commit a hidden vote for this account's seats in the current round (juror)",
+    positional: [dispute, id("choice", "accept | reject")],
+    action: ["juror", "commit"],
+  },
+  {
+    name: "reveal",
+    description: "Reveal this account's vote; the salt is re-derived from the wallet (juror)",
+    positional: [dispute],
+    action: ["juror", "reveal"],
+  },
+  {
+    name: "review-dispute",
+    description: "Open the result disclosed to this juror, check it and show the labels beside the spec (juror)",
+    positional: [dispute],
+    action: ["juror", "reviewDispute"],
+  },
+];

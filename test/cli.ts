@@ -1,0 +1,317 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+import { expect } from "chai";
+import hre, { network } from "hardhat";
+
+import { FileStore, serveGateway } from "../sdk/node.js";
+import { formatLabel } from "../sdk/units.js";
+import {
+  COURT_DEFAULTS,
+  POOL_DEFAULTS,
+  SEAT_STAKE,
+  deployProtocol,
+  jurorsOf,
+  type Protocol,
+} from "./helpers/fixtures.js";
+import { GOOD_LABELS, SPEC_FIELDS, addressBookOf } from "./helpers/sdk.js";
+
+// The CLI's tasks act on the shared connection of the selected network: use the same one here.
+const connection = await network.getOrCreate();
+const { ethers, networkHelpers } = connection;
+const { time, mine } = networkHelpers;
+
+const ISO = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z/;
+const SUB = (task: number, n: number) => String((BigInt(task) << 32n) | BigInt(n));
+
+describe("CLI (annota tasks)", function () {
+  let dir: string;
+  let store: string;
+  let previous: string | undefined;
+  let p: Protocol;
+  let signers: Awaited<ReturnType<typeof ethers.getSigners>>;
+
+  /** Runs `annota <name>` with `args` (and the test's store), returning what it printed and returned. */
+  async function annota(name: string, args: Record<string, unknown> = {}) {
+    const lines: string[] = [];
+    const original = console.log;
+    console.log = (...parts: unknown[]) => lines.push(parts.join(" "));
+    try {
+      const result = await hre.tasks.getTask(["annota", name]).run({ store, ...args });
+      return { output: lines.join("\n"), result: result as Record<string, unknown> };
+    } finally {
+      console.log = original;
+    }
+  }
+
+  async function failure(name: string, args: Record<string, unknown>) {
+    try {
+      await annota(name, args);
+    } catch (error) {
+      return error as Error;
+    }
+    throw new Error(`annota ${name} did not fail`);
+  }
+
+  /** The --account index of `address`. */
+  const indexOf = (address: string) => String(signers.findIndex((s) => s.address === address));
+
+  /** One drawing cycle through the CLI; returns what `draw` printed. */
+  async function cycle(during?: () => Promise<void>) {
+    const [, startedAt] = await p.court.phase();
+    const readyAt = startedAt + POOL_DEFAULTS.minStakingTime;
+    if (BigInt(await time.latest()) < readyAt) await time.increaseTo(readyAt);
+    expect((await annota("pass-phase")).output).to.contain("in the Generating phase");
+    if (during) await during();
+    await mine(6);
+    expect((await annota("pass-phase")).output).to.contain("in the Drawing phase");
+    const drawn = await annota("draw");
+    expect((await annota("pass-phase")).output).to.contain("in the Staking phase");
+    return drawn.output;
+  }
+
+  /** Every juror of the current round of `disputeId` commits `choice` and reveals it, through the CLI. */
+  async function vote(disputeId: bigint, round: number, choice: "accept" | "reject") {
+    const jurors = [...(await jurorsOf(p.court, disputeId, round)).keys()];
+    for (const j of jurors) {
+      const out = await annota("commit", { dispute: String(disputeId), choice, account: indexOf(j) });
+      expect(out.output).to.contain(`Committed a hidden vote in dispute ${disputeId}, round ${round}`);
+    }
+    const r = await p.court.getRound(disputeId, round);
+    await time.increaseTo(r.drawnAt + COURT_DEFAULTS.commitPeriod);
+    for (const j of jurors) {
+      const out = await annota("reveal", { dispute: String(disputeId), account: indexOf(j) });
+      expect(out.output).to.contain(`Revealed ${choice} in dispute ${disputeId}, round ${round}`);
+    }
+    await time.increaseTo(r.drawnAt + COURT_DEFAULTS.commitPeriod + COURT_DEFAULTS.revealPeriod);
+    return jurors;
+  }
+
+  before(async function () {
+    dir = mkdtempSync(path.join(tmpdir(), "annota-cli-"));
+    store = path.join(dir, "store");
+    previous = process.env.ANNOTA_DEPLOYMENTS_DIR;
+    process.env.ANNOTA_DEPLOYMENTS_DIR = dir;
+    p = await deployProtocol(ethers);
+    signers = await ethers.getSigners();
+    const book = await addressBookOf(p, connection.networkName);
+    writeFileSync(path.join(dir, `${connection.networkName}.json`), JSON.stringify(book));
+    writeFileSync(path.join(dir, "spec.json"), JSON.stringify(SPEC_FIELDS));
+    writeFileSync(path.join(dir, "labels.json"), JSON.stringify(GOOD_LABELS));
+  });
+
+  after(function () {
+    rmSync(dir, { recursive: true, force: true });
+    if (previous === undefined) delete process.env.ANNOTA_DEPLOYMENTS_DIR;
+    else process.env.ANNOTA_DEPLOYMENTS_DIR = previous;
+  });
+
+  it("runs a sealed task through a copy, a disclosed dispute, settlement and payouts", async function () {
+    const requester = indexOf(p.requester.address);
+    for (const v of p.validators) {
+      expect((await annota("set-key", { account: indexOf(v.address) })).output).to.match(
+        /Published encryption key 0x[0-9a-f]{64}/,
+      );
+    }
+    const created = await annota("create-task", {
+      spec: path.join(dir, "spec.json"),
+      reward: "100",
+      slots: "3",
+      days: "30",
+      challengePeriod: "24",
+      account: requester,
+    });
+    expect(created.output).to.contain("Created task 1: budget 307.5 LABEL locked, bond 50 LABEL");
+    expect(created.output).to.match(/tx {4}0x[0-9a-f]{64}/);
+    expect(created.output).to.match(/gas used [\d,]+/);
+    const task = await annota("status", { kind: "task", id: "1" });
+    expect(task.output).to.contain("reward           100 LABEL per slot (+ fee 2.5, 2.5 %)");
+    expect(task.output).to.match(new RegExp(`deadline         ${ISO.source}`));
+
+    const honest = await annota("submit", {
+      taskId: "1",
+      labels: path.join(dir, "labels.json"),
+      account: indexOf(p.labelers[0]!.address),
+    });
+    expect(honest.output).to.contain(`submission ${SUB(1, 1)}, bond 50 LABEL posted`);
+    expect(honest.output).to.contain("(sealed, published after the transaction was mined)");
+    const copy = await annota("submit", {
+      taskId: "1",
+      resultUri: honest.result.resultURI,
+      resultHash: honest.result.resultHash,
+      account: indexOf(p.labelers[1]!.address),
+    });
+    expect(copy.output).to.contain(`submission ${SUB(1, 2)}`);
+    expect((await annota("review", { submission: SUB(1, 1), account: requester })).output).to.contain(": valid");
+    const copied = await annota("review", { submission: SUB(1, 2), account: requester });
+    expect(copied.output).to.contain(": copied");
+    expect(copied.output).to.contain(`signed by ${p.labelers[0]!.address}`);
+    await annota("accept", { submission: SUB(1, 1), account: requester });
+
+    // Read through an IPFS gateway (serving the same files) with an empty local store.
+    const gateway = await serveGateway(new FileStore(store));
+    try {
+      const empty = path.join(dir, "empty-store");
+      const viaGateway = await annota("review", {
+        submission: SUB(1, 2),
+        account: requester,
+        store: empty,
+        gateway: gateway.url,
+      });
+      expect(viaGateway.output).to.contain(": copied");
+    } finally {
+      await gateway.close();
+    }
+
+    // An early finalize is one line with the deadline as a date.
+    const early = await failure("finalize", { submission: SUB(1, 2) });
+    expect(early.name).to.equal("HardhatPluginError");
+    expect(early.message).to.not.contain("\n");
+    expect(early.message).to.match(
+      new RegExp(`TaskEscrowChallengePeriodActive\\(submissionId ${SUB(1, 2)}, challengeEnd ${ISO.source}\\)`),
+    );
+
+    const challenged = await annota("challenge", { submission: SUB(1, 2), reason: "a copy", account: requester });
+    expect(challenged.output).to.contain("posting 65 LABEL: dispute 1 decides it");
+    expect(await cycle()).to.contain("Drew 3 seat(s); 1 round(s) fully seated");
+
+    const round0 = await jurorsOf(p.court, 1n, 0);
+    const [juror, seatCount] = [...round0][0]!;
+    const seats = await annota("seats", { account: indexOf(juror) });
+    expect(seats.output).to.contain(`dispute 1 round 0: ${seatCount} seat(s), Commit; no vote yet`);
+    expect(seats.output).to.match(new RegExp(`commit until ${ISO.source}, reveal until ${ISO.source}`));
+
+    const disclosed = await annota("disclose", { submission: SUB(1, 2), account: requester });
+    expect(disclosed.output).to.contain(`to ${round0.size} juror(s) of round 0`);
+    const reviewed = await annota("review-dispute", { dispute: "1", account: indexOf(juror) });
+    expect(reviewed.output).to.contain(`submission ${SUB(1, 2)}: copied`);
+    expect(reviewed.output).to.contain(`img-1            "cat"`);
+
+    const jurors = await vote(1n, 0, "reject");
+    const early2 = await failure("finalize-dispute", { dispute: "1" });
+    expect(early2.message).to.contain("QualityVoteWrongPeriod(disputeId 1, period Appeal)");
+    await time.increaseTo((await p.court.getRound(1, 0)).drawnAt + 3n * COURT_DEFAULTS.commitPeriod);
+    expect((await annota("finalize-dispute", { dispute: "1" })).output).to.contain("Dispute 1 is final: Reject");
+    expect((await annota("finalize-many", { submissions: [SUB(1, 2), SUB(1, 1)] })).output).to.contain(
+      "Finalized 1 of 2 submission(s)",
+    );
+    expect((await annota("status", { kind: "submission", id: SUB(1, 2) })).output).to.contain(
+      "status           Rejected",
+    );
+    const status = await annota("status", { kind: "dispute", id: "1" });
+    expect(status.output).to.contain("final ruling     Reject");
+    expect(status.output).to.contain("round 0          3/3 seats");
+
+    const settled = await annota("settle", { dispute: "1", round: "0", account: indexOf(juror) });
+    expect(settled.output).to.match(/: Coherent, earned [\d.]+ LABEL, lost 0 LABEL/);
+    const many = await annota("settle-many", { dispute: "1" });
+    expect(many.output).to.contain(`Settled ${jurors.length - 1} juror(s) in dispute 1, round 0`);
+
+    const owed = await p.escrow.claimable(await p.token.getAddress(), p.requester.address);
+    expect((await annota("withdraw", { account: requester })).output).to.contain(`Withdrew ${formatLabel(owed)} LABEL`);
+    const labeler = p.labelers[0]!.address;
+    const account = await annota("status", { kind: "account", id: labeler });
+    expect(account.output).to.contain("claimable        150 LABEL");
+    expect(account.output).to.contain("submissions      1 (accepted 1, rejected 0)");
+    expect((await annota("withdraw-for", { accounts: [labeler] })).output).to.contain(
+      "Paid out 150 LABEL to 1 account(s)",
+    );
+  });
+
+  it("appeals, escalates, takes evidence, applies deferred stake, cancels and reclaims", async function () {
+    const requester = indexOf(p.requester.address);
+    const challenger = indexOf(p.challenger.address);
+    const created = await annota("create-task", {
+      specUri: "ipfs://raw-spec",
+      reward: "10",
+      slots: "3",
+      bond: "60",
+      challengePeriod: "24",
+      account: requester,
+    });
+    const taskId = Number(created.result.taskId);
+    for (const [n, labeler] of [
+      [1, 0],
+      [2, 1],
+    ] as const) {
+      await annota("submit", {
+        taskId: String(taskId),
+        resultUri: `ipfs://raw-${n}`,
+        account: indexOf(p.labelers[labeler]!.address),
+      });
+      await annota("challenge", { submission: SUB(taskId, n), account: challenger });
+    }
+    const late = signers[signers.length - 1]!;
+    await cycle(async () => {
+      const staked = await annota("stake", { amount: "1000", account: indexOf(late.address) });
+      expect(staked.output).to.contain("Staked 1000 LABEL (joins the pool at the next Staking phase)");
+    });
+    expect((await annota("apply-deferred")).output).to.contain("Applied deferred stake changes");
+    expect((await p.court.getValidator(late.address)).free).to.equal(SEAT_STAKE);
+
+    expect((await annota("evidence", { dispute: "2", uri: "https://example.org/why" })).output).to.contain(
+      "Submitted evidence https://example.org/why for dispute 2",
+    );
+    // Dispute 2 is ruled Accept and appealed; dispute 3 has no vote and escalates.
+    await vote(2n, 0, "accept");
+    const appealed = await annota("appeal", { dispute: "2", account: challenger });
+    expect(appealed.output).to.contain("Appealed dispute 2, paying 35 LABEL: round 1 waits for a larger jury");
+    expect((await annota("escalate", { dispute: "3" })).output).to.contain("Escalated dispute 3 to round 1");
+
+    const cancelled = await annota("cancel", { taskId: String(taskId), account: requester });
+    expect(cancelled.output).to.match(new RegExp(`Cancelled task ${taskId}: submissions end ${ISO.source}`));
+    await time.increase(2 * 86_400);
+    expect((await annota("reclaim", { taskId: String(taskId), account: requester })).output).to.contain(
+      `Reclaimed 10.25 LABEL of task ${taskId}'s free slots`,
+    );
+  });
+
+  it("stakes, unbonds and withdraws, and prints errors as one line in LABEL", async function () {
+    const who = indexOf(signers[signers.length - 2]!.address);
+    await annota("stake", { amount: "1500", account: who });
+    const unstaked = await annota("unstake", { amount: "500", account: who });
+    expect(unstaked.output).to.match(new RegExp(`Unbonding 500 LABEL until ${ISO.source}`));
+    await time.increase(Number(POOL_DEFAULTS.unbondingPeriod));
+    expect((await annota("withdraw-unstaked", { account: who })).output).to.contain(
+      "Withdrew 500 LABEL of unbonded stake",
+    );
+
+    const validator = p.validators[0]!.address;
+    const free = (await p.court.getValidator(validator)).free;
+    const tooMuch = await failure("unstake", { amount: "20000", account: indexOf(validator) });
+    expect(tooMuch.name).to.equal("HardhatPluginError");
+    expect(tooMuch.message).to.not.contain("\n");
+    expect(tooMuch.message).to.contain(
+      `QualityVoteInsufficientFreeStake(validator ${validator}, available ${formatLabel(free)} LABEL, requested 20000 LABEL)`,
+    );
+
+    const cases: [string, Record<string, unknown>, string][] = [
+      ["status", { kind: "task", id: "99" }, "TaskEscrowUnknownTask(taskId 99)"],
+      ["status", { kind: "dispute", id: "77" }, "QualityVoteUnknownDispute(disputeId 77)"],
+      ["status", { kind: "planet", id: "1" }, 'unknown status kind "planet"'],
+      ["status", { kind: "account", id: "0x12" }, 'account is not an address: "0x12"'],
+      ["stake", { amount: "12.5.3" }, 'malformed amount "12.5.3"'],
+      ["stake", { amount: "10", account: "99" }, "--account must be an index from 0 to"],
+      ["commit", { dispute: "1", choice: "perhaps" }, 'the choice must be accept or reject, got "perhaps"'],
+      ["submit", { taskId: "1" }, "give either --labels (sealed) or --result-uri (raw)"],
+      ["create-task", { reward: "1", slots: "0", specUri: "u" }, "--slots must be a positive number"],
+      ["create-task", { reward: "1" }, "--spec (a spec file) or --spec-uri is required"],
+      ["allowlist", { file: path.join(dir, "missing.txt") }, "cannot read allowlist file"],
+    ];
+    for (const [name, args, text] of cases) {
+      const error = await failure(name, args);
+      expect(error.message, name).to.contain(text);
+      expect(error.message, name).to.not.contain("\n");
+      expect(error.name, name).to.equal("HardhatPluginError");
+    }
+    const list = path.join(dir, "experts.txt");
+    writeFileSync(list, `# experts\n${signers[6]!.address}\n${signers[7]!.address}\n`);
+    expect((await annota("allowlist", { file: list })).output).to.match(/Merkle root 0x[0-9a-f]{64} \(2 labelers\)/);
+
+    process.env.ANNOTA_DEPLOYMENTS_DIR = path.join(dir, "nowhere");
+    const missing = await failure("status", { kind: "task", id: "1" });
+    expect(missing.message).to.contain(`no Annota deployment for network "${connection.networkName}"`);
+    process.env.ANNOTA_DEPLOYMENTS_DIR = dir;
+  });
+});
