@@ -14,7 +14,6 @@
  * measured from the demo's own start (correct on a node that was used before).
  */
 import { mkdtempSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -22,14 +21,6 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types"
 import { toUtf8Bytes } from "ethers";
 import { network } from "hardhat";
 
-import {
-  ADMIN_DELAY,
-  BLOCKHASH_LOOKAHEAD,
-  COURT_DEFAULTS,
-  POOL_DEFAULTS,
-  SEAT_STAKE,
-  TASK_ESCROW_DEFAULTS,
-} from "../ignition/defaults.js";
 import {
   AnyoneClient,
   JurorClient,
@@ -39,16 +30,11 @@ import {
   formatLabel,
   itemContentHash,
   parseLabel,
-  type AddressBook,
   type TxResult,
 } from "../sdk/index.js";
 import { FileStore } from "../sdk/node.js";
-import {
-  BlockhashRandomness__factory,
-  LabelToken__factory,
-  QualityVote__factory,
-  TaskEscrow__factory,
-} from "../typechain-types/index.js";
+import { BlockhashRandomness__factory } from "../typechain-types/index.js";
+import { deployAnnota } from "./lib/deploy.js";
 
 const connection = await network.getOrCreate();
 const { ethers, networkName } = connection;
@@ -102,65 +88,13 @@ async function advanceTo(t: bigint, why: string) {
 }
 
 // -- 0. Deployment ------------------------------------------------------------------------------
-// TODO(deploy): use `deployAnnota(connection, options)` from scripts/lib/deploy.ts once its Ignition
-// module deploys the court with BlockhashRandomness; until then the demo deploys the four contracts
-// itself, the way test/helpers/fixtures.ts does (the deployer is admin and both treasuries).
-async function deployLocal(): Promise<AddressBook> {
-  const admin = deployer!;
-  const token = await new LabelToken__factory(admin).deploy(admin.address, admin.address, ADMIN_DELAY);
-  const randomness = await new BlockhashRandomness__factory(admin).deploy(BLOCKHASH_LOOKAHEAD);
-  const court = await new QualityVote__factory(admin).deploy(
-    await token.getAddress(),
-    await randomness.getAddress(),
-    SEAT_STAKE,
-    admin.address,
-    admin.address,
-    ADMIN_DELAY,
-    POOL_DEFAULTS,
-    COURT_DEFAULTS,
-  );
-  await (await randomness.setConsumer(await court.getAddress())).wait();
-  const escrow = await new TaskEscrow__factory(admin).deploy(
-    await token.getAddress(),
-    await court.getAddress(),
-    admin.address,
-    admin.address,
-    ADMIN_DELAY,
-    TASK_ESCROW_DEFAULTS,
-  );
-  await (await court.grantRole(await court.ARBITRABLE_ROLE(), await escrow.getAddress())).wait();
-  const entry = async (c: { getAddress(): Promise<string>; deploymentTransaction(): { hash: string } | null }) => {
-    const hash = c.deploymentTransaction()!.hash;
-    const receipt = await ethers.provider.getTransactionReceipt(hash);
-    return { address: await c.getAddress(), transactionHash: hash, blockNumber: receipt!.blockNumber, abi: [] };
-  };
-  const contracts = {
-    LabelToken: await entry(token),
-    QualityVote: await entry(court),
-    TaskEscrow: await entry(escrow),
-    TimelockController: { address: admin.address, transactionHash: "0x", blockNumber: 0, abi: [] },
-  };
-  console.log(`   BlockhashRandomness ${await randomness.getAddress()}`);
-  const { chainId } = await ethers.provider.getNetwork();
-  return {
-    network: networkName,
-    chainId: Number(chainId),
-    deployer: admin.address,
-    deploymentBlock: contracts.LabelToken.blockNumber,
-    contracts,
-    parameters: {},
-  };
-}
-
-step("Deploying LabelToken, BlockhashRandomness, QualityVote (the court) and TaskEscrow");
-const book = await deployLocal();
-for (const [name, c] of Object.entries(book.contracts).slice(0, 3)) console.log(`   ${name.padEnd(19)} ${c.address}`);
+step("Deploying with Ignition: LabelToken, BlockhashRandomness, QualityVote (the court), TaskEscrow, timelock");
+// On a node that already has a deployment (the README's deploy command), Ignition resumes it: the
+// demo then runs against those contracts.
+const book = await deployAnnota(connection, { outDir: networkName === "localhost" ? "deployments" : null });
+for (const [name, c] of Object.entries(book.contracts)) console.log(`   ${name.padEnd(19)} ${c.address}`);
 if (networkName === "localhost") {
-  await mkdir("deployments", { recursive: true });
-  await writeFile(path.join("deployments", "localhost.json"), JSON.stringify(book, null, 2) + "\n");
-  console.log(
-    "   address book written to deployments/localhost.json (for `npx hardhat annota ... --network localhost`)",
-  );
+  console.log("   address book: deployments/localhost.json (for `npx hardhat annota ... --network localhost`)");
 }
 const storeDir = mkdtempSync(path.join(tmpdir(), "annota-demo-store-"));
 const store = new FileStore(storeDir);
@@ -249,10 +183,16 @@ tx(`Eve posts ${formatLabel(c2.posted)} LABEL -> dispute ${c2.disputeId}`, c2);
 /** One drawing cycle: Staking -> Generating (seed requested) -> Drawing (juries drawn) -> Staking. */
 async function drawingCycle() {
   const [, startedAt] = await anyone.court.phase();
-  await advanceTo(startedAt + POOL_DEFAULTS.minStakingTime, "the Staking phase lasts at least an hour");
+  const { minStakingTime } = await anyone.court.poolParams();
+  await advanceTo(startedAt + minStakingTime, "the Staking phase lasts at least minStakingTime");
   tx("pass-phase -> Generating (a future blockhash is the seed)", await anyone.passPhase());
-  for (let i = 0n; i <= BLOCKHASH_LOOKAHEAD; i++) await ethers.provider.send("evm_mine", []);
-  console.log(`   ... ${BLOCKHASH_LOOKAHEAD + 1n} blocks mined`);
+  // Past the blockhash source's lookahead (`lookahead()` blocks after the request).
+  const lookahead = await BlockhashRandomness__factory.connect(
+    await anyone.court.randomness(),
+    ethers.provider,
+  ).lookahead();
+  for (let i = 0n; i <= lookahead; i++) await ethers.provider.send("evm_mine", []);
+  console.log(`   ... ${lookahead + 1n} blocks mined`);
   tx("pass-phase -> Drawing", await anyone.passPhase());
   const drawn = await anyone.draw();
   tx(`draw: ${drawn.seats} seats drawn by stake`, drawn);
