@@ -49,6 +49,42 @@ export const COMMANDS: Command[] = [
     action: ["juror", "seats"],
   },
 
+  {
+    name: "tasks",
+    description: "List tasks with their spec URIs (add --open for open ones only)",
+    options: [{ name: "requester", description: "Only this requester's tasks", defaultValue: "" }],
+    flags: [{ name: "open", description: "Only tasks taking submissions now" }],
+    action: ["discover", "tasks"],
+  },
+  {
+    name: "submissions",
+    description: "List a task's submissions: ids, labelers, status, result URIs",
+    positional: [id("taskId", "Task id")],
+    action: ["discover", "submissions"],
+  },
+  {
+    name: "todo",
+    description: "What an account can or must do now, in every role, with deadlines",
+    options: [{ name: "who", description: "Whose list (default: this account)", defaultValue: "" }],
+    action: ["discover", "todo"],
+  },
+  {
+    name: "transfer",
+    description: "Send LABEL to an address",
+    positional: [id("to", "Recipient address"), id("amount", "LABEL, e.g. 12.5")],
+    action: ["discover", "transfer"],
+  },
+  {
+    name: "fund",
+    description: "Local networks: give an address ETH for gas and LABEL from this account",
+    positional: [id("to", "Recipient address")],
+    options: [
+      { name: "label", description: "LABEL to send", defaultValue: "1000" },
+      { name: "eth", description: "ETH balance to set", defaultValue: "10" },
+    ],
+    action: ["discover", "fund"],
+  },
+
   // ---- requester
   {
     name: "create-task",

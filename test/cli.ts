@@ -314,4 +314,26 @@ describe("CLI (annota tasks)", function () {
     expect(missing.message).to.contain(`no Annota deployment for network "${connection.networkName}"`);
     process.env.ANNOTA_DEPLOYMENTS_DIR = dir;
   });
+
+  it("lists tasks and a task's submissions, tells each account what to do, transfers and funds", async function () {
+    const tasks = await annota("tasks");
+    expect(tasks.output).to.match(/Task 1 {2}(open  |closed) {2}reward 100 LABEL, bond 50 LABEL/);
+    expect(tasks.output).to.match(/spec ipfs:\/\/b[a-z2-7]+/);
+    const subs = await annota("submissions", { taskId: "1" });
+    expect(subs.output).to.contain(`Submission ${SUB(1, 1)}`);
+    expect(subs.output).to.match(/result ipfs:\/\/b[a-z2-7]+ {2}\(challenge period ends \d{4}-/);
+    const hint = await failure("submissions", { taskId: SUB(1, 1) });
+    expect(hint.message).to.contain(`looks like a submission id (task 1): give the task id`);
+
+    const stranger = ethers.Wallet.createRandom().address;
+    expect((await annota("todo", { who: stranger })).output).to.contain("nothing");
+    const before = await p.token.balanceOf(stranger);
+    await annota("transfer", { to: stranger, amount: "12.5" });
+    expect((await p.token.balanceOf(stranger)) - before).to.equal(ethers.parseEther("12.5"));
+    await annota("fund", { to: stranger, label: "1", eth: "3" });
+    expect(await ethers.provider.getBalance(stranger)).to.equal(ethers.parseEther("3"));
+    expect((await p.token.balanceOf(stranger)) - before).to.equal(ethers.parseEther("13.5"));
+    const poor = await failure("transfer", { to: stranger, amount: "5000000000", account: "19" });
+    expect(poor.message).to.match(/holds [\d.,]+ LABEL, not 5000000000 LABEL/);
+  });
 });

@@ -36,7 +36,9 @@ export async function addressBookOf(p: Protocol, network: string): Promise<Addre
       QualityVote: await entry(p.court),
       TaskEscrow: await entry(p.escrow),
       TimelockController: { address: p.admin.address, transactionHash: "0x", blockNumber: 0, abi: [] },
+      BlockhashRandomness: await entry(p.randomness),
     },
+    randomness: "BlockhashRandomness",
     parameters: {},
   };
 }

@@ -1,0 +1,115 @@
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+import { formatUnits } from "ethers";
+
+import { ReaderClient } from "../../sdk/clients/reads.js";
+import { Discovery } from "../../sdk/discovery.js";
+import { parseLabel } from "../../sdk/units.js";
+import { CliError, context, date, label, print, printTx, type Common } from "./common.js";
+
+async function discovery(hre: HardhatRuntimeEnvironment, args: Common) {
+  const ctx = await context(hre, args, ReaderClient);
+  const { escrow, court } = ctx.client;
+  return { ...ctx, discovery: new Discovery(escrow, court, { fromBlock: ctx.book.deploymentBlock }) };
+}
+
+/** `annota tasks [--open] [--requester 0x…]`: every task, or the open ones, with their spec URIs. */
+export async function tasks(args: Common & { open: boolean; requester: string }, hre: HardhatRuntimeEnvironment) {
+  const { discovery: d, client } = await discovery(hre, args);
+  const { items } = await d.listTasks({ open: args.open, requester: args.requester || undefined });
+  if (items.length === 0) print(args.open ? "No open task." : "No task.");
+  for (const t of items) {
+    const decimals = await client.decimalsOf(t.paymentToken);
+    const token = t.paymentToken === client.addresses.token ? "LABEL" : t.paymentToken;
+    print(
+      `Task ${t.taskId}  ${t.open ? "open  " : "closed"}  reward ${formatUnits(t.reward, decimals).replace(/\.0$/, "")} ${token}, bond ${label(t.bond)}, ` +
+        `slots ${t.accepted} accepted + ${t.held} held / ${t.slots}, deadline ${date(t.deadline)}${t.cancelled ? " (cancelled)" : ""}`,
+    );
+    print(`        spec ${t.specURI}`);
+  }
+  return items;
+}
+
+/** `annota submissions <taskId>`: a task's submissions with labelers, status and result URIs. */
+export async function submissions(args: Common & { taskId: string }, hre: HardhatRuntimeEnvironment) {
+  const { discovery: d } = await discovery(hre, args);
+  let taskId: bigint;
+  try {
+    taskId = BigInt(args.taskId);
+  } catch {
+    throw new CliError(`task id must be a number, got "${args.taskId}"`);
+  }
+  if (taskId >> 32n !== 0n) {
+    throw new CliError(`${taskId} looks like a submission id (task ${taskId >> 32n}): give the task id`);
+  }
+  const { items } = await d.submissionsOf(taskId);
+  if (items.length === 0) print(`Task ${taskId} has no submission.`);
+  for (const s of items) {
+    const dispute = s.disputeId === 0n ? "" : `, dispute ${s.disputeId}`;
+    print(`Submission ${s.submissionId}  ${s.status.padEnd(10)} by ${s.labeler}${dispute}`);
+    print(`        result ${s.resultURI}  (challenge period ends ${date(s.challengeEnd)})`);
+  }
+  return items;
+}
+
+const WHAT: Record<string, string> = {
+  commit: "commit your vote (annota commit)",
+  reveal: "reveal your vote (annota reveal)",
+  settle: "settle your seats (annota settle)",
+  "accept-or-review": "review, then accept or challenge",
+  finalize: "finalize (annota finalize)",
+  escalate: "escalate the round without a majority (annota escalate)",
+  "finalize-dispute": "finalize the dispute (annota finalize-dispute)",
+  reclaim: "reclaim the free slots' budget (annota reclaim)",
+  withdraw: "withdraw your credits (annota withdraw)",
+  "withdraw-unstaked": "withdraw your unbonded stake (annota withdraw-unstaked)",
+};
+
+/** `annota todo [--who 0x…]`: what an account can or must do now, in every role, with deadlines. */
+export async function todo(args: Common & { who: string }, hre: HardhatRuntimeEnvironment) {
+  const { discovery: d, signer, client } = await discovery(hre, args);
+  const account = args.who || signer.address;
+  const items = await d.todo(account, client.addresses.token);
+  print(`To do for ${account}:`);
+  if (items.length === 0) print("  nothing");
+  for (const item of items) {
+    const target = item.id === undefined ? "" : ` ${item.id}${item.round === undefined ? "" : ` round ${item.round}`}`;
+    const amount = item.amount === undefined ? "" : ` (${label(item.amount)})`;
+    const until = item.deadline === undefined ? "" : ` by ${date(item.deadline)}`;
+    print(`  - ${WHAT[item.action]}${target}${amount}${until}`);
+  }
+  return items;
+}
+
+/** `annota transfer <to> <amount>`: sends LABEL (whole tokens, e.g. 12.5). */
+export async function transfer(args: Common & { to: string; amount: string }, hre: HardhatRuntimeEnvironment) {
+  const { client, signer } = await context(hre, args, ReaderClient);
+  const amount = parseLabel(args.amount);
+  const balance = await client.token.balanceOf(signer.address);
+  if (balance < amount) throw new CliError(`account ${signer.address} holds ${label(balance)}, not ${label(amount)}`);
+  const tx = await client.token.connect(signer).transfer(args.to, amount);
+  const receipt = (await tx.wait())!;
+  printTx(`Sent ${label(amount)} to ${args.to}`, {
+    hash: tx.hash,
+    blockNumber: receipt.blockNumber,
+    gasUsed: receipt.gasUsed,
+    receipt,
+  });
+  return receipt;
+}
+
+/**
+ * `annota fund <to> [--label 1000] [--eth 10]` (local networks only): gives an account ETH for gas
+ * (the node's balance setter) and LABEL from the acting account, so that every role can act.
+ */
+export async function fund(args: Common & { to: string; label: string; eth: string }, hre: HardhatRuntimeEnvironment) {
+  const { connection } = await context(hre, args, ReaderClient);
+  if (!["default", "hardhat", "localhost"].includes(connection.networkName)) {
+    throw new CliError(`annota fund works on local networks only; on "${connection.networkName}" use annota transfer`);
+  }
+  const wei = BigInt(Math.round(Number(args.eth) * 1e6)) * 10n ** 12n;
+  if (wei > 0n) {
+    await connection.ethers.provider.send("hardhat_setBalance", [args.to, "0x" + wei.toString(16)]);
+    print(`Set ${args.to}'s ETH balance to ${args.eth} ETH`);
+  }
+  if (parseLabel(args.label) > 0n) await transfer({ ...args, amount: args.label }, hre);
+}
