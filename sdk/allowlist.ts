@@ -1,5 +1,6 @@
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { getAddress } from "ethers";
+import { AnnotaInputError } from "./errors.js";
 
 /** An expert-only task's allowlist: its Merkle root and the proof each labeler submits with. */
 export interface Allowlist {
@@ -15,7 +16,7 @@ export interface Allowlist {
  * over one `address` column (leaf = keccak256(bytes.concat(keccak256(abi.encode(labeler))))).
  */
 export function buildAllowlist(labelers: string[]): Allowlist {
-  if (labelers.length === 0) throw new RangeError("an allowlist needs at least one labeler");
+  if (labelers.length === 0) throw new AnnotaInputError("an allowlist needs at least one labeler");
   const addresses = [...new Set(labelers.map((a) => getAddress(a)))];
   const tree = StandardMerkleTree.of(
     addresses.map((a) => [a]),
@@ -28,7 +29,7 @@ export function buildAllowlist(labelers: string[]): Allowlist {
       for (const [i, [address]] of tree.entries()) {
         if (address === wanted) return tree.getProof(i);
       }
-      throw new RangeError(`${labeler} is not on the allowlist`);
+      throw new AnnotaInputError(`${labeler} is not on the allowlist`);
     },
     dump: () => tree.dump(),
   };

@@ -1,6 +1,7 @@
 import type { BaseContract, ContractEventName, EventLog, Log, Provider } from "ethers";
 
 import type { QualityVote, TaskEscrow } from "./contracts.js";
+import { AnnotaInputError } from "./errors.js";
 
 /**
  * Discovery over a plain RPC endpoint: paginated event queries from the deployment block, in chunks
@@ -110,7 +111,7 @@ export class Discovery {
 
   private get provider(): Provider {
     const provider = this.escrow.runner?.provider;
-    if (!provider) throw new RangeError("the escrow contract has no provider");
+    if (!provider) throw new AnnotaInputError("the escrow contract has no provider");
     return provider;
   }
 

@@ -24,6 +24,17 @@ export class AnnotaError extends Error {
   }
 }
 
+/**
+ * Bad input to the SDK (a malformed amount, id, address or choice), refused before anything is
+ * sent: `errorName` is `"InvalidInput"`.
+ */
+export class AnnotaInputError extends AnnotaError {
+  constructor(message: string) {
+    super(message, "InvalidInput");
+    this.name = "AnnotaInputError";
+  }
+}
+
 /** Finds revert data in whatever shape the provider wrapped it (ethers, Hardhat, JSON-RPC). */
 function revertDataOf(error: unknown, depth = 0): string | undefined {
   if (!error || typeof error !== "object" || depth > 5) return undefined;
@@ -72,14 +83,14 @@ export function toAnnotaError(error: unknown, action: string): AnnotaError {
 }
 
 /**
- * Runs `fn`, turning a failed call into an `AnnotaError` that says what failed and why. Bad input
- * (a `RangeError` from the SDK's own checks) passes through unchanged.
+ * Runs `fn`, turning a failed call into an `AnnotaError` that says what failed and why. An
+ * `AnnotaError` already raised (bad input, a sealed-result error) passes through unchanged.
  */
 export async function annotate<T>(action: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (error) {
-    if (error instanceof RangeError) throw error;
+    if (error instanceof AnnotaError) throw error;
     throw toAnnotaError(error, action);
   }
 }

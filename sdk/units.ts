@@ -1,4 +1,5 @@
 import { formatUnits, parseUnits } from "ethers";
+import { AnnotaInputError } from "./errors.js";
 
 /**
  * An amount of tokens: a `bigint` is in the token's smallest unit (wei for LABEL); a `string` or
@@ -12,16 +13,16 @@ export const LABEL_DECIMALS = 18;
 /** Converts `amount` to the token's smallest unit; rejects negative and malformed amounts. */
 export function toUnits(amount: Amount, decimals: number = LABEL_DECIMALS): bigint {
   if (typeof amount === "bigint") {
-    if (amount < 0n) throw new RangeError(`amount must not be negative: ${amount}`);
+    if (amount < 0n) throw new AnnotaInputError(`amount must not be negative: ${amount}`);
     return amount;
   }
   const text = typeof amount === "number" ? amount.toString() : amount.trim();
   if (!/^\d+(\.\d+)?$/.test(text)) {
-    throw new RangeError(`malformed amount "${amount}": expected a non-negative decimal number such as 12.5`);
+    throw new AnnotaInputError(`malformed amount "${amount}": expected a non-negative decimal number such as 12.5`);
   }
   const [, fraction = ""] = text.split(".");
   if (fraction.length > decimals) {
-    throw new RangeError(`amount "${amount}" has more than ${decimals} decimals`);
+    throw new AnnotaInputError(`amount "${amount}" has more than ${decimals} decimals`);
   }
   return parseUnits(text, decimals);
 }

@@ -3,6 +3,7 @@ import { network } from "hardhat";
 
 import {
   AnnotaError,
+  AnnotaInputError,
   AnyoneClient,
   JurorClient,
   LabelerClient,
@@ -85,16 +86,16 @@ describe("SDK", function () {
       expect(parseLabel(7n)).to.equal(7n); // a bigint is already wei
       expect(toUnits("1.5", 6)).to.equal(1_500_000n);
       expect(formatLabel(12_500_000_000_000_000_000n)).to.equal("12.5");
-      expect(() => parseLabel("12.5.3")).to.throw(RangeError, 'malformed amount "12.5.3"');
-      expect(() => parseLabel(-1n)).to.throw(RangeError, "must not be negative");
-      expect(() => toUnits("0.0000001", 6)).to.throw(RangeError, "more than 6 decimals");
+      expect(() => parseLabel("12.5.3")).to.throw(AnnotaInputError, 'malformed amount "12.5.3"');
+      expect(() => parseLabel(-1n)).to.throw(AnnotaInputError, "must not be negative");
+      expect(() => toUnits("0.0000001", 6)).to.throw(AnnotaInputError, "more than 6 decimals");
     });
 
     it("builds allowlists whose proofs the escrow accepts, and refuses writes without a signer", async function () {
       const f = await loadFixture(sdkFixture);
       const [a, b] = f.p.labelers;
       const list = buildAllowlist([a!.address, b!.address]);
-      expect(() => list.proofFor(f.p.challenger.address)).to.throw(RangeError, "is not on the allowlist");
+      expect(() => list.proofFor(f.p.challenger.address)).to.throw(AnnotaInputError, "is not on the allowlist");
       const created = await f.requester.createTask({
         reward: "100",
         slots: 1,
@@ -174,12 +175,12 @@ describe("SDK", function () {
       await expectAnnotaError(juror.withdrawUnstaked(), "QualityVoteNothingUnbonding", [who.address]);
     });
 
-    it("refuses bad input before sending, with a RangeError", async function () {
+    it("refuses bad input before sending, with an AnnotaInputError (an AnnotaError named InvalidInput)", async function () {
       const f = await loadFixture(sdkFixture);
       const juror = [...f.jurors.values()][0]!;
-      await expectRejection(juror.stake("-1"), RangeError, /malformed amount/);
-      await expectRejection(juror.commit(1, "maybe" as never), RangeError, /accept" or "reject/);
-      await expectRejection(f.requester.accept("x"), RangeError, /submission id/);
+      await expectRejection(juror.stake("-1"), AnnotaInputError, /malformed amount/);
+      await expectRejection(juror.commit(1, "maybe" as never), AnnotaInputError, /accept" or "reject/);
+      await expectRejection(f.requester.accept("x"), AnnotaInputError, /submission id/);
     });
   });
 

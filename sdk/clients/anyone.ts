@@ -1,5 +1,5 @@
 import { discloseToJurors } from "../sealed/disclose.js";
-import { AnnotaError } from "../errors.js";
+import { AnnotaError, AnnotaInputError } from "../errors.js";
 import {
   Phase,
   Ruling,
@@ -80,7 +80,7 @@ export class AnyoneClient extends ReaderClient {
   /** Submits ERC-1497 evidence (a URI) for `disputeId`. */
   async submitEvidence(disputeId: Id, evidenceURI: string) {
     const id = toId(disputeId, "dispute id");
-    if (evidenceURI.trim() === "") throw new RangeError("the evidence URI is empty");
+    if (evidenceURI.trim() === "") throw new AnnotaInputError("the evidence URI is empty");
     return this.send(`submitEvidence(${id})`, () => this.court.submitEvidence(id, evidenceURI));
   }
 

@@ -19,7 +19,7 @@ import {
   type QualityVote,
   type TaskEscrow,
 } from "../contracts.js";
-import { AnnotaError, annotate } from "../errors.js";
+import { AnnotaError, AnnotaInputError, annotate } from "../errors.js";
 import { signPermit } from "../permit.js";
 import { deriveEncryptionKeyPair, type EncryptionKeyPair, type EncryptionRole } from "../sealed/keys.js";
 import type { ResultStore } from "../sealed/store.js";
@@ -58,11 +58,11 @@ export interface ClientOptions {
 export function choiceNumber(choice: Choice | string): 1 | 2 {
   if (choice === "accept" || choice === 1) return 1;
   if (choice === "reject" || choice === 2) return 2;
-  throw new RangeError(`choice must be "accept" or "reject", got "${String(choice)}"`);
+  throw new AnnotaInputError(`choice must be "accept" or "reject", got "${String(choice)}"`);
 }
 
 export function checkedAddress(value: string, what: string): string {
-  if (!isAddress(value)) throw new RangeError(`${what} is not an address: "${value}"`);
+  if (!isAddress(value)) throw new AnnotaInputError(`${what} is not an address: "${value}"`);
   return getAddress(value);
 }
 
@@ -71,9 +71,9 @@ export function toId(value: Id, what: string): bigint {
   try {
     id = BigInt(value);
   } catch {
-    throw new RangeError(`${what} must be a non-negative integer, got "${String(value)}"`);
+    throw new AnnotaInputError(`${what} must be a non-negative integer, got "${String(value)}"`);
   }
-  if (id < 0n) throw new RangeError(`${what} must be a non-negative integer, got "${String(value)}"`);
+  if (id < 0n) throw new AnnotaInputError(`${what} must be a non-negative integer, got "${String(value)}"`);
   return id;
 }
 

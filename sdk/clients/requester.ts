@@ -2,7 +2,7 @@ import { ZeroHash } from "ethers";
 
 import { buildAllowlist } from "../allowlist.js";
 import type { ITaskEscrow } from "../contracts.js";
-import { AnnotaError } from "../errors.js";
+import { AnnotaError, AnnotaInputError } from "../errors.js";
 import { parseEnvelope } from "../sealed/envelope.js";
 import { reviewSubmission, type Review } from "../sealed/review.js";
 import { specBytes, specCid, specHash, type Spec } from "../sealed/spec.js";
@@ -59,7 +59,8 @@ export class RequesterClient extends AnyoneClient {
       if (stored !== specCid(task.spec)) throw new AnnotaError(`the store published the spec as ${stored}`);
       [hash, uri] = [specHash(task.spec), stored];
     } else {
-      if (!task.specHash || !task.specURI) throw new RangeError("a task needs a spec, or a specHash and a specURI");
+      if (!task.specHash || !task.specURI)
+        throw new AnnotaInputError("a task needs a spec, or a specHash and a specURI");
       [hash, uri] = [toBytes32(task.specHash), task.specURI];
     }
     const params: ITaskEscrow.TaskParamsStruct = {

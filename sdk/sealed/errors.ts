@@ -1,7 +1,8 @@
+import { AnnotaError } from "../errors.js";
+
 /**
- * What went wrong with a sealed result, a spec, a store or a disclosure. `AnnotaError`
- * (sdk/errors.ts) describes failed contract calls; nothing here is a contract call, so these
- * errors have their own class with a machine-readable `code`.
+ * What went wrong with a sealed result, a spec, a store or a disclosure: an `AnnotaError` whose
+ * `errorName` (and `code`) says which.
  */
 export type SealedResultErrorCode =
   /** A spec document breaks `annota.spec/1` (see `issues`). */
@@ -40,7 +41,7 @@ export type SealedResultErrorCode =
   | "SIGNER_UNSUITABLE";
 
 /** An error of the sealed-results SDK: `code` says which, `issues` lists every problem found. */
-export class SealedResultError extends Error {
+export class SealedResultError extends AnnotaError {
   constructor(
     readonly code: SealedResultErrorCode,
     message: string,
@@ -48,7 +49,7 @@ export class SealedResultError extends Error {
     readonly issues: readonly string[] = [],
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(message, code, [], options);
     this.name = "SealedResultError";
   }
 }

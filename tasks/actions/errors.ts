@@ -1,7 +1,6 @@
 import type { ErrorDescription } from "ethers";
 
 import { AnnotaError, decodeError } from "../../sdk/errors.js";
-import { SealedResultError } from "../../sdk/sealed/errors.js";
 import { Period, Phase, SubmissionStatus } from "../../sdk/clients/base.js";
 import { date, label } from "./format.js";
 
@@ -38,6 +37,5 @@ export function oneLine(error: unknown): string | undefined {
     }
     return error.message.split("\n")[0];
   }
-  if (error instanceof RangeError || error instanceof SealedResultError) return error.message.split("\n")[0];
   return undefined;
 }
