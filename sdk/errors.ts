@@ -78,7 +78,14 @@ export function toAnnotaError(error: unknown, action: string): AnnotaError {
       cause: error,
     });
   }
-  const reason = isError(error, "CALL_EXCEPTION") && error.reason ? error.reason : (error as Error)?.message;
+  // ethers' `shortMessage` omits the serialized transaction and the node's payload (kilobytes of hex).
+  const short = (error as { shortMessage?: unknown } | null)?.shortMessage;
+  const reason =
+    isError(error, "CALL_EXCEPTION") && error.reason
+      ? error.reason
+      : typeof short === "string"
+        ? short
+        : (error as Error)?.message;
   return new AnnotaError(`${action} failed: ${reason ?? String(error)}`, undefined, [], { cause: error });
 }
 

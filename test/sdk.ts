@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { BrowserProvider, Wallet } from "ethers";
 import { network } from "hardhat";
 
 import {
@@ -27,7 +28,8 @@ import {
 } from "./helpers/fixtures.js";
 import { GOOD_LABELS, SPEC_FIELDS, addressBookOf, drawCycle, tempStore, voteWith } from "./helpers/sdk.js";
 
-const { ethers, networkHelpers } = await network.create();
+const connection = await network.create();
+const { ethers, networkHelpers } = connection;
 const { loadFixture, time, mine } = networkHelpers;
 const helpers = { time, mine };
 
@@ -173,6 +175,22 @@ describe("SDK", function () {
       expect((await juror.withdrawUnstaked()).amount).to.equal(LABEL(500));
       expect(await f.p.token.balanceOf(who.address)).to.equal(before + LABEL(500));
       await expectAnnotaError(juror.withdrawUnstaked(), "QualityVoteNothingUnbonding", [who.address]);
+    });
+
+    it("sends consecutive writes from one Wallet on a plain ethers provider without reusing a nonce", async function () {
+      const f = await loadFixture(sdkFixture);
+      // A plain ethers provider over the node (the cache of identical requests is on, as by default),
+      // and a Wallet: the set-up that failed with "nonce has already been used".
+      const provider = new BrowserProvider(connection.provider as never);
+      const wallet = Wallet.createRandom().connect(provider);
+      await networkHelpers.setBalance(wallet.address, LABEL(10));
+      await f.p.token.connect(f.p.admin).transfer(wallet.address, LABEL(3_000));
+      const juror = JurorClient.fromAddressBook(f.book, wallet);
+      const first = await juror.stake("1000");
+      const second = await juror.stake("1000");
+      const third = await juror.requestUnstake("500");
+      expect([first.blockNumber + 1, first.blockNumber + 2]).to.deep.equal([second.blockNumber, third.blockNumber]);
+      expect((await f.p.court.getValidator(wallet.address)).free).to.equal(LABEL(1_500));
     });
 
     it("refuses bad input before sending, with an AnnotaInputError (an AnnotaError named InvalidInput)", async function () {

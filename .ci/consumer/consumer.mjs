@@ -2,7 +2,7 @@
 // Usage: ANNOTA_BOOK=/path/to/deployments/localhost.json node consumer.mjs
 import { readFileSync } from "node:fs";
 
-import { AnnotaClient, AnnotaError, ValidatorClient, formatLabel, parseLabel } from "annota-protocol";
+import { AnnotaError, JurorClient, ReaderClient, formatLabel, parseLabel } from "annota-protocol";
 import { LabelToken__factory } from "annota-protocol/contracts";
 import escrowAbi from "annota-protocol/abi/TaskEscrow.json" with { type: "json" };
 import { Contract, JsonRpcProvider } from "ethers";
@@ -26,9 +26,9 @@ check((await token.symbol()) === "LABEL", "typed binding: LabelToken.symbol() is
 // The SDK: a treasury account funds a validator, which stakes with a permit.
 const treasury = await provider.getSigner(0);
 const validatorSigner = await provider.getSigner(15);
-const funder = AnnotaClient.fromAddressBook(book, treasury);
+const funder = ReaderClient.fromAddressBook(book, treasury);
 await (await funder.token.transfer(validatorSigner.address, parseLabel("250"))).wait();
-const validator = ValidatorClient.fromAddressBook(book, validatorSigner);
+const validator = JurorClient.fromAddressBook(book, validatorSigner);
 const staked = await validator.stake("250");
 check(staked.gasUsed > 0n, `SDK: staked 250 LABEL (tx ${staked.hash})`);
 const account = await validator.getAccount(validatorSigner.address);

@@ -24,7 +24,7 @@ const experts = [(await provider.getSigner(16)).address];
 const task: NewTask = {
   reward: "5",
   slots: 1,
-  bond: "10",
+  bond: "50",
   deadline: Math.floor(Date.now() / 1000) + 86_400 * 30,
   challengePeriod: 3_600,
   allowlist: experts,

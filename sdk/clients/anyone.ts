@@ -30,7 +30,7 @@ export interface DisclosureResult extends TxResult {
 export class AnyoneClient extends ReaderClient {
   /** Advances the drawing cycle when it may; returns the phase it is in afterwards. */
   async passPhase() {
-    const result = await this.send("passPhase", () => this.court.passPhase());
+    const result = await this.send("passPhase", (o) => this.court.passPhase(o));
     const [current] = await this.court.phase();
     return { ...result, phase: Phase[Number(current)]! };
   }
@@ -38,7 +38,7 @@ export class AnyoneClient extends ReaderClient {
   /** Draws up to `count` queued rounds of this cycle; returns how many seats were drawn. */
   async draw(count: Id = 2n ** 32n) {
     const n = toId(count, "count");
-    const result = await this.send(`draw(${n})`, () => this.court.draw(n));
+    const result = await this.send(`draw(${n})`, (o) => this.court.draw(n, o));
     return {
       ...result,
       seats: this.events(result.receipt, this.court, "JurorDrawn").length,
@@ -49,7 +49,7 @@ export class AnyoneClient extends ReaderClient {
   /** Applies up to `count` deferred stake changes (Staking phase only). */
   async applyDeferred(count: Id = 2n ** 32n) {
     const n = toId(count, "count");
-    return this.send(`applyDeferred(${n})`, () => this.court.applyDeferred(n));
+    return this.send(`applyDeferred(${n})`, (o) => this.court.applyDeferred(n, o));
   }
 
   /** Appeals the current round's ruling, approving the next round's cost first if needed. */
@@ -58,21 +58,21 @@ export class AnyoneClient extends ReaderClient {
     const d = await this.court.getDispute(id);
     const cost = await this.court.roundCost(d.version, d.roundCount);
     const approval = await this.ensureAllowance(this.addresses.token, this.addresses.vote, cost);
-    const result = await this.send(`appeal(${id})`, () => this.court.appeal(id));
+    const result = await this.send(`appeal(${id})`, (o) => this.court.appeal(id, o));
     return { ...result, round: this.eventArg(result.receipt, this.court, "Appealed", "round"), cost, approval };
   }
 
   /** Opens the next round of a round without a majority, paid from its pot. */
   async escalate(disputeId: Id) {
     const id = toId(disputeId, "dispute id");
-    const result = await this.send(`escalate(${id})`, () => this.court.escalate(id));
+    const result = await this.send(`escalate(${id})`, (o) => this.court.escalate(id, o));
     return { ...result, round: this.eventArg(result.receipt, this.court, "Escalated", "round") };
   }
 
   /** Records a dispute's final ruling once it is known. */
   async finalizeDispute(disputeId: Id) {
     const id = toId(disputeId, "dispute id");
-    const result = await this.send(`finalizeDispute(${id})`, () => this.court.finalizeDispute(id));
+    const result = await this.send(`finalizeDispute(${id})`, (o) => this.court.finalizeDispute(id, o));
     const ruling = this.eventArg(result.receipt, this.court, "DisputeFinalized", "ruling");
     return { ...result, ruling: Ruling[Number(ruling)]! };
   }
@@ -81,7 +81,7 @@ export class AnyoneClient extends ReaderClient {
   async submitEvidence(disputeId: Id, evidenceURI: string) {
     const id = toId(disputeId, "dispute id");
     if (evidenceURI.trim() === "") throw new AnnotaInputError("the evidence URI is empty");
-    return this.send(`submitEvidence(${id})`, () => this.court.submitEvidence(id, evidenceURI));
+    return this.send(`submitEvidence(${id})`, (o) => this.court.submitEvidence(id, evidenceURI, o));
   }
 
   /** Settles `juror`'s seats in round `round` of a final dispute; reports its verdict, reward and penalty. */
@@ -89,7 +89,7 @@ export class AnyoneClient extends ReaderClient {
     const id = toId(disputeId, "dispute id");
     const r = toId(round, "round");
     const who = checkedAddress(juror, "juror");
-    const result = await this.send(`settle(${id}, ${r}, ${who})`, () => this.court.settle(id, r, who));
+    const result = await this.send(`settle(${id}, ${r}, ${who})`, (o) => this.court.settle(id, r, who, o));
     const [settled] = this.events(result.receipt, this.court, "SeatsSettled");
     return {
       ...result,
@@ -107,7 +107,9 @@ export class AnyoneClient extends ReaderClient {
     const id = toId(disputeId, "dispute id");
     const r = toId(round, "round");
     const list = jurors ? jurors.map((j) => checkedAddress(j, "juror")) : [...(await this.jurorsOf(id, r)).keys()];
-    const result = await this.send(`settleMany(${id}, ${r}, ${list.length})`, () => this.court.settleMany(id, r, list));
+    const result = await this.send(`settleMany(${id}, ${r}, ${list.length})`, (o) =>
+      this.court.settleMany(id, r, list, o),
+    );
     return { ...result, settled: this.events(result.receipt, this.court, "SeatsSettled").length };
   }
 
@@ -117,8 +119,8 @@ export class AnyoneClient extends ReaderClient {
     const task = await this.getTask(id >> 32n);
     const amount = task.bond + (await this.court.roundCost(task.courtVersion, 0n));
     const p = await this.permit(this.addresses.token, this.addresses.escrow, amount);
-    const result = await this.send(`challenge(${id})`, () =>
-      this.escrow.challengeWithPermit(id, toBytes32(reason), p.deadline, p.v, p.r, p.s),
+    const result = await this.send(`challenge(${id})`, (o) =>
+      this.escrow.challengeWithPermit(id, toBytes32(reason), p.deadline, p.v, p.r, p.s, o),
     );
     return {
       ...result,
@@ -130,7 +132,7 @@ export class AnyoneClient extends ReaderClient {
   /** Finalizes a submission (after its challenge period, or once its dispute has a final ruling). */
   async finalize(submissionId: Id) {
     const id = toId(submissionId, "submission id");
-    const result = await this.send(`finalize(${id})`, () => this.escrow.finalize(id));
+    const result = await this.send(`finalize(${id})`, (o) => this.escrow.finalize(id, o));
     const status = SubmissionStatus[Number((await this.escrow.getSubmission(id)).status)]!;
     return { ...result, status };
   }
@@ -138,7 +140,7 @@ export class AnyoneClient extends ReaderClient {
   /** Finalizes several submissions in one transaction; `finalized` lists those this call finalized. */
   async finalizeMany(submissionIds: Id[]) {
     const ids = submissionIds.map((i) => toId(i, "submission id"));
-    const result = await this.send(`finalizeMany(${ids.length})`, () => this.escrow.finalizeMany(ids));
+    const result = await this.send(`finalizeMany(${ids.length})`, (o) => this.escrow.finalizeMany(ids, o));
     const finalized = new Set<bigint>();
     for (const name of ["SubmissionAccepted", "ChallengeResolved"]) {
       for (const args of this.events(result.receipt, this.escrow, name)) finalized.add(args.getValue("submissionId"));
@@ -150,14 +152,14 @@ export class AnyoneClient extends ReaderClient {
   async withdraw(token: string = this.addresses.token) {
     const which = checkedAddress(token, "token");
     const amount = await this.escrow.claimable(which, await this.address());
-    return { ...(await this.send(`withdraw(${which})`, () => this.escrow.withdraw(which))), amount };
+    return { ...(await this.send(`withdraw(${which})`, (o) => this.escrow.withdraw(which, o))), amount };
   }
 
   /** Pays each of `accounts` what it is owed in `token` (default LABEL), in one transaction. */
   async withdrawFor(accounts: string[], token: string = this.addresses.token) {
     const which = checkedAddress(token, "token");
     const list = accounts.map((a) => checkedAddress(a, "account"));
-    const result = await this.send(`withdrawFor(${list.length})`, () => this.escrow.withdrawFor(which, list));
+    const result = await this.send(`withdrawFor(${list.length})`, (o) => this.escrow.withdrawFor(which, list, o));
     const paid = this.events(result.receipt, this.escrow, "Withdrawn").reduce(
       (s, a) => s + (a.getValue("amount") as bigint),
       0n,

@@ -20,7 +20,7 @@ import {
   type TaskEscrow,
 } from "../contracts.js";
 import { AnnotaError, AnnotaInputError, annotate } from "../errors.js";
-import { signPermit } from "../permit.js";
+import { freshNonce, signPermit } from "../permit.js";
 import { deriveEncryptionKeyPair, type EncryptionKeyPair, type EncryptionRole } from "../sealed/keys.js";
 import type { ResultStore } from "../sealed/store.js";
 import { LABEL_DECIMALS } from "../units.js";
@@ -163,11 +163,19 @@ export class AnnotaClient {
     return deriveEncryptionKeyPair(this.signer, { chainId: await this.chainId(), verifyingContract, role });
   }
 
-  /** Sends a transaction, waits for it and returns what it cost; a revert becomes an `AnnotaError`. */
-  protected async send(action: string, tx: () => Promise<ContractTransactionResponse>): Promise<TxResult> {
+  /**
+   * Sends a transaction, waits for it and returns what it cost; a revert becomes an `AnnotaError`.
+   * `tx` receives overrides carrying the signer's pending nonce read straight from the node
+   * (`freshNonce`), so that consecutive writes from one wallet never reuse a nonce.
+   */
+  protected async send(
+    action: string,
+    tx: (overrides: { nonce?: number }) => Promise<ContractTransactionResponse>,
+  ): Promise<TxResult> {
     void this.signer; // a read-only client fails here with a clear message
     return annotate(action, async () => {
-      const response = await tx();
+      const nonce = await freshNonce(this.runner, await this.address());
+      const response = await tx(nonce === undefined ? {} : { nonce });
       const receipt = await response.wait();
       if (receipt === null) throw new AnnotaError(`${action}: the transaction was dropped`);
       return { hash: receipt.hash, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed, receipt };
@@ -210,6 +218,6 @@ export class AnnotaClient {
     const erc20 = new Contract(token, ALLOWANCE_ABI, this.signer);
     const allowance = (await erc20.getFunction("allowance")(await this.address(), spender)) as bigint;
     if (allowance >= amount) return undefined;
-    return this.send("approve", () => erc20.getFunction("approve")(spender, amount));
+    return this.send("approve", (o) => erc20.getFunction("approve")(spender, amount, o));
   }
 }

@@ -19,7 +19,7 @@ export class JurorClient extends AnyoneClient {
   async stake(amount: Amount) {
     const value = toUnits(amount, LABEL_DECIMALS);
     const p = await this.permit(this.addresses.token, this.addresses.vote, value);
-    const result = await this.send("stake", () => this.court.stakeWithPermit(value, p.deadline, p.v, p.r, p.s));
+    const result = await this.send("stake", (o) => this.court.stakeWithPermit(value, p.deadline, p.v, p.r, p.s, o));
     return {
       ...result,
       deferred: this.events(result.receipt, this.court, "Staked")[0]!.getValue("deferred") as boolean,
@@ -29,21 +29,21 @@ export class JurorClient extends AnyoneClient {
   /** Moves `amount` of free stake to unbonding (deferred outside Staking). */
   async requestUnstake(amount: Amount) {
     const value = toUnits(amount, LABEL_DECIMALS);
-    const result = await this.send("requestUnstake", () => this.court.requestUnstake(value));
+    const result = await this.send("requestUnstake", (o) => this.court.requestUnstake(value, o));
     const { unbonding, unlocksAt } = await this.court.getValidator(await this.address());
     return { ...result, unbonding, unlocksAt };
   }
 
   /** Withdraws the whole unbonded stake once unlocked. */
   async withdrawUnstaked() {
-    const result = await this.send("withdrawUnstaked", () => this.court.withdrawUnstaked());
+    const result = await this.send("withdrawUnstaked", (o) => this.court.withdrawUnstaked(o));
     return { ...result, amount: this.eventArg(result.receipt, this.court, "UnstakeWithdrawn", "amount") };
   }
 
   /** Derives this wallet's validator encryption key and publishes its public half. */
   async setEncryptionKey() {
     const { publicKey } = await this.encryptionKeyPair("validator");
-    return { ...(await this.send("setEncryptionKey", () => this.court.setEncryptionKey(publicKey))), publicKey };
+    return { ...(await this.send("setEncryptionKey", (o) => this.court.setEncryptionKey(publicKey, o))), publicKey };
   }
 
   /** This wallet's seats (see `ReaderClient.seats`). */
@@ -88,7 +88,7 @@ export class JurorClient extends AnyoneClient {
     choiceNumber(choice);
     const round = await this.currentRound(id);
     const commitment = await this.commitmentFor(id, round, choice);
-    return { ...(await this.send(`commitVote(${id})`, () => this.court.commitVote(id, commitment))), round };
+    return { ...(await this.send(`commitVote(${id})`, (o) => this.court.commitVote(id, commitment, o))), round };
   }
 
   /** Reveals this wallet's vote in the current round: re-derives the salt and finds the committed choice. */
@@ -101,7 +101,7 @@ export class JurorClient extends AnyoneClient {
     for (const choice of [1, 2] as const) {
       if ((await this.commitmentFor(id, round, choice)) !== vote.commitment) continue;
       const salt = await this.saltFor(id, round);
-      const result = await this.send(`revealVote(${id})`, () => this.court.revealVote(id, choice, salt));
+      const result = await this.send(`revealVote(${id})`, (o) => this.court.revealVote(id, choice, salt, o));
       return { ...result, round, choice: choice === 1 ? ("accept" as const) : ("reject" as const) };
     }
     throw new AnnotaError(

@@ -56,8 +56,8 @@ export class LabelerClient extends AnyoneClient {
   private async submitRaw(taskId: bigint, resultHash: string, resultURI: string, proof: string[]): Promise<Submitted> {
     const { bond } = await this.getTask(taskId);
     const p = await this.permit(this.addresses.token, this.addresses.escrow, bond);
-    const result = await this.send(`submit(${taskId})`, () =>
-      this.escrow.submitWithPermit(taskId, resultHash, resultURI, proof, p.deadline, p.v, p.r, p.s),
+    const result = await this.send(`submit(${taskId})`, (o) =>
+      this.escrow.submitWithPermit(taskId, resultHash, resultURI, proof, p.deadline, p.v, p.r, p.s, o),
     );
     const submissionId = this.eventArg(result.receipt, this.escrow, "Submitted", "submissionId");
     return { ...result, submissionId, resultHash, resultURI };

@@ -77,8 +77,8 @@ export class RequesterClient extends AnyoneClient {
     };
     const permitted = slots * (reward + (reward * maxFeeBps) / 10_000n);
     const p = await this.permit(paymentToken, this.addresses.escrow, permitted);
-    const result = await this.send("createTask", () =>
-      this.escrow.createTaskWithPermit(params, p.deadline, p.v, p.r, p.s),
+    const result = await this.send("createTask", (o) =>
+      this.escrow.createTaskWithPermit(params, p.deadline, p.v, p.r, p.s, o),
     );
     const [created] = this.events(result.receipt, this.escrow, "TaskCreated");
     const taskId = created!.getValue("taskId") as bigint;
@@ -89,20 +89,20 @@ export class RequesterClient extends AnyoneClient {
   /** Accepts a pending submission early. */
   async accept(submissionId: Id) {
     const id = toId(submissionId, "submission id");
-    return this.send(`accept(${id})`, () => this.escrow.accept(id));
+    return this.send(`accept(${id})`, (o) => this.escrow.accept(id, o));
   }
 
   /** After the deadline (or the cancellation notice), takes back the budget of free slots. */
   async reclaim(taskId: Id) {
     const id = toId(taskId, "task id");
-    const result = await this.send(`reclaim(${id})`, () => this.escrow.reclaim(id));
+    const result = await this.send(`reclaim(${id})`, (o) => this.escrow.reclaim(id, o));
     return { ...result, amount: this.eventArg(result.receipt, this.escrow, "TaskReclaimed", "amount") };
   }
 
   /** Cancels a task with notice; returns when submissions end. */
   async cancel(taskId: Id) {
     const id = toId(taskId, "task id");
-    const result = await this.send(`cancelTask(${id})`, () => this.escrow.cancelTask(id));
+    const result = await this.send(`cancelTask(${id})`, (o) => this.escrow.cancelTask(id, o));
     return { ...result, deadline: this.eventArg(result.receipt, this.escrow, "TaskCancelled", "deadline") };
   }
 
