@@ -1,5 +1,6 @@
 import type { BaseContract, ContractEventName, EventLog, Log, Provider } from "ethers";
 
+import { Period, SubmissionStatus } from "./clients/base.js";
 import type { QualityVote, TaskEscrow } from "./contracts.js";
 import { AnnotaInputError } from "./errors.js";
 
@@ -29,9 +30,6 @@ export interface DiscoveryOptions {
   chunkSize?: number;
 }
 
-export const SUBMISSION_STATUS = ["None", "Pending", "Challenged", "Accepted", "Rejected"] as const;
-export const PERIOD = ["Drawing", "Commit", "Reveal", "Appeal", "NoMajority", "Finalizable", "Final"] as const;
-
 export interface TaskSummary {
   taskId: bigint;
   requester: string;
@@ -55,7 +53,7 @@ export interface SubmissionSummary {
   labeler: string;
   resultHash: string;
   resultURI: string;
-  status: (typeof SUBMISSION_STATUS)[number];
+  status: (typeof SubmissionStatus)[number];
   challengeEnd: bigint;
   disputeId: bigint;
 }
@@ -64,7 +62,7 @@ export interface SeatSummary {
   disputeId: bigint;
   round: number;
   seats: number;
-  period: (typeof PERIOD)[number];
+  period: (typeof Period)[number];
   /** When the current period ends (0 when open-ended). */
   endsAt: bigint;
   /** Whether this round is the dispute's current round. */
@@ -193,7 +191,7 @@ export class Discovery {
         labeler: s.labeler,
         resultHash: log.args.resultHash as string,
         resultURI: log.args.resultURI as string,
-        status: SUBMISSION_STATUS[Number(s.status)]!,
+        status: SubmissionStatus[Number(s.status)]!,
         challengeEnd: s.challengeEnd,
         disputeId: s.disputeId,
       });
@@ -227,7 +225,7 @@ export class Discovery {
         disputeId,
         round,
         seats: Number(vote.seats),
-        period: PERIOD[Number(period)]!,
+        period: Period[Number(period)]!,
         endsAt,
         current: round === Number(dispute.roundCount) - 1,
         committed: vote.commitment !== "0x" + "0".repeat(64),
@@ -267,7 +265,7 @@ export class Discovery {
           items.push({ action: "finalize", id: sub.submissionId });
         if (sub.status === "Challenged") {
           const [period] = await this.court.currentPeriod(sub.disputeId);
-          if (PERIOD[Number(period)] === "Finalizable" || PERIOD[Number(period)] === "Final") {
+          if (Period[Number(period)] === "Finalizable" || Period[Number(period)] === "Final") {
             items.push({ action: "finalize", id: sub.submissionId });
           }
         }

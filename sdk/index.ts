@@ -15,6 +15,7 @@ export * from "./addressBook.js";
 export * from "./allowlist.js";
 export * from "./clients/index.js";
 export * from "./contracts.js";
+export * from "./discovery.js";
 export * from "./errors.js";
 export * from "./permit.js";
 export * from "./salt.js";
