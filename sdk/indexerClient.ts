@@ -1,0 +1,197 @@
+import { getAddress } from "ethers";
+
+import type { Page, PageOptions, SeatSummary, SubmissionSummary, TaskSummary } from "./discovery.js";
+import { AnnotaError } from "./errors.js";
+
+/**
+ * The same questions as `Discovery`, answered by the project's indexer (docs/indexer.md) over its
+ * GraphQL API: fast, and with history, but only as fresh as the indexer. Results have the same shapes
+ * as `Discovery`'s, so an integrator can switch between the two. `cursor` is the indexer's page
+ * cursor (a string), not a block.
+ */
+export class IndexerClient {
+  constructor(
+    /** The indexer's base URL, e.g. `http://127.0.0.1:42069`. */
+    readonly url: string,
+    readonly fetchImpl: typeof fetch = fetch,
+  ) {}
+
+  /** Runs a GraphQL query; a transport or GraphQL error becomes an `AnnotaError` named `IndexerError`. */
+  async query<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    let response: Response;
+    try {
+      response = await this.fetchImpl(`${this.url.replace(/\/$/, "")}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query, variables }),
+      });
+    } catch (error) {
+      throw new AnnotaError(`the indexer at ${this.url} cannot be reached`, "IndexerError", [], { cause: error });
+    }
+    const body = (await response.json().catch(() => ({}))) as { data?: T; errors?: { message: string }[] };
+    if (!response.ok || body.errors?.length || body.data === undefined) {
+      const why = body.errors?.map((e) => e.message).join("; ") ?? `HTTP ${response.status}`;
+      throw new AnnotaError(`the indexer refused the query: ${why}`, "IndexerError");
+    }
+    return body.data;
+  }
+
+  /** Tasks (oldest first), optionally only open ones at `now` (seconds), or one requester's, or one token's. */
+  async listTasks(
+    filter: { open?: boolean; requester?: string; paymentToken?: string; now?: bigint } = {},
+    page: PageOptions & { after?: string } = {},
+  ): Promise<Page<TaskSummary> & { after?: string }> {
+    const now = filter.now ?? BigInt(Math.floor(Date.now() / 1000));
+    const where: Record<string, unknown> = {};
+    if (filter.requester) where.requester = filter.requester.toLowerCase();
+    if (filter.paymentToken) where.paymentToken = filter.paymentToken.toLowerCase();
+    if (filter.open) Object.assign(where, { freeSlots_gt: 0, deadline_gt: now.toString() });
+    const data = await this.query<{ tasks: { items: RawTask[]; pageInfo: PageInfo } }>(
+      `query($where: taskFilter, $limit: Int, $after: String) {
+        tasks(where: $where, orderBy: "id", orderDirection: "asc", limit: $limit, after: $after) {
+          items { id requester paymentToken reward bond slots accepted held deadline cancelled specHash specUri }
+          pageInfo { hasNextPage endCursor }
+        }
+      }`,
+      { where, limit: page.limit ?? 1_000, after: page.after ?? null },
+    );
+    const items = data.tasks.items.map((t) => {
+      const task = {
+        taskId: BigInt(t.id),
+        requester: getAddress(t.requester),
+        paymentToken: getAddress(t.paymentToken),
+        reward: BigInt(t.reward),
+        bond: BigInt(t.bond),
+        slots: t.slots,
+        accepted: t.accepted,
+        held: t.held,
+        deadline: BigInt(t.deadline),
+        cancelled: t.cancelled,
+        specHash: t.specHash,
+        specURI: t.specUri,
+      };
+      return { ...task, open: task.deadline > now && task.accepted + task.held < task.slots };
+    });
+    return { items, after: data.tasks.pageInfo.hasNextPage ? data.tasks.pageInfo.endCursor : undefined };
+  }
+
+  /** A task's submissions with their result hash and URI and their status. */
+  async submissionsOf(taskId: bigint): Promise<Page<SubmissionSummary>> {
+    const data = await this.query<{ submissions: { items: RawSubmission[] } }>(
+      `query($taskId: BigInt!) {
+        submissions(where: { taskId: $taskId }, orderBy: "id", orderDirection: "asc", limit: 1000) {
+          items { id taskId labeler resultHash resultUri status challengeEnd disputeId }
+        }
+      }`,
+      { taskId: taskId.toString() },
+    );
+    return {
+      items: data.submissions.items.map((s) => ({
+        submissionId: BigInt(s.id),
+        taskId: BigInt(s.taskId),
+        labeler: getAddress(s.labeler),
+        resultHash: s.resultHash,
+        resultURI: s.resultUri,
+        status: s.status as SubmissionSummary["status"],
+        challengeEnd: BigInt(s.challengeEnd),
+        disputeId: BigInt(s.disputeId ?? 0),
+      })),
+    };
+  }
+
+  /**
+   * The rounds `juror` sits in, with its seats and its vote's state. The period is the court's
+   * (`currentPeriod`) as the indexer last saw the round; `endsAt` the matching deadline.
+   */
+  async disputesOf(juror: string, now = BigInt(Math.floor(Date.now() / 1000))): Promise<Page<SeatSummary>> {
+    const data = await this.query<{ seats: { items: RawSeat[] } }>(
+      `query($juror: String!) {
+        seats(where: { juror: $juror }, orderBy: "disputeId", orderDirection: "asc", limit: 1000) {
+          items {
+            disputeId round seats commitment choice settled
+            dispute { ruling roundCount rounds { items { round accepts rejects commitEnd revealEnd appealEnd queuedAt drawnAt } } }
+          }
+        }
+      }`,
+      { juror: juror.toLowerCase() },
+    );
+    return { items: data.seats.items.map((s) => seatSummary(s, now)) };
+  }
+}
+
+interface PageInfo {
+  hasNextPage: boolean;
+  endCursor?: string;
+}
+interface RawTask {
+  id: string;
+  requester: string;
+  paymentToken: string;
+  reward: string;
+  bond: string;
+  slots: number;
+  accepted: number;
+  held: number;
+  deadline: string;
+  cancelled: boolean;
+  specHash: string;
+  specUri: string;
+}
+interface RawSubmission {
+  id: string;
+  taskId: string;
+  labeler: string;
+  resultHash: string;
+  resultUri: string;
+  status: string;
+  challengeEnd: string;
+  disputeId: string | null;
+}
+interface RawRound {
+  round: number;
+  accepts: number;
+  rejects: number;
+  commitEnd: string | null;
+  revealEnd: string | null;
+  appealEnd: string | null;
+}
+interface RawSeat {
+  disputeId: string;
+  round: number;
+  seats: number;
+  commitment: string | null;
+  choice: number;
+  settled: boolean;
+  dispute: { ruling: string | null; roundCount: number; rounds: { items: RawRound[] } };
+}
+
+/** A seat as `Discovery.disputesOf` reports it, from the indexer's rows. */
+function seatSummary(s: RawSeat, now: bigint): SeatSummary {
+  const current = s.round === s.dispute.roundCount - 1;
+  const r = s.dispute.rounds.items.find((x) => x.round === s.round);
+  let period: SeatSummary["period"] = "Drawing";
+  let endsAt = 0n;
+  if (s.dispute.ruling && s.dispute.ruling !== "None") period = "Final";
+  else if (!current)
+    period = "Drawing"; // a later round is under way; the seat's round is over
+  else if (r?.commitEnd) {
+    const [commitEnd, revealEnd] = [BigInt(r.commitEnd), BigInt(r.revealEnd!)];
+    const appealEnd = r.appealEnd ? BigInt(r.appealEnd) : 0n;
+    if (now < commitEnd) [period, endsAt] = ["Commit", commitEnd];
+    else if (now < revealEnd) [period, endsAt] = ["Reveal", revealEnd];
+    else if (r.accepts === r.rejects) period = appealEnd === 0n ? "Finalizable" : "NoMajority";
+    else if (appealEnd !== 0n && now < appealEnd) [period, endsAt] = ["Appeal", appealEnd];
+    else period = "Finalizable";
+  }
+  return {
+    disputeId: BigInt(s.disputeId),
+    round: s.round,
+    seats: s.seats,
+    period,
+    endsAt,
+    current,
+    committed: s.commitment !== null && !/^0x0*$/.test(s.commitment),
+    revealed: s.choice !== 0,
+    settled: s.settled,
+  };
+}
