@@ -258,10 +258,10 @@ describe("TaskEscrow: challenges", function () {
       const f = await loadFixture(oneRoundFixture); // court version 2: one round
       const { escrow, token, court, labelers, challenger, feeTreasury, submissionId } = f;
       expect((await court.getDispute(1n)).version).to.equal(2n);
-      // A tie: one seat each way and one silent when the three seats went to three jurors; all silent otherwise.
+      // A tie: one seat each way and one silent when three jurors hold a seat each; all silent otherwise.
       let n = 0;
-      const jurors = await decideRound(ethers, helpers, court, 1n, (_, seats) =>
-        seats === 1 && n < 2 ? [ACCEPT, REJECT][n++] : "silent",
+      const jurors = await decideRound(ethers, helpers, court, 1n, (_, seats, all) =>
+        all.size === 3 && n < 2 ? [ACCEPT, REJECT][n++] : "silent",
       );
       const round = await court.getRound(1n, 0);
       expect(round.accepts).to.equal(round.rejects);

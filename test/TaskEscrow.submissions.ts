@@ -295,6 +295,48 @@ describe("TaskEscrow: submissions and payouts", function () {
       await expect(escrow.connect(labelers[0]).withdraw(await token.getAddress()))
         .to.be.revertedWithCustomError(escrow, "TaskEscrowNothingToWithdraw")
         .withArgs(await token.getAddress(), labelers[0].address);
+      // The batch payout in LABEL: the labeler's reward and bond, the treasury's fee, in one call.
+      await escrow.connect(labelers[1]).submit(f.taskId, RESULT, URI, []);
+      await escrow.connect(requester).accept(submissionIdOf(f.taskId, 2n));
+      const batch = escrow.withdrawFor(await token.getAddress(), [labelers[1].address, f.feeTreasury.address]);
+      await expect(batch).to.changeTokenBalances(
+        ethers,
+        token,
+        [labelers[1], f.feeTreasury, escrow],
+        [REWARD + BOND, 2n * FEE, -(REWARD + BOND + 2n * FEE)],
+      );
+      await expect(batch)
+        .to.emit(escrow, "Withdrawn")
+        .withArgs(await token.getAddress(), labelers[1].address, REWARD + BOND);
+    });
+
+    it("a task created at a zero fee credits the treasury nothing", async function () {
+      const p = await loadFixture(deployEscrow);
+      const { escrow, admin, requester, labelers, feeTreasury } = p;
+      await escrow.connect(admin).setParams({ ...TASK_ESCROW_DEFAULTS, feeBps: 0n });
+      const task = await taskParams(p, await time.latest());
+      await expect(escrow.connect(requester).createTask(task))
+        .to.emit(escrow, "TaskCreated")
+        .withArgs(
+          1n,
+          requester.address,
+          await label(p),
+          REWARD,
+          0n,
+          3n,
+          BOND,
+          task.deadline,
+          task.challengePeriod,
+          task.labelerRoot,
+          task.specHash,
+          task.specURI,
+        );
+      await escrow.connect(labelers[0]).submit(1n, RESULT, URI, []);
+      await expect(escrow.connect(requester).accept(submissionIdOf(1n, 1n)))
+        .to.emit(escrow, "SubmissionAccepted")
+        .withArgs(submissionIdOf(1n, 1n), labelers[0].address, AcceptedBy.Requester, REWARD, 0n);
+      expect(await escrow.claimable(await label(p), feeTreasury.address)).to.equal(0n);
+      expect(await escrow.claimable(await label(p), labelers[0].address)).to.equal(REWARD + BOND);
     });
 
     it("a stablecoin task pays rewards and fees in the stablecoin and bonds in LABEL", async function () {

@@ -36,7 +36,7 @@ export const REASON = "0x" + "22".repeat(32);
 export const submissionIdOf = (taskId: bigint, n: bigint) => (taskId << 32n) | n;
 
 /** What `slots` slots of a task paying `reward` at `feeBps` cost the requester. */
-export const budgetOf = (slots: bigint, reward = REWARD, feeBps = TASK_ESCROW_DEFAULTS.feeBps) =>
+export const budgetOf = (slots: bigint, reward: bigint = REWARD, feeBps: bigint = TASK_ESCROW_DEFAULTS.feeBps) =>
   slots * (reward + (reward * feeBps) / 10_000n);
 
 /** The burned part of what remains of a loser's bond, under the default burnBps. */
@@ -119,13 +119,14 @@ export async function decideRound(
   helpers: Helpers,
   court: QualityVote,
   disputeId: bigint,
-  choice: number | ((juror: string, seats: number) => number | "silent"),
+  choice: number | ((juror: string, seats: number, jurors: Map<string, number>) => number | "silent"),
 ): Promise<Map<string, number>> {
   await runDrawingCycle(court, helpers);
   const round = Number((await court.getDispute(disputeId)).roundCount) - 1;
   const jurors = await jurorsOf(court, disputeId, round);
   const choices = new Map<string, number | "silent">();
-  for (const [juror, seats] of jurors) choices.set(juror, typeof choice === "number" ? choice : choice(juror, seats));
+  for (const [juror, seats] of jurors)
+    choices.set(juror, typeof choice === "number" ? choice : choice(juror, seats, jurors));
   await voteRound(ethers, helpers, court, disputeId, choices);
   await endReveal(court, helpers, disputeId);
   return jurors;
