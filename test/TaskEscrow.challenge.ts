@@ -122,6 +122,12 @@ describe("TaskEscrow: challenges", function () {
       await expect(tx).to.emit(escrow, "SubmissionChallenged").withArgs(submissionId, requester.address, 1n, REASON);
       await expect(tx).to.changeTokenBalance(ethers, token, requester, -amount);
       expect(await token.allowance(requester.address, await escrow.getAddress())).to.equal(0n);
+      // An unknown submission, in a known task or an unknown one, is reported as such.
+      for (const unknown of [submissionIdOf(1n, 9n), submissionIdOf(7n, 1n)]) {
+        await expect(escrow.connect(requester).challengeWithPermit(unknown, REASON, deadline, sig.v, sig.r, sig.s))
+          .to.be.revertedWithCustomError(escrow, "TaskEscrowUnknownSubmission")
+          .withArgs(unknown);
+      }
     });
   });
 
