@@ -309,4 +309,46 @@ describe("TaskEscrow: challenges", function () {
       expect((await court.paymentsOf(1n)).length).to.equal(0);
     });
   });
+  describe("a task's whole life, every balance", function () {
+    it("three slots end accepted early, after the challenge period, and rejected then refilled; nothing is left", async function () {
+      const f = await loadFixture(submittedFixture); // labelers[0] submitted to task 1
+      const { escrow, token, court, requester, labelers, challenger, feeTreasury, others, taskId } = f;
+      const [l0, l1, l2] = labelers;
+      const refiller = others[0];
+      const actors = [requester, l0, l1, l2, challenger, refiller, feeTreasury];
+      const start = await Promise.all(actors.map((a) => token.balanceOf(a.address)));
+      const supply = await token.totalSupply();
+      await escrow.connect(l1).submit(taskId, RESULT, URI, []);
+      await escrow.connect(l2).submit(taskId, RESULT, URI, []);
+      await escrow.connect(requester).accept(submissionIdOf(taskId, 1n)); // accepted early
+      await escrow.connect(challenger).challenge(submissionIdOf(taskId, 3n), REASON);
+      await runDispute(ethers, helpers, court, 1n, [REJECT]);
+      await escrow.finalize(submissionIdOf(taskId, 2n)); // accepted after its challenge period
+      await escrow.finalize(submissionIdOf(taskId, 3n)); // rejected: its slot is free again
+      await escrow.connect(refiller).submit(taskId, RESULT, URI, []);
+      await time.increase(3_600);
+      await escrow.finalize(submissionIdOf(taskId, 4n));
+      const task = await escrow.getTask(taskId);
+      expect([task.accepted, task.held, task.slots]).to.deep.equal([3n, 0n, 3n]);
+      await escrow.withdrawFor(
+        await token.getAddress(),
+        [l0, l1, l2, challenger, refiller, feeTreasury].map((a) => a.address),
+      );
+
+      const end = await Promise.all(actors.map((a) => token.balanceOf(a.address)));
+      const rest = BOND - roundCost(0);
+      const burned = burnOf(rest);
+      expect(end.map((e, i) => e - start[i])).to.deep.equal([
+        0n, // requester: paid the three slots in the fixture, nothing since
+        REWARD + BOND, // l0: its bond, posted in the fixture, came back with the reward
+        REWARD, // l1
+        -BOND, // l2 lost its bond
+        rest - burned, // challenger: its bond and round 0 back, plus the unburned rest of l2's bond
+        REWARD, // refiller
+        3n * FEE, // treasury
+      ]);
+      expect(supply - (await token.totalSupply())).to.equal(burned);
+      expect(await token.balanceOf(await escrow.getAddress())).to.equal(0n); // nothing is left behind
+    });
+  });
 });
