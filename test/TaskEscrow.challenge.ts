@@ -286,6 +286,9 @@ describe("TaskEscrow: challenges", function () {
       expect(await claimable(f, labelers[0])).to.equal(REWARD + BOND);
       expect(await claimable(f, challenger)).to.equal(BOND); // round 0's cost went to the jury
       expect(await claimable(f, feeTreasury)).to.equal(FEE);
+      expect((await escrow.getSubmission(submissionId)).status).to.equal(Status.Accepted);
+      expect(await escrow.reputation(labelers[0].address)).to.deep.equal([1n, 1n, 0n, 0n]);
+      expect(await escrow.reputation(challenger.address)).to.deep.equal([0n, 0n, 0n, 1n]);
     });
 
     it("Unresolved by draw timeout: round 0's cost goes back to the challenger, both bonds return", async function () {
@@ -307,6 +310,7 @@ describe("TaskEscrow: challenges", function () {
       expect(await claimable(f, labelers[0])).to.equal(REWARD + BOND);
       expect(await claimable(f, challenger)).to.equal(BOND);
       expect((await court.paymentsOf(1n)).length).to.equal(0);
+      expect(await escrow.reputation(labelers[0].address)).to.deep.equal([1n, 1n, 0n, 0n]);
     });
   });
   describe("a task's whole life, every balance", function () {
