@@ -232,6 +232,13 @@ describe("TaskEscrow: hostile tokens and recipients", function () {
       const p = await loadFixture(hostileTokens);
       const { escrow, falsy, requester, labelers } = p;
       const token = await falsy.getAddress();
+      // Without an allowance its transferFrom returns false rather than reverting.
+      await falsy.connect(requester).approve(await escrow.getAddress(), 0n);
+      await expect(escrow.connect(requester).createTask(await params(p, token, 3n)))
+        .to.be.revertedWithCustomError(escrow, "SafeERC20FailedOperation")
+        .withArgs(token);
+      expect(await escrow.taskCount()).to.equal(0n);
+      await falsy.connect(requester).approve(await escrow.getAddress(), ethers.MaxUint256);
       await escrow.connect(requester).createTask(await params(p, token, 3n));
       await escrow.connect(labelers[0]).submit(1n, RESULT, URI, []);
       await escrow.connect(requester).accept(submissionIdOf(1n, 1n));
@@ -278,9 +285,24 @@ describe("TaskEscrow: hostile tokens and recipients", function () {
       await expect(escrow.connect(feeTreasury).withdraw(token))
         .to.be.revertedWithCustomError(blocklist, "Blocked")
         .withArgs(feeTreasury.address);
-      for (const l of labelers.slice(1)) {
-        await expect(escrow.connect(l).withdraw(token)).to.changeTokenBalance(ethers, blocklist, l, REWARD);
-      }
+      await expect(escrow.connect(labelers[1]).withdraw(token)).to.changeTokenBalance(
+        ethers,
+        blocklist,
+        labelers[1],
+        REWARD,
+      );
+      // The batch payout keeps the credit of those that cannot receive and pays the others.
+      const batch = [labelers[0].address, feeTreasury.address, labelers[2].address];
+      expect(await escrow.withdrawFor.staticCall(token, batch)).to.equal(1n);
+      const tx = escrow.withdrawFor(token, batch);
+      await expect(tx).to.changeTokenBalance(ethers, blocklist, labelers[2], REWARD);
+      await expect(tx).to.emit(escrow, "Withdrawn").withArgs(token, labelers[2].address, REWARD);
+      expect(await escrow.claimable(token, labelers[0].address)).to.equal(REWARD);
+      expect(await escrow.claimable(token, feeTreasury.address)).to.equal(3n * FEE);
+      await blocklist.setBlocked(labelers[0].address, false);
+      await expect(escrow.withdrawFor(token, batch))
+        .to.emit(escrow, "Withdrawn")
+        .withArgs(token, labelers[0].address, REWARD);
       // A blocked requester cannot take a refund, but keeps it: unblocked, it can.
       await escrow.connect(requester).createTask(await params(p, token, 1n)); // task 2
       await escrow.connect(requester).cancelTask(2n);

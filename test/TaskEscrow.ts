@@ -2,12 +2,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import type { ITaskEscrow } from "../typechain-types/contracts/TaskEscrow.js";
-import {
-  FalseReturningToken__factory,
-  FeeOnTransferToken__factory,
-  MockERC20__factory,
-  TaskEscrow__factory,
-} from "../typechain-types/index.js";
+import { MockERC20__factory, TaskEscrow__factory } from "../typechain-types/index.js";
 import { ADMIN_DELAY, COURT_DEFAULTS, LABEL, REJECT, TASK_ESCROW_DEFAULTS, type Protocol } from "./helpers/fixtures.js";
 import {
   BOND,
@@ -191,26 +186,6 @@ describe("TaskEscrow: tasks", function () {
       ).to.changeTokenBalances(ethers, usd, [requester, escrow], [-budget, budget]);
       expect((await escrow.getTask(1n)).fee).to.equal((reward * TASK_ESCROW_DEFAULTS.feeBps) / 10_000n);
       expect(await usd.allowance(requester.address, await escrow.getAddress())).to.equal(permitted - budget);
-    });
-
-    it("refuses a fee-on-transfer token and a token that returns false", async function () {
-      const p = await loadFixture(deployEscrow);
-      const { escrow, admin, requester } = p;
-      const fot = await new FeeOnTransferToken__factory(admin).deploy();
-      const falsy = await new FalseReturningToken__factory(admin).deploy();
-      for (const t of [fot, falsy]) {
-        await t.mint(requester.address, LABEL(10_000));
-        await escrow.connect(admin).setPaymentToken(await t.getAddress(), true);
-      }
-      await fot.connect(requester).approve(await escrow.getAddress(), ethers.MaxUint256);
-      const budget = budgetOf(3n);
-      await expect(escrow.connect(requester).createTask(await params(p, { paymentToken: await fot.getAddress() })))
-        .to.be.revertedWithCustomError(escrow, "TaskEscrowFeeOnTransfer")
-        .withArgs(await fot.getAddress(), budget, budget - budget / 100n);
-      // No allowance: transferFrom returns false rather than reverting.
-      await expect(escrow.connect(requester).createTask(await params(p, { paymentToken: await falsy.getAddress() })))
-        .to.be.revertedWithCustomError(escrow, "SafeERC20FailedOperation")
-        .withArgs(await falsy.getAddress());
     });
 
     it("is stopped by pause", async function () {
