@@ -285,6 +285,8 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
         bytes32 r,
         bytes32 s
     ) external nonReentrant returns (uint256) {
+        // Checked before the permit: an unknown task has no court version to price round 0 with.
+        if (_submissions[submissionId].labeler == address(0)) revert TaskEscrowUnknownSubmission(submissionId);
         Task storage task = _tasks[submissionId >> _SUBMISSION_INDEX_BITS];
         uint256 amount = task.bond + _qualityVote.roundCost(task.courtVersion, 0);
         _tryPermit(address(_label), amount, deadline, v, r, s);
@@ -633,7 +635,12 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
             return Status.Accepted;
         }
         uint8 winningSide = uint8(ruling);
-        (uint256 repaid, uint256 burned, uint256 toWinner) = _splitLoserBond(submissionId, disputeId, winningSide, bond);
+        (uint256 repaid, uint256 burned, uint256 toWinner) = _splitLoserBond(
+            submissionId,
+            disputeId,
+            winningSide,
+            bond
+        );
         if (burned != 0) ERC20Burnable(address(_label)).burn(burned);
         if (ruling == IQualityVote.Ruling.Reject) {
             submission.status = Status.Rejected;
@@ -742,20 +749,33 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
     }
 
     function _setParams(Params memory p) private {
-        bool valid = p.feeBps <= MAX_FEE_BPS &&
-            p.burnBps >= MIN_BURN_BPS &&
-            p.burnBps <= _BPS &&
-            p.bondToRewardBps <= MAX_BOND_TO_REWARD_BPS &&
-            p.minBond >= 1 &&
-            p.minBond <= MAX_MIN_BOND &&
-            p.minChallengePeriod >= MIN_CHALLENGE_PERIOD &&
-            p.minChallengePeriod <= p.maxChallengePeriod &&
-            p.maxChallengePeriod <= MAX_CHALLENGE_PERIOD &&
-            p.cancelNotice >= MIN_CANCEL_NOTICE &&
-            p.cancelNotice <= MAX_CANCEL_NOTICE;
+        bool valid =
+            p.feeBps <= MAX_FEE_BPS &&
+                p.burnBps >= MIN_BURN_BPS &&
+                p.burnBps <= _BPS &&
+                p.bondToRewardBps <= MAX_BOND_TO_REWARD_BPS &&
+                p.minBond >= 1 &&
+                p.minBond <= MAX_MIN_BOND &&
+                p.minChallengePeriod >= MIN_CHALLENGE_PERIOD &&
+                p.minChallengePeriod <= p.maxChallengePeriod &&
+                p.maxChallengePeriod <= MAX_CHALLENGE_PERIOD &&
+                p.cancelNotice >= MIN_CANCEL_NOTICE &&
+                p.cancelNotice <= MAX_CANCEL_NOTICE;
         if (!valid) revert TaskEscrowInvalidParams(p);
         _params = p;
         emit ParamsUpdated(p);
+    }
+
+    function _setTreasury(address treasury_) private {
+        if (treasury_ == address(0)) revert TaskEscrowZeroAddress();
+        if (treasury_ == address(this)) revert TaskEscrowInvalidTreasury(treasury_);
+        emit TreasuryUpdated(_treasury, treasury_);
+        _treasury = treasury_;
+    }
+
+    function _setPaymentToken(address token, bool allowed) private {
+        _paymentTokens[token] = allowed;
+        emit PaymentTokenUpdated(token, allowed);
     }
 
     /// @dev The court's current parameter version and the bond floor of a task paying `reward` in
@@ -773,18 +793,6 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
         }
     }
 
-    function _setTreasury(address treasury_) private {
-        if (treasury_ == address(0)) revert TaskEscrowZeroAddress();
-        if (treasury_ == address(this)) revert TaskEscrowInvalidTreasury(treasury_);
-        emit TreasuryUpdated(_treasury, treasury_);
-        _treasury = treasury_;
-    }
-
-    function _setPaymentToken(address token, bool allowed) private {
-        _paymentTokens[token] = allowed;
-        emit PaymentTokenUpdated(token, allowed);
-    }
-
     function _requesterTask(uint256 taskId) private view returns (Task storage task) {
         task = _tasks[taskId];
         address requester = task.requester;
@@ -798,7 +806,7 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
         return uint40(block.timestamp);
     }
 
-    /// @dev The fee on one reward: `reward * feeBps / 10,000`, rounded down (docs/task-escrow.md).
+    /// @dev The fee on one reward: `reward * feeBps / 10,000`, rounded down (docs/task-escrow.md, "Money flows").
     function _feeOf(uint256 reward, uint256 feeBps) private pure returns (uint256) {
         return (reward * feeBps) / _BPS;
     }

@@ -234,8 +234,6 @@ interface ITaskEscrow {
     error TaskEscrowEmptyResult();
     /// @notice Task `taskId` has no free slot to reclaim.
     error TaskEscrowNothingToReclaim(uint256 taskId);
-    /// @notice Task `taskId` already had a submission, so it cannot be cancelled.
-    error TaskEscrowHasSubmissions(uint256 taskId);
     /// @notice No submission has id `submissionId`.
     error TaskEscrowUnknownSubmission(uint256 submissionId);
     /// @notice `submissionId` is `status`, which does not allow this.

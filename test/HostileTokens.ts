@@ -1,0 +1,323 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+
+import {
+  BlockhashRandomness__factory,
+  BlocklistToken__factory,
+  FalseReturningToken__factory,
+  FeeOnTransferToken__factory,
+  QualityVote__factory,
+  ReentrantToken__factory,
+  TaskEscrow__factory,
+  type ReentrantToken,
+  type TaskEscrow,
+} from "../typechain-types/index.js";
+import {
+  ADMIN_DELAY,
+  BLOCKHASH_LOOKAHEAD,
+  COURT_DEFAULTS,
+  LABEL,
+  POOL_DEFAULTS,
+  SEAT_STAKE,
+  TASK_ESCROW_DEFAULTS,
+  roundCost,
+  type Protocol,
+} from "./helpers/fixtures.js";
+import {
+  BOND,
+  CHALLENGE_PERIOD,
+  FEE,
+  REASON,
+  RESULT,
+  REWARD,
+  URI,
+  budgetOf,
+  escrowFixtures,
+  submissionIdOf,
+  taskParams,
+} from "./helpers/escrow.js";
+
+const { ethers, networkHelpers } = await network.create();
+const { loadFixture, time, mine } = networkHelpers;
+const { deployEscrow } = escrowFixtures(ethers, { time, mine });
+
+/**
+ * Hostile tokens against every escrow entry point that moves tokens: one that re-enters on transfer,
+ * one that takes a fee, one that returns false instead of reverting, and one whose recipients can be
+ * blocked. See docs/threat-model.md.
+ */
+describe("TaskEscrow: hostile tokens and recipients", function () {
+  async function hostileTokens() {
+    const p = await deployEscrow();
+    const deploy = async <T extends { getAddress(): Promise<string> }>(factory: { deploy(): Promise<T> }) => {
+      const token = await factory.deploy();
+      await p.escrow.connect(p.admin).setPaymentToken(await token.getAddress(), true);
+      return token;
+    };
+    const reentrant = await deploy(new ReentrantToken__factory(p.admin));
+    const fot = await deploy(new FeeOnTransferToken__factory(p.admin));
+    const falsy = await deploy(new FalseReturningToken__factory(p.admin));
+    const blocklist = await deploy(new BlocklistToken__factory(p.admin));
+    for (const t of [reentrant, fot, falsy, blocklist]) {
+      for (const a of [p.requester, ...p.labelers]) {
+        await t.mint(a.address, LABEL(1_000_000));
+        await t.connect(a).approve(await p.escrow.getAddress(), ethers.MaxUint256);
+      }
+    }
+    return { ...p, reentrant, fot, falsy, blocklist };
+  }
+
+  const params = async (p: Protocol, token: string, slots = 2n) =>
+    taskParams(p, await time.latest(), { paymentToken: token, slots });
+  const guardError = (escrow: { interface: TaskEscrow["interface"] }) =>
+    escrow.interface.encodeErrorResult("ReentrancyGuardReentrantCall", []);
+
+  /** Arms `token` to call `data` on `target` during its next transfer, runs `action`, and checks the call was refused with `error`. */
+  async function reenterDuring(
+    token: ReentrantToken,
+    target: string,
+    data: string,
+    error: string,
+    action: () => Promise<unknown>,
+  ) {
+    await token.arm(target, data);
+    await action();
+    expect(await token.attacked(), "the hook fired").to.equal(true);
+    expect(await token.attackSucceeded(), "the re-entrant call failed").to.equal(false);
+    expect(await token.attackResult()).to.equal(error);
+  }
+
+  describe("a payment token that re-enters the escrow from its transfer hook", function () {
+    it("is blocked in createTask, createTaskWithPermit and addSlots (budget pulls)", async function () {
+      const p = await loadFixture(hostileTokens);
+      const { escrow, reentrant, requester } = p;
+      const token = await reentrant.getAddress();
+      const target = await escrow.getAddress();
+      await escrow.connect(requester).createTask(await params(p, token));
+      for (const data of [
+        escrow.interface.encodeFunctionData("createTask", [await params(p, token)]),
+        escrow.interface.encodeFunctionData("addSlots", [1n, 1n]),
+        escrow.interface.encodeFunctionData("withdraw", [token]),
+      ]) {
+        await reenterDuring(reentrant, target, data, guardError(escrow), async () =>
+          escrow.connect(requester).createTask(await params(p, token)),
+        );
+        await reenterDuring(reentrant, target, data, guardError(escrow), async () =>
+          escrow
+            .connect(requester)
+            .createTaskWithPermit(await params(p, token), 0n, 0, ethers.ZeroHash, ethers.ZeroHash),
+        );
+        await reenterDuring(reentrant, target, data, guardError(escrow), () =>
+          escrow.connect(requester).addSlots(1n, 1n),
+        );
+      }
+    });
+
+    it("is blocked in reclaim, withdraw and withdrawFor (payouts), and nothing is paid twice", async function () {
+      const p = await loadFixture(hostileTokens);
+      const { escrow, reentrant, requester, labelers } = p;
+      const token = await reentrant.getAddress();
+      const target = await escrow.getAddress();
+      await escrow.connect(requester).createTask(await params(p, token, 3n));
+      await escrow.connect(labelers[0]).submit(1n, RESULT, URI, []);
+      await escrow.connect(labelers[1]).submit(1n, RESULT, URI, []);
+      await escrow.connect(requester).accept(submissionIdOf(1n, 1n));
+      await escrow.connect(requester).accept(submissionIdOf(1n, 2n));
+      await time.increaseTo((await escrow.getTask(1n)).deadline);
+
+      const requesterBefore = await reentrant.balanceOf(requester.address);
+      const reclaim = escrow.interface.encodeFunctionData("reclaim", [1n]);
+      await reenterDuring(reentrant, target, reclaim, guardError(escrow), () => escrow.connect(requester).reclaim(1n));
+      expect((await reentrant.balanceOf(requester.address)) - requesterBefore).to.equal(budgetOf(1n));
+
+      const withdraw = escrow.interface.encodeFunctionData("withdraw", [token]);
+      const before = await reentrant.balanceOf(labelers[0].address);
+      await reenterDuring(reentrant, target, withdraw, guardError(escrow), () =>
+        escrow.connect(labelers[0]).withdraw(token),
+      );
+      expect((await reentrant.balanceOf(labelers[0].address)) - before).to.equal(REWARD);
+      const batch = [labelers[1].address, labelers[1].address];
+      const withdrawFor = escrow.interface.encodeFunctionData("withdrawFor", [token, batch]);
+      await reenterDuring(reentrant, target, withdrawFor, guardError(escrow), () => escrow.withdrawFor(token, batch));
+      expect(await escrow.claimable(token, labelers[1].address)).to.equal(0n);
+      expect(await reentrant.balanceOf(target)).to.equal(2n * FEE); // the treasury's fees, still owed
+    });
+
+    it("as the bond token (LABEL), is blocked in submit and challenge (bond pulls)", async function () {
+      const [admin, treasury, requester, labeler, challenger] = await ethers.getSigners();
+      const evil = await new ReentrantToken__factory(admin).deploy();
+      const randomness = await new BlockhashRandomness__factory(admin).deploy(BLOCKHASH_LOOKAHEAD);
+      const court = await new QualityVote__factory(admin).deploy(
+        await evil.getAddress(),
+        await randomness.getAddress(),
+        SEAT_STAKE,
+        treasury.address,
+        admin.address,
+        ADMIN_DELAY,
+        POOL_DEFAULTS,
+        COURT_DEFAULTS,
+      );
+      const escrow = await new TaskEscrow__factory(admin).deploy(
+        await evil.getAddress(),
+        await court.getAddress(),
+        treasury.address,
+        admin.address,
+        ADMIN_DELAY,
+        TASK_ESCROW_DEFAULTS,
+      );
+      await court.grantRole(await court.ARBITRABLE_ROLE(), await escrow.getAddress());
+      for (const a of [requester, labeler, challenger]) {
+        await evil.mint(a.address, LABEL(100_000));
+        await evil.connect(a).approve(await escrow.getAddress(), ethers.MaxUint256);
+      }
+      const target = await escrow.getAddress();
+      const token = await evil.getAddress();
+      await escrow.connect(requester).createTask({
+        paymentToken: token,
+        reward: REWARD,
+        slots: 1n,
+        bond: BOND,
+        deadline: BigInt(await time.latest()) + 86_400n,
+        challengePeriod: CHALLENGE_PERIOD,
+        maxFeeBps: 1_000n,
+        labelerRoot: ethers.ZeroHash,
+        specHash: ethers.ZeroHash,
+        specURI: "",
+      });
+      const withdraw = escrow.interface.encodeFunctionData("withdraw", [token]);
+      await reenterDuring(evil, target, withdraw, guardError(escrow), () =>
+        escrow.connect(labeler).submit(1n, RESULT, URI, []),
+      );
+      const finalize = escrow.interface.encodeFunctionData("finalize", [submissionIdOf(1n, 1n)]);
+      await reenterDuring(evil, target, finalize, guardError(escrow), () =>
+        escrow.connect(challenger).challenge(submissionIdOf(1n, 1n), REASON),
+      );
+      expect(await evil.balanceOf(await court.getAddress())).to.equal(roundCost(0));
+      expect(await evil.balanceOf(target)).to.equal(budgetOf(1n) + 2n * BOND);
+    });
+  });
+
+  describe("a fee-on-transfer token", function () {
+    it("is refused by every entry point that pulls a budget, and nothing is recorded", async function () {
+      const p = await loadFixture(hostileTokens);
+      const { escrow, fot, requester } = p;
+      const token = await fot.getAddress();
+      const budget = budgetOf(2n);
+      for (const call of [
+        async () => escrow.connect(requester).createTask(await params(p, token)),
+        async () =>
+          escrow
+            .connect(requester)
+            .createTaskWithPermit(await params(p, token), 0n, 0, ethers.ZeroHash, ethers.ZeroHash),
+      ]) {
+        await expect(call())
+          .to.be.revertedWithCustomError(escrow, "TaskEscrowFeeOnTransfer")
+          .withArgs(token, budget, budget - budget / 100n);
+      }
+      expect(await escrow.taskCount()).to.equal(0n);
+      // A task funded while the token took no fee; then the issuer switches the fee on.
+      await fot.setFeeOn(false);
+      await escrow.connect(requester).createTask(await params(p, token));
+      await fot.setFeeOn(true);
+      const amount = REWARD + FEE;
+      await expect(escrow.connect(requester).addSlots(1n, 1n))
+        .to.be.revertedWithCustomError(escrow, "TaskEscrowFeeOnTransfer")
+        .withArgs(token, amount, amount - amount / 100n);
+      expect((await escrow.getTask(1n)).slots).to.equal(2n);
+    });
+  });
+
+  describe("a token that returns false instead of reverting", function () {
+    it("fails every pull and payout loudly (SafeERC20) and leaves every record as it was", async function () {
+      const p = await loadFixture(hostileTokens);
+      const { escrow, falsy, requester, labelers } = p;
+      const token = await falsy.getAddress();
+      // Without an allowance its transferFrom returns false rather than reverting.
+      await falsy.connect(requester).approve(await escrow.getAddress(), 0n);
+      await expect(escrow.connect(requester).createTask(await params(p, token, 3n)))
+        .to.be.revertedWithCustomError(escrow, "SafeERC20FailedOperation")
+        .withArgs(token);
+      expect(await escrow.taskCount()).to.equal(0n);
+      await falsy.connect(requester).approve(await escrow.getAddress(), ethers.MaxUint256);
+      await escrow.connect(requester).createTask(await params(p, token, 3n));
+      await escrow.connect(labelers[0]).submit(1n, RESULT, URI, []);
+      await escrow.connect(requester).accept(submissionIdOf(1n, 1n));
+      await falsy.setFailing(true);
+      const failed = (call: Promise<unknown>) =>
+        expect(call).to.be.revertedWithCustomError(escrow, "SafeERC20FailedOperation").withArgs(token);
+      await failed(escrow.connect(requester).addSlots(1n, 1n));
+      await failed(escrow.connect(labelers[0]).withdraw(token));
+      await time.increaseTo((await escrow.getTask(1n)).deadline);
+      await failed(escrow.connect(requester).reclaim(1n));
+      // withdrawFor keeps the credit of a payout that failed and goes on.
+      expect(await escrow.withdrawFor.staticCall(token, [labelers[0].address])).to.equal(0n);
+      await expect(escrow.withdrawFor(token, [labelers[0].address])).to.not.emit(escrow, "Withdrawn");
+      // Nothing changed: the credit and the slots are intact, so a retry works.
+      expect(await escrow.claimable(token, labelers[0].address)).to.equal(REWARD);
+      expect((await escrow.getTask(1n)).slots).to.equal(3n);
+      await falsy.setFailing(false);
+      await expect(escrow.connect(labelers[0]).withdraw(token))
+        .to.emit(escrow, "Withdrawn")
+        .withArgs(token, labelers[0].address, REWARD);
+      await expect(escrow.connect(requester).reclaim(1n))
+        .to.emit(escrow, "TaskReclaimed")
+        .withArgs(1n, requester.address, 2n, budgetOf(2n));
+      expect(await falsy.balanceOf(await escrow.getAddress())).to.equal(FEE);
+    });
+  });
+
+  describe("a recipient that cannot receive", function () {
+    it("blocks only its own payouts: acceptance, finalization and everyone else's withdrawals go on", async function () {
+      const p = await loadFixture(hostileTokens);
+      const { escrow, blocklist, requester, labelers, feeTreasury } = p;
+      const token = await blocklist.getAddress();
+      await escrow.connect(requester).createTask(await params(p, token, 3n));
+      for (const l of labelers) await escrow.connect(l).submit(1n, RESULT, URI, []);
+      await blocklist.setBlocked(labelers[0].address, true);
+      await blocklist.setBlocked(feeTreasury.address, true);
+      // Crediting a blocked recipient never fails: acceptance and finalization are not transfers.
+      await escrow.connect(requester).accept(submissionIdOf(1n, 1n));
+      await time.increase(CHALLENGE_PERIOD);
+      await escrow.finalizeMany([submissionIdOf(1n, 2n), submissionIdOf(1n, 3n)]);
+      await expect(escrow.connect(labelers[0]).withdraw(token))
+        .to.be.revertedWithCustomError(blocklist, "Blocked")
+        .withArgs(labelers[0].address);
+      await expect(escrow.connect(feeTreasury).withdraw(token))
+        .to.be.revertedWithCustomError(blocklist, "Blocked")
+        .withArgs(feeTreasury.address);
+      await expect(escrow.connect(labelers[1]).withdraw(token)).to.changeTokenBalance(
+        ethers,
+        blocklist,
+        labelers[1],
+        REWARD,
+      );
+      // The batch payout keeps the credit of those that cannot receive and pays the others.
+      const batch = [labelers[0].address, feeTreasury.address, labelers[2].address];
+      expect(await escrow.withdrawFor.staticCall(token, batch)).to.equal(1n);
+      const tx = escrow.withdrawFor(token, batch);
+      await expect(tx).to.changeTokenBalance(ethers, blocklist, labelers[2], REWARD);
+      await expect(tx).to.emit(escrow, "Withdrawn").withArgs(token, labelers[2].address, REWARD);
+      expect(await escrow.claimable(token, labelers[0].address)).to.equal(REWARD);
+      expect(await escrow.claimable(token, feeTreasury.address)).to.equal(3n * FEE);
+      await blocklist.setBlocked(labelers[0].address, false);
+      await expect(escrow.withdrawFor(token, batch))
+        .to.emit(escrow, "Withdrawn")
+        .withArgs(token, labelers[0].address, REWARD);
+      // A blocked requester cannot take a refund, but keeps it: unblocked, it can.
+      await escrow.connect(requester).createTask(await params(p, token, 1n)); // task 2
+      await escrow.connect(requester).cancelTask(2n);
+      await time.increaseTo((await escrow.getTask(2n)).deadline);
+      await blocklist.setBlocked(requester.address, true);
+      await expect(escrow.connect(requester).reclaim(2n))
+        .to.be.revertedWithCustomError(blocklist, "Blocked")
+        .withArgs(requester.address);
+      await blocklist.setBlocked(requester.address, false);
+      await expect(escrow.connect(requester).reclaim(2n)).to.changeTokenBalance(
+        ethers,
+        blocklist,
+        requester,
+        budgetOf(1n),
+      );
+    });
+  });
+});
