@@ -143,7 +143,10 @@ export const seat = onchainTable(
     reward: t.bigint(),
     penalty: t.bigint(),
   }),
-  (table) => ({ pk: primaryKey({ columns: [table.disputeId, table.round, table.juror] }), jurorIdx: index().on(table.juror) }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.disputeId, table.round, table.juror] }),
+    jurorIdx: index().on(table.juror),
+  }),
 );
 
 /** Every commit and reveal, in order. */

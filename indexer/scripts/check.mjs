@@ -39,7 +39,9 @@ for (;;) {
   }
   if (indexed >= head) break;
   if (Date.now() - started > waitSeconds * 1000) {
-    console.error(`indexer check: the indexer at ${url} did not reach block ${head} in ${waitSeconds} s (at ${indexed})`);
+    console.error(
+      `indexer check: the indexer at ${url} did not reach block ${head} in ${waitSeconds} s (at ${indexed})`,
+    );
     process.exit(1);
   }
   await new Promise((r) => setTimeout(r, 500));
@@ -101,8 +103,21 @@ for (let id = 1; id <= taskCount; id++) {
   const t = await escrow.getTask(id, at);
   const row = tasks.get(String(id));
   same(`task ${id}`, t, row, [
-    "requester", "paymentToken", "reward", "fee", "bond", "slots", "accepted", "held", "submissionCount",
-    "deadline", "challengePeriod", "feeBps", "courtVersion", "cancelled", "labelerRoot",
+    "requester",
+    "paymentToken",
+    "reward",
+    "fee",
+    "bond",
+    "slots",
+    "accepted",
+    "held",
+    "submissionCount",
+    "deadline",
+    "challengePeriod",
+    "feeBps",
+    "courtVersion",
+    "cancelled",
+    "labelerRoot",
     ["freeSlots", t.slots - t.accepted - t.held],
   ]);
 }
@@ -110,23 +125,33 @@ for (let id = 1; id <= taskCount; id++) {
 // 3. Submissions: every Submitted event of the chain.
 const submitted = await escrow.queryFilter(escrow.filters.Submitted(), book.deploymentBlock, head);
 const submissions = new Map(
-  (await all("submissions", "id taskId labeler status challengeEnd disputeId resultHash resultUri")).map((s) => [s.id, s]),
+  (await all("submissions", "id taskId labeler status challengeEnd disputeId resultHash resultUri")).map((s) => [
+    s.id,
+    s,
+  ]),
 );
 same("submissions", { count: submitted.length }, { count: submissions.size }, ["count"]);
 for (const e of submitted) {
   const id = e.args.submissionId;
   const s = await escrow.getSubmission(id, at);
   same(`submission ${id}`, s, submissions.get(String(id)), [
-    "taskId", "labeler", ["status", STATUS[Number(s.status)]], "challengeEnd",
+    "taskId",
+    "labeler",
+    ["status", STATUS[Number(s.status)]],
+    "challengeEnd",
     ["disputeId", s.disputeId === 0n ? null : s.disputeId],
-    ["resultHash", e.args.resultHash], ["resultUri", e.args.resultURI],
+    ["resultHash", e.args.resultHash],
+    ["resultUri", e.args.resultURI],
   ]);
 }
 
 // 4. Disputes, rounds and seats.
 const disputeCount = Number(await court.disputeCount(at));
 const disputes = new Map(
-  (await all("disputes", "id arbitrable version roundCount ruling labeler challenger interested")).map((d) => [d.id, d]),
+  (await all("disputes", "id arbitrable version roundCount ruling labeler challenger interested")).map((d) => [
+    d.id,
+    d,
+  ]),
 );
 const rounds = new Map(
   (
@@ -155,21 +180,42 @@ let seatCount = 0;
 for (let id = 1; id <= disputeCount; id++) {
   const d = await court.getDispute(id, at);
   same(`dispute ${id}`, d, disputes.get(String(id)), [
-    "arbitrable", "version", "roundCount", ["ruling", RULING[Number(d.ruling)]], "labeler", "challenger", "interested",
+    "arbitrable",
+    "version",
+    "roundCount",
+    ["ruling", RULING[Number(d.ruling)]],
+    "labeler",
+    "challenger",
+    "interested",
   ]);
   for (let r = 0; r < Number(d.roundCount); r++) {
     roundCount++;
     const view = await court.getRound(id, r, at);
     same(`round ${id}/${r}`, view, rounds.get(`${id}/${r}`), [
-      "seats", "drawnSeats", "queuedAt", "drawnAt", "accepts", "rejects", "jurors", "unsettled", "payer", "side",
-      "cost", "fundedNext", "pot", "coherentSeats",
+      "seats",
+      "drawnSeats",
+      "queuedAt",
+      "drawnAt",
+      "accepts",
+      "rejects",
+      "jurors",
+      "unsettled",
+      "payer",
+      "side",
+      "cost",
+      "fundedNext",
+      "pot",
+      "coherentSeats",
     ]);
     const jurors = jurorsOf.get(`${id}/${r}`) ?? new Set();
     for (const juror of jurors) {
       seatCount++;
       const v = await court.getVote(id, r, juror, at);
       same(`seat ${id}/${r}/${juror}`, v, seats.get(`${id}/${r}/${juror}`), [
-        "seats", ["commitment", v.commitment === "0x" + "0".repeat(64) ? null : v.commitment], "choice", "settled",
+        "seats",
+        ["commitment", v.commitment === "0x" + "0".repeat(64) ? null : v.commitment],
+        "choice",
+        "settled",
       ]);
     }
   }
@@ -185,7 +231,15 @@ const accounts = await all(
 for (const a of accounts) {
   const v = await court.getValidator(a.address, at);
   same(`validator ${a.address}`, v, a, [
-    "free", "locked", "unbonding", "unlocksAt", "deferredIn", "deferredUnstake", "coherent", "incoherent", "missed",
+    "free",
+    "locked",
+    "unbonding",
+    "unlocksAt",
+    "deferredIn",
+    "deferredUnstake",
+    "coherent",
+    "incoherent",
+    "missed",
     ["weight", await court.drawableWeight(a.address, at)],
   ]);
   const rep = await escrow.reputation(a.address, at);
@@ -195,7 +249,8 @@ for (const a of accounts) {
 const staked = await court.queryFilter(court.filters.Staked(), book.deploymentBlock, head);
 const known = new Set(accounts.map((a) => lower(a.address)));
 for (const e of staked) {
-  if (!known.has(lower(e.args.validator))) mismatches.push(`validator ${e.args.validator}: staked on chain, not indexed`);
+  if (!known.has(lower(e.args.validator)))
+    mismatches.push(`validator ${e.args.validator}: staked on chain, not indexed`);
 }
 
 // 6. Escrow credits: every payment token of a task, for every account seen and each treasury.
@@ -204,7 +259,10 @@ const credits = new Map(
 );
 const payees = new Set([...known, lower(await escrow.treasury(at)), lower(await court.treasury(at))]);
 for (const c of credits.values()) payees.add(lower(c.account));
-const tokens = new Set([lower(book.contracts.LabelToken.address), ...[...tasks.values()].map((t) => lower(t.paymentToken))]);
+const tokens = new Set([
+  lower(book.contracts.LabelToken.address),
+  ...[...tasks.values()].map((t) => lower(t.paymentToken)),
+]);
 let creditCount = 0;
 for (const t of tokens) {
   for (const who of payees) {

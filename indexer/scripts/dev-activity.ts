@@ -88,8 +88,15 @@ await wait(escrow.grantRole(await escrow.PAUSER_ROLE(), pauser.address));
 const entry = async (name: string, c: { getAddress(): Promise<string>; deploymentTransaction(): unknown }) => {
   const tx = c.deploymentTransaction() as { hash: string };
   const receipt = (await provider.getTransactionReceipt(tx.hash))!;
-  const artifact = JSON.parse(readFileSync(resolve(REPO, "artifacts", "contracts", `${name}.sol`, `${name}.json`), "utf8"));
-  return { address: await c.getAddress(), transactionHash: tx.hash, blockNumber: receipt.blockNumber, abi: artifact.abi };
+  const artifact = JSON.parse(
+    readFileSync(resolve(REPO, "artifacts", "contracts", `${name}.sol`, `${name}.json`), "utf8"),
+  );
+  return {
+    address: await c.getAddress(),
+    transactionHash: tx.hash,
+    blockNumber: receipt.blockNumber,
+    abi: artifact.abi,
+  };
 };
 const book = {
   network: "localhost",
@@ -130,7 +137,8 @@ const taskParams = (reward: number, slots: number, spec: string) => ({
 });
 await wait(escrow.connect(requester).createTask(taskParams(100, 3, "spec-1")));
 const sub = (task: bigint, index: bigint) => (task << 32n) | index;
-for (const [i, l] of labelers.entries()) await wait(escrow.connect(l).submit(1, id(`result-${i}`), `ipfs://result-${i}`, []));
+for (const [i, l] of labelers.entries())
+  await wait(escrow.connect(l).submit(1, id(`result-${i}`), `ipfs://result-${i}`, []));
 await wait(escrow.connect(requester).accept(sub(1n, 2n)));
 await wait(escrow.connect(challenger).challenge(sub(1n, 1n), id("wrong labels")));
 await wait(court.connect(challenger).submitEvidence(1, "ipfs://evidence-challenger"));
@@ -175,7 +183,8 @@ async function reveal(d: bigint, r: number, choices: Map<string, number>, silent
   const round = await court.getRound(d, r);
   await increaseTo(round.drawnAt + COURT_DEFAULTS.commitPeriod);
   for (const [juror, choice] of choices) {
-    if (!silent.includes(juror)) await wait(court.connect(byAddress.get(juror)!).revealVote(d, choice, salt(d, r, juror)));
+    if (!silent.includes(juror))
+      await wait(court.connect(byAddress.get(juror)!).revealVote(d, choice, salt(d, r, juror)));
   }
 }
 

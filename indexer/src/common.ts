@@ -84,3 +84,9 @@ export async function credit(context: Context, token: Hex, who: Hex, amount: big
       withdrawn: row.withdrawn + withdrawn,
     }));
 }
+
+/** `value`, or an error naming `what` when the row an event refers to was never indexed. */
+export function must<T>(value: T | null | undefined, what: string): T {
+  if (value === null || value === undefined) throw new Error(`indexer: ${what} is missing`);
+  return value;
+}

@@ -1,9 +1,10 @@
 // QualityVote (the court): disputes, rounds, seats, votes, settlement, the juror pool and governance.
 import { and, eq } from "ponder";
+import type { Context } from "ponder:registry";
 import { contract, courtParams, dispute, evidence, round, seat, vote } from "ponder:schema";
 
 import { QualityVoteAbi } from "../abis/QualityVote";
-import { PHASES, RULINGS, VERDICTS, ZERO, type Hex, updateAccount } from "./common";
+import { PHASES, RULINGS, VERDICTS, ZERO, type Hex, must, updateAccount } from "./common";
 import { handlersOf, registerRest } from "./registry";
 
 const C = "QualityVote";
@@ -11,7 +12,7 @@ const { on, handled } = handlersOf(C);
 const REJECT = 2;
 
 /** The court's row, created on first use; `seatStake` is read once from the chain. */
-async function courtRow(context: any, address: Hex) {
+async function courtRow(context: Context, address: Hex) {
   let row = await context.db.find(contract, { address });
   if (row === null) {
     row = await context.db.insert(contract).values({ address, name: C, paused: false });
@@ -23,9 +24,9 @@ async function courtRow(context: any, address: Hex) {
   return row as { seatStake: bigint };
 }
 
-const seatStakeOf = async (context: any, address: Hex) => (await courtRow(context, address)).seatStake;
+const seatStakeOf = async (context: Context, address: Hex) => (await courtRow(context, address)).seatStake;
 
-on("DisputeCreated", async ({ event, context }) => {
+on("QualityVote:DisputeCreated", async ({ event, context }) => {
   const a = event.args;
   await context.db.insert(dispute).values({
     id: a.disputeId,
@@ -41,7 +42,7 @@ on("DisputeCreated", async ({ event, context }) => {
   });
 });
 
-on("RoundQueued", async ({ event, context }) => {
+on("QualityVote:RoundQueued", async ({ event, context }) => {
   const a = event.args;
   const r = Number(a.round);
   const d = await context.db.update(dispute, { id: a.disputeId }).set({ roundCount: r + 1 });
@@ -70,17 +71,17 @@ on("RoundQueued", async ({ event, context }) => {
   });
 });
 
-on("JurorDrawn", async ({ event, context }) => {
+on("QualityVote:JurorDrawn", async ({ event, context }) => {
   const a = event.args;
   const key = { disputeId: a.disputeId, round: Number(a.round), juror: a.juror };
   const existing = await context.db.find(seat, key);
   if (existing === null) {
     await context.db.insert(seat).values({ ...key, seats: 1, choice: 0, settled: false });
   } else {
-    await context.db.update(seat, key).set((s: any) => ({ seats: s.seats + 1 }));
+    await context.db.update(seat, key).set((s) => ({ seats: s.seats + 1 }));
   }
   const newJuror = existing === null ? 1 : 0;
-  await context.db.update(round, { disputeId: a.disputeId, round: key.round }).set((r: any) => ({
+  await context.db.update(round, { disputeId: a.disputeId, round: key.round }).set((r) => ({
     drawnSeats: r.drawnSeats + 1,
     jurors: r.jurors + newJuror,
     unsettled: r.unsettled + newJuror,
@@ -92,9 +93,9 @@ on("JurorDrawn", async ({ event, context }) => {
   });
 });
 
-on("RoundDrawn", async ({ event, context }) => {
+on("QualityVote:RoundDrawn", async ({ event, context }) => {
   const a = event.args;
-  const d = await context.db.find(dispute, { id: a.disputeId });
+  const d = must(await context.db.find(dispute, { id: a.disputeId }), `dispute ${a.disputeId}`);
   const p = await context.db.find(courtParams, { version: d.version });
   const r = Number(a.round);
   await context.db.update(round, { disputeId: a.disputeId, round: r }).set({
@@ -109,16 +110,16 @@ on("RoundDrawn", async ({ event, context }) => {
     .where(and(eq(seat.disputeId, a.disputeId), eq(seat.round, r)));
 });
 
-on("RoundRequeued", async ({ event, context }) => {
+on("QualityVote:RoundRequeued", async ({ event, context }) => {
   const a = event.args;
-  await context.db.update(round, { disputeId: a.disputeId, round: Number(a.round) }).set((r: any) => ({
+  await context.db.update(round, { disputeId: a.disputeId, round: Number(a.round) }).set((r) => ({
     drawnSeats: Number(a.drawnSeats),
     position: a.position,
     requeues: r.requeues + 1,
   }));
 });
 
-on("VoteCommitted", async ({ event, context }) => {
+on("QualityVote:VoteCommitted", async ({ event, context }) => {
   const a = event.args;
   const key = { disputeId: a.disputeId, round: Number(a.round), juror: a.juror };
   await context.db.update(seat, key).set({ commitment: a.commitment });
@@ -132,15 +133,15 @@ on("VoteCommitted", async ({ event, context }) => {
   });
 });
 
-on("VoteRevealed", async ({ event, context }) => {
+on("QualityVote:VoteRevealed", async ({ event, context }) => {
   const a = event.args;
   const key = { disputeId: a.disputeId, round: Number(a.round), juror: a.juror };
   const choice = Number(a.choice);
   const seats = Number(a.seats);
   await context.db.update(seat, key).set({ choice });
-  await context.db.update(round, { disputeId: a.disputeId, round: key.round }).set((r: any) =>
-    choice === 1 ? { accepts: r.accepts + seats } : { rejects: r.rejects + seats },
-  );
+  await context.db
+    .update(round, { disputeId: a.disputeId, round: key.round })
+    .set((r) => (choice === 1 ? { accepts: r.accepts + seats } : { rejects: r.rejects + seats }));
   await context.db.insert(vote).values({
     id: event.id,
     ...key,
@@ -152,26 +153,24 @@ on("VoteRevealed", async ({ event, context }) => {
   });
 });
 
-on("Appealed", async ({ event, context }) => {
+on("QualityVote:Appealed", async ({ event, context }) => {
   const a = event.args;
   await context.db
     .update(round, { disputeId: a.disputeId, round: Number(a.round) })
     .set({ payer: a.appellant, side: Number(a.side) });
 });
 
-on("Escalated", async ({ event, context }) => {
+on("QualityVote:Escalated", async ({ event, context }) => {
   const a = event.args;
   await context.db.update(round, { disputeId: a.disputeId, round: Number(a.round) - 1 }).set({ fundedNext: a.cost });
 });
 
-on("DisputeFinalized", async ({ event, context }) => {
+on("QualityVote:DisputeFinalized", async ({ event, context }) => {
   const a = event.args;
   const ruling = RULINGS[Number(a.ruling)];
-  const d = await context.db
-    .update(dispute, { id: a.disputeId })
-    .set({ ruling, finalizedAt: event.block.timestamp });
+  const d = await context.db.update(dispute, { id: a.disputeId }).set({ ruling, finalizedAt: event.block.timestamp });
   const rounds = Number(a.rounds);
-  const last = await context.db.find(round, { disputeId: a.disputeId, round: rounds - 1 });
+  const last = must(await context.db.find(round, { disputeId: a.disputeId, round: rounds - 1 }), "the last round");
   // An unseated last round: its cost goes back (to its payer, or to the previous round's pot).
   if (last.drawnAt === 0n) {
     await context.db.update(round, { disputeId: a.disputeId, round: rounds - 1 }).set({ cost: 0n });
@@ -180,11 +179,11 @@ on("DisputeFinalized", async ({ event, context }) => {
     }
   }
   // Each seated round's pot against the final ruling, as the court's _fixPots computes it.
-  const p = await context.db.find(courtParams, { version: d.version });
+  const p = must(await context.db.find(courtParams, { version: d.version }), `court parameters ${d.version}`);
   const seatStake = await seatStakeOf(context, event.log.address);
   const penalty = (seatStake * BigInt(p.slashBps)) / 10_000n;
   for (let i = 0; i < rounds; i++) {
-    const r = await context.db.find(round, { disputeId: a.disputeId, round: i });
+    const r = must(await context.db.find(round, { disputeId: a.disputeId, round: i }), `round ${i}`);
     if (r.drawnAt === 0n) continue;
     const coherent = ruling === "Accept" ? r.accepts : ruling === "Reject" ? r.rejects : r.accepts + r.rejects;
     await context.db.update(round, { disputeId: a.disputeId, round: i }).set({
@@ -194,12 +193,12 @@ on("DisputeFinalized", async ({ event, context }) => {
   }
 });
 
-on("RoundCostRefunded", async ({ event, context }) => {
+on("QualityVote:RoundCostRefunded", async ({ event, context }) => {
   const a = event.args;
   await context.db.update(round, { disputeId: a.disputeId, round: Number(a.round) }).set({ refunded: a.amount });
 });
 
-on("SeatsSettled", async ({ event, context }) => {
+on("QualityVote:SeatsSettled", async ({ event, context }) => {
   const a = event.args;
   const key = { disputeId: a.disputeId, round: Number(a.round), juror: a.juror };
   const verdict = VERDICTS[Number(a.verdict)];
@@ -207,7 +206,7 @@ on("SeatsSettled", async ({ event, context }) => {
   await context.db.update(seat, key).set({ settled: true, verdict, reward: a.reward, penalty: a.penalty });
   await context.db
     .update(round, { disputeId: a.disputeId, round: key.round })
-    .set((r: any) => ({ unsettled: r.unsettled - 1 }));
+    .set((r) => ({ unsettled: r.unsettled - 1 }));
   const locked = BigInt(seats) * (await seatStakeOf(context, event.log.address));
   // What comes back waits in deferredIn; in the Staking phase a StakeUpdated follows at once and
   // shows it in `free` (that handler clears deferredIn).
@@ -220,14 +219,14 @@ on("SeatsSettled", async ({ event, context }) => {
   }));
 });
 
-on("RoundSettled", async ({ event, context }) => {
+on("QualityVote:RoundSettled", async ({ event, context }) => {
   const a = event.args;
   await context.db
     .update(round, { disputeId: a.disputeId, round: Number(a.round) })
     .set({ settled: true, toTreasury: a.amount });
 });
 
-on("Evidence", async ({ event, context }) => {
+on("QualityVote:Evidence", async ({ event, context }) => {
   const a = event.args;
   await context.db.insert(evidence).values({
     id: event.id,
@@ -237,10 +236,10 @@ on("Evidence", async ({ event, context }) => {
     timestamp: event.block.timestamp,
     tx: event.transaction.hash,
   });
-  await context.db.update(dispute, { id: a.evidenceGroupID }).set((d: any) => ({ evidenceCount: d.evidenceCount + 1 }));
+  await context.db.update(dispute, { id: a.evidenceGroupID }).set((d) => ({ evidenceCount: d.evidenceCount + 1 }));
 });
 
-on("ParamsAdded", async ({ event, context }) => {
+on("QualityVote:ParamsAdded", async ({ event, context }) => {
   const p = event.args.params;
   const version = Number(event.args.version);
   await context.db.insert(courtParams).values({
@@ -258,18 +257,18 @@ on("ParamsAdded", async ({ event, context }) => {
   await context.db.update(contract, { address: event.log.address }).set({ currentVersion: version });
 });
 
-on("TreasuryUpdated", async ({ event, context }) => {
+on("QualityVote:TreasuryUpdated", async ({ event, context }) => {
   await courtRow(context, event.log.address);
   await context.db.update(contract, { address: event.log.address }).set({ treasury: event.args.current });
 });
 
-on("PoolParamsUpdated", async ({ event, context }) => {
+on("QualityVote:PoolParamsUpdated", async ({ event, context }) => {
   await courtRow(context, event.log.address);
   const p = Object.fromEntries(Object.entries(event.args.params).map(([k, v]) => [k, String(v)]));
   await context.db.update(contract, { address: event.log.address }).set({ params: p });
 });
 
-on("PhaseChanged", async ({ event, context }) => {
+on("QualityVote:PhaseChanged", async ({ event, context }) => {
   await courtRow(context, event.log.address);
   await context.db.update(contract, { address: event.log.address }).set({
     phase: PHASES[Number(event.args.phase)],
@@ -279,12 +278,12 @@ on("PhaseChanged", async ({ event, context }) => {
   });
 });
 
-on("Staked", async ({ event, context }) => {
+on("QualityVote:Staked", async ({ event, context }) => {
   const a = event.args;
   if (a.deferred) await updateAccount(context, a.validator, (v) => ({ deferredIn: v.deferredIn + a.amount }));
 });
 
-on("UnstakeRequested", async ({ event, context }) => {
+on("QualityVote:UnstakeRequested", async ({ event, context }) => {
   const a = event.args;
   if (a.deferred) {
     await updateAccount(context, a.validator, (v) => ({ deferredUnstake: v.deferredUnstake + a.amount }));
@@ -292,7 +291,7 @@ on("UnstakeRequested", async ({ event, context }) => {
 });
 
 // Emitted whenever the pool applies a validator's changes: nothing is deferred any more.
-on("StakeUpdated", async ({ event, context }) => {
+on("QualityVote:StakeUpdated", async ({ event, context }) => {
   const a = event.args;
   await updateAccount(context, a.validator, () => ({
     free: a.free,
@@ -304,11 +303,11 @@ on("StakeUpdated", async ({ event, context }) => {
   }));
 });
 
-on("UnstakeWithdrawn", async ({ event, context }) => {
+on("QualityVote:UnstakeWithdrawn", async ({ event, context }) => {
   await updateAccount(context, event.args.validator, () => ({ unbonding: 0n }));
 });
 
-on("EncryptionKeySet", async ({ event, context }) => {
+on("QualityVote:EncryptionKeySet", async ({ event, context }) => {
   await updateAccount(context, event.args.validator, () => ({ encryptionKey: event.args.key }));
 });
 

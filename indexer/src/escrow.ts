@@ -1,19 +1,20 @@
 // TaskEscrow: tasks, submissions, challenges, credits and governance.
+import type { Context } from "ponder:registry";
 import { contract, dispute, paymentToken, submission, task } from "ponder:schema";
 
 import { TaskEscrowAbi } from "../abis/TaskEscrow";
-import { ACCEPTED_BY, RULINGS, type Hex, credit, updateAccount } from "./common";
+import { ACCEPTED_BY, RULINGS, type Hex, credit, must, updateAccount } from "./common";
 import { handlersOf, registerRest } from "./registry";
 
 const C = "TaskEscrow";
 const { on, handled } = handlersOf(C);
 
-async function escrowRow(context: any, address: Hex) {
+async function escrowRow(context: Context, address: Hex) {
   const row = await context.db.find(contract, { address });
   if (row === null) await context.db.insert(contract).values({ address, name: C, paused: false });
 }
 
-on("TaskCreated", async ({ event, context }) => {
+on("TaskEscrow:TaskCreated", async ({ event, context }) => {
   const a = event.args;
   const view = await context.client.readContract({
     abi: TaskEscrowAbi,
@@ -49,24 +50,24 @@ on("TaskCreated", async ({ event, context }) => {
   });
 });
 
-on("SlotsAdded", async ({ event, context }) => {
+on("TaskEscrow:SlotsAdded", async ({ event, context }) => {
   const slots = Number(event.args.slots);
   await context.db
     .update(task, { id: event.args.taskId })
-    .set((t: any) => ({ slots, freeSlots: slots - t.accepted - t.held }));
+    .set((t) => ({ slots, freeSlots: slots - t.accepted - t.held }));
 });
 
-on("DeadlineExtended", async ({ event, context }) => {
+on("TaskEscrow:DeadlineExtended", async ({ event, context }) => {
   await context.db.update(task, { id: event.args.taskId }).set({ deadline: event.args.deadline });
 });
 
-on("TaskCancelled", async ({ event, context }) => {
+on("TaskEscrow:TaskCancelled", async ({ event, context }) => {
   await context.db.update(task, { id: event.args.taskId }).set({ cancelled: true, deadline: event.args.deadline });
 });
 
-on("TaskReclaimed", async ({ event, context }) => {
+on("TaskEscrow:TaskReclaimed", async ({ event, context }) => {
   const n = Number(event.args.slotsReclaimed);
-  await context.db.update(task, { id: event.args.taskId }).set((t: any) => ({
+  await context.db.update(task, { id: event.args.taskId }).set((t) => ({
     slots: t.slots - n,
     freeSlots: t.freeSlots - n,
     reclaimedSlots: t.reclaimedSlots + n,
@@ -74,9 +75,9 @@ on("TaskReclaimed", async ({ event, context }) => {
   }));
 });
 
-on("Submitted", async ({ event, context }) => {
+on("TaskEscrow:Submitted", async ({ event, context }) => {
   const a = event.args;
-  const t = await context.db.update(task, { id: a.taskId }).set((t: any) => ({
+  const t = await context.db.update(task, { id: a.taskId }).set((t) => ({
     held: t.held + 1,
     freeSlots: t.freeSlots - 1,
     submissionCount: t.submissionCount + 1,
@@ -96,7 +97,7 @@ on("Submitted", async ({ event, context }) => {
   await updateAccount(context, a.labeler, (r) => ({ submitted: r.submitted + 1 }));
 });
 
-on("SubmissionChallenged", async ({ event, context }) => {
+on("TaskEscrow:SubmissionChallenged", async ({ event, context }) => {
   const a = event.args;
   await context.db.update(submission, { id: a.submissionId }).set({
     status: "Challenged",
@@ -108,7 +109,7 @@ on("SubmissionChallenged", async ({ event, context }) => {
   await updateAccount(context, a.challenger, (r) => ({ challenges: r.challenges + 1 }));
 });
 
-on("SubmissionAccepted", async ({ event, context }) => {
+on("TaskEscrow:SubmissionAccepted", async ({ event, context }) => {
   const a = event.args;
   const acceptedBy = ACCEPTED_BY[Number(a.acceptedBy)];
   const s = await context.db.update(submission, { id: a.submissionId }).set({
@@ -118,7 +119,7 @@ on("SubmissionAccepted", async ({ event, context }) => {
     fee: a.fee,
     finalizedAt: event.block.timestamp,
   });
-  const t = await context.db.update(task, { id: s.taskId }).set((t: any) => ({
+  const t = await context.db.update(task, { id: s.taskId }).set((t) => ({
     held: t.held - 1,
     accepted: t.accepted + 1,
   }));
@@ -130,14 +131,14 @@ on("SubmissionAccepted", async ({ event, context }) => {
     const label = await labelOf(context, event.log.address);
     await credit(context, label, a.labeler, t.bond);
   }
-  const escrow = await context.db.find(contract, { address: event.log.address });
-  await credit(context, t.paymentToken, escrow.treasury, a.fee);
+  const escrow = must(await context.db.find(contract, { address: event.log.address }), "the escrow");
+  await credit(context, t.paymentToken, must(escrow.treasury, "the escrow's treasury"), a.fee);
 });
 
-on("ChallengeResolved", async ({ event, context }) => {
+on("TaskEscrow:ChallengeResolved", async ({ event, context }) => {
   const a = event.args;
   const ruling = RULINGS[Number(a.ruling)];
-  const s = await context.db.find(submission, { id: a.submissionId });
+  const s = must(await context.db.find(submission, { id: a.submissionId }), `submission ${a.submissionId}`);
   const update: Record<string, unknown> = {
     ruling,
     toLabeler: a.toLabeler,
@@ -148,36 +149,36 @@ on("ChallengeResolved", async ({ event, context }) => {
   };
   if (ruling === "Reject") {
     update.status = "Rejected";
-    await context.db.update(task, { id: s.taskId }).set((t: any) => ({ held: t.held - 1, freeSlots: t.freeSlots + 1 }));
+    await context.db.update(task, { id: s.taskId }).set((t) => ({ held: t.held - 1, freeSlots: t.freeSlots + 1 }));
     await updateAccount(context, s.labeler, (r) => ({ rejected: r.rejected + 1 }));
   }
   await context.db.update(submission, { id: a.submissionId }).set(update);
   const label = await labelOf(context, event.log.address);
   await credit(context, label, s.labeler, a.toLabeler);
-  await credit(context, label, s.challenger, a.toChallenger);
+  await credit(context, label, must(s.challenger, "the challenger"), a.toChallenger);
 });
 
-on("CostRepaid", async ({ event, context }) => {
+on("TaskEscrow:CostRepaid", async ({ event, context }) => {
   const label = await labelOf(context, event.log.address);
   await credit(context, label, event.args.payer, event.args.repaid);
 });
 
-on("Withdrawn", async ({ event, context }) => {
+on("TaskEscrow:Withdrawn", async ({ event, context }) => {
   await credit(context, event.args.token, event.args.account, -event.args.amount);
 });
 
-on("ParamsUpdated", async ({ event, context }) => {
+on("TaskEscrow:ParamsUpdated", async ({ event, context }) => {
   await escrowRow(context, event.log.address);
   const p = Object.fromEntries(Object.entries(event.args.params).map(([k, v]) => [k, String(v)]));
   await context.db.update(contract, { address: event.log.address }).set({ params: p });
 });
 
-on("TreasuryUpdated", async ({ event, context }) => {
+on("TaskEscrow:TreasuryUpdated", async ({ event, context }) => {
   await escrowRow(context, event.log.address);
   await context.db.update(contract, { address: event.log.address }).set({ treasury: event.args.current });
 });
 
-on("PaymentTokenUpdated", async ({ event, context }) => {
+on("TaskEscrow:PaymentTokenUpdated", async ({ event, context }) => {
   await context.db
     .insert(paymentToken)
     .values({ address: event.args.token, allowed: event.args.allowed })
@@ -185,7 +186,7 @@ on("PaymentTokenUpdated", async ({ event, context }) => {
 });
 
 /** The LABEL address the escrow stakes bonds in, read once and kept on the escrow's row. */
-async function labelOf(context: any, escrow: Hex): Promise<Hex> {
+async function labelOf(context: Context, escrow: Hex): Promise<Hex> {
   return context.client.readContract({ abi: TaskEscrowAbi, address: escrow, functionName: "label" });
 }
 

@@ -1,6 +1,6 @@
 // Handler registration: every handler first records its event in the `events` table, and every
 // event of an ABI without a specific handler is still recorded (roles and pause update their tables).
-import { ponder } from "ponder:registry";
+import { type Context, type EventNames, type IndexingFunctionArgs, ponder } from "ponder:registry";
 import { contract, role } from "ponder:schema";
 
 import { type AnyEvent, type Hex, logEvent } from "./common";
@@ -9,21 +9,37 @@ import { type AnyEvent, type Hex, logEvent } from "./common";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Handler = (args: { event: any; context: any }) => Promise<void>;
 
-/** A registrar for `contractName`'s events, and the set of names it registered. */
-export function handlersOf(contractName: string) {
+/**
+ * A registrar for `contractName`'s events ("Contract:Event", typed by Ponder from the ABI) that
+ * records each event in the raw log before its handler runs, and the set of names it registered.
+ */
+export function handlersOf<C extends string>(contractName: C) {
   const handled = new Set<string>();
-  const on = (name: string, handler: Handler) => {
+  const on = <K extends EventNames & `${C}:${string}`>(
+    key: K,
+    handler: (args: IndexingFunctionArgs<K>) => Promise<void>,
+  ) => {
+    const name = key.slice(contractName.length + 1);
     handled.add(name);
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    (ponder.on as any)(`${contractName}:${name}`, async ({ event, context }: { event: AnyEvent; context: any }) => {
-      await logEvent(context, contractName, name, event);
-      await handler({ event, context });
+    (ponder.on as any)(key, async (args: IndexingFunctionArgs<K>) => {
+      await logEvent(args.context, contractName, name, args.event as unknown as AnyEvent);
+      await handler(args);
     });
   };
   return { on, handled };
 }
 
-async function ensureContract(context: any, address: Hex, name: string) {
+/** Like `handlersOf(...).on`, for names only known at run time (the generic events). */
+function onAny(contractName: string, name: string, handler: Handler) {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  (ponder.on as any)(`${contractName}:${name}`, async ({ event, context }: { event: AnyEvent; context: any }) => {
+    await logEvent(context, contractName, name, event);
+    await handler({ event, context });
+  });
+}
+
+async function ensureContract(context: Context, address: Hex, name: string) {
   if ((await context.db.find(contract, { address })) === null) {
     await context.db.insert(contract).values({ address, name, paused: false });
   }
@@ -56,11 +72,11 @@ export function registerRest(
   handled: Set<string>,
   skip: readonly string[] = [],
 ) {
-  const { on } = handlersOf(contractName);
   for (const item of abi) {
-    if (item.type !== "event" || item.name === undefined || handled.has(item.name) || skip.includes(item.name)) continue;
+    if (item.type !== "event" || item.name === undefined || handled.has(item.name) || skip.includes(item.name))
+      continue;
     const name = item.name;
-    on(name, async ({ event, context }) => {
+    onAny(contractName, name, async ({ event, context }) => {
       if (name === "Paused" || name === "Unpaused") {
         await ensureContract(context, event.log.address, contractName);
         await context.db.update(contract, { address: event.log.address }).set({ paused: name === "Paused" });

@@ -8,7 +8,7 @@ import { handlersOf, registerRest } from "./registry";
 const C = "LabelToken";
 const { on, handled } = handlersOf(C);
 
-on("Transfer", async ({ event, context }) => {
+on("LabelToken:Transfer", async ({ event, context }) => {
   const { from, to, value } = event.args;
   await context.db.insert(transfer).values({
     id: event.id,
