@@ -65,7 +65,18 @@ run_and_check() {
     >"$log" 2>&1 &
   indexer_pid=$!
   echo "--- indexer on $label: http://127.0.0.1:$port (log $log)"
-  if ! node indexer/scripts/check.mjs --network localhost --url "http://127.0.0.1:$port" --wait 600; then
+  node indexer/scripts/check.mjs --network localhost --url "http://127.0.0.1:$port" --wait 900 &
+  local check_pid=$!
+  # Fail fast when the indexer dies instead of letting the check wait for it.
+  while kill -0 "$check_pid" 2>/dev/null; do
+    if ! kill -0 "$indexer_pid" 2>/dev/null; then
+      kill "$check_pid" 2>/dev/null || true
+      echo "the indexer stopped before the check ended" >&2
+      break
+    fi
+    sleep 1
+  done
+  if ! wait "$check_pid"; then
     echo "--- the indexer's log:"
     tail -n 60 "$log"
     stop_indexer
