@@ -3,7 +3,8 @@
 # that has Annota deployed with activity (deployments/localhost.json), waits until it has indexed the
 # chain's head, and compares everything it serves with the chain's views (indexer/scripts/check.mjs);
 # then does the same once on PostgreSQL when the Debian package is installed (ANNOTA_SKIP_POSTGRES=1
-# skips it). Every process it starts is stopped on exit.
+# skips it; ANNOTA_SKIP_INSTALL=1 keeps an existing indexer/node_modules). Every process it starts
+# is stopped on exit.
 #   RPC_URL (default http://127.0.0.1:8545) and ANNOTA_BOOK (default deployments/localhost.json).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,10 +49,15 @@ curl -s -X POST -H 'content-type: application/json' \
   --data '{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}' "$ANNOTA_RPC_URL" | grep -q result ||
   { echo "no JSON-RPC node at $ANNOTA_RPC_URL" >&2; exit 1; }
 
-echo "--- installing the indexer (npm ci in indexer/, Node 22)"
-start=$SECONDS
-(cd indexer && npx -y -p node@22 -- npm ci --no-audit --no-fund >"$work/install.log" 2>&1) || { cat "$work/install.log"; exit 1; }
-echo "installed in $((SECONDS - start)) s"
+if [ "${ANNOTA_SKIP_INSTALL:-0}" = "1" ] && [ -d indexer/node_modules ]; then
+  echo "--- the indexer's dependencies: kept (ANNOTA_SKIP_INSTALL=1)"
+else
+  echo "--- installing the indexer (npm ci in indexer/, Node 22)"
+  start=$SECONDS
+  (cd indexer && npx -y -p node@22 -- npm ci --no-audit --no-fund >"$work/install.log" 2>&1) ||
+    { cat "$work/install.log"; exit 1; }
+  echo "installed in $((SECONDS - start)) s"
+fi
 
 # Starts the indexer (extra env as arguments), waits for it to index the head, runs the check.
 run_and_check() {
