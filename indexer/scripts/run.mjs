@@ -3,7 +3,7 @@
 // DATABASE_URL is set). On a local chain (Hardhat, Anvil) the previous index is dropped first,
 // since the chain vanished with its node; ANNOTA_KEEP_INDEX=1 keeps it.
 import { spawn } from "node:child_process";
-import { rmSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 
 import { writeAbis } from "./abis.mjs";
@@ -57,6 +57,10 @@ console.log(
     `book ${env.ANNOTA_BOOK}, ${process.env.DATABASE_URL ? `PostgreSQL schema ${schema}` : "PGlite"}`,
 );
 const ponder = resolve(INDEXER_DIR, "node_modules", ".bin", "ponder");
+if (!existsSync(ponder)) {
+  console.error("annota-indexer: its dependencies are not installed: run `npm --prefix indexer ci` first");
+  process.exit(1);
+}
 const child = spawn(ponder, [command, ...passThrough], { cwd: INDEXER_DIR, env, stdio: "inherit" });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
