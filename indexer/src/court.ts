@@ -24,6 +24,32 @@ async function courtRow(context: Context, address: Hex) {
   return row as { seatStake: bigint };
 }
 
+/**
+ * Parameter version `version`: from its ParamsAdded event, or read from the chain when the address
+ * book's deployment block came after the court's constructor.
+ */
+async function paramsOf(context: Context, address: Hex, version: number) {
+  const known = await context.db.find(courtParams, { version });
+  if (known !== null) return known;
+  const p = await context.client.readContract({
+    abi: QualityVoteAbi,
+    address,
+    functionName: "params",
+    args: [BigInt(version)],
+  });
+  return context.db.insert(courtParams).values({
+    version,
+    feePerSeat: p.feePerSeat,
+    slashBps: Number(p.slashBps),
+    maxRounds: Number(p.maxRounds),
+    commitPeriod: BigInt(p.commitPeriod),
+    revealPeriod: BigInt(p.revealPeriod),
+    appealPeriod: BigInt(p.appealPeriod),
+    drawTimeout: BigInt(p.drawTimeout),
+    addedAt: 0n,
+  });
+}
+
 const seatStakeOf = async (context: Context, address: Hex) => (await courtRow(context, address)).seatStake;
 
 on("QualityVote:DisputeCreated", async ({ event, context }) => {
@@ -96,13 +122,13 @@ on("QualityVote:JurorDrawn", async ({ event, context }) => {
 on("QualityVote:RoundDrawn", async ({ event, context }) => {
   const a = event.args;
   const d = must(await context.db.find(dispute, { id: a.disputeId }), `dispute ${a.disputeId}`);
-  const p = await context.db.find(courtParams, { version: d.version });
+  const p = await paramsOf(context, event.log.address, d.version);
   const r = Number(a.round);
   await context.db.update(round, { disputeId: a.disputeId, round: r }).set({
     drawnAt: event.block.timestamp,
     commitEnd: a.commitEnd,
     revealEnd: a.revealEnd,
-    appealEnd: p === null ? null : a.revealEnd + p.appealPeriod,
+    appealEnd: a.revealEnd + p.appealPeriod,
   });
   await context.db.sql
     .update(seat)
@@ -179,7 +205,7 @@ on("QualityVote:DisputeFinalized", async ({ event, context }) => {
     }
   }
   // Each seated round's pot against the final ruling, as the court's _fixPots computes it.
-  const p = must(await context.db.find(courtParams, { version: d.version }), `court parameters ${d.version}`);
+  const p = await paramsOf(context, event.log.address, d.version);
   const seatStake = await seatStakeOf(context, event.log.address);
   const penalty = (seatStake * BigInt(p.slashBps)) / 10_000n;
   for (let i = 0; i < rounds; i++) {

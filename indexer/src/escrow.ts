@@ -131,8 +131,12 @@ on("TaskEscrow:SubmissionAccepted", async ({ event, context }) => {
     const label = await labelOf(context, event.log.address);
     await credit(context, label, a.labeler, t.bond);
   }
-  const escrow = must(await context.db.find(contract, { address: event.log.address }), "the escrow");
-  await credit(context, t.paymentToken, must(escrow.treasury, "the escrow's treasury"), a.fee);
+  const escrow = await context.db.find(contract, { address: event.log.address });
+  // The treasury of the moment (TreasuryUpdated), or read when the book starts after the constructor.
+  const treasury =
+    escrow?.treasury ??
+    (await context.client.readContract({ abi: TaskEscrowAbi, address: event.log.address, functionName: "treasury" }));
+  await credit(context, t.paymentToken, treasury, a.fee);
 });
 
 on("TaskEscrow:ChallengeResolved", async ({ event, context }) => {
