@@ -22,6 +22,7 @@ import {
 import {
   BlockhashRandomness__factory,
   LabelToken__factory,
+  MockERC20__factory,
   QualityVote__factory,
   TaskEscrow__factory,
   type QualityVote,
@@ -151,14 +152,18 @@ await wait(escrow.connect(requester).extendDeadline(2, t0 + 40n * 86_400n));
 await wait(escrow.connect(labelers[1]).submit(2, id("r2"), "ipfs://r2", []));
 await wait(escrow.connect(requester).cancelTask(2));
 
-/** One cycle of the juror pool, as test/helpers/fixtures.ts's runDrawingCycle. */
-async function drawingCycle(c: QualityVote) {
+/**
+ * One cycle of the juror pool, as test/helpers/fixtures.ts's runDrawingCycle; `whileGenerating`
+ * runs outside the Staking phase (its stake changes are deferred).
+ */
+async function drawingCycle(c: QualityVote, whileGenerating?: () => Promise<void>) {
   const [, startedAt] = await c.phase();
   const readyAt = startedAt + POOL_DEFAULTS.minStakingTime;
   if (BigInt(await now()) < readyAt) await increaseTo(readyAt);
   const [head, tail] = await c.deferredQueue();
   if (tail > head) await wait(c.applyDeferred(tail - head));
   await wait(c.passPhase());
+  if (whileGenerating) await whileGenerating();
   await mine(Number(BLOCKHASH_LOOKAHEAD) + 1);
   await wait(c.passPhase());
   await wait(c.draw(2n ** 32n));
@@ -220,18 +225,63 @@ await increaseTo(v2.unlocksAt);
 await wait(court.connect(validators[2]).withdrawUnstaked());
 await wait(escrow.connect(requester).reclaim(2));
 
-// Task 3 stays open; dispute 2 stays in its reveal window: drawn, committed, one reveal.
+// A second payment token, a new fee treasury, a pause, and a stake that waits for the Staking phase.
+const usd = await new MockERC20__factory(admin).deploy("Test USD", "USD");
+await wait(usd.mint(requester.address, LABEL(1_000_000)));
+await wait(usd.connect(requester).approve(await escrow.getAddress(), MaxUint256));
+await wait(escrow.setPaymentToken(await usd.getAddress(), true));
+await wait(escrow.setTreasury(signers[17].address));
+await wait(escrow.connect(pauser).pause());
+await wait(escrow.connect(pauser).unpause());
+await wait(
+  escrow.connect(requester).createTask({
+    ...taskParams(20, 2, "spec-4"),
+    paymentToken: await usd.getAddress(),
+    deadline: BigInt(await now()) + 20n * 86_400n,
+  }),
+);
+const usdTask = await escrow.taskCount();
+await wait(escrow.connect(labelers[0]).submit(usdTask, id("r4a"), "ipfs://r4a", []));
+await wait(escrow.connect(labelers[1]).submit(usdTask, id("r4b"), "ipfs://r4b", []));
+// Dispute A: round 0 rejects, the labeler appeals; dispute B: nobody reveals, it escalates. Neither
+// next round is drawn before the draw timeout: both end Unresolved, the appeal's cost is refunded.
+await wait(escrow.connect(challenger).challenge(sub(usdTask, 1n), id("copied")));
+await wait(escrow.connect(challenger).challenge(sub(usdTask, 2n), id("empty")));
+const dA = (await escrow.getSubmission(sub(usdTask, 1n))).disputeId;
+const dB = (await escrow.getSubmission(sub(usdTask, 2n))).disputeId;
+await drawingCycle(court, async () => {
+  await wait(court.connect(validators[3]).stake(LABEL(2_000)));
+});
+const m0 = await jurors(dA, 0);
+const cm = new Map(m0.map((j) => [j, REJECT]));
+await commit(dA, 0, cm);
+await reveal(dA, 0, cm);
+const e0 = await court.getRound(dB, 0);
+await increaseTo(e0.drawnAt + COURT_DEFAULTS.commitPeriod + COURT_DEFAULTS.revealPeriod);
+await wait(court.connect(labelers[0]).appeal(dA));
+await wait(court.escalate(dB));
+const queued = await court.getRound(dB, 1);
+await increaseTo(queued.queuedAt + COURT_DEFAULTS.drawTimeout);
+await wait(court.finalizeDispute(dA));
+await wait(escrow.finalizeMany([sub(usdTask, 1n), sub(usdTask, 2n)]));
+await wait(court.settleMany(dA, 0, m0));
+await wait(court.settleMany(dB, 0, await jurors(dB, 0)));
+await wait(escrow.connect(labelers[0]).withdraw(await usd.getAddress()));
+
+// The last task stays open; its dispute stays in its reveal window: drawn, committed, one reveal.
 await wait(escrow.connect(requester).createTask(taskParams(10, 5, "spec-3")));
-await wait(escrow.connect(labelers[2]).submit(3, id("r3"), "ipfs://r3", []));
-await wait(escrow.connect(challenger).challenge(sub(3n, 1n), id("off-spec")));
+const openTask = await escrow.taskCount();
+await wait(escrow.connect(labelers[2]).submit(openTask, id("r3"), "ipfs://r3", []));
+await wait(escrow.connect(challenger).challenge(sub(openTask, 1n), id("off-spec")));
+const dOpen = (await escrow.getSubmission(sub(openTask, 1n))).disputeId;
 await drawingCycle(court);
-const k0 = await jurors(2n, 0);
+const k0 = await jurors(dOpen, 0);
 const ck = new Map(k0.map((j) => [j, ACCEPT]));
-await commit(2n, 0, ck);
-await reveal(2n, 0, ck, k0.slice(1));
-r0 = await court.getRound(2n, 0);
+await commit(dOpen, 0, ck);
+await reveal(dOpen, 0, ck, k0.slice(1));
+r0 = await court.getRound(dOpen, 0);
 
 console.log(
   `activity done at block ${await provider.getBlockNumber()}: ${await escrow.taskCount()} tasks, ` +
-    `${await court.disputeCount()} disputes (round 0 of dispute 2 drawn at ${r0.drawnAt})`,
+    `${await court.disputeCount()} disputes (round 0 of dispute ${dOpen} drawn at ${r0.drawnAt})`,
 );
