@@ -251,6 +251,7 @@ const dA = (await escrow.getSubmission(sub(usdTask, 1n))).disputeId;
 const dB = (await escrow.getSubmission(sub(usdTask, 2n))).disputeId;
 await drawingCycle(court, async () => {
   await wait(court.connect(validators[3]).stake(LABEL(2_000)));
+  await wait(court.connect(validators[4]).requestUnstake(LABEL(300)));
 });
 const m0 = await jurors(dA, 0);
 const cm = new Map(m0.map((j) => [j, REJECT]));
