@@ -253,12 +253,23 @@ for (const e of staked) {
     mismatches.push(`validator ${e.args.validator}: staked on chain, not indexed`);
 }
 
-// 6. Escrow credits: every payment token of a task, for every account seen and each treasury.
+// 6. Escrow credits: every payment token of a task and LABEL, for every account seen.
 const credits = new Map(
   (await all("claimables", "token account amount")).map((c) => [`${lower(c.token)}/${lower(c.account)}`, c]),
 );
-const payees = new Set([...known, lower(await escrow.treasury(at)), lower(await court.treasury(at))]);
+// Payees from the chain too, so that a credit the indexer never recorded is still compared: every
+// escrow treasury so far, every repaid round payer and every account that withdrew.
+const payees = new Set([...known, lower(await court.treasury(at))]);
 for (const c of credits.values()) payees.add(lower(c.account));
+for (const e of await escrow.queryFilter(escrow.filters.TreasuryUpdated(), book.deploymentBlock, head)) {
+  payees.add(lower(e.args.current));
+}
+for (const e of await escrow.queryFilter(escrow.filters.CostRepaid(), book.deploymentBlock, head)) {
+  payees.add(lower(e.args.payer));
+}
+for (const e of await escrow.queryFilter(escrow.filters.Withdrawn(), book.deploymentBlock, head)) {
+  payees.add(lower(e.args.account));
+}
 const tokens = new Set([
   lower(book.contracts.LabelToken.address),
   ...[...tasks.values()].map((t) => lower(t.paymentToken)),
