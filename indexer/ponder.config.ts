@@ -1,0 +1,28 @@
+// Ponder's configuration: one chain and the three contracts of an address book
+// (docs/indexer.md). scripts/run.mjs resolves the network, the book and the RPC URL into env vars.
+import { createConfig } from "ponder";
+
+import { LabelTokenAbi } from "./abis/LabelToken";
+import { QualityVoteAbi } from "./abis/QualityVote";
+import { TaskEscrowAbi } from "./abis/TaskEscrow";
+import { LOCAL_CHAIN_IDS, bookPathOf, loadBook, networkOf, rpcUrlOf } from "./scripts/book.mjs";
+
+const network = networkOf([]);
+const book = loadBook(bookPathOf(network));
+const local = LOCAL_CHAIN_IDS.includes(book.chainId);
+const at = (name: "LabelToken" | "QualityVote" | "TaskEscrow") => book.contracts[name].address as `0x${string}`;
+
+export default createConfig({
+  database: process.env.DATABASE_URL
+    ? { kind: "postgres", connectionString: process.env.DATABASE_URL }
+    : { kind: "pglite", directory: process.env.ANNOTA_PGLITE_DIR ?? `.ponder/pglite-${network}` },
+  chains: {
+    // A local node's chain vanishes with the node: never reuse cached RPC answers for it.
+    annota: { id: book.chainId, rpc: rpcUrlOf(network), disableCache: local, pollingInterval: local ? 250 : 1_000 },
+  },
+  contracts: {
+    TaskEscrow: { chain: "annota", abi: TaskEscrowAbi, address: at("TaskEscrow"), startBlock: book.deploymentBlock },
+    QualityVote: { chain: "annota", abi: QualityVoteAbi, address: at("QualityVote"), startBlock: book.deploymentBlock },
+    LabelToken: { chain: "annota", abi: LabelTokenAbi, address: at("LabelToken"), startBlock: book.deploymentBlock },
+  },
+});

@@ -1,0 +1,309 @@
+// The indexer's tables (docs/indexer.md, "Schema"). Amounts are in wei; times are Unix seconds;
+// enums are stored by name (Status: None, Pending, Challenged, Accepted, Rejected; Ruling: None,
+// Accept, Reject, Unresolved; Verdict: Coherent, Incoherent, Missed, Released).
+import { index, onchainTable, primaryKey, relations } from "ponder";
+
+/** One per task (TaskEscrow), as `getTask` shows it, plus when and where it was created. */
+export const task = onchainTable(
+  "tasks",
+  (t) => ({
+    id: t.bigint().primaryKey(),
+    requester: t.hex().notNull(),
+    paymentToken: t.hex().notNull(),
+    reward: t.bigint().notNull(),
+    fee: t.bigint().notNull(),
+    bond: t.bigint().notNull(),
+    slots: t.integer().notNull(),
+    accepted: t.integer().notNull(),
+    held: t.integer().notNull(),
+    /** slots - accepted - held: what submissions can still fill. */
+    freeSlots: t.integer().notNull(),
+    submissionCount: t.integer().notNull(),
+    deadline: t.bigint().notNull(),
+    challengePeriod: t.bigint().notNull(),
+    feeBps: t.integer().notNull(),
+    courtVersion: t.integer().notNull(),
+    cancelled: t.boolean().notNull(),
+    labelerRoot: t.hex().notNull(),
+    specHash: t.hex().notNull(),
+    specUri: t.text().notNull(),
+    reclaimedSlots: t.integer().notNull(),
+    reclaimedAmount: t.bigint().notNull(),
+    createdAt: t.bigint().notNull(),
+    createdBlock: t.bigint().notNull(),
+    createdTx: t.hex().notNull(),
+  }),
+  (table) => ({ requesterIdx: index().on(table.requester), deadlineIdx: index().on(table.deadline) }),
+);
+
+/** One per submission: `getSubmission`, the result, and how it ended. */
+export const submission = onchainTable(
+  "submissions",
+  (t) => ({
+    /** `taskId << 32 | index`. */
+    id: t.bigint().primaryKey(),
+    taskId: t.bigint().notNull(),
+    index: t.integer().notNull(),
+    labeler: t.hex().notNull(),
+    resultHash: t.hex().notNull(),
+    resultUri: t.text().notNull(),
+    status: t.text().notNull(),
+    challengeEnd: t.bigint().notNull(),
+    submittedAt: t.bigint().notNull(),
+    submittedTx: t.hex().notNull(),
+    disputeId: t.bigint(),
+    challenger: t.hex(),
+    reasonHash: t.hex(),
+    acceptedBy: t.text(),
+    reward: t.bigint(),
+    fee: t.bigint(),
+    ruling: t.text(),
+    toLabeler: t.bigint(),
+    toChallenger: t.bigint(),
+    repaid: t.bigint(),
+    burned: t.bigint(),
+    finalizedAt: t.bigint(),
+  }),
+  (table) => ({ taskIdx: index().on(table.taskId), labelerIdx: index().on(table.labeler) }),
+);
+
+/** One per court dispute: `getDispute`, its submission, and its end. */
+export const dispute = onchainTable(
+  "disputes",
+  (t) => ({
+    id: t.bigint().primaryKey(),
+    submissionId: t.bigint(),
+    arbitrable: t.hex().notNull(),
+    version: t.integer().notNull(),
+    roundCount: t.integer().notNull(),
+    /** "None" until final, then Accept, Reject or Unresolved. */
+    ruling: t.text().notNull(),
+    labeler: t.hex().notNull(),
+    challenger: t.hex().notNull(),
+    interested: t.hex().notNull(),
+    evidenceCount: t.integer().notNull(),
+    createdAt: t.bigint().notNull(),
+    finalizedAt: t.bigint(),
+  }),
+  (table) => ({ labelerIdx: index().on(table.labeler), challengerIdx: index().on(table.challenger) }),
+);
+
+/** One per round of a dispute: `getRound`, plus its windows and its queue history. */
+export const round = onchainTable(
+  "rounds",
+  (t) => ({
+    disputeId: t.bigint().notNull(),
+    round: t.integer().notNull(),
+    seats: t.integer().notNull(),
+    drawnSeats: t.integer().notNull(),
+    jurors: t.integer().notNull(),
+    unsettled: t.integer().notNull(),
+    queuedAt: t.bigint().notNull(),
+    /** 0 until fully seated. */
+    drawnAt: t.bigint().notNull(),
+    commitEnd: t.bigint(),
+    revealEnd: t.bigint(),
+    /** revealEnd + the appeal period of the dispute's parameter version. */
+    appealEnd: t.bigint(),
+    accepts: t.integer().notNull(),
+    rejects: t.integer().notNull(),
+    /** Who paid the round (zero: the previous round's pot) and for which side (0, 1 Accept, 2 Reject). */
+    payer: t.hex().notNull(),
+    side: t.integer().notNull(),
+    cost: t.bigint().notNull(),
+    fundedNext: t.bigint().notNull(),
+    /** Set when the dispute is final. */
+    pot: t.bigint().notNull(),
+    coherentSeats: t.integer().notNull(),
+    position: t.bigint().notNull(),
+    requeues: t.integer().notNull(),
+    refunded: t.bigint().notNull(),
+    /** What went to the treasury when the round's last juror was settled. */
+    toTreasury: t.bigint(),
+    settled: t.boolean().notNull(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.disputeId, table.round] }) }),
+);
+
+/** One per juror per round: its seats, vote and settlement (`getVote`), with the round's windows. */
+export const seat = onchainTable(
+  "seats",
+  (t) => ({
+    disputeId: t.bigint().notNull(),
+    round: t.integer().notNull(),
+    juror: t.hex().notNull(),
+    seats: t.integer().notNull(),
+    commitment: t.hex(),
+    /** 0 until revealed, then 1 Accept or 2 Reject. */
+    choice: t.integer().notNull(),
+    commitEnd: t.bigint(),
+    revealEnd: t.bigint(),
+    settled: t.boolean().notNull(),
+    verdict: t.text(),
+    reward: t.bigint(),
+    penalty: t.bigint(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.disputeId, table.round, table.juror] }),
+    jurorIdx: index().on(table.juror),
+  }),
+);
+
+/** Every commit and reveal, in order. */
+export const vote = onchainTable(
+  "votes",
+  (t) => ({
+    id: t.text().primaryKey(),
+    disputeId: t.bigint().notNull(),
+    round: t.integer().notNull(),
+    juror: t.hex().notNull(),
+    kind: t.text().notNull(),
+    commitment: t.hex(),
+    choice: t.integer(),
+    seats: t.integer(),
+    timestamp: t.bigint().notNull(),
+    tx: t.hex().notNull(),
+  }),
+  (table) => ({ disputeIdx: index().on(table.disputeId), jurorIdx: index().on(table.juror) }),
+);
+
+/** Every address that appeared: LABEL balance, validator stake and record, labeler reputation. */
+export const account = onchainTable("accounts", (t) => ({
+  address: t.hex().primaryKey(),
+  labelBalance: t.bigint().notNull(),
+  // The court (`getValidator`).
+  free: t.bigint().notNull(),
+  locked: t.bigint().notNull(),
+  unbonding: t.bigint().notNull(),
+  unlocksAt: t.bigint().notNull(),
+  deferredIn: t.bigint().notNull(),
+  deferredUnstake: t.bigint().notNull(),
+  weight: t.bigint().notNull(),
+  coherent: t.integer().notNull(),
+  incoherent: t.integer().notNull(),
+  missed: t.integer().notNull(),
+  encryptionKey: t.hex(),
+  // The escrow (`reputation`).
+  submitted: t.integer().notNull(),
+  accepted: t.integer().notNull(),
+  rejected: t.integer().notNull(),
+  challenges: t.integer().notNull(),
+}));
+
+/** What `account` can withdraw of `token` from the escrow (`claimable`), from credits and withdrawals. */
+export const claimable = onchainTable(
+  "claimables",
+  (t) => ({
+    token: t.hex().notNull(),
+    account: t.hex().notNull(),
+    amount: t.bigint().notNull(),
+    credited: t.bigint().notNull(),
+    withdrawn: t.bigint().notNull(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.token, table.account] }), accountIdx: index().on(table.account) }),
+);
+
+/** ERC-1497 evidence of a dispute. */
+export const evidence = onchainTable("evidence", (t) => ({
+  id: t.text().primaryKey(),
+  disputeId: t.bigint().notNull(),
+  party: t.hex().notNull(),
+  uri: t.text().notNull(),
+  timestamp: t.bigint().notNull(),
+  tx: t.hex().notNull(),
+}));
+
+/** LABEL transfers. */
+export const transfer = onchainTable("transfers", (t) => ({
+  id: t.text().primaryKey(),
+  from: t.hex().notNull(),
+  to: t.hex().notNull(),
+  amount: t.bigint().notNull(),
+  timestamp: t.bigint().notNull(),
+  tx: t.hex().notNull(),
+}));
+
+/** Each contract's governance state: pause, treasury, parameters, and the court's cycle. */
+export const contract = onchainTable("contracts", (t) => ({
+  address: t.hex().primaryKey(),
+  name: t.text().notNull(),
+  paused: t.boolean().notNull(),
+  treasury: t.hex(),
+  /** The escrow's Params, or the court's pool parameters (JSON, amounts as strings). */
+  params: t.json(),
+  /** The court: current phase (Staking, Generating, Drawing), its start, the seed and the cycle end. */
+  phase: t.text(),
+  phaseStartedAt: t.bigint(),
+  seed: t.bigint(),
+  cycleEnd: t.bigint(),
+  currentVersion: t.integer(),
+  seatStake: t.bigint(),
+}));
+
+/** The court's parameter versions (`params(version)`). */
+export const courtParams = onchainTable("court_params", (t) => ({
+  version: t.integer().primaryKey(),
+  feePerSeat: t.bigint().notNull(),
+  slashBps: t.integer().notNull(),
+  maxRounds: t.integer().notNull(),
+  commitPeriod: t.bigint().notNull(),
+  revealPeriod: t.bigint().notNull(),
+  appealPeriod: t.bigint().notNull(),
+  drawTimeout: t.bigint().notNull(),
+  addedAt: t.bigint().notNull(),
+}));
+
+/** Payment tokens the escrow allows. */
+export const paymentToken = onchainTable("payment_tokens", (t) => ({
+  address: t.hex().primaryKey(),
+  allowed: t.boolean().notNull(),
+}));
+
+/** AccessControl roles of the three contracts. */
+export const role = onchainTable(
+  "roles",
+  (t) => ({
+    contract: t.hex().notNull(),
+    role: t.hex().notNull(),
+    account: t.hex().notNull(),
+    granted: t.boolean().notNull(),
+    changedAt: t.bigint().notNull(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.contract, table.role, table.account] }) }),
+);
+
+/** Every event of the three contracts, decoded (arguments as JSON, amounts as strings). */
+export const eventLog = onchainTable(
+  "events",
+  (t) => ({
+    id: t.text().primaryKey(),
+    contract: t.text().notNull(),
+    name: t.text().notNull(),
+    args: t.json().notNull(),
+    block: t.bigint().notNull(),
+    logIndex: t.integer().notNull(),
+    timestamp: t.bigint().notNull(),
+    tx: t.hex().notNull(),
+  }),
+  (table) => ({ nameIdx: index().on(table.name) }),
+);
+
+export const taskRelations = relations(task, ({ many }) => ({ submissions: many(submission) }));
+export const submissionRelations = relations(submission, ({ one }) => ({
+  task: one(task, { fields: [submission.taskId], references: [task.id] }),
+  dispute: one(dispute, { fields: [submission.disputeId], references: [dispute.id] }),
+}));
+export const disputeRelations = relations(dispute, ({ many }) => ({
+  rounds: many(round),
+  seats: many(seat),
+  evidence: many(evidence),
+}));
+export const roundRelations = relations(round, ({ one }) => ({
+  dispute: one(dispute, { fields: [round.disputeId], references: [dispute.id] }),
+}));
+export const seatRelations = relations(seat, ({ one }) => ({
+  dispute: one(dispute, { fields: [seat.disputeId], references: [dispute.id] }),
+}));
+export const evidenceRelations = relations(evidence, ({ one }) => ({
+  dispute: one(dispute, { fields: [evidence.disputeId], references: [dispute.id] }),
+}));

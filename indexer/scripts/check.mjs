@@ -1,0 +1,299 @@
+// Compares what the indexer serves over GraphQL with the chain's views, for every task, submission,
+// dispute, round, seat, validator, account and escrow credit (docs/indexer.md, "The check").
+//   node scripts/check.mjs [--network NAME] [--url http://127.0.0.1:42069] [--wait SECONDS]
+// Waits until the indexer has indexed the chain's current head, reads every view at that block,
+// prints one summary line and exits 1 on any mismatch (each one printed).
+import { Contract, JsonRpcProvider, ZeroAddress } from "ethers";
+
+import { bookPathOf, loadBook, networkOf, rpcUrlOf } from "./book.mjs";
+
+const argv = process.argv.slice(2);
+const opt = (name, fallback) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : fallback;
+};
+const network = networkOf(argv);
+const url = opt("--url", process.env.ANNOTA_INDEXER_URL ?? "http://127.0.0.1:42069").replace(/\/$/, "");
+const waitSeconds = Number(opt("--wait", "300"));
+const book = loadBook(bookPathOf(network));
+const provider = new JsonRpcProvider(rpcUrlOf(network), undefined, { staticNetwork: true, batchMaxCount: 20 });
+const contractOf = (name) => new Contract(book.contracts[name].address, book.contracts[name].abi, provider);
+const escrow = contractOf("TaskEscrow");
+const court = contractOf("QualityVote");
+const token = contractOf("LabelToken");
+
+const STATUS = ["None", "Pending", "Challenged", "Accepted", "Rejected"];
+const RULING = ["None", "Accept", "Reject", "Unresolved"];
+const started = Date.now();
+
+// 1. Wait until the indexer has caught up with the head.
+const head = await provider.getBlockNumber();
+for (;;) {
+  let indexed = -1;
+  try {
+    const ready = await fetch(`${url}/ready`);
+    const status = await (await fetch(`${url}/status`)).json();
+    if (ready.ok) indexed = Object.values(status)[0]?.block?.number ?? -1;
+  } catch {
+    // not listening yet
+  }
+  if (indexed >= head) break;
+  if (Date.now() - started > waitSeconds * 1000) {
+    console.error(
+      `indexer check: the indexer at ${url} did not reach block ${head} in ${waitSeconds} s (at ${indexed})`,
+    );
+    process.exit(1);
+  }
+  await new Promise((r) => setTimeout(r, 500));
+}
+const caughtUp = Date.now();
+const at = { blockTag: head };
+
+/** Every row of a table through GraphQL's cursor pagination. */
+async function all(plural, fields) {
+  const rows = [];
+  let after = null;
+  for (;;) {
+    const query = `query($after: String) { ${plural}(limit: 1000, after: $after) { items { ${fields} } pageInfo { hasNextPage endCursor } } }`;
+    const res = await fetch(`${url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query, variables: { after } }),
+    });
+    const body = await res.json();
+    if (body.errors) throw new Error(`GraphQL ${plural}: ${JSON.stringify(body.errors)}`);
+    const page = body.data[plural];
+    rows.push(...page.items);
+    if (!page.pageInfo.hasNextPage) return rows;
+    after = page.pageInfo.endCursor;
+  }
+}
+
+let compared = 0;
+const mismatches = [];
+/** Compares `indexed[field]` with the chain's value for every field (numbers, addresses, hashes). */
+function same(what, chain, indexed, fields) {
+  for (const field of fields) {
+    const [name, chainValue] = Array.isArray(field) ? field : [field, chain[field]];
+    const a = normalize(chainValue);
+    const b = normalize(indexed?.[name]);
+    compared++;
+    if (a !== b) mismatches.push(`${what}.${name}: chain ${a}, indexer ${b}`);
+  }
+}
+function normalize(v) {
+  if (v === null || v === undefined) return "null";
+  if (typeof v === "string") return v.toLowerCase();
+  return String(v);
+}
+const lower = (a) => a.toLowerCase();
+
+// 2. Tasks.
+const taskCount = Number(await escrow.taskCount(at));
+const tasks = new Map(
+  (
+    await all(
+      "tasks",
+      "id requester paymentToken reward fee bond slots accepted held freeSlots submissionCount deadline challengePeriod feeBps courtVersion cancelled labelerRoot",
+    )
+  ).map((t) => [t.id, t]),
+);
+same("tasks", { count: taskCount }, { count: tasks.size }, ["count"]);
+for (let id = 1; id <= taskCount; id++) {
+  const t = await escrow.getTask(id, at);
+  const row = tasks.get(String(id));
+  same(`task ${id}`, t, row, [
+    "requester",
+    "paymentToken",
+    "reward",
+    "fee",
+    "bond",
+    "slots",
+    "accepted",
+    "held",
+    "submissionCount",
+    "deadline",
+    "challengePeriod",
+    "feeBps",
+    "courtVersion",
+    "cancelled",
+    "labelerRoot",
+    ["freeSlots", t.slots - t.accepted - t.held],
+  ]);
+}
+
+// 3. Submissions: every Submitted event of the chain.
+const submitted = await escrow.queryFilter(escrow.filters.Submitted(), book.deploymentBlock, head);
+const submissions = new Map(
+  (await all("submissions", "id taskId labeler status challengeEnd disputeId resultHash resultUri")).map((s) => [
+    s.id,
+    s,
+  ]),
+);
+same("submissions", { count: submitted.length }, { count: submissions.size }, ["count"]);
+for (const e of submitted) {
+  const id = e.args.submissionId;
+  const s = await escrow.getSubmission(id, at);
+  same(`submission ${id}`, s, submissions.get(String(id)), [
+    "taskId",
+    "labeler",
+    ["status", STATUS[Number(s.status)]],
+    "challengeEnd",
+    ["disputeId", s.disputeId === 0n ? null : s.disputeId],
+    ["resultHash", e.args.resultHash],
+    ["resultUri", e.args.resultURI],
+  ]);
+}
+
+// 4. Disputes, rounds and seats.
+const disputeCount = Number(await court.disputeCount(at));
+const disputes = new Map(
+  (await all("disputes", "id arbitrable version roundCount ruling labeler challenger interested")).map((d) => [
+    d.id,
+    d,
+  ]),
+);
+const rounds = new Map(
+  (
+    await all(
+      "rounds",
+      "disputeId round seats drawnSeats queuedAt drawnAt accepts rejects jurors unsettled payer side cost fundedNext pot coherentSeats",
+    )
+  ).map((r) => [`${r.disputeId}/${r.round}`, r]),
+);
+const seats = new Map(
+  (await all("seats", "disputeId round juror seats commitment choice settled")).map((s) => [
+    `${s.disputeId}/${s.round}/${lower(s.juror)}`,
+    s,
+  ]),
+);
+same("disputes", { count: disputeCount }, { count: disputes.size }, ["count"]);
+const drawn = await court.queryFilter(court.filters.JurorDrawn(), book.deploymentBlock, head);
+const jurorsOf = new Map();
+for (const e of drawn) {
+  const key = `${e.args.disputeId}/${e.args.round}`;
+  if (!jurorsOf.has(key)) jurorsOf.set(key, new Set());
+  jurorsOf.get(key).add(lower(e.args.juror));
+}
+let roundCount = 0;
+let seatCount = 0;
+for (let id = 1; id <= disputeCount; id++) {
+  const d = await court.getDispute(id, at);
+  same(`dispute ${id}`, d, disputes.get(String(id)), [
+    "arbitrable",
+    "version",
+    "roundCount",
+    ["ruling", RULING[Number(d.ruling)]],
+    "labeler",
+    "challenger",
+    "interested",
+  ]);
+  for (let r = 0; r < Number(d.roundCount); r++) {
+    roundCount++;
+    const view = await court.getRound(id, r, at);
+    same(`round ${id}/${r}`, view, rounds.get(`${id}/${r}`), [
+      "seats",
+      "drawnSeats",
+      "queuedAt",
+      "drawnAt",
+      "accepts",
+      "rejects",
+      "jurors",
+      "unsettled",
+      "payer",
+      "side",
+      "cost",
+      "fundedNext",
+      "pot",
+      "coherentSeats",
+    ]);
+    const jurors = jurorsOf.get(`${id}/${r}`) ?? new Set();
+    for (const juror of jurors) {
+      seatCount++;
+      const v = await court.getVote(id, r, juror, at);
+      same(`seat ${id}/${r}/${juror}`, v, seats.get(`${id}/${r}/${juror}`), [
+        "seats",
+        ["commitment", v.commitment === "0x" + "0".repeat(64) ? null : v.commitment],
+        "choice",
+        "settled",
+      ]);
+    }
+  }
+}
+same("seats", { count: seatCount }, { count: seats.size }, ["count"]);
+same("rounds", { count: roundCount }, { count: rounds.size }, ["count"]);
+
+// 5. Accounts: validators (getValidator, drawable weight), labelers' reputation, LABEL balances.
+const accounts = await all(
+  "accounts",
+  "address labelBalance free locked unbonding unlocksAt deferredIn deferredUnstake weight coherent incoherent missed submitted accepted rejected challenges",
+);
+for (const a of accounts) {
+  const v = await court.getValidator(a.address, at);
+  same(`validator ${a.address}`, v, a, [
+    "free",
+    "locked",
+    "unbonding",
+    "unlocksAt",
+    "deferredIn",
+    "deferredUnstake",
+    "coherent",
+    "incoherent",
+    "missed",
+    ["weight", await court.drawableWeight(a.address, at)],
+  ]);
+  const rep = await escrow.reputation(a.address, at);
+  same(`reputation ${a.address}`, rep, a, ["submitted", "accepted", "rejected", "challenges"]);
+  same(`balance ${a.address}`, {}, a, [["labelBalance", await token.balanceOf(a.address, at)]]);
+}
+const staked = await court.queryFilter(court.filters.Staked(), book.deploymentBlock, head);
+const known = new Set(accounts.map((a) => lower(a.address)));
+for (const e of staked) {
+  if (!known.has(lower(e.args.validator)))
+    mismatches.push(`validator ${e.args.validator}: staked on chain, not indexed`);
+}
+
+// 6. Escrow credits: every payment token of a task and LABEL, for every account seen.
+const credits = new Map(
+  (await all("claimables", "token account amount")).map((c) => [`${lower(c.token)}/${lower(c.account)}`, c]),
+);
+// Payees from the chain too, so that a credit the indexer never recorded is still compared: every
+// escrow treasury so far, every repaid round payer and every account that withdrew.
+const payees = new Set([...known, lower(await court.treasury(at))]);
+for (const c of credits.values()) payees.add(lower(c.account));
+for (const e of await escrow.queryFilter(escrow.filters.TreasuryUpdated(), book.deploymentBlock, head)) {
+  payees.add(lower(e.args.current));
+}
+for (const e of await escrow.queryFilter(escrow.filters.CostRepaid(), book.deploymentBlock, head)) {
+  payees.add(lower(e.args.payer));
+}
+for (const e of await escrow.queryFilter(escrow.filters.Withdrawn(), book.deploymentBlock, head)) {
+  payees.add(lower(e.args.account));
+}
+const tokens = new Set([
+  lower(book.contracts.LabelToken.address),
+  ...[...tasks.values()].map((t) => lower(t.paymentToken)),
+]);
+let creditCount = 0;
+for (const t of tokens) {
+  for (const who of payees) {
+    if (who === lower(ZeroAddress)) continue;
+    creditCount++;
+    const amount = await escrow.claimable(t, who, at);
+    same(`claimable ${t}/${who}`, { amount }, { amount: credits.get(`${t}/${who}`)?.amount ?? "0" }, ["amount"]);
+  }
+}
+
+// 7. Evidence.
+const evidence = await court.queryFilter(court.filters.Evidence(), book.deploymentBlock, head);
+same("evidence", { count: evidence.length }, { count: (await all("evidences", "id")).length }, ["count"]);
+
+const seconds = ((Date.now() - started) / 1000).toFixed(1);
+const waited = ((caughtUp - started) / 1000).toFixed(1);
+for (const m of mismatches) console.error(`MISMATCH ${m}`);
+console.log(
+  `indexer check at block ${head}: ${taskCount} tasks, ${submitted.length} submissions, ${disputeCount} disputes, ` +
+    `${roundCount} rounds, ${seatCount} seats, ${accounts.length} accounts, ${creditCount} credits: ` +
+    `${compared} values compared, ${mismatches.length} mismatches (${seconds} s, ${waited} s waiting for the indexer)`,
+);
+process.exit(mismatches.length === 0 ? 0 : 1);

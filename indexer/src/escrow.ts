@@ -1,0 +1,197 @@
+// TaskEscrow: tasks, submissions, challenges, credits and governance.
+import type { Context } from "ponder:registry";
+import { contract, dispute, paymentToken, submission, task } from "ponder:schema";
+
+import { TaskEscrowAbi } from "../abis/TaskEscrow";
+import { ACCEPTED_BY, RULINGS, type Hex, credit, must, updateAccount } from "./common";
+import { handlersOf, registerRest } from "./registry";
+
+const C = "TaskEscrow";
+const { on, handled } = handlersOf(C);
+
+async function escrowRow(context: Context, address: Hex) {
+  const row = await context.db.find(contract, { address });
+  if (row === null) await context.db.insert(contract).values({ address, name: C, paused: false });
+}
+
+on("TaskEscrow:TaskCreated", async ({ event, context }) => {
+  const a = event.args;
+  const view = await context.client.readContract({
+    abi: TaskEscrowAbi,
+    address: event.log.address,
+    functionName: "getTask",
+    args: [a.taskId],
+  });
+  await context.db.insert(task).values({
+    id: a.taskId,
+    requester: a.requester,
+    paymentToken: a.paymentToken,
+    reward: a.reward,
+    fee: a.fee,
+    bond: a.bond,
+    slots: Number(a.slots),
+    accepted: 0,
+    held: 0,
+    freeSlots: Number(a.slots),
+    submissionCount: 0,
+    deadline: a.deadline,
+    challengePeriod: a.challengePeriod,
+    feeBps: Number(view.feeBps),
+    courtVersion: Number(view.courtVersion),
+    cancelled: false,
+    labelerRoot: a.labelerRoot,
+    specHash: a.specHash,
+    specUri: a.specURI,
+    reclaimedSlots: 0,
+    reclaimedAmount: 0n,
+    createdAt: event.block.timestamp,
+    createdBlock: event.block.number,
+    createdTx: event.transaction.hash,
+  });
+});
+
+on("TaskEscrow:SlotsAdded", async ({ event, context }) => {
+  const slots = Number(event.args.slots);
+  await context.db
+    .update(task, { id: event.args.taskId })
+    .set((t) => ({ slots, freeSlots: slots - t.accepted - t.held }));
+});
+
+on("TaskEscrow:DeadlineExtended", async ({ event, context }) => {
+  await context.db.update(task, { id: event.args.taskId }).set({ deadline: event.args.deadline });
+});
+
+on("TaskEscrow:TaskCancelled", async ({ event, context }) => {
+  await context.db.update(task, { id: event.args.taskId }).set({ cancelled: true, deadline: event.args.deadline });
+});
+
+on("TaskEscrow:TaskReclaimed", async ({ event, context }) => {
+  const n = Number(event.args.slotsReclaimed);
+  await context.db.update(task, { id: event.args.taskId }).set((t) => ({
+    slots: t.slots - n,
+    freeSlots: t.freeSlots - n,
+    reclaimedSlots: t.reclaimedSlots + n,
+    reclaimedAmount: t.reclaimedAmount + event.args.amount,
+  }));
+});
+
+on("TaskEscrow:Submitted", async ({ event, context }) => {
+  const a = event.args;
+  const t = await context.db.update(task, { id: a.taskId }).set((t) => ({
+    held: t.held + 1,
+    freeSlots: t.freeSlots - 1,
+    submissionCount: t.submissionCount + 1,
+  }));
+  await context.db.insert(submission).values({
+    id: a.submissionId,
+    taskId: a.taskId,
+    index: Number(a.submissionId & 0xffffffffn),
+    labeler: a.labeler,
+    resultHash: a.resultHash,
+    resultUri: a.resultURI,
+    status: "Pending",
+    challengeEnd: event.block.timestamp + t.challengePeriod,
+    submittedAt: event.block.timestamp,
+    submittedTx: event.transaction.hash,
+  });
+  await updateAccount(context, a.labeler, (r) => ({ submitted: r.submitted + 1 }));
+});
+
+on("TaskEscrow:SubmissionChallenged", async ({ event, context }) => {
+  const a = event.args;
+  await context.db.update(submission, { id: a.submissionId }).set({
+    status: "Challenged",
+    disputeId: a.disputeId,
+    challenger: a.challenger,
+    reasonHash: a.reasonHash,
+  });
+  await context.db.update(dispute, { id: a.disputeId }).set({ submissionId: a.submissionId });
+  await updateAccount(context, a.challenger, (r) => ({ challenges: r.challenges + 1 }));
+});
+
+on("TaskEscrow:SubmissionAccepted", async ({ event, context }) => {
+  const a = event.args;
+  const acceptedBy = ACCEPTED_BY[Number(a.acceptedBy)];
+  const s = await context.db.update(submission, { id: a.submissionId }).set({
+    status: "Accepted",
+    acceptedBy,
+    reward: a.reward,
+    fee: a.fee,
+    finalizedAt: event.block.timestamp,
+  });
+  const t = await context.db.update(task, { id: s.taskId }).set((t) => ({
+    held: t.held - 1,
+    accepted: t.accepted + 1,
+  }));
+  await updateAccount(context, a.labeler, (r) => ({ accepted: r.accepted + 1 }));
+  // The labeler gets the reward; its bond comes back here when unchallenged (after a challenge,
+  // ChallengeResolved's toLabeler carries it). The fee goes to the escrow's current treasury.
+  await credit(context, t.paymentToken, a.labeler, a.reward);
+  if (acceptedBy === "Requester" || acceptedBy === "Timeout") {
+    const label = await labelOf(context, event.log.address);
+    await credit(context, label, a.labeler, t.bond);
+  }
+  const escrow = await context.db.find(contract, { address: event.log.address });
+  // The treasury of the moment (TreasuryUpdated), or read when the book starts after the constructor.
+  const treasury =
+    escrow?.treasury ??
+    (await context.client.readContract({ abi: TaskEscrowAbi, address: event.log.address, functionName: "treasury" }));
+  await credit(context, t.paymentToken, treasury, a.fee);
+});
+
+on("TaskEscrow:ChallengeResolved", async ({ event, context }) => {
+  const a = event.args;
+  const ruling = RULINGS[Number(a.ruling)];
+  const s = must(await context.db.find(submission, { id: a.submissionId }), `submission ${a.submissionId}`);
+  const update: Record<string, unknown> = {
+    ruling,
+    toLabeler: a.toLabeler,
+    toChallenger: a.toChallenger,
+    repaid: a.repaid,
+    burned: a.burned,
+    finalizedAt: event.block.timestamp,
+  };
+  if (ruling === "Reject") {
+    update.status = "Rejected";
+    await context.db.update(task, { id: s.taskId }).set((t) => ({ held: t.held - 1, freeSlots: t.freeSlots + 1 }));
+    await updateAccount(context, s.labeler, (r) => ({ rejected: r.rejected + 1 }));
+  }
+  await context.db.update(submission, { id: a.submissionId }).set(update);
+  const label = await labelOf(context, event.log.address);
+  await credit(context, label, s.labeler, a.toLabeler);
+  await credit(context, label, must(s.challenger, "the challenger"), a.toChallenger);
+});
+
+on("TaskEscrow:CostRepaid", async ({ event, context }) => {
+  const label = await labelOf(context, event.log.address);
+  await credit(context, label, event.args.payer, event.args.repaid);
+});
+
+on("TaskEscrow:Withdrawn", async ({ event, context }) => {
+  await credit(context, event.args.token, event.args.account, -event.args.amount);
+});
+
+on("TaskEscrow:ParamsUpdated", async ({ event, context }) => {
+  await escrowRow(context, event.log.address);
+  const p = Object.fromEntries(Object.entries(event.args.params).map(([k, v]) => [k, String(v)]));
+  await context.db.update(contract, { address: event.log.address }).set({ params: p });
+});
+
+on("TaskEscrow:TreasuryUpdated", async ({ event, context }) => {
+  await escrowRow(context, event.log.address);
+  await context.db.update(contract, { address: event.log.address }).set({ treasury: event.args.current });
+});
+
+on("TaskEscrow:PaymentTokenUpdated", async ({ event, context }) => {
+  await context.db
+    .insert(paymentToken)
+    .values({ address: event.args.token, allowed: event.args.allowed })
+    .onConflictDoUpdate({ allowed: event.args.allowed });
+});
+
+/** The LABEL address the escrow stakes bonds in, read once and kept on the escrow's row. */
+async function labelOf(context: Context, escrow: Hex): Promise<Hex> {
+  return context.client.readContract({ abi: TaskEscrowAbi, address: escrow, functionName: "label" });
+}
+
+registerRest(C, TaskEscrowAbi, handled);
