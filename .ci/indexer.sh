@@ -89,6 +89,11 @@ run_and_check() {
     return 1
   fi
   echo "indexed and checked on $label in $((SECONDS - start)) s"
+  # The SDK's IndexerClient against the same indexer gives what its RPC Discovery gives.
+  if ! node --import tsx scripts/check-indexer-client.ts --url "http://127.0.0.1:$port"; then
+    stop_indexer
+    return 1
+  fi
   stop_indexer
 }
 

@@ -58,6 +58,9 @@ npx hardhat run scripts/scenario.ts --network localhost
 echo "--- running the demo through the SDK against the node"
 npx hardhat run scripts/demo.ts --network localhost
 
+echo "--- the indexer against the chain (PGlite, then PostgreSQL if installed), and the SDK's IndexerClient"
+bash .ci/indexer.sh
+
 echo "--- packing the npm package and using it from a folder outside the repository"
 tarball=$(npm pack --silent --pack-destination "$work" | tail -n 1)
 mkdir -p "$work/consumer"

@@ -104,18 +104,23 @@ export class IndexerClient {
    * (`currentPeriod`) as the indexer last saw the round; `endsAt` the matching deadline.
    */
   async disputesOf(juror: string, now = BigInt(Math.floor(Date.now() / 1000))): Promise<Page<SeatSummary>> {
-    const data = await this.query<{ seats: { items: RawSeat[] } }>(
+    const data = await this.query<{ seats: { items: RawSeat[] }; courtParamss: { items: RawParams[] } }>(
       `query($juror: String!) {
         seats(where: { juror: $juror }, orderBy: "disputeId", orderDirection: "asc", limit: 1000) {
           items {
             disputeId round seats commitment choice settled
-            dispute { ruling roundCount rounds { items { round accepts rejects commitEnd revealEnd appealEnd queuedAt drawnAt } } }
+            dispute {
+              version ruling roundCount
+              rounds { items { round accepts rejects queuedAt drawnAt commitEnd revealEnd appealEnd } }
+            }
           }
         }
+        courtParamss(limit: 1000) { items { version maxRounds drawTimeout } }
       }`,
       { juror: juror.toLowerCase() },
     );
-    return { items: data.seats.items.map((s) => seatSummary(s, now)) };
+    const params = new Map(data.courtParamss.items.map((p) => [p.version, p]));
+    return { items: data.seats.items.map((s) => seatSummary(s, params.get(s.dispute.version), now)) };
   }
 }
 
@@ -151,9 +156,16 @@ interface RawRound {
   round: number;
   accepts: number;
   rejects: number;
+  queuedAt: string;
+  drawnAt: string;
   commitEnd: string | null;
   revealEnd: string | null;
   appealEnd: string | null;
+}
+interface RawParams {
+  version: number;
+  maxRounds: number;
+  drawTimeout: string;
 }
 interface RawSeat {
   disputeId: string;
@@ -162,25 +174,32 @@ interface RawSeat {
   commitment: string | null;
   choice: number;
   settled: boolean;
-  dispute: { ruling: string | null; roundCount: number; rounds: { items: RawRound[] } };
+  dispute: { version: number; ruling: string; roundCount: number; rounds: { items: RawRound[] } };
 }
 
-/** A seat as `Discovery.disputesOf` reports it, from the indexer's rows. */
-function seatSummary(s: RawSeat, now: bigint): SeatSummary {
-  const current = s.round === s.dispute.roundCount - 1;
-  const r = s.dispute.rounds.items.find((x) => x.round === s.round);
-  let period: SeatSummary["period"] = "Drawing";
+/**
+ * A seat as `Discovery.disputesOf` reports it: the period is the dispute's (its current round's), as
+ * the court's `currentPeriod` computes it from the same fields (docs/court.md#disputes-and-rounds).
+ */
+function seatSummary(s: RawSeat, params: RawParams | undefined, now: bigint): SeatSummary {
+  const d = s.dispute;
+  const last = d.roundCount - 1;
+  const r = d.rounds.items.find((x) => x.round === last);
+  let period: SeatSummary["period"];
   let endsAt = 0n;
-  if (s.dispute.ruling && s.dispute.ruling !== "None") period = "Final";
-  else if (!current)
-    period = "Drawing"; // a later round is under way; the seat's round is over
-  else if (r?.commitEnd) {
-    const [commitEnd, revealEnd] = [BigInt(r.commitEnd), BigInt(r.revealEnd!)];
-    const appealEnd = r.appealEnd ? BigInt(r.appealEnd) : 0n;
+  if (d.ruling !== "None") period = "Final";
+  else if (!r || !params)
+    throw new AnnotaError(`the indexer has no round ${last} of dispute ${s.disputeId}`, "IndexerError");
+  else if (BigInt(r.drawnAt) === 0n) {
+    const timeout = BigInt(r.queuedAt) + BigInt(params.drawTimeout);
+    [period, endsAt] = now < timeout ? ["Drawing", timeout] : ["Finalizable", 0n];
+  } else {
+    const [commitEnd, revealEnd, appealEnd] = [BigInt(r.commitEnd!), BigInt(r.revealEnd!), BigInt(r.appealEnd!)];
+    const lastRound = last + 1 >= params.maxRounds;
     if (now < commitEnd) [period, endsAt] = ["Commit", commitEnd];
     else if (now < revealEnd) [period, endsAt] = ["Reveal", revealEnd];
-    else if (r.accepts === r.rejects) period = appealEnd === 0n ? "Finalizable" : "NoMajority";
-    else if (appealEnd !== 0n && now < appealEnd) [period, endsAt] = ["Appeal", appealEnd];
+    else if (r.accepts === r.rejects) period = lastRound ? "Finalizable" : "NoMajority";
+    else if (!lastRound && now < appealEnd) [period, endsAt] = ["Appeal", appealEnd];
     else period = "Finalizable";
   }
   return {
@@ -189,7 +208,7 @@ function seatSummary(s: RawSeat, now: bigint): SeatSummary {
     seats: s.seats,
     period,
     endsAt,
-    current,
+    current: s.round === last,
     committed: s.commitment !== null && !/^0x0*$/.test(s.commitment),
     revealed: s.choice !== 0,
     settled: s.settled,
