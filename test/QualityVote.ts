@@ -257,4 +257,87 @@ describe("QualityVote", function () {
       expect((await court.getValidator(solo.address)).free).to.equal(VALIDATOR_STAKE + roundCost(0));
     });
   });
+
+  describe("appeal and escalate", function () {
+    async function ruledFixture() {
+      const f = await drawnFixture();
+      await vote(f, f.d, f.jurors, [REJECT, REJECT, ACCEPT]);
+      return { ...f, w: await windowsOf(f.court, f.d, 0) };
+    }
+
+    it("appeal only in [revealEnd, appealEnd): the loser's side, cost pulled, Appealed and RoundQueued", async function () {
+      const f = await loadFixture(ruledFixture);
+      const { court, token, d, w, labeler } = f;
+      await time.setNextBlockTimestamp(w.revealEnd - 1n);
+      await expect(court.connect(labeler).appeal(d)).to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod").withArgs(d, Period.Reveal);
+      const snap = await takeSnapshot();
+      await time.setNextBlockTimestamp(w.appealEnd);
+      await expect(court.connect(labeler).appeal(d)).to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod").withArgs(d, Period.Finalizable);
+      await snap.restore();
+      await time.setNextBlockTimestamp(w.revealEnd);
+      expect(await court.currentPeriod(d)).to.deep.equal([Period.Reveal, w.revealEnd]);
+      await mine();
+      expect(await court.currentPeriod(d)).to.deep.equal([Period.Appeal, w.appealEnd]);
+      expect(await court.roundRuling(d, 0n)).to.equal(Ruling.Reject);
+      await time.setNextBlockTimestamp(w.appealEnd - 1n);
+      const tx = court.connect(labeler).appeal(d);
+      await expect(tx).to.emit(court, "Appealed").withArgs(d, 1n, labeler.address, ACCEPT, roundCost(1))
+        .and.to.emit(court, "RoundQueued").withArgs(d, 1n, 7n, roundCost(1), 1n);
+      await expect(tx).to.changeTokenBalances(ethers, token, [labeler, court], [-roundCost(1), roundCost(1)]);
+      expect(await court.paymentsOf(d)).to.deep.equal([[f.challenger.address, roundCost(0), 2n], [labeler.address, roundCost(1), 1n]]);
+      await expect(court.connect(labeler).appeal(d)).to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod").withArgs(d, Period.Drawing);
+    });
+
+    it("an Accept ruling is appealed on the Reject side", async function () {
+      const f = await loadFixture(drawnFixture);
+      await vote(f, f.d, f.jurors, [ACCEPT, ACCEPT, "silent"]);
+      await time.increaseTo((await windowsOf(f.court, f.d, 0)).revealEnd);
+      await expect(f.court.connect(f.challenger).appeal(f.d)).to.emit(f.court, "Appealed").withArgs(f.d, 1n, f.challenger.address, REJECT, roundCost(1));
+    });
+
+    for (const [name, choices] of [["a tie", [ACCEPT, REJECT, "silent"]], ["no reveal", ["silent", "silent", "silent"]]] as [string, Choice[]][]) {
+      it(`escalate after ${name}: NoMajority, funded from the round's pot (fundedNext)`, async function () {
+        const f = await loadFixture(drawnFixture);
+        const { court, d } = f;
+        await vote(f, d, f.jurors, choices);
+        const w = await windowsOf(court, d, 0);
+        await time.setNextBlockTimestamp(w.revealEnd - 1n);
+        await expect(court.escalate(d)).to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod").withArgs(d, Period.Reveal);
+        await time.increaseTo(w.revealEnd);
+        await expect(court.connect(f.labeler).appeal(d)).to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod").withArgs(d, Period.NoMajority);
+        expect(await court.currentPeriod(d)).to.deep.equal([Period.NoMajority, 0n]);
+        expect(await court.roundRuling(d, 0n)).to.equal(Ruling.None);
+        await expect(court.escalate(d)).to.emit(court, "Escalated").withArgs(d, 1n, roundCost(1))
+          .and.to.emit(court, "RoundQueued").withArgs(d, 1n, 7n, roundCost(1), 1n);
+        const [r0, r1] = [await court.getRound(d, 0n), await court.getRound(d, 1n)];
+        expect([r0.fundedNext, r1.payer, r1.side, r1.cost]).to.deep.equal([roundCost(1), ethers.ZeroAddress, 0n, roundCost(1)]);
+        expect(await court.paymentsOf(d)).to.deep.equal([[f.challenger.address, roundCost(0), 2n]]);
+      });
+    }
+
+    it("in the last round: appeal and escalate refused (Finalizable), the ruling is final at once", async function () {
+      const f = await loadFixture(lastRoundFixture);
+      const { court, d } = f;
+      await vote(f, d, f.jurors, [REJECT, ACCEPT, REJECT]);
+      const w = await windowsOf(court, d, 0);
+      await time.increaseTo(w.revealEnd);
+      expect(await court.currentPeriod(d)).to.deep.equal([Period.Finalizable, 0n]);
+      await expect(court.connect(f.labeler).appeal(d)).to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod").withArgs(d, Period.Finalizable);
+      await expect(court.escalate(d)).to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod").withArgs(d, Period.Finalizable);
+      await expect(court.finalizeDispute(d)).to.emit(court, "DisputeFinalized").withArgs(d, Ruling.Reject, 1n);
+      expect(await court.finalRuling(d)).to.deep.equal([Ruling.Reject, true]);
+      expect(await court.currentPeriod(d)).to.deep.equal([Period.Final, 0n]);
+    });
+
+    it("in the last round without a majority the dispute is Unresolved", async function () {
+      const f = await loadFixture(lastRoundFixture);
+      await vote(f, f.d, f.jurors, [REJECT, ACCEPT, "silent"]);
+      await time.increaseTo((await windowsOf(f.court, f.d, 0)).revealEnd);
+      await expect(f.court.finalizeDispute(f.d)).to.emit(f.court, "DisputeFinalized").withArgs(f.d, Ruling.Unresolved, 1n);
+      // Both revealers are coherent with Unresolved; the silent seat's penalty joins the pot.
+      const pot = roundCost(0) + PENALTY;
+      expect((await f.court.getRound(f.d, 0n)).pot).to.equal(pot);
+      await expect(f.court.settle(f.d, 0n, f.jurors[0].address)).to.emit(f.court, "SeatsSettled").withArgs(f.d, 0n, f.jurors[0].address, 1n, Verdict.Coherent, pot / 2n, 0n);
+    });
+  });
 });
