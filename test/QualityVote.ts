@@ -3,7 +3,7 @@ import { network } from "hardhat";
 
 import { QualityVote__factory } from "../typechain-types/index.js";
 import {
-  ACCEPT, ADMIN_DELAY, COURT_DEFAULTS, LABEL, POOL_DEFAULTS, Period, Phase, REJECT, Ruling, SEAT_STAKE, VALIDATOR_STAKE,
+  ACCEPT, ADMIN_DELAY, BLOCKHASH_LOOKAHEAD, COURT_DEFAULTS, LABEL, POOL_DEFAULTS, Period, Phase, REJECT, Ruling, SEAT_STAKE, VALIDATOR_STAKE,
   Verdict, jurorsOf, roundCost, runDrawingCycle, saltFor,
 } from "./helpers/fixtures.js";
 import {
@@ -420,6 +420,250 @@ describe("QualityVote", function () {
       const tx = court.settleMany(d, 0n, f.jurors.map((j) => j.address));
       await expect(tx).to.emit(court, "RoundSettled").withArgs(d, 0n, f.courtTreasury.address, r0.pot);
       await expect(tx).to.changeTokenBalance(ethers, f.token, f.courtTreasury, r0.pot);
+    });
+  });
+
+  describe("settle and settleMany", function () {
+    it("reverts while not final; NothingToSettle for a non-juror or a settled juror; settleMany skips", async function () {
+      const f = await loadFixture(drawnFixture);
+      const { court, d, jurors, outsider } = f;
+      await expect(court.settle(d, 0n, jurors[0].address)).to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod").withArgs(d, Period.Commit);
+      await expect(court.settleMany(d, 0n, [jurors[0].address])).to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod").withArgs(d, Period.Commit);
+      await vote(f, d, jurors, [REJECT, REJECT, ACCEPT]);
+      await time.increaseTo((await windowsOf(court, d, 0)).appealEnd);
+      await court.finalizeDispute(d);
+      await expect(court.settle(d, 0n, outsider.address)).to.be.revertedWithCustomError(court, "QualityVoteNothingToSettle").withArgs(d, 0n, outsider.address);
+      await court.settle(d, 0n, jurors[0].address);
+      await expect(court.settle(d, 0n, jurors[0].address)).to.be.revertedWithCustomError(court, "QualityVoteNothingToSettle").withArgs(d, 0n, jurors[0].address);
+      const all = [...jurors.map((j) => j.address), outsider.address];
+      expect(await court.settleMany.staticCall(d, 0n, all)).to.equal(2n);
+      await expect(court.settleMany(d, 0n, all)).to.emit(court, "RoundSettled");
+      expect((await court.getRound(d, 0n)).unsettled).to.equal(0n);
+      expect((await court.getVote(d, 0n, jurors[2].address)).settled).to.equal(true);
+      expect(await court.settleMany.staticCall(d, 0n, all)).to.equal(0n);
+    });
+
+    it("worked money check: Reject overturned on appeal to Accept, every stake change and the treasury exactly", async function () {
+      const f = await loadFixture(drawnFixture);
+      const { court, token, d, labeler, courtTreasury, pool } = f;
+      const j0 = f.jurors;
+      await vote(f, d, j0, [REJECT, REJECT, REJECT]);
+      await time.increaseTo((await windowsOf(court, d, 0)).revealEnd);
+      await court.connect(labeler).appeal(d);
+      await runDrawingCycle(court, helpers);
+      const j1 = await seated(f, d, 1);
+      const c1: Choice[] = [ACCEPT, ACCEPT, ACCEPT, ACCEPT, REJECT, "silent", "silent"];
+      await vote(f, d, j1, c1);
+      await time.increaseTo((await windowsOf(court, d, 1)).appealEnd);
+      await expect(court.finalizeDispute(d)).to.emit(court, "DisputeFinalized").withArgs(d, Ruling.Accept, 2n);
+      // docs/court.md, "Money": judged against the final ruling (Accept) in every round.
+      const e0 = expectedRound(roundCost(0), 0n, 3n, new Map(j0.map((j) => [j.address, { seats: 1n, coherent: false }])));
+      const e1 = expectedRound(roundCost(1), 0n, 7n, new Map(j1.map((j, i) => [j.address, { seats: 1n, coherent: c1[i] === ACCEPT }])));
+      expect((await court.getRound(d, 0n)).pot).to.equal(e0.pot);
+      expect((await court.getRound(d, 1n)).pot).to.equal(e1.pot);
+      const before = new Map<string, bigint>();
+      for (const v of pool) before.set(v.address, (await court.getValidator(v.address)).free);
+      const treasuryBefore = await token.balanceOf(courtTreasury.address);
+      await expect(court.settleMany(d, 0n, j0.map((j) => j.address))).to.emit(court, "RoundSettled").withArgs(d, 0n, courtTreasury.address, e0.treasury);
+      for (let i = 0; i < 7; i++) {
+        const verdict = c1[i] === ACCEPT ? Verdict.Coherent : c1[i] === REJECT ? Verdict.Incoherent : Verdict.Missed;
+        const delta = e1.delta.get(j1[i].address)!;
+        await expect(court.settle(d, 1n, j1[i].address)).to.emit(court, "SeatsSettled")
+          .withArgs(d, 1n, j1[i].address, 1n, verdict, delta > 0n ? delta : 0n, delta < 0n ? -delta : 0n);
+      }
+      expect(await token.balanceOf(courtTreasury.address)).to.equal(treasuryBefore + e0.treasury + e1.treasury);
+      for (const v of pool) {
+        const x = await court.getValidator(v.address);
+        const delta = (e0.delta.get(v.address) ?? 0n) + (e1.delta.get(v.address) ?? 0n);
+        // One-seat validators: a round-0 juror had nothing free left for round 1, so each sat at most once.
+        const seats = j0.includes(v) || j1.includes(v) ? 1n : 0n;
+        expect(x.free - before.get(v.address)!, v.address).to.equal(seats * SEAT_STAKE + delta);
+        expect(x.locked).to.equal(0n);
+      }
+      // Reputation counters and conservation: the court holds exactly the pool's stake.
+      const x = await court.getValidator(j1[5].address);
+      expect([x.coherent, x.incoherent, x.missed]).to.deep.equal([0n, j0.includes(j1[5]) ? 1n : 0n, 1n]);
+      let held = 0n;
+      for (const v of pool) {
+        const y = await court.getValidator(v.address);
+        held += y.free + y.locked + y.unbonding + y.deferredIn;
+      }
+      expect(await token.balanceOf(await court.getAddress())).to.equal(held);
+    });
+
+    it("a round never fully seated is Released: stake back, no reward, no penalty; settlement outside Staking is deferred", async function () {
+      const f = await loadFixture(oneSeatFixture);
+      const { court, pool } = f;
+      for (const v of pool.slice(2)) await court.connect(v).requestUnstake(SEAT_STAKE);
+      const d = await openDispute(f);
+      await runDrawingCycle(court, helpers); // 2 of 3 seats, requeued
+      const held = await seated(f, d, 0);
+      await time.increaseTo((await court.getRound(d, 0n)).queuedAt + COURT_DEFAULTS.drawTimeout);
+      await court.finalizeDispute(d);
+      await openDispute(f);
+      await toGenerating(court, helpers);
+      await expect(court.settle(d, 0n, held[0].address))
+        .to.emit(court, "SeatsSettled").withArgs(d, 0n, held[0].address, 1n, Verdict.Released, 0n, 0n)
+        .and.not.to.emit(court, "StakeUpdated");
+      expect((await court.getValidator(held[0].address)).deferredIn).to.equal(SEAT_STAKE);
+      expect(await court.drawableWeight(held[0].address)).to.equal(0n);
+      await mine(Number(BLOCKHASH_LOOKAHEAD) + 1);
+      await court.passPhase();
+      await court.draw(10n);
+      await court.passPhase();
+      const h1 = await court.getValidator(held[1].address);
+      await expect(court.settle(d, 0n, held[1].address))
+        .to.emit(court, "StakeUpdated").withArgs(held[1].address, SEAT_STAKE, h1.unbonding, h1.unlocksAt, SEAT_STAKE)
+        .and.to.emit(court, "RoundSettled").withArgs(d, 0n, f.courtTreasury.address, 0n);
+      const x = await court.getValidator(held[1].address);
+      expect([x.coherent, x.incoherent, x.missed]).to.deep.equal([0n, 0n, 0n]);
+    });
+  });
+
+  describe("submitEvidence", function () {
+    it("emits ERC-1497 Evidence until the dispute is final", async function () {
+      const f = await loadFixture(lastRoundFixture);
+      const { court, d, outsider } = f;
+      await expect(court.connect(outsider).submitEvidence(d, "ipfs://evidence"))
+        .to.emit(court, "Evidence").withArgs(await court.getAddress(), d, outsider.address, "ipfs://evidence");
+      await expect(court.submitEvidence(99n, "x")).to.be.revertedWithCustomError(court, "QualityVoteUnknownDispute").withArgs(99n);
+      await vote(f, d, f.jurors, [ACCEPT, ACCEPT, ACCEPT]);
+      await time.increaseTo((await windowsOf(court, d, 0)).revealEnd);
+      await court.finalizeDispute(d);
+      await expect(court.connect(outsider).submitEvidence(d, "late")).to.be.revertedWithCustomError(court, "QualityVoteDisputeFinal").withArgs(d);
+    });
+  });
+
+  describe("admin", function () {
+    const base = { ...COURT_DEFAULTS };
+    const tuple = (p: typeof base) => [p.feePerSeat, p.slashBps, p.maxRounds, p.commitPeriod, p.revealPeriod, p.appealPeriod, p.drawTimeout];
+    const minTimeout = POOL_DEFAULTS.minStakingTime + POOL_DEFAULTS.maxDrawingTime + DAY;
+    // penalty = 1,000 LABEL x slashBps / 10,000 must be >= max(4, 2^maxRounds) x feePerSeat (docs/parameters.md).
+    const cases: [string, Partial<typeof base>, boolean][] = [
+      ["fee at penalty / 16 with 4 rounds", { feePerSeat: LABEL("6.25") }, true],
+      ["fee above penalty / 16 with 4 rounds", { feePerSeat: LABEL("6.25") + 1n }, false],
+      ["fee at penalty / 8 with 3 rounds", { maxRounds: 3n, feePerSeat: LABEL("12.5") }, true],
+      ["fee above penalty / 8 with 3 rounds", { maxRounds: 3n, feePerSeat: LABEL("12.5") + 1n }, false],
+      ["fee at penalty / 4 with 2 rounds", { maxRounds: 2n, feePerSeat: LABEL(25) }, true],
+      ["fee above penalty / 4 with 1 round (the floor of 4)", { maxRounds: 1n, feePerSeat: LABEL(25) + 1n }, false],
+      ["fee at penalty / 4 with 1 round", { maxRounds: 1n, feePerSeat: LABEL(25) }, true],
+      ["fee of zero", { feePerSeat: 0n }, false],
+      ["slashBps of zero", { slashBps: 0n }, false],
+      ["slashBps at 5,000", { slashBps: 5_000n }, true],
+      ["slashBps above 5,000", { slashBps: 5_001n }, false],
+      ["maxRounds of zero", { maxRounds: 0n }, false],
+      ["maxRounds of 5", { maxRounds: 5n }, false],
+      ["maxRounds of 255", { maxRounds: 255n }, false],
+      ["drawTimeout at minStakingTime + maxDrawingTime + 1 day", { drawTimeout: minTimeout }, true],
+      ["drawTimeout a second shorter", { drawTimeout: minTimeout - 1n }, false],
+      ["drawTimeout at 90 days", { drawTimeout: 90n * DAY }, true],
+      ["drawTimeout above 90 days", { drawTimeout: 90n * DAY + 1n }, false],
+    ];
+    for (const period of ["commitPeriod", "revealPeriod", "appealPeriod"] as const) {
+      cases.push([`${period} at 1 hour`, { [period]: HOUR }, true], [`${period} below 1 hour`, { [period]: HOUR - 1n }, false]);
+      cases.push([`${period} at 30 days`, { [period]: 30n * DAY }, true], [`${period} above 30 days`, { [period]: 30n * DAY + 1n }, false]);
+    }
+    for (const [name, change, accepted] of cases) {
+      it(`setParams ${accepted ? "accepts" : "refuses"} ${name}`, async function () {
+        const { court, admin } = await loadFixture(oneSeatFixture);
+        const p = { ...base, ...change };
+        if (accepted) {
+          await expect(court.connect(admin).setParams(p)).to.emit(court, "ParamsAdded").withArgs(2n, tuple(p));
+          expect(await court.params(2n)).to.deep.equal(tuple(p));
+        } else {
+          await expect(court.connect(admin).setParams(p)).to.be.revertedWithCustomError(court, "QualityVoteInvalidParams").withArgs(tuple(p));
+        }
+      });
+    }
+
+    it("setParams: admin only; new versions for new disputes, old versions keep theirs", async function () {
+      const f = await loadFixture(oneSeatFixture);
+      const { court, admin, outsider } = f;
+      const p2 = { ...base, feePerSeat: LABEL(6) };
+      await expect(court.connect(outsider).setParams(p2)).to.be.revertedWithCustomError(court, "AccessControlUnauthorizedAccount").withArgs(outsider.address, await court.DEFAULT_ADMIN_ROLE());
+      expect(await court.connect(admin).setParams.staticCall(p2)).to.equal(2n);
+      await court.connect(admin).setParams(p2);
+      expect(await court.currentVersion()).to.equal(2n);
+      expect(await court.currentVersionCost()).to.deep.equal([2n, 10n * LABEL(6)]);
+      expect(await court.roundCost(1n, 3n)).to.equal(31n * COURT_DEFAULTS.feePerSeat);
+      expect(await court.roundCost(2n, 0n)).to.equal(3n * LABEL(6));
+      await expect(court.roundCost(3n, 0n)).to.be.revertedWithCustomError(court, "QualityVoteUnknownVersion").withArgs(3n);
+      expect([await court.seatsOf(0n), await court.seatsOf(1n), await court.seatsOf(2n), await court.seatsOf(3n)]).to.deep.equal([3n, 7n, 15n, 31n]);
+      await expect(court.connect(f.arbitrable).createDispute(f.labeler.address, f.challenger.address, ethers.ZeroAddress, 1n))
+        .to.emit(court, "RoundQueued").withArgs(1n, 0n, 3n, roundCost(0), 0n);
+      expect((await court.getDispute(1n)).version).to.equal(1n);
+      await expect(court.connect(f.arbitrable).createDispute(f.labeler.address, f.challenger.address, ethers.ZeroAddress, 2n))
+        .to.emit(court, "RoundQueued").withArgs(2n, 0n, 3n, 3n * LABEL(6), 1n);
+    });
+
+    it("setTreasury: admin only, not zero, not the court; TreasuryUpdated", async function () {
+      const { court, admin, outsider, courtTreasury } = await loadFixture(oneSeatFixture);
+      await expect(court.connect(outsider).setTreasury(outsider.address)).to.be.revertedWithCustomError(court, "AccessControlUnauthorizedAccount");
+      await expect(court.connect(admin).setTreasury(ethers.ZeroAddress)).to.be.revertedWithCustomError(court, "QualityVoteZeroAddress");
+      const self = await court.getAddress();
+      await expect(court.connect(admin).setTreasury(self)).to.be.revertedWithCustomError(court, "QualityVoteInvalidTreasury").withArgs(self);
+      await expect(court.connect(admin).setTreasury(outsider.address)).to.emit(court, "TreasuryUpdated").withArgs(courtTreasury.address, outsider.address);
+      expect(await court.treasury()).to.equal(outsider.address);
+    });
+
+    it("ARBITRABLE_ROLE can be neither revoked nor renounced; other roles can", async function () {
+      const { court, admin, arbitrable, pauser } = await loadFixture(oneSeatFixture);
+      const role = await court.ARBITRABLE_ROLE();
+      await expect(court.connect(admin).revokeRole(role, arbitrable.address)).to.be.revertedWithCustomError(court, "QualityVoteRoleIrrevocable").withArgs(role);
+      await expect(court.connect(arbitrable).renounceRole(role, arbitrable.address)).to.be.revertedWithCustomError(court, "QualityVoteRoleIrrevocable").withArgs(role);
+      expect(await court.hasRole(role, arbitrable.address)).to.equal(true);
+      const pauserRole = await court.PAUSER_ROLE();
+      await expect(court.connect(admin).revokeRole(pauserRole, pauser.address)).to.emit(court, "RoleRevoked").withArgs(pauserRole, pauser.address, admin.address);
+    });
+
+    it("pause does not stop any dispute action: draw, vote, appeal, finalize, settle, unstake", async function () {
+      const f = await loadFixture(oneSeatFixture);
+      const { court, pauser, labeler } = f;
+      await court.connect(pauser).pause();
+      const d = await openDispute(f);
+      await runDrawingCycle(court, helpers);
+      const j0 = await seated(f, d, 0);
+      await vote(f, d, j0, [REJECT, REJECT, REJECT]);
+      await time.increaseTo((await windowsOf(court, d, 0)).revealEnd);
+      await court.connect(labeler).appeal(d);
+      await runDrawingCycle(court, helpers);
+      const j1 = await seated(f, d, 1);
+      await vote(f, d, j1, [ACCEPT, ACCEPT, ACCEPT, ACCEPT, ACCEPT, ACCEPT, ACCEPT]);
+      await time.increaseTo((await windowsOf(court, d, 1)).appealEnd);
+      await expect(court.finalizeDispute(d)).to.emit(court, "DisputeFinalized").withArgs(d, Ruling.Accept, 2n);
+      expect(await court.settleMany.staticCall(d, 1n, j1.map((j) => j.address))).to.equal(7n);
+      await court.settleMany(d, 1n, j1.map((j) => j.address));
+      await expect(court.connect(j1[0]).requestUnstake(SEAT_STAKE)).to.emit(court, "UnstakeRequested");
+      expect(await court.paused()).to.equal(true);
+    });
+  });
+
+  describe("views", function () {
+    it("currentPeriod and roundRuling through a round; computeCommitment is the documented hash", async function () {
+      const f = await loadFixture(drawnFixture);
+      const { court, d, jurors } = f;
+      const w = await windowsOf(court, d, 0);
+      expect(await court.currentPeriod(d)).to.deep.equal([Period.Commit, w.commitEnd]);
+      expect(await court.roundRuling(d, 0n)).to.equal(Ruling.None);
+      expect(await court.roundRuling(d, 1n)).to.equal(Ruling.None);
+      await vote(f, d, jurors, [ACCEPT, ACCEPT, REJECT]);
+      expect(await court.currentPeriod(d)).to.deep.equal([Period.Reveal, w.revealEnd]);
+      expect(await court.roundRuling(d, 0n)).to.equal(Ruling.None);
+      await time.increaseTo(w.revealEnd);
+      expect(await court.currentPeriod(d)).to.deep.equal([Period.Appeal, w.appealEnd]);
+      expect(await court.roundRuling(d, 0n)).to.equal(Ruling.Accept);
+      expect(await court.finalRuling(d)).to.deep.equal([Ruling.None, false]);
+      await time.increaseTo(w.appealEnd);
+      expect(await court.currentPeriod(d)).to.deep.equal([Period.Finalizable, 0n]);
+      const salt = ethers.id("salt");
+      const { chainId } = await ethers.provider.getNetwork();
+      const expected = ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(
+        ["uint256", "address", "uint256", "uint256", "address", "uint8", "bytes32"],
+        [chainId, await court.getAddress(), d, 0n, jurors[0].address, REJECT, salt]));
+      expect(await court.computeCommitment(d, 0n, jurors[0].address, REJECT, salt)).to.equal(expected);
+      expect(await court.label()).to.equal(await f.token.getAddress());
+      expect(await court.randomness()).to.equal(await f.randomness.getAddress());
+      expect(await court.seatStake()).to.equal(SEAT_STAKE);
     });
   });
 });
