@@ -96,8 +96,9 @@ describe("JurorPool", function () {
         .withArgs(others[1].address, await court.PAUSER_ROLE());
       await expect(court.connect(pauser).pause()).to.emit(court, "Paused").withArgs(pauser.address);
       await expect(court.connect(newcomer).stake(LABEL(1))).to.be.revertedWithCustomError(court, "EnforcedPause");
-      await expect(court.connect(newcomer).stakeWithPermit(LABEL(1), 0n, 0, ethers.ZeroHash, ethers.ZeroHash)).to.be
-        .revertedWithCustomError(court, "EnforcedPause");
+      await expect(
+        court.connect(newcomer).stakeWithPermit(LABEL(1), 0n, 0, ethers.ZeroHash, ethers.ZeroHash),
+      ).to.be.revertedWithCustomError(court, "EnforcedPause");
       // Unstaking, withdrawing, keys and deferred changes still work.
       await expect(court.connect(validators[0]).requestUnstake(LABEL(1)))
         .to.emit(court, "UnstakeRequested")
@@ -133,7 +134,9 @@ describe("JurorPool", function () {
     it("a front-run permit does not block the stake", async function () {
       const { court, token, newcomer, others, amount, sig } = await loadFixture(permitFixture);
       // Someone copies the permit from the mempool and submits it first: the nonce is used.
-      await token.connect(others[1]).permit(newcomer.address, await court.getAddress(), amount, sig.deadline, sig.v, sig.r, sig.s);
+      await token
+        .connect(others[1])
+        .permit(newcomer.address, await court.getAddress(), amount, sig.deadline, sig.v, sig.r, sig.s);
       const tx = court.connect(newcomer).stakeWithPermit(amount, sig.deadline, sig.v, sig.r, sig.s);
       await expect(tx).to.emit(court, "Staked").withArgs(newcomer.address, amount, false);
       await expect(tx).to.changeTokenBalance(ethers, token, newcomer, -amount);
@@ -189,7 +192,10 @@ describe("JurorPool", function () {
       await expect(tx).to.emit(court, "UnstakeWithdrawn").withArgs(v.address, LABEL(2_000));
       await expect(tx).to.changeTokenBalances(ethers, token, [v, court], [LABEL(2_000), -LABEL(2_000)]);
       expect((await court.getValidator(v.address)).unbonding).to.equal(0n);
-      await expect(court.connect(v).withdrawUnstaked()).to.be.revertedWithCustomError(court, "QualityVoteNothingUnbonding");
+      await expect(court.connect(v).withdrawUnstaked()).to.be.revertedWithCustomError(
+        court,
+        "QualityVoteNothingUnbonding",
+      );
     });
 
     it("withdrawUnstaked works outside Staking", async function () {
@@ -202,7 +208,9 @@ describe("JurorPool", function () {
       await time.increaseTo(unlocksAt);
       await toGenerating(court, helpers);
       expect((await court.phase())[0]).to.equal(Phase.Generating);
-      await expect(court.connect(v).withdrawUnstaked()).to.emit(court, "UnstakeWithdrawn").withArgs(v.address, LABEL(1_000));
+      await expect(court.connect(v).withdrawUnstaked())
+        .to.emit(court, "UnstakeWithdrawn")
+        .withArgs(v.address, LABEL(1_000));
     });
 
     it("outside Staking is deferred and bounded by free minus what is already requested", async function () {
@@ -321,7 +329,9 @@ describe("JurorPool", function () {
       const [, startedAt] = await court.phase();
       const readyAt = startedAt + POOL_DEFAULTS.minStakingTime;
       await time.setNextBlockTimestamp(readyAt - 1n);
-      await expect(court.passPhase()).to.be.revertedWithCustomError(court, "QualityVoteStakingTooShort").withArgs(readyAt);
+      await expect(court.passPhase())
+        .to.be.revertedWithCustomError(court, "QualityVoteStakingTooShort")
+        .withArgs(readyAt);
       await time.setNextBlockTimestamp(readyAt);
       await expect(court.passPhase())
         .to.emit(court, "PhaseChanged")
@@ -376,10 +386,14 @@ describe("JurorPool", function () {
       await toDrawing(court, helpers);
       const [, startedAt] = await court.phase();
       const endsAt = startedAt + POOL_DEFAULTS.maxDrawingTime;
-      await expect(court.passPhase()).to.be.revertedWithCustomError(court, "QualityVoteDrawingNotOver").withArgs(2n, endsAt);
+      await expect(court.passPhase())
+        .to.be.revertedWithCustomError(court, "QualityVoteDrawingNotOver")
+        .withArgs(2n, endsAt);
       await court.draw(1n);
       await time.setNextBlockTimestamp(endsAt - 1n);
-      await expect(court.passPhase()).to.be.revertedWithCustomError(court, "QualityVoteDrawingNotOver").withArgs(1n, endsAt);
+      await expect(court.passPhase())
+        .to.be.revertedWithCustomError(court, "QualityVoteDrawingNotOver")
+        .withArgs(1n, endsAt);
       await time.setNextBlockTimestamp(endsAt);
       await expect(court.passPhase()).to.emit(court, "PhaseChanged").withArgs(Phase.Staking, 0n, 0n);
       // The undrawn round waits at the head of the queue for the next cycle.

@@ -3,11 +3,34 @@ import { network } from "hardhat";
 
 import { QualityVote__factory } from "../typechain-types/index.js";
 import {
-  ACCEPT, ADMIN_DELAY, BLOCKHASH_LOOKAHEAD, COURT_DEFAULTS, LABEL, POOL_DEFAULTS, Period, Phase, REJECT, Ruling, SEAT_STAKE, VALIDATOR_STAKE,
-  Verdict, jurorsOf, roundCost, runDrawingCycle, saltFor,
+  ACCEPT,
+  ADMIN_DELAY,
+  BLOCKHASH_LOOKAHEAD,
+  COURT_DEFAULTS,
+  LABEL,
+  POOL_DEFAULTS,
+  Period,
+  Phase,
+  REJECT,
+  Ruling,
+  SEAT_STAKE,
+  VALIDATOR_STAKE,
+  Verdict,
+  jurorsOf,
+  roundCost,
+  runDrawingCycle,
+  saltFor,
 } from "./helpers/fixtures.js";
 import {
-  PENALTY, commitAll, deployCourt, expectedRound, openDispute, toDrawing, toGenerating, windowsOf, type Court,
+  PENALTY,
+  commitAll,
+  deployCourt,
+  expectedRound,
+  openDispute,
+  toDrawing,
+  toGenerating,
+  windowsOf,
+  type Court,
 } from "./helpers/court.js";
 
 const { ethers, networkHelpers } = await network.create();
@@ -62,7 +85,8 @@ async function vote(f: Fixture, d: bigint, jurors: Fixture["pool"], choices: Cho
   const m = new Map<Fixture["pool"][number], Choice>(jurors.map((j, i) => [j, choices[i]]));
   await commitAll(ethers, f.court, d, m);
   await time.increaseTo((await windowsOf(f.court, d, round)).commitEnd);
-  for (const [j, c] of m) if (c !== "silent") await f.court.connect(j).revealVote(d, c, saltFor(ethers, d, round, j.address));
+  for (const [j, c] of m)
+    if (c !== "silent") await f.court.connect(j).revealVote(d, c, saltFor(ethers, d, round, j.address));
   return round;
 }
 
@@ -75,13 +99,33 @@ describe("QualityVote", function () {
     it("refuses a zero token, randomness or treasury and a seat stake out of bounds", async function () {
       const { court, token, randomness, admin } = await loadFixture(oneSeatFixture);
       const factory = new QualityVote__factory(admin);
-      const args = [await token.getAddress(), await randomness.getAddress(), SEAT_STAKE, admin.address, admin.address, ADMIN_DELAY, POOL_DEFAULTS, COURT_DEFAULTS] as const;
+      const args = [
+        await token.getAddress(),
+        await randomness.getAddress(),
+        SEAT_STAKE,
+        admin.address,
+        admin.address,
+        ADMIN_DELAY,
+        POOL_DEFAULTS,
+        COURT_DEFAULTS,
+      ] as const;
       const with_ = (i: number, v: unknown) => args.map((a, j) => (j === i ? v : a)) as unknown as typeof args;
-      await expect(factory.deploy(...with_(0, ethers.ZeroAddress))).to.be.revertedWithCustomError(court, "QualityVoteZeroAddress");
-      await expect(factory.deploy(...with_(1, ethers.ZeroAddress))).to.be.revertedWithCustomError(court, "QualityVoteZeroAddress");
-      await expect(factory.deploy(...with_(3, ethers.ZeroAddress))).to.be.revertedWithCustomError(court, "QualityVoteZeroAddress");
+      await expect(factory.deploy(...with_(0, ethers.ZeroAddress))).to.be.revertedWithCustomError(
+        court,
+        "QualityVoteZeroAddress",
+      );
+      await expect(factory.deploy(...with_(1, ethers.ZeroAddress))).to.be.revertedWithCustomError(
+        court,
+        "QualityVoteZeroAddress",
+      );
+      await expect(factory.deploy(...with_(3, ethers.ZeroAddress))).to.be.revertedWithCustomError(
+        court,
+        "QualityVoteZeroAddress",
+      );
       for (const s of [LABEL(1) - 1n, LABEL(1_000_000) + 1n]) {
-        await expect(factory.deploy(...with_(2, s))).to.be.revertedWithCustomError(court, "QualityVoteAmountTooLarge").withArgs(s);
+        await expect(factory.deploy(...with_(2, s)))
+          .to.be.revertedWithCustomError(court, "QualityVoteAmountTooLarge")
+          .withArgs(s);
       }
     });
   });
@@ -93,7 +137,11 @@ describe("QualityVote", function () {
       await expect(court.connect(outsider).createDispute(labeler.address, challenger.address, requester.address, 1n))
         .to.be.revertedWithCustomError(court, "AccessControlUnauthorizedAccount")
         .withArgs(outsider.address, await court.ARBITRABLE_ROLE());
-      for (const [l, c] of [[ethers.ZeroAddress, challenger.address], [labeler.address, ethers.ZeroAddress], [labeler.address, labeler.address]]) {
+      for (const [l, c] of [
+        [ethers.ZeroAddress, challenger.address],
+        [labeler.address, ethers.ZeroAddress],
+        [labeler.address, labeler.address],
+      ]) {
         await expect(court.connect(arbitrable).createDispute(l, c, requester.address, 1n))
           .to.be.revertedWithCustomError(court, "QualityVoteInvalidParties")
           .withArgs(l, c);
@@ -118,9 +166,24 @@ describe("QualityVote", function () {
       await expect(tx).to.changeTokenBalances(ethers, token, [arbitrable, court], [-roundCost(0), roundCost(0)]);
       const queuedAt = BigInt(await time.latest());
       expect(await court.disputeCount()).to.equal(1n);
-      expect(await court.getDispute(1n)).to.deep.equal([arbitrable.address, 1n, 1n, Ruling.None, labeler.address, challenger.address, requester.address]);
+      expect(await court.getDispute(1n)).to.deep.equal([
+        arbitrable.address,
+        1n,
+        1n,
+        Ruling.None,
+        labeler.address,
+        challenger.address,
+        requester.address,
+      ]);
       const r = await court.getRound(1n, 0n);
-      expect([r.seats, r.queuedAt, r.drawnAt, r.payer, r.side, r.cost]).to.deep.equal([3n, queuedAt, 0n, challenger.address, 2n, roundCost(0)]);
+      expect([r.seats, r.queuedAt, r.drawnAt, r.payer, r.side, r.cost]).to.deep.equal([
+        3n,
+        queuedAt,
+        0n,
+        challenger.address,
+        2n,
+        roundCost(0),
+      ]);
       expect(await court.paymentsOf(1n)).to.deep.equal([[challenger.address, roundCost(0), 2n]]);
       expect(await court.currentPeriod(1n)).to.deep.equal([Period.Drawing, queuedAt + COURT_DEFAULTS.drawTimeout]);
       expect(await court.queue()).to.deep.equal([0n, 1n, 0n]);
@@ -132,7 +195,9 @@ describe("QualityVote", function () {
     it("only in Drawing; draws rounds in queue order, never a party, locking a seat per seat", async function () {
       const f = await loadFixture(oneSeatFixture);
       const { court } = f;
-      await expect(court.draw(1n)).to.be.revertedWithCustomError(court, "QualityVoteWrongPhase").withArgs(Phase.Staking, Phase.Drawing);
+      await expect(court.draw(1n))
+        .to.be.revertedWithCustomError(court, "QualityVoteWrongPhase")
+        .withArgs(Phase.Staking, Phase.Drawing);
       for (let i = 0; i < 3; i++) await openDispute(f);
       await toDrawing(court, helpers);
       expect(await court.draw.staticCall(1n)).to.equal(1n);
@@ -140,9 +205,18 @@ describe("QualityVote", function () {
       const t1 = BigInt((await tx1.getBlock())!.timestamp);
       await expect(tx1)
         .to.emit(court, "RoundDrawn")
-        .withArgs(1n, 0n, t1 + COURT_DEFAULTS.commitPeriod, t1 + COURT_DEFAULTS.commitPeriod + COURT_DEFAULTS.revealPeriod);
+        .withArgs(
+          1n,
+          0n,
+          t1 + COURT_DEFAULTS.commitPeriod,
+          t1 + COURT_DEFAULTS.commitPeriod + COURT_DEFAULTS.revealPeriod,
+        );
       const events1 = await court.queryFilter(court.filters.JurorDrawn(), tx1.blockNumber!, tx1.blockNumber!);
-      expect(events1.map((e) => [e.args.disputeId, e.args.round, e.args.seat])).to.deep.equal([[1n, 0n, 0n], [1n, 0n, 1n], [1n, 0n, 2n]]);
+      expect(events1.map((e) => [e.args.disputeId, e.args.round, e.args.seat])).to.deep.equal([
+        [1n, 0n, 0n],
+        [1n, 0n, 1n],
+        [1n, 0n, 2n],
+      ]);
       expect(await court.queue()).to.deep.equal([1n, 3n, 3n]);
       expect(await court.draw.staticCall(10n)).to.equal(2n);
       const tx2 = await court.draw(10n);
@@ -168,13 +242,22 @@ describe("QualityVote", function () {
       for (const v of pool.slice(2)) await court.connect(v).requestUnstake(SEAT_STAKE);
       await openDispute(f);
       await toDrawing(court, helpers);
-      await expect(court.draw(1n)).to.emit(court, "RoundRequeued").withArgs(1n, 0n, 2n, 1n).and.not.to.emit(court, "RoundDrawn");
+      await expect(court.draw(1n))
+        .to.emit(court, "RoundRequeued")
+        .withArgs(1n, 0n, 2n, 1n)
+        .and.not.to.emit(court, "RoundDrawn");
       expect(await court.queue()).to.deep.equal([1n, 2n, 1n]);
-      expect(await court.currentPeriod(1n)).to.deep.equal([Period.Drawing, (await court.getRound(1n, 0n)).queuedAt + COURT_DEFAULTS.drawTimeout]);
+      expect(await court.currentPeriod(1n)).to.deep.equal([
+        Period.Drawing,
+        (await court.getRound(1n, 0n)).queuedAt + COURT_DEFAULTS.drawTimeout,
+      ]);
       await court.passPhase();
       await court.connect(outsider).stake(SEAT_STAKE);
       await toDrawing(court, helpers);
-      await expect(court.draw(1n)).to.emit(court, "JurorDrawn").withArgs(1n, 0n, outsider.address, 2n).and.to.emit(court, "RoundDrawn");
+      await expect(court.draw(1n))
+        .to.emit(court, "JurorDrawn")
+        .withArgs(1n, 0n, outsider.address, 2n)
+        .and.to.emit(court, "RoundDrawn");
       const r = await court.getRound(1n, 0n);
       expect([r.drawnSeats, r.jurors]).to.deep.equal([3n, 3n]);
     });
@@ -185,17 +268,29 @@ describe("QualityVote", function () {
       const f = await loadFixture(drawnFixture);
       const { court, d, jurors, outsider } = f;
       const d2 = await openDispute(f);
-      await expect(court.connect(jurors[0]).commitVote(d2, ethers.id("c"))).to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod").withArgs(d2, Period.Drawing);
-      await expect(court.connect(jurors[0]).commitVote(d, ethers.ZeroHash)).to.be.revertedWithCustomError(court, "QualityVoteEmptyCommitment");
-      await expect(court.connect(outsider).commitVote(d, ethers.id("c"))).to.be.revertedWithCustomError(court, "QualityVoteNotJuror").withArgs(d, 0n, outsider.address);
-      await expect(court.connect(jurors[0]).commitVote(d, ethers.id("first"))).to.emit(court, "VoteCommitted").withArgs(d, 0n, jurors[0].address, ethers.id("first"));
+      await expect(court.connect(jurors[0]).commitVote(d2, ethers.id("c")))
+        .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
+        .withArgs(d2, Period.Drawing);
+      await expect(court.connect(jurors[0]).commitVote(d, ethers.ZeroHash)).to.be.revertedWithCustomError(
+        court,
+        "QualityVoteEmptyCommitment",
+      );
+      await expect(court.connect(outsider).commitVote(d, ethers.id("c")))
+        .to.be.revertedWithCustomError(court, "QualityVoteNotJuror")
+        .withArgs(d, 0n, outsider.address);
+      await expect(court.connect(jurors[0]).commitVote(d, ethers.id("first")))
+        .to.emit(court, "VoteCommitted")
+        .withArgs(d, 0n, jurors[0].address, ethers.id("first"));
       const c = await commitmentOf(f, d, 0, jurors[0].address, ACCEPT);
-      await expect(court.connect(jurors[0]).commitVote(d, c)).to.emit(court, "VoteCommitted").withArgs(d, 0n, jurors[0].address, c);
+      await expect(court.connect(jurors[0]).commitVote(d, c))
+        .to.emit(court, "VoteCommitted")
+        .withArgs(d, 0n, jurors[0].address, c);
       expect((await court.getVote(d, 0n, jurors[0].address)).commitment).to.equal(c);
       const { commitEnd } = await windowsOf(court, d, 0);
       await time.increaseTo(commitEnd);
       await expect(court.connect(jurors[0]).revealVote(d, ACCEPT, saltFor(ethers, d, 0, jurors[0].address)))
-        .to.emit(court, "VoteRevealed").withArgs(d, 0n, jurors[0].address, ACCEPT, 1n);
+        .to.emit(court, "VoteRevealed")
+        .withArgs(d, 0n, jurors[0].address, ACCEPT, 1n);
     });
 
     it("commit until commitEnd - 1; reveal from commitEnd until revealEnd - 1 (exact seconds)", async function () {
@@ -206,17 +301,27 @@ describe("QualityVote", function () {
       await court.connect(jurors[0]).commitVote(d, await commitmentOf(f, d, 0, jurors[0].address, REJECT));
       await court.connect(jurors[2]).commitVote(d, await commitmentOf(f, d, 0, jurors[2].address, REJECT));
       await time.setNextBlockTimestamp(commitEnd - 1n);
-      await expect(court.connect(jurors[0]).revealVote(d, REJECT, salt(0))).to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod").withArgs(d, Period.Commit);
+      await expect(court.connect(jurors[0]).revealVote(d, REJECT, salt(0)))
+        .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
+        .withArgs(d, Period.Commit);
       await time.setNextBlockTimestamp(commitEnd - 1n);
-      await expect(court.connect(jurors[1]).commitVote(d, await commitmentOf(f, d, 0, jurors[1].address, ACCEPT))).to.emit(court, "VoteCommitted");
+      await expect(
+        court.connect(jurors[1]).commitVote(d, await commitmentOf(f, d, 0, jurors[1].address, ACCEPT)),
+      ).to.emit(court, "VoteCommitted");
       await time.setNextBlockTimestamp(commitEnd);
-      await expect(court.connect(jurors[1]).commitVote(d, ethers.id("late"))).to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod").withArgs(d, Period.Reveal);
+      await expect(court.connect(jurors[1]).commitVote(d, ethers.id("late")))
+        .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
+        .withArgs(d, Period.Reveal);
       await time.setNextBlockTimestamp(commitEnd + 1n);
-      await expect(court.connect(jurors[0]).revealVote(d, REJECT, salt(0))).to.emit(court, "VoteRevealed").withArgs(d, 0n, jurors[0].address, REJECT, 1n);
+      await expect(court.connect(jurors[0]).revealVote(d, REJECT, salt(0)))
+        .to.emit(court, "VoteRevealed")
+        .withArgs(d, 0n, jurors[0].address, REJECT, 1n);
       await time.setNextBlockTimestamp(revealEnd - 1n);
       await expect(court.connect(jurors[1]).revealVote(d, ACCEPT, salt(1))).to.emit(court, "VoteRevealed");
       await time.setNextBlockTimestamp(revealEnd);
-      await expect(court.connect(jurors[2]).revealVote(d, REJECT, salt(2))).to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod").withArgs(d, Period.NoMajority);
+      await expect(court.connect(jurors[2]).revealVote(d, REJECT, salt(2)))
+        .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
+        .withArgs(d, Period.NoMajority);
     });
 
     it("reveal: NoCommitment, InvalidChoice, CommitmentMismatch, AlreadyRevealed; a copied commitment fails for another juror", async function () {
@@ -227,14 +332,24 @@ describe("QualityVote", function () {
       await court.connect(jurors[1]).commitVote(d, c0); // copies juror 0's commitment
       await time.increaseTo((await windowsOf(court, d, 0)).commitEnd);
       const s0 = saltFor(ethers, d, 0, jurors[0].address);
-      await expect(court.connect(jurors[2]).revealVote(d, REJECT, s0)).to.be.revertedWithCustomError(court, "QualityVoteNoCommitment").withArgs(d, 0n, jurors[2].address);
+      await expect(court.connect(jurors[2]).revealVote(d, REJECT, s0))
+        .to.be.revertedWithCustomError(court, "QualityVoteNoCommitment")
+        .withArgs(d, 0n, jurors[2].address);
       for (const bad of [0, 3]) {
-        await expect(court.connect(jurors[0]).revealVote(d, bad, s0)).to.be.revertedWithCustomError(court, "QualityVoteInvalidChoice").withArgs(bad);
+        await expect(court.connect(jurors[0]).revealVote(d, bad, s0))
+          .to.be.revertedWithCustomError(court, "QualityVoteInvalidChoice")
+          .withArgs(bad);
       }
-      await expect(court.connect(jurors[0]).revealVote(d, ACCEPT, s0)).to.be.revertedWithCustomError(court, "QualityVoteCommitmentMismatch").withArgs(d, 0n, jurors[0].address);
-      await expect(court.connect(jurors[1]).revealVote(d, REJECT, s0)).to.be.revertedWithCustomError(court, "QualityVoteCommitmentMismatch").withArgs(d, 0n, jurors[1].address);
+      await expect(court.connect(jurors[0]).revealVote(d, ACCEPT, s0))
+        .to.be.revertedWithCustomError(court, "QualityVoteCommitmentMismatch")
+        .withArgs(d, 0n, jurors[0].address);
+      await expect(court.connect(jurors[1]).revealVote(d, REJECT, s0))
+        .to.be.revertedWithCustomError(court, "QualityVoteCommitmentMismatch")
+        .withArgs(d, 0n, jurors[1].address);
       await court.connect(jurors[0]).revealVote(d, REJECT, s0);
-      await expect(court.connect(jurors[0]).revealVote(d, REJECT, s0)).to.be.revertedWithCustomError(court, "QualityVoteAlreadyRevealed").withArgs(d, 0n, jurors[0].address);
+      await expect(court.connect(jurors[0]).revealVote(d, REJECT, s0))
+        .to.be.revertedWithCustomError(court, "QualityVoteAlreadyRevealed")
+        .withArgs(d, 0n, jurors[0].address);
       const r = await court.getRound(d, 0n);
       expect([r.accepts, r.rejects]).to.deep.equal([0n, 1n]);
       expect((await court.getVote(d, 0n, jurors[0].address)).choice).to.equal(REJECT);
@@ -247,13 +362,17 @@ describe("QualityVote", function () {
       const salt = saltFor(ethers, d, 0, solo.address);
       await court.connect(solo).commitVote(d, await court.computeCommitment(d, 0n, solo.address, REJECT, salt));
       await time.increaseTo((await windowsOf(court, d, 0)).commitEnd);
-      await expect(court.connect(solo).revealVote(d, REJECT, salt)).to.emit(court, "VoteRevealed").withArgs(d, 0n, solo.address, REJECT, 3n);
+      await expect(court.connect(solo).revealVote(d, REJECT, salt))
+        .to.emit(court, "VoteRevealed")
+        .withArgs(d, 0n, solo.address, REJECT, 3n);
       await time.increaseTo((await windowsOf(court, d, 0)).appealEnd);
       await court.finalizeDispute(d);
       // pot = cost (all seats coherent, nothing advanced): 15 LABEL over 3 seats.
       await expect(court.settle(d, 0n, solo.address))
-        .to.emit(court, "SeatsSettled").withArgs(d, 0n, solo.address, 3n, Verdict.Coherent, roundCost(0), 0n)
-        .and.to.emit(court, "RoundSettled").withArgs(d, 0n, f.courtTreasury.address, 0n);
+        .to.emit(court, "SeatsSettled")
+        .withArgs(d, 0n, solo.address, 3n, Verdict.Coherent, roundCost(0), 0n)
+        .and.to.emit(court, "RoundSettled")
+        .withArgs(d, 0n, f.courtTreasury.address, 0n);
       expect((await court.getValidator(solo.address)).free).to.equal(VALIDATOR_STAKE + roundCost(0));
     });
   });
@@ -269,10 +388,14 @@ describe("QualityVote", function () {
       const f = await loadFixture(ruledFixture);
       const { court, token, d, w, labeler } = f;
       await time.setNextBlockTimestamp(w.revealEnd - 1n);
-      await expect(court.connect(labeler).appeal(d)).to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod").withArgs(d, Period.Reveal);
+      await expect(court.connect(labeler).appeal(d))
+        .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
+        .withArgs(d, Period.Reveal);
       const snap = await takeSnapshot();
       await time.setNextBlockTimestamp(w.appealEnd);
-      await expect(court.connect(labeler).appeal(d)).to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod").withArgs(d, Period.Finalizable);
+      await expect(court.connect(labeler).appeal(d))
+        .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
+        .withArgs(d, Period.Finalizable);
       await snap.restore();
       await time.setNextBlockTimestamp(w.revealEnd);
       expect(await court.currentPeriod(d)).to.deep.equal([Period.Reveal, w.revealEnd]);
@@ -281,36 +404,61 @@ describe("QualityVote", function () {
       expect(await court.roundRuling(d, 0n)).to.equal(Ruling.Reject);
       await time.setNextBlockTimestamp(w.appealEnd - 1n);
       const tx = court.connect(labeler).appeal(d);
-      await expect(tx).to.emit(court, "Appealed").withArgs(d, 1n, labeler.address, ACCEPT, roundCost(1))
-        .and.to.emit(court, "RoundQueued").withArgs(d, 1n, 7n, roundCost(1), 1n);
+      await expect(tx)
+        .to.emit(court, "Appealed")
+        .withArgs(d, 1n, labeler.address, ACCEPT, roundCost(1))
+        .and.to.emit(court, "RoundQueued")
+        .withArgs(d, 1n, 7n, roundCost(1), 1n);
       await expect(tx).to.changeTokenBalances(ethers, token, [labeler, court], [-roundCost(1), roundCost(1)]);
-      expect(await court.paymentsOf(d)).to.deep.equal([[f.challenger.address, roundCost(0), 2n], [labeler.address, roundCost(1), 1n]]);
-      await expect(court.connect(labeler).appeal(d)).to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod").withArgs(d, Period.Drawing);
+      expect(await court.paymentsOf(d)).to.deep.equal([
+        [f.challenger.address, roundCost(0), 2n],
+        [labeler.address, roundCost(1), 1n],
+      ]);
+      await expect(court.connect(labeler).appeal(d))
+        .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
+        .withArgs(d, Period.Drawing);
     });
 
     it("an Accept ruling is appealed on the Reject side", async function () {
       const f = await loadFixture(drawnFixture);
       await vote(f, f.d, f.jurors, [ACCEPT, ACCEPT, "silent"]);
       await time.increaseTo((await windowsOf(f.court, f.d, 0)).revealEnd);
-      await expect(f.court.connect(f.challenger).appeal(f.d)).to.emit(f.court, "Appealed").withArgs(f.d, 1n, f.challenger.address, REJECT, roundCost(1));
+      await expect(f.court.connect(f.challenger).appeal(f.d))
+        .to.emit(f.court, "Appealed")
+        .withArgs(f.d, 1n, f.challenger.address, REJECT, roundCost(1));
     });
 
-    for (const [name, choices] of [["a tie", [ACCEPT, REJECT, "silent"]], ["no reveal", ["silent", "silent", "silent"]]] as [string, Choice[]][]) {
+    for (const [name, choices] of [
+      ["a tie", [ACCEPT, REJECT, "silent"]],
+      ["no reveal", ["silent", "silent", "silent"]],
+    ] as [string, Choice[]][]) {
       it(`escalate after ${name}: NoMajority, funded from the round's pot (fundedNext)`, async function () {
         const f = await loadFixture(drawnFixture);
         const { court, d } = f;
         await vote(f, d, f.jurors, choices);
         const w = await windowsOf(court, d, 0);
         await time.setNextBlockTimestamp(w.revealEnd - 1n);
-        await expect(court.escalate(d)).to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod").withArgs(d, Period.Reveal);
+        await expect(court.escalate(d))
+          .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
+          .withArgs(d, Period.Reveal);
         await time.increaseTo(w.revealEnd);
-        await expect(court.connect(f.labeler).appeal(d)).to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod").withArgs(d, Period.NoMajority);
+        await expect(court.connect(f.labeler).appeal(d))
+          .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
+          .withArgs(d, Period.NoMajority);
         expect(await court.currentPeriod(d)).to.deep.equal([Period.NoMajority, 0n]);
         expect(await court.roundRuling(d, 0n)).to.equal(Ruling.None);
-        await expect(court.escalate(d)).to.emit(court, "Escalated").withArgs(d, 1n, roundCost(1))
-          .and.to.emit(court, "RoundQueued").withArgs(d, 1n, 7n, roundCost(1), 1n);
+        await expect(court.escalate(d))
+          .to.emit(court, "Escalated")
+          .withArgs(d, 1n, roundCost(1))
+          .and.to.emit(court, "RoundQueued")
+          .withArgs(d, 1n, 7n, roundCost(1), 1n);
         const [r0, r1] = [await court.getRound(d, 0n), await court.getRound(d, 1n)];
-        expect([r0.fundedNext, r1.payer, r1.side, r1.cost]).to.deep.equal([roundCost(1), ethers.ZeroAddress, 0n, roundCost(1)]);
+        expect([r0.fundedNext, r1.payer, r1.side, r1.cost]).to.deep.equal([
+          roundCost(1),
+          ethers.ZeroAddress,
+          0n,
+          roundCost(1),
+        ]);
         expect(await court.paymentsOf(d)).to.deep.equal([[f.challenger.address, roundCost(0), 2n]]);
       });
     }
@@ -322,8 +470,12 @@ describe("QualityVote", function () {
       const w = await windowsOf(court, d, 0);
       await time.increaseTo(w.revealEnd);
       expect(await court.currentPeriod(d)).to.deep.equal([Period.Finalizable, 0n]);
-      await expect(court.connect(f.labeler).appeal(d)).to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod").withArgs(d, Period.Finalizable);
-      await expect(court.escalate(d)).to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod").withArgs(d, Period.Finalizable);
+      await expect(court.connect(f.labeler).appeal(d))
+        .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
+        .withArgs(d, Period.Finalizable);
+      await expect(court.escalate(d))
+        .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
+        .withArgs(d, Period.Finalizable);
       await expect(court.finalizeDispute(d)).to.emit(court, "DisputeFinalized").withArgs(d, Ruling.Reject, 1n);
       expect(await court.finalRuling(d)).to.deep.equal([Ruling.Reject, true]);
       expect(await court.currentPeriod(d)).to.deep.equal([Period.Final, 0n]);
@@ -333,11 +485,15 @@ describe("QualityVote", function () {
       const f = await loadFixture(lastRoundFixture);
       await vote(f, f.d, f.jurors, [REJECT, ACCEPT, "silent"]);
       await time.increaseTo((await windowsOf(f.court, f.d, 0)).revealEnd);
-      await expect(f.court.finalizeDispute(f.d)).to.emit(f.court, "DisputeFinalized").withArgs(f.d, Ruling.Unresolved, 1n);
+      await expect(f.court.finalizeDispute(f.d))
+        .to.emit(f.court, "DisputeFinalized")
+        .withArgs(f.d, Ruling.Unresolved, 1n);
       // Both revealers are coherent with Unresolved; the silent seat's penalty joins the pot.
       const pot = roundCost(0) + PENALTY;
       expect((await f.court.getRound(f.d, 0n)).pot).to.equal(pot);
-      await expect(f.court.settle(f.d, 0n, f.jurors[0].address)).to.emit(f.court, "SeatsSettled").withArgs(f.d, 0n, f.jurors[0].address, 1n, Verdict.Coherent, pot / 2n, 0n);
+      await expect(f.court.settle(f.d, 0n, f.jurors[0].address))
+        .to.emit(f.court, "SeatsSettled")
+        .withArgs(f.d, 0n, f.jurors[0].address, 1n, Verdict.Coherent, pot / 2n, 0n);
     });
   });
 
@@ -345,16 +501,25 @@ describe("QualityVote", function () {
     it("a ruled round becomes final when its appeal window passes (exact second)", async function () {
       const f = await loadFixture(drawnFixture);
       const { court, d } = f;
-      await expect(court.finalizeDispute(d)).to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod").withArgs(d, Period.Commit);
+      await expect(court.finalizeDispute(d))
+        .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
+        .withArgs(d, Period.Commit);
       await vote(f, d, f.jurors, [REJECT, REJECT, "silent"]);
       const w = await windowsOf(court, d, 0);
       await time.setNextBlockTimestamp(w.appealEnd - 1n);
-      await expect(court.finalizeDispute(d)).to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod").withArgs(d, Period.Appeal);
+      await expect(court.finalizeDispute(d))
+        .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
+        .withArgs(d, Period.Appeal);
       await time.setNextBlockTimestamp(w.appealEnd);
-      await expect(court.finalizeDispute(d)).to.emit(court, "DisputeFinalized").withArgs(d, Ruling.Reject, 1n).and.not.to.emit(court, "RoundCostRefunded");
+      await expect(court.finalizeDispute(d))
+        .to.emit(court, "DisputeFinalized")
+        .withArgs(d, Ruling.Reject, 1n)
+        .and.not.to.emit(court, "RoundCostRefunded");
       const r = await court.getRound(d, 0n);
       expect([r.pot, r.coherentSeats]).to.deep.equal([roundCost(0) + PENALTY, 2n]);
-      await expect(court.finalizeDispute(d)).to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod").withArgs(d, Period.Final);
+      await expect(court.finalizeDispute(d))
+        .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
+        .withArgs(d, Period.Final);
     });
 
     it("draw timeout of round 0: Unresolved, the cost back to the challenger (exact second); the queue entry is skipped", async function () {
@@ -363,11 +528,16 @@ describe("QualityVote", function () {
       const d = await openDispute(f);
       const timeout = (await court.getRound(d, 0n)).queuedAt + COURT_DEFAULTS.drawTimeout;
       await time.setNextBlockTimestamp(timeout - 1n);
-      await expect(court.finalizeDispute(d)).to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod").withArgs(d, Period.Drawing);
+      await expect(court.finalizeDispute(d))
+        .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
+        .withArgs(d, Period.Drawing);
       await time.setNextBlockTimestamp(timeout);
       const tx = court.finalizeDispute(d);
-      await expect(tx).to.emit(court, "DisputeFinalized").withArgs(d, Ruling.Unresolved, 1n)
-        .and.to.emit(court, "RoundCostRefunded").withArgs(d, 0n, challenger.address, roundCost(0));
+      await expect(tx)
+        .to.emit(court, "DisputeFinalized")
+        .withArgs(d, Ruling.Unresolved, 1n)
+        .and.to.emit(court, "RoundCostRefunded")
+        .withArgs(d, 0n, challenger.address, roundCost(0));
       await expect(tx).to.changeTokenBalances(ethers, token, [challenger, court], [roundCost(0), -roundCost(0)]);
       expect(await court.paymentsOf(d)).to.deep.equal([]);
       await toDrawing(court, helpers);
@@ -383,8 +553,11 @@ describe("QualityVote", function () {
       await court.connect(labeler).appeal(d);
       const timeout = (await court.getRound(d, 1n)).queuedAt + COURT_DEFAULTS.drawTimeout;
       await time.setNextBlockTimestamp(timeout);
-      await expect(court.finalizeDispute(d)).to.emit(court, "DisputeFinalized").withArgs(d, Ruling.Unresolved, 2n)
-        .and.to.emit(court, "RoundCostRefunded").withArgs(d, 1n, labeler.address, roundCost(1));
+      await expect(court.finalizeDispute(d))
+        .to.emit(court, "DisputeFinalized")
+        .withArgs(d, Ruling.Unresolved, 2n)
+        .and.to.emit(court, "RoundCostRefunded")
+        .withArgs(d, 1n, labeler.address, roundCost(1));
       // Round 0: every revealer is coherent with Unresolved; no silent seat: pot = its cost.
       const r0 = await court.getRound(d, 0n);
       expect([r0.pot, r0.coherentSeats]).to.deep.equal([roundCost(0), 3n]);
@@ -398,7 +571,10 @@ describe("QualityVote", function () {
       await time.increaseTo((await windowsOf(court, d, 0)).revealEnd);
       await court.escalate(d);
       await time.increaseTo((await court.getRound(d, 1n)).queuedAt + COURT_DEFAULTS.drawTimeout);
-      await expect(court.finalizeDispute(d)).to.emit(court, "DisputeFinalized").withArgs(d, Ruling.Unresolved, 2n).and.not.to.emit(court, "RoundCostRefunded");
+      await expect(court.finalizeDispute(d))
+        .to.emit(court, "DisputeFinalized")
+        .withArgs(d, Ruling.Unresolved, 2n)
+        .and.not.to.emit(court, "RoundCostRefunded");
       const [r0, r1] = [await court.getRound(d, 0n), await court.getRound(d, 1n)];
       expect([r0.fundedNext, r0.pot, r1.cost]).to.deep.equal([0n, roundCost(0) + PENALTY, 0n]);
     });
@@ -417,7 +593,11 @@ describe("QualityVote", function () {
       // Round 0: cost 15 - advanced 35 + 3 silent seats x 100; nobody coherent: all to the treasury.
       const r0 = await court.getRound(d, 0n);
       expect(r0.pot).to.equal(roundCost(0) - roundCost(1) + 3n * PENALTY);
-      const tx = court.settleMany(d, 0n, f.jurors.map((j) => j.address));
+      const tx = court.settleMany(
+        d,
+        0n,
+        f.jurors.map((j) => j.address),
+      );
       await expect(tx).to.emit(court, "RoundSettled").withArgs(d, 0n, f.courtTreasury.address, r0.pot);
       await expect(tx).to.changeTokenBalance(ethers, f.token, f.courtTreasury, r0.pot);
     });
@@ -427,14 +607,22 @@ describe("QualityVote", function () {
     it("reverts while not final; NothingToSettle for a non-juror or a settled juror; settleMany skips", async function () {
       const f = await loadFixture(drawnFixture);
       const { court, d, jurors, outsider } = f;
-      await expect(court.settle(d, 0n, jurors[0].address)).to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod").withArgs(d, Period.Commit);
-      await expect(court.settleMany(d, 0n, [jurors[0].address])).to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod").withArgs(d, Period.Commit);
+      await expect(court.settle(d, 0n, jurors[0].address))
+        .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
+        .withArgs(d, Period.Commit);
+      await expect(court.settleMany(d, 0n, [jurors[0].address]))
+        .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
+        .withArgs(d, Period.Commit);
       await vote(f, d, jurors, [REJECT, REJECT, ACCEPT]);
       await time.increaseTo((await windowsOf(court, d, 0)).appealEnd);
       await court.finalizeDispute(d);
-      await expect(court.settle(d, 0n, outsider.address)).to.be.revertedWithCustomError(court, "QualityVoteNothingToSettle").withArgs(d, 0n, outsider.address);
+      await expect(court.settle(d, 0n, outsider.address))
+        .to.be.revertedWithCustomError(court, "QualityVoteNothingToSettle")
+        .withArgs(d, 0n, outsider.address);
       await court.settle(d, 0n, jurors[0].address);
-      await expect(court.settle(d, 0n, jurors[0].address)).to.be.revertedWithCustomError(court, "QualityVoteNothingToSettle").withArgs(d, 0n, jurors[0].address);
+      await expect(court.settle(d, 0n, jurors[0].address))
+        .to.be.revertedWithCustomError(court, "QualityVoteNothingToSettle")
+        .withArgs(d, 0n, jurors[0].address);
       const all = [...jurors.map((j) => j.address), outsider.address];
       expect(await court.settleMany.staticCall(d, 0n, all)).to.equal(2n);
       await expect(court.settleMany(d, 0n, all)).to.emit(court, "RoundSettled");
@@ -457,18 +645,37 @@ describe("QualityVote", function () {
       await time.increaseTo((await windowsOf(court, d, 1)).appealEnd);
       await expect(court.finalizeDispute(d)).to.emit(court, "DisputeFinalized").withArgs(d, Ruling.Accept, 2n);
       // docs/court.md, "Money": judged against the final ruling (Accept) in every round.
-      const e0 = expectedRound(roundCost(0), 0n, 3n, new Map(j0.map((j) => [j.address, { seats: 1n, coherent: false }])));
-      const e1 = expectedRound(roundCost(1), 0n, 7n, new Map(j1.map((j, i) => [j.address, { seats: 1n, coherent: c1[i] === ACCEPT }])));
+      const e0 = expectedRound(
+        roundCost(0),
+        0n,
+        3n,
+        new Map(j0.map((j) => [j.address, { seats: 1n, coherent: false }])),
+      );
+      const e1 = expectedRound(
+        roundCost(1),
+        0n,
+        7n,
+        new Map(j1.map((j, i) => [j.address, { seats: 1n, coherent: c1[i] === ACCEPT }])),
+      );
       expect((await court.getRound(d, 0n)).pot).to.equal(e0.pot);
       expect((await court.getRound(d, 1n)).pot).to.equal(e1.pot);
       const before = new Map<string, bigint>();
       for (const v of pool) before.set(v.address, (await court.getValidator(v.address)).free);
       const treasuryBefore = await token.balanceOf(courtTreasury.address);
-      await expect(court.settleMany(d, 0n, j0.map((j) => j.address))).to.emit(court, "RoundSettled").withArgs(d, 0n, courtTreasury.address, e0.treasury);
+      await expect(
+        court.settleMany(
+          d,
+          0n,
+          j0.map((j) => j.address),
+        ),
+      )
+        .to.emit(court, "RoundSettled")
+        .withArgs(d, 0n, courtTreasury.address, e0.treasury);
       for (let i = 0; i < 7; i++) {
         const verdict = c1[i] === ACCEPT ? Verdict.Coherent : c1[i] === REJECT ? Verdict.Incoherent : Verdict.Missed;
         const delta = e1.delta.get(j1[i].address)!;
-        await expect(court.settle(d, 1n, j1[i].address)).to.emit(court, "SeatsSettled")
+        await expect(court.settle(d, 1n, j1[i].address))
+          .to.emit(court, "SeatsSettled")
           .withArgs(d, 1n, j1[i].address, 1n, verdict, delta > 0n ? delta : 0n, delta < 0n ? -delta : 0n);
       }
       expect(await token.balanceOf(courtTreasury.address)).to.equal(treasuryBefore + e0.treasury + e1.treasury);
@@ -503,7 +710,8 @@ describe("QualityVote", function () {
       await openDispute(f);
       await toGenerating(court, helpers);
       await expect(court.settle(d, 0n, held[0].address))
-        .to.emit(court, "SeatsSettled").withArgs(d, 0n, held[0].address, 1n, Verdict.Released, 0n, 0n)
+        .to.emit(court, "SeatsSettled")
+        .withArgs(d, 0n, held[0].address, 1n, Verdict.Released, 0n, 0n)
         .and.not.to.emit(court, "StakeUpdated");
       expect((await court.getValidator(held[0].address)).deferredIn).to.equal(SEAT_STAKE);
       expect(await court.drawableWeight(held[0].address)).to.equal(0n);
@@ -513,8 +721,10 @@ describe("QualityVote", function () {
       await court.passPhase();
       const h1 = await court.getValidator(held[1].address);
       await expect(court.settle(d, 0n, held[1].address))
-        .to.emit(court, "StakeUpdated").withArgs(held[1].address, SEAT_STAKE, h1.unbonding, h1.unlocksAt, SEAT_STAKE)
-        .and.to.emit(court, "RoundSettled").withArgs(d, 0n, f.courtTreasury.address, 0n);
+        .to.emit(court, "StakeUpdated")
+        .withArgs(held[1].address, SEAT_STAKE, h1.unbonding, h1.unlocksAt, SEAT_STAKE)
+        .and.to.emit(court, "RoundSettled")
+        .withArgs(d, 0n, f.courtTreasury.address, 0n);
       const x = await court.getValidator(held[1].address);
       expect([x.coherent, x.incoherent, x.missed]).to.deep.equal([0n, 0n, 0n]);
     });
@@ -525,18 +735,31 @@ describe("QualityVote", function () {
       const f = await loadFixture(lastRoundFixture);
       const { court, d, outsider } = f;
       await expect(court.connect(outsider).submitEvidence(d, "ipfs://evidence"))
-        .to.emit(court, "Evidence").withArgs(await court.getAddress(), d, outsider.address, "ipfs://evidence");
-      await expect(court.submitEvidence(99n, "x")).to.be.revertedWithCustomError(court, "QualityVoteUnknownDispute").withArgs(99n);
+        .to.emit(court, "Evidence")
+        .withArgs(await court.getAddress(), d, outsider.address, "ipfs://evidence");
+      await expect(court.submitEvidence(99n, "x"))
+        .to.be.revertedWithCustomError(court, "QualityVoteUnknownDispute")
+        .withArgs(99n);
       await vote(f, d, f.jurors, [ACCEPT, ACCEPT, ACCEPT]);
       await time.increaseTo((await windowsOf(court, d, 0)).revealEnd);
       await court.finalizeDispute(d);
-      await expect(court.connect(outsider).submitEvidence(d, "late")).to.be.revertedWithCustomError(court, "QualityVoteDisputeFinal").withArgs(d);
+      await expect(court.connect(outsider).submitEvidence(d, "late"))
+        .to.be.revertedWithCustomError(court, "QualityVoteDisputeFinal")
+        .withArgs(d);
     });
   });
 
   describe("admin", function () {
-    const base = { ...COURT_DEFAULTS };
-    const tuple = (p: typeof base) => [p.feePerSeat, p.slashBps, p.maxRounds, p.commitPeriod, p.revealPeriod, p.appealPeriod, p.drawTimeout];
+    const base: { [K in keyof typeof COURT_DEFAULTS]: bigint } = { ...COURT_DEFAULTS };
+    const tuple = (p: typeof base) => [
+      p.feePerSeat,
+      p.slashBps,
+      p.maxRounds,
+      p.commitPeriod,
+      p.revealPeriod,
+      p.appealPeriod,
+      p.drawTimeout,
+    ];
     const minTimeout = POOL_DEFAULTS.minStakingTime + POOL_DEFAULTS.maxDrawingTime + DAY;
     // penalty = 1,000 LABEL x slashBps / 10,000 must be >= max(4, 2^maxRounds) x feePerSeat (docs/parameters.md).
     const cases: [string, Partial<typeof base>, boolean][] = [
@@ -560,8 +783,14 @@ describe("QualityVote", function () {
       ["drawTimeout above 90 days", { drawTimeout: 90n * DAY + 1n }, false],
     ];
     for (const period of ["commitPeriod", "revealPeriod", "appealPeriod"] as const) {
-      cases.push([`${period} at 1 hour`, { [period]: HOUR }, true], [`${period} below 1 hour`, { [period]: HOUR - 1n }, false]);
-      cases.push([`${period} at 30 days`, { [period]: 30n * DAY }, true], [`${period} above 30 days`, { [period]: 30n * DAY + 1n }, false]);
+      cases.push(
+        [`${period} at 1 hour`, { [period]: HOUR }, true],
+        [`${period} below 1 hour`, { [period]: HOUR - 1n }, false],
+      );
+      cases.push(
+        [`${period} at 30 days`, { [period]: 30n * DAY }, true],
+        [`${period} above 30 days`, { [period]: 30n * DAY + 1n }, false],
+      );
     }
     for (const [name, change, accepted] of cases) {
       it(`setParams ${accepted ? "accepts" : "refuses"} ${name}`, async function () {
@@ -571,7 +800,9 @@ describe("QualityVote", function () {
           await expect(court.connect(admin).setParams(p)).to.emit(court, "ParamsAdded").withArgs(2n, tuple(p));
           expect(await court.params(2n)).to.deep.equal(tuple(p));
         } else {
-          await expect(court.connect(admin).setParams(p)).to.be.revertedWithCustomError(court, "QualityVoteInvalidParams").withArgs(tuple(p));
+          await expect(court.connect(admin).setParams(p))
+            .to.be.revertedWithCustomError(court, "QualityVoteInvalidParams")
+            .withArgs(tuple(p));
         }
       });
     }
@@ -580,40 +811,71 @@ describe("QualityVote", function () {
       const f = await loadFixture(oneSeatFixture);
       const { court, admin, outsider } = f;
       const p2 = { ...base, feePerSeat: LABEL(6) };
-      await expect(court.connect(outsider).setParams(p2)).to.be.revertedWithCustomError(court, "AccessControlUnauthorizedAccount").withArgs(outsider.address, await court.DEFAULT_ADMIN_ROLE());
+      await expect(court.connect(outsider).setParams(p2))
+        .to.be.revertedWithCustomError(court, "AccessControlUnauthorizedAccount")
+        .withArgs(outsider.address, await court.DEFAULT_ADMIN_ROLE());
       expect(await court.connect(admin).setParams.staticCall(p2)).to.equal(2n);
       await court.connect(admin).setParams(p2);
       expect(await court.currentVersion()).to.equal(2n);
       expect(await court.currentVersionCost()).to.deep.equal([2n, 10n * LABEL(6)]);
       expect(await court.roundCost(1n, 3n)).to.equal(31n * COURT_DEFAULTS.feePerSeat);
       expect(await court.roundCost(2n, 0n)).to.equal(3n * LABEL(6));
-      await expect(court.roundCost(3n, 0n)).to.be.revertedWithCustomError(court, "QualityVoteUnknownVersion").withArgs(3n);
-      expect([await court.seatsOf(0n), await court.seatsOf(1n), await court.seatsOf(2n), await court.seatsOf(3n)]).to.deep.equal([3n, 7n, 15n, 31n]);
-      await expect(court.connect(f.arbitrable).createDispute(f.labeler.address, f.challenger.address, ethers.ZeroAddress, 1n))
-        .to.emit(court, "RoundQueued").withArgs(1n, 0n, 3n, roundCost(0), 0n);
+      await expect(court.roundCost(3n, 0n))
+        .to.be.revertedWithCustomError(court, "QualityVoteUnknownVersion")
+        .withArgs(3n);
+      expect([
+        await court.seatsOf(0n),
+        await court.seatsOf(1n),
+        await court.seatsOf(2n),
+        await court.seatsOf(3n),
+      ]).to.deep.equal([3n, 7n, 15n, 31n]);
+      await expect(
+        court.connect(f.arbitrable).createDispute(f.labeler.address, f.challenger.address, ethers.ZeroAddress, 1n),
+      )
+        .to.emit(court, "RoundQueued")
+        .withArgs(1n, 0n, 3n, roundCost(0), 0n);
       expect((await court.getDispute(1n)).version).to.equal(1n);
-      await expect(court.connect(f.arbitrable).createDispute(f.labeler.address, f.challenger.address, ethers.ZeroAddress, 2n))
-        .to.emit(court, "RoundQueued").withArgs(2n, 0n, 3n, 3n * LABEL(6), 1n);
+      await expect(
+        court.connect(f.arbitrable).createDispute(f.labeler.address, f.challenger.address, ethers.ZeroAddress, 2n),
+      )
+        .to.emit(court, "RoundQueued")
+        .withArgs(2n, 0n, 3n, 3n * LABEL(6), 1n);
     });
 
     it("setTreasury: admin only, not zero, not the court; TreasuryUpdated", async function () {
       const { court, admin, outsider, courtTreasury } = await loadFixture(oneSeatFixture);
-      await expect(court.connect(outsider).setTreasury(outsider.address)).to.be.revertedWithCustomError(court, "AccessControlUnauthorizedAccount");
-      await expect(court.connect(admin).setTreasury(ethers.ZeroAddress)).to.be.revertedWithCustomError(court, "QualityVoteZeroAddress");
+      await expect(court.connect(outsider).setTreasury(outsider.address)).to.be.revertedWithCustomError(
+        court,
+        "AccessControlUnauthorizedAccount",
+      );
+      await expect(court.connect(admin).setTreasury(ethers.ZeroAddress)).to.be.revertedWithCustomError(
+        court,
+        "QualityVoteZeroAddress",
+      );
       const self = await court.getAddress();
-      await expect(court.connect(admin).setTreasury(self)).to.be.revertedWithCustomError(court, "QualityVoteInvalidTreasury").withArgs(self);
-      await expect(court.connect(admin).setTreasury(outsider.address)).to.emit(court, "TreasuryUpdated").withArgs(courtTreasury.address, outsider.address);
+      await expect(court.connect(admin).setTreasury(self))
+        .to.be.revertedWithCustomError(court, "QualityVoteInvalidTreasury")
+        .withArgs(self);
+      await expect(court.connect(admin).setTreasury(outsider.address))
+        .to.emit(court, "TreasuryUpdated")
+        .withArgs(courtTreasury.address, outsider.address);
       expect(await court.treasury()).to.equal(outsider.address);
     });
 
     it("ARBITRABLE_ROLE can be neither revoked nor renounced; other roles can", async function () {
       const { court, admin, arbitrable, pauser } = await loadFixture(oneSeatFixture);
       const role = await court.ARBITRABLE_ROLE();
-      await expect(court.connect(admin).revokeRole(role, arbitrable.address)).to.be.revertedWithCustomError(court, "QualityVoteRoleIrrevocable").withArgs(role);
-      await expect(court.connect(arbitrable).renounceRole(role, arbitrable.address)).to.be.revertedWithCustomError(court, "QualityVoteRoleIrrevocable").withArgs(role);
+      await expect(court.connect(admin).revokeRole(role, arbitrable.address))
+        .to.be.revertedWithCustomError(court, "QualityVoteRoleIrrevocable")
+        .withArgs(role);
+      await expect(court.connect(arbitrable).renounceRole(role, arbitrable.address))
+        .to.be.revertedWithCustomError(court, "QualityVoteRoleIrrevocable")
+        .withArgs(role);
       expect(await court.hasRole(role, arbitrable.address)).to.equal(true);
       const pauserRole = await court.PAUSER_ROLE();
-      await expect(court.connect(admin).revokeRole(pauserRole, pauser.address)).to.emit(court, "RoleRevoked").withArgs(pauserRole, pauser.address, admin.address);
+      await expect(court.connect(admin).revokeRole(pauserRole, pauser.address))
+        .to.emit(court, "RoleRevoked")
+        .withArgs(pauserRole, pauser.address, admin.address);
     });
 
     it("pause does not stop any dispute action: draw, vote, appeal, finalize, settle, unstake", async function () {
@@ -631,8 +893,18 @@ describe("QualityVote", function () {
       await vote(f, d, j1, [ACCEPT, ACCEPT, ACCEPT, ACCEPT, ACCEPT, ACCEPT, ACCEPT]);
       await time.increaseTo((await windowsOf(court, d, 1)).appealEnd);
       await expect(court.finalizeDispute(d)).to.emit(court, "DisputeFinalized").withArgs(d, Ruling.Accept, 2n);
-      expect(await court.settleMany.staticCall(d, 1n, j1.map((j) => j.address))).to.equal(7n);
-      await court.settleMany(d, 1n, j1.map((j) => j.address));
+      expect(
+        await court.settleMany.staticCall(
+          d,
+          1n,
+          j1.map((j) => j.address),
+        ),
+      ).to.equal(7n);
+      await court.settleMany(
+        d,
+        1n,
+        j1.map((j) => j.address),
+      );
       await expect(court.connect(j1[0]).requestUnstake(SEAT_STAKE)).to.emit(court, "UnstakeRequested");
       expect(await court.paused()).to.equal(true);
     });
@@ -657,9 +929,12 @@ describe("QualityVote", function () {
       expect(await court.currentPeriod(d)).to.deep.equal([Period.Finalizable, 0n]);
       const salt = ethers.id("salt");
       const { chainId } = await ethers.provider.getNetwork();
-      const expected = ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(
-        ["uint256", "address", "uint256", "uint256", "address", "uint8", "bytes32"],
-        [chainId, await court.getAddress(), d, 0n, jurors[0].address, REJECT, salt]));
+      const expected = ethers.keccak256(
+        ethers.AbiCoder.defaultAbiCoder().encode(
+          ["uint256", "address", "uint256", "uint256", "address", "uint8", "bytes32"],
+          [chainId, await court.getAddress(), d, 0n, jurors[0].address, REJECT, salt],
+        ),
+      );
       expect(await court.computeCommitment(d, 0n, jurors[0].address, REJECT, salt)).to.equal(expected);
       expect(await court.label()).to.equal(await f.token.getAddress());
       expect(await court.randomness()).to.equal(await f.randomness.getAddress());

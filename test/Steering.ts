@@ -3,9 +3,26 @@ import { network } from "hardhat";
 import type { Signer } from "ethers";
 
 import { FlashLoanJuror__factory, MockFlashLender__factory } from "../typechain-types/index.js";
-import { ACCEPT, BLOCKHASH_LOOKAHEAD, LABEL, POOL_DEFAULTS, Phase, SEAT_STAKE, jurorsOf, runDrawingCycle } from "./helpers/fixtures.js";
 import {
-  commitAll, deployCourt, drawnIn, makeWallets, openDispute, revealAll, toDrawing, toGenerating, windowsOf,
+  ACCEPT,
+  BLOCKHASH_LOOKAHEAD,
+  LABEL,
+  POOL_DEFAULTS,
+  Phase,
+  SEAT_STAKE,
+  jurorsOf,
+  runDrawingCycle,
+} from "./helpers/fixtures.js";
+import {
+  commitAll,
+  deployCourt,
+  drawnIn,
+  makeWallets,
+  openDispute,
+  revealAll,
+  toDrawing,
+  toGenerating,
+  windowsOf,
 } from "./helpers/court.js";
 
 const { ethers, networkHelpers } = await network.create();
@@ -73,13 +90,24 @@ describe("Steering", function () {
 
       // Attacked run: every call an attacker (validator or not) can make, before and between draws.
       const attack = async (settleIndex: number) => {
-        await expect(court.connect(attacker).stake(LABEL(5_000))).to.emit(court, "Staked").withArgs(attacker.address, LABEL(5_000), true);
-        await expect(court.connect(attacker).requestUnstake(LABEL(1_000))).to.emit(court, "UnstakeRequested").withArgs(attacker.address, LABEL(1_000), true);
-        await expect(court.connect(outsider).stake(LABEL(5_000))).to.emit(court, "Staked").withArgs(await outsider.getAddress(), LABEL(5_000), true);
+        await expect(court.connect(attacker).stake(LABEL(5_000)))
+          .to.emit(court, "Staked")
+          .withArgs(attacker.address, LABEL(5_000), true);
+        await expect(court.connect(attacker).requestUnstake(LABEL(1_000)))
+          .to.emit(court, "UnstakeRequested")
+          .withArgs(attacker.address, LABEL(1_000), true);
+        await expect(court.connect(outsider).stake(LABEL(5_000)))
+          .to.emit(court, "Staked")
+          .withArgs(await outsider.getAddress(), LABEL(5_000), true);
         if (settleIndex < jurors.length) {
-          await expect(court.connect(attacker).settle(finished, 0n, jurors[settleIndex])).to.emit(court, "SeatsSettled").and.not.to.emit(court, "StakeUpdated");
+          await expect(court.connect(attacker).settle(finished, 0n, jurors[settleIndex]))
+            .to.emit(court, "SeatsSettled")
+            .and.not.to.emit(court, "StakeUpdated");
         }
-        await expect(court.connect(attacker).applyDeferred(100n)).to.be.revertedWithCustomError(court, "QualityVoteWrongPhase");
+        await expect(court.connect(attacker).applyDeferred(100n)).to.be.revertedWithCustomError(
+          court,
+          "QualityVoteWrongPhase",
+        );
       };
       await attack(0);
       await court.connect(attacker).passPhase();
@@ -89,7 +117,10 @@ describe("Steering", function () {
         await attack(i);
         const [head, , cycleEnd] = await court.queue();
         if (head === cycleEnd) break;
-        await expect(court.connect(outsider).passPhase()).to.be.revertedWithCustomError(court, "QualityVoteDrawingNotOver");
+        await expect(court.connect(outsider).passPhase()).to.be.revertedWithCustomError(
+          court,
+          "QualityVoteDrawingNotOver",
+        );
         receipts.push(await (await court.connect(attacker).draw(1n)).wait());
       }
       expect(drawnIn(court, receipts)).to.deep.equal(honest);
@@ -165,7 +196,9 @@ describe("Steering", function () {
       const CRITICAL = 20.515;
       // Power: the same counts against equal shares (a draw that ignores stake) are far off.
       const uniform = chi2(() => drawn.length / validators.length);
-      console.log(`      fairness: chi2 = ${statistic.toFixed(2)} (df 5, critical ${CRITICAL}); vs equal shares ${uniform.toFixed(1)}`);
+      console.log(
+        `      fairness: chi2 = ${statistic.toFixed(2)} (df 5, critical ${CRITICAL}); vs equal shares ${uniform.toFixed(1)}`,
+      );
       expect(statistic).to.be.lessThan(CRITICAL);
       expect(uniform).to.be.greaterThan(CRITICAL);
     });
@@ -176,7 +209,11 @@ describe("Steering", function () {
       const f = await deployCourt(ethers);
       const lender = await new MockFlashLender__factory(f.admin).deploy(await f.token.getAddress());
       await f.token.connect(f.admin).transfer(await lender.getAddress(), LABEL(1_000_000));
-      const juror = await new FlashLoanJuror__factory(f.admin).deploy(await f.court.getAddress(), await f.token.getAddress(), await lender.getAddress());
+      const juror = await new FlashLoanJuror__factory(f.admin).deploy(
+        await f.court.getAddress(),
+        await f.token.getAddress(),
+        await lender.getAddress(),
+      );
       return { ...f, lender, juror };
     }
 

@@ -132,7 +132,13 @@ export async function commitAll(
   for (const [signer, choice] of choices) {
     const juror = await signer.getAddress();
     const c = choice === "silent" ? 1 : choice;
-    const commitment = await court.computeCommitment(disputeId, round, juror, c, saltFor(ethers, disputeId, round, juror));
+    const commitment = await court.computeCommitment(
+      disputeId,
+      round,
+      juror,
+      c,
+      saltFor(ethers, disputeId, round, juror),
+    );
     await court.connect(signer).commitVote(disputeId, commitment);
   }
 }
