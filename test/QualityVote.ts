@@ -16,83 +16,21 @@ import {
   SEAT_STAKE,
   VALIDATOR_STAKE,
   Verdict,
-  jurorsOf,
   roundCost,
   runDrawingCycle,
   saltFor,
 } from "./helpers/fixtures.js";
-import {
-  PENALTY,
-  commitAll,
-  deployCourt,
-  expectedRound,
-  openDispute,
-  toDrawing,
-  toGenerating,
-  windowsOf,
-  type Court,
-} from "./helpers/court.js";
+import { PENALTY, expectedRound, openDispute, toDrawing, toGenerating, windowsOf } from "./helpers/court.js";
+import { paramEdges, qualityVoteFixtures, type Choice, type CourtParams } from "./helpers/courtFixtures.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { loadFixture, time, mine, setBalance, takeSnapshot } = networkHelpers;
 const helpers = { time, mine, setBalance };
-type Choice = number | "silent";
-const DAY = 86_400n;
-const HOUR = 3_600n;
 
-/** 11 validators with exactly one seat of free stake each: every juror holds one seat per round. */
-async function oneSeatFixture() {
-  const f = await deployCourt(ethers);
-  for (const v of f.validators) await f.court.connect(v).requestUnstake(VALIDATOR_STAKE - SEAT_STAKE);
-  for (const o of f.others) await f.court.connect(o).stake(SEAT_STAKE);
-  const pool = [...f.validators, ...f.others];
-  return { ...f, pool, byAddress: new Map(pool.map((s) => [s.address, s])), outsider: f.labelers[1] };
-}
-type Fixture = Awaited<ReturnType<typeof oneSeatFixture>>;
-
-/** Dispute 1 with its round 0 drawn (3 distinct jurors), back in Staking. */
-async function drawnFixture() {
-  const f = await oneSeatFixture();
-  const d = await openDispute(f);
-  await runDrawingCycle(f.court, helpers);
-  return { ...f, d, jurors: await seated(f, d, 0) };
-}
-
-/** A court whose only validator takes all 3 seats of dispute 1. */
-async function soloFixture() {
-  const f = await deployCourt(ethers, { validators: 1 });
-  const d = await openDispute(f);
-  await runDrawingCycle(f.court, helpers);
-  return { ...f, d, solo: f.validators[0] };
-}
-
-/** Parameter version 2 with one round only. */
-async function lastRoundFixture() {
-  const f = await oneSeatFixture();
-  await f.court.connect(f.admin).setParams({ ...COURT_DEFAULTS, maxRounds: 1n });
-  const d = await openDispute(f, { version: 2n });
-  await runDrawingCycle(f.court, helpers);
-  return { ...f, d, jurors: await seated(f, d, 0) };
-}
-
-async function seated(f: Fixture, d: bigint, round: number) {
-  return [...(await jurorsOf(f.court, d, round)).keys()].map((a) => f.byAddress.get(a)!);
-}
-
-/** Jurors vote `choices` in order (commit, then reveal from commitEnd); ends in the reveal window. */
-async function vote(f: Fixture, d: bigint, jurors: Fixture["pool"], choices: Choice[]) {
-  const round = Number((await f.court.getDispute(d)).roundCount) - 1;
-  const m = new Map<Fixture["pool"][number], Choice>(jurors.map((j, i) => [j, choices[i]]));
-  await commitAll(ethers, f.court, d, m);
-  await time.increaseTo((await windowsOf(f.court, d, round)).commitEnd);
-  for (const [j, c] of m)
-    if (c !== "silent") await f.court.connect(j).revealVote(d, c, saltFor(ethers, d, round, j.address));
-  return round;
-}
-
-async function commitmentOf(f: Court, d: bigint, round: number, juror: string, choice: number) {
-  return f.court.computeCommitment(d, round, juror, choice, saltFor(ethers, d, round, juror));
-}
+const { oneSeatFixture, drawnFixture, soloFixture, lastRoundFixture, seated, vote, commitmentOf } = qualityVoteFixtures(
+  ethers,
+  helpers,
+);
 
 describe("QualityVote", function () {
   describe("deployment", function () {
@@ -698,6 +636,28 @@ describe("QualityVote", function () {
       expect(await token.balanceOf(await court.getAddress())).to.equal(held);
     });
 
+    it("the rounding dust of a round goes to the treasury with its last settlement", async function () {
+      const f = await loadFixture(oneSeatFixture);
+      const { court, admin, token, courtTreasury } = f;
+      // 5 LABEL + 1 wei per seat, one round: pot = 3 x fee + 1 silent penalty, odd in wei, over 2 seats.
+      const fee = LABEL(5) + 1n;
+      await court.connect(admin).setParams({ ...COURT_DEFAULTS, feePerSeat: fee, maxRounds: 1n });
+      const d = await openDispute(f, { version: 2n });
+      await runDrawingCycle(court, helpers);
+      const jurors = await seated(f, d, 0);
+      await vote(f, d, jurors, [ACCEPT, ACCEPT, "silent"]);
+      await time.increaseTo((await windowsOf(court, d, 0)).revealEnd);
+      await court.finalizeDispute(d);
+      const pot = 3n * fee + PENALTY;
+      expect(pot % 2n).to.equal(1n);
+      await expect(court.settle(d, 0n, jurors[0].address))
+        .to.emit(court, "SeatsSettled")
+        .withArgs(d, 0n, jurors[0].address, 1n, Verdict.Coherent, pot / 2n, 0n);
+      const tx = court.settleMany(d, 0n, [jurors[1].address, jurors[2].address]);
+      await expect(tx).to.emit(court, "RoundSettled").withArgs(d, 0n, courtTreasury.address, 1n);
+      await expect(tx).to.changeTokenBalance(ethers, token, courtTreasury, 1n);
+    });
+
     it("a round never fully seated is Released: stake back, no reward, no penalty; settlement outside Staking is deferred", async function () {
       const f = await loadFixture(oneSeatFixture);
       const { court, pool } = f;
@@ -750,7 +710,7 @@ describe("QualityVote", function () {
   });
 
   describe("admin", function () {
-    const base: { [K in keyof typeof COURT_DEFAULTS]: bigint } = { ...COURT_DEFAULTS };
+    const base: CourtParams = { ...COURT_DEFAULTS };
     const tuple = (p: typeof base) => [
       p.feePerSeat,
       p.slashBps,
@@ -760,38 +720,7 @@ describe("QualityVote", function () {
       p.appealPeriod,
       p.drawTimeout,
     ];
-    const minTimeout = POOL_DEFAULTS.minStakingTime + POOL_DEFAULTS.maxDrawingTime + DAY;
-    // penalty = 1,000 LABEL x slashBps / 10,000 must be >= max(4, 2^maxRounds) x feePerSeat (docs/parameters.md).
-    const cases: [string, Partial<typeof base>, boolean][] = [
-      ["fee at penalty / 16 with 4 rounds", { feePerSeat: LABEL("6.25") }, true],
-      ["fee above penalty / 16 with 4 rounds", { feePerSeat: LABEL("6.25") + 1n }, false],
-      ["fee at penalty / 8 with 3 rounds", { maxRounds: 3n, feePerSeat: LABEL("12.5") }, true],
-      ["fee above penalty / 8 with 3 rounds", { maxRounds: 3n, feePerSeat: LABEL("12.5") + 1n }, false],
-      ["fee at penalty / 4 with 2 rounds", { maxRounds: 2n, feePerSeat: LABEL(25) }, true],
-      ["fee above penalty / 4 with 1 round (the floor of 4)", { maxRounds: 1n, feePerSeat: LABEL(25) + 1n }, false],
-      ["fee at penalty / 4 with 1 round", { maxRounds: 1n, feePerSeat: LABEL(25) }, true],
-      ["fee of zero", { feePerSeat: 0n }, false],
-      ["slashBps of zero", { slashBps: 0n }, false],
-      ["slashBps at 5,000", { slashBps: 5_000n }, true],
-      ["slashBps above 5,000", { slashBps: 5_001n }, false],
-      ["maxRounds of zero", { maxRounds: 0n }, false],
-      ["maxRounds of 5", { maxRounds: 5n }, false],
-      ["maxRounds of 255", { maxRounds: 255n }, false],
-      ["drawTimeout at minStakingTime + maxDrawingTime + 1 day", { drawTimeout: minTimeout }, true],
-      ["drawTimeout a second shorter", { drawTimeout: minTimeout - 1n }, false],
-      ["drawTimeout at 90 days", { drawTimeout: 90n * DAY }, true],
-      ["drawTimeout above 90 days", { drawTimeout: 90n * DAY + 1n }, false],
-    ];
-    for (const period of ["commitPeriod", "revealPeriod", "appealPeriod"] as const) {
-      cases.push(
-        [`${period} at 1 hour`, { [period]: HOUR }, true],
-        [`${period} below 1 hour`, { [period]: HOUR - 1n }, false],
-      );
-      cases.push(
-        [`${period} at 30 days`, { [period]: 30n * DAY }, true],
-        [`${period} above 30 days`, { [period]: 30n * DAY + 1n }, false],
-      );
-    }
+    const cases = paramEdges();
     for (const [name, change, accepted] of cases) {
       it(`setParams ${accepted ? "accepts" : "refuses"} ${name}`, async function () {
         const { court, admin } = await loadFixture(oneSeatFixture);
