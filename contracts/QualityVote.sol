@@ -243,7 +243,8 @@ contract QualityVote is IQualityVote, JurorPool {
         Round storage last = _rounds[disputeId][roundIndex];
         address refundTo;
         uint256 refund;
-        if (last.drawnAt == 0) {
+        bool timedOut = last.drawnAt == 0;
+        if (timedOut) {
             // Nobody could be seated in time: Unresolved, and the round's cost goes back.
             ruling = Ruling.Unresolved;
             refund = last.cost;
@@ -258,10 +259,11 @@ contract QualityVote is IQualityVote, JurorPool {
         d.ruling = ruling;
         _fixPots(disputeId, d, ruling);
         emit DisputeFinalized(disputeId, ruling, roundIndex + 1);
-        if (refundTo != address(0)) {
+        if (timedOut) {
             emit RoundCostRefunded(disputeId, roundIndex, refundTo, refund);
-            // Interaction last: the dispute is final and the round's cost cleared.
-            _label.safeTransfer(refundTo, refund);
+            // Interaction last: the dispute is final and the round's cost cleared. Zero: the cost
+            // went back to the previous round's pot, which the court holds.
+            if (refundTo != address(0)) _label.safeTransfer(refundTo, refund);
         }
     }
 

@@ -512,7 +512,8 @@ describe("QualityVote", function () {
       await expect(court.finalizeDispute(d))
         .to.emit(court, "DisputeFinalized")
         .withArgs(d, Ruling.Unresolved, 2n)
-        .and.not.to.emit(court, "RoundCostRefunded");
+        .and.to.emit(court, "RoundCostRefunded")
+        .withArgs(d, 1n, ethers.ZeroAddress, roundCost(1));
       const [r0, r1] = [await court.getRound(d, 0n), await court.getRound(d, 1n)];
       expect([r0.fundedNext, r0.pot, r1.cost]).to.deep.equal([0n, roundCost(0) + PENALTY, 0n]);
     });
