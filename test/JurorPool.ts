@@ -192,10 +192,9 @@ describe("JurorPool", function () {
       await expect(tx).to.emit(court, "UnstakeWithdrawn").withArgs(v.address, LABEL(2_000));
       await expect(tx).to.changeTokenBalances(ethers, token, [v, court], [LABEL(2_000), -LABEL(2_000)]);
       expect((await court.getValidator(v.address)).unbonding).to.equal(0n);
-      await expect(court.connect(v).withdrawUnstaked()).to.be.revertedWithCustomError(
-        court,
-        "QualityVoteNothingUnbonding",
-      );
+      await expect(court.connect(v).withdrawUnstaked())
+        .to.be.revertedWithCustomError(court, "QualityVoteNothingUnbonding")
+        .withArgs(v.address);
     });
 
     it("withdrawUnstaked works outside Staking", async function () {

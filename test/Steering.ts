@@ -104,10 +104,10 @@ describe("Steering", function () {
             .to.emit(court, "SeatsSettled")
             .and.not.to.emit(court, "StakeUpdated");
         }
-        await expect(court.connect(attacker).applyDeferred(100n)).to.be.revertedWithCustomError(
-          court,
-          "QualityVoteWrongPhase",
-        );
+        const [current] = await court.phase();
+        await expect(court.connect(attacker).applyDeferred(100n))
+          .to.be.revertedWithCustomError(court, "QualityVoteWrongPhase")
+          .withArgs(current, Phase.Staking);
       };
       await attack(0);
       await court.connect(attacker).passPhase();
@@ -117,10 +117,10 @@ describe("Steering", function () {
         await attack(i);
         const [head, , cycleEnd] = await court.queue();
         if (head === cycleEnd) break;
-        await expect(court.connect(outsider).passPhase()).to.be.revertedWithCustomError(
-          court,
-          "QualityVoteDrawingNotOver",
-        );
+        const [, startedAt] = await court.phase();
+        await expect(court.connect(outsider).passPhase())
+          .to.be.revertedWithCustomError(court, "QualityVoteDrawingNotOver")
+          .withArgs(cycleEnd - head, startedAt + POOL_DEFAULTS.maxDrawingTime);
         receipts.push(await (await court.connect(attacker).draw(1n)).wait());
       }
       expect(drawnIn(court, receipts)).to.deep.equal(honest);

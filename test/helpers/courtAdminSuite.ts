@@ -153,10 +153,9 @@ export function courtAdminSuite(ctx: CourtSuiteContext): void {
 
     it("setTreasury: admin only, not zero, not the court; TreasuryUpdated", async function () {
       const { court, admin, outsider, courtTreasury } = await loadFixture(oneSeatFixture);
-      await expect(court.connect(outsider).setTreasury(outsider.address)).to.be.revertedWithCustomError(
-        court,
-        "AccessControlUnauthorizedAccount",
-      );
+      await expect(court.connect(outsider).setTreasury(outsider.address))
+        .to.be.revertedWithCustomError(court, "AccessControlUnauthorizedAccount")
+        .withArgs(outsider.address, await court.DEFAULT_ADMIN_ROLE());
       await expect(court.connect(admin).setTreasury(ethers.ZeroAddress)).to.be.revertedWithCustomError(
         court,
         "QualityVoteZeroAddress",
