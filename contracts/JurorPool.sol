@@ -129,7 +129,10 @@ abstract contract JurorPool is IJurorPool, AccessControlDefaultAdminRules, Pausa
             _unbond(v, amount);
             _syncWeight(msg.sender, v);
         } else {
-            uint256 available = v.free - v.deferredUnstake;
+            // Seat locks since the request may have left less free stake than was requested.
+            uint256 free = v.free;
+            uint256 requested = v.deferredUnstake;
+            uint256 available = free > requested ? free - requested : 0;
             if (amount > available) revert QualityVoteInsufficientFreeStake(msg.sender, available, amount);
             v.deferredUnstake += uint96(amount); // fits: <= free
             _enqueueDeferred(msg.sender, v);
@@ -186,6 +189,9 @@ abstract contract JurorPool is IJurorPool, AccessControlDefaultAdminRules, Pausa
             if (_queueHead == _queueTail) revert QualityVoteNothingToDraw();
             uint256 pending = _deferredTail - _deferredHead;
             if (pending != 0) revert QualityVoteDeferredPending(pending);
+            // The cycle's rounds are fixed before anyone can know its seed: a round queued from
+            // now on (a challenge or an appeal made once the seed is predictable) waits for the next.
+            _cycleEnd = _queueTail;
             _enterPhase(Phase.Generating, 0, 0);
             // The source is this court's own immutable counterpart, bound to it at deployment.
             _randomness.requestRandomness();
@@ -196,9 +202,7 @@ abstract contract JurorPool is IJurorPool, AccessControlDefaultAdminRules, Pausa
             // Not available yet (or an expired request was renewed): stay, and keep what the source did.
             if (seed == 0) return Phase.Generating;
             _seed = seed;
-            uint64 cycleEnd = _queueTail;
-            _cycleEnd = cycleEnd;
-            _enterPhase(Phase.Drawing, seed, cycleEnd);
+            _enterPhase(Phase.Drawing, seed, _cycleEnd);
             return Phase.Drawing;
         }
         uint256 endsAt = _phaseStart + _poolParams.maxDrawingTime;

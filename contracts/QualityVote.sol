@@ -243,7 +243,8 @@ contract QualityVote is IQualityVote, JurorPool {
         Round storage last = _rounds[disputeId][roundIndex];
         address refundTo;
         uint256 refund;
-        if (last.drawnAt == 0) {
+        bool timedOut = last.drawnAt == 0;
+        if (timedOut) {
             // Nobody could be seated in time: Unresolved, and the round's cost goes back.
             ruling = Ruling.Unresolved;
             refund = last.cost;
@@ -258,10 +259,11 @@ contract QualityVote is IQualityVote, JurorPool {
         d.ruling = ruling;
         _fixPots(disputeId, d, ruling);
         emit DisputeFinalized(disputeId, ruling, roundIndex + 1);
-        if (refundTo != address(0)) {
+        if (timedOut) {
             emit RoundCostRefunded(disputeId, roundIndex, refundTo, refund);
-            // Interaction last: the dispute is final and the round's cost cleared.
-            _label.safeTransfer(refundTo, refund);
+            // Interaction last: the dispute is final and the round's cost cleared. Zero: the cost
+            // went back to the previous round's pot, which the court holds.
+            if (refundTo != address(0)) _label.safeTransfer(refundTo, refund);
         }
     }
 
@@ -515,7 +517,8 @@ contract QualityVote is IQualityVote, JurorPool {
             r.coherentSeats = uint16(coherent); // fits: <= seats
             // Cannot underflow: a round advances at most its cost plus its silent seats' penalties,
             // and silent seats are incoherent whatever the ruling (docs/parameters.md).
-            r.pot = uint96(r.cost - r.fundedNext + (r.seats - coherent) * penalty);
+            // Added before subtracting: an escalated round advances more than its own cost.
+            r.pot = uint96(uint256(r.cost) + (r.seats - coherent) * penalty - r.fundedNext);
         }
     }
 
@@ -654,7 +657,8 @@ contract QualityVote is IQualityVote, JurorPool {
     function _addVersion(CourtParams memory p) private returns (uint256 version) {
         PoolParams storage pool = _poolParams;
         uint256 penalty = _penalty(p.slashBps);
-        uint256 growth = p.maxRounds >= 2 ? (uint256(1) << p.maxRounds) : 0;
+        // Out-of-bounds maxRounds is refused below; it must not overflow this product first.
+        uint256 growth = p.maxRounds >= 2 && p.maxRounds <= MAX_ROUNDS ? (uint256(1) << p.maxRounds) : 0;
         uint256 minPenalty = (growth > MIN_PENALTY_TO_FEE ? growth : MIN_PENALTY_TO_FEE) * p.feePerSeat;
         bool valid = p.feePerSeat >= 1 &&
             p.feePerSeat <= MAX_FEE_PER_SEAT &&

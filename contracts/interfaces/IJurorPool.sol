@@ -162,7 +162,8 @@ interface IJurorPool {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice Advances the cycle when it may: Staking -> Generating once Staking lasted
-    /// `minStakingTime`, a round waits for jurors and no deferred change is pending (requests a seed);
+    /// `minStakingTime`, a round waits for jurors and no deferred change is pending (requests a seed
+    /// and fixes the cycle's rounds: those queued from then on wait for the next cycle);
     /// Generating -> Drawing once the seed is available (if the source re-requested an expired seed,
     /// the phase stays Generating and the call succeeds); Drawing -> Staking once every round of the
     /// cycle is drawn or `maxDrawingTime` passed.

@@ -169,7 +169,8 @@ interface IQualityVote is IJurorPool {
     event Escalated(uint256 indexed disputeId, uint256 round, uint256 cost);
     /// @notice Dispute `disputeId` is final with `ruling` after `rounds` rounds.
     event DisputeFinalized(uint256 indexed disputeId, Ruling ruling, uint256 rounds);
-    /// @notice The cost of round `round` of `disputeId` went back to `to`: nobody sat on it.
+    /// @notice The cost of round `round` of `disputeId` went back to `to`: its draw timed out. `to` is
+    /// zero for an escalated round, whose cost goes back to the previous round's pot.
     event RoundCostRefunded(uint256 indexed disputeId, uint256 round, address indexed to, uint256 amount);
     /// @notice `juror`'s `seats` seats in round `round` of `disputeId` were settled with `verdict`:
     /// `seats * seatStake + reward - penalty` went back to its stake.

@@ -1,0 +1,242 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+import type { Signer } from "ethers";
+
+import { FlashLoanJuror__factory, MockFlashLender__factory } from "../typechain-types/index.js";
+import {
+  ACCEPT,
+  BLOCKHASH_LOOKAHEAD,
+  LABEL,
+  POOL_DEFAULTS,
+  Phase,
+  SEAT_STAKE,
+  jurorsOf,
+  runDrawingCycle,
+} from "./helpers/fixtures.js";
+import {
+  commitAll,
+  deployCourt,
+  drawnIn,
+  makeWallets,
+  openDispute,
+  revealAll,
+  toDrawing,
+  toGenerating,
+  windowsOf,
+} from "./helpers/court.js";
+
+const { ethers, networkHelpers } = await network.create();
+const { loadFixture, time, mine, setBalance, takeSnapshot } = networkHelpers;
+const helpers = { time, mine, setBalance };
+
+/**
+ * 15 validators (11 signers with 10,000 LABEL, 4 wallets with 3,000 to 6,000), a finished dispute
+ * whose seats are not settled yet, three disputes queued, and the cycle in Generating with its seed
+ * already known off-chain (the target block is mined).
+ */
+async function steeringFixture() {
+  const f = await deployCourt(ethers, { validators: 11 });
+  const wallets = await makeWallets(ethers, helpers, f, 5, LABEL(100_000));
+  const [outsider, ...extra] = wallets; // outsider: never staked
+  for (let i = 0; i < extra.length; i++) await f.court.connect(extra[i]).stake(LABEL(3_000 + 1_000 * i));
+  const signers = new Map<string, Signer>([...f.validators.map((v) => [v.address, v] as const)]);
+  for (const w of extra) signers.set(await w.getAddress(), w);
+  // A finished dispute: drawn, voted, final; its jurors' seats wait for settlement.
+  const finished = await openDispute(f);
+  await runDrawingCycle(f.court, helpers);
+  const jurors = [...(await jurorsOf(f.court, finished, 0)).keys()];
+  const choices = new Map<Signer, number>(jurors.map((j) => [signers.get(j)!, ACCEPT]));
+  await commitAll(ethers, f.court, finished, choices);
+  await time.increaseTo((await windowsOf(f.court, finished, 0)).commitEnd);
+  await revealAll(ethers, f.court, finished, choices);
+  await time.increaseTo((await windowsOf(f.court, finished, 0)).appealEnd);
+  await f.court.finalizeDispute(finished);
+  for (let i = 0; i < 3; i++) await openDispute(f);
+  await toGenerating(f.court, helpers);
+  await mine(Number(BLOCKHASH_LOOKAHEAD) + 1);
+  const target = await f.randomness.targetBlock();
+  const seed = BigInt((await ethers.provider.getBlock(Number(target)))!.hash!);
+  return { ...f, outsider, attacker: f.validators[0], finished, jurors, seed };
+}
+
+/** Three validators with 10,000 LABEL each; the parties stake 190,000 each: 95 % of the stake. */
+async function partiesFixture() {
+  const p = await deployCourt(ethers, { validators: 3 });
+  for (const party of [p.labeler, p.challenger, p.requester]) await p.court.connect(party).stake(LABEL(190_000));
+  return p;
+}
+
+/** Six validators with skewed stakes (100k, 200k, ..., 600k LABEL), a richer party, 100 disputes queued. */
+async function fairnessFixture() {
+  const p = await deployCourt(ethers, { validators: 6 });
+  for (let i = 0; i < 6; i++) await p.court.connect(p.validators[i]).stake(LABEL(100_000 * (i + 1) - 10_000));
+  await p.court.connect(p.labeler).stake(LABEL(900_000));
+  for (let i = 0; i < 100; i++) await openDispute(p);
+  return p;
+}
+
+describe("Steering", function () {
+  describe("nobody can steer a jury once the seed is known", function () {
+    it("juries are identical whether or not an attacker acts before and while drawing", async function () {
+      const f = await loadFixture(steeringFixture);
+      const { court, attacker, outsider, finished, jurors, seed } = f;
+      const snap = await takeSnapshot();
+      // Honest run: pass to Drawing, draw everything at once.
+      await court.passPhase();
+      expect((await court.phase())[2]).to.equal(seed);
+      const honest = drawnIn(court, [await (await court.draw(100n)).wait()]);
+      expect(honest.map((e) => e.disputeId)).to.deep.equal([2n, 2n, 2n, 3n, 3n, 3n, 4n, 4n, 4n]);
+      await snap.restore();
+
+      // Attacked run: every call an attacker (validator or not) can make, before and between draws.
+      const attack = async (settleIndex: number) => {
+        await expect(court.connect(attacker).stake(LABEL(5_000)))
+          .to.emit(court, "Staked")
+          .withArgs(attacker.address, LABEL(5_000), true);
+        await expect(court.connect(attacker).requestUnstake(LABEL(1_000)))
+          .to.emit(court, "UnstakeRequested")
+          .withArgs(attacker.address, LABEL(1_000), true);
+        await expect(court.connect(outsider).stake(LABEL(5_000)))
+          .to.emit(court, "Staked")
+          .withArgs(await outsider.getAddress(), LABEL(5_000), true);
+        if (settleIndex < jurors.length) {
+          await expect(court.connect(attacker).settle(finished, 0n, jurors[settleIndex]))
+            .to.emit(court, "SeatsSettled")
+            .and.not.to.emit(court, "StakeUpdated");
+        }
+        const [current] = await court.phase();
+        await expect(court.connect(attacker).applyDeferred(100n))
+          .to.be.revertedWithCustomError(court, "QualityVoteWrongPhase")
+          .withArgs(current, Phase.Staking);
+      };
+      await attack(0);
+      await court.connect(attacker).passPhase();
+      expect((await court.phase())[2]).to.equal(seed);
+      const receipts = [];
+      for (let i = 1; ; i++) {
+        await attack(i);
+        const [head, , cycleEnd] = await court.queue();
+        if (head === cycleEnd) break;
+        const [, startedAt] = await court.phase();
+        await expect(court.connect(outsider).passPhase())
+          .to.be.revertedWithCustomError(court, "QualityVoteDrawingNotOver")
+          .withArgs(cycleEnd - head, startedAt + POOL_DEFAULTS.maxDrawingTime);
+        receipts.push(await (await court.connect(attacker).draw(1n)).wait());
+      }
+      expect(drawnIn(court, receipts)).to.deep.equal(honest);
+      expect((await court.deferredQueue())[1]).to.be.greaterThan((await court.deferredQueue())[0]);
+    });
+
+    it("a dispute opened once the seed is known waits for the next cycle", async function () {
+      const f = await loadFixture(steeringFixture);
+      const { court } = f;
+      const late = await openDispute(f);
+      await court.passPhase();
+      const [, , cycleEnd] = await court.queue();
+      expect(cycleEnd).to.equal(4n);
+      const drawn = drawnIn(court, [await (await court.draw(100n)).wait()]);
+      expect(drawn.map((e) => e.disputeId)).not.to.include(late);
+      expect((await court.getRound(late, 0n)).drawnSeats).to.equal(0n);
+      await court.passPhase();
+      await toDrawing(court, helpers);
+      await expect(court.draw(1n)).to.emit(court, "RoundDrawn");
+    });
+  });
+
+  describe("parties never sit on their own dispute", function () {
+    it("even holding 95 % of the stake, parties are excluded by weight: every round seats at once from the rest", async function () {
+      const f = await loadFixture(partiesFixture);
+      const { court, labeler, challenger, requester } = f;
+      const parties = [labeler.address, challenger.address, requester.address];
+      let partyWeight = 0n;
+      for (const a of parties) partyWeight += await court.drawableWeight(a);
+      expect((partyWeight * 100n) / (await court.totalDrawableWeight())).to.equal(95n);
+      for (let i = 0; i < 10; i++) await openDispute(f);
+      await toDrawing(court, helpers);
+      const tx = await court.draw(100n);
+      await expect(tx).not.to.emit(court, "RoundRequeued");
+      const drawn = drawnIn(court, [await tx.wait()]);
+      expect(drawn).to.have.length(30);
+      for (const e of drawn) expect(parties).not.to.include(e.juror);
+      // The three validators' 30 seats are exactly what ten rounds need.
+      expect(await court.totalDrawableWeight()).to.equal(partyWeight);
+    });
+  });
+
+  describe("draw fairness", function () {
+    it("seats follow stake among non-parties (chi-square, p = 0.001)", async function () {
+      this.timeout(120_000);
+      const f = await loadFixture(fairnessFixture);
+      const { court, validators } = f;
+      await toDrawing(court, helpers);
+      const receipts = [];
+      for (let i = 0; i < 10; i++) receipts.push(await (await court.draw(10n)).wait());
+      const drawn = drawnIn(court, receipts);
+      expect(drawn).to.have.length(300);
+      // Expected seats, replaying the pool: each draw is proportional to the weights at that moment
+      // (every seat locks SEAT_STAKE of the juror's weight).
+      const weight = new Map<string, bigint>();
+      for (const v of validators) weight.set(v.address, LABEL(100_000) * BigInt(validators.indexOf(v) + 1));
+      const expected = new Map<string, number>(validators.map((v) => [v.address, 0]));
+      const observed = new Map<string, number>(validators.map((v) => [v.address, 0]));
+      for (const e of drawn) {
+        let total = 0n;
+        for (const w of weight.values()) total += w;
+        for (const [a, w] of weight) expected.set(a, expected.get(a)! + Number(w) / Number(total));
+        expect(observed.has(e.juror), "a party or unknown juror was drawn").to.equal(true);
+        observed.set(e.juror, observed.get(e.juror)! + 1);
+        weight.set(e.juror, weight.get(e.juror)! - SEAT_STAKE);
+      }
+      const chi2 = (exp: (a: string) => number) =>
+        validators.reduce((s, v) => s + (observed.get(v.address)! - exp(v.address)) ** 2 / exp(v.address), 0);
+      const statistic = chi2((a) => expected.get(a)!);
+      // 6 categories, 5 degrees of freedom: the 0.999 quantile of chi-square(5) is 20.515 (standard
+      // tables; e.g. scipy.stats.chi2.ppf(0.999, 5) = 20.515). The smallest expected count is about
+      // 300 / 21 = 14 >= 5, so the chi-square approximation holds. A fair draw fails 1 run in 1,000.
+      const CRITICAL = 20.515;
+      // Power: the same counts against equal shares (a draw that ignores stake) are far off.
+      const uniform = chi2(() => drawn.length / validators.length);
+      console.log(
+        `      fairness: chi2 = ${statistic.toFixed(2)} (df 5, critical ${CRITICAL}); vs equal shares ${uniform.toFixed(1)}`,
+      );
+      expect(statistic).to.be.lessThan(CRITICAL);
+      expect(uniform).to.be.greaterThan(CRITICAL);
+    });
+  });
+
+  describe("flash loans", function () {
+    async function flashFixture() {
+      const f = await deployCourt(ethers);
+      const lender = await new MockFlashLender__factory(f.admin).deploy(await f.token.getAddress());
+      await f.token.connect(f.admin).transfer(await lender.getAddress(), LABEL(1_000_000));
+      const juror = await new FlashLoanJuror__factory(f.admin).deploy(
+        await f.court.getAddress(),
+        await f.token.getAddress(),
+        await lender.getAddress(),
+      );
+      return { ...f, lender, juror };
+    }
+
+    it("a flash-loaned stake cannot leave: the loan cannot be repaid (QualityVoteStillUnbonding)", async function () {
+      const { court, juror } = await loadFixture(flashFixture);
+      const t = BigInt(await time.latest()) + 10n;
+      await time.setNextBlockTimestamp(t);
+      await expect(juror.attack(LABEL(500_000)))
+        .to.be.revertedWithCustomError(court, "QualityVoteStillUnbonding")
+        .withArgs(await juror.getAddress(), t + POOL_DEFAULTS.unbondingPeriod);
+      expect(await court.drawableWeight(await juror.getAddress())).to.equal(0n);
+    });
+
+    it("a flash loan that starts the cycle cannot be drawn nor unstake (the seed is unknown in its block)", async function () {
+      const f = await loadFixture(flashFixture);
+      const { court, juror } = f;
+      await openDispute(f);
+      const [, startedAt] = await court.phase();
+      await time.increaseTo(startedAt + POOL_DEFAULTS.minStakingTime);
+      await expect(juror.attack(LABEL(500_000)))
+        .to.be.revertedWithCustomError(court, "QualityVoteNothingUnbonding")
+        .withArgs(await juror.getAddress());
+      expect((await court.phase())[0]).to.equal(Phase.Staking);
+    });
+  });
+});

@@ -1,0 +1,190 @@
+import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import type { ContractTransactionReceipt, Signer } from "ethers";
+
+import type { QualityVote } from "../../typechain-types/index.js";
+import {
+  BLOCKHASH_LOOKAHEAD,
+  COURT_DEFAULTS,
+  PENALTY,
+  POOL_DEFAULTS,
+  SEAT_STAKE,
+  deployProtocol,
+  saltFor,
+  type DeployOptions,
+  type Protocol,
+} from "./fixtures.js";
+
+/** The network helpers the court suites use (from `network.create()`). */
+export interface CourtHelpers {
+  time: {
+    latest(): Promise<number>;
+    increaseTo(t: bigint | number): Promise<void>;
+    setNextBlockTimestamp(t: bigint | number): Promise<void>;
+  };
+  mine(blocks?: number): Promise<void>;
+  setBalance(address: string, balance: bigint): Promise<void>;
+}
+
+/** The protocol plus an EOA holding ARBITRABLE_ROLE, so that tests open disputes directly. */
+export interface Court extends Protocol {
+  arbitrable: HardhatEthersSigner;
+  /** The parties of `openDispute`'s disputes: labeler, challenger and interested (the requester). */
+  labeler: HardhatEthersSigner;
+}
+
+/**
+ * `deployProtocol` plus an arbitrable EOA (the fee treasury signer, unused by the court), funded and
+ * approved, holding ARBITRABLE_ROLE.
+ */
+export async function deployCourt(ethers: HardhatEthers, options: DeployOptions = {}): Promise<Court> {
+  const p = await deployProtocol(ethers, options);
+  const arbitrable = p.feeTreasury;
+  await p.token.connect(p.admin).transfer(arbitrable.address, 100_000n * 10n ** 18n);
+  await p.token.connect(arbitrable).approve(await p.court.getAddress(), ethers.MaxUint256);
+  await p.court.connect(p.admin).grantRole(await p.court.ARBITRABLE_ROLE(), arbitrable.address);
+  return { ...p, arbitrable, labeler: p.labelers[0] };
+}
+
+/** Opens a dispute between the fixture's parties (or the given ones); returns its id. */
+export async function openDispute(
+  f: Court,
+  parties: { labeler?: string; challenger?: string; interested?: string; version?: bigint } = {},
+): Promise<bigint> {
+  await f.court
+    .connect(f.arbitrable)
+    .createDispute(
+      parties.labeler ?? f.labeler.address,
+      parties.challenger ?? f.challenger.address,
+      parties.interested ?? f.requester.address,
+      parties.version ?? 1n,
+    );
+  return f.court.disputeCount();
+}
+
+/** Waits out `minStakingTime`, applies deferred changes and passes to Generating. */
+export async function toGenerating(court: QualityVote, helpers: CourtHelpers): Promise<void> {
+  const [, startedAt] = await court.phase();
+  const readyAt = startedAt + POOL_DEFAULTS.minStakingTime;
+  if (BigInt(await helpers.time.latest()) < readyAt) await helpers.time.increaseTo(readyAt);
+  const [head, tail] = await court.deferredQueue();
+  if (tail > head) await court.applyDeferred(tail - head);
+  await court.passPhase();
+}
+
+/** `toGenerating`, then mines past the blockhash lookahead and passes to Drawing; returns the seed. */
+export async function toDrawing(court: QualityVote, helpers: CourtHelpers): Promise<bigint> {
+  await toGenerating(court, helpers);
+  await helpers.mine(Number(BLOCKHASH_LOOKAHEAD) + 1);
+  await court.passPhase();
+  const [, , seed] = await court.phase();
+  return seed;
+}
+
+/** Fresh funded wallets (ETH for gas, `label` LABEL from the admin, infinite allowance to the court). */
+export async function makeWallets(
+  ethers: HardhatEthers,
+  helpers: CourtHelpers,
+  f: Protocol,
+  n: number,
+  label: bigint,
+): Promise<Signer[]> {
+  const wallets: Signer[] = [];
+  for (let i = 0; i < n; i++) {
+    const w = ethers.Wallet.createRandom().connect(ethers.provider);
+    await helpers.setBalance(w.address, 10n ** 20n);
+    await f.token.connect(f.admin).transfer(w.address, label);
+    await f.token.connect(w).approve(await f.court.getAddress(), ethers.MaxUint256);
+    wallets.push(w);
+  }
+  return wallets;
+}
+
+/** One `JurorDrawn` as a plain record. */
+export interface Drawn {
+  disputeId: bigint;
+  round: bigint;
+  juror: string;
+  seat: bigint;
+}
+
+/** The `JurorDrawn` events of receipts, in order. */
+export function drawnIn(court: QualityVote, receipts: (ContractTransactionReceipt | null)[]): Drawn[] {
+  const out: Drawn[] = [];
+  for (const receipt of receipts) {
+    for (const log of receipt?.logs ?? []) {
+      const parsed = court.interface.parseLog(log);
+      if (parsed?.name !== "JurorDrawn") continue;
+      const [disputeId, round, juror, seat] = parsed.args as unknown as [bigint, bigint, string, bigint];
+      out.push({ disputeId, round, juror, seat });
+    }
+  }
+  return out;
+}
+
+/** Commits `choices` (signer -> choice, or "silent": commits Accept and never reveals) in the current round. */
+export async function commitAll(
+  ethers: HardhatEthers,
+  court: QualityVote,
+  disputeId: bigint,
+  choices: Map<Signer, number | "silent">,
+): Promise<void> {
+  const round = Number((await court.getDispute(disputeId)).roundCount) - 1;
+  for (const [signer, choice] of choices) {
+    const juror = await signer.getAddress();
+    const c = choice === "silent" ? 1 : choice;
+    const commitment = await court.computeCommitment(
+      disputeId,
+      round,
+      juror,
+      c,
+      saltFor(ethers, disputeId, round, juror),
+    );
+    await court.connect(signer).commitVote(disputeId, commitment);
+  }
+}
+
+/** Reveals `choices` (skipping "silent") in the current round; the clock must be in the reveal window. */
+export async function revealAll(
+  ethers: HardhatEthers,
+  court: QualityVote,
+  disputeId: bigint,
+  choices: Map<Signer, number | "silent">,
+): Promise<void> {
+  const round = Number((await court.getDispute(disputeId)).roundCount) - 1;
+  for (const [signer, choice] of choices) {
+    if (choice === "silent") continue;
+    const juror = await signer.getAddress();
+    await court.connect(signer).revealVote(disputeId, choice, saltFor(ethers, disputeId, round, juror));
+  }
+}
+
+/** When round `round` of `disputeId` ends its commit and reveal windows (defaults). */
+export async function windowsOf(court: QualityVote, disputeId: bigint, round: number) {
+  const r = await court.getRound(disputeId, round);
+  const commitEnd = r.drawnAt + COURT_DEFAULTS.commitPeriod;
+  const revealEnd = commitEnd + COURT_DEFAULTS.revealPeriod;
+  return { drawnAt: r.drawnAt, commitEnd, revealEnd, appealEnd: revealEnd + COURT_DEFAULTS.appealPeriod };
+}
+
+/**
+ * The documented settlement of one round (docs/court.md, "Money"): `pot = cost - fundedNext +
+ * (seats - coherent) * penalty`; each coherent seat earns `pot / coherentSeats` (rounded down), each
+ * incoherent or silent seat loses `penalty`; the treasury gets `pot - (pot / coherent) * coherent`
+ * (the whole pot when no seat is coherent). Returns each juror's stake change and the treasury's share.
+ */
+export function expectedRound(
+  cost: bigint,
+  fundedNext: bigint,
+  seats: bigint,
+  jurors: Map<string, { seats: bigint; coherent: boolean }>,
+): { pot: bigint; delta: Map<string, bigint>; treasury: bigint } {
+  let coherent = 0n;
+  for (const j of jurors.values()) if (j.coherent) coherent += j.seats;
+  const pot = cost - fundedNext + (seats - coherent) * PENALTY;
+  const perSeat = coherent === 0n ? 0n : pot / coherent;
+  const delta = new Map<string, bigint>();
+  for (const [a, j] of jurors) delta.set(a, j.coherent ? j.seats * perSeat : -j.seats * PENALTY);
+  return { pot, delta, treasury: pot - perSeat * coherent };
+}
+
+export { PENALTY, SEAT_STAKE };

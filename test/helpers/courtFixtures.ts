@@ -1,0 +1,127 @@
+import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
+
+import {
+  COURT_DEFAULTS,
+  LABEL,
+  POOL_DEFAULTS,
+  SEAT_STAKE,
+  VALIDATOR_STAKE,
+  jurorsOf,
+  runDrawingCycle,
+  saltFor,
+} from "./fixtures.js";
+import { commitAll, deployCourt, openDispute, windowsOf, type CourtHelpers } from "./court.js";
+
+/** A juror's vote in `vote`: 1 = Accept, 2 = Reject, or "silent" (commits and never reveals). */
+export type Choice = number | "silent";
+
+/** Court parameters with every field a plain bigint (the defaults are literal types). */
+export type CourtParams = { [K in keyof typeof COURT_DEFAULTS]: bigint };
+
+/**
+ * The fixtures of test/QualityVote.ts, bound to one network connection. Each is a named function
+ * created once, so that `loadFixture` caches it.
+ */
+export function qualityVoteFixtures(ethers: HardhatEthers, helpers: CourtHelpers) {
+  /** 11 validators with exactly one seat of free stake each: every juror holds one seat per round. */
+  async function oneSeatFixture() {
+    const f = await deployCourt(ethers);
+    for (const v of f.validators) await f.court.connect(v).requestUnstake(VALIDATOR_STAKE - SEAT_STAKE);
+    for (const o of f.others) await f.court.connect(o).stake(SEAT_STAKE);
+    const pool = [...f.validators, ...f.others];
+    return { ...f, pool, byAddress: new Map(pool.map((s) => [s.address, s])), outsider: f.labelers[1] };
+  }
+  type Fixture = Awaited<ReturnType<typeof oneSeatFixture>>;
+
+  /** The jurors of round `round` of `d`, as signers. */
+  async function seated(f: Fixture, d: bigint, round: number) {
+    return [...(await jurorsOf(f.court, d, round)).keys()].map((a) => f.byAddress.get(a)!);
+  }
+
+  /** Dispute 1 with its round 0 drawn (3 distinct jurors), back in Staking. */
+  async function drawnFixture() {
+    const f = await oneSeatFixture();
+    const d = await openDispute(f);
+    await runDrawingCycle(f.court, helpers);
+    return { ...f, d, jurors: await seated(f, d, 0) };
+  }
+
+  /** A court whose only validator takes all 3 seats of dispute 1. */
+  async function soloFixture() {
+    const f = await deployCourt(ethers, { validators: 1 });
+    const d = await openDispute(f);
+    await runDrawingCycle(f.court, helpers);
+    return { ...f, d, solo: f.validators[0] };
+  }
+
+  /** Parameter version 2 with one round only; dispute 1 under it, round 0 drawn. */
+  async function lastRoundFixture() {
+    const f = await oneSeatFixture();
+    await f.court.connect(f.admin).setParams({ ...COURT_DEFAULTS, maxRounds: 1n });
+    const d = await openDispute(f, { version: 2n });
+    await runDrawingCycle(f.court, helpers);
+    return { ...f, d, jurors: await seated(f, d, 0) };
+  }
+
+  /** Jurors vote `choices` in order (commit, then reveal from commitEnd); ends in the reveal window. */
+  async function vote(f: Fixture, d: bigint, jurors: Fixture["pool"], choices: Choice[]) {
+    const round = Number((await f.court.getDispute(d)).roundCount) - 1;
+    const m = new Map<Fixture["pool"][number], Choice>(jurors.map((j, i) => [j, choices[i]]));
+    await commitAll(ethers, f.court, d, m);
+    await helpers.time.increaseTo((await windowsOf(f.court, d, round)).commitEnd);
+    for (const [j, c] of m) {
+      if (c !== "silent") await f.court.connect(j).revealVote(d, c, saltFor(ethers, d, round, j.address));
+    }
+    return round;
+  }
+
+  /** The commitment of `juror` for `choice` with its test salt. */
+  async function commitmentOf(f: Fixture, d: bigint, round: number, juror: string, choice: number) {
+    return f.court.computeCommitment(d, round, juror, choice, saltFor(ethers, d, round, juror));
+  }
+
+  return { oneSeatFixture, drawnFixture, soloFixture, lastRoundFixture, seated, vote, commitmentOf };
+}
+
+const DAY = 86_400n;
+const HOUR = 3_600n;
+const MIN_TIMEOUT = POOL_DEFAULTS.minStakingTime + POOL_DEFAULTS.maxDrawingTime + DAY;
+
+/**
+ * `setParams` at each bound and relationship (docs/parameters.md), accepted and refused at the edge:
+ * [name, change from the defaults, accepted]. The penalty is 1,000 LABEL x slashBps / 10,000 and must
+ * be >= max(4, 2^maxRounds) x feePerSeat.
+ */
+export function paramEdges(): [string, Partial<CourtParams>, boolean][] {
+  const cases: [string, Partial<CourtParams>, boolean][] = [
+    ["fee at penalty / 16 with 4 rounds", { feePerSeat: LABEL("6.25") }, true],
+    ["fee above penalty / 16 with 4 rounds", { feePerSeat: LABEL("6.25") + 1n }, false],
+    ["fee at penalty / 8 with 3 rounds", { maxRounds: 3n, feePerSeat: LABEL("12.5") }, true],
+    ["fee above penalty / 8 with 3 rounds", { maxRounds: 3n, feePerSeat: LABEL("12.5") + 1n }, false],
+    ["fee at penalty / 4 with 2 rounds", { maxRounds: 2n, feePerSeat: LABEL(25) }, true],
+    ["fee above penalty / 4 with 1 round (the floor of 4)", { maxRounds: 1n, feePerSeat: LABEL(25) + 1n }, false],
+    ["fee at penalty / 4 with 1 round", { maxRounds: 1n, feePerSeat: LABEL(25) }, true],
+    ["fee of zero", { feePerSeat: 0n }, false],
+    ["slashBps of zero", { slashBps: 0n }, false],
+    ["slashBps at 5,000", { slashBps: 5_000n }, true],
+    ["slashBps above 5,000", { slashBps: 5_001n }, false],
+    ["maxRounds of zero", { maxRounds: 0n }, false],
+    ["maxRounds of 5", { maxRounds: 5n }, false],
+    ["maxRounds of 255", { maxRounds: 255n }, false],
+    ["drawTimeout at minStakingTime + maxDrawingTime + 1 day", { drawTimeout: MIN_TIMEOUT }, true],
+    ["drawTimeout a second shorter", { drawTimeout: MIN_TIMEOUT - 1n }, false],
+    ["drawTimeout at 90 days", { drawTimeout: 90n * DAY }, true],
+    ["drawTimeout above 90 days", { drawTimeout: 90n * DAY + 1n }, false],
+  ];
+  for (const period of ["commitPeriod", "revealPeriod", "appealPeriod"] as const) {
+    cases.push(
+      [`${period} at 1 hour`, { [period]: HOUR }, true],
+      [`${period} below 1 hour`, { [period]: HOUR - 1n }, false],
+    );
+    cases.push(
+      [`${period} at 30 days`, { [period]: 30n * DAY }, true],
+      [`${period} above 30 days`, { [period]: 30n * DAY + 1n }, false],
+    );
+  }
+  return cases;
+}
