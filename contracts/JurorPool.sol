@@ -368,7 +368,9 @@ abstract contract JurorPool is IJurorPool, AccessControlDefaultAdminRules, Pausa
         v.free = free;
         if (unstake != 0) {
             v.deferredUnstake = 0;
-            _unbond(v, unstake < free ? unstake : free);
+            // Seat locks may have taken what was requested; nothing moved restarts no clock.
+            uint96 moved = unstake < free ? unstake : free;
+            if (moved != 0) _unbond(v, moved);
         }
         _syncWeight(validator, v);
     }
@@ -402,12 +404,13 @@ abstract contract JurorPool is IJurorPool, AccessControlDefaultAdminRules, Pausa
     }
 
     function _setPoolParams(PoolParams memory p) private {
-        bool valid = p.minStakingTime >= MIN_PHASE_TIME &&
-            p.minStakingTime <= MAX_PHASE_TIME &&
-            p.maxDrawingTime >= MIN_PHASE_TIME &&
-            p.maxDrawingTime <= MAX_PHASE_TIME &&
-            p.unbondingPeriod >= MIN_UNBONDING_PERIOD &&
-            p.unbondingPeriod <= MAX_UNBONDING_PERIOD;
+        bool valid =
+            p.minStakingTime >= MIN_PHASE_TIME &&
+                p.minStakingTime <= MAX_PHASE_TIME &&
+                p.maxDrawingTime >= MIN_PHASE_TIME &&
+                p.maxDrawingTime <= MAX_PHASE_TIME &&
+                p.unbondingPeriod >= MIN_UNBONDING_PERIOD &&
+                p.unbondingPeriod <= MAX_UNBONDING_PERIOD;
         if (!valid) revert QualityVoteInvalidPoolParams(p);
         _poolParams = p;
         emit PoolParamsUpdated(p);

@@ -121,10 +121,7 @@ contract QualityVote is IQualityVote, JurorPool {
         uint48 adminDelay,
         PoolParams memory poolParams_,
         CourtParams memory courtParams_
-    )
-        JurorPool(label_, randomness_, seatStake_, poolParams_)
-        AccessControlDefaultAdminRules(adminDelay, admin)
-    {
+    ) JurorPool(label_, randomness_, seatStake_, poolParams_) AccessControlDefaultAdminRules(adminDelay, admin) {
         if (address(label_) == address(0) || address(randomness_) == address(0)) revert QualityVoteZeroAddress();
         if (seatStake_ < MIN_SEAT_STAKE || seatStake_ > MAX_SEAT_STAKE) revert QualityVoteAmountTooLarge(seatStake_);
         _setTreasury(treasury_);
@@ -344,11 +341,6 @@ contract QualityVote is IQualityVote, JurorPool {
     }
 
     /// @inheritdoc IQualityVote
-    function seatsOf(uint256 round) public pure returns (uint256) {
-        return (4 << round) - 1;
-    }
-
-    /// @inheritdoc IQualityVote
     function disputeCount() external view returns (uint256) {
         return _disputeCount;
     }
@@ -421,16 +413,15 @@ contract QualityVote is IQualityVote, JurorPool {
     /// @inheritdoc IQualityVote
     function paymentsOf(uint256 disputeId) external view returns (Payment[] memory payments) {
         uint256 rounds = _dispute(disputeId).roundCount;
-        payments = new Payment[](rounds);
+        uint256 paid;
+        for (uint256 i = 0; i < rounds; ++i) {
+            if (_isPaid(_rounds[disputeId][i])) ++paid;
+        }
+        payments = new Payment[](paid);
         uint256 n;
         for (uint256 i = 0; i < rounds; ++i) {
             Round storage r = _rounds[disputeId][i];
-            if (r.payer == address(0) || r.cost == 0) continue;
-            payments[n++] = Payment({payer: r.payer, amount: r.cost, side: r.side});
-        }
-        // Trim the array to the rounds that were paid for.
-        assembly ("memory-safe") {
-            mstore(payments, n)
+            if (_isPaid(r)) payments[n++] = Payment({payer: r.payer, amount: r.cost, side: r.side});
         }
     }
 
@@ -445,9 +436,20 @@ contract QualityVote is IQualityVote, JurorPool {
         return _commitment(disputeId, round, juror, choice, salt);
     }
 
+    /// @inheritdoc IQualityVote
+    function seatsOf(uint256 round) public pure returns (uint256) {
+        return (4 << round) - 1;
+    }
+
     /*//////////////////////////////////////////////////////////////
                                 INTERNAL
     //////////////////////////////////////////////////////////////*/
+
+    /// @dev `ARBITRABLE_ROLE` is never revoked or renounced: open disputes rely on their arbitrable.
+    function _revokeRole(bytes32 role, address account) internal override returns (bool) {
+        if (role == ARBITRABLE_ROLE) revert QualityVoteRoleIrrevocable(role);
+        return super._revokeRole(role, account);
+    }
 
     /// @dev Opens and queues the next round of `d`, paid by `payer` on `side` (zero: by a pot).
     function _openRound(
@@ -511,9 +513,12 @@ contract QualityVote is IQualityVote, JurorPool {
         for (uint256 i = 0; i < rounds; ++i) {
             Round storage r = _rounds[disputeId][i];
             if (r.drawnAt == 0) continue;
-            uint256 coherent = ruling == Ruling.Accept ? r.accepts : ruling == Ruling.Reject
-                ? r.rejects
-                : uint256(r.accepts) + r.rejects;
+            uint256 coherent =
+                ruling == Ruling.Accept
+                    ? r.accepts
+                    : ruling == Ruling.Reject
+                        ? r.rejects
+                        : uint256(r.accepts) + r.rejects;
             r.coherentSeats = uint16(coherent); // fits: <= seats
             // Cannot underflow: a round advances at most its cost plus its silent seats' penalties,
             // and silent seats are incoherent whatever the ruling (docs/parameters.md).
@@ -543,22 +548,6 @@ contract QualityVote is IQualityVote, JurorPool {
         return true;
     }
 
-    /// @dev A juror's verdict against the final ruling, and its reward or penalty for `seats` seats.
-    function _judge(
-        Dispute storage d,
-        Round storage round,
-        uint8 choice,
-        uint256 seats
-    ) private view returns (Verdict verdict, uint256 reward, uint256 penalty) {
-        if (round.drawnAt == 0) return (Verdict.Released, 0, 0);
-        Ruling ruling = d.ruling;
-        if (choice != 0 && (ruling == Ruling.Unresolved || choice == uint8(ruling))) {
-            return (Verdict.Coherent, seats * (round.pot / round.coherentSeats), 0);
-        }
-        penalty = seats * _penalty(_versions[d.version].slashBps);
-        verdict = choice == 0 ? Verdict.Missed : Verdict.Incoherent;
-    }
-
     /// @dev Reputation: counts the seats by verdict (released seats count nowhere).
     function _recordVerdict(Validator storage v, Verdict verdict, uint256 seats) private {
         uint32 n = uint32(seats); // fits: at most 31
@@ -576,6 +565,58 @@ contract QualityVote is IQualityVote, JurorPool {
         address treasury_ = _treasury;
         emit RoundSettled(disputeId, roundIndex, treasury_, rest);
         if (rest != 0) _label.safeTransfer(treasury_, rest);
+    }
+
+    /// @dev Appends a parameter version after checking its bounds and relationships
+    /// (docs/parameters.md): a silent seat's penalty covers the growth of the next round's cost in
+    /// the worst tie (one silent seat in the second-to-last round) and is at least
+    /// `MIN_PENALTY_TO_FEE` seat fees; the draw timeout outlasts a whole cycle by a day.
+    function _addVersion(CourtParams memory p) private returns (uint256 version) {
+        PoolParams storage pool = _poolParams;
+        uint256 penalty = _penalty(p.slashBps);
+        // Out-of-bounds maxRounds is refused below; it must not overflow this product first.
+        uint256 growth = p.maxRounds >= 2 && p.maxRounds <= MAX_ROUNDS ? (uint256(1) << p.maxRounds) : 0;
+        uint256 minPenalty = (growth > MIN_PENALTY_TO_FEE ? growth : MIN_PENALTY_TO_FEE) * p.feePerSeat;
+        bool valid =
+            p.feePerSeat >= 1 &&
+                p.feePerSeat <= MAX_FEE_PER_SEAT &&
+                p.slashBps >= 1 &&
+                p.slashBps <= MAX_SLASH_BPS &&
+                p.maxRounds >= 1 &&
+                p.maxRounds <= MAX_ROUNDS &&
+                _periodInBounds(p.commitPeriod) &&
+                _periodInBounds(p.revealPeriod) &&
+                _periodInBounds(p.appealPeriod) &&
+                p.drawTimeout >= uint256(pool.minStakingTime) + pool.maxDrawingTime + 1 days &&
+                p.drawTimeout <= MAX_DRAW_TIMEOUT &&
+                penalty >= minPenalty;
+        if (!valid) revert QualityVoteInvalidParams(p);
+        version = ++_versionCount;
+        _versions[version] = p;
+        emit ParamsAdded(version, p);
+    }
+
+    function _setTreasury(address treasury_) private {
+        if (treasury_ == address(0)) revert QualityVoteZeroAddress();
+        if (treasury_ == address(this)) revert QualityVoteInvalidTreasury(treasury_);
+        emit TreasuryUpdated(_treasury, treasury_);
+        _treasury = treasury_;
+    }
+
+    /// @dev A juror's verdict against the final ruling, and its reward or penalty for `seats` seats.
+    function _judge(
+        Dispute storage d,
+        Round storage round,
+        uint8 choice,
+        uint256 seats
+    ) private view returns (Verdict verdict, uint256 reward, uint256 penalty) {
+        if (round.drawnAt == 0) return (Verdict.Released, 0, 0);
+        Ruling ruling = d.ruling;
+        if (choice != 0 && (ruling == Ruling.Unresolved || choice == uint8(ruling))) {
+            return (Verdict.Coherent, seats * (round.pot / round.coherentSeats), 0);
+        }
+        penalty = seats * _penalty(_versions[d.version].slashBps);
+        verdict = choice == 0 ? Verdict.Missed : Verdict.Incoherent;
     }
 
     /// @dev The period of `d` and when it ends; reverts for an unknown dispute.
@@ -626,6 +667,11 @@ contract QualityVote is IQualityVote, JurorPool {
         return _versions[version];
     }
 
+    /// @dev Whether a round's cost was paid by someone (not a pot) and not refunded.
+    function _isPaid(Round storage r) private view returns (bool) {
+        return r.payer != address(0) && r.cost != 0;
+    }
+
     /// @dev The choice with more revealed seats, or None on a tie (including no reveal).
     function _majority(Round storage r) private view returns (Ruling) {
         uint256 accepts = r.accepts;
@@ -648,47 +694,6 @@ contract QualityVote is IQualityVote, JurorPool {
         bytes32 salt
     ) private view returns (bytes32) {
         return keccak256(abi.encode(block.chainid, address(this), disputeId, round, juror, choice, salt));
-    }
-
-    /// @dev Appends a parameter version after checking its bounds and relationships
-    /// (docs/parameters.md): a silent seat's penalty covers the growth of the next round's cost in
-    /// the worst tie (one silent seat in the second-to-last round) and is at least
-    /// `MIN_PENALTY_TO_FEE` seat fees; the draw timeout outlasts a whole cycle by a day.
-    function _addVersion(CourtParams memory p) private returns (uint256 version) {
-        PoolParams storage pool = _poolParams;
-        uint256 penalty = _penalty(p.slashBps);
-        // Out-of-bounds maxRounds is refused below; it must not overflow this product first.
-        uint256 growth = p.maxRounds >= 2 && p.maxRounds <= MAX_ROUNDS ? (uint256(1) << p.maxRounds) : 0;
-        uint256 minPenalty = (growth > MIN_PENALTY_TO_FEE ? growth : MIN_PENALTY_TO_FEE) * p.feePerSeat;
-        bool valid = p.feePerSeat >= 1 &&
-            p.feePerSeat <= MAX_FEE_PER_SEAT &&
-            p.slashBps >= 1 &&
-            p.slashBps <= MAX_SLASH_BPS &&
-            p.maxRounds >= 1 &&
-            p.maxRounds <= MAX_ROUNDS &&
-            _periodInBounds(p.commitPeriod) &&
-            _periodInBounds(p.revealPeriod) &&
-            _periodInBounds(p.appealPeriod) &&
-            p.drawTimeout >= uint256(pool.minStakingTime) + pool.maxDrawingTime + 1 days &&
-            p.drawTimeout <= MAX_DRAW_TIMEOUT &&
-            penalty >= minPenalty;
-        if (!valid) revert QualityVoteInvalidParams(p);
-        version = ++_versionCount;
-        _versions[version] = p;
-        emit ParamsAdded(version, p);
-    }
-
-    function _setTreasury(address treasury_) private {
-        if (treasury_ == address(0)) revert QualityVoteZeroAddress();
-        if (treasury_ == address(this)) revert QualityVoteInvalidTreasury(treasury_);
-        emit TreasuryUpdated(_treasury, treasury_);
-        _treasury = treasury_;
-    }
-
-    /// @dev `ARBITRABLE_ROLE` is never revoked or renounced: open disputes rely on their arbitrable.
-    function _revokeRole(bytes32 role, address account) internal override returns (bool) {
-        if (role == ARBITRABLE_ROLE) revert QualityVoteRoleIrrevocable(role);
-        return super._revokeRole(role, account);
     }
 
     function _periodInBounds(uint256 period) private pure returns (bool) {

@@ -65,14 +65,9 @@ interface IJurorPool {
     /// @notice `validator` asked to unstake `amount`; `deferred` if it waits for the Staking phase.
     event UnstakeRequested(address indexed validator, uint256 amount, bool deferred);
     /// @notice `validator`'s stake changed: `free` and `unbonding` (unlocking at `unlocksAt`) are its
-    /// new balances, and `weight` its drawable weight. Emitted whenever the pool learns a new weight.
-    event StakeUpdated(
-        address indexed validator,
-        uint256 free,
-        uint256 unbonding,
-        uint256 unlocksAt,
-        uint256 weight
-    );
+    /// new balances, and `weight` its drawable weight. Emitted whenever a stake change applies; a seat
+    /// lock (which lowers `free` by `seatStake`) is reported by `IQualityVote.JurorDrawn` instead.
+    event StakeUpdated(address indexed validator, uint256 free, uint256 unbonding, uint256 unlocksAt, uint256 weight);
     /// @notice `validator` withdrew `amount` of unbonded stake.
     event UnstakeWithdrawn(address indexed validator, uint256 amount);
     /// @notice The cycle entered `phase`. In Drawing, `seed` is the cycle's seed and rounds queued

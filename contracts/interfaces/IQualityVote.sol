@@ -188,12 +188,7 @@ interface IQualityVote is IJurorPool {
     event RoundSettled(uint256 indexed disputeId, uint256 round, address indexed treasury, uint256 amount);
     /// @notice ERC-1497 evidence: `party` submitted `evidence` (a URI) for dispute `evidenceGroupID`
     /// of `arbitrator` (this court).
-    event Evidence(
-        address indexed arbitrator,
-        uint256 indexed evidenceGroupID,
-        address indexed party,
-        string evidence
-    );
+    event Evidence(address indexed arbitrator, uint256 indexed evidenceGroupID, address indexed party, string evidence);
     /// @notice The admin appended parameter version `version`.
     event ParamsAdded(uint256 indexed version, CourtParams params);
     /// @notice The admin changed the treasury from `previous` to `current`.
@@ -231,8 +226,6 @@ interface IQualityVote is IJurorPool {
     error QualityVoteInvalidChoice(uint8 choice);
     /// @notice The revealed choice and salt do not hash to `juror`'s commitment.
     error QualityVoteCommitmentMismatch(uint256 disputeId, uint256 round, address juror);
-    /// @notice Dispute `disputeId` reached its last round (`maxRounds`): no appeal or escalation.
-    error QualityVoteNoMoreRounds(uint256 disputeId);
     /// @notice Round `round` of dispute `disputeId` has no seats for `juror` to settle, or they were settled.
     error QualityVoteNothingToSettle(uint256 disputeId, uint256 round, address juror);
     /// @notice Evidence can be submitted only while dispute `disputeId` is not final.
@@ -379,10 +372,6 @@ interface IQualityVote is IJurorPool {
     /// @param round The round (0-based).
     function roundCost(uint256 version, uint256 round) external view returns (uint256);
 
-    /// @notice The seats of round `round`: 3, 7, 15, 31 (`2^(round+2) - 1`).
-    /// @param round The round (0-based).
-    function seatsOf(uint256 round) external pure returns (uint256);
-
     /// @notice The number of disputes opened so far; ids run from 1 to this number.
     function disputeCount() external view returns (uint256);
 
@@ -435,4 +424,8 @@ interface IQualityVote is IJurorPool {
         uint8 choice,
         bytes32 salt
     ) external view returns (bytes32);
+
+    /// @notice The seats of round `round`: 3, 7, 15, 31 (`2^(round+2) - 1`).
+    /// @param round The round (0-based).
+    function seatsOf(uint256 round) external pure returns (uint256);
 }
