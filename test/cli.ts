@@ -187,6 +187,10 @@ describe("CLI (annota tasks)", function () {
     const reviewed = await annota("review-dispute", { dispute: "1", account: indexOf(juror) });
     expect(reviewed.output).to.contain(`submission ${SUB(1, 2)}: copied`);
     expect(reviewed.output).to.contain(`img-1            "cat"`);
+    // A validator that is not seated was not given the key: it cannot decrypt the disclosed result.
+    const outsider = p.validators.find((v) => !round0.has(v.address))!;
+    const refused = await failure("review-dispute", { dispute: "1", account: indexOf(outsider.address) });
+    expect(refused.message).to.contain(`no evidence of dispute 1 is disclosed to ${outsider.address}`);
 
     const jurors = await vote(1n, 0, "reject");
     const early2 = await failure("finalize-dispute", { dispute: "1" });
