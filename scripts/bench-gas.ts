@@ -41,6 +41,7 @@ const world: World = await deployWorld(chain);
 /** Measures `s` from `base` (a snapshot), leaving the chain at `base`; returns the fresh snapshot id. */
 async function measure(w: World, s: Scenario, base: string): Promise<[number, string]> {
   const gas = Math.round((await chain.gas(s.tx(w))) / (s.per ?? 1));
+  await s.verify?.(w);
   return [gas, await chain.revert(base)];
 }
 

@@ -48,6 +48,8 @@ export interface Scenario {
   per?: number;
   target?: number;
   v1?: number;
+  /** Throws if the measured transaction did not do what the case says (run after it). */
+  verify?: (w: World) => Promise<void>;
   /** Also measured with 10, 100, 1,000 and 10,000 validators (growth checked). */
   scales?: boolean;
 }
@@ -297,6 +299,7 @@ export const SCENARIOS: Scenario[] = [
     case: "round 0 (3 seats), per seat",
     per: 3,
     target: 90_000,
+    verify: allSeated,
     scales: true,
     tx: async (w) => {
       await challenged(w);
@@ -311,6 +314,7 @@ export const SCENARIOS: Scenario[] = [
     case: "round 3 (31 seats), per seat",
     per: 31,
     target: 90_000,
+    verify: allSeated,
     tx: async (w) => {
       await escalatedTo(w, 3);
       await toGenerating(w);
@@ -401,30 +405,38 @@ export const SCENARIOS: Scenario[] = [
     case: "coherent juror",
     target: 70_000,
     scales: true,
-    tx: async (w) => settleOf(w, [REJECT, REJECT, REJECT], 0),
+    tx: async (w) => settleOf(w, [REJECT, REJECT, REJECT], 0, "coherent"),
   },
   {
     section: "court",
     op: "QualityVote.settle",
     case: "incoherent juror (revealed against the ruling)",
     target: 70_000,
-    tx: async (w) => settleOf(w, [ACCEPT, REJECT, REJECT], 0),
+    tx: async (w) => settleOf(w, [ACCEPT, REJECT, REJECT], 0, "incoherent"),
   },
   {
     section: "court",
     op: "QualityVote.settle",
     case: "silent juror (committed, never revealed)",
     target: 70_000,
-    tx: async (w) => settleOf(w, ["silent", REJECT, REJECT], 0),
+    tx: async (w) => settleOf(w, ["silent", REJECT, REJECT], 0, "silent"),
   },
   {
     section: "court",
     op: "QualityVote.settle",
     case: "last juror of the round (rest to the treasury)",
     target: 70_000,
-    tx: async (w) => settleOf(w, [REJECT, REJECT, REJECT], -1),
+    tx: async (w) => settleOf(w, [REJECT, REJECT, REJECT], -1, "coherent"),
   },
 ];
+
+/** The latest dispute's current round has every seat filled (so the per-seat division is right). */
+async function allSeated(w: World): Promise<void> {
+  const id = await w.p.court.disputeCount();
+  const round = await w.p.court.getRound(id, Number((await w.p.court.getDispute(id)).roundCount) - 1);
+  if (round.drawnSeats !== round.seats)
+    throw new Error(`draw scenario: ${round.drawnSeats} of ${round.seats} seats drawn`);
+}
 
 /** Five submissions of one task, past their challenge period. */
 async function fivePastPeriod(w: World): Promise<bigint[]> {
@@ -460,11 +472,23 @@ async function revealOf(w: World, index: number) {
   return w.p.court.connect(signers[index]).revealVote(c.disputeId, REJECT, ethers.id(`salt ${index}`));
 }
 
-/** A final dispute voted `choices` in round 0; settles juror `index` (-1: the last, after the others). */
-async function settleOf(w: World, choices: (number | "silent")[], index: number) {
+/**
+ * A final dispute voted `choices` in round 0; settles juror `index` (-1: the last, after the others),
+ * whose verdict must be `verdict` (the seed decides who sits how often: the scenario says what it measured).
+ */
+async function settleOf(
+  w: World,
+  choices: (number | "silent")[],
+  index: number,
+  verdict: "coherent" | "incoherent" | "silent",
+) {
   const c = await settled(w, choices);
-  if (index >= 0) return w.p.court.settle(c.disputeId, 0, c.jurors[index]);
-  const last = c.jurors[c.jurors.length - 1];
+  const juror = c.jurors.at(index)!;
+  const [ruling] = await w.p.court.finalRuling(c.disputeId);
+  const { choice } = await w.p.court.getVote(c.disputeId, 0, juror);
+  const actual = choice === 0n ? "silent" : choice === ruling ? "coherent" : "incoherent";
+  if (actual !== verdict) throw new Error(`settle scenario: the juror is ${actual}, not ${verdict}`);
+  if (index >= 0) return w.p.court.settle(c.disputeId, 0, juror);
   await w.chain.gas(w.p.court.settleMany(c.disputeId, 0, c.jurors.slice(0, -1)));
-  return w.p.court.settle(c.disputeId, 0, last);
+  return w.p.court.settle(c.disputeId, 0, juror);
 }
