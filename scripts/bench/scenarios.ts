@@ -1,0 +1,494 @@
+/**
+ * The benchmark's scenarios: each starts from a fresh copy of a base state (the protocol with a
+ * juror pool of a given size), runs its set-up, and measures one transaction's `gasUsed`, divided
+ * by `per` when the figure is per seat, per entry or per account. `target` fails the check when
+ * exceeded; `v1` is version 1's figure for the same action (docs/gas.json before the court), which
+ * the happy path must not exceed either.
+ */
+import { ethers, type ContractTransactionResponse } from "ethers";
+
+import { signPermit } from "../../sdk/permit.js";
+import {
+  ACCEPT,
+  BLOCKHASH_LOOKAHEAD,
+  COURT_DEFAULTS,
+  LABEL,
+  POOL_DEFAULTS,
+  REJECT,
+  TASK_ESCROW_DEFAULTS,
+  endAppeal,
+} from "../../test/helpers/fixtures.js";
+import { benchAddress, impersonate } from "./chain.js";
+import {
+  EXTRA_STAKE,
+  PERMIT_DEADLINE,
+  REWARD,
+  RESULT_URI,
+  challenged,
+  drawn,
+  endChallengePeriod,
+  escalatedTo,
+  keyedAccount,
+  newTask,
+  ruled,
+  settled,
+  submitTo,
+  taskParams,
+  toDrawing,
+  toGenerating,
+  type World,
+} from "./world.js";
+
+export interface Scenario {
+  section: "happy path" | "court";
+  op: string;
+  case: string;
+  /** Prepares the state and returns the transaction to measure. */
+  tx: (w: World) => Promise<ContractTransactionResponse>;
+  per?: number;
+  target?: number;
+  v1?: number;
+  /** Throws if the measured transaction did not do what the case says (run after it). */
+  verify?: (w: World) => Promise<void>;
+  /** Also measured with 10, 100, 1,000 and 10,000 validators (growth checked). */
+  scales?: boolean;
+}
+
+const WITH_PERMIT_SLOTS = 10n;
+const FEE_BPS = TASK_ESCROW_DEFAULTS.feeBps;
+
+/** A submission of labeler 0 past its challenge period, after one earlier acceptance (fee record exists). */
+async function unchallengedPastPeriod(w: World) {
+  const taskId = await newTask(w);
+  const first = await submitTo(w, taskId, w.p.labelers[1]);
+  await w.chain.gas(w.p.escrow.connect(w.p.requester).accept(first));
+  const sid = await submitTo(w, taskId, w.p.labelers[0]);
+  await endChallengePeriod(w, sid);
+  return sid;
+}
+
+/** A labeler (already holding LABEL) with a payment to withdraw. */
+async function paid(w: World) {
+  const sid = await unchallengedPastPeriod(w);
+  await w.chain.gas(w.p.escrow.finalize(sid));
+}
+
+/** A fresh validator-to-be: LABEL and an allowance, no stake. */
+async function newcomer(w: World) {
+  const signer = await impersonate(w.chain, benchAddress("newcomer", w.validators.length));
+  await w.chain.gas(w.p.token.connect(w.p.admin).transfer(signer.address, EXTRA_STAKE));
+  await w.chain.gas(w.p.token.connect(signer).approve(await w.p.court.getAddress(), EXTRA_STAKE));
+  return signer;
+}
+
+export const SCENARIOS: Scenario[] = [
+  // ------------------------------------------------------------------------------- happy path
+  {
+    section: "happy path",
+    op: "TaskEscrow.createTask",
+    case: "first task of the deployment",
+    v1: 154_132,
+    tx: async (w) => w.p.escrow.connect(w.p.requester).createTask(await taskParams(w)),
+  },
+  {
+    section: "happy path",
+    op: "TaskEscrow.createTask",
+    case: "LABEL task, budget pulled (later tasks)",
+    v1: 137_032,
+    tx: async (w) => {
+      await newTask(w);
+      return w.p.escrow.connect(w.p.requester).createTask(await taskParams(w));
+    },
+  },
+  {
+    section: "happy path",
+    op: "TaskEscrow.createTaskWithPermit",
+    case: "LABEL task, permit of the exact budget (maxFeeBps = the fee), no prior approval",
+    v1: 169_671,
+    tx: async (w) => {
+      await newTask(w);
+      const requester = await keyedAccount(w, "permit requester", LABEL(10_000));
+      const p = await signPermit(requester, {
+        token: await w.p.token.getAddress(),
+        spender: await w.p.escrow.getAddress(),
+        value: WITH_PERMIT_SLOTS * (REWARD + (REWARD * FEE_BPS) / 10_000n),
+        deadline: PERMIT_DEADLINE,
+      });
+      const params = await taskParams(w, WITH_PERMIT_SLOTS, FEE_BPS);
+      return w.p.escrow.connect(requester).createTaskWithPermit(params, p.deadline, p.v, p.r, p.s);
+    },
+  },
+  {
+    section: "happy path",
+    op: "TaskEscrow.submit",
+    case: "first submission of a labeler",
+    v1: 107_852,
+    tx: async (w) => {
+      const taskId = await newTask(w);
+      await submitTo(w, taskId, w.p.labelers[1]);
+      return w.p.escrow.connect(w.p.labelers[0]).submit(taskId, ethers.id("labels"), RESULT_URI, []);
+    },
+  },
+  {
+    section: "happy path",
+    op: "TaskEscrow.submit",
+    case: "returning labeler",
+    v1: 90_752,
+    tx: async (w) => {
+      const taskId = await newTask(w);
+      await submitTo(w, taskId, w.p.labelers[0]);
+      return w.p.escrow.connect(w.p.labelers[0]).submit(taskId, ethers.id("labels"), RESULT_URI, []);
+    },
+  },
+  {
+    section: "happy path",
+    op: "TaskEscrow.accept",
+    case: "LABEL task, later (fee record exists)",
+    v1: 54_546,
+    tx: async (w) => {
+      const taskId = await newTask(w);
+      await w.chain.gas(w.p.escrow.connect(w.p.requester).accept(await submitTo(w, taskId, w.p.labelers[1])));
+      const sid = await submitTo(w, taskId, w.p.labelers[0]);
+      return w.p.escrow.connect(w.p.requester).accept(sid);
+    },
+  },
+  {
+    section: "happy path",
+    op: "TaskEscrow.finalize",
+    case: "unchallenged, after the challenge period",
+    v1: 54_685,
+    tx: async (w) => w.p.escrow.finalize(await unchallengedPastPeriod(w)),
+  },
+  {
+    section: "happy path",
+    op: "TaskEscrow.withdraw",
+    case: "LABEL, recipient already holds LABEL",
+    v1: 49_936,
+    tx: async (w) => {
+      await paid(w);
+      return w.p.escrow.connect(w.p.labelers[0]).withdraw(await w.p.token.getAddress());
+    },
+  },
+  {
+    section: "happy path",
+    op: "TaskEscrow.finalizeMany",
+    case: "batch of 5 unchallenged, per transaction",
+    v1: 125_947,
+    tx: async (w) => w.p.escrow.finalizeMany(await fivePastPeriod(w)),
+  },
+  {
+    section: "happy path",
+    op: "TaskEscrow.finalizeMany",
+    case: "batch of 5 unchallenged, per submission",
+    v1: 25_189,
+    per: 5,
+    tx: async (w) => w.p.escrow.finalizeMany(await fivePastPeriod(w)),
+  },
+  {
+    section: "happy path",
+    op: "TaskEscrow.withdrawFor",
+    case: "batch of 4 accounts, per transaction",
+    v1: 103_723,
+    tx: async (w) => withdrawForFour(w),
+  },
+  {
+    section: "happy path",
+    op: "TaskEscrow.withdrawFor",
+    case: "batch of 4 accounts, per account",
+    v1: 25_931,
+    per: 4,
+    tx: async (w) => withdrawForFour(w),
+  },
+  // ------------------------------------------------------------------------------------ court
+  {
+    section: "court",
+    op: "TaskEscrow.challenge",
+    case: "opens a dispute, round 0 queued",
+    target: 230_000,
+    tx: async (w) => {
+      const sid = await submitTo(w, await newTask(w), w.p.labelers[0]);
+      return w.p.escrow.connect(w.p.challenger).challenge(sid, ethers.id("reasons"));
+    },
+  },
+  {
+    section: "court",
+    op: "QualityVote.stake",
+    case: "new validator, Staking phase",
+    target: 120_000,
+    scales: true,
+    tx: async (w) => {
+      const signer = await newcomer(w);
+      return w.p.court.connect(signer).stake(EXTRA_STAKE);
+    },
+  },
+  {
+    section: "court",
+    op: "QualityVote.stake",
+    case: "existing validator adding stake, Staking phase",
+    target: 120_000,
+    tx: async (w) => w.p.court.connect(w.p.validators[0]).stake(EXTRA_STAKE),
+  },
+  {
+    section: "court",
+    op: "QualityVote.stake",
+    case: "new validator, deferred (Generating phase)",
+    target: 120_000,
+    tx: async (w) => {
+      const signer = await newcomer(w);
+      await challenged(w);
+      await toGenerating(w);
+      return w.p.court.connect(signer).stake(EXTRA_STAKE);
+    },
+  },
+  {
+    section: "court",
+    op: "QualityVote.applyDeferred",
+    case: "10 deferred stakes, per entry",
+    per: 10,
+    tx: async (w) => {
+      await challenged(w);
+      await toGenerating(w);
+      for (const v of w.p.validators.slice(0, 8)) await w.chain.gas(w.p.court.connect(v).stake(EXTRA_STAKE));
+      for (const v of w.p.labelers.slice(1, 3)) await w.chain.gas(w.p.court.connect(v).stake(EXTRA_STAKE));
+      await toDrawing(w);
+      await w.chain.gas(w.p.court.draw(1));
+      await w.chain.gas(w.p.court.passPhase());
+      return w.p.court.applyDeferred(10);
+    },
+  },
+  {
+    section: "court",
+    op: "QualityVote.passPhase",
+    case: "Staking -> Generating (seed requested)",
+    target: 120_000,
+    tx: async (w) => {
+      await challenged(w);
+      const [, startedAt] = await w.p.court.phase();
+      await w.chain.increaseTo(startedAt + POOL_DEFAULTS.minStakingTime);
+      return w.p.court.passPhase();
+    },
+  },
+  {
+    section: "court",
+    op: "QualityVote.passPhase",
+    case: "Generating -> Drawing (seed received)",
+    target: 120_000,
+    tx: async (w) => {
+      await challenged(w);
+      await toGenerating(w);
+      await w.chain.helpers.mine(Number(BLOCKHASH_LOOKAHEAD) + 1);
+      return w.p.court.passPhase();
+    },
+  },
+  {
+    section: "court",
+    op: "QualityVote.passPhase",
+    case: "Drawing -> Staking (all drawn)",
+    target: 120_000,
+    tx: async (w) => {
+      await challenged(w);
+      await toGenerating(w);
+      await toDrawing(w);
+      await w.chain.gas(w.p.court.draw(1));
+      return w.p.court.passPhase();
+    },
+  },
+  {
+    section: "court",
+    op: "QualityVote.draw",
+    case: "round 0 (3 seats), per seat",
+    per: 3,
+    target: 90_000,
+    verify: allSeated,
+    scales: true,
+    tx: async (w) => {
+      await challenged(w);
+      await toGenerating(w);
+      await toDrawing(w);
+      return w.p.court.draw(1);
+    },
+  },
+  {
+    section: "court",
+    op: "QualityVote.draw",
+    case: "round 3 (31 seats), per seat",
+    per: 31,
+    target: 90_000,
+    verify: allSeated,
+    tx: async (w) => {
+      await escalatedTo(w, 3);
+      await toGenerating(w);
+      await toDrawing(w);
+      return w.p.court.draw(1);
+    },
+  },
+  {
+    section: "court",
+    op: "QualityVote.commitVote",
+    case: "a juror's commitment",
+    target: 90_000,
+    tx: async (w) => {
+      const c = await drawn(w);
+      const juror = c.jurors[0];
+      const commitment = await w.p.court.computeCommitment(c.disputeId, 0, juror, REJECT, ethers.id("salt"));
+      return w.p.court.connect(await w.chain.ethers.getSigner(juror)).commitVote(c.disputeId, commitment);
+    },
+  },
+  {
+    section: "court",
+    op: "QualityVote.revealVote",
+    case: "first reveal of the round",
+    target: 60_000,
+    tx: async (w) => revealOf(w, 0),
+  },
+  {
+    section: "court",
+    op: "QualityVote.revealVote",
+    case: "later reveal",
+    target: 60_000,
+    tx: async (w) => revealOf(w, 1),
+  },
+  {
+    section: "court",
+    op: "QualityVote.appeal",
+    case: "round 0 ruled Reject, the labeler appeals (round 1 queued)",
+    target: 150_000,
+    tx: async (w) => {
+      const c = await ruled(w, [REJECT, REJECT, REJECT]);
+      return w.p.court.connect(w.p.labelers[0]).appeal(c.disputeId);
+    },
+  },
+  {
+    section: "court",
+    op: "QualityVote.escalate",
+    case: "round 0 without a majority (nobody revealed)",
+    tx: async (w) => {
+      const c = await ruled(w, []);
+      return w.p.court.escalate(c.disputeId);
+    },
+  },
+  {
+    section: "court",
+    op: "QualityVote.finalizeDispute",
+    case: "round 0 ruled Reject, appeal window over",
+    tx: async (w) => {
+      const c = await ruled(w, [REJECT, REJECT, REJECT]);
+      await endAppeal(w.p.court, w.chain.helpers, c.disputeId);
+      return w.p.court.finalizeDispute(c.disputeId);
+    },
+  },
+  ...(["Reject", "Accept"] as const).map((ruling): Scenario => ({
+    section: "court",
+    op: "TaskEscrow.finalize",
+    case: `challenged, ruled ${ruling} (dispute finalized in the call)`,
+    tx: async (w) => {
+      const choice = ruling === "Reject" ? REJECT : ACCEPT;
+      const c = await ruled(w, [choice, choice, choice]);
+      await endAppeal(w.p.court, w.chain.helpers, c.disputeId);
+      return w.p.escrow.finalize(c.sid);
+    },
+  })),
+  {
+    section: "court",
+    op: "TaskEscrow.finalize",
+    case: "challenged, Unresolved (nobody seated within drawTimeout)",
+    tx: async (w) => {
+      const c = await challenged(w);
+      const round = await w.p.court.getRound(c.disputeId, 0);
+      await w.chain.increaseTo(round.queuedAt + COURT_DEFAULTS.drawTimeout);
+      return w.p.escrow.finalize(c.sid);
+    },
+  },
+  {
+    section: "court",
+    op: "QualityVote.settle",
+    case: "coherent juror",
+    target: 70_000,
+    scales: true,
+    tx: async (w) => settleOf(w, [REJECT, REJECT, REJECT], 0, "coherent"),
+  },
+  {
+    section: "court",
+    op: "QualityVote.settle",
+    case: "incoherent juror (revealed against the ruling)",
+    target: 70_000,
+    tx: async (w) => settleOf(w, [ACCEPT, REJECT, REJECT], 0, "incoherent"),
+  },
+  {
+    section: "court",
+    op: "QualityVote.settle",
+    case: "silent juror (committed, never revealed)",
+    target: 70_000,
+    tx: async (w) => settleOf(w, ["silent", REJECT, REJECT], 0, "silent"),
+  },
+  {
+    section: "court",
+    op: "QualityVote.settle",
+    case: "last juror of the round (rest to the treasury)",
+    target: 70_000,
+    tx: async (w) => settleOf(w, [REJECT, REJECT, REJECT], -1, "coherent"),
+  },
+];
+
+/** The latest dispute's current round has every seat filled (so the per-seat division is right). */
+async function allSeated(w: World): Promise<void> {
+  const id = await w.p.court.disputeCount();
+  const round = await w.p.court.getRound(id, Number((await w.p.court.getDispute(id)).roundCount) - 1);
+  if (round.drawnSeats !== round.seats)
+    throw new Error(`draw scenario: ${round.drawnSeats} of ${round.seats} seats drawn`);
+}
+
+/** Five submissions of one task, past their challenge period. */
+async function fivePastPeriod(w: World): Promise<bigint[]> {
+  const taskId = await newTask(w);
+  await w.chain.gas(w.p.escrow.connect(w.p.requester).accept(await submitTo(w, taskId, w.p.labelers[2])));
+  const ids: bigint[] = [];
+  for (let i = 0; i < 5; i++) ids.push(await submitTo(w, taskId, w.p.labelers[i % 2]));
+  await endChallengePeriod(w, ids[4]);
+  return ids;
+}
+
+/** Four accounts owed LABEL (three labelers, the fee treasury), paid in one `withdrawFor`. */
+async function withdrawForFour(w: World) {
+  const ids = await fivePastPeriod(w);
+  await w.chain.gas(w.p.escrow.finalizeMany(ids));
+  const accounts = [...w.p.labelers.map((l) => l.address), w.p.feeTreasury.address];
+  return w.p.escrow.withdrawFor(await w.p.token.getAddress(), accounts);
+}
+
+/** Every juror of round 0 committed Reject; the clock in the reveal window; juror `index` reveals. */
+async function revealOf(w: World, index: number) {
+  const c = await drawn(w);
+  const signers = await Promise.all(c.jurors.map((j) => w.chain.ethers.getSigner(j)));
+  for (const [i, juror] of c.jurors.entries()) {
+    const commitment = await w.p.court.computeCommitment(c.disputeId, 0, juror, REJECT, ethers.id(`salt ${i}`));
+    await w.chain.gas(w.p.court.connect(signers[i]).commitVote(c.disputeId, commitment));
+  }
+  const round = await w.p.court.getRound(c.disputeId, 0);
+  await w.chain.increaseTo(round.drawnAt + COURT_DEFAULTS.commitPeriod - 1n);
+  for (let i = 0; i < index; i++) {
+    await w.chain.gas(w.p.court.connect(signers[i]).revealVote(c.disputeId, REJECT, ethers.id(`salt ${i}`)));
+  }
+  return w.p.court.connect(signers[index]).revealVote(c.disputeId, REJECT, ethers.id(`salt ${index}`));
+}
+
+/**
+ * A final dispute voted `choices` in round 0; settles juror `index` (-1: the last, after the others),
+ * whose verdict must be `verdict` (the seed decides who sits how often: the scenario says what it measured).
+ */
+async function settleOf(
+  w: World,
+  choices: (number | "silent")[],
+  index: number,
+  verdict: "coherent" | "incoherent" | "silent",
+) {
+  const c = await settled(w, choices);
+  const juror = c.jurors.at(index)!;
+  const [ruling] = await w.p.court.finalRuling(c.disputeId);
+  const { choice } = await w.p.court.getVote(c.disputeId, 0, juror);
+  const actual = choice === 0n ? "silent" : choice === ruling ? "coherent" : "incoherent";
+  if (actual !== verdict) throw new Error(`settle scenario: the juror is ${actual}, not ${verdict}`);
+  if (index >= 0) return w.p.court.settle(c.disputeId, 0, juror);
+  await w.chain.gas(w.p.court.settleMany(c.disputeId, 0, c.jurors.slice(0, -1)));
+  return w.p.court.settle(c.disputeId, 0, juror);
+}
