@@ -95,7 +95,10 @@ contract CourtSystemHandler {
     /// @dev BUG (reported): `QualityVote._fixPots` computes `cost - fundedNext + penalties` left to
     /// right, so finalizing a dispute with an escalated round (fundedNext > cost) panics with an
     /// underflow (see `test_BUG_escalatedDisputeCannotBeFinalized`). Until it is fixed such a failure
-    /// is counted here rather than as a violation, and the dispute is left alone (`stuck`).
+    /// is counted here rather than as a violation, and the dispute is left alone (`stuck`). Since its
+    /// jurors' stake then stays locked for good, after the first escalation `_vote` makes rounds that
+    /// could escalate reach a majority, so that the pool does not drain (remove with the fix).
+    bool public constant AVOID_KNOWN_BUG = true;
     uint256 public knownBugHits;
     mapping(uint256 disputeId => bool) public stuck;
 
@@ -181,7 +184,8 @@ contract CourtSystemHandler {
             available = v.free - v.deferredUnstake;
         }
         if (available == 0) return;
-        amount = bound(amount, 1, available);
+        // At most two seats at a time, so that the pool does not drain faster than `stake` fills it.
+        amount = bound(amount, 1, available < 2 * seatStake ? available : 2 * seatStake);
         vm.prank(a);
         try court.requestUnstake(amount) {} catch (bytes memory e) {
             _violation("requestUnstake", e);
@@ -269,7 +273,7 @@ contract CourtSystemHandler {
     function createTask(uint256 rewardSeed, uint256 slots, uint256 extraBond) public {
         if (tasks.length >= MAX_TASKS) return;
         // Alternate between four-round tasks and one-round tasks (where no majority is final at once).
-        if (rewardSeed % 4 == 0) versioner.appendVersion(rewardSeed % 16 == 0 ? 1 : 4);
+        if ((rewardSeed >> 128) % 4 == 0) versioner.appendVersion((rewardSeed >> 130) % 2 == 0 ? 1 : 4);
         uint256 reward = bound(rewardSeed, 20 ether, 200 ether);
         slots = bound(slots, 1, 6);
         uint256 bond = escrow.bondFloor(address(token), reward) + bound(extraBond, 0, 20 ether);
@@ -326,7 +330,12 @@ contract CourtSystemHandler {
         if (id == 0) return;
         ITaskEscrow.SubmissionView memory s = escrow.getSubmission(id);
         if (block.timestamp >= s.challengeEnd) return;
-        address challenger = who % 4 < 2 ? actors[4 + (who % 2)] : who % 4 == 2 ? actors[0] : actors[1 + (who % 3)];
+        address challenger =
+            who % 4 < 2
+                ? actors[4 + (who % 2)]
+                : who % 4 == 2
+                    ? actors[0]
+                    : actors[1 + (who % 3)];
         if (challenger == s.labeler) challenger = actors[4];
         ITaskEscrow.TaskView memory t = escrow.getTask(s.taskId);
         uint256 cost = court.roundCost(t.courtVersion, 0);
@@ -439,9 +448,12 @@ contract CourtSystemHandler {
     function _appeal(uint256 d, uint256 who) internal {
         IQualityVote.DisputeView memory dv = court.getDispute(d);
         IQualityVote.Ruling ruled = court.roundRuling(d, dv.roundCount - 1);
-        address appellant = who % 2 == 1 ? _actor(who) : ruled == IQualityVote.Ruling.Accept
-            ? dv.challenger
-            : dv.labeler;
+        address appellant =
+            who % 2 == 1
+                ? _actor(who)
+                : ruled == IQualityVote.Ruling.Accept
+                    ? dv.challenger
+                    : dv.labeler;
         uint256 cost = court.roundCost(dv.version, dv.roundCount);
         vm.prank(appellant);
         try court.appeal(d) {
@@ -508,7 +520,7 @@ contract CourtSystemHandler {
         } else if (period == IQualityVote.Period.Reveal) {
             vm.warp(endsAt);
         } else if (period == IQualityVote.Period.Appeal) {
-            if (rand % 4 == 0) _appeal(d, rand >> 8);
+            if (rand % 3 == 0) _appeal(d, rand >> 8);
             else vm.warp(endsAt);
         } else if (period == IQualityVote.Period.NoMajority) {
             _escalate(d);
@@ -536,6 +548,9 @@ contract CourtSystemHandler {
 
     function _vote(uint256 d, uint256 mode, uint256 choices) internal {
         uint256 r = court.getDispute(d).roundCount - 1;
+        if (AVOID_KNOWN_BUG && _reach.escalations != 0 && _canEscalate(d, r)) {
+            mode = 2 + (mode % 4); // all Accept or all Reject: no escalation
+        }
         for (uint256 i = 0; i < actors.length; ++i) {
             address j = actors[i];
             if (court.getVote(d, r, j).seats == 0) continue;
@@ -554,6 +569,10 @@ contract CourtSystemHandler {
                 _violation("commitVote", e);
             }
         }
+    }
+
+    function _canEscalate(uint256 d, uint256 r) internal view returns (bool) {
+        return r + 1 < court.params(court.getDispute(d).version).maxRounds;
     }
 
     /// @dev Records what a draw did: new seats (locked stake), parties never seated, drawn or requeued.
