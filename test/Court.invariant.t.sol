@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.34;
 
+// solhint-disable-next-line no-console
 import {console} from "hardhat/console.sol";
 import {QualityVote} from "../contracts/QualityVote.sol";
 import {TaskEscrow} from "../contracts/TaskEscrow.sol";
@@ -105,7 +106,6 @@ contract CourtInvariantTest is CourtSystemSetup {
         invariant_stakeBooks();
         invariant_poolWeights();
         invariant_noViolation();
-        console.log("tasks %d submissions %d", handler.taskCount(), handler.submissionCount());
         _log(handler.reach());
         _assertReachedEverything();
     }
