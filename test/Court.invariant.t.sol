@@ -60,7 +60,7 @@ contract CourtInvariantTest is CourtSystemSetup {
         assertEq(int256(balance), int256(stakes) + money, "court balance == stakes + rounds (views)");
     }
 
-    /// @notice Invariant 6 and 7: a validator's stake is what it staked, minus what it withdrew, plus
+    /// @notice Invariant 7 (locked stake): a validator's stake is what it staked, minus what it withdrew, plus
     /// its rewards, minus its penalties; its locked stake is `seatStake` per unsettled seat; and its
     /// wallet holds exactly what the protocol let it take out (locked stake never leaves early).
     function invariant_stakeBooks() public view {
