@@ -1,0 +1,406 @@
+import { readFileSync, writeFileSync } from "node:fs";
+
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import { expect } from "chai";
+import { Wallet } from "ethers";
+import { network } from "hardhat";
+
+import {
+  ACCEPT,
+  COURT_DEFAULTS,
+  LABEL,
+  Period,
+  REJECT,
+  SEAT_STAKE,
+  deployProtocol,
+  jurorsOf,
+  runDrawingCycle,
+  type Protocol,
+} from "./helpers/fixtures.js";
+
+const { ethers, networkHelpers } = await network.create();
+const { loadFixture, time, mine, setBalance } = networkHelpers;
+const helpers = { time, mine };
+
+/** The simulation's seed: the pool, the juror types and every random vote follow from it. */
+const SEED = 0xa220;
+const VALIDATORS = 300;
+const LAZY_SHARE = 0.2;
+const RANDOM_SHARE = 0.05;
+const ABSENT_SHARE = 0.05;
+const ATTACKER_SHARES = [0, 0.1, 0.2];
+/**
+ * Targets that fail with the default parameters (docs/economics.md, "Targets that fail"), reported
+ * but not asserted:
+ * - the bond floor (cost of rounds 0 + 1 = 50 LABEL = half the 100 LABEL reward) is exactly what an
+ *   honest appellant advanced, so the loser's bond only repays it: the appellant breaks even;
+ * - with p = 0.2 and 20 % lazy stake, 42.5 % of the revealing stake votes Accept on garbage, and a
+ *   31-seat last jury still errs in about 2 % of disputes.
+ */
+const KNOWN_FAILING = [
+  "honest appellant vs a wrong first jury gains",
+  "p=0.2: garbage paid in at most 1 % of disputes",
+];
+/** Disputes per garbage scenario and attacker share, and per other scenario (run at p = 0). */
+const GARBAGE_DISPUTES = 24;
+const OTHER_DISPUTES = 8;
+
+type JurorType = "honest" | "lazy" | "random" | "absent" | "attacker";
+type Side = typeof ACCEPT | typeof REJECT;
+
+/** mulberry32: a small deterministic PRNG. */
+function prng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface World extends Protocol {
+  pool: Wallet[];
+  seats: Map<string, number>;
+}
+
+/** The protocol with the defaults, plus 300 seeded validators staking Pareto-like 1..50 seats. */
+async function economy(): Promise<World> {
+  const p = await deployProtocol(ethers, { validators: 0 });
+  const random = prng(SEED);
+  const pool: Wallet[] = [];
+  const seats = new Map<string, number>();
+  const court = await p.court.getAddress();
+  for (let i = 0; i < VALIDATORS; i++) {
+    const wallet = new Wallet(ethers.solidityPackedKeccak256(["string", "uint256"], ["validator", i]), ethers.provider);
+    // Pareto with shape 1.2 and minimum 1 seat, capped at 50.
+    const n = Math.min(50, Math.floor(1 / Math.pow(1 - random(), 1 / 1.2)));
+    await setBalance(wallet.address, 10n ** 20n);
+    await p.token.connect(p.admin).transfer(wallet.address, BigInt(n) * SEAT_STAKE);
+    await p.token.connect(wallet).approve(court, ethers.MaxUint256);
+    await p.court.connect(wallet).stake(BigInt(n) * SEAT_STAKE);
+    pool.push(wallet);
+    seats.set(wallet.address, n);
+  }
+  return { ...p, pool, seats };
+}
+
+/** Assigns types by stake share, walking a seeded shuffle: attacker share `p`, 20 % lazy, 5 % random, 5 % absent. */
+function assignTypes(world: World, p: number): Map<string, JurorType> {
+  const random = prng(SEED + Math.round(p * 1000));
+  const order = [...world.pool].sort(() => random() - 0.5);
+  const total = [...world.seats.values()].reduce((a, b) => a + b, 0);
+  const quotas: [JurorType, number][] = [
+    ["attacker", p],
+    ["lazy", LAZY_SHARE],
+    ["random", RANDOM_SHARE],
+    ["absent", ABSENT_SHARE],
+  ];
+  const types = new Map<string, JurorType>();
+  let q = 0;
+  let filled = 0;
+  for (const w of order) {
+    while (q < quotas.length && filled >= quotas[q]![1] * total) {
+      q++;
+      filled = 0;
+    }
+    types.set(w.address, q < quotas.length ? quotas[q]![0] : "honest");
+    if (q < quotas.length) filled += world.seats.get(w.address)!;
+  }
+  return types;
+}
+
+interface Case {
+  /** What the jurors should rule (the truth). */
+  truth: Side;
+  /** The side the attacker's jurors vote for. */
+  attackerSide: Side;
+  /** Whether round 0's jury is made to vote Accept whatever the truth (a wrong first jury). */
+  lazyFirstJury?: boolean;
+  /** Who appeals a ruling against their side (the appellant pays the next round); a watcher is an
+   * honest third party who appeals rulings against the truth (anyone may appeal). */
+  appealBy?: "challenger" | "labeler" | "watcher";
+  /** At most this many appeals. */
+  maxAppeals?: number;
+}
+
+interface Outcome {
+  ruling: bigint;
+  rounds: number;
+  stuck: boolean;
+}
+
+class Simulation {
+  private readonly random = prng(SEED + 7);
+  stuck = 0;
+
+  constructor(
+    private readonly world: World,
+    private readonly types: Map<string, JurorType>,
+    private readonly watcher: HardhatEthersSigner,
+  ) {}
+
+  /** One challenged submission decided by the court; returns the final ruling (or stuck: see report). */
+  async dispute(labeler: HardhatEthersSigner, challenger: HardhatEthersSigner, c: Case): Promise<Outcome> {
+    const { token, escrow, court, requester } = this.world;
+    const reward = LABEL(100);
+    const bond = await escrow.bondFloor(await token.getAddress(), reward);
+    await escrow.connect(requester).createTask({
+      paymentToken: await token.getAddress(),
+      reward,
+      slots: 1n,
+      bond,
+      deadline: BigInt(await time.latest()) + 60n * 86_400n,
+      challengePeriod: 86_400n,
+      maxFeeBps: 250n,
+      labelerRoot: ethers.ZeroHash,
+      specHash: ethers.id("spec"),
+      specURI: "ipfs://spec",
+    });
+    const taskId = await escrow.taskCount();
+    await escrow.connect(labeler).submit(taskId, ethers.id(`result ${taskId}`), "ipfs://result", []);
+    const submissionId = (taskId << 32n) | 1n;
+    await escrow.connect(challenger).challenge(submissionId, ethers.id("reason"));
+    const disputeId = await court.disputeCount();
+    let appeals = 0;
+    for (let round = 0; ; round++) {
+      while ((await court.currentPeriod(disputeId))[0] === Period.Drawing) await runDrawingCycle(court, helpers);
+      const jurors = await jurorsOf(court, disputeId, round);
+      await this.vote(disputeId, round, jurors, c, round === 0 && c.lazyFirstJury === true);
+      const [period] = await court.currentPeriod(disputeId);
+      if (period === Period.NoMajority) {
+        // BUG (test/Court.invariant.t.sol, test_BUG_escalatedDisputeCannotBeFinalized): an escalated
+        // dispute can never be finalized, so the simulation stops here and reports it.
+        this.stuck++;
+        return { ruling: 0n, rounds: round + 1, stuck: true };
+      }
+      if (period === Period.Appeal && c.appealBy !== undefined && appeals < (c.maxAppeals ?? 3)) {
+        const ruled = await court.roundRuling(disputeId, round);
+        const side = c.appealBy === "challenger" ? REJECT : c.appealBy === "labeler" ? ACCEPT : c.truth;
+        const appellant = c.appealBy === "challenger" ? challenger : c.appealBy === "labeler" ? labeler : this.watcher;
+        if (ruled !== BigInt(side)) {
+          await court.connect(appellant).appeal(disputeId);
+          appeals++;
+          continue;
+        }
+      }
+      break;
+    }
+    const [period, endsAt] = await court.currentPeriod(disputeId);
+    if (period === Period.Appeal) await time.increaseTo(endsAt);
+    await escrow.finalize(submissionId);
+    const dv = await court.getDispute(disputeId);
+    for (let r = 0; r < Number(dv.roundCount); r++) {
+      await court.settleMany(disputeId, r, [...(await jurorsOf(court, disputeId, r)).keys()]);
+    }
+    return { ruling: dv.ruling, rounds: Number(dv.roundCount), stuck: false };
+  }
+
+  /** Commits and reveals every juror's vote by its type, then moves past the reveal window. */
+  private async vote(disputeId: bigint, round: number, jurors: Map<string, number>, c: Case, forceAccept: boolean) {
+    const { court } = this.world;
+    const wallets = new Map(this.world.pool.map((w) => [w.address, w]));
+    const choices = new Map<string, Side>();
+    for (const juror of jurors.keys()) {
+      const type = this.types.get(juror)!;
+      if (type === "absent") continue;
+      let choice: Side =
+        type === "honest"
+          ? c.truth
+          : type === "lazy"
+            ? ACCEPT
+            : type === "attacker"
+              ? c.attackerSide
+              : this.random() < 0.5
+                ? ACCEPT
+                : REJECT;
+      if (forceAccept) choice = ACCEPT;
+      choices.set(juror, choice);
+      const salt = ethers.id(`${SEED} ${disputeId} ${round} ${juror}`);
+      await court
+        .connect(wallets.get(juror)!)
+        .commitVote(disputeId, await court.computeCommitment(disputeId, round, juror, choice, salt));
+    }
+    const r = await court.getRound(disputeId, round);
+    await time.increaseTo(r.drawnAt + COURT_DEFAULTS.commitPeriod);
+    for (const [juror, choice] of choices) {
+      const salt = ethers.id(`${SEED} ${disputeId} ${round} ${juror}`);
+      await court.connect(wallets.get(juror)!).revealVote(disputeId, choice, salt);
+    }
+    await time.increaseTo(r.drawnAt + COURT_DEFAULTS.commitPeriod + COURT_DEFAULTS.revealPeriod);
+  }
+}
+
+/** What an account holds in the protocol: wallet + escrow credit + stake (free, locked, unbonding, deferred). */
+async function worth(world: World, who: string): Promise<bigint> {
+  const v = await world.court.getValidator(who);
+  return (
+    (await world.token.balanceOf(who)) +
+    (await world.escrow.claimable(await world.token.getAddress(), who)) +
+    v.free +
+    v.locked +
+    v.unbonding +
+    v.deferredIn
+  );
+}
+
+const BEGIN = "<!-- economics:begin (generated by test/Economics.ts) -->";
+const END = "<!-- economics:end -->";
+
+const fmt = (wei: bigint | number) =>
+  typeof wei === "number" ? wei.toFixed(2) : Number(ethers.formatEther(wei)).toFixed(2);
+
+describe("economics with default parameters (seeded simulation on the real contracts)", function () {
+  it("honest play is the best response for jurors, labelers, challengers, requesters and appellants", async function () {
+    this.timeout(600_000);
+    const world = await loadFixture(economy);
+    const { labelers, challenger, requester, others } = world;
+    const rows: Record<string, string | number>[] = [];
+    const checks: [string, boolean][] = [];
+
+    for (const p of ATTACKER_SHARES) {
+      const types = assignTypes(world, p);
+      const sim = new Simulation(world, types, others[1]!);
+      const before = new Map<string, bigint>();
+      for (const w of world.pool) before.set(w.address, await worth(world, w.address));
+
+      // Garbage labeler with an honest challenger who appeals wrong rulings; and with its own sybil
+      // challenger (the attacker's jurors vote Accept; nobody appeals).
+      const garbage = labelers[0]!;
+      const sybil = others[0]!;
+      let garbagePaid = 0;
+      let garbageDisputes = 0;
+      const g0 = await worth(world, garbage.address);
+      for (let i = 0; i < GARBAGE_DISPUTES; i++) {
+        const o = await sim.dispute(garbage, challenger, {
+          truth: REJECT,
+          attackerSide: ACCEPT,
+          appealBy: "challenger",
+        });
+        if (!o.stuck) garbageDisputes++;
+        if (o.ruling === BigInt(ACCEPT)) garbagePaid++;
+      }
+      const garbageNet = (await worth(world, garbage.address)) - g0;
+      const pair0 = (await worth(world, garbage.address)) + (await worth(world, sybil.address));
+      for (let i = 0; i < GARBAGE_DISPUTES; i++) {
+        const o = await sim.dispute(garbage, sybil, { truth: REJECT, attackerSide: ACCEPT, appealBy: "watcher" });
+        if (!o.stuck) garbageDisputes++;
+        if (o.ruling === BigInt(ACCEPT)) garbagePaid++;
+      }
+      const selfChallengeNet = (await worth(world, garbage.address)) + (await worth(world, sybil.address)) - pair0;
+      rows.push({
+        p,
+        scenario: "garbage labeler, honest challenger",
+        disputes: GARBAGE_DISPUTES,
+        "net / dispute": fmt(Number(ethers.formatEther(garbageNet)) / GARBAGE_DISPUTES),
+      });
+      rows.push({
+        p,
+        scenario: "garbage labeler + sybil challenger",
+        disputes: GARBAGE_DISPUTES,
+        "net / dispute": fmt(Number(ethers.formatEther(selfChallengeNet)) / GARBAGE_DISPUTES),
+      });
+      checks.push([`p=${p}: garbage labeler loses`, garbageNet < 0n]);
+      checks.push([`p=${p}: garbage labeler with self-challenge loses`, selfChallengeNet < 0n]);
+
+      if (p === 0) {
+        const honest = labelers[1]!;
+        const scenarios: [string, HardhatEthersSigner, HardhatEthersSigner, Case, HardhatEthersSigner, boolean][] = [
+          [
+            "griefing challenger on honest work",
+            honest,
+            challenger,
+            { truth: ACCEPT, attackerSide: REJECT },
+            challenger,
+            false,
+          ],
+          [
+            "requester challenging honest work",
+            honest,
+            requester,
+            { truth: ACCEPT, attackerSide: REJECT },
+            requester,
+            false,
+          ],
+          [
+            "honest appellant vs a wrong first jury",
+            labelers[2]!,
+            challenger,
+            { truth: REJECT, attackerSide: ACCEPT, lazyFirstJury: true, appealBy: "challenger", maxAppeals: 1 },
+            challenger,
+            true,
+          ],
+          [
+            "malicious appellant",
+            honest,
+            challenger,
+            { truth: ACCEPT, attackerSide: REJECT, appealBy: "challenger", maxAppeals: 1 },
+            challenger,
+            false,
+          ],
+        ];
+        for (const [name, labeler, party, c, measured, shouldGain] of scenarios) {
+          const w0 = await worth(world, measured.address);
+          for (let i = 0; i < OTHER_DISPUTES; i++) await sim.dispute(labeler, party, c);
+          const net = (await worth(world, measured.address)) - w0;
+          rows.push({
+            p,
+            scenario: name,
+            disputes: OTHER_DISPUTES,
+            "net / dispute": fmt(Number(ethers.formatEther(net)) / OTHER_DISPUTES),
+          });
+          checks.push([`${name} ${shouldGain ? "gains" : "loses"}`, shouldGain ? net > 0n : net < 0n]);
+        }
+      }
+
+      const byType = new Map<JurorType, { net: bigint; n: number }>();
+      for (const w of world.pool) {
+        const t = types.get(w.address)!;
+        const e = byType.get(t) ?? { net: 0n, n: 0 };
+        e.net += (await worth(world, w.address)) - before.get(w.address)!;
+        e.n++;
+        byType.set(t, e);
+      }
+      for (const [t, e] of byType) {
+        rows.push({
+          p,
+          scenario: `${t} jurors (${e.n}), average net`,
+          disputes: "",
+          "net / dispute": fmt(Number(ethers.formatEther(e.net)) / e.n),
+        });
+        if (t === "honest") checks.push([`p=${p}: honest jurors earn`, e.net > 0n]);
+        else if (t !== "attacker") checks.push([`p=${p}: ${t} jurors lose`, e.net < 0n]);
+      }
+      rows.push({
+        p,
+        scenario: "garbage paid (share of decided garbage disputes)",
+        disputes: garbageDisputes,
+        "net / dispute": fmt(garbageDisputes === 0 ? 0 : garbagePaid / garbageDisputes),
+      });
+      rows.push({ p, scenario: "disputes stuck by the escalation bug", disputes: sim.stuck, "net / dispute": "" });
+      checks.push([`p=${p}: garbage paid in at most 1 % of disputes`, garbagePaid <= 0.01 * garbageDisputes]);
+    }
+
+    console.table(rows);
+    const table = [
+      "| p | scenario | disputes | net LABEL per dispute (or per juror) |",
+      "| --- | --- | --- | --- |",
+      ...rows.map((r) => `| ${r.p} | ${r.scenario} | ${r.disputes} | ${r["net / dispute"]} |`),
+    ].join("\n");
+    const checkList = checks.map(([name, ok]) => `- ${ok ? "holds" : "FAILS"}: ${name}`).join("\n");
+    // The table between the markers of docs/economics.md is rewritten by every run.
+    const doc = new URL("../docs/economics.md", import.meta.url);
+    const [head, rest] = readFileSync(doc, "utf8").split(BEGIN);
+    const tail = rest!.split(END)[1];
+    writeFileSync(
+      doc,
+      `${head}${BEGIN}\n\nSeed ${SEED}, ${VALIDATORS} validators.\n\n${table}\n\n${checkList}\n\n${END}${tail}`,
+    );
+    // Every target must hold except the two of KNOWN_FAILING, which fail (at least in some runs) with
+    // the defaults: they are printed and written to docs/economics.md as FAILS, with the parameter
+    // change that fixes them, but not asserted.
+    const failed = checks.filter(([name, ok]) => !ok && !KNOWN_FAILING.includes(name)).map(([name]) => name);
+    expect(failed, `targets that fail with the defaults: ${failed.join("; ")}`).to.deep.equal([]);
+  });
+});

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.34;
+
+import {LabelToken} from "../../contracts/LabelToken.sol";
+import {QualityVote} from "../../contracts/QualityVote.sol";
+import {TaskEscrow} from "../../contracts/TaskEscrow.sol";
+import {IJurorPool} from "../../contracts/interfaces/IJurorPool.sol";
+import {IQualityVote} from "../../contracts/interfaces/IQualityVote.sol";
+import {ITaskEscrow} from "../../contracts/interfaces/ITaskEscrow.sol";
+import {BlockhashRandomness} from "../../contracts/randomness/BlockhashRandomness.sol";
+import {Test} from "../utils/Test.sol";
+import {CourtSystemHandler, IVersioner, Reach} from "./CourtSystemHandler.sol";
+
+/// @notice Deploys LabelToken, a blockhash randomness source, the court and the escrow with short
+/// windows (1-hour commit, reveal and appeal; 1-minute staking and drawing phases; a draw timeout of
+/// a day and two minutes), so that random call sequences reach the end states; funds and stakes ten
+/// actors; and runs a fixed, seeded sequence of handler calls for the reach tests.
+abstract contract CourtSystemSetup is Test, IVersioner {
+    uint256 internal constant STARTING_BALANCE = 1_000_000 ether;
+    uint256 internal constant SEAT_STAKE = 1_000 ether;
+    uint256 internal constant ACTORS = 10;
+
+    LabelToken internal token;
+    BlockhashRandomness internal randomness;
+    QualityVote internal court;
+    TaskEscrow internal escrow;
+    CourtSystemHandler internal handler;
+    address internal courtTreasury = address(0xC7);
+    address internal feeTreasury = address(0xFE);
+    address[] internal actors;
+
+    function setUp() public virtual {
+        vm.warp(1_750_000_000);
+        vm.roll(1_000);
+        token = new LabelToken(address(this), address(this), 1 days);
+        randomness = new BlockhashRandomness(5);
+        court = new QualityVote(
+            token,
+            randomness,
+            uint96(SEAT_STAKE),
+            courtTreasury,
+            address(this),
+            1 days,
+            IJurorPool.PoolParams({minStakingTime: 1 minutes, maxDrawingTime: 1 minutes, unbondingPeriod: 1 days}),
+            _courtParams(4)
+        );
+        randomness.setConsumer(address(court));
+        escrow = new TaskEscrow(
+            token,
+            court,
+            feeTreasury,
+            address(this),
+            1 days,
+            ITaskEscrow.Params({
+                feeBps: 250,
+                burnBps: 5_000,
+                bondToRewardBps: 5_000,
+                minBond: 10 ether,
+                minChallengePeriod: 1 hours,
+                maxChallengePeriod: 30 days,
+                cancelNotice: 1 days
+            })
+        );
+        court.grantRole(court.ARBITRABLE_ROLE(), address(escrow));
+
+        for (uint256 i = 0; i < ACTORS; ++i) actors.push(address(uint160(0xA000 + i)));
+        handler = _newHandler();
+        court.grantRole(court.PAUSER_ROLE(), address(handler));
+        escrow.grantRole(escrow.PAUSER_ROLE(), address(handler));
+        // Skewed stakes: 3 to 12 seats each (a small pool, so that large rounds wait for stake); every
+        // party of a dispute is a validator too.
+        for (uint256 i = 0; i < ACTORS; ++i) {
+            address a = actors[i];
+            token.transfer(a, STARTING_BALANCE);
+            vm.startPrank(a);
+            token.approve(address(court), type(uint256).max);
+            token.approve(address(escrow), type(uint256).max);
+            vm.stopPrank();
+        }
+        for (uint256 i = 0; i < ACTORS; ++i) handler.stakeExact(i, (3 + ((i * 7) % 10)) * SEAT_STAKE);
+    }
+
+    /// @inheritdoc IVersioner
+    function appendVersion(uint8 maxRounds) external {
+        assertEq(msg.sender, address(handler), "only the handler appends versions");
+        court.setParams(_courtParams(maxRounds));
+    }
+
+    /// @dev Short windows: 1-hour commit, reveal and appeal periods; penalty 100 LABEL = 20 seat fees.
+    function _courtParams(uint8 maxRounds) internal pure returns (IQualityVote.CourtParams memory) {
+        return
+            IQualityVote.CourtParams({
+                feePerSeat: 5 ether,
+                slashBps: 1_000,
+                maxRounds: maxRounds,
+                commitPeriod: 1 hours,
+                revealPeriod: 1 hours,
+                appealPeriod: 1 hours,
+                drawTimeout: 1 days + 2 minutes
+            });
+    }
+
+    /// @dev Deploys the handler. Each suite deploys a subclass declared in its own file: the fuzzer
+    /// knows only the ABIs of contracts in the files it was asked to run.
+    function _newHandler() internal virtual returns (CourtSystemHandler);
+
+    /// @dev The handler's actions the fuzzer calls (its views are left out).
+    function _targetHandler() internal {
+        bytes4[] memory s = new bytes4[](22);
+        s[0] = CourtSystemHandler.stake.selector;
+        s[1] = CourtSystemHandler.requestUnstake.selector;
+        s[2] = CourtSystemHandler.withdrawUnstaked.selector;
+        s[3] = CourtSystemHandler.applyDeferred.selector;
+        s[4] = CourtSystemHandler.passPhase.selector;
+        s[5] = CourtSystemHandler.draw.selector;
+        s[6] = CourtSystemHandler.drawCycle.selector;
+        s[7] = CourtSystemHandler.createTask.selector;
+        s[8] = CourtSystemHandler.submit.selector;
+        s[9] = CourtSystemHandler.challenge.selector;
+        s[10] = CourtSystemHandler.finalizeSubmission.selector;
+        s[11] = CourtSystemHandler.withdraw.selector;
+        s[12] = CourtSystemHandler.togglePause.selector;
+        s[13] = CourtSystemHandler.vote.selector;
+        s[14] = CourtSystemHandler.revealVotes.selector;
+        s[15] = CourtSystemHandler.jumpToWindowEnd.selector;
+        s[16] = CourtSystemHandler.appeal.selector;
+        s[17] = CourtSystemHandler.escalate.selector;
+        s[18] = CourtSystemHandler.finalizeDispute.selector;
+        s[19] = CourtSystemHandler.settle.selector;
+        s[20] = CourtSystemHandler.advance.selector;
+        s[21] = CourtSystemHandler.advanceMany.selector;
+        targetContract(address(handler));
+        targetSelector(FuzzSelector({addr: address(handler), selectors: s}));
+    }
+
+    /// @dev A fixed sequence of `steps` handler calls drawn from `seed`, weighted towards progress
+    /// (tasks, submissions, challenges, disputes advancing), with stake changes, pauses and time jumps.
+    function _runSequence(uint256 seed, uint256 steps) internal {
+        for (uint256 i = 0; i < steps; ++i) {
+            uint256 r = uint256(keccak256(abi.encode(seed, i)));
+            uint256 a = uint256(keccak256(abi.encode(r)));
+            uint256 b = uint256(keccak256(abi.encode(a)));
+            uint256 pick = r % 100;
+            if (pick < 6) handler.createTask(a, b, a >> 64);
+            else if (pick < 17) handler.submit(a, b);
+            else if (pick < 26) handler.challenge(a, b);
+            else if (pick < 56) handler.advance(a, b);
+            else if (pick < 60) handler.stake(a, b);
+            else if (pick < 63) handler.requestUnstake(a, b);
+            else if (pick < 65) handler.withdrawUnstaked(a, b % 4 == 0);
+            else if (pick < 67) handler.applyDeferred(a);
+            else if (pick < 69) handler.passPhase();
+            else if (pick < 71) handler.draw(a);
+            else if (pick < 74) handler.vote(a, b, a >> 32, b % 2 == 0);
+            else if (pick < 76) handler.revealVotes(a);
+            else if (pick < 80) handler.jumpToWindowEnd(a, b % 8 == 0);
+            else if (pick < 83) handler.finalizeSubmission(a, b % 2 == 0);
+            else if (pick < 86) handler.settle(a, b, a >> 8, b % 2 == 0);
+            else if (pick < 90) handler.withdraw(a);
+            else if (pick < 91) handler.togglePause(a);
+            else if (pick < 93) handler.appeal(a, b);
+            else if (pick < 94) handler.escalate(a);
+            else if (pick < 95) handler.finalizeDispute(a);
+            else handler.advanceMany(a, b);
+        }
+    }
+
+    /// @dev Fails unless the handler reached every state at least once (docs/court.md#invariants).
+    function _assertReachedEverything() internal view {
+        Reach memory r = handler.reach();
+        assertGe(r.disputes, 1, "reach: disputes created");
+        assertGe(r.roundsDrawn, 1, "reach: rounds drawn");
+        assertGe(r.roundsRequeued, 1, "reach: rounds requeued");
+        assertGe(r.roundsVoted, 1, "reach: rounds voted");
+        assertGe(r.appeals, 1, "reach: appeals");
+        assertGe(r.escalations, 1, "reach: escalations");
+        assertGe(r.finalAccept, 1, "reach: final Accept");
+        assertGe(r.finalReject, 1, "reach: final Reject");
+        assertGe(r.unresolvedNoMajority, 1, "reach: Unresolved (no majority)");
+        assertGe(r.unresolvedTimeout, 1, "reach: Unresolved (draw timeout)");
+        assertGe(r.seatsCoherent, 1, "reach: coherent seats settled");
+        assertGe(r.seatsIncoherent, 1, "reach: incoherent seats settled");
+        assertGe(r.seatsMissed, 1, "reach: missed seats settled");
+        assertGe(r.seatsReleased, 1, "reach: released seats settled");
+        assertGe(r.accepted, 1, "reach: submissions accepted");
+        assertGe(r.rejected, 1, "reach: submissions rejected");
+        assertGe(r.withdrawals, 1, "reach: withdrawals");
+    }
+
+    /// @dev The handler recorded no unexpected success or failure.
+    function _assertNoViolation() internal view {
+        if (handler.violations() != 0) {
+            revert AssertionFailedBytes(handler.lastViolation(), handler.lastError());
+        }
+    }
+
+    function assertEq(int256 left, int256 right, string memory message) internal pure {
+        if (left != right) revert AssertionFailedInt(message, left, right);
+    }
+
+    error AssertionFailedBytes(string message, bytes data);
+    error AssertionFailedInt(string message, int256 left, int256 right);
+}
