@@ -733,8 +733,11 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
         }
     }
 
-    /// @dev Pulls `amount` of `token` from the caller and refuses tokens that deliver anything else.
+    /// @dev Pulls `amount` of `token` from the caller and refuses tokens that deliver anything else
+    /// (LABEL, which delivers exactly, skips the balance check).
     function _pullExact(IERC20 token, uint256 amount) private {
+        // LABEL is this protocol's own token, with no transfer fee or hook (bonds rely on it too).
+        if (token == _label) return token.safeTransferFrom(msg.sender, address(this), amount);
         uint256 balanceBefore = token.balanceOf(address(this));
         token.safeTransferFrom(msg.sender, address(this), amount);
         uint256 received = token.balanceOf(address(this)) - balanceBefore;

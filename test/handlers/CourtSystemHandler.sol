@@ -92,16 +92,6 @@ contract CourtSystemHandler {
     uint256 public treasuryReceived; // LABEL the court sent its treasury
     uint256 public burned;
 
-    /// @dev BUG (reported): `QualityVote._fixPots` computes `cost - fundedNext + penalties` left to
-    /// right, so finalizing a dispute with an escalated round (fundedNext > cost) panics with an
-    /// underflow (see `test_BUG_escalatedDisputeCannotBeFinalized`). Until it is fixed such a failure
-    /// is counted here rather than as a violation, and the dispute is left alone (`stuck`). Since its
-    /// jurors' stake then stays locked for good, after the first escalation `_vote` makes rounds that
-    /// could escalate reach a majority, so that the pool does not drain (remove with the fix).
-    bool public constant AVOID_KNOWN_BUG = true;
-    uint256 public knownBugHits;
-    mapping(uint256 disputeId => bool) public stuck;
-
     Reach internal _reach;
     uint256 public violations;
     string public lastViolation;
@@ -490,7 +480,7 @@ contract CourtSystemHandler {
         try court.finalizeDispute(d) {
             _recordFinal(d, payer, refund);
         } catch (bytes memory e) {
-            if (!_knownBug(d, e)) _violation("finalizeDispute", e);
+            _violation("finalizeDispute", e);
         }
     }
 
@@ -548,9 +538,6 @@ contract CourtSystemHandler {
 
     function _vote(uint256 d, uint256 mode, uint256 choices) internal {
         uint256 r = court.getDispute(d).roundCount - 1;
-        if (AVOID_KNOWN_BUG && _reach.escalations != 0 && _canEscalate(d, r)) {
-            mode = 2 + (mode % 4); // all Accept or all Reject: no escalation
-        }
         for (uint256 i = 0; i < actors.length; ++i) {
             address j = actors[i];
             if (court.getVote(d, r, j).seats == 0) continue;
@@ -569,10 +556,6 @@ contract CourtSystemHandler {
                 _violation("commitVote", e);
             }
         }
-    }
-
-    function _canEscalate(uint256 d, uint256 r) internal view returns (bool) {
-        return r + 1 < court.params(court.getDispute(d).version).maxRounds;
     }
 
     /// @dev Records what a draw did: new seats (locked stake), parties never seated, drawn or requeued.
@@ -638,7 +621,7 @@ contract CourtSystemHandler {
             if (s.status == ITaskEscrow.Status.Challenged && !wasFinal) _recordFinal(s.disputeId, payer, refund);
             _applyOutcome(id, s, t, status, supply);
         } catch (bytes memory e) {
-            if (!mustFail && !_knownBug(s.disputeId, e)) _violation("finalize", e);
+            if (!mustFail) _violation("finalize", e);
         }
     }
 
@@ -732,7 +715,8 @@ contract CourtSystemHandler {
         IQualityVote.RoundView memory round = court.getRound(d, r);
         if (wasOpen && round.unsettled == 0) {
             // The round's money: cost - fundedNext + penalties collected - rewards paid goes to the treasury.
-            uint256 rest = round.drawnAt == 0 ? 0 : round.cost - round.fundedNext + collected[d][r] - rewarded[d][r];
+            uint256 rest =
+                round.drawnAt == 0 ? 0 : uint256(round.cost) + collected[d][r] - round.fundedNext - rewarded[d][r];
             uint256 sent = token.balanceOf(courtTreasury) - treasuryBefore;
             if (sent != rest) _violation("round rest", abi.encode(d, r, sent, rest));
             if (round.coherentSeats != 0 && rest >= round.coherentSeats) _violation("dust", abi.encode(d, r, rest));
@@ -768,21 +752,6 @@ contract CourtSystemHandler {
         if (_stakeOf(j) + pen != stakeBefore + reward) _violation("settled stake", abi.encode(d, r, j));
     }
 
-    /// @dev Whether `err` is the reported underflow on a dispute with an escalated round.
-    function _knownBug(uint256 d, bytes memory err) internal returns (bool) {
-        if (keccak256(err) != keccak256(abi.encodeWithSignature("Panic(uint256)", 0x11))) return false;
-        uint256 rounds = court.getDispute(d).roundCount;
-        for (uint256 r = 0; r < rounds; ++r) {
-            IQualityVote.RoundView memory round = court.getRound(d, r);
-            if (round.fundedNext > round.cost) {
-                ++knownBugHits;
-                stuck[d] = true;
-                return true;
-            }
-        }
-        return false;
-    }
-
     /// @dev Everything the court holds for a validator.
     function _stakeOf(address a) internal view returns (uint256) {
         IJurorPool.ValidatorView memory v = court.getValidator(a);
@@ -791,7 +760,6 @@ contract CourtSystemHandler {
 
     /// @dev A dispute and everything after it is over: escrow finalized and every seat settled.
     function _done(uint256 d) internal view returns (bool) {
-        if (stuck[d]) return true;
         (, bool isFinal) = court.finalRuling(d);
         if (!isFinal || escrow.getSubmission(submissionOf[d]).status == ITaskEscrow.Status.Challenged) return false;
         uint256 rounds = court.getDispute(d).roundCount;
