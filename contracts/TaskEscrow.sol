@@ -737,7 +737,7 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
     /// (LABEL, which delivers exactly, skips the balance check).
     function _pullExact(IERC20 token, uint256 amount) private {
         // LABEL is this protocol's own token, with no transfer fee or hook (bonds rely on it too).
-        if (token == _label) return token.safeTransferFrom(msg.sender, address(this), amount);
+        if (address(token) == address(_label)) return token.safeTransferFrom(msg.sender, address(this), amount);
         uint256 balanceBefore = token.balanceOf(address(this));
         token.safeTransferFrom(msg.sender, address(this), amount);
         uint256 received = token.balanceOf(address(this)) - balanceBefore;

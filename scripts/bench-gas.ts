@@ -17,7 +17,7 @@ import * as prettier from "prettier";
 
 import { openChain } from "./bench/chain.js";
 import { jobGas, type JobMode } from "./bench/job.js";
-import { check, markdown, type Report } from "./bench/report.js";
+import { check, markdown, openGoals, type Report } from "./bench/report.js";
 import { SCENARIOS, type Scenario } from "./bench/scenarios.js";
 import { deployWorld, growPool, newTask, type World } from "./bench/world.js";
 
@@ -101,7 +101,9 @@ if (CHECK) {
     console.error(`\nGas check failed:\n- ${failures.join("\n- ")}`);
     process.exit(1);
   }
-  console.log("\nGas check passed: no regression over 1 %, every target met, growth within bounds.");
+  const open = openGoals(report);
+  if (open.length > 0) console.log(`\nOpen goals (reported, not enforced):\n- ${open.join("\n- ")}`);
+  console.log("\nGas check passed: no regression over 1 % against docs/gas.json, growth within bounds.");
 } else {
   // Formatted as `npm run lint:format` expects.
   const options = { ...(await prettier.resolveConfig("docs/gas.json")), filepath: "docs/gas.json" };
@@ -109,5 +111,7 @@ if (CHECK) {
   writeFileSync("docs/gas.md", doc);
   const failures = check(report, report);
   if (failures.length > 0) console.error(`\nWarning, the check would fail:\n- ${failures.join("\n- ")}`);
+  const open = openGoals(report);
+  if (open.length > 0) console.log(`\nOpen goals (reported, not enforced):\n- ${open.join("\n- ")}`);
   console.log("wrote docs/gas.md and docs/gas.json");
 }
