@@ -21,6 +21,14 @@ export interface PageOptions {
   cursor?: bigint;
   /** Stop once this many items are collected (a page can end mid-chunk only at a chunk boundary). */
   limit?: number;
+  /** The last block to read (default: the chain head). */
+  toBlock?: bigint;
+}
+
+/** A running watch: `poll()` reads what arrived since the last poll (the timer calls it too). */
+export interface Watch {
+  poll(): Promise<number>;
+  stop(): void;
 }
 
 export interface DiscoveryOptions {
@@ -122,7 +130,7 @@ export class Discovery {
     event: ContractEventName,
     options: PageOptions = {},
   ): Promise<Page<EventLog | Log>> {
-    const head = BigInt(await this.provider.getBlockNumber());
+    const head = options.toBlock ?? BigInt(await this.provider.getBlockNumber());
     let from = options.cursor ?? this.fromBlock;
     const items: (EventLog | Log)[] = [];
     while (from <= head) {
@@ -234,6 +242,41 @@ export class Discovery {
       });
     }
     return { items: seats, cursor };
+  }
+
+  /** Calls `onTask` for each task created from now on (every `intervalMs`, or on `poll()`). */
+  watchTasks(onTask: (task: TaskSummary) => void, intervalMs = 4_000): Promise<Watch> {
+    return this.follow((page) => this.listTasks({}, page), onTask, intervalMs);
+  }
+
+  /** Calls `onSubmission` for each submission to `taskId` made from now on. */
+  watchSubmissions(taskId: bigint, onSubmission: (s: SubmissionSummary) => void, intervalMs = 4_000): Promise<Watch> {
+    return this.follow((page) => this.submissionsOf(taskId, page), onSubmission, intervalMs);
+  }
+
+  /** Calls `onSeat` for each round `juror` is drawn to from now on (with its deadline). */
+  watchSeats(juror: string, onSeat: (s: SeatSummary) => void, intervalMs = 4_000): Promise<Watch> {
+    return this.follow((page) => this.disputesOf(juror, page), onSeat, intervalMs);
+  }
+
+  /** Follows a paginated query from the next block on, each poll reading up to the head it saw. */
+  private async follow<T>(
+    fetch: (page: PageOptions) => Promise<Page<T>>,
+    onItem: (item: T) => void,
+    intervalMs: number,
+  ): Promise<Watch> {
+    let cursor = BigInt(await this.provider.getBlockNumber()) + 1n;
+    const poll = async () => {
+      const head = BigInt(await this.provider.getBlockNumber());
+      if (cursor > head) return 0;
+      const { items } = await fetch({ cursor, toBlock: head });
+      cursor = head + 1n;
+      for (const item of items) onItem(item);
+      return items.length;
+    };
+    const timer = intervalMs > 0 ? setInterval(() => void poll().catch(() => {}), intervalMs) : undefined;
+    timer?.unref?.();
+    return { poll, stop: () => clearInterval(timer) };
   }
 
   /**

@@ -337,6 +337,17 @@ describe("CLI (annota tasks)", function () {
     await annota("fund", { to: stranger, label: "1", eth: "3" });
     expect(await ethers.provider.getBalance(stranger)).to.equal(ethers.parseEther("3"));
     expect((await p.token.balanceOf(stranger)) - before).to.equal(ethers.parseEther("13.5"));
+    const taskId = await failure("status", { kind: "submission", id: "1" });
+    expect(taskId.message).to.contain("TaskEscrowUnknownSubmission(submissionId 1); 1 looks like a task id");
+    const deployments = process.env.ANNOTA_DEPLOYMENTS_DIR;
+    process.env.ANNOTA_DEPLOYMENTS_DIR = mkdtempSync(path.join(tmpdir(), "annota-none-"));
+    try {
+      const none = await failure("tasks", {});
+      expect(none.message).to.match(/no Annota deployment for network "(default|hardhat)"/);
+      if (connection.networkName === "default") expect(none.message).to.contain("pass --network localhost");
+    } finally {
+      process.env.ANNOTA_DEPLOYMENTS_DIR = deployments;
+    }
     const poor = await failure("transfer", { to: stranger, amount: "5000000000", account: "19" });
     expect(poor.message).to.match(/holds [\d.,]+ LABEL, not 5000000000 LABEL/);
   });

@@ -116,4 +116,33 @@ describe("Discovery (RPC, no indexer)", function () {
     const labelerTodo = await discovery.todo(labelers[0]!.address, token.target as string);
     expect(labelerTodo).to.deep.include({ action: "withdraw", amount: LABEL(150) });
   });
+
+  it("watches new tasks, a task's new submissions and a juror's new seats, each once", async function () {
+    const { escrow, requester, labelers, token } = p;
+    const tasks: bigint[] = [];
+    const subs: bigint[] = [];
+    const watchTasks = await discovery.watchTasks((t) => tasks.push(t.taskId), 0);
+    const watchSubs = await discovery.watchSubmissions(1n, (s) => subs.push(s.submissionId), 0);
+    expect(await watchTasks.poll()).to.equal(0); // nothing new yet: earlier tasks are not replayed
+    await escrow.connect(requester).createTask({
+      paymentToken: token.target as string,
+      reward: LABEL(100),
+      slots: 1,
+      bond: LABEL(50),
+      deadline: BigInt(await time.latest()) + 30n * DAY,
+      challengePeriod: DAY,
+      maxFeeBps: 1_000,
+      labelerRoot: ethers.ZeroHash,
+      specHash: ethers.id("third"),
+      specURI: "ipfs://third",
+    });
+    await escrow.connect(labelers[2]!).submit(1, ethers.id("d"), "ipfs://d", []);
+    expect(await watchTasks.poll()).to.equal(1);
+    expect(await watchSubs.poll()).to.equal(1);
+    expect(await watchTasks.poll()).to.equal(0); // each event once
+    expect(tasks).to.deep.equal([3n]);
+    expect(subs).to.deep.equal([(1n << 32n) | 3n]);
+    watchTasks.stop();
+    watchSubs.stop();
+  });
 });

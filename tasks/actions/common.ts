@@ -35,9 +35,12 @@ export async function context<T>(hre: HardhatRuntimeEnvironment, common: Common,
   const { ethers, networkName } = connection;
   const file = path.join(process.env.ANNOTA_DEPLOYMENTS_DIR ?? "deployments", `${networkName}.json`);
   if (!existsSync(file)) {
-    throw new CliError(
-      `no Annota deployment for network "${networkName}" (${file}): run npm run deploy -- --network ${networkName}`,
-    );
+    // The in-process network ("default") starts empty every time: no deployment can be there.
+    const hint =
+      networkName === "default"
+        ? "pass --network localhost (a node started with `npx hardhat node`) or the network you deployed to"
+        : `run npm run deploy -- --network ${networkName}`;
+    throw new CliError(`no Annota deployment for network "${networkName}" (${file}): ${hint}`);
   }
   const book = JSON.parse(readFileSync(file, "utf8")) as AddressBook;
   const { chainId } = await ethers.provider.getNetwork();

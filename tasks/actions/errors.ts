@@ -23,6 +23,14 @@ function human(decoded: ErrorDescription, i: number): string {
   return name ? `${name} ${text}` : text;
 }
 
+/** A hint for a mistake the error reveals: a task id where a submission id is expected. */
+function hintFor(decoded: ErrorDescription): string {
+  if (decoded.name !== "TaskEscrowUnknownSubmission") return "";
+  const id = decoded.args[0] as bigint;
+  if (id === 0n || id >> 32n !== 0n) return "";
+  return `; ${id} looks like a task id: submission ids are taskId << 32 | n (see annota submissions ${id})`;
+}
+
 /**
  * The one line the CLI prints for an error it understands (bad input, a contract's custom error
  * with its arguments in LABEL, dates and names, a sealed-result error), or undefined.
@@ -33,7 +41,7 @@ export function oneLine(error: unknown): string | undefined {
     if (decoded) {
       const action = error.message.replace(/ failed: .*$/s, "");
       const args = decoded.fragment.inputs.map((_, i) => human(decoded, i)).join(", ");
-      return `${action} failed: ${decoded.name}(${args})`;
+      return `${action} failed: ${decoded.name}(${args})${hintFor(decoded)}`;
     }
     return error.message.split("\n")[0];
   }
