@@ -128,6 +128,7 @@ describe("CLI (annota tasks)", function () {
     const task = await annota("status", { kind: "task", id: "1" });
     expect(task.output).to.contain("reward           100 LABEL per slot (+ fee 2.5, 2.5 %)");
     expect(task.output).to.match(new RegExp(`deadline         ${ISO.source}`));
+    expect(task.output).to.match(/spec {13}ipfs:\/\/b[a-z2-7]+ \(hash 0x[0-9a-f]{64}\)/);
 
     const honest = await annota("submit", {
       taskId: "1",

@@ -25,6 +25,8 @@ export async function status(args: Common & { kind: string; id: string }, hre: H
       print(`  challenge period ${Number(t.challengePeriod) / 3600} h`);
       print(`  allowlist        ${t.labelerRoot === ZeroHash ? "open to everyone" : t.labelerRoot}`);
       print(`  cancelled        ${t.cancelled ? "yes" : "no"}`);
+      const [created] = await client.escrow.queryFilter(client.escrow.filters.TaskCreated(id), client.fromBlock);
+      if (created) print(`  spec             ${created.args.specURI} (hash ${created.args.specHash})`);
       return t;
     }
     case "submission": {
