@@ -1,9 +1,9 @@
 /**
  * A deterministic in-process chain for the gas benchmark.
  *
- * Gas is deterministic per transaction, but a draw's gas depends on which validators the seed picks,
- * and the seed is a block hash: the whole chain must be reproducible for draws to cost the same on
- * every run. So: a fixed genesis date; every block's timestamp is the previous one + 1 s unless the
+ * Gas is deterministic per transaction, but a draw's gas depends on which validators the seed picks.
+ * The benchmark's court draws from `FixedSeedRandomness` (seeds that depend on nothing else), and the
+ * chain is reproducible as well: a fixed genesis date; every block's timestamp is the previous one + 1 s unless the
  * benchmark sets it (the provider is wrapped so that no block takes the wall clock, whoever mines
  * it: a transaction, `evm_mine` or `hardhat_mine`); a fixed gas limit per transaction (no estimate
  * enters a transaction hash); deterministic addresses; transactions sent one after the other.

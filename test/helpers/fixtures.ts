@@ -11,10 +11,12 @@ import {
 } from "../../ignition/defaults.js";
 import {
   BlockhashRandomness__factory,
+  FixedSeedRandomness__factory,
   LabelToken__factory,
   QualityVote__factory,
   TaskEscrow__factory,
   type BlockhashRandomness,
+  type FixedSeedRandomness,
   type LabelToken,
   type QualityVote,
   type TaskEscrow,
@@ -55,7 +57,7 @@ export interface Protocol {
   token: LabelToken;
   court: QualityVote;
   escrow: TaskEscrow;
-  randomness: BlockhashRandomness;
+  randomness: BlockhashRandomness | FixedSeedRandomness;
   admin: HardhatEthersSigner;
   pauser: HardhatEthersSigner;
   courtTreasury: HardhatEthersSigner;
@@ -70,6 +72,12 @@ export interface Protocol {
 export interface DeployOptions {
   /** How many signers stake `VALIDATOR_STAKE` (default 8; the default network has 20 signers). */
   validators?: number;
+  /**
+   * `"fixed"`: seeds from `FixedSeedRandomness` (the n-th is keccak256(n)) instead of block hashes,
+   * which change with the wall clock and with every byte of deployed code: for the gas benchmark and
+   * the economic simulation, whose figures must be reproducible.
+   */
+  seeds?: "blockhash" | "fixed";
 }
 
 /**
@@ -88,7 +96,10 @@ export async function deployProtocol(ethers: HardhatEthers, options: DeployOptio
   const others = signers.slice(9 + validatorCount);
 
   const token = await new LabelToken__factory(admin).deploy(admin.address, admin.address, ADMIN_DELAY);
-  const randomness = await new BlockhashRandomness__factory(admin).deploy(BLOCKHASH_LOOKAHEAD);
+  const randomness =
+    options.seeds === "fixed"
+      ? await new FixedSeedRandomness__factory(admin).deploy()
+      : await new BlockhashRandomness__factory(admin).deploy(BLOCKHASH_LOOKAHEAD);
   const court = await new QualityVote__factory(admin).deploy(
     await token.getAddress(),
     await randomness.getAddress(),
