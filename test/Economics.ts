@@ -60,7 +60,7 @@ function prng(seed: number) {
   };
 }
 
-interface World extends Protocol {
+interface World extends Protocol<"fixed"> {
   pool: Wallet[];
   seats: Map<string, number>;
 }

@@ -27,7 +27,7 @@ export const EXTRA_STAKE = LABEL(2_000);
 
 export interface World {
   chain: Chain;
-  p: Protocol;
+  p: Protocol<"fixed">;
   /** Every validator's address: the fixture's, then the benchmark's. */
   validators: string[];
 }

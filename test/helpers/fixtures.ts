@@ -53,11 +53,14 @@ export const PENALTY = (SEAT_STAKE * COURT_DEFAULTS.slashBps) / 10_000n;
 /** Cost of round `round` under the defaults: `(2^(round+2) - 1) * feePerSeat`. */
 export const roundCost = (round: number) => ((4n << BigInt(round)) - 1n) * COURT_DEFAULTS.feePerSeat;
 
-export interface Protocol {
+/** Where the court's seeds come from (see `DeployOptions.seeds`). */
+export type Seeds = "blockhash" | "fixed";
+
+export interface Protocol<S extends Seeds = "blockhash"> {
   token: LabelToken;
   court: QualityVote;
   escrow: TaskEscrow;
-  randomness: BlockhashRandomness | FixedSeedRandomness;
+  randomness: S extends "fixed" ? FixedSeedRandomness : BlockhashRandomness;
   admin: HardhatEthersSigner;
   pauser: HardhatEthersSigner;
   courtTreasury: HardhatEthersSigner;
@@ -69,7 +72,7 @@ export interface Protocol {
   others: HardhatEthersSigner[];
 }
 
-export interface DeployOptions {
+export interface DeployOptions<S extends Seeds = "blockhash"> {
   /** How many signers stake `VALIDATOR_STAKE` (default 8; the default network has 20 signers). */
   validators?: number;
   /**
@@ -77,7 +80,7 @@ export interface DeployOptions {
    * which change with the wall clock and with every byte of deployed code: for the gas benchmark and
    * the economic simulation, whose figures must be reproducible.
    */
-  seeds?: "blockhash" | "fixed";
+  seeds?: S;
 }
 
 /**
@@ -87,7 +90,10 @@ export interface DeployOptions {
  * Signers: admin, pauser, court treasury, fee treasury, requester, challenger, 3 labelers, then
  * validators, then the rest as `others`.
  */
-export async function deployProtocol(ethers: HardhatEthers, options: DeployOptions = {}): Promise<Protocol> {
+export async function deployProtocol<S extends Seeds = "blockhash">(
+  ethers: HardhatEthers,
+  options: DeployOptions<S> = {},
+): Promise<Protocol<S>> {
   const signers = await ethers.getSigners();
   const [admin, pauser, courtTreasury, feeTreasury, requester, challenger] = signers;
   const labelers = signers.slice(6, 9);
@@ -96,10 +102,11 @@ export async function deployProtocol(ethers: HardhatEthers, options: DeployOptio
   const others = signers.slice(9 + validatorCount);
 
   const token = await new LabelToken__factory(admin).deploy(admin.address, admin.address, ADMIN_DELAY);
-  const randomness =
+  const randomness = (
     options.seeds === "fixed"
       ? await new FixedSeedRandomness__factory(admin).deploy()
-      : await new BlockhashRandomness__factory(admin).deploy(BLOCKHASH_LOOKAHEAD);
+      : await new BlockhashRandomness__factory(admin).deploy(BLOCKHASH_LOOKAHEAD)
+  ) as Protocol<S>["randomness"];
   const court = await new QualityVote__factory(admin).deploy(
     await token.getAddress(),
     await randomness.getAddress(),
