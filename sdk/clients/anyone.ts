@@ -12,6 +12,7 @@ import {
   type TxResult,
 } from "./base.js";
 import { ReaderClient } from "./reads.js";
+import { type Amount, LABEL_DECIMALS, toUnits } from "../units.js";
 
 /** The result of a disclosure: the evidence stored and submitted, and the jurors left out. */
 export interface DisclosureResult extends TxResult {
@@ -146,6 +147,13 @@ export class AnyoneClient extends ReaderClient {
       for (const args of this.events(result.receipt, this.escrow, name)) finalized.add(args.getValue("submissionId"));
     }
     return { ...result, finalized: [...finalized] };
+  }
+
+  /** Sends `amount` LABEL (wei, or whole tokens such as "12.5") to `to`. */
+  async transferLabel(to: string, amount: Amount) {
+    const recipient = checkedAddress(to, "recipient");
+    const value = toUnits(amount, LABEL_DECIMALS);
+    return { ...(await this.send("transfer", (o) => this.token.transfer(recipient, value, o))), amount: value };
   }
 
   /** Withdraws everything credited to the caller in `token` (default LABEL). */

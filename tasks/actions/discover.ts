@@ -1,6 +1,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { formatUnits } from "ethers";
 
+import { AnyoneClient } from "../../sdk/clients/anyone.js";
 import { ReaderClient } from "../../sdk/clients/reads.js";
 import { Discovery } from "../../sdk/discovery.js";
 import { parseLabel } from "../../sdk/units.js";
@@ -82,19 +83,13 @@ export async function todo(args: Common & { who: string }, hre: HardhatRuntimeEn
 
 /** `annota transfer <to> <amount>`: sends LABEL (whole tokens, e.g. 12.5). */
 export async function transfer(args: Common & { to: string; amount: string }, hre: HardhatRuntimeEnvironment) {
-  const { client, signer } = await context(hre, args, ReaderClient);
+  const { client, signer } = await context(hre, args, AnyoneClient);
   const amount = parseLabel(args.amount);
   const balance = await client.token.balanceOf(signer.address);
   if (balance < amount) throw new CliError(`account ${signer.address} holds ${label(balance)}, not ${label(amount)}`);
-  const tx = await client.token.connect(signer).transfer(args.to, amount);
-  const receipt = (await tx.wait())!;
-  printTx(`Sent ${label(amount)} to ${args.to}`, {
-    hash: tx.hash,
-    blockNumber: receipt.blockNumber,
-    gasUsed: receipt.gasUsed,
-    receipt,
-  });
-  return receipt;
+  const sent = await client.transferLabel(args.to, amount);
+  printTx(`Sent ${label(amount)} to ${args.to}`, sent);
+  return sent;
 }
 
 /**
