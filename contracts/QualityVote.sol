@@ -537,10 +537,10 @@ contract QualityVote is IQualityVote, JurorPool {
         vote.settled = true;
         Round storage round = _rounds[disputeId][roundIndex];
         (Verdict verdict, uint256 reward, uint256 penalty) = _judge(d, round, vote.choice, seats);
-        _recordVerdict(_validators[juror], verdict, seats);
+        Validator storage v = _validators[juror];
+        _recordVerdict(v, verdict, seats);
         emit SeatsSettled(disputeId, roundIndex, juror, seats, verdict, reward, penalty);
-        uint256 locked = seats * _seatStake;
-        _release(juror, locked, locked + reward - penalty);
+        _release(v, seats * _seatStake + reward - penalty);
 
         uint16 unsettled = round.unsettled - 1;
         round.unsettled = unsettled;
@@ -548,12 +548,14 @@ contract QualityVote is IQualityVote, JurorPool {
         return true;
     }
 
-    /// @dev Reputation: counts the seats by verdict (released seats count nowhere).
+    /// @dev Counts the seats by verdict: reputation (released seats are not reported) and, with
+    /// `seatsDrawn`, the stake still locked.
     function _recordVerdict(Validator storage v, Verdict verdict, uint256 seats) private {
         uint32 n = uint32(seats); // fits: at most 31
         if (verdict == Verdict.Coherent) v.coherent += n;
         else if (verdict == Verdict.Incoherent) v.incoherent += n;
         else if (verdict == Verdict.Missed) v.missed += n;
+        else v.released += n;
     }
 
     /// @dev Sends what the round's coherent seats did not take (dust, or the pot when none was
