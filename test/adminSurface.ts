@@ -26,6 +26,7 @@ const USER_FUNCTIONS: Record<string, readonly string[]> = {
     "requestUnstake",
     "withdrawUnstaked",
     "applyDeferred",
+    "applyDeferredOf",
     "setEncryptionKey",
     "passPhase",
     "draw",
