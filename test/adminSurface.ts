@@ -55,6 +55,7 @@ const USER_FUNCTIONS: Record<string, readonly string[]> = {
     "finalizeMany",
     "withdraw",
     "withdrawFor",
+    "syncCourtVersion",
   ],
   BlockhashRandomness: [],
   ChainlinkVRFRandomness: [],
