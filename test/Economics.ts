@@ -188,9 +188,14 @@ class Simulation {
     if (period === Period.Appeal) await time.increaseTo(endsAt);
     await escrow.finalize(submissionId);
     const dv = await court.getDispute(disputeId);
+    const settled = new Set<string>();
     for (let r = 0; r < Number(dv.roundCount); r++) {
-      await court.settleMany(disputeId, r, [...(await jurorsOf(court, disputeId, r)).keys()]);
+      const jurors = [...(await jurorsOf(court, disputeId, r)).keys()];
+      await court.settleMany(disputeId, r, jurors);
+      for (const j of jurors) settled.add(j);
     }
+    // A keeper puts the settled stake back into the pool (docs/court.md: settling does not).
+    await court.applyDeferredOf([...settled]);
     return { ruling: dv.ruling, rounds: Number(dv.roundCount) };
   }
 
