@@ -330,16 +330,16 @@ abstract contract JurorPool is IJurorPool, AccessControlDefaultAdminRules, Pausa
         v.deferredIn += uint96(returned); // fits: below the court's LABEL balance
     }
 
-    /// @dev The stake locked in `v`'s seats not yet settled.
-    function _lockedOf(Validator storage v) internal view returns (uint256) {
-        return (uint256(v.seatsDrawn) - v.coherent - v.incoherent - v.missed - v.released) * _seatStake;
-    }
-
     /// @dev Appends `disputeId` (whose current round waits for jurors) to the drawing queue.
     function _enqueueRound(uint256 disputeId) internal returns (uint256 position) {
         position = _queueTail;
         _queue[position] = disputeId;
         _queueTail = uint64(position + 1); // fits: one entry per round queued
+    }
+
+    /// @dev The stake locked in `v`'s seats not yet settled.
+    function _lockedOf(Validator storage v) internal view returns (uint256) {
+        return (uint256(v.seatsDrawn) - v.coherent - v.incoherent - v.missed - v.released) * _seatStake;
     }
 
     function _requirePhase(Phase expected) internal view {

@@ -415,12 +415,6 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
     }
 
     /// @inheritdoc ITaskEscrow
-    function courtVersion() external view returns (uint256 version, uint256 firstTwoRounds) {
-        CourtVersion memory court = _courtVersion;
-        return (court.version, court.firstTwoRounds);
-    }
-
-    /// @inheritdoc ITaskEscrow
     function bondFloor(address paymentToken, uint256 reward) external view returns (uint256 floor) {
         (, floor) = _bondFloor(_params, paymentToken, reward);
     }

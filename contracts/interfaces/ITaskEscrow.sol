@@ -258,7 +258,7 @@ interface ITaskEscrow {
 
     /// @notice Creates a task and pulls its budget, `slots * (reward + fee)` of `paymentToken`, where
     /// `fee = reward * feeBps / 10,000` (rounded down) at the current `feeBps`, snapshotted. The task
-    /// records the court's parameter version as last synced (`courtVersion`), and its bond must be at
+    /// records the court's parameter version as last synced (`syncCourtVersion`), and its bond must be at
     /// least the bond floor under that version.
     /// @dev Needs an allowance. Paused by `pause()`. Emits `TaskCreated`.
     /// @param params The task (see `TaskParams`).
@@ -477,12 +477,8 @@ interface ITaskEscrow {
     /// @notice The current parameters.
     function params() external view returns (Params memory);
 
-    /// @notice The court's parameter version that new tasks record, as last synced
-    /// (`syncCourtVersion`), and the cost of its rounds 0 and 1.
-    function courtVersion() external view returns (uint256 version, uint256 firstTwoRounds);
-
     /// @notice The smallest bond a task paying `reward` in `paymentToken` may require under the
-    /// court version new tasks record (`courtVersion`): `max(minBond, cost of rounds 0 and 1, and for
+    /// court version new tasks record (`syncCourtVersion`): `max(minBond, cost of rounds 0 and 1, and for
     /// LABEL tasks reward * bondToRewardBps / 10,000)`.
     /// @param paymentToken The task's payment token.
     /// @param reward The task's reward.
