@@ -61,13 +61,15 @@ function allowedAt(r: Report, op: string, size: number): number {
  */
 const WHY: Record<string, string> = {
   "QualityVote.stake":
-    "A new validator creates three slots (its record, its tree leaf, and the tree node of its leaf: " +
-    "66,300), and LabelToken's transferFrom costs about 22,000 (balances, allowance, and ERC20Votes' " +
-    "delegate reads); with the 21,000 of the transaction and the events, that leaves no 3,000 to find " +
-    "in the court's own reads (the phase, the pause flag, and since settlement stopped writing the " +
-    "tree, the slot of stake returned by settlements, which `stake` applies first). The rest is in " +
-    "the sortition tree, which is to be replaced by a reviewed library with the same API " +
-    "(docs/sortition.md), and in LabelToken; a deferred stake also writes a queue entry (22,100).",
+    "Most of a stake is outside the court's own code: a new validator creates three slots (its record, " +
+    "its tree leaf, its leaf's tree node: 3 x 22,100), an existing one rewrites its leaf's Fenwick " +
+    "ancestors (up to log2(n) + 1 cold rewrites at 5,000), LabelToken's transferFrom costs about " +
+    "22,000 (balances, allowance, ERC20Votes' delegate reads) and the transaction 21,000. The court's " +
+    "part is a few cold reads: the phase, the pause flag and the validator's slots (`stake` first " +
+    "applies stake returned by settlements, which reads the slot settlements write: 2,100 more since " +
+    "settle stopped writing the tree). 120,000 needs a cheaper tree (the provisional library is to be " +
+    "replaced by a reviewed one with the same API, docs/sortition.md) or a cheaper token transfer; a " +
+    "deferred stake also writes a deferred-queue entry (22,100).",
   "QualityVote.draw | round 0 (3 seats), per seat":
     "Per seat: the juror's vote record is a new slot (22,100), the search reads about log2(1,000) = " +
     "10 cold tree nodes (21,000), the seat lock rewrites the drawn leaf's ancestors and the validator " +
