@@ -128,7 +128,7 @@ const taskParams = (reward: number, slots: number, spec: string) => ({
   paymentToken: token.target as string,
   reward: LABEL(reward),
   slots,
-  bond: LABEL(Math.max(50, reward / 2)),
+  bond: LABEL(Math.max(100, reward / 2)), // the default floor: minBond 100 LABEL, or half the reward
   deadline: t0 + 30n * 86_400n,
   challengePeriod: 86_400,
   maxFeeBps: 1_000,

@@ -25,8 +25,8 @@ export const DAY = 86_400n;
 export const REWARD = LABEL(100);
 /** The fee on REWARD at the default 2.5 %. */
 export const FEE = (REWARD * TASK_ESCROW_DEFAULTS.feeBps) / 10_000n;
-/** The bond floor of a 100-LABEL LABEL task: max(10, 3 + 7 seats x 5, 50 % of 100) = 50 LABEL. */
-export const BOND = LABEL(50);
+/** The bond floor of a 100-LABEL LABEL task: max(minBond 100, 3 + 7 seats x 5, 50 % of 100) = 100 LABEL. */
+export const BOND = TASK_ESCROW_DEFAULTS.minBond;
 export const CHALLENGE_PERIOD = 3_600n;
 export const RESULT = "0x" + "11".repeat(32);
 export const URI = "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi";
