@@ -274,8 +274,9 @@ describe("TaskEscrow: tasks", function () {
       const feePerSeat = COURT_DEFAULTS.feePerSeat * 3n; // rounds 0 + 1 cost 150 LABEL, above minBond
       const v2 = { ...COURT_DEFAULTS, feePerSeat, slashBps: 2_500n }; // penalty 250 >= 16 x 15 LABEL
       await expect(court.connect(admin).setParams(v2)).to.emit(court, "ParamsAdded").withArgs(2n, Object.values(v2));
-      // New tasks adopt version 2 once the escrow syncs it (docs/task-escrow.md); anyone may.
-      expect(await escrow.bondFloor(await token.getAddress(), REWARD)).to.equal(courtFloor(COURT_DEFAULTS.feePerSeat));
+      // New tasks adopt version 2 once the escrow syncs it (docs/task-escrow.md); anyone may. Until
+      // then the floor is version 1's: minBond, above version 1's rounds 0 + 1.
+      expect(await escrow.bondFloor(await token.getAddress(), REWARD)).to.equal(TASK_ESCROW_DEFAULTS.minBond);
       await expect(escrow.connect(challenger).syncCourtVersion())
         .to.emit(escrow, "CourtVersionSynced")
         .withArgs(2n, courtFloor(feePerSeat));

@@ -11,6 +11,7 @@ import {
   COURT_DEFAULTS,
   LABEL,
   POOL_DEFAULTS,
+  TASK_ESCROW_DEFAULTS,
   deployProtocol,
   endAppeal,
   endReveal,
@@ -111,8 +112,8 @@ const HOUR = 3_600n;
 export const DEADLINE = 3_000_000_000n;
 export const PERMIT_DEADLINE = 4_000_000_000n;
 export const REWARD = LABEL(100);
-/** The bond floor of a 100-LABEL LABEL task: max(minBond, rounds 0 + 1, 50 % of the reward) = 50. */
-export const BOND = LABEL(50);
+/** The bond floor of a 100-LABEL LABEL task: max(minBond 100, rounds 0 + 1, 50 % of the reward) = 100. */
+export const BOND = TASK_ESCROW_DEFAULTS.minBond;
 export const CHALLENGE_PERIOD = HOUR;
 const SPEC_URI = "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi";
 export const RESULT_URI = "ipfs://bafybeihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku";
