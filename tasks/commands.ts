@@ -196,9 +196,21 @@ export const COMMANDS: Command[] = [
   },
   {
     name: "apply-deferred",
-    description: "Apply deferred stake changes (Staking phase)",
-    options: [{ name: "count", description: "Most changes to apply", defaultValue: "100" }],
+    description: "Apply deferred stake changes in queue order, or those of the given validators (Staking phase)",
+    options: [
+      { name: "count", description: "Most changes to apply", defaultValue: "100" },
+      {
+        name: "validators",
+        description: "Comma-separated validators whose settled stake to put back into the pool",
+        defaultValue: "",
+      },
+    ],
     action: ["anyone", "applyDeferred"],
+  },
+  {
+    name: "sync-court-version",
+    description: "Make new tasks record the court's newest parameter version (after a court setParams)",
+    action: ["anyone", "syncCourtVersion"],
   },
   {
     name: "appeal",

@@ -212,6 +212,12 @@ describe("CLI (annota tasks)", function () {
     expect(settled.output).to.match(/: Coherent, earned [\d.]+ LABEL, lost 0 LABEL/);
     const many = await annota("settle-many", { dispute: "1" });
     expect(many.output).to.contain(`Settled ${jurors.length - 1} juror(s) in dispute 1, round 0`);
+    // Settled stake rejoins the pool when applied; the juror's deferredIn held it until then.
+    expect((await p.court.getValidator(juror)).deferredIn).to.be.greaterThan(0n);
+    const rejoined = await annota("apply-deferred", { validators: juror });
+    expect(rejoined.output).to.contain("Put the settled stake of 1 validator(s) back into the pool");
+    expect((await p.court.getValidator(juror)).deferredIn).to.equal(0n);
+    expect((await annota("sync-court-version")).output).to.contain("New tasks already record court version 1");
 
     const owed = await p.escrow.claimable(await p.token.getAddress(), p.requester.address);
     expect((await annota("withdraw", { account: requester })).output).to.contain(`Withdrew ${formatLabel(owed)} LABEL`);

@@ -22,6 +22,7 @@ import {
   LABEL,
   PENALTY,
   POOL_DEFAULTS,
+  SEAT_STAKE,
   TASK_ESCROW_DEFAULTS,
   deployProtocol,
   roundCost,
@@ -301,6 +302,15 @@ describe("SDK", function () {
       const settled = await jurors.get(first)!.settle(disputeId, 0);
       expect(settled.verdict).to.equal("Incoherent");
       expect(settled.penalty).to.equal(PENALTY * BigInt(firstSeats));
+      // The settled stake waits in deferredIn until the juror puts it back into the pool.
+      const returned = (SEAT_STAKE - PENALTY) * BigInt(firstSeats);
+      expect((await p.court.getValidator(first)).deferredIn).to.equal(returned);
+      const free = (await p.court.getValidator(first)).free;
+      expect((await jurors.get(first)!.rejoinPool()).applied).to.equal(1);
+      expect((await p.court.getValidator(first)).deferredIn).to.equal(0n);
+      expect((await p.court.getValidator(first)).free).to.equal(free + returned);
+      expect(await p.court.drawableWeight(first)).to.equal(free + returned);
+      await expectRejection(requester.applyDeferredOf([]), AnnotaInputError, /no validator given/);
       const rest = [...round0.keys()].filter((j) => j !== first);
       expect((await requester.settleMany(disputeId, 0, [first, ...rest])).settled).to.equal(rest.length);
       expect((await requester.settleMany(disputeId, 1)).settled).to.equal(round1.size);

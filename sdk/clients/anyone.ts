@@ -53,6 +53,32 @@ export class AnyoneClient extends ReaderClient {
     return this.send(`applyDeferred(${n})`, (o) => this.court.applyDeferred(n, o));
   }
 
+  /**
+   * Puts back into the juror pool the stake that settlements returned to `validators` (and any other
+   * deferred change of theirs): settling does not, so that it never writes the sortition tree
+   * (docs/court.md). Staking phase only; validators with nothing to apply are skipped.
+   */
+  async applyDeferredOf(validators: string[]) {
+    if (validators.length === 0) throw new AnnotaInputError("applyDeferredOf: no validator given");
+    const list = validators.map((v) => checkedAddress(v, "validator"));
+    const result = await this.send(`applyDeferredOf(${list.length})`, (o) => this.court.applyDeferredOf(list, o));
+    return { ...result, applied: this.events(result.receipt, this.court, "StakeUpdated").length };
+  }
+
+  /**
+   * Makes tasks created from now on record the court's newest parameter version (and its bond
+   * floor); governance calls it after each court `setParams`, and anyone may. Returns the version.
+   */
+  async syncCourtVersion() {
+    const result = await this.send("syncCourtVersion", (o) => this.escrow.syncCourtVersion(o));
+    const [synced] = this.events(result.receipt, this.escrow, "CourtVersionSynced");
+    return {
+      ...result,
+      version: (await this.escrow.syncCourtVersion.staticCall()) as bigint,
+      changed: synced !== undefined,
+    };
+  }
+
   /** Appeals the current round's ruling, approving the next round's cost first if needed. */
   async appeal(disputeId: Id) {
     const id = toId(disputeId, "dispute id");

@@ -109,9 +109,17 @@ export class JurorClient extends AnyoneClient {
     );
   }
 
-  /** Settles `juror`'s (default: this wallet's) seats in round `round` of a final dispute. */
+  /**
+   * Settles `juror`'s (default: this wallet's) seats in round `round` of a final dispute. The stake
+   * it returns waits in `deferredIn` until `rejoinPool` (or anyone's `applyDeferredOf`) applies it.
+   */
   override async settle(disputeId: Id, round: Id, juror?: string) {
     return super.settle(disputeId, round, juror ?? (await this.address()));
+  }
+
+  /** Puts this wallet's settled stake back into the juror pool (Staking phase only). */
+  async rejoinPool() {
+    return this.applyDeferredOf([await this.address()]);
   }
 
   /**

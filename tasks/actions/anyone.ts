@@ -57,10 +57,27 @@ export async function draw(args: Args<{ count: string }>, hre: HardhatRuntimeEnv
   return result;
 }
 
-export async function applyDeferred(args: Args<{ count: string }>, hre: HardhatRuntimeEnvironment) {
+export async function applyDeferred(args: Args<{ count: string; validators: string }>, hre: HardhatRuntimeEnvironment) {
   const { client } = await context(hre, args, AnyoneClient);
+  if (args.validators !== "") {
+    const result = await client.applyDeferredOf(args.validators.split(",").map((v) => v.trim()));
+    printTx(`Put the settled stake of ${result.applied} validator(s) back into the pool`, result);
+    return result;
+  }
   const result = await client.applyDeferred(args.count);
   printTx("Applied deferred stake changes", result);
+  return result;
+}
+
+export async function syncCourtVersion(args: Common, hre: HardhatRuntimeEnvironment) {
+  const { client } = await context(hre, args, AnyoneClient);
+  const result = await client.syncCourtVersion();
+  printTx(
+    result.changed
+      ? `New tasks now record court version ${result.version}`
+      : `New tasks already record court version ${result.version}`,
+    result,
+  );
   return result;
 }
 
