@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.34;
 
+import {IAdministered} from "./IAdministered.sol";
+
 /// @title IJurorPool
 /// @notice The court's validators: LABEL stake, unbonding, the sortition pool that juries are drawn
 /// from, and the Staking / Generating / Drawing phase cycle that freezes the pool while a seed can be
@@ -9,8 +11,9 @@ pragma solidity 0.8.34;
 /// Staking phase stake changes apply at once; in the other two phases every change a user causes
 /// (stake, unstake, a settlement returning stake) is deferred and applied in order once Staking
 /// resumes (`applyDeferred`, or lazily when the validator acts). Only draws change the pool outside
-/// Staking, and they are a deterministic function of the cycle's seed and the queue.
-interface IJurorPool {
+/// Staking, and they are a deterministic function of the cycle's seed and the queue. `pause()`
+/// (`IAdministered`) stops new stake (`stake`, `stakeWithPermit`); nothing else is ever paused.
+interface IJurorPool is IAdministered {
     /*//////////////////////////////////////////////////////////////
                                  TYPES
     //////////////////////////////////////////////////////////////*/
