@@ -4,8 +4,10 @@ import type { ITaskEscrow } from "../../typechain-types/contracts/TaskEscrow.js"
 import type { QualityVote } from "../../typechain-types/index.js";
 import {
   COURT_DEFAULTS,
+  EXAMPLE_TASK,
   LABEL,
   TASK_ESCROW_DEFAULTS,
+  taskParams as exampleTask,
   deployProtocol,
   endAppeal,
   endReveal,
@@ -22,12 +24,12 @@ import {
  */
 
 export const DAY = 86_400n;
-export const REWARD = LABEL(100);
+export const REWARD = EXAMPLE_TASK.reward;
 /** The fee on REWARD at the default 2.5 %. */
 export const FEE = (REWARD * TASK_ESCROW_DEFAULTS.feeBps) / 10_000n;
 /** The bond floor of a 100-LABEL LABEL task: max(10, 3 + 7 seats x 5, 50 % of 100) = 50 LABEL. */
-export const BOND = LABEL(50);
-export const CHALLENGE_PERIOD = 3_600n;
+export const BOND = EXAMPLE_TASK.bond;
+export const CHALLENGE_PERIOD = EXAMPLE_TASK.challengePeriod;
 export const RESULT = "0x" + "11".repeat(32);
 export const URI = "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi";
 export const REASON = "0x" + "22".repeat(32);
@@ -42,25 +44,13 @@ export const budgetOf = (slots: bigint, reward: bigint = REWARD, feeBps: bigint 
 /** The burned part of what remains of a loser's bond, under the default burnBps. */
 export const burnOf = (rest: bigint) => (rest * TASK_ESCROW_DEFAULTS.burnBps) / 10_000n;
 
-/** The standard task: 3 slots of 100 LABEL, bond 50 LABEL, one-hour challenge period, a week to go. */
+/** The example task (ignition/defaults.ts: 3 slots of 100 LABEL, bond 50 LABEL, one-hour challenge period) in LABEL, a week to go. */
 export async function taskParams(
   p: Protocol,
   latest: number,
   overrides: Partial<ITaskEscrow.TaskParamsStruct> = {},
 ): Promise<ITaskEscrow.TaskParamsStruct> {
-  return {
-    paymentToken: await p.token.getAddress(),
-    reward: REWARD,
-    slots: 3n,
-    bond: BOND,
-    deadline: BigInt(latest) + 7n * DAY,
-    challengePeriod: CHALLENGE_PERIOD,
-    maxFeeBps: 1_000n,
-    labelerRoot: "0x" + "00".repeat(32),
-    specHash: "0x" + "33".repeat(32),
-    specURI: "ipfs://spec",
-    ...overrides,
-  };
+  return { ...exampleTask(await p.token.getAddress(), BigInt(latest) + 7n * DAY), ...overrides };
 }
 
 /** Test network handles the escrow fixtures need. */

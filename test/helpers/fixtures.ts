@@ -1,28 +1,12 @@
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { parseEther, type ContractTransactionResponse } from "ethers";
 
-import {
-  ADMIN_DELAY,
-  BLOCKHASH_LOOKAHEAD,
-  COURT_DEFAULTS,
-  POOL_DEFAULTS,
-  SEAT_STAKE,
-  TASK_ESCROW_DEFAULTS,
-} from "../../ignition/defaults.js";
-import {
-  BlockhashRandomness__factory,
-  FixedSeedRandomness__factory,
-  LabelToken__factory,
-  QualityVote__factory,
-  TaskEscrow__factory,
-  type BlockhashRandomness,
-  type FixedSeedRandomness,
-  type LabelToken,
-  type QualityVote,
-  type TaskEscrow,
-} from "../../typechain-types/index.js";
+import { BLOCKHASH_LOOKAHEAD, COURT_DEFAULTS, POOL_DEFAULTS, SEAT_STAKE } from "../../ignition/defaults.js";
+import { deployCore, type CoreContracts, type Seeds } from "../../ignition/direct.js";
+import type { QualityVote } from "../../typechain-types/index.js";
 
-export { ADMIN_DELAY, BLOCKHASH_LOOKAHEAD, COURT_DEFAULTS, POOL_DEFAULTS, SEAT_STAKE, TASK_ESCROW_DEFAULTS };
+export * from "../../ignition/defaults.js";
+export type { Seeds };
 
 /** `n` LABEL in wei (`n` may be fractional: "0.5"). */
 export const LABEL = (n: bigint | number | string) => parseEther(n.toString());
@@ -53,14 +37,7 @@ export const PENALTY = (SEAT_STAKE * COURT_DEFAULTS.slashBps) / 10_000n;
 /** Cost of round `round` under the defaults: `(2^(round+2) - 1) * feePerSeat`. */
 export const roundCost = (round: number) => ((4n << BigInt(round)) - 1n) * COURT_DEFAULTS.feePerSeat;
 
-/** Where the court's seeds come from (see `DeployOptions.seeds`). */
-export type Seeds = "blockhash" | "fixed";
-
-export interface Protocol<S extends Seeds = "blockhash"> {
-  token: LabelToken;
-  court: QualityVote;
-  escrow: TaskEscrow;
-  randomness: S extends "fixed" ? FixedSeedRandomness : BlockhashRandomness;
+export interface Protocol<S extends Seeds = "blockhash"> extends CoreContracts<S> {
   admin: HardhatEthersSigner;
   pauser: HardhatEthersSigner;
   courtTreasury: HardhatEthersSigner;
@@ -75,17 +52,12 @@ export interface Protocol<S extends Seeds = "blockhash"> {
 export interface DeployOptions<S extends Seeds = "blockhash"> {
   /** How many signers stake `VALIDATOR_STAKE` (default 8; the default network has 20 signers). */
   validators?: number;
-  /**
-   * `"fixed"`: seeds from `FixedSeedRandomness` (the n-th is keccak256(n)) instead of block hashes,
-   * which change with the wall clock and with every byte of deployed code: for the gas benchmark and
-   * the economic simulation, whose figures must be reproducible.
-   */
+  /** Where the court's seeds come from (default: block hashes; see `Seeds`). */
   seeds?: S;
 }
 
 /**
- * Deploys LabelToken, a blockhash randomness source, the QualityVote court and TaskEscrow with the
- * default parameters (the escrow holds ARBITRABLE_ROLE), gives every actor 1,000,000 LABEL and
+ * Deploys the contracts with the default parameters (`deployCore`, ignition/direct.ts), gives every actor 1,000,000 LABEL and
  * infinite allowances to the court and the escrow, and stakes `VALIDATOR_STAKE` for each validator.
  * Signers: admin, pauser, court treasury, fee treasury, requester, challenger, 3 labelers, then
  * validators, then the rest as `others`.
@@ -101,34 +73,12 @@ export async function deployProtocol<S extends Seeds = "blockhash">(
   const validators = signers.slice(9, 9 + validatorCount);
   const others = signers.slice(9 + validatorCount);
 
-  const token = await new LabelToken__factory(admin).deploy(admin.address, admin.address, ADMIN_DELAY);
-  const randomness = (
-    options.seeds === "fixed"
-      ? await new FixedSeedRandomness__factory(admin).deploy()
-      : await new BlockhashRandomness__factory(admin).deploy(BLOCKHASH_LOOKAHEAD)
-  ) as Protocol<S>["randomness"];
-  const court = await new QualityVote__factory(admin).deploy(
-    await token.getAddress(),
-    await randomness.getAddress(),
-    SEAT_STAKE,
-    courtTreasury.address,
-    admin.address,
-    ADMIN_DELAY,
-    POOL_DEFAULTS,
-    COURT_DEFAULTS,
-  );
-  await randomness.connect(admin).setConsumer(await court.getAddress());
-  const escrow = await new TaskEscrow__factory(admin).deploy(
-    await token.getAddress(),
-    await court.getAddress(),
-    feeTreasury.address,
-    admin.address,
-    ADMIN_DELAY,
-    TASK_ESCROW_DEFAULTS,
-  );
-  await court.connect(admin).grantRole(await court.ARBITRABLE_ROLE(), await escrow.getAddress());
-  await court.connect(admin).grantRole(await court.PAUSER_ROLE(), pauser.address);
-  await escrow.connect(admin).grantRole(await escrow.PAUSER_ROLE(), pauser.address);
+  const { token, randomness, court, escrow } = await deployCore(admin, {
+    courtTreasury: courtTreasury.address,
+    feeTreasury: feeTreasury.address,
+    pauser: pauser.address,
+    seeds: options.seeds,
+  });
 
   for (const actor of [requester, challenger, ...labelers, ...validators, ...others]) {
     await token.connect(admin).transfer(actor.address, STARTING_LABEL);
