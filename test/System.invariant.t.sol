@@ -24,8 +24,7 @@ contract SystemHandler is CourtSystemHandler {
 /// bonds; every credit is what the money flows of docs/task-escrow.md say; LABEL is conserved except
 /// for the bond burns, which the handler computes independently; no submission is paid twice and no
 /// task accepts more submissions than it has slots. The handler's reach (every state visited) is
-/// asserted by test/Court.invariant.t.sol's `test_handlerReachesEveryState`, which drives the same
-/// handler and set-up.
+/// printed and asserted by `test_handlerReachesEveryState` (test/handlers/CourtSystemSetup.sol).
 /// hardhat-config: invariant.failOnRevert = true
 contract SystemInvariantTest is CourtSystemSetup {
     function _newHandler() internal override returns (CourtSystemHandler) {
@@ -91,5 +90,11 @@ contract SystemInvariantTest is CourtSystemSetup {
             accepted += t.accepted;
         }
         assertEq(accepted, handler.reach().accepted, "accepted submissions == payments");
+    }
+
+    function _checkInvariants() internal view override {
+        invariant_escrowSolvency();
+        invariant_conservation();
+        invariant_slotsAndPayments();
     }
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.34;
 
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {LabelToken} from "../../contracts/LabelToken.sol";
 import {QualityVote} from "../../contracts/QualityVote.sol";
 import {TaskEscrow} from "../../contracts/TaskEscrow.sol";
@@ -12,6 +13,7 @@ import {Vm} from "../utils/Vm.sol";
 /// @notice What a run reached (docs/court.md#invariants): a suite whose handler stops reaching one
 /// of these states fails its reach test.
 struct Reach {
+    uint256 tasksCreated;
     uint256 disputes;
     uint256 roundsDrawn;
     uint256 roundsRequeued;
@@ -29,6 +31,10 @@ struct Reach {
     uint256 accepted;
     uint256 rejected;
     uint256 withdrawals;
+    // Calls the protocol must refuse, made and refused with the right error (not filtered out).
+    uint256 refusedSlotsFull;
+    uint256 refusedLateChallenge;
+    uint256 refusedEarlyFinalize;
 }
 
 /// @notice Appends court parameter versions for the handler (the court's admin implements it).
@@ -159,7 +165,7 @@ contract CourtSystemHandler {
             stakeLedger[a] += amount;
             wallet[a] -= amount;
         } catch (bytes memory e) {
-            if (!paused) _violation("stake", e);
+            _expectRefusal(e, paused ? _enforcedPause() : bytes(""), "stake");
         }
     }
 
@@ -287,39 +293,55 @@ contract CourtSystemHandler {
             tasks.push(taskId);
             escrowBudget += budget;
             wallet[actors[0]] -= budget;
+            ++_reach.tasksCreated;
         } catch (bytes memory e) {
-            if (!paused) _violation("createTask", e);
+            _expectRefusal(e, paused ? _enforcedPause() : bytes(""), "createTask");
         }
     }
 
-    /// @dev Submits even when the task is full or closed: the escrow must refuse it then. Half the
-    /// submissions are challenged at once (challenge periods are short next to the time jumps).
+    /// @dev Submits even when the task is full, closed or paused: the escrow must then refuse it with
+    /// the error that says so (so "accepted + held <= slots" stays falsifiable). Challenge periods are
+    /// short next to the time jumps.
     function submit(uint256 labelerSeed, uint256 taskSeed) public {
         if (tasks.length == 0) return;
         uint256 taskId = tasks[taskSeed % tasks.length];
         ITaskEscrow.TaskView memory t = escrow.getTask(taskId);
         address labeler = actors[1 + (labelerSeed % 3)];
-        bool mustFail = t.accepted + t.held >= t.slots || block.timestamp >= t.deadline || escrow.paused();
+        bytes memory refusal;
+        if (escrow.paused()) refusal = _enforcedPause();
+        else if (block.timestamp >= t.deadline) {
+            refusal = abi.encodeWithSelector(ITaskEscrow.TaskEscrowDeadlinePassed.selector, taskId, t.deadline);
+        } else if (t.accepted + t.held >= t.slots) {
+            refusal = abi.encodeWithSelector(ITaskEscrow.TaskEscrowSlotsFull.selector, taskId);
+        }
         vm.prank(labeler);
         try escrow.submit(taskId, keccak256(abi.encode(labelerSeed)), "ipfs://result", new bytes32[](0)) returns (
             uint256 id
         ) {
-            if (mustFail) _violation("submit beyond the slots", "");
+            if (refusal.length != 0) _violation("submit that must be refused", refusal);
             submissions.push(id);
             bondsHeld += t.bond;
             wallet[labeler] -= t.bond;
+            // Half are challenged at once; a quarter are finalized at once, which the escrow must refuse.
             if (taskSeed % 2 == 0) challenge(submissions.length - 1, labelerSeed >> 8);
+            else if (taskSeed % 4 == 1) finalizeSubmission(submissions.length - 1, false);
         } catch (bytes memory e) {
-            if (!mustFail) _violation("submit", e);
+            if (_expectRefusal(e, refusal, "submit") && bytes4(refusal) == ITaskEscrow.TaskEscrowSlotsFull.selector) {
+                ++_reach.refusedSlotsFull;
+            }
         }
     }
 
-    /// @dev Challenges a pending submission by a challenger, the requester or another labeler.
+    /// @dev Challenges a pending submission by a challenger, the requester or another labeler; after
+    /// its challenge period too, when the escrow must refuse it.
     function challenge(uint256 subSeed, uint256 who) public {
         uint256 id = _findSubmission(subSeed, ITaskEscrow.Status.Pending);
         if (id == 0) return;
         ITaskEscrow.SubmissionView memory s = escrow.getSubmission(id);
-        if (block.timestamp >= s.challengeEnd) return;
+        bytes memory refusal;
+        if (block.timestamp >= s.challengeEnd) {
+            refusal = abi.encodeWithSelector(ITaskEscrow.TaskEscrowChallengePeriodOver.selector, id, s.challengeEnd);
+        }
         address challenger =
             who % 4 < 2
                 ? actors[4 + (who % 2)]
@@ -331,6 +353,7 @@ contract CourtSystemHandler {
         uint256 cost = court.roundCost(t.courtVersion, 0);
         vm.prank(challenger);
         try escrow.challenge(id, bytes32(who)) returns (uint256 disputeId) {
+            if (refusal.length != 0) _violation("challenge after the challenge period", refusal);
             disputes.push(disputeId);
             submissionOf[disputeId] = id;
             queueMirror.push(disputeId);
@@ -339,24 +362,19 @@ contract CourtSystemHandler {
             wallet[challenger] -= t.bond + cost;
             ++_reach.disputes;
         } catch (bytes memory e) {
-            _violation("challenge", e);
+            if (_expectRefusal(e, refusal, "challenge")) ++_reach.refusedLateChallenge;
         }
     }
 
-    /// @dev Finalizes a submission: a pending one after its challenge period (jumping there when
-    /// `jump`), a challenged one once its dispute's ruling is known; a final one must be refused.
+    /// @dev Finalizes a submission, jumping to the end of its challenge period first when `jump`.
+    /// Too early (a pending submission in its challenge period, a challenged one whose dispute is
+    /// not finalizable) or too late (a final one), the escrow must refuse it with the right error.
     function finalizeSubmission(uint256 subSeed, bool jump) public {
         if (submissions.length == 0) return;
         uint256 id = submissions[subSeed % submissions.length];
         ITaskEscrow.SubmissionView memory s = escrow.getSubmission(id);
-        if (s.status == ITaskEscrow.Status.Pending) {
-            if (block.timestamp < s.challengeEnd) {
-                if (!jump) return;
-                vm.warp(s.challengeEnd);
-            }
-        } else if (s.status == ITaskEscrow.Status.Challenged) {
-            (IQualityVote.Period period, ) = court.currentPeriod(s.disputeId);
-            if (period != IQualityVote.Period.Finalizable && period != IQualityVote.Period.Final) return;
+        if (jump && s.status == ITaskEscrow.Status.Pending && block.timestamp < s.challengeEnd) {
+            vm.warp(s.challengeEnd);
         }
         _finalizeSubmission(id, s);
     }
@@ -371,7 +389,12 @@ contract CourtSystemHandler {
             wallet[a] += paid;
             ++_reach.withdrawals;
         } catch (bytes memory e) {
-            if (amount != 0) _violation("withdraw", e);
+            bytes memory nothing = abi.encodeWithSelector(
+                ITaskEscrow.TaskEscrowNothingToWithdraw.selector,
+                address(token),
+                a
+            );
+            _expectRefusal(e, amount == 0 ? nothing : bytes(""), "withdraw");
         }
     }
 
@@ -607,7 +630,7 @@ contract CourtSystemHandler {
 
     function _finalizeSubmission(uint256 id, ITaskEscrow.SubmissionView memory s) internal {
         ITaskEscrow.TaskView memory t = escrow.getTask(s.taskId);
-        bool mustFail = s.status == ITaskEscrow.Status.Accepted || s.status == ITaskEscrow.Status.Rejected;
+        bytes memory refusal = _finalizeRefusal(id, s);
         bool wasFinal;
         address payer;
         uint256 refund;
@@ -617,12 +640,28 @@ contract CourtSystemHandler {
         }
         uint256 supply = token.totalSupply();
         try escrow.finalize(id) returns (ITaskEscrow.Status status) {
-            if (mustFail) _violation("finalize of a final submission", abi.encode(id));
+            if (refusal.length != 0) _violation("finalize that must be refused", refusal);
             if (s.status == ITaskEscrow.Status.Challenged && !wasFinal) _recordFinal(s.disputeId, payer, refund);
             _applyOutcome(id, s, t, status, supply);
         } catch (bytes memory e) {
-            if (!mustFail) _violation("finalize", e);
+            bool early = s.status == ITaskEscrow.Status.Pending || s.status == ITaskEscrow.Status.Challenged;
+            if (_expectRefusal(e, refusal, "finalize") && early) ++_reach.refusedEarlyFinalize;
         }
+    }
+
+    /// @dev The error `escrow.finalize(id)` must revert with now, or nothing if it must succeed.
+    function _finalizeRefusal(uint256 id, ITaskEscrow.SubmissionView memory s) internal view returns (bytes memory) {
+        if (s.status == ITaskEscrow.Status.Pending) {
+            if (block.timestamp >= s.challengeEnd) return "";
+            return abi.encodeWithSelector(ITaskEscrow.TaskEscrowChallengePeriodActive.selector, id, s.challengeEnd);
+        }
+        if (s.status != ITaskEscrow.Status.Challenged) {
+            return abi.encodeWithSelector(ITaskEscrow.TaskEscrowWrongStatus.selector, id, s.status);
+        }
+        (, bool isFinal) = court.finalRuling(s.disputeId);
+        (IQualityVote.Period period, ) = court.currentPeriod(s.disputeId);
+        if (isFinal || period == IQualityVote.Period.Finalizable) return "";
+        return abi.encodeWithSelector(IQualityVote.QualityVoteWrongPeriod.selector, s.disputeId, period);
     }
 
     /// @dev The escrow's books after a submission is finalized (docs/task-escrow.md, "Money flows").
@@ -705,10 +744,16 @@ contract CourtSystemHandler {
                 _violation("settleMany", e);
             }
         } else {
+            bytes memory nothing = abi.encodeWithSelector(
+                IQualityVote.QualityVoteNothingToSettle.selector,
+                d,
+                r,
+                jurors[0]
+            );
             try court.settle(d, r, jurors[0]) {
-                if (!pending[0]) _violation("settle of nothing", abi.encode(d, r, jurors[0]));
+                if (!pending[0]) _violation("settle of nothing", nothing);
             } catch (bytes memory e) {
-                if (pending[0]) _violation("settle", e);
+                _expectRefusal(e, pending[0] ? bytes("") : nothing, "settle");
             }
         }
         for (uint256 i = 0; i < jurors.length; ++i) if (pending[i]) _checkSettled(d, r, jurors[i], before[i]);
@@ -798,6 +843,18 @@ contract CourtSystemHandler {
 
     function _salt(uint256 d, uint256 r, address j) internal pure returns (bytes32) {
         return keccak256(abi.encode("salt", d, r, j));
+    }
+
+    /// @dev A call reverted with `err`: records a violation unless it had to revert with exactly
+    /// `expected` (selector and arguments; empty: it had to succeed). Returns whether it matched.
+    function _expectRefusal(bytes memory err, bytes memory expected, string memory what) internal returns (bool) {
+        if (expected.length != 0 && keccak256(err) == keccak256(expected)) return true;
+        _violation(expected.length == 0 ? what : string.concat(what, ": wrong error"), err);
+        return false;
+    }
+
+    function _enforcedPause() internal pure returns (bytes memory) {
+        return abi.encodeWithSelector(Pausable.EnforcedPause.selector);
     }
 
     function _violation(string memory what, bytes memory err) internal {

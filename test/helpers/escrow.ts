@@ -6,7 +6,9 @@ import {
   COURT_DEFAULTS,
   EXAMPLE_TASK,
   LABEL,
+  Ruling,
   TASK_ESCROW_DEFAULTS,
+  roundCost,
   taskParams as exampleTask,
   deployProtocol,
   endAppeal,
@@ -43,6 +45,16 @@ export const budgetOf = (slots: bigint, reward: bigint = REWARD, feeBps: bigint 
 
 /** The burned part of what remains of a loser's bond, under the default burnBps. */
 export const burnOf = (rest: bigint) => (rest * TASK_ESCROW_DEFAULTS.burnBps) / 10_000n;
+
+/**
+ * `ChallengeResolved`'s arguments when a challenge of the example task wins in round 0 (docs/task-escrow.md,
+ * "Money flows"): the labeler's bond repays round 0's cost, `burnBps` of the rest burns, and the
+ * challenger gets its own bond back plus what remains.
+ */
+export const rejectedInRound0 = (submissionId: bigint, disputeId: bigint) => {
+  const rest = BOND - roundCost(0);
+  return [submissionId, disputeId, Ruling.Reject, 0n, BOND + rest - burnOf(rest), roundCost(0), burnOf(rest)] as const;
+};
 
 /** The example task (ignition/defaults.ts: 3 slots of 100 LABEL, bond 50 LABEL, one-hour challenge period) in LABEL, a week to go. */
 export async function taskParams(
