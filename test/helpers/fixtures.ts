@@ -1,5 +1,5 @@
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { parseEther, type ContractTransactionResponse } from "ethers";
+import { parseEther, type ContractTransactionResponse, type Signer } from "ethers";
 
 import { BLOCKHASH_LOOKAHEAD, COURT_DEFAULTS, POOL_DEFAULTS, SEAT_STAKE } from "../../ignition/defaults.js";
 import { deployCore, type CoreContracts, type Seeds } from "../../ignition/direct.js";
@@ -116,21 +116,31 @@ export interface Helpers {
   mine(blocks?: number): Promise<void>;
 }
 
-/**
- * Runs one drawing cycle: waits out `minStakingTime`, applies deferred stake changes, passes to
- * Generating, mines past the blockhash lookahead, passes to Drawing, draws every queued round and
- * passes back to Staking. Returns the cycle's seed.
- */
-export async function runDrawingCycle(court: QualityVote, helpers: Helpers): Promise<bigint> {
+/** Waits out `minStakingTime`, applies deferred stake changes and passes to Generating. */
+export async function toGenerating(court: QualityVote, helpers: Helpers): Promise<void> {
   const [, startedAt] = await court.phase();
   const readyAt = startedAt + POOL_DEFAULTS.minStakingTime;
   if (BigInt(await helpers.time.latest()) < readyAt) await helpers.time.increaseTo(readyAt);
   const [head, tail] = await court.deferredQueue();
   if (tail > head) await court.applyDeferred(tail - head);
   await court.passPhase();
+}
+
+/** `toGenerating`, then mines past the blockhash lookahead and passes to Drawing; returns the seed. */
+export async function toDrawing(court: QualityVote, helpers: Helpers): Promise<bigint> {
+  await toGenerating(court, helpers);
   await helpers.mine(Number(BLOCKHASH_LOOKAHEAD) + 1);
   await court.passPhase();
   const [, , seed] = await court.phase();
+  return seed;
+}
+
+/**
+ * Runs one drawing cycle: `toDrawing`, draws every queued round and passes back to Staking.
+ * Returns the cycle's seed.
+ */
+export async function runDrawingCycle(court: QualityVote, helpers: Helpers): Promise<bigint> {
+  const seed = await toDrawing(court, helpers);
   await court.draw(2n ** 32n);
   await court.passPhase();
   return seed;
@@ -158,10 +168,47 @@ export function saltFor(
   return ethers.solidityPackedKeccak256(["string", "uint256", "uint256", "address"], [label, disputeId, round, juror]);
 }
 
+/** Commits `choices` (signer -> choice, or "silent": commits Accept and never reveals) in the current round. */
+export async function commitAll(
+  ethers: HardhatEthers,
+  court: QualityVote,
+  disputeId: bigint,
+  choices: Map<Signer, number | "silent">,
+): Promise<void> {
+  const round = Number((await court.getDispute(disputeId)).roundCount) - 1;
+  for (const [signer, choice] of choices) {
+    const juror = await signer.getAddress();
+    const salt = saltFor(ethers, disputeId, round, juror);
+    const commitment = await court.computeCommitment(
+      disputeId,
+      round,
+      juror,
+      choice === "silent" ? ACCEPT : choice,
+      salt,
+    );
+    await court.connect(signer).commitVote(disputeId, commitment);
+  }
+}
+
+/** Reveals `choices` (skipping "silent") in the current round; the clock must be in the reveal window. */
+export async function revealAll(
+  ethers: HardhatEthers,
+  court: QualityVote,
+  disputeId: bigint,
+  choices: Map<Signer, number | "silent">,
+): Promise<void> {
+  const round = Number((await court.getDispute(disputeId)).roundCount) - 1;
+  for (const [signer, choice] of choices) {
+    if (choice === "silent") continue;
+    const juror = await signer.getAddress();
+    await court.connect(signer).revealVote(disputeId, choice, saltFor(ethers, disputeId, round, juror));
+  }
+}
+
 /**
- * Votes in the current round of `disputeId`: every juror in `choices` commits its choice, the clock
- * moves to the reveal window, and those whose choice is not `"silent"` reveal. Jurors not in
- * `choices` commit nothing. Ends inside the reveal window.
+ * Votes in the current round of `disputeId`: every juror in `choices` (by address) commits its
+ * choice, the clock moves to the reveal window, and those whose choice is not `"silent"` reveal.
+ * Jurors not in `choices` commit nothing. Ends inside the reveal window.
  */
 export async function voteRound(
   ethers: HardhatEthers,
@@ -170,24 +217,17 @@ export async function voteRound(
   disputeId: bigint,
   choices: Map<string, number | "silent">,
 ): Promise<void> {
-  const dispute = await court.getDispute(disputeId);
-  const round = Number(dispute.roundCount) - 1;
-  const r = await court.getRound(disputeId, round);
   const signers = new Map((await ethers.getSigners()).map((s) => [s.address, s]));
+  const bySigner = new Map<Signer, number | "silent">();
   for (const [juror, choice] of choices) {
     const signer = signers.get(juror);
     if (signer === undefined) throw new Error(`no signer for juror ${juror}`);
-    const committed = choice === "silent" ? ACCEPT : choice;
-    const salt = saltFor(ethers, disputeId, round, juror);
-    const commitment = await court.computeCommitment(disputeId, round, juror, committed, salt);
-    await court.connect(signer).commitVote(disputeId, commitment);
+    bySigner.set(signer, choice);
   }
+  await commitAll(ethers, court, disputeId, bySigner);
+  const r = await court.getRound(disputeId, Number((await court.getDispute(disputeId)).roundCount) - 1);
   await helpers.time.increaseTo(r.drawnAt + COURT_DEFAULTS.commitPeriod);
-  for (const [juror, choice] of choices) {
-    if (choice === "silent") continue;
-    const signer = signers.get(juror)!;
-    await court.connect(signer).revealVote(disputeId, choice, saltFor(ethers, disputeId, round, juror));
-  }
+  await revealAll(ethers, court, disputeId, bySigner);
 }
 
 /** Moves the clock to the end of the current round's reveal window (the next transaction lands after it). */
