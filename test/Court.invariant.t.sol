@@ -10,14 +10,7 @@ import {CourtSystemSetup} from "./handlers/CourtSystemSetup.sol";
 
 /// @notice The shared handler, declared here so that the fuzzer knows its ABI.
 contract CourtHandler is CourtSystemHandler {
-    constructor(
-        QualityVote court_,
-        TaskEscrow escrow_,
-        address courtTreasury_,
-        address feeTreasury_,
-        address[] memory actors_,
-        uint256 startingBalance
-    ) CourtSystemHandler(court_, escrow_, courtTreasury_, feeTreasury_, actors_, startingBalance) {}
+    constructor(QualityVote c, TaskEscrow e, address[] memory a, uint256 b) CourtSystemHandler(c, e, a, b) {}
 }
 
 /// @notice Invariants of the court (docs/court.md#invariants) under random sequences of staking,
@@ -29,7 +22,7 @@ contract CourtHandler is CourtSystemHandler {
 /// hardhat-config: invariant.failOnRevert = true
 contract CourtInvariantTest is CourtSystemSetup {
     function _newHandler() internal override returns (CourtSystemHandler) {
-        return new CourtHandler(court, escrow, courtTreasury, feeTreasury, actors, STARTING_BALANCE);
+        return new CourtHandler(court, escrow, actors, STARTING_BALANCE);
     }
 
     function setUp() public override {
@@ -46,7 +39,7 @@ contract CourtInvariantTest is CourtSystemSetup {
     function invariant_courtSolvency() public view {
         _assertNoViolation();
         uint256 stakes;
-        for (uint256 i = 0; i < ACTORS; ++i) stakes += _stakeOf(actors[i]);
+        for (uint256 i = 0; i < ACTORS; ++i) stakes += handler.stakeOf(actors[i]);
         uint256 balance = token.balanceOf(address(court));
         (int256 money, uint256 uncollected) = _roundsMoney();
         assertGe(balance + uncollected, stakes, "court balance >= stakes - penalties to collect");
@@ -62,7 +55,7 @@ contract CourtInvariantTest is CourtSystemSetup {
         for (uint256 i = 0; i < ACTORS; ++i) {
             address a = actors[i];
             IJurorPool.ValidatorView memory v = court.getValidator(a);
-            assertEq(_stakeOf(a), handler.stakeLedger(a), "stake == staked - withdrawn + rewards - penalties");
+            assertEq(handler.stakeOf(a), handler.stakeLedger(a), "stake == staked - withdrawn + rewards - penalties");
             assertEq(v.locked, handler.lockedSeats(a) * SEAT_STAKE, "locked == seatStake x unsettled seats");
             assertEq(token.balanceOf(a), handler.wallet(a), "wallet == what the protocol let out");
         }
@@ -131,11 +124,6 @@ contract CourtInvariantTest is CourtSystemSetup {
                 }
             }
         }
-    }
-
-    function _stakeOf(address a) internal view returns (uint256) {
-        IJurorPool.ValidatorView memory v = court.getValidator(a);
-        return uint256(v.free) + v.locked + v.unbonding + v.deferredIn;
     }
 
     function _checkInvariants() internal view override {

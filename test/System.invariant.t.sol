@@ -9,14 +9,7 @@ import {CourtSystemSetup} from "./handlers/CourtSystemSetup.sol";
 
 /// @notice The shared handler, declared here so that the fuzzer knows its ABI.
 contract SystemHandler is CourtSystemHandler {
-    constructor(
-        QualityVote court_,
-        TaskEscrow escrow_,
-        address courtTreasury_,
-        address feeTreasury_,
-        address[] memory actors_,
-        uint256 startingBalance
-    ) CourtSystemHandler(court_, escrow_, courtTreasury_, feeTreasury_, actors_, startingBalance) {}
+    constructor(QualityVote c, TaskEscrow e, address[] memory a, uint256 b) CourtSystemHandler(c, e, a, b) {}
 }
 
 /// @notice Invariants of the whole protocol (docs/court.md#invariants) under the same random
@@ -28,7 +21,7 @@ contract SystemHandler is CourtSystemHandler {
 /// hardhat-config: invariant.failOnRevert = true
 contract SystemInvariantTest is CourtSystemSetup {
     function _newHandler() internal override returns (CourtSystemHandler) {
-        return new SystemHandler(court, escrow, courtTreasury, feeTreasury, actors, STARTING_BALANCE);
+        return new SystemHandler(court, escrow, actors, STARTING_BALANCE);
     }
 
     function setUp() public override {

@@ -11,7 +11,12 @@ import { fileURLToPath } from "node:url";
 import { JsonRpcProvider, MaxUint256, id, parseEther, solidityPackedKeccak256 } from "ethers";
 import type { JsonRpcSigner } from "ethers";
 
-import { BLOCKHASH_LOOKAHEAD, COURT_DEFAULTS, POOL_DEFAULTS, taskParams as exampleTask } from "../../ignition/defaults.js";
+import {
+  BLOCKHASH_LOOKAHEAD,
+  COURT_DEFAULTS,
+  POOL_DEFAULTS,
+  taskParams as exampleTask,
+} from "../../ignition/defaults.js";
 import { deployCore } from "../../ignition/direct.js";
 import { MockERC20__factory, type QualityVote } from "../../typechain-types/index.js";
 

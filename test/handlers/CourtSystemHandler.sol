@@ -103,19 +103,14 @@ contract CourtSystemHandler {
     string public lastViolation;
     bytes public lastError;
 
-    constructor(
-        QualityVote court_,
-        TaskEscrow escrow_,
-        address courtTreasury_,
-        address feeTreasury_,
-        address[] memory actors_,
-        uint256 startingBalance
-    ) {
+    /// @param actors_ The actors, each funded with `startingBalance` LABEL (the treasuries are the
+    /// court's and the escrow's own).
+    constructor(QualityVote court_, TaskEscrow escrow_, address[] memory actors_, uint256 startingBalance) {
         court = court_;
         escrow = escrow_;
         token = LabelToken(court_.label());
-        courtTreasury = courtTreasury_;
-        feeTreasury = feeTreasury_;
+        courtTreasury = court_.treasury();
+        feeTreasury = escrow_.treasury();
         seatStake = court_.seatStake();
         penalty = (seatStake * court_.params(1).slashBps) / 10_000;
         actors = actors_;
@@ -735,7 +730,7 @@ contract CourtSystemHandler {
         for (uint256 i = 0; i < jurors.length; ++i) {
             IQualityVote.VoteView memory v = court.getVote(d, r, jurors[i]);
             pending[i] = v.seats != 0 && !v.settled;
-            before[i] = _stakeOf(jurors[i]);
+            before[i] = stakeOf(jurors[i]);
         }
         bool wasOpen = court.getRound(d, r).unsettled != 0;
         uint256 treasuryBefore = token.balanceOf(courtTreasury);
@@ -794,11 +789,11 @@ contract CourtSystemHandler {
         courtHeld += int256(pen) - int256(reward);
         if (reward > round.pot) _violation("reward above the pot", abi.encode(d, r, j));
         stakeLedger[j] = stakeLedger[j] + reward - pen;
-        if (_stakeOf(j) + pen != stakeBefore + reward) _violation("settled stake", abi.encode(d, r, j));
+        if (stakeOf(j) + pen != stakeBefore + reward) _violation("settled stake", abi.encode(d, r, j));
     }
 
-    /// @dev Everything the court holds for a validator.
-    function _stakeOf(address a) internal view returns (uint256) {
+    /// @notice Everything the court holds for validator `a`: free, locked, unbonding and deferred stake.
+    function stakeOf(address a) public view returns (uint256) {
         IJurorPool.ValidatorView memory v = court.getValidator(a);
         return uint256(v.free) + v.locked + v.unbonding + v.deferredIn;
     }
