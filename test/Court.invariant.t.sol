@@ -25,11 +25,6 @@ contract CourtInvariantTest is CourtSystemSetup {
         return new CourtHandler(court, escrow, actors, STARTING_BALANCE);
     }
 
-    function setUp() public override {
-        super.setUp();
-        _targetHandler();
-    }
-
     /// @notice Invariant 1 (court solvency): the court's LABEL is every validator's stake (free, locked,
     /// unbonding, deferred) plus, per round not yet closed, `cost - fundedNext + penalties collected -
     /// rewards paid` (before the final ruling: the cost of each round a party paid). That round term

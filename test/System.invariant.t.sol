@@ -24,11 +24,6 @@ contract SystemInvariantTest is CourtSystemSetup {
         return new SystemHandler(court, escrow, actors, STARTING_BALANCE);
     }
 
-    function setUp() public override {
-        super.setUp();
-        _targetHandler();
-    }
-
     /// @notice Invariant 2 (escrow solvency): the escrow's LABEL is the remaining budgets of the tasks
     /// (`(slots - accepted) * (reward + fee)`), plus every credit, plus the bonds of pending and
     /// challenged submissions (a challenger's bond too), to the wei; and each credit is what the

@@ -16,7 +16,8 @@ import {CourtSystemHandler, IVersioner, Reach} from "./CourtSystemHandler.sol";
 /// @notice Deploys LabelToken, a blockhash randomness source, the court and the escrow with short
 /// windows (1-hour commit, reveal and appeal; 1-minute staking and drawing phases; a draw timeout of
 /// a day and two minutes), so that random call sequences reach the end states; funds and stakes ten
-/// actors; and runs a fixed, seeded sequence of handler calls for the reach tests.
+/// actors; points the fuzzer at the handler's actions; and runs a fixed, seeded sequence of handler
+/// calls for the reach test, which every suite built on it runs.
 abstract contract CourtSystemSetup is Test, IVersioner {
     uint256 internal constant STARTING_BALANCE = 1_000_000 ether;
     uint256 internal constant SEAT_STAKE = 1_000 ether;
@@ -31,7 +32,7 @@ abstract contract CourtSystemSetup is Test, IVersioner {
     address internal feeTreasury = address(0xFE);
     address[] internal actors;
 
-    function setUp() public virtual {
+    function setUp() public {
         vm.warp(1_750_000_000);
         vm.roll(1_000);
         token = new LabelToken(address(this), address(this), 1 days);
@@ -80,6 +81,7 @@ abstract contract CourtSystemSetup is Test, IVersioner {
             vm.stopPrank();
         }
         for (uint256 i = 0; i < ACTORS; ++i) handler.stakeExact(i, (3 + ((i * 7) % 10)) * SEAT_STAKE);
+        _targetHandler();
     }
 
     /// @inheritdoc IVersioner

@@ -168,6 +168,21 @@ export function saltFor(
   return ethers.solidityPackedKeccak256(["string", "uint256", "uint256", "address"], [label, disputeId, round, juror]);
 }
 
+/** Runs `act` for each juror of `choices` in the current round of `disputeId`, with its salt. */
+async function eachJuror(
+  ethers: HardhatEthers,
+  court: QualityVote,
+  disputeId: bigint,
+  choices: Map<Signer, number | "silent">,
+  act: (signer: Signer, juror: string, round: number, choice: number | "silent", salt: string) => Promise<unknown>,
+): Promise<void> {
+  const round = Number((await court.getDispute(disputeId)).roundCount) - 1;
+  for (const [signer, choice] of choices) {
+    const juror = await signer.getAddress();
+    await act(signer, juror, round, choice, saltFor(ethers, disputeId, round, juror));
+  }
+}
+
 /** Commits `choices` (signer -> choice, or "silent": commits Accept and never reveals) in the current round. */
 export async function commitAll(
   ethers: HardhatEthers,
@@ -175,19 +190,11 @@ export async function commitAll(
   disputeId: bigint,
   choices: Map<Signer, number | "silent">,
 ): Promise<void> {
-  const round = Number((await court.getDispute(disputeId)).roundCount) - 1;
-  for (const [signer, choice] of choices) {
-    const juror = await signer.getAddress();
-    const salt = saltFor(ethers, disputeId, round, juror);
-    const commitment = await court.computeCommitment(
-      disputeId,
-      round,
-      juror,
-      choice === "silent" ? ACCEPT : choice,
-      salt,
-    );
+  await eachJuror(ethers, court, disputeId, choices, async (signer, juror, round, choice, salt) => {
+    const committed = choice === "silent" ? ACCEPT : choice;
+    const commitment = await court.computeCommitment(disputeId, round, juror, committed, salt);
     await court.connect(signer).commitVote(disputeId, commitment);
-  }
+  });
 }
 
 /** Reveals `choices` (skipping "silent") in the current round; the clock must be in the reveal window. */
@@ -197,12 +204,9 @@ export async function revealAll(
   disputeId: bigint,
   choices: Map<Signer, number | "silent">,
 ): Promise<void> {
-  const round = Number((await court.getDispute(disputeId)).roundCount) - 1;
-  for (const [signer, choice] of choices) {
-    if (choice === "silent") continue;
-    const juror = await signer.getAddress();
-    await court.connect(signer).revealVote(disputeId, choice, saltFor(ethers, disputeId, round, juror));
-  }
+  await eachJuror(ethers, court, disputeId, choices, async (signer, _juror, _round, choice, salt) => {
+    if (choice !== "silent") await court.connect(signer).revealVote(disputeId, choice, salt);
+  });
 }
 
 /**
