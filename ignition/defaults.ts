@@ -1,7 +1,8 @@
 /**
  * Default protocol parameters, in one place: the Ignition module, the tests, the demo, the benchmark
- * and the docs read them from here, and the example task (`taskParams`) they all create. Every value is inside the bounds the contracts enforce, and the
- * court's satisfy the relationships of docs/parameters.md (checked by `QualityVote.setParams`).
+ * and the docs read them from here, as well as the example task (`taskParams`) they create. Every
+ * value is inside the bounds the contracts enforce, and the court's satisfy the relationships of
+ * docs/parameters.md (checked by `QualityVote.setParams`).
  */
 import { ZeroHash, id } from "ethers";
 
@@ -52,6 +53,12 @@ export const TASK_ESCROW_DEFAULTS = {
   /** A cancellation takes effect a day after it is announced. */
   cancelNotice: 1n * DAY,
 } as const;
+
+/**
+ * Networks whose chain is a throw-away one: deployment parameters may default to the deployer, and
+ * the demo and `annota fund` may move time and mint gas.
+ */
+export const LOCAL_NETWORKS: ReadonlySet<string> = new Set(["default", "hardhat", "localhost"]);
 
 /** Blocks between a seed request and the block whose hash is the seed (blockhash source). */
 export const BLOCKHASH_LOOKAHEAD = 5n;

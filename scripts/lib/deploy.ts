@@ -5,7 +5,7 @@ import { isAddress, isHexString, ZeroAddress, ZeroHash } from "ethers";
 import hre from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
 
-import { BLOCKHASH_LOOKAHEAD, MODULE_DEFAULTS } from "../../ignition/defaults.js";
+import { BLOCKHASH_LOOKAHEAD, LOCAL_NETWORKS, MODULE_DEFAULTS } from "../../ignition/defaults.js";
 import {
   AnnotaBlockhashModule,
   AnnotaVRFModule,
@@ -16,8 +16,7 @@ import {
 import type { AddressBook, DeployedContract } from "../../sdk/addressBook.js";
 import { formatLabel } from "../../sdk/units.js";
 
-/** Networks whose chain is a throw-away one: parameters may default to the deployer. */
-export const LOCAL_NETWORKS = new Set(["default", "hardhat", "localhost"]);
+export { LOCAL_NETWORKS };
 const CORE_CONTRACTS = ["LabelToken", "QualityVote", "TaskEscrow", "TimelockController"] as const;
 type CoreContract = (typeof CORE_CONTRACTS)[number];
 
