@@ -35,6 +35,8 @@ struct Reach {
     uint256 refusedSlotsFull;
     uint256 refusedLateChallenge;
     uint256 refusedEarlyFinalize;
+    uint256 tasksCancelled;
+    uint256 tasksReclaimed;
 }
 
 /// @notice Appends court parameter versions for the handler (the court's admin implements it).
@@ -361,15 +363,75 @@ contract CourtSystemHandler {
         }
     }
 
-    /// @dev Finalizes a submission, jumping to the end of its challenge period first when `jump`.
+    /// @dev Cancels a chosen task with notice (its requester); a cancelled or closed task must be refused.
+    function cancelTask(uint256 taskSeed) public {
+        if (tasks.length == 0) return;
+        uint256 taskId = tasks[taskSeed % tasks.length];
+        ITaskEscrow.TaskView memory t = escrow.getTask(taskId);
+        bytes memory refusal;
+        if (t.cancelled) {
+            refusal = abi.encodeWithSelector(ITaskEscrow.TaskEscrowTaskCancelled.selector, taskId);
+        } else if (block.timestamp >= t.deadline) {
+            refusal = abi.encodeWithSelector(ITaskEscrow.TaskEscrowDeadlinePassed.selector, taskId, t.deadline);
+        }
+        vm.prank(actors[0]);
+        try escrow.cancelTask(taskId) {
+            if (refusal.length != 0) _violation("cancelTask that must be refused", refusal);
+            ++_reach.tasksCancelled;
+        } catch (bytes memory e) {
+            _expectRefusal(e, refusal, "cancelTask");
+        }
+    }
+
+    /// @dev Reclaims a chosen task's free slots, jumping to the end of its cancellation notice first
+    /// when `jump`; before the deadline, or with no free slot, the escrow must refuse it.
+    function reclaim(uint256 taskSeed, bool jump) public {
+        if (tasks.length == 0) return;
+        // The first cancelled task from `taskSeed` on (most tasks are not cancelled), else the chosen one.
+        uint256 taskId = tasks[taskSeed % tasks.length];
+        for (uint256 k = 0; k < tasks.length; ++k) {
+            uint256 candidate = tasks[((taskSeed % tasks.length) + k) % tasks.length];
+            if (escrow.getTask(candidate).cancelled) {
+                taskId = candidate;
+                break;
+            }
+        }
+        ITaskEscrow.TaskView memory t = escrow.getTask(taskId);
+        // Only a cancelled task's deadline (its notice end, a day away) is jumped to: jumping to an open
+        // task's (60 days) would close every task at once and starve the other actions.
+        if (jump && t.cancelled && block.timestamp < t.deadline) vm.warp(t.deadline);
+        uint256 free = uint256(t.slots) - t.accepted - t.held;
+        bytes memory refusal;
+        if (block.timestamp < t.deadline) {
+            refusal = abi.encodeWithSelector(ITaskEscrow.TaskEscrowDeadlineNotReached.selector, taskId, t.deadline);
+        } else if (free == 0) {
+            refusal = abi.encodeWithSelector(ITaskEscrow.TaskEscrowNothingToReclaim.selector, taskId);
+        }
+        uint256 amount = free * (uint256(t.reward) + t.fee);
+        vm.prank(actors[0]);
+        try escrow.reclaim(taskId) returns (uint256 paid) {
+            if (refusal.length != 0) _violation("reclaim that must be refused", refusal);
+            if (paid != amount) _violation("reclaim amount", abi.encode(paid, amount));
+            escrowBudget -= amount;
+            wallet[actors[0]] += amount;
+            ++_reach.tasksReclaimed;
+        } catch (bytes memory e) {
+            _expectRefusal(e, refusal, "reclaim");
+        }
+    }
+
+    /// @dev Finalizes a submission, jumping to the end of its challenge period first when `jump`; once
+    /// the period is over, a challenge is tried first, which must be refused.
     /// Too early (a pending submission in its challenge period, a challenged one whose dispute is
     /// not finalizable) or too late (a final one), the escrow must refuse it with the right error.
     function finalizeSubmission(uint256 subSeed, bool jump) public {
         if (submissions.length == 0) return;
         uint256 id = submissions[subSeed % submissions.length];
         ITaskEscrow.SubmissionView memory s = escrow.getSubmission(id);
-        if (jump && s.status == ITaskEscrow.Status.Pending && block.timestamp < s.challengeEnd) {
-            vm.warp(s.challengeEnd);
+        if (s.status == ITaskEscrow.Status.Pending) {
+            if (jump && block.timestamp < s.challengeEnd) vm.warp(s.challengeEnd);
+            // From the first second after the challenge period, a challenge must be refused.
+            if (block.timestamp >= s.challengeEnd) challenge(subSeed % submissions.length, subSeed >> 8);
         }
         _finalizeSubmission(id, s);
     }

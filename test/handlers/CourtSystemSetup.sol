@@ -110,7 +110,7 @@ abstract contract CourtSystemSetup is Test, IVersioner {
 
     /// @dev The handler's actions the fuzzer calls (its views are left out).
     function _targetHandler() internal {
-        bytes4[] memory s = new bytes4[](22);
+        bytes4[] memory s = new bytes4[](24);
         s[0] = CourtSystemHandler.stake.selector;
         s[1] = CourtSystemHandler.requestUnstake.selector;
         s[2] = CourtSystemHandler.withdrawUnstaked.selector;
@@ -133,6 +133,8 @@ abstract contract CourtSystemSetup is Test, IVersioner {
         s[19] = CourtSystemHandler.settle.selector;
         s[20] = CourtSystemHandler.advance.selector;
         s[21] = CourtSystemHandler.advanceMany.selector;
+        s[22] = CourtSystemHandler.cancelTask.selector;
+        s[23] = CourtSystemHandler.reclaim.selector;
         targetContract(address(handler));
         targetSelector(FuzzSelector({addr: address(handler), selectors: s}));
     }
@@ -165,6 +167,8 @@ abstract contract CourtSystemSetup is Test, IVersioner {
             else if (pick < 93) handler.appeal(a, b);
             else if (pick < 94) handler.escalate(a);
             else if (pick < 95) handler.finalizeDispute(a);
+            else if (pick < 96) handler.cancelTask(a);
+            else if (pick < 97) handler.reclaim(a, b % 2 == 0);
             else handler.advanceMany(a, b);
         }
     }
@@ -187,7 +191,8 @@ abstract contract CourtSystemSetup is Test, IVersioner {
 
     function _log(Reach memory r) internal pure {
         // solhint-disable no-console
-        console.log("tasks %d, submissions accepted %d, rejected %d", r.tasksCreated, r.accepted, r.rejected);
+        console.log("tasks created %d, cancelled %d, reclaimed %d", r.tasksCreated, r.tasksCancelled, r.tasksReclaimed);
+        console.log("submissions accepted %d, rejected %d", r.accepted, r.rejected);
         console.log(
             "refused: slots full %d, late challenge %d, early finalize %d",
             r.refusedSlotsFull,
@@ -211,6 +216,8 @@ abstract contract CourtSystemSetup is Test, IVersioner {
     /// @dev Fails unless the handler reached every state at least once (docs/court.md#invariants).
     function _assertReached(Reach memory r) internal pure {
         assertGe(r.tasksCreated, 1, "reach: tasks created");
+        assertGe(r.tasksCancelled, 1, "reach: tasks cancelled");
+        assertGe(r.tasksReclaimed, 1, "reach: tasks reclaimed");
         assertGe(r.refusedSlotsFull, 1, "reach: submissions refused, slots full");
         assertGe(r.refusedLateChallenge, 1, "reach: challenges refused, period over");
         assertGe(r.refusedEarlyFinalize, 1, "reach: finalizations refused, too early");
