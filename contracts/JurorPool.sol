@@ -16,6 +16,8 @@ import {Administered} from "./utils/Administered.sol";
 /// @dev Invariant kept by every function: a validator's weight in the tree equals its drawable
 /// weight (`free`, or 0 below `seatStake`). Outside Staking `free` changes only through seat locks,
 /// which update the tree at once; every other change waits in `deferredIn` / `deferredUnstake`.
+/// A settlement never writes the tree: the stake it returns waits in `deferredIn` (in every phase)
+/// until it is applied in Staking (docs/court.md, "Settled stake rejoins the pool when applied").
 abstract contract JurorPool is IJurorPool, Administered, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
     using SortitionTree for SortitionTree.Tree;
@@ -24,21 +26,26 @@ abstract contract JurorPool is IJurorPool, Administered, ReentrancyGuardTransien
                                  TYPES
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev Three slots. Amounts fit 96 bits (LABEL's supply cap is below 2^96).
+    /// @dev Three slots, laid out so that a draw writes only slot 0 and a settlement only slot 1.
+    /// Amounts fit 96 bits (LABEL's supply cap is below 2^96); seat counts fit 32 bits (one per seat
+    /// ever drawn). Locked stake is not stored: it is `seatStake` per seat drawn and not yet settled,
+    /// `(seatsDrawn - coherent - incoherent - missed - released) * seatStake`.
     struct Validator {
-        // slot 0: read by every stake change and every draw
+        // slot 0: read and written by every stake change and every draw
         uint96 free;
-        uint96 locked;
+        uint32 seatsDrawn;
         uint40 unlocksAt;
-        bool queued; // has an entry in the deferred queue that is not applied yet
-        // slot 1
-        uint96 unbonding;
+        bool queued; // has an entry in the deferred queue that is not applied yet (deferredIn
+        // may be non-zero without one: settlements do not queue)
+        // slot 1: written by settlements (deferredIn and the seats settled, by verdict)
         uint96 deferredIn;
         uint32 coherent;
         uint32 incoherent;
-        // slot 2
-        uint96 deferredUnstake;
         uint32 missed;
+        uint32 released;
+        // slot 2
+        uint96 unbonding;
+        uint96 deferredUnstake;
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -168,6 +175,15 @@ abstract contract JurorPool is IJurorPool, Administered, ReentrancyGuardTransien
     }
 
     /// @inheritdoc IJurorPool
+    function applyDeferredOf(address[] calldata validators) external returns (uint256 applied) {
+        _requirePhase(Phase.Staking);
+        for (uint256 i = 0; i < validators.length; ++i) {
+            address validator = validators[i];
+            if (_applyDeferredOf(validator, _validators[validator])) ++applied;
+        }
+    }
+
+    /// @inheritdoc IJurorPool
     function setEncryptionKey(bytes32 key) external {
         if (key == bytes32(0)) revert QualityVoteEmptyKey();
         _encryptionKeys[msg.sender] = key;
@@ -266,7 +282,7 @@ abstract contract JurorPool is IJurorPool, Administered, ReentrancyGuardTransien
         return
             ValidatorView({
                 free: v.free,
-                locked: v.locked,
+                locked: uint96(_lockedOf(v)), // fits: locked stake is LABEL the court holds
                 unbonding: v.unbonding,
                 unlocksAt: v.unlocksAt,
                 deferredIn: v.deferredIn,
@@ -301,23 +317,16 @@ abstract contract JurorPool is IJurorPool, Administered, ReentrancyGuardTransien
         Validator storage v = _validators[juror];
         uint96 free = v.free - _seatStake;
         v.free = free;
-        v.locked += _seatStake;
+        ++v.seatsDrawn;
         _tree.set(juror, free >= _seatStake ? free : 0);
     }
 
-    /// @dev Releases `lockedAmount` of `juror`'s locked stake, of which `returned` goes back to its
-    /// stake (at once in Staking, deferred otherwise) and the rest stays in the court's pots.
-    function _release(address juror, uint256 lockedAmount, uint256 returned) internal {
-        Validator storage v = _validators[juror];
-        v.locked -= uint96(lockedAmount); // fits: the seats' lock, taken when drawn
-        if (_phase == Phase.Staking) {
-            _applyDeferredOf(juror, v);
-            v.free += uint96(returned); // fits: below the court's LABEL balance
-            _syncWeight(juror, v);
-        } else {
-            v.deferredIn += uint96(returned);
-            _enqueueDeferred(juror, v);
-        }
+    /// @dev Credits `returned` of a settlement to `juror`'s `deferredIn` (in any phase, without a
+    /// queue entry or a tree write); the caller counts the settled seats by verdict, which releases
+    /// their lock. The stake joins `free` and the tree when applied in Staking: by `applyDeferredOf`,
+    /// the juror's own stake or unstake, or its deferred queue entry (docs/court.md).
+    function _release(Validator storage v, uint256 returned) internal {
+        v.deferredIn += uint96(returned); // fits: below the court's LABEL balance
     }
 
     /// @dev Appends `disputeId` (whose current round waits for jurors) to the drawing queue.
@@ -325,6 +334,11 @@ abstract contract JurorPool is IJurorPool, Administered, ReentrancyGuardTransien
         position = _queueTail;
         _queue[position] = disputeId;
         _queueTail = uint64(position + 1); // fits: one entry per round queued
+    }
+
+    /// @dev The stake locked in `v`'s seats not yet settled.
+    function _lockedOf(Validator storage v) internal view returns (uint256) {
+        return (uint256(v.seatsDrawn) - v.coherent - v.incoherent - v.missed - v.released) * _seatStake;
     }
 
     function _requirePhase(Phase expected) internal view {
@@ -357,9 +371,11 @@ abstract contract JurorPool is IJurorPool, Administered, ReentrancyGuardTransien
     }
 
     /// @dev Applies `validator`'s deferred changes, if any: incoming stake joins `free`, then a
-    /// deferred unstake moves what is free, up to the amount requested. Only in Staking.
-    function _applyDeferredOf(address validator, Validator storage v) private {
-        if (!v.queued) return;
+    /// deferred unstake moves what is free, up to the amount requested. Only in Staking. Returns
+    /// whether there was anything to apply.
+    function _applyDeferredOf(address validator, Validator storage v) private returns (bool) {
+        // A deferred unstake is always queued; stake returned by a settlement may not be.
+        if (!v.queued && v.deferredIn == 0) return false;
         v.queued = false;
         uint96 free = v.free + v.deferredIn;
         v.deferredIn = 0;
@@ -372,6 +388,7 @@ abstract contract JurorPool is IJurorPool, Administered, ReentrancyGuardTransien
             if (moved != 0) _unbond(v, moved);
         }
         _syncWeight(validator, v);
+        return true;
     }
 
     function _unbond(Validator storage v, uint256 amount) private {

@@ -23,33 +23,38 @@ contract QualityVote is IQualityVote, JurorPool {
                                  TYPES
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev Two slots.
+    /// @dev Two slots, both written once by `createDispute` and read by every draw of the dispute.
+    /// The arbitrable is stored as its number (`_arbitrableIndex`), so that it shares slot 0; the
+    /// challenger is round 0's payer (`Round.payer`), in the round slot that the draws rewrite.
     struct Dispute {
-        address arbitrable;
+        // slot 0
+        address labeler; // never zero: marks the dispute as existing
         uint32 version;
         uint8 roundCount;
         Ruling ruling; // None until final
-        address labeler;
-        address challenger;
+        uint32 arbitrable;
+        // slot 1
         address interested;
+        uint40 createdAt; // round 0's queuedAt
     }
 
-    /// @dev Three slots; seat counts fit 16 bits (at most 31 seats).
+    /// @dev Two slots; seat counts fit 8 bits (at most 31 seats). A round's cost is not stored: it is
+    /// `seats * feePerSeat` of the dispute's version, 0 once refunded (`_costOf`). Opening round 0
+    /// writes slot 0 only (its queuedAt is the dispute's `createdAt`).
     struct Round {
-        // slot 0: the draw and the vote
-        uint16 seats;
-        uint16 drawnSeats;
-        uint40 queuedAt;
-        uint40 drawnAt;
-        uint16 accepts;
-        uint16 rejects;
-        uint16 jurors;
-        uint16 unsettled;
-        uint8 side;
-        // slot 1: who paid
+        // slot 0: who paid (round 0: the challenger; zero for an escalated round), the draw, the vote
         address payer;
-        uint96 cost;
-        // slot 2: money, set when the dispute is final (fundedNext: when escalated)
+        uint40 drawnAt;
+        uint8 seats;
+        uint8 drawnSeats;
+        uint8 accepts;
+        uint8 rejects;
+        uint8 jurors;
+        uint8 unsettled;
+        uint8 side;
+        // slot 1: when queued (rounds after round 0); money, set when the dispute is final
+        // (fundedNext: when escalated)
+        uint40 queuedAt;
         uint96 fundedNext;
         uint96 pot;
         uint16 coherentSeats;
@@ -96,6 +101,10 @@ contract QualityVote is IQualityVote, JurorPool {
     mapping(uint256 disputeId => Dispute) private _disputes;
     mapping(uint256 disputeId => mapping(uint256 round => Round)) private _rounds;
     mapping(uint256 disputeId => mapping(uint256 round => mapping(address juror => Vote))) private _votes;
+    /// @dev Each holder of `ARBITRABLE_ROLE` (never revoked) numbered from 1 when first granted it.
+    mapping(address arbitrable => uint32) private _arbitrableIndex;
+    mapping(uint256 index => address arbitrable) private _arbitrableAt;
+    uint32 private _arbitrableCount;
 
     /*//////////////////////////////////////////////////////////////
                               CONSTRUCTOR
@@ -134,20 +143,24 @@ contract QualityVote is IQualityVote, JurorPool {
         address challenger,
         address interested,
         uint256 version
-    ) external onlyRole(ARBITRABLE_ROLE) nonReentrant returns (uint256 disputeId) {
+    ) external nonReentrant returns (uint256 disputeId) {
+        // The role's holders are exactly the numbered arbitrables (it is never revoked): one read
+        // serves as the role check and gives the number the dispute stores.
+        uint32 arbitrable = _arbitrableIndex[msg.sender];
+        if (arbitrable == 0) revert AccessControlUnauthorizedAccount(msg.sender, ARBITRABLE_ROLE);
         if (labeler == address(0) || challenger == address(0) || labeler == challenger) {
             revert QualityVoteInvalidParties(labeler, challenger);
         }
         CourtParams memory p = _params(version);
         disputeId = ++_disputeCount;
         _disputes[disputeId] = Dispute({
-            arbitrable: msg.sender,
+            labeler: labeler,
             version: uint32(version), // fits: an existing version
             roundCount: 0,
             ruling: Ruling.None,
-            labeler: labeler,
-            challenger: challenger,
-            interested: interested
+            arbitrable: arbitrable,
+            interested: interested,
+            createdAt: _now()
         });
         emit DisputeCreated(disputeId, msg.sender, version, labeler, challenger, interested);
         uint256 cost = _openRound(disputeId, _disputes[disputeId], p, challenger, _REJECT);
@@ -202,8 +215,9 @@ contract QualityVote is IQualityVote, JurorPool {
         vote.choice = choice;
         uint16 seats = vote.seats;
         Round storage round = _rounds[disputeId][roundIndex];
-        if (choice == _ACCEPT) round.accepts += seats;
-        else round.rejects += seats;
+        // Fit 8 bits: at most 31 seats.
+        if (choice == _ACCEPT) round.accepts += uint8(seats);
+        else round.rejects += uint8(seats);
         emit VoteRevealed(disputeId, roundIndex, msg.sender, choice, seats);
     }
 
@@ -238,10 +252,10 @@ contract QualityVote is IQualityVote, JurorPool {
         uint256 refund;
         bool timedOut = last.drawnAt == 0;
         if (timedOut) {
-            // Nobody could be seated in time: Unresolved, and the round's cost goes back.
+            // Nobody could be seated in time: Unresolved, and the round's cost goes back (from now on
+            // `_costOf` reports it as 0).
             ruling = Ruling.Unresolved;
-            refund = last.cost;
-            last.cost = 0;
+            refund = _costOf(d, last);
             refundTo = last.payer;
             // An escalated round was funded by the previous round's pot: it returns there.
             if (refundTo == address(0)) _rounds[disputeId][roundIndex - 1].fundedNext = 0;
@@ -326,24 +340,25 @@ contract QualityVote is IQualityVote, JurorPool {
         Dispute storage d = _dispute(disputeId);
         return
             DisputeView({
-                arbitrable: d.arbitrable,
+                arbitrable: _arbitrableAt[d.arbitrable],
                 version: d.version,
                 roundCount: d.roundCount,
                 ruling: d.ruling,
                 labeler: d.labeler,
-                challenger: d.challenger,
+                challenger: _rounds[disputeId][0].payer,
                 interested: d.interested
             });
     }
 
     /// @inheritdoc IQualityVote
     function getRound(uint256 disputeId, uint256 round) external view returns (RoundView memory) {
+        Dispute storage d = _disputes[disputeId];
         Round storage r = _rounds[disputeId][round];
         return
             RoundView({
                 seats: r.seats,
                 drawnSeats: r.drawnSeats,
-                queuedAt: r.queuedAt,
+                queuedAt: _queuedAt(d, r, round),
                 drawnAt: r.drawnAt,
                 accepts: r.accepts,
                 rejects: r.rejects,
@@ -351,7 +366,7 @@ contract QualityVote is IQualityVote, JurorPool {
                 unsettled: r.unsettled,
                 payer: r.payer,
                 side: r.side,
-                cost: r.cost,
+                cost: uint96(_costOf(d, r)), // fits: seats * feePerSeat
                 fundedNext: r.fundedNext,
                 pot: r.pot,
                 coherentSeats: r.coherentSeats
@@ -388,16 +403,20 @@ contract QualityVote is IQualityVote, JurorPool {
 
     /// @inheritdoc IQualityVote
     function paymentsOf(uint256 disputeId) external view returns (Payment[] memory payments) {
-        uint256 rounds = _dispute(disputeId).roundCount;
+        Dispute storage d = _dispute(disputeId);
+        uint256 rounds = d.roundCount;
         uint256 paid;
         for (uint256 i = 0; i < rounds; ++i) {
-            if (_isPaid(_rounds[disputeId][i])) ++paid;
+            if (_isPaid(d, _rounds[disputeId][i])) ++paid;
         }
         payments = new Payment[](paid);
         uint256 n;
         for (uint256 i = 0; i < rounds; ++i) {
             Round storage r = _rounds[disputeId][i];
-            if (_isPaid(r)) payments[n++] = Payment({payer: r.payer, amount: r.cost, side: r.side});
+            if (_isPaid(d, r)) {
+                // fits: seats * feePerSeat
+                payments[n++] = Payment({payer: r.payer, amount: uint96(_costOf(d, r)), side: r.side});
+            }
         }
     }
 
@@ -427,6 +446,17 @@ contract QualityVote is IQualityVote, JurorPool {
         return super._revokeRole(role, account);
     }
 
+    /// @dev Numbers an account the first time it is granted `ARBITRABLE_ROLE` (which it then holds
+    /// for good): `createDispute` checks the number instead of the role, and disputes store it.
+    function _grantRole(bytes32 role, address account) internal override returns (bool granted) {
+        granted = super._grantRole(role, account);
+        if (granted && role == ARBITRABLE_ROLE) {
+            uint32 index = ++_arbitrableCount;
+            _arbitrableIndex[account] = index;
+            _arbitrableAt[index] = account;
+        }
+    }
+
     /// @dev Opens and queues the next round of `d`, paid by `payer` on `side` (zero: by a pot).
     function _openRound(
         uint256 disputeId,
@@ -440,11 +470,11 @@ contract QualityVote is IQualityVote, JurorPool {
         cost = seats * p.feePerSeat;
         d.roundCount = uint8(roundIndex + 1); // fits: at most MAX_ROUNDS
         Round storage round = _rounds[disputeId][roundIndex];
-        round.seats = uint16(seats); // fits: at most 31
-        round.queuedAt = _now();
         round.payer = payer;
+        round.seats = uint8(seats); // fits: at most 31
         round.side = side;
-        round.cost = uint96(cost); // fits: 31 * MAX_FEE_PER_SEAT
+        // Round 0 was queued when the dispute was created (`createdAt`, in a slot written anyway).
+        if (roundIndex != 0) round.queuedAt = _now();
         uint256 position = _enqueueRound(disputeId);
         emit RoundQueued(disputeId, roundIndex, seats, cost, position);
     }
@@ -453,7 +483,9 @@ contract QualityVote is IQualityVote, JurorPool {
     /// weight. Returns false if the pool ran out of drawable weight first (the seats drawn stay).
     function _drawRound(uint256 disputeId, Dispute storage d, uint256 roundIndex, uint256 seed) private returns (bool) {
         Round storage round = _rounds[disputeId][roundIndex];
-        address[3] memory excluded = [d.labeler, d.challenger, d.interested];
+        // The challenger is round 0's payer.
+        address challenger = roundIndex == 0 ? round.payer : _rounds[disputeId][0].payer;
+        address[3] memory excluded = [d.labeler, challenger, d.interested];
         uint256 seats = round.seats;
         uint256 seat = round.drawnSeats;
         uint256 jurors = round.jurors;
@@ -467,10 +499,10 @@ contract QualityVote is IQualityVote, JurorPool {
             ++vote.seats;
             emit JurorDrawn(disputeId, roundIndex, juror, seat);
         }
-        // Fit 16 bits: at most 31 seats.
-        round.drawnSeats = uint16(seat);
-        round.jurors = uint16(jurors);
-        round.unsettled = uint16(jurors);
+        // Fit 8 bits: at most 31 seats.
+        round.drawnSeats = uint8(seat);
+        round.jurors = uint8(jurors);
+        round.unsettled = uint8(jurors);
         if (seat < seats) return false;
         uint40 now_ = _now();
         round.drawnAt = now_;
@@ -484,7 +516,9 @@ contract QualityVote is IQualityVote, JurorPool {
     /// "Money"): pot = cost - what it advanced to an escalated round + penalties of the seats that
     /// did not reveal `ruling` (any reveal is coherent when Unresolved). Rounds never seated have none.
     function _fixPots(uint256 disputeId, Dispute storage d, Ruling ruling) private {
-        uint256 penalty = _penalty(_versions[d.version].slashBps);
+        CourtParams storage p = _versions[d.version];
+        uint256 penalty = _penalty(p.slashBps);
+        uint256 fee = p.feePerSeat;
         uint256 rounds = d.roundCount;
         for (uint256 i = 0; i < rounds; ++i) {
             Round storage r = _rounds[disputeId][i];
@@ -499,7 +533,8 @@ contract QualityVote is IQualityVote, JurorPool {
             // Cannot underflow: a round advances at most its cost plus its silent seats' penalties,
             // and silent seats are incoherent whatever the ruling (docs/parameters.md).
             // Added before subtracting: an escalated round advances more than its own cost.
-            r.pot = uint96(uint256(r.cost) + (r.seats - coherent) * penalty - r.fundedNext);
+            // A seated round's cost was never refunded: `seats * fee`.
+            r.pot = uint96(r.seats * fee + (r.seats - coherent) * penalty - r.fundedNext);
         }
     }
 
@@ -513,23 +548,25 @@ contract QualityVote is IQualityVote, JurorPool {
         vote.settled = true;
         Round storage round = _rounds[disputeId][roundIndex];
         (Verdict verdict, uint256 reward, uint256 penalty) = _judge(d, round, vote.choice, seats);
-        _recordVerdict(_validators[juror], verdict, seats);
+        Validator storage v = _validators[juror];
+        _recordVerdict(v, verdict, seats);
         emit SeatsSettled(disputeId, roundIndex, juror, seats, verdict, reward, penalty);
-        uint256 locked = seats * _seatStake;
-        _release(juror, locked, locked + reward - penalty);
+        _release(v, seats * _seatStake + reward - penalty);
 
-        uint16 unsettled = round.unsettled - 1;
+        uint8 unsettled = round.unsettled - 1;
         round.unsettled = unsettled;
         if (unsettled == 0) _closeRound(disputeId, roundIndex, round);
         return true;
     }
 
-    /// @dev Reputation: counts the seats by verdict (released seats count nowhere).
+    /// @dev Counts the seats by verdict: reputation (released seats are not reported) and, with
+    /// `seatsDrawn`, the stake still locked.
     function _recordVerdict(Validator storage v, Verdict verdict, uint256 seats) private {
         uint32 n = uint32(seats); // fits: at most 31
         if (verdict == Verdict.Coherent) v.coherent += n;
         else if (verdict == Verdict.Incoherent) v.incoherent += n;
         else if (verdict == Verdict.Missed) v.missed += n;
+        else v.released += n;
     }
 
     /// @dev Sends what the round's coherent seats did not take (dust, or the pot when none was
@@ -597,7 +634,7 @@ contract QualityVote is IQualityVote, JurorPool {
         uint256 now_ = _now();
         uint256 drawnAt = r.drawnAt;
         if (drawnAt == 0) {
-            uint256 timeout = uint256(r.queuedAt) + p.drawTimeout;
+            uint256 timeout = uint256(_queuedAt(d, r, roundIndex)) + p.drawTimeout;
             return now_ < timeout ? (Period.Drawing, timeout) : (Period.Finalizable, 0);
         }
         uint256 commitEnd = drawnAt + p.commitPeriod;
@@ -628,7 +665,7 @@ contract QualityVote is IQualityVote, JurorPool {
 
     function _dispute(uint256 disputeId) private view returns (Dispute storage d) {
         d = _disputes[disputeId];
-        if (d.arbitrable == address(0)) revert QualityVoteUnknownDispute(disputeId);
+        if (d.labeler == address(0)) revert QualityVoteUnknownDispute(disputeId);
     }
 
     function _params(uint256 version) private view returns (CourtParams memory) {
@@ -636,9 +673,23 @@ contract QualityVote is IQualityVote, JurorPool {
         return _versions[version];
     }
 
-    /// @dev Whether a round's cost was paid by someone (not a pot) and not refunded.
-    function _isPaid(Round storage r) private view returns (bool) {
-        return r.payer != address(0) && r.cost != 0;
+    /// @dev Whether round `r` of `d` was paid by someone (not a pot) and not refunded.
+    function _isPaid(Dispute storage d, Round storage r) private view returns (bool) {
+        return r.payer != address(0) && _costOf(d, r) != 0;
+    }
+
+    /// @dev When round `index` (`r`) of `d` was queued: round 0 with the dispute.
+    function _queuedAt(Dispute storage d, Round storage r, uint256 index) private view returns (uint40) {
+        return index == 0 ? d.createdAt : r.queuedAt;
+    }
+
+    /// @dev What round `r` of `d` cost: `seats * feePerSeat` of the dispute's version; 0 when it was
+    /// refunded, i.e. the dispute is final and the round was never seated (only a draw timeout
+    /// finalizes a dispute whose current round is unseated, and only the current round can be).
+    /// 0 as well for a round that does not exist (no seats).
+    function _costOf(Dispute storage d, Round storage r) private view returns (uint256) {
+        if (r.drawnAt == 0 && d.ruling != Ruling.None) return 0;
+        return r.seats * _versions[d.version].feePerSeat;
     }
 
     /// @dev The choice with more revealed seats, or None on a tie (including no reveal).

@@ -58,6 +58,13 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         Status status;
     }
 
+    /// @dev A court parameter version and the cost of its rounds 0 and 1 (at most 10 seats times
+    /// `MAX_FEE_PER_SEAT`, below 2^96).
+    struct CourtVersion {
+        uint32 version;
+        uint96 firstTwoRounds;
+    }
+
     /// @dev Per-address record in one slot: LABEL credits (rewards of LABEL tasks, returned and won
     /// bonds, fees) and activity counters. `submit` and `challenge` bump a counter, so the slot exists
     /// before a resolution credits it, and survives a withdrawal: paying a labeler or a challenger
@@ -107,6 +114,9 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
     mapping(uint256 submissionId => Submission) private _submissions;
     mapping(address account => Account) private _accounts;
     mapping(address token => mapping(address account => uint256)) private _claimable;
+    /// @dev The court version new tasks record and the cost of its rounds 0 and 1, in one slot, so
+    /// that `createTask` reads it instead of calling the court (`syncCourtVersion`).
+    CourtVersion private _courtVersion;
 
     /*//////////////////////////////////////////////////////////////
                               CONSTRUCTOR
@@ -135,6 +145,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         _setPaymentToken(address(label_), true);
         // The court pulls round 0's cost of each challenge from this escrow.
         label_.forceApprove(address(qualityVote_), type(uint256).max);
+        _syncCourtVersion();
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -221,6 +232,11 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         }
         task.cancelled = true;
         emit TaskCancelled(taskId, msg.sender, deadline);
+    }
+
+    /// @inheritdoc ITaskEscrow
+    function syncCourtVersion() external returns (uint256) {
+        return _syncCourtVersion();
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -374,7 +390,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
 
     /// @inheritdoc ITaskEscrow
     function bondFloor(address paymentToken, uint256 reward) external view returns (uint256 floor) {
-        (, floor) = _bondFloor(paymentToken, reward);
+        (, floor) = _bondFloor(_params, paymentToken, reward);
     }
 
     /// @inheritdoc ITaskEscrow
@@ -447,7 +463,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         if (!_paymentTokens[p.paymentToken]) revert TaskEscrowTokenNotAllowed(p.paymentToken);
         if (p.reward == 0 || p.reward > type(uint96).max) revert TaskEscrowInvalidReward(p.reward);
         if (p.slots == 0 || p.slots > MAX_SLOTS) revert TaskEscrowInvalidSlots(p.slots);
-        (uint256 courtVersion, uint256 floor) = _bondFloor(p.paymentToken, p.reward);
+        (uint256 courtVersion, uint256 floor) = _bondFloor(params_, p.paymentToken, p.reward);
         if (p.bond < floor || p.bond > type(uint96).max) revert TaskEscrowInvalidBond(p.bond, floor);
         if (p.deadline <= _now() || p.deadline > type(uint40).max) revert TaskEscrowInvalidDeadline(p.deadline);
         if (p.challengePeriod < params_.minChallengePeriod || p.challengePeriod > params_.maxChallengePeriod) {
@@ -748,17 +764,34 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         emit PaymentTokenUpdated(token, allowed);
     }
 
-    /// @dev The court's current parameter version and the bond floor of a task paying `reward` in
-    /// `paymentToken` under it: the largest of `minBond`, the cost of rounds 0 and 1 (a winner recovers
-    /// the fees it advanced), and for LABEL tasks `bondToRewardBps` of the reward (a self-challenge
-    /// costs more than it can win).
-    function _bondFloor(address paymentToken, uint256 reward) private view returns (uint256 version, uint256 floor) {
-        uint256 courtCost;
-        (version, courtCost) = _qualityVote.currentVersionCost();
-        floor = _params.minBond;
+    /// @dev Reads the court's newest version and the cost of its rounds 0 and 1 into
+    /// `_courtVersion`. The court is this escrow's own immutable, trusted counterpart; a version's
+    /// costs never change, so a task's floor and its disputes always use the same version.
+    function _syncCourtVersion() private returns (uint256 version) {
+        uint256 firstTwoRounds;
+        (version, firstTwoRounds) = _qualityVote.currentVersionCost();
+        if (version == _courtVersion.version) return version;
+        // Fit: versions are counted in 32 bits; 10 seats of at most MAX_FEE_PER_SEAT fit 96 bits.
+        _courtVersion = CourtVersion({version: uint32(version), firstTwoRounds: uint96(firstTwoRounds)});
+        emit CourtVersionSynced(version, firstTwoRounds);
+    }
+
+    /// @dev The court version new tasks record and the bond floor of a task paying `reward` in
+    /// `paymentToken` under it: the largest of `minBond`, the cost of rounds 0 and 1 (a winner
+    /// recovers the fees it advanced), and for LABEL tasks `bondToRewardBps` of the reward (a
+    /// self-challenge costs more than it can win).
+    function _bondFloor(
+        Params memory params_,
+        address paymentToken,
+        uint256 reward
+    ) private view returns (uint256 version, uint256 floor) {
+        CourtVersion memory court = _courtVersion;
+        version = court.version;
+        uint256 courtCost = court.firstTwoRounds;
+        floor = params_.minBond;
         if (courtCost > floor) floor = courtCost;
         if (paymentToken == address(_label)) {
-            uint256 share = (reward * _params.bondToRewardBps) / _BPS;
+            uint256 share = (reward * params_.bondToRewardBps) / _BPS;
             if (share > floor) floor = share;
         }
     }

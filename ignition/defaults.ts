@@ -45,8 +45,12 @@ export const TASK_ESCROW_DEFAULTS = {
   burnBps: 5_000n,
   /** For LABEL tasks the bond is at least half the reward: a self-challenge costs more than it can win. */
   bondToRewardBps: 5_000n,
-  /** A task's bond is at least 10 LABEL (the court's first two rounds, 50 LABEL, usually bind first). */
-  minBond: 10n * LABEL,
+  /**
+   * A task's bond is at least 100 LABEL: twice the cost of the court's rounds 0 and 1 (15 + 35 LABEL),
+   * so that a loser's bond, after repaying the winner's two rounds, still leaves a remainder to burn and
+   * to give the winner: correcting a wrong jury gains (docs/parameters.md#minbond).
+   */
+  minBond: 2n * (3n + 7n) * COURT_DEFAULTS.feePerSeat,
   /** Challenge periods between 1 hour and 30 days. */
   minChallengePeriod: 1n * HOUR,
   maxChallengePeriod: 30n * DAY,
@@ -95,14 +99,14 @@ export interface TaskParams {
 
 /**
  * The example task the tests, the benchmark and the development drivers start from: slots of
- * 100 LABEL, a 50 LABEL bond (the bond floor of a 100-LABEL LABEL task under the defaults:
- * max(10, rounds 0 + 1 = 50, 50 % of 100)), a one-hour challenge period, a 10 % fee tolerance,
- * open to every labeler.
+ * 100 LABEL, a 100 LABEL bond (the bond floor of a 100-LABEL LABEL task under the defaults:
+ * max(minBond 100, rounds 0 + 1 = 50, 50 % of 100)), a one-hour challenge period, a 10 % fee
+ * tolerance, open to every labeler.
  */
 export const EXAMPLE_TASK = {
   reward: 100n * LABEL,
   slots: 3n,
-  bond: 50n * LABEL,
+  bond: TASK_ESCROW_DEFAULTS.minBond,
   challengePeriod: HOUR,
   maxFeeBps: 1_000n,
   labelerRoot: ZeroHash,

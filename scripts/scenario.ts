@@ -140,7 +140,7 @@ const penalty = (seatStake * courtParams.slashBps) / BPS;
 const cost0 = await court.roundCost(version, 0);
 const cost1 = await court.roundCost(version, 1);
 const reward = ethers.parseEther("100");
-const bond = (await escrow.bondFloor(label, reward)) * 2n;
+const bond = await escrow.bondFloor(label, reward);
 const fee = (reward * (await escrow.params()).feeBps) / BPS;
 const validatorStake = 5n * seatStake;
 

@@ -1,8 +1,18 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { POOL_DEFAULTS, Phase, SEAT_STAKE, VALIDATOR_STAKE, BLOCKHASH_LOOKAHEAD, LABEL } from "./helpers/fixtures.js";
-import { deployCourt, openDispute, toDrawing, toGenerating } from "./helpers/court.js";
+import {
+  POOL_DEFAULTS,
+  Phase,
+  REJECT,
+  SEAT_STAKE,
+  VALIDATOR_STAKE,
+  BLOCKHASH_LOOKAHEAD,
+  LABEL,
+  roundCost,
+  runDrawingCycle,
+} from "./helpers/fixtures.js";
+import { commitAll, deployCourt, openDispute, revealAll, toDrawing, toGenerating, windowsOf } from "./helpers/court.js";
 import { signPermit } from "./helpers/signatures.js";
 
 const { ethers, networkHelpers } = await network.create();
@@ -29,6 +39,27 @@ async function generatingFixture() {
 async function soloFixture() {
   const f = await deployCourt(ethers, { validators: 1 });
   return { ...f, solo: f.validators[0] };
+}
+
+/**
+ * The solo validator held the 3 seats of a round ruled Reject by its own reveal; the dispute is final
+ * and the solo's seats are settled (coherent: 3 seats back plus round 0's cost), in Staking.
+ */
+async function settledSoloFixture() {
+  const f = await soloFixture();
+  const { court, solo } = f;
+  const d = await openDispute(f);
+  await runDrawingCycle(court, helpers);
+  const choices = new Map([[solo, REJECT]]);
+  await commitAll(ethers, court, d, choices);
+  await time.increaseTo((await windowsOf(court, d, 0)).commitEnd);
+  await revealAll(ethers, court, d, choices);
+  await time.increaseTo((await windowsOf(court, d, 0)).appealEnd);
+  await court.finalizeDispute(d);
+  const before = await court.getValidator(solo.address);
+  const weight = await court.drawableWeight(solo.address);
+  await court.settle(d, 0n, solo.address);
+  return { ...f, d, before, weight };
 }
 
 describe("JurorPool", function () {
@@ -302,6 +333,67 @@ describe("JurorPool", function () {
         .withArgs(newcomer.address, LABEL(3_000), 0n, 0n, LABEL(3_000));
       await expect(court.applyDeferred(1n)).not.to.emit(court, "StakeUpdated");
       expect(await court.drawableWeight(newcomer.address)).to.equal(LABEL(3_000));
+    });
+  });
+
+  describe("applyDeferredOf (stake returned by settlements)", function () {
+    it("a settlement credits deferredIn and releases the lock, without a tree write or a queue entry", async function () {
+      const { court, solo, before, weight } = await loadFixture(settledSoloFixture);
+      expect(before.locked).to.equal(3n * SEAT_STAKE);
+      const v = await court.getValidator(solo.address);
+      expect([v.free, v.locked, v.deferredIn, v.coherent]).to.deep.equal([
+        before.free,
+        0n,
+        3n * SEAT_STAKE + roundCost(0),
+        3n,
+      ]);
+      expect(await court.drawableWeight(solo.address)).to.equal(weight);
+      expect(await court.totalDrawableWeight()).to.equal(weight);
+      expect(await court.deferredQueue()).to.deep.equal([0n, 0n]);
+    });
+
+    it("only in Staking", async function () {
+      const f = await loadFixture(settledSoloFixture);
+      await openDispute(f);
+      await toGenerating(f.court, helpers);
+      await expect(f.court.applyDeferredOf([f.solo.address]))
+        .to.be.revertedWithCustomError(f.court, "QualityVoteWrongPhase")
+        .withArgs(Phase.Generating, Phase.Staking);
+    });
+
+    it("applies each listed validator's changes (StakeUpdated), skipping those without, by anyone", async function () {
+      const { court, solo, others } = await loadFixture(settledSoloFixture);
+      const newcomer = others[0];
+      const list = [newcomer.address, solo.address, solo.address];
+      expect(await court.applyDeferredOf.staticCall(list)).to.equal(1n);
+      await expect(court.connect(newcomer).applyDeferredOf(list))
+        .to.emit(court, "StakeUpdated")
+        .withArgs(solo.address, VALIDATOR_STAKE + roundCost(0), 0n, 0n, VALIDATOR_STAKE + roundCost(0));
+      const v = await court.getValidator(solo.address);
+      expect([v.free, v.deferredIn]).to.deep.equal([VALIDATOR_STAKE + roundCost(0), 0n]);
+      expect(await court.totalDrawableWeight()).to.equal(VALIDATOR_STAKE + roundCost(0));
+      await expect(court.applyDeferredOf([solo.address])).not.to.emit(court, "StakeUpdated");
+    });
+
+    it("the validator's own unstake applies its settled stake first", async function () {
+      const { court, solo } = await loadFixture(settledSoloFixture);
+      const all = VALIDATOR_STAKE + roundCost(0);
+      await expect(court.connect(solo).requestUnstake(all))
+        .to.emit(court, "UnstakeRequested")
+        .withArgs(solo.address, all, false)
+        .and.to.emit(court, "StakeUpdated");
+      const v = await court.getValidator(solo.address);
+      expect([v.free, v.deferredIn, v.unbonding]).to.deep.equal([0n, 0n, all]);
+      expect(await court.drawableWeight(solo.address)).to.equal(0n);
+    });
+
+    it("the validator's own stake applies its settled stake first", async function () {
+      const { court, solo } = await loadFixture(settledSoloFixture);
+      const all = VALIDATOR_STAKE + roundCost(0) + LABEL(1);
+      await expect(court.connect(solo).stake(LABEL(1)))
+        .to.emit(court, "StakeUpdated")
+        .withArgs(solo.address, all, 0n, 0n, all);
+      expect(await court.drawableWeight(solo.address)).to.equal(all);
     });
   });
 

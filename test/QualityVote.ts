@@ -274,6 +274,10 @@ describe("QualityVote", function () {
         .withArgs(d, 0n, solo.address, 3n, Verdict.Coherent, roundCost(0), 0n)
         .and.to.emit(court, "RoundSettled")
         .withArgs(d, 0n, f.courtTreasury.address, 0n);
+      // docs/court.md: the stake settled back waits in deferredIn until applied.
+      const x = await court.getValidator(solo.address);
+      expect([x.free, x.deferredIn]).to.deep.equal([VALIDATOR_STAKE - 3n * SEAT_STAKE, 3n * SEAT_STAKE + roundCost(0)]);
+      await court.applyDeferredOf([solo.address]);
       expect((await court.getValidator(solo.address)).free).to.equal(VALIDATOR_STAKE + roundCost(0));
     });
   });
@@ -586,7 +590,7 @@ describe("QualityVote", function () {
         const delta = (e0.delta.get(v.address) ?? 0n) + (e1.delta.get(v.address) ?? 0n);
         // One-seat validators: a round-0 juror had nothing free left for round 1, so each sat at most once.
         const seats = j0.includes(v) || j1.includes(v) ? 1n : 0n;
-        expect(x.free - before.get(v.address)!, v.address).to.equal(seats * SEAT_STAKE + delta);
+        expect(x.free + x.deferredIn - before.get(v.address)!, v.address).to.equal(seats * SEAT_STAKE + delta);
         expect(x.locked).to.equal(0n);
       }
       // Reputation counters and conservation: the court holds exactly the pool's stake.
@@ -622,7 +626,7 @@ describe("QualityVote", function () {
       await expect(tx).to.changeTokenBalance(ethers, token, courtTreasury, 1n);
     });
 
-    it("a round never fully seated is Released: stake back, no reward, no penalty; settlement outside Staking is deferred", async function () {
+    it("a round never fully seated is Released: stake back, no reward, no penalty; settled stake is deferred in every phase", async function () {
       const f = await loadFixture(oneSeatFixture);
       const { court, pool } = f;
       for (const v of pool.slice(2)) await court.connect(v).requestUnstake(SEAT_STAKE);
@@ -645,12 +649,15 @@ describe("QualityVote", function () {
       await court.passPhase();
       const h1 = await court.getValidator(held[1].address);
       await expect(court.settle(d, 0n, held[1].address))
+        .to.emit(court, "RoundSettled")
+        .withArgs(d, 0n, f.courtTreasury.address, 0n)
+        .and.not.to.emit(court, "StakeUpdated");
+      expect(await court.drawableWeight(held[1].address)).to.equal(0n);
+      await expect(court.applyDeferredOf([held[1].address]))
         .to.emit(court, "StakeUpdated")
-        .withArgs(held[1].address, SEAT_STAKE, h1.unbonding, h1.unlocksAt, SEAT_STAKE)
-        .and.to.emit(court, "RoundSettled")
-        .withArgs(d, 0n, f.courtTreasury.address, 0n);
+        .withArgs(held[1].address, SEAT_STAKE, h1.unbonding, h1.unlocksAt, SEAT_STAKE);
       const x = await court.getValidator(held[1].address);
-      expect([x.coherent, x.incoherent, x.missed]).to.deep.equal([0n, 0n, 0n]);
+      expect([x.coherent, x.incoherent, x.missed, x.locked]).to.deep.equal([0n, 0n, 0n, 0n]);
     });
   });
 });

@@ -108,6 +108,10 @@ describe("Steering", function () {
         await expect(court.connect(attacker).applyDeferred(100n))
           .to.be.revertedWithCustomError(court, "QualityVoteWrongPhase")
           .withArgs(current, Phase.Staking);
+        // Settled stake cannot be put into the pool while it is frozen either (docs/court.md).
+        await expect(court.connect(attacker).applyDeferredOf(jurors))
+          .to.be.revertedWithCustomError(court, "QualityVoteWrongPhase")
+          .withArgs(current, Phase.Staking);
       };
       await attack(0);
       await court.connect(attacker).passPhase();

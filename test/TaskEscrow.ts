@@ -232,16 +232,23 @@ describe("TaskEscrow: tasks", function () {
       expect((await escrow.getTask(id)).bond).to.equal(floor);
     }
 
+    /** The escrow with `minBond` lowered to 1 wei, so that the other two terms can bind. */
+    async function lowMinBond() {
+      const p = await deployEscrow();
+      await p.escrow.connect(p.admin).setParams({ ...TASK_ESCROW_DEFAULTS, minBond: 1n });
+      return p;
+    }
+
     it("the court's rounds 0 and 1 bind for a small LABEL reward", async function () {
-      const p = await loadFixture(deployEscrow);
-      const reward = LABEL(10); // 50 % of it is 5 LABEL, minBond 10 LABEL, the court 50 LABEL
+      const p = await loadFixture(lowMinBond);
+      const reward = LABEL(10); // 50 % of it is 5 LABEL, minBond 1 wei, the court 50 LABEL
       const [, firstTwoRounds] = await p.court.currentVersionCost();
       expect(firstTwoRounds).to.equal(courtFloor(COURT_DEFAULTS.feePerSeat));
       await floorHolds(p, firstTwoRounds, { reward });
     });
 
     it("bondToRewardBps of the reward binds for a large LABEL reward, and not for another payment token", async function () {
-      const p = await loadFixture(deployEscrow);
+      const p = await loadFixture(lowMinBond);
       const reward = LABEL(1_000);
       await floorHolds(p, (reward * TASK_ESCROW_DEFAULTS.bondToRewardBps) / 10_000n, { reward });
       const usd = await new MockERC20__factory(p.admin).deploy("USD Coin", "USDC");
@@ -251,9 +258,11 @@ describe("TaskEscrow: tasks", function () {
       await floorHolds(p, courtFloor(COURT_DEFAULTS.feePerSeat), { paymentToken: await usd.getAddress(), reward });
     });
 
-    it("minBond binds when the admin raises it above the other two", async function () {
+    it("minBond binds by default (twice rounds 0 and 1), and where the admin sets it above the other two", async function () {
       const p = await loadFixture(deployEscrow);
-      const minBond = LABEL(80);
+      expect(TASK_ESCROW_DEFAULTS.minBond).to.equal(2n * courtFloor(COURT_DEFAULTS.feePerSeat));
+      await floorHolds(p, TASK_ESCROW_DEFAULTS.minBond, { reward: LABEL(10) });
+      const minBond = LABEL(180);
       await p.escrow.connect(p.admin).setParams({ ...TASK_ESCROW_DEFAULTS, minBond });
       await floorHolds(p, minBond, { reward: LABEL(10) });
     });
@@ -261,9 +270,17 @@ describe("TaskEscrow: tasks", function () {
     it("a new court version with a higher fee raises the floor of new tasks; old tasks keep their version and its costs", async function () {
       const p = await loadFixture(taskFixture); // task 1 under version 1
       const { escrow, token, court, admin, requester, labelers, challenger } = p;
-      const feePerSeat = COURT_DEFAULTS.feePerSeat * 2n;
-      const v2 = { ...COURT_DEFAULTS, feePerSeat, slashBps: 2_000n }; // penalty 200 >= 16 x 10 LABEL
+      const feePerSeat = COURT_DEFAULTS.feePerSeat * 3n; // rounds 0 + 1 cost 150 LABEL, above minBond
+      const v2 = { ...COURT_DEFAULTS, feePerSeat, slashBps: 2_500n }; // penalty 250 >= 16 x 15 LABEL
       await expect(court.connect(admin).setParams(v2)).to.emit(court, "ParamsAdded").withArgs(2n, Object.values(v2));
+      // New tasks adopt version 2 once the escrow syncs it (docs/task-escrow.md); anyone may. Until
+      // then the floor is version 1's: minBond, above version 1's rounds 0 + 1.
+      expect(await escrow.bondFloor(await token.getAddress(), REWARD)).to.equal(TASK_ESCROW_DEFAULTS.minBond);
+      await expect(escrow.connect(challenger).syncCourtVersion())
+        .to.emit(escrow, "CourtVersionSynced")
+        .withArgs(2n, courtFloor(feePerSeat));
+      await expect(escrow.syncCourtVersion()).not.to.emit(escrow, "CourtVersionSynced");
+      expect(await escrow.syncCourtVersion.staticCall()).to.equal(2n);
       expect(await escrow.bondFloor(await token.getAddress(), REWARD)).to.equal(courtFloor(feePerSeat));
       await expect(escrow.connect(requester).createTask(await params(p)))
         .to.be.revertedWithCustomError(escrow, "TaskEscrowInvalidBond")

@@ -122,7 +122,7 @@ describe("CLI (annota tasks)", function () {
       challengePeriod: "24",
       account: requester,
     });
-    expect(created.output).to.contain("Created task 1: budget 307.5 LABEL locked, bond 50 LABEL");
+    expect(created.output).to.contain("Created task 1: budget 307.5 LABEL locked, bond 100 LABEL");
     expect(created.output).to.match(/tx {4}0x[0-9a-f]{64}/);
     expect(created.output).to.match(/gas used [\d,]+/);
     const task = await annota("status", { kind: "task", id: "1" });
@@ -135,7 +135,7 @@ describe("CLI (annota tasks)", function () {
       labels: path.join(dir, "labels.json"),
       account: indexOf(p.labelers[0]!.address),
     });
-    expect(honest.output).to.contain(`submission ${SUB(1, 1)}, bond 50 LABEL posted`);
+    expect(honest.output).to.contain(`submission ${SUB(1, 1)}, bond 100 LABEL posted`);
     expect(honest.output).to.contain("(sealed, published after the transaction was mined)");
     const copy = await annota("submit", {
       taskId: "1",
@@ -174,7 +174,7 @@ describe("CLI (annota tasks)", function () {
     );
 
     const challenged = await annota("challenge", { submission: SUB(1, 2), reason: "a copy", account: requester });
-    expect(challenged.output).to.contain("posting 65 LABEL: dispute 1 decides it");
+    expect(challenged.output).to.contain("posting 115 LABEL: dispute 1 decides it");
     expect(await cycle()).to.contain("Drew 3 seat(s); 1 round(s) fully seated");
 
     const round0 = await jurorsOf(p.court, 1n, 0);
@@ -217,10 +217,10 @@ describe("CLI (annota tasks)", function () {
     expect((await annota("withdraw", { account: requester })).output).to.contain(`Withdrew ${formatLabel(owed)} LABEL`);
     const labeler = p.labelers[0]!.address;
     const account = await annota("status", { kind: "account", id: labeler });
-    expect(account.output).to.contain("claimable        150 LABEL");
+    expect(account.output).to.contain("claimable        200 LABEL"); // reward 100 + bond 100
     expect(account.output).to.contain("submissions      1 (accepted 1, rejected 0)");
     expect((await annota("withdraw-for", { accounts: [labeler] })).output).to.contain(
-      "Paid out 150 LABEL to 1 account(s)",
+      "Paid out 200 LABEL to 1 account(s)",
     );
   });
 
@@ -231,7 +231,7 @@ describe("CLI (annota tasks)", function () {
       specUri: "ipfs://raw-spec",
       reward: "10",
       slots: "3",
-      bond: "60",
+      bond: "120",
       challengePeriod: "24",
       account: requester,
     });
@@ -283,12 +283,14 @@ describe("CLI (annota tasks)", function () {
     );
 
     const validator = p.validators[0]!.address;
-    const free = (await p.court.getValidator(validator)).free;
+    // In Staking the court first applies the validator's deferred stake (what its settlements returned).
+    const v = await p.court.getValidator(validator);
+    const available = v.free + v.deferredIn - v.deferredUnstake;
     const tooMuch = await failure("unstake", { amount: "20000", account: indexOf(validator) });
     expect(tooMuch.name).to.equal("HardhatPluginError");
     expect(tooMuch.message).to.not.contain("\n");
     expect(tooMuch.message).to.contain(
-      `QualityVoteInsufficientFreeStake(validator ${validator}, available ${formatLabel(free)} LABEL, requested 20000 LABEL)`,
+      `QualityVoteInsufficientFreeStake(validator ${validator}, available ${formatLabel(available)} LABEL, requested 20000 LABEL)`,
     );
 
     const cases: [string, Record<string, unknown>, string][] = [
@@ -322,7 +324,7 @@ describe("CLI (annota tasks)", function () {
 
   it("lists tasks and a task's submissions, tells each account what to do, transfers and funds", async function () {
     const tasks = await annota("tasks");
-    expect(tasks.output).to.match(/Task 1 {2}(open  |closed) {2}reward 100 LABEL, bond 50 LABEL/);
+    expect(tasks.output).to.match(/Task 1 {2}(open  |closed) {2}reward 100 LABEL, bond 100 LABEL/);
     expect(tasks.output).to.match(/spec ipfs:\/\/b[a-z2-7]+/);
     const subs = await annota("submissions", { taskId: "1" });
     expect(subs.output).to.contain(`Submission ${SUB(1, 1)}`);

@@ -19,7 +19,7 @@ async function activity() {
     paymentToken: token.target as string,
     reward: LABEL(100),
     slots,
-    bond: LABEL(50),
+    bond: LABEL(100),
     deadline,
     challengePeriod: DAY,
     maxFeeBps: 1_000,
@@ -114,7 +114,7 @@ describe("Discovery (RPC, no indexer)", function () {
 
     await escrow.finalize((1n << 32n) | 1n);
     const labelerTodo = await discovery.todo(labelers[0]!.address, token.target as string);
-    expect(labelerTodo).to.deep.include({ action: "withdraw", amount: LABEL(150) });
+    expect(labelerTodo).to.deep.include({ action: "withdraw", amount: LABEL(100) + LABEL(100) }); // reward + bond
   });
 
   it("watches new tasks, a task's new submissions and a juror's new seats, each once", async function () {
@@ -128,7 +128,7 @@ describe("Discovery (RPC, no indexer)", function () {
       paymentToken: token.target as string,
       reward: LABEL(100),
       slots: 1,
-      bond: LABEL(50),
+      bond: LABEL(100),
       deadline: BigInt(await time.latest()) + 30n * DAY,
       challengePeriod: DAY,
       maxFeeBps: 1_000,

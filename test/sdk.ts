@@ -208,10 +208,10 @@ describe("SDK", function () {
       const { p, requester, labelers, jurors } = f;
       const token = await p.token.getAddress();
 
-      // A task with a spec: the bond defaults to the escrow's floor (here half the reward).
+      // A task with a spec: the bond defaults to the escrow's floor (here minBond).
       const created = await postTask(f);
       expect(created.bond).to.equal(await p.escrow.bondFloor(token, LABEL(100)));
-      expect(created.bond).to.equal((LABEL(100) * TASK_ESCROW_DEFAULTS.bondToRewardBps) / 10_000n);
+      expect(created.bond).to.equal(TASK_ESCROW_DEFAULTS.minBond);
       expect((await p.escrow.getTask(created.taskId)).bond).to.equal(created.bond);
       expect(created.budget).to.equal(3n * (LABEL(100) + LABEL(2.5)));
       expect(await requester.getSpec(created.taskId)).to.deep.equal(f.spec);
@@ -413,13 +413,13 @@ describe("SDK", function () {
       const raw = await requester.createTask({
         reward: "10",
         slots: 1,
-        bond: "60",
+        bond: "120",
         deadline: BigInt(await time.latest()) + 86_400n,
         challengePeriod: 3_600,
         specHash: "plain instructions",
         specURI: "https://example.org/instructions.txt",
       });
-      expect(raw.bond).to.equal(LABEL(60));
+      expect(raw.bond).to.equal(LABEL(120));
       expect(raw.specURI).to.equal("https://example.org/instructions.txt");
       await expectAnnotaError(
         requester.createTask({

@@ -9,10 +9,12 @@ import {IAdministered} from "./IAdministered.sol";
 /// known (docs/court.md, "The juror pool and its phases").
 /// @dev A validator's *drawable weight* is its free stake, or 0 when that is below `seatStake`. In the
 /// Staking phase stake changes apply at once; in the other two phases every change a user causes
-/// (stake, unstake, a settlement returning stake) is deferred and applied in order once Staking
-/// resumes (`applyDeferred`, or lazily when the validator acts). Only draws change the pool outside
-/// Staking, and they are a deterministic function of the cycle's seed and the queue. `pause()`
-/// (`IAdministered`) stops new stake (`stake`, `stakeWithPermit`); nothing else is ever paused.
+/// (stake, unstake) is deferred and applied in order once Staking resumes (`applyDeferred`, or lazily
+/// when the validator acts). Stake returned by a settlement is deferred in every phase, without a
+/// queue entry: it joins `free` when applied in Staking (`applyDeferredOf`, the validator's own stake
+/// or unstake, or its queue entry). Only draws change the pool outside Staking, and they are a
+/// deterministic function of the cycle's seed and the queue. `pause()` (`IAdministered`) stops new
+/// stake (`stake`, `stakeWithPermit`); nothing else is ever paused.
 interface IJurorPool is IAdministered {
     /*//////////////////////////////////////////////////////////////
                                  TYPES
@@ -41,7 +43,7 @@ interface IJurorPool is IAdministered {
     /// @param locked Stake locked in seats not yet settled.
     /// @param unbonding Stake waiting for `withdrawUnstaked`.
     /// @param unlocksAt When `unbonding` can be withdrawn.
-    /// @param deferredIn Stake that arrived outside Staking (staked or returned by a settlement) and
+    /// @param deferredIn Stake staked outside Staking, or returned by a settlement (in any phase), that
     /// joins `free` once applied.
     /// @param deferredUnstake Unstake requested outside Staking, applied (up to `free`) with the rest.
     /// @param coherent Seats settled as coherent.
@@ -148,6 +150,14 @@ interface IJurorPool is IAdministered {
     /// @param count The most changes to apply.
     /// @return applied How many queue entries were consumed.
     function applyDeferred(uint256 count) external returns (uint256 applied);
+
+    /// @notice Applies the deferred stake changes of each of `validators` that has any, in the
+    /// order given: above all the stake its settlements returned, which no queue entry applies.
+    /// @dev Permissionless; only in Staking (the seed of the next cycle is not requested yet, so no
+    /// draw can be steered by it). Emits `StakeUpdated` per validator applied; skips the others.
+    /// @param validators The validators.
+    /// @return applied How many had changes to apply.
+    function applyDeferredOf(address[] calldata validators) external returns (uint256 applied);
 
     /// @notice Publishes the caller's x25519 encryption public key (derived from its wallet by the SDK),
     /// to which parties wrap the content key of a sealed result when they disclose it to a jury.

@@ -174,7 +174,7 @@ interface IQualityVote is IJurorPool {
     /// zero for an escalated round, whose cost goes back to the previous round's pot.
     event RoundCostRefunded(uint256 indexed disputeId, uint256 round, address indexed to, uint256 amount);
     /// @notice `juror`'s `seats` seats in round `round` of `disputeId` were settled with `verdict`:
-    /// `seats * seatStake + reward - penalty` went back to its stake.
+    /// `seats * seatStake + reward - penalty` went back to its stake (its `deferredIn`).
     event SeatsSettled(
         uint256 indexed disputeId,
         uint256 round,
@@ -295,8 +295,11 @@ interface IQualityVote is IJurorPool {
 
     /// @notice Settles `juror`'s seats in round `round` of a final dispute: its locked stake goes back
     /// with its share of the round's pot if coherent, minus `slashBps` of each seat's stake if not.
+    /// What goes back waits in the juror's `deferredIn` until applied in Staking (`applyDeferredOf`,
+    /// the juror's own stake or unstake): settling never changes the sortition pool.
     /// The round's last settlement sends dust (or a pot nobody earned) to the treasury.
-    /// @dev Permissionless; never paused; O(1). Emits `SeatsSettled` (and `RoundSettled`).
+    /// @dev Permissionless; never paused; O(1), independent of the pool's size. Emits `SeatsSettled`
+    /// (and `RoundSettled`).
     /// @param disputeId The dispute.
     /// @param round The round.
     /// @param juror The juror.

@@ -189,6 +189,9 @@ interface ITaskEscrow is IAdministered {
     event ParamsUpdated(Params params);
     /// @notice The admin allowed or disallowed `token` as a payment token for new tasks.
     event PaymentTokenUpdated(address indexed token, bool allowed);
+    /// @notice New tasks record the court's parameter `version`, whose rounds 0 and 1 cost
+    /// `firstTwoRounds` (`syncCourtVersion`).
+    event CourtVersionSynced(uint256 indexed version, uint256 firstTwoRounds);
 
     /*//////////////////////////////////////////////////////////////
                                  ERRORS
@@ -255,7 +258,8 @@ interface ITaskEscrow is IAdministered {
 
     /// @notice Creates a task and pulls its budget, `slots * (reward + fee)` of `paymentToken`, where
     /// `fee = reward * feeBps / 10,000` (rounded down) at the current `feeBps`, snapshotted. The task
-    /// records the court's current parameter version, and its bond must be at least the bond floor.
+    /// records the court's parameter version as last synced (`syncCourtVersion`), and its bond must be at
+    /// least the bond floor under that version.
     /// @dev Needs an allowance. Paused by `pause()`. Emits `TaskCreated`.
     /// @param params The task (see `TaskParams`).
     /// @return taskId The new task's id (ids start at 1).
@@ -308,6 +312,14 @@ interface ITaskEscrow is IAdministered {
     /// @param taskId The task.
     /// @return deadline When submissions end.
     function cancelTask(uint256 taskId) external returns (uint256 deadline);
+
+    /// @notice Adopts the court's newest parameter version for tasks created from now on, with the
+    /// cost of its rounds 0 and 1 (immutable for a version), which the bond floor covers. The escrow
+    /// keeps both in its own storage so that `createTask` makes no call to the court; governance
+    /// calls this with (after) each `IQualityVote.setParams`, and anyone may (docs/task-escrow.md).
+    /// @dev Permissionless; never paused. Emits `CourtVersionSynced` when the version changes.
+    /// @return version The version new tasks record.
+    function syncCourtVersion() external returns (uint256 version);
 
     /*//////////////////////////////////////////////////////////////
                               SUBMISSIONS
@@ -446,8 +458,8 @@ interface ITaskEscrow is IAdministered {
     function params() external view returns (Params memory);
 
     /// @notice The smallest bond a task paying `reward` in `paymentToken` may require under the
-    /// court's current parameter version: `max(minBond, cost of rounds 0 and 1, and for LABEL tasks
-    /// reward * bondToRewardBps / 10,000)`.
+    /// court version new tasks record (`syncCourtVersion`): `max(minBond, cost of rounds 0 and 1, and for
+    /// LABEL tasks reward * bondToRewardBps / 10,000)`.
     /// @param paymentToken The task's payment token.
     /// @param reward The task's reward.
     function bondFloor(address paymentToken, uint256 reward) external view returns (uint256);

@@ -101,7 +101,7 @@ const taskParams = (reward: number, slots: number, spec: string) =>
   exampleTask(token.target as string, t0 + 30n * 86_400n, {
     reward: LABEL(reward),
     slots: BigInt(slots),
-    bond: LABEL(Math.max(50, reward / 2)),
+    bond: LABEL(Math.max(100, reward / 2)), // the default floor: minBond 100 LABEL, or half the reward
     challengePeriod: 86_400n,
     specHash: id(spec),
     specURI: `ipfs://${spec}`,

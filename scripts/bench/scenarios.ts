@@ -28,6 +28,7 @@ import {
   drawn,
   endChallengePeriod,
   escalatedTo,
+  jurors,
   keyedAccount,
   newTask,
   ruled,
@@ -427,6 +428,22 @@ export const SCENARIOS: Scenario[] = [
     case: "last juror of the round (rest to the treasury)",
     target: 70_000,
     tx: async (w) => settleOf(w, [REJECT, REJECT, REJECT], -1, "coherent"),
+  },
+  {
+    section: "court",
+    op: "QualityVote.applyDeferredOf",
+    case: "a settled juror's stake back into the pool (the tree update settle no longer makes)",
+    scales: true,
+    tx: async (w) => {
+      const c = await settled(w, [REJECT, REJECT, REJECT]);
+      await w.chain.gas(w.p.court.settle(c.disputeId, 0, c.jurors[0]));
+      return w.p.court.applyDeferredOf([c.jurors[0]]);
+    },
+    verify: async (w) => {
+      const [juror] = await jurors(w, await w.p.court.disputeCount());
+      if ((await w.p.court.getValidator(juror!)).deferredIn !== 0n)
+        throw new Error("applyDeferredOf scenario: the settled stake was not applied");
+    },
   },
 ];
 

@@ -12,6 +12,7 @@ import {
   EXAMPLE_TASK,
   LABEL,
   POOL_DEFAULTS,
+  TASK_ESCROW_DEFAULTS,
   deployProtocol,
   endAppeal,
   endReveal,
@@ -112,7 +113,7 @@ async function tokenSlots(w: World): Promise<{ balances: bigint; allowances: big
 export const DEADLINE = 3_000_000_000n;
 export const PERMIT_DEADLINE = 4_000_000_000n;
 export const REWARD = EXAMPLE_TASK.reward;
-/** The bond floor of a 100-LABEL LABEL task: max(minBond, rounds 0 + 1, 50 % of the reward) = 50. */
+/** The bond floor of a 100-LABEL LABEL task: max(minBond 100, rounds 0 + 1, 50 % of the reward) = 100. */
 export const BOND = EXAMPLE_TASK.bond;
 export const CHALLENGE_PERIOD = EXAMPLE_TASK.challengePeriod;
 export const RESULT_URI = "ipfs://bafybeihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku";

@@ -204,11 +204,18 @@ contract CourtSystemHandler {
         }
     }
 
+    /// @dev Applies deferred queue entries, then (as a keeper would) every actor's stake returned by
+    /// settlements, which no queue entry applies (docs/court.md).
     function applyDeferred(uint256 count) public {
+        if (_phase() != IJurorPool.Phase.Staking) return;
         (uint256 head, uint256 tail) = court.deferredQueue();
-        if (_phase() != IJurorPool.Phase.Staking || head == tail) return;
-        try court.applyDeferred(bound(count, 1, tail - head)) {} catch (bytes memory e) {
-            _violation("applyDeferred", e);
+        if (head != tail) {
+            try court.applyDeferred(bound(count, 1, tail - head)) {} catch (bytes memory e) {
+                _violation("applyDeferred", e);
+            }
+        }
+        try court.applyDeferredOf(actors) {} catch (bytes memory e) {
+            _violation("applyDeferredOf", e);
         }
     }
 
@@ -222,6 +229,7 @@ contract CourtSystemHandler {
             if (block.timestamp < startedAt + pp.minStakingTime) vm.warp(startedAt + pp.minStakingTime);
             (uint256 dHead, uint256 dTail) = court.deferredQueue();
             if (dTail > dHead) court.applyDeferred(dTail - dHead);
+            court.applyDeferredOf(actors);
         } else if (current == IJurorPool.Phase.Generating) {
             vm.roll(block.number + LOOKAHEAD + 1);
         } else {

@@ -88,6 +88,7 @@ abstract contract CourtSystemSetup is Test, IVersioner {
     function appendVersion(uint8 maxRounds) external {
         assertEq(msg.sender, address(handler), "only the handler appends versions");
         court.setParams(_courtParams(maxRounds));
+        escrow.syncCourtVersion();
     }
 
     /// @dev Short windows: 1-hour commit, reveal and appeal periods; penalty 100 LABEL = 20 seat fees.

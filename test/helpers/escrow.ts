@@ -29,7 +29,7 @@ export const DAY = 86_400n;
 export const REWARD = EXAMPLE_TASK.reward;
 /** The fee on REWARD at the default 2.5 %. */
 export const FEE = (REWARD * TASK_ESCROW_DEFAULTS.feeBps) / 10_000n;
-/** The bond floor of a 100-LABEL LABEL task: max(10, 3 + 7 seats x 5, 50 % of 100) = 50 LABEL. */
+/** The bond floor of a 100-LABEL LABEL task: max(minBond 100, 3 + 7 seats x 5, 50 % of 100) = 100 LABEL. */
 export const BOND = EXAMPLE_TASK.bond;
 export const CHALLENGE_PERIOD = EXAMPLE_TASK.challengePeriod;
 export const RESULT = "0x" + "11".repeat(32);
@@ -104,6 +104,7 @@ export function escrowFixtures(ethers: HardhatEthers, helpers: EscrowHelpers) {
   async function oneRoundFixture(): Promise<Scenario> {
     const p = await deployEscrow();
     await p.court.connect(p.admin).setParams({ ...COURT_DEFAULTS, maxRounds: 1n });
+    await p.escrow.syncCourtVersion();
     await p.escrow.connect(p.requester).createTask(await taskParams(p, await helpers.time.latest()));
     await p.escrow.connect(p.labelers[0]).submit(1n, RESULT, URI, []);
     await p.escrow.connect(p.challenger).challenge(submissionIdOf(1n, 1n), REASON);
