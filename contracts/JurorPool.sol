@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.34;
 
-import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IJurorPool} from "./interfaces/IJurorPool.sol";
 import {IRandomness} from "./interfaces/IRandomness.sol";
 import {SortitionTree} from "./libraries/SortitionTree.sol";
+import {Administered} from "./utils/Administered.sol";
 
 /// @title JurorPool
 /// @notice Validators' stake, the sortition pool and the Staking / Generating / Drawing cycle of the
@@ -19,7 +18,7 @@ import {SortitionTree} from "./libraries/SortitionTree.sol";
 /// which update the tree at once; every other change waits in `deferredIn` / `deferredUnstake`.
 /// A settlement never writes the tree: the stake it returns waits in `deferredIn` (in every phase)
 /// until it is applied in Staking (docs/court.md, "Settled stake rejoins the pool when applied").
-abstract contract JurorPool is IJurorPool, AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTransient {
+abstract contract JurorPool is IJurorPool, Administered, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
     using SortitionTree for SortitionTree.Tree;
 

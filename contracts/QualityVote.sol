@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.34;
 
-import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {IQualityVote} from "./interfaces/IQualityVote.sol";
 import {IRandomness} from "./interfaces/IRandomness.sol";
 import {JurorPool} from "./JurorPool.sol";
 import {SortitionTree} from "./libraries/SortitionTree.sol";
+import {Administered} from "./utils/Administered.sol";
 
 /// @title QualityVote
 /// @notice The Annota court: disputes, drawn juries, commit-reveal rounds, appeals and escalation,
@@ -74,8 +74,6 @@ contract QualityVote is IQualityVote, JurorPool {
 
     /// @inheritdoc IQualityVote
     bytes32 public constant ARBITRABLE_ROLE = keccak256("ARBITRABLE_ROLE");
-    /// @inheritdoc IQualityVote
-    bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
 
     uint256 public constant MAX_ROUNDS = 4;
     uint256 public constant MAX_FEE_PER_SEAT = 10_000 ether;
@@ -96,7 +94,6 @@ contract QualityVote is IQualityVote, JurorPool {
                                 STORAGE
     //////////////////////////////////////////////////////////////*/
 
-    address private _treasury;
     uint64 private _disputeCount;
     uint32 private _versionCount;
 
@@ -130,10 +127,9 @@ contract QualityVote is IQualityVote, JurorPool {
         uint48 adminDelay,
         PoolParams memory poolParams_,
         CourtParams memory courtParams_
-    ) JurorPool(label_, randomness_, seatStake_, poolParams_) AccessControlDefaultAdminRules(adminDelay, admin) {
+    ) JurorPool(label_, randomness_, seatStake_, poolParams_) Administered(treasury_, admin, adminDelay) {
         if (address(label_) == address(0) || address(randomness_) == address(0)) revert QualityVoteZeroAddress();
         if (seatStake_ < MIN_SEAT_STAKE || seatStake_ > MAX_SEAT_STAKE) revert QualityVoteAmountTooLarge(seatStake_);
-        _setTreasury(treasury_);
         _addVersion(courtParams_);
     }
 
@@ -309,29 +305,9 @@ contract QualityVote is IQualityVote, JurorPool {
         return _addVersion(params_);
     }
 
-    /// @inheritdoc IQualityVote
-    function setTreasury(address treasury_) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        _setTreasury(treasury_);
-    }
-
-    /// @inheritdoc IQualityVote
-    function pause() external onlyRole(PAUSER_ROLE) {
-        _pause();
-    }
-
-    /// @inheritdoc IQualityVote
-    function unpause() external onlyRole(PAUSER_ROLE) {
-        _unpause();
-    }
-
     /*//////////////////////////////////////////////////////////////
                                  VIEWS
     //////////////////////////////////////////////////////////////*/
-
-    /// @inheritdoc IQualityVote
-    function treasury() external view returns (address) {
-        return _treasury;
-    }
 
     /// @inheritdoc IQualityVote
     function currentVersion() external view returns (uint256) {
@@ -631,13 +607,6 @@ contract QualityVote is IQualityVote, JurorPool {
         version = ++_versionCount;
         _versions[version] = p;
         emit ParamsAdded(version, p);
-    }
-
-    function _setTreasury(address treasury_) private {
-        if (treasury_ == address(0)) revert QualityVoteZeroAddress();
-        if (treasury_ == address(this)) revert QualityVoteInvalidTreasury(treasury_);
-        emit TreasuryUpdated(_treasury, treasury_);
-        _treasury = treasury_;
     }
 
     /// @dev A juror's verdict against the final ruling, and its reward or penalty for `seats` seats.

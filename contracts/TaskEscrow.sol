@@ -1,17 +1,16 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.34;
 
-import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {ERC20Burnable} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Burnable.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
-import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {IQualityVote} from "./interfaces/IQualityVote.sol";
 import {ITaskEscrow} from "./interfaces/ITaskEscrow.sol";
+import {Administered} from "./utils/Administered.sol";
 
 /// @title TaskEscrow
 /// @notice Funded labeling tasks, optimistic acceptance, challenges decided by the `QualityVote`
@@ -19,7 +18,7 @@ import {ITaskEscrow} from "./interfaces/ITaskEscrow.sol";
 /// @dev Not upgradeable. Holds `ARBITRABLE_ROLE` on its court (irrevocable). Every external function
 /// that moves tokens is `nonReentrant`; payment tokens are allowlisted and checked for exact delivery.
 /// Challenges and everything after them never pause.
-contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, ReentrancyGuardTransient {
+contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     /*//////////////////////////////////////////////////////////////
@@ -84,9 +83,6 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
                                CONSTANTS
     //////////////////////////////////////////////////////////////*/
 
-    /// @inheritdoc ITaskEscrow
-    bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
-
     /// @notice Bounds of the parameters and of tasks.
     uint256 public constant MAX_SLOTS = 10_000;
     uint256 public constant MAX_FEE_BPS = 1_000;
@@ -108,11 +104,10 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
     IERC20 private immutable _label;
     IQualityVote private immutable _qualityVote;
 
-    Params private _params;
-    /// @dev The treasury and the task counter share a slot that exists from construction, so that the
-    /// first task rewrites it rather than creating it.
-    address private _treasury;
+    /// @dev The task counter shares a slot with `Administered`'s treasury, which exists from
+    /// construction, so that the first task rewrites it rather than creating it.
     uint64 private _taskCount;
+    Params private _params;
 
     mapping(address token => bool) private _paymentTokens;
     mapping(uint256 taskId => Task) private _tasks;
@@ -140,13 +135,12 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
         address admin,
         uint48 adminDelay,
         Params memory params_
-    ) AccessControlDefaultAdminRules(adminDelay, admin) {
+    ) Administered(treasury_, admin, adminDelay) {
         if (address(label_) == address(0) || address(qualityVote_) == address(0)) revert TaskEscrowZeroAddress();
         address voteLabel = qualityVote_.label();
         if (voteLabel != address(label_)) revert TaskEscrowLabelMismatch(address(label_), voteLabel);
         _label = label_;
         _qualityVote = qualityVote_;
-        _setTreasury(treasury_);
         _setParams(params_);
         _setPaymentToken(address(label_), true);
         // The court pulls round 0's cost of each challenge from this escrow.
@@ -370,24 +364,9 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
     }
 
     /// @inheritdoc ITaskEscrow
-    function setTreasury(address treasury_) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        _setTreasury(treasury_);
-    }
-
-    /// @inheritdoc ITaskEscrow
     function setPaymentToken(address token, bool allowed) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (token == address(0)) revert TaskEscrowZeroAddress();
         _setPaymentToken(token, allowed);
-    }
-
-    /// @inheritdoc ITaskEscrow
-    function pause() external onlyRole(PAUSER_ROLE) {
-        _pause();
-    }
-
-    /// @inheritdoc ITaskEscrow
-    function unpause() external onlyRole(PAUSER_ROLE) {
-        _unpause();
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -402,11 +381,6 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
     /// @inheritdoc ITaskEscrow
     function qualityVote() external view returns (address) {
         return address(_qualityVote);
-    }
-
-    /// @inheritdoc ITaskEscrow
-    function treasury() external view returns (address) {
-        return _treasury;
     }
 
     /// @inheritdoc ITaskEscrow
@@ -783,13 +757,6 @@ contract TaskEscrow is ITaskEscrow, AccessControlDefaultAdminRules, Pausable, Re
         if (!valid) revert TaskEscrowInvalidParams(p);
         _params = p;
         emit ParamsUpdated(p);
-    }
-
-    function _setTreasury(address treasury_) private {
-        if (treasury_ == address(0)) revert TaskEscrowZeroAddress();
-        if (treasury_ == address(this)) revert TaskEscrowInvalidTreasury(treasury_);
-        emit TreasuryUpdated(_treasury, treasury_);
-        _treasury = treasury_;
     }
 
     function _setPaymentToken(address token, bool allowed) private {

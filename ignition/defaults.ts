@@ -1,8 +1,11 @@
 /**
  * Default protocol parameters, in one place: the Ignition module, the tests, the demo, the benchmark
- * and the docs read them from here. Every value is inside the bounds the contracts enforce, and the
- * court's satisfy the relationships of docs/parameters.md (checked by `QualityVote.setParams`).
+ * and the docs read them from here, as well as the example task (`taskParams`) they create. Every
+ * value is inside the bounds the contracts enforce, and the court's satisfy the relationships of
+ * docs/parameters.md (checked by `QualityVote.setParams`).
  */
+import { ZeroHash, id } from "ethers";
+
 const HOUR = 60n * 60n;
 const DAY = 24n * HOUR;
 const LABEL = 10n ** 18n;
@@ -55,8 +58,63 @@ export const TASK_ESCROW_DEFAULTS = {
   cancelNotice: 1n * DAY,
 } as const;
 
+/**
+ * Networks whose chain is a throw-away one: deployment parameters may default to the deployer, and
+ * the demo and `annota fund` may move time and mint gas.
+ */
+export const LOCAL_NETWORKS: ReadonlySet<string> = new Set(["default", "hardhat", "localhost"]);
+
 /** Blocks between a seed request and the block whose hash is the seed (blockhash source). */
 export const BLOCKHASH_LOOKAHEAD = 5n;
 
 /** Delay of a default-admin hand-over on the three contracts (AccessControlDefaultAdminRules). */
 export const ADMIN_DELAY = 2n * DAY;
+
+/** Delay of the timelock that administers the three contracts, once the set-up batch has run. */
+export const TIMELOCK_DELAY = 2n * DAY;
+
+/** Every numeric parameter of the `Annota` Ignition module and its default, by parameter name. */
+export const MODULE_DEFAULTS = {
+  timelockDelay: TIMELOCK_DELAY,
+  adminDelay: ADMIN_DELAY,
+  SEAT_STAKE,
+  ...POOL_DEFAULTS,
+  ...COURT_DEFAULTS,
+  ...TASK_ESCROW_DEFAULTS,
+} as const;
+
+/** `ITaskEscrow.TaskParams`, with amounts and times as bigints and hashes as hex strings. */
+export interface TaskParams {
+  paymentToken: string;
+  reward: bigint;
+  slots: bigint;
+  bond: bigint;
+  deadline: bigint;
+  challengePeriod: bigint;
+  maxFeeBps: bigint;
+  labelerRoot: string;
+  specHash: string;
+  specURI: string;
+}
+
+/**
+ * The example task the tests, the benchmark and the development drivers start from: slots of
+ * 100 LABEL, a 100 LABEL bond (the bond floor of a 100-LABEL LABEL task under the defaults:
+ * max(minBond 100, rounds 0 + 1 = 50, 50 % of 100)), a one-hour challenge period, a 10 % fee
+ * tolerance, open to every labeler.
+ */
+export const EXAMPLE_TASK = {
+  reward: 100n * LABEL,
+  slots: 3n,
+  bond: TASK_ESCROW_DEFAULTS.minBond,
+  challengePeriod: HOUR,
+  maxFeeBps: 1_000n,
+  labelerRoot: ZeroHash,
+  specHash: id("spec"),
+  specURI: "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi",
+} as const;
+
+/** The parameters of a task paid in `paymentToken` until `deadline`: `EXAMPLE_TASK` with `overrides`. */
+export function taskParams(paymentToken: string, deadline: bigint, overrides: Partial<TaskParams> = {}): TaskParams {
+  return { ...EXAMPLE_TASK, paymentToken, deadline, ...overrides };
+}

@@ -34,11 +34,11 @@ import {
 } from "../sdk/index.js";
 import { FileStore } from "../sdk/node.js";
 import { BlockhashRandomness__factory } from "../typechain-types/index.js";
-import { deployAnnota } from "./lib/deploy.js";
+import { LOCAL_NETWORKS, deployAnnota } from "./lib/deploy.js";
 
 const connection = await network.getOrCreate();
 const { ethers, networkName } = connection;
-if (!["default", "hardhat", "localhost"].includes(networkName)) {
+if (!LOCAL_NETWORKS.has(networkName)) {
   console.error(`The demo moves time forward, so it runs only on a local network, not "${networkName}".`);
   process.exit(1);
 }

@@ -34,6 +34,7 @@ import {
   decideRound,
   escrowFixtures,
   labelWorth,
+  rejectedInRound0,
   runDispute,
   submissionIdOf,
   taskParams,
@@ -178,15 +179,7 @@ describe("Attacks of version 1, replayed", function () {
     await runDispute(ethers, helpers, court, 1n, [REJECT]);
     await expect(escrow.finalize(submissionId))
       .to.emit(escrow, "ChallengeResolved")
-      .withArgs(
-        submissionId,
-        1n,
-        Ruling.Reject,
-        0n,
-        BOND + (BOND - roundCost(0) - burnOf(BOND - roundCost(0))),
-        roundCost(0),
-        burnOf(BOND - roundCost(0)),
-      );
+      .withArgs(...rejectedInRound0(submissionId, 1n));
     await expect(escrow.connect(challenger).withdraw(await f.token.getAddress())).to.emit(escrow, "Withdrawn");
     expect(await escrow.paused()).to.equal(true);
     const role = await court.ARBITRABLE_ROLE();
@@ -207,15 +200,7 @@ describe("Attacks of version 1, replayed", function () {
       .withArgs(1n, Ruling.Reject, 1n);
     await expect(escrow.connect(others[1]).finalize(submissionId))
       .to.emit(escrow, "ChallengeResolved")
-      .withArgs(
-        submissionId,
-        1n,
-        Ruling.Reject,
-        0n,
-        BOND + (BOND - roundCost(0) - burnOf(BOND - roundCost(0))),
-        roundCost(0),
-        burnOf(BOND - roundCost(0)),
-      );
+      .withArgs(...rejectedInRound0(submissionId, 1n));
     const addresses = [...jurors.keys()];
     for (const j of addresses) {
       expect((await court.getValidator(j)).locked).to.equal(BigInt(jurors.get(j)!) * SEAT_STAKE);

@@ -1,41 +1,28 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.34;
 
-// solhint-disable-next-line no-console
-import {console} from "hardhat/console.sol";
 import {QualityVote} from "../contracts/QualityVote.sol";
 import {TaskEscrow} from "../contracts/TaskEscrow.sol";
 import {IJurorPool} from "../contracts/interfaces/IJurorPool.sol";
 import {IQualityVote} from "../contracts/interfaces/IQualityVote.sol";
-import {CourtSystemHandler, Reach} from "./handlers/CourtSystemHandler.sol";
+import {CourtSystemHandler} from "./handlers/CourtSystemHandler.sol";
 import {CourtSystemSetup} from "./handlers/CourtSystemSetup.sol";
 
 /// @notice The shared handler, declared here so that the fuzzer knows its ABI.
 contract CourtHandler is CourtSystemHandler {
-    constructor(
-        QualityVote court_,
-        TaskEscrow escrow_,
-        address courtTreasury_,
-        address feeTreasury_,
-        address[] memory actors_,
-        uint256 startingBalance
-    ) CourtSystemHandler(court_, escrow_, courtTreasury_, feeTreasury_, actors_, startingBalance) {}
+    constructor(QualityVote c, TaskEscrow e, address[] memory a, uint256 b) CourtSystemHandler(c, e, a, b) {}
 }
 
 /// @notice Invariants of the court (docs/court.md#invariants) under random sequences of staking,
 /// drawing cycles, votes, appeals, escalations, finalizations and settlements driven through the
 /// escrow by `CourtSystemHandler`: the court is solvent to the wei, each validator's stake matches
 /// its history and its locked stake its unsettled seats, the sortition pool holds exactly each
-/// validator's drawable weight, and no party is ever seated in its own dispute.
+/// validator's drawable weight, and no party is ever seated in its own dispute. The handler's reach
+/// is printed and asserted by `test_handlerReachesEveryState` (test/handlers/CourtSystemSetup.sol).
 /// hardhat-config: invariant.failOnRevert = true
 contract CourtInvariantTest is CourtSystemSetup {
     function _newHandler() internal override returns (CourtSystemHandler) {
-        return new CourtHandler(court, escrow, courtTreasury, feeTreasury, actors, STARTING_BALANCE);
-    }
-
-    function setUp() public override {
-        super.setUp();
-        _targetHandler();
+        return new CourtHandler(court, escrow, actors, STARTING_BALANCE);
     }
 
     /// @notice Invariant 1 (court solvency): the court's LABEL is every validator's stake (free, locked,
@@ -47,7 +34,7 @@ contract CourtInvariantTest is CourtSystemSetup {
     function invariant_courtSolvency() public view {
         _assertNoViolation();
         uint256 stakes;
-        for (uint256 i = 0; i < ACTORS; ++i) stakes += _stakeOf(actors[i]);
+        for (uint256 i = 0; i < ACTORS; ++i) stakes += handler.stakeOf(actors[i]);
         uint256 balance = token.balanceOf(address(court));
         (int256 money, uint256 uncollected) = _roundsMoney();
         assertGe(balance + uncollected, stakes, "court balance >= stakes - penalties to collect");
@@ -63,7 +50,7 @@ contract CourtInvariantTest is CourtSystemSetup {
         for (uint256 i = 0; i < ACTORS; ++i) {
             address a = actors[i];
             IJurorPool.ValidatorView memory v = court.getValidator(a);
-            assertEq(_stakeOf(a), handler.stakeLedger(a), "stake == staked - withdrawn + rewards - penalties");
+            assertEq(handler.stakeOf(a), handler.stakeLedger(a), "stake == staked - withdrawn + rewards - penalties");
             assertEq(v.locked, handler.lockedSeats(a) * SEAT_STAKE, "locked == seatStake x unsettled seats");
             assertEq(token.balanceOf(a), handler.wallet(a), "wallet == what the protocol let out");
         }
@@ -89,20 +76,6 @@ contract CourtInvariantTest is CourtSystemSetup {
     /// it should.
     function invariant_noViolation() public view {
         _assertNoViolation();
-    }
-
-    /// @notice A fixed seeded sequence through the same handler reaches every state: disputes drawn,
-    /// requeued, voted, appealed, escalated, final as Accept, Reject and both kinds of Unresolved,
-    /// seats settled with every verdict, submissions accepted and rejected, withdrawals. The
-    /// invariants hold along the way.
-    function test_handlerReachesEveryState() public {
-        _runSequence(0xC0DE, 600);
-        invariant_courtSolvency();
-        invariant_stakeBooks();
-        invariant_poolWeights();
-        invariant_noViolation();
-        _log(handler.reach());
-        _assertReachedEverything();
     }
 
     /// @notice A dispute whose round 0 had no majority and was escalated finalizes: an escalated
@@ -148,20 +121,10 @@ contract CourtInvariantTest is CourtSystemSetup {
         }
     }
 
-    function _stakeOf(address a) internal view returns (uint256) {
-        IJurorPool.ValidatorView memory v = court.getValidator(a);
-        return uint256(v.free) + v.locked + v.unbonding + v.deferredIn;
-    }
-
-    function _log(Reach memory r) internal pure {
-        // solhint-disable no-console
-        console.log("disputes %d, rounds drawn %d, requeued %d", r.disputes, r.roundsDrawn, r.roundsRequeued);
-        console.log("rounds voted %d, appeals %d, escalations %d", r.roundsVoted, r.appeals, r.escalations);
-        console.log("final Accept %d, Reject %d", r.finalAccept, r.finalReject);
-        console.log("Unresolved: no majority %d, draw timeout %d", r.unresolvedNoMajority, r.unresolvedTimeout);
-        console.log("seats coherent %d, incoherent %d", r.seatsCoherent, r.seatsIncoherent);
-        console.log("seats missed %d, released %d", r.seatsMissed, r.seatsReleased);
-        console.log("submissions accepted %d, rejected %d, withdrawals %d", r.accepted, r.rejected, r.withdrawals);
-        // solhint-enable no-console
+    function _checkInvariants() internal view override {
+        invariant_courtSolvency();
+        invariant_stakeBooks();
+        invariant_poolWeights();
+        invariant_noViolation();
     }
 }

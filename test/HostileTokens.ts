@@ -1,28 +1,16 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
+import { deployCore } from "../ignition/direct.js";
 import {
-  BlockhashRandomness__factory,
   BlocklistToken__factory,
   FalseReturningToken__factory,
   FeeOnTransferToken__factory,
-  QualityVote__factory,
   ReentrantToken__factory,
-  TaskEscrow__factory,
   type ReentrantToken,
   type TaskEscrow,
 } from "../typechain-types/index.js";
-import {
-  ADMIN_DELAY,
-  BLOCKHASH_LOOKAHEAD,
-  COURT_DEFAULTS,
-  LABEL,
-  POOL_DEFAULTS,
-  SEAT_STAKE,
-  TASK_ESCROW_DEFAULTS,
-  roundCost,
-  type Protocol,
-} from "./helpers/fixtures.js";
+import { LABEL, roundCost, type Protocol } from "./helpers/fixtures.js";
 import {
   BOND,
   CHALLENGE_PERIOD,
@@ -146,26 +134,12 @@ describe("TaskEscrow: hostile tokens and recipients", function () {
     it("as the bond token (LABEL), is blocked in submit and challenge (bond pulls)", async function () {
       const [admin, treasury, requester, labeler, challenger] = await ethers.getSigners();
       const evil = await new ReentrantToken__factory(admin).deploy();
-      const randomness = await new BlockhashRandomness__factory(admin).deploy(BLOCKHASH_LOOKAHEAD);
-      const court = await new QualityVote__factory(admin).deploy(
-        await evil.getAddress(),
-        await randomness.getAddress(),
-        SEAT_STAKE,
-        treasury.address,
-        admin.address,
-        ADMIN_DELAY,
-        POOL_DEFAULTS,
-        COURT_DEFAULTS,
-      );
-      const escrow = await new TaskEscrow__factory(admin).deploy(
-        await evil.getAddress(),
-        await court.getAddress(),
-        treasury.address,
-        admin.address,
-        ADMIN_DELAY,
-        TASK_ESCROW_DEFAULTS,
-      );
-      await court.grantRole(await court.ARBITRABLE_ROLE(), await escrow.getAddress());
+      const { court, escrow } = await deployCore(admin, {
+        courtTreasury: treasury.address,
+        feeTreasury: treasury.address,
+        pauser: admin.address,
+        label: await evil.getAddress(),
+      });
       for (const a of [requester, labeler, challenger]) {
         await evil.mint(a.address, LABEL(100_000));
         await evil.connect(a).approve(await escrow.getAddress(), ethers.MaxUint256);

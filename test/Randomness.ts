@@ -8,7 +8,9 @@ import {
   IRandomness__factory,
   RandomnessConsumerMock__factory,
   VRFCoordinatorV2_5Mock__factory,
+  type ChainlinkVRFRandomness,
   type RandomnessConsumerMock,
+  type VRFCoordinatorV2_5Mock,
 } from "../typechain-types/index.js";
 
 const { ethers, networkHelpers } = await network.create();
@@ -61,6 +63,25 @@ function mockWord(requestId: bigint) {
 async function expectSeed(court: RandomnessConsumerMock, seed: bigint) {
   await expect(court.receiveSeed()).to.emit(court, "SeedReceived").withArgs(seed);
   expect(await court.lastSeed()).to.equal(seed);
+}
+
+/**
+ * After request 1 was replaced by request 2: the coordinator's answer to 1 is delivered and ignored
+ * (no seed yet), its answer to 2 becomes the seed.
+ */
+async function expectOnlyTheReplacementAnswered(
+  coordinator: VRFCoordinatorV2_5Mock,
+  source: ChainlinkVRFRandomness,
+  court: RandomnessConsumerMock,
+) {
+  const stale = coordinator.fulfillRandomWords(1n, source);
+  await expect(stale).to.emit(coordinator, "RandomWordsFulfilled");
+  await expect(stale).to.not.emit(source, "RandomnessFulfilled");
+  await expectSeed(court, 0n);
+  await expect(coordinator.fulfillRandomWords(2n, source))
+    .to.emit(source, "RandomnessFulfilled")
+    .withArgs(2n, mockWord(2n));
+  await expectSeed(court, mockWord(2n));
 }
 
 describe("Randomness", function () {
@@ -476,14 +497,7 @@ describe("Randomness", function () {
         const { source, court, coordinator } = await loadFixture(vrfRequested);
         const { timestamp } = await minedAt(await court.request());
         expect(await source.currentRequest()).to.deep.equal([2n, timestamp]);
-        const stale = coordinator.fulfillRandomWords(1n, source);
-        await expect(stale).to.emit(coordinator, "RandomWordsFulfilled"); // delivered, and ignored
-        await expect(stale).to.not.emit(source, "RandomnessFulfilled");
-        await expectSeed(court, 0n);
-        await expect(coordinator.fulfillRandomWords(2n, source))
-          .to.emit(source, "RandomnessFulfilled")
-          .withArgs(2n, mockWord(2n));
-        await expectSeed(court, mockWord(2n));
+        await expectOnlyTheReplacementAnswered(coordinator, source, court);
       });
 
       it("a new request after a fulfilled one clears the seed until its own answer", async function () {
@@ -595,13 +609,7 @@ describe("Randomness", function () {
         await expect(tx).to.emit(coordinator, "RandomWordsRequested");
         await expect(tx).to.emit(court, "SeedReceived").withArgs(0n);
         expect(await source.currentRequest()).to.deep.equal([2n, requestedAt + TIMEOUT + 1n]);
-
-        await expect(coordinator.fulfillRandomWords(1n, source)).to.not.emit(source, "RandomnessFulfilled");
-        await expectSeed(court, 0n);
-        await expect(coordinator.fulfillRandomWords(2n, source))
-          .to.emit(source, "RandomnessFulfilled")
-          .withArgs(2n, mockWord(2n));
-        await expectSeed(court, mockWord(2n));
+        await expectOnlyTheReplacementAnswered(coordinator, source, court);
       });
 
       it("the re-request restarts the timeout", async function () {

@@ -9,14 +9,7 @@ import {CourtSystemSetup} from "./handlers/CourtSystemSetup.sol";
 
 /// @notice The shared handler, declared here so that the fuzzer knows its ABI.
 contract SystemHandler is CourtSystemHandler {
-    constructor(
-        QualityVote court_,
-        TaskEscrow escrow_,
-        address courtTreasury_,
-        address feeTreasury_,
-        address[] memory actors_,
-        uint256 startingBalance
-    ) CourtSystemHandler(court_, escrow_, courtTreasury_, feeTreasury_, actors_, startingBalance) {}
+    constructor(QualityVote c, TaskEscrow e, address[] memory a, uint256 b) CourtSystemHandler(c, e, a, b) {}
 }
 
 /// @notice Invariants of the whole protocol (docs/court.md#invariants) under the same random
@@ -24,17 +17,11 @@ contract SystemHandler is CourtSystemHandler {
 /// bonds; every credit is what the money flows of docs/task-escrow.md say; LABEL is conserved except
 /// for the bond burns, which the handler computes independently; no submission is paid twice and no
 /// task accepts more submissions than it has slots. The handler's reach (every state visited) is
-/// asserted by test/Court.invariant.t.sol's `test_handlerReachesEveryState`, which drives the same
-/// handler and set-up.
+/// printed and asserted by `test_handlerReachesEveryState` (test/handlers/CourtSystemSetup.sol).
 /// hardhat-config: invariant.failOnRevert = true
 contract SystemInvariantTest is CourtSystemSetup {
     function _newHandler() internal override returns (CourtSystemHandler) {
-        return new SystemHandler(court, escrow, courtTreasury, feeTreasury, actors, STARTING_BALANCE);
-    }
-
-    function setUp() public override {
-        super.setUp();
-        _targetHandler();
+        return new SystemHandler(court, escrow, actors, STARTING_BALANCE);
     }
 
     /// @notice Invariant 2 (escrow solvency): the escrow's LABEL is the remaining budgets of the tasks
@@ -91,5 +78,11 @@ contract SystemInvariantTest is CourtSystemSetup {
             accepted += t.accepted;
         }
         assertEq(accepted, handler.reach().accepted, "accepted submissions == payments");
+    }
+
+    function _checkInvariants() internal view override {
+        invariant_escrowSolvency();
+        invariant_conservation();
+        invariant_slotsAndPayments();
     }
 }

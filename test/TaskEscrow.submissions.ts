@@ -27,6 +27,19 @@ const helpers = { time, mine };
 const { deployEscrow, taskFixture, submittedFixture, challengedFixture } = escrowFixtures(ethers, helpers);
 const NOTICE = TASK_ESCROW_DEFAULTS.cancelNotice;
 
+/** Task 1 paid in a stablecoin (allowlisted by the admin), the requester funded in it. */
+async function stablecoinTaskFixture() {
+  const p = await deployEscrow();
+  const usd = await new MockERC20__factory(p.admin).deploy("USD Coin", "USDC");
+  await usd.mint(p.requester.address, budgetOf(3n));
+  await usd.connect(p.requester).approve(await p.escrow.getAddress(), ethers.MaxUint256);
+  await p.escrow.connect(p.admin).setPaymentToken(await usd.getAddress(), true);
+  await p.escrow
+    .connect(p.requester)
+    .createTask(await taskParams(p, await time.latest(), { paymentToken: await usd.getAddress() }));
+  return { ...p, usd };
+}
+
 /** Submissions, acceptance, unchallenged finalization, cancellation with notice, reclaim and payouts. */
 describe("TaskEscrow: submissions and payouts", function () {
   const label = (p: Protocol) => p.token.getAddress();
@@ -340,15 +353,7 @@ describe("TaskEscrow: submissions and payouts", function () {
     });
 
     it("a stablecoin task pays rewards and fees in the stablecoin and bonds in LABEL", async function () {
-      const p = await loadFixture(deployEscrow);
-      const { escrow, token, admin, requester, labelers, feeTreasury } = p;
-      const usd = await new MockERC20__factory(admin).deploy("USD Coin", "USDC");
-      await usd.mint(requester.address, budgetOf(3n));
-      await usd.connect(requester).approve(await escrow.getAddress(), ethers.MaxUint256);
-      await escrow.connect(admin).setPaymentToken(await usd.getAddress(), true);
-      await escrow
-        .connect(requester)
-        .createTask(await taskParams(p, await time.latest(), { paymentToken: await usd.getAddress() }));
+      const { escrow, token, requester, labelers, feeTreasury, usd } = await loadFixture(stablecoinTaskFixture);
       await escrow.connect(labelers[0]).submit(1n, RESULT, URI, []);
       await escrow.connect(requester).accept(submissionIdOf(1n, 1n));
       expect(await escrow.claimable(await usd.getAddress(), labelers[0].address)).to.equal(REWARD);
@@ -366,15 +371,7 @@ describe("TaskEscrow: submissions and payouts", function () {
     });
 
     it("withdrawFor pays every account once and skips those owed nothing", async function () {
-      const p = await loadFixture(deployEscrow);
-      const { escrow, admin, requester, labelers, feeTreasury, others } = p;
-      const usd = await new MockERC20__factory(admin).deploy("USD Coin", "USDC");
-      await usd.mint(requester.address, budgetOf(3n));
-      await usd.connect(requester).approve(await escrow.getAddress(), ethers.MaxUint256);
-      await escrow.connect(admin).setPaymentToken(await usd.getAddress(), true);
-      await escrow
-        .connect(requester)
-        .createTask(await taskParams(p, await time.latest(), { paymentToken: await usd.getAddress() }));
+      const { escrow, requester, labelers, feeTreasury, others, usd } = await loadFixture(stablecoinTaskFixture);
       for (const l of labelers) await escrow.connect(l).submit(1n, RESULT, URI, []);
       for (let n = 1n; n <= 3n; n++) await escrow.connect(requester).accept(submissionIdOf(1n, n));
       const token = await usd.getAddress();

@@ -54,7 +54,7 @@ describe("TaskEscrow: tasks", function () {
       expect(await token.allowance(await escrow.getAddress(), await court.getAddress())).to.equal(ethers.MaxUint256);
     });
 
-    it("reverts with TaskEscrowZeroAddress, TaskEscrowLabelMismatch, TaskEscrowInvalidTreasury and TaskEscrowInvalidParams", async function () {
+    it("reverts with TaskEscrowZeroAddress, TaskEscrowLabelMismatch, AdministeredInvalidTreasury and TaskEscrowInvalidParams", async function () {
       const { escrow, token, court, admin, feeTreasury } = await loadFixture(deployEscrow);
       const factory = new TaskEscrow__factory(admin);
       const [label, vote] = [await token.getAddress(), await court.getAddress()];
@@ -68,10 +68,9 @@ describe("TaskEscrow: tasks", function () {
         escrow,
         "TaskEscrowZeroAddress",
       );
-      await expect(deploy(label, vote, ethers.ZeroAddress)).to.be.revertedWithCustomError(
-        escrow,
-        "TaskEscrowZeroAddress",
-      );
+      await expect(deploy(label, vote, ethers.ZeroAddress))
+        .to.be.revertedWithCustomError(escrow, "AdministeredInvalidTreasury")
+        .withArgs(ethers.ZeroAddress);
       const other = await new MockERC20__factory(admin).deploy("Other", "OTH");
       await expect(deploy(await other.getAddress(), vote, feeTreasury.address))
         .to.be.revertedWithCustomError(escrow, "TaskEscrowLabelMismatch")
@@ -79,7 +78,7 @@ describe("TaskEscrow: tasks", function () {
       // The treasury cannot be the escrow itself (its address is predictable from the deployer's nonce).
       const self = ethers.getCreateAddress({ from: admin.address, nonce: await admin.getNonce() });
       await expect(deploy(label, vote, self))
-        .to.be.revertedWithCustomError(escrow, "TaskEscrowInvalidTreasury")
+        .to.be.revertedWithCustomError(escrow, "AdministeredInvalidTreasury")
         .withArgs(self);
       const bad = { ...TASK_ESCROW_DEFAULTS, burnBps: 2_499n };
       await expect(deploy(label, vote, feeTreasury.address, bad))
@@ -118,7 +117,7 @@ describe("TaskEscrow: tasks", function () {
       expect([stored.accepted, stored.held, stored.submissionCount]).to.deep.equal([0n, 0n, 0n]);
       expect([stored.deadline, stored.challengePeriod]).to.deep.equal([task.deadline, CHALLENGE_PERIOD]);
       expect(stored.feeBps).to.equal(TASK_ESCROW_DEFAULTS.feeBps);
-      expect(stored.courtVersion).to.equal(await court.currentVersion());
+      expect(stored.courtVersion).to.equal(1n); // the fixture's court has only version 1
       expect(stored.cancelled).to.equal(false);
       expect(stored.labelerRoot).to.equal(ethers.ZeroHash);
       expect(await escrow.taskCount()).to.equal(1n);
@@ -379,8 +378,9 @@ describe("TaskEscrow: tasks", function () {
   });
 
   describe("admin", function () {
-    it("setParams, setTreasury and setPaymentToken are the admin's, bounded, with events", async function () {
-      const { escrow, admin, feeTreasury, others } = await loadFixture(deployEscrow);
+    // setTreasury (shared with the court in Administered) is tested once, in test/adminSurface.ts.
+    it("setParams and setPaymentToken are the admin's, bounded, with events", async function () {
+      const { escrow, admin, others } = await loadFixture(deployEscrow);
       const d = TASK_ESCROW_DEFAULTS;
       const next = {
         feeBps: 1_000n,
@@ -395,9 +395,6 @@ describe("TaskEscrow: tasks", function () {
         .to.emit(escrow, "ParamsUpdated")
         .withArgs(Object.values(next));
       expect([...(await escrow.params())]).to.deep.equal(Object.values(next));
-      await expect(escrow.connect(admin).setTreasury(others[1].address))
-        .to.emit(escrow, "TreasuryUpdated")
-        .withArgs(feeTreasury.address, others[1].address);
       await expect(escrow.connect(admin).setPaymentToken(others[2].address, true))
         .to.emit(escrow, "PaymentTokenUpdated")
         .withArgs(others[2].address, true);
@@ -405,13 +402,6 @@ describe("TaskEscrow: tasks", function () {
         escrow,
         "TaskEscrowZeroAddress",
       );
-      await expect(escrow.connect(admin).setTreasury(ethers.ZeroAddress)).to.be.revertedWithCustomError(
-        escrow,
-        "TaskEscrowZeroAddress",
-      );
-      await expect(escrow.connect(admin).setTreasury(await escrow.getAddress()))
-        .to.be.revertedWithCustomError(escrow, "TaskEscrowInvalidTreasury")
-        .withArgs(await escrow.getAddress());
       for (const bad of [
         { ...d, feeBps: 1_001n },
         { ...d, burnBps: 2_499n },

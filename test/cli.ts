@@ -289,12 +289,14 @@ describe("CLI (annota tasks)", function () {
     );
 
     const validator = p.validators[0]!.address;
-    const free = (await p.court.getValidator(validator)).free;
+    // In Staking the court first applies the validator's deferred stake (what its settlements returned).
+    const v = await p.court.getValidator(validator);
+    const available = v.free + v.deferredIn - v.deferredUnstake;
     const tooMuch = await failure("unstake", { amount: "20000", account: indexOf(validator) });
     expect(tooMuch.name).to.equal("HardhatPluginError");
     expect(tooMuch.message).to.not.contain("\n");
     expect(tooMuch.message).to.contain(
-      `QualityVoteInsufficientFreeStake(validator ${validator}, available ${formatLabel(free)} LABEL, requested 20000 LABEL)`,
+      `QualityVoteInsufficientFreeStake(validator ${validator}, available ${formatLabel(available)} LABEL, requested 20000 LABEL)`,
     );
 
     const cases: [string, Record<string, unknown>, string][] = [

@@ -4,11 +4,10 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import {
-  ADMIN_DELAY,
   BLOCKHASH_LOOKAHEAD,
   COURT_DEFAULTS,
+  MODULE_DEFAULTS,
   POOL_DEFAULTS,
-  SEAT_STAKE,
   TASK_ESCROW_DEFAULTS,
 } from "../ignition/defaults.js";
 import { ROLES, SETUP_SALT } from "../ignition/modules/Annota.js";
@@ -25,7 +24,6 @@ const connection = await network.create();
 const { ethers, networkHelpers } = connection;
 const { loadFixture, time } = networkHelpers;
 
-const TWO_DAYS = 2n * 86_400n;
 const INITIAL_SUPPLY = 100_000_000n * 10n ** 18n;
 const sepoliaFile = JSON.parse(readFileSync("ignition/parameters/sepolia.json", "utf8")) as {
   Annota: Record<string, string | number>;
@@ -88,7 +86,7 @@ describe("deployment (ignition/modules/Annota.ts, scripts/lib/deploy.ts)", funct
         .to.be.revertedWithCustomError(source, "RandomnessConsumerAlreadySet")
         .withArgs(await court.getAddress());
 
-      expect(await court.seatStake()).to.equal(SEAT_STAKE);
+      expect(await court.seatStake()).to.equal(MODULE_DEFAULTS.SEAT_STAKE);
       expectParams(await court.params(1n), COURT_DEFAULTS);
       expectParams(await court.poolParams(), POOL_DEFAULTS);
       expectParams(await escrow.params(), TASK_ESCROW_DEFAULTS);
@@ -103,9 +101,9 @@ describe("deployment (ignition/modules/Annota.ts, scripts/lib/deploy.ts)", funct
       expect(await escrow.hasRole(ROLES.PAUSER, deployer.address)).to.equal(true);
       for (const c of [token, court, escrow]) {
         expect(await c.defaultAdmin()).to.equal(await timelock.getAddress());
-        expect(await c.defaultAdminDelay()).to.equal(ADMIN_DELAY);
+        expect(await c.defaultAdminDelay()).to.equal(MODULE_DEFAULTS.adminDelay);
       }
-      expect(await timelock.getMinDelay()).to.equal(TWO_DAYS);
+      expect(await timelock.getMinDelay()).to.equal(MODULE_DEFAULTS.timelockDelay);
       // `proposer == deployer`: the batch revokes first, so the deployer keeps proposing.
       expect(await timelock.hasRole(ROLES.TIMELOCK_PROPOSER, deployer.address)).to.equal(true);
       expect(await timelock.hasRole(ROLES.TIMELOCK_CANCELLER, deployer.address)).to.equal(true);

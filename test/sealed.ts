@@ -745,11 +745,20 @@ describe("sealed results", function () {
       const other = await seal();
       await store.put(other.envelope);
       const jurorList = [{ address: jurors[0]!.address, encryptionKey: jurorKeys[0]!.publicKey }];
-      const ids = { disputeId: 4n, round: 1n, submissionId: 9n };
-      const wrongResult = discloseToJurors({
+      // Disclosures to juror 0 of `sealed` (dispute 4, round 1), with one part changed.
+      const disclose = (changes: Partial<Parameters<typeof discloseToJurors>[0]>) =>
+        discloseToJurors({
+          contentKey: sealed.contentKey,
+          jurors: jurorList,
+          disputeId: 4n,
+          round: 1n,
+          submissionId: 9n,
+          resultURI: sealed.resultURI,
+          resultHash: sealed.resultHash,
+          ...changes,
+        });
+      const wrongResult = disclose({
         contentKey: other.contentKey,
-        jurors: jurorList,
-        ...ids,
         resultURI: other.resultURI,
         resultHash: other.resultHash,
       });
@@ -757,36 +766,13 @@ describe("sealed results", function () {
       expect(v1.verdict).to.equal("unavailable");
       expect(v1.detail).to.include(`discloses result ${other.resultHash}`);
 
-      const wrongKey = discloseToJurors({
-        contentKey: other.contentKey,
-        jurors: jurorList,
-        ...ids,
-        resultURI: sealed.resultURI,
-        resultHash: sealed.resultHash,
-      });
+      const wrongKey = disclose({ contentKey: other.contentKey });
       const v2 = await asJuror(await store.put(wrongKey.bytes), jurors[0]!, jurorKeys[0]!, sealed.resultHash);
       expect(v2.verdict).to.equal("unavailable");
       expect(v2.detail).to.include("key commitment");
-      await expectCode(
-        () =>
-          discloseToJurors({
-            contentKey: other.contentKey,
-            jurors: jurorList,
-            ...ids,
-            resultURI: sealed.resultURI,
-            resultHash: sealed.resultHash,
-            envelope: sealed.envelope,
-          }),
-        "KEY_MISMATCH",
-      );
+      await expectCode(() => disclose({ contentKey: other.contentKey, envelope: sealed.envelope }), "KEY_MISMATCH");
 
-      const good = discloseToJurors({
-        contentKey: sealed.contentKey,
-        jurors: jurorList,
-        ...ids,
-        resultURI: sealed.resultURI,
-        resultHash: sealed.resultHash,
-      });
+      const good = disclose({});
       const altered = edited(good.bytes, (d) => (d.jurors[0].wrappedKey = flipHex(d.jurors[0].wrappedKey)));
       const v3 = await asJuror(await store.put(altered), jurors[0]!, jurorKeys[0]!, sealed.resultHash);
       expect(v3.verdict).to.equal("unavailable");

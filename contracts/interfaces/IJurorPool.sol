@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.34;
 
+import {IAdministered} from "./IAdministered.sol";
+
 /// @title IJurorPool
 /// @notice The court's validators: LABEL stake, unbonding, the sortition pool that juries are drawn
 /// from, and the Staking / Generating / Drawing phase cycle that freezes the pool while a seed can be
@@ -11,8 +13,9 @@ pragma solidity 0.8.34;
 /// when the validator acts). Stake returned by a settlement is deferred in every phase, without a
 /// queue entry: it joins `free` when applied in Staking (`applyDeferredOf`, the validator's own stake
 /// or unstake, or its queue entry). Only draws change the pool outside Staking, and they are a
-/// deterministic function of the cycle's seed and the queue.
-interface IJurorPool {
+/// deterministic function of the cycle's seed and the queue. `pause()` (`IAdministered`) stops new
+/// stake (`stake`, `stakeWithPermit`); nothing else is ever paused.
+interface IJurorPool is IAdministered {
     /*//////////////////////////////////////////////////////////////
                                  TYPES
     //////////////////////////////////////////////////////////////*/

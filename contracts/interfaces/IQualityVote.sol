@@ -10,6 +10,7 @@ import {IJurorPool} from "./IJurorPool.sol";
 /// round without a majority escalates by itself; everyone is judged against the final ruling.
 /// @dev Choices: 1 = Accept (the labeler's side), 2 = Reject (the challenger's side). Every function
 /// is O(1) in the number of disputes and validators, except `draw` (O(seats x log validators)).
+/// The treasury (`IAdministered`) receives unearned pots and rounding dust.
 interface IQualityVote is IJurorPool {
     /*//////////////////////////////////////////////////////////////
                                  TYPES
@@ -191,8 +192,6 @@ interface IQualityVote is IJurorPool {
     event Evidence(address indexed arbitrator, uint256 indexed evidenceGroupID, address indexed party, string evidence);
     /// @notice The admin appended parameter version `version`.
     event ParamsAdded(uint256 indexed version, CourtParams params);
-    /// @notice The admin changed the treasury from `previous` to `current`.
-    event TreasuryUpdated(address indexed previous, address indexed current);
 
     /*//////////////////////////////////////////////////////////////
                                  ERRORS
@@ -200,8 +199,6 @@ interface IQualityVote is IJurorPool {
 
     /// @notice An address argument was the zero address.
     error QualityVoteZeroAddress();
-    /// @notice The treasury cannot be this contract: what it receives would be stranded.
-    error QualityVoteInvalidTreasury(address treasury);
     /// @notice `ARBITRABLE_ROLE` can be granted but never revoked: open disputes depend on it.
     error QualityVoteRoleIrrevocable(bytes32 role);
     /// @notice No parameter version `version` exists.
@@ -333,31 +330,12 @@ interface IQualityVote is IJurorPool {
     /// @return version Its number.
     function setParams(CourtParams calldata params) external returns (uint256 version);
 
-    /// @notice Sets the treasury that receives unearned pots and rounding dust.
-    /// @dev Only the default admin. Emits `TreasuryUpdated`.
-    /// @param treasury The new treasury, neither zero nor this contract.
-    function setTreasury(address treasury) external;
-
-    /// @notice Stops new stake (`stake`, `stakeWithPermit`). Nothing else is ever paused.
-    /// @dev Only `PAUSER_ROLE`.
-    function pause() external;
-
-    /// @notice Lets new stake in again.
-    /// @dev Only `PAUSER_ROLE`.
-    function unpause() external;
-
     /*//////////////////////////////////////////////////////////////
                                  VIEWS
     //////////////////////////////////////////////////////////////*/
 
     /// @notice The role allowed to open disputes (irrevocable once granted).
     function ARBITRABLE_ROLE() external view returns (bytes32);
-
-    /// @notice The role allowed to pause and unpause new stake.
-    function PAUSER_ROLE() external view returns (bytes32);
-
-    /// @notice The treasury.
-    function treasury() external view returns (address);
 
     /// @notice The newest parameter version (the one new tasks record).
     function currentVersion() external view returns (uint256);

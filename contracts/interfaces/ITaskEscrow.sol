@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.34;
 
+import {IAdministered} from "./IAdministered.sol";
 import {IQualityVote} from "./IQualityVote.sol";
 
 /// @title ITaskEscrow
@@ -10,8 +11,11 @@ import {IQualityVote} from "./IQualityVote.sol";
 /// `QualityVote` court (a drawn jury, with appeals). Payouts are credited and withdrawn (`claimable`,
 /// `withdraw`). See docs/task-escrow.md.
 /// @dev Every function is O(1). Submission ids encode their task: `submissionId = taskId << 32 | n`,
-/// where `n` (from 1) counts the task's submissions, so `taskId = submissionId >> 32`.
-interface ITaskEscrow {
+/// where `n` (from 1) counts the task's submissions, so `taskId = submissionId >> 32`. `pause()`
+/// (`IAdministered`) stops new tasks, slots and submissions; challenges, acceptance, finalization,
+/// reclaims, cancellations and withdrawals are never paused. The treasury is credited with the fee of
+/// each accepted submission.
+interface ITaskEscrow is IAdministered {
     /*//////////////////////////////////////////////////////////////
                                  TYPES
     //////////////////////////////////////////////////////////////*/
@@ -183,8 +187,6 @@ interface ITaskEscrow {
     event Withdrawn(address indexed token, address indexed account, uint256 amount);
     /// @notice The admin changed the parameters; they apply to tasks created from now on.
     event ParamsUpdated(Params params);
-    /// @notice The admin changed the treasury from `previous` to `current`.
-    event TreasuryUpdated(address indexed previous, address indexed current);
     /// @notice The admin allowed or disallowed `token` as a payment token for new tasks.
     event PaymentTokenUpdated(address indexed token, bool allowed);
     /// @notice New tasks record the court's parameter `version`, whose rounds 0 and 1 cost
@@ -197,8 +199,6 @@ interface ITaskEscrow {
 
     /// @notice An address argument was the zero address.
     error TaskEscrowZeroAddress();
-    /// @notice The treasury cannot be this contract: fees credited to it could never be withdrawn.
-    error TaskEscrowInvalidTreasury(address treasury);
     /// @notice The QualityVote given does not stake the LABEL given.
     error TaskEscrowLabelMismatch(address label, address qualityVoteLabel);
     /// @notice `token` is not an allowed payment token.
@@ -437,11 +437,6 @@ interface ITaskEscrow {
     /// @param params The new parameters.
     function setParams(Params calldata params) external;
 
-    /// @notice Sets the treasury credited with the fee of each accepted submission from now on.
-    /// @dev Only the default admin. Emits `TreasuryUpdated`.
-    /// @param treasury The new treasury, neither zero nor this contract.
-    function setTreasury(address treasury) external;
-
     /// @notice Allows or disallows `token` as the payment token of new tasks; existing tasks are
     /// not affected.
     /// @dev Only the default admin. Emits `PaymentTokenUpdated`.
@@ -449,30 +444,15 @@ interface ITaskEscrow {
     /// @param allowed Whether new tasks may use it.
     function setPaymentToken(address token, bool allowed) external;
 
-    /// @notice Stops new tasks, slots and submissions. Challenges, acceptance, finalization,
-    /// reclaims, cancellations and withdrawals are never paused.
-    /// @dev Only `PAUSER_ROLE`.
-    function pause() external;
-
-    /// @notice Lets new activity in again.
-    /// @dev Only `PAUSER_ROLE`.
-    function unpause() external;
-
     /*//////////////////////////////////////////////////////////////
                                  VIEWS
     //////////////////////////////////////////////////////////////*/
-
-    /// @notice The role allowed to pause and unpause.
-    function PAUSER_ROLE() external view returns (bytes32);
 
     /// @notice The bond token (LABEL).
     function label() external view returns (address);
 
     /// @notice The QualityVote that decides challenges.
     function qualityVote() external view returns (address);
-
-    /// @notice The treasury credited with protocol fees.
-    function treasury() external view returns (address);
 
     /// @notice The current parameters.
     function params() external view returns (Params memory);

@@ -3,7 +3,7 @@ pragma solidity 0.8.34;
 
 import {VRFConsumerBaseV2Plus} from "@chainlink/contracts/src/v0.8/vrf/dev/VRFConsumerBaseV2Plus.sol";
 import {VRFV2PlusClient} from "@chainlink/contracts/src/v0.8/vrf/dev/libraries/VRFV2PlusClient.sol";
-import {IRandomness} from "../interfaces/IRandomness.sol";
+import {RandomnessSource} from "./RandomnessSource.sol";
 
 /// @title ChainlinkVRFRandomness
 /// @notice A seed from Chainlink VRF v2.5 (see `IRandomness` and docs/randomness.md): one random word
@@ -19,7 +19,7 @@ import {IRandomness} from "../interfaces/IRandomness.sol";
 /// A request not fulfilled within `requestTimeout` seconds is replaced by a new one when the consumer
 /// next asks for the seed; an answer to a replaced request is ignored, and so is a second answer to the
 /// current one, so a seed never changes once delivered.
-contract ChainlinkVRFRandomness is IRandomness, VRFConsumerBaseV2Plus {
+contract ChainlinkVRFRandomness is VRFConsumerBaseV2Plus, RandomnessSource {
     /*//////////////////////////////////////////////////////////////
                                CONSTANTS
     //////////////////////////////////////////////////////////////*/
@@ -40,21 +40,14 @@ contract ChainlinkVRFRandomness is IRandomness, VRFConsumerBaseV2Plus {
                                 STORAGE
     //////////////////////////////////////////////////////////////*/
 
-    address private immutable _deployer;
     bytes32 private immutable _keyHash;
     uint256 private immutable _subscriptionId;
     uint32 private immutable _callbackGasLimit;
     uint16 private immutable _requestConfirmations;
     uint256 private immutable _requestTimeout;
 
-    /// @dev One slot, read by every call: the consumer (checked first) and the time of the current
-    /// request (0 before the first request; timestamps fit 64 bits).
-    address private _consumer;
-    uint64 private _requestedAt;
-    /// @dev The coordinator's id of the current request.
+    /// @dev The coordinator's id of the current request (its time is `_requestMark`).
     uint256 private _requestId;
-    /// @dev The seed of the current request once fulfilled (never 0 then), cleared by each new request.
-    uint256 private _seed;
 
     /*//////////////////////////////////////////////////////////////
                               CONSTRUCTOR
@@ -83,7 +76,6 @@ contract ChainlinkVRFRandomness is IRandomness, VRFConsumerBaseV2Plus {
         if (requestTimeout_ < MIN_REQUEST_TIMEOUT || requestTimeout_ > MAX_REQUEST_TIMEOUT) {
             revert RandomnessInvalidRequestTimeout(requestTimeout_, MIN_REQUEST_TIMEOUT, MAX_REQUEST_TIMEOUT);
         }
-        _deployer = msg.sender;
         _keyHash = keyHash_;
         _subscriptionId = subscriptionId_;
         _callbackGasLimit = callbackGasLimit_;
@@ -92,57 +84,8 @@ contract ChainlinkVRFRandomness is IRandomness, VRFConsumerBaseV2Plus {
     }
 
     /*//////////////////////////////////////////////////////////////
-                                CONSUMER
-    //////////////////////////////////////////////////////////////*/
-
-    /// @inheritdoc IRandomness
-    function setConsumer(address consumer_) external {
-        address current = _consumer;
-        if (msg.sender != _deployer || current != address(0)) revert RandomnessConsumerAlreadySet(current);
-        if (consumer_ == address(0)) revert RandomnessZeroConsumer();
-        _consumer = consumer_;
-        emit ConsumerSet(consumer_);
-    }
-
-    /*//////////////////////////////////////////////////////////////
-                               RANDOMNESS
-    //////////////////////////////////////////////////////////////*/
-
-    /// @inheritdoc IRandomness
-    function requestRandomness() external {
-        _checkConsumer();
-        _request();
-    }
-
-    /// @inheritdoc IRandomness
-    function receiveRandomness() external returns (uint256 seed) {
-        _checkConsumer();
-        seed = _seed;
-        if (seed != 0) return seed;
-        uint256 requestedAt = _requestedAt;
-        if (requestedAt == 0) revert RandomnessNoRequest();
-        // A timeout, not a source of randomness: a producer's few seconds of drift only move it.
-        // solhint-disable-next-line not-rely-on-time
-        if (block.timestamp <= requestedAt + _requestTimeout) return 0;
-        // Unanswered for longer than the timeout: a new request, never a guess.
-        emit RandomnessRequestExpired(_requestId);
-        _request();
-        return 0;
-    }
-
-    /*//////////////////////////////////////////////////////////////
                                  VIEWS
     //////////////////////////////////////////////////////////////*/
-
-    /// @inheritdoc IRandomness
-    function consumer() external view returns (address) {
-        return _consumer;
-    }
-
-    /// @notice The account that deployed the source, the only one that may set its consumer.
-    function deployer() external view returns (address) {
-        return _deployer;
-    }
 
     /// @notice The VRF request parameters, fixed at deployment.
     function requestConfig()
@@ -162,7 +105,7 @@ contract ChainlinkVRFRandomness is IRandomness, VRFConsumerBaseV2Plus {
     /// @notice The current request: its coordinator id and the time it was made (both 0 before the first
     /// request). It is replaced if still unanswered after `requestedAt + requestTimeout`.
     function currentRequest() external view returns (uint256 requestId, uint256 requestedAt) {
-        return (_requestId, _requestedAt);
+        return (_requestId, _requestMark);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -182,7 +125,7 @@ contract ChainlinkVRFRandomness is IRandomness, VRFConsumerBaseV2Plus {
     }
 
     /// @dev Replaces the current request by a new one for one word, paid in LINK.
-    function _request() private {
+    function _request() internal override {
         uint256 requestId = s_vrfCoordinator.requestRandomWords(
             VRFV2PlusClient.RandomWordsRequest({
                 keyHash: _keyHash,
@@ -198,14 +141,19 @@ contract ChainlinkVRFRandomness is IRandomness, VRFConsumerBaseV2Plus {
         _requestId = requestId;
         delete _seed;
         // solhint-disable-next-line not-rely-on-time
-        _requestedAt = uint64(block.timestamp); // timestamps stay far below 2^64
+        _requestMark = uint64(block.timestamp); // timestamps stay far below 2^64
         emit RandomnessRequested(_consumer, requestId);
     }
 
-    /// @dev Reverts unless the caller is the consumer (which is never zero once set, so this also
-    /// reverts before `setConsumer`).
-    function _checkConsumer() private view {
-        address consumer_ = _consumer;
-        if (msg.sender != consumer_) revert RandomnessNotConsumer(msg.sender, consumer_);
+    /// @dev 0 until the coordinator answers (`fulfillRandomWords` stores the seed); a new request once
+    /// the current one is older than the timeout.
+    function _collect(uint256 requestedAt) internal override returns (uint256) {
+        // A timeout, not a source of randomness: a producer's few seconds of drift only move it.
+        // solhint-disable-next-line not-rely-on-time
+        if (block.timestamp <= requestedAt + _requestTimeout) return 0;
+        // Unanswered for longer than the timeout: a new request, never a guess.
+        emit RandomnessRequestExpired(_requestId);
+        _request();
+        return 0;
     }
 }

@@ -3,16 +3,14 @@ import type { Future } from "@nomicfoundation/ignition-core";
 import { id, ZeroAddress, ZeroHash } from "ethers";
 
 import {
-  ADMIN_DELAY,
   BLOCKHASH_LOOKAHEAD,
   COURT_DEFAULTS,
+  MODULE_DEFAULTS,
   POOL_DEFAULTS,
-  SEAT_STAKE,
   TASK_ESCROW_DEFAULTS,
 } from "../defaults.js";
 
 const HOUR = 60n * 60n;
-const TWO_DAYS = 48n * HOUR;
 
 /** Role ids, as the contracts compute them. */
 export const ROLES = {
@@ -74,8 +72,8 @@ export function buildAnnotaModule(kind: RandomnessKind) {
     const treasury = m.getParameter("treasury", deployer);
     const guardian = m.getParameter("guardian", deployer);
     const proposer = m.getParameter("proposer", deployer);
-    const timelockDelay = m.getParameter("timelockDelay", TWO_DAYS);
-    const adminDelay = m.getParameter("adminDelay", ADMIN_DELAY);
+    const timelockDelay = m.getParameter("timelockDelay", MODULE_DEFAULTS.timelockDelay);
+    const adminDelay = m.getParameter("adminDelay", MODULE_DEFAULTS.adminDelay);
     const param = <T extends Record<string, bigint>>(defaults: T) =>
       Object.fromEntries(Object.entries(defaults).map(([k, v]) => [k, m.getParameter(k, v)])) as {
         [K in keyof T]: ReturnType<typeof m.getParameter<bigint>>;
@@ -106,7 +104,7 @@ export function buildAnnotaModule(kind: RandomnessKind) {
     const court = m.contract("QualityVote", [
       token,
       randomness,
-      m.getParameter("SEAT_STAKE", SEAT_STAKE),
+      m.getParameter("SEAT_STAKE", MODULE_DEFAULTS.SEAT_STAKE),
       treasury,
       timelock,
       adminDelay,

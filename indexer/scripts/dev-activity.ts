@@ -1,5 +1,5 @@
 // Development driver: deploys Annota on a bare JSON-RPC node (Hardhat's, with its unlocked
-// accounts) the way test/helpers/fixtures.ts does, writes a minimal address book (sdk/addressBook.ts)
+// accounts) with the test fixture's sequence (ignition/direct.ts), writes a minimal address book (sdk/addressBook.ts)
 // and drives tasks, submissions, challenges, a jury with an appeal, finalization, settlement,
 // withdrawals and stake changes, leaving a second dispute in its commit window.
 //   tsx indexer/scripts/dev-activity.ts [--rpc URL] [--out BOOK.json]
@@ -8,25 +8,17 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { JsonRpcProvider, MaxUint256, ZeroHash, id, parseEther, solidityPackedKeccak256 } from "ethers";
+import { JsonRpcProvider, MaxUint256, id, parseEther, solidityPackedKeccak256 } from "ethers";
 import type { JsonRpcSigner } from "ethers";
 
 import {
-  ADMIN_DELAY,
   BLOCKHASH_LOOKAHEAD,
   COURT_DEFAULTS,
   POOL_DEFAULTS,
-  SEAT_STAKE,
-  TASK_ESCROW_DEFAULTS,
+  taskParams as exampleTask,
 } from "../../ignition/defaults.js";
-import {
-  BlockhashRandomness__factory,
-  LabelToken__factory,
-  MockERC20__factory,
-  QualityVote__factory,
-  TaskEscrow__factory,
-  type QualityVote,
-} from "../../typechain-types/index.js";
+import { deployCore } from "../../ignition/direct.js";
+import { MockERC20__factory, type QualityVote } from "../../typechain-types/index.js";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const arg = (name: string, fallback: string) => {
@@ -60,30 +52,11 @@ async function wait<T extends { wait(): Promise<unknown> }>(tx: Promise<T>) {
 }
 
 const deploymentBlock = (await provider.getBlockNumber()) + 1;
-const token = await new LabelToken__factory(admin).deploy(admin.address, admin.address, ADMIN_DELAY);
-const randomness = await new BlockhashRandomness__factory(admin).deploy(BLOCKHASH_LOOKAHEAD);
-const court = await new QualityVote__factory(admin).deploy(
-  await token.getAddress(),
-  await randomness.getAddress(),
-  SEAT_STAKE,
-  courtTreasury.address,
-  admin.address,
-  ADMIN_DELAY,
-  POOL_DEFAULTS,
-  COURT_DEFAULTS,
-);
-await wait(randomness.setConsumer(await court.getAddress()));
-const escrow = await new TaskEscrow__factory(admin).deploy(
-  await token.getAddress(),
-  await court.getAddress(),
-  feeTreasury.address,
-  admin.address,
-  ADMIN_DELAY,
-  TASK_ESCROW_DEFAULTS,
-);
-await wait(court.grantRole(await court.ARBITRABLE_ROLE(), await escrow.getAddress()));
-await wait(court.grantRole(await court.PAUSER_ROLE(), pauser.address));
-await wait(escrow.grantRole(await escrow.PAUSER_ROLE(), pauser.address));
+const { token, court, escrow } = await deployCore(admin, {
+  courtTreasury: courtTreasury.address,
+  feeTreasury: feeTreasury.address,
+  pauser: pauser.address,
+});
 
 // The address book, as sdk/addressBook.ts describes it (no timelock in this driver).
 const entry = async (name: string, c: { getAddress(): Promise<string>; deploymentTransaction(): unknown }) => {
@@ -124,18 +97,15 @@ await wait(court.connect(validators[0]).setEncryptionKey(id("x25519 key of valid
 
 // Task 1: three slots; one submission accepted by the requester, one by timeout, one challenged.
 const t0 = BigInt(await now());
-const taskParams = (reward: number, slots: number, spec: string) => ({
-  paymentToken: token.target as string,
-  reward: LABEL(reward),
-  slots,
-  bond: LABEL(Math.max(100, reward / 2)), // the default floor: minBond 100 LABEL, or half the reward
-  deadline: t0 + 30n * 86_400n,
-  challengePeriod: 86_400,
-  maxFeeBps: 1_000,
-  labelerRoot: ZeroHash,
-  specHash: id(spec),
-  specURI: `ipfs://${spec}`,
-});
+const taskParams = (reward: number, slots: number, spec: string) =>
+  exampleTask(token.target as string, t0 + 30n * 86_400n, {
+    reward: LABEL(reward),
+    slots: BigInt(slots),
+    bond: LABEL(Math.max(100, reward / 2)), // the default floor: minBond 100 LABEL, or half the reward
+    challengePeriod: 86_400n,
+    specHash: id(spec),
+    specURI: `ipfs://${spec}`,
+  });
 await wait(escrow.connect(requester).createTask(taskParams(100, 3, "spec-1")));
 const sub = (task: bigint, index: bigint) => (task << 32n) | index;
 for (const [i, l] of labelers.entries())

@@ -37,7 +37,24 @@ async function paramsOf(context: Context, address: Hex, version: number) {
     functionName: "params",
     args: [BigInt(version)],
   });
-  return context.db.insert(courtParams).values({
+  return context.db.insert(courtParams).values(paramsRow(version, p, 0n));
+}
+
+/** The `courtParams` row of version `version` (`IQualityVote.CourtParams`), added at `addedAt`. */
+function paramsRow(
+  version: number,
+  p: {
+    feePerSeat: bigint;
+    slashBps: number | bigint;
+    maxRounds: number | bigint;
+    commitPeriod: number | bigint;
+    revealPeriod: number | bigint;
+    appealPeriod: number | bigint;
+    drawTimeout: number | bigint;
+  },
+  addedAt: bigint,
+) {
+  return {
     version,
     feePerSeat: p.feePerSeat,
     slashBps: Number(p.slashBps),
@@ -46,8 +63,8 @@ async function paramsOf(context: Context, address: Hex, version: number) {
     revealPeriod: BigInt(p.revealPeriod),
     appealPeriod: BigInt(p.appealPeriod),
     drawTimeout: BigInt(p.drawTimeout),
-    addedAt: 0n,
-  });
+    addedAt,
+  };
 }
 
 const seatStakeOf = async (context: Context, address: Hex) => (await courtRow(context, address)).seatStake;
@@ -268,17 +285,7 @@ on("QualityVote:Evidence", async ({ event, context }) => {
 on("QualityVote:ParamsAdded", async ({ event, context }) => {
   const p = event.args.params;
   const version = Number(event.args.version);
-  await context.db.insert(courtParams).values({
-    version,
-    feePerSeat: p.feePerSeat,
-    slashBps: Number(p.slashBps),
-    maxRounds: Number(p.maxRounds),
-    commitPeriod: BigInt(p.commitPeriod),
-    revealPeriod: BigInt(p.revealPeriod),
-    appealPeriod: BigInt(p.appealPeriod),
-    drawTimeout: BigInt(p.drawTimeout),
-    addedAt: event.block.timestamp,
-  });
+  await context.db.insert(courtParams).values(paramsRow(version, p, event.block.timestamp));
   await courtRow(context, event.log.address);
   await context.db.update(contract, { address: event.log.address }).set({ currentVersion: version });
 });

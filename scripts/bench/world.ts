@@ -9,6 +9,7 @@ import { Interface, Wallet, ethers, keccak256, toUtf8Bytes } from "ethers";
 import {
   BLOCKHASH_LOOKAHEAD,
   COURT_DEFAULTS,
+  EXAMPLE_TASK,
   LABEL,
   POOL_DEFAULTS,
   TASK_ESCROW_DEFAULTS,
@@ -17,6 +18,7 @@ import {
   endReveal,
   jurorsOf,
   saltFor,
+  taskParams as exampleTask,
   type Protocol,
 } from "../../test/helpers/fixtures.js";
 import { benchAddress, impersonate, type Chain } from "./chain.js";
@@ -107,34 +109,21 @@ async function tokenSlots(w: World): Promise<{ balances: bigint; allowances: big
 }
 
 // ------------------------------------------------------------------------------------ tasks
-const HOUR = 3_600n;
 /** A fixed deadline and permit deadline keep calldata (and gas) identical run to run. */
 export const DEADLINE = 3_000_000_000n;
 export const PERMIT_DEADLINE = 4_000_000_000n;
-export const REWARD = LABEL(100);
+export const REWARD = EXAMPLE_TASK.reward;
 /** The bond floor of a 100-LABEL LABEL task: max(minBond 100, rounds 0 + 1, 50 % of the reward) = 100. */
-export const BOND = TASK_ESCROW_DEFAULTS.minBond;
-export const CHALLENGE_PERIOD = HOUR;
-const SPEC_URI = "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi";
+export const BOND = EXAMPLE_TASK.bond;
+export const CHALLENGE_PERIOD = EXAMPLE_TASK.challengePeriod;
 export const RESULT_URI = "ipfs://bafybeihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku";
 
 /**
- * The version-1 benchmark's task: `slots` slots of 100 LABEL, the bond floor, a 1-hour challenge
- * period, a fee tolerance of `maxFeeBps` (10 %; a permit covers the budget at that fee).
+ * The version-1 benchmark's task: the example task (ignition/defaults.ts) with `slots` slots, the
+ * fixed deadline and a fee tolerance of `maxFeeBps` (10 %; a permit covers the budget at that fee).
  */
 export async function taskParams(w: World, slots = 10n, maxFeeBps = 1_000n) {
-  return {
-    paymentToken: await w.p.token.getAddress(),
-    reward: REWARD,
-    slots,
-    bond: BOND,
-    deadline: DEADLINE,
-    challengePeriod: CHALLENGE_PERIOD,
-    maxFeeBps,
-    labelerRoot: ethers.ZeroHash,
-    specHash: ethers.id("spec"),
-    specURI: SPEC_URI,
-  };
+  return exampleTask(await w.p.token.getAddress(), DEADLINE, { slots, maxFeeBps });
 }
 
 export const submissionId = (taskId: bigint, n: bigint) => (taskId << 32n) | n;

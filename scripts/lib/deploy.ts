@@ -5,14 +5,7 @@ import { isAddress, isHexString, ZeroAddress, ZeroHash } from "ethers";
 import hre from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
 
-import {
-  ADMIN_DELAY,
-  BLOCKHASH_LOOKAHEAD,
-  COURT_DEFAULTS,
-  POOL_DEFAULTS,
-  SEAT_STAKE,
-  TASK_ESCROW_DEFAULTS,
-} from "../../ignition/defaults.js";
+import { BLOCKHASH_LOOKAHEAD, LOCAL_NETWORKS, MODULE_DEFAULTS } from "../../ignition/defaults.js";
 import {
   AnnotaBlockhashModule,
   AnnotaVRFModule,
@@ -23,8 +16,7 @@ import {
 import type { AddressBook, DeployedContract } from "../../sdk/addressBook.js";
 import { formatLabel } from "../../sdk/units.js";
 
-/** Networks whose chain is a throw-away one: parameters may default to the deployer. */
-export const LOCAL_NETWORKS = new Set(["default", "hardhat", "localhost"]);
+export { LOCAL_NETWORKS };
 const CORE_CONTRACTS = ["LabelToken", "QualityVote", "TaskEscrow", "TimelockController"] as const;
 type CoreContract = (typeof CORE_CONTRACTS)[number];
 
@@ -34,14 +26,7 @@ export const ROLE_PARAMETERS = ["treasury", "guardian", "proposer"] as const;
 export const REQUIRED_VRF_PARAMETERS = ["vrfCoordinator", "vrfKeyHash", "vrfSubscriptionId"] as const;
 
 /** Every numeric parameter of the module and its default (seconds, basis points or LABEL wei). */
-const NUMERIC_DEFAULTS: Record<string, bigint> = {
-  timelockDelay: 2n * 24n * 60n * 60n,
-  adminDelay: ADMIN_DELAY,
-  SEAT_STAKE,
-  ...POOL_DEFAULTS,
-  ...COURT_DEFAULTS,
-  ...TASK_ESCROW_DEFAULTS,
-};
+const NUMERIC_DEFAULTS: Record<string, bigint> = MODULE_DEFAULTS;
 const VRF_NUMERIC: Record<string, bigint> = { ...VRF_DEFAULTS, vrfSubscriptionId: 0n };
 const BLOCKHASH_NUMERIC: Record<string, bigint> = { blockhashLookahead: BLOCKHASH_LOOKAHEAD };
 /** Amounts of LABEL, shown in LABEL as well as in wei. */

@@ -1,6 +1,6 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
-import { decodeBase64, encodeBase64, keccak256 } from "ethers";
+import { decodeBase64, encodeBase64, getAddress, keccak256, type TypedDataDomain } from "ethers";
 import { CID } from "multiformats/cid";
 import * as Digest from "multiformats/hashes/digest";
 
@@ -209,4 +209,9 @@ export function exactKeys(value: unknown, keys: readonly string[], what: string)
     throw new SealedResultError("MALFORMED", `${what}: ${parts.filter(Boolean).join("; ")}`);
   }
   return value;
+}
+
+/** The EIP-712 domain `name`, version 1, bound to `chainId` and `verifyingContract` (checksummed). */
+export function domainOf(name: string, chainId: bigint | number, verifyingContract: string): TypedDataDomain {
+  return { name, version: "1", chainId: BigInt(chainId), verifyingContract: getAddress(verifyingContract) };
 }

@@ -1,6 +1,6 @@
-import { getAddress, verifyTypedData, type TypedDataDomain } from "ethers";
+import { getAddress, verifyTypedData } from "ethers";
 
-import { canonicalHash, exactKeys, fromDecimal, fromHex, isRecord, parseCanonical } from "./encoding.js";
+import { canonicalHash, domainOf, exactKeys, fromDecimal, fromHex, isRecord, parseCanonical } from "./encoding.js";
 import { messageOf, SealedResultError } from "./errors.js";
 import type { Labels } from "./spec.js";
 
@@ -22,12 +22,7 @@ export interface SealedInner {
 
 /** The EIP-712 typed data a labeler signs over a result. */
 export function resultTypedData(context: { chainId: bigint | number; escrow: string }) {
-  const domain: TypedDataDomain = {
-    name: "Annota result",
-    version: "1",
-    chainId: BigInt(context.chainId),
-    verifyingContract: getAddress(context.escrow),
-  };
+  const domain = domainOf("Annota result", context.chainId, context.escrow);
   const types = {
     Result: [
       { name: "taskId", type: "uint256" },

@@ -2,9 +2,9 @@ import { x25519 } from "@noble/curves/ed25519.js";
 import { hkdf } from "@noble/hashes/hkdf.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { utf8ToBytes } from "@noble/hashes/utils.js";
-import { getAddress, getBytes, Signature, verifyTypedData, type Signer, type TypedDataDomain } from "ethers";
+import { getAddress, getBytes, Signature, verifyTypedData, type Signer } from "ethers";
 
-import { fromHex, toHex } from "./encoding.js";
+import { domainOf, fromHex, toHex } from "./encoding.js";
 import { SealedResultError } from "./errors.js";
 
 /** Who a key is for. Each role has its own key, so one leaked signature exposes one role only. */
@@ -39,12 +39,7 @@ export function encryptionKeyRequest(context: EncryptionKeyContext) {
   if (!ROLES.includes(context.role)) {
     throw new SealedResultError("INVALID_ARGUMENT", `role: expected one of ${ROLES.join(", ")}, got ${context.role}`);
   }
-  const domain: TypedDataDomain = {
-    name: "Annota encryption key",
-    version: "1",
-    chainId: BigInt(context.chainId),
-    verifyingContract: getAddress(context.verifyingContract),
-  };
+  const domain = domainOf("Annota encryption key", context.chainId, context.verifyingContract);
   const types = {
     EncryptionKey: [
       { name: "purpose", type: "string" },

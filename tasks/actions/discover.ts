@@ -1,6 +1,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { formatUnits } from "ethers";
 
+import { LOCAL_NETWORKS } from "../../ignition/defaults.js";
 import { AnyoneClient } from "../../sdk/clients/anyone.js";
 import { ReaderClient } from "../../sdk/clients/reads.js";
 import { Discovery } from "../../sdk/discovery.js";
@@ -98,7 +99,7 @@ export async function transfer(args: Common & { to: string; amount: string }, hr
  */
 export async function fund(args: Common & { to: string; label: string; eth: string }, hre: HardhatRuntimeEnvironment) {
   const { connection } = await context(hre, args, ReaderClient);
-  if (!["default", "hardhat", "localhost"].includes(connection.networkName)) {
+  if (!LOCAL_NETWORKS.has(connection.networkName)) {
     throw new CliError(`annota fund works on local networks only; on "${connection.networkName}" use annota transfer`);
   }
   const wei = BigInt(Math.round(Number(args.eth) * 1e6)) * 10n ** 12n;

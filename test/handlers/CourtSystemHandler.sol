@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.34;
 
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {LabelToken} from "../../contracts/LabelToken.sol";
 import {QualityVote} from "../../contracts/QualityVote.sol";
 import {TaskEscrow} from "../../contracts/TaskEscrow.sol";
@@ -12,6 +13,7 @@ import {Vm} from "../utils/Vm.sol";
 /// @notice What a run reached (docs/court.md#invariants): a suite whose handler stops reaching one
 /// of these states fails its reach test.
 struct Reach {
+    uint256 tasksCreated;
     uint256 disputes;
     uint256 roundsDrawn;
     uint256 roundsRequeued;
@@ -29,6 +31,12 @@ struct Reach {
     uint256 accepted;
     uint256 rejected;
     uint256 withdrawals;
+    // Calls the protocol must refuse, made and refused with the right error (not filtered out).
+    uint256 refusedSlotsFull;
+    uint256 refusedLateChallenge;
+    uint256 refusedEarlyFinalize;
+    uint256 tasksCancelled;
+    uint256 tasksReclaimed;
 }
 
 /// @notice Appends court parameter versions for the handler (the court's admin implements it).
@@ -97,19 +105,14 @@ contract CourtSystemHandler {
     string public lastViolation;
     bytes public lastError;
 
-    constructor(
-        QualityVote court_,
-        TaskEscrow escrow_,
-        address courtTreasury_,
-        address feeTreasury_,
-        address[] memory actors_,
-        uint256 startingBalance
-    ) {
+    /// @param actors_ The actors, each funded with `startingBalance` LABEL (the treasuries are the
+    /// court's and the escrow's own).
+    constructor(QualityVote court_, TaskEscrow escrow_, address[] memory actors_, uint256 startingBalance) {
         court = court_;
         escrow = escrow_;
         token = LabelToken(court_.label());
-        courtTreasury = courtTreasury_;
-        feeTreasury = feeTreasury_;
+        courtTreasury = court_.treasury();
+        feeTreasury = escrow_.treasury();
         seatStake = court_.seatStake();
         penalty = (seatStake * court_.params(1).slashBps) / 10_000;
         actors = actors_;
@@ -159,7 +162,7 @@ contract CourtSystemHandler {
             stakeLedger[a] += amount;
             wallet[a] -= amount;
         } catch (bytes memory e) {
-            if (!paused) _violation("stake", e);
+            _expectRefusal(e, paused ? _enforcedPause() : bytes(""), "stake");
         }
     }
 
@@ -295,39 +298,55 @@ contract CourtSystemHandler {
             tasks.push(taskId);
             escrowBudget += budget;
             wallet[actors[0]] -= budget;
+            ++_reach.tasksCreated;
         } catch (bytes memory e) {
-            if (!paused) _violation("createTask", e);
+            _expectRefusal(e, paused ? _enforcedPause() : bytes(""), "createTask");
         }
     }
 
-    /// @dev Submits even when the task is full or closed: the escrow must refuse it then. Half the
-    /// submissions are challenged at once (challenge periods are short next to the time jumps).
+    /// @dev Submits even when the task is full, closed or paused: the escrow must then refuse it with
+    /// the error that says so (so "accepted + held <= slots" stays falsifiable). Challenge periods are
+    /// short next to the time jumps.
     function submit(uint256 labelerSeed, uint256 taskSeed) public {
         if (tasks.length == 0) return;
         uint256 taskId = tasks[taskSeed % tasks.length];
         ITaskEscrow.TaskView memory t = escrow.getTask(taskId);
         address labeler = actors[1 + (labelerSeed % 3)];
-        bool mustFail = t.accepted + t.held >= t.slots || block.timestamp >= t.deadline || escrow.paused();
+        bytes memory refusal;
+        if (escrow.paused()) refusal = _enforcedPause();
+        else if (block.timestamp >= t.deadline) {
+            refusal = abi.encodeWithSelector(ITaskEscrow.TaskEscrowDeadlinePassed.selector, taskId, t.deadline);
+        } else if (t.accepted + t.held >= t.slots) {
+            refusal = abi.encodeWithSelector(ITaskEscrow.TaskEscrowSlotsFull.selector, taskId);
+        }
         vm.prank(labeler);
         try escrow.submit(taskId, keccak256(abi.encode(labelerSeed)), "ipfs://result", new bytes32[](0)) returns (
             uint256 id
         ) {
-            if (mustFail) _violation("submit beyond the slots", "");
+            if (refusal.length != 0) _violation("submit that must be refused", refusal);
             submissions.push(id);
             bondsHeld += t.bond;
             wallet[labeler] -= t.bond;
+            // Half are challenged at once; a quarter are finalized at once, which the escrow must refuse.
             if (taskSeed % 2 == 0) challenge(submissions.length - 1, labelerSeed >> 8);
+            else if (taskSeed % 4 == 1) finalizeSubmission(submissions.length - 1, false);
         } catch (bytes memory e) {
-            if (!mustFail) _violation("submit", e);
+            if (_expectRefusal(e, refusal, "submit") && bytes4(refusal) == ITaskEscrow.TaskEscrowSlotsFull.selector) {
+                ++_reach.refusedSlotsFull;
+            }
         }
     }
 
-    /// @dev Challenges a pending submission by a challenger, the requester or another labeler.
+    /// @dev Challenges a pending submission by a challenger, the requester or another labeler; after
+    /// its challenge period too, when the escrow must refuse it.
     function challenge(uint256 subSeed, uint256 who) public {
         uint256 id = _findSubmission(subSeed, ITaskEscrow.Status.Pending);
         if (id == 0) return;
         ITaskEscrow.SubmissionView memory s = escrow.getSubmission(id);
-        if (block.timestamp >= s.challengeEnd) return;
+        bytes memory refusal;
+        if (block.timestamp >= s.challengeEnd) {
+            refusal = abi.encodeWithSelector(ITaskEscrow.TaskEscrowChallengePeriodOver.selector, id, s.challengeEnd);
+        }
         address challenger =
             who % 4 < 2
                 ? actors[4 + (who % 2)]
@@ -339,6 +358,7 @@ contract CourtSystemHandler {
         uint256 cost = court.roundCost(t.courtVersion, 0);
         vm.prank(challenger);
         try escrow.challenge(id, bytes32(who)) returns (uint256 disputeId) {
+            if (refusal.length != 0) _violation("challenge after the challenge period", refusal);
             disputes.push(disputeId);
             submissionOf[disputeId] = id;
             queueMirror.push(disputeId);
@@ -347,24 +367,79 @@ contract CourtSystemHandler {
             wallet[challenger] -= t.bond + cost;
             ++_reach.disputes;
         } catch (bytes memory e) {
-            _violation("challenge", e);
+            if (_expectRefusal(e, refusal, "challenge")) ++_reach.refusedLateChallenge;
         }
     }
 
-    /// @dev Finalizes a submission: a pending one after its challenge period (jumping there when
-    /// `jump`), a challenged one once its dispute's ruling is known; a final one must be refused.
+    /// @dev Cancels a chosen task with notice (its requester); a cancelled or closed task must be refused.
+    function cancelTask(uint256 taskSeed) public {
+        if (tasks.length == 0) return;
+        uint256 taskId = tasks[taskSeed % tasks.length];
+        ITaskEscrow.TaskView memory t = escrow.getTask(taskId);
+        bytes memory refusal;
+        if (t.cancelled) {
+            refusal = abi.encodeWithSelector(ITaskEscrow.TaskEscrowTaskCancelled.selector, taskId);
+        } else if (block.timestamp >= t.deadline) {
+            refusal = abi.encodeWithSelector(ITaskEscrow.TaskEscrowDeadlinePassed.selector, taskId, t.deadline);
+        }
+        vm.prank(actors[0]);
+        try escrow.cancelTask(taskId) {
+            if (refusal.length != 0) _violation("cancelTask that must be refused", refusal);
+            ++_reach.tasksCancelled;
+        } catch (bytes memory e) {
+            _expectRefusal(e, refusal, "cancelTask");
+        }
+    }
+
+    /// @dev Reclaims a chosen task's free slots, jumping to the end of its cancellation notice first
+    /// when `jump`; before the deadline, or with no free slot, the escrow must refuse it.
+    function reclaim(uint256 taskSeed, bool jump) public {
+        if (tasks.length == 0) return;
+        // The first cancelled task from `taskSeed` on (most tasks are not cancelled), else the chosen one.
+        uint256 taskId = tasks[taskSeed % tasks.length];
+        for (uint256 k = 0; k < tasks.length; ++k) {
+            uint256 candidate = tasks[((taskSeed % tasks.length) + k) % tasks.length];
+            if (escrow.getTask(candidate).cancelled) {
+                taskId = candidate;
+                break;
+            }
+        }
+        ITaskEscrow.TaskView memory t = escrow.getTask(taskId);
+        // Only a cancelled task's deadline (its notice end, a day away) is jumped to: jumping to an open
+        // task's (60 days) would close every task at once and starve the other actions.
+        if (jump && t.cancelled && block.timestamp < t.deadline) vm.warp(t.deadline);
+        uint256 free = uint256(t.slots) - t.accepted - t.held;
+        bytes memory refusal;
+        if (block.timestamp < t.deadline) {
+            refusal = abi.encodeWithSelector(ITaskEscrow.TaskEscrowDeadlineNotReached.selector, taskId, t.deadline);
+        } else if (free == 0) {
+            refusal = abi.encodeWithSelector(ITaskEscrow.TaskEscrowNothingToReclaim.selector, taskId);
+        }
+        uint256 amount = free * (uint256(t.reward) + t.fee);
+        vm.prank(actors[0]);
+        try escrow.reclaim(taskId) returns (uint256 paid) {
+            if (refusal.length != 0) _violation("reclaim that must be refused", refusal);
+            if (paid != amount) _violation("reclaim amount", abi.encode(paid, amount));
+            escrowBudget -= amount;
+            wallet[actors[0]] += amount;
+            ++_reach.tasksReclaimed;
+        } catch (bytes memory e) {
+            _expectRefusal(e, refusal, "reclaim");
+        }
+    }
+
+    /// @dev Finalizes a submission, jumping to the end of its challenge period first when `jump`; once
+    /// the period is over, a challenge is tried first, which must be refused.
+    /// Too early (a pending submission in its challenge period, a challenged one whose dispute is
+    /// not finalizable) or too late (a final one), the escrow must refuse it with the right error.
     function finalizeSubmission(uint256 subSeed, bool jump) public {
         if (submissions.length == 0) return;
         uint256 id = submissions[subSeed % submissions.length];
         ITaskEscrow.SubmissionView memory s = escrow.getSubmission(id);
         if (s.status == ITaskEscrow.Status.Pending) {
-            if (block.timestamp < s.challengeEnd) {
-                if (!jump) return;
-                vm.warp(s.challengeEnd);
-            }
-        } else if (s.status == ITaskEscrow.Status.Challenged) {
-            (IQualityVote.Period period, ) = court.currentPeriod(s.disputeId);
-            if (period != IQualityVote.Period.Finalizable && period != IQualityVote.Period.Final) return;
+            if (jump && block.timestamp < s.challengeEnd) vm.warp(s.challengeEnd);
+            // From the first second after the challenge period, a challenge must be refused.
+            if (block.timestamp >= s.challengeEnd) challenge(subSeed % submissions.length, subSeed >> 8);
         }
         _finalizeSubmission(id, s);
     }
@@ -379,7 +454,12 @@ contract CourtSystemHandler {
             wallet[a] += paid;
             ++_reach.withdrawals;
         } catch (bytes memory e) {
-            if (amount != 0) _violation("withdraw", e);
+            bytes memory nothing = abi.encodeWithSelector(
+                ITaskEscrow.TaskEscrowNothingToWithdraw.selector,
+                address(token),
+                a
+            );
+            _expectRefusal(e, amount == 0 ? nothing : bytes(""), "withdraw");
         }
     }
 
@@ -615,7 +695,7 @@ contract CourtSystemHandler {
 
     function _finalizeSubmission(uint256 id, ITaskEscrow.SubmissionView memory s) internal {
         ITaskEscrow.TaskView memory t = escrow.getTask(s.taskId);
-        bool mustFail = s.status == ITaskEscrow.Status.Accepted || s.status == ITaskEscrow.Status.Rejected;
+        bytes memory refusal = _finalizeRefusal(id, s);
         bool wasFinal;
         address payer;
         uint256 refund;
@@ -625,12 +705,28 @@ contract CourtSystemHandler {
         }
         uint256 supply = token.totalSupply();
         try escrow.finalize(id) returns (ITaskEscrow.Status status) {
-            if (mustFail) _violation("finalize of a final submission", abi.encode(id));
+            if (refusal.length != 0) _violation("finalize that must be refused", refusal);
             if (s.status == ITaskEscrow.Status.Challenged && !wasFinal) _recordFinal(s.disputeId, payer, refund);
             _applyOutcome(id, s, t, status, supply);
         } catch (bytes memory e) {
-            if (!mustFail) _violation("finalize", e);
+            bool early = s.status == ITaskEscrow.Status.Pending || s.status == ITaskEscrow.Status.Challenged;
+            if (_expectRefusal(e, refusal, "finalize") && early) ++_reach.refusedEarlyFinalize;
         }
+    }
+
+    /// @dev The error `escrow.finalize(id)` must revert with now, or nothing if it must succeed.
+    function _finalizeRefusal(uint256 id, ITaskEscrow.SubmissionView memory s) internal view returns (bytes memory) {
+        if (s.status == ITaskEscrow.Status.Pending) {
+            if (block.timestamp >= s.challengeEnd) return "";
+            return abi.encodeWithSelector(ITaskEscrow.TaskEscrowChallengePeriodActive.selector, id, s.challengeEnd);
+        }
+        if (s.status != ITaskEscrow.Status.Challenged) {
+            return abi.encodeWithSelector(ITaskEscrow.TaskEscrowWrongStatus.selector, id, s.status);
+        }
+        (, bool isFinal) = court.finalRuling(s.disputeId);
+        (IQualityVote.Period period, ) = court.currentPeriod(s.disputeId);
+        if (isFinal || period == IQualityVote.Period.Finalizable) return "";
+        return abi.encodeWithSelector(IQualityVote.QualityVoteWrongPeriod.selector, s.disputeId, period);
     }
 
     /// @dev The escrow's books after a submission is finalized (docs/task-escrow.md, "Money flows").
@@ -704,7 +800,7 @@ contract CourtSystemHandler {
         for (uint256 i = 0; i < jurors.length; ++i) {
             IQualityVote.VoteView memory v = court.getVote(d, r, jurors[i]);
             pending[i] = v.seats != 0 && !v.settled;
-            before[i] = _stakeOf(jurors[i]);
+            before[i] = stakeOf(jurors[i]);
         }
         bool wasOpen = court.getRound(d, r).unsettled != 0;
         uint256 treasuryBefore = token.balanceOf(courtTreasury);
@@ -713,10 +809,16 @@ contract CourtSystemHandler {
                 _violation("settleMany", e);
             }
         } else {
+            bytes memory nothing = abi.encodeWithSelector(
+                IQualityVote.QualityVoteNothingToSettle.selector,
+                d,
+                r,
+                jurors[0]
+            );
             try court.settle(d, r, jurors[0]) {
-                if (!pending[0]) _violation("settle of nothing", abi.encode(d, r, jurors[0]));
+                if (!pending[0]) _violation("settle of nothing", nothing);
             } catch (bytes memory e) {
-                if (pending[0]) _violation("settle", e);
+                _expectRefusal(e, pending[0] ? bytes("") : nothing, "settle");
             }
         }
         for (uint256 i = 0; i < jurors.length; ++i) if (pending[i]) _checkSettled(d, r, jurors[i], before[i]);
@@ -757,11 +859,11 @@ contract CourtSystemHandler {
         courtHeld += int256(pen) - int256(reward);
         if (reward > round.pot) _violation("reward above the pot", abi.encode(d, r, j));
         stakeLedger[j] = stakeLedger[j] + reward - pen;
-        if (_stakeOf(j) + pen != stakeBefore + reward) _violation("settled stake", abi.encode(d, r, j));
+        if (stakeOf(j) + pen != stakeBefore + reward) _violation("settled stake", abi.encode(d, r, j));
     }
 
-    /// @dev Everything the court holds for a validator.
-    function _stakeOf(address a) internal view returns (uint256) {
+    /// @notice Everything the court holds for validator `a`: free, locked, unbonding and deferred stake.
+    function stakeOf(address a) public view returns (uint256) {
         IJurorPool.ValidatorView memory v = court.getValidator(a);
         return uint256(v.free) + v.locked + v.unbonding + v.deferredIn;
     }
@@ -806,6 +908,18 @@ contract CourtSystemHandler {
 
     function _salt(uint256 d, uint256 r, address j) internal pure returns (bytes32) {
         return keccak256(abi.encode("salt", d, r, j));
+    }
+
+    /// @dev A call reverted with `err`: records a violation unless it had to revert with exactly
+    /// `expected` (selector and arguments; empty: it had to succeed). Returns whether it matched.
+    function _expectRefusal(bytes memory err, bytes memory expected, string memory what) internal returns (bool) {
+        if (expected.length != 0 && keccak256(err) == keccak256(expected)) return true;
+        _violation(expected.length == 0 ? what : string.concat(what, ": wrong error"), err);
+        return false;
+    }
+
+    function _enforcedPause() internal pure returns (bytes memory) {
+        return abi.encodeWithSelector(Pausable.EnforcedPause.selector);
     }
 
     function _violation(string memory what, bytes memory err) internal {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.34;
 
+// solhint-disable-next-line no-console
+import {console} from "hardhat/console.sol";
 import {LabelToken} from "../../contracts/LabelToken.sol";
 import {QualityVote} from "../../contracts/QualityVote.sol";
 import {TaskEscrow} from "../../contracts/TaskEscrow.sol";
@@ -14,7 +16,8 @@ import {CourtSystemHandler, IVersioner, Reach} from "./CourtSystemHandler.sol";
 /// @notice Deploys LabelToken, a blockhash randomness source, the court and the escrow with short
 /// windows (1-hour commit, reveal and appeal; 1-minute staking and drawing phases; a draw timeout of
 /// a day and two minutes), so that random call sequences reach the end states; funds and stakes ten
-/// actors; and runs a fixed, seeded sequence of handler calls for the reach tests.
+/// actors; points the fuzzer at the handler's actions; and runs a fixed, seeded sequence of handler
+/// calls for the reach test, which every suite built on it runs.
 abstract contract CourtSystemSetup is Test, IVersioner {
     uint256 internal constant STARTING_BALANCE = 1_000_000 ether;
     uint256 internal constant SEAT_STAKE = 1_000 ether;
@@ -29,7 +32,7 @@ abstract contract CourtSystemSetup is Test, IVersioner {
     address internal feeTreasury = address(0xFE);
     address[] internal actors;
 
-    function setUp() public virtual {
+    function setUp() public {
         vm.warp(1_750_000_000);
         vm.roll(1_000);
         token = new LabelToken(address(this), address(this), 1 days);
@@ -78,6 +81,7 @@ abstract contract CourtSystemSetup is Test, IVersioner {
             vm.stopPrank();
         }
         for (uint256 i = 0; i < ACTORS; ++i) handler.stakeExact(i, (3 + ((i * 7) % 10)) * SEAT_STAKE);
+        _targetHandler();
     }
 
     /// @inheritdoc IVersioner
@@ -107,7 +111,7 @@ abstract contract CourtSystemSetup is Test, IVersioner {
 
     /// @dev The handler's actions the fuzzer calls (its views are left out).
     function _targetHandler() internal {
-        bytes4[] memory s = new bytes4[](22);
+        bytes4[] memory s = new bytes4[](24);
         s[0] = CourtSystemHandler.stake.selector;
         s[1] = CourtSystemHandler.requestUnstake.selector;
         s[2] = CourtSystemHandler.withdrawUnstaked.selector;
@@ -130,6 +134,8 @@ abstract contract CourtSystemSetup is Test, IVersioner {
         s[19] = CourtSystemHandler.settle.selector;
         s[20] = CourtSystemHandler.advance.selector;
         s[21] = CourtSystemHandler.advanceMany.selector;
+        s[22] = CourtSystemHandler.cancelTask.selector;
+        s[23] = CourtSystemHandler.reclaim.selector;
         targetContract(address(handler));
         targetSelector(FuzzSelector({addr: address(handler), selectors: s}));
     }
@@ -162,13 +168,60 @@ abstract contract CourtSystemSetup is Test, IVersioner {
             else if (pick < 93) handler.appeal(a, b);
             else if (pick < 94) handler.escalate(a);
             else if (pick < 95) handler.finalizeDispute(a);
+            else if (pick < 96) handler.cancelTask(a);
+            else if (pick < 97) handler.reclaim(a, b % 2 == 0);
             else handler.advanceMany(a, b);
         }
     }
 
-    /// @dev Fails unless the handler reached every state at least once (docs/court.md#invariants).
-    function _assertReachedEverything() internal view {
+    /// @dev The suite's invariants, checked at the end of the reach test.
+    function _checkInvariants() internal view virtual;
+
+    /// @notice A fixed seeded sequence through the handler reaches every state: tasks created,
+    /// submissions accepted, rejected and refused (slots full, challenge too late, finalize too early),
+    /// disputes drawn, requeued, voted, appealed, escalated, final as Accept, Reject and both kinds of
+    /// Unresolved, seats settled with every verdict, withdrawals; the suite's invariants hold after it.
+    /// The counters are printed, and a counter at zero fails the test.
+    function test_handlerReachesEveryState() public {
+        _runSequence(0xC0DE, 600);
+        _checkInvariants();
         Reach memory r = handler.reach();
+        _log(r);
+        _assertReached(r);
+    }
+
+    function _log(Reach memory r) internal pure {
+        // solhint-disable no-console
+        console.log("tasks created %d, cancelled %d, reclaimed %d", r.tasksCreated, r.tasksCancelled, r.tasksReclaimed);
+        console.log("submissions accepted %d, rejected %d", r.accepted, r.rejected);
+        console.log(
+            "refused: slots full %d, late challenge %d, early finalize %d",
+            r.refusedSlotsFull,
+            r.refusedLateChallenge,
+            r.refusedEarlyFinalize
+        );
+        console.log("disputes %d, rounds drawn %d, requeued %d", r.disputes, r.roundsDrawn, r.roundsRequeued);
+        console.log("rounds voted %d, appeals %d, escalations %d", r.roundsVoted, r.appeals, r.escalations);
+        console.log("final Accept %d, Reject %d", r.finalAccept, r.finalReject);
+        console.log("Unresolved: no majority %d, draw timeout %d", r.unresolvedNoMajority, r.unresolvedTimeout);
+        console.log("seats settled: coherent %d, incoherent %d", r.seatsCoherent, r.seatsIncoherent);
+        console.log(
+            "seats settled: missed %d, released %d; withdrawals %d",
+            r.seatsMissed,
+            r.seatsReleased,
+            r.withdrawals
+        );
+        // solhint-enable no-console
+    }
+
+    /// @dev Fails unless the handler reached every state at least once (docs/court.md#invariants).
+    function _assertReached(Reach memory r) internal pure {
+        assertGe(r.tasksCreated, 1, "reach: tasks created");
+        assertGe(r.tasksCancelled, 1, "reach: tasks cancelled");
+        assertGe(r.tasksReclaimed, 1, "reach: tasks reclaimed");
+        assertGe(r.refusedSlotsFull, 1, "reach: submissions refused, slots full");
+        assertGe(r.refusedLateChallenge, 1, "reach: challenges refused, period over");
+        assertGe(r.refusedEarlyFinalize, 1, "reach: finalizations refused, too early");
         assertGe(r.disputes, 1, "reach: disputes created");
         assertGe(r.roundsDrawn, 1, "reach: rounds drawn");
         assertGe(r.roundsRequeued, 1, "reach: rounds requeued");

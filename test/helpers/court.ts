@@ -8,8 +8,11 @@ import {
   PENALTY,
   POOL_DEFAULTS,
   SEAT_STAKE,
+  commitAll,
   deployProtocol,
-  saltFor,
+  revealAll,
+  toDrawing,
+  toGenerating,
   type DeployOptions,
   type Protocol,
 } from "./fixtures.js";
@@ -61,25 +64,6 @@ export async function openDispute(
   return f.court.disputeCount();
 }
 
-/** Waits out `minStakingTime`, applies deferred changes and passes to Generating. */
-export async function toGenerating(court: QualityVote, helpers: CourtHelpers): Promise<void> {
-  const [, startedAt] = await court.phase();
-  const readyAt = startedAt + POOL_DEFAULTS.minStakingTime;
-  if (BigInt(await helpers.time.latest()) < readyAt) await helpers.time.increaseTo(readyAt);
-  const [head, tail] = await court.deferredQueue();
-  if (tail > head) await court.applyDeferred(tail - head);
-  await court.passPhase();
-}
-
-/** `toGenerating`, then mines past the blockhash lookahead and passes to Drawing; returns the seed. */
-export async function toDrawing(court: QualityVote, helpers: CourtHelpers): Promise<bigint> {
-  await toGenerating(court, helpers);
-  await helpers.mine(Number(BLOCKHASH_LOOKAHEAD) + 1);
-  await court.passPhase();
-  const [, , seed] = await court.phase();
-  return seed;
-}
-
 /** Fresh funded wallets (ETH for gas, `label` LABEL from the admin, infinite allowance to the court). */
 export async function makeWallets(
   ethers: HardhatEthers,
@@ -121,43 +105,6 @@ export function drawnIn(court: QualityVote, receipts: (ContractTransactionReceip
   return out;
 }
 
-/** Commits `choices` (signer -> choice, or "silent": commits Accept and never reveals) in the current round. */
-export async function commitAll(
-  ethers: HardhatEthers,
-  court: QualityVote,
-  disputeId: bigint,
-  choices: Map<Signer, number | "silent">,
-): Promise<void> {
-  const round = Number((await court.getDispute(disputeId)).roundCount) - 1;
-  for (const [signer, choice] of choices) {
-    const juror = await signer.getAddress();
-    const c = choice === "silent" ? 1 : choice;
-    const commitment = await court.computeCommitment(
-      disputeId,
-      round,
-      juror,
-      c,
-      saltFor(ethers, disputeId, round, juror),
-    );
-    await court.connect(signer).commitVote(disputeId, commitment);
-  }
-}
-
-/** Reveals `choices` (skipping "silent") in the current round; the clock must be in the reveal window. */
-export async function revealAll(
-  ethers: HardhatEthers,
-  court: QualityVote,
-  disputeId: bigint,
-  choices: Map<Signer, number | "silent">,
-): Promise<void> {
-  const round = Number((await court.getDispute(disputeId)).roundCount) - 1;
-  for (const [signer, choice] of choices) {
-    if (choice === "silent") continue;
-    const juror = await signer.getAddress();
-    await court.connect(signer).revealVote(disputeId, choice, saltFor(ethers, disputeId, round, juror));
-  }
-}
-
 /** When round `round` of `disputeId` ends its commit and reveal windows (defaults). */
 export async function windowsOf(court: QualityVote, disputeId: bigint, round: number) {
   const r = await court.getRound(disputeId, round);
@@ -187,4 +134,4 @@ export function expectedRound(
   return { pot, delta, treasury: pot - perSeat * coherent };
 }
 
-export { PENALTY, SEAT_STAKE };
+export { PENALTY, SEAT_STAKE, commitAll, revealAll, toDrawing, toGenerating };

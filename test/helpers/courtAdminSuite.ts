@@ -58,10 +58,9 @@ export function courtAdminSuite(ctx: CourtSuiteContext): void {
         court,
         "QualityVoteZeroAddress",
       );
-      await expect(factory.deploy(...with_(3, ethers.ZeroAddress))).to.be.revertedWithCustomError(
-        court,
-        "QualityVoteZeroAddress",
-      );
+      await expect(factory.deploy(...with_(3, ethers.ZeroAddress)))
+        .to.be.revertedWithCustomError(court, "AdministeredInvalidTreasury")
+        .withArgs(ethers.ZeroAddress);
       for (const s of [LABEL(1) - 1n, LABEL(1_000_000) + 1n]) {
         await expect(factory.deploy(...with_(2, s)))
           .to.be.revertedWithCustomError(court, "QualityVoteAmountTooLarge")
@@ -149,25 +148,6 @@ export function courtAdminSuite(ctx: CourtSuiteContext): void {
       )
         .to.emit(court, "RoundQueued")
         .withArgs(2n, 0n, 3n, 3n * LABEL(6), 1n);
-    });
-
-    it("setTreasury: admin only, not zero, not the court; TreasuryUpdated", async function () {
-      const { court, admin, outsider, courtTreasury } = await loadFixture(oneSeatFixture);
-      await expect(court.connect(outsider).setTreasury(outsider.address))
-        .to.be.revertedWithCustomError(court, "AccessControlUnauthorizedAccount")
-        .withArgs(outsider.address, await court.DEFAULT_ADMIN_ROLE());
-      await expect(court.connect(admin).setTreasury(ethers.ZeroAddress)).to.be.revertedWithCustomError(
-        court,
-        "QualityVoteZeroAddress",
-      );
-      const self = await court.getAddress();
-      await expect(court.connect(admin).setTreasury(self))
-        .to.be.revertedWithCustomError(court, "QualityVoteInvalidTreasury")
-        .withArgs(self);
-      await expect(court.connect(admin).setTreasury(outsider.address))
-        .to.emit(court, "TreasuryUpdated")
-        .withArgs(courtTreasury.address, outsider.address);
-      expect(await court.treasury()).to.equal(outsider.address);
     });
 
     it("ARBITRABLE_ROLE can be neither revoked nor renounced; other roles can", async function () {

@@ -4,8 +4,12 @@ import type { ITaskEscrow } from "../../typechain-types/contracts/TaskEscrow.js"
 import type { QualityVote } from "../../typechain-types/index.js";
 import {
   COURT_DEFAULTS,
+  EXAMPLE_TASK,
   LABEL,
+  Ruling,
   TASK_ESCROW_DEFAULTS,
+  roundCost,
+  taskParams as exampleTask,
   deployProtocol,
   endAppeal,
   endReveal,
@@ -22,12 +26,12 @@ import {
  */
 
 export const DAY = 86_400n;
-export const REWARD = LABEL(100);
+export const REWARD = EXAMPLE_TASK.reward;
 /** The fee on REWARD at the default 2.5 %. */
 export const FEE = (REWARD * TASK_ESCROW_DEFAULTS.feeBps) / 10_000n;
 /** The bond floor of a 100-LABEL LABEL task: max(minBond 100, 3 + 7 seats x 5, 50 % of 100) = 100 LABEL. */
-export const BOND = TASK_ESCROW_DEFAULTS.minBond;
-export const CHALLENGE_PERIOD = 3_600n;
+export const BOND = EXAMPLE_TASK.bond;
+export const CHALLENGE_PERIOD = EXAMPLE_TASK.challengePeriod;
 export const RESULT = "0x" + "11".repeat(32);
 export const URI = "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi";
 export const REASON = "0x" + "22".repeat(32);
@@ -42,25 +46,23 @@ export const budgetOf = (slots: bigint, reward: bigint = REWARD, feeBps: bigint 
 /** The burned part of what remains of a loser's bond, under the default burnBps. */
 export const burnOf = (rest: bigint) => (rest * TASK_ESCROW_DEFAULTS.burnBps) / 10_000n;
 
-/** The standard task: 3 slots of 100 LABEL, bond 50 LABEL, one-hour challenge period, a week to go. */
+/**
+ * `ChallengeResolved`'s arguments when a challenge of the example task wins in round 0 (docs/task-escrow.md,
+ * "Money flows"): the labeler's bond repays round 0's cost, `burnBps` of the rest burns, and the
+ * challenger gets its own bond back plus what remains.
+ */
+export const rejectedInRound0 = (submissionId: bigint, disputeId: bigint) => {
+  const rest = BOND - roundCost(0);
+  return [submissionId, disputeId, Ruling.Reject, 0n, BOND + rest - burnOf(rest), roundCost(0), burnOf(rest)] as const;
+};
+
+/** The example task (ignition/defaults.ts: 3 slots of 100 LABEL, bond 50 LABEL, one-hour challenge period) in LABEL, a week to go. */
 export async function taskParams(
   p: Protocol,
   latest: number,
   overrides: Partial<ITaskEscrow.TaskParamsStruct> = {},
 ): Promise<ITaskEscrow.TaskParamsStruct> {
-  return {
-    paymentToken: await p.token.getAddress(),
-    reward: REWARD,
-    slots: 3n,
-    bond: BOND,
-    deadline: BigInt(latest) + 7n * DAY,
-    challengePeriod: CHALLENGE_PERIOD,
-    maxFeeBps: 1_000n,
-    labelerRoot: "0x" + "00".repeat(32),
-    specHash: "0x" + "33".repeat(32),
-    specURI: "ipfs://spec",
-    ...overrides,
-  };
+  return { ...exampleTask(await p.token.getAddress(), BigInt(latest) + 7n * DAY), ...overrides };
 }
 
 /** Test network handles the escrow fixtures need. */

@@ -1,28 +1,12 @@
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { parseEther, type ContractTransactionResponse } from "ethers";
+import { parseEther, type ContractTransactionResponse, type Signer } from "ethers";
 
-import {
-  ADMIN_DELAY,
-  BLOCKHASH_LOOKAHEAD,
-  COURT_DEFAULTS,
-  POOL_DEFAULTS,
-  SEAT_STAKE,
-  TASK_ESCROW_DEFAULTS,
-} from "../../ignition/defaults.js";
-import {
-  BlockhashRandomness__factory,
-  FixedSeedRandomness__factory,
-  LabelToken__factory,
-  QualityVote__factory,
-  TaskEscrow__factory,
-  type BlockhashRandomness,
-  type FixedSeedRandomness,
-  type LabelToken,
-  type QualityVote,
-  type TaskEscrow,
-} from "../../typechain-types/index.js";
+import { BLOCKHASH_LOOKAHEAD, COURT_DEFAULTS, POOL_DEFAULTS, SEAT_STAKE } from "../../ignition/defaults.js";
+import { deployCore, type CoreContracts, type Seeds } from "../../ignition/direct.js";
+import type { QualityVote } from "../../typechain-types/index.js";
 
-export { ADMIN_DELAY, BLOCKHASH_LOOKAHEAD, COURT_DEFAULTS, POOL_DEFAULTS, SEAT_STAKE, TASK_ESCROW_DEFAULTS };
+export * from "../../ignition/defaults.js";
+export type { Seeds };
 
 /** `n` LABEL in wei (`n` may be fractional: "0.5"). */
 export const LABEL = (n: bigint | number | string) => parseEther(n.toString());
@@ -53,14 +37,7 @@ export const PENALTY = (SEAT_STAKE * COURT_DEFAULTS.slashBps) / 10_000n;
 /** Cost of round `round` under the defaults: `(2^(round+2) - 1) * feePerSeat`. */
 export const roundCost = (round: number) => ((4n << BigInt(round)) - 1n) * COURT_DEFAULTS.feePerSeat;
 
-/** Where the court's seeds come from (see `DeployOptions.seeds`). */
-export type Seeds = "blockhash" | "fixed";
-
-export interface Protocol<S extends Seeds = "blockhash"> {
-  token: LabelToken;
-  court: QualityVote;
-  escrow: TaskEscrow;
-  randomness: S extends "fixed" ? FixedSeedRandomness : BlockhashRandomness;
+export interface Protocol<S extends Seeds = "blockhash"> extends CoreContracts<S> {
   admin: HardhatEthersSigner;
   pauser: HardhatEthersSigner;
   courtTreasury: HardhatEthersSigner;
@@ -75,17 +52,12 @@ export interface Protocol<S extends Seeds = "blockhash"> {
 export interface DeployOptions<S extends Seeds = "blockhash"> {
   /** How many signers stake `VALIDATOR_STAKE` (default 8; the default network has 20 signers). */
   validators?: number;
-  /**
-   * `"fixed"`: seeds from `FixedSeedRandomness` (the n-th is keccak256(n)) instead of block hashes,
-   * which change with the wall clock and with every byte of deployed code: for the gas benchmark and
-   * the economic simulation, whose figures must be reproducible.
-   */
+  /** Where the court's seeds come from (default: block hashes; see `Seeds`). */
   seeds?: S;
 }
 
 /**
- * Deploys LabelToken, a blockhash randomness source, the QualityVote court and TaskEscrow with the
- * default parameters (the escrow holds ARBITRABLE_ROLE), gives every actor 1,000,000 LABEL and
+ * Deploys the contracts with the default parameters (`deployCore`, ignition/direct.ts), gives every actor 1,000,000 LABEL and
  * infinite allowances to the court and the escrow, and stakes `VALIDATOR_STAKE` for each validator.
  * Signers: admin, pauser, court treasury, fee treasury, requester, challenger, 3 labelers, then
  * validators, then the rest as `others`.
@@ -101,34 +73,12 @@ export async function deployProtocol<S extends Seeds = "blockhash">(
   const validators = signers.slice(9, 9 + validatorCount);
   const others = signers.slice(9 + validatorCount);
 
-  const token = await new LabelToken__factory(admin).deploy(admin.address, admin.address, ADMIN_DELAY);
-  const randomness = (
-    options.seeds === "fixed"
-      ? await new FixedSeedRandomness__factory(admin).deploy()
-      : await new BlockhashRandomness__factory(admin).deploy(BLOCKHASH_LOOKAHEAD)
-  ) as Protocol<S>["randomness"];
-  const court = await new QualityVote__factory(admin).deploy(
-    await token.getAddress(),
-    await randomness.getAddress(),
-    SEAT_STAKE,
-    courtTreasury.address,
-    admin.address,
-    ADMIN_DELAY,
-    POOL_DEFAULTS,
-    COURT_DEFAULTS,
-  );
-  await randomness.connect(admin).setConsumer(await court.getAddress());
-  const escrow = await new TaskEscrow__factory(admin).deploy(
-    await token.getAddress(),
-    await court.getAddress(),
-    feeTreasury.address,
-    admin.address,
-    ADMIN_DELAY,
-    TASK_ESCROW_DEFAULTS,
-  );
-  await court.connect(admin).grantRole(await court.ARBITRABLE_ROLE(), await escrow.getAddress());
-  await court.connect(admin).grantRole(await court.PAUSER_ROLE(), pauser.address);
-  await escrow.connect(admin).grantRole(await escrow.PAUSER_ROLE(), pauser.address);
+  const { token, randomness, court, escrow } = await deployCore(admin, {
+    courtTreasury: courtTreasury.address,
+    feeTreasury: feeTreasury.address,
+    pauser: pauser.address,
+    seeds: options.seeds,
+  });
 
   for (const actor of [requester, challenger, ...labelers, ...validators, ...others]) {
     await token.connect(admin).transfer(actor.address, STARTING_LABEL);
@@ -166,21 +116,31 @@ export interface Helpers {
   mine(blocks?: number): Promise<void>;
 }
 
-/**
- * Runs one drawing cycle: waits out `minStakingTime`, applies deferred stake changes, passes to
- * Generating, mines past the blockhash lookahead, passes to Drawing, draws every queued round and
- * passes back to Staking. Returns the cycle's seed.
- */
-export async function runDrawingCycle(court: QualityVote, helpers: Helpers): Promise<bigint> {
+/** Waits out `minStakingTime`, applies deferred stake changes and passes to Generating. */
+export async function toGenerating(court: QualityVote, helpers: Helpers): Promise<void> {
   const [, startedAt] = await court.phase();
   const readyAt = startedAt + POOL_DEFAULTS.minStakingTime;
   if (BigInt(await helpers.time.latest()) < readyAt) await helpers.time.increaseTo(readyAt);
   const [head, tail] = await court.deferredQueue();
   if (tail > head) await court.applyDeferred(tail - head);
   await court.passPhase();
+}
+
+/** `toGenerating`, then mines past the blockhash lookahead and passes to Drawing; returns the seed. */
+export async function toDrawing(court: QualityVote, helpers: Helpers): Promise<bigint> {
+  await toGenerating(court, helpers);
   await helpers.mine(Number(BLOCKHASH_LOOKAHEAD) + 1);
   await court.passPhase();
   const [, , seed] = await court.phase();
+  return seed;
+}
+
+/**
+ * Runs one drawing cycle: `toDrawing`, draws every queued round and passes back to Staking.
+ * Returns the cycle's seed.
+ */
+export async function runDrawingCycle(court: QualityVote, helpers: Helpers): Promise<bigint> {
+  const seed = await toDrawing(court, helpers);
   await court.draw(2n ** 32n);
   await court.passPhase();
   return seed;
@@ -208,10 +168,51 @@ export function saltFor(
   return ethers.solidityPackedKeccak256(["string", "uint256", "uint256", "address"], [label, disputeId, round, juror]);
 }
 
+/** Runs `act` for each juror of `choices` in the current round of `disputeId`, with its salt. */
+async function eachJuror(
+  ethers: HardhatEthers,
+  court: QualityVote,
+  disputeId: bigint,
+  choices: Map<Signer, number | "silent">,
+  act: (signer: Signer, juror: string, round: number, choice: number | "silent", salt: string) => Promise<unknown>,
+): Promise<void> {
+  const round = Number((await court.getDispute(disputeId)).roundCount) - 1;
+  for (const [signer, choice] of choices) {
+    const juror = await signer.getAddress();
+    await act(signer, juror, round, choice, saltFor(ethers, disputeId, round, juror));
+  }
+}
+
+/** Commits `choices` (signer -> choice, or "silent": commits Accept and never reveals) in the current round. */
+export async function commitAll(
+  ethers: HardhatEthers,
+  court: QualityVote,
+  disputeId: bigint,
+  choices: Map<Signer, number | "silent">,
+): Promise<void> {
+  await eachJuror(ethers, court, disputeId, choices, async (signer, juror, round, choice, salt) => {
+    const committed = choice === "silent" ? ACCEPT : choice;
+    const commitment = await court.computeCommitment(disputeId, round, juror, committed, salt);
+    await court.connect(signer).commitVote(disputeId, commitment);
+  });
+}
+
+/** Reveals `choices` (skipping "silent") in the current round; the clock must be in the reveal window. */
+export async function revealAll(
+  ethers: HardhatEthers,
+  court: QualityVote,
+  disputeId: bigint,
+  choices: Map<Signer, number | "silent">,
+): Promise<void> {
+  await eachJuror(ethers, court, disputeId, choices, async (signer, _juror, _round, choice, salt) => {
+    if (choice !== "silent") await court.connect(signer).revealVote(disputeId, choice, salt);
+  });
+}
+
 /**
- * Votes in the current round of `disputeId`: every juror in `choices` commits its choice, the clock
- * moves to the reveal window, and those whose choice is not `"silent"` reveal. Jurors not in
- * `choices` commit nothing. Ends inside the reveal window.
+ * Votes in the current round of `disputeId`: every juror in `choices` (by address) commits its
+ * choice, the clock moves to the reveal window, and those whose choice is not `"silent"` reveal.
+ * Jurors not in `choices` commit nothing. Ends inside the reveal window.
  */
 export async function voteRound(
   ethers: HardhatEthers,
@@ -220,24 +221,17 @@ export async function voteRound(
   disputeId: bigint,
   choices: Map<string, number | "silent">,
 ): Promise<void> {
-  const dispute = await court.getDispute(disputeId);
-  const round = Number(dispute.roundCount) - 1;
-  const r = await court.getRound(disputeId, round);
   const signers = new Map((await ethers.getSigners()).map((s) => [s.address, s]));
+  const bySigner = new Map<Signer, number | "silent">();
   for (const [juror, choice] of choices) {
     const signer = signers.get(juror);
     if (signer === undefined) throw new Error(`no signer for juror ${juror}`);
-    const committed = choice === "silent" ? ACCEPT : choice;
-    const salt = saltFor(ethers, disputeId, round, juror);
-    const commitment = await court.computeCommitment(disputeId, round, juror, committed, salt);
-    await court.connect(signer).commitVote(disputeId, commitment);
+    bySigner.set(signer, choice);
   }
+  await commitAll(ethers, court, disputeId, bySigner);
+  const r = await court.getRound(disputeId, Number((await court.getDispute(disputeId)).roundCount) - 1);
   await helpers.time.increaseTo(r.drawnAt + COURT_DEFAULTS.commitPeriod);
-  for (const [juror, choice] of choices) {
-    if (choice === "silent") continue;
-    const signer = signers.get(juror)!;
-    await court.connect(signer).revealVote(disputeId, choice, saltFor(ethers, disputeId, round, juror));
-  }
+  await revealAll(ethers, court, disputeId, bySigner);
 }
 
 /** Moves the clock to the end of the current round's reveal window (the next transaction lands after it). */

@@ -31,29 +31,6 @@ export async function signPermit(
   return sdkSignPermit(signer, { token: await token.getAddress(), spender, value, deadline, ...overrides });
 }
 
-/** Signs an ERC-5805 delegation of `signer`'s votes to `delegatee`, valid until `expiry`. */
-export async function signDelegation(
-  token: PermitToken,
-  signer: Signer,
-  delegatee: string,
-  expiry: bigint,
-  nonce?: bigint,
-): Promise<PermitSignature> {
-  const { chainId } = await signer.provider!.getNetwork();
-  const signature = await signer.signTypedData(
-    await domainOf(token, chainId),
-    {
-      Delegation: [
-        { name: "delegatee", type: "address" },
-        { name: "nonce", type: "uint256" },
-        { name: "expiry", type: "uint256" },
-      ],
-    },
-    { delegatee, nonce: nonce ?? (await token.nonces(await signer.getAddress())), expiry },
-  );
-  return split(signature, expiry);
-}
-
 function split(signature: string, deadline: bigint): PermitSignature {
   const { v, r, s } = Signature.from(signature);
   return { deadline, v, r, s };

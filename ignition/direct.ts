@@ -1,0 +1,104 @@
+/**
+ * The contracts deployed directly with their typechain factories, without Ignition or a timelock:
+ * the one sequence the test fixture, the benchmark and the indexer's development driver use (the
+ * production path is the `Annota` Ignition module, ignition/modules/Annota.ts; test/deployment.ts
+ * checks that it sets up the same contracts with the same parameters).
+ */
+import type { Signer } from "ethers";
+
+import {
+  BlockhashRandomness__factory,
+  FixedSeedRandomness__factory,
+  LabelToken__factory,
+  QualityVote__factory,
+  TaskEscrow__factory,
+  type BlockhashRandomness,
+  type FixedSeedRandomness,
+  type LabelToken,
+  type QualityVote,
+  type TaskEscrow,
+} from "../typechain-types/index.js";
+import * as defaults from "./defaults.js";
+
+/**
+ * Where the court's seeds come from: `"blockhash"`, the blockhash source with the default lookahead;
+ * `"fixed"`, `FixedSeedRandomness` (the n-th seed is keccak256(n)), whose juries do not change with
+ * the wall clock or with any byte of deployed code: for the gas benchmark and the economic
+ * simulation, whose figures must be reproducible.
+ */
+export type Seeds = "blockhash" | "fixed";
+
+export interface CoreContracts<S extends Seeds = "blockhash"> {
+  token: LabelToken;
+  randomness: S extends "fixed" ? FixedSeedRandomness : BlockhashRandomness;
+  court: QualityVote;
+  escrow: TaskEscrow;
+}
+
+export interface CoreOptions<S extends Seeds> {
+  /** The court's treasury. */
+  courtTreasury: string;
+  /** The escrow's treasury. */
+  feeTreasury: string;
+  /** Granted PAUSER_ROLE on the court and the escrow. */
+  pauser: string;
+  seeds?: S;
+  /**
+   * An existing token to use as LABEL instead of deploying `LabelToken` (a hostile token, in the
+   * tests); `token` is then a `LabelToken` handle on it.
+   */
+  label?: string;
+}
+
+/**
+ * Deploys LABEL (its whole supply to `admin`), the randomness source, the court bound to it, and the
+ * escrow with the default parameters (`ignition/defaults.ts`), `admin` being every contract's
+ * default admin; grants the escrow ARBITRABLE_ROLE and `pauser` PAUSER_ROLE on court and escrow.
+ * Waits for every transaction, so it runs on any JSON-RPC node as well as in-process.
+ */
+export async function deployCore<S extends Seeds = "blockhash">(
+  admin: Signer,
+  options: CoreOptions<S>,
+): Promise<CoreContracts<S>> {
+  const adminAddress = await admin.getAddress();
+  const deployed = async <T extends { waitForDeployment(): Promise<T> }>(c: Promise<T>) =>
+    (await c).waitForDeployment();
+  const mined = async (tx: Promise<{ wait(): Promise<unknown> }>) => (await tx).wait();
+
+  const token =
+    options.label === undefined
+      ? await deployed(new LabelToken__factory(admin).deploy(adminAddress, adminAddress, defaults.ADMIN_DELAY))
+      : LabelToken__factory.connect(options.label, admin);
+  const randomness = (
+    options.seeds === "fixed"
+      ? await deployed(new FixedSeedRandomness__factory(admin).deploy())
+      : await deployed(new BlockhashRandomness__factory(admin).deploy(defaults.BLOCKHASH_LOOKAHEAD))
+  ) as CoreContracts<S>["randomness"];
+  const court = await deployed(
+    new QualityVote__factory(admin).deploy(
+      await token.getAddress(),
+      await randomness.getAddress(),
+      defaults.SEAT_STAKE,
+      options.courtTreasury,
+      adminAddress,
+      defaults.ADMIN_DELAY,
+      defaults.POOL_DEFAULTS,
+      defaults.COURT_DEFAULTS,
+    ),
+  );
+  await mined(randomness.connect(admin).setConsumer(await court.getAddress()));
+  const escrow = await deployed(
+    new TaskEscrow__factory(admin).deploy(
+      await token.getAddress(),
+      await court.getAddress(),
+      options.feeTreasury,
+      adminAddress,
+      defaults.ADMIN_DELAY,
+      defaults.TASK_ESCROW_DEFAULTS,
+    ),
+  );
+  await mined(court.connect(admin).grantRole(await court.ARBITRABLE_ROLE(), await escrow.getAddress()));
+  await mined(court.connect(admin).grantRole(await court.PAUSER_ROLE(), options.pauser));
+  await mined(escrow.connect(admin).grantRole(await escrow.PAUSER_ROLE(), options.pauser));
+  return { token, randomness, court, escrow };
+}
