@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
+import type { ITaskEscrow } from "../typechain-types/contracts/TaskEscrow.js";
+
 import {
   ACCEPT,
   AcceptedBy,
@@ -40,6 +42,25 @@ const helpers = { time, mine, setBalance };
 const { lastRoundFixture, vote } = qualityVoteFixtures(ethers, helpers);
 const { deployEscrow } = escrowFixtures(ethers, helpers);
 const MAX_SLOTS = 10_000n;
+
+/** The arguments of `TaskCreated` for task `taskId` created by `requester` with `task` at `fee`. */
+function taskCreated(taskId: bigint, requester: string, task: ITaskEscrow.TaskParamsStruct, fee: bigint) {
+  const t = task as { [K in keyof ITaskEscrow.TaskParamsStruct]: string | bigint };
+  return [
+    taskId,
+    requester,
+    t.paymentToken,
+    t.reward,
+    fee,
+    t.slots,
+    t.bond,
+    t.deadline,
+    t.challengePeriod,
+    t.labelerRoot,
+    t.specHash,
+    t.specURI,
+  ];
+}
 
 describe("Edges", function () {
   describe("QualityVote", function () {
@@ -83,8 +104,11 @@ describe("Edges", function () {
       const p = await loadFixture(deployEscrow);
       const { escrow, requester } = p;
       const reward = LABEL("0.01");
+      const fee = (reward * TASK_ESCROW_DEFAULTS.feeBps) / 10_000n;
       const full = await taskParams(p, await time.latest(), { reward, slots: MAX_SLOTS });
-      await expect(escrow.connect(requester).createTask(full)).to.emit(escrow, "TaskCreated");
+      await expect(escrow.connect(requester).createTask(full))
+        .to.emit(escrow, "TaskCreated")
+        .withArgs(...taskCreated(1n, requester.address, full, fee));
       expect((await escrow.getTask(1n)).slots).to.equal(MAX_SLOTS);
 
       await escrow.connect(requester).createTask(await taskParams(p, await time.latest(), { reward }));
@@ -100,8 +124,30 @@ describe("Edges", function () {
     it("createTask accepts a fee equal to the requester's maxFeeBps", async function () {
       const p = await loadFixture(deployEscrow);
       const task = await taskParams(p, await time.latest(), { maxFeeBps: TASK_ESCROW_DEFAULTS.feeBps });
-      await expect(p.escrow.connect(p.requester).createTask(task)).to.emit(p.escrow, "TaskCreated");
+      await expect(p.escrow.connect(p.requester).createTask(task))
+        .to.emit(p.escrow, "TaskCreated")
+        .withArgs(...taskCreated(1n, p.requester.address, task, FEE));
       expect((await p.escrow.getTask(1n)).feeBps).to.equal(TASK_ESCROW_DEFAULTS.feeBps);
+    });
+
+    it("the fee on a reward rounds down, in the task and in the budget pulled", async function () {
+      const p = await loadFixture(deployEscrow);
+      const { escrow, token, requester } = p;
+      const reward = REWARD + 1n; // reward * 250 / 10,000 leaves a remainder
+      const fee = (reward * TASK_ESCROW_DEFAULTS.feeBps) / 10_000n;
+      expect(fee * 10_000n).to.be.lessThan(reward * TASK_ESCROW_DEFAULTS.feeBps);
+      const task = await taskParams(p, await time.latest(), { reward });
+      const tx = escrow.connect(requester).createTask(task);
+      await expect(tx)
+        .to.emit(escrow, "TaskCreated")
+        .withArgs(...taskCreated(1n, requester.address, task, fee));
+      await expect(tx).to.changeTokenBalances(
+        ethers,
+        token,
+        [requester, escrow],
+        [-3n * (reward + fee), 3n * (reward + fee)],
+      );
+      expect((await escrow.getTask(1n)).fee).to.equal(fee);
     });
 
     /** Task 1 with an odd bond (BOND + 1 wei), its first submission challenged. */
