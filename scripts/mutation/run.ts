@@ -135,6 +135,23 @@ interface Run {
   timedOut: boolean;
 }
 
+/** Process groups of the Hardhat runs in progress, stopped if the runner is interrupted. */
+const running = new Set<number>();
+let scratch: string | undefined;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    for (const pid of running) {
+      try {
+        process.kill(-pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+    if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
+    process.exit(130);
+  });
+}
+
 function run(cwd: string, args: string[], timeoutMs = MUTANT_TIMEOUT_MS): Promise<Run> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn("hardhat", ["--config", CONFIG, "--build-profile", MUTATION_PROFILE, ...args], {
@@ -143,6 +160,8 @@ function run(cwd: string, args: string[], timeoutMs = MUTANT_TIMEOUT_MS): Promis
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     });
+    const pid = child.pid;
+    if (pid !== undefined) running.add(pid);
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -155,6 +174,7 @@ function run(cwd: string, args: string[], timeoutMs = MUTANT_TIMEOUT_MS): Promis
     child.on("error", reject);
     child.on("close", (code) => {
       clearTimeout(timer);
+      if (pid !== undefined) running.delete(pid);
       resolvePromise({ code, output, timedOut });
     });
   });
@@ -348,6 +368,7 @@ async function main(): Promise<number> {
 
   const started = Date.now();
   const base = mkdtempSync(join(tmpdir(), "annota-mutation-"));
+  scratch = values.keep ? undefined : base;
   const workers = Math.min(jobs, selected.length);
   console.log(`mutation: ${selected.length} mutation(s), ${workers} job(s), scratch ${base}`);
   try {
