@@ -4,6 +4,7 @@ import { network } from "hardhat";
 import { ACCEPT, REJECT, Ruling } from "./helpers/fixtures.js";
 import { windowsOf } from "./helpers/court.js";
 import { qualityVoteFixtures } from "./helpers/courtFixtures.js";
+import { escrowFixtures } from "./helpers/escrow.js";
 
 /**
  * Time windows at their exact seconds, where the contract suites leave a side untried (found by the
@@ -16,6 +17,7 @@ const { ethers, networkHelpers } = await network.create();
 const { loadFixture, time, mine, setBalance } = networkHelpers;
 const helpers = { time, mine, setBalance };
 const { drawnFixture, vote } = qualityVoteFixtures(ethers, helpers);
+const { taskFixture } = escrowFixtures(ethers, helpers);
 
 describe("Windows", function () {
   describe("QualityVote.roundRuling", function () {
@@ -32,6 +34,19 @@ describe("Windows", function () {
       expect(await court.roundRuling(d, 0n)).to.equal(Ruling.None);
       await time.increaseTo(w.revealEnd);
       expect(await court.roundRuling(d, 0n)).to.equal(Ruling.Reject);
+    });
+  });
+
+  describe("TaskEscrow.cancelTask", function () {
+    it("is accepted at deadline - 1, keeping the deadline when the notice would end later (exact second)", async function () {
+      const { escrow, requester, taskId } = await loadFixture(taskFixture);
+      const { deadline } = await escrow.getTask(taskId);
+      await time.setNextBlockTimestamp(deadline - 1n);
+      await expect(escrow.connect(requester).cancelTask(taskId))
+        .to.emit(escrow, "TaskCancelled")
+        .withArgs(taskId, requester.address, deadline);
+      const task = await escrow.getTask(taskId);
+      expect([task.cancelled, task.deadline]).to.deep.equal([true, deadline]);
     });
   });
 });

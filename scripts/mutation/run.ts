@@ -222,6 +222,22 @@ function testArgs(tests: readonly string[], grep?: string, compile = false): str
   return runs.map((args, i) => (compile && i === 0 ? args : [...args.slice(0, 2), "--no-compile", ...args.slice(2)]));
 }
 
+/** Each covering test file once, with the union of its mutations' patterns (none: the whole file). */
+function baselineSelections(mutations: readonly Mutation[]): { file: string; grep?: string }[] {
+  const patterns = new Map<string, Set<string> | "all">();
+  for (const m of mutations) {
+    for (const file of m.tests) {
+      const current = patterns.get(file);
+      if (m.grep === undefined) patterns.set(file, "all");
+      else if (current === undefined) patterns.set(file, new Set([m.grep]));
+      else if (current !== "all") current.add(m.grep);
+    }
+  }
+  return [...patterns]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([file, p]) => (p === "all" ? { file } : { file, grep: [...p].map((g) => `(?:${g})`).join("|") }));
+}
+
 /** Whether Hardhat got as far as running tests (otherwise the build failed). */
 const testsStarted = (output: string) => /Running (Mocha|Solidity) tests/.test(output);
 
@@ -381,14 +397,17 @@ async function main(): Promise<number> {
       return 2;
     }
 
-    // Baseline: every covering test must pass on the unmutated tree in this build, or a "kill" proves nothing.
-    const files = [...new Set(selected.flatMap((m) => m.tests))].sort();
-    const shares = dirs.map((_, i) => files.filter((_, j) => j % workers === i));
+    // Baseline: every covering test must pass on the unmutated tree in this build, or a "kill" proves
+    // nothing. Each file runs once, with the union of the patterns its mutations select.
+    const selections = baselineSelections(selected);
+    const shares = dirs.map((_, i) => selections.filter((_, j) => j % workers === i));
     const baselines = await Promise.all(
       dirs.map(async (d, i) => {
-        for (const args of testArgs(shares[i]!)) {
-          const r = await run(d, args);
-          if (r.code !== 0) return `${shares[i]!.join(" ")}: ${firstFailure(r.output)}\n${r.output.slice(-3000)}`;
+        for (const { file, grep } of shares[i]!) {
+          for (const args of testArgs([file], grep)) {
+            const r = await run(d, args);
+            if (r.code !== 0) return `${file}: ${firstFailure(r.output)}\n${r.output.slice(-3000)}`;
+          }
         }
         return undefined;
       }),
@@ -401,7 +420,7 @@ async function main(): Promise<number> {
       return 2;
     }
     console.log(
-      `mutation: baseline built and ${files.length} covering test file(s) pass (${Math.round((Date.now() - started) / 1000)} s)`,
+      `mutation: baseline built and ${selections.length} covering test file(s) pass (${Math.round((Date.now() - started) / 1000)} s)`,
     );
 
     const queue = [...selected];
