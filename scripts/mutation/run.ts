@@ -209,17 +209,17 @@ const build = (dir: string, solidityTests: boolean) =>
   run(dir, ["build", "--quiet", ...(solidityTests ? [] : ["--no-tests"])]);
 
 /**
- * The test commands for `tests`. The first compiles (one Hardhat start per mutant instead of two:
- * build, then test); the others reuse its build.
+ * The test commands for `tests`, on the build already made (`test mocha` would also compile the
+ * Solidity test suites, which import the contracts: twice the work per mutant for nothing).
  */
-function testArgs(tests: readonly string[], grep?: string, compile = false): string[][] {
+function testArgs(tests: readonly string[], grep?: string): string[][] {
   const mocha = tests.filter((t) => !t.endsWith(".t.sol"));
   const solidity = tests.filter((t) => t.endsWith(".t.sol"));
   const grepArgs = grep === undefined ? [] : ["--grep", grep];
   const runs: string[][] = [];
-  if (mocha.length > 0) runs.push(["test", "mocha", "--bail", ...grepArgs, ...mocha]);
-  if (solidity.length > 0) runs.push(["test", "solidity", ...grepArgs, ...solidity]);
-  return runs.map((args, i) => (compile && i === 0 ? args : [...args.slice(0, 2), "--no-compile", ...args.slice(2)]));
+  if (mocha.length > 0) runs.push(["test", "mocha", "--no-compile", "--bail", ...grepArgs, ...mocha]);
+  if (solidity.length > 0) runs.push(["test", "solidity", "--no-compile", ...grepArgs, ...solidity]);
+  return runs;
 }
 
 /** Each covering test file once, with the union of its mutations' patterns (none: the whole file). */
@@ -237,9 +237,6 @@ function baselineSelections(mutations: readonly Mutation[]): { file: string; gre
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([file, p]) => (p === "all" ? { file } : { file, grep: [...p].map((g) => `(?:${g})`).join("|") }));
 }
-
-/** Whether Hardhat got as far as running tests (otherwise the build failed). */
-const testsStarted = (output: string) => /Running (Mocha|Solidity) tests/.test(output);
 
 /** The title path of the first failing mocha test ("Suite > case"), or the first error line. */
 function firstFailure(output: string): string {
@@ -267,13 +264,17 @@ async function runMutant(dir: string, mutation: Mutation): Promise<Result> {
   writeFileSync(path, mutated);
   const seconds = () => Math.round((Date.now() - started) / 1000);
   try {
-    for (const args of testArgs(mutation.tests, mutation.grep, true)) {
+    const compiled = await build(
+      dir,
+      mutation.tests.some((t) => t.endsWith(".t.sol")),
+    );
+    if (compiled.code !== 0) {
+      const error = compiled.output.split("\n").find((l) => /Error/.test(l)) ?? "build failed";
+      return { mutation, outcome: "broken", detail: error.trim().slice(0, 200), seconds: seconds() };
+    }
+    for (const args of testArgs(mutation.tests, mutation.grep)) {
       const tested = await run(dir, args);
       if (tested.timedOut) return { mutation, outcome: "killed", detail: "timeout", seconds: seconds() };
-      if (tested.code !== 0 && !testsStarted(tested.output)) {
-        const error = tested.output.split("\n").find((l) => /Error/.test(l)) ?? "build failed";
-        return { mutation, outcome: "broken", detail: error.trim().slice(0, 200), seconds: seconds() };
-      }
       if (tested.code !== 0) {
         return { mutation, outcome: "killed", detail: firstFailure(tested.output), seconds: seconds() };
       }
