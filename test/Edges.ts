@@ -1,0 +1,181 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+
+import type { ITaskEscrow } from "../typechain-types/contracts/TaskEscrow.js";
+
+import {
+  ACCEPT,
+  AcceptedBy,
+  LABEL,
+  REJECT,
+  Ruling,
+  SEAT_STAKE,
+  TASK_ESCROW_DEFAULTS,
+  VALIDATOR_STAKE,
+  Verdict,
+  jurorsOf,
+  runDrawingCycle,
+} from "./helpers/fixtures.js";
+import { PENALTY, deployCourt, openDispute, windowsOf } from "./helpers/court.js";
+import { qualityVoteFixtures } from "./helpers/courtFixtures.js";
+import {
+  BOND,
+  FEE,
+  REASON,
+  REWARD,
+  RESULT,
+  URI,
+  budgetOf,
+  escrowFixtures,
+  runDispute,
+  submissionIdOf,
+  taskParams,
+} from "./helpers/escrow.js";
+
+/**
+ * Exact bounds, rounding directions and verdicts at the edges the contract suites leave untried,
+ * each found by a mutation that survived them (docs/mutation.md names the mutation each test kills).
+ */
+const { ethers, networkHelpers } = await network.create();
+const { loadFixture, time, mine, setBalance } = networkHelpers;
+const helpers = { time, mine, setBalance };
+const { lastRoundFixture, vote } = qualityVoteFixtures(ethers, helpers);
+const { deployEscrow } = escrowFixtures(ethers, helpers);
+const MAX_SLOTS = 10_000n;
+
+/** The arguments of `TaskCreated` for task `taskId` created by `requester` with `task` at `fee`. */
+function taskCreated(taskId: bigint, requester: string, task: ITaskEscrow.TaskParamsStruct, fee: bigint) {
+  const t = task as { [K in keyof ITaskEscrow.TaskParamsStruct]: string | bigint };
+  return [
+    taskId,
+    requester,
+    t.paymentToken,
+    t.reward,
+    fee,
+    t.slots,
+    t.bond,
+    t.deadline,
+    t.challengePeriod,
+    t.labelerRoot,
+    t.specHash,
+    t.specURI,
+  ];
+}
+
+describe("Edges", function () {
+  describe("QualityVote", function () {
+    it("settle: a silent seat is Missed and loses the penalty even when the ruling is Unresolved", async function () {
+      const f = await loadFixture(lastRoundFixture);
+      const { court, d, jurors } = f;
+      await vote(f, d, jurors, [REJECT, ACCEPT, "silent"]);
+      await time.increaseTo((await windowsOf(court, d, 0)).revealEnd);
+      await expect(court.finalizeDispute(d)).to.emit(court, "DisputeFinalized").withArgs(d, Ruling.Unresolved, 1n);
+      await expect(court.settle(d, 0n, jurors[2].address))
+        .to.emit(court, "SeatsSettled")
+        .withArgs(d, 0n, jurors[2].address, 1n, Verdict.Missed, 0n, PENALTY);
+      const v = await court.getValidator(jurors[2].address);
+      expect([v.free, v.locked, v.missed]).to.deep.equal([SEAT_STAKE - PENALTY, 0n, 1n]);
+    });
+  });
+
+  describe("JurorPool", function () {
+    /** One validator with exactly four seats of free stake, and dispute 1 queued (3 seats). */
+    async function fourSeatsFixture() {
+      const f = await deployCourt(ethers, { validators: 1 });
+      const solo = f.validators[0];
+      await f.court.connect(solo).requestUnstake(VALIDATOR_STAKE - 4n * SEAT_STAKE);
+      await openDispute(f);
+      return { ...f, solo };
+    }
+
+    it("a seat lock that leaves exactly seatStake free keeps the validator drawable with that weight", async function () {
+      const { court, solo } = await loadFixture(fourSeatsFixture);
+      await runDrawingCycle(court, helpers);
+      expect(await jurorsOf(court, 1n, 0)).to.deep.equal(new Map([[solo.address, 3]]));
+      const v = await court.getValidator(solo.address);
+      expect([v.free, v.locked]).to.deep.equal([SEAT_STAKE, 3n * SEAT_STAKE]);
+      expect(await court.drawableWeight(solo.address)).to.equal(SEAT_STAKE);
+      expect(await court.totalDrawableWeight()).to.equal(SEAT_STAKE);
+    });
+  });
+
+  describe("TaskEscrow", function () {
+    it("createTask accepts exactly MAX_SLOTS slots, and addSlots reaches exactly MAX_SLOTS", async function () {
+      const p = await loadFixture(deployEscrow);
+      const { escrow, requester } = p;
+      const reward = LABEL("0.01");
+      const fee = (reward * TASK_ESCROW_DEFAULTS.feeBps) / 10_000n;
+      const full = await taskParams(p, await time.latest(), { reward, slots: MAX_SLOTS });
+      await expect(escrow.connect(requester).createTask(full))
+        .to.emit(escrow, "TaskCreated")
+        .withArgs(...taskCreated(1n, requester.address, full, fee));
+      expect((await escrow.getTask(1n)).slots).to.equal(MAX_SLOTS);
+
+      await escrow.connect(requester).createTask(await taskParams(p, await time.latest(), { reward }));
+      const added = MAX_SLOTS - 3n;
+      await expect(escrow.connect(requester).addSlots(2n, added))
+        .to.emit(escrow, "SlotsAdded")
+        .withArgs(2n, added, MAX_SLOTS, budgetOf(added, reward));
+      await expect(escrow.connect(requester).addSlots(2n, 1n))
+        .to.be.revertedWithCustomError(escrow, "TaskEscrowInvalidSlots")
+        .withArgs(MAX_SLOTS + 1n);
+    });
+
+    it("createTask accepts a fee equal to the requester's maxFeeBps", async function () {
+      const p = await loadFixture(deployEscrow);
+      const task = await taskParams(p, await time.latest(), { maxFeeBps: TASK_ESCROW_DEFAULTS.feeBps });
+      await expect(p.escrow.connect(p.requester).createTask(task))
+        .to.emit(p.escrow, "TaskCreated")
+        .withArgs(...taskCreated(1n, p.requester.address, task, FEE));
+      expect((await p.escrow.getTask(1n)).feeBps).to.equal(TASK_ESCROW_DEFAULTS.feeBps);
+    });
+
+    it("the fee on a reward rounds down, in the task and in the budget pulled", async function () {
+      const p = await loadFixture(deployEscrow);
+      const { escrow, token, requester } = p;
+      const reward = REWARD + 1n; // reward * 250 / 10,000 leaves a remainder
+      const fee = (reward * TASK_ESCROW_DEFAULTS.feeBps) / 10_000n;
+      expect(fee * 10_000n).to.be.lessThan(reward * TASK_ESCROW_DEFAULTS.feeBps);
+      const task = await taskParams(p, await time.latest(), { reward });
+      const tx = escrow.connect(requester).createTask(task);
+      await expect(tx)
+        .to.emit(escrow, "TaskCreated")
+        .withArgs(...taskCreated(1n, requester.address, task, fee));
+      await expect(tx).to.changeTokenBalances(
+        ethers,
+        token,
+        [requester, escrow],
+        [-3n * (reward + fee), 3n * (reward + fee)],
+      );
+      expect((await escrow.getTask(1n)).fee).to.equal(fee);
+    });
+
+    /** Task 1 with an odd bond (BOND + 1 wei), its first submission challenged. */
+    async function oddBondFixture() {
+      const p = await deployEscrow();
+      const bond = BOND + 1n;
+      await p.escrow.connect(p.requester).createTask(await taskParams(p, await time.latest(), { bond }));
+      await p.escrow.connect(p.labelers[0]).submit(1n, RESULT, URI, []);
+      await p.escrow.connect(p.challenger).challenge(submissionIdOf(1n, 1n), REASON);
+      return { ...p, bond, submissionId: submissionIdOf(1n, 1n) };
+    }
+
+    it("the burn of a loser's bond rest rounds down: the odd wei goes to the winner", async function () {
+      const f = await loadFixture(oddBondFixture);
+      const { escrow, court, token, labelers, bond, submissionId } = f;
+      await runDispute(ethers, helpers, court, 1n, [ACCEPT]);
+      // Accept: nothing was paid on the winning side, so the rest is the challenger's whole bond.
+      const burned = (bond * TASK_ESCROW_DEFAULTS.burnBps) / 10_000n;
+      expect(2n * burned).to.equal(bond - 1n); // half of an odd amount, rounded down
+      const supply = await token.totalSupply();
+      const tx = escrow.finalize(submissionId);
+      await expect(tx)
+        .to.emit(escrow, "ChallengeResolved")
+        .withArgs(submissionId, 1n, Ruling.Accept, 2n * bond - burned, 0n, 0n, burned);
+      await expect(tx)
+        .to.emit(escrow, "SubmissionAccepted")
+        .withArgs(submissionId, labelers[0].address, AcceptedBy.Jury, REWARD, FEE);
+      expect(supply - (await token.totalSupply())).to.equal(burned);
+    });
+  });
+});
