@@ -31,6 +31,8 @@ const ST = "contracts/libraries/SortitionTree.sol";
 const BH = "contracts/randomness/BlockhashRandomness.sol";
 const VRF = "contracts/randomness/ChainlinkVRFRandomness.sol";
 const LT = "contracts/LabelToken.sol";
+const AD = "contracts/utils/Administered.sol";
+const RS = "contracts/randomness/RandomnessSource.sol";
 
 export const MUTATIONS: readonly Mutation[] = [
   // ------------------------------------------------------------------ court: time windows
@@ -184,11 +186,11 @@ export const MUTATIONS: readonly Mutation[] = [
   {
     id: "QV-createDispute-role",
     file: QV,
-    find: "external onlyRole(ARBITRABLE_ROLE) nonReentrant returns (uint256 disputeId)",
-    replace: "external nonReentrant returns (uint256 disputeId)",
+    find: "if (arbitrable == 0) revert AccessControlUnauthorizedAccount(msg.sender, ARBITRABLE_ROLE);",
+    replace: "",
     removes: "only the arbitrable (the escrow) opens disputes",
-    tests: ["test/QualityVote.ts"],
-    grep: "createDispute",
+    tests: ["test/QualityVote.storage.ts"],
+    grep: "without the role",
   },
   {
     id: "QV-arbitrable-irrevocable",
@@ -211,8 +213,8 @@ export const MUTATIONS: readonly Mutation[] = [
   {
     id: "QV-exclude-interested",
     file: QV,
-    find: "address[3] memory excluded = [d.labeler, d.challenger, d.interested];",
-    replace: "address[3] memory excluded = [d.labeler, d.challenger, address(0)];",
+    find: "address[3] memory excluded = [d.labeler, challenger, d.interested];",
+    replace: "address[3] memory excluded = [d.labeler, challenger, address(0)];",
     removes: "the interested party (the requester) never sits on its dispute's jury",
     tests: ["test/Steering.ts"],
     grep: "parties never sit",
@@ -248,8 +250,8 @@ export const MUTATIONS: readonly Mutation[] = [
   {
     id: "QV-timeout-refund-clears-cost",
     file: QV,
-    in: "finalizeDispute",
-    find: "last.cost = 0;",
+    in: "_costOf",
+    find: "if (r.drawnAt == 0 && d.ruling != Ruling.None) return 0;",
     replace: "",
     removes: "a refunded round's cost is not also repaid by the loser's bond (paymentsOf)",
     tests: ["test/QualityVote.ts", "test/TaskEscrow.challenge.ts"],
@@ -294,6 +296,7 @@ export const MUTATIONS: readonly Mutation[] = [
   {
     id: "QV-last-round-gets-no-pot",
     file: QV,
+    in: "_fixPots",
     find: "uint256 rounds = d.roundCount;",
     replace: "uint256 rounds = d.roundCount - 1;",
     removes: "every seated round, the last included, gets its pot (off-by-one in rounds)",
@@ -303,8 +306,9 @@ export const MUTATIONS: readonly Mutation[] = [
   {
     id: "QV-payments-skip-last-round",
     file: QV,
-    find: "uint256 rounds = _dispute(disputeId).roundCount;",
-    replace: "uint256 rounds = _dispute(disputeId).roundCount - 1;",
+    in: "paymentsOf",
+    find: "uint256 rounds = d.roundCount;",
+    replace: "uint256 rounds = d.roundCount - 1;",
     removes: "every paid round, the last included, is repaid to the winning side (off-by-one in rounds)",
     tests: ["test/TaskEscrow.challenge.ts"],
     grep: "appeal",
@@ -923,11 +927,11 @@ export const MUTATIONS: readonly Mutation[] = [
     grep: "role-gated",
   },
   {
-    id: "TE-pause-role",
-    file: TE,
+    id: "AD-pause-role",
+    file: AD,
     find: "function pause() external onlyRole(PAUSER_ROLE) {",
     replace: "function pause() external {",
-    removes: "only the guardian pauses the escrow",
+    removes: "only the guardian pauses the escrow and the court (Administered, shared by both)",
     tests: ["test/adminSurface.ts"],
     grep: "role-gated",
   },
@@ -1106,7 +1110,7 @@ export const MUTATIONS: readonly Mutation[] = [
   {
     id: "RB-seed-kept",
     file: BH,
-    in: "receiveRandomness",
+    in: "_collect",
     find: "_seed = seed;",
     replace: "",
     removes: "a seed once read never changes, even after its block hash expires",
@@ -1114,17 +1118,17 @@ export const MUTATIONS: readonly Mutation[] = [
     grep: "BlockhashRandomness",
   },
   {
-    id: "RB-only-consumer",
-    file: BH,
+    id: "RS-only-consumer",
+    file: RS,
     find: "if (msg.sender != consumer_) revert RandomnessNotConsumer(msg.sender, consumer_);",
     replace: "",
-    removes: "only the court requests and reads seeds (nobody else can re-roll a request)",
+    removes: "only the court requests and reads seeds, blockhash or VRF (nobody else can re-roll a request)",
     tests: ["test/Randomness.ts"],
     grep: "only the consumer",
   },
   {
-    id: "RB-consumer-once",
-    file: BH,
+    id: "RS-consumer-once",
+    file: RS,
     find: "if (msg.sender != _deployer || current != address(0)) revert RandomnessConsumerAlreadySet(current);",
     replace: "if (msg.sender != _deployer) revert RandomnessConsumerAlreadySet(current);",
     removes: "the consumer is set once",
@@ -1157,15 +1161,6 @@ export const MUTATIONS: readonly Mutation[] = [
     removes: "a delivered seed never changes (a second answer is ignored)",
     tests: ["test/Randomness.ts"],
     grep: "second answer",
-  },
-  {
-    id: "RV-only-consumer",
-    file: VRF,
-    find: "if (msg.sender != consumer_) revert RandomnessNotConsumer(msg.sender, consumer_);",
-    replace: "",
-    removes: "only the court requests and reads VRF seeds",
-    tests: ["test/Randomness.ts"],
-    grep: "only the consumer",
   },
   {
     id: "RV-callback-gas-bound",
