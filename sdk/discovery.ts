@@ -92,7 +92,8 @@ export interface TodoItem {
     | "finalize-dispute"
     | "reclaim"
     | "withdraw"
-    | "withdraw-unstaked";
+    | "withdraw-unstaked"
+    | "rejoin-pool";
   /** What it applies to: a dispute, a submission or a task id (absent for account-wide items). */
   id?: bigint;
   round?: number;
@@ -322,6 +323,9 @@ export class Discovery {
     if (validator.unbonding > 0n && now >= validator.unlocksAt) {
       items.push({ action: "withdraw-unstaked", amount: validator.unbonding });
     }
+    // Stake returned by settlements (or staked while the pool was frozen) is not drawable until
+    // applied, in the Staking phase (docs/court.md).
+    if (validator.deferredIn > 0n) items.push({ action: "rejoin-pool", amount: validator.deferredIn });
     return items;
   }
 }

@@ -17,6 +17,7 @@ import {
   toUnits,
   type Spec,
 } from "../sdk/index.js";
+import { Discovery } from "../sdk/discovery.js";
 import {
   COURT_DEFAULTS,
   LABEL,
@@ -305,6 +306,8 @@ describe("SDK", function () {
       // The settled stake waits in deferredIn until the juror puts it back into the pool.
       const returned = (SEAT_STAKE - PENALTY) * BigInt(firstSeats);
       expect((await p.court.getValidator(first)).deferredIn).to.equal(returned);
+      const discovery = new Discovery(p.escrow, p.court, { fromBlock: 0 });
+      expect(await discovery.todo(first, token)).to.deep.include({ action: "rejoin-pool", amount: returned });
       const free = (await p.court.getValidator(first)).free;
       expect((await jurors.get(first)!.rejoinPool()).applied).to.equal(1);
       expect((await p.court.getValidator(first)).deferredIn).to.equal(0n);

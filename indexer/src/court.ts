@@ -251,8 +251,9 @@ on("QualityVote:SeatsSettled", async ({ event, context }) => {
     .update(round, { disputeId: a.disputeId, round: key.round })
     .set((r) => ({ unsettled: r.unsettled - 1 }));
   const locked = BigInt(seats) * (await seatStakeOf(context, event.log.address));
-  // What comes back waits in deferredIn; in the Staking phase a StakeUpdated follows at once and
-  // shows it in `free` (that handler clears deferredIn).
+  // What comes back waits in deferredIn, in every phase, until applyDeferredOf (or the juror's own
+  // stake or unstake) puts it back into the pool: its StakeUpdated shows it in `free` and clears
+  // deferredIn (docs/court.md).
   await updateAccount(context, a.juror, (v) => ({
     locked: v.locked - locked,
     deferredIn: v.deferredIn + locked + a.reward - a.penalty,

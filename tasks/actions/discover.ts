@@ -64,6 +64,8 @@ const WHAT: Record<string, string> = {
   reclaim: "reclaim the free slots' budget (annota reclaim)",
   withdraw: "withdraw your credits (annota withdraw)",
   "withdraw-unstaked": "withdraw your unbonded stake (annota withdraw-unstaked)",
+  "rejoin-pool":
+    "put your settled stake back into the juror pool in the Staking phase (annota apply-deferred --validators you)",
 };
 
 /** `annota todo [--who 0x…]`: what an account can or must do now, in every role, with deadlines. */
