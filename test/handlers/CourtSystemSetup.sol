@@ -11,7 +11,10 @@ import {IQualityVote} from "../../contracts/interfaces/IQualityVote.sol";
 import {ITaskEscrow} from "../../contracts/interfaces/ITaskEscrow.sol";
 import {BlockhashRandomness} from "../../contracts/randomness/BlockhashRandomness.sol";
 import {Test} from "../utils/Test.sol";
-import {CourtSystemHandler, IVersioner, Reach} from "./CourtSystemHandler.sol";
+import {CourtSystemHandler} from "./CourtSystemHandler.sol";
+import {EscrowActions} from "./EscrowActions.sol";
+import {PoolActions} from "./PoolActions.sol";
+import {IVersioner, Reach} from "./HandlerBase.sol";
 
 /// @notice Deploys LabelToken, a blockhash randomness source, the court and the escrow with short
 /// windows (1-hour commit, reveal and appeal; 1-minute staking and drawing phases; a draw timeout of
@@ -112,19 +115,19 @@ abstract contract CourtSystemSetup is Test, IVersioner {
     /// @dev The handler's actions the fuzzer calls (its views are left out).
     function _targetHandler() internal {
         bytes4[] memory s = new bytes4[](24);
-        s[0] = CourtSystemHandler.stake.selector;
-        s[1] = CourtSystemHandler.requestUnstake.selector;
-        s[2] = CourtSystemHandler.withdrawUnstaked.selector;
-        s[3] = CourtSystemHandler.applyDeferred.selector;
-        s[4] = CourtSystemHandler.passPhase.selector;
-        s[5] = CourtSystemHandler.draw.selector;
-        s[6] = CourtSystemHandler.drawCycle.selector;
-        s[7] = CourtSystemHandler.createTask.selector;
-        s[8] = CourtSystemHandler.submit.selector;
-        s[9] = CourtSystemHandler.challenge.selector;
-        s[10] = CourtSystemHandler.finalizeSubmission.selector;
-        s[11] = CourtSystemHandler.withdraw.selector;
-        s[12] = CourtSystemHandler.togglePause.selector;
+        s[0] = PoolActions.stake.selector;
+        s[1] = PoolActions.requestUnstake.selector;
+        s[2] = PoolActions.withdrawUnstaked.selector;
+        s[3] = PoolActions.applyDeferred.selector;
+        s[4] = PoolActions.passPhase.selector;
+        s[5] = PoolActions.draw.selector;
+        s[6] = PoolActions.drawCycle.selector;
+        s[7] = EscrowActions.createTask.selector;
+        s[8] = EscrowActions.submit.selector;
+        s[9] = EscrowActions.challenge.selector;
+        s[10] = EscrowActions.finalizeSubmission.selector;
+        s[11] = EscrowActions.withdraw.selector;
+        s[12] = EscrowActions.togglePause.selector;
         s[13] = CourtSystemHandler.vote.selector;
         s[14] = CourtSystemHandler.revealVotes.selector;
         s[15] = CourtSystemHandler.jumpToWindowEnd.selector;
@@ -134,8 +137,8 @@ abstract contract CourtSystemSetup is Test, IVersioner {
         s[19] = CourtSystemHandler.settle.selector;
         s[20] = CourtSystemHandler.advance.selector;
         s[21] = CourtSystemHandler.advanceMany.selector;
-        s[22] = CourtSystemHandler.cancelTask.selector;
-        s[23] = CourtSystemHandler.reclaim.selector;
+        s[22] = EscrowActions.cancelTask.selector;
+        s[23] = EscrowActions.reclaim.selector;
         targetContract(address(handler));
         targetSelector(FuzzSelector({addr: address(handler), selectors: s}));
     }

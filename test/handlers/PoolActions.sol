@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.34;
+
+import {IJurorPool} from "../../contracts/interfaces/IJurorPool.sol";
+import {IQualityVote} from "../../contracts/interfaces/IQualityVote.sol";
+import {HandlerBase} from "./HandlerBase.sol";
+
+/// @notice The handler's staking and drawing-cycle actions: stake, unstake, withdraw, apply deferred
+/// changes, pass phases and draw, recording each seat a draw locks (docs/court.md#invariants).
+abstract contract PoolActions is HandlerBase {
+    /*//////////////////////////////////////////////////////////////
+                                STAKING
+    //////////////////////////////////////////////////////////////*/
+
+    function stake(uint256 actorSeed, uint256 amount) public {
+        stakeExact(actorSeed, bound(amount, 1 ether, 3 * seatStake));
+    }
+
+    /// @dev `stake` without bounds (the set-up's initial stakes; not a fuzzer target).
+    function stakeExact(uint256 actorSeed, uint256 amount) public {
+        address a = _actor(actorSeed);
+        bool paused = court.paused();
+        vm.prank(a);
+        try court.stake(amount) {
+            if (paused) _violation("stake while paused", "");
+            stakeLedger[a] += amount;
+            wallet[a] -= amount;
+        } catch (bytes memory e) {
+            _expectRefusal(e, paused ? _enforcedPause() : bytes(""), "stake");
+        }
+    }
+
+    function requestUnstake(uint256 actorSeed, uint256 amount) public {
+        address a = _actor(actorSeed);
+        IJurorPool.ValidatorView memory v = court.getValidator(a);
+        uint256 available;
+        if (_phase() == IJurorPool.Phase.Staking) {
+            uint256 free = uint256(v.free) + v.deferredIn;
+            available = free - (v.deferredUnstake < free ? v.deferredUnstake : free);
+        } else {
+            available = v.free - v.deferredUnstake;
+        }
+        if (available == 0) return;
+        // At most two seats at a time, so that the pool does not drain faster than `stake` fills it.
+        amount = bound(amount, 1, available < 2 * seatStake ? available : 2 * seatStake);
+        vm.prank(a);
+        try court.requestUnstake(amount) {} catch (bytes memory e) {
+            _violation("requestUnstake", e);
+        }
+    }
+
+    /// @dev Withdraws unbonded stake, jumping past the unbonding period when `jump` says so.
+    function withdrawUnstaked(uint256 actorSeed, bool jump) public {
+        address a = _actor(actorSeed);
+        IJurorPool.ValidatorView memory v = court.getValidator(a);
+        if (v.unbonding == 0) return;
+        if (block.timestamp < v.unlocksAt) {
+            if (!jump) return;
+            vm.warp(v.unlocksAt);
+        }
+        vm.prank(a);
+        try court.withdrawUnstaked() returns (uint256 amount) {
+            stakeLedger[a] -= amount;
+            wallet[a] += amount;
+            ++_reach.withdrawals;
+        } catch (bytes memory e) {
+            _violation("withdrawUnstaked", e);
+        }
+    }
+
+    /// @dev Applies deferred queue entries, then (as a keeper would) every actor's stake returned by
+    /// settlements, which no queue entry applies (docs/court.md).
+    function applyDeferred(uint256 count) public {
+        if (_phase() != IJurorPool.Phase.Staking) return;
+        (uint256 head, uint256 tail) = court.deferredQueue();
+        if (head != tail) {
+            try court.applyDeferred(bound(count, 1, tail - head)) {} catch (bytes memory e) {
+                _violation("applyDeferred", e);
+            }
+        }
+        try court.applyDeferredOf(actors) {} catch (bytes memory e) {
+            _violation("applyDeferredOf", e);
+        }
+    }
+
+    /// @dev One phase change, waiting (warp, roll) as long as it needs.
+    function passPhase() public {
+        (IJurorPool.Phase current, uint256 startedAt, ) = court.phase();
+        IJurorPool.PoolParams memory pp = court.poolParams();
+        if (current == IJurorPool.Phase.Staking) {
+            (uint256 head, uint256 tail, ) = court.queue();
+            if (head == tail) return;
+            if (block.timestamp < startedAt + pp.minStakingTime) vm.warp(startedAt + pp.minStakingTime);
+            (uint256 dHead, uint256 dTail) = court.deferredQueue();
+            if (dTail > dHead) court.applyDeferred(dTail - dHead);
+            court.applyDeferredOf(actors);
+        } else if (current == IJurorPool.Phase.Generating) {
+            vm.roll(block.number + LOOKAHEAD + 1);
+        } else {
+            (uint256 head, , uint256 cycleEnd) = court.queue();
+            if (cycleEnd > head && block.timestamp < startedAt + pp.maxDrawingTime) {
+                vm.warp(startedAt + pp.maxDrawingTime);
+            }
+        }
+        try court.passPhase() {} catch (bytes memory e) {
+            _violation("passPhase", e);
+        }
+    }
+
+    function draw(uint256 count) public {
+        _draw(bound(count, 1, 4));
+    }
+
+    function _draw(uint256 count) internal {
+        if (_phase() != IJurorPool.Phase.Drawing) return;
+        (uint256 head, , ) = court.queue();
+        try court.draw(count) returns (uint256 processed) {
+            _afterDraw(head, processed);
+        } catch (bytes memory e) {
+            _violation("draw", e);
+        }
+    }
+
+    /// @dev A whole drawing cycle: Staking -> Generating -> Drawing (draw all) -> Staking.
+    function drawCycle() public {
+        if (_phase() == IJurorPool.Phase.Staking) passPhase();
+        if (_phase() == IJurorPool.Phase.Generating) passPhase();
+        if (_phase() == IJurorPool.Phase.Drawing) {
+            _draw(type(uint256).max);
+            passPhase();
+        }
+    }
+
+    /// @dev Records what a draw did: new seats (locked stake), parties never seated, drawn or requeued.
+    function _afterDraw(uint256 head, uint256 processed) internal {
+        for (uint256 pos = head; pos < head + processed; ++pos) {
+            uint256 d = queueMirror[pos];
+            IQualityVote.DisputeView memory dv = court.getDispute(d);
+            if (dv.ruling != IQualityVote.Ruling.None) continue;
+            uint256 r = dv.roundCount - 1;
+            for (uint256 i = 0; i < actors.length; ++i) {
+                address a = actors[i];
+                uint256 seats = court.getVote(d, r, a).seats;
+                lockedSeats[a] += seats - seatsSeen[d][r][a];
+                seatsSeen[d][r][a] = seats;
+                if (seats != 0 && (a == dv.labeler || a == dv.challenger || a == dv.interested)) {
+                    _violation("a party holds a seat in its own dispute", abi.encode(d, r, a));
+                }
+            }
+            if (court.getRound(d, r).drawnAt != 0) {
+                ++_reach.roundsDrawn;
+            } else {
+                ++_reach.roundsRequeued;
+                queueMirror.push(d);
+            }
+        }
+        (, uint256 tail, ) = court.queue();
+        if (tail != queueMirror.length) _violation("queue mirror", abi.encode(tail, queueMirror.length));
+    }
+}
