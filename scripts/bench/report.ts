@@ -67,8 +67,8 @@ const WHY: Record<string, string> = {
     "22,000 (balances, allowance, ERC20Votes' delegate reads) and the transaction 21,000. The court's " +
     "part is a few cold reads: the phase, the pause flag and the validator's slots (`stake` first " +
     "applies stake returned by settlements, which reads the slot settlements write: 2,100 more since " +
-    "settle stopped writing the tree). 120,000 needs a cheaper tree (the provisional library is to be " +
-    "replaced by a reviewed one with the same API, docs/sortition.md) or a cheaper token transfer; a " +
+    "settle stopped writing the tree). 120,000 needs fewer tree slots per validator (a leaf and its " +
+    "node in one slot, docs/sortition.md) or a cheaper token transfer; a " +
     "deferred stake also writes a deferred-queue entry (22,100).",
   "QualityVote.draw | round 0 (3 seats), per seat":
     "Per seat: the juror's vote record is a new slot (22,100), the search reads about log2(1,000) = " +
