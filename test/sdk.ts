@@ -195,6 +195,18 @@ describe("SDK", function () {
       expect((await f.p.court.getValidator(wallet.address)).free).to.equal(LABEL(1_500));
     });
 
+    it("syncs the escrow to a new court version once, reporting the version and whether it changed", async function () {
+      const f = await loadFixture(sdkFixture);
+      expect((await f.challenger.syncCourtVersion()).version).to.equal(1n);
+      const v2 = { ...COURT_DEFAULTS, feePerSeat: COURT_DEFAULTS.feePerSeat * 2n, slashBps: 2_000n };
+      await f.p.court.connect(f.p.admin).setParams(v2);
+      const synced = await f.challenger.syncCourtVersion();
+      expect([synced.version, synced.changed]).to.deep.equal([2n, true]);
+      const again = await f.challenger.syncCourtVersion();
+      expect([again.version, again.changed]).to.deep.equal([2n, false]);
+      expect((await f.p.escrow.getTask((await postTask(f)).taskId)).courtVersion).to.equal(2n);
+    });
+
     it("refuses bad input before sending, with an AnnotaInputError (an AnnotaError named InvalidInput)", async function () {
       const f = await loadFixture(sdkFixture);
       const juror = [...f.jurors.values()][0]!;

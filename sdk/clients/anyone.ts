@@ -74,7 +74,11 @@ export class AnyoneClient extends ReaderClient {
     const [synced] = this.events(result.receipt, this.escrow, "CourtVersionSynced");
     return {
       ...result,
-      version: (await this.escrow.syncCourtVersion.staticCall()) as bigint,
+      // The event carries the new version; without one the escrow already had the newest.
+      version:
+        synced !== undefined
+          ? (synced.getValue("version") as bigint)
+          : ((await this.escrow.syncCourtVersion.staticCall()) as bigint),
       changed: synced !== undefined,
     };
   }
