@@ -5,6 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IJurorPool} from "./interfaces/IJurorPool.sol";
 import {IRandomness} from "./interfaces/IRandomness.sol";
 import {SortitionTree} from "./libraries/SortitionTree.sol";
@@ -13,9 +14,11 @@ import {Administered} from "./utils/Administered.sol";
 /// @title JurorPool
 /// @notice Validators' stake, the sortition pool and the Staking / Generating / Drawing cycle of the
 /// court (see `IJurorPool` and docs/court.md). `QualityVote` builds disputes on top of it.
-/// @dev Invariant kept by every function: a validator's weight in the tree equals its drawable
-/// weight (`free`, or 0 below `seatStake`). Outside Staking `free` changes only through seat locks,
-/// which update the tree at once; every other change waits in `deferredIn` / `deferredUnstake`.
+/// @dev Invariant kept by every function: a validator's leaf in the tree weighs its drawable weight
+/// (`free`, or 0 below `seatStake`; `_drawable`), so the tree does not store leaves' weights and the
+/// leaf's index lives in the validator's record (docs/sortition.md, "Who keeps an account's leaf").
+/// Outside Staking `free` changes only through seat locks, which update the tree at once; every other
+/// change waits in `deferredIn` / `deferredUnstake`.
 /// A settlement never writes the tree: the stake it returns waits in `deferredIn` (in every phase)
 /// until it is applied in Staking (docs/court.md, "Settled stake rejoins the pool when applied").
 abstract contract JurorPool is IJurorPool, Administered, ReentrancyGuardTransient {
@@ -28,7 +31,8 @@ abstract contract JurorPool is IJurorPool, Administered, ReentrancyGuardTransien
 
     /// @dev Three slots, laid out so that a draw writes only slot 0 and a settlement only slot 1.
     /// Amounts fit 96 bits (LABEL's supply cap is below 2^96); seat counts fit 32 bits (one per seat
-    /// ever drawn). Locked stake is not stored: it is `seatStake` per seat drawn and not yet settled,
+    /// ever drawn), and so do leaf indices (one per validator). Locked stake is not stored: it is
+    /// `seatStake` per seat drawn and not yet settled,
     /// `(seatsDrawn - coherent - incoherent - missed - released) * seatStake`.
     struct Validator {
         // slot 0: read and written by every stake change and every draw
@@ -37,6 +41,7 @@ abstract contract JurorPool is IJurorPool, Administered, ReentrancyGuardTransien
         uint40 unlocksAt;
         bool queued; // has an entry in the deferred queue that is not applied yet (deferredIn
         // may be non-zero without one: settlements do not queue)
+        uint32 leaf; // index of its leaf in the tree, from 1; 0 until its first drawable weight
         // slot 1: written by settlements (deferredIn and the seats settled, by verdict)
         uint96 deferredIn;
         uint32 coherent;
@@ -75,8 +80,10 @@ abstract contract JurorPool is IJurorPool, Administered, ReentrancyGuardTransien
     uint64 internal _cycleEnd;
 
     uint256 internal _seed;
-    uint128 private _deferredHead;
-    uint128 private _deferredTail;
+    /// @dev Positions start at 1, so that the slot is never zero and the first deferred change does
+    /// not pay for creating it.
+    uint128 private _deferredHead = 1;
+    uint128 private _deferredTail = 1;
 
     mapping(uint256 position => uint256 disputeId) internal _queue;
     mapping(uint256 position => address validator) private _deferred;
@@ -128,12 +135,13 @@ abstract contract JurorPool is IJurorPool, Administered, ReentrancyGuardTransien
         if (amount == 0) revert QualityVoteZeroAmount();
         Validator storage v = _validators[msg.sender];
         if (_phase == Phase.Staking) {
-            _applyDeferredOf(msg.sender, v);
+            uint96 before = v.free;
+            _absorbDeferred(msg.sender, v);
             uint256 free = v.free;
             if (amount > free) revert QualityVoteInsufficientFreeStake(msg.sender, free, amount);
             emit UnstakeRequested(msg.sender, amount, false);
-            _unbond(v, amount);
-            _syncWeight(msg.sender, v);
+            _unbond(msg.sender, v, amount);
+            _syncWeight(msg.sender, v, before);
         } else {
             // Seat locks since the request may have left less free stake than was requested.
             uint256 free = v.free;
@@ -295,7 +303,8 @@ abstract contract JurorPool is IJurorPool, Administered, ReentrancyGuardTransien
 
     /// @inheritdoc IJurorPool
     function drawableWeight(address validator) external view returns (uint256) {
-        return _tree.weightOf(validator);
+        // Read from the tree, as draws see it (a validator without a leaf weighs 0).
+        return _tree.weightAt(_validators[validator].leaf);
     }
 
     /// @inheritdoc IJurorPool
@@ -315,10 +324,10 @@ abstract contract JurorPool is IJurorPool, Administered, ReentrancyGuardTransien
     /// @dev Locks one seat of `juror`'s free stake (a draw found it drawable, so free >= seatStake).
     function _lockSeat(address juror) internal {
         Validator storage v = _validators[juror];
-        uint96 free = v.free - _seatStake;
-        v.free = free;
-        ++v.seatsDrawn;
-        _tree.set(juror, free >= _seatStake ? free : 0);
+        uint96 before = v.free;
+        uint96 free = before - _seatStake;
+        (v.free, v.seatsDrawn) = (free, v.seatsDrawn + 1);
+        _tree.update(v.leaf, before, _drawable(free));
     }
 
     /// @dev Credits `returned` of a settlement to `juror`'s `deferredIn` (in any phase, without a
@@ -341,6 +350,13 @@ abstract contract JurorPool is IJurorPool, Administered, ReentrancyGuardTransien
         return (uint256(v.seatsDrawn) - v.coherent - v.incoherent - v.missed - v.released) * _seatStake;
     }
 
+    /// @dev `validator`'s leaf as `SortitionTree.drawAvoiding` excludes it; 0 (nothing to exclude) for
+    /// the zero address and for a validator without a leaf.
+    function _leafOf(address validator) internal view returns (uint256) {
+        Validator storage v = _validators[validator];
+        return SortitionTree.leaf(v.leaf, _drawable(v.free));
+    }
+
     function _requirePhase(Phase expected) internal view {
         Phase current = _phase;
         if (current != expected) revert QualityVoteWrongPhase(current, expected);
@@ -357,10 +373,11 @@ abstract contract JurorPool is IJurorPool, Administered, ReentrancyGuardTransien
         if (amount > type(uint96).max) revert QualityVoteAmountTooLarge(amount);
         Validator storage v = _validators[msg.sender];
         if (_phase == Phase.Staking) {
-            _applyDeferredOf(msg.sender, v);
+            uint96 before = v.free;
+            _absorbDeferred(msg.sender, v);
             emit Staked(msg.sender, amount, false);
             v.free += uint96(amount); // fits: LABEL's supply is below 2^96
-            _syncWeight(msg.sender, v);
+            _syncWeight(msg.sender, v, before);
         } else {
             emit Staked(msg.sender, amount, true);
             v.deferredIn += uint96(amount);
@@ -370,10 +387,18 @@ abstract contract JurorPool is IJurorPool, Administered, ReentrancyGuardTransien
         _label.safeTransferFrom(msg.sender, address(this), amount);
     }
 
-    /// @dev Applies `validator`'s deferred changes, if any: incoming stake joins `free`, then a
-    /// deferred unstake moves what is free, up to the amount requested. Only in Staking. Returns
-    /// whether there was anything to apply.
-    function _applyDeferredOf(address validator, Validator storage v) private returns (bool) {
+    /// @dev Applies `validator`'s deferred changes, if any, and writes its weight to the tree. Only in
+    /// Staking. Returns whether there was anything to apply.
+    function _applyDeferredOf(address validator, Validator storage v) private returns (bool applied) {
+        uint96 before = v.free;
+        applied = _absorbDeferred(validator, v);
+        if (applied) _syncWeight(validator, v, before);
+    }
+
+    /// @dev Applies `validator`'s deferred changes to its record, if any, without the tree write (the
+    /// caller's `_syncWeight` makes it): incoming stake joins `free`, then a deferred unstake moves
+    /// what is free, up to the amount requested. Returns whether there was anything to apply.
+    function _absorbDeferred(address validator, Validator storage v) private returns (bool) {
         // A deferred unstake is always queued; stake returned by a settlement may not be.
         if (!v.queued && v.deferredIn == 0) return false;
         v.queued = false;
@@ -385,16 +410,17 @@ abstract contract JurorPool is IJurorPool, Administered, ReentrancyGuardTransien
             v.deferredUnstake = 0;
             // Seat locks may have taken what was requested; nothing moved restarts no clock.
             uint96 moved = unstake < free ? unstake : free;
-            if (moved != 0) _unbond(v, moved);
+            if (moved != 0) _unbond(validator, v, moved);
         }
-        _syncWeight(validator, v);
         return true;
     }
 
-    function _unbond(Validator storage v, uint256 amount) private {
+    function _unbond(address validator, Validator storage v, uint256 amount) private {
         v.free -= uint96(amount); // fits: amount <= free
-        v.unbonding += uint96(amount);
-        v.unlocksAt = _now() + _poolParams.unbondingPeriod;
+        uint96 unbonding = v.unbonding + uint96(amount);
+        uint40 unlocksAt = _now() + _poolParams.unbondingPeriod;
+        (v.unbonding, v.unlocksAt) = (unbonding, unlocksAt);
+        emit Unbonding(validator, unbonding, unlocksAt);
     }
 
     function _enqueueDeferred(address validator, Validator storage v) private {
@@ -405,12 +431,19 @@ abstract contract JurorPool is IJurorPool, Administered, ReentrancyGuardTransien
         _deferredTail = tail + 1;
     }
 
-    /// @dev Writes `validator`'s drawable weight to the tree and reports its balances.
-    function _syncWeight(address validator, Validator storage v) private {
+    /// @dev Writes `validator`'s drawable weight to the tree, its free stake having been `before`,
+    /// and reports it. Its first drawable weight appends its leaf.
+    function _syncWeight(address validator, Validator storage v, uint96 before) private {
         uint96 free = v.free;
-        uint256 weight = free >= _seatStake ? free : 0;
-        _tree.set(validator, weight);
-        emit StakeUpdated(validator, free, v.unbonding, v.unlocksAt, weight);
+        uint256 weight = _drawable(free);
+        uint256 oldWeight = _drawable(before);
+        if (weight != oldWeight) {
+            uint32 leaf = v.leaf;
+            // A validator without a leaf never weighed anything: oldWeight == 0 < weight.
+            if (leaf == 0) v.leaf = SafeCast.toUint32(_tree.append(validator, weight));
+            else _tree.update(leaf, oldWeight, weight);
+        }
+        emit StakeUpdated(validator, free, weight);
     }
 
     function _enterPhase(Phase next, uint256 seed, uint256 cycleEnd) private {
@@ -430,5 +463,10 @@ abstract contract JurorPool is IJurorPool, Administered, ReentrancyGuardTransien
         if (!valid) revert QualityVoteInvalidPoolParams(p);
         _poolParams = p;
         emit PoolParamsUpdated(p);
+    }
+
+    /// @dev The drawable weight of `free` stake: all of it from `seatStake` up, else 0.
+    function _drawable(uint256 free) private view returns (uint256) {
+        return free >= _seatStake ? free : 0;
     }
 }

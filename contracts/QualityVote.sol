@@ -3,10 +3,10 @@ pragma solidity 0.8.34;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SortitionTree} from "./libraries/SortitionTree.sol";
 import {IQualityVote} from "./interfaces/IQualityVote.sol";
 import {IRandomness} from "./interfaces/IRandomness.sol";
 import {JurorPool} from "./JurorPool.sol";
-import {SortitionTree} from "./libraries/SortitionTree.sol";
 import {Administered} from "./utils/Administered.sol";
 
 /// @title QualityVote
@@ -491,7 +491,7 @@ contract QualityVote is IQualityVote, JurorPool {
         uint256 jurors = round.jurors;
         for (; seat < seats; ++seat) {
             uint256 random = uint256(keccak256(abi.encode(seed, disputeId, roundIndex, seat)));
-            address juror = _tree.draw(random, excluded);
+            address juror = _tree.drawAvoiding(random, excluded, _leafOf);
             if (juror == address(0)) break;
             _lockSeat(juror);
             Vote storage vote = _votes[disputeId][roundIndex][juror];

@@ -98,6 +98,19 @@ describe("Edges", function () {
       expect(await court.drawableWeight(solo.address)).to.equal(SEAT_STAKE);
       expect(await court.totalDrawableWeight()).to.equal(SEAT_STAKE);
     });
+
+    it("a seat lock that leaves less than seatStake free takes the validator's whole weight out of the tree", async function () {
+      const f = await deployCourt(ethers, { validators: 1 });
+      const solo = f.validators[0];
+      await f.court.connect(solo).requestUnstake(VALIDATOR_STAKE - 4n * SEAT_STAKE + 1n);
+      await openDispute(f);
+      await runDrawingCycle(f.court, helpers);
+      expect(await jurorsOf(f.court, 1n, 0)).to.deep.equal(new Map([[solo.address, 3]]));
+      expect((await f.court.getValidator(solo.address)).free).to.equal(SEAT_STAKE - 1n);
+      // Both views read the tree (the leaf's weight, and the total).
+      expect(await f.court.drawableWeight(solo.address)).to.equal(0n);
+      expect(await f.court.totalDrawableWeight()).to.equal(0n);
+    });
   });
 
   describe("TaskEscrow", function () {

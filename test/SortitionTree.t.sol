@@ -264,6 +264,26 @@ contract SortitionTreeFuzzTest is SortitionTreeChecks {
         _assertDrawMatches(tree, model, random, [second, first, second]);
     }
 
+    /// @dev `drawAvoiding` keeps the first search's account unless it is a party; then it draws again
+    /// from keccak256(random) with the parties excluded by weight (docs/sortition.md, "Exclusion").
+    function testFuzz_drawAvoiding_matchesTwoSearchesOfTheModel(
+        uint256 seed,
+        uint256 steps,
+        uint256 random,
+        uint256 exSeed
+    ) public {
+        _randomSets(seed, bound(steps, 0, 60));
+        address[3] memory parties = _excluded(exSeed);
+        address first = model.draw(random, [address(0), address(0), address(0)]);
+        bool party = first != address(0) && (first == parties[0] || first == parties[1] || first == parties[2]);
+        address expected = party ? model.draw(uint256(keccak256(abi.encode(random))), parties) : first;
+        address drawn = tree.drawAvoiding(random, parties);
+        assertEq(drawn, expected, "drawAvoiding == the model's two searches");
+        if (drawn != address(0)) {
+            assertTrue(drawn != parties[0] && drawn != parties[1] && drawn != parties[2], "never a party");
+        }
+    }
+
     /// @dev With a small total, every r in [0, T') is drawn once: each non-excluded account must be
     /// drawn exactly as many times as its weight, the excluded ones never.
     function testFuzz_draw_everyAccountOwnsExactlyItsWeight(uint256 seed, uint256 exSeed) public {

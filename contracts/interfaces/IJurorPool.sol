@@ -69,10 +69,13 @@ interface IJurorPool is IAdministered {
     event Staked(address indexed validator, uint256 amount, bool deferred);
     /// @notice `validator` asked to unstake `amount`; `deferred` if it waits for the Staking phase.
     event UnstakeRequested(address indexed validator, uint256 amount, bool deferred);
-    /// @notice `validator`'s stake changed: `free` and `unbonding` (unlocking at `unlocksAt`) are its
-    /// new balances, and `weight` its drawable weight. Emitted whenever a stake change applies; a seat
-    /// lock (which lowers `free` by `seatStake`) is reported by `IQualityVote.JurorDrawn` instead.
-    event StakeUpdated(address indexed validator, uint256 free, uint256 unbonding, uint256 unlocksAt, uint256 weight);
+    /// @notice `validator`'s stake changed: `free` is its new free stake and `weight` its drawable
+    /// weight. Emitted whenever a stake change applies; a seat lock (which lowers `free` by
+    /// `seatStake`) is reported by `IQualityVote.JurorDrawn` instead.
+    event StakeUpdated(address indexed validator, uint256 free, uint256 weight);
+    /// @notice Stake of `validator` moved from free to unbonding: `unbonding` is its new unbonding
+    /// balance, all of it withdrawable from `unlocksAt` (`UnstakeWithdrawn` reports the withdrawal).
+    event Unbonding(address indexed validator, uint256 unbonding, uint256 unlocksAt);
     /// @notice `validator` withdrew `amount` of unbonded stake.
     event UnstakeWithdrawn(address indexed validator, uint256 amount);
     /// @notice The cycle entered `phase`. In Drawing, `seed` is the cycle's seed and rounds queued
@@ -212,14 +215,16 @@ interface IJurorPool is IAdministered {
     /// `cycleEnd`.
     function queue() external view returns (uint256 head, uint256 tail, uint256 cycleEnd);
 
-    /// @notice The deferred stake changes waiting to be applied, as queue positions `[head, tail)`.
+    /// @notice The deferred stake changes waiting to be applied, as queue positions `[head, tail)`;
+    /// positions start at 1.
     function deferredQueue() external view returns (uint256 head, uint256 tail);
 
     /// @notice `validator`'s stake and reputation.
     /// @param validator The validator.
     function getValidator(address validator) external view returns (ValidatorView memory);
 
-    /// @notice `validator`'s drawable weight as the pool holds it.
+    /// @notice `validator`'s drawable weight as draws see it: the weight of its leaf in the sortition
+    /// tree (0 without one), which the pool keeps equal to `free` from `seatStake` up, else 0.
     /// @param validator The validator.
     function drawableWeight(address validator) external view returns (uint256);
 

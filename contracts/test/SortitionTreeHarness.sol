@@ -4,27 +4,38 @@ pragma solidity 0.8.34;
 import {SortitionTree} from "../libraries/SortitionTree.sol";
 
 /// @notice Exposes SortitionTree to the Solidity fuzz and invariant tests, the TypeScript tests and the
-/// gas benchmark (scripts/bench-tree.ts). Not part of the protocol.
+/// gas benchmark (scripts/bench-tree.ts), by account as the juror pool uses it: the harness keeps each
+/// account's leaf, `leaf(index, weight)`, as the pool keeps it in the validator's record. Not part of
+/// the protocol.
 contract SortitionTreeHarness {
     using SortitionTree for SortitionTree.Tree;
 
+    uint256 private constant _WEIGHT_MASK = (1 << 96) - 1;
+
     SortitionTree.Tree internal _tree;
+    mapping(address account => uint256 leaf) internal _leaves;
 
     /// @notice The lengths of the two arrays of `setMany` differ.
     error SortitionTreeHarnessLengthMismatch(uint256 accounts, uint256 weights);
 
-    /// @notice `SortitionTree.set`.
+    /// @notice Sets the weight of `account`: its first non-zero weight appends a leaf
+    /// (`SortitionTree.append`), later changes update it (`SortitionTree.update`).
     function set(address account, uint256 weight) external {
-        _tree.set(account, weight);
+        _set(account, weight);
     }
 
-    /// @notice `SortitionTree.set` for each pair, in order.
+    /// @notice `SortitionTree.update` as given, bypassing the harness's records (for its guard).
+    function update(uint256 index, uint256 oldWeight, uint256 newWeight) external {
+        _tree.update(index, oldWeight, newWeight);
+    }
+
+    /// @notice `set` for each pair, in order.
     function setMany(address[] calldata accounts, uint256[] calldata weights) external {
         if (accounts.length != weights.length) {
             revert SortitionTreeHarnessLengthMismatch(accounts.length, weights.length);
         }
         for (uint256 k = 0; k < accounts.length; ++k) {
-            _tree.set(accounts[k], weights[k]);
+            _set(accounts[k], weights[k]);
         }
     }
 
@@ -32,7 +43,7 @@ contract SortitionTreeHarness {
     /// large trees in few transactions.
     function appendMany(uint160 first, uint256 count, uint256 weight) external {
         for (uint256 k = 0; k < count; ++k) {
-            _tree.set(address(uint160(first + k)), weight + k);
+            _set(address(uint160(first + k)), weight + k);
         }
     }
 
@@ -53,9 +64,29 @@ contract SortitionTreeHarness {
         }
     }
 
-    /// @notice `SortitionTree.draw`.
+    /// @notice `SortitionTree.draw`, excluding the accounts' leaves (zero addresses and accounts
+    /// without a leaf ignored).
     function draw(uint256 random, address[3] calldata excluded) external view returns (address) {
-        return _tree.draw(random, excluded);
+        return _tree.draw(random, _leavesOf(excluded));
+    }
+
+    /// @notice `SortitionTree.drawAvoiding`, the parties' leaves read from the harness's records.
+    function drawAvoiding(uint256 random, address[3] calldata parties) external view returns (address) {
+        return _tree.drawAvoiding(random, parties, _leafOf);
+    }
+
+    /// @notice `drawCounts` for `drawAvoiding`: how often each leaf was drawn avoiding `parties`.
+    function drawAvoidingCounts(
+        uint256 first,
+        uint256 draws,
+        address[3] calldata parties
+    ) external view returns (uint256[] memory counts) {
+        counts = new uint256[](_tree.size() + 1);
+        address[3] memory inMemory = parties; // copied once, not once per draw
+        for (uint256 i = first; i < first + draws; ++i) {
+            address account = _tree.drawAvoiding(uint256(keccak256(abi.encode(i))), inMemory, _leafOf);
+            ++counts[_leaves[account] >> 96];
+        }
     }
 
     /// @notice Draws `draws` times with the randoms `uint256(keccak256(abi.encode(i)))` for `i` in
@@ -68,21 +99,21 @@ contract SortitionTreeHarness {
         address[3] calldata excluded
     ) external view returns (uint256[] memory counts) {
         counts = new uint256[](_tree.size() + 1);
-        address[3] memory excludedInMemory = excluded; // copied once, not once per draw
+        uint256[3] memory leaves = _leavesOf(excluded); // read once, not once per draw
         for (uint256 i = first; i < first + draws; ++i) {
-            address account = _tree.draw(uint256(keccak256(abi.encode(i))), excludedInMemory);
-            ++counts[_tree.indexOf(account)];
+            address account = _tree.draw(uint256(keccak256(abi.encode(i))), leaves);
+            ++counts[_leaves[account] >> 96];
         }
     }
 
-    /// @notice `SortitionTree.weightOf`.
+    /// @notice The weight of `account` (0 for an account without a leaf).
     function weightOf(address account) external view returns (uint256) {
-        return _tree.weightOf(account);
+        return _leaves[account] & _WEIGHT_MASK;
     }
 
-    /// @notice `SortitionTree.indexOf`.
+    /// @notice The leaf index of `account`, from 1; 0 when the account never had a non-zero weight.
     function indexOf(address account) external view returns (uint256) {
-        return _tree.indexOf(account);
+        return _leaves[account] >> 96;
     }
 
     /// @notice `SortitionTree.accountAt`.
@@ -105,15 +136,39 @@ contract SortitionTreeHarness {
         return _tree.prefixBefore(index);
     }
 
+    /// @notice `SortitionTree.weightAt`.
+    function weightAt(uint256 index) external view returns (uint256) {
+        return _tree.weightAt(index);
+    }
+
     /// @notice `SortitionTree.nodeSum`.
     function nodeSum(uint256 index) external view returns (uint256) {
         return _tree.nodeSum(index);
     }
 
     function _seat(uint256 random, address[3] memory excluded, uint256 seatStake) internal returns (address account) {
-        account = _tree.draw(random, excluded);
+        account = _tree.draw(random, _leavesOf(excluded));
         if (account == address(0)) return account;
-        uint256 weight = _tree.weightOf(account);
-        _tree.set(account, weight > seatStake ? weight - seatStake : 0);
+        uint256 weight = _leaves[account] & _WEIGHT_MASK;
+        _set(account, weight > seatStake ? weight - seatStake : 0);
+    }
+
+    function _set(address account, uint256 weight) internal {
+        uint256 leaf = _leaves[account];
+        uint256 index = leaf >> 96;
+        uint256 oldWeight = leaf & _WEIGHT_MASK;
+        if (weight == oldWeight) return;
+        if (index == 0) index = _tree.append(account, weight);
+        else _tree.update(index, oldWeight, weight);
+        _leaves[account] = SortitionTree.leaf(index, weight);
+    }
+
+    function _leavesOf(address[3] memory accounts) internal view returns (uint256[3] memory leaves) {
+        for (uint256 k = 0; k < 3; ++k) leaves[k] = _leafOf(accounts[k]);
+    }
+
+    /// @dev No read for the zero address, as the court's records cost none for an absent party.
+    function _leafOf(address account) internal view returns (uint256) {
+        return account == address(0) ? 0 : _leaves[account];
     }
 }

@@ -329,12 +329,15 @@ on("QualityVote:StakeUpdated", async ({ event, context }) => {
   const a = event.args;
   await updateAccount(context, a.validator, () => ({
     free: a.free,
-    unbonding: a.unbonding,
-    unlocksAt: a.unlocksAt,
     weight: a.weight,
     deferredIn: 0n,
     deferredUnstake: 0n,
   }));
+});
+
+on("QualityVote:Unbonding", async ({ event, context }) => {
+  const a = event.args;
+  await updateAccount(context, a.validator, () => ({ unbonding: a.unbonding, unlocksAt: a.unlocksAt }));
 });
 
 on("QualityVote:UnstakeWithdrawn", async ({ event, context }) => {
