@@ -81,14 +81,14 @@ library SortitionTree {
 
     /// @notice Changes the weight of leaf `index` from `oldWeight` to `newWeight`.
     /// @dev Cost: the header, and one node write per Fenwick ancestor of the leaf (at most
-    /// floor(log2(size)) + 1). The caller must pass the leaf's current weight: the tree cannot check
-    /// it (it does not store leaves' weights), and a wrong one corrupts every sum above the leaf.
+    /// floor(log2(size)) + 1), even when the weight does not change: callers skip that case. The
+    /// caller must pass the leaf's current weight: the tree cannot check it (it does not store
+    /// leaves' weights), and a wrong one corrupts every sum above the leaf.
     /// @param tree The tree.
     /// @param index The leaf, from 1 to `size`.
     /// @param oldWeight The leaf's current weight.
     /// @param newWeight Its new weight, below 2^96; the sum of all weights must stay below 2^96 too.
     function update(Tree storage tree, uint256 index, uint256 oldWeight, uint256 newWeight) internal {
-        if (newWeight == oldWeight) return;
         uint256 header = tree.header;
         uint256 count = header >> WEIGHT_BITS;
         if (index == 0 || index > count) revert SortitionTreeNoLeaf(index, count);
