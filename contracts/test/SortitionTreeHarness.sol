@@ -75,20 +75,6 @@ contract SortitionTreeHarness {
         return _tree.drawAvoiding(random, parties, _leafOf);
     }
 
-    /// @notice `drawCounts` for `drawAvoiding`: how often each leaf was drawn avoiding `parties`.
-    function drawAvoidingCounts(
-        uint256 first,
-        uint256 draws,
-        address[3] calldata parties
-    ) external view returns (uint256[] memory counts) {
-        counts = new uint256[](_tree.size() + 1);
-        address[3] memory inMemory = parties; // copied once, not once per draw
-        for (uint256 i = first; i < first + draws; ++i) {
-            address account = _tree.drawAvoiding(uint256(keccak256(abi.encode(i))), inMemory, _leafOf);
-            ++counts[_leaves[account] >> 96];
-        }
-    }
-
     /// @notice Draws `draws` times with the randoms `uint256(keccak256(abi.encode(i)))` for `i` in
     /// `[first, first + draws)` and returns how often each leaf was drawn: `counts[i]` for leaf `i`,
     /// `counts[0]` for the zero address. About 5,000 gas per draw on a small warm tree, so a call stays
@@ -97,13 +83,17 @@ contract SortitionTreeHarness {
         uint256 first,
         uint256 draws,
         address[3] calldata excluded
-    ) external view returns (uint256[] memory counts) {
-        counts = new uint256[](_tree.size() + 1);
-        uint256[3] memory leaves = _leavesOf(excluded); // read once, not once per draw
-        for (uint256 i = first; i < first + draws; ++i) {
-            address account = _tree.draw(uint256(keccak256(abi.encode(i))), leaves);
-            ++counts[_leaves[account] >> 96];
-        }
+    ) external view returns (uint256[] memory) {
+        return _drawCounts(first, draws, excluded, false);
+    }
+
+    /// @notice `drawCounts` for `drawAvoiding`: how often each leaf was drawn avoiding `parties`.
+    function drawAvoidingCounts(
+        uint256 first,
+        uint256 draws,
+        address[3] calldata parties
+    ) external view returns (uint256[] memory) {
+        return _drawCounts(first, draws, parties, true);
     }
 
     /// @notice The weight of `account` (0 for an account without a leaf).
@@ -161,6 +151,21 @@ contract SortitionTreeHarness {
         if (index == 0) index = _tree.append(account, weight);
         else _tree.update(index, oldWeight, weight);
         _leaves[account] = SortitionTree.leaf(index, weight);
+    }
+
+    function _drawCounts(
+        uint256 first,
+        uint256 draws,
+        address[3] memory accounts,
+        bool avoiding
+    ) internal view returns (uint256[] memory counts) {
+        counts = new uint256[](_tree.size() + 1);
+        uint256[3] memory leaves = _leavesOf(accounts); // read once, not once per draw
+        for (uint256 i = first; i < first + draws; ++i) {
+            uint256 random = uint256(keccak256(abi.encode(i)));
+            address account = avoiding ? _tree.drawAvoiding(random, accounts, _leafOf) : _tree.draw(random, leaves);
+            ++counts[_leaves[account] >> 96];
+        }
     }
 
     function _leavesOf(address[3] memory accounts) internal view returns (uint256[3] memory leaves) {
