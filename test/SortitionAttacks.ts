@@ -3,15 +3,7 @@ import { network } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
 
-import {
-  ACCEPT,
-  BLOCKHASH_LOOKAHEAD,
-  COURT_DEFAULTS,
-  LABEL,
-  POOL_DEFAULTS,
-  Phase,
-  REJECT,
-} from "./helpers/fixtures.js";
+import { ACCEPT, COURT_DEFAULTS, LABEL, POOL_DEFAULTS, Phase, REJECT } from "./helpers/fixtures.js";
 import { SEAT_STAKE, commitAll, deployCourt, revealAll, toDrawing, windowsOf } from "./helpers/court.js";
 
 const { ethers, networkHelpers } = await network.create();
@@ -33,9 +25,8 @@ function modelDraw(order: string[], w: Weights, random: bigint, excluded: string
   if (r === 0n) return null;
   r = random % r;
   for (const a of live) {
-    const x = w.get(a) ?? 0n;
-    if (r < x) return a;
-    r -= x;
+    if (r < (w.get(a) ?? 0n)) return a;
+    r -= w.get(a) ?? 0n;
   }
   throw new Error("unreachable");
 }
@@ -50,24 +41,15 @@ function modelAvoiding(order: string[], w: Weights, random: bigint, parties: str
 
 /** The arguments of every `name` event of `receipt`, in log order. */
 function eventsOf(f: Court, receipt: ContractTransactionReceipt | null, name: string): unknown[][] {
-  const out: unknown[][] = [];
-  for (const log of receipt?.logs ?? []) {
-    const parsed = f.court.interface.parseLog(log);
-    if (parsed?.name === name) out.push([...parsed.args]);
-  }
-  return out;
+  const parsed = (receipt?.logs ?? []).map((log) => f.court.interface.parseLog(log));
+  return parsed.filter((p) => p?.name === name).map((p) => [...p!.args]);
 }
 const mined = async (tx: Promise<ContractTransactionResponse>) => (await (await tx).wait())!;
 
-/** A seeded generator (mulberry32), so that a failing run replays. */
+/** A seeded generator (64-bit LCG), so that a failing run replays its actions. */
 function prng(seed: number) {
-  let a = seed;
-  return (n: number) => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return (((t ^ (t >>> 14)) >>> 0) % n) as number;
-  };
+  let x = BigInt(seed);
+  return (n: number) => Number((x = (x * 6364136223846793005n + 1442695040888963407n) % 2n ** 64n) >> 33n) % n;
 }
 
 /** 8 validators with 10,000 LABEL each; the parties-to-be (3 labelers, challenger, requester) hold none yet. */
@@ -109,10 +91,8 @@ describe("SortitionAttacks", function () {
     ];
     for (const [call, free, weight] of steps) {
       await expect(call()).to.emit(court, "StakeUpdated").withArgs(a.address, free, weight);
-      expect([await court.drawableWeight(a.address), await court.totalDrawableWeight()]).to.deep.equal([
-        weight,
-        before + weight,
-      ]);
+      expect(await court.drawableWeight(a.address)).to.equal(weight);
+      expect(await court.totalDrawableWeight()).to.equal(before + weight);
     }
   });
 
@@ -149,17 +129,13 @@ describe("SortitionAttacks", function () {
     it("seats every round from the model: the party drawn in #1 is excluded at its reduced weight in #2 and #3", async function () {
       const f = await drawAll();
       const { court, heavy, empty, order, seed, w } = f;
-      const parties = new Map<bigint, string[]>([
-        [1n, [f.validators[0].address, f.validators[1].address, f.requester.address]],
-        [2n, [heavy.address, empty.address, heavy.address]],
-        [3n, [heavy.address, empty.address, ZERO]],
-      ]);
       const drawn = eventsOf(f, f.receipt, "JurorDrawn") as [bigint, bigint, string, bigint][];
       let second = 0;
       for (const [d, r, juror, s] of drawn) {
-        const model = modelAvoiding(order, w, seatRandom(seed, d, r, s), parties.get(d)!);
+        const { labeler, challenger, interested } = await court.getDispute(d);
+        const model = modelAvoiding(order, w, seatRandom(seed, d, r, s), [labeler, challenger, interested]);
         expect(juror).to.equal(model.juror);
-        expect(parties.get(d)).to.not.include(juror);
+        expect([labeler, challenger, interested]).to.not.include(juror);
         if (model.second) second++;
         w.set(juror, drawable(w.get(juror)! - SEAT_STAKE));
       }
@@ -199,6 +175,27 @@ describe("SortitionAttacks", function () {
     });
   });
 
+  // BUG: docs/court.md ("Why nobody can steer a draw", point 3) says the rounds a cycle draws are fixed
+  // at the start of Drawing, but `draw` skips a round whose dispute was finalized meanwhile, and
+  // `finalizeDispute` accepts a round that waited `drawTimeout` even while it is queued in the current
+  // cycle. Once the seed is public, anyone (a party above all, who can compute its jury) chooses between
+  // that jury and Unresolved, and whether its seats are locked, which moves every later round's jury.
+  it.skip("a round that waited drawTimeout cannot be dropped from the cycle once the seed is known", async function () {
+    const f = await loadFixture(handlerFixture);
+    await f.court.connect(f.arbitrable).createDispute(f.labeler.address, f.challenger.address, ZERO, 1n);
+    await time.increase(COURT_DEFAULTS.drawTimeout);
+    await f.court.connect(f.arbitrable).createDispute(f.labeler.address, f.challenger.address, ZERO, 1n);
+    await toDrawing(f.court, helpers);
+    const snap = await networkHelpers.takeSnapshot();
+    const honest = eventsOf(f, await mined(f.court.draw(2n)), "JurorDrawn");
+    await snap.restore();
+    // Expected: the cycle's first round cannot be closed now (its draw is fixed), and the juries stay.
+    await expect(f.court.finalizeDispute(1n))
+      .to.be.revertedWithCustomError(f.court, "QualityVoteWrongPeriod")
+      .withArgs(1n, 0n);
+    expect(eventsOf(f, await mined(f.court.draw(2n)), "JurorDrawn")).to.deep.equal(honest);
+  });
+
   it("handler: 300 seeded actions keep every leaf at drawable(free) and seat the model's jurors", async function () {
     this.timeout(120_000);
     const f = await loadFixture(handlerFixture);
@@ -212,29 +209,23 @@ describe("SortitionAttacks", function () {
     const jurors = new Map<string, Set<string>>(); // `${d}/${r}` -> jurors
     const toSettle: [bigint, bigint, string][] = [];
     const open = new Set<bigint>();
+    const ruling = new Map<bigint, bigint>();
     const reach = { crossUp: 0, crossDown: 0, partySeats: 0, secondSearches: 0, settled: 0, applied: 0, draws: 0 };
-    type State = {
-      free: bigint;
-      deferredIn: bigint;
-      deferredUnstake: bigint;
-      unbonding: bigint;
-      unlocksAt: bigint;
-      w: bigint;
-    };
+    type State = Record<"free" | "deferredIn" | "deferredUnstake" | "unbonding" | "unlocksAt" | "w", bigint>;
     let st = new Map<string, State>();
 
     const check = async (frozen: boolean) => {
       const next = new Map<string, State>();
       let sum = 0n;
       for (const a of addrs) {
-        const v = await court.getValidator(a);
+        const { free, deferredIn, deferredUnstake, unbonding, unlocksAt } = await court.getValidator(a);
         const w = await court.drawableWeight(a);
-        expect(w, `weight of ${a}`).to.equal(drawable(v.free));
+        expect(w, `weight of ${a}`).to.equal(drawable(free));
         const prev = st.get(a);
         if (prev !== undefined && frozen) expect(w, `frozen ${a}`).to.equal(prev.w);
         if (prev !== undefined && prev.w === 0n && w !== 0n) reach.crossUp++;
         if (prev !== undefined && prev.w !== 0n && w === 0n) reach.crossDown++;
-        next.set(a, { ...v.toObject(), w });
+        next.set(a, { free, deferredIn, deferredUnstake, unbonding, unlocksAt, w });
         sum += w;
       }
       expect(await court.totalDrawableWeight()).to.equal(sum);
@@ -257,35 +248,37 @@ describe("SortitionAttacks", function () {
     const amounts = [SEAT_STAKE / 2n, SEAT_STAKE, (SEAT_STAKE * 3n) / 2n, SEAT_STAKE * 4n];
 
     const resolve = async () => {
-      const now = async () => BigInt(await time.latest());
       const voting: [bigint, Map<HardhatEthersSigner, number | "silent">][] = [];
+      let until = 0n;
       for (const d of open) {
         const [period] = await court.currentPeriod(d);
         if (period !== 1n) continue; // Commit
-        const round = BigInt((await court.getDispute(d)).roundCount) - 1n;
+        const round = (await court.getDispute(d)).roundCount - 1n;
         const choice = pick([ACCEPT, REJECT]);
+        ruling.set(d, BigInt(choice));
         const js = [...jurors.get(`${d}/${round}`)!];
         voting.push([d, new Map(js.map((j, i) => [signerOf.get(j)!, i > 0 && rnd(3) === 0 ? "silent" : choice]))]);
         await commitAll(ethers, court, d, voting.at(-1)![1]);
+        const { commitEnd } = await windowsOf(court, d, Number(round));
+        if (commitEnd > until) until = commitEnd;
       }
-      let until = 0n;
       if (voting.length > 0) {
-        for (const [d] of voting) {
-          const { commitEnd } = await windowsOf(court, d, Number((await court.getDispute(d)).roundCount) - 1);
-          if (commitEnd > until) until = commitEnd;
-        }
-        if (until > (await now())) await time.increaseTo(until);
+        if (until > BigInt(await time.latest())) await time.increaseTo(until);
         for (const [d, choices] of voting) await revealAll(ethers, court, d, choices);
         const end = until + COURT_DEFAULTS.revealPeriod + COURT_DEFAULTS.appealPeriod;
-        if (end > (await now())) await time.increaseTo(end);
+        if (end > BigInt(await time.latest())) await time.increaseTo(end);
       }
       for (const d of [...open]) {
         const [period] = await court.currentPeriod(d);
         if (period === 4n) await court.escalate(d); // NoMajority
         if (period !== 5n) continue; // Finalizable
-        await expect(court.finalizeDispute(d)).to.emit(court, "DisputeFinalized");
+        const rounds = (await court.getDispute(d)).roundCount;
+        // Seated rounds reveal the dispute's choice; a round never seated timed out (Unresolved).
+        const seated = (await court.getRound(d, rounds - 1n)).drawnAt !== 0n;
+        await expect(court.finalizeDispute(d))
+          .to.emit(court, "DisputeFinalized")
+          .withArgs(d, seated ? ruling.get(d)! : 3n, rounds);
         open.delete(d);
-        const rounds = BigInt((await court.getDispute(d)).roundCount);
         for (let r = 0n; r < rounds; r++) for (const j of jurors.get(`${d}/${r}`) ?? []) toSettle.push([d, r, j]);
       }
     };
@@ -312,16 +305,25 @@ describe("SortitionAttacks", function () {
         expect(eventsOf(f, receipt, "UnstakeRequested")).to.deep.equal([[a, amount, !staking]]);
         if (staking) expectUpdates(receipt, [a], -amount);
         else expect(eventsOf(f, receipt, "StakeUpdated")).to.deep.equal([]);
+        const { free, deferredIn, unbonding } = st.get(a)!;
+        const t = BigInt((await receipt.getBlock()).timestamp) + POOL_DEFAULTS.unbondingPeriod;
+        if (staking)
+          expect(eventsOf(f, receipt, "Unbonding").at(-1)).to.deep.equal([
+            a,
+            unbonding + free + deferredIn - absorbed(a) + amount,
+            t,
+          ]);
       } else if (action === 2 && staking) {
         const receipt = await mined(court.applyDeferredOf([a]));
         expectUpdates(receipt, pending(a) ? [a] : []);
         if (pending(a)) reach.applied++;
       } else if (action === 3) {
         const { unbonding, unlocksAt } = st.get(a)!;
+        const locked = BigInt(await time.latest()) + 1n < unlocksAt;
         const call = court.connect(s).withdrawUnstaked();
         if (unbonding === 0n)
           await expect(call).to.be.revertedWithCustomError(court, "QualityVoteNothingUnbonding").withArgs(a);
-        else if (BigInt(await time.latest()) + 1n < unlocksAt)
+        else if (locked)
           await expect(call).to.be.revertedWithCustomError(court, "QualityVoteStillUnbonding").withArgs(a, unlocksAt);
         else await expect(call).to.emit(court, "UnstakeWithdrawn").withArgs(a, unbonding);
       } else if (action === 4 && open.size < 6) {
@@ -380,10 +382,8 @@ describe("SortitionAttacks", function () {
         expectUpdates(receipt, applied);
         reach.applied += applied.length;
         await check(false);
-        await time.increase(POOL_DEFAULTS.minStakingTime);
-        await expect(court.passPhase()).to.emit(court, "PhaseChanged").withArgs(Phase.Generating, 0n, 0n);
-        await mine(Number(BLOCKHASH_LOOKAHEAD) + 1);
-        await expect(court.passPhase()).to.emit(court, "PhaseChanged");
+        await toDrawing(court, helpers); // nothing left to apply: the tree must not move
+        expect((await court.phase())[0]).to.equal(Phase.Drawing);
         frozen = true;
       } else if (action === 7) {
         await resolve();
@@ -394,11 +394,6 @@ describe("SortitionAttacks", function () {
       await check(frozen);
     }
     console.log("      reach:", JSON.stringify(reach), "leaves:", order.length);
-    expect(reach.crossUp).to.be.greaterThan(0);
-    expect(reach.crossDown).to.be.greaterThan(0);
-    expect(reach.partySeats).to.be.greaterThan(0);
-    expect(reach.secondSearches).to.be.greaterThan(0);
-    expect(reach.settled).to.be.greaterThan(0);
-    expect(reach.applied).to.be.greaterThan(0);
+    for (const [k, n] of Object.entries(reach)) expect(n, k).to.be.greaterThan(0);
   });
 });
