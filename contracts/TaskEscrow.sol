@@ -87,15 +87,15 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
     /// `ITaskEscrow` (and docs/parameters.md). Not public: with the IR pipeline the dispatcher compares
     /// selectors one after another, so every getter sorted before a function costs each call to it
     /// about 22 gas; four of these sorted before `withdraw`, and nothing reads them on chain.
-    uint256 internal constant MAX_SLOTS = 10_000;
-    uint256 internal constant MAX_FEE_BPS = 1_000;
-    uint256 internal constant MIN_BURN_BPS = 2_500;
-    uint256 internal constant MAX_BOND_TO_REWARD_BPS = 20_000;
-    uint256 internal constant MIN_CANCEL_NOTICE = 1 hours;
-    uint256 internal constant MAX_CANCEL_NOTICE = 30 days;
-    uint256 internal constant MAX_MIN_BOND = 1_000_000 ether;
-    uint256 internal constant MIN_CHALLENGE_PERIOD = 1 hours;
-    uint256 internal constant MAX_CHALLENGE_PERIOD = 30 days;
+    uint256 internal constant _MAX_SLOTS = 10_000;
+    uint256 internal constant _MAX_FEE_BPS = 1_000;
+    uint256 internal constant _MIN_BURN_BPS = 2_500;
+    uint256 internal constant _MAX_BOND_TO_REWARD_BPS = 20_000;
+    uint256 internal constant _MIN_CANCEL_NOTICE = 1 hours;
+    uint256 internal constant _MAX_CANCEL_NOTICE = 30 days;
+    uint256 internal constant _MAX_MIN_BOND = 1_000_000 ether;
+    uint256 internal constant _MIN_CHALLENGE_PERIOD = 1 hours;
+    uint256 internal constant _MAX_CHALLENGE_PERIOD = 30 days;
 
     uint256 private constant _BPS = 10_000;
     uint256 private constant _SUBMISSION_INDEX_BITS = 32;
@@ -182,8 +182,8 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         uint40 deadline = task.deadline;
         if (_now() >= deadline) revert TaskEscrowDeadlinePassed(taskId, deadline);
         uint256 slots = task.slots + count;
-        if (count == 0 || slots > MAX_SLOTS) revert TaskEscrowInvalidSlots(slots);
-        task.slots = uint16(slots); // fits: <= MAX_SLOTS
+        if (count == 0 || slots > _MAX_SLOTS) revert TaskEscrowInvalidSlots(slots);
+        task.slots = uint16(slots); // fits: <= _MAX_SLOTS
         uint256 reward = task.reward;
         uint256 amount = count * (reward + _feeOf(reward, task.feeBps));
         emit SlotsAdded(taskId, count, slots, amount);
@@ -465,7 +465,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         Params memory params_ = _params;
         if (!_paymentTokens[p.paymentToken]) revert TaskEscrowTokenNotAllowed(p.paymentToken);
         if (p.reward == 0 || p.reward > type(uint96).max) revert TaskEscrowInvalidReward(p.reward);
-        if (p.slots == 0 || p.slots > MAX_SLOTS) revert TaskEscrowInvalidSlots(p.slots);
+        if (p.slots == 0 || p.slots > _MAX_SLOTS) revert TaskEscrowInvalidSlots(p.slots);
         (uint256 courtVersion, uint256 floor) = _bondFloor(params_, p.paymentToken, p.reward);
         if (p.bond < floor || p.bond > type(uint96).max) revert TaskEscrowInvalidBond(p.bond, floor);
         if (p.deadline <= _now() || p.deadline > type(uint40).max) revert TaskEscrowInvalidDeadline(p.deadline);
@@ -746,17 +746,17 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
 
     function _setParams(Params memory p) private {
         bool valid =
-            p.feeBps <= MAX_FEE_BPS &&
-                p.burnBps >= MIN_BURN_BPS &&
+            p.feeBps <= _MAX_FEE_BPS &&
+                p.burnBps >= _MIN_BURN_BPS &&
                 p.burnBps <= _BPS &&
-                p.bondToRewardBps <= MAX_BOND_TO_REWARD_BPS &&
+                p.bondToRewardBps <= _MAX_BOND_TO_REWARD_BPS &&
                 p.minBond >= 1 &&
-                p.minBond <= MAX_MIN_BOND &&
-                p.minChallengePeriod >= MIN_CHALLENGE_PERIOD &&
+                p.minBond <= _MAX_MIN_BOND &&
+                p.minChallengePeriod >= _MIN_CHALLENGE_PERIOD &&
                 p.minChallengePeriod <= p.maxChallengePeriod &&
-                p.maxChallengePeriod <= MAX_CHALLENGE_PERIOD &&
-                p.cancelNotice >= MIN_CANCEL_NOTICE &&
-                p.cancelNotice <= MAX_CANCEL_NOTICE;
+                p.maxChallengePeriod <= _MAX_CHALLENGE_PERIOD &&
+                p.cancelNotice >= _MIN_CANCEL_NOTICE &&
+                p.cancelNotice <= _MAX_CANCEL_NOTICE;
         if (!valid) revert TaskEscrowInvalidParams(p);
         _params = p;
         emit ParamsUpdated(p);

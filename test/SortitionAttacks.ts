@@ -52,9 +52,13 @@ function prng(seed: number) {
   return (n: number) => Number((x = (x * 6364136223846793005n + 1442695040888963407n) % 2n ** 64n) >> 33n) % n;
 }
 
-/** 8 validators with 10,000 LABEL each; the parties-to-be (3 labelers, challenger, requester) hold none yet. */
+/**
+ * 8 validators with 10,000 LABEL each; the parties-to-be (3 labelers, challenger, requester) hold none
+ * yet. Seeds from `FixedSeedRandomness` (the n-th is keccak256(n)), so every run replays the same
+ * juries and reaches the same counters.
+ */
 async function handlerFixture() {
-  return deployCourt(ethers);
+  return deployCourt(ethers, { seeds: "fixed" });
 }
 
 /**

@@ -802,8 +802,8 @@ export const MUTATIONS: readonly Mutation[] = [
   {
     id: "TE-slots-cap",
     file: TE,
-    find: "if (p.slots == 0 || p.slots > MAX_SLOTS) revert TaskEscrowInvalidSlots(p.slots);",
-    replace: "if (p.slots == 0 || p.slots > MAX_SLOTS + 1) revert TaskEscrowInvalidSlots(p.slots);",
+    find: "if (p.slots == 0 || p.slots > _MAX_SLOTS) revert TaskEscrowInvalidSlots(p.slots);",
+    replace: "if (p.slots == 0 || p.slots > _MAX_SLOTS + 1) revert TaskEscrowInvalidSlots(p.slots);",
     removes: "a task has at most MAX_SLOTS slots",
     tests: ["test/TaskEscrow.ts"],
     grep: "createTask",
@@ -811,8 +811,8 @@ export const MUTATIONS: readonly Mutation[] = [
   {
     id: "TE-addSlots-cap",
     file: TE,
-    find: "if (count == 0 || slots > MAX_SLOTS) revert TaskEscrowInvalidSlots(slots);",
-    replace: "if (count == 0 || slots >= MAX_SLOTS) revert TaskEscrowInvalidSlots(slots);",
+    find: "if (count == 0 || slots > _MAX_SLOTS) revert TaskEscrowInvalidSlots(slots);",
+    replace: "if (count == 0 || slots >= _MAX_SLOTS) revert TaskEscrowInvalidSlots(slots);",
     removes: "addSlots may reach exactly MAX_SLOTS (the bound is exact)",
     tests: ["test/TaskEscrow.ts", "test/Edges.ts"],
     grep: "addSlots",
@@ -978,8 +978,8 @@ export const MUTATIONS: readonly Mutation[] = [
   {
     id: "TE-cancel-notice-min-bound",
     file: TE,
-    find: "p.cancelNotice >= MIN_CANCEL_NOTICE &&",
-    replace: "p.cancelNotice > MIN_CANCEL_NOTICE &&",
+    find: "p.cancelNotice >= _MIN_CANCEL_NOTICE &&",
+    replace: "p.cancelNotice > _MIN_CANCEL_NOTICE &&",
     removes: "setParams bounds are exact: a cancel notice of exactly 1 hour is accepted",
     tests: ["test/adminSurface.ts"],
     grep: "TaskEscrow.setParams",
@@ -987,8 +987,8 @@ export const MUTATIONS: readonly Mutation[] = [
   {
     id: "TE-burn-min-bound",
     file: TE,
-    find: "p.burnBps >= MIN_BURN_BPS &&",
-    replace: "p.burnBps + 1 >= MIN_BURN_BPS &&",
+    find: "p.burnBps >= _MIN_BURN_BPS &&",
+    replace: "p.burnBps + 1 >= _MIN_BURN_BPS &&",
     removes: "at least 25 % of a loser's bond rest is burned (setParams refuses less)",
     tests: ["test/adminSurface.ts"],
     grep: "TaskEscrow.setParams",
