@@ -357,6 +357,14 @@ abstract contract JurorPool is IJurorPool, Administered, ReentrancyGuardTransien
         return SortitionTree.leaf(v.leaf, _drawable(v.free));
     }
 
+    /// @dev Whether a round queued at `queuedAt` may be one the pending cycle draws: outside Staking
+    /// (its seed requested, perhaps known), any round queued up to the start of the current phase.
+    /// Conservative: in Drawing it also counts the rounds queued during Generating, which the next
+    /// cycle draws; they only wait until Staking.
+    function _mayBeInCycle(uint256 queuedAt) internal view returns (bool) {
+        return _phase != Phase.Staking && queuedAt <= _phaseStart;
+    }
+
     function _requirePhase(Phase expected) internal view {
         Phase current = _phase;
         if (current != expected) revert QualityVoteWrongPhase(current, expected);

@@ -634,8 +634,12 @@ contract QualityVote is IQualityVote, JurorPool {
         uint256 now_ = _now();
         uint256 drawnAt = r.drawnAt;
         if (drawnAt == 0) {
-            uint256 timeout = uint256(_queuedAt(d, r, roundIndex)) + p.drawTimeout;
-            return now_ < timeout ? (Period.Drawing, timeout) : (Period.Finalizable, 0);
+            uint256 queuedAt = _queuedAt(d, r, roundIndex);
+            uint256 timeout = queuedAt + p.drawTimeout;
+            // A round the pending cycle may draw waits for that cycle even past its timeout: closing it
+            // once the seed can be known would change the seats the cycle locks (docs/court.md).
+            if (now_ < timeout || _mayBeInCycle(queuedAt)) return (Period.Drawing, timeout);
+            return (Period.Finalizable, 0);
         }
         uint256 commitEnd = drawnAt + p.commitPeriod;
         if (now_ < commitEnd) return (Period.Commit, commitEnd);

@@ -179,12 +179,12 @@ describe("SortitionAttacks", function () {
     });
   });
 
-  // BUG: docs/court.md ("Why nobody can steer a draw", point 3) says the rounds a cycle draws are fixed
-  // at the start of Drawing, but `draw` skips a round whose dispute was finalized meanwhile, and
-  // `finalizeDispute` accepts a round that waited `drawTimeout` even while it is queued in the current
-  // cycle. Once the seed is public, anyone (a party above all, who can compute its jury) chooses between
-  // that jury and Unresolved, and whether its seats are locked, which moves every later round's jury.
-  it.skip("a round that waited drawTimeout cannot be dropped from the cycle once the seed is known", async function () {
+  // Found by this review: `draw` skips a round whose dispute was finalized meanwhile, and
+  // `finalizeDispute` used to accept a round that waited `drawTimeout` while the pending cycle was
+  // to draw it. Once the seed is public, anyone (a party above all, who can compute its jury) could
+  // choose between that jury and Unresolved, and whether its seats are locked, which moves every later
+  // round's jury. The draw timeout now waits for the pool to be back in Staking (docs/court.md).
+  it("a round that waited drawTimeout cannot be dropped from the cycle once the seed is known", async function () {
     const f = await loadFixture(handlerFixture);
     await f.court.connect(f.arbitrable).createDispute(f.labeler.address, f.challenger.address, ZERO, 1n);
     await time.increase(COURT_DEFAULTS.drawTimeout);

@@ -6,10 +6,14 @@ import { FlashLoanJuror__factory, MockFlashLender__factory } from "../typechain-
 import {
   ACCEPT,
   BLOCKHASH_LOOKAHEAD,
+  COURT_DEFAULTS,
   LABEL,
   POOL_DEFAULTS,
+  Period,
   Phase,
+  Ruling,
   SEAT_STAKE,
+  VALIDATOR_STAKE,
   jurorsOf,
   runDrawingCycle,
 } from "./helpers/fixtures.js";
@@ -167,6 +171,89 @@ describe("Steering", function () {
       for (const e of drawn) expect(parties).not.to.include(e.juror);
       // The three validators' 30 seats are exactly what ten rounds need.
       expect(await court.totalDrawableWeight()).to.equal(partyWeight);
+    });
+  });
+
+  describe('the draw timeout waits for the pending cycle (docs/court.md, "Why nobody can steer a draw")', function () {
+    /** One dispute queued, its draw timeout passed while the pool is in Staking, then the seed requested. */
+    async function timedOutInCycleFixture() {
+      const f = await deployCourt(ethers, { validators: 3 });
+      const d = await openDispute(f);
+      const [, timeout] = await f.court.currentPeriod(d);
+      await time.increaseTo(timeout);
+      return { ...f, d, timeout };
+    }
+
+    it("a round past its timeout but in the pending cycle cannot be closed until the pool is back in Staking", async function () {
+      const { court, d, timeout } = await loadFixture(timedOutInCycleFixture);
+      // In Staking the round can be closed: nothing is requested yet.
+      expect(await court.currentPeriod(d)).to.deep.equal([Period.Finalizable, 0n]);
+      await toGenerating(court, helpers);
+      // Once the seed is requested (and can soon be known), the cycle's rounds are fixed.
+      expect(await court.currentPeriod(d)).to.deep.equal([Period.Drawing, timeout]);
+      await expect(court.finalizeDispute(d))
+        .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
+        .withArgs(d, Period.Drawing);
+      await mine(Number(BLOCKHASH_LOOKAHEAD) + 1);
+      await court.passPhase();
+      await expect(court.finalizeDispute(d))
+        .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
+        .withArgs(d, Period.Drawing);
+      // The cycle draws it: its jury is seated and it goes on to the vote.
+      await expect(court.draw(1n)).to.emit(court, "RoundDrawn");
+      expect((await court.currentPeriod(d))[0]).to.equal(Period.Commit);
+    });
+
+    it("a round the cycle could not seat can be closed once the pool is back in Staking", async function () {
+      const f = await loadFixture(timedOutInCycleFixture);
+      const { court, d } = f;
+      // Every validator leaves before the seed request: nobody can be seated.
+      for (const v of f.validators) await court.connect(v).requestUnstake(VALIDATOR_STAKE);
+      await toDrawing(court, helpers);
+      await expect(court.draw(1n)).to.emit(court, "RoundRequeued");
+      expect((await court.currentPeriod(d))[0]).to.equal(Period.Drawing);
+      await court.passPhase();
+      await expect(court.finalizeDispute(d)).to.emit(court, "DisputeFinalized").withArgs(d, Ruling.Unresolved, 1n);
+    });
+
+    it("a round queued after the seed request times out even while the pool waits for randomness", async function () {
+      const f = await deployCourt(ethers, { validators: 3 });
+      const { court } = f;
+      const first = await openDispute(f);
+      await toGenerating(court, helpers);
+      const [, requestedAt] = await court.phase();
+      // Queued in the same second as the request: it may be in the cycle, so it waits (conservative).
+      await time.setNextBlockTimestamp(requestedAt + 1n);
+      const later = await openDispute(f);
+      const [, laterTimeout] = await court.currentPeriod(later);
+      // The pool stays in Generating as if the source never answered (nobody passes the phase).
+      await time.increaseTo(laterTimeout);
+      expect(await court.currentPeriod(later)).to.deep.equal([Period.Finalizable, 0n]);
+      expect((await court.currentPeriod(first))[0]).to.equal(Period.Drawing);
+      await expect(court.finalizeDispute(later))
+        .to.emit(court, "DisputeFinalized")
+        .withArgs(later, Ruling.Unresolved, 1n);
+    });
+
+    it("a round queued in the very second of the request is treated as part of the cycle", async function () {
+      const f = await deployCourt(ethers, { validators: 3 });
+      const { court } = f;
+      await openDispute(f);
+      const [, startedAt] = await court.phase();
+      await time.increaseTo(startedAt + POOL_DEFAULTS.minStakingTime);
+      // The request and a new dispute in one block: same timestamp, the dispute queued after the request.
+      await ethers.provider.send("evm_setAutomine", [false]);
+      await court.passPhase();
+      await court.connect(f.arbitrable).createDispute(f.labeler.address, f.challenger.address, f.requester.address, 1n);
+      await mine(1);
+      await ethers.provider.send("evm_setAutomine", [true]);
+      const same = await court.disputeCount();
+      const [phase, requestedAt] = await court.phase();
+      expect(phase).to.equal(Phase.Generating);
+      const [, timeout] = await court.currentPeriod(same);
+      expect(timeout).to.equal(requestedAt + COURT_DEFAULTS.drawTimeout);
+      await time.increaseTo(timeout);
+      expect(await court.currentPeriod(same)).to.deep.equal([Period.Drawing, timeout]);
     });
   });
 

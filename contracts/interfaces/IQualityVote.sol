@@ -371,7 +371,11 @@ interface IQualityVote is IJurorPool {
     /// @param juror The juror.
     function getVote(uint256 disputeId, uint256 round, address juror) external view returns (VoteView memory);
 
-    /// @notice Where dispute `disputeId` stands and until when (0 when open-ended).
+    /// @notice Where dispute `disputeId` stands and until when (0 when open-ended). In Drawing, `endsAt`
+    /// is the draw timeout; past it the dispute becomes Finalizable (Unresolved) unless the pending
+    /// cycle may draw its round (the pool left Staking after the round was queued): then it stays in
+    /// Drawing until the pool is back in Staking, so that nobody can drop a round from a cycle whose
+    /// seed can be known (docs/court.md, "Why nobody can steer a draw").
     /// @param disputeId The dispute.
     function currentPeriod(uint256 disputeId) external view returns (Period period, uint256 endsAt);
 

@@ -65,16 +65,9 @@ library SortitionTree {
         uint256 newTotal = _newTotal(header, 0, weight);
         if (account == address(0)) revert SortitionTreeZeroAccount();
         index = (header >> WEIGHT_BITS) + 1;
-        uint256 sum = weight;
-        // `index` >= 1, so `index - 1` and `index - lowbit(index)` cannot underflow; each child `j` is
-        // above `stop` >= 0, so `j - lowbit(j)` cannot either. The children cover the leaves
-        // (index - lowbit(index), index - 1], so `sum` <= the new total < 2^96 (checked above).
-        unchecked {
-            uint256 stop = index - _lowbit(index);
-            for (uint256 j = index - 1; j > stop; j -= _lowbit(j)) {
-                sum += tree.nodes[j] & WEIGHT_MASK;
-            }
-        }
+        // The children cover the leaves (index - lowbit(index), index - 1], so the sum is at most the
+        // new total < 2^96 (checked above).
+        uint256 sum = weight + _childrenSum(tree, index);
         tree.nodes[index] = (uint256(uint160(account)) << WEIGHT_BITS) | sum;
         tree.header = (index << WEIGHT_BITS) | newTotal;
     }
@@ -166,11 +159,12 @@ library SortitionTree {
     }
 
     /// @notice The weight of leaf `index` (0 for 0 and for indices above `size`).
-    /// @dev Reads at most 2 * (floor(log2(index)) + 1) nodes: for views, not for writes.
+    /// @dev Node `index` minus its Fenwick children (the node sums the leaf and the leaves they cover):
+    /// at most log2(lowbit(index)) + 1 node reads.
     function weightAt(Tree storage tree, uint256 index) internal view returns (uint256) {
-        if (index == 0) return 0;
-        // Checked: the prefixes are sums over nested ranges of leaves.
-        return prefixBefore(tree, index + 1) - prefixBefore(tree, index);
+        if (index == 0 || index > tree.header >> WEIGHT_BITS) return 0;
+        // Checked: the children cover a subset of the node's leaves.
+        return (tree.nodes[index] & WEIGHT_MASK) - _childrenSum(tree, index);
     }
 
     /// @notice The Fenwick sum of node `index`: the weight of the leaves `(index - lowbit(index), index]`
@@ -255,6 +249,21 @@ library SortitionTree {
             }
             // `r` < the non-excluded total, so `pos` < count and leaf `pos + 1` holds `r`.
             return pos + 1;
+        }
+    }
+
+    /// @dev The sum of node `index`'s Fenwick children, the nodes `j = index - 1, j - lowbit(j), ...`
+    /// while `j > index - lowbit(index)`: the leaves `(index - lowbit(index), index - 1]`.
+    /// `index` >= 1 (so `index - 1` and `index - lowbit(index)` cannot underflow) and at most
+    /// `size + 1` (so every child exists).
+    function _childrenSum(Tree storage tree, uint256 index) private view returns (uint256 sum) {
+        // Each child `j` is above `stop` >= 0, so `j - lowbit(j)` cannot underflow; the children
+        // cover distinct leaves, so `sum` <= total < 2^96.
+        unchecked {
+            uint256 stop = index - _lowbit(index);
+            for (uint256 j = index - 1; j > stop; j -= _lowbit(j)) {
+                sum += tree.nodes[j] & WEIGHT_MASK;
+            }
         }
     }
 

@@ -15,6 +15,7 @@ import {
   toGenerating,
   type DeployOptions,
   type Protocol,
+  type Seeds,
 } from "./fixtures.js";
 
 /** The network helpers the court suites use (from `network.create()`). */
@@ -29,7 +30,7 @@ export interface CourtHelpers {
 }
 
 /** The protocol plus an EOA holding ARBITRABLE_ROLE, so that tests open disputes directly. */
-export interface Court extends Protocol {
+export interface Court<S extends Seeds = "blockhash"> extends Protocol<S> {
   arbitrable: HardhatEthersSigner;
   /** The parties of `openDispute`'s disputes: labeler, challenger and interested (the requester). */
   labeler: HardhatEthersSigner;
@@ -39,8 +40,11 @@ export interface Court extends Protocol {
  * `deployProtocol` plus an arbitrable EOA (the fee treasury signer, unused by the court), funded and
  * approved, holding ARBITRABLE_ROLE.
  */
-export async function deployCourt(ethers: HardhatEthers, options: DeployOptions = {}): Promise<Court> {
-  const p = await deployProtocol(ethers, options);
+export async function deployCourt<S extends Seeds = "blockhash">(
+  ethers: HardhatEthers,
+  options: DeployOptions<S> = {},
+): Promise<Court<S>> {
+  const p = await deployProtocol<S>(ethers, options);
   const arbitrable = p.feeTreasury;
   await p.token.connect(p.admin).transfer(arbitrable.address, 100_000n * 10n ** 18n);
   await p.token.connect(arbitrable).approve(await p.court.getAddress(), ethers.MaxUint256);
