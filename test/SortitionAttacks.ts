@@ -168,15 +168,6 @@ describe("SortitionAttacks", function () {
         .withArgs(d, 0n, 0n, tail)
         .and.not.to.emit(f.court, "JurorDrawn");
     });
-
-    it("a seat whose first search lands on the party costs a bounded second search", async function () {
-      const f = await loadFixture(heavyPartyFixture);
-      const receipt = await mined(f.court.draw(1n)); // #1: no party holds weight
-      const heavy = await mined(f.court.draw(1n)); // #2: the party holds 98 %
-      expect(eventsOf(f, heavy, "JurorDrawn").length).to.equal(3);
-      // At most three records read and one warm search more per seat than the plain draw.
-      expect(heavy.gasUsed).to.be.lessThan(receipt.gasUsed + 3n * 20_000n);
-    });
   });
 
   // Found by this review: `draw` skips a round whose dispute was finalized meanwhile, and
