@@ -4,7 +4,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types"
 import type { ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
 
 import { ACCEPT, COURT_DEFAULTS, LABEL, POOL_DEFAULTS, Phase, REJECT } from "./helpers/fixtures.js";
-import { SEAT_STAKE, commitAll, deployCourt, revealAll, toDrawing, windowsOf } from "./helpers/court.js";
+import { SEAT_STAKE, commitAll, deployCourt, eventsOf, revealAll, toDrawing, windowsOf } from "./helpers/court.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { loadFixture, time, mine, setBalance } = networkHelpers;
@@ -39,11 +39,6 @@ function modelAvoiding(order: string[], w: Weights, random: bigint, parties: str
   return { juror: modelDraw(order, w, again, parties), second: true };
 }
 
-/** The arguments of every `name` event of `receipt`, in log order. */
-function eventsOf(f: Court, receipt: ContractTransactionReceipt | null, name: string): unknown[][] {
-  const parsed = (receipt?.logs ?? []).map((log) => f.court.interface.parseLog(log));
-  return parsed.filter((p) => p?.name === name).map((p) => [...p!.args]);
-}
 const mined = async (tx: Promise<ContractTransactionResponse>) => (await (await tx).wait())!;
 
 /** A seeded generator (64-bit LCG), so that a failing run replays its actions. */
@@ -115,7 +110,7 @@ describe("SortitionAttacks", function () {
     const moved = freeV < LABEL(9_500) ? freeV : LABEL(9_500);
     const receipt = await mined(f.court.connect(v).stake(SEAT_STAKE / 5n));
     const newFree = freeV - moved + SEAT_STAKE / 5n;
-    expect(eventsOf(f, receipt, "StakeUpdated")).to.deep.equal([[v.address, newFree, drawable(newFree)]]);
+    expect(eventsOf(f.court, receipt, "StakeUpdated")).to.deep.equal([[v.address, newFree, drawable(newFree)]]);
     expect(await f.court.drawableWeight(v.address)).to.equal(drawable(newFree));
     expect(await f.court.totalDrawableWeight()).to.equal(total - drawable(freeV) + drawable(newFree));
   });
@@ -133,7 +128,7 @@ describe("SortitionAttacks", function () {
     it("seats every round from the model: the party drawn in #1 is excluded at its reduced weight in #2 and #3", async function () {
       const f = await drawAll();
       const { court, heavy, empty, order, seed, w } = f;
-      const drawn = eventsOf(f, f.receipt, "JurorDrawn") as [bigint, bigint, string, bigint][];
+      const drawn = eventsOf(f.court, f.receipt, "JurorDrawn") as [bigint, bigint, string, bigint][];
       let second = 0;
       for (const [d, r, juror, s] of drawn) {
         const { labeler, challenger, interested } = await court.getDispute(d);
@@ -148,7 +143,7 @@ describe("SortitionAttacks", function () {
       expect(drawn.map(([d]) => d)).to.deep.equal([1n, 1n, 1n, 2n, 2n, 2n, 3n, 3n, 3n]);
       // The heavy party holds 98 % of the pool: the first search lands on it in (nearly) every seat of #2, #3.
       expect(second).to.be.greaterThan(3);
-      expect(eventsOf(f, f.receipt, "RoundDrawn").map((e) => e[0])).to.deep.equal([1n, 2n, 3n]);
+      expect(eventsOf(f.court, f.receipt, "RoundDrawn").map((e) => e[0])).to.deep.equal([1n, 2n, 3n]);
       expect(await court.drawableWeight(heavy.address)).to.equal(LABEL(990_000) - 3n * SEAT_STAKE);
     });
 
@@ -182,13 +177,13 @@ describe("SortitionAttacks", function () {
     await f.court.connect(f.arbitrable).createDispute(f.labeler.address, f.challenger.address, ZERO, 1n);
     await toDrawing(f.court, helpers);
     const snap = await networkHelpers.takeSnapshot();
-    const honest = eventsOf(f, await mined(f.court.draw(2n)), "JurorDrawn");
+    const honest = eventsOf(f.court, await mined(f.court.draw(2n)), "JurorDrawn");
     await snap.restore();
     // Expected: the cycle's first round cannot be closed now (its draw is fixed), and the juries stay.
     await expect(f.court.finalizeDispute(1n))
       .to.be.revertedWithCustomError(f.court, "QualityVoteWrongPeriod")
       .withArgs(1n, 0n);
-    expect(eventsOf(f, await mined(f.court.draw(2n)), "JurorDrawn")).to.deep.equal(honest);
+    expect(eventsOf(f.court, await mined(f.court.draw(2n)), "JurorDrawn")).to.deep.equal(honest);
   });
 
   it("handler: 300 seeded actions keep every leaf at drawable(free) and seat the model's jurors", async function () {
@@ -235,7 +230,7 @@ describe("SortitionAttacks", function () {
     /** Checks a Staking receipt's `StakeUpdated` events against `absorbed` (+ `extra` for `who`) and notes new leaves. */
     const expectUpdates = (receipt: ContractTransactionReceipt, who: string[], extra = 0n) => {
       const expected = who.map((a) => [a, absorbed(a) + extra, drawable(absorbed(a) + extra)]);
-      expect(eventsOf(f, receipt, "StakeUpdated")).to.deep.equal(expected);
+      expect(eventsOf(f.court, receipt, "StakeUpdated")).to.deep.equal(expected);
       for (const [a, , w] of expected) if ((w as bigint) > 0n && !order.includes(a as string)) order.push(a as string);
     };
     const pending = (a: string) => st.get(a)!.deferredIn > 0n || st.get(a)!.deferredUnstake > 0n;
@@ -289,21 +284,21 @@ describe("SortitionAttacks", function () {
       if (action === 0) {
         const amount = pick(amounts);
         const receipt = await mined(court.connect(s).stake(amount));
-        expect(eventsOf(f, receipt, "Staked")).to.deep.equal([[a, amount, !staking]]);
+        expect(eventsOf(f.court, receipt, "Staked")).to.deep.equal([[a, amount, !staking]]);
         if (staking) expectUpdates(receipt, [a], amount);
-        else expect(eventsOf(f, receipt, "StakeUpdated")).to.deep.equal([]);
+        else expect(eventsOf(f.court, receipt, "StakeUpdated")).to.deep.equal([]);
       } else if (action === 1) {
         const have = staking ? absorbed(a) : st.get(a)!.free - st.get(a)!.deferredUnstake;
         if (have <= 0n) continue;
         const amount = pick([have, have > SEAT_STAKE / 2n ? have - SEAT_STAKE / 2n : have, have / 3n + 1n]);
         const receipt = await mined(court.connect(s).requestUnstake(amount));
-        expect(eventsOf(f, receipt, "UnstakeRequested")).to.deep.equal([[a, amount, !staking]]);
+        expect(eventsOf(f.court, receipt, "UnstakeRequested")).to.deep.equal([[a, amount, !staking]]);
         if (staking) expectUpdates(receipt, [a], -amount);
-        else expect(eventsOf(f, receipt, "StakeUpdated")).to.deep.equal([]);
+        else expect(eventsOf(f.court, receipt, "StakeUpdated")).to.deep.equal([]);
         const { free, deferredIn, unbonding } = st.get(a)!;
         const t = BigInt((await receipt.getBlock()).timestamp) + POOL_DEFAULTS.unbondingPeriod;
         if (staking)
-          expect(eventsOf(f, receipt, "Unbonding").at(-1)).to.deep.equal([
+          expect(eventsOf(f.court, receipt, "Unbonding").at(-1)).to.deep.equal([
             a,
             unbonding + free + deferredIn - absorbed(a) + amount,
             t,
@@ -335,9 +330,9 @@ describe("SortitionAttacks", function () {
         const { seats } = await court.getVote(d, r, j);
         const credited = st.get(j)!.deferredIn;
         const receipt = await mined(court.settle(d, r, j));
-        const [[, , , n, , reward, penalty]] = eventsOf(f, receipt, "SeatsSettled") as bigint[][];
-        expect(eventsOf(f, receipt, "SeatsSettled").map((e) => e.slice(0, 4))).to.deep.equal([[d, r, j, seats]]);
-        expect(eventsOf(f, receipt, "StakeUpdated")).to.deep.equal([]);
+        const [[, , , n, , reward, penalty]] = eventsOf(f.court, receipt, "SeatsSettled") as bigint[][];
+        expect(eventsOf(f.court, receipt, "SeatsSettled").map((e) => e.slice(0, 4))).to.deep.equal([[d, r, j, seats]]);
+        expect(eventsOf(f.court, receipt, "StakeUpdated")).to.deep.equal([]);
         await check(true); // a settlement never writes the tree, in any phase (docs/court.md)
         expect(st.get(j)!.deferredIn).to.equal(credited + n * SEAT_STAKE + reward - penalty);
         reach.settled++;
@@ -348,7 +343,12 @@ describe("SortitionAttacks", function () {
           const w: Weights = new Map([...st].map(([x, v]) => [x, v.w]));
           const free = new Map([...st].map(([x, v]) => [x, v.free]));
           const receipt = await mined(court.draw(BigInt(1 + rnd(2))));
-          for (const [d, r, juror, seat] of eventsOf(f, receipt, "JurorDrawn") as [bigint, bigint, string, bigint][]) {
+          for (const [d, r, juror, seat] of eventsOf(f.court, receipt, "JurorDrawn") as [
+            bigint,
+            bigint,
+            string,
+            bigint,
+          ][]) {
             const ps = parties.get(d)!;
             const model = modelAvoiding(order, w, seatRandom(seed, d, r, seat), ps);
             expect(juror, `seat ${d}/${r}/${seat}`).to.equal(model.juror);
@@ -372,7 +372,7 @@ describe("SortitionAttacks", function () {
         const [dh, dt] = await court.deferredQueue();
         const receipt = await mined(court.applyDeferred(dt - dh));
         // Validators credited by a settlement alone have no queue entry: only the queued are applied.
-        const applied = eventsOf(f, receipt, "StakeUpdated").map((e) => e[0] as string);
+        const applied = eventsOf(f.court, receipt, "StakeUpdated").map((e) => e[0] as string);
         expect(applied.every((x) => queued.includes(x))).to.equal(true);
         expectUpdates(receipt, applied);
         reach.applied += applied.length;

@@ -95,18 +95,17 @@ export interface Drawn {
   seat: bigint;
 }
 
+/** The arguments of every `name` event the court emitted in `receipt`, in log order. */
+export function eventsOf(court: QualityVote, receipt: ContractTransactionReceipt | null, name: string): unknown[][] {
+  const parsed = (receipt?.logs ?? []).map((log) => court.interface.parseLog(log));
+  return parsed.filter((p) => p?.name === name).map((p) => [...p!.args]);
+}
+
 /** The `JurorDrawn` events of receipts, in order. */
 export function drawnIn(court: QualityVote, receipts: (ContractTransactionReceipt | null)[]): Drawn[] {
-  const out: Drawn[] = [];
-  for (const receipt of receipts) {
-    for (const log of receipt?.logs ?? []) {
-      const parsed = court.interface.parseLog(log);
-      if (parsed?.name !== "JurorDrawn") continue;
-      const [disputeId, round, juror, seat] = parsed.args as unknown as [bigint, bigint, string, bigint];
-      out.push({ disputeId, round, juror, seat });
-    }
-  }
-  return out;
+  return receipts
+    .flatMap((receipt) => eventsOf(court, receipt, "JurorDrawn") as [bigint, bigint, string, bigint][])
+    .map(([disputeId, round, juror, seat]) => ({ disputeId, round, juror, seat }));
 }
 
 /** When round `round` of `disputeId` ends its commit and reveal windows (defaults). */
