@@ -64,11 +64,19 @@ function deriveContentKey(labelerSecretKey: Uint8Array, nonce: Uint8Array, taskI
   return hkdf32(secretKeyBytes(labelerSecretKey), nonce, info);
 }
 
-/** The AEAD key and the key commitment, both derived from the content key. */
-function subKeys(contentKey: Uint8Array, nonce: Uint8Array) {
+/**
+ * The AEAD key and the key commitment, both derived from a document key with HKDF-SHA256 (salt =
+ * nonce), each with its own info string. The defaults are the envelope's; `annota.dataset/1`
+ * passes its own (dataset.ts).
+ */
+export function subKeys(
+  contentKey: Uint8Array,
+  nonce: Uint8Array,
+  info: { aead: string; commitment: string } = { aead: "annota envelope key/1", commitment: "annota key commitment/1" },
+) {
   return {
-    aeadKey: hkdf32(contentKey, nonce, utf8ToBytes("annota envelope key/1")),
-    commitment: hkdf32(contentKey, nonce, utf8ToBytes("annota key commitment/1")),
+    aeadKey: hkdf32(contentKey, nonce, utf8ToBytes(info.aead)),
+    commitment: hkdf32(contentKey, nonce, utf8ToBytes(info.commitment)),
   };
 }
 

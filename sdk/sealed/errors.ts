@@ -38,7 +38,17 @@ export type SealedResultErrorCode =
   /** An envelope is larger than one IPFS block. */
   | "TOO_LARGE"
   /** The wallet did not sign deterministically, or signed with another account. */
-  | "SIGNER_UNSUITABLE";
+  | "SIGNER_UNSUITABLE"
+  /** A dataset bundle is for another licence, licensee or licence contract. */
+  | "WRONG_LICENCE"
+  /** A dataset bundle's bytes are not the delivery commitment recorded on chain. */
+  | "COMMITMENT_MISMATCH"
+  /** A dataset item's envelope is not the resultHash its submission has on chain. */
+  | "HASH_MISMATCH"
+  /** A dataset item names, or is signed by, someone other than its submission's labeler. */
+  | "WRONG_AUTHOR"
+  /** A dataset bundle's items are not exactly the task's accepted submissions (missing or extra ones). */
+  | "WRONG_ITEMS";
 
 /** An error of the sealed-results SDK: `code` says which, `issues` lists every problem found. */
 export class SealedResultError extends AnnotaError {
