@@ -1,6 +1,24 @@
 /**
  * Sealed results without the Node-only stores: what runs in browsers too (see index.ts).
  */
+export {
+  buildDatasetBundle,
+  deliveryCommitment,
+  deliveryUriOf,
+  openDatasetBundle,
+  parseDeliveryDocument,
+  DATASET_FORMAT,
+} from "./dataset.js";
+export type {
+  AcceptedSubmission,
+  DatasetBundle,
+  DatasetItemInput,
+  DatasetPayload,
+  DeliveredItem,
+  DeliveryDocument,
+  LicenceContext,
+  PayloadItem,
+} from "./dataset.js";
 export { discloseToJurors, openDisclosure, parseEvidence, reviewAsJuror, EVIDENCE_FORMAT } from "./disclose.js";
 export type { Disclosure, Evidence, JurorKey } from "./disclose.js";
 export { canonicalBytes, canonicalJson, ipfsUriOf, parseCanonical, parseIpfsUri } from "./encoding.js";
