@@ -3,7 +3,7 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { expect } from "chai";
 import { getBytes, hexlify, keccak256, toUtf8Bytes, Wallet, type HDNodeWallet, type Signer } from "ethers";
 
-import { sealDelivery, type PayloadItem } from "../sdk/sealed/dataset.js";
+import { sealDelivery } from "../sdk/sealed/dataset.js";
 import {
   buildDatasetBundle,
   buildSpec,
@@ -23,6 +23,7 @@ import {
   type EncryptionKeyPair,
   type Labels,
   type LicenceContext,
+  type PayloadItem,
   type SealedResult,
   type SealedResultErrorCode,
   type Spec,

@@ -1,14 +1,8 @@
 /**
  * Sealed results without the Node-only stores: what runs in browsers too (see index.ts).
  */
-export {
-  buildDatasetBundle,
-  deliveryCommitment,
-  deliveryUriOf,
-  openDatasetBundle,
-  parseDeliveryDocument,
-  DATASET_FORMAT,
-} from "./dataset.js";
+export { buildDatasetBundle, openDatasetBundle } from "./dataset.js";
+export { deliveryCommitment, deliveryUriOf, parseDeliveryDocument, DATASET_FORMAT } from "./dataset-format.js";
 export type {
   AcceptedSubmission,
   DatasetBundle,
@@ -18,7 +12,7 @@ export type {
   DeliveryDocument,
   LicenceContext,
   PayloadItem,
-} from "./dataset.js";
+} from "./dataset-format.js";
 export { discloseToJurors, openDisclosure, parseEvidence, reviewAsJuror, EVIDENCE_FORMAT } from "./disclose.js";
 export type { Disclosure, Evidence, JurorKey } from "./disclose.js";
 export { canonicalBytes, canonicalJson, ipfsUriOf, parseCanonical, parseIpfsUri } from "./encoding.js";
