@@ -45,6 +45,8 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         uint32 courtVersion;
         bool cancelled;
         bool allowlisted; // labelerRoot != 0, kept here so that open tasks never read slot 3
+        uint16 royaltyBps; // the dataset shares' royalty on each licence (docs/dataset-shares.md)
+        uint16 maxSlots; // `addSlots` never goes past it
         // slot 3
         bytes32 labelerRoot;
     }
@@ -96,6 +98,8 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
     uint256 internal constant _MAX_MIN_BOND = 1_000_000 ether;
     uint256 internal constant _MIN_CHALLENGE_PERIOD = 1 hours;
     uint256 internal constant _MAX_CHALLENGE_PERIOD = 30 days;
+    uint256 internal constant _MAX_MIN_ROYALTY_BPS = 5_000;
+    uint256 internal constant _MAX_ROYALTY_BPS = 9_000;
 
     uint256 private constant _BPS = 10_000;
     uint256 private constant _SUBMISSION_INDEX_BITS = 32;
@@ -177,13 +181,11 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
 
     /// @inheritdoc ITaskEscrow
     function addSlots(uint256 taskId, uint256 count) external whenNotPaused nonReentrant {
-        Task storage task = _requesterTask(taskId);
-        if (task.cancelled) revert TaskEscrowTaskCancelled(taskId);
-        uint40 deadline = task.deadline;
-        if (_now() >= deadline) revert TaskEscrowDeadlinePassed(taskId, deadline);
+        (Task storage task, ) = _openRequesterTask(taskId);
         uint256 slots = task.slots + count;
-        if (count == 0 || slots > _MAX_SLOTS) revert TaskEscrowInvalidSlots(slots);
-        task.slots = uint16(slots); // fits: <= _MAX_SLOTS
+        if (count == 0) revert TaskEscrowInvalidSlots(slots);
+        if (slots > task.maxSlots) revert TaskEscrowAboveMaxSlots(taskId, slots, task.maxSlots);
+        task.slots = uint16(slots); // fits: <= maxSlots <= _MAX_SLOTS
         uint256 reward = task.reward;
         uint256 amount = count * (reward + _feeOf(reward, task.feeBps));
         emit SlotsAdded(taskId, count, slots, amount);
@@ -192,10 +194,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
 
     /// @inheritdoc ITaskEscrow
     function extendDeadline(uint256 taskId, uint256 newDeadline) external {
-        Task storage task = _requesterTask(taskId);
-        if (task.cancelled) revert TaskEscrowTaskCancelled(taskId);
-        uint40 deadline = task.deadline;
-        if (_now() >= deadline) revert TaskEscrowDeadlinePassed(taskId, deadline);
+        (Task storage task, uint40 deadline) = _openRequesterTask(taskId);
         if (newDeadline <= deadline) revert TaskEscrowDeadlineNotLater(taskId, deadline, newDeadline);
         if (newDeadline > type(uint40).max) revert TaskEscrowInvalidDeadline(newDeadline);
         task.deadline = uint40(newDeadline);
@@ -221,11 +220,9 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
 
     /// @inheritdoc ITaskEscrow
     function cancelTask(uint256 taskId) external returns (uint256 deadline) {
-        Task storage task = _requesterTask(taskId);
-        if (task.cancelled) revert TaskEscrowTaskCancelled(taskId);
-        deadline = task.deadline;
+        Task storage task;
+        (task, deadline) = _openRequesterTask(taskId);
         uint40 now_ = _now();
-        if (now_ >= deadline) revert TaskEscrowDeadlinePassed(taskId, deadline);
         // Notice, not instant effect: a requester who reads a pending submission cannot front-run it
         // with a cancellation; submissions made before the notice ends hold their slots.
         uint256 noticeEnd = uint256(now_) + _params.cancelNotice;
@@ -426,7 +423,9 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
                 feeBps: task.feeBps,
                 courtVersion: task.courtVersion,
                 cancelled: task.cancelled,
-                labelerRoot: task.labelerRoot
+                labelerRoot: task.labelerRoot,
+                royaltyBps: task.royaltyBps,
+                maxSlots: task.maxSlots
             });
     }
 
@@ -477,6 +476,11 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
             );
         }
         if (params_.feeBps > p.maxFeeBps) revert TaskEscrowFeeTooHigh(params_.feeBps, p.maxFeeBps);
+        if (p.royaltyBps < params_.minRoyaltyBps || p.royaltyBps > _MAX_ROYALTY_BPS) {
+            revert TaskEscrowInvalidRoyalty(p.royaltyBps, params_.minRoyaltyBps);
+        }
+        uint256 maxSlots = p.maxSlots == 0 ? p.slots : p.maxSlots;
+        if (maxSlots < p.slots || maxSlots > _MAX_SLOTS) revert TaskEscrowInvalidSlots(maxSlots);
 
         taskId = ++_taskCount;
         // The narrowing casts fit: every value was range-checked above.
@@ -490,17 +494,19 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         task.challengePeriod = uint32(p.challengePeriod);
         task.feeBps = params_.feeBps;
         task.courtVersion = uint32(courtVersion); // fits: versions are counted in 32 bits
+        task.royaltyBps = uint16(p.royaltyBps);
+        task.maxSlots = uint16(maxSlots);
         if (p.labelerRoot != bytes32(0)) {
             task.allowlisted = true;
             task.labelerRoot = p.labelerRoot;
         }
 
         uint256 fee = _feeOf(p.reward, params_.feeBps);
-        _emitTaskCreated(taskId, p, fee);
+        _emitTaskCreated(taskId, p, fee, maxSlots);
         _pullExact(IERC20(p.paymentToken), p.slots * (p.reward + fee));
     }
 
-    function _emitTaskCreated(uint256 taskId, TaskParams calldata p, uint256 fee) private {
+    function _emitTaskCreated(uint256 taskId, TaskParams calldata p, uint256 fee, uint256 maxSlots) private {
         emit TaskCreated(
             taskId,
             msg.sender,
@@ -515,6 +521,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
             p.specHash,
             p.specURI
         );
+        emit TaskRoyalty(taskId, p.royaltyBps, maxSlots);
     }
 
     function _submit(
@@ -756,7 +763,8 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
                 p.minChallengePeriod <= p.maxChallengePeriod &&
                 p.maxChallengePeriod <= _MAX_CHALLENGE_PERIOD &&
                 p.cancelNotice >= _MIN_CANCEL_NOTICE &&
-                p.cancelNotice <= _MAX_CANCEL_NOTICE;
+                p.cancelNotice <= _MAX_CANCEL_NOTICE &&
+                p.minRoyaltyBps <= _MAX_MIN_ROYALTY_BPS;
         if (!valid) revert TaskEscrowInvalidParams(p);
         _params = p;
         emit ParamsUpdated(p);
@@ -804,6 +812,16 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         address requester = task.requester;
         if (requester == address(0)) revert TaskEscrowUnknownTask(taskId);
         if (msg.sender != requester) revert TaskEscrowNotRequester(taskId, msg.sender);
+    }
+
+    /// @dev The caller's task, if it can still change: not cancelled, before its deadline, and not
+    /// closed (every slot accepted with nothing pending: closing is permanent, docs/dataset-shares.md).
+    function _openRequesterTask(uint256 taskId) private view returns (Task storage task, uint40 deadline) {
+        task = _requesterTask(taskId);
+        if (task.cancelled) revert TaskEscrowTaskCancelled(taskId);
+        deadline = task.deadline;
+        if (_now() >= deadline) revert TaskEscrowDeadlinePassed(taskId, deadline);
+        if (task.held == 0 && task.accepted == task.slots) revert TaskEscrowTaskClosed(taskId);
     }
 
     /// @dev The protocol's clock (see QualityVote `_now`).

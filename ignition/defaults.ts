@@ -56,6 +56,14 @@ export const TASK_ESCROW_DEFAULTS = {
   maxChallengePeriod: 30n * DAY,
   /** A cancellation takes effect a day after it is announced. */
   cancelNotice: 1n * DAY,
+  /** Every task promises its labelers at least 20 % of each licence of its dataset (docs/dataset-shares.md). */
+  minRoyaltyBps: 2_000n,
+} as const;
+
+/** Dataset shares (`DatasetShares`, docs/dataset-shares.md). */
+export const DATASET_SHARES_DEFAULTS = {
+  /** Each licence's royalty vests over a week (to the next day boundary): a share bought just before a sale earns only what vests while it is held. */
+  vestPeriod: 7n * DAY,
 } as const;
 
 /**
@@ -81,6 +89,7 @@ export const MODULE_DEFAULTS = {
   ...POOL_DEFAULTS,
   ...COURT_DEFAULTS,
   ...TASK_ESCROW_DEFAULTS,
+  ...DATASET_SHARES_DEFAULTS,
 } as const;
 
 /** `ITaskEscrow.TaskParams`, with amounts and times as bigints and hashes as hex strings. */
@@ -95,13 +104,15 @@ export interface TaskParams {
   labelerRoot: string;
   specHash: string;
   specURI: string;
+  royaltyBps: bigint;
+  maxSlots: bigint;
 }
 
 /**
  * The example task the tests, the benchmark and the development drivers start from: slots of
  * 100 LABEL, a 100 LABEL bond (the bond floor of a 100-LABEL LABEL task under the defaults:
  * max(minBond 100, rounds 0 + 1 = 50, 50 % of 100)), a one-hour challenge period, a 10 % fee
- * tolerance, open to every labeler.
+ * tolerance, open to every labeler, a 20 % royalty to its dataset's shares.
  */
 export const EXAMPLE_TASK = {
   reward: 100n * LABEL,
@@ -112,6 +123,10 @@ export const EXAMPLE_TASK = {
   labelerRoot: ZeroHash,
   specHash: id("spec"),
   specURI: "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi",
+  /** The labelers' royalty on each licence of the dataset: the governance minimum. */
+  royaltyBps: TASK_ESCROW_DEFAULTS.minRoyaltyBps,
+  /** 0: the task never holds more than its `slots`. */
+  maxSlots: 0n,
 } as const;
 
 /** The parameters of a task paid in `paymentToken` until `deadline`: `EXAMPLE_TASK` with `overrides`. */

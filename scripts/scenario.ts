@@ -198,6 +198,8 @@ await send(
     labelerRoot: ethers.ZeroHash,
     specHash: ethers.id("scenario spec"),
     specURI: "ipfs://scenario-spec",
+    royaltyBps: 2_000n,
+    maxSlots: 0n,
   }),
 );
 const taskId = await escrow.taskCount();

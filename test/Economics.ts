@@ -150,6 +150,8 @@ class Simulation {
       labelerRoot: ethers.ZeroHash,
       specHash: ethers.id("spec"),
       specURI: "ipfs://spec",
+      royaltyBps: 2_000n,
+      maxSlots: 0n,
     });
     const taskId = await escrow.taskCount();
     await escrow.connect(labeler).submit(taskId, ethers.id(`result ${taskId}`), "ipfs://result", []);

@@ -157,6 +157,8 @@ describe("TaskEscrow: hostile tokens and recipients", function () {
         labelerRoot: ethers.ZeroHash,
         specHash: ethers.ZeroHash,
         specURI: "",
+        royaltyBps: 2_000n,
+        maxSlots: 0n,
       });
       const withdraw = escrow.interface.encodeFunctionData("withdraw", [token]);
       await reenterDuring(evil, target, withdraw, guardError(escrow), () =>

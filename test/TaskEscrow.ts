@@ -390,6 +390,7 @@ describe("TaskEscrow: tasks", function () {
         minChallengePeriod: 3_600n,
         maxChallengePeriod: 30n * DAY,
         cancelNotice: 30n * DAY,
+        minRoyaltyBps: 5_000n,
       };
       await expect(escrow.connect(admin).setParams(next))
         .to.emit(escrow, "ParamsUpdated")

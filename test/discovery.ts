@@ -26,6 +26,8 @@ async function activity() {
     labelerRoot: ethers.ZeroHash,
     specHash: ethers.id(uri),
     specURI: uri,
+    royaltyBps: 2_000,
+    maxSlots: 0,
   });
   await escrow.connect(requester).createTask(task(3, now + 30n * DAY, "ipfs://open"));
   await escrow.connect(requester).createTask(task(1, now + 2n * DAY, "ipfs://short"));
@@ -135,6 +137,8 @@ describe("Discovery (RPC, no indexer)", function () {
       labelerRoot: ethers.ZeroHash,
       specHash: ethers.id("third"),
       specURI: "ipfs://third",
+      royaltyBps: 2_000,
+      maxSlots: 0,
     });
     await escrow.connect(labelers[2]!).submit(1, ethers.id("d"), "ipfs://d", []);
     expect(await watchTasks.poll()).to.equal(1);

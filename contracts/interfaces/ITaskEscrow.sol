@@ -52,6 +52,10 @@ interface ITaskEscrow is IAdministered {
     /// one `address` column), or zero for an open task.
     /// @param specHash Content hash of the instructions and dataset manifest.
     /// @param specURI Where they are (e.g. `ipfs://...`).
+    /// @param royaltyBps The labelers' royalty on every licence of the task's dataset sold through
+    /// `DatasetShares`, in basis points [`minRoyaltyBps`, 9,000]; fixed for good (docs/dataset-shares.md).
+    /// @param maxSlots The most slots the task may ever have (`addSlots` never goes past it), so that a
+    /// labeler knows the largest share supply before working; 0 means `slots`; [slots, 10,000].
     struct TaskParams {
         address paymentToken;
         uint256 reward;
@@ -63,6 +67,8 @@ interface ITaskEscrow is IAdministered {
         bytes32 labelerRoot;
         bytes32 specHash;
         string specURI;
+        uint256 royaltyBps;
+        uint256 maxSlots;
     }
 
     /// @notice Governance parameters; they apply to tasks created after a change.
@@ -75,6 +81,8 @@ interface ITaskEscrow is IAdministered {
     /// @param minChallengePeriod Shortest challenge period a task may have [1 hour, maxChallengePeriod].
     /// @param maxChallengePeriod Longest challenge period a task may have [minChallengePeriod, 30 days].
     /// @param cancelNotice Delay between `cancelTask` and the end of submissions [1 hour, 30 days].
+    /// @param minRoyaltyBps The lowest dataset royalty a new task may promise its labelers, in basis
+    /// points [0, 5,000].
     struct Params {
         uint16 feeBps;
         uint16 burnBps;
@@ -83,9 +91,12 @@ interface ITaskEscrow is IAdministered {
         uint32 minChallengePeriod;
         uint32 maxChallengePeriod;
         uint32 cancelNotice;
+        uint16 minRoyaltyBps;
     }
 
-    /// @notice A task as stored, plus its per-slot fee.
+    /// @notice A task as stored, plus its per-slot fee and whether it is closed: nothing pending or
+    /// challenged, and its deadline passed or every slot accepted. Closing is permanent: after it the
+    /// accepted count never changes (docs/dataset-shares.md).
     struct TaskView {
         address requester;
         address paymentToken;
@@ -102,6 +113,8 @@ interface ITaskEscrow is IAdministered {
         uint32 courtVersion;
         bool cancelled;
         bytes32 labelerRoot;
+        uint16 royaltyBps;
+        uint16 maxSlots;
     }
 
     /// @notice A submission as stored.
@@ -132,6 +145,9 @@ interface ITaskEscrow is IAdministered {
         bytes32 specHash,
         string specURI
     );
+    /// @notice Task `taskId`'s dataset pays `royaltyBps` of every licence sold through `DatasetShares`
+    /// to its shares, of which there will never be more than `maxSlots` (emitted with `TaskCreated`).
+    event TaskRoyalty(uint256 indexed taskId, uint256 royaltyBps, uint256 maxSlots);
     /// @notice Task `taskId` gained `added` slots (now `slots`), funded with `amount`.
     event SlotsAdded(uint256 indexed taskId, uint256 added, uint256 slots, uint256 amount);
     /// @notice Task `taskId`'s deadline moved from `previous` to `deadline`.
@@ -205,8 +221,14 @@ interface ITaskEscrow is IAdministered {
     error TaskEscrowTokenNotAllowed(address token);
     /// @notice A reward must be positive and below 2^96.
     error TaskEscrowInvalidReward(uint256 reward);
-    /// @notice A task holds 1 to 10,000 slots.
+    /// @notice A task holds 1 to 10,000 slots (and its `maxSlots` at least its `slots`).
     error TaskEscrowInvalidSlots(uint256 slots);
+    /// @notice Task `taskId` may never hold more than `maxSlots` slots; `slots` were asked for.
+    error TaskEscrowAboveMaxSlots(uint256 taskId, uint256 slots, uint256 maxSlots);
+    /// @notice A task's dataset royalty is between `minRoyaltyBps` and 9,000 basis points.
+    error TaskEscrowInvalidRoyalty(uint256 royaltyBps, uint256 minRoyaltyBps);
+    /// @notice Task `taskId` is closed (every slot accepted, nothing pending): closing is permanent.
+    error TaskEscrowTaskClosed(uint256 taskId);
     /// @notice `bond` is below the task's bond floor `floor` (or does not fit 96 bits).
     error TaskEscrowInvalidBond(uint256 bond, uint256 floor);
     /// @notice `deadline` is not in the future (or does not fit 40 bits).
@@ -284,14 +306,15 @@ interface ITaskEscrow is IAdministered {
     ) external returns (uint256 taskId);
 
     /// @notice Funds `count` more slots of task `taskId` at its snapshotted reward and fee.
-    /// @dev Requester only, before the deadline, total slots at most 10,000. Paused by `pause()`.
-    /// Emits `SlotsAdded`.
+    /// @dev Requester only, before the deadline and before the task closes, total slots at most its
+    /// `maxSlots`. Paused by `pause()`. Emits `SlotsAdded`.
     /// @param taskId The task.
     /// @param count The number of slots to add.
     function addSlots(uint256 taskId, uint256 count) external;
 
     /// @notice Moves task `taskId`'s deadline later, to `newDeadline`.
-    /// @dev Requester only, before the current deadline. Never paused. Emits `DeadlineExtended`.
+    /// @dev Requester only, before the current deadline and before the task closes. Never paused.
+    /// Emits `DeadlineExtended`.
     /// @param taskId The task.
     /// @param newDeadline The new deadline, later than the current one.
     function extendDeadline(uint256 taskId, uint256 newDeadline) external;
@@ -308,7 +331,8 @@ interface ITaskEscrow is IAdministered {
     /// still hold their slots and are paid like any other; then the deadline is the end of the notice
     /// (or the earlier deadline) and `reclaim` refunds every free slot (all of them if nobody submitted).
     /// No slots can be added and the deadline cannot be extended after this.
-    /// @dev Requester only, before the deadline. Never paused. Emits `TaskCancelled`.
+    /// @dev Requester only, before the deadline and before the task closes. Never paused. Emits
+    /// `TaskCancelled`.
     /// @param taskId The task.
     /// @return deadline When submissions end.
     function cancelTask(uint256 taskId) external returns (uint256 deadline);

@@ -33,6 +33,13 @@ export interface NewTask {
   /** ... or a spec's hash (32-byte hex, or text to hash) and URI, for results that are not sealed. */
   specHash?: string;
   specURI?: string;
+  /**
+   * The labelers' royalty on every licence of the dataset, in basis points (default: the escrow's
+   * `minRoyaltyBps`); fixed for good (docs/dataset-shares.md).
+   */
+  royaltyBps?: number | bigint;
+  /** The most slots the task may ever hold (default: `slots`): the largest share supply. */
+  maxSlots?: number | bigint;
 }
 
 const toSeconds = (t: Date | number | bigint) =>
@@ -51,7 +58,10 @@ export class RequesterClient extends AnyoneClient {
     const slots = BigInt(task.slots);
     const bond =
       task.bond === undefined ? await this.escrow.bondFloor(paymentToken, reward) : toUnits(task.bond, LABEL_DECIMALS);
-    const maxFeeBps = task.maxFeeBps === undefined ? (await this.escrow.params()).feeBps : BigInt(task.maxFeeBps);
+    const needParams = task.maxFeeBps === undefined || task.royaltyBps === undefined;
+    const current = needParams ? await this.escrow.params() : undefined;
+    const maxFeeBps = task.maxFeeBps === undefined ? current!.feeBps : BigInt(task.maxFeeBps);
+    const royaltyBps = task.royaltyBps === undefined ? current!.minRoyaltyBps : BigInt(task.royaltyBps);
     let hash: string;
     let uri: string;
     if (task.spec) {
@@ -74,6 +84,8 @@ export class RequesterClient extends AnyoneClient {
       labelerRoot: task.allowlist ? buildAllowlist(task.allowlist).root : ZeroHash,
       specHash: hash,
       specURI: uri,
+      royaltyBps,
+      maxSlots: task.maxSlots === undefined ? 0n : BigInt(task.maxSlots),
     };
     const permitted = slots * (reward + (reward * maxFeeBps) / 10_000n);
     const p = await this.permit(paymentToken, this.addresses.escrow, permitted);

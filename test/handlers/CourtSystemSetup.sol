@@ -64,7 +64,8 @@ abstract contract CourtSystemSetup is Test, IVersioner {
                 minBond: 10 ether,
                 minChallengePeriod: 1 hours,
                 maxChallengePeriod: 30 days,
-                cancelNotice: 1 days
+                cancelNotice: 1 days,
+                minRoyaltyBps: 2_000
             })
         );
         court.grantRole(court.ARBITRABLE_ROLE(), address(escrow));

@@ -29,7 +29,9 @@ abstract contract EscrowActions is PoolActions {
             maxFeeBps: 1_000,
             labelerRoot: bytes32(0),
             specHash: keccak256(abi.encode(rewardSeed)),
-            specURI: "ipfs://spec"
+            specURI: "ipfs://spec",
+            royaltyBps: 2_000,
+            maxSlots: 0
         });
         uint256 budget = slots * (reward + (reward * escrow.params().feeBps) / 10_000);
         bool paused = escrow.paused();
