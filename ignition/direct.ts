@@ -8,11 +8,13 @@ import type { Signer } from "ethers";
 
 import {
   BlockhashRandomness__factory,
+  DatasetShares__factory,
   FixedSeedRandomness__factory,
   LabelToken__factory,
   QualityVote__factory,
   TaskEscrow__factory,
   type BlockhashRandomness,
+  type DatasetShares,
   type FixedSeedRandomness,
   type LabelToken,
   type QualityVote,
@@ -33,12 +35,13 @@ export interface CoreContracts<S extends Seeds = "blockhash"> {
   randomness: S extends "fixed" ? FixedSeedRandomness : BlockhashRandomness;
   court: QualityVote;
   escrow: TaskEscrow;
+  shares: DatasetShares;
 }
 
 export interface CoreOptions<S extends Seeds> {
   /** The court's treasury. */
   courtTreasury: string;
-  /** The escrow's treasury. */
+  /** The escrow's treasury, and the dataset shares' (licence fees). */
   feeTreasury: string;
   /** Granted PAUSER_ROLE on the court and the escrow. */
   pauser: string;
@@ -52,8 +55,9 @@ export interface CoreOptions<S extends Seeds> {
 
 /**
  * Deploys LABEL (its whole supply to `admin`), the randomness source, the court bound to it, and the
- * escrow with the default parameters (`ignition/defaults.ts`), `admin` being every contract's
- * default admin; grants the escrow ARBITRABLE_ROLE and `pauser` PAUSER_ROLE on court and escrow.
+ * escrow and the dataset shares with the default parameters (`ignition/defaults.ts`), `admin` being
+ * every contract's default admin; grants the escrow ARBITRABLE_ROLE and `pauser` PAUSER_ROLE on
+ * court, escrow and shares.
  * Waits for every transaction, so it runs on any JSON-RPC node as well as in-process.
  */
 export async function deployCore<S extends Seeds = "blockhash">(
@@ -100,5 +104,15 @@ export async function deployCore<S extends Seeds = "blockhash">(
   await mined(court.connect(admin).grantRole(await court.ARBITRABLE_ROLE(), await escrow.getAddress()));
   await mined(court.connect(admin).grantRole(await court.PAUSER_ROLE(), options.pauser));
   await mined(escrow.connect(admin).grantRole(await escrow.PAUSER_ROLE(), options.pauser));
-  return { token, randomness, court, escrow };
+  const shares = await deployed(
+    new DatasetShares__factory(admin).deploy(
+      await escrow.getAddress(),
+      options.feeTreasury,
+      adminAddress,
+      defaults.ADMIN_DELAY,
+      defaults.DATASET_SHARES_DEFAULTS.vestPeriod,
+    ),
+  );
+  await mined(shares.connect(admin).grantRole(await shares.PAUSER_ROLE(), options.pauser));
+  return { token, randomness, court, escrow, shares };
 }

@@ -23,6 +23,7 @@ export interface AddressBook {
     LabelToken: DeployedContract;
     QualityVote: DeployedContract;
     TaskEscrow: DeployedContract;
+    DatasetShares: DeployedContract;
     TimelockController: DeployedContract;
     /** The court's randomness source, under its contract's name: exactly one of the two. */
     BlockhashRandomness?: DeployedContract;
@@ -49,6 +50,8 @@ export interface AnnotaAddresses {
   token: string;
   vote: string;
   escrow: string;
+  /** Dataset shares and licences (docs/dataset-shares.md). */
+  shares: string;
   /** The court's randomness source (keepers watch its `RandomnessRequestExpired`). */
   randomness?: string;
 }
@@ -58,6 +61,7 @@ export function addressesOf(book: AddressBook): AnnotaAddresses {
     token: book.contracts.LabelToken.address,
     vote: book.contracts.QualityVote.address,
     escrow: book.contracts.TaskEscrow.address,
+    shares: book.contracts.DatasetShares.address,
     randomness: randomnessOf(book).address,
   };
 }

@@ -8,6 +8,7 @@ import {
   MODULE_DEFAULTS,
   POOL_DEFAULTS,
   TASK_ESCROW_DEFAULTS,
+  DATASET_SHARES_DEFAULTS,
 } from "../defaults.js";
 
 const HOUR = 60n * 60n;
@@ -49,8 +50,8 @@ export const SETUP_SALT = id("annota/setup/v2");
  * picks the variant (blockhash on local networks or when `randomness` is `"blockhash"`, VRF otherwise).
  *
  * Parameters, each with a default unless said otherwise:
- * - `treasury` (LABEL's initial supply; the court's and the escrow's treasury), `guardian`
- *   (PAUSER_ROLE on court and escrow), `proposer` (timelock proposer and canceller): default the
+ * - `treasury` (LABEL's initial supply; the court's, the escrow's and the shares' treasury), `guardian`
+ *   (PAUSER_ROLE on court, escrow and shares), `proposer` (timelock proposer and canceller): default the
  *   deployer; `npm run deploy` refuses the defaults outside local networks.
  * - `timelockDelay` (2 days), `adminDelay` (2 days).
  * - `SEAT_STAKE`, the court's `POOL_DEFAULTS` and `COURT_DEFAULTS` and the escrow's
@@ -59,11 +60,12 @@ export const SETUP_SALT = id("annota/setup/v2");
  *   `vrfRequestConfirmations`, `vrfRequestTimeout` (`VRF_DEFAULTS`). Blockhash: `blockhashLookahead`.
  *
  * Sequence (docs/deployment.md): the timelock (zero delay, the deployer its only proposer, anyone
- * executes), LABEL, the randomness source, the court, the escrow, all administered by the timelock;
+ * executes), LABEL, the randomness source, the court, the escrow, the dataset shares, all
+ * administered by the timelock;
  * the deployer binds the source to the court (`setConsumer`, which only it can call) and, for VRF,
  * offers the source's ownership to the timelock; then one timelock batch, scheduled and executed at
  * once, accepts that ownership (VRF), grants the escrow ARBITRABLE_ROLE on the court, grants the
- * guardian PAUSER_ROLE on court and escrow, moves the proposer and canceller roles from the deployer
+ * guardian PAUSER_ROLE on court, escrow and shares, moves the proposer and canceller roles from the deployer
  * to `proposer` (revoking first, so that `proposer == deployer` keeps them) and raises the delay.
  */
 export function buildAnnotaModule(kind: RandomnessKind) {
@@ -119,11 +121,18 @@ export function buildAnnotaModule(kind: RandomnessKind) {
       adminDelay,
       param(TASK_ESCROW_DEFAULTS),
     ]);
+    const shares = m.contract("DatasetShares", [
+      escrow,
+      treasury,
+      timelock,
+      adminDelay,
+      m.getParameter("vestPeriod", DATASET_SHARES_DEFAULTS.vestPeriod),
+    ]);
 
     // Only the source's deployer can bind it, once: nobody can front-run this.
     const bound = m.call(randomness, "setConsumer", [court], { id: "setConsumer" });
     const calls: {
-      target: typeof court | typeof escrow | typeof timelock | typeof randomness;
+      target: typeof court | typeof escrow | typeof shares | typeof timelock | typeof randomness;
       data: ReturnType<typeof m.encodeFunctionCall>;
     }[] = [];
     const after: Future[] = [bound];
@@ -136,7 +145,7 @@ export function buildAnnotaModule(kind: RandomnessKind) {
       });
     }
     const encode = (
-      target: typeof court | typeof escrow | typeof timelock,
+      target: typeof court | typeof escrow | typeof shares | typeof timelock,
       fn: "grantRole" | "revokeRole",
       role: string,
       account: typeof deployer | typeof guardian | typeof escrow,
@@ -145,6 +154,7 @@ export function buildAnnotaModule(kind: RandomnessKind) {
     encode(court, "grantRole", ROLES.ARBITRABLE, escrow, "grantArbitrable");
     encode(court, "grantRole", ROLES.PAUSER, guardian, "grantCourtPauser");
     encode(escrow, "grantRole", ROLES.PAUSER, guardian, "grantEscrowPauser");
+    encode(shares, "grantRole", ROLES.PAUSER, guardian, "grantSharesPauser");
     encode(timelock, "revokeRole", ROLES.TIMELOCK_PROPOSER, deployer, "revokeDeployerProposer");
     encode(timelock, "revokeRole", ROLES.TIMELOCK_CANCELLER, deployer, "revokeDeployerCanceller");
     encode(timelock, "grantRole", ROLES.TIMELOCK_PROPOSER, proposer, "grantProposer");
@@ -164,7 +174,7 @@ export function buildAnnotaModule(kind: RandomnessKind) {
     const schedule = m.call(timelock, "scheduleBatch", [...batch, 0n], { id: "scheduleSetup", after });
     m.call(timelock, "executeBatch", [...batch], { id: "executeSetup", after: [schedule] });
 
-    return { token, court, escrow, timelock, randomness };
+    return { token, court, escrow, shares, timelock, randomness };
   });
 }
 

@@ -17,7 +17,7 @@ import type { AddressBook, DeployedContract } from "../../sdk/addressBook.js";
 import { formatLabel } from "../../sdk/units.js";
 
 export { LOCAL_NETWORKS };
-const CORE_CONTRACTS = ["LabelToken", "QualityVote", "TaskEscrow", "TimelockController"] as const;
+const CORE_CONTRACTS = ["LabelToken", "QualityVote", "TaskEscrow", "DatasetShares", "TimelockController"] as const;
 type CoreContract = (typeof CORE_CONTRACTS)[number];
 
 /** The parameters that name an account; outside local networks each must be given (and not zero). */
@@ -223,6 +223,7 @@ export async function deployAnnota(connection: NetworkConnection, options: Deplo
     LabelToken: await deployed.token.getAddress(),
     QualityVote: await deployed.court.getAddress(),
     TaskEscrow: await deployed.escrow.getAddress(),
+    DatasetShares: await deployed.shares.getAddress(),
     TimelockController: await deployed.timelock.getAddress(),
     [randomnessName]: await deployed.randomness.getAddress(),
   };

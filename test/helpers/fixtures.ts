@@ -73,7 +73,7 @@ export async function deployProtocol<S extends Seeds = "blockhash">(
   const validators = signers.slice(9, 9 + validatorCount);
   const others = signers.slice(9 + validatorCount);
 
-  const { token, randomness, court, escrow } = await deployCore(admin, {
+  const { token, randomness, court, escrow, shares } = await deployCore(admin, {
     courtTreasury: courtTreasury.address,
     feeTreasury: feeTreasury.address,
     pauser: pauser.address,
@@ -91,6 +91,7 @@ export async function deployProtocol<S extends Seeds = "blockhash">(
     token,
     court,
     escrow,
+    shares,
     randomness,
     admin,
     pauser,

@@ -35,6 +35,7 @@ export async function addressBookOf(p: Protocol, network: string): Promise<Addre
       LabelToken: await entry(p.token),
       QualityVote: await entry(p.court),
       TaskEscrow: await entry(p.escrow),
+      DatasetShares: await entry(p.shares),
       TimelockController: { address: p.admin.address, transactionHash: "0x", blockNumber: 0, abi: [] },
       BlockhashRandomness: await entry(p.randomness),
     },
