@@ -227,12 +227,14 @@ contract DatasetShares is IDatasetShares, ERC6909TokenSupply, Administered, Reen
     //////////////////////////////////////////////////////////////*/
 
     /// @inheritdoc IDatasetShares
-    function claim(uint256 taskId, address holder) external nonReentrant returns (uint256 amount) {
-        amount = _takeRoyalty(taskId, holder);
-        if (amount == 0) revert DatasetSharesNothingToClaim(taskId, holder);
-        emit RoyaltyClaimed(taskId, holder, amount);
-        // Interaction last. A holder that cannot receive only blocks its own claim.
-        IERC20(_pools[taskId].paymentToken).safeTransfer(holder, amount);
+    function claim(uint256 taskId, address holder) external nonReentrant returns (uint256) {
+        return _claim(taskId, holder, holder);
+    }
+
+    /// @inheritdoc IDatasetShares
+    function claimTo(uint256 taskId, address to) external nonReentrant returns (uint256) {
+        if (to == address(0)) revert DatasetSharesZeroAddress();
+        return _claim(taskId, msg.sender, to);
     }
 
     /// @inheritdoc IDatasetShares
@@ -440,6 +442,15 @@ contract DatasetShares is IDatasetShares, ERC6909TokenSupply, Administered, Reen
         pool.accPerShare = acc;
         pool.rate = rate;
         pool.lastUpdate = uint40(block.timestamp);
+    }
+
+    /// @dev Pays `holder`'s royalty of task `taskId` to `to`. A recipient that cannot receive only
+    /// blocks its own claim.
+    function _claim(uint256 taskId, address holder, address to) private returns (uint256 amount) {
+        amount = _takeRoyalty(taskId, holder);
+        if (amount == 0) revert DatasetSharesNothingToClaim(taskId, holder);
+        emit RoyaltyClaimed(taskId, holder, amount);
+        IERC20(_pools[taskId].paymentToken).safeTransfer(to, amount);
     }
 
     /// @dev Clears and returns what `holder` may claim of task `taskId`, checkpointing the pool when a

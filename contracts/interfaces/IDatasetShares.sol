@@ -101,7 +101,7 @@ interface IDatasetShares is IAdministered {
     );
     /// @notice `from` deposited `amount` of revenue to task `taskId`'s shares, vesting until `vestEnd`.
     event Deposited(uint256 indexed taskId, address indexed from, uint256 amount, uint256 vestEnd);
-    /// @notice `holder` was paid `amount` of task `taskId`'s royalties.
+    /// @notice `holder` was paid `amount` of task `taskId`'s royalties (to itself, or where `claimTo` said).
     event RoyaltyClaimed(uint256 indexed taskId, address indexed holder, uint256 amount);
     /// @notice The requester committed to the delivery of licence `licenceId` (docs/dataset-delivery.md).
     event DeliveryRecorded(uint256 indexed licenceId, bytes32 commitment);
@@ -223,6 +223,12 @@ interface IDatasetShares is IAdministered {
     /// @dev Never paused. Emits `RoyaltyClaimed`.
     /// @return amount Paid.
     function claim(uint256 taskId, address holder) external returns (uint256 amount);
+
+    /// @notice Pays the caller's royalty of task `taskId` to `to` (a holder that cannot receive the
+    /// token, a blocklisted address say, is not stuck).
+    /// @dev Never paused. Emits `RoyaltyClaimed` (with the caller as holder).
+    /// @return amount Paid.
+    function claimTo(uint256 taskId, address to) external returns (uint256 amount);
 
     /// @notice `claim` for each pair (`taskIds[i]`, `holders[i]`), skipping pairs with nothing to claim
     /// and holders that cannot receive (they keep their royalty).
