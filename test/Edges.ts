@@ -131,8 +131,8 @@ describe("Edges", function () {
         .to.emit(escrow, "SlotsAdded")
         .withArgs(2n, added, MAX_SLOTS, budgetOf(added, reward));
       await expect(escrow.connect(requester).addSlots(2n, 1n))
-        .to.be.revertedWithCustomError(escrow, "TaskEscrowInvalidSlots")
-        .withArgs(MAX_SLOTS + 1n);
+        .to.be.revertedWithCustomError(escrow, "TaskEscrowAboveMaxSlots")
+        .withArgs(2n, MAX_SLOTS + 1n, MAX_SLOTS);
     });
 
     it("createTask accepts a fee equal to the requester's maxFeeBps", async function () {

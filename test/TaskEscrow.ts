@@ -324,7 +324,7 @@ describe("TaskEscrow: tasks", function () {
       expect((await escrow.getTask(taskId)).slots).to.equal(5n);
     });
 
-    it("addSlots reverts for another caller, an unknown task, zero, more than 10,000 slots, when paused and at the deadline", async function () {
+    it("addSlots reverts for another caller, an unknown task, zero, beyond the task's maxSlots (10,000), when paused and at the deadline", async function () {
       const { escrow, requester, labelers, pauser, taskId } = await loadFixture(taskFixture);
       await expect(escrow.connect(labelers[0]).addSlots(taskId, 1n))
         .to.be.revertedWithCustomError(escrow, "TaskEscrowNotRequester")
@@ -336,8 +336,8 @@ describe("TaskEscrow: tasks", function () {
         .to.be.revertedWithCustomError(escrow, "TaskEscrowInvalidSlots")
         .withArgs(3n);
       await expect(escrow.connect(requester).addSlots(taskId, 9_998n))
-        .to.be.revertedWithCustomError(escrow, "TaskEscrowInvalidSlots")
-        .withArgs(10_001n);
+        .to.be.revertedWithCustomError(escrow, "TaskEscrowAboveMaxSlots")
+        .withArgs(taskId, 10_001n, 10_000n);
       await escrow.connect(pauser).pause();
       await expect(escrow.connect(requester).addSlots(taskId, 1n)).to.be.revertedWithCustomError(
         escrow,

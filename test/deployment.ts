@@ -75,7 +75,8 @@ async function deployedWithSepoliaFile() {
 describe("deployment (ignition/modules/Annota.ts, scripts/lib/deploy.ts)", function () {
   describe("default parameters on the in-process network", function () {
     it("deploys the blockhash source bound to the court, with every default of ignition/defaults.ts", async function () {
-      const { book, deployer, token, court, escrow, timelock } = await loadFixture(deployedWithDefaults);
+      const f = await loadFixture(deployedWithDefaults);
+      const { book, deployer, token, court, escrow, timelock } = f;
       expect(book.randomness).to.equal("BlockhashRandomness");
       expect(book.contracts.ChainlinkVRFRandomness).to.equal(undefined);
       const source = BlockhashRandomness__factory.connect(randomnessOf(book).address, ethers.provider);
@@ -99,7 +100,11 @@ describe("deployment (ignition/modules/Annota.ts, scripts/lib/deploy.ts)", funct
       expect(await court.hasRole(ROLES.ARBITRABLE, await escrow.getAddress())).to.equal(true);
       expect(await court.hasRole(ROLES.PAUSER, deployer.address)).to.equal(true);
       expect(await escrow.hasRole(ROLES.PAUSER, deployer.address)).to.equal(true);
-      for (const c of [token, court, escrow]) {
+      expect(await f.shares.hasRole(ROLES.PAUSER, deployer.address)).to.equal(true);
+      expect(await f.shares.escrow()).to.equal(await escrow.getAddress());
+      expect(await f.shares.vestPeriod()).to.equal(MODULE_DEFAULTS.vestPeriod);
+      expect(await f.shares.treasury()).to.equal(deployer.address);
+      for (const c of [token, court, escrow, f.shares]) {
         expect(await c.defaultAdmin()).to.equal(await timelock.getAddress());
         expect(await c.defaultAdminDelay()).to.equal(MODULE_DEFAULTS.adminDelay);
       }
@@ -113,7 +118,7 @@ describe("deployment (ignition/modules/Annota.ts, scripts/lib/deploy.ts)", funct
       expect(book.parameters.treasury).to.equal(`${deployer.address} (the deployer)`);
       expect(book.parameters.blockhashLookahead).to.equal(BLOCKHASH_LOOKAHEAD.toString());
       expect(Object.keys(book.contracts).sort()).to.deep.equal(
-        ["BlockhashRandomness", "LabelToken", "QualityVote", "TaskEscrow", "TimelockController"].sort(),
+        ["BlockhashRandomness", "DatasetShares", "LabelToken", "QualityVote", "TaskEscrow", "TimelockController"].sort(),
       );
     });
   });
@@ -150,7 +155,9 @@ describe("deployment (ignition/modules/Annota.ts, scripts/lib/deploy.ts)", funct
       expect(await court.hasRole(ROLES.ARBITRABLE, await escrow.getAddress())).to.equal(true);
       expect(await court.hasRole(ROLES.PAUSER, guardian.address)).to.equal(true);
       expect(await escrow.hasRole(ROLES.PAUSER, guardian.address)).to.equal(true);
-      for (const c of [token, court, escrow]) {
+      expect(await f.shares.hasRole(ROLES.PAUSER, guardian.address)).to.equal(true);
+      expect(await f.shares.vestPeriod()).to.equal(num("vestPeriod"));
+      for (const c of [token, court, escrow, f.shares]) {
         expect(await c.defaultAdmin()).to.equal(timelockAddress);
         expect(await c.defaultAdminDelay()).to.equal(num("adminDelay"));
       }
@@ -162,7 +169,7 @@ describe("deployment (ignition/modules/Annota.ts, scripts/lib/deploy.ts)", funct
 
       // The set-up batch ran in one transaction and its events say so.
       const executed = await timelock.queryFilter(timelock.filters.CallExecuted());
-      expect(executed.length).to.equal(9); // acceptOwnership + 3 grants on court and escrow + 4 role moves + delay
+      expect(executed.length).to.equal(10); // acceptOwnership + 4 grants on court, escrow and shares + 4 role moves + delay
       const salts = await timelock.queryFilter(timelock.filters.CallSalt());
       expect(salts.map((e) => e.args.salt)).to.deep.equal([SETUP_SALT]);
       const granted = await court.queryFilter(court.filters.RoleGranted(ROLES.ARBITRABLE));

@@ -124,6 +124,8 @@ abstract contract EscrowActions is PoolActions {
             refusal = abi.encodeWithSelector(ITaskEscrow.TaskEscrowTaskCancelled.selector, taskId);
         } else if (block.timestamp >= t.deadline) {
             refusal = abi.encodeWithSelector(ITaskEscrow.TaskEscrowDeadlinePassed.selector, taskId, t.deadline);
+        } else if (t.held == 0 && t.accepted == t.slots) {
+            refusal = abi.encodeWithSelector(ITaskEscrow.TaskEscrowTaskClosed.selector, taskId);
         }
         vm.prank(actors[0]);
         try escrow.cancelTask(taskId) {

@@ -3,6 +3,7 @@ import { expect } from "chai";
 
 import type { AddressBook } from "../../sdk/addressBook.js";
 import {
+  DatasetShares__factory,
   LabelToken__factory,
   QualityVote__factory,
   TaskEscrow__factory,
@@ -16,6 +17,7 @@ export function contractsOf(ethers: HardhatEthers, book: AddressBook) {
     token: LabelToken__factory.connect(book.contracts.LabelToken.address, p),
     court: QualityVote__factory.connect(book.contracts.QualityVote.address, p),
     escrow: TaskEscrow__factory.connect(book.contracts.TaskEscrow.address, p),
+    shares: DatasetShares__factory.connect(book.contracts.DatasetShares.address, p),
     timelock: TimelockController__factory.connect(book.contracts.TimelockController.address, p),
   };
 }
