@@ -238,59 +238,6 @@ describe("DatasetShares: attacks", function () {
     });
   });
 
-  describe("rounding", function () {
-    /** Deposits and sales of odd amounts to a task of `holders.length` shares, claims at odd times, then everything. */
-    async function roundTrip(f: Market, holders: { address: string }[]) {
-      const { shares, usd, requester, others } = f;
-      const taskId = await createTask(f, { slots: BigInt(holders.length) });
-      await shares.claimShares(await acceptWork(f, taskId, holders));
-      await time.increase(DAY);
-      const funder = others[0];
-      await usd.mint(funder.address, 10n ** 32n);
-      await shares.connect(requester).registerTerms(taskId, 37n, TEXT, 0n, 0n);
-      await shares.connect(requester).registerTerms(taskId, 10n ** 30n - 1n, TEXT, 0n, 0n);
-      const royaltyBps = TASK_ESCROW_DEFAULTS.minRoyaltyBps;
-      let royaltiesIn = 0n;
-      let claimed = 0n;
-      const claimAll = async () => {
-        for (const h of holders) {
-          const before = await usd.balanceOf(h.address);
-          await shares.claimMany([taskId], [h.address]);
-          claimed += (await usd.balanceOf(h.address)) - before;
-        }
-      };
-      for (const [i, amount] of [1n, 3n, 7n, 999_999n, 10n ** 18n + 1n, 10n ** 30n - 1n, 13n].entries()) {
-        await shares.connect(funder).deposit(taskId, amount);
-        royaltiesIn += amount;
-        await shares.connect(funder).buyLicence(taskId, (BigInt(i) % 2n) + 1n, 10n ** 30n);
-        royaltiesIn += ((i % 2 === 0 ? 37n : 10n ** 30n - 1n) * royaltyBps) / BPS;
-        await time.increase(BigInt(i) * 40_000n + 3_331n);
-        await claimAll();
-        expect(claimed).to.be.at.most(royaltiesIn);
-      }
-      await time.increase(10n * DAY);
-      await claimAll();
-      return { royaltiesIn, claimed, carry: (await shares.poolOf(taskId)).carry };
-    }
-
-    it("attack: rounding never lets claims exceed royalties, at a supply of 1 (leftover below one wei plus carry)", async function () {
-      const f = await loadFixture(marketFixture);
-      const { royaltiesIn, claimed, carry } = await roundTrip(f, [f.labelers[0]]);
-      expect(claimed).to.be.at.most(royaltiesIn);
-      expect((royaltiesIn - claimed) * PRECISION).to.be.lessThan(PRECISION + carry + 1n);
-      expect(royaltiesIn - claimed).to.be.at.most(1n);
-    });
-
-    it("attack: rounding never lets claims exceed royalties, at a supply of 7 with prices from 37 to 10^30 (leftover below one wei per holder)", async function () {
-      const f = await loadFixture(marketFixture);
-      const holders = [...f.labelers, ...f.others, f.challenger];
-      expect(holders.length).to.equal(7);
-      const { royaltiesIn, claimed } = await roundTrip(f, holders);
-      expect(claimed).to.be.at.most(royaltiesIn);
-      expect(royaltiesIn - claimed).to.be.at.most(7n);
-    });
-  });
-
   describe("sales", function () {
     it("attack: a sale or deposit before closing (DatasetSharesTaskOpen) or to a zero supply (DatasetSharesNoShares) fails", async function () {
       const f = await loadFixture(marketFixture);

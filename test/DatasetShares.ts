@@ -227,6 +227,10 @@ describe("DatasetShares", function () {
           0n,
           vestEndOf(deadline),
         );
+      // The escrow agrees at the same second: no submission is taken at the deadline.
+      await expect(escrow.connect(labelers[2]).submit(taskId, "0x" + "44".repeat(32), "ipfs://y", []))
+        .to.be.revertedWithCustomError(escrow, "TaskEscrowDeadlinePassed")
+        .withArgs(taskId, deadline);
       // The shares minted after the sale earn it all the same: they were the labelers' since closing.
       await shares.claimShares(submissions);
       const model = new VestModel(2n);
@@ -339,6 +343,22 @@ describe("DatasetShares", function () {
         .to.be.revertedWithCustomError(escrow, "TaskEscrowAboveMaxSlots")
         .withArgs(taskId, 6n, 5n);
       expect((await escrow.getTask(taskId)).slots).to.equal(5n);
+    });
+
+    it("a task whose last slot is pending is not closed (addSlots works); once every slot is accepted it is", async function () {
+      const f = await loadFixture(marketFixture);
+      const { escrow, requester, labelers, others } = f;
+      const taskId = await createTask(f, { slots: 2n, maxSlots: 4n });
+      await acceptWork(f, taskId, labelers.slice(0, 1));
+      await escrow.connect(labelers[1]).submit(taskId, "0x" + "55".repeat(32), "ipfs://z", []);
+      await expect(escrow.connect(requester).addSlots(taskId, 1n)).to.emit(escrow, "SlotsAdded");
+      await escrow.connect(requester).accept(submissionIdOf(taskId, 2n));
+      await acceptWork(f, taskId, [others[0]]);
+      const t = await escrow.getTask(taskId);
+      expect([t.slots, t.accepted, t.held]).to.deep.equal([3n, 3n, 0n]);
+      await expect(escrow.connect(requester).addSlots(taskId, 1n))
+        .to.be.revertedWithCustomError(escrow, "TaskEscrowTaskClosed")
+        .withArgs(taskId);
     });
 
     it("setParams refuses a minRoyaltyBps above 5,000 and accepts 5,000, which binds tasks created later", async function () {
