@@ -70,7 +70,7 @@ describe("DatasetShares: the accumulator", function () {
     expect((await shares.poolOf(taskId)).accPerShare).to.equal(model.acc(e4 + 4n));
   });
 
-  it("attack: a holder that cannot receive does not stop claimMany; it keeps its royalty and claims it later", async function () {
+  it("attack: a holder that cannot receive does not stop claimMany; it keeps its royalty and claims it to another address (claimTo)", async function () {
     const f = await loadFixture(marketFixture);
     const { shares, escrow, admin, requester, labelers, others } = f;
     const token = await new BlocklistToken__factory(admin).deploy();
@@ -106,10 +106,19 @@ describe("DatasetShares: the accumulator", function () {
     await expect(shares.claim(taskId, labelers[1].address))
       .to.be.revertedWithCustomError(token, "Blocked")
       .withArgs(labelers[1].address);
+    // The blocked holder is not stuck: it claims to another address of its own.
+    await expect(shares.connect(labelers[1]).claimTo(taskId, ethers.ZeroAddress)).to.be.revertedWithCustomError(
+      shares,
+      "DatasetSharesZeroAddress",
+    );
+    const claimTo = shares.connect(labelers[1]).claimTo(taskId, others[1].address);
+    await expect(claimTo).to.emit(shares, "RoyaltyClaimed").withArgs(taskId, labelers[1].address, each);
+    await expect(claimTo).to.changeTokenBalances(ethers, token, [others[1], labelers[1]], [each, 0n]);
+    expect(await shares.claimableRoyalty(taskId, labelers[1].address)).to.equal(0n);
     await token.setBlocked(labelers[1].address, false);
     await expect(shares.claim(taskId, labelers[1].address))
-      .to.emit(shares, "RoyaltyClaimed")
-      .withArgs(taskId, labelers[1].address, each);
+      .to.be.revertedWithCustomError(shares, "DatasetSharesNothingToClaim")
+      .withArgs(taskId, labelers[1].address);
   });
 
   it("at the widest split (royalty 90 %, fee 10 %) the requester is credited nothing and the sale still settles", async function () {

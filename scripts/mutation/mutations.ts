@@ -34,7 +34,7 @@ const LT = "contracts/LabelToken.sol";
 const AD = "contracts/utils/Administered.sol";
 const RS = "contracts/randomness/RandomnessSource.sol";
 const DS = "contracts/DatasetShares.sol";
-const DS_TESTS = ["test/DatasetShares.ts", "test/DatasetShares.attacks.ts"];
+const DS_TESTS = ["test/DatasetShares.ts", "test/DatasetShares.attacks.ts", "test/DatasetShares.accumulator.ts"];
 
 export const MUTATIONS: readonly Mutation[] = [
   // ------------------------------------------------------------------ dataset shares

@@ -85,7 +85,10 @@ export function sharesFixtures(ethers: HardhatEthers, helpers: EscrowHelpers) {
     return { ...p, usd };
   }
 
-  /** Creates a stablecoin task (3 slots of 100 USD, a week to go, unless `overrides` say otherwise); returns its id. */
+  /**
+   * Creates a stablecoin task (3 slots of 100 USD, a week to go, never more slots than it starts with,
+   * unless `overrides` say otherwise); returns its id.
+   */
   async function createTask(
     f: Market,
     overrides: Partial<ITaskEscrow.TaskParamsStruct> = {},
@@ -94,6 +97,7 @@ export function sharesFixtures(ethers: HardhatEthers, helpers: EscrowHelpers) {
     const params = await taskParams(f, await time.latest(), {
       paymentToken: token ?? (await f.usd.getAddress()),
       reward: USD_REWARD,
+      maxSlots: 0n,
       ...overrides,
     });
     await f.escrow.connect(f.requester).createTask(params);
