@@ -54,18 +54,22 @@ async function wait<T extends { wait(): Promise<unknown> }>(tx: Promise<T>) {
 }
 
 const deploymentBlock = (await provider.getBlockNumber()) + 1;
-const { token, court, escrow, shares } = await deployCore(admin, {
+const { token, randomness, court, escrow, shares } = await deployCore(admin, {
   courtTreasury: courtTreasury.address,
   feeTreasury: feeTreasury.address,
   pauser: pauser.address,
 });
 
 // The address book, as sdk/addressBook.ts describes it (no timelock in this driver).
-const entry = async (name: string, c: { getAddress(): Promise<string>; deploymentTransaction(): unknown }) => {
+const entry = async (
+  name: string,
+  c: { getAddress(): Promise<string>; deploymentTransaction(): unknown },
+  dir = "",
+) => {
   const tx = c.deploymentTransaction() as { hash: string };
   const receipt = (await provider.getTransactionReceipt(tx.hash))!;
   const artifact = JSON.parse(
-    readFileSync(resolve(REPO, "artifacts", "contracts", `${name}.sol`, `${name}.json`), "utf8"),
+    readFileSync(resolve(REPO, "artifacts", "contracts", dir, `${name}.sol`, `${name}.json`), "utf8"),
   );
   return {
     address: await c.getAddress(),
@@ -79,7 +83,9 @@ const book = {
   chainId: Number((await provider.getNetwork()).chainId),
   deployer: admin.address,
   deploymentBlock,
+  randomness: "BlockhashRandomness",
   contracts: {
+    BlockhashRandomness: await entry("BlockhashRandomness", randomness, "randomness"),
     LabelToken: await entry("LabelToken", token),
     QualityVote: await entry("QualityVote", court),
     TaskEscrow: await entry("TaskEscrow", escrow),
