@@ -1,7 +1,8 @@
-// Ponder's configuration: one chain and the three contracts of an address book
+// Ponder's configuration: one chain and the four contracts of an address book
 // (docs/indexer.md). scripts/run.mjs resolves the network, the book and the RPC URL into env vars.
 import { createConfig } from "ponder";
 
+import { DatasetSharesAbi } from "./abis/DatasetShares";
 import { LabelTokenAbi } from "./abis/LabelToken";
 import { QualityVoteAbi } from "./abis/QualityVote";
 import { TaskEscrowAbi } from "./abis/TaskEscrow";
@@ -10,7 +11,8 @@ import { LOCAL_CHAIN_IDS, bookPathOf, loadBook, networkOf, rpcUrlOf } from "./sc
 const network = networkOf([]);
 const book = loadBook(bookPathOf(network));
 const local = LOCAL_CHAIN_IDS.includes(book.chainId);
-const at = (name: "LabelToken" | "QualityVote" | "TaskEscrow") => book.contracts[name].address as `0x${string}`;
+const at = (name: "LabelToken" | "QualityVote" | "TaskEscrow" | "DatasetShares") =>
+  book.contracts[name].address as `0x${string}`;
 
 export default createConfig({
   database: process.env.DATABASE_URL
@@ -24,5 +26,11 @@ export default createConfig({
     TaskEscrow: { chain: "annota", abi: TaskEscrowAbi, address: at("TaskEscrow"), startBlock: book.deploymentBlock },
     QualityVote: { chain: "annota", abi: QualityVoteAbi, address: at("QualityVote"), startBlock: book.deploymentBlock },
     LabelToken: { chain: "annota", abi: LabelTokenAbi, address: at("LabelToken"), startBlock: book.deploymentBlock },
+    DatasetShares: {
+      chain: "annota",
+      abi: DatasetSharesAbi,
+      address: at("DatasetShares"),
+      startBlock: book.deploymentBlock,
+    },
   },
 });

@@ -1,7 +1,8 @@
 /**
  * The SDK's two discovery paths agree: `Discovery` (logs and views over RPC) and `IndexerClient` (the
  * indexer's GraphQL API) give the same tasks, submissions and seats for every task and every juror of
- * a deployment. Run by `.ci/indexer.sh` once the indexer has caught up with the chain:
+ * a deployment; the indexer's dataset portfolios (every share holder) and licences (every task) match
+ * the chain's DatasetShares views and events. Run by `.ci/indexer.sh` once the indexer has caught up with the chain:
  *
  *   node --import tsx scripts/check-indexer-client.ts --url http://127.0.0.1:42069
  *
@@ -14,7 +15,7 @@ import { parseArgs } from "node:util";
 import { JsonRpcProvider } from "ethers";
 
 import { addressesOf, type AddressBook } from "../sdk/addressBook.js";
-import { QualityVote__factory, TaskEscrow__factory } from "../sdk/contracts.js";
+import { DatasetShares__factory, QualityVote__factory, TaskEscrow__factory } from "../sdk/contracts.js";
 import { Discovery } from "../sdk/discovery.js";
 import { IndexerClient } from "../sdk/indexerClient.js";
 
@@ -59,8 +60,62 @@ for (const juror of jurors) {
     (await indexer.disputesOf(juror, now)).items.sort(bySeat),
   );
 }
+// Dataset shares: each holder's portfolio (balanceOf, RoyaltyClaimed) and each task's licences.
+const shares = DatasetShares__factory.connect(addresses.shares, provider);
+const moved = await shares.queryFilter(shares.filters.Transfer(), book.deploymentBlock);
+const paid = await shares.queryFilter(shares.filters.RoyaltyClaimed(), book.deploymentBlock);
+const holders = new Set([...moved.map((e) => e.args.receiver), ...paid.map((e) => e.args.holder)]);
+holders.delete("0x0000000000000000000000000000000000000000");
+for (const holder of holders) {
+  const taskIds = new Set([
+    ...moved.filter((e) => e.args.receiver === holder || e.args.sender === holder).map((e) => e.args.id),
+    ...paid.filter((e) => e.args.holder === holder).map((e) => e.args.taskId),
+  ]);
+  const expected = [];
+  for (const taskId of [...taskIds].sort((x, y) => Number(x - y))) {
+    const mine = paid.filter((e) => e.args.holder === holder && e.args.taskId === taskId);
+    const claimed = mine.reduce((sum, e) => sum + e.args.amount, 0n);
+    const balance = await shares.balanceOf(holder, taskId);
+    if (balance === 0n && claimed === 0n) continue;
+    const pool = await shares.poolOf(taskId);
+    expected.push({
+      taskId,
+      holder,
+      shares: balance,
+      claimed,
+      claims: mine.length,
+      paymentToken: pool.paymentToken,
+      supply: Number(pool.supply),
+      royaltyBps: Number(pool.royaltyBps),
+    });
+  }
+  same(`portfolio of ${holder}`, expected, (await indexer.portfolioOf(holder)).items);
+}
+const bought = await shares.queryFilter(shares.filters.LicenceBought(), book.deploymentBlock);
+for (const t of tasks) {
+  const expected = [];
+  for (const e of bought.filter((x) => x.args.taskId === t.taskId)) {
+    const delivery = await shares.deliveryOf(e.args.licenceId);
+    const block = await provider.getBlock(e.blockNumber);
+    expected.push({
+      licenceId: e.args.licenceId,
+      taskId: e.args.taskId,
+      termsId: Number(e.args.termsId),
+      licensee: e.args.licensee,
+      price: e.args.price,
+      royalty: e.args.royalty,
+      fee: e.args.fee,
+      expiry: e.args.expiry,
+      vestEnd: e.args.vestEnd,
+      textHash: (await shares.termsOf(t.taskId, e.args.termsId)).textHash,
+      delivery: /^0x0*$/.test(delivery) ? null : delivery,
+      boughtAt: BigInt(block!.timestamp),
+    });
+  }
+  same(`licences of task ${t.taskId}`, expected, (await indexer.licencesOf(t.taskId)).items);
+}
 console.log(
-  `SDK discovery, RPC vs indexer: ${tasks.length} tasks, ${jurors.size} jurors, ${compared} answers compared, ${mismatches.length} mismatches`,
+  `SDK discovery, RPC vs indexer: ${tasks.length} tasks, ${jurors.size} jurors, ${holders.size} share holders, ${bought.length} licences, ${compared} answers compared, ${mismatches.length} mismatches`,
 );
 for (const m of mismatches) console.error(m);
 process.exit(mismatches.length === 0 ? 0 : 1);

@@ -122,6 +122,127 @@ export class IndexerClient {
     const params = new Map(data.courtParamss.items.map((p) => [p.version, p]));
     return { items: data.seats.items.map((s) => seatSummary(s, params.get(s.dispute.version), now)) };
   }
+
+  /**
+   * `holder`'s dataset shares: per task, the shares it holds and the royalty it was paid, with the
+   * task's pool (payment token, supply, royalty). Tasks where it holds no share any more but was paid
+   * (it sold its shares) are kept. What it can claim now is `DatasetShares.claimableRoyalty` (it
+   * vests by the second: the indexer does not store it).
+   */
+  async portfolioOf(holder: string): Promise<Page<SharePosition>> {
+    const data = await this.query<{ shareBalances: { items: RawShareBalance[] } }>(
+      `query($holder: String!) {
+        shareBalances(where: { holder: $holder }, orderBy: "taskId", orderDirection: "asc", limit: 1000) {
+          items { taskId holder balance claimed claims pool { paymentToken supply royaltyBps } }
+        }
+      }`,
+      { holder: holder.toLowerCase() },
+    );
+    return {
+      items: data.shareBalances.items
+        .filter((b) => BigInt(b.balance) > 0n || BigInt(b.claimed) > 0n)
+        .map((b) => ({
+          taskId: BigInt(b.taskId),
+          holder: getAddress(b.holder),
+          shares: BigInt(b.balance),
+          claimed: BigInt(b.claimed),
+          claims: b.claims,
+          paymentToken: getAddress(b.pool.paymentToken),
+          supply: b.pool.supply,
+          royaltyBps: b.pool.royaltyBps,
+        })),
+    };
+  }
+
+  /** Task `taskId`'s licences, oldest first, with their terms' text hash and their delivery commitment. */
+  async licencesOf(taskId: bigint): Promise<Page<LicenceSummary>> {
+    const data = await this.query<{ licences: { items: RawLicence[] } }>(
+      `query($taskId: BigInt!) {
+        licences(where: { taskId: $taskId }, orderBy: "id", orderDirection: "asc", limit: 1000) {
+          items {
+            id taskId termsId licensee price royalty fee expiry vestEnd delivery boughtAt
+            terms { textHash duration }
+          }
+        }
+      }`,
+      { taskId: taskId.toString() },
+    );
+    return {
+      items: data.licences.items.map((l) => ({
+        licenceId: BigInt(l.id),
+        taskId: BigInt(l.taskId),
+        termsId: l.termsId,
+        licensee: getAddress(l.licensee),
+        price: BigInt(l.price),
+        royalty: BigInt(l.royalty),
+        fee: BigInt(l.fee),
+        expiry: BigInt(l.expiry),
+        vestEnd: BigInt(l.vestEnd),
+        textHash: l.terms.textHash,
+        delivery: l.delivery,
+        boughtAt: BigInt(l.boughtAt),
+      })),
+    };
+  }
+}
+
+/** A holder's position in one task's dataset shares (`IndexerClient.portfolioOf`). */
+export interface SharePosition {
+  taskId: bigint;
+  holder: string;
+  /** Shares held now (ERC-6909 balance, token id = task id). */
+  shares: bigint;
+  /** Royalty paid to the holder so far, in `paymentToken`, and in how many payments. */
+  claimed: bigint;
+  claims: number;
+  paymentToken: string;
+  /** The task's share supply (its accepted submissions at closing). */
+  supply: number;
+  royaltyBps: number;
+}
+
+/** A licence of a task's dataset (`IndexerClient.licencesOf`). */
+export interface LicenceSummary {
+  /** `taskId << 32 | n`. */
+  licenceId: bigint;
+  taskId: bigint;
+  termsId: number;
+  licensee: string;
+  /** In the task's payment token: `royalty` to the shares, `fee` to the treasury, the rest to the requester. */
+  price: bigint;
+  royalty: bigint;
+  fee: bigint;
+  /** 0: perpetual. */
+  expiry: bigint;
+  vestEnd: bigint;
+  /** The licence text's hash (the terms'). */
+  textHash: string;
+  /** The requester's delivery commitment (docs/dataset-delivery.md), null until recorded. */
+  delivery: string | null;
+  boughtAt: bigint;
+}
+
+interface RawShareBalance {
+  taskId: string;
+  holder: string;
+  balance: string;
+  claimed: string;
+  claims: number;
+  pool: { paymentToken: string; supply: number; royaltyBps: number };
+}
+interface RawLicence {
+  id: string;
+  taskId: string;
+  termsId: number;
+  licensee: string;
+  price: string;
+  royalty: string;
+  fee: string;
+  expiry: string;
+  vestEnd: string;
+  delivery: string | null;
+  boughtAt: string;
+  terms: { textHash: string; duration: string };
 }
 
 interface PageInfo {

@@ -6,7 +6,7 @@ import { resolve } from "node:path";
 
 import { INDEXER_DIR, REPO_DIR, bookPathOf, networkOf } from "./book.mjs";
 
-export const CONTRACTS = ["LabelToken", "QualityVote", "TaskEscrow"];
+export const CONTRACTS = ["LabelToken", "QualityVote", "TaskEscrow", "DatasetShares"];
 
 export function writeAbis(bookPath) {
   const book = existsSync(bookPath) ? JSON.parse(readFileSync(bookPath, "utf8")) : undefined;

@@ -35,7 +35,7 @@ export function loadBook(path) {
     throw new Error(`no address book at ${path}: deploy first (npm run deploy -- --network <name>) or set ANNOTA_BOOK`);
   }
   const book = JSON.parse(readFileSync(path, "utf8"));
-  for (const name of ["LabelToken", "QualityVote", "TaskEscrow"]) {
+  for (const name of ["LabelToken", "QualityVote", "TaskEscrow", "DatasetShares"]) {
     const c = book.contracts?.[name];
     if (!c?.address || !Array.isArray(c.abi)) throw new Error(`${path}: contracts.${name} lacks an address or an abi`);
   }

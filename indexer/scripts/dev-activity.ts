@@ -1,7 +1,9 @@
 // Development driver: deploys Annota on a bare JSON-RPC node (Hardhat's, with its unlocked
 // accounts) with the test fixture's sequence (ignition/direct.ts), writes a minimal address book (sdk/addressBook.ts)
 // and drives tasks, submissions, challenges, a jury with an appeal, finalization, settlement,
-// withdrawals and stake changes, leaving a second dispute in its commit window.
+// withdrawals and stake changes, dataset shares of the closed first task (shares claimed, terms, two
+// licence sales, a delivery, a deposit, a share transfer, royalty claims, a withdrawal), leaving a
+// second dispute in its commit window.
 //   tsx indexer/scripts/dev-activity.ts [--rpc URL] [--out BOOK.json]
 // (run with the repository's tsx: it resolves ../typechain-types' .js imports to .ts).
 import { readFileSync, writeFileSync } from "node:fs";
@@ -52,18 +54,22 @@ async function wait<T extends { wait(): Promise<unknown> }>(tx: Promise<T>) {
 }
 
 const deploymentBlock = (await provider.getBlockNumber()) + 1;
-const { token, court, escrow } = await deployCore(admin, {
+const { token, randomness, court, escrow, shares } = await deployCore(admin, {
   courtTreasury: courtTreasury.address,
   feeTreasury: feeTreasury.address,
   pauser: pauser.address,
 });
 
 // The address book, as sdk/addressBook.ts describes it (no timelock in this driver).
-const entry = async (name: string, c: { getAddress(): Promise<string>; deploymentTransaction(): unknown }) => {
+const entry = async (
+  name: string,
+  c: { getAddress(): Promise<string>; deploymentTransaction(): unknown },
+  dir = "",
+) => {
   const tx = c.deploymentTransaction() as { hash: string };
   const receipt = (await provider.getTransactionReceipt(tx.hash))!;
   const artifact = JSON.parse(
-    readFileSync(resolve(REPO, "artifacts", "contracts", `${name}.sol`, `${name}.json`), "utf8"),
+    readFileSync(resolve(REPO, "artifacts", "contracts", dir, `${name}.sol`, `${name}.json`), "utf8"),
   );
   return {
     address: await c.getAddress(),
@@ -77,10 +83,13 @@ const book = {
   chainId: Number((await provider.getNetwork()).chainId),
   deployer: admin.address,
   deploymentBlock,
+  randomness: "BlockhashRandomness",
   contracts: {
+    BlockhashRandomness: await entry("BlockhashRandomness", randomness, "randomness"),
     LabelToken: await entry("LabelToken", token),
     QualityVote: await entry("QualityVote", court),
     TaskEscrow: await entry("TaskEscrow", escrow),
+    DatasetShares: await entry("DatasetShares", shares),
   },
   parameters: {},
 };
@@ -91,6 +100,12 @@ for (const actor of [requester, challenger, ...labelers, ...validators]) {
   await wait(token.transfer(actor.address, LABEL(1_000_000)));
   await wait(token.connect(actor).approve(await escrow.getAddress(), MaxUint256));
   await wait(token.connect(actor).approve(await court.getAddress(), MaxUint256));
+}
+// Licence buyers, and the requester's deposits, pay DatasetShares.
+const buyers = signers.slice(18, 20);
+for (const actor of [requester, ...buyers]) {
+  if (actor !== requester) await wait(token.transfer(actor.address, LABEL(1_000_000)));
+  await wait(token.connect(actor).approve(await shares.getAddress(), MaxUint256));
 }
 for (const v of validators) await wait(court.connect(v).stake(LABEL(10_000)));
 await wait(court.connect(validators[0]).setEncryptionKey(id("x25519 key of validator 0")));
@@ -105,6 +120,9 @@ const taskParams = (reward: number, slots: number, spec: string) =>
     challengePeriod: 86_400n,
     specHash: id(spec),
     specURI: `ipfs://${spec}`,
+    // The dataset promise: 25 % of every licence to the shares, at most one slot more.
+    royaltyBps: 2_500n,
+    maxSlots: BigInt(slots + 1),
   });
 await wait(escrow.connect(requester).createTask(taskParams(100, 3, "spec-1")));
 const sub = (task: bigint, index: bigint) => (task << 32n) | index;
@@ -186,6 +204,42 @@ await wait(escrow.finalizeMany([sub(1n, 3n)])); // its challenge period is over:
 await wait(court.settleMany(1, 0, j0));
 await wait(court.settleMany(1, 1, j1));
 
+// A dataset task: three slots, every one accepted by the requester, so it closes at once; then its
+// dataset's shares, terms, licences, a delivery, a deposit, a share transfer and royalty claims.
+const DAY = 86_400;
+await wait(
+  escrow.connect(requester).createTask({ ...taskParams(30, 3, "spec-data"), royaltyBps: 3_000n, maxSlots: 3n }),
+);
+const dataTask = await escrow.taskCount();
+for (const [i, l] of labelers.entries())
+  await wait(escrow.connect(l).submit(dataTask, id(`data-${i}`), `ipfs://data-${i}`, []));
+for (const i of [1n, 2n, 3n]) await wait(escrow.connect(requester).accept(sub(dataTask, i)));
+await wait(shares.connect(requester).setMinLicencePrice(dataTask, LABEL(50)));
+await wait(shares.connect(requester).registerTerms(dataTask, LABEL(100), id("licence text: research"), 0, 0));
+await wait(
+  shares
+    .connect(requester)
+    .registerTerms(dataTask, LABEL(60), id("licence text: one year"), 365 * DAY, (await now()) + 60 * DAY),
+);
+// Anyone may claim for the labelers: two shares now (this opens the pool), the third later.
+await wait(shares.connect(labelers[0]).claimShares([sub(dataTask, 1n), sub(dataTask, 2n)]));
+await wait(shares.connect(buyers[0]).buyLicence(dataTask, 1, LABEL(100)));
+const firstLicence = (dataTask << 32n) | 1n;
+await wait(shares.connect(requester).recordDelivery(firstLicence, id("annota.dataset/1 delivery of licence 1")));
+await wait(shares.connect(requester).deposit(dataTask, LABEL(30)));
+await increaseTo((await now()) + 2 * DAY);
+// Labeler 0 sells its share to buyer 1: it keeps what vested so far, the buyer gets what vests next.
+await wait(shares.connect(labelers[0]).transfer(buyers[1].address, dataTask, 1));
+await wait(shares.connect(buyers[1]).buyLicence(dataTask, 2, LABEL(60)));
+// The second is already minted: skipped.
+await wait(shares.connect(labelers[2]).claimShares([sub(dataTask, 3n), sub(dataTask, 1n)]));
+await increaseTo((await now()) + DAY);
+await wait(shares.claim(dataTask, labelers[1].address));
+await wait(
+  shares.claimMany([dataTask, dataTask, dataTask], [labelers[0].address, buyers[1].address, labelers[2].address]),
+);
+await wait(shares.connect(requester).withdraw(token.target as string));
+
 // Withdrawals and unstaking.
 await wait(escrow.connect(labelers[0]).withdraw(token.target as string));
 await wait(escrow.connect(challenger).withdrawFor(token.target as string, [challenger.address, labelers[2].address]));
@@ -240,7 +294,11 @@ await wait(court.settleMany(dB, 0, await jurors(dB, 0)));
 await wait(escrow.connect(labelers[0]).withdraw(await usd.getAddress()));
 
 // The last task stays open; its dispute stays in its reveal window: drawn, committed, one reveal.
-await wait(escrow.connect(requester).createTask(taskParams(10, 5, "spec-3")));
+await wait(
+  escrow
+    .connect(requester)
+    .createTask({ ...taskParams(10, 5, "spec-3"), deadline: BigInt(await now()) + 20n * 86_400n }),
+);
 const openTask = await escrow.taskCount();
 await wait(escrow.connect(labelers[2]).submit(openTask, id("r3"), "ipfs://r3", []));
 await wait(escrow.connect(challenger).challenge(sub(openTask, 1n), id("off-spec")));
@@ -254,5 +312,6 @@ r0 = await court.getRound(dOpen, 0);
 
 console.log(
   `activity done at block ${await provider.getBlockNumber()}: ${await escrow.taskCount()} tasks, ` +
-    `${await court.disputeCount()} disputes (round 0 of dispute ${dOpen} drawn at ${r0.drawnAt})`,
+    `${await court.disputeCount()} disputes (round 0 of dispute ${dOpen} drawn at ${r0.drawnAt}), ` +
+    `${(await shares.poolOf(dataTask)).licences} licences of task ${dataTask}`,
 );

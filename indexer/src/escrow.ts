@@ -40,6 +40,11 @@ on("TaskEscrow:TaskCreated", async ({ event, context }) => {
     courtVersion: Number(view.courtVersion),
     cancelled: false,
     labelerRoot: a.labelerRoot,
+    // TaskRoyalty follows in the same transaction; the view already holds both.
+    royaltyBps: Number(view.royaltyBps),
+    maxSlots: Number(view.maxSlots),
+    minLicencePrice: 0n,
+    termsCount: 0,
     specHash: a.specHash,
     specUri: a.specURI,
     reclaimedSlots: 0,
@@ -48,6 +53,12 @@ on("TaskEscrow:TaskCreated", async ({ event, context }) => {
     createdBlock: event.block.number,
     createdTx: event.transaction.hash,
   });
+});
+
+on("TaskEscrow:TaskRoyalty", async ({ event, context }) => {
+  await context.db
+    .update(task, { id: event.args.taskId })
+    .set({ royaltyBps: Number(event.args.royaltyBps), maxSlots: Number(event.args.maxSlots) });
 });
 
 on("TaskEscrow:SlotsAdded", async ({ event, context }) => {
