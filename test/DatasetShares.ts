@@ -376,6 +376,19 @@ describe("DatasetShares", function () {
   });
 
   describe("admin", function () {
+    it("the constructor refuses a zero escrow; the contract reports its escrow and its ERC-165 interfaces", async function () {
+      const { shares, escrow, admin, feeTreasury } = await loadFixture(marketFixture);
+      const factory = await ethers.getContractFactory("DatasetShares", admin);
+      await expect(
+        factory.deploy(ZeroAddress, feeTreasury.address, admin.address, DAY, 7n * DAY),
+      ).to.be.revertedWithCustomError(shares, "DatasetSharesZeroAddress");
+      expect(await shares.escrow()).to.equal(await escrow.getAddress());
+      // IERC165, IERC6909, IERC6909TokenSupply, IAccessControl; not an unknown id.
+      for (const id of ["0x01ffc9a7", "0x0f632fb3", "0xbd85b039", "0x7965db0b"])
+        expect(await shares.supportsInterface(id), id).to.equal(true);
+      expect(await shares.supportsInterface("0xdeadbeef")).to.equal(false);
+    });
+
     it("setVestPeriod takes [1 day, 30 days], admin only", async function () {
       const { shares, admin, requester } = await loadFixture(marketFixture);
       for (const bad of [DAY - 1n, 30n * DAY + 1n, 0n])
