@@ -90,6 +90,34 @@ export class SharesClient extends AnyoneClient {
   }
 
   /**
+   * Every royalty paid to task `taskId`'s shares, oldest first: licence sales (`LicenceBought`) and
+   * deposits (`Deposited`), each with the block time it was made and when it is fully vested
+   * (what `vestedRoyalty` replays).
+   */
+  async royaltiesOf(taskId: Id) {
+    const id = toId(taskId, "task id");
+    const [sold, deposited] = await Promise.all([
+      this.shares.queryFilter(this.shares.filters.LicenceBought(undefined, id), this.fromBlock),
+      this.shares.queryFilter(this.shares.filters.Deposited(id), this.fromBlock),
+    ]);
+    const all = [
+      ...sold.map((e) => ({
+        e,
+        royalty: e.args.royalty,
+        vestEnd: e.args.vestEnd,
+        licenceId: e.args.licenceId as bigint | undefined,
+      })),
+      ...deposited.map((e) => ({ e, royalty: e.args.amount, vestEnd: e.args.vestEnd, licenceId: undefined })),
+    ].sort((a, b) => a.e.blockNumber - b.e.blockNumber || a.e.index - b.e.index);
+    const result = [];
+    for (const { e, royalty, vestEnd, licenceId } of all) {
+      const block = await e.getBlock();
+      result.push({ royalty, vestEnd, time: BigInt(block.timestamp), licenceId, blockNumber: e.blockNumber });
+    }
+    return result;
+  }
+
+  /**
    * `labeler`'s (default: this wallet's) accepted submissions of closed tasks whose share is not
    * minted yet, optionally of one task only (from the escrow's `Submitted` events).
    */
@@ -246,4 +274,30 @@ export class SharesClient extends AnyoneClient {
     }
     return entries;
   }
+}
+
+/** The scale of the shares contract's per-share accumulator. */
+export const ROYALTY_PRECISION = 10n ** 27n;
+
+/**
+ * What `shares` shares of a task are paid once every royalty in `sales` has vested (and nothing was
+ * transferred): the contract's accounting replayed (docs/dataset-shares.md, "The accumulator"). Each
+ * sale or deposit: its royalty, the block time it was made and its `vestEnd` (from `LicenceBought`
+ * or `Deposited`), in order; `supply`: the task's share supply.
+ */
+export function vestedRoyalty(
+  sales: { royalty: bigint; time: bigint; vestEnd: bigint }[],
+  supply: bigint,
+  shares = 1n,
+): bigint {
+  let carry = 0n;
+  let acc = 0n;
+  for (const { royalty, time, vestEnd } of sales) {
+    const units = supply * (vestEnd - time);
+    const scaled = royalty * ROYALTY_PRECISION + carry;
+    const increment = scaled / units;
+    carry = scaled - increment * units;
+    acc += increment * (vestEnd - time);
+  }
+  return (shares * acc) / ROYALTY_PRECISION;
 }
