@@ -208,11 +208,4 @@ export class RequesterClient extends SharesClient {
       throw new AnnotaInputError(`the commitment is not 32 bytes hex: "${commitment}"`);
     return this.send(`recordDelivery(${id})`, (o) => this.shares.recordDelivery(id, commitment, o));
   }
-
-  /** Withdraws this wallet's licence sale proceeds in `token` (default LABEL) from the shares contract. */
-  async withdrawLicenceProceeds(token: string = this.addresses.token) {
-    const which = checkedAddress(token, "token");
-    const amount = await this.shares.credit(which, await this.address());
-    return { ...(await this.send(`withdraw(${which})`, (o) => this.shares.withdraw(which, o))), amount };
-  }
 }

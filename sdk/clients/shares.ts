@@ -90,6 +90,16 @@ export class SharesClient extends AnyoneClient {
   }
 
   /**
+   * Withdraws this wallet's credit in `token` (default LABEL) at the shares contract: a requester's
+   * licence sale proceeds, the treasury's licence fees.
+   */
+  async withdrawLicenceProceeds(token: string = this.addresses.token) {
+    const which = checkedAddress(token, "token");
+    const amount = await this.shares.credit(which, await this.address());
+    return { ...(await this.send(`withdraw(${which})`, (o) => this.shares.withdraw(which, o))), amount };
+  }
+
+  /**
    * Every royalty paid to task `taskId`'s shares, oldest first: licence sales (`LicenceBought`) and
    * deposits (`Deposited`), each with the block time it was made and when it is fully vested
    * (what `vestedRoyalty` replays).
