@@ -164,7 +164,9 @@ describe("SDK and CLI: dataset shares", function () {
       parseLabel("50"),
       parseLabel("40"),
     ]);
+    expect(await p.token.allowance(p.challenger.address, book.contracts.DatasetShares.address)).to.equal(0n);
     const first = await licensee.buyLicence(taskId, 1);
+    expect(first.approval).to.not.equal(undefined);
     const second = await licensee.buyLicence(taskId, 1, "50");
     expect(first.royalty).to.equal(parseLabel("10")); // 20% of 50
     expect(second.licenceId).to.equal((taskId << 32n) | 2n);

@@ -211,11 +211,12 @@ export class SharesClient extends AnyoneClient {
     const { paymentToken } = await this.getTask(id);
     const t = await annotate(`reading terms ${terms} of task ${id}`, () => this.shares.termsOf(id, terms));
     const max = maxPrice === undefined ? t.price : toUnits(maxPrice, await this.decimalsOf(paymentToken));
-    // Approve what the terms cost (never more than the buyer's maximum): the contract refuses the rest.
+    // Approve exactly what the terms cost, and nothing when they are unknown (price 0) or above the
+    // buyer's maximum: the contract then refuses the sale with its own error, and no allowance is left.
     const approval =
-      t.price === 0n
+      t.price === 0n || t.price > max
         ? undefined
-        : await this.ensureAllowance(paymentToken, this.addresses.shares, t.price <= max ? t.price : max);
+        : await this.ensureAllowance(paymentToken, this.addresses.shares, t.price);
     const result = await this.send(`buyLicence(${id}, ${terms})`, (o) => this.shares.buyLicence(id, terms, max, o));
     const [bought] = this.events(result.receipt, this.shares, "LicenceBought");
     if (!bought) throw new AnnotaError(`LicenceBought not found in transaction ${result.hash}`);
