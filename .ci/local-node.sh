@@ -2,7 +2,8 @@
 # Deploys Annota to a real JSON-RPC node on 127.0.0.1 (blockhash randomness, the local default),
 # checks the address book against the chain, runs the acceptance scenario (a dispute with an appeal,
 # every balance checked against the documented formulas) twice, the second time on the used node,
-# runs the demo through the SDK against the node, then installs the packed npm package into a
+# runs the dataset shares scenario (licence sales, royalties and a share transfer, each royalty
+# checked against the replayed accounting), runs the demo through the SDK against the node, then installs the packed npm package into a
 # folder outside the repository and uses it from plain JavaScript and TypeScript. The node is
 # stopped on exit, whether the steps pass or fail.
 set -euo pipefail
@@ -54,6 +55,9 @@ echo "--- acceptance scenario: challenge, jury, appeal, larger jury, settlement,
 npx hardhat run scripts/scenario.ts --network localhost
 echo "--- the same scenario again, on a node that was used before (every check is a change)"
 npx hardhat run scripts/scenario.ts --network localhost
+
+echo "--- dataset shares scenario: closed task, shares, two licences, a share transfer, every royalty checked"
+npx hardhat run scripts/shares-scenario.ts --network localhost
 
 echo "--- running the demo through the SDK against the node"
 npx hardhat run scripts/demo.ts --network localhost

@@ -10,6 +10,8 @@
  * challenges, discloses the key to the jury, a juror reviews it, the jury rejects it), and Dee's
  * honest work is challenged by Eve: the first jury rules wrongly, Dee appeals, a larger jury
  * overturns it. Then everything is finalized, every juror settled and every credit withdrawn.
+ * The task closes: Ana, Ben and Dee mint their dataset shares, a licensee buys two licences, and
+ * once the royalties vest each labeler claims exactly its royalty (docs/dataset-shares.md).
  * Prints each step with its transaction and a final table of what everyone earned and lost,
  * measured from the demo's own start (correct on a node that was used before).
  */
@@ -30,6 +32,8 @@ import {
   formatLabel,
   itemContentHash,
   parseLabel,
+  vestedRoyalty,
+  SharesClient,
   type TxResult,
 } from "../sdk/index.js";
 import { FileStore } from "../sdk/node.js";
@@ -44,9 +48,10 @@ if (!LOCAL_NETWORKS.has(networkName)) {
 }
 
 const signers = await ethers.getSigners();
-if (signers.length < 13) throw new Error(`the demo needs 13 accounts on "${networkName}", it has ${signers.length}`);
+if (signers.length < 14) throw new Error(`the demo needs 14 accounts on "${networkName}", it has ${signers.length}`);
 const [deployer, requesterSigner, ana, ben, cai, dee, eve, ...rest] = signers as HardhatEthersSigner[];
 const validatorSigners = rest.slice(0, 6);
+const licenseeSigner = rest[6]!;
 const names = new Map<string, string>([
   [deployer!.address, "Treasury (deployer)"],
   [requesterSigner!.address, "Requester (AI lab)"],
@@ -56,6 +61,7 @@ const names = new Map<string, string>([
   [dee!.address, "Dee (labeler)"],
   [eve!.address, "Eve (challenger)"],
   ...validatorSigners.map((v, i) => [v.address, `Val${i + 1} (juror)`] as [string, string]),
+  [licenseeSigner.address, "Lab B (licensee)"],
 ]);
 const who = (address: string) => names.get(address) ?? address;
 
@@ -88,7 +94,9 @@ async function advanceTo(t: bigint, why: string) {
 }
 
 // -- 0. Deployment ------------------------------------------------------------------------------
-step("Deploying with Ignition: LabelToken, BlockhashRandomness, QualityVote (the court), TaskEscrow, timelock");
+step(
+  "Deploying with Ignition: LabelToken, BlockhashRandomness, QualityVote (the court), TaskEscrow, DatasetShares, timelock",
+);
 // On a node that already has a deployment (the README's deploy command), Ignition resumes it: the
 // demo then runs against those contracts.
 const book = await deployAnnota(connection, { outDir: networkName === "localhost" ? "deployments" : null });
@@ -104,11 +112,13 @@ const anyone = AnyoneClient.fromAddressBook(book, deployer!, { store });
 const requester = RequesterClient.fromAddressBook(book, requesterSigner!, { store });
 const [anaC, benC, caiC, deeC] = [ana, ben, cai, dee].map((s) => LabelerClient.fromAddressBook(book, s!, { store }));
 const eveC = AnyoneClient.fromAddressBook(book, eve!, { store });
+const licensee = SharesClient.fromAddressBook(book, licenseeSigner, { store });
+const treasury = SharesClient.fromAddressBook(book, deployer!, { store });
 const jurors = new Map(validatorSigners.map((s) => [s.address, JurorClient.fromAddressBook(book, s, { store })]));
 const token = anyone.token;
 
-step("The treasury funds everyone: 1,000 LABEL for the requester, 200 per labeler, 5,000 per juror");
-for (const s of [requesterSigner!, ana!, ben!, cai!, dee!, eve!, ...validatorSigners]) {
+step("The treasury funds everyone: 1,000 LABEL for the requester, 200 per labeler and the licensee, 5,000 per juror");
+for (const s of [requesterSigner!, ana!, ben!, cai!, dee!, eve!, ...validatorSigners, licenseeSigner]) {
   const amount = parseLabel(s === requesterSigner ? 1_000 : validatorSigners.includes(s) ? 5_000 : 200);
   await (await token.connect(deployer!).transfer(s.address, amount)).wait();
 }
@@ -315,21 +325,74 @@ for (const a of everyone) if ((await anyone.escrow.claimable(book.contracts.Labe
 const paid = await anyone.withdrawFor(owed);
 tx(`withdrawFor pays ${formatLabel(paid.paid)} LABEL to ${owed.length} accounts`, paid);
 
+step("The task is closed for good: Ana, Ben and Dee mint one dataset share each (Cai's copy earns none)");
+const t = await anyone.getTask(task.taskId);
+console.log(`   ${t.accepted} accepted of ${t.slots} slots, royalty ${Number(t.royaltyBps) / 100}% of every licence`);
+const royaltyOf = new Map<string, bigint>();
+for (const [name, client] of [
+  ["Ana", anaC!],
+  ["Ben", benC!],
+  ["Dee", deeC!],
+] as const) {
+  tx(`${name} mints a share`, await client.claimShares({ taskId: task.taskId }));
+}
+
+step("The requester sells licences: a floor of 20 LABEL, terms at 50 LABEL a year; Lab B buys two");
+tx("floor: 20 LABEL (it can only rise)", await requester.setMinLicencePrice(task.taskId, "20"));
+const terms = await requester.registerTerms(task.taskId, {
+  price: "50",
+  text: "Annota demo licence: model training and evaluation, attribution to the labelers.",
+  duration: 365n * 86_400n,
+});
+tx(`terms ${terms.termsId}: 50 LABEL, 365 days, text ${terms.textHash.slice(0, 10)}...`, terms);
+let lastVestEnd = 0n;
+for (const n of [1, 2]) {
+  const bought = await licensee.buyLicence(task.taskId, terms.termsId);
+  tx(
+    `licence ${n}: ${formatLabel(bought.royalty)} LABEL royalty, vests until ${new Date(Number(bought.vestEnd) * 1000).toISOString().slice(0, 10)}`,
+    bought,
+  );
+  lastVestEnd = bought.vestEnd;
+}
+await advanceTo(lastVestEnd, "the royalties vest");
+const pool = await anyone.shares.poolOf(task.taskId);
+const owed1 = vestedRoyalty(await licensee.royaltiesOf(task.taskId), pool.supply);
+console.log(
+  `   each of ${pool.supply} shares is owed ${formatLabel(owed1)} LABEL (the contract's accounting replayed)`,
+);
+
+step("Each labeler claims exactly its royalty; the requester and the treasury withdraw the rest of the sales");
+for (const [signer, client] of [
+  [ana!, anaC!],
+  [ben!, benC!],
+  [dee!, deeC!],
+] as const) {
+  const claimed = await client.claimRoyalties(task.taskId);
+  if (claimed.paid !== owed1) throw new Error(`${who(signer.address)} was paid ${claimed.paid}, not ${owed1}`);
+  royaltyOf.set(signer.address, claimed.paid);
+  tx(`${who(signer.address)} claims ${formatLabel(claimed.paid)} LABEL`, claimed);
+}
+const proceeds = await requester.withdrawLicenceProceeds();
+tx(`requester withdraws ${formatLabel(proceeds.amount)} LABEL of sales`, proceeds);
+const fees = await treasury.withdrawLicenceProceeds();
+tx(`treasury withdraws ${formatLabel(fees.amount)} LABEL of licence fees`, fees);
+
 // -- The table ------------------------------------------------------------------------------
 console.log("\nWhat changed for everyone since the demo's start (LABEL, rounded; wallet and court stake apart)\n");
 console.log(`${"".padEnd(22)}${"wallet".padStart(10)}${"stake".padStart(10)}${"total".padStart(10)}   why`);
 const why = new Map<string, string>([
-  [requesterSigner!.address, "paid 3 rewards + fees; won the copy dispute"],
-  [ana!.address, "paid for her labels"],
-  [ben!.address, "paid after the challenge period"],
-  [cai!.address, "copy rejected: lost the bond"],
-  [dee!.address, "won on appeal: paid, appeal cost repaid"],
+  [requesterSigner!.address, "paid 3 rewards + fees; won the copy dispute; sold 2 licences"],
+  [ana!.address, `paid for her labels; dataset royalty ${short(royaltyOf.get(ana!.address)!)}`],
+  [ben!.address, `paid after the challenge period; dataset royalty ${short(royaltyOf.get(ben!.address)!)}`],
+  [cai!.address, "copy rejected: lost the bond, no share"],
+  [dee!.address, `won on appeal: paid, appeal cost repaid; dataset royalty ${short(royaltyOf.get(dee!.address)!)}`],
+  [licenseeSigner.address, "bought 2 licences of the dataset"],
   [eve!.address, "lost the challenge: bond and jury costs"],
 ]);
 const treasuryGain = (await token.balanceOf(deployer!.address)) - start.get(deployer!.address)!.wallet;
 why.set(
   deployer!.address,
-  `protocol fees ${short(treasuryGain - unearned)} + jury pots nobody earned ${short(unearned)}`,
+  `protocol fees ${short(treasuryGain - unearned)} (licences ${short(fees.amount)}) + jury pots nobody earned ${short(unearned)}`,
 );
 let sum = 0n;
 for (const a of everyone) {
@@ -345,11 +408,18 @@ for (const a of everyone) {
 }
 const burned = supplyAtStart - (await token.totalSupply());
 console.log(`${"Burned".padEnd(42)}${signed(-burned).padStart(10)}   half of what was left of the losers' bonds`);
-if (sum + burned !== 0n) console.log(`   (${short(-(sum + burned))} LABEL is still held by the contracts)`);
+const held = -(sum + burned);
+if (held !== 0n) {
+  // Below a cent: the shares contract's rounding carry (docs/dataset-shares.md), kept for the next sale.
+  const amount = held < 10n ** 16n ? `${held} wei of` : `${short(held)}`;
+  console.log(`   (${amount} LABEL is still held by the contracts)`);
+}
 console.log(
   "\nJurors moved 5,000 LABEL each from their wallets into the court: their stake stays there, so" +
     "\n'total' is what each earned (coherent seats share the pot) or lost (100 LABEL per incoherent seat).",
 );
 console.log("\nJury pots (fees paid for the round + penalties of incoherent seats, shared by coherent seats):");
 for (const line of pots) console.log(`   ${line}`);
+console.log("\nDataset royalties (2 licences x 50 LABEL x 20%, shared by 3 shares, vested then claimed):");
+for (const [a, paid] of royaltyOf) console.log(`   ${who(a).padEnd(22)}${formatLabel(paid)} LABEL`);
 console.log(`\nStore: ${storeDir}`);

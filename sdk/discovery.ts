@@ -1,7 +1,7 @@
 import type { BaseContract, ContractEventName, EventLog, Log, Provider } from "ethers";
 
 import { Period, SubmissionStatus } from "./clients/base.js";
-import type { QualityVote, TaskEscrow } from "./contracts.js";
+import type { DatasetShares, QualityVote, TaskEscrow } from "./contracts.js";
 import { AnnotaInputError } from "./errors.js";
 
 /**
@@ -36,6 +36,8 @@ export interface DiscoveryOptions {
   fromBlock: number | bigint;
   /** Blocks per `eth_getLogs` request (default 10,000; many public endpoints refuse more). */
   chunkSize?: number;
+  /** The dataset shares contract: with it, `todo` lists shares to mint and royalties to claim. */
+  shares?: DatasetShares;
 }
 
 export interface TaskSummary {
@@ -93,19 +95,26 @@ export interface TodoItem {
     | "reclaim"
     | "withdraw"
     | "withdraw-unstaked"
-    | "rejoin-pool";
+    | "rejoin-pool"
+    | "claim-shares"
+    | "claim-royalties";
   /** What it applies to: a dispute, a submission or a task id (absent for account-wide items). */
   id?: bigint;
   round?: number;
   /** The last second it can be done (0 or absent: no deadline). */
   deadline?: bigint;
-  /** An amount involved (what can be withdrawn), in wei. */
+  /** An amount involved (what can be withdrawn), in wei of `token` (LABEL when absent). */
   amount?: bigint;
+  /** The payment token `amount` is in, when it is not LABEL's (a task's royalty). */
+  token?: string;
+  /** How many things it covers (claim-shares: the accepted submissions without a share). */
+  count?: number;
 }
 
 export class Discovery {
   readonly fromBlock: bigint;
   readonly chunkSize: bigint;
+  readonly shares: DatasetShares | undefined;
 
   constructor(
     readonly escrow: TaskEscrow,
@@ -114,6 +123,7 @@ export class Discovery {
   ) {
     this.fromBlock = BigInt(options.fromBlock);
     this.chunkSize = BigInt(options.chunkSize ?? 10_000);
+    this.shares = options.shares;
   }
 
   private get provider(): Provider {
@@ -326,6 +336,55 @@ export class Discovery {
     // Stake returned by settlements (or staked while the pool was frozen) is not drawable until
     // applied, in the Staking phase (docs/court.md).
     if (validator.deferredIn > 0n) items.push({ action: "rejoin-pool", amount: validator.deferredIn });
+    if (this.shares) items.push(...(await this.shareholderTodo(account, labelToken, now)));
+    return items;
+  }
+
+  /**
+   * A shareholder's items: `claim-shares` per closed task where one of its accepted submissions has
+   * no share yet, `claim-royalties` per task where its claimable royalty is above zero.
+   */
+  private async shareholderTodo(account: string, labelToken: string, now: bigint): Promise<TodoItem[]> {
+    const shares = this.shares!;
+    const items: TodoItem[] = [];
+    const unminted = new Map<bigint, number>();
+    const taskIds = new Set<bigint>();
+    const submitted = await this.logs(
+      this.escrow as unknown as BaseContract,
+      this.escrow.filters.Submitted(undefined, undefined, account) as unknown as ContractEventName,
+    );
+    const closed = new Map<bigint, boolean>();
+    for (const log of submitted.items) {
+      if (!("args" in log)) continue;
+      const taskId = log.args.taskId as bigint;
+      const submissionId = log.args.submissionId as bigint;
+      taskIds.add(taskId);
+      if (!closed.has(taskId)) {
+        const t = await this.escrow.getTask(taskId);
+        closed.set(taskId, t.held === 0n && (now >= t.deadline || t.accepted === t.slots));
+      }
+      if (!closed.get(taskId)) continue;
+      const s = await this.escrow.getSubmission(submissionId);
+      if (SubmissionStatus[Number(s.status)] !== "Accepted" || (await shares.sharesClaimed(submissionId))) continue;
+      unminted.set(taskId, (unminted.get(taskId) ?? 0) + 1);
+    }
+    for (const [taskId, count] of unminted) items.push({ action: "claim-shares", id: taskId, count });
+    const received = await this.logs(
+      shares as unknown as BaseContract,
+      shares.filters.Transfer(undefined, undefined, account) as unknown as ContractEventName,
+    );
+    for (const log of received.items) if ("args" in log) taskIds.add(log.args.id as bigint);
+    for (const taskId of [...taskIds].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const amount = await shares.claimableRoyalty(taskId, account);
+      if (amount === 0n) continue;
+      const token = (await shares.poolOf(taskId)).paymentToken;
+      items.push({
+        action: "claim-royalties",
+        id: taskId,
+        amount,
+        ...(token.toLowerCase() === labelToken.toLowerCase() ? {} : { token }),
+      });
+    }
     return items;
   }
 }

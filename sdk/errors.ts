@@ -1,10 +1,11 @@
 import { Interface, isError, type ErrorDescription } from "ethers";
 
-import { LabelToken__factory, QualityVote__factory, TaskEscrow__factory } from "./contracts.js";
+import { DatasetShares__factory, LabelToken__factory, QualityVote__factory, TaskEscrow__factory } from "./contracts.js";
 
-/** Every custom error the three contracts can raise (including OpenZeppelin's), in one interface. */
+/** Every custom error the four contracts can raise (including OpenZeppelin's), in one interface. */
 const interfaces = [
   new Interface(TaskEscrow__factory.abi),
+  new Interface(DatasetShares__factory.abi),
   new Interface(QualityVote__factory.abi),
   new Interface(LabelToken__factory.abi),
 ];

@@ -160,6 +160,71 @@ export const COMMANDS: Command[] = [
     action: ["anyone", "withdraw"],
   },
 
+  // ---- dataset shares and licences (docs/dataset-shares.md)
+  {
+    name: "licence-terms",
+    description: "List a task's licence terms, or with --price register new ones (requester)",
+    options: [
+      { name: "task", description: "Task id", defaultValue: "" },
+      { name: "price", description: "Price of a licence, in payment-token units (registers terms)", defaultValue: "" },
+      { name: "text", description: "Licence text file, or its 32-byte hash", defaultValue: "" },
+      { name: "duration", description: "Days each licence lasts (0: perpetual)", defaultValue: "0" },
+      {
+        name: "until",
+        description: "Last day of sale: days from now or an ISO date (empty: no end)",
+        defaultValue: "",
+      },
+    ],
+    action: ["shares", "licenceTerms"],
+  },
+  {
+    name: "min-licence-price",
+    description: "Show a task's licence floor, or with --price raise it (requester)",
+    options: [
+      { name: "task", description: "Task id", defaultValue: "" },
+      { name: "price", description: "New floor, in payment-token units (it only rises)", defaultValue: "" },
+    ],
+    action: ["shares", "minLicencePrice"],
+  },
+  {
+    name: "buy-licence",
+    description: "Buy a licence of a closed task's dataset at registered terms (licensee)",
+    options: [
+      { name: "task", description: "Task id", defaultValue: "" },
+      { name: "terms", description: "Terms id (see annota licence-terms --task)", defaultValue: "" },
+      {
+        name: "maxPrice",
+        description: "Most to pay, in payment-token units (default: the terms' price)",
+        defaultValue: "",
+      },
+    ],
+    action: ["shares", "buyLicence"],
+  },
+  {
+    name: "claim-shares",
+    description: "Mint the dataset shares of a labeler's accepted submissions of closed tasks (anyone)",
+    options: [
+      { name: "task", description: "Only this task (default: every closed task)", defaultValue: "" },
+      { name: "holder", description: "Whose shares (default: this account)", defaultValue: "" },
+    ],
+    action: ["shares", "claimShares"],
+  },
+  {
+    name: "claim-royalties",
+    description: "Pay a holder the vested royalties of its dataset shares (anyone)",
+    options: [
+      { name: "task", description: "Only this task (default: every task with a royalty to claim)", defaultValue: "" },
+      { name: "holder", description: "Whose royalties (default: this account)", defaultValue: "" },
+    ],
+    action: ["shares", "claimRoyalties"],
+  },
+  {
+    name: "portfolio",
+    description: "A holder's dataset shares: per task shares, unminted shares, claimable royalty, licences, floor",
+    options: [{ name: "holder", description: "Whose portfolio (default: this account)", defaultValue: "" }],
+    action: ["shares", "portfolio"],
+  },
+
   // ---- anyone
   {
     name: "challenge",

@@ -12,9 +12,11 @@ import {
 
 import { addressesOf, type AddressBook, type AnnotaAddresses } from "../addressBook.js";
 import {
+  DatasetShares__factory,
   LabelToken__factory,
   QualityVote__factory,
   TaskEscrow__factory,
+  type DatasetShares,
   type LabelToken,
   type QualityVote,
   type TaskEscrow,
@@ -97,6 +99,8 @@ export class AnnotaClient {
   readonly token: LabelToken;
   readonly court: QualityVote;
   readonly escrow: TaskEscrow;
+  /** Dataset shares and licences (docs/dataset-shares.md). */
+  readonly shares: DatasetShares;
   readonly store: ResultStore | undefined;
   readonly fromBlock: number;
 
@@ -108,6 +112,7 @@ export class AnnotaClient {
     this.token = LabelToken__factory.connect(checkedAddress(addresses.token, "LabelToken"), runner);
     this.court = QualityVote__factory.connect(checkedAddress(addresses.vote, "QualityVote"), runner);
     this.escrow = TaskEscrow__factory.connect(checkedAddress(addresses.escrow, "TaskEscrow"), runner);
+    this.shares = DatasetShares__factory.connect(checkedAddress(addresses.shares, "DatasetShares"), runner);
     this.store = options.store;
     this.fromBlock = options.fromBlock ?? 0;
   }
@@ -183,7 +188,7 @@ export class AnnotaClient {
   }
 
   /** Every `eventName` event of `contract` in `receipt`, parsed. */
-  protected events(receipt: TransactionReceipt, contract: TaskEscrow | QualityVote, eventName: string) {
+  protected events(receipt: TransactionReceipt, contract: TaskEscrow | QualityVote | DatasetShares, eventName: string) {
     const target = String(contract.target).toLowerCase();
     return receipt.logs
       .filter((log) => log.address.toLowerCase() === target)
@@ -193,7 +198,12 @@ export class AnnotaClient {
   }
 
   /** Argument `arg` of the first `eventName` event of `contract` in `receipt`. */
-  protected eventArg(receipt: TransactionReceipt, contract: TaskEscrow | QualityVote, eventName: string, arg: string) {
+  protected eventArg(
+    receipt: TransactionReceipt,
+    contract: TaskEscrow | QualityVote | DatasetShares,
+    eventName: string,
+    arg: string,
+  ) {
     const [args] = this.events(receipt, contract, eventName);
     if (!args) throw new AnnotaError(`${eventName} not found in transaction ${receipt.hash}`);
     return args.getValue(arg) as bigint;

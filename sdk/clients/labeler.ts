@@ -3,7 +3,7 @@ import { recoverContentKey, sealResult } from "../sealed/envelope.js";
 import { submitThenPublish } from "../sealed/publish.js";
 import type { Labels } from "../sealed/spec.js";
 import { toBytes32, toId, type Id, type TxResult } from "./base.js";
-import { AnyoneClient } from "./anyone.js";
+import { SharesClient } from "./shares.js";
 
 /** What to submit: labels to seal (needs the client's store), or a raw result hash and URI. */
 export type SubmitInput =
@@ -17,8 +17,11 @@ export interface Submitted extends TxResult {
   envelope?: Uint8Array;
 }
 
-/** A labeler: submits sealed labels (posting the bond with a permit) and discloses them to juries. */
-export class LabelerClient extends AnyoneClient {
+/**
+ * A labeler: submits sealed labels (posting the bond with a permit), discloses them to juries, and
+ * as a dataset shareholder mints its shares and claims royalties (`SharesClient`).
+ */
+export class LabelerClient extends SharesClient {
   /**
    * Submits to `taskId`, posting the task's LABEL bond with a permit. With `labels`, the labels are
    * checked against the task's spec, signed and sealed to the requester (`sealResult`), submitted,

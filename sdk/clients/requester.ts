@@ -9,7 +9,7 @@ import { specBytes, specCid, specHash, type Spec } from "../sealed/spec.js";
 import { unwrapKey } from "../sealed/wrap.js";
 import { type Amount, LABEL_DECIMALS, toUnits } from "../units.js";
 import { checkedAddress, toBytes32, toId, type Id } from "./base.js";
-import { AnyoneClient } from "./anyone.js";
+import { SharesClient, licenceTextHash } from "./shares.js";
 
 /** Parameters of a new task, in human units. */
 export interface NewTask {
@@ -45,8 +45,23 @@ export interface NewTask {
 const toSeconds = (t: Date | number | bigint) =>
   t instanceof Date ? BigInt(Math.floor(t.getTime() / 1000)) : BigInt(t);
 
-/** A requester: posts and funds tasks, accepts, reviews sealed results and discloses them to juries. */
-export class RequesterClient extends AnyoneClient {
+/** Licence terms to register, in human units. */
+export interface NewTerms {
+  /** Price in payment-token units (`"50"`) or base units (bigint); at least the task's floor. */
+  price: Amount;
+  /** The licence text (hashed: keccak256 of its bytes), or its 32-byte hash. */
+  text: string | Uint8Array;
+  /** Seconds each licence lasts from its purchase (default 0: perpetual). */
+  duration?: number | bigint;
+  /** The last moment the terms sell: a `Date` or Unix seconds (default 0: no end). */
+  availableUntil?: Date | number | bigint;
+}
+
+/**
+ * A requester: posts and funds tasks, accepts, reviews sealed results and discloses them to juries;
+ * sells licences of its tasks' datasets (docs/dataset-shares.md).
+ */
+export class RequesterClient extends SharesClient {
   /**
    * Creates and funds a task in one transaction: an EIP-2612 permit covers the budget at
    * `maxFeeBps` (the escrow pulls it at the current fee). With `spec`, the spec is stored first.
@@ -155,5 +170,42 @@ export class RequesterClient extends AnyoneClient {
   async disclose(submissionId: Id) {
     const { secretKey } = await this.requesterKey();
     return this.discloseWith(submissionId, (envelope) => unwrapKey(parseEnvelope(envelope).recipient, secretKey));
+  }
+
+  /** Raises task `taskId`'s licence floor to `price` (payment-token units or base units); it only rises. */
+  async setMinLicencePrice(taskId: Id, price: Amount) {
+    const id = toId(taskId, "task id");
+    const value = toUnits(price, await this.decimalsOf((await this.getTask(id)).paymentToken));
+    return {
+      ...(await this.send(`setMinLicencePrice(${id})`, (o) => this.shares.setMinLicencePrice(id, value, o))),
+      price: value,
+    };
+  }
+
+  /** Registers immutable licence terms for task `taskId`; returns their `termsId` and the text hash. */
+  async registerTerms(taskId: Id, terms: NewTerms) {
+    const id = toId(taskId, "task id");
+    const price = toUnits(terms.price, await this.decimalsOf((await this.getTask(id)).paymentToken));
+    const textHash = licenceTextHash(terms.text);
+    const duration = BigInt(terms.duration ?? 0);
+    const until = terms.availableUntil === undefined ? 0n : toSeconds(terms.availableUntil);
+    if (duration < 0n || until < 0n) throw new AnnotaInputError("duration and availableUntil must not be negative");
+    const result = await this.send(`registerTerms(${id})`, (o) =>
+      this.shares.registerTerms(id, price, textHash, duration, until, o),
+    );
+    const termsId = this.eventArg(result.receipt, this.shares, "TermsRegistered", "termsId");
+    return { ...result, termsId, price, textHash, duration, availableUntil: until };
+  }
+
+  /**
+   * Records the commitment to what was delivered for licence `licenceId` (a `buildDatasetBundle`
+   * result, or its `commitment`), once (docs/dataset-delivery.md).
+   */
+  async recordDelivery(licenceId: Id, delivery: string | { commitment: string }) {
+    const id = toId(licenceId, "licence id");
+    const commitment = typeof delivery === "string" ? delivery : delivery.commitment;
+    if (!/^0x[0-9a-fA-F]{64}$/.test(commitment))
+      throw new AnnotaInputError(`the commitment is not 32 bytes hex: "${commitment}"`);
+    return this.send(`recordDelivery(${id})`, (o) => this.shares.recordDelivery(id, commitment, o));
   }
 }

@@ -4,14 +4,14 @@ import { formatUnits } from "ethers";
 import { LOCAL_NETWORKS } from "../../ignition/defaults.js";
 import { AnyoneClient } from "../../sdk/clients/anyone.js";
 import { ReaderClient } from "../../sdk/clients/reads.js";
-import { Discovery } from "../../sdk/discovery.js";
+import { Discovery, type TodoItem } from "../../sdk/discovery.js";
 import { parseLabel } from "../../sdk/units.js";
 import { CliError, context, date, label, print, printTx, type Common } from "./common.js";
 
 async function discovery(hre: HardhatRuntimeEnvironment, args: Common) {
   const ctx = await context(hre, args, ReaderClient);
-  const { escrow, court } = ctx.client;
-  return { ...ctx, discovery: new Discovery(escrow, court, { fromBlock: ctx.book.deploymentBlock }) };
+  const { escrow, court, shares } = ctx.client;
+  return { ...ctx, discovery: new Discovery(escrow, court, { fromBlock: ctx.book.deploymentBlock, shares }) };
 }
 
 /** `annota tasks [--open] [--requester 0x…]`: every task, or the open ones, with their spec URIs. */
@@ -66,17 +66,33 @@ const WHAT: Record<string, string> = {
   "withdraw-unstaked": "withdraw your unbonded stake (annota withdraw-unstaked)",
   "rejoin-pool":
     "put your settled stake back into the juror pool in the Staking phase (annota apply-deferred --validators you)",
+  "claim-shares": "mint your dataset share(s)",
+  "claim-royalties": "claim your dataset royalty",
 };
+
+/** The command that does a shareholder item, exactly as it can be run (for `account`, from any signer). */
+function commandFor(item: TodoItem, account: string, networkName: string): string {
+  const network = networkName === "default" ? "" : ` --network ${networkName}`;
+  return `npx hardhat annota ${item.action} --task ${item.id} --holder ${account}${network}`;
+}
 
 /** `annota todo [--who 0x…]`: what an account can or must do now, in every role, with deadlines. */
 export async function todo(args: Common & { who: string }, hre: HardhatRuntimeEnvironment) {
-  const { discovery: d, signer, client } = await discovery(hre, args);
+  const { discovery: d, signer, client, connection } = await discovery(hre, args);
   const account = args.who || signer.address;
   const items = await d.todo(account, client.addresses.token);
   print(`To do for ${account}:`);
   if (items.length === 0) print("  nothing");
   for (const item of items) {
     const target = item.id === undefined ? "" : ` ${item.id}${item.round === undefined ? "" : ` round ${item.round}`}`;
+    if (item.action === "claim-shares" || item.action === "claim-royalties") {
+      const what =
+        item.action === "claim-shares"
+          ? `${item.count} of task ${item.id}`
+          : `of task ${item.id}: ${item.token ? `${formatUnits(item.amount!, await client.decimalsOf(item.token))} ${item.token}` : label(item.amount!)}`;
+      print(`  - ${WHAT[item.action]} ${what}: ${commandFor(item, account, connection.networkName)}`);
+      continue;
+    }
     const amount = item.amount === undefined ? "" : ` (${label(item.amount)})`;
     const until = item.deadline === undefined ? "" : ` by ${date(item.deadline)}`;
     print(`  - ${WHAT[item.action]}${target}${amount}${until}`);

@@ -4,8 +4,11 @@ import { AnnotaError, decodeError } from "../../sdk/errors.js";
 import { Period, Phase, SubmissionStatus } from "../../sdk/clients/base.js";
 import { date, label } from "./format.js";
 
-const AMOUNT = /^(amount|available|requested|bond|floor|reward|expected|received|balance|needed|allowance|value)$/;
-const TIME = /(At|End|deadline)$/;
+const AMOUNT =
+  /^(amount|available|requested|bond|floor|reward|expected|received|balance|needed|allowance|value|price|minPrice|maxPrice)$/;
+/** Arguments named otherwise that are amounts in one error (`current` is a time elsewhere). */
+const AMOUNT_IN: Record<string, RegExp> = { DatasetSharesFloorNotHigher: /^current$/ };
+const TIME = /(At|End|deadline|Until)$/;
 
 /** One decoded argument in human units: LABEL amounts, dates, enum names. */
 function human(decoded: ErrorDescription, i: number): string {
@@ -17,7 +20,7 @@ function human(decoded: ErrorDescription, i: number): string {
   else if (input.baseType === "uint8" || input.type === "uint8") {
     const names = /period/i.test(name) ? Period : /status/i.test(name) ? SubmissionStatus : Phase;
     text = names[Number(value)] ?? String(value);
-  } else if (AMOUNT.test(name)) text = label(value);
+  } else if (AMOUNT.test(name) || AMOUNT_IN[decoded.name]?.test(name)) text = label(value);
   else if (TIME.test(name) && value > 1_000_000_000n && value < 10_000_000_000n) text = date(value);
   else text = value.toString();
   return name ? `${name} ${text}` : text;
