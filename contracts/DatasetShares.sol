@@ -3,7 +3,6 @@ pragma solidity 0.8.34;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {ERC6909} from "@openzeppelin/contracts/token/ERC6909/ERC6909.sol";
 import {ERC6909TokenSupply} from "@openzeppelin/contracts/token/ERC6909/extensions/ERC6909TokenSupply.sol";
 import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
@@ -163,8 +162,11 @@ contract DatasetShares is IDatasetShares, ERC6909TokenSupply, Administered, Reen
             revert DatasetSharesInvalidPrice(price);
         }
         if (textHash == bytes32(0)) revert DatasetSharesEmptyLicenceText();
-        if ((availableUntil != 0 && availableUntil <= block.timestamp) || availableUntil > type(uint40).max ||
-            duration > type(uint40).max) {
+        if (
+            (availableUntil != 0 && availableUntil <= _now()) ||
+            availableUntil > type(uint40).max ||
+            duration > type(uint40).max
+        ) {
             revert DatasetSharesInvalidTermsWindow(availableUntil, duration);
         }
         termsId = ++_termsCount[taskId];
@@ -379,7 +381,7 @@ contract DatasetShares is IDatasetShares, ERC6909TokenSupply, Administered, Reen
         if (pool.paymentToken != address(0)) return pool;
         ITaskEscrow.TaskView memory task = _escrow.getTask(taskId);
         // The escrow's closing rule (ITaskEscrow.TaskView): after it the accepted count never changes.
-        bool closed = task.held == 0 && (block.timestamp >= task.deadline || task.accepted == task.slots);
+        bool closed = task.held == 0 && (_now() >= task.deadline || task.accepted == task.slots);
         if (!closed) revert DatasetSharesTaskOpen(taskId);
         uint24 vest = _vestPeriod;
         pool.paymentToken = task.paymentToken;
@@ -388,7 +390,7 @@ contract DatasetShares is IDatasetShares, ERC6909TokenSupply, Administered, Reen
         pool.feeBps = task.feeBps;
         pool.vestPeriod = vest;
         pool.requester = task.requester;
-        pool.lastUpdate = uint40(block.timestamp);
+        pool.lastUpdate = uint40(_now());
         emit PoolOpened(taskId, task.paymentToken, task.accepted, task.royaltyBps, task.feeBps, vest);
     }
 
@@ -398,40 +400,14 @@ contract DatasetShares is IDatasetShares, ERC6909TokenSupply, Administered, Reen
         if (pool.supply == 0) revert DatasetSharesNoShares(taskId);
     }
 
-    /// @dev The price and the expiry of a licence sold now at terms `termsId` of task `taskId`, if
-    /// they sell now at no more than `maxPrice` and at least the task's floor.
-    function _saleOf(
-        uint256 taskId,
-        uint256 termsId,
-        uint256 maxPrice
-    ) private view returns (uint256 price, uint256 expiry) {
-        Terms storage terms = _terms[taskId][termsId];
-        price = terms.price;
-        if (price == 0) revert DatasetSharesUnknownTerms(taskId, termsId);
-        uint256 availableUntil = terms.availableUntil;
-        if (availableUntil != 0 && block.timestamp > availableUntil) {
-            revert DatasetSharesTermsEnded(taskId, termsId, availableUntil);
-        }
-        if (price > maxPrice) revert DatasetSharesPriceAboveMax(price, maxPrice);
-        uint256 floor = _minLicencePrice[taskId];
-        if (price < floor) revert DatasetSharesPriceBelowFloor(taskId, price, floor);
-        uint256 duration = terms.duration;
-        expiry = duration == 0 ? 0 : block.timestamp + duration;
-    }
-
-    /// @dev Task `taskId` as the escrow has it, if the caller is its requester.
-    function _requesterTask(uint256 taskId) private view returns (ITaskEscrow.TaskView memory task) {
-        task = _escrow.getTask(taskId);
-        if (msg.sender != task.requester) revert DatasetSharesNotRequester(taskId, msg.sender);
-    }
-
     /// @dev Brings the pool up to date and adds `royalty` to it, vesting linearly until the first day
     /// boundary at or after `vestPeriod` from now; returns that boundary. The scaled remainder of the
     /// division carries to the next royalty, so nothing is lost to rounding.
     function _addRoyalty(Pool storage pool, uint256 taskId, uint256 royalty) private returns (uint256 vestEnd) {
         (uint256 acc, uint256 rate, ) = _accrued(pool, taskId);
-        vestEnd = ((block.timestamp + pool.vestPeriod + _DAY - 1) / _DAY) * _DAY;
-        uint256 units = uint256(pool.supply) * (vestEnd - block.timestamp);
+        uint256 now_ = _now();
+        vestEnd = ((now_ + pool.vestPeriod + _DAY - 1) / _DAY) * _DAY;
+        uint256 units = uint256(pool.supply) * (vestEnd - now_);
         uint256 scaled = royalty * _PRECISION + pool.carry;
         uint256 increment = scaled / units;
         pool.carry = uint56(scaled - increment * units); // fits: below `units` (see `Pool`)
@@ -441,7 +417,7 @@ contract DatasetShares is IDatasetShares, ERC6909TokenSupply, Administered, Reen
         }
         pool.accPerShare = acc;
         pool.rate = rate;
-        pool.lastUpdate = uint40(block.timestamp);
+        pool.lastUpdate = uint40(now_);
     }
 
     /// @dev Pays `holder`'s royalty of task `taskId` to `to`. A recipient that cannot receive only
@@ -461,40 +437,10 @@ contract DatasetShares is IDatasetShares, ERC6909TokenSupply, Administered, Reen
         if (crossed) {
             pool.accPerShare = acc;
             pool.rate = rate;
-            pool.lastUpdate = uint40(block.timestamp);
+            pool.lastUpdate = uint40(_now());
         }
         amount = _owed(taskId, holder, acc);
         if (amount != 0) _corrections[taskId][holder] -= SafeCast.toInt256(amount * _PRECISION);
-    }
-
-    /// @dev `accPerShare` and `rate` now, and whether a day boundary passed since the last checkpoint.
-    /// Walks the boundaries while a rate vests; every royalty's end is within `vestPeriod + 1 day` of
-    /// the checkpoint its sale made, so the walk is bounded whatever the number of sales.
-    function _accrued(
-        Pool storage pool,
-        uint256 taskId
-    ) private view returns (uint256 acc, uint256 rate, bool crossed) {
-        acc = pool.accPerShare;
-        rate = pool.rate;
-        uint256 t = pool.lastUpdate;
-        if (rate == 0) return (acc, rate, false);
-        uint256 boundary = (t / _DAY + 1) * _DAY;
-        while (boundary <= block.timestamp) {
-            acc += rate * (boundary - t);
-            rate -= _rateEnd[taskId][boundary / _DAY];
-            t = boundary;
-            crossed = true;
-            if (rate == 0) return (acc, rate, crossed);
-            boundary += _DAY;
-        }
-        acc += rate * (block.timestamp - t);
-    }
-
-    /// @dev What `holder` may claim of task `taskId` at `accPerShare` `acc`: its vested royalty less
-    /// what it claimed, rounded down (the remainder stays in its correction).
-    function _owed(uint256 taskId, address holder, uint256 acc) private view returns (uint256) {
-        int256 scaled = SafeCast.toInt256(balanceOf(holder, taskId) * acc) + _corrections[taskId][holder];
-        return SafeCast.toUint256(scaled) / _PRECISION;
     }
 
     /// @dev Pulls `amount` of `token` from the caller and refuses tokens that deliver anything else.
@@ -511,5 +457,69 @@ contract DatasetShares is IDatasetShares, ERC6909TokenSupply, Administered, Reen
         }
         _vestPeriod = uint24(vestPeriod_); // fits: at most 30 days
         emit VestPeriodUpdated(vestPeriod_);
+    }
+
+    /// @dev The price and the expiry of a licence sold now at terms `termsId` of task `taskId`, if
+    /// they sell now at no more than `maxPrice` and at least the task's floor.
+    function _saleOf(
+        uint256 taskId,
+        uint256 termsId,
+        uint256 maxPrice
+    ) private view returns (uint256 price, uint256 expiry) {
+        Terms storage terms = _terms[taskId][termsId];
+        price = terms.price;
+        if (price == 0) revert DatasetSharesUnknownTerms(taskId, termsId);
+        uint256 availableUntil = terms.availableUntil;
+        if (availableUntil != 0 && _now() > availableUntil) {
+            revert DatasetSharesTermsEnded(taskId, termsId, availableUntil);
+        }
+        if (price > maxPrice) revert DatasetSharesPriceAboveMax(price, maxPrice);
+        uint256 floor = _minLicencePrice[taskId];
+        if (price < floor) revert DatasetSharesPriceBelowFloor(taskId, price, floor);
+        uint256 duration = terms.duration;
+        expiry = duration == 0 ? 0 : _now() + duration;
+    }
+
+    /// @dev Task `taskId` as the escrow has it, if the caller is its requester.
+    function _requesterTask(uint256 taskId) private view returns (ITaskEscrow.TaskView memory task) {
+        task = _escrow.getTask(taskId);
+        if (msg.sender != task.requester) revert DatasetSharesNotRequester(taskId, msg.sender);
+    }
+
+    /// @dev `accPerShare` and `rate` now, and whether a day boundary passed since the last checkpoint.
+    /// Walks the boundaries while a rate vests; every royalty's end is within `vestPeriod + 1 day` of
+    /// the checkpoint its sale made, so the walk is bounded whatever the number of sales.
+    function _accrued(
+        Pool storage pool,
+        uint256 taskId
+    ) private view returns (uint256 acc, uint256 rate, bool crossed) {
+        acc = pool.accPerShare;
+        rate = pool.rate;
+        uint256 t = pool.lastUpdate;
+        if (rate == 0) return (acc, rate, false);
+        uint256 now_ = _now();
+        uint256 boundary = (t / _DAY + 1) * _DAY;
+        while (boundary <= now_) {
+            acc += rate * (boundary - t);
+            rate -= _rateEnd[taskId][boundary / _DAY];
+            t = boundary;
+            crossed = true;
+            if (rate == 0) return (acc, rate, crossed);
+            boundary += _DAY;
+        }
+        acc += rate * (now_ - t);
+    }
+
+    /// @dev What `holder` may claim of task `taskId` at `accPerShare` `acc`: its vested royalty less
+    /// what it claimed, rounded down (the remainder stays in its correction).
+    function _owed(uint256 taskId, address holder, uint256 acc) private view returns (uint256) {
+        int256 scaled = SafeCast.toInt256(balanceOf(holder, taskId) * acc) + _corrections[taskId][holder];
+        return SafeCast.toUint256(scaled) / _PRECISION;
+    }
+
+    /// @dev The contract's clock (see TaskEscrow `_now`).
+    function _now() private view returns (uint256) {
+        // solhint-disable-next-line not-rely-on-time
+        return block.timestamp;
     }
 }

@@ -118,7 +118,14 @@ describe("deployment (ignition/modules/Annota.ts, scripts/lib/deploy.ts)", funct
       expect(book.parameters.treasury).to.equal(`${deployer.address} (the deployer)`);
       expect(book.parameters.blockhashLookahead).to.equal(BLOCKHASH_LOOKAHEAD.toString());
       expect(Object.keys(book.contracts).sort()).to.deep.equal(
-        ["BlockhashRandomness", "DatasetShares", "LabelToken", "QualityVote", "TaskEscrow", "TimelockController"].sort(),
+        [
+          "BlockhashRandomness",
+          "DatasetShares",
+          "LabelToken",
+          "QualityVote",
+          "TaskEscrow",
+          "TimelockController",
+        ].sort(),
       );
     });
   });

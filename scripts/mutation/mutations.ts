@@ -90,7 +90,7 @@ export const MUTATIONS: readonly Mutation[] = [
   {
     id: "DS-vest-linear",
     file: DS,
-    find: "uint256 units = uint256(pool.supply) * (vestEnd - block.timestamp);",
+    find: "uint256 units = uint256(pool.supply) * (vestEnd - now_);",
     replace: "uint256 units = uint256(pool.supply);",
     removes: "a royalty vests over vestPeriod, not at once (just-in-time holders)",
     tests: DS_TESTS,
