@@ -20,6 +20,7 @@ import { openChain } from "./bench/chain.js";
 import { jobGas, type JobMode } from "./bench/job.js";
 import { check, markdown, type Report } from "./bench/report.js";
 import { SCENARIOS, type Scenario } from "./bench/scenarios.js";
+import { MANY_HOLDERS, SHARE_SCENARIOS, buildShares, sell, type ShareScenario, type Shares } from "./bench/shares.js";
 import { deployWorld, growPool, newTask, type World } from "./bench/world.js";
 
 const CHECK = process.env.GAS_CHECK === "1";
@@ -28,6 +29,9 @@ const POOL_SIZES = (process.env.GAS_POOL_SIZES ?? "10,100,1000,10000").split(","
 const BASE_POOL = Number(process.env.GAS_BASE_POOL ?? 1_000);
 /** Tasks already in the escrow for the "many tasks" column. */
 const MANY_TASKS = Number(process.env.GAS_MANY_TASKS ?? 1_000);
+/** Holders and prior sales of the dataset-share scenarios: the first pair is the tables' case. */
+const SHARE_HOLDERS = [1, Number(process.env.GAS_MANY_HOLDERS ?? MANY_HOLDERS)];
+const SHARE_SALES = [1, Number(process.env.GAS_MANY_SALES ?? 1_000)];
 const TASK_SCENARIOS = SCENARIOS.filter(
   (s) => s.section === "happy path" && s.per === undefined && !s.case.startsWith("first task"),
 );
@@ -46,6 +50,15 @@ async function measure(w: World, s: Scenario, base: string): Promise<[number, st
   return [gas, await chain.revert(base)];
 }
 
+/** Measures share scenario `s` from `base` as `measure` does. */
+async function measureShare(w: World, s: ShareScenario, shares: Shares, base: string): Promise<[number, string]> {
+  const gas = Math.round((await chain.gas(s.tx(w, shares))) / (s.per ?? 1));
+  await s.verify?.(w, shares);
+  return [gas, await chain.revert(base)];
+}
+const plural = (n: number, word: string) => `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
+const shareCase = (holders: number, sales: number) => `${plural(holders, "holder")}, ${plural(sales, "prior sale")}`;
+
 const report: Report = {
   rows: [],
   validators: {},
@@ -54,6 +67,8 @@ const report: Report = {
   poolSizes: POOL_SIZES,
   basePool: BASE_POOL,
   manyTasks: MANY_TASKS,
+  shares: {},
+  shareCases: SHARE_HOLDERS.flatMap((h) => SHARE_SALES.map((n) => shareCase(h, n))),
 };
 const timings: string[] = [];
 for (const size of POOL_SIZES) {
@@ -84,7 +99,39 @@ for (const size of POOL_SIZES) {
       [gas, many] = await measure(world, s, many);
       report.tasks[key(s)]![MANY_TASKS] = gas;
     }
-    await chain.revert(base);
+    base = await chain.revert(base);
+    // Dataset shares: each scenario on a closed task with few and many holders, after few and many sales.
+    for (const holders of SHARE_HOLDERS) {
+      const t3 = Date.now();
+      const shares = await buildShares(world, holders);
+      timings.push(`share world of ${plural(holders, "holder")} built in ${((Date.now() - t3) / 1000).toFixed(1)} s`);
+      let unsold = await chain.snapshot();
+      const record = (s: ShareScenario, sales: number, gas: number) => {
+        const c = shareCase(holders, sales);
+        (report.shares[key(s)] ??= {})[c] = gas;
+        if (c === report.shareCases[0])
+          report.rows.push({ section: "dataset shares", op: s.op, case: s.case, gas, target: s.target });
+      };
+      // The first sale is measured with no prior sale, and reported in the columns of 1 prior sale.
+      for (const s of SHARE_SCENARIOS.filter((x) => x.firstSale === true)) {
+        let gas: number;
+        [gas, unsold] = await measureShare(world, s, shares, unsold);
+        record(s, SHARE_SALES[0]!, gas);
+      }
+      for (const sales of SHARE_SALES) {
+        const t4 = Date.now();
+        await sell(world, shares, sales);
+        let sold = await chain.snapshot();
+        for (const s of SHARE_SCENARIOS.filter((x) => x.firstSale !== true)) {
+          let gas: number;
+          [gas, sold] = await measureShare(world, s, shares, sold);
+          record(s, sales, gas);
+        }
+        unsold = await chain.revert(unsold);
+        timings.push(`${plural(sales, "prior sale")} made and measured in ${((Date.now() - t4) / 1000).toFixed(1)} s`);
+      }
+      base = await chain.revert(base);
+    }
   }
   console.log(`${size} validators measured (${elapsed()})`);
 }
