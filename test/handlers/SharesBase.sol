@@ -56,6 +56,7 @@ abstract contract SharesBase {
     address[] public holders; // every address that may hold shares: the labelers, then fresh ones
     address[] public payTokens;
 
+    mapping(uint256 sub => address) public labelerOf;
     mapping(uint256 sub => bool) public minted;
     mapping(uint256 task => uint256) public mintedCount;
     mapping(uint256 task => uint256) public royaltyIn;
@@ -77,6 +78,7 @@ abstract contract SharesBase {
         requester = requester_;
         treasury = s.treasury();
         (tasks, subs, holders) = (t, u, ls);
+        for (uint256 i = 0; i < u.length; ++i) labelerOf[u[i]] = escrow.getSubmission(u[i]).labeler;
         for (uint256 i = 0; i < t.length; ++i) {
             address token = escrow.getTask(t[i]).paymentToken;
             bool known;
@@ -125,21 +127,23 @@ abstract contract SharesBase {
                                 INTERNAL
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev Every tracked holder's claimable royalty of each task, now.
-    function _claimables() internal view returns (uint256[] memory c) {
+    /// @dev Every tracked holder's claimable royalty of task `only` (0: of each task), now.
+    function _claimables(uint256 only) internal view returns (uint256[] memory c) {
         (uint256 nt, uint256 nh) = (tasks.length, holders.length);
         c = new uint256[](nt * nh);
-        for (uint256 i = 0; i < nt * nh; ++i) c[i] = shares.claimableRoyalty(tasks[i / nh], holders[i % nh]);
+        for (uint256 i = 0; i < nt * nh; ++i) {
+            if (only == 0 || tasks[i / nh] == only) c[i] = shares.claimableRoyalty(tasks[i / nh], holders[i % nh]);
+        }
     }
 
-    /// @dev Invariant (d): no holder's claimable royalty fell since `before` (`exact`: none moved),
-    /// except `holder`'s of `task`, which a claim took.
-    function _checkClaimables(uint256[] memory before, bool exact, uint256 task, address holder) internal {
-        uint256[] memory nowC = _claimables();
+    /// @dev Invariant (d): no holder's claimable royalty of task `only` (0: any) fell since `before`
+    /// (`exact`: none moved), except `holder`'s, which a claim took.
+    function _checkClaimables(uint256[] memory before, bool exact, uint256 only, address holder) internal {
+        uint256[] memory nowC = _claimables(only);
         uint256 nh = before.length / tasks.length; // holders pushed since are left out
         for (uint256 i = 0; i < before.length; ++i) {
             (uint256 t, address h) = (tasks[i / nh], holders[i % nh]);
-            if (t == task && h == holder) continue;
+            if ((only != 0 && t != only) || h == holder) continue;
             uint256 c = nowC[(i / nh) * holders.length + (i % nh)];
             if (c < before[i] || (exact && c != before[i]))
                 _violation("claimable moved", abi.encode(t, h, before[i], c));

@@ -37,7 +37,7 @@ contract SharesHandler is SharesBase {
         bool[] memory fresh = new bool[](len);
         uint256 expected;
         for (uint256 i = 0; i < len; ++i) {
-            before[i] = shares.balanceOf(escrow.getSubmission(ids[i]).labeler, ids[i] >> 32);
+            before[i] = shares.balanceOf(labelerOf[ids[i]], ids[i] >> 32);
             if (!minted[ids[i]]) {
                 (minted[ids[i]], fresh[i]) = (true, true);
                 ++mintedCount[ids[i] >> 32];
@@ -53,11 +53,10 @@ contract SharesHandler is SharesBase {
         }
         // Each new share went to its submission's labeler, and to no one else.
         for (uint256 i = 0; i < len; ++i) {
-            (address labeler, uint256 task) = (escrow.getSubmission(ids[i]).labeler, ids[i] >> 32);
+            (address labeler, uint256 task) = (labelerOf[ids[i]], ids[i] >> 32);
             uint256 mine;
-            for (uint256 k = 0; k < len; ++k) {
-                if (fresh[k] && ids[k] >> 32 == task && escrow.getSubmission(ids[k]).labeler == labeler) ++mine;
-            }
+            for (uint256 k = 0; k < len; ++k)
+                if (fresh[k] && ids[k] >> 32 == task && labelerOf[ids[k]] == labeler) ++mine;
             if (shares.balanceOf(labeler, task) != before[i] + mine) _violation("share minted to a non-labeler", "");
         }
     }
@@ -87,9 +86,9 @@ contract SharesHandler is SharesBase {
             vm.startPrank(buyer);
             MockERC20(t.paymentToken).approve(address(shares), price);
             _noteCrossing(task);
-            uint256[] memory before = _claimables();
+            uint256[] memory before = _claimables(task);
             try shares.buyLicence(task, termsId, price) returns (uint256 licenceId) {
-                _checkClaimables(before, true, 0, address(0)); // a sale starts vesting now
+                _checkClaimables(before, true, task, address(0)); // a sale starts vesting now
                 if (t.accepted == 0) _violation("sale with no shares", "");
                 if (licenceId != (task << 32) | shares.poolOf(task).licences) _violation("licence id", "");
                 uint256 royalty = (price * t.royaltyBps) / 10_000;
@@ -122,9 +121,9 @@ contract SharesHandler is SharesBase {
         vm.startPrank(payer);
         MockERC20(t.paymentToken).approve(address(shares), amount);
         _noteCrossing(task);
-        uint256[] memory before = _claimables();
+        uint256[] memory before = _claimables(task);
         try shares.deposit(task, amount) {
-            _checkClaimables(before, true, 0, address(0));
+            _checkClaimables(before, true, task, address(0));
             if (t.accepted == 0) _violation("deposit with no shares", "");
             _addRoyalty(task, amount);
             ++_reach.deposits;
@@ -214,7 +213,7 @@ contract SharesHandler is SharesBase {
         _noteCrossing(task);
         MockERC20 token = MockERC20(escrow.getTask(task).paymentToken);
         uint256 before = token.balanceOf(holder);
-        uint256[] memory others = _claimables();
+        uint256[] memory others = _claimables(task);
         try shares.claim(task, holder) returns (uint256 amount) {
             _checkClaimables(others, true, task, holder);
             if (amount != expected || token.balanceOf(holder) != before + amount) _violation("claim amount", "");
@@ -282,7 +281,7 @@ contract SharesHandler is SharesBase {
 
     /// @notice Moves time 0 s to 3 days, or (a quarter of the time) exactly onto a day boundary.
     function warp(uint256 seed) public {
-        uint256[] memory before = _claimables();
+        uint256[] memory before = _claimables(0);
         if (seed % 4 == 0) {
             vm.warp((block.timestamp / 1 days + 1 + ((seed >> 8) % 3)) * 1 days);
             ++_reach.warpsToBoundary;
