@@ -26,19 +26,23 @@ contract DatasetShares is IDatasetShares, ERC6909TokenSupply, Administered, Reen
                                  TYPES
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev A closed task's pool in four slots (see `PoolView`). Slot 0 is written once, except its
-    /// licence counter; slot 1 at every sale and deposit; `accPerShare` and `rate` when a royalty is
-    /// added or a checkpoint crosses a day boundary.
+    /// @dev A closed task's pool in four slots (see `PoolView`). Slot 0 is what every claim and
+    /// transfer reads besides the accumulator; slot 1 what sales and deposits add. `accPerShare` and
+    /// `rate` are stored plus one from the pool's recording on, so that a sale, a claim or a vesting
+    /// that ends never turns a zero slot into a non-zero one (20,000 gas) or back.
     struct Pool {
+        // slot 0
         address paymentToken;
+        uint40 lastUpdate;
         uint16 supply;
+        uint24 vestPeriod;
+        // slot 1
+        address requester;
         uint16 royaltyBps;
         uint16 feeBps;
-        uint24 vestPeriod;
         uint24 licences;
-        address requester;
-        uint40 lastUpdate;
-        uint56 carry; // < supply * (vestPeriod + 1 day) <= 10,000 * 31 days < 2^35
+        uint40 carry; // < supply * (vestPeriod + 1 day) <= 10,000 * 31 days < 2^35
+        // slots 2 and 3, each stored plus one
         uint256 accPerShare;
         uint256 rate;
     }
@@ -56,6 +60,10 @@ contract DatasetShares is IDatasetShares, ERC6909TokenSupply, Administered, Reen
     uint256 private constant _MIN_VEST_PERIOD = 1 days;
     uint256 private constant _MAX_VEST_PERIOD = 30 days;
     uint256 private constant _INDEX_BITS = 32;
+    uint256 private constant _RING = 32;
+    uint256 private constant _DAY_SHIFT = 224;
+    /// @dev `accPerShare` and `rate` are stored plus this (see `Pool`).
+    uint256 private constant _STORED = 1;
 
     /*//////////////////////////////////////////////////////////////
                                 STORAGE
@@ -66,8 +74,12 @@ contract DatasetShares is IDatasetShares, ERC6909TokenSupply, Administered, Reen
     uint24 private _vestPeriod;
 
     mapping(uint256 taskId => Pool) private _pools;
-    /// @dev The rate that stops vesting at each day boundary (`rateEnd[taskId][timestamp / 1 days]`).
-    mapping(uint256 taskId => mapping(uint256 day => uint256)) private _rateEnd;
+    /// @dev The rate that stops vesting at each day boundary, in a ring of 32 slots per task: entry
+    /// `day % 32` holds `day << 224 | rate`. Every pending end lies within 31 days of the last
+    /// checkpoint (vestPeriod <= 30 days), so live entries never share a slot, and an entry whose day is
+    /// not the one looked for is spent. Slots are reused, never cleared: a task that has sold on 32
+    /// distinct days rewrites a non-zero slot (2,900 gas) instead of creating one (20,000).
+    mapping(uint256 taskId => uint256[_RING]) private _rateEnds;
     /// @dev Scaled royalty already counted for (negative) or owed to (positive) a holder beyond
     /// `balance * accPerShare`: transfers move `accPerShare * amount` between the two sides, claims
     /// subtract what they pay.
@@ -218,6 +230,7 @@ contract DatasetShares is IDatasetShares, ERC6909TokenSupply, Administered, Reen
     /// @inheritdoc IDatasetShares
     function deposit(uint256 taskId, uint256 amount) external whenNotPaused nonReentrant {
         if (amount == 0) revert DatasetSharesZeroDeposit();
+        if (amount > type(uint128).max) revert DatasetSharesDepositTooLarge(amount);
         Pool storage pool = _payingPool(taskId);
         uint256 vestEnd = _addRoyalty(pool, taskId, amount);
         emit Deposited(taskId, msg.sender, amount, vestEnd);
@@ -305,8 +318,8 @@ contract DatasetShares is IDatasetShares, ERC6909TokenSupply, Administered, Reen
                 requester: pool.requester,
                 lastUpdate: pool.lastUpdate,
                 carry: pool.carry,
-                accPerShare: pool.accPerShare,
-                rate: pool.rate
+                accPerShare: pool.accPerShare == 0 ? 0 : pool.accPerShare - _STORED,
+                rate: pool.rate == 0 ? 0 : pool.rate - _STORED
             });
     }
 
@@ -391,6 +404,8 @@ contract DatasetShares is IDatasetShares, ERC6909TokenSupply, Administered, Reen
         pool.vestPeriod = vest;
         pool.requester = task.requester;
         pool.lastUpdate = uint40(_now());
+        pool.accPerShare = _STORED;
+        pool.rate = _STORED;
         emit PoolOpened(taskId, task.paymentToken, task.accepted, task.royaltyBps, task.feeBps, vest);
     }
 
@@ -410,14 +425,12 @@ contract DatasetShares is IDatasetShares, ERC6909TokenSupply, Administered, Reen
         uint256 units = uint256(pool.supply) * (vestEnd - now_);
         uint256 scaled = royalty * _PRECISION + pool.carry;
         uint256 increment = scaled / units;
-        pool.carry = uint56(scaled - increment * units); // fits: below `units` (see `Pool`)
+        pool.carry = uint40(scaled - increment * units); // fits: below `units` (see `Pool`)
         if (increment != 0) {
             rate += increment;
-            _rateEnd[taskId][vestEnd / _DAY] += increment;
+            _addRateEnd(taskId, vestEnd / _DAY, increment);
         }
-        pool.accPerShare = acc;
-        pool.rate = rate;
-        pool.lastUpdate = uint40(now_);
+        _checkpoint(pool, acc, rate, now_);
     }
 
     /// @dev Pays `holder`'s royalty of task `taskId` to `to`. A recipient that cannot receive only
@@ -434,13 +447,23 @@ contract DatasetShares is IDatasetShares, ERC6909TokenSupply, Administered, Reen
     function _takeRoyalty(uint256 taskId, address holder) private returns (uint256 amount) {
         Pool storage pool = _pools[taskId];
         (uint256 acc, uint256 rate, bool crossed) = _accrued(pool, taskId);
-        if (crossed) {
-            pool.accPerShare = acc;
-            pool.rate = rate;
-            pool.lastUpdate = uint40(_now());
-        }
+        if (crossed) _checkpoint(pool, acc, rate, _now());
         amount = _owed(taskId, holder, acc);
         if (amount != 0) _corrections[taskId][holder] -= SafeCast.toInt256(amount * _PRECISION);
+    }
+
+    /// @dev Writes the pool's accumulator, rate and checkpoint time.
+    function _checkpoint(Pool storage pool, uint256 acc, uint256 rate, uint256 now_) private {
+        pool.accPerShare = acc + _STORED;
+        pool.rate = rate + _STORED;
+        pool.lastUpdate = uint40(now_); // fits until the year 36,812
+    }
+
+    /// @dev Adds `increment` to the rate that stops at day `day` (see `_rateEnds`).
+    function _addRateEnd(uint256 taskId, uint256 day, uint256 increment) private {
+        // Below 2^224 for any royalty below 2^128 (sales and deposits are bounded so).
+        uint256 rateEnd = SafeCast.toUint224(_rateEndAt(taskId, day) + increment);
+        _rateEnds[taskId][day % _RING] = (day << _DAY_SHIFT) | rateEnd;
     }
 
     /// @dev Pulls `amount` of `token` from the caller and refuses tokens that deliver anything else.
@@ -493,21 +516,29 @@ contract DatasetShares is IDatasetShares, ERC6909TokenSupply, Administered, Reen
         Pool storage pool,
         uint256 taskId
     ) private view returns (uint256 acc, uint256 rate, bool crossed) {
-        acc = pool.accPerShare;
-        rate = pool.rate;
+        uint256 storedAcc = pool.accPerShare;
+        if (storedAcc == 0) return (0, 0, false); // not recorded: nothing ever vested
+        acc = storedAcc - _STORED;
+        rate = pool.rate - _STORED;
         uint256 t = pool.lastUpdate;
         if (rate == 0) return (acc, rate, false);
         uint256 now_ = _now();
         uint256 boundary = (t / _DAY + 1) * _DAY;
         while (boundary <= now_) {
             acc += rate * (boundary - t);
-            rate -= _rateEnd[taskId][boundary / _DAY];
+            rate -= _rateEndAt(taskId, boundary / _DAY);
             t = boundary;
             crossed = true;
             if (rate == 0) return (acc, rate, crossed);
             boundary += _DAY;
         }
         acc += rate * (now_ - t);
+    }
+
+    /// @dev The rate that stops at day `day` (zero when the ring's entry is another, spent, day's).
+    function _rateEndAt(uint256 taskId, uint256 day) private view returns (uint256) {
+        uint256 entry = _rateEnds[taskId][day % _RING];
+        return entry >> _DAY_SHIFT == day ? entry & ((1 << _DAY_SHIFT) - 1) : 0;
     }
 
     /// @dev What `holder` may claim of task `taskId` at `accPerShare` `acc`: its vested royalty less

@@ -100,6 +100,17 @@ export const COMMANDS: Command[] = [
       { name: "specHash", description: "Hash of --spec-uri's document (32-byte hex, or text)", defaultValue: "" },
       { name: "paymentToken", description: "Payment token address (default LABEL)", defaultValue: "" },
       { name: "allowlist", description: "File of allowed labeler addresses, one per line", defaultValue: "" },
+      {
+        name: "royalty",
+        description: "Labelers' royalty on every licence of the dataset, in % (default: the escrow's minimum)",
+        defaultValue: "",
+      },
+      { name: "maxSlots", description: "Most slots the task may ever hold (default: --slots)", defaultValue: "" },
+      {
+        name: "minLicencePrice",
+        description: "Licence floor in payment-token units, set right after creation (it may only rise)",
+        defaultValue: "",
+      },
     ],
     action: ["requester", "createTask"],
   },

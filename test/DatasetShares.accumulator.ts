@@ -70,6 +70,29 @@ describe("DatasetShares: the accumulator", function () {
     expect((await shares.poolOf(taskId)).accPerShare).to.equal(model.acc(e4 + 4n));
   });
 
+  it("the ring of 32 day slots wraps: 45 sales on 45 consecutive days, overlapping vestings, match the model to the wei", async function () {
+    const f = await loadFixture(sharedFixture);
+    const { shares, labelers, others, taskId } = f;
+    const model = new VestModel(3n);
+    const start = (BigInt(await time.latest()) / DAY + 1n) * DAY + 3_600n;
+    let at = start;
+    for (let day = 0n; day < 45n; ++day) {
+      at = start + day * DAY + (day % 5n) * 1_000n; // every sale on its own day, at varied hours
+      await time.setNextBlockTimestamp(at);
+      await shares.connect(others[0]).buyLicence(taskId, 1n, PRICE);
+      model.add(at, ROYALTY);
+      expect((await shares.poolOf(taskId)).accPerShare, `day ${day}`).to.equal(model.acc(at));
+    }
+    // Midway through the last vestings, then after every one of them.
+    for (const check of [at + 2n * DAY + 7n, vestEndOf(at) + 1n]) {
+      await time.setNextBlockTimestamp(check);
+      await mine();
+      expect(await shares.claimableRoyalty(taskId, labelers[0].address)).to.equal(model.owed(check));
+    }
+    await expect(shares.claim(taskId, labelers[0].address)).to.emit(shares, "RoyaltyClaimed");
+    expect((await shares.poolOf(taskId)).rate).to.equal(0n); // every ring entry was spent exactly once
+  });
+
   it("attack: a holder that cannot receive does not stop claimMany; it keeps its royalty and claims it to another address (claimTo)", async function () {
     const f = await loadFixture(marketFixture);
     const { shares, escrow, admin, requester, labelers, others } = f;

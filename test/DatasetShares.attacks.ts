@@ -263,6 +263,10 @@ describe("DatasetShares: attacks", function () {
         shares,
         "DatasetSharesZeroDeposit",
       );
+      // Above 2^128 - 1 the accumulator's bound would not hold (docs/dataset-shares.md, "Bounds").
+      await expect(shares.connect(others[0]).deposit(open, 2n ** 128n))
+        .to.be.revertedWithCustomError(shares, "DatasetSharesDepositTooLarge")
+        .withArgs(2n ** 128n);
     });
 
     it("attack: a price raised in front of a buyer fails: terms are immutable, maxPrice binds, a floor raised after the terms stops their sale", async function () {

@@ -120,14 +120,22 @@ describe("CLI (annota tasks)", function () {
       slots: "3",
       days: "30",
       challengePeriod: "24",
+      royalty: "25",
+      maxSlots: "5",
+      minLicencePrice: "40",
       account: requester,
     });
     expect(created.output).to.contain("Created task 1: budget 307.5 LABEL locked, bond 100 LABEL");
+    expect(created.output).to.contain("Licence floor of task 1 set to 40 (it may only rise)");
     expect(created.output).to.match(/tx {4}0x[0-9a-f]{64}/);
     expect(created.output).to.match(/gas used [\d,]+/);
     const task = await annota("status", { kind: "task", id: "1" });
     expect(task.output).to.contain("reward           100 LABEL per slot (+ fee 2.5, 2.5 %)");
     expect(task.output).to.match(new RegExp(`deadline         ${ISO.source}`));
+    // 25 % of a 40 LABEL floor over at most 5 shares: every share gets at least 2 LABEL of every licence.
+    expect(task.output).to.contain(
+      "dataset          25 % of every licence to at most 5 shares; licence floor 40 LABEL (at least 2 per share per licence)",
+    );
     expect(task.output).to.match(/spec {13}ipfs:\/\/b[a-z2-7]+ \(hash 0x[0-9a-f]{64}\)/);
 
     const honest = await annota("submit", {
@@ -310,6 +318,12 @@ describe("CLI (annota tasks)", function () {
       ["submit", { taskId: "1" }, "give either --labels (sealed) or --result-uri (raw)"],
       ["create-task", { reward: "1", slots: "0", specUri: "u" }, "--slots must be a positive number"],
       ["create-task", { reward: "1" }, "--spec (a spec file) or --spec-uri is required"],
+      ["create-task", { reward: "1", specUri: "u", royalty: "95" }, "--royalty is a percentage of at most 90"],
+      [
+        "create-task",
+        { reward: "1", specUri: "u", slots: "3", maxSlots: "2" },
+        "--max-slots must be a whole number of at least --slots (3)",
+      ],
       ["allowlist", { file: path.join(dir, "missing.txt") }, "cannot read allowlist file"],
     ];
     for (const [name, args, text] of cases) {

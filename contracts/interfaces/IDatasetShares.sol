@@ -143,6 +143,8 @@ interface IDatasetShares is IAdministered {
     error DatasetSharesPriceAboveMax(uint256 price, uint256 maxPrice);
     /// @notice A deposit of zero.
     error DatasetSharesZeroDeposit();
+    /// @notice A deposit must be below 2^128 (the accumulator's bound, docs/dataset-shares.md "Bounds").
+    error DatasetSharesDepositTooLarge(uint256 amount);
     /// @notice `token` delivered `received` where `expected` was sent (a fee-on-transfer token).
     error DatasetSharesFeeOnTransfer(address token, uint256 expected, uint256 received);
     /// @notice `holder` has no vested royalty of task `taskId` to claim.

@@ -3,8 +3,10 @@
  * and ERC-6909 share transfers, each measured on a closed task with few and with many holders and
  * after few and many prior sales, to show that none of them depends on either.
  *
- * A share world is one closed task of `EXTRA + 100` to 10,000 slots (the escrow's `_MAX_SLOTS`):
- * labeler 0 ("the holder", who holds LABEL) submits all but the last 100 submissions, which come from
+ * A share world is one closed task of `EXTRA + 100` to 10,000 slots (the escrow's `_MAX_SLOTS`), paid
+ * in a plain 6-decimal ERC-20 (`MockERC20`, a USDC stand-in: datasets are sold in stablecoins; a task
+ * paid in LABEL adds LABEL's vote bookkeeping to every token transfer, as the happy path's rows show):
+ * labeler 0 ("the holder", who holds the token) submits all but the last 100 submissions, which come from
  * 100 fresh labelers and stay unclaimed for the `claimShares` batch; everything is finalized, the
  * holder claims its shares in batches and transfers one to each fresh address until the task has the
  * holders asked for, keeping `KEPT` for the transfer scenarios. Transactions of the build are sent
@@ -13,7 +15,8 @@
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { ethers, toBeHex, type ContractTransactionResponse } from "ethers";
 
-import { LABEL, taskParams as exampleTask } from "../../test/helpers/fixtures.js";
+import { MockERC20__factory } from "../../typechain-types/index.js";
+import { taskParams as exampleTask } from "../../test/helpers/fixtures.js";
 import { benchAddress, impersonate } from "./chain.js";
 import { BOND, DEADLINE, RESULT_URI, endChallengePeriod, submissionId, type World } from "./world.js";
 
@@ -28,13 +31,15 @@ const MAX_SHARES = 10_000;
 /** The most holders a share world can have: every share but the batch's and the holder's extra ones. */
 export const MANY_HOLDERS = MAX_SHARES - BATCH - KEPT + 1;
 const BUILD_BATCH = 400;
-/** Licence price: 10 LABEL (20 % royalty, 1 % fee). */
-const PRICE = LABEL(10);
+/** One unit of the 6-decimal stablecoin. */
+const USD = (n: bigint) => n * 10n ** 6n;
+/** Licence price: 10 USD (20 % royalty, the task's 2.5 % fee). */
+const PRICE = USD(10n);
 const TERMS = 1n;
 
 export interface Shares {
   taskId: bigint;
-  /** Labeler 0: holds `KEPT` shares and LABEL, never claimed royalty before a scenario. */
+  /** Labeler 0: holds `KEPT` shares and the payment token, never claimed royalty before a scenario. */
   holder: HardhatEthersSigner;
   buyer: HardhatEthersSigner;
   /** The 100 fresh labelers' accepted, unclaimed submissions. */
@@ -78,8 +83,29 @@ export const SHARE_SCENARIOS: ShareScenario[] = [
     tx: async (w, s) => w.p.shares.connect(s.buyer).buyLicence(s.taskId, TERMS, PRICE),
   },
   {
+    op: "DatasetShares.buyLicence",
+    case: "later sale, first of a new vesting day (a new slot of the ring of rate ends)",
+    tx: async (w, s) => {
+      await wait(w, DAY);
+      return w.p.shares.connect(s.buyer).buyLicence(s.taskId, TERMS, PRICE);
+    },
+  },
+  {
+    op: "DatasetShares.buyLicence",
+    case: "later sale, new vesting day, after sales on 32 earlier days (a ring slot rewritten)",
+    target: 100_000,
+    tx: async (w, s) => {
+      for (let day = 0; day < 32; day++) {
+        await wait(w, DAY);
+        await w.chain.gas(w.p.shares.connect(s.buyer).buyLicence(s.taskId, TERMS, PRICE));
+      }
+      await wait(w, DAY);
+      return w.p.shares.connect(s.buyer).buyLicence(s.taskId, TERMS, PRICE);
+    },
+  },
+  {
     op: "DatasetShares.claim",
-    case: "first claim of a holder (holds LABEL), 1 h after the last sale",
+    case: "first claim of a holder (holds the token), 1 h after the last sale",
     tx: async (w, s) => {
       await wait(w, HOUR);
       return w.p.shares.connect(s.holder).claim(s.taskId, s.holder.address);
@@ -87,7 +113,7 @@ export const SHARE_SCENARIOS: ShareScenario[] = [
   },
   {
     op: "DatasetShares.claim",
-    case: "later claim: the holder claimed 1 h before and holds LABEL, no day boundary since",
+    case: "later claim: the holder claimed 1 h before and holds the token, no day boundary since",
     target: 60_000,
     tx: async (w, s) => {
       await claimedOnce(w, s);
@@ -169,8 +195,14 @@ export async function buildShares(w: World, holders: number): Promise<Shares> {
   const holder = p.labelers[0]!;
   const buyer = p.others[0]!;
   const slots = BigInt(own + BATCH);
-  // A reward of 1 LABEL keeps a 10,000-slot budget within the requester's balance.
-  const params = exampleTask(token, DEADLINE, { slots, reward: LABEL(1) });
+  const usd = await (await new MockERC20__factory(p.admin).deploy("USD Coin", "USDC")).waitForDeployment();
+  const usdAddress = await usd.getAddress();
+  await chain.gas(p.escrow.connect(p.admin).setPaymentToken(usdAddress, true));
+  // The requester funds the task, the buyer buys; the holder already holds some of the token.
+  for (const account of [p.requester, buyer, holder]) await chain.gas(usd.mint(account.address, USD(10n ** 9n)));
+  await chain.gas(usd.connect(p.requester).approve(escrow, ethers.MaxUint256));
+  await chain.gas(usd.connect(buyer).approve(shares, ethers.MaxUint256));
+  const params = exampleTask(usdAddress, DEADLINE, { slots, reward: USD(1n), maxSlots: 0n });
   await chain.gas(p.escrow.connect(p.requester).createTask(params));
   const taskId = await p.escrow.taskCount();
 
@@ -216,7 +248,6 @@ export async function buildShares(w: World, holders: number): Promise<Shares> {
 
   await chain.increaseTo(((await chain.now()) / DAY + 1n) * DAY + HOUR);
   await chain.gas(p.shares.connect(p.requester).registerTerms(taskId, PRICE, ethers.id("licence text"), 0n, 0n));
-  await chain.gas(p.token.connect(buyer).approve(shares, ethers.MaxUint256));
   return { taskId, holder, buyer, unclaimed: ids.slice(own) };
 }
 

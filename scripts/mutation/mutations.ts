@@ -88,6 +88,14 @@ export const MUTATIONS: readonly Mutation[] = [
     tests: DS_TESTS,
   },
   {
+    id: "DS-ring-tag",
+    file: DS,
+    find: "return entry >> _DAY_SHIFT == day ?",
+    replace: "return entry >> _DAY_SHIFT >= 0 ?",
+    removes: "a spent day's entry in the ring of rate ends is never subtracted again",
+    tests: DS_TESTS,
+  },
+  {
     id: "DS-vest-linear",
     file: DS,
     find: "uint256 units = uint256(pool.supply) * (vestEnd - now_);",

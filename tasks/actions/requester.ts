@@ -46,6 +46,9 @@ export async function createTask(
     specHash: string;
     paymentToken: string;
     allowlist: string;
+    royalty: string;
+    maxSlots: string;
+    minLicencePrice: string;
   },
   hre: HardhatRuntimeEnvironment,
 ) {
@@ -54,6 +57,12 @@ export async function createTask(
   if (!Number.isInteger(slots)) throw new CliError(`--slots must be a whole number, got "${args.slots}"`);
   if (!args.spec && !args.specUri) throw new CliError("--spec (a spec file) or --spec-uri is required");
   const spec = args.spec ? await specFrom(args.spec, client) : undefined;
+  const royalty = args.royalty ? positiveNumber(args.royalty, "royalty") : undefined;
+  if (royalty !== undefined && (royalty > 90 || !Number.isInteger(royalty * 100)))
+    throw new CliError(`--royalty is a percentage of at most 90 with at most two decimals, got "${args.royalty}"`);
+  const maxSlots = args.maxSlots ? positiveNumber(args.maxSlots, "max-slots") : undefined;
+  if (maxSlots !== undefined && (!Number.isInteger(maxSlots) || maxSlots < slots))
+    throw new CliError(`--max-slots must be a whole number of at least --slots (${slots}), got "${args.maxSlots}"`);
   const result = await client.createTask({
     paymentToken: args.paymentToken || undefined,
     reward: required(args.reward, "reward"),
@@ -63,9 +72,15 @@ export async function createTask(
     challengePeriod: BigInt(Math.round(positiveNumber(args.challengePeriod, "challenge-period") * 3_600)),
     allowlist: args.allowlist ? readAddresses(args.allowlist) : undefined,
     ...(spec ? { spec } : { specURI: args.specUri, specHash: args.specHash || args.specUri }),
+    royaltyBps: royalty === undefined ? undefined : Math.round(royalty * 100),
+    maxSlots,
   });
   printTx(`Created task ${result.taskId}: budget ${label(result.budget)} locked, bond ${label(result.bond)}`, result);
   print(`  spec  ${result.specURI}`);
+  if (args.minLicencePrice) {
+    const floor = await client.setMinLicencePrice(result.taskId, args.minLicencePrice);
+    printTx(`Licence floor of task ${result.taskId} set to ${args.minLicencePrice} (it may only rise)`, floor);
+  }
   return result;
 }
 

@@ -25,6 +25,12 @@ export async function status(args: Common & { kind: string; id: string }, hre: H
       print(`  challenge period ${Number(t.challengePeriod) / 3600} h`);
       print(`  allowlist        ${t.labelerRoot === ZeroHash ? "open to everyone" : t.labelerRoot}`);
       print(`  cancelled        ${t.cancelled ? "yes" : "no"}`);
+      const floor = await client.shares.minLicencePrice(id);
+      const perShare = (floor * t.royaltyBps) / 10_000n / t.maxSlots;
+      print(
+        `  dataset          ${Number(t.royaltyBps) / 100} % of every licence to at most ${t.maxSlots} shares; ` +
+          `licence floor ${units(floor)} ${token} (at least ${units(perShare)} per share per licence)`,
+      );
       const [created] = await client.escrow.queryFilter(client.escrow.filters.TaskCreated(id), client.fromBlock);
       if (created) print(`  spec             ${created.args.specURI} (hash ${created.args.specHash})`);
       return t;
