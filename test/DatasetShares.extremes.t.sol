@@ -3,17 +3,10 @@ pragma solidity 0.8.34;
 
 // solhint-disable-next-line no-console
 import {console} from "hardhat/console.sol";
-import {DatasetShares} from "../contracts/DatasetShares.sol";
-import {LabelToken} from "../contracts/LabelToken.sol";
-import {QualityVote} from "../contracts/QualityVote.sol";
-import {TaskEscrow} from "../contracts/TaskEscrow.sol";
 import {IDatasetShares} from "../contracts/interfaces/IDatasetShares.sol";
-import {IJurorPool} from "../contracts/interfaces/IJurorPool.sol";
-import {IQualityVote} from "../contracts/interfaces/IQualityVote.sol";
 import {ITaskEscrow} from "../contracts/interfaces/ITaskEscrow.sol";
-import {BlockhashRandomness} from "../contracts/randomness/BlockhashRandomness.sol";
 import {MockERC20} from "../contracts/test/MockERC20.sol";
-import {Test} from "./utils/Test.sol";
+import {SharesSystem} from "./handlers/SharesSystem.sol";
 
 /// @notice Royalty rounding at the largest supply a task can have: 10,000 shares (the escrow's
 /// `_MAX_SLOTS`), where the other suites stop at supplies 1 and 7 (docs/dataset-shares.md, "The
@@ -22,24 +15,18 @@ import {Test} from "./utils/Test.sol";
 /// 9,900, so that every share minted spreads over 101 holders. It sells at the smallest price its
 /// terms accept (50,000 units: 1 unit of royalty per share) and at 1e30, takes a 1-unit deposit, and
 /// every holder claims after every vesting ended.
-contract DatasetSharesExtremesTest is Test {
+contract DatasetSharesExtremesTest is SharesSystem {
     address internal constant REQUESTER = address(0xB000);
     address internal constant BUYER = address(0xB001);
-    address internal constant TREASURY = address(0xFE);
     address internal constant BIG = address(0xA000); // the labeler of 9,900 submissions
     uint256 internal constant SUPPLY = 10_000;
     uint256 internal constant SMALL = 100; // labelers of one submission each
     uint256 internal constant ROYALTY_BPS = 2_000;
-    uint256 internal constant FEE_BPS = 250;
     uint256 internal constant MIN_PRICE = 50_000; // (price x 2,000) / 10,000 >= maxSlots
     uint256 internal constant HUGE_PRICE = 1e30;
     uint256 internal constant PRECISION = 1e27;
-    uint256 internal constant VEST = 7 days;
     uint256 internal constant BATCH = 1_000;
 
-    LabelToken internal label;
-    TaskEscrow internal escrow;
-    DatasetShares internal shares;
     MockERC20 internal usd;
     uint256 internal taskId;
     address[] internal holders; // the small labelers, then BIG
@@ -50,48 +37,7 @@ contract DatasetSharesExtremesTest is Test {
     uint256 internal royaltyIn;
 
     function setUp() public {
-        vm.warp(1_750_000_000);
-        vm.roll(1_000);
-        label = new LabelToken(address(this), address(this), 1 days);
-        BlockhashRandomness randomness = new BlockhashRandomness(5);
-        QualityVote court = new QualityVote(
-            label,
-            randomness,
-            1_000 ether,
-            address(0xC7),
-            address(this),
-            1 days,
-            IJurorPool.PoolParams({minStakingTime: 1 minutes, maxDrawingTime: 1 minutes, unbondingPeriod: 1 days}),
-            IQualityVote.CourtParams({
-                feePerSeat: 5 ether,
-                slashBps: 1_000,
-                maxRounds: 1,
-                commitPeriod: 1 hours,
-                revealPeriod: 1 hours,
-                appealPeriod: 1 hours,
-                drawTimeout: 1 days + 2 minutes
-            })
-        );
-        randomness.setConsumer(address(court));
-        escrow = new TaskEscrow(
-            label,
-            court,
-            address(0xFF),
-            address(this),
-            1 days,
-            ITaskEscrow.Params({
-                feeBps: uint16(FEE_BPS),
-                burnBps: 5_000,
-                bondToRewardBps: 5_000,
-                minBond: 10 ether,
-                minChallengePeriod: 1 hours,
-                maxChallengePeriod: 30 days,
-                cancelNotice: 1 days,
-                minRoyaltyBps: 2_000
-            })
-        );
-        court.grantRole(court.ARBITRABLE_ROLE(), address(escrow));
-        shares = new DatasetShares(escrow, TREASURY, address(this), 1 days, VEST);
+        _deploySharesSystem();
         usd = new MockERC20("USD Coin", "USDC");
         escrow.setPaymentToken(address(usd), true);
 

@@ -4,16 +4,10 @@ pragma solidity 0.8.34;
 // solhint-disable-next-line no-console
 import {console} from "hardhat/console.sol";
 import {DatasetShares} from "../contracts/DatasetShares.sol";
-import {LabelToken} from "../contracts/LabelToken.sol";
-import {QualityVote} from "../contracts/QualityVote.sol";
-import {TaskEscrow} from "../contracts/TaskEscrow.sol";
 import {IDatasetShares} from "../contracts/interfaces/IDatasetShares.sol";
-import {IJurorPool} from "../contracts/interfaces/IJurorPool.sol";
-import {IQualityVote} from "../contracts/interfaces/IQualityVote.sol";
 import {ITaskEscrow} from "../contracts/interfaces/ITaskEscrow.sol";
-import {BlockhashRandomness} from "../contracts/randomness/BlockhashRandomness.sol";
 import {MockERC20} from "../contracts/test/MockERC20.sol";
-import {Test} from "./utils/Test.sol";
+import {SharesSystem} from "./handlers/SharesSystem.sol";
 import {SharesReach} from "./handlers/SharesBase.sol";
 import {SharesHandler} from "./handlers/SharesHandler.sol";
 
@@ -35,14 +29,9 @@ contract DatasetSharesHandler is SharesHandler {
 /// labeler holding two), 3 (with 300 `maxSlots`) and 0. The handler's reach is printed and asserted
 /// by `test_handlerReachesEveryState`, which then drains every pool past every vesting end.
 /// hardhat-config: invariant.failOnRevert = true
-contract DatasetSharesInvariantTest is Test {
+contract DatasetSharesInvariantTest is SharesSystem {
     address internal constant REQUESTER = address(0xB000);
-    address internal constant TREASURY = address(0xFE);
 
-    LabelToken internal label;
-    QualityVote internal court;
-    TaskEscrow internal escrow;
-    DatasetShares internal shares;
     DatasetSharesHandler internal handler;
     MockERC20[2] internal coins;
     uint256[] internal taskIds;
@@ -51,48 +40,7 @@ contract DatasetSharesInvariantTest is Test {
     mapping(uint256 task => uint256) internal acceptedAtClose;
 
     function setUp() public {
-        vm.warp(1_750_000_000);
-        vm.roll(1_000);
-        label = new LabelToken(address(this), address(this), 1 days);
-        BlockhashRandomness randomness = new BlockhashRandomness(5);
-        court = new QualityVote(
-            label,
-            randomness,
-            1_000 ether,
-            address(0xC7),
-            address(this),
-            1 days,
-            IJurorPool.PoolParams({minStakingTime: 1 minutes, maxDrawingTime: 1 minutes, unbondingPeriod: 1 days}),
-            IQualityVote.CourtParams({
-                feePerSeat: 5 ether,
-                slashBps: 1_000,
-                maxRounds: 1,
-                commitPeriod: 1 hours,
-                revealPeriod: 1 hours,
-                appealPeriod: 1 hours,
-                drawTimeout: 1 days + 2 minutes
-            })
-        );
-        randomness.setConsumer(address(court));
-        escrow = new TaskEscrow(
-            label,
-            court,
-            address(0xFF),
-            address(this),
-            1 days,
-            ITaskEscrow.Params({
-                feeBps: 250,
-                burnBps: 5_000,
-                bondToRewardBps: 5_000,
-                minBond: 10 ether,
-                minChallengePeriod: 1 hours,
-                maxChallengePeriod: 30 days,
-                cancelNotice: 1 days,
-                minRoyaltyBps: 2_000
-            })
-        );
-        court.grantRole(court.ARBITRABLE_ROLE(), address(escrow));
-        shares = new DatasetShares(escrow, TREASURY, address(this), 1 days, 7 days);
+        _deploySharesSystem();
         coins[0] = new MockERC20("Coin A", "A");
         coins[1] = new MockERC20("Coin B", "B");
         escrow.setPaymentToken(address(coins[0]), true);

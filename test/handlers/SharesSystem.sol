@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.34;
+
+import {DatasetShares} from "../../contracts/DatasetShares.sol";
+import {LabelToken} from "../../contracts/LabelToken.sol";
+import {QualityVote} from "../../contracts/QualityVote.sol";
+import {TaskEscrow} from "../../contracts/TaskEscrow.sol";
+import {IJurorPool} from "../../contracts/interfaces/IJurorPool.sol";
+import {IQualityVote} from "../../contracts/interfaces/IQualityVote.sol";
+import {ITaskEscrow} from "../../contracts/interfaces/ITaskEscrow.sol";
+import {BlockhashRandomness} from "../../contracts/randomness/BlockhashRandomness.sol";
+import {Test} from "../utils/Test.sol";
+
+/// @notice The system the dataset-share Solidity suites run on, deployed once the same way: LABEL,
+/// a one-round court with short windows, the escrow (2.5 % fee, 20 % minimum royalty) and
+/// DatasetShares vesting over 7 days, every admin power this contract's. The clock starts at a fixed
+/// time, so that day boundaries fall where the suites expect them.
+abstract contract SharesSystem is Test {
+    address internal constant TREASURY = address(0xFE);
+    uint256 internal constant FEE_BPS = 250;
+    uint256 internal constant VEST = 7 days;
+
+    LabelToken internal label;
+    QualityVote internal court;
+    TaskEscrow internal escrow;
+    DatasetShares internal shares;
+
+    function _deploySharesSystem() internal {
+        vm.warp(1_750_000_000);
+        vm.roll(1_000);
+        label = new LabelToken(address(this), address(this), 1 days);
+        BlockhashRandomness randomness = new BlockhashRandomness(5);
+        court = new QualityVote(
+            label,
+            randomness,
+            1_000 ether,
+            address(0xC7),
+            address(this),
+            1 days,
+            IJurorPool.PoolParams({minStakingTime: 1 minutes, maxDrawingTime: 1 minutes, unbondingPeriod: 1 days}),
+            IQualityVote.CourtParams({
+                feePerSeat: 5 ether,
+                slashBps: 1_000,
+                maxRounds: 1,
+                commitPeriod: 1 hours,
+                revealPeriod: 1 hours,
+                appealPeriod: 1 hours,
+                drawTimeout: 1 days + 2 minutes
+            })
+        );
+        randomness.setConsumer(address(court));
+        escrow = new TaskEscrow(
+            label,
+            court,
+            address(0xFF),
+            address(this),
+            1 days,
+            ITaskEscrow.Params({
+                feeBps: uint16(FEE_BPS),
+                burnBps: 5_000,
+                bondToRewardBps: 5_000,
+                minBond: 10 ether,
+                minChallengePeriod: 1 hours,
+                maxChallengePeriod: 30 days,
+                cancelNotice: 1 days,
+                minRoyaltyBps: 2_000
+            })
+        );
+        court.grantRole(court.ARBITRABLE_ROLE(), address(escrow));
+        shares = new DatasetShares(escrow, TREASURY, address(this), 1 days, VEST);
+    }
+}
