@@ -15,6 +15,7 @@ import {
   jurorsOf,
   type Protocol,
 } from "./helpers/fixtures.js";
+import { cliRunner } from "./helpers/cli.js";
 import { GOOD_LABELS, SPEC_FIELDS, addressBookOf } from "./helpers/sdk.js";
 
 // The CLI's tasks act on the shared connection of the selected network: use the same one here.
@@ -32,27 +33,7 @@ describe("CLI (annota tasks)", function () {
   let p: Protocol;
   let signers: Awaited<ReturnType<typeof ethers.getSigners>>;
 
-  /** Runs `annota <name>` with `args` (and the test's store), returning what it printed and returned. */
-  async function annota(name: string, args: Record<string, unknown> = {}) {
-    const lines: string[] = [];
-    const original = console.log;
-    console.log = (...parts: unknown[]) => lines.push(parts.join(" "));
-    try {
-      const result = await hre.tasks.getTask(["annota", name]).run({ store, ...args });
-      return { output: lines.join("\n"), result: result as Record<string, unknown> };
-    } finally {
-      console.log = original;
-    }
-  }
-
-  async function failure(name: string, args: Record<string, unknown>) {
-    try {
-      await annota(name, args);
-    } catch (error) {
-      return error as Error;
-    }
-    throw new Error(`annota ${name} did not fail`);
-  }
+  const { annota, failure } = cliRunner(hre, () => store);
 
   /** The --account index of `address`. */
   const indexOf = (address: string) => String(signers.findIndex((s) => s.address === address));

@@ -18,6 +18,7 @@ import {
   type AddressBook,
 } from "../sdk/index.js";
 import { Discovery } from "../sdk/discovery.js";
+import { cliRunner } from "./helpers/cli.js";
 import { deployProtocol, type Protocol } from "./helpers/fixtures.js";
 import { addressBookOf } from "./helpers/sdk.js";
 
@@ -72,26 +73,7 @@ describe("SDK and CLI: dataset shares", function () {
 
   const discovery = () => new Discovery(p.escrow, p.court, { fromBlock: 0, shares: p.shares });
 
-  /** Runs `annota <name>` with `args`, returning what it printed and returned. */
-  async function annota(name: string, args: Record<string, unknown> = {}) {
-    const lines: string[] = [];
-    const original = console.log;
-    console.log = (...parts: unknown[]) => lines.push(parts.join(" "));
-    try {
-      const result = await hre.tasks.getTask(["annota", name]).run({ store: path.join(dir, "store"), ...args });
-      return { output: lines.join("\n"), result: result as Record<string, unknown> };
-    } finally {
-      console.log = original;
-    }
-  }
-  async function failure(name: string, args: Record<string, unknown>) {
-    try {
-      await annota(name, args);
-    } catch (error) {
-      return error as Error;
-    }
-    throw new Error(`annota ${name} did not fail`);
-  }
+  const { annota, failure } = cliRunner(hre, () => path.join(dir, "store"));
   const indexOf = (address: string) => String(signers.findIndex((s) => s.address === address));
 
   before(async function () {

@@ -1,0 +1,31 @@
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+/**
+ * Runs the CLI's tasks in-process for the CLI suites (test/cli.ts, test/shares.sdk.ts): `annota`
+ * returns what a command printed and returned, `failure` the error a command must end with. `store`
+ * gives the result store each command is run with (a suite creates it in its `before`).
+ */
+export function cliRunner(hre: HardhatRuntimeEnvironment, store: () => string) {
+  async function annota(name: string, args: Record<string, unknown> = {}) {
+    const lines: string[] = [];
+    const original = console.log;
+    console.log = (...parts: unknown[]) => lines.push(parts.join(" "));
+    try {
+      const result = await hre.tasks.getTask(["annota", name]).run({ store: store(), ...args });
+      return { output: lines.join("\n"), result: result as Record<string, unknown> };
+    } finally {
+      console.log = original;
+    }
+  }
+
+  async function failure(name: string, args: Record<string, unknown>) {
+    try {
+      await annota(name, args);
+    } catch (error) {
+      return error as Error;
+    }
+    throw new Error(`annota ${name} did not fail`);
+  }
+
+  return { annota, failure };
+}
