@@ -1,7 +1,8 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { AnyoneClient } from "../../sdk/clients/anyone.js";
-import { context, label, print, printTx, type Common } from "./common.js";
+import { context, date, label, print, printTx, type Common } from "./common.js";
+import { readCourtState } from "./courtState.js";
 
 type Args<T> = Common & T;
 
@@ -43,8 +44,17 @@ export async function withdrawFor(args: Args<{ accounts: string[]; token: string
   return result;
 }
 
+/**
+ * Advances the court's cycle, or, when `passPhase` would change nothing now (the same reads as
+ * `annota court`), sends nothing and says what it waits for and until when.
+ */
 export async function passPhase(args: Common, hre: HardhatRuntimeEnvironment) {
-  const { client } = await context(hre, args, AnyoneClient);
+  const { client, book } = await context(hre, args, AnyoneClient);
+  const state = await readCourtState(client, book);
+  if (!state.canPass) {
+    print(`Nothing sent: the court is in the ${state.phase} phase since ${date(state.startedAt)}; ${state.next}`);
+    return { sent: false, phase: state.phase, next: state.next, readyAt: state.readyAt };
+  }
   const result = await client.passPhase();
   printTx(`The court is in the ${result.phase} phase`, result);
   return result;

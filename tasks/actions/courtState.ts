@@ -1,0 +1,170 @@
+import { Contract, type Provider } from "ethers";
+
+import { randomnessOf, type AddressBook } from "../../sdk/addressBook.js";
+import { Phase } from "../../sdk/clients/base.js";
+import type { ReaderClient } from "../../sdk/clients/reads.js";
+import { date } from "./format.js";
+
+/** A round waiting in the drawing queue. */
+export interface QueuedRound {
+  position: bigint;
+  disputeId: bigint;
+  round: bigint;
+  seatsLeft: number;
+  /** Whether the current cycle draws it (queued before the cycle's seed was requested). */
+  thisCycle: boolean;
+}
+
+/** The seed request of the current cycle (Generating phase). */
+export type SeedRequest =
+  | { kind: "blockhash"; block: bigint; latestBlock: bigint }
+  | { kind: "vrf"; requestId: bigint; requestedAt: bigint; expiresAt: bigint };
+
+/** What the court's drawing cycle is doing, and whether `passPhase` would change anything now. */
+export interface CourtState {
+  phase: (typeof Phase)[number];
+  startedAt: bigint;
+  now: bigint;
+  queue: QueuedRound[];
+  pendingDeferred: bigint;
+  seed?: SeedRequest;
+  /** Whether a `passPhase` sent now changes the court's state. */
+  canPass: boolean;
+  /** What `passPhase` does now, or what it waits for (one sentence, with dates and commands). */
+  next: string;
+  /** When `passPhase` can act, if only time stands in its way. */
+  readyAt?: bigint;
+}
+
+const BLOCKHASH_ABI = ["function targetBlock() view returns (uint256)"];
+const VRF_ABI = [
+  "function currentRequest() view returns (uint256 requestId, uint256 requestedAt)",
+  "function requestConfig() view returns (bytes32, uint256, uint32, uint16, uint256)",
+];
+
+const plural = (n: bigint | number, one: string) => `${n} ${one}${BigInt(n) === 1n ? "" : "s"}`;
+
+/**
+ * Reads the court's cycle (the same reads `passPhase` checks: phase, start, queue, deferred queue,
+ * pool parameters, the seed request) and says whether `passPhase` would change it in the next block.
+ */
+export async function readCourtState(client: ReaderClient, book: AddressBook): Promise<CourtState> {
+  const { court } = client;
+  const provider = client.runner.provider as Provider;
+  const latest = (await provider.getBlock("latest"))!;
+  // The next transaction is mined at least a second after the latest block.
+  const now = BigInt(latest.timestamp) + 1n;
+  const [[current, startedAt], [head, tail, cycleEnd], [dHead, dTail], params] = await Promise.all([
+    court.phase(),
+    court.queue(),
+    court.deferredQueue(),
+    court.poolParams(),
+  ]);
+  const phase = Phase[Number(current)]!;
+
+  // Queue positions come from RoundQueued / RoundRequeued (the queue holds dispute ids only).
+  const byPosition = new Map<bigint, { disputeId: bigint; round: bigint }>();
+  if (tail > head) {
+    const from = client.fromBlock;
+    const events = [
+      ...(await court.queryFilter(court.filters.RoundQueued(), from)),
+      ...(await court.queryFilter(court.filters.RoundRequeued(), from)),
+    ];
+    for (const e of events) byPosition.set(e.args.position, { disputeId: e.args.disputeId, round: e.args.round });
+  }
+  const queue: QueuedRound[] = [];
+  for (let position = head; position < tail; position++) {
+    const entry = byPosition.get(position);
+    if (!entry) continue;
+    const r = await court.getRound(entry.disputeId, entry.round);
+    queue.push({
+      position,
+      ...entry,
+      seatsLeft: Number(r.seats - r.drawnSeats),
+      thisCycle: phase !== "Staking" && position < cycleEnd,
+    });
+  }
+  const pendingDeferred = dTail - dHead;
+
+  const state = { phase, startedAt, now, queue, pendingDeferred };
+  if (phase === "Staking") {
+    const readyAt = startedAt + params.minStakingTime;
+    const waits: string[] = [];
+    if (now < readyAt) waits.push(`the Staking phase's minimum time, until ${date(readyAt)}`);
+    if (tail === head) waits.push("a round to draw (a challenge, an appeal or an escalation)");
+    if (pendingDeferred > 0n) waits.push(`${plural(pendingDeferred, "deferred stake change")} (annota apply-deferred)`);
+    if (waits.length === 0) return { ...state, canPass: true, next: "pass-phase requests a seed (Generating)" };
+    return {
+      ...state,
+      canPass: false,
+      next: `pass-phase waits for ${waits.join(", and for ")}`,
+      ...(now < readyAt && tail !== head && pendingDeferred === 0n ? { readyAt } : {}),
+    };
+  }
+  if (phase === "Generating") {
+    if (book.randomness === "BlockhashRandomness") {
+      const source = new Contract(randomnessOf(book).address, BLOCKHASH_ABI, provider);
+      const block = (await source.getFunction("targetBlock")()) as bigint;
+      const seed: SeedRequest = { kind: "blockhash", block, latestBlock: BigInt(latest.number) };
+      // The target's hash is readable from the block after it.
+      const missing = block - BigInt(latest.number);
+      if (missing <= 0n) {
+        const expired = BigInt(latest.number) + 1n - block > 256n;
+        return {
+          ...state,
+          seed,
+          canPass: true,
+          next: expired
+            ? `pass-phase requests a new seed (block ${block}'s hash is older than 256 blocks)`
+            : `pass-phase takes block ${block}'s hash as the seed (Drawing)`,
+        };
+      }
+      return {
+        ...state,
+        seed,
+        canPass: false,
+        next: `pass-phase waits for block ${block}, ${plural(missing, "block")} away (annota advance --blocks ${missing})`,
+      };
+    }
+    const source = new Contract(randomnessOf(book).address, VRF_ABI, provider);
+    const [requestId, requestedAt] = (await source.getFunction("currentRequest")()) as [bigint, bigint];
+    const config = (await source.getFunction("requestConfig")()) as unknown as bigint[];
+    const expiresAt = requestedAt + config[4]!;
+    const seed: SeedRequest = { kind: "vrf", requestId, requestedAt, expiresAt };
+    // Whether the coordinator answered is only visible through the call itself.
+    const after = Number(await court.passPhase.staticCall());
+    if (Phase[after] === "Drawing")
+      return { ...state, seed, canPass: true, next: "pass-phase takes the VRF seed (Drawing)" };
+    if (now > expiresAt) {
+      return {
+        ...state,
+        seed,
+        canPass: true,
+        next: `pass-phase renews VRF request ${requestId} (unanswered since ${date(requestedAt)})`,
+      };
+    }
+    return {
+      ...state,
+      seed,
+      canPass: false,
+      readyAt: expiresAt + 1n,
+      next: `pass-phase waits for Chainlink to answer VRF request ${requestId}, or until ${date(expiresAt + 1n)} to renew it`,
+    };
+  }
+  const endsAt = startedAt + params.maxDrawingTime;
+  const remaining = cycleEnd > head ? cycleEnd - head : 0n;
+  if (remaining === 0n) return { ...state, canPass: true, next: "pass-phase ends the drawing (Staking)" };
+  if (now >= endsAt) {
+    return {
+      ...state,
+      canPass: true,
+      next: `pass-phase ends the drawing (Staking); ${plural(remaining, "round")} wait for the next cycle`,
+    };
+  }
+  return {
+    ...state,
+    canPass: false,
+    readyAt: endsAt,
+    next: `pass-phase waits for ${plural(remaining, "round")} to be drawn (annota draw), or until ${date(endsAt)}`,
+  };
+}
