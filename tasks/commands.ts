@@ -76,13 +76,49 @@ export const COMMANDS: Command[] = [
   },
   {
     name: "fund",
-    description: "Local networks: give an address ETH for gas and LABEL from this account",
-    positional: [id("to", "Recipient address")],
+    description:
+      "Local networks: bring an account (index or address) up to an ETH and a LABEL balance; never lowers one",
+    positional: [id("to", "Account index (see annota accounts) or address")],
     options: [
-      { name: "label", description: "LABEL to send", defaultValue: "1000" },
-      { name: "eth", description: "ETH balance to set", defaultValue: "10" },
+      {
+        name: "label",
+        description: "LABEL balance to reach (the missing part is sent from this account)",
+        defaultValue: "1000",
+      },
+      { name: "eth", description: "ETH balance to reach (set only if higher)", defaultValue: "10" },
     ],
     action: ["discover", "fund"],
+  },
+
+  {
+    name: "accounts",
+    description: "List the node's accounts: index, address, ETH, LABEL, stake, encryption key",
+    action: ["local", "accounts"],
+  },
+  {
+    name: "court",
+    description: "Show the court's drawing cycle: phase, seed request, queued rounds, what pass-phase waits for",
+    action: ["local", "court"],
+  },
+  {
+    name: "advance",
+    description: "Local networks: move the chain's time (or mine blocks) to a dispute's or submission's window",
+    options: [
+      { name: "seconds", description: "Seconds to move forward", defaultValue: "" },
+      { name: "blocks", description: "Blocks to mine, a second apart (a blockhash seed's wait)", defaultValue: "" },
+      {
+        name: "to",
+        description: "commit | reveal | appeal | end (with --dispute), challenge-end (with --submission)",
+        defaultValue: "",
+      },
+      { name: "dispute", description: "Dispute whose window --to names", defaultValue: "" },
+      {
+        name: "submission",
+        description: "Submission whose challenge period --to challenge-end ends",
+        defaultValue: "",
+      },
+    ],
+    action: ["local", "advance"],
   },
 
   // ---- requester
@@ -263,7 +299,11 @@ export const COMMANDS: Command[] = [
     options: [{ name: "token", description: "Token to pay out (default LABEL)", defaultValue: "" }],
     action: ["anyone", "withdrawFor"],
   },
-  { name: "pass-phase", description: "Advance the court's drawing cycle when it may", action: ["anyone", "passPhase"] },
+  {
+    name: "pass-phase",
+    description: "Advance the court's drawing cycle; sends nothing and says what it waits for when it may not",
+    action: ["anyone", "passPhase"],
+  },
   {
     name: "draw",
     description: "Draw jurors for the queued rounds (Drawing phase)",

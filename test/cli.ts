@@ -338,7 +338,8 @@ describe("CLI (annota tasks)", function () {
     const before = await p.token.balanceOf(stranger);
     await annota("transfer", { to: stranger, amount: "12.5" });
     expect((await p.token.balanceOf(stranger)) - before).to.equal(ethers.parseEther("12.5"));
-    await annota("fund", { to: stranger, label: "1", eth: "3" });
+    // fund tops the balance up to --label: 12.5 held, 1 more sent.
+    await annota("fund", { to: stranger, label: "13.5", eth: "3" });
     expect(await ethers.provider.getBalance(stranger)).to.equal(ethers.parseEther("3"));
     expect((await p.token.balanceOf(stranger)) - before).to.equal(ethers.parseEther("13.5"));
     const taskId = await failure("status", { kind: "submission", id: "1" });

@@ -1,12 +1,13 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-import { formatUnits } from "ethers";
+import { formatEther, formatUnits, parseEther } from "ethers";
 
-import { LOCAL_NETWORKS } from "../../ignition/defaults.js";
 import { AnyoneClient } from "../../sdk/clients/anyone.js";
 import { ReaderClient } from "../../sdk/clients/reads.js";
 import { Discovery, type TodoItem } from "../../sdk/discovery.js";
-import { parseLabel } from "../../sdk/units.js";
+import { checkedAddress } from "../../sdk/clients/base.js";
+import { formatLabel, parseLabel } from "../../sdk/units.js";
 import { CliError, context, date, label, print, printTx, type Common } from "./common.js";
+import { requireLocal } from "./local.js";
 
 async function discovery(hre: HardhatRuntimeEnvironment, args: Common) {
   const ctx = await context(hre, args, ReaderClient);
@@ -112,18 +113,51 @@ export async function transfer(args: Common & { to: string; amount: string }, hr
 }
 
 /**
- * `annota fund <to> [--label 1000] [--eth 10]` (local networks only): gives an account ETH for gas
- * (the node's balance setter) and LABEL from the acting account, so that every role can act.
+ * `annota fund <index | address> [--label 1000] [--eth 10]` (local networks only): brings an
+ * account up to `--eth` ETH for gas (the node's balance setter, only ever raising it) and up to
+ * `--label` LABEL from the acting account (sending only what is missing), so that every role can act.
  */
 export async function fund(args: Common & { to: string; label: string; eth: string }, hre: HardhatRuntimeEnvironment) {
-  const { connection } = await context(hre, args, ReaderClient);
-  if (!LOCAL_NETWORKS.has(connection.networkName)) {
-    throw new CliError(`annota fund works on local networks only; on "${connection.networkName}" use annota transfer`);
+  const connection = await hre.network.getOrCreate();
+  requireLocal(connection.networkName, "fund", "; use annota transfer");
+  const { client } = await context(hre, args, ReaderClient);
+  const signers = await connection.ethers.getSigners();
+  let to: string;
+  if (/^\d+$/.test(args.to.trim())) {
+    const index = Number(args.to.trim());
+    if (index >= signers.length) {
+      throw new CliError(
+        `${args.to} is not an account index: this node has accounts 0 to ${signers.length - 1} (annota accounts lists them); give an index or an address`,
+      );
+    }
+    to = signers[index]!.address;
+  } else {
+    to = checkedAddress(args.to.trim(), "fund: the recipient");
   }
-  const wei = BigInt(Math.round(Number(args.eth) * 1e6)) * 10n ** 12n;
-  if (wei > 0n) {
-    await connection.ethers.provider.send("hardhat_setBalance", [args.to, "0x" + wei.toString(16)]);
-    print(`Set ${args.to}'s ETH balance to ${args.eth} ETH`);
+  const eth = args.eth.trim() === "" ? 0n : parseEtherChecked(args.eth);
+  const ethBefore = await connection.ethers.provider.getBalance(to);
+  if (eth > ethBefore) {
+    await connection.ethers.provider.send("hardhat_setBalance", [to, "0x" + eth.toString(16)]);
+    print(`Set ${to}'s ETH balance to ${ether(eth)} ETH (it held ${ether(ethBefore)})`);
+  } else if (eth > 0n) {
+    print(`${to} already holds ${ether(ethBefore)} ETH, at least ${ether(eth)}: ETH left as it is`);
   }
-  if (parseLabel(args.label) > 0n) await transfer({ ...args, amount: args.label }, hre);
+  const wanted = parseLabel(args.label);
+  const held = await client.token.balanceOf(to);
+  if (wanted > held) {
+    return transfer({ ...args, to, amount: formatLabel(wanted - held) }, hre);
+  }
+  if (wanted > 0n) print(`${to} already holds ${label(held)}, at least ${label(wanted)}: no LABEL sent`);
+  return undefined;
+}
+
+/** ETH without a trailing `.0`: `10`, `0.5`. */
+const ether = (wei: bigint) => formatEther(wei).replace(/\.0$/, "");
+
+function parseEtherChecked(value: string): bigint {
+  try {
+    return parseEther(value.trim());
+  } catch {
+    throw new CliError(`--eth must be an amount of ETH, got "${value}"`);
+  }
 }
