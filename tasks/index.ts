@@ -28,9 +28,17 @@ const lazy = (command: Command) => async (): Promise<{ default: NewTaskActionFun
       try {
         return await action(args, hre);
       } catch (error) {
-        const { oneLine } = await import("./actions/errors.js");
+        const { oneLine, windowNote } = await import("./actions/errors.js");
         const line = oneLine(error);
-        if (line !== undefined) throw new HardhatPluginError("annota", line, error as Error);
+        if (line !== undefined) {
+          // A window error also says when the window opens or closed (read from the dispute).
+          const note = await windowNote(error, async () => {
+            const { context } = await import("./actions/common.js");
+            const { ReaderClient } = await import("../sdk/clients/reads.js");
+            return (await context(hre, args as never, ReaderClient)).client;
+          });
+          throw new HardhatPluginError("annota", line + note, error as Error);
+        }
         throw error;
       }
     },

@@ -50,3 +50,62 @@ export function oneLine(error: unknown): string | undefined {
   }
   return undefined;
 }
+
+/** The window each court action needs, by the action's name in the error (`revealVote(3) failed`). */
+const NEEDS: Record<string, "commit" | "reveal" | "appeal" | "no-majority" | "end"> = {
+  commitVote: "commit",
+  revealVote: "reveal",
+  appeal: "appeal",
+  escalate: "no-majority",
+  finalizeDispute: "end",
+};
+
+/**
+ * For a `QualityVoteWrongPeriod` of a court action, when the window the action needs opens or
+ * closed, from the dispute's current round (`drawnAt` and the court's periods): "; the Reveal window
+ * opens 2026-…Z (annota advance --to reveal --dispute 3)". Empty for other errors or if unreadable.
+ */
+export async function windowNote(
+  error: unknown,
+  read: () => Promise<import("../../sdk/clients/reads.js").ReaderClient>,
+): Promise<string> {
+  if (!(error instanceof AnnotaError) || error.errorName !== "QualityVoteWrongPeriod") return "";
+  const action = /^(\w+)\(/.exec(error.message)?.[1] ?? "";
+  const needs = NEEDS[action];
+  if (!needs) return "";
+  try {
+    const disputeId = error.errorArgs[0] as bigint;
+    const d = await (await read()).getDispute(disputeId);
+    if (d.isFinal) return `; dispute ${disputeId} is final`;
+    const r = d.rounds[Number(d.currentRound)]!;
+    if (r.commitEnd === 0n) {
+      return `; round ${r.round} is not drawn yet: its windows open when it is (annota court)`;
+    }
+    const lastRound = d.currentRound + 1n >= d.params.maxRounds;
+    const window = {
+      commit: [r.commitEnd - d.params.commitPeriod, r.commitEnd],
+      reveal: [r.commitEnd, r.revealEnd],
+      appeal: [r.revealEnd, lastRound ? r.revealEnd : r.appealEnd],
+      "no-majority": [r.revealEnd, 0n],
+      end: [lastRound ? r.revealEnd : r.appealEnd, 0n],
+    }[needs] as [bigint, bigint];
+    const name = {
+      commit: "Commit",
+      reveal: "Reveal",
+      appeal: "Appeal",
+      "no-majority": "NoMajority",
+      end: "Finalizable",
+    }[needs];
+    const now = await (await read()).now();
+    if (now < window[0]) {
+      const to = needs === "no-majority" ? "reveal" : needs;
+      const advance =
+        needs === "no-majority" ? "" : `; on a local node: annota advance --to ${to} --dispute ${disputeId}`;
+      return `; the ${name} window opens ${date(window[0])}${advance}`;
+    }
+    if (window[1] !== 0n && now >= window[1]) return `; the ${name} window closed ${date(window[1])}`;
+    return "";
+  } catch {
+    return "";
+  }
+}
