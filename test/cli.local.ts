@@ -236,6 +236,25 @@ describe("CLI on a local node (annota advance, accounts, fund, court)", function
       /QualityVoteWrongPeriod\(disputeId 2, period Drawing\); round 0 is not drawn yet: its windows open when it is \(annota court\)$/,
     );
 
+    // A cycle for dispute 2: court shows the seed block, then the round this cycle draws.
+    expect((await lines("court")).slice(1)).to.deep.equal([
+      "queued rounds    dispute 2 round 0: 3 seat(s) left",
+      "next             now: pass-phase requests a seed (Generating)",
+    ]);
+    await annota("pass-phase");
+    await annota("advance", { blocks: "5" });
+    await annota("pass-phase");
+    const [, drawingSince] = await core.court.phase();
+    const endsAt = drawingSince + POOL_DEFAULTS.maxDrawingTime;
+    expect(await lines("court")).to.deep.equal([
+      `phase            Drawing since ${iso(drawingSince)}`,
+      "queued rounds    dispute 2 round 0: 3 seat(s) left (this cycle)",
+      `next             pass-phase waits for 1 round to be drawn (annota draw), or until ${iso(endsAt)}`,
+    ]);
+    expect((await annota("pass-phase")).output).to.equal(
+      `Nothing sent: the court is in the Drawing phase since ${iso(drawingSince)}; pass-phase waits for 1 round to be drawn (annota draw), or until ${iso(endsAt)}`,
+    );
+
     expect(() => requireLocal("sepolia", "advance")).to.throw(
       'annota advance works on local networks only (default, hardhat, localhost), not on "sepolia"',
     );
