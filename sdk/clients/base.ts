@@ -10,7 +10,7 @@ import {
   type TransactionReceipt,
 } from "ethers";
 
-import { addressesOf, type AddressBook, type AnnotaAddresses } from "../addressBook.js";
+import { addressesOf, parseAddressBook, type AddressBookInput, type AnnotaAddresses } from "../addressBook.js";
 import {
   DatasetShares__factory,
   LabelToken__factory,
@@ -117,13 +117,17 @@ export class AnnotaClient {
     this.fromBlock = options.fromBlock ?? 0;
   }
 
-  /** A client for the deployment an address book describes. */
+  /**
+   * A client for the deployment an address book describes: a typed `AddressBook` or a JSON import of
+   * `deployments/<network>.json`, checked at run time (`parseAddressBook` names a missing field).
+   */
   static fromAddressBook<T extends AnnotaClient>(
     this: new (addresses: AnnotaAddresses, runner: ContractRunner, options?: ClientOptions) => T,
-    book: AddressBook,
+    input: AddressBookInput,
     runner: ContractRunner,
     options: ClientOptions = {},
   ): T {
+    const book = parseAddressBook(input);
     return new this(addressesOf(book), runner, { fromBlock: book.deploymentBlock, ...options });
   }
 
