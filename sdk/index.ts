@@ -19,6 +19,7 @@ export * from "./clients/index.js";
 export * from "./contracts.js";
 export * from "./discovery.js";
 export * from "./errors.js";
+export * from "./head.js";
 export * from "./indexerClient.js";
 export * from "./permit.js";
 export * from "./salt.js";

@@ -4,23 +4,27 @@
  * although ethers caches identical requests for 250 ms.
  */
 import { expect } from "chai";
+import { BrowserProvider } from "ethers";
 import { network } from "hardhat";
 
 import {
   AnnotaInputError,
+  Discovery,
   IndexerClient,
+  LabelerClient,
   ReaderClient,
+  RequesterClient,
   addressesOf,
   parseAddressBook,
   type AddressBook,
 } from "../sdk/index.js";
 // A JSON import types `randomness` as `string`: the SDK's entry points must take it under `strict`.
 import jsonBook from "./helpers/address-book.json" with { type: "json" };
-import { deployProtocol } from "./helpers/fixtures.js";
+import { LABEL, deployProtocol } from "./helpers/fixtures.js";
 import { addressBookOf } from "./helpers/sdk.js";
 
 const connection = await network.create();
-const { ethers } = connection;
+const { ethers, networkHelpers } = connection;
 
 /** `jsonBook` with `change` applied to a deep copy. */
 function altered(change: (book: Record<string, any>) => void): unknown {
@@ -104,5 +108,41 @@ describe("Package: address books", function () {
 
   it("the package entry exports IndexerClient", function () {
     expect(new IndexerClient("http://127.0.0.1:42069/").url).to.equal("http://127.0.0.1:42069/");
+  });
+});
+
+describe("Package: reads see the SDK's own writes through a plain ethers provider", function () {
+  it("Discovery and the clients' event reads run right after a write, inside ethers' 250 ms cache", async function () {
+    const p = await deployProtocol(ethers);
+    const book = await addressBookOf(p, "test");
+    const fromBlock = await ethers.provider.getBlockNumber();
+    // A plain ethers provider over the node, with its default cache of identical requests (250 ms),
+    // as a dapp has it (BrowserProvider, JsonRpcProvider).
+    const provider = new BrowserProvider(connection.provider as never);
+    expect(provider._getOption("cacheTimeout")).to.equal(250);
+    const requester = RequesterClient.fromAddressBook(book, await provider.getSigner(p.requester.address));
+    const labeler = LabelerClient.fromAddressBook(book, await provider.getSigner(p.labelers[0]!.address));
+    const discovery = new Discovery(requester.escrow, requester.court, { fromBlock });
+    await networkHelpers.setBalance(p.requester.address, LABEL(10));
+
+    // Each query is made once before the write (ethers caches its answer), then again right after.
+    expect((await discovery.listTasks()).items).to.have.length(0);
+    const { taskId } = await requester.createTask({
+      reward: "25",
+      slots: 2,
+      deadline: (await requester.now()) + 86_400n,
+      challengePeriod: 3_600,
+      specHash: "spec",
+      specURI: "ipfs://spec",
+    });
+    expect((await discovery.listTasks()).items.map((t) => t.taskId)).to.deep.equal([taskId]);
+
+    const nextId = (taskId << 32n) | 1n;
+    expect((await discovery.submissionsOf(taskId)).items).to.have.length(0);
+    const submitted = await labeler.submit(taskId, { resultHash: "labels", resultURI: "ipfs://labels" });
+    expect(submitted.submissionId).to.equal(nextId);
+    expect((await discovery.submissionsOf(taskId)).items.map((s) => s.resultURI)).to.deep.equal(["ipfs://labels"]);
+    expect((await labeler.getSubmission(nextId)).resultURI).to.equal("ipfs://labels");
+    expect(await discovery.head()).to.equal(BigInt(submitted.blockNumber));
   });
 });

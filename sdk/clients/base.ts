@@ -22,6 +22,7 @@ import {
   type TaskEscrow,
 } from "../contracts.js";
 import { AnnotaError, AnnotaInputError, annotate } from "../errors.js";
+import { freshBlockNumber } from "../head.js";
 import { freshNonce, signPermit } from "../permit.js";
 import { deriveEncryptionKeyPair, type EncryptionKeyPair, type EncryptionRole } from "../sealed/keys.js";
 import type { ResultStore } from "../sealed/store.js";
@@ -157,9 +158,20 @@ export class AnnotaClient {
     return (await provider.getNetwork()).chainId;
   }
 
-  /** The latest block's timestamp. */
+  /**
+   * The chain head, read from the node rather than ethers' 250 ms cache (`freshBlockNumber`): the
+   * event queries of the reads run up to it, so that they see this client's own writes.
+   */
+  async head(): Promise<number> {
+    const provider = this.runner.provider;
+    if (!provider) throw new AnnotaError("the client has no provider");
+    return freshBlockNumber(provider);
+  }
+
+  /** The head block's timestamp (the head read as `head()` does). */
   async now(): Promise<bigint> {
-    const block = await this.runner.provider?.getBlock("latest");
+    const provider = this.runner.provider;
+    const block = provider ? await provider.getBlock(await freshBlockNumber(provider)) : null;
     return BigInt(block?.timestamp ?? Math.floor(Date.now() / 1000));
   }
 
