@@ -4,7 +4,8 @@
 # every balance checked against the documented formulas) twice, the second time on the used node,
 # runs the dataset shares scenario (licence sales, royalties and a share transfer, each royalty
 # checked against the replayed accounting), runs the demo through the SDK against the node, then installs the packed npm package into a
-# folder outside the repository and uses it from plain JavaScript and TypeScript. The node is
+# folder outside the repository and uses it from plain JavaScript and TypeScript, runs the README's
+# example (examples/node/quickstart.ts) and bundles examples/browser/main.ts for browsers. The node is
 # stopped on exit, whether the steps pass or fail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -67,8 +68,16 @@ bash .ci/indexer.sh
 
 echo "--- packing the npm package and using it from a folder outside the repository"
 tarball=$(npm pack --silent --pack-destination "$work" | tail -n 1)
+if tar -tzf "$work/$tarball" | grep -E '^package/dist/typechain-types/(factories/)?contracts/test/'; then
+  echo "the package ships bindings of the test doubles (contracts/test)" >&2
+  exit 1
+fi
 mkdir -p "$work/consumer"
 cp .ci/consumer/consumer.mjs .ci/consumer/consumer.ts .ci/consumer/tsconfig.json "$work/consumer/"
+# The README's examples, laid out as in the repository: examples/ next to deployments/<network>.json.
+cp -R examples "$work/consumer/examples"
+mkdir -p "$work/consumer/deployments"
+cp deployments/localhost.json "$work/consumer/deployments/localhost.json"
 (
   cd "$work/consumer"
   printf '{ "name": "annota-consumer", "private": true, "type": "module" }\n' >package.json
@@ -78,4 +87,14 @@ repo=$(pwd)
 export ANNOTA_BOOK="$repo/deployments/localhost.json"
 (cd "$work/consumer" && "$repo/node_modules/.bin/node" consumer.mjs)
 (cd "$work/consumer" && "$repo/node_modules/.bin/tsc" -p tsconfig.json && "$repo/node_modules/.bin/node" consumer.ts)
+echo "--- the README's example (examples/node/quickstart.ts): strict type-check, then run against the node"
+(cd "$work/consumer" && "$repo/node_modules/.bin/tsc" -p examples/tsconfig.json && "$repo/node_modules/.bin/node" examples/node/quickstart.ts)
+echo "--- the browser bundle (examples/browser/main.ts): DOM-only type-check, esbuild, no Node built-in, run"
+(
+  cd "$work/consumer"
+  "$repo/node_modules/.bin/tsc" -p examples/browser/tsconfig.json
+  "$repo/node_modules/.bin/esbuild" examples/browser/main.ts --bundle --platform=browser --format=esm \
+    --target=es2022 --log-level=warning --metafile=browser-bundle.js.meta.json --outfile=browser-bundle.js
+  "$repo/node_modules/.bin/node" examples/browser/run-bundle.mjs browser-bundle.js
+)
 echo "--- local node checks passed"

@@ -10,9 +10,11 @@ const sources: Record<string, string> = {
   LabelToken: "artifacts/contracts/LabelToken.sol/LabelToken.json",
   QualityVote: "artifacts/contracts/QualityVote.sol/QualityVote.json",
   TaskEscrow: "artifacts/contracts/TaskEscrow.sol/TaskEscrow.json",
+  DatasetShares: "artifacts/contracts/DatasetShares.sol/DatasetShares.json",
   ILabelToken: "artifacts/contracts/interfaces/ILabelToken.sol/ILabelToken.json",
   IQualityVote: "artifacts/contracts/interfaces/IQualityVote.sol/IQualityVote.json",
   ITaskEscrow: "artifacts/contracts/interfaces/ITaskEscrow.sol/ITaskEscrow.json",
+  IDatasetShares: "artifacts/contracts/interfaces/IDatasetShares.sol/IDatasetShares.json",
   TimelockController: "artifacts/@openzeppelin/contracts/governance/TimelockController.sol/TimelockController.json",
 };
 

@@ -3,6 +3,7 @@ import type { BaseContract, ContractEventName, EventLog, Log, Provider } from "e
 import { Period, SubmissionStatus } from "./clients/base.js";
 import type { DatasetShares, QualityVote, TaskEscrow } from "./contracts.js";
 import { AnnotaInputError } from "./errors.js";
+import { freshBlockNumber } from "./head.js";
 
 /**
  * Discovery over a plain RPC endpoint: paginated event queries from the deployment block, in chunks
@@ -111,6 +112,23 @@ export interface TodoItem {
   count?: number;
 }
 
+/**
+ * Discovery over any RPC endpoint, from the contracts a client holds:
+ *
+ * ```ts
+ * const requester = RequesterClient.fromAddressBook(book, signer);
+ * const discovery = new Discovery(requester.escrow, requester.court, {
+ *   fromBlock: book.deploymentBlock, // where the deployment starts: no log before it is read
+ *   shares: requester.shares, // optional: `todo` then lists shares to claim and royalties
+ * });
+ * const { items: open } = await discovery.listTasks({ open: true });
+ * ```
+ *
+ * `fromBlock` is required: the first block whose logs are read (the address book's
+ * `deploymentBlock`; 0 scans the whole chain, which public endpoints may refuse). Queries read up to
+ * the chain head as the node reports it at the time of the query (`head()`), so they see a write
+ * made through the SDK just before. `chunkSize` bounds each `eth_getLogs` request.
+ */
 export class Discovery {
   readonly fromBlock: bigint;
   readonly chunkSize: bigint;
@@ -124,6 +142,19 @@ export class Discovery {
     this.fromBlock = BigInt(options.fromBlock);
     this.chunkSize = BigInt(options.chunkSize ?? 10_000);
     this.shares = options.shares;
+  }
+
+  /**
+   * The chain head, read from the node each time (`freshBlockNumber`), not from ethers' 250 ms
+   * cache: a query made right after a write through the SDK reads up to the write's block.
+   */
+  async head(): Promise<bigint> {
+    return BigInt(await freshBlockNumber(this.provider));
+  }
+
+  /** The head block's timestamp. */
+  private async now(): Promise<bigint> {
+    return BigInt((await this.provider.getBlock(await freshBlockNumber(this.provider)))?.timestamp ?? 0);
   }
 
   private get provider(): Provider {
@@ -141,7 +172,7 @@ export class Discovery {
     event: ContractEventName,
     options: PageOptions = {},
   ): Promise<Page<EventLog | Log>> {
-    const head = options.toBlock ?? BigInt(await this.provider.getBlockNumber());
+    const head = options.toBlock ?? (await this.head());
     let from = options.cursor ?? this.fromBlock;
     const items: (EventLog | Log)[] = [];
     while (from <= head) {
@@ -164,7 +195,7 @@ export class Discovery {
       event as unknown as ContractEventName,
       page,
     );
-    const now = BigInt((await this.provider.getBlock("latest"))?.timestamp ?? 0);
+    const now = await this.now();
     const tasks: TaskSummary[] = [];
     for (const log of items) {
       if (!("args" in log)) continue;
@@ -276,9 +307,9 @@ export class Discovery {
     onItem: (item: T) => void,
     intervalMs: number,
   ): Promise<Watch> {
-    let cursor = BigInt(await this.provider.getBlockNumber()) + 1n;
+    let cursor = (await this.head()) + 1n;
     const poll = async () => {
-      const head = BigInt(await this.provider.getBlockNumber());
+      const head = await this.head();
       if (cursor > head) return 0;
       const { items } = await fetch({ cursor, toBlock: head });
       cursor = head + 1n;
@@ -297,7 +328,7 @@ export class Discovery {
    * withdraw and unbonded stake to take back.
    */
   async todo(account: string, labelToken: string): Promise<TodoItem[]> {
-    const now = BigInt((await this.provider.getBlock("latest"))?.timestamp ?? 0);
+    const now = await this.now();
     const items: TodoItem[] = [];
     for (const s of (await this.disputesOf(account)).items) {
       const deadline = s.endsAt === 0n ? undefined : s.endsAt - 1n;

@@ -5,8 +5,10 @@
  *
  * ```ts
  * import { RequesterClient, JurorClient, GatewayStore } from "annota-protocol";
- * import book from "annota-protocol/deployments/sepolia.json" with { type: "json" };
- * const store = new GatewayStore("https://my-gateway.example");
+ * // The address book your `npm run deploy -- --network <network>` wrote (the package ships none
+ * // until a public deployment exists); a JSON import is checked at run time (`parseAddressBook`).
+ * import book from "./deployments/sepolia.json" with { type: "json" };
+ * const store = new GatewayStore("https://my-gateway.example", { writeTo: myPinningStore });
  * const requester = RequesterClient.fromAddressBook(book, wallet, { store });
  * const { taskId } = await requester.createTask({ reward: "25", slots: 10, spec, deadline, challengePeriod: 86_400 });
  * ```
@@ -17,6 +19,8 @@ export * from "./clients/index.js";
 export * from "./contracts.js";
 export * from "./discovery.js";
 export * from "./errors.js";
+export * from "./head.js";
+export * from "./indexerClient.js";
 export * from "./permit.js";
 export * from "./salt.js";
 export * from "./sealed/portable.js";

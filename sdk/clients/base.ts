@@ -10,7 +10,7 @@ import {
   type TransactionReceipt,
 } from "ethers";
 
-import { addressesOf, type AddressBook, type AnnotaAddresses } from "../addressBook.js";
+import { addressesOf, parseAddressBook, type AddressBookInput, type AnnotaAddresses } from "../addressBook.js";
 import {
   DatasetShares__factory,
   LabelToken__factory,
@@ -22,6 +22,7 @@ import {
   type TaskEscrow,
 } from "../contracts.js";
 import { AnnotaError, AnnotaInputError, annotate } from "../errors.js";
+import { freshBlockNumber } from "../head.js";
 import { freshNonce, signPermit } from "../permit.js";
 import { deriveEncryptionKeyPair, type EncryptionKeyPair, type EncryptionRole } from "../sealed/keys.js";
 import type { ResultStore } from "../sealed/store.js";
@@ -117,13 +118,17 @@ export class AnnotaClient {
     this.fromBlock = options.fromBlock ?? 0;
   }
 
-  /** A client for the deployment an address book describes. */
+  /**
+   * A client for the deployment an address book describes: a typed `AddressBook` or a JSON import of
+   * `deployments/<network>.json`, checked at run time (`parseAddressBook` names a missing field).
+   */
   static fromAddressBook<T extends AnnotaClient>(
     this: new (addresses: AnnotaAddresses, runner: ContractRunner, options?: ClientOptions) => T,
-    book: AddressBook,
+    input: AddressBookInput,
     runner: ContractRunner,
     options: ClientOptions = {},
   ): T {
+    const book = parseAddressBook(input);
     return new this(addressesOf(book), runner, { fromBlock: book.deploymentBlock, ...options });
   }
 
@@ -153,9 +158,20 @@ export class AnnotaClient {
     return (await provider.getNetwork()).chainId;
   }
 
-  /** The latest block's timestamp. */
+  /**
+   * The chain head, read from the node rather than ethers' 250 ms cache (`freshBlockNumber`): the
+   * event queries of the reads run up to it, so that they see this client's own writes.
+   */
+  async head(): Promise<number> {
+    const provider = this.runner.provider;
+    if (!provider) throw new AnnotaError("the client has no provider");
+    return freshBlockNumber(provider);
+  }
+
+  /** The head block's timestamp (the head read as `head()` does). */
   async now(): Promise<bigint> {
-    const block = await this.runner.provider?.getBlock("latest");
+    const provider = this.runner.provider;
+    const block = provider ? await provider.getBlock(await freshBlockNumber(provider)) : null;
     return BigInt(block?.timestamp ?? Math.floor(Date.now() / 1000));
   }
 

@@ -34,7 +34,11 @@ export class ReaderClient extends AnnotaClient {
   async getSubmission(submissionId: Id) {
     const id = toId(submissionId, "submission id");
     const s = await annotate(`reading submission ${id}`, () => this.escrow.getSubmission(id));
-    const [submitted] = await this.escrow.queryFilter(this.escrow.filters.Submitted(s.taskId, id), this.fromBlock);
+    const [submitted] = await this.escrow.queryFilter(
+      this.escrow.filters.Submitted(s.taskId, id),
+      this.fromBlock,
+      await this.head(),
+    );
     return {
       submissionId: id,
       taskId: s.taskId,
@@ -132,6 +136,7 @@ export class ReaderClient extends AnnotaClient {
     const [event] = await this.escrow.queryFilter(
       this.escrow.filters.SubmissionChallenged(undefined, undefined, id),
       this.fromBlock,
+      await this.head(),
     );
     if (!event) throw new AnnotaError(`no submission of this escrow is challenged in dispute ${id}`);
     return event.args.submissionId;
@@ -141,7 +146,11 @@ export class ReaderClient extends AnnotaClient {
   async getSpec(taskId: Id): Promise<Spec> {
     const id = toId(taskId, "task id");
     const store = this.requireStore("reading a spec");
-    const [created] = await this.escrow.queryFilter(this.escrow.filters.TaskCreated(id), this.fromBlock);
+    const [created] = await this.escrow.queryFilter(
+      this.escrow.filters.TaskCreated(id),
+      this.fromBlock,
+      await this.head(),
+    );
     if (!created) throw new AnnotaError(`task ${id} has no TaskCreated event`);
     const bytes = await store.get(created.args.specURI);
     if (keccak256(bytes) !== created.args.specHash) {
@@ -155,7 +164,11 @@ export class ReaderClient extends AnnotaClient {
     const id = toId(disputeId, "dispute id");
     const r = toId(round, "round");
     const seats = new Map<string, number>();
-    for (const e of await this.court.queryFilter(this.court.filters.JurorDrawn(id), this.fromBlock)) {
+    for (const e of await this.court.queryFilter(
+      this.court.filters.JurorDrawn(id),
+      this.fromBlock,
+      await this.head(),
+    )) {
       if (e.args.round === r) seats.set(e.args.juror, (seats.get(e.args.juror) ?? 0) + 1);
     }
     return seats;
@@ -164,7 +177,11 @@ export class ReaderClient extends AnnotaClient {
   /** The evidence URIs submitted for `disputeId`, oldest first, with who submitted them. */
   async evidenceOf(disputeId: Id): Promise<{ party: string; uri: string }[]> {
     const id = toId(disputeId, "dispute id");
-    const events = await this.court.queryFilter(this.court.filters.Evidence(this.addresses.vote, id), this.fromBlock);
+    const events = await this.court.queryFilter(
+      this.court.filters.Evidence(this.addresses.vote, id),
+      this.fromBlock,
+      await this.head(),
+    );
     return events.map((e) => ({ party: e.args.party, uri: e.args.evidence }));
   }
 
@@ -178,6 +195,7 @@ export class ReaderClient extends AnnotaClient {
     for (const e of await this.court.queryFilter(
       this.court.filters.JurorDrawn(undefined, undefined, juror),
       this.fromBlock,
+      await this.head(),
     )) {
       const key = `${e.args.disputeId}/${e.args.round}`;
       const entry = counts.get(key) ?? { disputeId: e.args.disputeId, round: e.args.round, seats: 0 };

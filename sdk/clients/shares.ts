@@ -107,8 +107,8 @@ export class SharesClient extends AnyoneClient {
   async royaltiesOf(taskId: Id) {
     const id = toId(taskId, "task id");
     const [sold, deposited] = await Promise.all([
-      this.shares.queryFilter(this.shares.filters.LicenceBought(undefined, id), this.fromBlock),
-      this.shares.queryFilter(this.shares.filters.Deposited(id), this.fromBlock),
+      this.shares.queryFilter(this.shares.filters.LicenceBought(undefined, id), this.fromBlock, await this.head()),
+      this.shares.queryFilter(this.shares.filters.Deposited(id), this.fromBlock, await this.head()),
     ]);
     const all = [
       ...sold.map((e) => ({
@@ -134,7 +134,11 @@ export class SharesClient extends AnyoneClient {
   async unmintedShares(labeler?: string, taskId?: Id): Promise<{ taskId: bigint; submissionId: bigint }[]> {
     const who = labeler === undefined ? await this.address() : checkedAddress(labeler, "labeler");
     const task = taskId === undefined ? undefined : toId(taskId, "task id");
-    const events = await this.escrow.queryFilter(this.escrow.filters.Submitted(task, undefined, who), this.fromBlock);
+    const events = await this.escrow.queryFilter(
+      this.escrow.filters.Submitted(task, undefined, who),
+      this.fromBlock,
+      await this.head(),
+    );
     const now = await this.now();
     const closed = new Map<bigint, boolean>();
     const found: { taskId: bigint; submissionId: bigint }[] = [];
@@ -243,12 +247,14 @@ export class SharesClient extends AnyoneClient {
     for (const e of await this.shares.queryFilter(
       this.shares.filters.Transfer(undefined, undefined, who),
       this.fromBlock,
+      await this.head(),
     )) {
       taskIds.add(e.args.id);
     }
     const submitted = await this.escrow.queryFilter(
       this.escrow.filters.Submitted(undefined, undefined, who),
       this.fromBlock,
+      await this.head(),
     );
     for (const e of submitted) taskIds.add(e.args.taskId);
     const unminted = new Map<bigint, bigint[]>();
