@@ -1,7 +1,7 @@
 // Helpers shared by the handlers: the raw event log, accounts and escrow credits.
 import { replaceBigInts } from "ponder";
 import type { Context } from "ponder:registry";
-import { account, claimable, eventLog } from "ponder:schema";
+import { account, claimable, eventLog, shareCredit } from "ponder:schema";
 
 export type Hex = `0x${string}`;
 export const ZERO: Hex = "0x0000000000000000000000000000000000000000";
@@ -70,13 +70,22 @@ export async function updateAccount(
   }
 }
 
-/** Adds `amount` (negative: a withdrawal) to what `who` can withdraw of `token` from the escrow. */
-export async function credit(context: Context, token: Hex, who: Hex, amount: bigint): Promise<void> {
+/**
+ * Adds `amount` (negative: a withdrawal) to what `who` can withdraw of `token` from the escrow
+ * (`claimable`) or from DatasetShares (`shareCredit`, a requester's sale proceeds, the treasury's fees).
+ */
+export async function credit(
+  context: Context,
+  token: Hex,
+  who: Hex,
+  amount: bigint,
+  table: typeof claimable | typeof shareCredit = claimable,
+): Promise<void> {
   if (amount === 0n) return;
   const credited = amount > 0n ? amount : 0n;
   const withdrawn = amount < 0n ? -amount : 0n;
   await context.db
-    .insert(claimable)
+    .insert(table)
     .values({ token, account: who, amount, credited, withdrawn })
     .onConflictDoUpdate((row) => ({
       amount: row.amount + amount,

@@ -17,7 +17,7 @@ import {
 } from "ponder:schema";
 
 import { DatasetSharesAbi } from "../abis/DatasetShares";
-import { type Hex, ZERO, must } from "./common";
+import { type Hex, ZERO, credit, must } from "./common";
 import { handlersOf, registerRest } from "./registry";
 
 const C = "DatasetShares";
@@ -28,21 +28,6 @@ async function sharesRow(context: Context, address: Hex) {
   if ((await context.db.find(contract, { address })) === null) {
     await context.db.insert(contract).values({ address, name: C, paused: false });
   }
-}
-
-/** Adds `amount` (negative: a withdrawal) to what `who` can withdraw of `token` from DatasetShares. */
-async function shareCreditOf(context: Context, token: Hex, who: Hex, amount: bigint) {
-  if (amount === 0n) return;
-  const credited = amount > 0n ? amount : 0n;
-  const withdrawn = amount < 0n ? -amount : 0n;
-  await context.db
-    .insert(shareCredit)
-    .values({ token, account: who, amount, credited, withdrawn })
-    .onConflictDoUpdate((row) => ({
-      amount: row.amount + amount,
-      credited: row.credited + credited,
-      withdrawn: row.withdrawn + withdrawn,
-    }));
 }
 
 /** Applies `change` to `holder`'s row of task `taskId`, creating it first if needed. */
@@ -170,9 +155,9 @@ on("DatasetShares:LicenceBought", async ({ event, context }) => {
     fees: p.fees + a.fee,
   }));
   // The requester is credited the rest of the price, the treasury of the moment the fee.
-  await shareCreditOf(context, pool.paymentToken, pool.requester, a.price - a.royalty - a.fee);
+  await credit(context, pool.paymentToken, pool.requester, a.price - a.royalty - a.fee, shareCredit);
   if (a.fee !== 0n)
-    await shareCreditOf(context, pool.paymentToken, await treasuryOf(context, event.log.address), a.fee);
+    await credit(context, pool.paymentToken, await treasuryOf(context, event.log.address), a.fee, shareCredit);
 });
 
 on("DatasetShares:DeliveryRecorded", async ({ event, context }) => {
@@ -221,7 +206,7 @@ on("DatasetShares:Withdrawn", async ({ event, context }) => {
     timestamp: event.block.timestamp,
     tx: event.transaction.hash,
   });
-  await shareCreditOf(context, a.token, a.account, -a.amount);
+  await credit(context, a.token, a.account, -a.amount, shareCredit);
 });
 
 on("DatasetShares:VestPeriodUpdated", async ({ event, context }) => {
