@@ -9,11 +9,12 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IJurorPool} from "./interfaces/IJurorPool.sol";
 import {IRandomness} from "./interfaces/IRandomness.sol";
 import {SortitionTree} from "./libraries/SortitionTree.sol";
-import {Administered} from "./utils/Administered.sol";
 
 /// @title JurorPool
-/// @notice Validators' stake, the sortition pool and the Staking / Generating / Drawing cycle of the
-/// court (see `IJurorPool` and docs/court.md). `QualityVote` builds disputes on top of it.
+/// @notice The court's sortition module and vault: validators' stake, the sortition pool and the
+/// Staking / Generating / Drawing cycle (see `IJurorPool` and docs/court.md). `QualityVote`, bound
+/// once, builds disputes on it: it queues rounds, has their seats drawn and settled here, and
+/// directs the payments of the LABEL it pulls here.
 /// @dev Invariant kept by every function: a validator's leaf in the tree weighs its drawable weight
 /// (`free`, or 0 below `seatStake`; `_drawable`), so the tree does not store leaves' weights and the
 /// leaf's index lives in the validator's record (docs/sortition.md, "Who keeps an account's leaf").
@@ -21,7 +22,7 @@ import {Administered} from "./utils/Administered.sol";
 /// change waits in `deferredIn` / `deferredUnstake`.
 /// A settlement never writes the tree: the stake it returns waits in `deferredIn` (in every phase)
 /// until it is applied in Staking (docs/court.md, "Settled stake rejoins the pool when applied").
-abstract contract JurorPool is IJurorPool, Administered, ReentrancyGuardTransient {
+contract JurorPool is IJurorPool, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
     using SortitionTree for SortitionTree.Tree;
 
@@ -61,35 +62,42 @@ abstract contract JurorPool is IJurorPool, Administered, ReentrancyGuardTransien
     uint256 public constant MAX_PHASE_TIME = 7 days;
     uint256 public constant MIN_UNBONDING_PERIOD = 1 days;
     uint256 public constant MAX_UNBONDING_PERIOD = 90 days;
+    uint256 public constant MIN_SEAT_STAKE = 1 ether;
+    uint256 public constant MAX_SEAT_STAKE = 1_000_000 ether;
 
     /*//////////////////////////////////////////////////////////////
                                 STORAGE
     //////////////////////////////////////////////////////////////*/
 
-    IERC20 internal immutable _label;
-    IRandomness internal immutable _randomness;
-    uint96 internal immutable _seatStake;
+    IERC20 private immutable _label;
+    IRandomness private immutable _randomness;
+    uint96 private immutable _seatStake;
+    address private immutable _deployer;
 
-    PoolParams internal _poolParams;
+    /// @dev Bound once by the deployer; packed with the pause flag, both read by `stake`.
+    address private _court;
+    bool private _stakingPaused;
+
+    PoolParams private _poolParams;
 
     /// @dev The cycle in one slot.
     Phase private _phase;
     uint40 private _phaseStart;
-    uint64 internal _queueHead;
-    uint64 internal _queueTail;
-    uint64 internal _cycleEnd;
+    uint64 private _queueHead;
+    uint64 private _queueTail;
+    uint64 private _cycleEnd;
 
-    uint256 internal _seed;
+    uint256 private _seed;
     /// @dev Positions start at 1, so that the slot is never zero and the first deferred change does
     /// not pay for creating it.
     uint128 private _deferredHead = 1;
     uint128 private _deferredTail = 1;
 
-    mapping(uint256 position => uint256 disputeId) internal _queue;
+    mapping(uint256 position => uint256 disputeId) private _queue;
     mapping(uint256 position => address validator) private _deferred;
-    mapping(address validator => Validator) internal _validators;
+    mapping(address validator => Validator) private _validators;
     mapping(address validator => bytes32) private _encryptionKeys;
-    SortitionTree.Tree internal _tree;
+    SortitionTree.Tree private _tree;
 
     /*//////////////////////////////////////////////////////////////
                               CONSTRUCTOR
@@ -97,14 +105,27 @@ abstract contract JurorPool is IJurorPool, Administered, ReentrancyGuardTransien
 
     /// @param label_ The staking token (LABEL).
     /// @param randomness_ The randomness source (bound to this contract with `setConsumer`).
-    /// @param seatStake_ The stake a seat locks.
+    /// @param seatStake_ The stake a seat locks [1, 1,000,000 LABEL]; fixed for the pool's life.
     /// @param poolParams_ The initial pool parameters.
     constructor(IERC20 label_, IRandomness randomness_, uint96 seatStake_, PoolParams memory poolParams_) {
+        bool valid =
+            address(label_) != address(0) &&
+                address(randomness_) != address(0) &&
+                seatStake_ >= MIN_SEAT_STAKE &&
+                seatStake_ <= MAX_SEAT_STAKE;
+        if (!valid) revert JurorPoolInvalidSetup();
         _label = label_;
         _randomness = randomness_;
         _seatStake = seatStake_;
+        _deployer = msg.sender;
         _setPoolParams(poolParams_);
         _phaseStart = _now();
+    }
+
+    /// @dev The court's calls.
+    modifier onlyCourt() {
+        if (msg.sender != _court) revert JurorPoolNotCourt(msg.sender);
+        _;
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -112,7 +133,7 @@ abstract contract JurorPool is IJurorPool, Administered, ReentrancyGuardTransien
     //////////////////////////////////////////////////////////////*/
 
     /// @inheritdoc IJurorPool
-    function stake(uint256 amount) external whenNotPaused nonReentrant {
+    function stake(uint256 amount) external nonReentrant {
         _stake(amount);
     }
 
@@ -123,7 +144,7 @@ abstract contract JurorPool is IJurorPool, Administered, ReentrancyGuardTransien
         uint8 v,
         bytes32 r,
         bytes32 s
-    ) external whenNotPaused nonReentrant {
+    ) external nonReentrant {
         // A failed permit (perhaps front-run) is ignored: the transfer needs the allowance anyway.
         // solhint-disable-next-line no-empty-blocks
         try IERC20Permit(address(_label)).permit(msg.sender, address(this), amount, deadline, v, r, s) {} catch {}
@@ -132,13 +153,13 @@ abstract contract JurorPool is IJurorPool, Administered, ReentrancyGuardTransien
 
     /// @inheritdoc IJurorPool
     function requestUnstake(uint256 amount) external nonReentrant {
-        if (amount == 0) revert QualityVoteZeroAmount();
+        if (amount == 0) revert JurorPoolZeroAmount();
         Validator storage v = _validators[msg.sender];
         if (_phase == Phase.Staking) {
             uint96 before = v.free;
             _absorbDeferred(msg.sender, v);
             uint256 free = v.free;
-            if (amount > free) revert QualityVoteInsufficientFreeStake(msg.sender, free, amount);
+            if (amount > free) revert JurorPoolInsufficientFreeStake(msg.sender, free, amount);
             emit UnstakeRequested(msg.sender, amount, false);
             _unbond(msg.sender, v, amount);
             _syncWeight(msg.sender, v, before);
@@ -147,7 +168,7 @@ abstract contract JurorPool is IJurorPool, Administered, ReentrancyGuardTransien
             uint256 free = v.free;
             uint256 requested = v.deferredUnstake;
             uint256 available = free > requested ? free - requested : 0;
-            if (amount > available) revert QualityVoteInsufficientFreeStake(msg.sender, available, amount);
+            if (amount > available) revert JurorPoolInsufficientFreeStake(msg.sender, available, amount);
             v.deferredUnstake += uint96(amount); // fits: <= free
             _enqueueDeferred(msg.sender, v);
             emit UnstakeRequested(msg.sender, amount, true);
@@ -158,9 +179,9 @@ abstract contract JurorPool is IJurorPool, Administered, ReentrancyGuardTransien
     function withdrawUnstaked() external nonReentrant returns (uint256 amount) {
         Validator storage v = _validators[msg.sender];
         amount = v.unbonding;
-        if (amount == 0) revert QualityVoteNothingUnbonding(msg.sender);
+        if (amount == 0) revert JurorPoolNothingUnbonding(msg.sender);
         uint40 unlocksAt = v.unlocksAt;
-        if (_now() < unlocksAt) revert QualityVoteStillUnbonding(msg.sender, unlocksAt);
+        if (_now() < unlocksAt) revert JurorPoolStillUnbonding(msg.sender, unlocksAt);
         v.unbonding = 0;
         emit UnstakeWithdrawn(msg.sender, amount);
         // Interaction last: the unbonding balance is already cleared.
@@ -193,7 +214,7 @@ abstract contract JurorPool is IJurorPool, Administered, ReentrancyGuardTransien
 
     /// @inheritdoc IJurorPool
     function setEncryptionKey(bytes32 key) external {
-        if (key == bytes32(0)) revert QualityVoteEmptyKey();
+        if (key == bytes32(0)) revert JurorPoolEmptyKey();
         _encryptionKeys[msg.sender] = key;
         emit EncryptionKeySet(msg.sender, key);
     }
@@ -208,10 +229,10 @@ abstract contract JurorPool is IJurorPool, Administered, ReentrancyGuardTransien
         uint256 now_ = _now();
         if (current == Phase.Staking) {
             uint256 readyAt = _phaseStart + _poolParams.minStakingTime;
-            if (now_ < readyAt) revert QualityVoteStakingTooShort(readyAt);
-            if (_queueHead == _queueTail) revert QualityVoteNothingToDraw();
+            if (now_ < readyAt) revert JurorPoolStakingTooShort(readyAt);
+            if (_queueHead == _queueTail) revert JurorPoolNothingToDraw();
             uint256 pending = _deferredTail - _deferredHead;
-            if (pending != 0) revert QualityVoteDeferredPending(pending);
+            if (pending != 0) revert JurorPoolDeferredPending(pending);
             // The cycle's rounds are fixed before anyone can know its seed: a round queued from
             // now on (a challenge or an appeal made once the seed is predictable) waits for the next.
             _cycleEnd = _queueTail;
@@ -230,18 +251,99 @@ abstract contract JurorPool is IJurorPool, Administered, ReentrancyGuardTransien
         }
         uint256 endsAt = _phaseStart + _poolParams.maxDrawingTime;
         uint256 remaining = _cycleEnd > _queueHead ? _cycleEnd - _queueHead : 0;
-        if (remaining != 0 && now_ < endsAt) revert QualityVoteDrawingNotOver(remaining, endsAt);
+        if (remaining != 0 && now_ < endsAt) revert JurorPoolDrawingNotOver(remaining, endsAt);
         _enterPhase(Phase.Staking, 0, 0);
         return Phase.Staking;
     }
 
     /*//////////////////////////////////////////////////////////////
-                                 ADMIN
+                                BINDING
     //////////////////////////////////////////////////////////////*/
 
     /// @inheritdoc IJurorPool
-    function setPoolParams(PoolParams calldata params_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+    function bindCourt(address court_) external {
+        if (msg.sender != _deployer || _court != address(0) || court_ == address(0)) {
+            revert JurorPoolCannotBind(msg.sender, court_);
+        }
+        _court = court_;
+        emit CourtBound(court_);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                            THE COURT'S CALLS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IJurorPool
+    function setPoolParams(PoolParams calldata params_) external onlyCourt {
         _setPoolParams(params_);
+    }
+
+    /// @inheritdoc IJurorPool
+    function setStakingPaused(bool paused) external onlyCourt {
+        _stakingPaused = paused;
+        emit StakingPaused(paused);
+    }
+
+    /// @inheritdoc IJurorPool
+    function enqueueRound(uint256 disputeId) external onlyCourt returns (uint256 position) {
+        position = _queueTail;
+        _queue[position] = disputeId;
+        _queueTail = uint64(position + 1); // fits: one entry per round queued
+    }
+
+    /// @inheritdoc IJurorPool
+    function takeRounds(uint256 count) external onlyCourt returns (uint256[] memory disputeIds) {
+        _requirePhase(Phase.Drawing);
+        uint256 head = _queueHead;
+        uint256 cycleEnd = _cycleEnd;
+        uint256 taken = cycleEnd - head < count ? cycleEnd - head : count; // head <= cycleEnd in Drawing
+        disputeIds = new uint256[](taken);
+        for (uint256 i = 0; i < taken; ++i) {
+            disputeIds[i] = _queue[head + i];
+            delete _queue[head + i];
+        }
+        _queueHead = uint64(head + taken); // fits: below the tail
+    }
+
+    /// @inheritdoc IJurorPool
+    function drawSeats(
+        uint256 disputeId,
+        uint256 round,
+        uint256 firstSeat,
+        uint256 count,
+        address[3] calldata excluded
+    ) external onlyCourt returns (address[] memory jurors) {
+        _requirePhase(Phase.Drawing);
+        uint256 seed = _seed;
+        address[3] memory parties = excluded;
+        jurors = new address[](count);
+        for (uint256 i = 0; i < count; ++i) {
+            uint256 random = uint256(keccak256(abi.encode(seed, disputeId, round, firstSeat + i)));
+            address juror = _tree.drawAvoiding(random, parties, _leafOf);
+            if (juror == address(0)) break; // the rest stays zero: no weight left
+            _lockSeat(juror);
+            jurors[i] = juror;
+        }
+    }
+
+    /// @inheritdoc IJurorPool
+    function settleSeats(address juror, uint256 seats, Verdict verdict, uint256 returned) external onlyCourt {
+        Validator storage v = _validators[juror];
+        uint32 n = uint32(seats); // fits: at most a round's seats
+        // Counting the seats by verdict releases their lock (`_lockedOf`); released seats are not
+        // reputation.
+        if (verdict == Verdict.Coherent) v.coherent += n;
+        else if (verdict == Verdict.Incoherent) v.incoherent += n;
+        else if (verdict == Verdict.Missed) v.missed += n;
+        else v.released += n;
+        // In any phase, without a queue entry or a tree write: the stake joins `free` and the tree
+        // when applied in Staking (docs/court.md, "Settled stake rejoins the pool when applied").
+        v.deferredIn += uint96(returned); // fits: below the pool's LABEL balance
+    }
+
+    /// @inheritdoc IJurorPool
+    function pay(address to, uint256 amount) external onlyCourt {
+        _label.safeTransfer(to, amount);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -251,6 +353,23 @@ abstract contract JurorPool is IJurorPool, Administered, ReentrancyGuardTransien
     /// @inheritdoc IJurorPool
     function label() external view returns (address) {
         return address(_label);
+    }
+
+    /// @inheritdoc IJurorPool
+    function court() external view returns (address) {
+        return _court;
+    }
+
+    /// @inheritdoc IJurorPool
+    function stakingPaused() external view returns (bool) {
+        return _stakingPaused;
+    }
+
+    /// @inheritdoc IJurorPool
+    function mayBeInCycle(uint256 queuedAt) external view returns (bool) {
+        // Conservative: in Drawing it also counts the rounds queued during Generating, which the
+        // next cycle draws; they only wait until Staking.
+        return _phase != Phase.Staking && queuedAt <= _phaseStart;
     }
 
     /// @inheritdoc IJurorPool
@@ -322,7 +441,7 @@ abstract contract JurorPool is IJurorPool, Administered, ReentrancyGuardTransien
     //////////////////////////////////////////////////////////////*/
 
     /// @dev Locks one seat of `juror`'s free stake (a draw found it drawable, so free >= seatStake).
-    function _lockSeat(address juror) internal {
+    function _lockSeat(address juror) private {
         Validator storage v = _validators[juror];
         uint96 before = v.free;
         uint96 free = before - _seatStake;
@@ -330,55 +449,33 @@ abstract contract JurorPool is IJurorPool, Administered, ReentrancyGuardTransien
         _tree.update(v.leaf, before, _drawable(free));
     }
 
-    /// @dev Credits `returned` of a settlement to `juror`'s `deferredIn` (in any phase, without a
-    /// queue entry or a tree write); the caller counts the settled seats by verdict, which releases
-    /// their lock. The stake joins `free` and the tree when applied in Staking: by `applyDeferredOf`,
-    /// the juror's own stake or unstake, or its deferred queue entry (docs/court.md).
-    function _release(Validator storage v, uint256 returned) internal {
-        v.deferredIn += uint96(returned); // fits: below the court's LABEL balance
-    }
-
-    /// @dev Appends `disputeId` (whose current round waits for jurors) to the drawing queue.
-    function _enqueueRound(uint256 disputeId) internal returns (uint256 position) {
-        position = _queueTail;
-        _queue[position] = disputeId;
-        _queueTail = uint64(position + 1); // fits: one entry per round queued
-    }
-
     /// @dev The stake locked in `v`'s seats not yet settled.
-    function _lockedOf(Validator storage v) internal view returns (uint256) {
+    function _lockedOf(Validator storage v) private view returns (uint256) {
         return (uint256(v.seatsDrawn) - v.coherent - v.incoherent - v.missed - v.released) * _seatStake;
     }
 
     /// @dev `validator`'s leaf as `SortitionTree.drawAvoiding` excludes it; 0 (nothing to exclude) for
     /// the zero address and for a validator without a leaf.
-    function _leafOf(address validator) internal view returns (uint256) {
+    function _leafOf(address validator) private view returns (uint256) {
         Validator storage v = _validators[validator];
         return SortitionTree.leaf(v.leaf, _drawable(v.free));
     }
 
-    /// @dev Whether a round queued at `queuedAt` may be one the pending cycle draws: outside Staking
-    /// (its seed requested, perhaps known), any round queued up to the start of the current phase.
-    /// Conservative: in Drawing it also counts the rounds queued during Generating, which the next
-    /// cycle draws; they only wait until Staking.
-    function _mayBeInCycle(uint256 queuedAt) internal view returns (bool) {
-        return _phase != Phase.Staking && queuedAt <= _phaseStart;
-    }
-
-    function _requirePhase(Phase expected) internal view {
+    function _requirePhase(Phase expected) private view {
         Phase current = _phase;
-        if (current != expected) revert QualityVoteWrongPhase(current, expected);
+        if (current != expected) revert JurorPoolWrongPhase(current, expected);
     }
 
     /// @dev The protocol's clock: timestamps fit 40 bits until the year 36,812.
-    function _now() internal view returns (uint40) {
+    function _now() private view returns (uint40) {
         // solhint-disable-next-line not-rely-on-time
         return uint40(block.timestamp);
     }
 
     function _stake(uint256 amount) private {
-        if (amount == 0) revert QualityVoteZeroAmount();
-        if (amount > type(uint96).max) revert QualityVoteAmountTooLarge(amount);
+        if (_stakingPaused) revert JurorPoolStakingPaused();
+        if (amount == 0) revert JurorPoolZeroAmount();
+        if (amount > type(uint96).max) revert JurorPoolAmountTooLarge(amount);
         Validator storage v = _validators[msg.sender];
         if (_phase == Phase.Staking) {
             uint96 before = v.free;
@@ -468,7 +565,7 @@ abstract contract JurorPool is IJurorPool, Administered, ReentrancyGuardTransien
                 p.maxDrawingTime <= MAX_PHASE_TIME &&
                 p.unbondingPeriod >= MIN_UNBONDING_PERIOD &&
                 p.unbondingPeriod <= MAX_UNBONDING_PERIOD;
-        if (!valid) revert QualityVoteInvalidPoolParams(p);
+        if (!valid) revert JurorPoolInvalidPoolParams(p);
         _poolParams = p;
         emit PoolParamsUpdated(p);
     }

@@ -3,21 +3,19 @@ pragma solidity 0.8.34;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {SortitionTree} from "./libraries/SortitionTree.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IQualityVote} from "./interfaces/IQualityVote.sol";
-import {IRandomness} from "./interfaces/IRandomness.sol";
-import {JurorPool} from "./JurorPool.sol";
+import {IJurorPool} from "./interfaces/IJurorPool.sol";
 import {Administered} from "./utils/Administered.sol";
 
 /// @title QualityVote
 /// @notice The Annota court: disputes, drawn juries, commit-reveal rounds, appeals and escalation,
-/// settlement against the final ruling (see `IQualityVote` and docs/court.md). Staking, the pool and
-/// its phase cycle are in `JurorPool`.
+/// settlement against the final ruling (see `IQualityVote` and docs/court.md). Staking, the sortition
+/// pool, its phase cycle and the LABEL are in `JurorPool` (docs/court.md, "Two contracts").
 /// @dev Not upgradeable. Nothing in an open dispute can be paused or depends on a revocable role:
-/// `ARBITRABLE_ROLE` cannot be revoked, and only `stake` is pausable.
-contract QualityVote is IQualityVote, JurorPool {
+/// `ARBITRABLE_ROLE` cannot be revoked, and only the pool's `stake` is pausable.
+contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
-    using SortitionTree for SortitionTree.Tree;
 
     /*//////////////////////////////////////////////////////////////
                                  TYPES
@@ -81,8 +79,6 @@ contract QualityVote is IQualityVote, JurorPool {
     uint256 public constant MIN_PERIOD = 1 hours;
     uint256 public constant MAX_PERIOD = 30 days;
     uint256 public constant MAX_DRAW_TIMEOUT = 90 days;
-    uint256 public constant MIN_SEAT_STAKE = 1 ether;
-    uint256 public constant MAX_SEAT_STAKE = 1_000_000 ether;
     /// @notice A silent seat's penalty is at least this many seat fees (random voting must lose).
     uint256 public constant MIN_PENALTY_TO_FEE = 4;
 
@@ -93,6 +89,11 @@ contract QualityVote is IQualityVote, JurorPool {
     /*//////////////////////////////////////////////////////////////
                                 STORAGE
     //////////////////////////////////////////////////////////////*/
+
+    IJurorPool private immutable _pool;
+    IERC20 private immutable _label;
+    /// @dev The pool's, fixed for its life: what a seat locks, which the penalties are shares of.
+    uint96 private immutable _seatStake;
 
     uint64 private _disputeCount;
     uint32 private _versionCount;
@@ -110,26 +111,22 @@ contract QualityVote is IQualityVote, JurorPool {
                               CONSTRUCTOR
     //////////////////////////////////////////////////////////////*/
 
-    /// @param label_ The staking and fee token (LABEL).
-    /// @param randomness_ The randomness source; the deployment binds it to this court.
-    /// @param seatStake_ The stake a seat locks [1, 1,000,000 LABEL]; fixed for the court's life.
+    /// @param pool_ The juror pool (its deployer binds it to this court).
     /// @param treasury_ Receives unearned pots and rounding dust.
     /// @param admin The initial default admin (intended: a `TimelockController`).
     /// @param adminDelay Delay, in seconds, of a default admin hand-over.
-    /// @param poolParams_ The initial pool parameters.
     /// @param courtParams_ Parameter version 1.
     constructor(
-        IERC20 label_,
-        IRandomness randomness_,
-        uint96 seatStake_,
+        IJurorPool pool_,
         address treasury_,
         address admin,
         uint48 adminDelay,
-        PoolParams memory poolParams_,
         CourtParams memory courtParams_
-    ) JurorPool(label_, randomness_, seatStake_, poolParams_) Administered(treasury_, admin, adminDelay) {
-        if (address(label_) == address(0) || address(randomness_) == address(0)) revert QualityVoteZeroAddress();
-        if (seatStake_ < MIN_SEAT_STAKE || seatStake_ > MAX_SEAT_STAKE) revert QualityVoteAmountTooLarge(seatStake_);
+    ) Administered(treasury_, admin, adminDelay) {
+        if (address(pool_) == address(0)) revert QualityVoteZeroAddress();
+        _pool = pool_;
+        _label = IERC20(pool_.label());
+        _seatStake = uint96(pool_.seatStake()); // fits: the pool bounds it
         _addVersion(courtParams_);
     }
 
@@ -164,31 +161,26 @@ contract QualityVote is IQualityVote, JurorPool {
         });
         emit DisputeCreated(disputeId, msg.sender, version, labeler, challenger, interested);
         uint256 cost = _openRound(disputeId, _disputes[disputeId], p, challenger, _REJECT);
-        // Interaction last: the dispute and its round are recorded.
-        _label.safeTransferFrom(msg.sender, address(this), cost);
+        // The pool keeps the court's LABEL. The pool is this court's own immutable counterpart.
+        _label.safeTransferFrom(msg.sender, address(_pool), cost);
     }
 
     /// @inheritdoc IQualityVote
     function draw(uint256 count) external nonReentrant returns (uint256 processed) {
-        _requirePhase(Phase.Drawing);
-        uint256 head = _queueHead;
-        uint256 cycleEnd = _cycleEnd;
-        uint256 seed = _seed;
-        while (processed < count && head < cycleEnd) {
-            uint256 disputeId = _queue[head];
-            delete _queue[head];
-            ++head;
-            ++processed;
+        // Reverts outside Drawing. The pool is this court's own immutable counterpart.
+        uint256[] memory disputeIds = _pool.takeRounds(count);
+        processed = disputeIds.length;
+        for (uint256 i = 0; i < processed; ++i) {
+            uint256 disputeId = disputeIds[i];
             Dispute storage d = _disputes[disputeId];
             // Closed as Unresolved while it waited: nothing to draw.
             if (d.ruling != Ruling.None) continue;
             uint256 roundIndex = d.roundCount - 1;
-            if (!_drawRound(disputeId, d, roundIndex, seed)) {
-                uint256 position = _enqueueRound(disputeId);
+            if (!_drawRound(disputeId, d, roundIndex)) {
+                uint256 position = _pool.enqueueRound(disputeId);
                 emit RoundRequeued(disputeId, roundIndex, _rounds[disputeId][roundIndex].drawnSeats, position);
             }
         }
-        _queueHead = uint64(head); // fits: below the tail
     }
 
     /// @inheritdoc IQualityVote
@@ -230,8 +222,8 @@ contract QualityVote is IQualityVote, JurorPool {
         uint256 cost = _openRound(disputeId, d, _versions[d.version], msg.sender, side);
         round = roundIndex + 1;
         emit Appealed(disputeId, round, msg.sender, side, cost);
-        // Interaction last: the round is recorded.
-        _label.safeTransferFrom(msg.sender, address(this), cost);
+        // Interaction last: the round is recorded. The pool keeps the court's LABEL.
+        _label.safeTransferFrom(msg.sender, address(_pool), cost);
     }
 
     /// @inheritdoc IQualityVote
@@ -270,7 +262,7 @@ contract QualityVote is IQualityVote, JurorPool {
             emit RoundCostRefunded(disputeId, roundIndex, refundTo, refund);
             // Interaction last: the dispute is final and the round's cost cleared. Zero: the cost
             // went back to the previous round's pot, which the court holds.
-            if (refundTo != address(0)) _label.safeTransfer(refundTo, refund);
+            if (refundTo != address(0)) _pool.pay(refundTo, refund);
         }
     }
 
@@ -305,9 +297,24 @@ contract QualityVote is IQualityVote, JurorPool {
         return _addVersion(params_);
     }
 
+    /// @inheritdoc IQualityVote
+    function setPoolParams(IJurorPool.PoolParams calldata params_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _pool.setPoolParams(params_);
+    }
+
     /*//////////////////////////////////////////////////////////////
                                  VIEWS
     //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IQualityVote
+    function pool() external view returns (address) {
+        return address(_pool);
+    }
+
+    /// @inheritdoc IQualityVote
+    function label() external view returns (address) {
+        return address(_label);
+    }
 
     /// @inheritdoc IQualityVote
     function currentVersion() external view returns (uint256) {
@@ -440,6 +447,17 @@ contract QualityVote is IQualityVote, JurorPool {
                                 INTERNAL
     //////////////////////////////////////////////////////////////*/
 
+    /// @dev A pause stops new stake in the pool, and nothing else.
+    function _pause() internal override {
+        super._pause();
+        _pool.setStakingPaused(true);
+    }
+
+    function _unpause() internal override {
+        super._unpause();
+        _pool.setStakingPaused(false);
+    }
+
     /// @dev `ARBITRABLE_ROLE` is never revoked or renounced: open disputes rely on their arbitrable.
     function _revokeRole(bytes32 role, address account) internal override returns (bool) {
         if (role == ARBITRABLE_ROLE) revert QualityVoteRoleIrrevocable(role);
@@ -475,29 +493,27 @@ contract QualityVote is IQualityVote, JurorPool {
         round.side = side;
         // Round 0 was queued when the dispute was created (`createdAt`, in a slot written anyway).
         if (roundIndex != 0) round.queuedAt = _now();
-        uint256 position = _enqueueRound(disputeId);
+        uint256 position = _pool.enqueueRound(disputeId);
         emit RoundQueued(disputeId, roundIndex, seats, cost, position);
     }
 
-    /// @dev Draws the remaining seats of round `roundIndex` from `seed`, excluding the parties by
-    /// weight. Returns false if the pool ran out of drawable weight first (the seats drawn stay).
-    function _drawRound(uint256 disputeId, Dispute storage d, uint256 roundIndex, uint256 seed) private returns (bool) {
+    /// @dev Has the pool draw the remaining seats of round `roundIndex` from the cycle's seed, the
+    /// parties excluded by weight, and records them. Returns false if the pool ran out of drawable
+    /// weight first (the seats drawn stay).
+    function _drawRound(uint256 disputeId, Dispute storage d, uint256 roundIndex) private returns (bool) {
         Round storage round = _rounds[disputeId][roundIndex];
-        // The challenger is round 0's payer.
-        address challenger = roundIndex == 0 ? round.payer : _rounds[disputeId][0].payer;
-        address[3] memory excluded = [d.labeler, challenger, d.interested];
         uint256 seats = round.seats;
         uint256 seat = round.drawnSeats;
+        address[] memory drawn = _pool.drawSeats(disputeId, roundIndex, seat, seats - seat, _parties(disputeId, d));
         uint256 jurors = round.jurors;
-        for (; seat < seats; ++seat) {
-            uint256 random = uint256(keccak256(abi.encode(seed, disputeId, roundIndex, seat)));
-            address juror = _tree.drawAvoiding(random, excluded, _leafOf);
+        for (uint256 i = 0; i < drawn.length; ++i) {
+            address juror = drawn[i];
             if (juror == address(0)) break;
-            _lockSeat(juror);
             Vote storage vote = _votes[disputeId][roundIndex][juror];
             if (vote.seats == 0) ++jurors;
             ++vote.seats;
             emit JurorDrawn(disputeId, roundIndex, juror, seat);
+            ++seat;
         }
         // Fit 8 bits: at most 31 seats.
         round.drawnSeats = uint8(seat);
@@ -510,6 +526,12 @@ contract QualityVote is IQualityVote, JurorPool {
         uint256 commitEnd = uint256(now_) + p.commitPeriod;
         emit RoundDrawn(disputeId, roundIndex, commitEnd, commitEnd + p.revealPeriod);
         return true;
+    }
+
+    /// @dev The parties of `d`, whom its draws exclude: the labeler, the challenger (round 0's
+    /// payer) and the interested address.
+    function _parties(uint256 disputeId, Dispute storage d) private view returns (address[3] memory) {
+        return [d.labeler, _rounds[disputeId][0].payer, d.interested];
     }
 
     /// @dev Sets each round's pot and coherent seats against the final `ruling` (docs/court.md,
@@ -547,26 +569,14 @@ contract QualityVote is IQualityVote, JurorPool {
         if (seats == 0 || vote.settled) return false;
         vote.settled = true;
         Round storage round = _rounds[disputeId][roundIndex];
-        (Verdict verdict, uint256 reward, uint256 penalty) = _judge(d, round, vote.choice, seats);
-        Validator storage v = _validators[juror];
-        _recordVerdict(v, verdict, seats);
+        (IJurorPool.Verdict verdict, uint256 reward, uint256 penalty) = _judge(d, round, vote.choice, seats);
         emit SeatsSettled(disputeId, roundIndex, juror, seats, verdict, reward, penalty);
-        _release(v, seats * _seatStake + reward - penalty);
+        _pool.settleSeats(juror, seats, verdict, seats * _seatStake + reward - penalty);
 
         uint8 unsettled = round.unsettled - 1;
         round.unsettled = unsettled;
         if (unsettled == 0) _closeRound(disputeId, roundIndex, round);
         return true;
-    }
-
-    /// @dev Counts the seats by verdict: reputation (released seats are not reported) and, with
-    /// `seatsDrawn`, the stake still locked.
-    function _recordVerdict(Validator storage v, Verdict verdict, uint256 seats) private {
-        uint32 n = uint32(seats); // fits: at most 31
-        if (verdict == Verdict.Coherent) v.coherent += n;
-        else if (verdict == Verdict.Incoherent) v.incoherent += n;
-        else if (verdict == Verdict.Missed) v.missed += n;
-        else v.released += n;
     }
 
     /// @dev Sends what the round's coherent seats did not take (dust, or the pot when none was
@@ -577,7 +587,7 @@ contract QualityVote is IQualityVote, JurorPool {
         uint256 rest = coherent == 0 ? pot : pot - (pot / coherent) * coherent;
         address treasury_ = _treasury;
         emit RoundSettled(disputeId, roundIndex, treasury_, rest);
-        if (rest != 0) _label.safeTransfer(treasury_, rest);
+        if (rest != 0) _pool.pay(treasury_, rest);
     }
 
     /// @dev Appends a parameter version after checking its bounds and relationships
@@ -585,7 +595,7 @@ contract QualityVote is IQualityVote, JurorPool {
     /// the worst tie (one silent seat in the second-to-last round) and is at least
     /// `MIN_PENALTY_TO_FEE` seat fees; the draw timeout outlasts a whole cycle by a day.
     function _addVersion(CourtParams memory p) private returns (uint256 version) {
-        PoolParams storage pool = _poolParams;
+        IJurorPool.PoolParams memory timing = _pool.poolParams();
         uint256 penalty = _penalty(p.slashBps);
         // Out-of-bounds maxRounds is refused below; it must not overflow this product first.
         uint256 growth = p.maxRounds >= 2 && p.maxRounds <= MAX_ROUNDS ? (uint256(1) << p.maxRounds) : 0;
@@ -600,7 +610,7 @@ contract QualityVote is IQualityVote, JurorPool {
                 _periodInBounds(p.commitPeriod) &&
                 _periodInBounds(p.revealPeriod) &&
                 _periodInBounds(p.appealPeriod) &&
-                p.drawTimeout >= uint256(pool.minStakingTime) + pool.maxDrawingTime + 1 days &&
+                p.drawTimeout >= uint256(timing.minStakingTime) + timing.maxDrawingTime + 1 days &&
                 p.drawTimeout <= MAX_DRAW_TIMEOUT &&
                 penalty >= minPenalty;
         if (!valid) revert QualityVoteInvalidParams(p);
@@ -615,14 +625,14 @@ contract QualityVote is IQualityVote, JurorPool {
         Round storage round,
         uint8 choice,
         uint256 seats
-    ) private view returns (Verdict verdict, uint256 reward, uint256 penalty) {
-        if (round.drawnAt == 0) return (Verdict.Released, 0, 0);
+    ) private view returns (IJurorPool.Verdict verdict, uint256 reward, uint256 penalty) {
+        if (round.drawnAt == 0) return (IJurorPool.Verdict.Released, 0, 0);
         Ruling ruling = d.ruling;
         if (choice != 0 && (ruling == Ruling.Unresolved || choice == uint8(ruling))) {
-            return (Verdict.Coherent, seats * (round.pot / round.coherentSeats), 0);
+            return (IJurorPool.Verdict.Coherent, seats * (round.pot / round.coherentSeats), 0);
         }
         penalty = seats * _penalty(_versions[d.version].slashBps);
-        verdict = choice == 0 ? Verdict.Missed : Verdict.Incoherent;
+        verdict = choice == 0 ? IJurorPool.Verdict.Missed : IJurorPool.Verdict.Incoherent;
     }
 
     /// @dev The period of `d` and when it ends; reverts for an unknown dispute.
@@ -638,7 +648,7 @@ contract QualityVote is IQualityVote, JurorPool {
             uint256 timeout = queuedAt + p.drawTimeout;
             // A round the pending cycle may draw waits for that cycle even past its timeout: closing it
             // once the seed can be known would change the seats the cycle locks (docs/court.md).
-            if (now_ < timeout || _mayBeInCycle(queuedAt)) return (Period.Drawing, timeout);
+            if (now_ < timeout || _pool.mayBeInCycle(queuedAt)) return (Period.Drawing, timeout);
             return (Period.Finalizable, 0);
         }
         uint256 commitEnd = drawnAt + p.commitPeriod;
@@ -708,6 +718,12 @@ contract QualityVote is IQualityVote, JurorPool {
     /// @dev What an incoherent or silent seat loses: `seatStake * slashBps / 10,000`, rounded down.
     function _penalty(uint256 slashBps) private view returns (uint256) {
         return (uint256(_seatStake) * slashBps) / _BPS;
+    }
+
+    /// @dev The protocol's clock: timestamps fit 40 bits until the year 36,812.
+    function _now() private view returns (uint40) {
+        // solhint-disable-next-line not-rely-on-time
+        return uint40(block.timestamp);
     }
 
     function _commitment(

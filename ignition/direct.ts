@@ -10,12 +10,14 @@ import {
   BlockhashRandomness__factory,
   DatasetShares__factory,
   FixedSeedRandomness__factory,
+  JurorPool__factory,
   LabelToken__factory,
   QualityVote__factory,
   TaskEscrow__factory,
   type BlockhashRandomness,
   type DatasetShares,
   type FixedSeedRandomness,
+  type JurorPool,
   type LabelToken,
   type QualityVote,
   type TaskEscrow,
@@ -33,6 +35,8 @@ export type Seeds = "blockhash" | "fixed";
 export interface CoreContracts<S extends Seeds = "blockhash"> {
   token: LabelToken;
   randomness: S extends "fixed" ? FixedSeedRandomness : BlockhashRandomness;
+  /** The court's juror pool: stake, phases, draws, and the court's LABEL. */
+  pool: JurorPool;
   court: QualityVote;
   escrow: TaskEscrow;
   shares: DatasetShares;
@@ -54,7 +58,8 @@ export interface CoreOptions<S extends Seeds> {
 }
 
 /**
- * Deploys LABEL (its whole supply to `admin`), the randomness source, the court bound to it, and the
+ * Deploys LABEL (its whole supply to `admin`), the randomness source, the juror pool bound to it, the
+ * court bound to the pool, and the
  * escrow and the dataset shares with the default parameters (`ignition/defaults.ts`), `admin` being
  * every contract's default admin; grants the escrow ARBITRABLE_ROLE and `pauser` PAUSER_ROLE on
  * court, escrow and shares.
@@ -78,19 +83,25 @@ export async function deployCore<S extends Seeds = "blockhash">(
       ? await deployed(new FixedSeedRandomness__factory(admin).deploy())
       : await deployed(new BlockhashRandomness__factory(admin).deploy(defaults.BLOCKHASH_LOOKAHEAD))
   ) as CoreContracts<S>["randomness"];
-  const court = await deployed(
-    new QualityVote__factory(admin).deploy(
+  const pool = await deployed(
+    new JurorPool__factory(admin).deploy(
       await token.getAddress(),
       await randomness.getAddress(),
       defaults.SEAT_STAKE,
+      defaults.POOL_DEFAULTS,
+    ),
+  );
+  const court = await deployed(
+    new QualityVote__factory(admin).deploy(
+      await pool.getAddress(),
       options.courtTreasury,
       adminAddress,
       defaults.ADMIN_DELAY,
-      defaults.POOL_DEFAULTS,
       defaults.COURT_DEFAULTS,
     ),
   );
-  await mined(randomness.connect(admin).setConsumer(await court.getAddress()));
+  await mined(pool.connect(admin).bindCourt(await court.getAddress()));
+  await mined(randomness.connect(admin).setConsumer(await pool.getAddress()));
   const escrow = await deployed(
     new TaskEscrow__factory(admin).deploy(
       await token.getAddress(),
@@ -114,5 +125,5 @@ export async function deployCore<S extends Seeds = "blockhash">(
     ),
   );
   await mined(shares.connect(admin).grantRole(await shares.PAUSER_ROLE(), options.pauser));
-  return { token, randomness, court, escrow, shares };
+  return { token, randomness, pool, court, escrow, shares };
 }

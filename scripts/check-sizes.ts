@@ -12,6 +12,7 @@ const ROOM = 2_048;
 /** The contracts a deployment creates (mocks and test doubles are not deployed). */
 const DEPLOYED = [
   "LabelToken",
+  "JurorPool",
   "QualityVote",
   "TaskEscrow",
   "DatasetShares",

@@ -23,6 +23,8 @@ export interface AddressBook {
   deploymentBlock: number;
   contracts: {
     LabelToken: DeployedContract;
+    /** The court's juror pool: stake, phases, draws, and the court's LABEL (docs/court.md). */
+    JurorPool: DeployedContract;
     QualityVote: DeployedContract;
     TaskEscrow: DeployedContract;
     DatasetShares: DeployedContract;
@@ -52,7 +54,14 @@ export type AddressBookJson = Omit<AddressBook, "randomness"> & { randomness: st
 export type AddressBookInput = AddressBook | AddressBookJson;
 
 /** The contracts every address book lists (the randomness source is checked through `randomness`). */
-const REQUIRED_CONTRACTS = ["LabelToken", "QualityVote", "TaskEscrow", "DatasetShares", "TimelockController"] as const;
+const REQUIRED_CONTRACTS = [
+  "LabelToken",
+  "JurorPool",
+  "QualityVote",
+  "TaskEscrow",
+  "DatasetShares",
+  "TimelockController",
+] as const;
 const RANDOMNESS_NAMES: readonly RandomnessContractName[] = ["BlockhashRandomness", "ChainlinkVRFRandomness"];
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -112,6 +121,8 @@ export function randomnessOf(input: AddressBookInput): DeployedContract {
 /** The protocol addresses a client needs. */
 export interface AnnotaAddresses {
   token: string;
+  /** The court's juror pool (stake, phases). */
+  pool: string;
   vote: string;
   escrow: string;
   /** Dataset shares and licences (docs/dataset-shares.md). */
@@ -125,6 +136,7 @@ export function addressesOf(input: AddressBookInput): AnnotaAddresses {
   const book = parseAddressBook(input);
   return {
     token: book.contracts.LabelToken.address,
+    pool: book.contracts.JurorPool.address,
     vote: book.contracts.QualityVote.address,
     escrow: book.contracts.TaskEscrow.address,
     shares: book.contracts.DatasetShares.address,

@@ -5,11 +5,13 @@
  * module reaches, so only these bindings ship in `dist/typechain-types`.
  */
 export type { DatasetShares, IDatasetShares } from "../typechain-types/contracts/DatasetShares.js";
+export type { JurorPool, IJurorPool } from "../typechain-types/contracts/JurorPool.js";
 export type { LabelToken } from "../typechain-types/contracts/LabelToken.js";
 export type { QualityVote, IQualityVote } from "../typechain-types/contracts/QualityVote.js";
 export type { TaskEscrow, ITaskEscrow } from "../typechain-types/contracts/TaskEscrow.js";
 export type { TimelockController } from "../typechain-types/@openzeppelin/contracts/governance/TimelockController.js";
 export { DatasetShares__factory } from "../typechain-types/factories/contracts/DatasetShares__factory.js";
+export { JurorPool__factory } from "../typechain-types/factories/contracts/JurorPool__factory.js";
 export { LabelToken__factory } from "../typechain-types/factories/contracts/LabelToken__factory.js";
 export { QualityVote__factory } from "../typechain-types/factories/contracts/QualityVote__factory.js";
 export { TaskEscrow__factory } from "../typechain-types/factories/contracts/TaskEscrow__factory.js";

@@ -35,7 +35,7 @@ contract CourtInvariantTest is CourtSystemSetup {
         _assertNoViolation();
         uint256 stakes;
         for (uint256 i = 0; i < ACTORS; ++i) stakes += handler.stakeOf(actors[i]);
-        uint256 balance = token.balanceOf(address(court));
+        uint256 balance = token.balanceOf(address(pool));
         (int256 money, uint256 uncollected) = _roundsMoney();
         assertGe(balance + uncollected, stakes, "court balance >= stakes - penalties to collect");
         assertEq(int256(balance), int256(stakes) + handler.courtHeld(), "court balance == stakes + rounds (ghost)");
@@ -49,7 +49,7 @@ contract CourtInvariantTest is CourtSystemSetup {
         _assertNoViolation();
         for (uint256 i = 0; i < ACTORS; ++i) {
             address a = actors[i];
-            IJurorPool.ValidatorView memory v = court.getValidator(a);
+            IJurorPool.ValidatorView memory v = pool.getValidator(a);
             assertEq(handler.stakeOf(a), handler.stakeLedger(a), "stake == staked - withdrawn + rewards - penalties");
             assertEq(v.locked, handler.lockedSeats(a) * SEAT_STAKE, "locked == seatStake x unsettled seats");
             assertEq(token.balanceOf(a), handler.wallet(a), "wallet == what the protocol let out");
@@ -63,12 +63,12 @@ contract CourtInvariantTest is CourtSystemSetup {
         uint256 sum;
         for (uint256 i = 0; i < ACTORS; ++i) {
             address a = actors[i];
-            uint256 free = court.getValidator(a).free;
-            uint256 weight = court.drawableWeight(a);
+            uint256 free = pool.getValidator(a).free;
+            uint256 weight = pool.drawableWeight(a);
             assertEq(weight, free >= SEAT_STAKE ? free : 0, "drawable weight == free (or 0)");
             sum += weight;
         }
-        assertEq(court.totalDrawableWeight(), sum, "total drawable weight == sum of weights");
+        assertEq(pool.totalDrawableWeight(), sum, "total drawable weight == sum of weights");
     }
 
     /// @notice Invariant 6 (parties) and every call's expected outcome: the handler checks after each

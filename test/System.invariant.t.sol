@@ -56,7 +56,7 @@ contract SystemInvariantTest is CourtSystemSetup {
         uint256 supply = token.totalSupply();
         assertEq(supply, token.INITIAL_SUPPLY() - handler.burned(), "supply == initial - burned");
         uint256 sum =
-            token.balanceOf(address(court)) +
+            token.balanceOf(address(pool)) +
                 token.balanceOf(address(escrow)) +
                 token.balanceOf(courtTreasury) +
                 token.balanceOf(feeTreasury) +

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.34;
 
-import {IAdministered} from "./IAdministered.sol";
-
 /// @title IJurorPool
 /// @notice The court's validators: LABEL stake, unbonding, the sortition pool that juries are drawn
 /// from, and the Staking / Generating / Drawing phase cycle that freezes the pool while a seed can be
@@ -13,9 +11,13 @@ import {IAdministered} from "./IAdministered.sol";
 /// when the validator acts). Stake returned by a settlement is deferred in every phase, without a
 /// queue entry: it joins `free` when applied in Staking (`applyDeferredOf`, the validator's own stake
 /// or unstake, or its queue entry). Only draws change the pool outside Staking, and they are a
-/// deterministic function of the cycle's seed and the queue. `pause()` (`IAdministered`) stops new
-/// stake (`stake`, `stakeWithPermit`); nothing else is ever paused.
-interface IJurorPool is IAdministered {
+/// deterministic function of the cycle's seed and the queue. The court's `pause()` stops new stake
+/// (`stake`, `stakeWithPermit`); nothing else is ever paused.
+/// The pool is the court's sortition module and its vault (docs/court.md, "Two contracts"): it holds
+/// every LABEL of the court (stake, and the round costs the court pulls to it) and pays out only what
+/// its validators withdraw and what the court directs (`pay`). The court is bound once, by the
+/// pool's deployer; the court's admin governs the pool through the court (`setPoolParams`, `pause`).
+interface IJurorPool {
     /*//////////////////////////////////////////////////////////////
                                  TYPES
     //////////////////////////////////////////////////////////////*/
@@ -25,6 +27,14 @@ interface IJurorPool is IAdministered {
         Staking,
         Generating,
         Drawing
+    }
+
+    /// @notice How a juror's seats in a round were settled, against the final ruling.
+    enum Verdict {
+        Coherent, // revealed the final ruling (any reveal when it is Unresolved)
+        Incoherent, // revealed the other choice
+        Missed, // did not reveal
+        Released // the round was never fully seated: stake back, no reward, no penalty
     }
 
     /// @notice Parameters of the pool (not versioned: they govern the cycle, not disputes).
@@ -85,35 +95,47 @@ interface IJurorPool is IAdministered {
     event EncryptionKeySet(address indexed validator, bytes32 key);
     /// @notice The admin changed the pool parameters.
     event PoolParamsUpdated(PoolParams params);
+    /// @notice The deployer bound the pool to `court`, once.
+    event CourtBound(address indexed court);
+    /// @notice The court paused (`true`) or unpaused new stake.
+    event StakingPaused(bool paused);
 
     /*//////////////////////////////////////////////////////////////
                                  ERRORS
     //////////////////////////////////////////////////////////////*/
 
     /// @notice An amount of zero was given where a positive amount is required.
-    error QualityVoteZeroAmount();
+    error JurorPoolZeroAmount();
     /// @notice An amount does not fit the 96 bits LABEL amounts are stored in.
-    error QualityVoteAmountTooLarge(uint256 amount);
+    error JurorPoolAmountTooLarge(uint256 amount);
     /// @notice `validator` has `available` stake to unstake but asked for `requested`.
-    error QualityVoteInsufficientFreeStake(address validator, uint256 available, uint256 requested);
+    error JurorPoolInsufficientFreeStake(address validator, uint256 available, uint256 requested);
     /// @notice `validator` has nothing unbonding.
-    error QualityVoteNothingUnbonding(address validator);
+    error JurorPoolNothingUnbonding(address validator);
     /// @notice `validator`'s unbonding stake unlocks at `unlocksAt`, which has not been reached.
-    error QualityVoteStillUnbonding(address validator, uint256 unlocksAt);
+    error JurorPoolStillUnbonding(address validator, uint256 unlocksAt);
     /// @notice The action needs the cycle in `expected`; it is in `current`.
-    error QualityVoteWrongPhase(Phase current, Phase expected);
+    error JurorPoolWrongPhase(Phase current, Phase expected);
     /// @notice Staking lasts until `readyAt` (`minStakingTime` after it began).
-    error QualityVoteStakingTooShort(uint256 readyAt);
+    error JurorPoolStakingTooShort(uint256 readyAt);
     /// @notice No round waits for jurors: there is nothing to draw.
-    error QualityVoteNothingToDraw();
+    error JurorPoolNothingToDraw();
     /// @notice `pending` deferred stake changes must be applied (`applyDeferred`) before Staking ends.
-    error QualityVoteDeferredPending(uint256 pending);
+    error JurorPoolDeferredPending(uint256 pending);
     /// @notice This cycle's rounds are not all drawn and `maxDrawingTime` runs until `endsAt`.
-    error QualityVoteDrawingNotOver(uint256 remaining, uint256 endsAt);
+    error JurorPoolDrawingNotOver(uint256 remaining, uint256 endsAt);
     /// @notice An encryption key of zero is not a key.
-    error QualityVoteEmptyKey();
+    error JurorPoolEmptyKey();
     /// @notice `params` break a bound (see `PoolParams`).
-    error QualityVoteInvalidPoolParams(PoolParams params);
+    error JurorPoolInvalidPoolParams(PoolParams params);
+    /// @notice Only the bound court may call this; `caller` is not it.
+    error JurorPoolNotCourt(address caller);
+    /// @notice Only the pool's deployer may bind it, once, to a non-zero court.
+    error JurorPoolCannotBind(address caller, address court);
+    /// @notice New stake is paused by the court.
+    error JurorPoolStakingPaused();
+    /// @notice A constructor argument is the zero address or out of bounds.
+    error JurorPoolInvalidSetup();
 
     /*//////////////////////////////////////////////////////////////
                                 STAKING
@@ -186,11 +208,73 @@ interface IJurorPool is IAdministered {
                                  ADMIN
     //////////////////////////////////////////////////////////////*/
 
+    /// @notice Binds the pool to `court`, the only caller of the court functions below.
+    /// @dev Only the pool's deployer, once (nobody can front-run it). Emits `CourtBound`.
+    /// @param court The court (`QualityVote`).
+    function bindCourt(address court) external;
+
+    /*//////////////////////////////////////////////////////////////
+                       THE COURT'S CALLS (only the bound court)
+    //////////////////////////////////////////////////////////////*/
+
     /// @notice Replaces the pool parameters; they apply from the next phase change and to unstakes
     /// requested from now on.
-    /// @dev Only the default admin. Emits `PoolParamsUpdated`.
+    /// @dev Only the court (its admin's `setPoolParams`). Emits `PoolParamsUpdated`.
     /// @param params The new parameters.
     function setPoolParams(PoolParams calldata params) external;
+
+    /// @notice Stops (`true`) or resumes new stake.
+    /// @dev Only the court (its pauser's `pause` / `unpause`). Emits `StakingPaused`.
+    /// @param paused Whether new stake is refused.
+    function setStakingPaused(bool paused) external;
+
+    /// @notice Appends `disputeId`, whose current round waits for jurors, to the drawing queue.
+    /// @dev Only the court.
+    /// @param disputeId The dispute.
+    /// @return position Its position in the queue.
+    function enqueueRound(uint256 disputeId) external returns (uint256 position);
+
+    /// @notice Takes up to `count` of this cycle's queued rounds, in queue order, for the court to
+    /// draw with `drawSeats`.
+    /// @dev Only the court; only in Drawing.
+    /// @param count The most rounds to take.
+    /// @return disputeIds The disputes whose current round is to be drawn.
+    function takeRounds(uint256 count) external returns (uint256[] memory disputeIds);
+
+    /// @notice Draws seats `[firstSeat, firstSeat + count)` of round `round` of `disputeId` from the
+    /// cycle's seed, each in proportion to drawable weight as if `excluded` weighed nothing, and
+    /// locks `seatStake` of each drawn juror's free stake. Stops early when no weight is left.
+    /// @dev Only the court; only in Drawing. Seat `i` uses `keccak256(abi.encode(seed, disputeId,
+    /// round, i))`: the court chooses nothing.
+    /// @param disputeId The dispute.
+    /// @param round The round.
+    /// @param firstSeat The first seat to draw.
+    /// @param count How many seats to draw.
+    /// @param excluded The dispute's parties (labeler, challenger, interested address).
+    /// @return jurors The juror of each seat, in seat order; zero from the first seat the pool could
+    /// not fill (no drawable weight left).
+    function drawSeats(
+        uint256 disputeId,
+        uint256 round,
+        uint256 firstSeat,
+        uint256 count,
+        address[3] calldata excluded
+    ) external returns (address[] memory jurors);
+
+    /// @notice Releases `juror`'s `seats` settled seats as `verdict` and credits `returned` (its locks
+    /// plus reward, or minus penalty) to its deferred stake.
+    /// @dev Only the court.
+    /// @param juror The juror.
+    /// @param seats The seats settled.
+    /// @param verdict Their verdict.
+    /// @param returned The stake returned to the juror.
+    function settleSeats(address juror, uint256 seats, Verdict verdict, uint256 returned) external;
+
+    /// @notice Pays `amount` of the court's LABEL to `to` (a refunded round cost, a pot's rest).
+    /// @dev Only the court.
+    /// @param to The recipient.
+    /// @param amount The LABEL to pay.
+    function pay(address to, uint256 amount) external;
 
     /*//////////////////////////////////////////////////////////////
                                  VIEWS
@@ -198,6 +282,17 @@ interface IJurorPool is IAdministered {
 
     /// @notice The staking token (LABEL).
     function label() external view returns (address);
+
+    /// @notice The court the pool serves (zero until bound).
+    function court() external view returns (address);
+
+    /// @notice Whether new stake is paused (by the court).
+    function stakingPaused() external view returns (bool);
+
+    /// @notice Whether a round queued at `queuedAt` may be one the pending cycle draws: outside
+    /// Staking, any round queued up to the start of the current phase.
+    /// @param queuedAt When the round was queued.
+    function mayBeInCycle(uint256 queuedAt) external view returns (bool);
 
     /// @notice The stake a seat locks; a validator with less free stake is not drawable.
     function seatStake() external view returns (uint256);

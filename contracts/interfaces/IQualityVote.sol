@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.34;
 
+import {IAdministered} from "./IAdministered.sol";
 import {IJurorPool} from "./IJurorPool.sol";
 
 /// @title IQualityVote
@@ -10,8 +11,10 @@ import {IJurorPool} from "./IJurorPool.sol";
 /// round without a majority escalates by itself; everyone is judged against the final ruling.
 /// @dev Choices: 1 = Accept (the labeler's side), 2 = Reject (the challenger's side). Every function
 /// is O(1) in the number of disputes and validators, except `draw` (O(seats x log validators)).
-/// The treasury (`IAdministered`) receives unearned pots and rounding dust.
-interface IQualityVote is IJurorPool {
+/// The treasury (`IAdministered`) receives unearned pots and rounding dust. The court holds no
+/// token: its juror pool (`IJurorPool`, bound to it once) keeps the stake and the round costs the
+/// court pulls to it, and pays what the court directs. `pause()` stops new stake in the pool only.
+interface IQualityVote is IAdministered {
     /*//////////////////////////////////////////////////////////////
                                  TYPES
     //////////////////////////////////////////////////////////////*/
@@ -37,13 +40,6 @@ interface IQualityVote is IJurorPool {
     }
 
     /// @notice How a settled juror's seats were judged.
-    enum Verdict {
-        Coherent, // revealed the final ruling (any reveal when it is Unresolved)
-        Incoherent, // revealed the other choice
-        Missed, // did not reveal
-        Released // the round was never fully seated: stake back, no reward, no penalty
-    }
-
     /// @notice A parameter version (governance appends versions; old ones never change).
     /// @param feePerSeat What a round pays per seat, in LABEL wei [1 wei, 10,000 LABEL].
     /// @param slashBps Share of `seatStake` an incoherent or silent seat loses, in basis points
@@ -180,7 +176,7 @@ interface IQualityVote is IJurorPool {
         uint256 round,
         address indexed juror,
         uint256 seats,
-        Verdict verdict,
+        IJurorPool.Verdict verdict,
         uint256 reward,
         uint256 penalty
     );
@@ -330,12 +326,24 @@ interface IQualityVote is IJurorPool {
     /// @return version Its number.
     function setParams(CourtParams calldata params) external returns (uint256 version);
 
+    /// @notice Replaces the juror pool's parameters (`IJurorPool.setPoolParams`); they apply from the
+    /// pool's next phase change and to unstakes requested from now on.
+    /// @dev Only the default admin. The pool emits `PoolParamsUpdated`.
+    /// @param params The new pool parameters.
+    function setPoolParams(IJurorPool.PoolParams calldata params) external;
+
     /*//////////////////////////////////////////////////////////////
                                  VIEWS
     //////////////////////////////////////////////////////////////*/
 
     /// @notice The role allowed to open disputes (irrevocable once granted).
     function ARBITRABLE_ROLE() external view returns (bytes32);
+
+    /// @notice The juror pool: stake, phases, draws, and the vault of the court's LABEL.
+    function pool() external view returns (address);
+
+    /// @notice The staking and fee token (LABEL), the pool's.
+    function label() external view returns (address);
 
     /// @notice The newest parameter version (the one new tasks record).
     function currentVersion() external view returns (uint256);

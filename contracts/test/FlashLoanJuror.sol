@@ -2,6 +2,7 @@
 pragma solidity 0.8.34;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IJurorPool} from "../interfaces/IJurorPool.sol";
 import {IQualityVote} from "../interfaces/IQualityVote.sol";
 import {IFlashBorrower, MockFlashLender} from "./MockFlashLender.sol";
 
@@ -10,11 +11,13 @@ import {IFlashBorrower, MockFlashLender} from "./MockFlashLender.sol";
 /// enable if drawable stake were liquid.
 contract FlashLoanJuror is IFlashBorrower {
     IQualityVote public immutable court;
+    IJurorPool public immutable pool;
     IERC20 public immutable token;
     MockFlashLender public immutable lender;
 
     constructor(IQualityVote court_, IERC20 token_, MockFlashLender lender_) {
         court = court_;
+        pool = IJurorPool(court_.pool());
         token = token_;
         lender = lender_;
     }
@@ -24,15 +27,15 @@ contract FlashLoanJuror is IFlashBorrower {
     }
 
     function onFlashLoan(uint256 amount, bytes calldata) external {
-        token.approve(address(court), amount);
-        court.stake(amount);
+        token.approve(address(pool), amount);
+        pool.stake(amount);
         // Whatever the cycle allows in this transaction (each may revert on its own: ignore that).
-        try court.passPhase() {} catch {} // solhint-disable-line no-empty-blocks
-        try court.passPhase() {} catch {} // solhint-disable-line no-empty-blocks
+        try pool.passPhase() {} catch {} // solhint-disable-line no-empty-blocks
+        try pool.passPhase() {} catch {} // solhint-disable-line no-empty-blocks
         try court.draw(type(uint256).max) {} catch {} // solhint-disable-line no-empty-blocks
         // Every way out: unstake, then withdraw.
-        court.requestUnstake(amount);
-        court.withdrawUnstaked();
+        pool.requestUnstake(amount);
+        pool.withdrawUnstaked();
         token.transfer(msg.sender, amount);
     }
 }

@@ -60,9 +60,10 @@ export const SETUP_SALT = id("annota/setup/v2");
  *   `vrfRequestConfirmations`, `vrfRequestTimeout` (`VRF_DEFAULTS`). Blockhash: `blockhashLookahead`.
  *
  * Sequence (docs/deployment.md): the timelock (zero delay, the deployer its only proposer, anyone
- * executes), LABEL, the randomness source, the court, the escrow, the dataset shares, all
- * administered by the timelock;
- * the deployer binds the source to the court (`setConsumer`, which only it can call) and, for VRF,
+ * executes), LABEL, the randomness source, the juror pool, the court, the escrow, the dataset shares,
+ * all administered by the timelock (the pool through the court);
+ * the deployer binds the pool to the court (`bindCourt`) and the source to the pool (`setConsumer`),
+ * which only it can call, and, for VRF,
  * offers the source's ownership to the timelock; then one timelock batch, scheduled and executed at
  * once, accepts that ownership (VRF), grants the escrow ARBITRABLE_ROLE on the court, grants the
  * guardian PAUSER_ROLE on court, escrow and shares, moves the proposer and canceller roles from the deployer
@@ -103,16 +104,13 @@ export function buildAnnotaModule(kind: RandomnessKind) {
             id: "BlockhashRandomness",
           });
 
-    const court = m.contract("QualityVote", [
+    const pool = m.contract("JurorPool", [
       token,
       randomness,
       m.getParameter("SEAT_STAKE", MODULE_DEFAULTS.SEAT_STAKE),
-      treasury,
-      timelock,
-      adminDelay,
       param(POOL_DEFAULTS),
-      param(COURT_DEFAULTS),
     ]);
+    const court = m.contract("QualityVote", [pool, treasury, timelock, adminDelay, param(COURT_DEFAULTS)]);
     const escrow = m.contract("TaskEscrow", [
       token,
       court,
@@ -129,13 +127,14 @@ export function buildAnnotaModule(kind: RandomnessKind) {
       m.getParameter("vestPeriod", DATASET_SHARES_DEFAULTS.vestPeriod),
     ]);
 
-    // Only the source's deployer can bind it, once: nobody can front-run this.
-    const bound = m.call(randomness, "setConsumer", [court], { id: "setConsumer" });
+    // Only the pool's and the source's deployer can bind them, once: nobody can front-run this.
+    const courtBound = m.call(pool, "bindCourt", [court], { id: "bindCourt" });
+    const bound = m.call(randomness, "setConsumer", [pool], { id: "setConsumer" });
     const calls: {
       target: typeof court | typeof escrow | typeof shares | typeof timelock | typeof randomness;
       data: ReturnType<typeof m.encodeFunctionCall>;
     }[] = [];
-    const after: Future[] = [bound];
+    const after: Future[] = [courtBound, bound];
     if (kind === "vrf") {
       // Chainlink's two-step ownership: the deployer offers, the timelock accepts in the batch below.
       after.push(m.call(randomness, "transferOwnership", [timelock], { id: "offerVrfOwnership" }));
@@ -174,7 +173,7 @@ export function buildAnnotaModule(kind: RandomnessKind) {
     const schedule = m.call(timelock, "scheduleBatch", [...batch, 0n], { id: "scheduleSetup", after });
     m.call(timelock, "executeBatch", [...batch], { id: "executeSetup", after: [schedule] });
 
-    return { token, court, escrow, shares, timelock, randomness };
+    return { token, pool, court, escrow, shares, timelock, randomness };
   });
 }
 

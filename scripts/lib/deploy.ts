@@ -17,7 +17,14 @@ import type { AddressBook, DeployedContract } from "../../sdk/addressBook.js";
 import { formatLabel } from "../../sdk/units.js";
 
 export { LOCAL_NETWORKS };
-const CORE_CONTRACTS = ["LabelToken", "QualityVote", "TaskEscrow", "DatasetShares", "TimelockController"] as const;
+const CORE_CONTRACTS = [
+  "LabelToken",
+  "JurorPool",
+  "QualityVote",
+  "TaskEscrow",
+  "DatasetShares",
+  "TimelockController",
+] as const;
 type CoreContract = (typeof CORE_CONTRACTS)[number];
 
 /** The parameters that name an account; outside local networks each must be given (and not zero). */
@@ -221,6 +228,7 @@ export async function deployAnnota(connection: NetworkConnection, options: Deplo
   const randomnessName = RANDOMNESS_CONTRACT[resolved.randomness];
   const addresses: Record<string, string> = {
     LabelToken: await deployed.token.getAddress(),
+    JurorPool: await deployed.pool.getAddress(),
     QualityVote: await deployed.court.getAddress(),
     TaskEscrow: await deployed.escrow.getAddress(),
     DatasetShares: await deployed.shares.getAddress(),

@@ -3,6 +3,7 @@ pragma solidity 0.8.34;
 
 // solhint-disable-next-line no-console
 import {console} from "hardhat/console.sol";
+import {JurorPool} from "../../contracts/JurorPool.sol";
 import {LabelToken} from "../../contracts/LabelToken.sol";
 import {QualityVote} from "../../contracts/QualityVote.sol";
 import {TaskEscrow} from "../../contracts/TaskEscrow.sol";
@@ -28,6 +29,7 @@ abstract contract CourtSystemSetup is Test, IVersioner {
 
     LabelToken internal token;
     BlockhashRandomness internal randomness;
+    JurorPool internal pool;
     QualityVote internal court;
     TaskEscrow internal escrow;
     CourtSystemHandler internal handler;
@@ -40,17 +42,15 @@ abstract contract CourtSystemSetup is Test, IVersioner {
         vm.roll(1_000);
         token = new LabelToken(address(this), address(this), 1 days);
         randomness = new BlockhashRandomness(5);
-        court = new QualityVote(
+        pool = new JurorPool(
             token,
             randomness,
             uint96(SEAT_STAKE),
-            courtTreasury,
-            address(this),
-            1 days,
-            IJurorPool.PoolParams({minStakingTime: 1 minutes, maxDrawingTime: 1 minutes, unbondingPeriod: 1 days}),
-            _courtParams(4)
+            IJurorPool.PoolParams({minStakingTime: 1 minutes, maxDrawingTime: 1 minutes, unbondingPeriod: 1 days})
         );
-        randomness.setConsumer(address(court));
+        court = new QualityVote(pool, courtTreasury, address(this), 1 days, _courtParams(4));
+        pool.bindCourt(address(court));
+        randomness.setConsumer(address(pool));
         escrow = new TaskEscrow(
             token,
             court,
@@ -81,6 +81,7 @@ abstract contract CourtSystemSetup is Test, IVersioner {
             token.transfer(a, STARTING_BALANCE);
             vm.startPrank(a);
             token.approve(address(court), type(uint256).max);
+            token.approve(address(pool), type(uint256).max);
             token.approve(address(escrow), type(uint256).max);
             vm.stopPrank();
         }

@@ -57,6 +57,7 @@ abstract contract HandlerBase {
 
     LabelToken public immutable token;
     QualityVote public immutable court;
+    IJurorPool public immutable pool;
     TaskEscrow public immutable escrow;
     address public immutable courtTreasury;
     address public immutable feeTreasury;
@@ -104,11 +105,12 @@ abstract contract HandlerBase {
     /// court's and the escrow's own).
     constructor(QualityVote court_, TaskEscrow escrow_, address[] memory actors_, uint256 startingBalance) {
         court = court_;
+        pool = IJurorPool(court_.pool());
         escrow = escrow_;
         token = LabelToken(court_.label());
         courtTreasury = court_.treasury();
         feeTreasury = escrow_.treasury();
-        seatStake = court_.seatStake();
+        seatStake = pool.seatStake();
         penalty = (seatStake * court_.params(1).slashBps) / 10_000;
         actors = actors_;
         versioner = IVersioner(msg.sender);
@@ -145,7 +147,7 @@ abstract contract HandlerBase {
 
     /// @notice Everything the court holds for validator `a`: free, locked, unbonding and deferred stake.
     function stakeOf(address a) public view returns (uint256) {
-        IJurorPool.ValidatorView memory v = court.getValidator(a);
+        IJurorPool.ValidatorView memory v = pool.getValidator(a);
         return uint256(v.free) + v.locked + v.unbonding + v.deferredIn;
     }
 
@@ -180,7 +182,7 @@ abstract contract HandlerBase {
     }
 
     function _phase() internal view returns (IJurorPool.Phase current) {
-        (current, , ) = court.phase();
+        (current, , ) = pool.phase();
     }
 
     function _actor(uint256 seed) internal view returns (address) {

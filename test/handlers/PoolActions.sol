@@ -21,18 +21,22 @@ abstract contract PoolActions is HandlerBase {
         address a = _actor(actorSeed);
         bool paused = court.paused();
         vm.prank(a);
-        try court.stake(amount) {
+        try pool.stake(amount) {
             if (paused) _violation("stake while paused", "");
             stakeLedger[a] += amount;
             wallet[a] -= amount;
         } catch (bytes memory e) {
-            _expectRefusal(e, paused ? _enforcedPause() : bytes(""), "stake");
+            _expectRefusal(
+                e,
+                paused ? abi.encodeWithSelector(IJurorPool.JurorPoolStakingPaused.selector) : bytes(""),
+                "stake"
+            );
         }
     }
 
     function requestUnstake(uint256 actorSeed, uint256 amount) public {
         address a = _actor(actorSeed);
-        IJurorPool.ValidatorView memory v = court.getValidator(a);
+        IJurorPool.ValidatorView memory v = pool.getValidator(a);
         uint256 available;
         if (_phase() == IJurorPool.Phase.Staking) {
             uint256 free = uint256(v.free) + v.deferredIn;
@@ -44,7 +48,7 @@ abstract contract PoolActions is HandlerBase {
         // At most two seats at a time, so that the pool does not drain faster than `stake` fills it.
         amount = bound(amount, 1, available < 2 * seatStake ? available : 2 * seatStake);
         vm.prank(a);
-        try court.requestUnstake(amount) {} catch (bytes memory e) {
+        try pool.requestUnstake(amount) {} catch (bytes memory e) {
             _violation("requestUnstake", e);
         }
     }
@@ -52,14 +56,14 @@ abstract contract PoolActions is HandlerBase {
     /// @dev Withdraws unbonded stake, jumping past the unbonding period when `jump` says so.
     function withdrawUnstaked(uint256 actorSeed, bool jump) public {
         address a = _actor(actorSeed);
-        IJurorPool.ValidatorView memory v = court.getValidator(a);
+        IJurorPool.ValidatorView memory v = pool.getValidator(a);
         if (v.unbonding == 0) return;
         if (block.timestamp < v.unlocksAt) {
             if (!jump) return;
             vm.warp(v.unlocksAt);
         }
         vm.prank(a);
-        try court.withdrawUnstaked() returns (uint256 amount) {
+        try pool.withdrawUnstaked() returns (uint256 amount) {
             stakeLedger[a] -= amount;
             wallet[a] += amount;
             ++_reach.withdrawals;
@@ -72,37 +76,37 @@ abstract contract PoolActions is HandlerBase {
     /// settlements, which no queue entry applies (docs/court.md).
     function applyDeferred(uint256 count) public {
         if (_phase() != IJurorPool.Phase.Staking) return;
-        (uint256 head, uint256 tail) = court.deferredQueue();
+        (uint256 head, uint256 tail) = pool.deferredQueue();
         if (head != tail) {
-            try court.applyDeferred(bound(count, 1, tail - head)) {} catch (bytes memory e) {
+            try pool.applyDeferred(bound(count, 1, tail - head)) {} catch (bytes memory e) {
                 _violation("applyDeferred", e);
             }
         }
-        try court.applyDeferredOf(actors) {} catch (bytes memory e) {
+        try pool.applyDeferredOf(actors) {} catch (bytes memory e) {
             _violation("applyDeferredOf", e);
         }
     }
 
     /// @dev One phase change, waiting (warp, roll) as long as it needs.
     function passPhase() public {
-        (IJurorPool.Phase current, uint256 startedAt, ) = court.phase();
-        IJurorPool.PoolParams memory pp = court.poolParams();
+        (IJurorPool.Phase current, uint256 startedAt, ) = pool.phase();
+        IJurorPool.PoolParams memory pp = pool.poolParams();
         if (current == IJurorPool.Phase.Staking) {
-            (uint256 head, uint256 tail, ) = court.queue();
+            (uint256 head, uint256 tail, ) = pool.queue();
             if (head == tail) return;
             if (block.timestamp < startedAt + pp.minStakingTime) vm.warp(startedAt + pp.minStakingTime);
-            (uint256 dHead, uint256 dTail) = court.deferredQueue();
-            if (dTail > dHead) court.applyDeferred(dTail - dHead);
-            court.applyDeferredOf(actors);
+            (uint256 dHead, uint256 dTail) = pool.deferredQueue();
+            if (dTail > dHead) pool.applyDeferred(dTail - dHead);
+            pool.applyDeferredOf(actors);
         } else if (current == IJurorPool.Phase.Generating) {
             vm.roll(block.number + LOOKAHEAD + 1);
         } else {
-            (uint256 head, , uint256 cycleEnd) = court.queue();
+            (uint256 head, , uint256 cycleEnd) = pool.queue();
             if (cycleEnd > head && block.timestamp < startedAt + pp.maxDrawingTime) {
                 vm.warp(startedAt + pp.maxDrawingTime);
             }
         }
-        try court.passPhase() {} catch (bytes memory e) {
+        try pool.passPhase() {} catch (bytes memory e) {
             _violation("passPhase", e);
         }
     }
@@ -113,7 +117,7 @@ abstract contract PoolActions is HandlerBase {
 
     function _draw(uint256 count) internal {
         if (_phase() != IJurorPool.Phase.Drawing) return;
-        (uint256 head, , ) = court.queue();
+        (uint256 head, , ) = pool.queue();
         try court.draw(count) returns (uint256 processed) {
             _afterDraw(head, processed);
         } catch (bytes memory e) {
@@ -154,7 +158,7 @@ abstract contract PoolActions is HandlerBase {
                 queueMirror.push(d);
             }
         }
-        (, uint256 tail, ) = court.queue();
+        (, uint256 tail, ) = pool.queue();
         if (tail != queueMirror.length) _violation("queue mirror", abi.encode(tail, queueMirror.length));
     }
 }

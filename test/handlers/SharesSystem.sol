@@ -2,6 +2,7 @@
 pragma solidity 0.8.34;
 
 import {DatasetShares} from "../../contracts/DatasetShares.sol";
+import {JurorPool} from "../../contracts/JurorPool.sol";
 import {LabelToken} from "../../contracts/LabelToken.sol";
 import {QualityVote} from "../../contracts/QualityVote.sol";
 import {TaskEscrow} from "../../contracts/TaskEscrow.sol";
@@ -30,14 +31,17 @@ abstract contract SharesSystem is Test {
         vm.roll(1_000);
         label = new LabelToken(address(this), address(this), 1 days);
         BlockhashRandomness randomness = new BlockhashRandomness(5);
-        court = new QualityVote(
+        JurorPool pool = new JurorPool(
             label,
             randomness,
             1_000 ether,
+            IJurorPool.PoolParams({minStakingTime: 1 minutes, maxDrawingTime: 1 minutes, unbondingPeriod: 1 days})
+        );
+        court = new QualityVote(
+            pool,
             address(0xC7),
             address(this),
             1 days,
-            IJurorPool.PoolParams({minStakingTime: 1 minutes, maxDrawingTime: 1 minutes, unbondingPeriod: 1 days}),
             IQualityVote.CourtParams({
                 feePerSeat: 5 ether,
                 slashBps: 1_000,
@@ -48,7 +52,8 @@ abstract contract SharesSystem is Test {
                 drawTimeout: 1 days + 2 minutes
             })
         );
-        randomness.setConsumer(address(court));
+        pool.bindCourt(address(court));
+        randomness.setConsumer(address(pool));
         escrow = new TaskEscrow(
             label,
             court,

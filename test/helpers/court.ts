@@ -68,7 +68,10 @@ export async function openDispute(
   return f.court.disputeCount();
 }
 
-/** Fresh funded wallets (ETH for gas, `label` LABEL from the admin, infinite allowance to the court). */
+/**
+ * Fresh funded wallets (ETH for gas, `label` LABEL from the admin, infinite allowances to the court
+ * and its pool).
+ */
 export async function makeWallets(
   ethers: HardhatEthers,
   helpers: CourtHelpers,
@@ -82,6 +85,7 @@ export async function makeWallets(
     await helpers.setBalance(w.address, 10n ** 20n);
     await f.token.connect(f.admin).transfer(w.address, label);
     await f.token.connect(w).approve(await f.court.getAddress(), ethers.MaxUint256);
+    await f.token.connect(w).approve(await f.pool.getAddress(), ethers.MaxUint256);
     wallets.push(w);
   }
   return wallets;

@@ -26,10 +26,10 @@ export function qualityVoteFixtures(ethers: HardhatEthers, helpers: CourtHelpers
   /** 11 validators with exactly one seat of free stake each: every juror holds one seat per round. */
   async function oneSeatFixture() {
     const f = await deployCourt(ethers);
-    for (const v of f.validators) await f.court.connect(v).requestUnstake(VALIDATOR_STAKE - SEAT_STAKE);
-    for (const o of f.others) await f.court.connect(o).stake(SEAT_STAKE);
-    const pool = [...f.validators, ...f.others];
-    return { ...f, pool, byAddress: new Map(pool.map((s) => [s.address, s])), outsider: f.labelers[1] };
+    for (const v of f.validators) await f.pool.connect(v).requestUnstake(VALIDATOR_STAKE - SEAT_STAKE);
+    for (const o of f.others) await f.pool.connect(o).stake(SEAT_STAKE);
+    const stakers = [...f.validators, ...f.others];
+    return { ...f, stakers, byAddress: new Map(stakers.map((s) => [s.address, s])), outsider: f.labelers[1] };
   }
   type Fixture = Awaited<ReturnType<typeof oneSeatFixture>>;
 
@@ -64,9 +64,9 @@ export function qualityVoteFixtures(ethers: HardhatEthers, helpers: CourtHelpers
   }
 
   /** Jurors vote `choices` in order (commit, then reveal from commitEnd); ends in the reveal window. */
-  async function vote(f: Fixture, d: bigint, jurors: Fixture["pool"], choices: Choice[]) {
+  async function vote(f: Fixture, d: bigint, jurors: Fixture["stakers"], choices: Choice[]) {
     const round = Number((await f.court.getDispute(d)).roundCount) - 1;
-    const m = new Map<Fixture["pool"][number], Choice>(jurors.map((j, i) => [j, choices[i]]));
+    const m = new Map<Fixture["stakers"][number], Choice>(jurors.map((j, i) => [j, choices[i]]));
     await commitAll(ethers, f.court, d, m);
     await helpers.time.increaseTo((await windowsOf(f.court, d, round)).commitEnd);
     for (const [j, c] of m) {

@@ -4,6 +4,7 @@ import { expect } from "chai";
 import type { AddressBook } from "../../sdk/addressBook.js";
 import {
   DatasetShares__factory,
+  JurorPool__factory,
   LabelToken__factory,
   QualityVote__factory,
   TaskEscrow__factory,
@@ -15,6 +16,7 @@ export function contractsOf(ethers: HardhatEthers, book: AddressBook) {
   const p = ethers.provider;
   return {
     token: LabelToken__factory.connect(book.contracts.LabelToken.address, p),
+    pool: JurorPool__factory.connect(book.contracts.JurorPool.address, p),
     court: QualityVote__factory.connect(book.contracts.QualityVote.address, p),
     escrow: TaskEscrow__factory.connect(book.contracts.TaskEscrow.address, p),
     shares: DatasetShares__factory.connect(book.contracts.DatasetShares.address, p),

@@ -3,7 +3,7 @@ import { parseEther, type ContractTransactionResponse, type Signer } from "ether
 
 import { BLOCKHASH_LOOKAHEAD, COURT_DEFAULTS, POOL_DEFAULTS, SEAT_STAKE } from "../../ignition/defaults.js";
 import { deployCore, type CoreContracts, type Seeds } from "../../ignition/direct.js";
-import type { QualityVote } from "../../typechain-types/index.js";
+import { JurorPool__factory, type JurorPool, type QualityVote } from "../../typechain-types/index.js";
 
 export * from "../../ignition/defaults.js";
 export type { Seeds };
@@ -58,7 +58,8 @@ export interface DeployOptions<S extends Seeds = "blockhash"> {
 
 /**
  * Deploys the contracts with the default parameters (`deployCore`, ignition/direct.ts), gives every actor 1,000,000 LABEL and
- * infinite allowances to the court and the escrow, and stakes `VALIDATOR_STAKE` for each validator.
+ * infinite allowances to the court (appeals), its pool (stake) and the escrow, and stakes
+ * `VALIDATOR_STAKE` for each validator.
  * Signers: admin, pauser, court treasury, fee treasury, requester, challenger, 3 labelers, then
  * validators, then the rest as `others`.
  */
@@ -73,7 +74,7 @@ export async function deployProtocol<S extends Seeds = "blockhash">(
   const validators = signers.slice(9, 9 + validatorCount);
   const others = signers.slice(9 + validatorCount);
 
-  const { token, randomness, court, escrow, shares } = await deployCore(admin, {
+  const { token, randomness, pool, court, escrow, shares } = await deployCore(admin, {
     courtTreasury: courtTreasury.address,
     feeTreasury: feeTreasury.address,
     pauser: pauser.address,
@@ -84,11 +85,13 @@ export async function deployProtocol<S extends Seeds = "blockhash">(
     await token.connect(admin).transfer(actor.address, STARTING_LABEL);
     await token.connect(actor).approve(await escrow.getAddress(), ethers.MaxUint256);
     await token.connect(actor).approve(await court.getAddress(), ethers.MaxUint256);
+    await token.connect(actor).approve(await pool.getAddress(), ethers.MaxUint256);
   }
-  for (const validator of validators) await court.connect(validator).stake(VALIDATOR_STAKE);
+  for (const validator of validators) await pool.connect(validator).stake(VALIDATOR_STAKE);
 
   return {
     token,
+    pool,
     court,
     escrow,
     shares,
@@ -117,22 +120,29 @@ export interface Helpers {
   mine(blocks?: number): Promise<void>;
 }
 
+/** The juror pool of `court`, connected with the court's runner. */
+export async function poolOf(court: QualityVote): Promise<JurorPool> {
+  return JurorPool__factory.connect(await court.pool(), court.runner);
+}
+
 /** Waits out `minStakingTime`, applies deferred stake changes and passes to Generating. */
 export async function toGenerating(court: QualityVote, helpers: Helpers): Promise<void> {
-  const [, startedAt] = await court.phase();
+  const pool = await poolOf(court);
+  const [, startedAt] = await pool.phase();
   const readyAt = startedAt + POOL_DEFAULTS.minStakingTime;
   if (BigInt(await helpers.time.latest()) < readyAt) await helpers.time.increaseTo(readyAt);
-  const [head, tail] = await court.deferredQueue();
-  if (tail > head) await court.applyDeferred(tail - head);
-  await court.passPhase();
+  const [head, tail] = await pool.deferredQueue();
+  if (tail > head) await pool.applyDeferred(tail - head);
+  await pool.passPhase();
 }
 
 /** `toGenerating`, then mines past the blockhash lookahead and passes to Drawing; returns the seed. */
 export async function toDrawing(court: QualityVote, helpers: Helpers): Promise<bigint> {
   await toGenerating(court, helpers);
   await helpers.mine(Number(BLOCKHASH_LOOKAHEAD) + 1);
-  await court.passPhase();
-  const [, , seed] = await court.phase();
+  const pool = await poolOf(court);
+  await pool.passPhase();
+  const [, , seed] = await pool.phase();
   return seed;
 }
 
@@ -143,7 +153,7 @@ export async function toDrawing(court: QualityVote, helpers: Helpers): Promise<b
 export async function runDrawingCycle(court: QualityVote, helpers: Helpers): Promise<bigint> {
   const seed = await toDrawing(court, helpers);
   await court.draw(2n ** 32n);
-  await court.passPhase();
+  await (await poolOf(court)).passPhase();
   return seed;
 }
 
