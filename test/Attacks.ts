@@ -80,9 +80,9 @@ describe("Attacks of version 1, replayed", function () {
 
   it("2. a sybil with minimal stake cannot decide a dispute alone: seats are drawn by stake, nobody opts in", async function () {
     const f = await loadFixture(submittedFixture);
-    const { escrow, court, challenger, validators, others, submissionId } = f;
+    const { escrow, court, pool, challenger, validators, others, submissionId } = f;
     const sybil = others[0];
-    await court.connect(sybil).stake(SEAT_STAKE); // one seat's worth, the least that can be drawn
+    await pool.connect(sybil).stake(SEAT_STAKE); // one seat's worth, the least that can be drawn
     await escrow.connect(challenger).challenge(submissionId, REASON);
     await expect(court.connect(sybil).commitVote(1n, ethers.id("accept")))
       .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
@@ -98,8 +98,8 @@ describe("Attacks of version 1, replayed", function () {
 
   it("2b. an address that was not drawn cannot commit: there is no opt-in vote", async function () {
     const f = await loadFixture(submittedFixture);
-    const { escrow, court, challenger, others, submissionId } = f;
-    await court.connect(others[0]).stake(SEAT_STAKE);
+    const { escrow, court, pool, challenger, others, submissionId } = f;
+    await pool.connect(others[0]).stake(SEAT_STAKE);
     await escrow.connect(challenger).challenge(submissionId, REASON);
     await runDrawingCycle(court, helpers);
     const jurors = await jurorsOf(court, 1n, 0);
@@ -111,9 +111,9 @@ describe("Attacks of version 1, replayed", function () {
 
   it("3. a whale votes with its seats, cannot choose to sit, and is slashed per seat when incoherent", async function () {
     const f = await loadFixture(submittedFixture);
-    const { escrow, court, labelers, challenger, others, submissionId } = f;
+    const { escrow, court, pool, labelers, challenger, others, submissionId } = f;
     const whale = others[0];
-    await court.connect(whale).stake(LABEL(20_000)); // 20 seats against 80 honest ones
+    await pool.connect(whale).stake(LABEL(20_000)); // 20 seats against 80 honest ones
     await escrow.connect(challenger).challenge(submissionId, REASON);
     await expect(court.connect(whale).commitVote(1n, ethers.id("accept")))
       .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
@@ -142,14 +142,14 @@ describe("Attacks of version 1, replayed", function () {
     expect((await court.getDispute(1n)).ruling).to.equal(Ruling.Reject);
     expect(whaleSeats.reduce((a, b) => a + b, 0)).to.be.greaterThan(0);
     // Settled against the final ruling: each of its seats loses the penalty.
-    const before = await court.getValidator(whale.address);
+    const before = await pool.getValidator(whale.address);
     for (let r = 0; r < Number(dispute.roundCount); r++) {
       if (whaleSeats[r] === 0) continue;
       await expect(court.settle(1n, r, whale.address))
         .to.emit(court, "SeatsSettled")
         .withArgs(1n, r, whale.address, whaleSeats[r], Verdict.Incoherent, 0n, BigInt(whaleSeats[r]) * PENALTY);
     }
-    const after = await court.getValidator(whale.address);
+    const after = await pool.getValidator(whale.address);
     const total = BigInt(whaleSeats.reduce((a, b) => a + b, 0));
     const held = (v: typeof before) => v.free + v.locked + v.deferredIn;
     expect(held(before) - held(after)).to.equal(total * PENALTY);
@@ -203,13 +203,13 @@ describe("Attacks of version 1, replayed", function () {
       .withArgs(...rejectedInRound0(submissionId, 1n));
     const addresses = [...jurors.keys()];
     for (const j of addresses) {
-      expect((await court.getValidator(j)).locked).to.equal(BigInt(jurors.get(j)!) * SEAT_STAKE);
+      expect((await f.pool.getValidator(j)).locked).to.equal(BigInt(jurors.get(j)!) * SEAT_STAKE);
     }
     expect(await court.connect(others[2]).settleMany.staticCall(1n, 0, addresses)).to.equal(BigInt(addresses.length));
     await court.connect(others[2]).settleMany(1n, 0, addresses);
     const share = roundCost(0) / 3n; // three coherent seats share round 0's cost
     for (const j of addresses) {
-      const v = await court.getValidator(j);
+      const v = await f.pool.getValidator(j);
       expect(v.locked).to.equal(0n);
       // The stake settled back waits in deferredIn until applied (docs/court.md).
       expect(v.free + v.deferredIn).to.equal(VALIDATOR_STAKE + BigInt(jurors.get(j)!) * share);
@@ -264,12 +264,12 @@ describe("Attacks of version 1, replayed", function () {
 
   it("8. a requester cannot set a tiny bond, and challenging honest work costs it bond share and fees", async function () {
     const p = await loadFixture(deployEscrow);
-    const { escrow, token, court, requester, labelers } = p;
+    const { escrow, token, court, pool, requester, labelers } = p;
     const floor = await escrow.bondFloor(await token.getAddress(), REWARD);
     await expect(escrow.connect(requester).createTask(await taskParams(p, await time.latest(), { bond: 1n })))
       .to.be.revertedWithCustomError(escrow, "TaskEscrowInvalidBond")
       .withArgs(1n, floor);
-    await court.connect(requester).stake(LABEL(20_000)); // a staking requester still never sits on its task
+    await pool.connect(requester).stake(LABEL(20_000)); // a staking requester still never sits on its task
     await escrow.connect(requester).createTask(await taskParams(p, await time.latest()));
     await escrow.connect(labelers[0]).submit(1n, RESULT, URI, []);
     const requesterBefore = await labelWorth(p, requester);

@@ -56,7 +56,8 @@ function prng(seed: number) {
 }
 
 interface World extends Protocol<"fixed"> {
-  pool: Wallet[];
+  /** The seeded validators (`pool` is the court's juror pool). */
+  stakers: Wallet[];
   seats: Map<string, number>;
 }
 
@@ -64,27 +65,27 @@ interface World extends Protocol<"fixed"> {
 async function economy(): Promise<World> {
   const p = await deployProtocol(ethers, { validators: 0, seeds: "fixed" });
   const random = prng(SEED);
-  const pool: Wallet[] = [];
+  const stakers: Wallet[] = [];
   const seats = new Map<string, number>();
-  const court = await p.court.getAddress();
+  const pool = await p.pool.getAddress();
   for (let i = 0; i < VALIDATORS; i++) {
     const wallet = new Wallet(ethers.solidityPackedKeccak256(["string", "uint256"], ["validator", i]), ethers.provider);
     // Pareto with shape 1.2 and minimum 1 seat, capped at 50.
     const n = Math.min(50, Math.floor(1 / Math.pow(1 - random(), 1 / 1.2)));
     await setBalance(wallet.address, 10n ** 20n);
     await p.token.connect(p.admin).transfer(wallet.address, BigInt(n) * SEAT_STAKE);
-    await p.token.connect(wallet).approve(court, ethers.MaxUint256);
-    await p.court.connect(wallet).stake(BigInt(n) * SEAT_STAKE);
-    pool.push(wallet);
+    await p.token.connect(wallet).approve(pool, ethers.MaxUint256);
+    await p.pool.connect(wallet).stake(BigInt(n) * SEAT_STAKE);
+    stakers.push(wallet);
     seats.set(wallet.address, n);
   }
-  return { ...p, pool, seats };
+  return { ...p, stakers, seats };
 }
 
 /** Assigns types by stake share over a seeded shuffle: attacker share `p`, 20 % lazy, 5 % random, 5 % absent. */
 function assignTypes(world: World, p: number): Map<string, JurorType> {
   const random = prng(SEED + Math.round(p * 1000));
-  const order = [...world.pool].sort(() => random() - 0.5);
+  const order = [...world.stakers].sort(() => random() - 0.5);
   const total = [...world.seats.values()].reduce((a, b) => a + b, 0);
   const quotas: [JurorType, number][] = [
     ["attacker", p],
@@ -192,14 +193,14 @@ class Simulation {
       for (const j of jurors) settled.add(j);
     }
     // A keeper puts the settled stake back into the pool (docs/court.md: settling does not).
-    await court.applyDeferredOf([...settled]);
+    await this.world.pool.applyDeferredOf([...settled]);
     return { ruling: dv.ruling, rounds: Number(dv.roundCount) };
   }
 
   /** Commits and reveals every juror's vote by its type, then moves past the reveal window. */
   private async vote(disputeId: bigint, round: number, jurors: Map<string, number>, c: Case, forceAccept: boolean) {
     const { court } = this.world;
-    const wallets = new Map(this.world.pool.map((w) => [w.address, w]));
+    const wallets = new Map(this.world.stakers.map((w) => [w.address, w]));
     const choices = new Map<string, Side>();
     for (const juror of jurors.keys()) {
       const type = this.types.get(juror)!;
@@ -277,7 +278,7 @@ function garbagePaidByModel(types: Map<string, JurorType>, seats: Map<string, nu
 
 /** What an account holds in the protocol: wallet + escrow credit + stake (free, locked, unbonding, deferred). */
 async function worth(world: World, who: string): Promise<bigint> {
-  const v = await world.court.getValidator(who);
+  const v = await world.pool.getValidator(who);
   return (
     (await world.token.balanceOf(who)) +
     (await world.escrow.claimable(await world.token.getAddress(), who)) +
@@ -306,7 +307,7 @@ describe("economics with default parameters (seeded simulation on the real contr
       const types = assignTypes(world, p);
       const sim = new Simulation(world, types, others[1]!);
       const before = new Map<string, bigint>();
-      for (const w of world.pool) before.set(w.address, await worth(world, w.address));
+      for (const w of world.stakers) before.set(w.address, await worth(world, w.address));
 
       // Garbage labeler with an honest challenger who appeals wrong rulings; and with its own sybil
       // challenger (the attacker's jurors vote Accept; nobody appeals).
@@ -398,7 +399,7 @@ describe("economics with default parameters (seeded simulation on the real contr
       }
 
       const byType = new Map<JurorType, { net: bigint; n: number }>();
-      for (const w of world.pool) {
+      for (const w of world.stakers) {
         const t = types.get(w.address)!;
         const e = byType.get(t) ?? { net: 0n, n: 0 };
         e.net += (await worth(world, w.address)) - before.get(w.address)!;

@@ -73,7 +73,7 @@ describe("Edges", function () {
       await expect(court.settle(d, 0n, jurors[2].address))
         .to.emit(court, "SeatsSettled")
         .withArgs(d, 0n, jurors[2].address, 1n, Verdict.Missed, 0n, PENALTY);
-      const v = await court.getValidator(jurors[2].address);
+      const v = await f.pool.getValidator(jurors[2].address);
       // What the seat returns waits in deferredIn until applied (docs/court.md).
       expect([v.free, v.deferredIn, v.locked, v.missed]).to.deep.equal([0n, SEAT_STAKE - PENALTY, 0n, 1n]);
     });
@@ -84,32 +84,32 @@ describe("Edges", function () {
     async function fourSeatsFixture() {
       const f = await deployCourt(ethers, { validators: 1 });
       const solo = f.validators[0];
-      await f.court.connect(solo).requestUnstake(VALIDATOR_STAKE - 4n * SEAT_STAKE);
+      await f.pool.connect(solo).requestUnstake(VALIDATOR_STAKE - 4n * SEAT_STAKE);
       await openDispute(f);
       return { ...f, solo };
     }
 
     it("a seat lock that leaves exactly seatStake free keeps the validator drawable with that weight", async function () {
-      const { court, solo } = await loadFixture(fourSeatsFixture);
+      const { court, pool, solo } = await loadFixture(fourSeatsFixture);
       await runDrawingCycle(court, helpers);
       expect(await jurorsOf(court, 1n, 0)).to.deep.equal(new Map([[solo.address, 3]]));
-      const v = await court.getValidator(solo.address);
+      const v = await pool.getValidator(solo.address);
       expect([v.free, v.locked]).to.deep.equal([SEAT_STAKE, 3n * SEAT_STAKE]);
-      expect(await court.drawableWeight(solo.address)).to.equal(SEAT_STAKE);
-      expect(await court.totalDrawableWeight()).to.equal(SEAT_STAKE);
+      expect(await pool.drawableWeight(solo.address)).to.equal(SEAT_STAKE);
+      expect(await pool.totalDrawableWeight()).to.equal(SEAT_STAKE);
     });
 
     it("a seat lock that leaves less than seatStake free takes the validator's whole weight out of the tree", async function () {
       const f = await deployCourt(ethers, { validators: 1 });
       const solo = f.validators[0];
-      await f.court.connect(solo).requestUnstake(VALIDATOR_STAKE - 4n * SEAT_STAKE + 1n);
+      await f.pool.connect(solo).requestUnstake(VALIDATOR_STAKE - 4n * SEAT_STAKE + 1n);
       await openDispute(f);
       await runDrawingCycle(f.court, helpers);
       expect(await jurorsOf(f.court, 1n, 0)).to.deep.equal(new Map([[solo.address, 3]]));
-      expect((await f.court.getValidator(solo.address)).free).to.equal(SEAT_STAKE - 1n);
+      expect((await f.pool.getValidator(solo.address)).free).to.equal(SEAT_STAKE - 1n);
       // Both views read the tree (the leaf's weight, and the total).
-      expect(await f.court.drawableWeight(solo.address)).to.equal(0n);
-      expect(await f.court.totalDrawableWeight()).to.equal(0n);
+      expect(await f.pool.drawableWeight(solo.address)).to.equal(0n);
+      expect(await f.pool.totalDrawableWeight()).to.equal(0n);
     });
   });
 

@@ -134,7 +134,7 @@ describe("TaskEscrow: hostile tokens and recipients", function () {
     it("as the bond token (LABEL), is blocked in submit and challenge (bond pulls)", async function () {
       const [admin, treasury, requester, labeler, challenger] = await ethers.getSigners();
       const evil = await new ReentrantToken__factory(admin).deploy();
-      const { court, escrow } = await deployCore(admin, {
+      const { pool, court, escrow } = await deployCore(admin, {
         courtTreasury: treasury.address,
         feeTreasury: treasury.address,
         pauser: admin.address,
@@ -168,7 +168,9 @@ describe("TaskEscrow: hostile tokens and recipients", function () {
       await reenterDuring(evil, target, finalize, guardError(escrow), () =>
         escrow.connect(challenger).challenge(submissionIdOf(1n, 1n), REASON),
       );
-      expect(await evil.balanceOf(await court.getAddress())).to.equal(roundCost(0));
+      // Round 0's cost went to the court's pool; the court itself holds no token.
+      expect(await evil.balanceOf(await pool.getAddress())).to.equal(roundCost(0));
+      expect(await evil.balanceOf(await court.getAddress())).to.equal(0n);
       expect(await evil.balanceOf(target)).to.equal(budgetOf(1n) + 2n * BOND);
     });
   });

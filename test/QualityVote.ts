@@ -56,7 +56,7 @@ describe("QualityVote", function () {
 
     it("records the dispute, pulls round 0's cost and queues it (never paused)", async function () {
       const f = await loadFixture(oneSeatFixture);
-      const { court, token, arbitrable, labeler, challenger, requester, pauser } = f;
+      const { court, pool, token, arbitrable, labeler, challenger, requester, pauser } = f;
       await court.connect(pauser).pause();
       const tx = court.connect(arbitrable).createDispute(labeler.address, challenger.address, requester.address, 1n);
       await expect(tx)
@@ -64,7 +64,12 @@ describe("QualityVote", function () {
         .withArgs(1n, arbitrable.address, 1n, labeler.address, challenger.address, requester.address)
         .and.to.emit(court, "RoundQueued")
         .withArgs(1n, 0n, 3n, roundCost(0), 0n);
-      await expect(tx).to.changeTokenBalances(ethers, token, [arbitrable, court], [-roundCost(0), roundCost(0)]);
+      await expect(tx).to.changeTokenBalances(
+        ethers,
+        token,
+        [arbitrable, pool, court],
+        [-roundCost(0), roundCost(0), 0n],
+      );
       const queuedAt = BigInt(await time.latest());
       expect(await court.disputeCount()).to.equal(1n);
       expect(await court.getDispute(1n)).to.deep.equal([
@@ -87,7 +92,7 @@ describe("QualityVote", function () {
       ]);
       expect(await court.paymentsOf(1n)).to.deep.equal([[challenger.address, roundCost(0), 2n]]);
       expect(await court.currentPeriod(1n)).to.deep.equal([Period.Drawing, queuedAt + COURT_DEFAULTS.drawTimeout]);
-      expect(await court.queue()).to.deep.equal([0n, 1n, 0n]);
+      expect(await pool.queue()).to.deep.equal([0n, 1n, 0n]);
       await expect(court.getDispute(2n)).to.be.revertedWithCustomError(court, "QualityVoteUnknownDispute").withArgs(2n);
     });
   });
@@ -95,9 +100,9 @@ describe("QualityVote", function () {
   describe("draw", function () {
     it("only in Drawing; draws rounds in queue order, never a party, locking a seat per seat", async function () {
       const f = await loadFixture(oneSeatFixture);
-      const { court } = f;
+      const { court, pool } = f;
       await expect(court.draw(1n))
-        .to.be.revertedWithCustomError(court, "QualityVoteWrongPhase")
+        .to.be.revertedWithCustomError(pool, "JurorPoolWrongPhase")
         .withArgs(Phase.Staking, Phase.Drawing);
       for (let i = 0; i < 3; i++) await openDispute(f);
       await toDrawing(court, helpers);
@@ -118,7 +123,7 @@ describe("QualityVote", function () {
         [1n, 0n, 1n],
         [1n, 0n, 2n],
       ]);
-      expect(await court.queue()).to.deep.equal([1n, 3n, 3n]);
+      expect(await pool.queue()).to.deep.equal([1n, 3n, 3n]);
       expect(await court.draw.staticCall(10n)).to.equal(2n);
       const tx2 = await court.draw(10n);
       const events2 = await court.queryFilter(court.filters.JurorDrawn(), tx2.blockNumber!, tx2.blockNumber!);
@@ -126,34 +131,34 @@ describe("QualityVote", function () {
       const parties = [f.labeler.address, f.challenger.address, f.requester.address];
       for (const e of [...events1, ...events2]) {
         expect(parties).not.to.include(e.args.juror);
-        const v = await court.getValidator(e.args.juror);
+        const v = await pool.getValidator(e.args.juror);
         expect([v.free, v.locked]).to.deep.equal([0n, SEAT_STAKE]);
-        expect(await court.drawableWeight(e.args.juror)).to.equal(0n);
+        expect(await pool.drawableWeight(e.args.juror)).to.equal(0n);
         expect((await court.getVote(e.args.disputeId, 0n, e.args.juror)).seats).to.equal(1n);
       }
       const r = await court.getRound(1n, 0n);
       expect([r.drawnSeats, r.jurors, r.unsettled, r.drawnAt]).to.deep.equal([3n, 3n, 3n, t1]);
-      expect(await court.totalDrawableWeight()).to.equal(2n * SEAT_STAKE);
+      expect(await pool.totalDrawableWeight()).to.equal(2n * SEAT_STAKE);
     });
 
     it("a round the pool cannot seat keeps its seats, is requeued, and is drawn next cycle when stake arrives", async function () {
       const f = await loadFixture(oneSeatFixture);
-      const { court, pool, outsider } = f;
+      const { court, pool, stakers, outsider } = f;
       // Leave two drawable seats.
-      for (const v of pool.slice(2)) await court.connect(v).requestUnstake(SEAT_STAKE);
+      for (const v of stakers.slice(2)) await pool.connect(v).requestUnstake(SEAT_STAKE);
       await openDispute(f);
       await toDrawing(court, helpers);
       await expect(court.draw(1n))
         .to.emit(court, "RoundRequeued")
         .withArgs(1n, 0n, 2n, 1n)
         .and.not.to.emit(court, "RoundDrawn");
-      expect(await court.queue()).to.deep.equal([1n, 2n, 1n]);
+      expect(await pool.queue()).to.deep.equal([1n, 2n, 1n]);
       expect(await court.currentPeriod(1n)).to.deep.equal([
         Period.Drawing,
         (await court.getRound(1n, 0n)).queuedAt + COURT_DEFAULTS.drawTimeout,
       ]);
-      await court.passPhase();
-      await court.connect(outsider).stake(SEAT_STAKE);
+      await pool.passPhase();
+      await pool.connect(outsider).stake(SEAT_STAKE);
       await toDrawing(court, helpers);
       await expect(court.draw(1n))
         .to.emit(court, "JurorDrawn")
@@ -275,10 +280,10 @@ describe("QualityVote", function () {
         .and.to.emit(court, "RoundSettled")
         .withArgs(d, 0n, f.courtTreasury.address, 0n);
       // docs/court.md: the stake settled back waits in deferredIn until applied.
-      const x = await court.getValidator(solo.address);
+      const x = await f.pool.getValidator(solo.address);
       expect([x.free, x.deferredIn]).to.deep.equal([VALIDATOR_STAKE - 3n * SEAT_STAKE, 3n * SEAT_STAKE + roundCost(0)]);
-      await court.applyDeferredOf([solo.address]);
-      expect((await court.getValidator(solo.address)).free).to.equal(VALIDATOR_STAKE + roundCost(0));
+      await f.pool.applyDeferredOf([solo.address]);
+      expect((await f.pool.getValidator(solo.address)).free).to.equal(VALIDATOR_STAKE + roundCost(0));
     });
   });
 
@@ -291,7 +296,7 @@ describe("QualityVote", function () {
 
     it("appeal only in [revealEnd, appealEnd): the loser's side, cost pulled, Appealed and RoundQueued", async function () {
       const f = await loadFixture(ruledFixture);
-      const { court, token, d, w, labeler } = f;
+      const { court, pool, token, d, w, labeler } = f;
       await time.setNextBlockTimestamp(w.revealEnd - 1n);
       await expect(court.connect(labeler).appeal(d))
         .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
@@ -314,7 +319,7 @@ describe("QualityVote", function () {
         .withArgs(d, 1n, labeler.address, ACCEPT, roundCost(1))
         .and.to.emit(court, "RoundQueued")
         .withArgs(d, 1n, 7n, roundCost(1), 1n);
-      await expect(tx).to.changeTokenBalances(ethers, token, [labeler, court], [-roundCost(1), roundCost(1)]);
+      await expect(tx).to.changeTokenBalances(ethers, token, [labeler, pool, court], [-roundCost(1), roundCost(1), 0n]);
       expect(await court.paymentsOf(d)).to.deep.equal([
         [f.challenger.address, roundCost(0), 2n],
         [labeler.address, roundCost(1), 1n],
@@ -429,7 +434,7 @@ describe("QualityVote", function () {
 
     it("draw timeout of round 0: Unresolved, the cost back to the challenger (exact second); the queue entry is skipped", async function () {
       const f = await loadFixture(oneSeatFixture);
-      const { court, token, challenger } = f;
+      const { court, pool, token, challenger } = f;
       const d = await openDispute(f);
       const timeout = (await court.getRound(d, 0n)).queuedAt + COURT_DEFAULTS.drawTimeout;
       await time.setNextBlockTimestamp(timeout - 1n);
@@ -443,7 +448,12 @@ describe("QualityVote", function () {
         .withArgs(d, Ruling.Unresolved, 1n)
         .and.to.emit(court, "RoundCostRefunded")
         .withArgs(d, 0n, challenger.address, roundCost(0));
-      await expect(tx).to.changeTokenBalances(ethers, token, [challenger, court], [roundCost(0), -roundCost(0)]);
+      await expect(tx).to.changeTokenBalances(
+        ethers,
+        token,
+        [challenger, pool, court],
+        [roundCost(0), -roundCost(0), 0n],
+      );
       expect(await court.paymentsOf(d)).to.deep.equal([]);
       await toDrawing(court, helpers);
       expect(await court.draw.staticCall(1n)).to.equal(1n);
@@ -539,7 +549,7 @@ describe("QualityVote", function () {
 
     it("worked money check: Reject overturned on appeal to Accept, every stake change and the treasury exactly", async function () {
       const f = await loadFixture(drawnFixture);
-      const { court, token, d, labeler, courtTreasury, pool } = f;
+      const { court, token, d, labeler, courtTreasury, pool, stakers } = f;
       const j0 = f.jurors;
       await vote(f, d, j0, [REJECT, REJECT, REJECT]);
       await time.increaseTo((await windowsOf(court, d, 0)).revealEnd);
@@ -566,7 +576,7 @@ describe("QualityVote", function () {
       expect((await court.getRound(d, 0n)).pot).to.equal(e0.pot);
       expect((await court.getRound(d, 1n)).pot).to.equal(e1.pot);
       const before = new Map<string, bigint>();
-      for (const v of pool) before.set(v.address, (await court.getValidator(v.address)).free);
+      for (const v of stakers) before.set(v.address, (await pool.getValidator(v.address)).free);
       const treasuryBefore = await token.balanceOf(courtTreasury.address);
       await expect(
         court.settleMany(
@@ -585,23 +595,24 @@ describe("QualityVote", function () {
           .withArgs(d, 1n, j1[i].address, 1n, verdict, delta > 0n ? delta : 0n, delta < 0n ? -delta : 0n);
       }
       expect(await token.balanceOf(courtTreasury.address)).to.equal(treasuryBefore + e0.treasury + e1.treasury);
-      for (const v of pool) {
-        const x = await court.getValidator(v.address);
+      for (const v of stakers) {
+        const x = await pool.getValidator(v.address);
         const delta = (e0.delta.get(v.address) ?? 0n) + (e1.delta.get(v.address) ?? 0n);
         // One-seat validators: a round-0 juror had nothing free left for round 1, so each sat at most once.
         const seats = j0.includes(v) || j1.includes(v) ? 1n : 0n;
         expect(x.free + x.deferredIn - before.get(v.address)!, v.address).to.equal(seats * SEAT_STAKE + delta);
         expect(x.locked).to.equal(0n);
       }
-      // Reputation counters and conservation: the court holds exactly the pool's stake.
-      const x = await court.getValidator(j1[5].address);
+      // Reputation counters and conservation: the pool holds exactly its validators' stake, the court nothing.
+      const x = await pool.getValidator(j1[5].address);
       expect([x.coherent, x.incoherent, x.missed]).to.deep.equal([0n, j0.includes(j1[5]) ? 1n : 0n, 1n]);
       let held = 0n;
-      for (const v of pool) {
-        const y = await court.getValidator(v.address);
+      for (const v of stakers) {
+        const y = await pool.getValidator(v.address);
         held += y.free + y.locked + y.unbonding + y.deferredIn;
       }
-      expect(await token.balanceOf(await court.getAddress())).to.equal(held);
+      expect(await token.balanceOf(await pool.getAddress())).to.equal(held);
+      expect(await token.balanceOf(await court.getAddress())).to.equal(0n);
     });
 
     it("the rounding dust of a round goes to the treasury with its last settlement", async function () {
@@ -628,8 +639,8 @@ describe("QualityVote", function () {
 
     it("a round never fully seated is Released: stake back, no reward, no penalty; settled stake is deferred in every phase", async function () {
       const f = await loadFixture(oneSeatFixture);
-      const { court, pool } = f;
-      for (const v of pool.slice(2)) await court.connect(v).requestUnstake(SEAT_STAKE);
+      const { court, pool, stakers } = f;
+      for (const v of stakers.slice(2)) await pool.connect(v).requestUnstake(SEAT_STAKE);
       const d = await openDispute(f);
       await runDrawingCycle(court, helpers); // 2 of 3 seats, requeued
       const held = await seated(f, d, 0);
@@ -640,22 +651,22 @@ describe("QualityVote", function () {
       await expect(court.settle(d, 0n, held[0].address))
         .to.emit(court, "SeatsSettled")
         .withArgs(d, 0n, held[0].address, 1n, Verdict.Released, 0n, 0n)
-        .and.not.to.emit(court, "StakeUpdated");
-      expect((await court.getValidator(held[0].address)).deferredIn).to.equal(SEAT_STAKE);
-      expect(await court.drawableWeight(held[0].address)).to.equal(0n);
+        .and.not.to.emit(pool, "StakeUpdated");
+      expect((await pool.getValidator(held[0].address)).deferredIn).to.equal(SEAT_STAKE);
+      expect(await pool.drawableWeight(held[0].address)).to.equal(0n);
       await mine(Number(BLOCKHASH_LOOKAHEAD) + 1);
-      await court.passPhase();
+      await pool.passPhase();
       await court.draw(10n);
-      await court.passPhase();
+      await pool.passPhase();
       await expect(court.settle(d, 0n, held[1].address))
         .to.emit(court, "RoundSettled")
         .withArgs(d, 0n, f.courtTreasury.address, 0n)
-        .and.not.to.emit(court, "StakeUpdated");
-      expect(await court.drawableWeight(held[1].address)).to.equal(0n);
-      await expect(court.applyDeferredOf([held[1].address]))
-        .to.emit(court, "StakeUpdated")
+        .and.not.to.emit(pool, "StakeUpdated");
+      expect(await pool.drawableWeight(held[1].address)).to.equal(0n);
+      await expect(pool.applyDeferredOf([held[1].address]))
+        .to.emit(pool, "StakeUpdated")
         .withArgs(held[1].address, SEAT_STAKE, SEAT_STAKE);
-      const x = await court.getValidator(held[1].address);
+      const x = await pool.getValidator(held[1].address);
       expect([x.coherent, x.incoherent, x.missed, x.locked]).to.deep.equal([0n, 0n, 0n, 0n]);
     });
   });

@@ -57,15 +57,15 @@ describe("TaskEscrow: challenges", function () {
   describe("challenge", function () {
     it("pulls bond + round 0's cost, opens a dispute with the requester interested, and works while paused", async function () {
       const f = await loadFixture(submittedFixture);
-      const { escrow, token, court, pauser, requester, labelers, challenger, submissionId, taskId } = f;
+      const { escrow, token, pool, court, pauser, requester, labelers, challenger, submissionId, taskId } = f;
       await escrow.connect(pauser).pause(); // challenges never pause
       expect(await escrow.connect(challenger).challenge.staticCall(submissionId, REASON)).to.equal(1n);
       const tx = escrow.connect(challenger).challenge(submissionId, REASON);
       await expect(tx).to.changeTokenBalances(
         ethers,
         token,
-        [challenger, escrow, court],
-        [-(BOND + roundCost(0)), BOND, roundCost(0)],
+        [challenger, escrow, pool, court],
+        [-(BOND + roundCost(0)), BOND, roundCost(0), 0n],
       );
       await expect(tx).to.emit(escrow, "SubmissionChallenged").withArgs(submissionId, challenger.address, 1n, REASON);
       await expect(tx)

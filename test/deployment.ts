@@ -72,24 +72,43 @@ async function deployedWithSepoliaFile() {
   };
 }
 
+/**
+ * The pool and the court point at each other and share LABEL; the pool was bound once, at deployment
+ * (`CourtBound`), so that a second `bindCourt`, even its deployer's, is refused.
+ */
+async function expectBound(f: ReturnType<typeof contractsOf>, deployer: string) {
+  const { token, pool, court } = f;
+  const [poolAddress, courtAddress] = [await pool.getAddress(), await court.getAddress()];
+  expect(await court.pool()).to.equal(poolAddress);
+  expect(await pool.court()).to.equal(courtAddress);
+  expect(await court.label()).to.equal(await token.getAddress());
+  expect(await pool.label()).to.equal(await token.getAddress());
+  const bound = await pool.queryFilter(pool.filters.CourtBound());
+  expect(bound.map((e) => e.args.court)).to.deep.equal([courtAddress]);
+  await expect(pool.connect(await ethers.getSigner(deployer)).bindCourt(deployer))
+    .to.be.revertedWithCustomError(pool, "JurorPoolCannotBind")
+    .withArgs(deployer, deployer);
+}
+
 describe("deployment (ignition/modules/Annota.ts, scripts/lib/deploy.ts)", function () {
   describe("default parameters on the in-process network", function () {
-    it("deploys the blockhash source bound to the court, with every default of ignition/defaults.ts", async function () {
+    it("deploys the blockhash source bound to the pool, the pool to the court, with every default of ignition/defaults.ts", async function () {
       const f = await loadFixture(deployedWithDefaults);
-      const { book, deployer, token, court, escrow, timelock } = f;
+      const { book, deployer, token, pool, court, escrow, timelock } = f;
       expect(book.randomness).to.equal("BlockhashRandomness");
       expect(book.contracts.ChainlinkVRFRandomness).to.equal(undefined);
       const source = BlockhashRandomness__factory.connect(randomnessOf(book).address, ethers.provider);
-      expect(await court.randomness()).to.equal(await source.getAddress());
-      expect(await source.consumer()).to.equal(await court.getAddress());
+      expect(await pool.randomness()).to.equal(await source.getAddress());
+      expect(await source.consumer()).to.equal(await pool.getAddress());
       expect(await source.lookahead()).to.equal(BLOCKHASH_LOOKAHEAD);
       await expect(source.connect(deployer).setConsumer(deployer.address))
         .to.be.revertedWithCustomError(source, "RandomnessConsumerAlreadySet")
-        .withArgs(await court.getAddress());
+        .withArgs(await pool.getAddress());
+      await expectBound(f, deployer.address);
 
-      expect(await court.seatStake()).to.equal(MODULE_DEFAULTS.SEAT_STAKE);
+      expect(await pool.seatStake()).to.equal(MODULE_DEFAULTS.SEAT_STAKE);
       expectParams(await court.params(1n), COURT_DEFAULTS);
-      expectParams(await court.poolParams(), POOL_DEFAULTS);
+      expectParams(await pool.poolParams(), POOL_DEFAULTS);
       expectParams(await escrow.params(), TASK_ESCROW_DEFAULTS);
       expect(await court.currentVersion()).to.equal(1n);
 
@@ -121,6 +140,7 @@ describe("deployment (ignition/modules/Annota.ts, scripts/lib/deploy.ts)", funct
         [
           "BlockhashRandomness",
           "DatasetShares",
+          "JurorPool",
           "LabelToken",
           "QualityVote",
           "TaskEscrow",
@@ -133,20 +153,21 @@ describe("deployment (ignition/modules/Annota.ts, scripts/lib/deploy.ts)", funct
   describe("the Sepolia parameters file (VRF against VRFCoordinatorV2_5Mock, distinct roles)", function () {
     it("sets every parameter of the file and hands every power to the timelock, guardian and proposer", async function () {
       const f = await loadFixture(deployedWithSepoliaFile);
-      const { book, vrf, deployer, treasury, guardian, proposer, token, court, escrow, timelock } = f;
+      const { book, vrf, deployer, treasury, guardian, proposer, token, pool, court, escrow, timelock } = f;
       const file = sepoliaFile.Annota;
       const num = (name: string) => BigInt(file[name]!);
       const timelockAddress = await timelock.getAddress();
 
       expect(book.randomness).to.equal("ChainlinkVRFRandomness");
-      expect(await court.randomness()).to.equal(await vrf.getAddress());
-      expect(await vrf.consumer()).to.equal(await court.getAddress());
+      expect(await pool.randomness()).to.equal(await vrf.getAddress());
+      expect(await vrf.consumer()).to.equal(await pool.getAddress());
       expect(await vrf.s_vrfCoordinator()).to.equal(await f.coordinator.getAddress());
+      await expectBound(f, deployer.address);
 
       // Parameters: the file's, not the defaults'.
-      expect(await court.seatStake()).to.equal(num("SEAT_STAKE"));
+      expect(await pool.seatStake()).to.equal(num("SEAT_STAKE"));
       for (const defaults of [COURT_DEFAULTS, POOL_DEFAULTS]) {
-        const onChain = defaults === COURT_DEFAULTS ? await court.params(1n) : await court.poolParams();
+        const onChain = defaults === COURT_DEFAULTS ? await court.params(1n) : await pool.poolParams();
         expectParams(onChain, Object.fromEntries(Object.keys(defaults).map((k) => [k, num(k)])));
       }
       expectParams(
@@ -191,11 +212,12 @@ describe("deployment (ignition/modules/Annota.ts, scripts/lib/deploy.ts)", funct
       const transfers = await vrf.queryFilter(vrf.filters.OwnershipTransferred());
       expect(transfers.map((e) => [e.args.from, e.args.to])).to.deep.equal([[deployer.address, timelockAddress]]);
       const bound = await vrf.queryFilter(vrf.filters.ConsumerSet());
-      expect(bound.map((e) => e.args.consumer)).to.deep.equal([await court.getAddress()]);
+      expect(bound.map((e) => e.args.consumer)).to.deep.equal([await pool.getAddress()]);
     });
 
-    it("leaves the deployer no power: no role, no VRF ownership, no consumer change", async function () {
-      const { vrf, deployer, token, court, escrow, timelock, stranger } = await loadFixture(deployedWithSepoliaFile);
+    it("leaves the deployer no power: no role, no VRF ownership, no consumer change, no pool binding", async function () {
+      const { vrf, deployer, token, pool, court, escrow, timelock, stranger } =
+        await loadFixture(deployedWithSepoliaFile);
       for (const c of [token, court, escrow]) {
         expect(await c.hasRole(await c.DEFAULT_ADMIN_ROLE(), deployer.address)).to.equal(false);
         expect(await c.pendingDefaultAdmin()).to.deep.equal([ethers.ZeroAddress, 0n]);
@@ -217,7 +239,17 @@ describe("deployment (ignition/modules/Annota.ts, scripts/lib/deploy.ts)", funct
       );
       await expect(vrf.connect(deployer).setConsumer(stranger.address))
         .to.be.revertedWithCustomError(vrf, "RandomnessConsumerAlreadySet")
-        .withArgs(await court.getAddress());
+        .withArgs(await pool.getAddress());
+      // The pool obeys its court only: neither its deployer nor the court's admin path is open to it.
+      await expect(pool.connect(deployer).bindCourt(stranger.address))
+        .to.be.revertedWithCustomError(pool, "JurorPoolCannotBind")
+        .withArgs(deployer.address, stranger.address);
+      await expect(pool.connect(deployer).setPoolParams(POOL_DEFAULTS))
+        .to.be.revertedWithCustomError(pool, "JurorPoolNotCourt")
+        .withArgs(deployer.address);
+      await expect(court.connect(deployer).setPoolParams(POOL_DEFAULTS))
+        .to.be.revertedWithCustomError(court, "AccessControlUnauthorizedAccount")
+        .withArgs(deployer.address, ethers.ZeroHash);
     });
 
     it("lets the proposer repoint the VRF coordinator only through the timelock, after its delay", async function () {
