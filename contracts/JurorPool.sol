@@ -52,6 +52,7 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
         // slot 2
         uint96 unbonding;
         uint96 deferredUnstake;
+        uint32 deferredPeriod; // the unbonding period when the deferred unstake was requested
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -100,6 +101,16 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
     SortitionTree.Tree private _tree;
 
     /*//////////////////////////////////////////////////////////////
+                               MODIFIERS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev The court's calls.
+    modifier onlyCourt() {
+        if (msg.sender != _court) revert JurorPoolNotCourt(msg.sender);
+        _;
+    }
+
+    /*//////////////////////////////////////////////////////////////
                               CONSTRUCTOR
     //////////////////////////////////////////////////////////////*/
 
@@ -122,12 +133,6 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
         _phaseStart = _now();
     }
 
-    /// @dev The court's calls.
-    modifier onlyCourt() {
-        if (msg.sender != _court) revert JurorPoolNotCourt(msg.sender);
-        _;
-    }
-
     /*//////////////////////////////////////////////////////////////
                                 STAKING
     //////////////////////////////////////////////////////////////*/
@@ -138,13 +143,7 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IJurorPool
-    function stakeWithPermit(
-        uint256 amount,
-        uint256 deadline,
-        uint8 v,
-        bytes32 r,
-        bytes32 s
-    ) external nonReentrant {
+    function stakeWithPermit(uint256 amount, uint256 deadline, uint8 v, bytes32 r, bytes32 s) external nonReentrant {
         // A failed permit (perhaps front-run) is ignored: the transfer needs the allowance anyway.
         // solhint-disable-next-line no-empty-blocks
         try IERC20Permit(address(_label)).permit(msg.sender, address(this), amount, deadline, v, r, s) {} catch {}
@@ -161,7 +160,7 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
             uint256 free = v.free;
             if (amount > free) revert JurorPoolInsufficientFreeStake(msg.sender, free, amount);
             emit UnstakeRequested(msg.sender, amount, false);
-            _unbond(msg.sender, v, amount);
+            _unbond(msg.sender, v, amount, _poolParams.unbondingPeriod);
             _syncWeight(msg.sender, v, before);
         } else {
             // Seat locks since the request may have left less free stake than was requested.
@@ -169,7 +168,9 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
             uint256 requested = v.deferredUnstake;
             uint256 available = free > requested ? free - requested : 0;
             if (amount > available) revert JurorPoolInsufficientFreeStake(msg.sender, available, amount);
-            v.deferredUnstake += uint96(amount); // fits: <= free
+            // The period is fixed now, when requested: a later parameter change does not reach it. The
+            // sum fits: it is at most `free`.
+            (v.deferredUnstake, v.deferredPeriod) = (v.deferredUnstake + uint96(amount), _poolParams.unbondingPeriod);
             _enqueueDeferred(msg.sender, v);
             emit UnstakeRequested(msg.sender, amount, true);
         }
@@ -449,29 +450,6 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
         _tree.update(v.leaf, before, _drawable(free));
     }
 
-    /// @dev The stake locked in `v`'s seats not yet settled.
-    function _lockedOf(Validator storage v) private view returns (uint256) {
-        return (uint256(v.seatsDrawn) - v.coherent - v.incoherent - v.missed - v.released) * _seatStake;
-    }
-
-    /// @dev `validator`'s leaf as `SortitionTree.drawAvoiding` excludes it; 0 (nothing to exclude) for
-    /// the zero address and for a validator without a leaf.
-    function _leafOf(address validator) private view returns (uint256) {
-        Validator storage v = _validators[validator];
-        return SortitionTree.leaf(v.leaf, _drawable(v.free));
-    }
-
-    function _requirePhase(Phase expected) private view {
-        Phase current = _phase;
-        if (current != expected) revert JurorPoolWrongPhase(current, expected);
-    }
-
-    /// @dev The protocol's clock: timestamps fit 40 bits until the year 36,812.
-    function _now() private view returns (uint40) {
-        // solhint-disable-next-line not-rely-on-time
-        return uint40(block.timestamp);
-    }
-
     function _stake(uint256 amount) private {
         if (_stakingPaused) revert JurorPoolStakingPaused();
         if (amount == 0) revert JurorPoolZeroAmount();
@@ -515,15 +493,17 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
             v.deferredUnstake = 0;
             // Seat locks may have taken what was requested; nothing moved restarts no clock.
             uint96 moved = unstake < free ? unstake : free;
-            if (moved != 0) _unbond(validator, v, moved);
+            if (moved != 0) _unbond(validator, v, moved, v.deferredPeriod);
         }
         return true;
     }
 
-    function _unbond(address validator, Validator storage v, uint256 amount) private {
+    /// @dev Moves `amount` of free stake into unbonding for `period` seconds from now (the period in
+    /// force when the unstake was requested).
+    function _unbond(address validator, Validator storage v, uint256 amount, uint32 period) private {
         v.free -= uint96(amount); // fits: amount <= free
         uint96 unbonding = v.unbonding + uint96(amount);
-        uint40 unlocksAt = _now() + _poolParams.unbondingPeriod;
+        uint40 unlocksAt = _now() + period;
         (v.unbonding, v.unlocksAt) = (unbonding, unlocksAt);
         emit Unbonding(validator, unbonding, unlocksAt);
     }
@@ -568,6 +548,29 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
         if (!valid) revert JurorPoolInvalidPoolParams(p);
         _poolParams = p;
         emit PoolParamsUpdated(p);
+    }
+
+    /// @dev The stake locked in `v`'s seats not yet settled.
+    function _lockedOf(Validator storage v) private view returns (uint256) {
+        return (uint256(v.seatsDrawn) - v.coherent - v.incoherent - v.missed - v.released) * _seatStake;
+    }
+
+    /// @dev `validator`'s leaf as `SortitionTree.drawAvoiding` excludes it; 0 (nothing to exclude) for
+    /// the zero address and for a validator without a leaf.
+    function _leafOf(address validator) private view returns (uint256) {
+        Validator storage v = _validators[validator];
+        return SortitionTree.leaf(v.leaf, _drawable(v.free));
+    }
+
+    function _requirePhase(Phase expected) private view {
+        Phase current = _phase;
+        if (current != expected) revert JurorPoolWrongPhase(current, expected);
+    }
+
+    /// @dev The protocol's clock: timestamps fit 40 bits until the year 36,812.
+    function _now() private view returns (uint40) {
+        // solhint-disable-next-line not-rely-on-time
+        return uint40(block.timestamp);
     }
 
     /// @dev The drawable weight of `free` stake: all of it from `seatStake` up, else 0.

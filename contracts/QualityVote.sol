@@ -79,6 +79,8 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
     uint256 public constant MIN_PERIOD = 1 hours;
     uint256 public constant MAX_PERIOD = 30 days;
     uint256 public constant MAX_DRAW_TIMEOUT = 90 days;
+    /// @notice The most parameter versions the court appends (tasks record a version in 16 bits).
+    uint256 public constant MAX_VERSIONS = type(uint16).max;
     /// @notice A silent seat's penalty is at least this many seat fees (random voting must lose).
     uint256 public constant MIN_PENALTY_TO_FEE = 4;
 
@@ -97,6 +99,9 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
 
     uint64 private _disputeCount;
     uint32 private _versionCount;
+    /// @dev The shortest `drawTimeout` of any version: the pool's timings must leave every version's
+    /// rounds their timeout (`setPoolParams`).
+    uint32 private _minDrawTimeout;
 
     mapping(uint256 version => CourtParams) private _versions;
     mapping(uint256 disputeId => Dispute) private _disputes;
@@ -299,6 +304,11 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
 
     /// @inheritdoc IQualityVote
     function setPoolParams(IJurorPool.PoolParams calldata params_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        // A dispute's timeout assumes the timings of a whole cycle: timings that outlast any version's
+        // timeout would make its open rounds time out (docs/court.md, "Nothing open changes under the
+        // admin"). Conservative: every version counts, open disputes or not.
+        uint256 cycle = uint256(params_.minStakingTime) + params_.maxDrawingTime + 1 days;
+        if (cycle > _minDrawTimeout) revert QualityVoteTimingsOutlastTimeout(cycle, _minDrawTimeout);
         _pool.setPoolParams(params_);
     }
 
@@ -528,12 +538,6 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
         return true;
     }
 
-    /// @dev The parties of `d`, whom its draws exclude: the labeler, the challenger (round 0's
-    /// payer) and the interested address.
-    function _parties(uint256 disputeId, Dispute storage d) private view returns (address[3] memory) {
-        return [d.labeler, _rounds[disputeId][0].payer, d.interested];
-    }
-
     /// @dev Sets each round's pot and coherent seats against the final `ruling` (docs/court.md,
     /// "Money"): pot = cost - what it advanced to an escalated round + penalties of the seats that
     /// did not reveal `ruling` (any reveal is coherent when Unresolved). Rounds never seated have none.
@@ -614,7 +618,10 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
                 p.drawTimeout <= MAX_DRAW_TIMEOUT &&
                 penalty >= minPenalty;
         if (!valid) revert QualityVoteInvalidParams(p);
+        if (_versionCount == MAX_VERSIONS) revert QualityVoteTooManyVersions();
         version = ++_versionCount;
+        // Fits: at most MAX_DRAW_TIMEOUT.
+        if (version == 1 || p.drawTimeout < _minDrawTimeout) _minDrawTimeout = uint32(p.drawTimeout);
         _versions[version] = p;
         emit ParamsAdded(version, p);
     }
@@ -633,6 +640,12 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
         }
         penalty = seats * _penalty(_versions[d.version].slashBps);
         verdict = choice == 0 ? IJurorPool.Verdict.Missed : IJurorPool.Verdict.Incoherent;
+    }
+
+    /// @dev The parties of `d`, whom its draws exclude: the labeler, the challenger (round 0's
+    /// payer) and the interested address.
+    function _parties(uint256 disputeId, Dispute storage d) private view returns (address[3] memory) {
+        return [d.labeler, _rounds[disputeId][0].payer, d.interested];
     }
 
     /// @dev The period of `d` and when it ends; reverts for an unknown dispute.

@@ -42,7 +42,8 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         uint40 deadline;
         uint32 challengePeriod;
         uint16 feeBps;
-        uint32 courtVersion;
+        uint16 courtVersion; // the court appends at most 65,535 versions (`MAX_VERSIONS`)
+        uint24 cancelNotice; // fixed at creation (docs/task-escrow.md, "Nothing open changes under the admin")
         bool cancelled;
         bool allowlisted; // labelerRoot != 0, kept here so that open tasks never read slot 3
         uint16 royaltyBps; // the dataset shares' royalty on each licence (docs/dataset-shares.md)
@@ -225,7 +226,8 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         uint40 now_ = _now();
         // Notice, not instant effect: a requester who reads a pending submission cannot front-run it
         // with a cancellation; submissions made before the notice ends hold their slots.
-        uint256 noticeEnd = uint256(now_) + _params.cancelNotice;
+        // The notice fixed when the task was created: a later change of the parameter does not reach it.
+        uint256 noticeEnd = uint256(now_) + task.cancelNotice;
         if (noticeEnd < deadline) {
             deadline = noticeEnd;
             task.deadline = uint40(noticeEnd); // fits: below the current deadline
@@ -422,6 +424,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
                 challengePeriod: task.challengePeriod,
                 feeBps: task.feeBps,
                 courtVersion: task.courtVersion,
+                cancelNotice: task.cancelNotice,
                 cancelled: task.cancelled,
                 labelerRoot: task.labelerRoot,
                 royaltyBps: task.royaltyBps,
@@ -493,7 +496,8 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         task.deadline = uint40(p.deadline);
         task.challengePeriod = uint32(p.challengePeriod);
         task.feeBps = params_.feeBps;
-        task.courtVersion = uint32(courtVersion); // fits: versions are counted in 32 bits
+        task.courtVersion = uint16(courtVersion); // fits: the court appends at most 65,535 versions
+        task.cancelNotice = uint24(params_.cancelNotice); // fits: at most 30 days
         task.royaltyBps = uint16(p.royaltyBps);
         task.maxSlots = uint16(maxSlots);
         if (p.labelerRoot != bytes32(0)) {

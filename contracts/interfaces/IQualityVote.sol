@@ -223,6 +223,11 @@ interface IQualityVote is IAdministered {
     error QualityVoteNothingToSettle(uint256 disputeId, uint256 round, address juror);
     /// @notice Evidence can be submitted only while dispute `disputeId` is not final.
     error QualityVoteDisputeFinal(uint256 disputeId);
+    /// @notice Pool timings whose cycle plus a day (`cycle` seconds) outlast the shortest draw timeout
+    /// of any version (`minDrawTimeout`) would time out that version's waiting rounds.
+    error QualityVoteTimingsOutlastTimeout(uint256 cycle, uint256 minDrawTimeout);
+    /// @notice The court already has `MAX_VERSIONS` parameter versions.
+    error QualityVoteTooManyVersions();
 
     /*//////////////////////////////////////////////////////////////
                                 DISPUTES
@@ -327,7 +332,9 @@ interface IQualityVote is IAdministered {
     function setParams(CourtParams calldata params) external returns (uint256 version);
 
     /// @notice Replaces the juror pool's parameters (`IJurorPool.setPoolParams`); they apply from the
-    /// pool's next phase change and to unstakes requested from now on.
+    /// pool's next phase change and to unstakes requested from now on. Refused
+    /// (`QualityVoteTimingsOutlastTimeout`) when `minStakingTime + maxDrawingTime` plus a day would
+    /// outlast the draw timeout of any parameter version, which open disputes rely on.
     /// @dev Only the default admin. The pool emits `PoolParamsUpdated`.
     /// @param params The new pool parameters.
     function setPoolParams(IJurorPool.PoolParams calldata params) external;

@@ -111,6 +111,7 @@ interface ITaskEscrow is IAdministered {
         uint32 challengePeriod;
         uint16 feeBps;
         uint32 courtVersion;
+        uint32 cancelNotice;
         bool cancelled;
         bytes32 labelerRoot;
         uint16 royaltyBps;

@@ -1,0 +1,145 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+
+import { DAY, escrowFixtures, taskParams } from "./helpers/escrow.js";
+import { COURT_DEFAULTS, Phase, POOL_DEFAULTS, TASK_ESCROW_DEFAULTS, toGenerating } from "./helpers/fixtures.js";
+import { deployCourt, openDispute } from "./helpers/court.js";
+
+const { ethers, networkHelpers } = await network.create();
+const { loadFixture, time } = networkHelpers;
+const helpers = { time, mine: networkHelpers.mine };
+const { deployEscrow } = escrowFixtures(ethers, helpers);
+
+const HOUR = 3_600n;
+
+/**
+ * Nothing open changes under the admin (docs/court.md and docs/task-escrow.md, "Nothing open changes
+ * under the admin"): what an open task, unbonding or dispute relies on is fixed when it starts. Each
+ * test is the attack of a parameter change made after the thing it would reach had started; each
+ * succeeded before the value was fixed at the start.
+ */
+describe("Nothing open changes under the admin", function () {
+  describe("cancelNotice is fixed when a task is created", function () {
+    it("a shorter notice set after creation does not shorten an open task's notice", async function () {
+      const p = await loadFixture(deployEscrow);
+      await p.escrow.connect(p.requester).createTask(await taskParams(p, await time.latest()));
+      expect((await p.escrow.getTask(1n)).cancelNotice).to.equal(TASK_ESCROW_DEFAULTS.cancelNotice);
+      // The admin cuts the notice to its floor while the task is open.
+      await p.escrow.connect(p.admin).setParams({ ...TASK_ESCROW_DEFAULTS, cancelNotice: HOUR });
+      const t = BigInt(await time.latest()) + 10n;
+      await time.setNextBlockTimestamp(t);
+      await expect(p.escrow.connect(p.requester).cancelTask(1n))
+        .to.emit(p.escrow, "TaskCancelled")
+        .withArgs(1n, p.requester.address, t + TASK_ESCROW_DEFAULTS.cancelNotice);
+    });
+
+    it("a task created after the change has the new notice", async function () {
+      const p = await loadFixture(deployEscrow);
+      await p.escrow.connect(p.admin).setParams({ ...TASK_ESCROW_DEFAULTS, cancelNotice: HOUR });
+      await p.escrow.connect(p.requester).createTask(await taskParams(p, await time.latest()));
+      expect((await p.escrow.getTask(1n)).cancelNotice).to.equal(HOUR);
+      const t = BigInt(await time.latest()) + 10n;
+      await time.setNextBlockTimestamp(t);
+      await expect(p.escrow.connect(p.requester).cancelTask(1n))
+        .to.emit(p.escrow, "TaskCancelled")
+        .withArgs(1n, p.requester.address, t + HOUR);
+    });
+  });
+
+  describe("unbondingPeriod is fixed when an unstake is requested", function () {
+    it("a deferred unstake unlocks after the period of its request, not the one in force when it applies", async function () {
+      const f = await loadFixture(deployCourtWithDispute);
+      const validator = f.validators[0];
+      await toGenerating(f.court, helpers);
+      expect((await f.pool.phase())[0]).to.equal(Phase.Generating);
+      // Requested outside Staking: deferred, under the 7-day period.
+      await f.pool.connect(validator).requestUnstake(5_000n * 10n ** 18n);
+      // The admin raises the period to its ceiling before the request applies.
+      await f.court.connect(f.admin).setPoolParams({ ...POOL_DEFAULTS, unbondingPeriod: 90n * DAY });
+      await networkHelpers.mine(6);
+      await f.pool.passPhase(); // Drawing
+      await f.court.draw(10n);
+      await f.pool.passPhase(); // Staking
+      const t = BigInt(await time.latest()) + 10n;
+      await time.setNextBlockTimestamp(t);
+      await expect(f.pool.applyDeferredOf([validator.address]))
+        .to.emit(f.pool, "Unbonding")
+        .withArgs(validator.address, 5_000n * 10n ** 18n, t + POOL_DEFAULTS.unbondingPeriod);
+    });
+
+    it("an unstake requested after the change takes the new period", async function () {
+      const f = await loadFixture(deployCourtWithDispute);
+      const validator = f.validators[0];
+      await f.court.connect(f.admin).setPoolParams({ ...POOL_DEFAULTS, unbondingPeriod: 90n * DAY });
+      const t = BigInt(await time.latest()) + 10n;
+      await time.setNextBlockTimestamp(t);
+      await expect(f.pool.connect(validator).requestUnstake(1n))
+        .to.emit(f.pool, "Unbonding")
+        .withArgs(validator.address, 1n, t + 90n * DAY);
+    });
+  });
+
+  describe("the pool's timings never outlast a version's draw timeout", function () {
+    // The default version's draw timeout is 7 days: a cycle (minStakingTime + maxDrawingTime) plus a
+    // day may take at most that.
+    const longest = COURT_DEFAULTS.drawTimeout - DAY;
+
+    it("timings whose cycle plus a day equals the shortest draw timeout are accepted", async function () {
+      const f = await loadFixture(deployCourtWithDispute);
+      const timings = { ...POOL_DEFAULTS, minStakingTime: longest - HOUR, maxDrawingTime: HOUR };
+      await expect(f.court.connect(f.admin).setPoolParams(timings)).to.emit(f.pool, "PoolParamsUpdated");
+    });
+
+    it("one second more is refused: the open dispute's round would time out while the pool waits", async function () {
+      const f = await loadFixture(deployCourtWithDispute);
+      const timings = { ...POOL_DEFAULTS, minStakingTime: longest - HOUR + 1n, maxDrawingTime: HOUR };
+      await expect(f.court.connect(f.admin).setPoolParams(timings))
+        .to.be.revertedWithCustomError(f.court, "QualityVoteTimingsOutlastTimeout")
+        .withArgs(COURT_DEFAULTS.drawTimeout + 1n, COURT_DEFAULTS.drawTimeout);
+      // The dispute still waits for its draw, not for a timeout.
+      expect((await f.court.currentPeriod(f.d))[0]).to.equal(0n);
+    });
+
+    it("a version with a shorter draw timeout lowers the bound, for good", async function () {
+      const f = await loadFixture(deployCourtWithDispute);
+      const shorter = POOL_DEFAULTS.minStakingTime + POOL_DEFAULTS.maxDrawingTime + DAY;
+      await f.court.connect(f.admin).setParams({ ...COURT_DEFAULTS, drawTimeout: shorter });
+      // A newer, longer version does not lift it: version 2 may still have open disputes.
+      await f.court.connect(f.admin).setParams(COURT_DEFAULTS);
+      const timings = { ...POOL_DEFAULTS, minStakingTime: POOL_DEFAULTS.minStakingTime + 1n };
+      await expect(f.court.connect(f.admin).setPoolParams(timings))
+        .to.be.revertedWithCustomError(f.court, "QualityVoteTimingsOutlastTimeout")
+        .withArgs(shorter + 1n, shorter);
+    });
+  });
+
+  describe("parameter versions", function () {
+    it("the court appends at most MAX_VERSIONS versions (tasks record them in 16 bits)", async function () {
+      const f = await loadFixture(deployCourtWithDispute);
+      const max = await f.court.MAX_VERSIONS();
+      expect(max).to.equal(65_535n);
+      // Set the version counter to its ceiling: it shares a slot with the shortest draw timeout, in
+      // that order (the dispute count packs with the treasury, before them).
+      const courtAddress = await f.court.getAddress();
+      const packed = (value: bigint) => value | (COURT_DEFAULTS.drawTimeout << 32n);
+      let slot = -1;
+      for (let i = 0; i < 64 && slot < 0; i++) {
+        if (BigInt(await ethers.provider.getStorage(courtAddress, i)) === packed(1n)) slot = i;
+      }
+      expect(slot, "the counters' slot").to.be.greaterThanOrEqual(0);
+      await networkHelpers.setStorageAt(courtAddress, slot, packed(max));
+      expect(await f.court.currentVersion()).to.equal(max);
+      await expect(f.court.connect(f.admin).setParams(COURT_DEFAULTS)).to.be.revertedWithCustomError(
+        f.court,
+        "QualityVoteTooManyVersions",
+      );
+    });
+  });
+});
+
+/** The court with dispute 1 queued (round 0 waiting for the next cycle). */
+async function deployCourtWithDispute() {
+  const f = await deployCourt(ethers);
+  const d = await openDispute(f);
+  return { ...f, d };
+}
