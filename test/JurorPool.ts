@@ -9,20 +9,13 @@ import {
   VALIDATOR_STAKE,
   BLOCKHASH_LOOKAHEAD,
   LABEL,
+  Verdict,
   roundCost,
   runDrawingCycle,
 } from "./helpers/fixtures.js";
-import {
-  commitAll,
-  deployCourt,
-  eventsOf,
-  openDispute,
-  revealAll,
-  toDrawing,
-  toGenerating,
-  windowsOf,
-} from "./helpers/court.js";
+import { commitAll, deployCourt, openDispute, revealAll, toDrawing, toGenerating, windowsOf } from "./helpers/court.js";
 import { signPermit } from "./helpers/signatures.js";
+import { JurorPool__factory, type JurorPool } from "../typechain-types/index.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { loadFixture, time, mine, setBalance } = networkHelpers;
@@ -56,7 +49,7 @@ async function soloFixture() {
  */
 async function settledSoloFixture() {
   const f = await soloFixture();
-  const { court, solo } = f;
+  const { court, pool, solo } = f;
   const d = await openDispute(f);
   await runDrawingCycle(court, helpers);
   const choices = new Map([[solo, REJECT]]);
@@ -65,8 +58,8 @@ async function settledSoloFixture() {
   await revealAll(ethers, court, d, choices);
   await time.increaseTo((await windowsOf(court, d, 0)).appealEnd);
   await court.finalizeDispute(d);
-  const before = await court.getValidator(solo.address);
-  const weight = await court.drawableWeight(solo.address);
+  const before = await pool.getValidator(solo.address);
+  const weight = await pool.drawableWeight(solo.address);
   await court.settle(d, 0n, solo.address);
   return { ...f, d, before, weight };
 }
@@ -74,439 +67,420 @@ async function settledSoloFixture() {
 describe("JurorPool", function () {
   describe("stake", function () {
     it("in Staking applies at once: weight, total, events and tokens", async function () {
-      const { court, token, newcomer } = await loadFixture(poolFixture);
-      const total = await court.totalDrawableWeight();
+      const { pool, token, newcomer } = await loadFixture(poolFixture);
+      const total = await pool.totalDrawableWeight();
       const amount = LABEL(2_500);
-      const tx = court.connect(newcomer).stake(amount);
+      const tx = pool.connect(newcomer).stake(amount);
       await expect(tx)
-        .to.emit(court, "Staked")
+        .to.emit(pool, "Staked")
         .withArgs(newcomer.address, amount, false)
-        .and.to.emit(court, "StakeUpdated")
+        .and.to.emit(pool, "StakeUpdated")
         .withArgs(newcomer.address, amount, amount);
-      await expect(tx).to.changeTokenBalances(ethers, token, [newcomer, court], [-amount, amount]);
-      expect(await court.drawableWeight(newcomer.address)).to.equal(amount);
-      expect(await court.totalDrawableWeight()).to.equal(total + amount);
-      expect((await court.getValidator(newcomer.address)).free).to.equal(amount);
+      await expect(tx).to.changeTokenBalances(ethers, token, [newcomer, pool], [-amount, amount]);
+      expect(await pool.drawableWeight(newcomer.address)).to.equal(amount);
+      expect(await pool.totalDrawableWeight()).to.equal(total + amount);
+      expect((await pool.getValidator(newcomer.address)).free).to.equal(amount);
     });
 
     it("drawable weight is 0 below seatStake and the whole free stake from seatStake on", async function () {
-      const { court, newcomer } = await loadFixture(poolFixture);
-      const total = await court.totalDrawableWeight();
-      await expect(court.connect(newcomer).stake(SEAT_STAKE - 1n))
-        .to.emit(court, "StakeUpdated")
+      const { pool, newcomer } = await loadFixture(poolFixture);
+      const total = await pool.totalDrawableWeight();
+      await expect(pool.connect(newcomer).stake(SEAT_STAKE - 1n))
+        .to.emit(pool, "StakeUpdated")
         .withArgs(newcomer.address, SEAT_STAKE - 1n, 0n);
-      expect(await court.drawableWeight(newcomer.address)).to.equal(0n);
-      expect(await court.totalDrawableWeight()).to.equal(total);
-      await expect(court.connect(newcomer).stake(1n))
-        .to.emit(court, "StakeUpdated")
+      expect(await pool.drawableWeight(newcomer.address)).to.equal(0n);
+      expect(await pool.totalDrawableWeight()).to.equal(total);
+      await expect(pool.connect(newcomer).stake(1n))
+        .to.emit(pool, "StakeUpdated")
         .withArgs(newcomer.address, SEAT_STAKE, SEAT_STAKE);
-      expect(await court.totalDrawableWeight()).to.equal(total + SEAT_STAKE);
+      expect(await pool.totalDrawableWeight()).to.equal(total + SEAT_STAKE);
     });
 
     it("reverts on zero and on amounts above 96 bits", async function () {
-      const { court, newcomer } = await loadFixture(poolFixture);
-      await expect(court.connect(newcomer).stake(0n)).to.be.revertedWithCustomError(court, "QualityVoteZeroAmount");
-      await expect(court.connect(newcomer).stake(2n ** 96n))
-        .to.be.revertedWithCustomError(court, "QualityVoteAmountTooLarge")
+      const { pool, newcomer } = await loadFixture(poolFixture);
+      await expect(pool.connect(newcomer).stake(0n)).to.be.revertedWithCustomError(pool, "JurorPoolZeroAmount");
+      await expect(pool.connect(newcomer).stake(2n ** 96n))
+        .to.be.revertedWithCustomError(pool, "JurorPoolAmountTooLarge")
         .withArgs(2n ** 96n);
     });
 
     it("outside Staking is deferred: Staked(..., true), no weight change, one queue entry per validator", async function () {
-      const { court, token, newcomer } = await loadFixture(generatingFixture);
-      const total = await court.totalDrawableWeight();
-      const [, tail] = await court.deferredQueue();
-      await expect(court.connect(newcomer).stake(LABEL(3_000)))
-        .to.emit(court, "Staked")
+      const { pool, token, newcomer } = await loadFixture(generatingFixture);
+      const total = await pool.totalDrawableWeight();
+      const [, tail] = await pool.deferredQueue();
+      await expect(pool.connect(newcomer).stake(LABEL(3_000)))
+        .to.emit(pool, "Staked")
         .withArgs(newcomer.address, LABEL(3_000), true)
-        .and.not.to.emit(court, "StakeUpdated");
-      const tx = court.connect(newcomer).stake(LABEL(1_000));
-      await expect(tx).to.emit(court, "Staked").withArgs(newcomer.address, LABEL(1_000), true);
-      await expect(tx).to.changeTokenBalance(ethers, token, court, LABEL(1_000));
-      expect(await court.drawableWeight(newcomer.address)).to.equal(0n);
-      expect(await court.totalDrawableWeight()).to.equal(total);
-      const v = await court.getValidator(newcomer.address);
+        .and.not.to.emit(pool, "StakeUpdated");
+      const tx = pool.connect(newcomer).stake(LABEL(1_000));
+      await expect(tx).to.emit(pool, "Staked").withArgs(newcomer.address, LABEL(1_000), true);
+      await expect(tx).to.changeTokenBalance(ethers, token, pool, LABEL(1_000));
+      expect(await pool.drawableWeight(newcomer.address)).to.equal(0n);
+      expect(await pool.totalDrawableWeight()).to.equal(total);
+      const v = await pool.getValidator(newcomer.address);
       expect([v.free, v.deferredIn]).to.deep.equal([0n, LABEL(4_000)]);
-      expect((await court.deferredQueue())[1]).to.equal(tail + 1n);
-    });
-
-    it("pause stops stake and stakeWithPermit only; unpause lets stake in", async function () {
-      const { court, pauser, newcomer, validators, others } = await loadFixture(poolFixture);
-      await expect(court.connect(others[1]).pause())
-        .to.be.revertedWithCustomError(court, "AccessControlUnauthorizedAccount")
-        .withArgs(others[1].address, await court.PAUSER_ROLE());
-      await expect(court.connect(pauser).pause()).to.emit(court, "Paused").withArgs(pauser.address);
-      await expect(court.connect(newcomer).stake(LABEL(1))).to.be.revertedWithCustomError(court, "EnforcedPause");
-      await expect(
-        court.connect(newcomer).stakeWithPermit(LABEL(1), 0n, 0, ethers.ZeroHash, ethers.ZeroHash),
-      ).to.be.revertedWithCustomError(court, "EnforcedPause");
-      // Unstaking, withdrawing, keys and deferred changes still work.
-      await expect(court.connect(validators[0]).requestUnstake(LABEL(1)))
-        .to.emit(court, "UnstakeRequested")
-        .withArgs(validators[0].address, LABEL(1), false);
-      await court.connect(validators[0]).setEncryptionKey(ethers.id("k"));
-      await court.applyDeferred(1n);
-      await expect(court.connect(pauser).unpause()).to.emit(court, "Unpaused").withArgs(pauser.address);
-      await expect(court.connect(newcomer).stake(LABEL(1))).to.emit(court, "Staked");
+      expect((await pool.deferredQueue())[1]).to.equal(tail + 1n);
     });
   });
 
   describe("stakeWithPermit", function () {
     async function permitFixture() {
       const f = await poolFixture();
-      await f.token.connect(f.newcomer).approve(await f.court.getAddress(), 0n);
+      await f.token.connect(f.newcomer).approve(await f.pool.getAddress(), 0n);
       const amount = LABEL(1_500);
       const deadline = BigInt(await time.latest()) + DAY;
-      const sig = await signPermit(f.token, f.newcomer, await f.court.getAddress(), amount, deadline);
+      const sig = await signPermit(f.token, f.newcomer, await f.pool.getAddress(), amount, deadline);
       return { ...f, amount, sig };
     }
 
     it("stakes with a permit signed by the caller (signTypedData), without a prior allowance", async function () {
-      const { court, token, newcomer, amount, sig } = await loadFixture(permitFixture);
-      await expect(court.connect(newcomer).stakeWithPermit(amount, sig.deadline, sig.v, sig.r, sig.s))
-        .to.emit(court, "Staked")
+      const { pool, token, newcomer, amount, sig } = await loadFixture(permitFixture);
+      await expect(pool.connect(newcomer).stakeWithPermit(amount, sig.deadline, sig.v, sig.r, sig.s))
+        .to.emit(pool, "Staked")
         .withArgs(newcomer.address, amount, false)
         .and.to.emit(token, "Approval")
-        .withArgs(newcomer.address, await court.getAddress(), amount);
-      expect((await court.getValidator(newcomer.address)).free).to.equal(amount);
-      expect(await token.allowance(newcomer.address, await court.getAddress())).to.equal(0n);
+        .withArgs(newcomer.address, await pool.getAddress(), amount);
+      expect((await pool.getValidator(newcomer.address)).free).to.equal(amount);
+      expect(await token.allowance(newcomer.address, await pool.getAddress())).to.equal(0n);
     });
 
     it("a front-run permit does not block the stake", async function () {
-      const { court, token, newcomer, others, amount, sig } = await loadFixture(permitFixture);
+      const { pool, token, newcomer, others, amount, sig } = await loadFixture(permitFixture);
       // Someone copies the permit from the mempool and submits it first: the nonce is used.
       await token
         .connect(others[1])
-        .permit(newcomer.address, await court.getAddress(), amount, sig.deadline, sig.v, sig.r, sig.s);
-      const tx = court.connect(newcomer).stakeWithPermit(amount, sig.deadline, sig.v, sig.r, sig.s);
-      await expect(tx).to.emit(court, "Staked").withArgs(newcomer.address, amount, false);
+        .permit(newcomer.address, await pool.getAddress(), amount, sig.deadline, sig.v, sig.r, sig.s);
+      const tx = pool.connect(newcomer).stakeWithPermit(amount, sig.deadline, sig.v, sig.r, sig.s);
+      await expect(tx).to.emit(pool, "Staked").withArgs(newcomer.address, amount, false);
       await expect(tx).to.changeTokenBalance(ethers, token, newcomer, -amount);
     });
 
     it("a bad permit without an allowance reverts in the transfer", async function () {
-      const { court, token, newcomer, amount, sig } = await loadFixture(permitFixture);
-      await expect(court.connect(newcomer).stakeWithPermit(amount + 1n, sig.deadline, sig.v, sig.r, sig.s))
+      const { pool, token, newcomer, amount, sig } = await loadFixture(permitFixture);
+      await expect(pool.connect(newcomer).stakeWithPermit(amount + 1n, sig.deadline, sig.v, sig.r, sig.s))
         .to.be.revertedWithCustomError(token, "ERC20InsufficientAllowance")
-        .withArgs(await court.getAddress(), 0n, amount + 1n);
+        .withArgs(await pool.getAddress(), 0n, amount + 1n);
     });
   });
 
   describe("requestUnstake and withdrawUnstaked", function () {
     it("in Staking unbonds at once and fixes unlocksAt; a new request adds and restarts the clock", async function () {
-      const { court, validators } = await loadFixture(poolFixture);
+      const { pool, validators } = await loadFixture(poolFixture);
       const v = validators[0];
-      await expect(court.connect(v).requestUnstake(0n)).to.be.revertedWithCustomError(court, "QualityVoteZeroAmount");
-      await expect(court.connect(v).requestUnstake(VALIDATOR_STAKE + 1n))
-        .to.be.revertedWithCustomError(court, "QualityVoteInsufficientFreeStake")
+      await expect(pool.connect(v).requestUnstake(0n)).to.be.revertedWithCustomError(pool, "JurorPoolZeroAmount");
+      await expect(pool.connect(v).requestUnstake(VALIDATOR_STAKE + 1n))
+        .to.be.revertedWithCustomError(pool, "JurorPoolInsufficientFreeStake")
         .withArgs(v.address, VALIDATOR_STAKE, VALIDATOR_STAKE + 1n);
       const t1 = BigInt(await time.latest()) + 10n;
       await time.setNextBlockTimestamp(t1);
       const free1 = VALIDATOR_STAKE - LABEL(4_000);
-      await expect(court.connect(v).requestUnstake(LABEL(4_000)))
-        .to.emit(court, "UnstakeRequested")
+      await expect(pool.connect(v).requestUnstake(LABEL(4_000)))
+        .to.emit(pool, "UnstakeRequested")
         .withArgs(v.address, LABEL(4_000), false)
-        .and.to.emit(court, "Unbonding")
+        .and.to.emit(pool, "Unbonding")
         .withArgs(v.address, LABEL(4_000), t1 + POOL_DEFAULTS.unbondingPeriod)
-        .and.to.emit(court, "StakeUpdated")
+        .and.to.emit(pool, "StakeUpdated")
         .withArgs(v.address, free1, free1);
       const t2 = t1 + 100n;
       await time.setNextBlockTimestamp(t2);
       // Leave 999 LABEL free: below one seat, so the weight drops to 0.
-      await expect(court.connect(v).requestUnstake(free1 - LABEL(999)))
-        .to.emit(court, "Unbonding")
+      await expect(pool.connect(v).requestUnstake(free1 - LABEL(999)))
+        .to.emit(pool, "Unbonding")
         .withArgs(v.address, VALIDATOR_STAKE - LABEL(999), t2 + POOL_DEFAULTS.unbondingPeriod)
-        .and.to.emit(court, "StakeUpdated")
+        .and.to.emit(pool, "StakeUpdated")
         .withArgs(v.address, LABEL(999), 0n);
-      expect(await court.drawableWeight(v.address)).to.equal(0n);
+      expect(await pool.drawableWeight(v.address)).to.equal(0n);
     });
 
     it("withdrawUnstaked: nothing unbonding, refused at unlocksAt - 1, paid at unlocksAt", async function () {
-      const { court, token, validators } = await loadFixture(poolFixture);
+      const { pool, token, validators } = await loadFixture(poolFixture);
       const v = validators[0];
-      await expect(court.connect(v).withdrawUnstaked())
-        .to.be.revertedWithCustomError(court, "QualityVoteNothingUnbonding")
+      await expect(pool.connect(v).withdrawUnstaked())
+        .to.be.revertedWithCustomError(pool, "JurorPoolNothingUnbonding")
         .withArgs(v.address);
-      await court.connect(v).requestUnstake(LABEL(2_000));
-      const { unlocksAt } = await court.getValidator(v.address);
+      await pool.connect(v).requestUnstake(LABEL(2_000));
+      const { unlocksAt } = await pool.getValidator(v.address);
       await time.setNextBlockTimestamp(unlocksAt - 1n);
-      await expect(court.connect(v).withdrawUnstaked())
-        .to.be.revertedWithCustomError(court, "QualityVoteStillUnbonding")
+      await expect(pool.connect(v).withdrawUnstaked())
+        .to.be.revertedWithCustomError(pool, "JurorPoolStillUnbonding")
         .withArgs(v.address, unlocksAt);
       await time.setNextBlockTimestamp(unlocksAt);
-      const tx = court.connect(v).withdrawUnstaked();
-      await expect(tx).to.emit(court, "UnstakeWithdrawn").withArgs(v.address, LABEL(2_000));
-      await expect(tx).to.changeTokenBalances(ethers, token, [v, court], [LABEL(2_000), -LABEL(2_000)]);
-      expect((await court.getValidator(v.address)).unbonding).to.equal(0n);
-      await expect(court.connect(v).withdrawUnstaked())
-        .to.be.revertedWithCustomError(court, "QualityVoteNothingUnbonding")
+      const tx = pool.connect(v).withdrawUnstaked();
+      await expect(tx).to.emit(pool, "UnstakeWithdrawn").withArgs(v.address, LABEL(2_000));
+      await expect(tx).to.changeTokenBalances(ethers, token, [v, pool], [LABEL(2_000), -LABEL(2_000)]);
+      expect((await pool.getValidator(v.address)).unbonding).to.equal(0n);
+      await expect(pool.connect(v).withdrawUnstaked())
+        .to.be.revertedWithCustomError(pool, "JurorPoolNothingUnbonding")
         .withArgs(v.address);
     });
 
     it("withdrawUnstaked works outside Staking", async function () {
       const f = await loadFixture(poolFixture);
-      const { court, validators } = f;
+      const { court, pool, validators } = f;
       const v = validators[1];
-      await court.connect(v).requestUnstake(LABEL(1_000));
-      const { unlocksAt } = await court.getValidator(v.address);
+      await pool.connect(v).requestUnstake(LABEL(1_000));
+      const { unlocksAt } = await pool.getValidator(v.address);
       await openDispute(f);
       await time.increaseTo(unlocksAt);
       await toGenerating(court, helpers);
-      expect((await court.phase())[0]).to.equal(Phase.Generating);
-      await expect(court.connect(v).withdrawUnstaked())
-        .to.emit(court, "UnstakeWithdrawn")
+      expect((await pool.phase())[0]).to.equal(Phase.Generating);
+      await expect(pool.connect(v).withdrawUnstaked())
+        .to.emit(pool, "UnstakeWithdrawn")
         .withArgs(v.address, LABEL(1_000));
     });
 
     it("outside Staking is deferred and bounded by free minus what is already requested", async function () {
-      const { court, validators } = await loadFixture(generatingFixture);
+      const { pool, validators } = await loadFixture(generatingFixture);
       const v = validators[0];
-      await expect(court.connect(v).requestUnstake(LABEL(6_000)))
-        .to.emit(court, "UnstakeRequested")
+      await expect(pool.connect(v).requestUnstake(LABEL(6_000)))
+        .to.emit(pool, "UnstakeRequested")
         .withArgs(v.address, LABEL(6_000), true)
-        .and.not.to.emit(court, "StakeUpdated");
-      await expect(court.connect(v).requestUnstake(LABEL(4_001)))
-        .to.be.revertedWithCustomError(court, "QualityVoteInsufficientFreeStake")
+        .and.not.to.emit(pool, "StakeUpdated");
+      await expect(pool.connect(v).requestUnstake(LABEL(4_001)))
+        .to.be.revertedWithCustomError(pool, "JurorPoolInsufficientFreeStake")
         .withArgs(v.address, LABEL(4_000), LABEL(4_001));
-      expect(await court.drawableWeight(v.address)).to.equal(VALIDATOR_STAKE);
-      expect((await court.getValidator(v.address)).deferredUnstake).to.equal(LABEL(6_000));
+      expect(await pool.drawableWeight(v.address)).to.equal(VALIDATOR_STAKE);
+      expect((await pool.getValidator(v.address)).deferredUnstake).to.equal(LABEL(6_000));
     });
 
     it("a deferred unstake applies min(requested, free) after seat locks", async function () {
       const f = await loadFixture(soloFixture);
-      const { court, solo } = f;
+      const { court, pool, solo } = f;
       await openDispute(f);
       await toGenerating(court, helpers);
-      await court.connect(solo).requestUnstake(VALIDATOR_STAKE);
+      await pool.connect(solo).requestUnstake(VALIDATOR_STAKE);
       await mine(Number(BLOCKHASH_LOOKAHEAD) + 1);
-      await court.passPhase();
+      await pool.passPhase();
       await court.draw(1n); // the only validator takes all 3 seats
       const locked = 3n * SEAT_STAKE;
-      const v = await court.getValidator(solo.address);
+      const v = await pool.getValidator(solo.address);
       expect([v.free, v.locked]).to.deep.equal([VALIDATOR_STAKE - locked, locked]);
       // Nothing is free beyond what is requested: a further request is refused with the exact error.
-      await expect(court.connect(solo).requestUnstake(1n))
-        .to.be.revertedWithCustomError(court, "QualityVoteInsufficientFreeStake")
+      await expect(pool.connect(solo).requestUnstake(1n))
+        .to.be.revertedWithCustomError(pool, "JurorPoolInsufficientFreeStake")
         .withArgs(solo.address, 0n, 1n);
-      await court.passPhase();
+      await pool.passPhase();
       const t = BigInt(await time.latest()) + 5n;
       await time.setNextBlockTimestamp(t);
-      await expect(court.applyDeferred(1n))
-        .to.emit(court, "Unbonding")
+      await expect(pool.applyDeferred(1n))
+        .to.emit(pool, "Unbonding")
         .withArgs(solo.address, VALIDATOR_STAKE - locked, t + POOL_DEFAULTS.unbondingPeriod)
-        .and.to.emit(court, "StakeUpdated")
+        .and.to.emit(pool, "StakeUpdated")
         .withArgs(solo.address, 0n, 0n);
-      expect((await court.getValidator(solo.address)).deferredUnstake).to.equal(0n);
+      expect((await pool.getValidator(solo.address)).deferredUnstake).to.equal(0n);
     });
   });
 
   describe("applyDeferred", function () {
     it("only in Staking", async function () {
-      const { court } = await loadFixture(generatingFixture);
-      await expect(court.applyDeferred(1n))
-        .to.be.revertedWithCustomError(court, "QualityVoteWrongPhase")
+      const { pool } = await loadFixture(generatingFixture);
+      await expect(pool.applyDeferred(1n))
+        .to.be.revertedWithCustomError(pool, "JurorPoolWrongPhase")
         .withArgs(Phase.Generating, Phase.Staking);
     });
 
     it("applies changes in the order they were made, up to count; stake joins free before an unstake", async function () {
       const f = await loadFixture(generatingFixture);
-      const { court, validators, newcomer } = f;
-      await court.connect(newcomer).stake(LABEL(2_000));
-      await court.connect(validators[0]).requestUnstake(LABEL(3_000));
-      await court.connect(validators[0]).stake(LABEL(500));
+      const { court, pool, validators, newcomer } = f;
+      await pool.connect(newcomer).stake(LABEL(2_000));
+      await pool.connect(validators[0]).requestUnstake(LABEL(3_000));
+      await pool.connect(validators[0]).stake(LABEL(500));
       await mine(Number(BLOCKHASH_LOOKAHEAD) + 1);
-      await court.passPhase();
+      await pool.passPhase();
       await court.draw(10n);
-      await court.passPhase();
-      expect(await court.deferredQueue()).to.deep.equal([1n, 3n]);
-      expect(await court.applyDeferred.staticCall(1n)).to.equal(1n);
-      await expect(court.applyDeferred(1n))
-        .to.emit(court, "StakeUpdated")
+      await pool.passPhase();
+      expect(await pool.deferredQueue()).to.deep.equal([1n, 3n]);
+      expect(await pool.applyDeferred.staticCall(1n)).to.equal(1n);
+      await expect(pool.applyDeferred(1n))
+        .to.emit(pool, "StakeUpdated")
         .withArgs(newcomer.address, LABEL(2_000), LABEL(2_000));
-      const v0 = await court.getValidator(validators[0].address);
+      const v0 = await pool.getValidator(validators[0].address);
       expect(v0.deferredIn).to.equal(LABEL(500));
       const free = v0.free + LABEL(500) - LABEL(3_000);
       const t = BigInt(await time.latest()) + 5n;
       await time.setNextBlockTimestamp(t);
-      await expect(court.applyDeferred(10n))
-        .to.emit(court, "Unbonding")
+      await expect(pool.applyDeferred(10n))
+        .to.emit(pool, "Unbonding")
         .withArgs(validators[0].address, LABEL(3_000), t + POOL_DEFAULTS.unbondingPeriod)
-        .and.to.emit(court, "StakeUpdated")
+        .and.to.emit(pool, "StakeUpdated")
         .withArgs(validators[0].address, free, free);
-      expect(await court.deferredQueue()).to.deep.equal([3n, 3n]);
-      expect(await court.applyDeferred.staticCall(5n)).to.equal(0n);
+      expect(await pool.deferredQueue()).to.deep.equal([3n, 3n]);
+      expect(await pool.applyDeferred.staticCall(5n)).to.equal(0n);
     });
 
     it("applies lazily when the validator acts; the stale entry is consumed silently", async function () {
       const f = await loadFixture(generatingFixture);
-      const { court, newcomer } = f;
-      await court.connect(newcomer).stake(LABEL(2_000));
+      const { court, pool, newcomer } = f;
+      await pool.connect(newcomer).stake(LABEL(2_000));
       await mine(Number(BLOCKHASH_LOOKAHEAD) + 1);
-      await court.passPhase();
+      await pool.passPhase();
       await court.draw(10n);
-      await court.passPhase();
+      await pool.passPhase();
       // The deferred 2,000 and the new 1,000 reach the tree in one write, reported once.
-      const receipt = await (await court.connect(newcomer).stake(LABEL(1_000))).wait();
-      expect(eventsOf(court, receipt, "StakeUpdated")).to.deep.equal([[newcomer.address, LABEL(3_000), LABEL(3_000)]]);
-      await expect(court.applyDeferred(1n)).not.to.emit(court, "StakeUpdated");
-      expect(await court.drawableWeight(newcomer.address)).to.equal(LABEL(3_000));
+      const receipt = await (await pool.connect(newcomer).stake(LABEL(1_000))).wait();
+      const updates = receipt!.logs
+        .map((log) => pool.interface.parseLog(log))
+        .filter((e) => e?.name === "StakeUpdated");
+      expect(updates.map((e) => [...e!.args])).to.deep.equal([[newcomer.address, LABEL(3_000), LABEL(3_000)]]);
+      await expect(pool.applyDeferred(1n)).not.to.emit(pool, "StakeUpdated");
+      expect(await pool.drawableWeight(newcomer.address)).to.equal(LABEL(3_000));
     });
   });
 
   describe("applyDeferredOf (stake returned by settlements)", function () {
     it("a settlement credits deferredIn and releases the lock, without a tree write or a queue entry", async function () {
-      const { court, solo, before, weight } = await loadFixture(settledSoloFixture);
+      const { pool, solo, before, weight } = await loadFixture(settledSoloFixture);
       expect(before.locked).to.equal(3n * SEAT_STAKE);
-      const v = await court.getValidator(solo.address);
+      const v = await pool.getValidator(solo.address);
       expect([v.free, v.locked, v.deferredIn, v.coherent]).to.deep.equal([
         before.free,
         0n,
         3n * SEAT_STAKE + roundCost(0),
         3n,
       ]);
-      expect(await court.drawableWeight(solo.address)).to.equal(weight);
-      expect(await court.totalDrawableWeight()).to.equal(weight);
-      expect(await court.deferredQueue()).to.deep.equal([1n, 1n]);
+      expect(await pool.drawableWeight(solo.address)).to.equal(weight);
+      expect(await pool.totalDrawableWeight()).to.equal(weight);
+      expect(await pool.deferredQueue()).to.deep.equal([1n, 1n]);
     });
 
     it("only in Staking", async function () {
       const f = await loadFixture(settledSoloFixture);
       await openDispute(f);
       await toGenerating(f.court, helpers);
-      await expect(f.court.applyDeferredOf([f.solo.address]))
-        .to.be.revertedWithCustomError(f.court, "QualityVoteWrongPhase")
+      await expect(f.pool.applyDeferredOf([f.solo.address]))
+        .to.be.revertedWithCustomError(f.pool, "JurorPoolWrongPhase")
         .withArgs(Phase.Generating, Phase.Staking);
     });
 
     it("applies each listed validator's changes (StakeUpdated), skipping those without, by anyone", async function () {
-      const { court, solo, others } = await loadFixture(settledSoloFixture);
+      const { pool, solo, others } = await loadFixture(settledSoloFixture);
       const newcomer = others[0];
       const list = [newcomer.address, solo.address, solo.address];
-      expect(await court.applyDeferredOf.staticCall(list)).to.equal(1n);
-      await expect(court.connect(newcomer).applyDeferredOf(list))
-        .to.emit(court, "StakeUpdated")
+      expect(await pool.applyDeferredOf.staticCall(list)).to.equal(1n);
+      await expect(pool.connect(newcomer).applyDeferredOf(list))
+        .to.emit(pool, "StakeUpdated")
         .withArgs(solo.address, VALIDATOR_STAKE + roundCost(0), VALIDATOR_STAKE + roundCost(0));
-      const v = await court.getValidator(solo.address);
+      const v = await pool.getValidator(solo.address);
       expect([v.free, v.deferredIn]).to.deep.equal([VALIDATOR_STAKE + roundCost(0), 0n]);
-      expect(await court.totalDrawableWeight()).to.equal(VALIDATOR_STAKE + roundCost(0));
-      await expect(court.applyDeferredOf([solo.address])).not.to.emit(court, "StakeUpdated");
+      expect(await pool.totalDrawableWeight()).to.equal(VALIDATOR_STAKE + roundCost(0));
+      await expect(pool.applyDeferredOf([solo.address])).not.to.emit(pool, "StakeUpdated");
     });
 
     it("the validator's own unstake applies its settled stake first", async function () {
-      const { court, solo } = await loadFixture(settledSoloFixture);
+      const { pool, solo } = await loadFixture(settledSoloFixture);
       const all = VALIDATOR_STAKE + roundCost(0);
-      await expect(court.connect(solo).requestUnstake(all))
-        .to.emit(court, "UnstakeRequested")
+      await expect(pool.connect(solo).requestUnstake(all))
+        .to.emit(pool, "UnstakeRequested")
         .withArgs(solo.address, all, false)
-        .and.to.emit(court, "StakeUpdated");
-      const v = await court.getValidator(solo.address);
+        .and.to.emit(pool, "StakeUpdated");
+      const v = await pool.getValidator(solo.address);
       expect([v.free, v.deferredIn, v.unbonding]).to.deep.equal([0n, 0n, all]);
-      expect(await court.drawableWeight(solo.address)).to.equal(0n);
+      expect(await pool.drawableWeight(solo.address)).to.equal(0n);
     });
 
     it("the validator's own stake applies its settled stake first", async function () {
-      const { court, solo } = await loadFixture(settledSoloFixture);
+      const { pool, solo } = await loadFixture(settledSoloFixture);
       const all = VALIDATOR_STAKE + roundCost(0) + LABEL(1);
-      await expect(court.connect(solo).stake(LABEL(1)))
-        .to.emit(court, "StakeUpdated")
+      await expect(pool.connect(solo).stake(LABEL(1)))
+        .to.emit(pool, "StakeUpdated")
         .withArgs(solo.address, all, all);
-      expect(await court.drawableWeight(solo.address)).to.equal(all);
+      expect(await pool.drawableWeight(solo.address)).to.equal(all);
     });
   });
 
   describe("setEncryptionKey", function () {
     it("publishes a key; zero is refused", async function () {
-      const { court, validators } = await loadFixture(poolFixture);
-      await expect(court.connect(validators[0]).setEncryptionKey(ethers.ZeroHash)).to.be.revertedWithCustomError(
-        court,
-        "QualityVoteEmptyKey",
+      const { pool, validators } = await loadFixture(poolFixture);
+      await expect(pool.connect(validators[0]).setEncryptionKey(ethers.ZeroHash)).to.be.revertedWithCustomError(
+        pool,
+        "JurorPoolEmptyKey",
       );
       const key = ethers.id("x25519");
-      await expect(court.connect(validators[0]).setEncryptionKey(key))
-        .to.emit(court, "EncryptionKeySet")
+      await expect(pool.connect(validators[0]).setEncryptionKey(key))
+        .to.emit(pool, "EncryptionKeySet")
         .withArgs(validators[0].address, key);
-      expect(await court.encryptionKey(validators[0].address)).to.equal(key);
+      expect(await pool.encryptionKey(validators[0].address)).to.equal(key);
     });
   });
 
   describe("passPhase", function () {
     it("Staking -> Generating: StakingTooShort until the exact second, then requests a seed", async function () {
       const f = await loadFixture(poolFixture);
-      const { court, randomness } = f;
+      const { pool, randomness } = f;
       await openDispute(f);
-      const [, startedAt] = await court.phase();
+      const [, startedAt] = await pool.phase();
       const readyAt = startedAt + POOL_DEFAULTS.minStakingTime;
       await time.setNextBlockTimestamp(readyAt - 1n);
-      await expect(court.passPhase())
-        .to.be.revertedWithCustomError(court, "QualityVoteStakingTooShort")
-        .withArgs(readyAt);
+      await expect(pool.passPhase()).to.be.revertedWithCustomError(pool, "JurorPoolStakingTooShort").withArgs(readyAt);
       await time.setNextBlockTimestamp(readyAt);
-      await expect(court.passPhase())
-        .to.emit(court, "PhaseChanged")
+      await expect(pool.passPhase())
+        .to.emit(pool, "PhaseChanged")
         .withArgs(Phase.Generating, 0n, 0n)
         .and.to.emit(randomness, "RandomnessRequested");
-      expect(await court.phase()).to.deep.equal([Phase.Generating, readyAt, 0n]);
+      expect(await pool.phase()).to.deep.equal([Phase.Generating, readyAt, 0n]);
     });
 
     it("NothingToDraw with an empty queue; DeferredPending while changes wait", async function () {
       const f = await loadFixture(generatingFixture);
-      const { court, newcomer, validators } = f;
-      await court.connect(newcomer).stake(LABEL(1_000));
-      await court.connect(validators[0]).requestUnstake(LABEL(1_000));
+      const { court, pool, newcomer, validators } = f;
+      await pool.connect(newcomer).stake(LABEL(1_000));
+      await pool.connect(validators[0]).requestUnstake(LABEL(1_000));
       await mine(Number(BLOCKHASH_LOOKAHEAD) + 1);
-      await court.passPhase();
+      await pool.passPhase();
       await court.draw(10n);
-      await court.passPhase();
+      await pool.passPhase();
       await time.increase(POOL_DEFAULTS.minStakingTime);
-      await expect(court.passPhase()).to.be.revertedWithCustomError(court, "QualityVoteNothingToDraw");
+      await expect(pool.passPhase()).to.be.revertedWithCustomError(pool, "JurorPoolNothingToDraw");
       await openDispute(f);
-      await expect(court.passPhase()).to.be.revertedWithCustomError(court, "QualityVoteDeferredPending").withArgs(2n);
-      await court.applyDeferred(1n);
-      await expect(court.passPhase()).to.be.revertedWithCustomError(court, "QualityVoteDeferredPending").withArgs(1n);
-      await court.applyDeferred(1n);
-      await expect(court.passPhase()).to.emit(court, "PhaseChanged").withArgs(Phase.Generating, 0n, 0n);
+      await expect(pool.passPhase()).to.be.revertedWithCustomError(pool, "JurorPoolDeferredPending").withArgs(2n);
+      await pool.applyDeferred(1n);
+      await expect(pool.passPhase()).to.be.revertedWithCustomError(pool, "JurorPoolDeferredPending").withArgs(1n);
+      await pool.applyDeferred(1n);
+      await expect(pool.passPhase()).to.emit(pool, "PhaseChanged").withArgs(Phase.Generating, 0n, 0n);
     });
 
     it("Generating stays while the seed is unknown and re-requests after blockhash expiry, never reverting", async function () {
-      const { court, randomness } = await loadFixture(generatingFixture);
-      expect(await court.passPhase.staticCall()).to.equal(Phase.Generating);
-      await expect(court.passPhase()).not.to.emit(court, "PhaseChanged");
+      const { pool, randomness } = await loadFixture(generatingFixture);
+      expect(await pool.passPhase.staticCall()).to.equal(Phase.Generating);
+      await expect(pool.passPhase()).not.to.emit(pool, "PhaseChanged");
       const target = await randomness.targetBlock();
       await mine(300);
-      await expect(court.passPhase())
+      await expect(pool.passPhase())
         .to.emit(randomness, "RandomnessRequestExpired")
         .withArgs(target)
-        .and.not.to.emit(court, "PhaseChanged");
-      expect((await court.phase())[0]).to.equal(Phase.Generating);
+        .and.not.to.emit(pool, "PhaseChanged");
+      expect((await pool.phase())[0]).to.equal(Phase.Generating);
       const renewed = await randomness.targetBlock();
       expect(renewed).to.be.greaterThan(target + 256n);
       await mine(Number(BLOCKHASH_LOOKAHEAD) + 1);
       const seed = BigInt((await ethers.provider.getBlock(Number(renewed)))!.hash!);
-      await expect(court.passPhase()).to.emit(court, "PhaseChanged").withArgs(Phase.Drawing, seed, 1n);
-      expect((await court.phase())[2]).to.equal(seed);
+      await expect(pool.passPhase()).to.emit(pool, "PhaseChanged").withArgs(Phase.Drawing, seed, 1n);
+      expect((await pool.phase())[2]).to.equal(seed);
     });
 
     it("Drawing -> Staking: DrawingNotOver until drawn or maxDrawingTime (exact second)", async function () {
       const f = await loadFixture(poolFixture);
-      const { court } = f;
+      const { court, pool } = f;
       await openDispute(f);
       await openDispute(f);
       await toDrawing(court, helpers);
-      const [, startedAt] = await court.phase();
+      const [, startedAt] = await pool.phase();
       const endsAt = startedAt + POOL_DEFAULTS.maxDrawingTime;
-      await expect(court.passPhase())
-        .to.be.revertedWithCustomError(court, "QualityVoteDrawingNotOver")
+      await expect(pool.passPhase())
+        .to.be.revertedWithCustomError(pool, "JurorPoolDrawingNotOver")
         .withArgs(2n, endsAt);
       await court.draw(1n);
       await time.setNextBlockTimestamp(endsAt - 1n);
-      await expect(court.passPhase())
-        .to.be.revertedWithCustomError(court, "QualityVoteDrawingNotOver")
+      await expect(pool.passPhase())
+        .to.be.revertedWithCustomError(pool, "JurorPoolDrawingNotOver")
         .withArgs(1n, endsAt);
       await time.setNextBlockTimestamp(endsAt);
-      await expect(court.passPhase()).to.emit(court, "PhaseChanged").withArgs(Phase.Staking, 0n, 0n);
+      await expect(pool.passPhase()).to.emit(pool, "PhaseChanged").withArgs(Phase.Staking, 0n, 0n);
       // The undrawn round waits at the head of the queue for the next cycle.
-      expect(await court.queue()).to.deep.equal([1n, 2n, 2n]);
+      expect(await pool.queue()).to.deep.equal([1n, 2n, 2n]);
       await toDrawing(court, helpers);
       await expect(court.draw(5n)).to.emit(court, "RoundDrawn");
-      await expect(court.passPhase()).to.emit(court, "PhaseChanged").withArgs(Phase.Staking, 0n, 0n);
+      await expect(pool.passPhase()).to.emit(pool, "PhaseChanged").withArgs(Phase.Staking, 0n, 0n);
     });
 
     it("Drawing -> Staking at once when every round of the cycle is drawn", async function () {
@@ -514,29 +488,14 @@ describe("JurorPool", function () {
       await openDispute(f);
       await toDrawing(f.court, helpers);
       await f.court.draw(1n);
-      await expect(f.court.passPhase()).to.emit(f.court, "PhaseChanged").withArgs(Phase.Staking, 0n, 0n);
+      await expect(f.pool.passPhase()).to.emit(f.pool, "PhaseChanged").withArgs(Phase.Staking, 0n, 0n);
     });
   });
 
-  describe("setPoolParams", function () {
+  describe("setPoolParams (the court's admin, through the court)", function () {
     const MIN = 60n;
     const MAX = 7n * DAY;
     const ok = { minStakingTime: 2n * 3600n, maxDrawingTime: 3600n, unbondingPeriod: 10n * DAY };
-
-    it("only the default admin; emits PoolParamsUpdated; new unstakes use the new unbonding period", async function () {
-      const { court, admin, validators } = await loadFixture(poolFixture);
-      await expect(court.connect(validators[0]).setPoolParams(ok))
-        .to.be.revertedWithCustomError(court, "AccessControlUnauthorizedAccount")
-        .withArgs(validators[0].address, await court.DEFAULT_ADMIN_ROLE());
-      await expect(court.connect(admin).setPoolParams(ok))
-        .to.emit(court, "PoolParamsUpdated")
-        .withArgs([ok.minStakingTime, ok.maxDrawingTime, ok.unbondingPeriod]);
-      expect(await court.poolParams()).to.deep.equal([ok.minStakingTime, ok.maxDrawingTime, ok.unbondingPeriod]);
-      const t = BigInt(await time.latest()) + 3n;
-      await time.setNextBlockTimestamp(t);
-      await court.connect(validators[0]).requestUnstake(LABEL(1));
-      expect((await court.getValidator(validators[0].address)).unlocksAt).to.equal(t + ok.unbondingPeriod);
-    });
 
     const edges: [string, keyof typeof ok, bigint, boolean][] = [
       ["minStakingTime at 1 minute", "minStakingTime", MIN, true],
@@ -554,17 +513,150 @@ describe("JurorPool", function () {
     ];
     for (const [name, key, value, accepted] of edges) {
       it(`${accepted ? "accepts" : "refuses"} ${name}`, async function () {
-        const { court, admin } = await loadFixture(poolFixture);
+        const { court, pool, admin } = await loadFixture(poolFixture);
         const params = { ...ok, [key]: value };
         const tuple = [params.minStakingTime, params.maxDrawingTime, params.unbondingPeriod];
         if (accepted) {
-          await expect(court.connect(admin).setPoolParams(params)).to.emit(court, "PoolParamsUpdated").withArgs(tuple);
+          await expect(court.connect(admin).setPoolParams(params)).to.emit(pool, "PoolParamsUpdated").withArgs(tuple);
         } else {
           await expect(court.connect(admin).setPoolParams(params))
-            .to.be.revertedWithCustomError(court, "QualityVoteInvalidPoolParams")
+            .to.be.revertedWithCustomError(pool, "JurorPoolInvalidPoolParams")
             .withArgs(tuple);
         }
       });
     }
+  });
+
+  /** The pool obeys its court only: bound once by its deployer; the court's admin governs it. */
+  describe("binding and the court's calls", function () {
+    it("bindCourt: only the deployer, once, never to zero (JurorPoolCannotBind)", async function () {
+      const { pool, court, token, randomness, admin, validators } = await loadFixture(poolFixture);
+      const [courtAddress, other] = [await court.getAddress(), validators[0].address];
+      // The fixture's pool was bound to its court by its deployer (the admin): for good.
+      expect(await pool.court()).to.equal(courtAddress);
+      await expect(pool.connect(admin).bindCourt(other))
+        .to.be.revertedWithCustomError(pool, "JurorPoolCannotBind")
+        .withArgs(admin.address, other);
+      const fresh = await new JurorPool__factory(admin).deploy(token, randomness, SEAT_STAKE, POOL_DEFAULTS);
+      expect(await fresh.court()).to.equal(ethers.ZeroAddress);
+      await expect(fresh.connect(validators[0]).bindCourt(courtAddress))
+        .to.be.revertedWithCustomError(fresh, "JurorPoolCannotBind")
+        .withArgs(other, courtAddress);
+      await expect(fresh.connect(admin).bindCourt(ethers.ZeroAddress))
+        .to.be.revertedWithCustomError(fresh, "JurorPoolCannotBind")
+        .withArgs(admin.address, ethers.ZeroAddress);
+      await expect(fresh.connect(admin).bindCourt(courtAddress)).to.emit(fresh, "CourtBound").withArgs(courtAddress);
+      expect(await fresh.court()).to.equal(courtAddress);
+      await expect(fresh.connect(admin).bindCourt(other))
+        .to.be.revertedWithCustomError(fresh, "JurorPoolCannotBind")
+        .withArgs(admin.address, other);
+    });
+
+    it("every court-only function refuses any other caller, deployer and admin included (JurorPoolNotCourt)", async function () {
+      const { pool, court, admin, pauser, validators } = await loadFixture(poolFixture);
+      const v = validators[0].address;
+      const calls: [string, (p: JurorPool) => Promise<unknown>][] = [
+        ["setPoolParams", (p) => p.setPoolParams(POOL_DEFAULTS)],
+        ["setStakingPaused", (p) => p.setStakingPaused(true)],
+        ["enqueueRound", (p) => p.enqueueRound(1n)],
+        ["takeRounds", (p) => p.takeRounds(1n)],
+        ["drawSeats", (p) => p.drawSeats(1n, 0n, 0n, 1n, [v, v, v])],
+        ["settleSeats", (p) => p.settleSeats(v, 1n, Verdict.Coherent, SEAT_STAKE)],
+        ["pay", (p) => p.pay(v, 1n)],
+      ];
+      for (const caller of [admin, pauser, validators[0]]) {
+        for (const [name, call] of calls) {
+          await expect(call(pool.connect(caller)), name)
+            .to.be.revertedWithCustomError(pool, "JurorPoolNotCourt")
+            .withArgs(caller.address);
+        }
+      }
+      // The same call from the court's address goes through.
+      const asCourt = await ethers.getImpersonatedSigner(await court.getAddress());
+      await setBalance(asCourt.address, 10n ** 18n);
+      await expect(pool.connect(asCourt).setStakingPaused(true)).to.emit(pool, "StakingPaused").withArgs(true);
+    });
+
+    it("the constructor refuses a zero label or randomness and a seatStake outside [1, 1,000,000 LABEL]", async function () {
+      const { pool, token, randomness, admin } = await loadFixture(poolFixture);
+      const [label, source] = [await token.getAddress(), await randomness.getAddress()];
+      const deploy = (l: string, r: string, s: bigint) => new JurorPool__factory(admin).deploy(l, r, s, POOL_DEFAULTS);
+      expect([await pool.MIN_SEAT_STAKE(), await pool.MAX_SEAT_STAKE()]).to.deep.equal([LABEL(1), LABEL(1_000_000)]);
+      const refused: [string, string, bigint][] = [
+        [ethers.ZeroAddress, source, SEAT_STAKE],
+        [label, ethers.ZeroAddress, SEAT_STAKE],
+        [label, source, 0n],
+        [label, source, LABEL(1) - 1n],
+        [label, source, LABEL(1_000_000) + 1n],
+      ];
+      for (const args of refused) {
+        await expect(deploy(...args)).to.be.revertedWithCustomError(pool, "JurorPoolInvalidSetup");
+      }
+      for (const seatStake of [LABEL(1), LABEL(1_000_000)]) {
+        const accepted = await deploy(label, source, seatStake);
+        expect([await accepted.label(), await accepted.randomness(), await accepted.seatStake()]).to.deep.equal([
+          label,
+          source,
+          seatStake,
+        ]);
+      }
+    });
+
+    it("the court's pause stops stake and stakeWithPermit (StakingPaused); unstaking and withdrawing go on", async function () {
+      const { court, pool, pauser, newcomer, validators, others } = await loadFixture(poolFixture);
+      const v = validators[0];
+      await expect(court.connect(others[1]).pause())
+        .to.be.revertedWithCustomError(court, "AccessControlUnauthorizedAccount")
+        .withArgs(others[1].address, await court.PAUSER_ROLE());
+      await pool.connect(v).requestUnstake(LABEL(2));
+      const { unlocksAt } = await pool.getValidator(v.address);
+      await expect(court.connect(pauser).pause())
+        .to.emit(court, "Paused")
+        .withArgs(pauser.address)
+        .and.to.emit(pool, "StakingPaused")
+        .withArgs(true);
+      expect(await pool.stakingPaused()).to.equal(true);
+      await expect(pool.connect(newcomer).stake(LABEL(1))).to.be.revertedWithCustomError(
+        pool,
+        "JurorPoolStakingPaused",
+      );
+      await expect(
+        pool.connect(newcomer).stakeWithPermit(LABEL(1), 0n, 0, ethers.ZeroHash, ethers.ZeroHash),
+      ).to.be.revertedWithCustomError(pool, "JurorPoolStakingPaused");
+      // Withdrawing, unstaking, keys and deferred changes still work.
+      await time.increaseTo(unlocksAt);
+      await expect(pool.connect(v).withdrawUnstaked()).to.emit(pool, "UnstakeWithdrawn").withArgs(v.address, LABEL(2));
+      await expect(pool.connect(v).requestUnstake(LABEL(1)))
+        .to.emit(pool, "UnstakeRequested")
+        .withArgs(v.address, LABEL(1), false);
+      await pool.connect(v).setEncryptionKey(ethers.id("k"));
+      await pool.applyDeferred(1n);
+      await expect(court.connect(pauser).unpause())
+        .to.emit(court, "Unpaused")
+        .withArgs(pauser.address)
+        .and.to.emit(pool, "StakingPaused")
+        .withArgs(false);
+      expect(await pool.stakingPaused()).to.equal(false);
+      await expect(pool.connect(newcomer).stake(LABEL(1)))
+        .to.emit(pool, "Staked")
+        .withArgs(newcomer.address, LABEL(1), false);
+    });
+
+    it("the court's admin setPoolParams reaches the pool; anyone else is refused by the court", async function () {
+      const { court, pool, admin, validators } = await loadFixture(poolFixture);
+      const ok = { minStakingTime: 2n * 3600n, maxDrawingTime: 3600n, unbondingPeriod: 10n * DAY };
+      await expect(court.connect(validators[0]).setPoolParams(ok))
+        .to.be.revertedWithCustomError(court, "AccessControlUnauthorizedAccount")
+        .withArgs(validators[0].address, await court.DEFAULT_ADMIN_ROLE());
+      await expect(court.connect(admin).setPoolParams(ok))
+        .to.emit(pool, "PoolParamsUpdated")
+        .withArgs([ok.minStakingTime, ok.maxDrawingTime, ok.unbondingPeriod]);
+      expect(await pool.poolParams()).to.deep.equal([ok.minStakingTime, ok.maxDrawingTime, ok.unbondingPeriod]);
+      // New unstakes use the new unbonding period.
+      const t = BigInt(await time.latest()) + 3n;
+      await time.setNextBlockTimestamp(t);
+      await pool.connect(validators[0]).requestUnstake(LABEL(1));
+      expect((await pool.getValidator(validators[0].address)).unlocksAt).to.equal(t + ok.unbondingPeriod);
+    });
   });
 });

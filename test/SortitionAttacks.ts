@@ -3,6 +3,8 @@ import { network } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
 
+import type { JurorPool } from "../typechain-types/index.js";
+
 import { ACCEPT, COURT_DEFAULTS, LABEL, POOL_DEFAULTS, Phase, REJECT } from "./helpers/fixtures.js";
 import { SEAT_STAKE, commitAll, deployCourt, eventsOf, revealAll, toDrawing, windowsOf } from "./helpers/court.js";
 
@@ -39,6 +41,12 @@ function modelAvoiding(order: string[], w: Weights, random: bigint, parties: str
   return { juror: modelDraw(order, w, again, parties), second: true };
 }
 
+/** The arguments of every `name` event the pool emitted in `receipt` (`eventsOf` reads the court's), in log order. */
+function poolEventsOf(pool: JurorPool, receipt: ContractTransactionReceipt, name: string): unknown[][] {
+  const parsed = receipt.logs.map((log) => pool.interface.parseLog(log));
+  return parsed.filter((p) => p?.name === name).map((p) => [...p!.args]);
+}
+
 const mined = async (tx: Promise<ContractTransactionResponse>) => (await (await tx).wait())!;
 
 /** A seeded generator (64-bit LCG), so that a failing run replays its actions. */
@@ -64,9 +72,9 @@ async function handlerFixture() {
 async function heavyPartyFixture() {
   const f = await deployCourt(ethers, { validators: 2 });
   const [heavy, empty] = [f.labelers[1], f.labelers[2]];
-  await f.court.connect(heavy).stake(LABEL(990_000));
-  await f.court.connect(empty).stake(LABEL(1_500));
-  await f.court.connect(empty).requestUnstake(LABEL(1_000));
+  await f.pool.connect(heavy).stake(LABEL(990_000));
+  await f.pool.connect(empty).stake(LABEL(1_500));
+  await f.pool.connect(empty).requestUnstake(LABEL(1_000));
   const create = (l: string, c: string, i: string) => f.court.connect(f.arbitrable).createDispute(l, c, i, 1n);
   await create(f.validators[0].address, f.validators[1].address, f.requester.address);
   await create(heavy.address, empty.address, heavy.address);
@@ -77,21 +85,21 @@ async function heavyPartyFixture() {
 
 describe("SortitionAttacks", function () {
   it("a validator crossing seatStake both ways moves its whole weight in and out of the tree", async function () {
-    const { court, labelers } = await loadFixture(handlerFixture);
+    const { pool, labelers } = await loadFixture(handlerFixture);
     const [a] = labelers;
-    const before = await court.totalDrawableWeight();
+    const before = await pool.totalDrawableWeight();
     const half = SEAT_STAKE / 2n;
     // [call, free after, weight after]: below, up across (appends the leaf), down across, up again.
     const steps: [() => Promise<ContractTransactionResponse>, bigint, bigint][] = [
-      [() => court.connect(a).stake(half), half, 0n],
-      [() => court.connect(a).stake(SEAT_STAKE), 3n * half, 3n * half],
-      [() => court.connect(a).requestUnstake(SEAT_STAKE), half, 0n],
-      [() => court.connect(a).stake(2n * SEAT_STAKE), 5n * half, 5n * half],
+      [() => pool.connect(a).stake(half), half, 0n],
+      [() => pool.connect(a).stake(SEAT_STAKE), 3n * half, 3n * half],
+      [() => pool.connect(a).requestUnstake(SEAT_STAKE), half, 0n],
+      [() => pool.connect(a).stake(2n * SEAT_STAKE), 5n * half, 5n * half],
     ];
     for (const [call, free, weight] of steps) {
-      await expect(call()).to.emit(court, "StakeUpdated").withArgs(a.address, free, weight);
-      expect(await court.drawableWeight(a.address)).to.equal(weight);
-      expect(await court.totalDrawableWeight()).to.equal(before + weight);
+      await expect(call()).to.emit(pool, "StakeUpdated").withArgs(a.address, free, weight);
+      expect(await pool.drawableWeight(a.address)).to.equal(weight);
+      expect(await pool.totalDrawableWeight()).to.equal(before + weight);
     }
   });
 
@@ -101,25 +109,25 @@ describe("SortitionAttacks", function () {
     await f.court.connect(f.arbitrable).createDispute(f.labeler.address, f.challenger.address, ZERO, 1n);
     await toDrawing(f.court, helpers);
     // Deferred: v asks to leave all but half a seat (docs/court.md: the pool is frozen outside Staking).
-    await f.court.connect(v).requestUnstake(LABEL(9_500));
+    await f.pool.connect(v).requestUnstake(LABEL(9_500));
     await f.court.draw(10n);
-    const freeV = (await f.court.getValidator(v.address)).free; // seat locks may have taken some
+    const freeV = (await f.pool.getValidator(v.address)).free; // seat locks may have taken some
     await time.increase(POOL_DEFAULTS.maxDrawingTime);
-    await f.court.passPhase();
-    const total = await f.court.totalDrawableWeight();
+    await f.pool.passPhase();
+    const total = await f.pool.totalDrawableWeight();
     const moved = freeV < LABEL(9_500) ? freeV : LABEL(9_500);
-    const receipt = await mined(f.court.connect(v).stake(SEAT_STAKE / 5n));
+    const receipt = await mined(f.pool.connect(v).stake(SEAT_STAKE / 5n));
     const newFree = freeV - moved + SEAT_STAKE / 5n;
-    expect(eventsOf(f.court, receipt, "StakeUpdated")).to.deep.equal([[v.address, newFree, drawable(newFree)]]);
-    expect(await f.court.drawableWeight(v.address)).to.equal(drawable(newFree));
-    expect(await f.court.totalDrawableWeight()).to.equal(total - drawable(freeV) + drawable(newFree));
+    expect(poolEventsOf(f.pool, receipt, "StakeUpdated")).to.deep.equal([[v.address, newFree, drawable(newFree)]]);
+    expect(await f.pool.drawableWeight(v.address)).to.equal(drawable(newFree));
+    expect(await f.pool.totalDrawableWeight()).to.equal(total - drawable(freeV) + drawable(newFree));
   });
 
   describe("drawing around heavy parties (docs/court.md, Exclusion by weight)", function () {
     async function drawAll() {
       const f = await loadFixture(heavyPartyFixture);
       const w: Weights = new Map();
-      for (const a of f.order) w.set(a, await f.court.drawableWeight(a));
+      for (const a of f.order) w.set(a, await f.pool.drawableWeight(a));
       expect(w.get(f.empty.address)).to.equal(0n); // a leaf, of weight 0
       const receipt = await mined(f.court.draw(3n));
       return { ...f, w, receipt };
@@ -127,7 +135,7 @@ describe("SortitionAttacks", function () {
 
     it("seats every round from the model: the party drawn in #1 is excluded at its reduced weight in #2 and #3", async function () {
       const f = await drawAll();
-      const { court, heavy, empty, order, seed, w } = f;
+      const { court, pool, heavy, empty, order, seed, w } = f;
       const drawn = eventsOf(f.court, f.receipt, "JurorDrawn") as [bigint, bigint, string, bigint][];
       let second = 0;
       for (const [d, r, juror, s] of drawn) {
@@ -144,20 +152,19 @@ describe("SortitionAttacks", function () {
       // The heavy party holds 98 % of the pool: the first search lands on it in (nearly) every seat of #2, #3.
       expect(second).to.be.greaterThan(3);
       expect(eventsOf(f.court, f.receipt, "RoundDrawn").map((e) => e[0])).to.deep.equal([1n, 2n, 3n]);
-      expect(await court.drawableWeight(heavy.address)).to.equal(LABEL(990_000) - 3n * SEAT_STAKE);
+      expect(await pool.drawableWeight(heavy.address)).to.equal(LABEL(990_000) - 3n * SEAT_STAKE);
     });
 
     it("requeues, without reverting, a round whose non-parties weigh nothing", async function () {
       const f = await drawAll();
       await time.increase(POOL_DEFAULTS.maxDrawingTime);
-      await f.court.passPhase();
+      await f.pool.passPhase();
       // Both validators leave; the parties (heavy, empty) alone hold weight.
-      for (const v of f.validators)
-        await f.court.connect(v).requestUnstake((await f.court.getValidator(v.address)).free);
+      for (const v of f.validators) await f.pool.connect(v).requestUnstake((await f.pool.getValidator(v.address)).free);
       await f.court.connect(f.arbitrable).createDispute(f.heavy.address, f.empty.address, ZERO, 1n);
       const d = await f.court.disputeCount();
       await toDrawing(f.court, helpers);
-      const [, tail] = await f.court.queue();
+      const [, tail] = await f.pool.queue();
       await expect(f.court.draw(1n))
         .to.emit(f.court, "RoundRequeued")
         .withArgs(d, 0n, 0n, tail)
@@ -189,7 +196,7 @@ describe("SortitionAttacks", function () {
   it("handler: 300 seeded actions keep every leaf at drawable(free) and seat the model's jurors", async function () {
     this.timeout(120_000);
     const f = await loadFixture(handlerFixture);
-    const { court } = f;
+    const { court, pool } = f;
     const rnd = prng(0x5eed);
     const actors: HardhatEthersSigner[] = [...f.validators, ...f.labelers, f.challenger, f.requester];
     const addrs = actors.map((a) => a.address);
@@ -208,8 +215,8 @@ describe("SortitionAttacks", function () {
       const next = new Map<string, State>();
       let sum = 0n;
       for (const a of addrs) {
-        const { free, deferredIn, deferredUnstake, unbonding, unlocksAt } = await court.getValidator(a);
-        const w = await court.drawableWeight(a);
+        const { free, deferredIn, deferredUnstake, unbonding, unlocksAt } = await pool.getValidator(a);
+        const w = await pool.drawableWeight(a);
         expect(w, `weight of ${a}`).to.equal(drawable(free));
         const prev = st.get(a);
         if (prev !== undefined && frozen) expect(w, `frozen ${a}`).to.equal(prev.w);
@@ -218,7 +225,7 @@ describe("SortitionAttacks", function () {
         next.set(a, { free, deferredIn, deferredUnstake, unbonding, unlocksAt, w });
         sum += w;
       }
-      expect(await court.totalDrawableWeight()).to.equal(sum);
+      expect(await pool.totalDrawableWeight()).to.equal(sum);
       st = next;
     };
     /** `free` once a pending change is absorbed in Staking (deferred stake joins, then the unstake moves). */
@@ -230,7 +237,7 @@ describe("SortitionAttacks", function () {
     /** Checks a Staking receipt's `StakeUpdated` events against `absorbed` (+ `extra` for `who`) and notes new leaves. */
     const expectUpdates = (receipt: ContractTransactionReceipt, who: string[], extra = 0n) => {
       const expected = who.map((a) => [a, absorbed(a) + extra, drawable(absorbed(a) + extra)]);
-      expect(eventsOf(f.court, receipt, "StakeUpdated")).to.deep.equal(expected);
+      expect(poolEventsOf(f.pool, receipt, "StakeUpdated")).to.deep.equal(expected);
       for (const [a, , w] of expected) if ((w as bigint) > 0n && !order.includes(a as string)) order.push(a as string);
     };
     const pending = (a: string) => st.get(a)!.deferredIn > 0n || st.get(a)!.deferredUnstake > 0n;
@@ -275,7 +282,7 @@ describe("SortitionAttacks", function () {
 
     await check(false);
     for (let step = 0; step < 300; step++) {
-      const [phase, , seed] = await court.phase();
+      const [phase, , seed] = await pool.phase();
       const staking = phase === Phase.Staking;
       const a = pick(addrs);
       const s = signerOf.get(a)!;
@@ -283,39 +290,39 @@ describe("SortitionAttacks", function () {
       let frozen = !staking;
       if (action === 0) {
         const amount = pick(amounts);
-        const receipt = await mined(court.connect(s).stake(amount));
-        expect(eventsOf(f.court, receipt, "Staked")).to.deep.equal([[a, amount, !staking]]);
+        const receipt = await mined(pool.connect(s).stake(amount));
+        expect(poolEventsOf(f.pool, receipt, "Staked")).to.deep.equal([[a, amount, !staking]]);
         if (staking) expectUpdates(receipt, [a], amount);
-        else expect(eventsOf(f.court, receipt, "StakeUpdated")).to.deep.equal([]);
+        else expect(poolEventsOf(f.pool, receipt, "StakeUpdated")).to.deep.equal([]);
       } else if (action === 1) {
         const have = staking ? absorbed(a) : st.get(a)!.free - st.get(a)!.deferredUnstake;
         if (have <= 0n) continue;
         const amount = pick([have, have > SEAT_STAKE / 2n ? have - SEAT_STAKE / 2n : have, have / 3n + 1n]);
-        const receipt = await mined(court.connect(s).requestUnstake(amount));
-        expect(eventsOf(f.court, receipt, "UnstakeRequested")).to.deep.equal([[a, amount, !staking]]);
+        const receipt = await mined(pool.connect(s).requestUnstake(amount));
+        expect(poolEventsOf(f.pool, receipt, "UnstakeRequested")).to.deep.equal([[a, amount, !staking]]);
         if (staking) expectUpdates(receipt, [a], -amount);
-        else expect(eventsOf(f.court, receipt, "StakeUpdated")).to.deep.equal([]);
+        else expect(poolEventsOf(f.pool, receipt, "StakeUpdated")).to.deep.equal([]);
         const { free, deferredIn, unbonding } = st.get(a)!;
         const t = BigInt((await receipt.getBlock()).timestamp) + POOL_DEFAULTS.unbondingPeriod;
         if (staking)
-          expect(eventsOf(f.court, receipt, "Unbonding").at(-1)).to.deep.equal([
+          expect(poolEventsOf(f.pool, receipt, "Unbonding").at(-1)).to.deep.equal([
             a,
             unbonding + free + deferredIn - absorbed(a) + amount,
             t,
           ]);
       } else if (action === 2 && staking) {
-        const receipt = await mined(court.applyDeferredOf([a]));
+        const receipt = await mined(pool.applyDeferredOf([a]));
         expectUpdates(receipt, pending(a) ? [a] : []);
         if (pending(a)) reach.applied++;
       } else if (action === 3) {
         const { unbonding, unlocksAt } = st.get(a)!;
         const locked = BigInt(await time.latest()) + 1n < unlocksAt;
-        const call = court.connect(s).withdrawUnstaked();
+        const call = pool.connect(s).withdrawUnstaked();
         if (unbonding === 0n)
-          await expect(call).to.be.revertedWithCustomError(court, "QualityVoteNothingUnbonding").withArgs(a);
+          await expect(call).to.be.revertedWithCustomError(pool, "JurorPoolNothingUnbonding").withArgs(a);
         else if (locked)
-          await expect(call).to.be.revertedWithCustomError(court, "QualityVoteStillUnbonding").withArgs(a, unlocksAt);
-        else await expect(call).to.emit(court, "UnstakeWithdrawn").withArgs(a, unbonding);
+          await expect(call).to.be.revertedWithCustomError(pool, "JurorPoolStillUnbonding").withArgs(a, unlocksAt);
+        else await expect(call).to.emit(pool, "UnstakeWithdrawn").withArgs(a, unbonding);
       } else if (action === 4 && open.size < 6) {
         const challenger = pick(addrs.filter((x) => x !== a));
         const interested = pick([ZERO, a, challenger, pick(addrs)]);
@@ -332,13 +339,13 @@ describe("SortitionAttacks", function () {
         const receipt = await mined(court.settle(d, r, j));
         const [[, , , n, , reward, penalty]] = eventsOf(f.court, receipt, "SeatsSettled") as bigint[][];
         expect(eventsOf(f.court, receipt, "SeatsSettled").map((e) => e.slice(0, 4))).to.deep.equal([[d, r, j, seats]]);
-        expect(eventsOf(f.court, receipt, "StakeUpdated")).to.deep.equal([]);
+        expect(poolEventsOf(f.pool, receipt, "StakeUpdated")).to.deep.equal([]);
         await check(true); // a settlement never writes the tree, in any phase (docs/court.md)
         expect(st.get(j)!.deferredIn).to.equal(credited + n * SEAT_STAKE + reward - penalty);
         reach.settled++;
         continue;
       } else if (action === 6 && phase === Phase.Drawing) {
-        const [head, , cycleEnd] = await court.queue();
+        const [head, , cycleEnd] = await pool.queue();
         if (head < cycleEnd) {
           const w: Weights = new Map([...st].map(([x, v]) => [x, v.w]));
           const free = new Map([...st].map(([x, v]) => [x, v.free]));
@@ -363,22 +370,22 @@ describe("SortitionAttacks", function () {
           frozen = false;
         } else {
           await time.increase(POOL_DEFAULTS.maxDrawingTime);
-          await expect(court.passPhase()).to.emit(court, "PhaseChanged").withArgs(Phase.Staking, 0n, 0n);
+          await expect(pool.passPhase()).to.emit(pool, "PhaseChanged").withArgs(Phase.Staking, 0n, 0n);
         }
       } else if (action === 6 && staking) {
-        const [head, tail] = await court.queue();
+        const [head, tail] = await pool.queue();
         if (head === tail) continue;
         const queued = addrs.filter(pending);
-        const [dh, dt] = await court.deferredQueue();
-        const receipt = await mined(court.applyDeferred(dt - dh));
+        const [dh, dt] = await pool.deferredQueue();
+        const receipt = await mined(pool.applyDeferred(dt - dh));
         // Validators credited by a settlement alone have no queue entry: only the queued are applied.
-        const applied = eventsOf(f.court, receipt, "StakeUpdated").map((e) => e[0] as string);
+        const applied = poolEventsOf(f.pool, receipt, "StakeUpdated").map((e) => e[0] as string);
         expect(applied.every((x) => queued.includes(x))).to.equal(true);
         expectUpdates(receipt, applied);
         reach.applied += applied.length;
         await check(false);
         await toDrawing(court, helpers); // nothing left to apply: the tree must not move
-        expect((await court.phase())[0]).to.equal(Phase.Drawing);
+        expect((await pool.phase())[0]).to.equal(Phase.Drawing);
         frozen = true;
       } else if (action === 7) {
         await resolve();

@@ -42,7 +42,7 @@ async function steeringFixture() {
   const f = await deployCourt(ethers, { validators: 11 });
   const wallets = await makeWallets(ethers, helpers, f, 5, LABEL(100_000));
   const [outsider, ...extra] = wallets; // outsider: never staked
-  for (let i = 0; i < extra.length; i++) await f.court.connect(extra[i]).stake(LABEL(3_000 + 1_000 * i));
+  for (let i = 0; i < extra.length; i++) await f.pool.connect(extra[i]).stake(LABEL(3_000 + 1_000 * i));
   const signers = new Map<string, Signer>([...f.validators.map((v) => [v.address, v] as const)]);
   for (const w of extra) signers.set(await w.getAddress(), w);
   // A finished dispute: drawn, voted, final; its jurors' seats wait for settlement.
@@ -66,18 +66,18 @@ async function steeringFixture() {
 /** Three validators with 10,000 LABEL each; the parties stake 190,000 each: 95 % of the stake. */
 async function partiesFixture() {
   const p = await deployCourt(ethers, { validators: 3 });
-  for (const party of [p.labeler, p.challenger, p.requester]) await p.court.connect(party).stake(LABEL(190_000));
+  for (const party of [p.labeler, p.challenger, p.requester]) await p.pool.connect(party).stake(LABEL(190_000));
   return p;
 }
 
 /** Six validators with skewed stakes (100k, 200k, ..., 600k LABEL), a richer party, 100 disputes queued. */
 async function fairnessFixture() {
   const p = await deployCourt(ethers, { validators: 6 });
-  for (let i = 0; i < 6; i++) await p.court.connect(p.validators[i]).stake(LABEL(100_000 * (i + 1) - 10_000));
+  for (let i = 0; i < 6; i++) await p.pool.connect(p.validators[i]).stake(LABEL(100_000 * (i + 1) - 10_000));
   // The labeler, a party to every dispute, holds 30 % of the stake: a seat's first search lands on it
   // about 90 times in 300, and those seats come from the second, excluding search (docs/sortition.md,
   // "Drawing around the parties"), so the test covers both paths at the court level.
-  await p.court.connect(p.labeler).stake(LABEL(900_000));
+  await p.pool.connect(p.labeler).stake(LABEL(900_000));
   for (let i = 0; i < 100; i++) await openDispute(p);
   return p;
 }
@@ -86,69 +86,69 @@ describe("Steering", function () {
   describe("nobody can steer a jury once the seed is known", function () {
     it("juries are identical whether or not an attacker acts before and while drawing", async function () {
       const f = await loadFixture(steeringFixture);
-      const { court, attacker, outsider, finished, jurors, seed } = f;
+      const { court, pool, attacker, outsider, finished, jurors, seed } = f;
       const snap = await takeSnapshot();
       // Honest run: pass to Drawing, draw everything at once.
-      await court.passPhase();
-      expect((await court.phase())[2]).to.equal(seed);
+      await pool.passPhase();
+      expect((await pool.phase())[2]).to.equal(seed);
       const honest = drawnIn(court, [await (await court.draw(100n)).wait()]);
       expect(honest.map((e) => e.disputeId)).to.deep.equal([2n, 2n, 2n, 3n, 3n, 3n, 4n, 4n, 4n]);
       await snap.restore();
 
       // Attacked run: every call an attacker (validator or not) can make, before and between draws.
       const attack = async (settleIndex: number) => {
-        await expect(court.connect(attacker).stake(LABEL(5_000)))
-          .to.emit(court, "Staked")
+        await expect(pool.connect(attacker).stake(LABEL(5_000)))
+          .to.emit(pool, "Staked")
           .withArgs(attacker.address, LABEL(5_000), true);
-        await expect(court.connect(attacker).requestUnstake(LABEL(1_000)))
-          .to.emit(court, "UnstakeRequested")
+        await expect(pool.connect(attacker).requestUnstake(LABEL(1_000)))
+          .to.emit(pool, "UnstakeRequested")
           .withArgs(attacker.address, LABEL(1_000), true);
-        await expect(court.connect(outsider).stake(LABEL(5_000)))
-          .to.emit(court, "Staked")
+        await expect(pool.connect(outsider).stake(LABEL(5_000)))
+          .to.emit(pool, "Staked")
           .withArgs(await outsider.getAddress(), LABEL(5_000), true);
         if (settleIndex < jurors.length) {
           await expect(court.connect(attacker).settle(finished, 0n, jurors[settleIndex]))
             .to.emit(court, "SeatsSettled")
-            .and.not.to.emit(court, "StakeUpdated");
+            .and.not.to.emit(pool, "StakeUpdated");
         }
-        const [current] = await court.phase();
-        await expect(court.connect(attacker).applyDeferred(100n))
-          .to.be.revertedWithCustomError(court, "QualityVoteWrongPhase")
+        const [current] = await pool.phase();
+        await expect(pool.connect(attacker).applyDeferred(100n))
+          .to.be.revertedWithCustomError(pool, "JurorPoolWrongPhase")
           .withArgs(current, Phase.Staking);
         // Settled stake cannot be put into the pool while it is frozen either (docs/court.md).
-        await expect(court.connect(attacker).applyDeferredOf(jurors))
-          .to.be.revertedWithCustomError(court, "QualityVoteWrongPhase")
+        await expect(pool.connect(attacker).applyDeferredOf(jurors))
+          .to.be.revertedWithCustomError(pool, "JurorPoolWrongPhase")
           .withArgs(current, Phase.Staking);
       };
       await attack(0);
-      await court.connect(attacker).passPhase();
-      expect((await court.phase())[2]).to.equal(seed);
+      await pool.connect(attacker).passPhase();
+      expect((await pool.phase())[2]).to.equal(seed);
       const receipts = [];
       for (let i = 1; ; i++) {
         await attack(i);
-        const [head, , cycleEnd] = await court.queue();
+        const [head, , cycleEnd] = await pool.queue();
         if (head === cycleEnd) break;
-        const [, startedAt] = await court.phase();
-        await expect(court.connect(outsider).passPhase())
-          .to.be.revertedWithCustomError(court, "QualityVoteDrawingNotOver")
+        const [, startedAt] = await pool.phase();
+        await expect(pool.connect(outsider).passPhase())
+          .to.be.revertedWithCustomError(pool, "JurorPoolDrawingNotOver")
           .withArgs(cycleEnd - head, startedAt + POOL_DEFAULTS.maxDrawingTime);
         receipts.push(await (await court.connect(attacker).draw(1n)).wait());
       }
       expect(drawnIn(court, receipts)).to.deep.equal(honest);
-      expect((await court.deferredQueue())[1]).to.be.greaterThan((await court.deferredQueue())[0]);
+      expect((await pool.deferredQueue())[1]).to.be.greaterThan((await pool.deferredQueue())[0]);
     });
 
     it("a dispute opened once the seed is known waits for the next cycle", async function () {
       const f = await loadFixture(steeringFixture);
-      const { court } = f;
+      const { court, pool } = f;
       const late = await openDispute(f);
-      await court.passPhase();
-      const [, , cycleEnd] = await court.queue();
+      await pool.passPhase();
+      const [, , cycleEnd] = await pool.queue();
       expect(cycleEnd).to.equal(4n);
       const drawn = drawnIn(court, [await (await court.draw(100n)).wait()]);
       expect(drawn.map((e) => e.disputeId)).not.to.include(late);
       expect((await court.getRound(late, 0n)).drawnSeats).to.equal(0n);
-      await court.passPhase();
+      await pool.passPhase();
       await toDrawing(court, helpers);
       await expect(court.draw(1n)).to.emit(court, "RoundDrawn");
     });
@@ -157,11 +157,11 @@ describe("Steering", function () {
   describe("parties never sit on their own dispute", function () {
     it("even holding 95 % of the stake, parties are excluded by weight: every round seats at once from the rest", async function () {
       const f = await loadFixture(partiesFixture);
-      const { court, labeler, challenger, requester } = f;
+      const { court, pool, labeler, challenger, requester } = f;
       const parties = [labeler.address, challenger.address, requester.address];
       let partyWeight = 0n;
-      for (const a of parties) partyWeight += await court.drawableWeight(a);
-      expect((partyWeight * 100n) / (await court.totalDrawableWeight())).to.equal(95n);
+      for (const a of parties) partyWeight += await pool.drawableWeight(a);
+      expect((partyWeight * 100n) / (await pool.totalDrawableWeight())).to.equal(95n);
       for (let i = 0; i < 10; i++) await openDispute(f);
       await toDrawing(court, helpers);
       const tx = await court.draw(100n);
@@ -170,7 +170,7 @@ describe("Steering", function () {
       expect(drawn).to.have.length(30);
       for (const e of drawn) expect(parties).not.to.include(e.juror);
       // The three validators' 30 seats are exactly what ten rounds need.
-      expect(await court.totalDrawableWeight()).to.equal(partyWeight);
+      expect(await pool.totalDrawableWeight()).to.equal(partyWeight);
     });
   });
 
@@ -185,7 +185,7 @@ describe("Steering", function () {
     }
 
     it("a round past its timeout but in the pending cycle cannot be closed until the pool is back in Staking", async function () {
-      const { court, d, timeout } = await loadFixture(timedOutInCycleFixture);
+      const { court, pool, d, timeout } = await loadFixture(timedOutInCycleFixture);
       // In Staking the round can be closed: nothing is requested yet.
       expect(await court.currentPeriod(d)).to.deep.equal([Period.Finalizable, 0n]);
       await toGenerating(court, helpers);
@@ -195,7 +195,7 @@ describe("Steering", function () {
         .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
         .withArgs(d, Period.Drawing);
       await mine(Number(BLOCKHASH_LOOKAHEAD) + 1);
-      await court.passPhase();
+      await pool.passPhase();
       await expect(court.finalizeDispute(d))
         .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
         .withArgs(d, Period.Drawing);
@@ -206,22 +206,22 @@ describe("Steering", function () {
 
     it("a round the cycle could not seat can be closed once the pool is back in Staking", async function () {
       const f = await loadFixture(timedOutInCycleFixture);
-      const { court, d } = f;
+      const { court, pool, d } = f;
       // Every validator leaves before the seed request: nobody can be seated.
-      for (const v of f.validators) await court.connect(v).requestUnstake(VALIDATOR_STAKE);
+      for (const v of f.validators) await pool.connect(v).requestUnstake(VALIDATOR_STAKE);
       await toDrawing(court, helpers);
       await expect(court.draw(1n)).to.emit(court, "RoundRequeued");
       expect((await court.currentPeriod(d))[0]).to.equal(Period.Drawing);
-      await court.passPhase();
+      await pool.passPhase();
       await expect(court.finalizeDispute(d)).to.emit(court, "DisputeFinalized").withArgs(d, Ruling.Unresolved, 1n);
     });
 
     it("a round queued after the seed request times out even while the pool waits for randomness", async function () {
       const f = await deployCourt(ethers, { validators: 3 });
-      const { court } = f;
+      const { court, pool } = f;
       const first = await openDispute(f);
       await toGenerating(court, helpers);
-      const [, requestedAt] = await court.phase();
+      const [, requestedAt] = await pool.phase();
       // Queued in the same second as the request: it may be in the cycle, so it waits (conservative).
       await time.setNextBlockTimestamp(requestedAt + 1n);
       const later = await openDispute(f);
@@ -237,18 +237,18 @@ describe("Steering", function () {
 
     it("a round queued in the very second of the request is treated as part of the cycle", async function () {
       const f = await deployCourt(ethers, { validators: 3 });
-      const { court } = f;
+      const { court, pool } = f;
       await openDispute(f);
-      const [, startedAt] = await court.phase();
+      const [, startedAt] = await pool.phase();
       await time.increaseTo(startedAt + POOL_DEFAULTS.minStakingTime);
       // The request and a new dispute in one block: same timestamp, the dispute queued after the request.
       await ethers.provider.send("evm_setAutomine", [false]);
-      await court.passPhase();
+      await pool.passPhase();
       await court.connect(f.arbitrable).createDispute(f.labeler.address, f.challenger.address, f.requester.address, 1n);
       await mine(1);
       await ethers.provider.send("evm_setAutomine", [true]);
       const same = await court.disputeCount();
-      const [phase, requestedAt] = await court.phase();
+      const [phase, requestedAt] = await pool.phase();
       expect(phase).to.equal(Phase.Generating);
       const [, timeout] = await court.currentPeriod(same);
       expect(timeout).to.equal(requestedAt + COURT_DEFAULTS.drawTimeout);
@@ -311,26 +311,28 @@ describe("Steering", function () {
       return { ...f, lender, juror };
     }
 
-    it("a flash-loaned stake cannot leave: the loan cannot be repaid (QualityVoteStillUnbonding)", async function () {
-      const { court, juror } = await loadFixture(flashFixture);
+    it("a flash-loaned stake cannot leave: the loan cannot be repaid (JurorPoolStillUnbonding)", async function () {
+      const { pool, juror } = await loadFixture(flashFixture);
+      // The borrower stakes in the court's pool, which it reads from the court.
+      expect(await juror.pool()).to.equal(await pool.getAddress());
       const t = BigInt(await time.latest()) + 10n;
       await time.setNextBlockTimestamp(t);
       await expect(juror.attack(LABEL(500_000)))
-        .to.be.revertedWithCustomError(court, "QualityVoteStillUnbonding")
+        .to.be.revertedWithCustomError(pool, "JurorPoolStillUnbonding")
         .withArgs(await juror.getAddress(), t + POOL_DEFAULTS.unbondingPeriod);
-      expect(await court.drawableWeight(await juror.getAddress())).to.equal(0n);
+      expect(await pool.drawableWeight(await juror.getAddress())).to.equal(0n);
     });
 
     it("a flash loan that starts the cycle cannot be drawn nor unstake (the seed is unknown in its block)", async function () {
       const f = await loadFixture(flashFixture);
-      const { court, juror } = f;
+      const { pool, juror } = f;
       await openDispute(f);
-      const [, startedAt] = await court.phase();
+      const [, startedAt] = await pool.phase();
       await time.increaseTo(startedAt + POOL_DEFAULTS.minStakingTime);
       await expect(juror.attack(LABEL(500_000)))
-        .to.be.revertedWithCustomError(court, "QualityVoteNothingUnbonding")
+        .to.be.revertedWithCustomError(pool, "JurorPoolNothingUnbonding")
         .withArgs(await juror.getAddress());
-      expect((await court.phase())[0]).to.equal(Phase.Staking);
+      expect((await pool.phase())[0]).to.equal(Phase.Staking);
     });
   });
 });

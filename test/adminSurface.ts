@@ -20,7 +20,7 @@ const DAY = 24n * HOUR;
 /** The state-changing functions that anyone (or the party concerned) may call: the protocol's users. */
 const USER_FUNCTIONS: Record<string, readonly string[]> = {
   LabelToken: ["approve", "burn", "burnFrom", "delegate", "delegateBySig", "permit", "transfer", "transferFrom"],
-  QualityVote: [
+  JurorPool: [
     "stake",
     "stakeWithPermit",
     "requestUnstake",
@@ -29,6 +29,8 @@ const USER_FUNCTIONS: Record<string, readonly string[]> = {
     "applyDeferredOf",
     "setEncryptionKey",
     "passPhase",
+  ],
+  QualityVote: [
     "draw",
     "commitVote",
     "revealVote",
@@ -63,6 +65,27 @@ const USER_FUNCTIONS: Record<string, readonly string[]> = {
   TimelockController: ["onERC721Received", "onERC1155Received", "onERC1155BatchReceived"],
 };
 
+/**
+ * The state-changing functions that are neither a user's nor an admin's: the juror pool's calls that
+ * only its bound court may make (`JurorPoolNotCourt` for anyone else), under the court's own rules,
+ * and `bindCourt`, its deployer's one-time step of the deployment (`JurorPoolCannotBind` after it).
+ * The pool has no admin of its own: its admin surface is the court's, `QualityVote.setPoolParams`
+ * (default admin, forwarded to the pool) and `QualityVote.pause` / `unpause` (`PAUSER_ROLE`, which
+ * stop new stake in the pool), each with its row in docs/parameters.md.
+ */
+const COURT_CALLS: Record<string, readonly string[]> = {
+  JurorPool: [
+    "bindCourt",
+    "setPoolParams",
+    "setStakingPaused",
+    "enqueueRound",
+    "takeRounds",
+    "drawSeats",
+    "settleSeats",
+    "pay",
+  ],
+};
+
 /** The mutating functions of a contract's ABI. */
 async function mutatingFunctions(name: string): Promise<string[]> {
   const { abi } = await hre.artifacts.readArtifact(name);
@@ -90,9 +113,12 @@ describe("admin surface (docs/parameters.md)", function () {
     const rows = docs.split("\n").filter((line) => line.startsWith("| "));
     for (const [name, users] of Object.entries(USER_FUNCTIONS)) {
       const mutating = await mutatingFunctions(name);
-      for (const fn of users) expect(mutating, `${name}.${fn} is listed as a user function`).to.include(fn);
-      const admin = mutating.filter((fn) => !users.includes(fn));
-      expect(admin.length, name).to.be.greaterThan(0);
+      const courtCalls = COURT_CALLS[name] ?? [];
+      for (const fn of [...users, ...courtCalls]) expect(mutating, `${name}.${fn} is listed`).to.include(fn);
+      const admin = mutating.filter((fn) => !users.includes(fn) && !courtCalls.includes(fn));
+      // The pool has no admin of its own (see COURT_CALLS); every other contract has one.
+      if (name === "JurorPool") expect(admin, name).to.deep.equal([]);
+      else expect(admin.length, name).to.be.greaterThan(0);
       const mine = rows.filter((row) =>
         row
           .split("|")[1]!
@@ -108,7 +134,8 @@ describe("admin surface (docs/parameters.md)", function () {
   });
 
   it("every role-gated function refuses a stranger with the role it needs", async function () {
-    const { court, escrow, token, timelock, source, stranger } = await loadFixture(deployedWithDefaults);
+    const { court, pool, escrow, token, timelock, source, deployer, stranger } =
+      await loadFixture(deployedWithDefaults);
     const s = stranger.address;
     const unauthorized = [
       [court, () => court.connect(stranger).setParams(COURT_DEFAULTS), ethers.ZeroHash],
@@ -139,14 +166,32 @@ describe("admin surface (docs/parameters.md)", function () {
     await expect(timelock.connect(stranger).updateDelay(0n))
       .to.be.revertedWithCustomError(timelock, "TimelockUnauthorizedCaller")
       .withArgs(s);
-    // The randomness source: bound once, to the court; only the court asks for seeds.
+    // The juror pool: bound once, to the court, by its deployer; only the court directs it.
+    const [courtAddress, poolAddress] = [await court.getAddress(), await pool.getAddress()];
+    expect(await pool.court()).to.equal(courtAddress);
+    for (const caller of [deployer, stranger]) {
+      await expect(pool.connect(caller).bindCourt(caller.address))
+        .to.be.revertedWithCustomError(pool, "JurorPoolCannotBind")
+        .withArgs(caller.address, caller.address);
+    }
+    const courtCalls = [
+      () => pool.connect(stranger).setPoolParams(POOL_DEFAULTS),
+      () => pool.connect(stranger).setStakingPaused(true),
+      () => pool.connect(stranger).enqueueRound(1n),
+      () => pool.connect(stranger).takeRounds(1n),
+      () => pool.connect(stranger).drawSeats(1n, 0n, 0n, 1n, [s, s, s]),
+      () => pool.connect(stranger).settleSeats(s, 1n, 0n, 1n),
+      () => pool.connect(stranger).pay(s, 1n),
+    ];
+    expect(courtCalls.length).to.equal(COURT_CALLS.JurorPool!.length - 1); // all but bindCourt
+    for (const call of courtCalls)
+      await expect(call()).to.be.revertedWithCustomError(pool, "JurorPoolNotCourt").withArgs(s);
+    // The randomness source: bound once, to the pool; only the pool asks for seeds.
     await expect(source.connect(stranger).setConsumer(s))
       .to.be.revertedWithCustomError(source, "RandomnessConsumerAlreadySet")
-      .withArgs(await court.getAddress());
+      .withArgs(poolAddress);
     for (const call of [source.connect(stranger).requestRandomness(), source.connect(stranger).receiveRandomness()]) {
-      await expect(call)
-        .to.be.revertedWithCustomError(source, "RandomnessNotConsumer")
-        .withArgs(s, await court.getAddress());
+      await expect(call).to.be.revertedWithCustomError(source, "RandomnessNotConsumer").withArgs(s, poolAddress);
     }
   });
 
@@ -209,8 +254,8 @@ describe("admin surface (docs/parameters.md)", function () {
     });
 
     it("QualityVote.setParams: penalty >= max(4, 2^maxRounds) seat fees, draw timeout >= a cycle + 1 day, periods [1 h, 30 d]", async function () {
-      const { court, admin } = await loadFixture(deployedWithDefaults);
-      const seatStake = await court.seatStake();
+      const { court, pool, admin } = await loadFixture(deployedWithDefaults);
+      const seatStake = await pool.seatStake();
       // The least slashBps whose penalty covers 2^maxRounds = 16 seat fees (80 LABEL of 1,000: 800).
       const minSlash = ((1n << COURT_DEFAULTS.maxRounds) * COURT_DEFAULTS.feePerSeat * 10_000n) / seatStake;
       const cycle = POOL_DEFAULTS.minStakingTime + POOL_DEFAULTS.maxDrawingTime + DAY;
@@ -252,8 +297,8 @@ describe("admin surface (docs/parameters.md)", function () {
       expectParams(await court.params(1n), COURT_DEFAULTS);
     });
 
-    it("QualityVote.setPoolParams: phases [1 min, 7 d], unbonding [1 d, 90 d]", async function () {
-      const { court, admin } = await loadFixture(deployedWithDefaults);
+    it("QualityVote.setPoolParams (the pool's only parameters): phases [1 min, 7 d], unbonding [1 d, 90 d]", async function () {
+      const { court, pool, admin } = await loadFixture(deployedWithDefaults);
       const edges: [Partial<Record<keyof typeof POOL_DEFAULTS, bigint>>, boolean][] = [
         [{ minStakingTime: 60n }, true],
         [{ minStakingTime: 59n }, false],
@@ -267,12 +312,13 @@ describe("admin surface (docs/parameters.md)", function () {
       for (const [change, accepted] of edges) {
         const params = { ...POOL_DEFAULTS, ...change };
         const call = court.connect(admin).setPoolParams(params);
-        if (accepted) await expect(call).to.emit(court, "PoolParamsUpdated").withArgs(Object.values(params));
+        if (accepted) await expect(call).to.emit(pool, "PoolParamsUpdated").withArgs(Object.values(params));
         else
           await expect(call)
-            .to.be.revertedWithCustomError(court, "QualityVoteInvalidPoolParams")
+            .to.be.revertedWithCustomError(pool, "JurorPoolInvalidPoolParams")
             .withArgs(Object.values(params));
       }
+      expect(await pool.poolParams()).to.deep.equal(Object.values({ ...POOL_DEFAULTS, unbondingPeriod: 90n * DAY }));
     });
 
     it("setTreasury (Administered, court and escrow): refuses zero and the contract itself; TreasuryUpdated", async function () {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 
-import { QualityVote__factory } from "../../typechain-types/index.js";
+import { JurorPool__factory, QualityVote__factory } from "../../typechain-types/index.js";
 import {
   ACCEPT,
   ADMIN_DELAY,
@@ -36,36 +36,29 @@ export function courtAdminSuite(ctx: CourtSuiteContext): void {
   const { oneSeatFixture, drawnFixture, lastRoundFixture, seated, vote } = ctx.fixtures;
 
   describe("deployment", function () {
-    it("refuses a zero token, randomness or treasury and a seat stake out of bounds", async function () {
-      const { court, token, randomness, admin } = await loadFixture(oneSeatFixture);
+    it("refuses a zero pool or treasury; takes LABEL and the seat stake from its pool", async function () {
+      const { court, pool, token, randomness, admin } = await loadFixture(oneSeatFixture);
       const factory = new QualityVote__factory(admin);
-      const args = [
-        await token.getAddress(),
-        await randomness.getAddress(),
-        SEAT_STAKE,
-        admin.address,
-        admin.address,
-        ADMIN_DELAY,
-        POOL_DEFAULTS,
-        COURT_DEFAULTS,
-      ] as const;
-      const with_ = (i: number, v: unknown) => args.map((a, j) => (j === i ? v : a)) as unknown as typeof args;
-      await expect(factory.deploy(...with_(0, ethers.ZeroAddress))).to.be.revertedWithCustomError(
+      const deploy = (pool_: string, treasury: string) =>
+        factory.deploy(pool_, treasury, admin.address, ADMIN_DELAY, COURT_DEFAULTS);
+      const poolAddress = await pool.getAddress();
+      await expect(deploy(ethers.ZeroAddress, admin.address)).to.be.revertedWithCustomError(
         court,
         "QualityVoteZeroAddress",
       );
-      await expect(factory.deploy(...with_(1, ethers.ZeroAddress))).to.be.revertedWithCustomError(
-        court,
-        "QualityVoteZeroAddress",
-      );
-      await expect(factory.deploy(...with_(3, ethers.ZeroAddress)))
+      await expect(deploy(poolAddress, ethers.ZeroAddress))
         .to.be.revertedWithCustomError(court, "AdministeredInvalidTreasury")
         .withArgs(ethers.ZeroAddress);
-      for (const s of [LABEL(1) - 1n, LABEL(1_000_000) + 1n]) {
-        await expect(factory.deploy(...with_(2, s)))
-          .to.be.revertedWithCustomError(court, "QualityVoteAmountTooLarge")
-          .withArgs(s);
-      }
+      // The token, the randomness source and the seat stake are the pool's, which bounds them
+      // (JurorPoolInvalidSetup, test/JurorPool.ts).
+      const other = await deploy(poolAddress, admin.address);
+      expect([await other.pool(), await other.label()]).to.deep.equal([poolAddress, await token.getAddress()]);
+      // Penalties are shares of the pool's seat stake: at 1 LABEL a seat, the default slash (10 %)
+      // no longer covers 2^maxRounds seat fees.
+      const small = await new JurorPool__factory(admin).deploy(token, randomness, LABEL(1), POOL_DEFAULTS);
+      await expect(deploy(await small.getAddress(), admin.address))
+        .to.be.revertedWithCustomError(court, "QualityVoteInvalidParams")
+        .withArgs(Object.values(COURT_DEFAULTS));
     });
   });
 
@@ -193,8 +186,8 @@ export function courtAdminSuite(ctx: CourtSuiteContext): void {
         1n,
         j1.map((j) => j.address),
       );
-      await expect(court.connect(j1[0]).requestUnstake(SEAT_STAKE)).to.emit(court, "UnstakeRequested");
-      expect(await court.paused()).to.equal(true);
+      await expect(f.pool.connect(j1[0]).requestUnstake(SEAT_STAKE)).to.emit(f.pool, "UnstakeRequested");
+      expect([await court.paused(), await f.pool.stakingPaused()]).to.deep.equal([true, true]);
     });
   });
 
@@ -225,8 +218,11 @@ export function courtAdminSuite(ctx: CourtSuiteContext): void {
       );
       expect(await court.computeCommitment(d, 0n, jurors[0].address, REJECT, salt)).to.equal(expected);
       expect(await court.label()).to.equal(await f.token.getAddress());
-      expect(await court.randomness()).to.equal(await f.randomness.getAddress());
-      expect(await court.seatStake()).to.equal(SEAT_STAKE);
+      expect(await court.pool()).to.equal(await f.pool.getAddress());
+      expect(await f.pool.court()).to.equal(await court.getAddress());
+      expect(await f.pool.label()).to.equal(await f.token.getAddress());
+      expect(await f.pool.randomness()).to.equal(await f.randomness.getAddress());
+      expect(await f.pool.seatStake()).to.equal(SEAT_STAKE);
     });
   });
 }
