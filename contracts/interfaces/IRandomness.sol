@@ -3,7 +3,7 @@ pragma solidity 0.8.34;
 
 /// @title IRandomness
 /// @notice A source of one random seed per drawing phase of the court (docs/randomness.md).
-/// The court (its single consumer) asks for a seed when it leaves the Staking phase and collects it
+/// The court's juror pool (its single consumer) asks for a seed when it leaves the Staking phase and collects it
 /// when it passes from Generating to Drawing. Two implementations: `BlockhashRandomness` (no external
 /// dependency; a block producer can bias it) and `ChainlinkVRFRandomness` (Chainlink VRF v2.5).
 interface IRandomness {
@@ -35,8 +35,9 @@ interface IRandomness {
     /// word needs (a callback that runs out of gas is charged and lost).
     error RandomnessCallbackGasLimitTooLow(uint256 callbackGasLimit, uint256 min);
 
-    /// @notice Binds the source to its only consumer (the court). Callable once, by the deployer.
-    /// @param consumer The court.
+    /// @notice Binds the source to its only consumer (the court's juror pool). Callable once, by the
+    /// deployer.
+    /// @param consumer The juror pool.
     function setConsumer(address consumer) external;
 
     /// @notice Requests a new seed, replacing any earlier request. Only the consumer.
@@ -49,6 +50,6 @@ interface IRandomness {
     /// @return seed The seed (never 0 once available), or 0.
     function receiveRandomness() external returns (uint256 seed);
 
-    /// @notice The consumer (the court), or zero before `setConsumer`.
+    /// @notice The consumer (the court's juror pool), or zero before `setConsumer`.
     function consumer() external view returns (address);
 }

@@ -3,7 +3,7 @@ pragma solidity 0.8.34;
 
 import {IRandomness} from "../interfaces/IRandomness.sol";
 
-/// @notice Test double of the court as a randomness consumer: requests seeds and records what
+/// @notice Test double of the juror pool as a randomness consumer: requests seeds and records what
 /// `receiveRandomness` returned in the same transaction.
 contract RandomnessConsumerMock {
     IRandomness public immutable source;
