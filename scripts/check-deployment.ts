@@ -3,7 +3,8 @@
  * every address, each contract created by the recorded transaction, and everything the deployment
  * promises (docs/deployment.md): the timelock administers every contract (and owns the VRF source),
  * the escrow holds ARBITRABLE_ROLE on the court, the guardian pauses, the deployer kept no power, the
- * randomness source is bound to the court, and the court's and escrow's parameters are the book's.
+ * juror pool and the court are bound to each other, the randomness source is bound to the pool, and the
+ * court's, the pool's and the escrow's parameters are the book's.
  *
  *   npx hardhat run scripts/check-deployment.ts --network localhost
  */
@@ -17,6 +18,7 @@ import { randomnessOf } from "../sdk/addressBook.js";
 import {
   BlockhashRandomness__factory,
   ChainlinkVRFRandomness__factory,
+  JurorPool__factory,
   LabelToken__factory,
   QualityVote__factory,
   TaskEscrow__factory,
@@ -52,6 +54,7 @@ for (const [name, c] of Object.entries(book.contracts)) {
 
 const p = ethers.provider;
 const token = LabelToken__factory.connect(book.contracts.LabelToken.address, p);
+const pool = JurorPool__factory.connect(book.contracts.JurorPool.address, p);
 const court = QualityVote__factory.connect(book.contracts.QualityVote.address, p);
 const escrow = TaskEscrow__factory.connect(book.contracts.TaskEscrow.address, p);
 const timelock = TimelockController__factory.connect(book.contracts.TimelockController.address, p);
@@ -65,21 +68,27 @@ const account = (name: string) => (param(name) ?? "").split(" ")[0]!;
 
 // Wiring.
 check((await token.symbol()) === "LABEL", "LabelToken symbol is LABEL");
-check((await court.label()) === (await token.getAddress()), "the court stakes LABEL");
+const poolAddress = await pool.getAddress();
+const courtAddress = await court.getAddress();
+check((await pool.label()) === (await token.getAddress()), "the juror pool stakes LABEL");
+check((await court.label()) === (await token.getAddress()), "the court's costs are in LABEL");
+check((await court.pool()) === poolAddress, `the court's juror pool is JurorPool ${poolAddress}`);
+check((await pool.court()) === courtAddress, "the juror pool is bound to the court");
+check(!(await pool.stakingPaused()), "the juror pool accepts stake");
 check((await escrow.label()) === (await token.getAddress()), "TaskEscrow bonds in LABEL");
-check((await escrow.qualityVote()) === (await court.getAddress()), "TaskEscrow uses the court");
-check((await court.randomness()) === source, `the court draws with ${book.randomness} ${source}`);
+check((await escrow.qualityVote()) === courtAddress, "TaskEscrow uses the court");
+check((await pool.randomness()) === source, `the juror pool draws with ${book.randomness} ${source}`);
 check(await escrow.isPaymentToken(await token.getAddress()), "LABEL is an allowed payment token");
 
-// The randomness source is bound to the court; VRF: the timelock owns it (it accepted in the set-up batch).
+// The randomness source is bound to the pool; VRF: the timelock owns it (it accepted in the set-up batch).
 if (book.randomness === "ChainlinkVRFRandomness") {
   const vrf = ChainlinkVRFRandomness__factory.connect(source, p);
-  check((await vrf.consumer()) === (await court.getAddress()), "the VRF source's consumer is the court");
+  check((await vrf.consumer()) === poolAddress, "the VRF source's consumer is the juror pool");
   check((await vrf.owner()) === timelockAddress, "the VRF source is owned by the timelock");
   check((await vrf.s_vrfCoordinator()) === account("vrfCoordinator"), "the VRF source uses the book's coordinator");
 } else {
   const blockhash = BlockhashRandomness__factory.connect(source, p);
-  check((await blockhash.consumer()) === (await court.getAddress()), "the blockhash source's consumer is the court");
+  check((await blockhash.consumer()) === poolAddress, "the blockhash source's consumer is the juror pool");
   check((await blockhash.lookahead()) === num("blockhashLookahead"), "the blockhash lookahead is the book's");
 }
 
@@ -112,10 +121,10 @@ if (account("proposer") !== book.deployer) {
 // Parameters: what the chain holds is what the book says.
 check((await court.treasury()) === account("treasury"), "the court's treasury is the book's");
 check((await escrow.treasury()) === account("treasury"), "the escrow's treasury is the book's");
-check((await court.seatStake()) === num("SEAT_STAKE"), "the seat stake is the book's");
+check((await pool.seatStake()) === num("SEAT_STAKE"), "the juror pool's seat stake is the book's");
 const onChain = [
   [COURT_DEFAULTS, await court.params(1n)],
-  [POOL_DEFAULTS, await court.poolParams()],
+  [POOL_DEFAULTS, await pool.poolParams()],
   [TASK_ESCROW_DEFAULTS, await escrow.params()],
 ] as const;
 for (const [defaults, values] of onChain) {

@@ -15,7 +15,12 @@ import { parseArgs } from "node:util";
 import { JsonRpcProvider } from "ethers";
 
 import { addressesOf, type AddressBook } from "../sdk/addressBook.js";
-import { DatasetShares__factory, QualityVote__factory, TaskEscrow__factory } from "../sdk/contracts.js";
+import {
+  DatasetShares__factory,
+  JurorPool__factory,
+  QualityVote__factory,
+  TaskEscrow__factory,
+} from "../sdk/contracts.js";
 import { Discovery } from "../sdk/discovery.js";
 import { IndexerClient } from "../sdk/indexerClient.js";
 
@@ -26,7 +31,8 @@ const provider = new JsonRpcProvider(process.env.RPC_URL ?? "http://127.0.0.1:85
 const addresses = addressesOf(book);
 const escrow = TaskEscrow__factory.connect(addresses.escrow, provider);
 const court = QualityVote__factory.connect(addresses.vote, provider);
-const rpc = new Discovery(escrow, court, { fromBlock: book.deploymentBlock });
+const pool = JurorPool__factory.connect(addresses.pool, provider);
+const rpc = new Discovery(escrow, court, { fromBlock: book.deploymentBlock, pool });
 const indexer = new IndexerClient(values.url);
 const now = BigInt((await provider.getBlock("latest"))!.timestamp);
 

@@ -8,10 +8,12 @@ import path from "node:path";
 
 const sources: Record<string, string> = {
   LabelToken: "artifacts/contracts/LabelToken.sol/LabelToken.json",
+  JurorPool: "artifacts/contracts/JurorPool.sol/JurorPool.json",
   QualityVote: "artifacts/contracts/QualityVote.sol/QualityVote.json",
   TaskEscrow: "artifacts/contracts/TaskEscrow.sol/TaskEscrow.json",
   DatasetShares: "artifacts/contracts/DatasetShares.sol/DatasetShares.json",
   ILabelToken: "artifacts/contracts/interfaces/ILabelToken.sol/ILabelToken.json",
+  IJurorPool: "artifacts/contracts/interfaces/IJurorPool.sol/IJurorPool.json",
   IQualityVote: "artifacts/contracts/interfaces/IQualityVote.sol/IQualityVote.json",
   ITaskEscrow: "artifacts/contracts/interfaces/ITaskEscrow.sol/ITaskEscrow.json",
   IDatasetShares: "artifacts/contracts/interfaces/IDatasetShares.sol/IDatasetShares.json",

@@ -1,7 +1,13 @@
 import type { BaseContract, ContractEventName, EventLog, Log, Provider } from "ethers";
 
 import { Period, SubmissionStatus } from "./clients/base.js";
-import type { DatasetShares, QualityVote, TaskEscrow } from "./contracts.js";
+import {
+  JurorPool__factory,
+  type DatasetShares,
+  type JurorPool,
+  type QualityVote,
+  type TaskEscrow,
+} from "./contracts.js";
 import { AnnotaInputError } from "./errors.js";
 import { freshBlockNumber } from "./head.js";
 
@@ -39,6 +45,11 @@ export interface DiscoveryOptions {
   chunkSize?: number;
   /** The dataset shares contract: with it, `todo` lists shares to mint and royalties to claim. */
   shares?: DatasetShares;
+  /**
+   * The court's juror pool (stake, unbonding, the phase cycle and their events); default: the one
+   * `court.pool()` names, on the court's runner.
+   */
+  pool?: JurorPool;
 }
 
 export interface TaskSummary {
@@ -122,6 +133,9 @@ export interface TodoItem {
  *   shares: requester.shares, // optional: `todo` then lists shares to claim and royalties
  * });
  * const { items: open } = await discovery.listTasks({ open: true });
+ * // The juror pool's events (stake, phases, encryption keys) are read at the pool's address:
+ * const pool = await discovery.pool();
+ * const { items: stakes } = await discovery.logs(pool, pool.filters.Staked(validator));
  * ```
  *
  * `fromBlock` is required: the first block whose logs are read (the address book's
@@ -133,6 +147,7 @@ export class Discovery {
   readonly fromBlock: bigint;
   readonly chunkSize: bigint;
   readonly shares: DatasetShares | undefined;
+  #pool: Promise<JurorPool> | undefined;
 
   constructor(
     readonly escrow: TaskEscrow,
@@ -142,6 +157,23 @@ export class Discovery {
     this.fromBlock = BigInt(options.fromBlock);
     this.chunkSize = BigInt(options.chunkSize ?? 10_000);
     this.shares = options.shares;
+    if (options.pool) this.#pool = Promise.resolve(options.pool);
+  }
+
+  /**
+   * The court's juror pool, where stake, unbonding, encryption keys and the phase cycle live and
+   * their events (`Staked`, `PhaseChanged`, `EncryptionKeySet`, …) are emitted: the `pool` option,
+   * else the one `court.pool()` names (read once).
+   */
+  pool(): Promise<JurorPool> {
+    this.#pool ??= this.court
+      .pool()
+      .then((address) => JurorPool__factory.connect(address, this.court.runner))
+      .catch((error: unknown) => {
+        this.#pool = undefined;
+        throw error;
+      });
+    return this.#pool;
   }
 
   /**
@@ -360,7 +392,7 @@ export class Discovery {
     }
     const claimable = await this.escrow.claimable(labelToken, account);
     if (claimable > 0n) items.push({ action: "withdraw", amount: claimable });
-    const validator = await this.court.getValidator(account);
+    const validator = await (await this.pool()).getValidator(account);
     if (validator.unbonding > 0n && now >= validator.unlocksAt) {
       items.push({ action: "withdraw-unstaked", amount: validator.unbonding });
     }

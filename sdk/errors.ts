@@ -1,14 +1,42 @@
 import { Interface, isError, type ErrorDescription } from "ethers";
 
-import { DatasetShares__factory, LabelToken__factory, QualityVote__factory, TaskEscrow__factory } from "./contracts.js";
+import {
+  DatasetShares__factory,
+  JurorPool__factory,
+  LabelToken__factory,
+  QualityVote__factory,
+  TaskEscrow__factory,
+} from "./contracts.js";
 
-/** Every custom error the four contracts can raise (including OpenZeppelin's), in one interface. */
+/**
+ * Every custom error the five contracts can raise (including OpenZeppelin's). The juror pool's
+ * (`JurorPool…`) also reach callers of the court, whose `draw` calls the pool.
+ */
 const interfaces = [
   new Interface(TaskEscrow__factory.abi),
   new Interface(DatasetShares__factory.abi),
   new Interface(QualityVote__factory.abi),
+  new Interface(JurorPool__factory.abi),
   new Interface(LabelToken__factory.abi),
 ];
+
+/**
+ * What a custom error means when its name and arguments do not say it, appended to the message
+ * (`stake failed: JurorPoolStakingPaused(); new stake is paused …`).
+ */
+export const ERROR_EXPLANATIONS: Readonly<Record<string, string>> = {
+  JurorPoolStakingPaused:
+    "new stake is paused by the court's pauser (unstaking, withdrawing and voting still work); try again once it is unpaused",
+  JurorPoolNotCourt: "only the court the juror pool is bound to may call this",
+  JurorPoolCannotBind: "only the juror pool's deployer may bind it to a court, once",
+  JurorPoolInvalidSetup: "a juror pool constructor argument is the zero address or its seat stake is out of bounds",
+};
+
+/** `"; <explanation>"` for `errorName`, or `""` (see `ERROR_EXPLANATIONS`). */
+export function explanationOf(errorName: string | undefined): string {
+  const text = errorName === undefined ? undefined : ERROR_EXPLANATIONS[errorName];
+  return text === undefined ? "" : `; ${text}`;
+}
 
 /** A failed contract call, with the custom error decoded: `name` and `args` as the contract raised it. */
 export class AnnotaError extends Error {
@@ -75,9 +103,8 @@ export function toAnnotaError(error: unknown, action: string): AnnotaError {
   const decoded = decodeError(error);
   if (decoded) {
     const args = decoded.args.toArray();
-    return new AnnotaError(`${action} failed: ${decoded.name}(${args.map(formatArg).join(", ")})`, decoded.name, args, {
-      cause: error,
-    });
+    const message = `${action} failed: ${decoded.name}(${args.map(formatArg).join(", ")})${explanationOf(decoded.name)}`;
+    return new AnnotaError(message, decoded.name, args, { cause: error });
   }
   // ethers' `shortMessage` omits the serialized transaction and the node's payload (kilobytes of hex).
   const short = (error as { shortMessage?: unknown } | null)?.shortMessage;

@@ -369,7 +369,7 @@ export const COMMANDS: Command[] = [
   // ---- juror
   {
     name: "stake",
-    description: "Stake LABEL (juror)",
+    description: "Stake LABEL in the court's juror pool (juror)",
     positional: [id("amount", "LABEL")],
     action: ["juror", "stake"],
   },

@@ -78,6 +78,8 @@ describe("CLI on a local node (annota advance, accounts, fund, court)", function
     for (const j of jurors) {
       expect((await lines("stake", { amount: "1000", account: j }))[0]).to.equal("Staked 1000 LABEL");
     }
+    // The stake went to the juror pool, which holds the court's LABEL; `accounts` reads it there.
+    expect(await core.token.balanceOf(await core.pool.getAddress())).to.equal(ethers.parseEther("3000"));
     const listed = await lines("accounts");
     expect(listed[0]).to.equal(
       " #  address                                            ETH         LABEL     stake  key",
@@ -92,7 +94,7 @@ describe("CLI on a local node (annota advance, accounts, fund, court)", function
     expect(challenged.output).to.contain("posting 115 LABEL: dispute 1 decides it");
 
     // The court: a round waits, but the Staking phase has not lasted its hour.
-    const [, startedAt] = await core.court.phase();
+    const [, startedAt] = await core.pool.phase();
     const readyAt = startedAt + POOL_DEFAULTS.minStakingTime;
     expect(await lines("court")).to.deep.equal([
       `phase            Staking since ${iso(startedAt)}`,
@@ -244,7 +246,7 @@ describe("CLI on a local node (annota advance, accounts, fund, court)", function
     await annota("pass-phase");
     await annota("advance", { blocks: "5" });
     await annota("pass-phase");
-    const [, drawingSince] = await core.court.phase();
+    const [, drawingSince] = await core.pool.phase();
     const endsAt = drawingSince + POOL_DEFAULTS.maxDrawingTime;
     expect(await lines("court")).to.deep.equal([
       `phase            Drawing since ${iso(drawingSince)}`,

@@ -40,7 +40,7 @@ describe("CLI (annota tasks)", function () {
 
   /** One drawing cycle through the CLI; returns what `draw` printed. */
   async function cycle(during?: () => Promise<void>) {
-    const [, startedAt] = await p.court.phase();
+    const [, startedAt] = await p.pool.phase();
     const readyAt = startedAt + POOL_DEFAULTS.minStakingTime;
     if (BigInt(await time.latest()) < readyAt) await time.increaseTo(readyAt);
     expect((await annota("pass-phase")).output).to.contain("in the Generating phase");
@@ -202,10 +202,10 @@ describe("CLI (annota tasks)", function () {
     const many = await annota("settle-many", { dispute: "1" });
     expect(many.output).to.contain(`Settled ${jurors.length - 1} juror(s) in dispute 1, round 0`);
     // Settled stake rejoins the pool when applied; the juror's deferredIn held it until then.
-    expect((await p.court.getValidator(juror)).deferredIn).to.be.greaterThan(0n);
+    expect((await p.pool.getValidator(juror)).deferredIn).to.be.greaterThan(0n);
     const rejoined = await annota("apply-deferred", { validators: juror });
     expect(rejoined.output).to.contain("Put the settled stake of 1 validator(s) back into the pool");
-    expect((await p.court.getValidator(juror)).deferredIn).to.equal(0n);
+    expect((await p.pool.getValidator(juror)).deferredIn).to.equal(0n);
     expect((await annota("sync-court-version")).output).to.contain("New tasks already record court version 1");
 
     const owed = await p.escrow.claimable(await p.token.getAddress(), p.requester.address);
@@ -248,7 +248,7 @@ describe("CLI (annota tasks)", function () {
       expect(staked.output).to.contain("Staked 1000 LABEL (joins the pool at the next Staking phase)");
     });
     expect((await annota("apply-deferred")).output).to.contain("Applied deferred stake changes");
-    expect((await p.court.getValidator(late.address)).free).to.equal(SEAT_STAKE);
+    expect((await p.pool.getValidator(late.address)).free).to.equal(SEAT_STAKE);
 
     expect((await annota("evidence", { dispute: "2", uri: "https://example.org/why" })).output).to.contain(
       "Submitted evidence https://example.org/why for dispute 2",
@@ -278,15 +278,26 @@ describe("CLI (annota tasks)", function () {
     );
 
     const validator = p.validators[0]!.address;
-    // In Staking the court first applies the validator's deferred stake (what its settlements returned).
-    const v = await p.court.getValidator(validator);
+    // In Staking the pool first applies the validator's deferred stake (what its settlements returned).
+    const v = await p.pool.getValidator(validator);
     const available = v.free + v.deferredIn - v.deferredUnstake;
     const tooMuch = await failure("unstake", { amount: "20000", account: indexOf(validator) });
     expect(tooMuch.name).to.equal("HardhatPluginError");
     expect(tooMuch.message).to.not.contain("\n");
     expect(tooMuch.message).to.contain(
-      `QualityVoteInsufficientFreeStake(validator ${validator}, available ${formatLabel(available)} LABEL, requested 20000 LABEL)`,
+      `JurorPoolInsufficientFreeStake(validator ${validator}, available ${formatLabel(available)} LABEL, requested 20000 LABEL)`,
     );
+    // While the court is paused the pool refuses new stake, and the line says why.
+    await p.court.connect(p.pauser).pause();
+    try {
+      const paused = await failure("stake", { amount: "10", account: who });
+      expect(paused.message).to.not.contain("\n");
+      expect(paused.message).to.match(
+        /stake failed: JurorPoolStakingPaused\(\); new stake is paused by the court's pauser/,
+      );
+    } finally {
+      await p.court.connect(p.pauser).unpause();
+    }
 
     const cases: [string, Record<string, unknown>, string][] = [
       ["status", { kind: "task", id: "99" }, "TaskEscrowUnknownTask(taskId 99)"],
@@ -320,6 +331,15 @@ describe("CLI (annota tasks)", function () {
     process.env.ANNOTA_DEPLOYMENTS_DIR = path.join(dir, "nowhere");
     const missing = await failure("status", { kind: "task", id: "1" });
     expect(missing.message).to.contain(`no Annota deployment for network "${connection.networkName}"`);
+    // A book written before the court had a juror pool names what it lacks.
+    const old = mkdtempSync(path.join(tmpdir(), "annota-old-"));
+    const book = await addressBookOf(p, connection.networkName);
+    delete (book.contracts as Partial<typeof book.contracts>).JurorPool;
+    writeFileSync(path.join(old, `${connection.networkName}.json`), JSON.stringify(book));
+    process.env.ANNOTA_DEPLOYMENTS_DIR = old;
+    const outdated = await failure("status", { kind: "task", id: "1" });
+    expect(outdated.message).to.match(/address book: contracts\.JurorPool is missing: redeploy/);
+    rmSync(old, { recursive: true, force: true });
     process.env.ANNOTA_DEPLOYMENTS_DIR = dir;
   });
 

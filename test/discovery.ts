@@ -103,6 +103,35 @@ describe("Discovery (RPC, no indexer)", function () {
     });
   });
 
+  it("reads the juror pool's events at the pool's address (court.pool() unless given) and its stake in todo", async function () {
+    const pool = await discovery.pool();
+    expect(pool.target).to.equal(await p.pool.getAddress());
+    expect(await new Discovery(p.escrow, p.court, { fromBlock: p.fromBlock, pool: p.pool }).pool()).to.equal(p.pool);
+    // `activity`'s drawing cycle: Generating, Drawing, back to Staking; the pool emits it, not the court.
+    const phases = await discovery.logs(pool, pool.filters.PhaseChanged());
+    expect(phases.items.map((l) => ("args" in l ? Number(l.args.phase) : -1))).to.deep.equal([1, 2, 0]);
+    const topic = pool.interface.getEvent("PhaseChanged").topicHash;
+    const atCourt = await ethers.provider.getLogs({ address: p.court.target, topics: [topic], fromBlock: p.fromBlock });
+    expect(atCourt).to.have.length(0);
+
+    const v = p.others[0]!;
+    await p.pool.connect(v).stake(LABEL(1_000));
+    await p.pool.connect(v).setEncryptionKey(ethers.id("key"));
+    await p.pool.connect(v).requestUnstake(LABEL(400));
+    const staked = (await discovery.logs(pool, pool.filters.Staked(v.address))).items;
+    expect(staked.map((l) => ("args" in l ? [l.address, l.args.amount, l.args.deferred] : []))).to.deep.equal([
+      [pool.target, LABEL(1_000), false],
+    ]);
+    const keys = (await discovery.logs(pool, pool.filters.EncryptionKeySet(v.address))).items;
+    expect(keys.map((l) => ("args" in l ? l.args.key : ""))).to.deep.equal([ethers.id("key")]);
+    const { unlocksAt } = await p.pool.getValidator(v.address);
+    await time.increaseTo(unlocksAt);
+    expect(await discovery.todo(v.address, p.token.target as string)).to.deep.include({
+      action: "withdraw-unstaked",
+      amount: LABEL(400),
+    });
+  });
+
   it("todo tells the requester what to review, finalize and reclaim, and a labeler what to withdraw", async function () {
     const { requester, escrow, labelers, token } = p;
     let todo = await discovery.todo(requester.address, token.target as string);

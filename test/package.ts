@@ -49,6 +49,9 @@ describe("Package: address books", function () {
     const reader = ReaderClient.fromAddressBook(jsonBook, ethers.provider);
     expect(reader.addresses).to.deep.equal(addressesOf(jsonBook));
     expect(reader.addresses.escrow).to.equal(jsonBook.contracts.TaskEscrow.address);
+    // The court's juror pool has its own entry: stake, phases and their events are at its address.
+    expect(reader.addresses.pool).to.equal(jsonBook.contracts.JurorPool.address);
+    expect(reader.pool.target).to.equal(jsonBook.contracts.JurorPool.address);
     expect(reader.addresses.randomness).to.equal(jsonBook.contracts.BlockhashRandomness.address);
     expect(reader.fromBlock).to.equal(jsonBook.deploymentBlock);
     const typed: AddressBook = parseAddressBook(jsonBook);
@@ -69,6 +72,10 @@ describe("Package: address books", function () {
     expectBadBook(
       altered((b) => delete b.contracts.DatasetShares),
       /^address book: contracts\.DatasetShares is missing$/,
+    );
+    expectBadBook(
+      altered((b) => delete b.contracts.JurorPool),
+      /^address book: contracts\.JurorPool is missing$/,
     );
     expectBadBook(
       altered((b) => delete b.deploymentBlock),

@@ -152,31 +152,62 @@ describe("SDK", function () {
   });
 
   describe("juror staking", function () {
-    it("stakes with a permit, publishes its derived key, unbonds and withdraws", async function () {
+    it("stakes in the pool with a permit, publishes its derived key, unbonds and withdraws", async function () {
       const f = await loadFixture(sdkFixture);
       const who = f.p.others[0]!;
+      const pool = await f.p.pool.getAddress();
       const juror = JurorClient.fromAddressBook(f.book, who, { store: f.store });
+      expect(juror.pool.target).to.equal(pool);
+      const held = await f.p.token.balanceOf(pool);
       const staked = await juror.stake("1500");
       expect(staked.deferred).to.equal(false);
       expect(staked.hash).to.match(/^0x[0-9a-f]{64}$/);
       expect(staked.gasUsed).to.be.greaterThan(0n);
       expect(staked.receipt.blockNumber).to.equal(staked.blockNumber);
-      expect((await f.p.court.getValidator(who.address)).free).to.equal(LABEL(1500));
+      expect((await f.p.pool.getValidator(who.address)).free).to.equal(LABEL(1500));
+      // The permit is for the pool, which holds the stake; the court holds no token.
+      expect(await f.p.token.balanceOf(pool)).to.equal(held + LABEL(1500));
+      expect(await f.p.token.allowance(who.address, pool)).to.equal(0n);
+      expect(await f.p.token.balanceOf(await f.p.court.getAddress())).to.equal(0n);
+      const events = staked.receipt.logs.map((log) => ({ at: log.address, e: f.p.pool.interface.parseLog(log) }));
+      const stakedEvent = events.find((x) => x.e?.name === "Staked")!;
+      expect([stakedEvent.at, ...stakedEvent.e!.args]).to.deep.equal([pool, who.address, LABEL(1500), false]);
 
       const { publicKey } = await juror.setEncryptionKey();
       expect(publicKey).to.equal((await juror.encryptionKeyPair("validator")).publicKey);
-      expect(await f.p.court.encryptionKey(who.address)).to.equal(publicKey);
+      expect(await f.p.pool.encryptionKey(who.address)).to.equal(publicKey);
+      expect(await juror.encryptionKeyOf(who.address)).to.equal(publicKey);
 
       const unstaked = await juror.requestUnstake(LABEL(500));
       const unlocksAt = BigInt(await time.latest()) + POOL_DEFAULTS.unbondingPeriod;
       expect(unstaked.unbonding).to.equal(LABEL(500));
       expect(unstaked.unlocksAt).to.equal(unlocksAt);
-      await expectAnnotaError(juror.withdrawUnstaked(), "QualityVoteStillUnbonding", [who.address, unlocksAt]);
+      await expectAnnotaError(juror.withdrawUnstaked(), "JurorPoolStillUnbonding", [who.address, unlocksAt]);
       await time.increaseTo(unlocksAt);
       const before = await f.p.token.balanceOf(who.address);
       expect((await juror.withdrawUnstaked()).amount).to.equal(LABEL(500));
       expect(await f.p.token.balanceOf(who.address)).to.equal(before + LABEL(500));
-      await expectAnnotaError(juror.withdrawUnstaked(), "QualityVoteNothingUnbonding", [who.address]);
+      expect(await f.p.token.balanceOf(pool)).to.equal(held + LABEL(1000));
+      await expectAnnotaError(juror.withdrawUnstaked(), "JurorPoolNothingUnbonding", [who.address]);
+    });
+
+    it("refuses new stake while the court is paused, explaining why, and stakes again once unpaused", async function () {
+      const f = await loadFixture(sdkFixture);
+      const who = f.p.others[0]!;
+      const juror = JurorClient.fromAddressBook(f.book, who);
+      await f.p.court.connect(f.p.pauser).pause();
+      expect(await f.p.pool.stakingPaused()).to.equal(true);
+      await expectAnnotaError(juror.stake("1000"), "JurorPoolStakingPaused", []);
+      await expectRejection(
+        juror.stake("1000"),
+        AnnotaError,
+        /^stake failed: JurorPoolStakingPaused\(\); new stake is paused/,
+      );
+      // Unstaking is never paused.
+      const validator = f.jurors.get(f.p.validators[0]!.address)!;
+      expect((await validator.requestUnstake("1")).unbonding).to.equal(LABEL(1));
+      await f.p.court.connect(f.p.pauser).unpause();
+      expect((await juror.stake("1000")).deferred).to.equal(false);
     });
 
     it("sends consecutive writes from one Wallet on a plain ethers provider without reusing a nonce", async function () {
@@ -192,7 +223,7 @@ describe("SDK", function () {
       const second = await juror.stake("1000");
       const third = await juror.requestUnstake("500");
       expect([first.blockNumber + 1, first.blockNumber + 2]).to.deep.equal([second.blockNumber, third.blockNumber]);
-      expect((await f.p.court.getValidator(wallet.address)).free).to.equal(LABEL(1_500));
+      expect((await f.p.pool.getValidator(wallet.address)).free).to.equal(LABEL(1_500));
     });
 
     it("syncs the escrow to a new court version once, reporting the version and whether it changed", async function () {
@@ -317,14 +348,14 @@ describe("SDK", function () {
       expect(settled.penalty).to.equal(PENALTY * BigInt(firstSeats));
       // The settled stake waits in deferredIn until the juror puts it back into the pool.
       const returned = (SEAT_STAKE - PENALTY) * BigInt(firstSeats);
-      expect((await p.court.getValidator(first)).deferredIn).to.equal(returned);
+      expect((await p.pool.getValidator(first)).deferredIn).to.equal(returned);
       const discovery = new Discovery(p.escrow, p.court, { fromBlock: 0 });
       expect(await discovery.todo(first, token)).to.deep.include({ action: "rejoin-pool", amount: returned });
-      const free = (await p.court.getValidator(first)).free;
+      const free = (await p.pool.getValidator(first)).free;
       expect((await jurors.get(first)!.rejoinPool()).applied).to.equal(1);
-      expect((await p.court.getValidator(first)).deferredIn).to.equal(0n);
-      expect((await p.court.getValidator(first)).free).to.equal(free + returned);
-      expect(await p.court.drawableWeight(first)).to.equal(free + returned);
+      expect((await p.pool.getValidator(first)).deferredIn).to.equal(0n);
+      expect((await p.pool.getValidator(first)).free).to.equal(free + returned);
+      expect(await p.pool.drawableWeight(first)).to.equal(free + returned);
       await expectRejection(requester.applyDeferredOf([]), AnnotaInputError, /no validator given/);
       const rest = [...round0.keys()].filter((j) => j !== first);
       expect((await requester.settleMany(disputeId, 0, [first, ...rest])).settled).to.equal(rest.length);
@@ -367,7 +398,7 @@ describe("SDK", function () {
 
       // A stake made outside the Staking phase waits; applyDeferred brings it in.
       const late = JurorClient.fromAddressBook(f.book, p.others[1]!);
-      const [, startedAt] = await p.court.phase();
+      const [, startedAt] = await p.pool.phase();
       const readyAt = startedAt + POOL_DEFAULTS.minStakingTime;
       if (BigInt(await time.latest()) < readyAt) await time.increaseTo(readyAt);
       expect((await challenger.passPhase()).phase).to.equal("Generating");
@@ -377,7 +408,7 @@ describe("SDK", function () {
       expect((await challenger.draw(1)).roundsDrawn).to.equal(1);
       expect((await challenger.passPhase()).phase).to.equal("Staking");
       await challenger.applyDeferred(10);
-      expect((await p.court.getValidator(p.others[1]!.address)).free).to.equal(LABEL(1000));
+      expect((await p.pool.getValidator(p.others[1]!.address)).free).to.equal(LABEL(1000));
       return { created, sub, disputeId };
     }
 

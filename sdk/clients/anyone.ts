@@ -29,10 +29,10 @@ export interface DisclosureResult extends TxResult {
  * escalating, finalizing, settling jurors, evidence, challenges and payouts.
  */
 export class AnyoneClient extends ReaderClient {
-  /** Advances the drawing cycle when it may; returns the phase it is in afterwards. */
+  /** Advances the juror pool's drawing cycle when it may; returns the phase it is in afterwards. */
   async passPhase() {
-    const result = await this.send("passPhase", (o) => this.court.passPhase(o));
-    const [current] = await this.court.phase();
+    const result = await this.send("passPhase", (o) => this.pool.passPhase(o));
+    const [current] = await this.pool.phase();
     return { ...result, phase: Phase[Number(current)]! };
   }
 
@@ -47,10 +47,10 @@ export class AnyoneClient extends ReaderClient {
     };
   }
 
-  /** Applies up to `count` deferred stake changes (Staking phase only). */
+  /** Applies up to `count` of the pool's deferred stake changes (Staking phase only). */
   async applyDeferred(count: Id = 2n ** 32n) {
     const n = toId(count, "count");
-    return this.send(`applyDeferred(${n})`, (o) => this.court.applyDeferred(n, o));
+    return this.send(`applyDeferred(${n})`, (o) => this.pool.applyDeferred(n, o));
   }
 
   /**
@@ -61,8 +61,8 @@ export class AnyoneClient extends ReaderClient {
   async applyDeferredOf(validators: string[]) {
     if (validators.length === 0) throw new AnnotaInputError("applyDeferredOf: no validator given");
     const list = validators.map((v) => checkedAddress(v, "validator"));
-    const result = await this.send(`applyDeferredOf(${list.length})`, (o) => this.court.applyDeferredOf(list, o));
-    return { ...result, applied: this.events(result.receipt, this.court, "StakeUpdated").length };
+    const result = await this.send(`applyDeferredOf(${list.length})`, (o) => this.pool.applyDeferredOf(list, o));
+    return { ...result, applied: this.events(result.receipt, this.pool, "StakeUpdated").length };
   }
 
   /**

@@ -13,10 +13,12 @@ import {
 import { addressesOf, parseAddressBook, type AddressBookInput, type AnnotaAddresses } from "../addressBook.js";
 import {
   DatasetShares__factory,
+  JurorPool__factory,
   LabelToken__factory,
   QualityVote__factory,
   TaskEscrow__factory,
   type DatasetShares,
+  type JurorPool,
   type LabelToken,
   type QualityVote,
   type TaskEscrow,
@@ -91,14 +93,22 @@ const ALLOWANCE_ABI = [
   "function decimals() view returns (uint8)",
 ];
 
+/** A contract whose events a receipt is searched for. */
+type EventSource = TaskEscrow | QualityVote | JurorPool | DatasetShares;
+
 /**
- * The connection every role shares: the three contracts, the signer, transaction sending with
+ * The connection every role shares: the contracts, the signer, transaction sending with
  * decoded errors, permits and allowances. Every write resolves to a `TxResult` once mined and
  * fails with an `AnnotaError` naming the contract's custom error and its arguments.
  */
 export class AnnotaClient {
   readonly token: LabelToken;
   readonly court: QualityVote;
+  /**
+   * The court's juror pool (docs/court.md): stake, unbonding, encryption keys, the
+   * phase cycle and the court's LABEL. Stake is approved to it, appeal costs to the court.
+   */
+  readonly pool: JurorPool;
   readonly escrow: TaskEscrow;
   /** Dataset shares and licences (docs/dataset-shares.md). */
   readonly shares: DatasetShares;
@@ -112,6 +122,7 @@ export class AnnotaClient {
   ) {
     this.token = LabelToken__factory.connect(checkedAddress(addresses.token, "LabelToken"), runner);
     this.court = QualityVote__factory.connect(checkedAddress(addresses.vote, "QualityVote"), runner);
+    this.pool = JurorPool__factory.connect(checkedAddress(addresses.pool, "JurorPool"), runner);
     this.escrow = TaskEscrow__factory.connect(checkedAddress(addresses.escrow, "TaskEscrow"), runner);
     this.shares = DatasetShares__factory.connect(checkedAddress(addresses.shares, "DatasetShares"), runner);
     this.store = options.store;
@@ -204,7 +215,7 @@ export class AnnotaClient {
   }
 
   /** Every `eventName` event of `contract` in `receipt`, parsed. */
-  protected events(receipt: TransactionReceipt, contract: TaskEscrow | QualityVote | DatasetShares, eventName: string) {
+  protected events(receipt: TransactionReceipt, contract: EventSource, eventName: string) {
     const target = String(contract.target).toLowerCase();
     return receipt.logs
       .filter((log) => log.address.toLowerCase() === target)
@@ -214,12 +225,7 @@ export class AnnotaClient {
   }
 
   /** Argument `arg` of the first `eventName` event of `contract` in `receipt`. */
-  protected eventArg(
-    receipt: TransactionReceipt,
-    contract: TaskEscrow | QualityVote | DatasetShares,
-    eventName: string,
-    arg: string,
-  ) {
+  protected eventArg(receipt: TransactionReceipt, contract: EventSource, eventName: string, arg: string) {
     const [args] = this.events(receipt, contract, eventName);
     if (!args) throw new AnnotaError(`${eventName} not found in transaction ${receipt.hash}`);
     return args.getValue(arg) as bigint;

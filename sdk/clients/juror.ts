@@ -15,35 +15,38 @@ import { AnyoneClient } from "./anyone.js";
  * chain, the court, the dispute and the round, so revealing never needs stored state.
  */
 export class JurorClient extends AnyoneClient {
-  /** Stakes `amount` LABEL in one transaction (permit); deferred outside the Staking phase. */
+  /**
+   * Stakes `amount` LABEL in the juror pool in one transaction (a permit for the pool); deferred
+   * outside the Staking phase.
+   */
   async stake(amount: Amount) {
     const value = toUnits(amount, LABEL_DECIMALS);
-    const p = await this.permit(this.addresses.token, this.addresses.vote, value);
-    const result = await this.send("stake", (o) => this.court.stakeWithPermit(value, p.deadline, p.v, p.r, p.s, o));
+    const p = await this.permit(this.addresses.token, this.addresses.pool, value);
+    const result = await this.send("stake", (o) => this.pool.stakeWithPermit(value, p.deadline, p.v, p.r, p.s, o));
     return {
       ...result,
-      deferred: this.events(result.receipt, this.court, "Staked")[0]!.getValue("deferred") as boolean,
+      deferred: this.events(result.receipt, this.pool, "Staked")[0]!.getValue("deferred") as boolean,
     };
   }
 
   /** Moves `amount` of free stake to unbonding (deferred outside Staking). */
   async requestUnstake(amount: Amount) {
     const value = toUnits(amount, LABEL_DECIMALS);
-    const result = await this.send("requestUnstake", (o) => this.court.requestUnstake(value, o));
-    const { unbonding, unlocksAt } = await this.court.getValidator(await this.address());
+    const result = await this.send("requestUnstake", (o) => this.pool.requestUnstake(value, o));
+    const { unbonding, unlocksAt } = await this.pool.getValidator(await this.address());
     return { ...result, unbonding, unlocksAt };
   }
 
   /** Withdraws the whole unbonded stake once unlocked. */
   async withdrawUnstaked() {
-    const result = await this.send("withdrawUnstaked", (o) => this.court.withdrawUnstaked(o));
-    return { ...result, amount: this.eventArg(result.receipt, this.court, "UnstakeWithdrawn", "amount") };
+    const result = await this.send("withdrawUnstaked", (o) => this.pool.withdrawUnstaked(o));
+    return { ...result, amount: this.eventArg(result.receipt, this.pool, "UnstakeWithdrawn", "amount") };
   }
 
-  /** Derives this wallet's validator encryption key and publishes its public half. */
+  /** Derives this wallet's validator encryption key and publishes its public half (in the pool). */
   async setEncryptionKey() {
     const { publicKey } = await this.encryptionKeyPair("validator");
-    return { ...(await this.send("setEncryptionKey", (o) => this.court.setEncryptionKey(publicKey, o))), publicKey };
+    return { ...(await this.send("setEncryptionKey", (o) => this.pool.setEncryptionKey(publicKey, o))), publicKey };
   }
 
   /** This wallet's seats (see `ReaderClient.seats`). */

@@ -98,15 +98,15 @@ export class ReaderClient extends AnnotaClient {
     };
   }
 
-  /** Everything about `account`: LABEL balance, escrow credits and reputation, juror stake. */
+  /** Everything about `account`: LABEL balance, escrow credits and reputation, juror stake (the pool's). */
   async getAccount(account: string) {
     const address = checkedAddress(account, "account");
     const [balance, claimable, reputation, validator, encryptionKey] = await Promise.all([
       this.token.balanceOf(address),
       this.escrow.claimable(this.addresses.token, address),
       this.escrow.reputation(address),
-      this.court.getValidator(address),
-      this.court.encryptionKey(address),
+      this.pool.getValidator(address),
+      this.pool.encryptionKey(address),
     ]);
     return {
       address,
@@ -230,9 +230,9 @@ export class ReaderClient extends AnnotaClient {
     return result.sort((a, b) => Number(a.disputeId - b.disputeId) || Number(a.round - b.round));
   }
 
-  /** `account`'s published encryption key, or undefined. */
+  /** `account`'s encryption key published in the juror pool, or undefined. */
   async encryptionKeyOf(account: string): Promise<string | undefined> {
-    const key = await this.court.encryptionKey(getAddress(account));
+    const key = await this.pool.encryptionKey(getAddress(account));
     return /^0x0{64}$/.test(key) ? undefined : key;
   }
 }

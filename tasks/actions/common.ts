@@ -4,8 +4,8 @@ import path from "node:path";
 import type { ContractRunner } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import type { AddressBook, AnnotaAddresses } from "../../sdk/addressBook.js";
-import { addressesOf } from "../../sdk/addressBook.js";
+import type { AnnotaAddresses } from "../../sdk/addressBook.js";
+import { addressesOf, parseAddressBook } from "../../sdk/addressBook.js";
 import type { ClientOptions, TxResult } from "../../sdk/clients/base.js";
 import { AnnotaError } from "../../sdk/errors.js";
 import { FileStore } from "../../sdk/sealed/node-store.js";
@@ -42,7 +42,13 @@ export async function context<T>(hre: HardhatRuntimeEnvironment, common: Common,
         : `run npm run deploy -- --network ${networkName}`;
     throw new CliError(`no Annota deployment for network "${networkName}" (${file}): ${hint}`);
   }
-  const book = JSON.parse(readFileSync(file, "utf8")) as AddressBook;
+  let book;
+  try {
+    book = parseAddressBook(JSON.parse(readFileSync(file, "utf8")));
+  } catch (error) {
+    // A book written before a contract was added (the juror pool) names what it lacks.
+    throw new CliError(`${file}: ${(error as Error).message}: redeploy (npm run deploy -- --network ${networkName})`);
+  }
   const { chainId } = await ethers.provider.getNetwork();
   if (BigInt(book.chainId) !== chainId) {
     throw new CliError(`${file} is for chain ${book.chainId} but "${networkName}" is chain ${chainId}: redeploy`);

@@ -45,20 +45,21 @@ const VRF_ABI = [
 const plural = (n: bigint | number, one: string) => `${n} ${one}${BigInt(n) === 1n ? "" : "s"}`;
 
 /**
- * Reads the court's cycle (the same reads `passPhase` checks: phase, start, queue, deferred queue,
- * pool parameters, the seed request) and says whether `passPhase` would change it in the next block.
+ * Reads the court's cycle, kept by its juror pool (the same reads the pool's `passPhase` checks:
+ * phase, start, queue, deferred queue, pool parameters, the seed request) and says whether
+ * `passPhase` would change it in the next block. Queued rounds are named by the court's events.
  */
 export async function readCourtState(client: ReaderClient, book: AddressBook): Promise<CourtState> {
-  const { court } = client;
+  const { court, pool } = client;
   const provider = client.runner.provider as Provider;
   const latest = (await provider.getBlock("latest"))!;
   // The next transaction is mined at least a second after the latest block.
   const now = BigInt(latest.timestamp) + 1n;
   const [[current, startedAt], [head, tail, cycleEnd], [dHead, dTail], params] = await Promise.all([
-    court.phase(),
-    court.queue(),
-    court.deferredQueue(),
-    court.poolParams(),
+    pool.phase(),
+    pool.queue(),
+    pool.deferredQueue(),
+    pool.poolParams(),
   ]);
   const phase = Phase[Number(current)]!;
 
@@ -132,7 +133,7 @@ export async function readCourtState(client: ReaderClient, book: AddressBook): P
     const expiresAt = requestedAt + config[4]!;
     const seed: SeedRequest = { kind: "vrf", requestId, requestedAt, expiresAt };
     // Whether the coordinator answered is only visible through the call itself.
-    const after = Number(await court.passPhase.staticCall());
+    const after = Number(await pool.passPhase.staticCall());
     if (Phase[after] === "Drawing")
       return { ...state, seed, canPass: true, next: "pass-phase takes the VRF seed (Drawing)" };
     if (now > expiresAt) {

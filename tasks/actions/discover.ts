@@ -11,8 +11,8 @@ import { requireLocal } from "./local.js";
 
 async function discovery(hre: HardhatRuntimeEnvironment, args: Common) {
   const ctx = await context(hre, args, ReaderClient);
-  const { escrow, court, shares } = ctx.client;
-  return { ...ctx, discovery: new Discovery(escrow, court, { fromBlock: ctx.book.deploymentBlock, shares }) };
+  const { escrow, court, shares, pool } = ctx.client;
+  return { ...ctx, discovery: new Discovery(escrow, court, { fromBlock: ctx.book.deploymentBlock, shares, pool }) };
 }
 
 /** `annota tasks [--open] [--requester 0x…]`: every task, or the open ones, with their spec URIs. */

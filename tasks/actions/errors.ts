@@ -1,6 +1,6 @@
 import type { ErrorDescription } from "ethers";
 
-import { AnnotaError, decodeError } from "../../sdk/errors.js";
+import { AnnotaError, decodeError, explanationOf } from "../../sdk/errors.js";
 import { Period, Phase, SubmissionStatus } from "../../sdk/clients/base.js";
 import { date, label } from "./format.js";
 
@@ -44,7 +44,7 @@ export function oneLine(error: unknown): string | undefined {
     if (decoded) {
       const action = error.message.replace(/ failed: .*$/s, "");
       const args = decoded.fragment.inputs.map((_, i) => human(decoded, i)).join(", ");
-      return `${action} failed: ${decoded.name}(${args})${hintFor(decoded)}`;
+      return `${action} failed: ${decoded.name}(${args})${hintFor(decoded)}${explanationOf(decoded.name)}`;
     }
     return error.message.split("\n")[0];
   }

@@ -141,8 +141,8 @@ export async function accounts(args: Common, hre: HardhatRuntimeEnvironment) {
       const [eth, labelBalance, v, key] = await Promise.all([
         connection.ethers.provider.getBalance(s.address),
         client.token.balanceOf(s.address),
-        client.court.getValidator(s.address),
-        client.court.encryptionKey(s.address),
+        client.pool.getValidator(s.address),
+        client.pool.encryptionKey(s.address),
       ]);
       const stake = BigInt(v.free) + BigInt(v.locked) + BigInt(v.deferredIn);
       return { index, address: s.address, eth, label: labelBalance, stake, key: ZERO_KEY.test(key) ? "-" : key };

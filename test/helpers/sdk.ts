@@ -33,6 +33,7 @@ export async function addressBookOf(p: Protocol, network: string): Promise<Addre
     deploymentBlock: 0,
     contracts: {
       LabelToken: await entry(p.token),
+      JurorPool: await entry(p.pool),
       QualityVote: await entry(p.court),
       TaskEscrow: await entry(p.escrow),
       DatasetShares: await entry(p.shares),
@@ -66,10 +67,10 @@ export const GOOD_LABELS = { "img-1": "cat", "img-2": "dog" };
  * and passes back to Staking.
  */
 export async function drawCycle(client: AnyoneClient, helpers: Helpers) {
-  const [, startedAt] = await client.court.phase();
+  const [, startedAt] = await client.pool.phase();
   const readyAt = startedAt + POOL_DEFAULTS.minStakingTime;
   if (BigInt(await helpers.time.latest()) < readyAt) await helpers.time.increaseTo(readyAt);
-  const [head, tail] = await client.court.deferredQueue();
+  const [head, tail] = await client.pool.deferredQueue();
   if (tail > head) await client.applyDeferred();
   await client.passPhase();
   await helpers.mine(Number(BLOCKHASH_LOOKAHEAD) + 1);
