@@ -11,6 +11,7 @@ import {
   LABEL,
   Period,
   REJECT,
+  Ruling,
   SEAT_STAKE,
   deployProtocol,
   jurorsOf,
@@ -30,12 +31,14 @@ const RANDOM_SHARE = 0.05;
 const ABSENT_SHARE = 0.05;
 const ATTACKER_SHARES = [0, 0.1, 0.2];
 /**
- * The one target that fails with the default parameters (docs/economics.md, "The target that fails"),
+ * The targets that fail with the default parameters (docs/economics.md, "The targets that fail"),
  * reported but not asserted: with p = 0.2 and 20 % lazy stake, 42.5 % of the stake votes Accept on
- * garbage, and the jury model shows that four rounds of 3, 7, 15 and 31 seats (the most the court's
- * bounds allow) all err in about 1.9 % of disputes; the 48 simulated disputes are too few to see it.
+ * garbage: the jury model shows that four rounds of 3, 7, 15 and 31 seats (the most the court's
+ * bounds allow) pay garbage (Accept or a last-round tie, Unresolved) in about 2.3 % of disputes (the 48
+ * simulated disputes are too few to see it), and juries split that evenly pay a coin-flipping juror
+ * more in others' penalties than it loses in its own.
  */
-const KNOWN_FAILING = ["p=0.2: garbage paid in at most 1 % of disputes"];
+const KNOWN_FAILING = ["p=0.2: garbage paid in at most 1 % of disputes", "p=0.2: random jurors lose"];
 /** Disputes per garbage scenario and attacker share, and per other scenario (run at p = 0). */
 const GARBAGE_DISPUTES = 24;
 const OTHER_DISPUTES = 8;
@@ -82,10 +85,32 @@ async function economy(): Promise<World> {
   return { ...p, stakers, seats };
 }
 
+/** An unbiased seeded shuffle (Fisher-Yates; sorting by a random comparator is biased). */
+function shuffle<T>(items: T[], random: () => number): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+/**
+ * A random juror's coin for one vote: a bit of keccak256(seed, p, dispute, round, juror), so that
+ * every vote is an independent fair coin whatever the order of the run (a shared stream restarted for
+ * each p began AAAAAARAAAAAA: 46 of its first 64 votes were Accept).
+ */
+function coin(p: number, disputeId: bigint, round: number, juror: string): Side {
+  const h = ethers.solidityPackedKeccak256(
+    ["uint256", "uint256", "uint256", "uint256", "address"],
+    [SEED, Math.round(p * 1000), disputeId, round, juror],
+  );
+  return BigInt(h) & 1n ? ACCEPT : REJECT;
+}
+
 /** Assigns types by stake share over a seeded shuffle: attacker share `p`, 20 % lazy, 5 % random, 5 % absent. */
 function assignTypes(world: World, p: number): Map<string, JurorType> {
-  const random = prng(SEED + Math.round(p * 1000));
-  const order = [...world.stakers].sort(() => random() - 0.5);
+  const order = shuffle(world.stakers, prng(SEED + Math.round(p * 1000)));
   const total = [...world.seats.values()].reduce((a, b) => a + b, 0);
   const quotas: [JurorType, number][] = [
     ["attacker", p],
@@ -126,13 +151,16 @@ interface Outcome {
   rounds: number;
 }
 
-class Simulation {
-  private readonly random = prng(SEED + 7);
+/** Whether a final ruling pays the labeler: Accept, and Unresolved too (docs/task-escrow.md, "Money flows"). */
+const paysLabeler = (ruling: bigint) => ruling === Ruling.Accept || ruling === Ruling.Unresolved;
 
+class Simulation {
   constructor(
     private readonly world: World,
     private readonly types: Map<string, JurorType>,
     private readonly watcher: HardhatEthersSigner,
+    /** The attacker's stake share, which also keys the random jurors' coins. */
+    private readonly p: number,
   ) {}
 
   /** One challenged submission decided by the court; returns the final ruling. */
@@ -212,9 +240,7 @@ class Simulation {
             ? ACCEPT
             : type === "attacker"
               ? c.attackerSide
-              : this.random() < 0.5
-                ? ACCEPT
-                : REJECT;
+              : coin(this.p, disputeId, round, juror);
       if (forceAccept) choice = ACCEPT;
       choices.set(juror, choice);
       const salt = ethers.id(`${SEED} ${disputeId} ${round} ${juror}`);
@@ -237,7 +263,8 @@ class Simulation {
  * and votes by its holder's type (Accept: lazy, attacker, half of random; Reject: honest, half of
  * random; silent: absent). Each round rules by revealed seats: Accept is appealed by the honest side
  * and a tie escalates, so garbage is paid when every round up to the last rules Accept or ties and
- * the last rules Accept. Seats are 2^(r+2) - 1 per round (docs/court.md). Exact over the multinomial.
+ * the last rules Accept or ties (a tie in the last round is Unresolved, which pays the labeler).
+ * Seats are 2^(r+2) - 1 per round (docs/court.md). Exact over the multinomial.
  */
 function garbagePaidByModel(types: Map<string, JurorType>, seats: Map<string, number>): number {
   let accept = 0;
@@ -273,7 +300,8 @@ function garbagePaidByModel(types: Map<string, JurorType>, seats: Map<string, nu
     const { a, tie } = round(2 ** (r + 2) - 1);
     reach *= a + tie;
   }
-  return reach * round(2 ** (rounds + 1) - 1).a;
+  const last = round(2 ** (rounds + 1) - 1);
+  return reach * (last.a + last.tie);
 }
 
 /** What an account holds in the protocol: wallet + escrow credit + stake (free, locked, unbonding, deferred). */
@@ -305,7 +333,7 @@ describe("economics with default parameters (seeded simulation on the real contr
 
     for (const p of ATTACKER_SHARES) {
       const types = assignTypes(world, p);
-      const sim = new Simulation(world, types, others[1]!);
+      const sim = new Simulation(world, types, others[1]!, p);
       const before = new Map<string, bigint>();
       for (const w of world.stakers) before.set(w.address, await worth(world, w.address));
 
@@ -323,14 +351,14 @@ describe("economics with default parameters (seeded simulation on the real contr
           appealBy: "challenger",
         });
         garbageDisputes++;
-        if (o.ruling === BigInt(ACCEPT)) garbagePaid++;
+        if (paysLabeler(o.ruling)) garbagePaid++;
       }
       const garbageNet = (await worth(world, garbage.address)) - g0;
       const pair0 = (await worth(world, garbage.address)) + (await worth(world, sybil.address));
       for (let i = 0; i < GARBAGE_DISPUTES; i++) {
         const o = await sim.dispute(garbage, sybil, { truth: REJECT, attackerSide: ACCEPT, appealBy: "watcher" });
         garbageDisputes++;
-        if (o.ruling === BigInt(ACCEPT)) garbagePaid++;
+        if (paysLabeler(o.ruling)) garbagePaid++;
       }
       const selfChallengeNet = (await worth(world, garbage.address)) + (await worth(world, sybil.address)) - pair0;
       rows.push({
@@ -418,7 +446,7 @@ describe("economics with default parameters (seeded simulation on the real contr
       }
       rows.push({
         p,
-        scenario: "garbage paid (share of decided garbage disputes)",
+        scenario: "garbage paid, Accept or Unresolved (share of garbage disputes)",
         disputes: garbageDisputes,
         "net / dispute": fmt(garbageDisputes === 0 ? 0 : garbagePaid / garbageDisputes),
       });
