@@ -27,7 +27,22 @@ export interface Command {
 export const COMMON_OPTIONS: Option[] = [
   { name: "account", description: "Index of the signer to act as", defaultValue: "0" },
   { name: "store", description: "Directory of the local result store", defaultValue: ".annota/store" },
-  { name: "gateway", description: "IPFS gateway URL to read from (writes go to --store)", defaultValue: "" },
+  {
+    name: "gateway",
+    description: "IPFS gateway URL to read from (writes go to --ipfs, else --store)",
+    defaultValue: "",
+  },
+  {
+    name: "ipfs",
+    description:
+      'Publish and fetch over IPFS: "embedded" (a Helia node, its data in <store>/ipfs) or a Kubo RPC URL (http://127.0.0.1:5001); default $ANNOTA_IPFS, else only the --store folder',
+    defaultValue: "",
+  },
+  {
+    name: "pin",
+    description: "Pinning Service API URL asked to pin what --ipfs publishes (token in $ANNOTA_PIN_TOKEN)",
+    defaultValue: "",
+  },
 ];
 
 const id = (name: string, what: string): Argument => ({ name, description: what });

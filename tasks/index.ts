@@ -9,7 +9,8 @@ import { COMMANDS, COMMON_OPTIONS, type Command } from "./commands.js";
  * The Annota CLI: every command of `commands.ts` as a Hardhat task under `annota`.
  * `npx hardhat annota --help` lists them; every task takes `--network <name>` (a deployment must
  * exist in `deployments/<network>.json`), `--account <index>` (the signer, default 0), `--store
- * <dir>` (default `.annota/store`) and `--gateway <url>`.
+ * <dir>` (default `.annota/store`), `--gateway <url>`, `--ipfs embedded|<Kubo RPC URL>` and
+ * `--pin <Pinning Service API URL>`.
  */
 
 /**
@@ -40,6 +41,10 @@ const lazy = (command: Command) => async (): Promise<{ default: NewTaskActionFun
           throw new HardhatPluginError("annota", line + note, error as Error);
         }
         throw error;
+      } finally {
+        // Stop the embedded IPFS node, if the command started one: the process would not exit.
+        const { closeStores } = await import("./actions/common.js");
+        await closeStores();
       }
     },
   };

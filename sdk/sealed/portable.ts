@@ -58,6 +58,10 @@ export {
   SPEC_FORMAT,
 } from "./spec.js";
 export type { DatasetItem, Labels, Spec } from "./spec.js";
+export { IpfsStore } from "./ipfs-store.js";
+export type { HeliaNode, IpfsStoreOptions } from "./ipfs-store.js";
+export { KuboStore, PinningServiceStore } from "./remote-stores.js";
+export type { KuboStoreOptions, PinningServiceStoreOptions } from "./remote-stores.js";
 export { GatewayStore } from "./store.js";
 export type { GatewayStoreOptions, ResultStore } from "./store.js";
 export { unwrapKey, wrapKey } from "./wrap.js";

@@ -36,8 +36,9 @@ export interface GatewayStoreOptions {
 /**
  * Reads through an IPFS HTTP gateway (`GET <baseUrl>/ipfs/<cid>`, asking for the raw block) with
  * `fetch`, and hashes what comes back: a gateway can lie, and a lie is refused (CID_MISMATCH).
- * Publishing to the IPFS network (pinning) is out of scope: `put` delegates to `writeTo` if given.
- * Tested only against `serveGateway` on 127.0.0.1; public gateways and pinning services are untested.
+ * A gateway does not take writes: `put` delegates to `writeTo` if given (e.g. a `KuboStore`, an
+ * `IpfsStore` or a `PinningServiceStore`, which publish to IPFS).
+ * Tested only against `serveGateway` on 127.0.0.1; public gateways are untested.
  */
 export class GatewayStore implements ResultStore {
   readonly baseUrl: string;
@@ -53,7 +54,7 @@ export class GatewayStore implements ResultStore {
     if (!this.options.writeTo) {
       throw new SealedResultError(
         "UNSUPPORTED",
-        "GatewayStore is read-only: publish with your IPFS node or pinning service (not done by this SDK), or give it writeTo",
+        "GatewayStore is read-only: publish with an IpfsStore, a KuboStore or a PinningServiceStore, or give it writeTo",
       );
     }
     return this.options.writeTo.put(bytes);
@@ -63,14 +64,15 @@ export class GatewayStore implements ResultStore {
     const cid = parseIpfsUri(uri);
     const url = `${this.baseUrl}/ipfs/${cid.toString()}`;
     const maxBytes = this.options.maxBytes ?? 4 * 1024 * 1024;
+    const timeoutMs = this.options.timeoutMs ?? 30_000;
     let response: Response;
     try {
       response = await fetch(url, {
         headers: { accept: "application/vnd.ipld.raw, application/octet-stream" },
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      throw new SealedResultError("FETCH_FAILED", `GET ${url} failed: ${messageOf(error)}`, [], { cause: error });
+      throw fetchFailure(`GET ${url}`, error, timeoutMs);
     }
     if (response.status === 404) {
       await response.body?.cancel();
@@ -80,12 +82,44 @@ export class GatewayStore implements ResultStore {
       await response.body?.cancel();
       throw new SealedResultError("FETCH_FAILED", `GET ${url}: HTTP ${response.status}`);
     }
-    const bytes = await readAtMost(response, maxBytes, url);
+    const bytes = await readAtMost(response, maxBytes, url, timeoutMs);
     return checkCid(uri, bytes, `the gateway ${this.baseUrl}`);
   }
 }
 
-async function readAtMost(response: Response, maxBytes: number, url: string): Promise<Uint8Array> {
+/**
+ * A FETCH_FAILED error whose one line says why `what` (e.g. `GET <url>`) failed: no answer within
+ * the timeout, the endpoint unreachable (with the system's reason: connection refused, unknown
+ * host), or what `fetch` said. Not exported from the package.
+ */
+export function fetchFailure(what: string, error: unknown, timeoutMs: number): SealedResultError {
+  const name = (error as { name?: unknown } | null)?.name;
+  let reason: string;
+  if (name === "TimeoutError") reason = `no answer within ${timeoutMs / 1000} s (timed out)`;
+  else {
+    const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
+    const code = typeof cause?.code === "string" ? cause.code : "";
+    const unreachable: Record<string, string> = {
+      ECONNREFUSED: "connection refused (is the node running, and is this its address?)",
+      ENOTFOUND: "unknown host",
+      EAI_AGAIN: "the host name could not be resolved",
+      ECONNRESET: "the connection was reset",
+      EHOSTUNREACH: "host unreachable",
+      ENETUNREACH: "network unreachable",
+    };
+    const said = typeof cause?.message === "string" && cause.message ? cause.message : messageOf(error);
+    reason = Object.hasOwn(unreachable, code) ? unreachable[code]! : said;
+  }
+  return new SealedResultError("FETCH_FAILED", `${what} failed: ${reason}`, [], { cause: error });
+}
+
+/** The body of `response`, refusing more than `maxBytes` (FETCH_FAILED). Not exported from the package. */
+export async function readAtMost(
+  response: Response,
+  maxBytes: number,
+  url: string,
+  timeoutMs: number,
+): Promise<Uint8Array> {
   const tooLarge = () => new SealedResultError("FETCH_FAILED", `${url} sent more than ${maxBytes} bytes`);
   if (Number(response.headers.get("content-length") ?? 0) > maxBytes) {
     await response.body?.cancel();
@@ -108,7 +142,7 @@ async function readAtMost(response: Response, maxBytes: number, url: string): Pr
     }
   } catch (error) {
     if (error instanceof SealedResultError) throw error;
-    throw new SealedResultError("FETCH_FAILED", `reading ${url} failed: ${messageOf(error)}`, [], { cause: error });
+    throw fetchFailure(`reading ${url}`, error, timeoutMs);
   }
   const bytes = new Uint8Array(length);
   let offset = 0;

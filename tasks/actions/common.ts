@@ -8,7 +8,9 @@ import type { AnnotaAddresses } from "../../sdk/addressBook.js";
 import { addressesOf, parseAddressBook } from "../../sdk/addressBook.js";
 import type { ClientOptions, TxResult } from "../../sdk/clients/base.js";
 import { AnnotaError } from "../../sdk/errors.js";
+import type { EmbeddedIpfsStore } from "../../sdk/sealed/ipfs-node.js";
 import { FileStore } from "../../sdk/sealed/node-store.js";
+import { KuboStore, PinningServiceStore } from "../../sdk/sealed/remote-stores.js";
 import { GatewayStore, type ResultStore } from "../../sdk/sealed/store.js";
 
 export { date, label } from "./format.js";
@@ -21,14 +23,91 @@ export interface Common {
   account: string;
   store: string;
   gateway: string;
+  ipfs: string;
+  pin: string;
+}
+
+/** What `closeStores` must close when the command ends (the embedded IPFS node). */
+const opened: { close(): Promise<void> }[] = [];
+
+/** Stops what the command's stores started (tasks/index.ts calls it when every command ends). */
+export async function closeStores(): Promise<void> {
+  for (const store of opened.splice(0)) await store.close();
+}
+
+/**
+ * The embedded IPFS node, started on first use (a command that reads or writes no document starts
+ * none) with its blocks, pins and peer key in `dir`.
+ */
+class LazyIpfsStore implements ResultStore {
+  private node?: Promise<EmbeddedIpfsStore>;
+
+  constructor(private readonly dir: string) {
+    opened.push(this);
+  }
+
+  started(): Promise<EmbeddedIpfsStore> {
+    this.node ??= import("../../sdk/sealed/ipfs-node.js").then(({ createIpfsStore }) =>
+      createIpfsStore({ dir: this.dir, onWarning: (message) => console.warn(`warning: ${message}`) }),
+    );
+    return this.node;
+  }
+
+  async put(bytes: Uint8Array): Promise<string> {
+    return (await this.started()).put(bytes);
+  }
+
+  async get(uri: string): Promise<Uint8Array> {
+    return (await this.started()).get(uri);
+  }
+
+  async close(): Promise<void> {
+    const node = await this.node?.catch(() => undefined);
+    await node?.close();
+  }
+}
+
+/**
+ * The result store of `--store`, `--ipfs` (or `ANNOTA_IPFS`), `--pin` and `--gateway`: writes go to
+ * IPFS (the embedded node, or a Kubo RPC endpoint), asked to be pinned by `--pin`, or to the local
+ * folder when no `--ipfs` is given; reads come through `--gateway` if given, else from where writes go.
+ */
+export function storeOf(common: Pick<Common, "store" | "gateway" | "ipfs" | "pin">): ResultStore {
+  const folder = common.store || ".annota/store";
+  const ipfs = (common.ipfs || process.env.ANNOTA_IPFS || "").trim();
+  let writer: ResultStore;
+  let embedded: LazyIpfsStore | undefined;
+  if (ipfs === "") writer = new FileStore(folder);
+  else if (ipfs === "embedded") writer = embedded = new LazyIpfsStore(path.join(folder, "ipfs"));
+  else if (/^https?:\/\//.test(ipfs)) writer = new KuboStore(ipfs);
+  else throw new CliError(`--ipfs must be "embedded" or a Kubo RPC URL such as http://127.0.0.1:5001, got "${ipfs}"`);
+  if (common.pin) {
+    if (ipfs === "") throw new CliError("--pin needs --ipfs: the pinning service fetches what is published over IPFS");
+    const token = process.env.ANNOTA_PIN_TOKEN;
+    if (!token) throw new CliError("--pin needs the pinning service's access token in ANNOTA_PIN_TOKEN");
+    writer = new PinningServiceStore(common.pin, {
+      token,
+      source: writer,
+      origins: embedded ? async () => (await embedded.started()).addresses() : undefined,
+      connect: embedded
+        ? async (delegates) => {
+            const node = await embedded.started();
+            for (const delegate of delegates) {
+              await node.dial(delegate).catch((error: Error) => console.warn(`warning: ${error.message}`));
+            }
+          }
+        : undefined,
+    });
+  }
+  return common.gateway ? new GatewayStore(common.gateway, { writeTo: writer }) : writer;
 }
 
 type ClientClass<T> = new (addresses: AnnotaAddresses, runner: ContractRunner, options?: ClientOptions) => T;
 
 /**
  * The network's address book (`deployments/<network>.json`, or the folder in
- * `ANNOTA_DEPLOYMENTS_DIR`), the signer chosen with `--account`, the store (`--store`, read through
- * `--gateway` if given), and a client of class `Client` on them.
+ * `ANNOTA_DEPLOYMENTS_DIR`), the signer chosen with `--account`, the store (`storeOf`), and a
+ * client of class `Client` on them.
  */
 export async function context<T>(hre: HardhatRuntimeEnvironment, common: Common, Client: ClientClass<T>) {
   const connection = await hre.network.getOrCreate();
@@ -63,8 +142,7 @@ export async function context<T>(hre: HardhatRuntimeEnvironment, common: Common,
   if (!Number.isInteger(index) || index < 0 || index >= signers.length) {
     throw new CliError(`--account must be an index from 0 to ${signers.length - 1}, got "${common.account}"`);
   }
-  const files = new FileStore(common.store || ".annota/store");
-  const store: ResultStore = common.gateway ? new GatewayStore(common.gateway, { writeTo: files }) : files;
+  const store = storeOf(common);
   const signer = signers[index]!;
   return {
     book,
