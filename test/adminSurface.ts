@@ -297,26 +297,30 @@ describe("admin surface (docs/parameters.md)", function () {
       expectParams(await court.params(1n), COURT_DEFAULTS);
     });
 
-    it("QualityVote.setPoolParams (the pool's only parameters): phases [1 min, 7 d], unbonding [1 d, 90 d]", async function () {
+    it("QualityVote.setPoolParams (the pool's only parameters): phases [1 min, 7 d] and within every version's draw timeout, unbonding [1 d, 90 d]", async function () {
       const { court, pool, admin } = await loadFixture(deployedWithDefaults);
-      const edges: [Partial<Record<keyof typeof POOL_DEFAULTS, bigint>>, boolean][] = [
-        [{ minStakingTime: 60n }, true],
-        [{ minStakingTime: 59n }, false],
-        [{ maxDrawingTime: 7n * DAY }, true],
-        [{ maxDrawingTime: 7n * DAY + 1n }, false],
-        [{ unbondingPeriod: DAY }, true],
-        [{ unbondingPeriod: DAY - 1n }, false],
-        [{ unbondingPeriod: 90n * DAY }, true],
-        [{ unbondingPeriod: 90n * DAY + 1n }, false],
+      // The longest drawing phase the default version's 7-day draw timeout allows: a cycle plus a day.
+      const longest = COURT_DEFAULTS.drawTimeout - DAY - POOL_DEFAULTS.minStakingTime;
+      const edges: [Partial<Record<keyof typeof POOL_DEFAULTS, bigint>>, string | null][] = [
+        [{ minStakingTime: 60n }, null],
+        [{ minStakingTime: 59n }, "JurorPoolInvalidPoolParams"],
+        [{ maxDrawingTime: longest }, null],
+        [{ maxDrawingTime: longest + 1n }, "QualityVoteTimingsOutlastTimeout"],
+        [{ unbondingPeriod: DAY }, null],
+        [{ unbondingPeriod: DAY - 1n }, "JurorPoolInvalidPoolParams"],
+        [{ unbondingPeriod: 90n * DAY }, null],
+        [{ unbondingPeriod: 90n * DAY + 1n }, "JurorPoolInvalidPoolParams"],
       ];
-      for (const [change, accepted] of edges) {
+      for (const [change, refusal] of edges) {
         const params = { ...POOL_DEFAULTS, ...change };
         const call = court.connect(admin).setPoolParams(params);
-        if (accepted) await expect(call).to.emit(pool, "PoolParamsUpdated").withArgs(Object.values(params));
+        if (refusal === null) await expect(call).to.emit(pool, "PoolParamsUpdated").withArgs(Object.values(params));
+        else if (refusal === "JurorPoolInvalidPoolParams")
+          await expect(call).to.be.revertedWithCustomError(pool, refusal).withArgs(Object.values(params));
         else
           await expect(call)
-            .to.be.revertedWithCustomError(pool, "JurorPoolInvalidPoolParams")
-            .withArgs(Object.values(params));
+            .to.be.revertedWithCustomError(court, refusal)
+            .withArgs(COURT_DEFAULTS.drawTimeout + 1n, COURT_DEFAULTS.drawTimeout);
       }
       expect(await pool.poolParams()).to.deep.equal(Object.values({ ...POOL_DEFAULTS, unbondingPeriod: 90n * DAY }));
     });
