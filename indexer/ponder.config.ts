@@ -1,8 +1,9 @@
-// Ponder's configuration: one chain and the four contracts of an address book
-// (docs/indexer.md). scripts/run.mjs resolves the network, the book and the RPC URL into env vars.
+// Ponder's configuration: one chain and the five contracts of an address book (the court's juror
+// pool apart from the court: docs/indexer.md). scripts/run.mjs resolves the network, the book and the RPC URL into env vars.
 import { createConfig } from "ponder";
 
 import { DatasetSharesAbi } from "./abis/DatasetShares";
+import { JurorPoolAbi } from "./abis/JurorPool";
 import { LabelTokenAbi } from "./abis/LabelToken";
 import { QualityVoteAbi } from "./abis/QualityVote";
 import { TaskEscrowAbi } from "./abis/TaskEscrow";
@@ -11,7 +12,7 @@ import { LOCAL_CHAIN_IDS, bookPathOf, loadBook, networkOf, rpcUrlOf } from "./sc
 const network = networkOf([]);
 const book = loadBook(bookPathOf(network));
 const local = LOCAL_CHAIN_IDS.includes(book.chainId);
-const at = (name: "LabelToken" | "QualityVote" | "TaskEscrow" | "DatasetShares") =>
+const at = (name: "LabelToken" | "JurorPool" | "QualityVote" | "TaskEscrow" | "DatasetShares") =>
   book.contracts[name].address as `0x${string}`;
 
 export default createConfig({
@@ -25,6 +26,7 @@ export default createConfig({
   contracts: {
     TaskEscrow: { chain: "annota", abi: TaskEscrowAbi, address: at("TaskEscrow"), startBlock: book.deploymentBlock },
     QualityVote: { chain: "annota", abi: QualityVoteAbi, address: at("QualityVote"), startBlock: book.deploymentBlock },
+    JurorPool: { chain: "annota", abi: JurorPoolAbi, address: at("JurorPool"), startBlock: book.deploymentBlock },
     LabelToken: { chain: "annota", abi: LabelTokenAbi, address: at("LabelToken"), startBlock: book.deploymentBlock },
     DatasetShares: {
       chain: "annota",

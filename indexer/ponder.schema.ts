@@ -183,7 +183,7 @@ export const vote = onchainTable(
 export const account = onchainTable("accounts", (t) => ({
   address: t.hex().primaryKey(),
   labelBalance: t.bigint().notNull(),
-  // The court (`getValidator`).
+  // The juror pool (`getValidator`).
   free: t.bigint().notNull(),
   locked: t.bigint().notNull(),
   unbonding: t.bigint().notNull(),
@@ -235,20 +235,24 @@ export const transfer = onchainTable("transfers", (t) => ({
   tx: t.hex().notNull(),
 }));
 
-/** Each contract's governance state: pause, treasury, parameters, and the court's cycle. */
+/** Each contract's governance state: pause, treasury, parameters, and the juror pool's cycle. */
 export const contract = onchainTable("contracts", (t) => ({
   address: t.hex().primaryKey(),
   name: t.text().notNull(),
+  /** Paused (the juror pool: new stake paused by the court, `stakingPaused`). */
   paused: t.boolean().notNull(),
   treasury: t.hex(),
-  /** The escrow's Params, or the court's pool parameters (JSON, amounts as strings). */
+  /** The escrow's Params, or the juror pool's PoolParams (JSON, amounts as strings). */
   params: t.json(),
-  /** The court: current phase (Staking, Generating, Drawing), its start, the seed and the cycle end. */
+  /** The juror pool: current phase (Staking, Generating, Drawing), its start, the seed and the cycle end. */
   phase: t.text(),
   phaseStartedAt: t.bigint(),
   seed: t.bigint(),
   cycleEnd: t.bigint(),
+  /** The juror pool: the court it is bound to (`CourtBound`). */
+  court: t.hex(),
   currentVersion: t.integer(),
+  /** The court and its juror pool: what a seat locks (the pool's, fixed for its life). */
   seatStake: t.bigint(),
 }));
 
@@ -271,7 +275,7 @@ export const paymentToken = onchainTable("payment_tokens", (t) => ({
   allowed: t.boolean().notNull(),
 }));
 
-/** AccessControl roles of the three contracts. */
+/** AccessControl roles of the contracts that have them (all but the juror pool). */
 export const role = onchainTable(
   "roles",
   (t) => ({
@@ -284,7 +288,7 @@ export const role = onchainTable(
   (table) => ({ pk: primaryKey({ columns: [table.contract, table.role, table.account] }) }),
 );
 
-/** Every event of the three contracts, decoded (arguments as JSON, amounts as strings). */
+/** Every event of the indexed contracts, decoded (arguments as JSON, amounts as strings). */
 export const eventLog = onchainTable(
   "events",
   (t) => ({

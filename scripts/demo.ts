@@ -4,7 +4,7 @@
  *   npm run demo                                           # in-process network
  *   npx hardhat run scripts/demo.ts --network localhost    # a local node (`npx hardhat node`)
  *
- * Validators stake and publish encryption keys; a requester posts a task with a spec; four
+ * Validators stake in the court's juror pool and publish encryption keys; a requester posts a task with a spec; four
  * labelers submit sealed labels: Ana is accepted early, Ben after the challenge period, Cai submits
  * a byte-for-byte copy of Ana's envelope (the requester's review says "copied", the requester
  * challenges, discloses the key to the jury, a juror reviews it, the jury rejects it), and Dee's
@@ -95,7 +95,7 @@ async function advanceTo(t: bigint, why: string) {
 
 // -- 0. Deployment ------------------------------------------------------------------------------
 step(
-  "Deploying with Ignition: LabelToken, BlockhashRandomness, QualityVote (the court), TaskEscrow, DatasetShares, timelock",
+  "Deploying with Ignition: LabelToken, BlockhashRandomness, JurorPool and QualityVote (the court), TaskEscrow, DatasetShares, timelock",
 );
 // On a node that already has a deployment (the README's deploy command), Ignition resumes it: the
 // demo then runs against those contracts.
@@ -126,7 +126,7 @@ for (const s of [requesterSigner!, ana!, ben!, cai!, dee!, eve!, ...validatorSig
 // Balances from here on are the demo's "start": the table reports changes, not absolute amounts.
 const everyone = [...names.keys()];
 const stakeOf = async (a: string) => {
-  const v = await anyone.court.getValidator(a);
+  const v = await anyone.pool.getValidator(a);
   return v.free + v.locked + v.unbonding + v.deferredIn;
 };
 const supplyAtStart = await token.totalSupply();
@@ -192,13 +192,13 @@ tx(`Eve posts ${formatLabel(c2.posted)} LABEL -> dispute ${c2.disputeId}`, c2);
 
 /** One drawing cycle: Staking -> Generating (seed requested) -> Drawing (juries drawn) -> Staking. */
 async function drawingCycle() {
-  const [, startedAt] = await anyone.court.phase();
-  const { minStakingTime } = await anyone.court.poolParams();
+  const [, startedAt] = await anyone.pool.phase();
+  const { minStakingTime } = await anyone.pool.poolParams();
   await advanceTo(startedAt + minStakingTime, "the Staking phase lasts at least minStakingTime");
   tx("pass-phase -> Generating (a future blockhash is the seed)", await anyone.passPhase());
   // Past the blockhash source's lookahead (`lookahead()` blocks after the request).
   const lookahead = await BlockhashRandomness__factory.connect(
-    await anyone.court.randomness(),
+    await anyone.pool.randomness(),
     ethers.provider,
   ).lookahead();
   for (let i = 0n; i <= lookahead; i++) await ethers.provider.send("evm_mine", []);
@@ -378,7 +378,7 @@ const fees = await treasury.withdrawLicenceProceeds();
 tx(`treasury withdraws ${formatLabel(fees.amount)} LABEL of licence fees`, fees);
 
 // -- The table ------------------------------------------------------------------------------
-console.log("\nWhat changed for everyone since the demo's start (LABEL, rounded; wallet and court stake apart)\n");
+console.log("\nWhat changed for everyone since the demo's start (LABEL, rounded; wallet and juror pool stake apart)\n");
 console.log(`${"".padEnd(22)}${"wallet".padStart(10)}${"stake".padStart(10)}${"total".padStart(10)}   why`);
 const why = new Map<string, string>([
   [requesterSigner!.address, "paid 3 rewards + fees; won the copy dispute; sold 2 licences"],
@@ -399,7 +399,7 @@ for (const a of everyone) {
   const s = start.get(a)!;
   const wallet = (await token.balanceOf(a)) - s.wallet;
   const stake = (await stakeOf(a)) - s.stake;
-  const v = await anyone.court.getValidator(a);
+  const v = await anyone.pool.getValidator(a);
   const juror = jurors.has(a) ? `coherent ${v.coherent}, incoherent ${v.incoherent}, missed ${v.missed} seat(s)` : "";
   sum += wallet + stake;
   console.log(
@@ -415,7 +415,7 @@ if (held !== 0n) {
   console.log(`   (${amount} LABEL is still held by the contracts)`);
 }
 console.log(
-  "\nJurors moved 5,000 LABEL each from their wallets into the court: their stake stays there, so" +
+  "\nJurors moved 5,000 LABEL each from their wallets into the court's juror pool: their stake stays there, so" +
     "\n'total' is what each earned (coherent seats share the pot) or lost (100 LABEL per incoherent seat).",
 );
 console.log("\nJury pots (fees paid for the round + penalties of incoherent seats, shared by coherent seats):");

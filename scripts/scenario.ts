@@ -14,7 +14,10 @@
  * - requester: pays reward + fee; fee treasury: the fee; court treasury: round 0's pot (nobody was
  *   coherent there: its cost and every seat's penalty) and any rounding dust;
  * - LABEL's total supply drops by exactly the burn;
- * - each juror's stake: + floor(pot / coherent seats) per coherent seat, - penalty per incoherent seat.
+ * - each juror's stake (in the juror pool): + floor(pot / coherent seats) per coherent seat, - penalty
+ *   per incoherent seat;
+ * - the juror pool holds the court's LABEL: accounts, pool and escrow together lose only the burn,
+ *   and the court itself holds none.
  * Needs the blockhash randomness source (local deployments) and a node whose accounts include every
  * juror drawn. Works on a node used before: everything is measured as a change.
  */
@@ -26,6 +29,7 @@ import { randomnessOf } from "../sdk/addressBook.js";
 import { formatLabel } from "../sdk/units.js";
 import {
   BlockhashRandomness__factory,
+  JurorPool__factory,
   LabelToken__factory,
   QualityVote__factory,
   TaskEscrow__factory,
@@ -61,6 +65,8 @@ if (requester === undefined || validators.length < 4) throw new Error("the node 
 
 const token = LabelToken__factory.connect(book.contracts.LabelToken.address, requester);
 const court = QualityVote__factory.connect(book.contracts.QualityVote.address, requester);
+// The court's juror pool: stake, the phase cycle, and all the court's LABEL.
+const pool = JurorPool__factory.connect(book.contracts.JurorPool.address, requester);
 const escrow = TaskEscrow__factory.connect(book.contracts.TaskEscrow.address, requester);
 const source = BlockhashRandomness__factory.connect(randomnessOf(book).address, ethers.provider);
 const label = await token.getAddress();
@@ -81,25 +87,25 @@ async function send(tx: Promise<{ wait(): Promise<unknown> }>) {
   await (await tx).wait();
 }
 
-/** Runs the court's phase cycle (Staking -> Generating -> Drawing -> Staking) until `round` is seated. */
+/** Runs the pool's phase cycle (Staking -> Generating -> Drawing -> Staking) until `round` is seated. */
 async function drawRound(disputeId: bigint, round: number) {
-  const pool = await court.poolParams();
+  const { minStakingTime } = await pool.poolParams();
   const lookahead = await source.lookahead();
   for (let step = 0; step < 12; step++) {
-    const [phase, startedAt] = await court.phase();
+    const [phase, startedAt] = await pool.phase();
     if (phase === 0n) {
       if ((await court.getRound(disputeId, round)).drawnAt !== 0n) return;
-      await timeTo(startedAt + pool.minStakingTime);
-      const [head, tail] = await court.deferredQueue();
-      if (tail > head) await send(court.applyDeferred(tail - head));
-      await send(court.passPhase());
+      await timeTo(startedAt + minStakingTime);
+      const [head, tail] = await pool.deferredQueue();
+      if (tail > head) await send(pool.applyDeferred(tail - head));
+      await send(pool.passPhase());
     } else if (phase === 1n) {
       // The seed is the hash of a block `lookahead` blocks after the request: mine past it.
       for (let i = 0n; i <= lookahead; i++) await rpc("evm_mine");
-      await send(court.passPhase());
+      await send(pool.passPhase());
     } else {
       await send(court.draw(2n ** 32n));
-      await send(court.passPhase());
+      await send(pool.passPhase());
     }
   }
   throw new Error(`round ${round} of dispute ${disputeId} could not be seated (is the pool staked?)`);
@@ -135,7 +141,7 @@ async function vote(disputeId: bigint, round: number, choice: number) {
 // ---- Amounts, all derived from the chain's parameters.
 const version = await court.currentVersion();
 const courtParams = await court.params(version);
-const seatStake = await court.seatStake();
+const seatStake = await pool.seatStake();
 const penalty = (seatStake * courtParams.slashBps) / BPS;
 const cost0 = await court.roundCost(version, 0);
 const cost1 = await court.roundCost(version, 1);
@@ -163,12 +169,14 @@ if (available < needed) {
 for (const [who, amount] of funding) {
   await send(token.connect(funder).transfer(who.address, amount));
   await send(token.connect(who).approve(await escrow.getAddress(), amount));
+  // Appeals and round costs are paid to the court (it pulls them into the pool); stake to the pool.
   await send(token.connect(who).approve(await court.getAddress(), amount));
+  await send(token.connect(who).approve(await pool.getAddress(), amount));
 }
 
 // ---- Measure from here: every check is a change, so earlier use of the node does not matter.
 const stakeOf = async (a: string) => {
-  const v = await court.getValidator(a);
+  const v = await pool.getValidator(a);
   return v.free + v.locked + v.unbonding + v.deferredIn;
 };
 const tracked = [...new Set([requester.address, labeler!.address, challenger!.address, feeTreasury, courtTreasury])];
@@ -180,11 +188,11 @@ const before = {
     ),
   ),
   stake: new Map(await Promise.all(signers.map(async (s) => [s.address, await stakeOf(s.address)] as const))),
-  contracts: (await token.balanceOf(await court.getAddress())) + (await token.balanceOf(await escrow.getAddress())),
+  contracts: (await token.balanceOf(await pool.getAddress())) + (await token.balanceOf(await escrow.getAddress())),
 };
 
 console.log("--- staking, task, submission, challenge");
-for (const v of validators) await send(court.connect(v).stake(validatorStake));
+for (const v of validators) await send(pool.connect(v).stake(validatorStake));
 const deadline = (await latest()) + 30n * 86_400n;
 await send(
   escrow.connect(requester).createTask({
@@ -238,15 +246,15 @@ await send(escrow.withdrawFor(label, [feeTreasury]));
 // Validators take back what they staked here, plus or minus the verdicts.
 for (const v of validators) {
   const mine = stakeAfterSettle.get(v.address)! - before.stake.get(v.address)!;
-  if (mine > 0n) await send(court.connect(v).requestUnstake(mine));
+  if (mine > 0n) await send(pool.connect(v).requestUnstake(mine));
 }
-await timeTo((await latest()) + BigInt((await court.poolParams()).unbondingPeriod));
+await timeTo((await latest()) + BigInt((await pool.poolParams()).unbondingPeriod));
 const withdrawn = new Map<string, bigint>();
 for (const v of validators) {
-  const unbonding = (await court.getValidator(v.address)).unbonding;
+  const unbonding = (await pool.getValidator(v.address)).unbonding;
   if (unbonding === 0n) continue;
   const was = await token.balanceOf(v.address);
-  await send(court.connect(v).withdrawUnstaked());
+  await send(pool.connect(v).withdrawUnstaked());
   withdrawn.set(v.address, (await token.balanceOf(v.address)) - was);
   if (withdrawn.get(v.address) !== unbonding) throw new Error(`${v.address} withdrew less than its unbonding`);
 }
@@ -304,14 +312,16 @@ for (const s of signers) {
   if (back !== undefined)
     row(`juror ${s.address.slice(0, 8)}: LABEL balance`, s1 * perSeat1 - s0 * penalty, await delta(s.address));
 }
-// Conservation: what every account and the two contracts gained together is minus what was burned.
+// Conservation: what every account, the pool (the court's LABEL) and the escrow gained together is
+// minus what was burned; the court itself holds no LABEL.
 let sum = 0n;
 for (const a of new Set([...tracked, ...signers.map((s) => s.address)])) sum += await delta(a);
 sum +=
-  (await token.balanceOf(await court.getAddress())) +
+  (await token.balanceOf(await pool.getAddress())) +
   (await token.balanceOf(await escrow.getAddress())) -
   before.contracts;
-row("all accounts + court + escrow", -expectedBurn, sum);
+row("all accounts + juror pool + escrow", -expectedBurn, sum);
+row("the court's own LABEL (the pool holds it)", 0n, await token.balanceOf(await court.getAddress()));
 
 const fmt = (x: bigint, unit: Row["unit"]) =>
   unit === "count" ? x.toString() : (x < 0n ? "-" : "") + formatLabel(x < 0n ? -x : x);

@@ -4,9 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 
-import { INDEXER_DIR, REPO_DIR, bookPathOf, networkOf } from "./book.mjs";
-
-export const CONTRACTS = ["LabelToken", "QualityVote", "TaskEscrow", "DatasetShares"];
+import { CONTRACTS, INDEXER_DIR, REPO_DIR, bookPathOf, networkOf } from "./book.mjs";
 
 export function writeAbis(bookPath) {
   const book = existsSync(bookPath) ? JSON.parse(readFileSync(bookPath, "utf8")) : undefined;

@@ -29,13 +29,16 @@ export function bookPathOf(network, env = process.env) {
   return resolve(REPO_DIR, "deployments", `${network}.json`);
 }
 
+/** The contracts the indexer reads: every address book lists them with their ABIs. */
+export const CONTRACTS = ["LabelToken", "JurorPool", "QualityVote", "TaskEscrow", "DatasetShares"];
+
 /** Reads and checks an address book (the format of sdk/addressBook.ts). */
 export function loadBook(path) {
   if (!existsSync(path)) {
     throw new Error(`no address book at ${path}: deploy first (npm run deploy -- --network <name>) or set ANNOTA_BOOK`);
   }
   const book = JSON.parse(readFileSync(path, "utf8"));
-  for (const name of ["LabelToken", "QualityVote", "TaskEscrow", "DatasetShares"]) {
+  for (const name of CONTRACTS) {
     const c = book.contracts?.[name];
     if (!c?.address || !Array.isArray(c.abi)) throw new Error(`${path}: contracts.${name} lacks an address or an abi`);
   }

@@ -1,5 +1,6 @@
 // Compares what the indexer serves over GraphQL with the chain's views, for every task, submission,
-// dispute, round, seat, validator, account and escrow credit, and DatasetShares' pools, share
+// dispute, round, seat, validator, account and escrow credit, the juror pool's and the court's state,
+// and DatasetShares' pools, share
 // balances, terms, licences and credits (docs/indexer.md, "The check").
 //   node scripts/check.mjs [--network NAME] [--url http://127.0.0.1:42069] [--wait SECONDS]
 // Waits until the indexer has indexed the chain's current head, reads every view at that block,
@@ -21,6 +22,7 @@ const provider = new JsonRpcProvider(rpcUrlOf(network), undefined, { staticNetwo
 const contractOf = (name) => new Contract(book.contracts[name].address, book.contracts[name].abi, provider);
 const escrow = contractOf("TaskEscrow");
 const court = contractOf("QualityVote");
+const pool = contractOf("JurorPool");
 const token = contractOf("LabelToken");
 const shares = contractOf("DatasetShares");
 
@@ -235,7 +237,7 @@ const accounts = await all(
   "address labelBalance free locked unbonding unlocksAt deferredIn deferredUnstake weight coherent incoherent missed submitted accepted rejected challenges",
 );
 for (const a of accounts) {
-  const v = await court.getValidator(a.address, at);
+  const v = await pool.getValidator(a.address, at);
   same(`validator ${a.address}`, v, a, [
     "free",
     "locked",
@@ -246,13 +248,13 @@ for (const a of accounts) {
     "coherent",
     "incoherent",
     "missed",
-    ["weight", await court.drawableWeight(a.address, at)],
+    ["weight", await pool.drawableWeight(a.address, at)],
   ]);
   const rep = await escrow.reputation(a.address, at);
   same(`reputation ${a.address}`, rep, a, ["submitted", "accepted", "rejected", "challenges"]);
   same(`balance ${a.address}`, {}, a, [["labelBalance", await token.balanceOf(a.address, at)]]);
 }
-const staked = await court.queryFilter(court.filters.Staked(), book.deploymentBlock, head);
+const staked = await pool.queryFilter(pool.filters.Staked(), book.deploymentBlock, head);
 const known = new Set(accounts.map((a) => lower(a.address)));
 for (const e of staked) {
   if (!known.has(lower(e.args.validator)))
@@ -294,7 +296,40 @@ for (const t of tokens) {
 const evidence = await court.queryFilter(court.filters.Evidence(), book.deploymentBlock, head);
 same("evidence", { count: evidence.length }, { count: (await all("evidences", "id")).length }, ["count"]);
 
-// 8. DatasetShares: pools (poolOf, totalSupply), share balances (balanceOf), shares claimed
+// 8. The juror pool's row (phase, its start, seed and cycle end as PhaseChanged reports them,
+// poolParams, court, seatStake, stakingPaused) and the court's (paused, treasury, currentVersion).
+const rows = new Map(
+  (
+    await all(
+      "contracts",
+      "address name paused treasury params phase phaseStartedAt seed cycleEnd court currentVersion seatStake",
+    )
+  ).map((c) => [lower(c.address), c]),
+);
+const [phase, phaseStartedAt, seed] = await pool.phase(at);
+const poolRow = rows.get(lower(book.contracts.JurorPool.address));
+same("juror pool", { ...(await pool.poolParams(at)).toObject() }, { ...poolRow, ...poolRow?.params }, [
+  ["name", "JurorPool"],
+  ["phase", ["Staking", "Generating", "Drawing"][Number(phase)]],
+  ["phaseStartedAt", phaseStartedAt],
+  ["seed", seed],
+  ["cycleEnd", phase === 2n ? (await pool.queue(at)).cycleEnd : 0n],
+  "minStakingTime",
+  "maxDrawingTime",
+  "unbondingPeriod",
+  ["court", await pool.court(at)],
+  ["seatStake", await pool.seatStake(at)],
+  ["paused", await pool.stakingPaused(at)],
+]);
+same("court", {}, rows.get(lower(book.contracts.QualityVote.address)), [
+  ["name", "QualityVote"],
+  ["paused", await court.paused(at)],
+  ["treasury", await court.treasury(at)],
+  ["currentVersion", await court.currentVersion(at)],
+  ["seatStake", await pool.seatStake(at)],
+]);
+
+// 9. DatasetShares: pools (poolOf, totalSupply), share balances (balanceOf), shares claimed
 // (sharesClaimed), terms (termsOf), licences (their events and deliveryOf), deposits, royalty claims
 // (per holder, against the chain's RoyaltyClaimed events), credits (credit), and the contract's
 // payment-token balance against the indexed money in it.

@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { JsonRpcProvider, MaxUint256, id, parseEther, solidityPackedKeccak256 } from "ethers";
+import { JsonRpcProvider, MaxUint256, ZeroAddress, id, parseEther, solidityPackedKeccak256 } from "ethers";
 import type { JsonRpcSigner } from "ethers";
 
 import {
@@ -20,7 +20,7 @@ import {
   taskParams as exampleTask,
 } from "../../ignition/defaults.js";
 import { deployCore } from "../../ignition/direct.js";
-import { MockERC20__factory, type QualityVote } from "../../typechain-types/index.js";
+import { MockERC20__factory, TimelockController__factory } from "../../typechain-types/index.js";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const arg = (name: string, fallback: string) => {
@@ -54,22 +54,27 @@ async function wait<T extends { wait(): Promise<unknown> }>(tx: Promise<T>) {
 }
 
 const deploymentBlock = (await provider.getBlockNumber()) + 1;
-const { token, randomness, court, escrow, shares } = await deployCore(admin, {
+const { token, randomness, pool, court, escrow, shares } = await deployCore(admin, {
   courtTreasury: courtTreasury.address,
   feeTreasury: feeTreasury.address,
   pauser: pauser.address,
 });
 
-// The address book, as sdk/addressBook.ts describes it (no timelock in this driver).
+// A timelock, as the book lists one (it governs nothing here: the admin stays the signer).
+const timelock = await new TimelockController__factory(admin).deploy(60, [admin.address], [admin.address], ZeroAddress);
+await timelock.waitForDeployment();
+
+// The address book, as sdk/addressBook.ts describes it.
 const entry = async (
   name: string,
   c: { getAddress(): Promise<string>; deploymentTransaction(): unknown },
   dir = "",
+  root = "contracts",
 ) => {
   const tx = c.deploymentTransaction() as { hash: string };
   const receipt = (await provider.getTransactionReceipt(tx.hash))!;
   const artifact = JSON.parse(
-    readFileSync(resolve(REPO, "artifacts", "contracts", dir, `${name}.sol`, `${name}.json`), "utf8"),
+    readFileSync(resolve(REPO, "artifacts", root, dir, `${name}.sol`, `${name}.json`), "utf8"),
   );
   return {
     address: await c.getAddress(),
@@ -87,9 +92,11 @@ const book = {
   contracts: {
     BlockhashRandomness: await entry("BlockhashRandomness", randomness, "randomness"),
     LabelToken: await entry("LabelToken", token),
+    JurorPool: await entry("JurorPool", pool),
     QualityVote: await entry("QualityVote", court),
     TaskEscrow: await entry("TaskEscrow", escrow),
     DatasetShares: await entry("DatasetShares", shares),
+    TimelockController: await entry("TimelockController", timelock, "governance", "@openzeppelin/contracts"),
   },
   parameters: {},
 };
@@ -99,7 +106,9 @@ console.log(`address book: ${out} (deployment block ${deploymentBlock})`);
 for (const actor of [requester, challenger, ...labelers, ...validators]) {
   await wait(token.transfer(actor.address, LABEL(1_000_000)));
   await wait(token.connect(actor).approve(await escrow.getAddress(), MaxUint256));
+  // Appeals pay the court; stake goes to its juror pool.
   await wait(token.connect(actor).approve(await court.getAddress(), MaxUint256));
+  await wait(token.connect(actor).approve(await pool.getAddress(), MaxUint256));
 }
 // Licence buyers, and the requester's deposits, pay DatasetShares.
 const buyers = signers.slice(18, 20);
@@ -107,8 +116,8 @@ for (const actor of [requester, ...buyers]) {
   if (actor !== requester) await wait(token.transfer(actor.address, LABEL(1_000_000)));
   await wait(token.connect(actor).approve(await shares.getAddress(), MaxUint256));
 }
-for (const v of validators) await wait(court.connect(v).stake(LABEL(10_000)));
-await wait(court.connect(validators[0]).setEncryptionKey(id("x25519 key of validator 0")));
+for (const v of validators) await wait(pool.connect(v).stake(LABEL(10_000)));
+await wait(pool.connect(validators[0]).setEncryptionKey(id("x25519 key of validator 0")));
 
 // Task 1: three slots; one submission accepted by the requester, one by timeout, one challenged.
 const t0 = BigInt(await now());
@@ -144,18 +153,18 @@ await wait(escrow.connect(requester).cancelTask(2));
  * One cycle of the juror pool, as test/helpers/fixtures.ts's runDrawingCycle; `whileGenerating`
  * runs outside the Staking phase (its stake changes are deferred).
  */
-async function drawingCycle(c: QualityVote, whileGenerating?: () => Promise<void>) {
-  const [, startedAt] = await c.phase();
+async function drawingCycle(whileGenerating?: () => Promise<void>) {
+  const [, startedAt] = await pool.phase();
   const readyAt = startedAt + POOL_DEFAULTS.minStakingTime;
   if (BigInt(await now()) < readyAt) await increaseTo(readyAt);
-  const [head, tail] = await c.deferredQueue();
-  if (tail > head) await wait(c.applyDeferred(tail - head));
-  await wait(c.passPhase());
+  const [head, tail] = await pool.deferredQueue();
+  if (tail > head) await wait(pool.applyDeferred(tail - head));
+  await wait(pool.passPhase());
   if (whileGenerating) await whileGenerating();
   await mine(Number(BLOCKHASH_LOOKAHEAD) + 1);
-  await wait(c.passPhase());
-  await wait(c.draw(2n ** 32n));
-  await wait(c.passPhase());
+  await wait(pool.passPhase());
+  await wait(court.draw(2n ** 32n));
+  await wait(pool.passPhase());
 }
 async function jurors(disputeId: bigint, round: number) {
   const seats = new Map<string, number>();
@@ -182,7 +191,7 @@ async function reveal(d: bigint, r: number, choices: Map<string, number>, silent
 }
 
 // Dispute 1: round 0 rejects (one juror silent), the labeler appeals, round 1 accepts.
-await drawingCycle(court);
+await drawingCycle();
 const j0 = await jurors(1n, 0);
 const c0 = new Map(j0.map((j) => [j, REJECT]));
 await commit(1n, 0, c0);
@@ -191,8 +200,8 @@ let r0 = await court.getRound(1n, 0);
 await increaseTo(r0.drawnAt + COURT_DEFAULTS.commitPeriod + COURT_DEFAULTS.revealPeriod);
 await wait(court.connect(labelers[0]).appeal(1));
 // A stake change while rounds wait: deferred until the next Staking phase.
-await wait(court.connect(validators[1]).requestUnstake(LABEL(500)));
-await drawingCycle(court);
+await wait(pool.connect(validators[1]).requestUnstake(LABEL(500)));
+await drawingCycle();
 const j1 = await jurors(1n, 1);
 const c1 = new Map(j1.map((j, i) => [j, i === 0 ? REJECT : ACCEPT]));
 await commit(1n, 1, c1);
@@ -243,10 +252,10 @@ await wait(shares.connect(requester).withdraw(token.target as string));
 // Withdrawals and unstaking.
 await wait(escrow.connect(labelers[0]).withdraw(token.target as string));
 await wait(escrow.connect(challenger).withdrawFor(token.target as string, [challenger.address, labelers[2].address]));
-await wait(court.connect(validators[2]).requestUnstake(LABEL(1_000)));
-const v2 = await court.getValidator(validators[2].address);
+await wait(pool.connect(validators[2]).requestUnstake(LABEL(1_000)));
+const v2 = await pool.getValidator(validators[2].address);
 await increaseTo(v2.unlocksAt);
-await wait(court.connect(validators[2]).withdrawUnstaked());
+await wait(pool.connect(validators[2]).withdrawUnstaked());
 await wait(escrow.connect(requester).reclaim(2));
 
 // A second payment token, a new fee treasury, a pause, and a stake that waits for the Staking phase.
@@ -273,9 +282,9 @@ await wait(escrow.connect(challenger).challenge(sub(usdTask, 1n), id("copied")))
 await wait(escrow.connect(challenger).challenge(sub(usdTask, 2n), id("empty")));
 const dA = (await escrow.getSubmission(sub(usdTask, 1n))).disputeId;
 const dB = (await escrow.getSubmission(sub(usdTask, 2n))).disputeId;
-await drawingCycle(court, async () => {
-  await wait(court.connect(validators[3]).stake(LABEL(2_000)));
-  await wait(court.connect(validators[4]).requestUnstake(LABEL(300)));
+await drawingCycle(async () => {
+  await wait(pool.connect(validators[3]).stake(LABEL(2_000)));
+  await wait(pool.connect(validators[4]).requestUnstake(LABEL(300)));
 });
 const m0 = await jurors(dA, 0);
 const cm = new Map(m0.map((j) => [j, REJECT]));
@@ -303,12 +312,14 @@ const openTask = await escrow.taskCount();
 await wait(escrow.connect(labelers[2]).submit(openTask, id("r3"), "ipfs://r3", []));
 await wait(escrow.connect(challenger).challenge(sub(openTask, 1n), id("off-spec")));
 const dOpen = (await escrow.getSubmission(sub(openTask, 1n))).disputeId;
-await drawingCycle(court);
+await drawingCycle();
 const k0 = await jurors(dOpen, 0);
 const ck = new Map(k0.map((j) => [j, ACCEPT]));
 await commit(dOpen, 0, ck);
 await reveal(dOpen, 0, ck, k0.slice(1));
 r0 = await court.getRound(dOpen, 0);
+// The court's pauser stops new stake, and leaves it stopped: the pool's StakingPaused.
+await wait(court.connect(pauser).pause());
 
 console.log(
   `activity done at block ${await provider.getBlockNumber()}: ${await escrow.taskCount()} tasks, ` +

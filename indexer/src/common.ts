@@ -19,7 +19,7 @@ export interface AnyEvent {
   transaction: { hash: Hex };
 }
 
-/** Records `event` in the `events` table (every event of the three contracts lands there). */
+/** Records `event` in the `events` table (every event of the indexed contracts lands there). */
 export async function logEvent(context: Context, contractName: string, name: string, event: AnyEvent) {
   await context.db.insert(eventLog).values({
     id: event.id,

@@ -1,25 +1,27 @@
-// QualityVote (the court): disputes, rounds, seats, votes, settlement, the juror pool and governance.
+// QualityVote (the court): disputes, rounds, seats, votes, settlement and governance; the stake and
+// the cycle of its juror pool are in src/pool.ts.
 import { and, eq } from "ponder";
 import type { Context } from "ponder:registry";
 import { contract, courtParams, dispute, evidence, round, seat, vote } from "ponder:schema";
 
 import { QualityVoteAbi } from "../abis/QualityVote";
-import { PHASES, RULINGS, VERDICTS, ZERO, type Hex, must, updateAccount } from "./common";
+import { RULINGS, VERDICTS, ZERO, type Hex, must, updateAccount } from "./common";
+import { seatStakeOfPool } from "./pool";
 import { handlersOf, registerRest } from "./registry";
 
 const C = "QualityVote";
 const { on, handled } = handlersOf(C);
 const REJECT = 2;
 
-/** The court's row, created on first use; `seatStake` is read once from the chain. */
+/** The court's row, created on first use; `seatStake` is read once from the chain (its pool's). */
 async function courtRow(context: Context, address: Hex) {
   let row = await context.db.find(contract, { address });
   if (row === null) {
     row = await context.db.insert(contract).values({ address, name: C, paused: false });
   }
   if (row.seatStake === null) {
-    const seatStake = await context.client.readContract({ abi: QualityVoteAbi, address, functionName: "seatStake" });
-    row = await context.db.update(contract, { address }).set({ seatStake });
+    const pool = await context.client.readContract({ abi: QualityVoteAbi, address, functionName: "pool" });
+    row = await context.db.update(contract, { address }).set({ seatStake: await seatStakeOfPool(context, pool) });
   }
   return row as { seatStake: bigint };
 }
@@ -294,58 +296,6 @@ on("QualityVote:ParamsAdded", async ({ event, context }) => {
 on("QualityVote:TreasuryUpdated", async ({ event, context }) => {
   await courtRow(context, event.log.address);
   await context.db.update(contract, { address: event.log.address }).set({ treasury: event.args.current });
-});
-
-on("QualityVote:PoolParamsUpdated", async ({ event, context }) => {
-  await courtRow(context, event.log.address);
-  const p = Object.fromEntries(Object.entries(event.args.params).map(([k, v]) => [k, String(v)]));
-  await context.db.update(contract, { address: event.log.address }).set({ params: p });
-});
-
-on("QualityVote:PhaseChanged", async ({ event, context }) => {
-  await courtRow(context, event.log.address);
-  await context.db.update(contract, { address: event.log.address }).set({
-    phase: PHASES[Number(event.args.phase)],
-    phaseStartedAt: event.block.timestamp,
-    seed: event.args.seed,
-    cycleEnd: event.args.cycleEnd,
-  });
-});
-
-on("QualityVote:Staked", async ({ event, context }) => {
-  const a = event.args;
-  if (a.deferred) await updateAccount(context, a.validator, (v) => ({ deferredIn: v.deferredIn + a.amount }));
-});
-
-on("QualityVote:UnstakeRequested", async ({ event, context }) => {
-  const a = event.args;
-  if (a.deferred) {
-    await updateAccount(context, a.validator, (v) => ({ deferredUnstake: v.deferredUnstake + a.amount }));
-  }
-});
-
-// Emitted whenever the pool applies a validator's changes: nothing is deferred any more.
-on("QualityVote:StakeUpdated", async ({ event, context }) => {
-  const a = event.args;
-  await updateAccount(context, a.validator, () => ({
-    free: a.free,
-    weight: a.weight,
-    deferredIn: 0n,
-    deferredUnstake: 0n,
-  }));
-});
-
-on("QualityVote:Unbonding", async ({ event, context }) => {
-  const a = event.args;
-  await updateAccount(context, a.validator, () => ({ unbonding: a.unbonding, unlocksAt: a.unlocksAt }));
-});
-
-on("QualityVote:UnstakeWithdrawn", async ({ event, context }) => {
-  await updateAccount(context, event.args.validator, () => ({ unbonding: 0n }));
-});
-
-on("QualityVote:EncryptionKeySet", async ({ event, context }) => {
-  await updateAccount(context, event.args.validator, () => ({ encryptionKey: event.args.key }));
 });
 
 registerRest(C, QualityVoteAbi, handled);

@@ -217,6 +217,8 @@ export function markdown(r: Report): string {
     "## Court",
     "",
     "A draw's gas is the `draw` transaction's divided by the seats it fills (one round per call).",
+    "Stake and the phase cycle are the juror pool's (`JurorPool`); the court's `draw` and `settle` call",
+    "the pool, which locks and releases the seats and holds the LABEL (docs/court.md).",
     "",
     "| operation | case | gas | target | met |",
     "|---|---|---:|---:|:---:|",

@@ -78,7 +78,7 @@ async function paid(w: World) {
 async function newcomer(w: World) {
   const signer = await impersonate(w.chain, benchAddress("newcomer", w.validators.length));
   await w.chain.gas(w.p.token.connect(w.p.admin).transfer(signer.address, EXTRA_STAKE));
-  await w.chain.gas(w.p.token.connect(signer).approve(await w.p.court.getAddress(), EXTRA_STAKE));
+  await w.chain.gas(w.p.token.connect(signer).approve(await w.p.pool.getAddress(), EXTRA_STAKE));
   return signer;
 }
 
@@ -213,77 +213,77 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     section: "court",
-    op: "QualityVote.stake",
+    op: "JurorPool.stake",
     case: "new validator, Staking phase",
     target: 120_000,
     scales: true,
     tx: async (w) => {
       const signer = await newcomer(w);
-      return w.p.court.connect(signer).stake(EXTRA_STAKE);
+      return w.p.pool.connect(signer).stake(EXTRA_STAKE);
     },
   },
   {
     section: "court",
-    op: "QualityVote.stake",
+    op: "JurorPool.stake",
     case: "existing validator adding stake, Staking phase",
     target: 120_000,
-    tx: async (w) => w.p.court.connect(w.p.validators[0]).stake(EXTRA_STAKE),
+    tx: async (w) => w.p.pool.connect(w.p.validators[0]).stake(EXTRA_STAKE),
   },
   {
     section: "court",
-    op: "QualityVote.stake",
+    op: "JurorPool.stake",
     case: "new validator, deferred (Generating phase)",
     target: 120_000,
     tx: async (w) => {
       const signer = await newcomer(w);
       await challenged(w);
       await toGenerating(w);
-      return w.p.court.connect(signer).stake(EXTRA_STAKE);
+      return w.p.pool.connect(signer).stake(EXTRA_STAKE);
     },
   },
   {
     section: "court",
-    op: "QualityVote.applyDeferred",
+    op: "JurorPool.applyDeferred",
     case: "10 deferred stakes, per entry",
     per: 10,
     tx: async (w) => {
       await challenged(w);
       await toGenerating(w);
-      for (const v of w.p.validators.slice(0, 8)) await w.chain.gas(w.p.court.connect(v).stake(EXTRA_STAKE));
-      for (const v of w.p.labelers.slice(1, 3)) await w.chain.gas(w.p.court.connect(v).stake(EXTRA_STAKE));
+      for (const v of w.p.validators.slice(0, 8)) await w.chain.gas(w.p.pool.connect(v).stake(EXTRA_STAKE));
+      for (const v of w.p.labelers.slice(1, 3)) await w.chain.gas(w.p.pool.connect(v).stake(EXTRA_STAKE));
       await toDrawing(w);
       await w.chain.gas(w.p.court.draw(1));
-      await w.chain.gas(w.p.court.passPhase());
-      return w.p.court.applyDeferred(10);
+      await w.chain.gas(w.p.pool.passPhase());
+      return w.p.pool.applyDeferred(10);
     },
   },
   {
     section: "court",
-    op: "QualityVote.passPhase",
+    op: "JurorPool.passPhase",
     case: "Staking -> Generating (seed requested)",
     target: 120_000,
     tx: async (w) => {
       await challenged(w);
-      const [, startedAt] = await w.p.court.phase();
+      const [, startedAt] = await w.p.pool.phase();
       await w.chain.increaseTo(startedAt + POOL_DEFAULTS.minStakingTime);
-      return w.p.court.passPhase();
+      return w.p.pool.passPhase();
     },
   },
   {
     section: "court",
-    op: "QualityVote.passPhase",
+    op: "JurorPool.passPhase",
     case: "Generating -> Drawing (seed received)",
     target: 120_000,
     tx: async (w) => {
       await challenged(w);
       await toGenerating(w);
       await w.chain.helpers.mine(Number(BLOCKHASH_LOOKAHEAD) + 1);
-      return w.p.court.passPhase();
+      return w.p.pool.passPhase();
     },
   },
   {
     section: "court",
-    op: "QualityVote.passPhase",
+    op: "JurorPool.passPhase",
     case: "Drawing -> Staking (all drawn)",
     target: 120_000,
     tx: async (w) => {
@@ -291,7 +291,7 @@ export const SCENARIOS: Scenario[] = [
       await toGenerating(w);
       await toDrawing(w);
       await w.chain.gas(w.p.court.draw(1));
-      return w.p.court.passPhase();
+      return w.p.pool.passPhase();
     },
   },
   {
@@ -322,7 +322,7 @@ export const SCENARIOS: Scenario[] = [
       // Labeler 0, the challenger and the requester stake 900,000 LABEL each: most first searches land
       // on a party, and those seats come from the second, excluding search (docs/sortition.md).
       for (const party of [w.p.labelers[0], w.p.challenger, w.p.requester])
-        await w.chain.gas(w.p.court.connect(party).stake(LABEL(900_000)));
+        await w.chain.gas(w.p.pool.connect(party).stake(LABEL(900_000)));
       await challenged(w);
       await toGenerating(w);
       await toDrawing(w);
@@ -451,17 +451,17 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     section: "court",
-    op: "QualityVote.applyDeferredOf",
+    op: "JurorPool.applyDeferredOf",
     case: "a settled juror's stake back into the pool (the tree update settle no longer makes)",
     scales: true,
     tx: async (w) => {
       const c = await settled(w, [REJECT, REJECT, REJECT]);
       await w.chain.gas(w.p.court.settle(c.disputeId, 0, c.jurors[0]));
-      return w.p.court.applyDeferredOf([c.jurors[0]]);
+      return w.p.pool.applyDeferredOf([c.jurors[0]]);
     },
     verify: async (w) => {
       const [juror] = await jurors(w, await w.p.court.disputeCount());
-      if ((await w.p.court.getValidator(juror!)).deferredIn !== 0n)
+      if ((await w.p.pool.getValidator(juror!)).deferredIn !== 0n)
         throw new Error("applyDeferredOf scenario: the settled stake was not applied");
     },
   },

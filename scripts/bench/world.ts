@@ -42,7 +42,7 @@ export async function deployWorld(chain: Chain): Promise<World> {
   return { chain, p, validators: p.validators.map((v) => v.address) };
 }
 
-const pool = new Interface(["function stake(uint256 amount)"]);
+const stakeAbi = new Interface(["function stake(uint256 amount)"]);
 
 /**
  * Adds validators until the pool has `count`: impersonated deterministic addresses, each staking
@@ -55,7 +55,7 @@ const pool = new Interface(["function stake(uint256 amount)"]);
 export async function growPool(w: World, count: number): Promise<void> {
   const { chain, p } = w;
   const token = await p.token.getAddress();
-  const court = await p.court.getAddress();
+  const pool = await p.pool.getAddress();
   const slots = await tokenSlots(w);
   const word = (n: bigint) => ethers.toBeHex(n, 32);
   const balanceSlot = (a: string) => ethers.solidityPackedKeccak256(["uint256", "uint256"], [a, slots.balances]);
@@ -76,14 +76,14 @@ export async function growPool(w: World, count: number): Promise<void> {
     const address = benchAddress("validator", i);
     await impersonate(chain, address);
     await chain.rpc("hardhat_setStorageAt", [token, balanceSlot(address), word(EXTRA_STAKE)]);
-    await chain.rpc("hardhat_setStorageAt", [token, allowanceSlot(address, court), word(EXTRA_STAKE)]);
+    await chain.rpc("hardhat_setStorageAt", [token, allowanceSlot(address, pool), word(EXTRA_STAKE)]);
     await chain.rpc("eth_sendTransaction", [
-      { from: address, to: court, data: pool.encodeFunctionData("stake", [EXTRA_STAKE]), gas: "0x100000" },
+      { from: address, to: pool, data: stakeAbi.encodeFunctionData("stake", [EXTRA_STAKE]), gas: "0x100000" },
     ]);
     w.validators.push(address);
   }
   const expected = LABEL(10_000) * BigInt(p.validators.length) + EXTRA_STAKE * BigInt(count - p.validators.length);
-  const total = await p.court.totalDrawableWeight();
+  const total = await p.pool.totalDrawableWeight();
   if (total !== expected) throw new Error(`the pool holds ${total} drawable weight, expected ${expected}`);
 }
 
@@ -166,18 +166,18 @@ export async function challenged(w: World): Promise<Case> {
 
 /** Staking -> Generating (after `minStakingTime`, deferred changes applied). */
 export async function toGenerating(w: World): Promise<void> {
-  const { court } = w.p;
-  const [, startedAt] = await court.phase();
+  const { pool } = w.p;
+  const [, startedAt] = await pool.phase();
   await w.chain.increaseTo(startedAt + POOL_DEFAULTS.minStakingTime);
-  const [head, tail] = await court.deferredQueue();
-  if (tail > head) await w.chain.gas(court.applyDeferred(tail - head));
-  await w.chain.gas(court.passPhase());
+  const [head, tail] = await pool.deferredQueue();
+  if (tail > head) await w.chain.gas(pool.applyDeferred(tail - head));
+  await w.chain.gas(pool.passPhase());
 }
 
 /** Generating -> Drawing (the blockhash lookahead mined). */
 export async function toDrawing(w: World): Promise<void> {
   await w.chain.helpers.mine(Number(BLOCKHASH_LOOKAHEAD) + 1);
-  await w.chain.gas(w.p.court.passPhase());
+  await w.chain.gas(w.p.pool.passPhase());
 }
 
 /** A whole drawing cycle: every queued round drawn, back to Staking. */
@@ -185,7 +185,7 @@ export async function drawingCycle(w: World): Promise<void> {
   await toGenerating(w);
   await toDrawing(w);
   await w.chain.gas(w.p.court.draw(2n ** 32n));
-  await w.chain.gas(w.p.court.passPhase());
+  await w.chain.gas(w.p.pool.passPhase());
 }
 
 /** The jurors of the current round of `disputeId`, in the order they were drawn. */

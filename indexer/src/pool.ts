@@ -1,0 +1,102 @@
+// JurorPool (the court's juror pool and vault): stake, unbonding, encryption keys, the Staking /
+// Generating / Drawing cycle, its parameters, its court and the pause of new stake. Seat locks and
+// settlements are the court's events (JurorDrawn, SeatsSettled: src/court.ts).
+import type { Context } from "ponder:registry";
+import { contract } from "ponder:schema";
+
+import { JurorPoolAbi } from "../abis/JurorPool";
+import { PHASES, type Hex, updateAccount } from "./common";
+import { handlersOf, registerRest } from "./registry";
+
+const C = "JurorPool";
+const { on, handled } = handlersOf(C);
+
+/** `seatStake` of the pool at `address` (immutable: read from the chain). */
+export async function seatStakeOfPool(context: Context, address: Hex): Promise<bigint> {
+  return context.client.readContract({ abi: JurorPoolAbi, address, functionName: "seatStake" });
+}
+
+/**
+ * The pool's row, created on first use with its `seatStake` and its cycle as the chain has it (the
+ * pool starts in Staking without a PhaseChanged); `change` is then applied to it.
+ */
+async function updatePool(context: Context, address: Hex, change: Partial<typeof contract.$inferInsert>) {
+  if ((await context.db.find(contract, { address })) === null) {
+    const read = { abi: JurorPoolAbi, address } as const;
+    const [phase, phaseStartedAt, seed] = await context.client.readContract({ ...read, functionName: "phase" });
+    const [, , cycleEnd] = await context.client.readContract({ ...read, functionName: "queue" });
+    await context.db.insert(contract).values({
+      address,
+      name: C,
+      paused: false,
+      seatStake: await seatStakeOfPool(context, address),
+      phase: PHASES[phase],
+      phaseStartedAt,
+      seed,
+      // As PhaseChanged reports it: the cycle's end only while Drawing.
+      cycleEnd: PHASES[phase] === "Drawing" ? cycleEnd : 0n,
+    });
+  }
+  await context.db.update(contract, { address }).set(change);
+}
+
+on("JurorPool:PoolParamsUpdated", async ({ event, context }) => {
+  const params = Object.fromEntries(Object.entries(event.args.params).map(([k, v]) => [k, String(v)]));
+  await updatePool(context, event.log.address, { params });
+});
+
+on("JurorPool:PhaseChanged", async ({ event, context }) => {
+  await updatePool(context, event.log.address, {
+    phase: PHASES[Number(event.args.phase)],
+    phaseStartedAt: event.block.timestamp,
+    seed: event.args.seed,
+    cycleEnd: event.args.cycleEnd,
+  });
+});
+
+on("JurorPool:CourtBound", async ({ event, context }) => {
+  await updatePool(context, event.log.address, { court: event.args.court });
+});
+
+// The court's pause and unpause (its own Paused / Unpaused set the court's row).
+on("JurorPool:StakingPaused", async ({ event, context }) => {
+  await updatePool(context, event.log.address, { paused: event.args.paused });
+});
+
+on("JurorPool:Staked", async ({ event, context }) => {
+  const a = event.args;
+  if (a.deferred) await updateAccount(context, a.validator, (v) => ({ deferredIn: v.deferredIn + a.amount }));
+});
+
+on("JurorPool:UnstakeRequested", async ({ event, context }) => {
+  const a = event.args;
+  if (a.deferred) {
+    await updateAccount(context, a.validator, (v) => ({ deferredUnstake: v.deferredUnstake + a.amount }));
+  }
+});
+
+// Emitted whenever the pool applies a validator's changes: nothing is deferred any more.
+on("JurorPool:StakeUpdated", async ({ event, context }) => {
+  const a = event.args;
+  await updateAccount(context, a.validator, () => ({
+    free: a.free,
+    weight: a.weight,
+    deferredIn: 0n,
+    deferredUnstake: 0n,
+  }));
+});
+
+on("JurorPool:Unbonding", async ({ event, context }) => {
+  const a = event.args;
+  await updateAccount(context, a.validator, () => ({ unbonding: a.unbonding, unlocksAt: a.unlocksAt }));
+});
+
+on("JurorPool:UnstakeWithdrawn", async ({ event, context }) => {
+  await updateAccount(context, event.args.validator, () => ({ unbonding: 0n }));
+});
+
+on("JurorPool:EncryptionKeySet", async ({ event, context }) => {
+  await updateAccount(context, event.args.validator, () => ({ encryptionKey: event.args.key }));
+});
+
+registerRest(C, JurorPoolAbi, handled);
