@@ -79,8 +79,6 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
     uint256 public constant MIN_PERIOD = 1 hours;
     uint256 public constant MAX_PERIOD = 30 days;
     uint256 public constant MAX_DRAW_TIMEOUT = 90 days;
-    /// @notice The most parameter versions the court appends (tasks record a version in 16 bits).
-    uint256 public constant MAX_VERSIONS = type(uint16).max;
     /// @notice A silent seat's penalty is at least this many seat fees (random voting must lose).
     uint256 public constant MIN_PENALTY_TO_FEE = 4;
 
@@ -618,7 +616,6 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
                 p.drawTimeout <= MAX_DRAW_TIMEOUT &&
                 penalty >= minPenalty;
         if (!valid) revert QualityVoteInvalidParams(p);
-        if (_versionCount == MAX_VERSIONS) revert QualityVoteTooManyVersions();
         version = ++_versionCount;
         // Fits: at most MAX_DRAW_TIMEOUT.
         if (version == 1 || p.drawTimeout < _minDrawTimeout) _minDrawTimeout = uint32(p.drawTimeout);

@@ -1,14 +1,21 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { DAY, escrowFixtures, taskParams } from "./helpers/escrow.js";
-import { COURT_DEFAULTS, Phase, POOL_DEFAULTS, TASK_ESCROW_DEFAULTS, toGenerating } from "./helpers/fixtures.js";
+import { DAY, REASON, escrowFixtures, rejectedInRound0, runDispute, taskParams } from "./helpers/escrow.js";
+import {
+  COURT_DEFAULTS,
+  Phase,
+  POOL_DEFAULTS,
+  REJECT,
+  TASK_ESCROW_DEFAULTS,
+  toGenerating,
+} from "./helpers/fixtures.js";
 import { deployCourt, openDispute } from "./helpers/court.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { loadFixture, time } = networkHelpers;
 const helpers = { time, mine: networkHelpers.mine };
-const { deployEscrow } = escrowFixtures(ethers, helpers);
+const { deployEscrow, submittedFixture } = escrowFixtures(ethers, helpers);
 
 const HOUR = 3_600n;
 
@@ -113,26 +120,23 @@ describe("Nothing open changes under the admin", function () {
     });
   });
 
-  describe("parameter versions", function () {
-    it("the court appends at most MAX_VERSIONS versions (tasks record them in 16 bits)", async function () {
-      const f = await loadFixture(deployCourtWithDispute);
-      const max = await f.court.MAX_VERSIONS();
-      expect(max).to.equal(65_535n);
-      // Set the version counter to its ceiling: it shares a slot with the shortest draw timeout, in
-      // that order (the dispute count packs with the treasury, before them).
-      const courtAddress = await f.court.getAddress();
-      const packed = (value: bigint) => value | (COURT_DEFAULTS.drawTimeout << 32n);
-      let slot = -1;
-      for (let i = 0; i < 64 && slot < 0; i++) {
-        if (BigInt(await ethers.provider.getStorage(courtAddress, i)) === packed(1n)) slot = i;
-      }
-      expect(slot, "the counters' slot").to.be.greaterThanOrEqual(0);
-      await networkHelpers.setStorageAt(courtAddress, slot, packed(max));
-      expect(await f.court.currentVersion()).to.equal(max);
-      await expect(f.court.connect(f.admin).setParams(COURT_DEFAULTS)).to.be.revertedWithCustomError(
-        f.court,
-        "QualityVoteTooManyVersions",
-      );
+  describe("burnBps is fixed when a task is created", function () {
+    it("a burn raised after creation does not reach the task's loser's bond", async function () {
+      const f = await loadFixture(submittedFixture);
+      expect((await f.escrow.getTask(f.taskId)).burnBps).to.equal(TASK_ESCROW_DEFAULTS.burnBps);
+      // The admin burns the whole rest of losers' bonds from now on.
+      await expect(f.escrow.connect(f.admin).setParams({ ...TASK_ESCROW_DEFAULTS, burnBps: 10_000n }))
+        .to.emit(f.escrow, "TermsRecorded")
+        .withArgs(2n, 1n, TASK_ESCROW_DEFAULTS.cancelNotice, 10_000n);
+      await f.escrow.connect(f.challenger).challenge(f.submissionId, REASON);
+      await runDispute(ethers, helpers, f.court, 1n, [REJECT]);
+      // The split is the one the task was created under (default burn: half the rest).
+      await expect(f.escrow.finalize(f.submissionId))
+        .to.emit(f.escrow, "ChallengeResolved")
+        .withArgs(...rejectedInRound0(f.submissionId, 1n));
+      // A task created after the change burns the whole rest.
+      await f.escrow.connect(f.requester).createTask(await taskParams(f, await time.latest()));
+      expect((await f.escrow.getTask(2n)).burnBps).to.equal(10_000n);
     });
   });
 });

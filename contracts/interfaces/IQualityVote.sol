@@ -226,8 +226,6 @@ interface IQualityVote is IAdministered {
     /// @notice Pool timings whose cycle plus a day (`cycle` seconds) outlast the shortest draw timeout
     /// of any version (`minDrawTimeout`) would time out that version's waiting rounds.
     error QualityVoteTimingsOutlastTimeout(uint256 cycle, uint256 minDrawTimeout);
-    /// @notice The court already has `MAX_VERSIONS` parameter versions.
-    error QualityVoteTooManyVersions();
 
     /*//////////////////////////////////////////////////////////////
                                 DISPUTES
