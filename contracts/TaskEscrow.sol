@@ -42,7 +42,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         uint40 deadline;
         uint32 challengePeriod;
         uint16 feeBps;
-        uint32 terms; // its court version, notice and burn, fixed at creation (`Terms`)
+        uint32 courtVersion;
         bool cancelled;
         bool allowlisted; // labelerRoot != 0, kept here so that open tasks never read slot 3
         uint16 royaltyBps; // the dataset shares' royalty on each licence (docs/dataset-shares.md)
@@ -60,21 +60,11 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         Status status;
     }
 
-    /// @dev The court parameter version new tasks record, the cost of its rounds 0 and 1 (at most 10
-    /// seats times `MAX_FEE_PER_SEAT`, below 2^96) and the number of the terms new tasks record.
+    /// @dev A court parameter version and the cost of its rounds 0 and 1 (at most 10 seats times
+    /// `MAX_FEE_PER_SEAT`, below 2^96).
     struct CourtVersion {
         uint32 version;
         uint96 firstTwoRounds;
-        uint32 terms;
-    }
-
-    /// @dev What a task relies on from its creation to its end, besides its own fields (docs/task-escrow.md,
-    /// "Nothing open changes under the admin"): one record per change, which tasks point to, so that
-    /// fixing them costs `createTask` no write of its own.
-    struct Terms {
-        uint32 courtVersion;
-        uint32 cancelNotice;
-        uint16 burnBps;
     }
 
     /// @dev Per-address record in one slot: LABEL credits (rewards of LABEL tasks, returned and won
@@ -134,7 +124,6 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
     /// @dev The court version new tasks record and the cost of its rounds 0 and 1, in one slot, so
     /// that `createTask` reads it instead of calling the court (`syncCourtVersion`).
     CourtVersion private _courtVersion;
-    mapping(uint256 terms => Terms) private _terms;
 
     /*//////////////////////////////////////////////////////////////
                               CONSTRUCTOR
@@ -236,8 +225,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         uint40 now_ = _now();
         // Notice, not instant effect: a requester who reads a pending submission cannot front-run it
         // with a cancellation; submissions made before the notice ends hold their slots.
-        // The notice fixed when the task was created: a later change of the parameter does not reach it.
-        uint256 noticeEnd = uint256(now_) + _terms[task.terms].cancelNotice;
+        uint256 noticeEnd = uint256(now_) + _params.cancelNotice;
         if (noticeEnd < deadline) {
             deadline = noticeEnd;
             task.deadline = uint40(noticeEnd); // fits: below the current deadline
@@ -310,7 +298,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         // Checked before the permit: an unknown task has no court version to price round 0 with.
         if (_submissions[submissionId].labeler == address(0)) revert TaskEscrowUnknownSubmission(submissionId);
         Task storage task = _tasks[submissionId >> _SUBMISSION_INDEX_BITS];
-        uint256 amount = task.bond + _qualityVote.roundCost(_terms[task.terms].courtVersion, 0);
+        uint256 amount = task.bond + _qualityVote.roundCost(task.courtVersion, 0);
         _tryPermit(address(_label), amount, deadline, v, r, s);
         return _challenge(submissionId, reasonHash);
     }
@@ -373,7 +361,6 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
     /// @inheritdoc ITaskEscrow
     function setParams(Params calldata params_) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _setParams(params_);
-        _recordTerms(_courtVersion.version);
     }
 
     /// @inheritdoc ITaskEscrow
@@ -420,7 +407,6 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
     function getTask(uint256 taskId) external view returns (TaskView memory) {
         Task storage task = _tasks[taskId];
         if (task.requester == address(0)) revert TaskEscrowUnknownTask(taskId);
-        Terms storage terms = _terms[task.terms];
         return
             TaskView({
                 requester: task.requester,
@@ -435,9 +421,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
                 deadline: task.deadline,
                 challengePeriod: task.challengePeriod,
                 feeBps: task.feeBps,
-                courtVersion: terms.courtVersion,
-                cancelNotice: terms.cancelNotice,
-                burnBps: terms.burnBps,
+                courtVersion: task.courtVersion,
                 cancelled: task.cancelled,
                 labelerRoot: task.labelerRoot,
                 royaltyBps: task.royaltyBps,
@@ -481,7 +465,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         if (!_paymentTokens[p.paymentToken]) revert TaskEscrowTokenNotAllowed(p.paymentToken);
         if (p.reward == 0 || p.reward > type(uint96).max) revert TaskEscrowInvalidReward(p.reward);
         if (p.slots == 0 || p.slots > _MAX_SLOTS) revert TaskEscrowInvalidSlots(p.slots);
-        (uint256 terms, uint256 floor) = _bondFloor(params_, p.paymentToken, p.reward);
+        (uint256 courtVersion, uint256 floor) = _bondFloor(params_, p.paymentToken, p.reward);
         if (p.bond < floor || p.bond > type(uint96).max) revert TaskEscrowInvalidBond(p.bond, floor);
         if (p.deadline <= _now() || p.deadline > type(uint40).max) revert TaskEscrowInvalidDeadline(p.deadline);
         if (p.challengePeriod < params_.minChallengePeriod || p.challengePeriod > params_.maxChallengePeriod) {
@@ -509,7 +493,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         task.deadline = uint40(p.deadline);
         task.challengePeriod = uint32(p.challengePeriod);
         task.feeBps = params_.feeBps;
-        task.terms = uint32(terms); // fits: terms are counted in 32 bits
+        task.courtVersion = uint32(courtVersion); // fits: versions are counted in 32 bits
         task.royaltyBps = uint16(p.royaltyBps);
         task.maxSlots = uint16(maxSlots);
         if (p.labelerRoot != bytes32(0)) {
@@ -601,7 +585,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         submission.status = Status.Challenged;
         ++_accounts[msg.sender].challenges;
         Task storage task = _tasks[submissionId >> _SUBMISSION_INDEX_BITS];
-        uint256 version = _terms[task.terms].courtVersion;
+        uint256 version = task.courtVersion;
         // The challenger posts the task's bond and advances round 0's jury cost, which the court pulls
         // from this escrow. The court is this escrow's own immutable, trusted counterpart.
         _label.safeTransferFrom(msg.sender, address(this), task.bond + _qualityVote.roundCost(version, 0));
@@ -655,7 +639,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
             submissionId,
             disputeId,
             winningSide,
-            task
+            bond
         );
         if (burned != 0) ERC20Burnable(address(_label)).burn(burned);
         if (ruling == IQualityVote.Ruling.Reject) {
@@ -673,16 +657,15 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         return Status.Accepted;
     }
 
-    /// @dev Splits the loser's bond (`task`'s): first it repays the round costs paid on `winningSide` (pro rata
-    /// if short; the rounding remainder stays in the bond), then `burnBps` (the task's) of what remains
-    /// is burned, then the rest goes to the winning party (returned as `toWinner`).
+    /// @dev Splits the loser's `bond`: first it repays the round costs paid on `winningSide` (pro rata
+    /// if short; the rounding remainder stays in the bond), then `burnBps` of what remains is burned,
+    /// then the rest goes to the winning party (returned as `toWinner`).
     function _splitLoserBond(
         uint256 submissionId,
         uint256 disputeId,
         uint8 winningSide,
-        Task storage task
+        uint256 bond
     ) private returns (uint256 repaid, uint256 burned, uint256 toWinner) {
-        uint256 bond = task.bond;
         IQualityVote.Payment[] memory payments = _qualityVote.paymentsOf(disputeId);
         uint256 owed;
         for (uint256 i = 0; i < payments.length; ++i) {
@@ -697,7 +680,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
             emit CostRepaid(submissionId, payment.payer, payment.amount, amount);
         }
         uint256 rest = bond - repaid;
-        burned = (rest * _terms[task.terms].burnBps) / _BPS;
+        burned = (rest * _params.burnBps) / _BPS;
         toWinner = rest - burned;
     }
 
@@ -800,24 +783,11 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         (version, firstTwoRounds) = _qualityVote.currentVersionCost();
         if (version == _courtVersion.version) return version;
         // Fit: versions are counted in 32 bits; 10 seats of at most MAX_FEE_PER_SEAT fit 96 bits.
-        (_courtVersion.version, _courtVersion.firstTwoRounds) = (uint32(version), uint96(firstTwoRounds));
+        _courtVersion = CourtVersion({version: uint32(version), firstTwoRounds: uint96(firstTwoRounds)});
         emit CourtVersionSynced(version, firstTwoRounds);
-        _recordTerms(version);
     }
 
-    /// @dev Appends the terms new tasks record: court version `version` and the current notice and
-    /// burn. Called whenever one of them changes.
-    function _recordTerms(uint256 version) private {
-        Params storage p = _params;
-        uint256 terms = _courtVersion.terms + 1;
-        // Fit: versions are counted in 32 bits; the notice and the burn are bounded by `_setParams`.
-        (uint32 notice, uint16 burnBps) = (p.cancelNotice, p.burnBps);
-        _terms[terms] = Terms({courtVersion: uint32(version), cancelNotice: notice, burnBps: burnBps});
-        _courtVersion.terms = uint32(terms);
-        emit TermsRecorded(terms, version, notice, burnBps);
-    }
-
-    /// @dev The terms new tasks record and the bond floor of a task paying `reward` in
+    /// @dev The court version new tasks record and the bond floor of a task paying `reward` in
     /// `paymentToken` under it: the largest of `minBond`, the cost of rounds 0 and 1 (a winner
     /// recovers the fees it advanced), and for LABEL tasks `bondToRewardBps` of the reward (a
     /// self-challenge costs more than it can win).
@@ -825,9 +795,9 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         Params memory params_,
         address paymentToken,
         uint256 reward
-    ) private view returns (uint256 terms, uint256 floor) {
+    ) private view returns (uint256 version, uint256 floor) {
         CourtVersion memory court = _courtVersion;
-        terms = court.terms;
+        version = court.version;
         uint256 courtCost = court.firstTwoRounds;
         floor = params_.minBond;
         if (courtCost > floor) floor = courtCost;

@@ -1,58 +1,23 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { DAY, REASON, escrowFixtures, rejectedInRound0, runDispute, taskParams } from "./helpers/escrow.js";
-import {
-  COURT_DEFAULTS,
-  Phase,
-  POOL_DEFAULTS,
-  REJECT,
-  TASK_ESCROW_DEFAULTS,
-  toGenerating,
-} from "./helpers/fixtures.js";
+import { DAY } from "./helpers/escrow.js";
+import { COURT_DEFAULTS, Phase, POOL_DEFAULTS, toGenerating } from "./helpers/fixtures.js";
 import { deployCourt, openDispute } from "./helpers/court.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { loadFixture, time } = networkHelpers;
 const helpers = { time, mine: networkHelpers.mine };
-const { deployEscrow, submittedFixture } = escrowFixtures(ethers, helpers);
 
 const HOUR = 3_600n;
 
 /**
- * Nothing open changes under the admin (docs/court.md and docs/task-escrow.md, "Nothing open changes
- * under the admin"): what an open task, unbonding or dispute relies on is fixed when it starts. Each
+ * Nothing open changes under the admin (docs/court.md, "Nothing open changes under the admin"): what
+ * an open unbonding or dispute relies on is fixed when it starts. Each
  * test is the attack of a parameter change made after the thing it would reach had started; each
  * succeeded before the value was fixed at the start.
  */
 describe("Nothing open changes under the admin", function () {
-  describe("cancelNotice is fixed when a task is created", function () {
-    it("a shorter notice set after creation does not shorten an open task's notice", async function () {
-      const p = await loadFixture(deployEscrow);
-      await p.escrow.connect(p.requester).createTask(await taskParams(p, await time.latest()));
-      expect((await p.escrow.getTask(1n)).cancelNotice).to.equal(TASK_ESCROW_DEFAULTS.cancelNotice);
-      // The admin cuts the notice to its floor while the task is open.
-      await p.escrow.connect(p.admin).setParams({ ...TASK_ESCROW_DEFAULTS, cancelNotice: HOUR });
-      const t = BigInt(await time.latest()) + 10n;
-      await time.setNextBlockTimestamp(t);
-      await expect(p.escrow.connect(p.requester).cancelTask(1n))
-        .to.emit(p.escrow, "TaskCancelled")
-        .withArgs(1n, p.requester.address, t + TASK_ESCROW_DEFAULTS.cancelNotice);
-    });
-
-    it("a task created after the change has the new notice", async function () {
-      const p = await loadFixture(deployEscrow);
-      await p.escrow.connect(p.admin).setParams({ ...TASK_ESCROW_DEFAULTS, cancelNotice: HOUR });
-      await p.escrow.connect(p.requester).createTask(await taskParams(p, await time.latest()));
-      expect((await p.escrow.getTask(1n)).cancelNotice).to.equal(HOUR);
-      const t = BigInt(await time.latest()) + 10n;
-      await time.setNextBlockTimestamp(t);
-      await expect(p.escrow.connect(p.requester).cancelTask(1n))
-        .to.emit(p.escrow, "TaskCancelled")
-        .withArgs(1n, p.requester.address, t + HOUR);
-    });
-  });
-
   describe("unbondingPeriod is fixed when an unstake is requested", function () {
     it("a deferred unstake unlocks after the period of its request, not the one in force when it applies", async function () {
       const f = await loadFixture(deployCourtWithDispute);
@@ -117,26 +82,6 @@ describe("Nothing open changes under the admin", function () {
       await expect(f.court.connect(f.admin).setPoolParams(timings))
         .to.be.revertedWithCustomError(f.court, "QualityVoteTimingsOutlastTimeout")
         .withArgs(shorter + 1n, shorter);
-    });
-  });
-
-  describe("burnBps is fixed when a task is created", function () {
-    it("a burn raised after creation does not reach the task's loser's bond", async function () {
-      const f = await loadFixture(submittedFixture);
-      expect((await f.escrow.getTask(f.taskId)).burnBps).to.equal(TASK_ESCROW_DEFAULTS.burnBps);
-      // The admin burns the whole rest of losers' bonds from now on.
-      await expect(f.escrow.connect(f.admin).setParams({ ...TASK_ESCROW_DEFAULTS, burnBps: 10_000n }))
-        .to.emit(f.escrow, "TermsRecorded")
-        .withArgs(2n, 1n, TASK_ESCROW_DEFAULTS.cancelNotice, 10_000n);
-      await f.escrow.connect(f.challenger).challenge(f.submissionId, REASON);
-      await runDispute(ethers, helpers, f.court, 1n, [REJECT]);
-      // The split is the one the task was created under (default burn: half the rest).
-      await expect(f.escrow.finalize(f.submissionId))
-        .to.emit(f.escrow, "ChallengeResolved")
-        .withArgs(...rejectedInRound0(f.submissionId, 1n));
-      // A task created after the change burns the whole rest.
-      await f.escrow.connect(f.requester).createTask(await taskParams(f, await time.latest()));
-      expect((await f.escrow.getTask(2n)).burnBps).to.equal(10_000n);
     });
   });
 });

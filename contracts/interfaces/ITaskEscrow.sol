@@ -71,8 +71,7 @@ interface ITaskEscrow is IAdministered {
         uint256 maxSlots;
     }
 
-    /// @notice Governance parameters; they apply to tasks created after a change (`burnBps` and
-    /// `cancelNotice` are fixed for each task when it is created, with its court version: `TermsRecorded`).
+    /// @notice Governance parameters; they apply to tasks created after a change.
     /// @param feeBps Protocol fee on each reward, in basis points [0, 1,000].
     /// @param burnBps Share of a loser's bond burned after repaying the winning side's round costs,
     /// in basis points [2,500, 10,000].
@@ -97,8 +96,7 @@ interface ITaskEscrow is IAdministered {
 
     /// @notice A task as stored, plus its per-slot fee and whether it is closed: nothing pending or
     /// challenged, and its deadline passed or every slot accepted. Closing is permanent: after it the
-    /// accepted count never changes (docs/dataset-shares.md). `courtVersion`, `cancelNotice` and
-    /// `burnBps` are the task's, fixed when it was created.
+    /// accepted count never changes (docs/dataset-shares.md).
     struct TaskView {
         address requester;
         address paymentToken;
@@ -113,8 +111,6 @@ interface ITaskEscrow is IAdministered {
         uint32 challengePeriod;
         uint16 feeBps;
         uint32 courtVersion;
-        uint32 cancelNotice;
-        uint16 burnBps;
         bool cancelled;
         bytes32 labelerRoot;
         uint16 royaltyBps;
@@ -212,10 +208,6 @@ interface ITaskEscrow is IAdministered {
     /// @notice New tasks record the court's parameter `version`, whose rounds 0 and 1 cost
     /// `firstTwoRounds` (`syncCourtVersion`).
     event CourtVersionSynced(uint256 indexed version, uint256 firstTwoRounds);
-    /// @notice Tasks created from now on record `terms`: court version `courtVersion`, a cancellation
-    /// notice of `cancelNotice` seconds and a burn of `burnBps` of a loser's bond, fixed for their
-    /// life (emitted when the court version or one of those parameters changes).
-    event TermsRecorded(uint256 indexed terms, uint256 courtVersion, uint256 cancelNotice, uint256 burnBps);
 
     /*//////////////////////////////////////////////////////////////
                                  ERRORS
