@@ -46,7 +46,12 @@ abstract contract CourtSystemSetup is Test, IVersioner {
             token,
             randomness,
             uint96(SEAT_STAKE),
-            IJurorPool.PoolParams({minStakingTime: 1 minutes, maxDrawingTime: 1 minutes, unbondingPeriod: 1 days})
+            IJurorPool.PoolParams({
+                minStakingTime: 1 minutes,
+                maxDrawingTime: 1 minutes,
+                unbondingPeriod: 1 days,
+                seedTimeout: 1 hours
+            })
         );
         court = new QualityVote(pool, courtTreasury, address(this), 1 days, _courtParams(4));
         pool.bindCourt(address(court));
