@@ -121,7 +121,7 @@ abstract contract CourtSystemSetup is Test, IVersioner {
 
     /// @dev The handler's actions the fuzzer calls (its views are left out).
     function _targetHandler() internal {
-        bytes4[] memory s = new bytes4[](24);
+        bytes4[] memory s = new bytes4[](25);
         s[0] = PoolActions.stake.selector;
         s[1] = PoolActions.requestUnstake.selector;
         s[2] = PoolActions.withdrawUnstaked.selector;
@@ -146,6 +146,7 @@ abstract contract CourtSystemSetup is Test, IVersioner {
         s[21] = CourtSystemHandler.advanceMany.selector;
         s[22] = EscrowActions.cancelTask.selector;
         s[23] = EscrowActions.reclaim.selector;
+        s[24] = PoolActions.withholdSeed.selector;
         targetContract(address(handler));
         targetSelector(FuzzSelector({addr: address(handler), selectors: s}));
     }
@@ -180,6 +181,7 @@ abstract contract CourtSystemSetup is Test, IVersioner {
             else if (pick < 95) handler.finalizeDispute(a);
             else if (pick < 96) handler.cancelTask(a);
             else if (pick < 97) handler.reclaim(a, b % 2 == 0);
+            else if (pick < 98) handler.withholdSeed();
             else handler.advanceMany(a, b);
         }
     }
@@ -221,6 +223,7 @@ abstract contract CourtSystemSetup is Test, IVersioner {
             r.seatsReleased,
             r.withdrawals
         );
+        console.log("cycles abandoned (seed withheld) %d", r.cyclesAbandoned);
         // solhint-enable no-console
     }
 
@@ -249,6 +252,7 @@ abstract contract CourtSystemSetup is Test, IVersioner {
         assertGe(r.accepted, 1, "reach: submissions accepted");
         assertGe(r.rejected, 1, "reach: submissions rejected");
         assertGe(r.withdrawals, 1, "reach: withdrawals");
+        assertGe(r.cyclesAbandoned, 1, "reach: cycles abandoned");
     }
 
     /// @dev The handler recorded no unexpected success or failure.
