@@ -77,23 +77,23 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
     uint96 private immutable _seatStake;
     address private immutable _deployer;
 
-    /// @dev Bound once by the deployer; packed with the pause flag, both read by `stake`, and with the
-    /// cycle's `seedTimeout`, snapshotted when the cycle requests its seed.
+    /// @dev Bound once by the deployer; packed with the pause flag, both read by `stake`.
     address private _court;
     bool private _stakingPaused;
-    uint32 private _cycleSeedTimeout;
 
     PoolParams private _poolParams;
 
-    /// @dev The cycle in one slot, with the seed-wait clock: the seconds spent in Generating before the
-    /// current phase (`seedWait()` adds the current wait). Queue positions fit 48 bits (one per round
-    /// ever queued). In Generating, `_phaseStart` is when the seed was requested.
+    /// @dev The cycle in one slot, with the seed-wait clock (the seconds spent in Generating before the
+    /// current phase; `seedWait()` adds the current wait) and the cycle's `seedTimeout`, snapshotted
+    /// when it requests its seed (fits 24 bits: at most `MAX_SEED_TIMEOUT`). Queue positions fit 48
+    /// bits (one per round ever queued). In Generating, `_phaseStart` is when the seed was requested.
     Phase private _phase;
     uint40 private _phaseStart;
     uint48 private _queueHead;
     uint48 private _queueTail;
     uint48 private _cycleEnd;
     uint40 private _seedWait;
+    uint24 private _cycleSeedTimeout;
 
     uint256 private _seed;
     /// @dev Positions start at 1, so that the slot is never zero and the first deferred change does
@@ -245,7 +245,7 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
             // now on (a challenge or an appeal made once the seed is predictable) waits for the next.
             _cycleEnd = _queueTail;
             // Fixed for the cycle: a later parameter change does not move this cycle's abandonment.
-            _cycleSeedTimeout = _poolParams.seedTimeout;
+            _cycleSeedTimeout = uint24(_poolParams.seedTimeout); // fits: at most MAX_SEED_TIMEOUT
             _enterPhase(Phase.Generating, 0, 0);
             // The source is this court's own immutable counterpart, bound to it at deployment.
             _randomness.requestRandomness();
@@ -258,10 +258,10 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
             uint256 requestedAt = _phaseStart;
             // The seed-wait clock: round timeouts do not run while the court waits for a seed. Fits:
             // seconds since deployment.
-            uint40 seedWait = _seedWait + uint40(now_ - requestedAt);
+            uint40 waited = _seedWait + uint40(now_ - requestedAt);
             if (seed != 0) {
                 _seed = seed;
-                _seedWait = seedWait;
+                _seedWait = waited;
                 _enterPhase(Phase.Drawing, seed, _cycleEnd);
                 return Phase.Drawing;
             }
@@ -272,7 +272,7 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
             uint256 head = _queueHead;
             emit CycleAbandoned(requestedAt, seedTimeout, _cycleEnd - head);
             _cycleEnd = uint48(head);
-            _seedWait = seedWait;
+            _seedWait = waited;
             _enterPhase(Phase.Staking, 0, 0);
             return Phase.Staking;
         }
