@@ -65,6 +65,8 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
     uint256 public constant MAX_UNBONDING_PERIOD = 90 days;
     uint256 public constant MIN_SEAT_STAKE = 1 ether;
     uint256 public constant MAX_SEAT_STAKE = 1_000_000 ether;
+    uint256 public constant MIN_SEED_TIMEOUT = 1 hours;
+    uint256 public constant MAX_SEED_TIMEOUT = 7 days;
 
     /*//////////////////////////////////////////////////////////////
                                 STORAGE
@@ -81,12 +83,17 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
 
     PoolParams private _poolParams;
 
-    /// @dev The cycle in one slot.
+    /// @dev The cycle in one slot, with the seed-wait clock (the seconds spent in Generating before the
+    /// current phase; `seedWait()` adds the current wait) and the cycle's `seedTimeout`, snapshotted
+    /// when it requests its seed (fits 24 bits: at most `MAX_SEED_TIMEOUT`). Queue positions fit 48
+    /// bits (one per round ever queued). In Generating, `_phaseStart` is when the seed was requested.
     Phase private _phase;
     uint40 private _phaseStart;
-    uint64 private _queueHead;
-    uint64 private _queueTail;
-    uint64 private _cycleEnd;
+    uint48 private _queueHead;
+    uint48 private _queueTail;
+    uint48 private _cycleEnd;
+    uint40 private _seedWait;
+    uint24 private _cycleSeedTimeout;
 
     uint256 private _seed;
     /// @dev Positions start at 1, so that the slot is never zero and the first deferred change does
@@ -237,18 +244,37 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
             // The cycle's rounds are fixed before anyone can know its seed: a round queued from
             // now on (a challenge or an appeal made once the seed is predictable) waits for the next.
             _cycleEnd = _queueTail;
+            // Fixed for the cycle: a later parameter change does not move this cycle's abandonment.
+            _cycleSeedTimeout = uint24(_poolParams.seedTimeout); // fits: at most MAX_SEED_TIMEOUT
             _enterPhase(Phase.Generating, 0, 0);
             // The source is this court's own immutable counterpart, bound to it at deployment.
             _randomness.requestRandomness();
             return Phase.Generating;
         }
         if (current == Phase.Generating) {
+            // One request per cycle, never renewed: an answer, however late, is used if it comes before
+            // the cycle is abandoned (docs/randomness.md, "One request per cycle").
             uint256 seed = _randomness.receiveRandomness();
-            // Not available yet (or an expired request was renewed): stay, and keep what the source did.
-            if (seed == 0) return Phase.Generating;
-            _seed = seed;
-            _enterPhase(Phase.Drawing, seed, _cycleEnd);
-            return Phase.Drawing;
+            uint256 requestedAt = _phaseStart;
+            // The seed-wait clock: round timeouts do not run while the court waits for a seed. Fits:
+            // seconds since deployment.
+            uint40 waited = _seedWait + uint40(now_ - requestedAt);
+            if (seed != 0) {
+                _seed = seed;
+                _seedWait = waited;
+                _enterPhase(Phase.Drawing, seed, _cycleEnd);
+                return Phase.Drawing;
+            }
+            uint256 seedTimeout = _cycleSeedTimeout;
+            if (now_ < requestedAt + seedTimeout) return Phase.Generating;
+            // Abandoned: nothing of the cycle was drawn, so every round keeps its place at the head
+            // and the next cycle requests a new seed. Stake can move again meanwhile.
+            uint256 head = _queueHead;
+            emit CycleAbandoned(requestedAt, seedTimeout, _cycleEnd - head);
+            _cycleEnd = uint48(head);
+            _seedWait = waited;
+            _enterPhase(Phase.Staking, 0, 0);
+            return Phase.Staking;
         }
         uint256 endsAt = _phaseStart + _poolParams.maxDrawingTime;
         uint256 remaining = _cycleEnd > _queueHead ? _cycleEnd - _queueHead : 0;
@@ -286,10 +312,11 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IJurorPool
-    function enqueueRound(uint256 disputeId) external onlyCourt returns (uint256 position) {
+    function enqueueRound(uint256 disputeId) external onlyCourt returns (uint256 position, uint256 seedWaitNow) {
         position = _queueTail;
         _queue[position] = disputeId;
-        _queueTail = uint64(position + 1); // fits: one entry per round queued
+        _queueTail = uint48(position + 1); // fits: one entry per round queued
+        seedWaitNow = _seedWaitNow();
     }
 
     /// @inheritdoc IJurorPool
@@ -303,7 +330,7 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
             disputeIds[i] = _queue[head + i];
             delete _queue[head + i];
         }
-        _queueHead = uint64(head + taken); // fits: below the tail
+        _queueHead = uint48(head + taken); // fits: below the tail
     }
 
     /// @inheritdoc IJurorPool
@@ -371,6 +398,16 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
         // Conservative: in Drawing it also counts the rounds queued during Generating, which the
         // next cycle draws; they only wait until Staking.
         return _phase != Phase.Staking && queuedAt <= _phaseStart;
+    }
+
+    /// @inheritdoc IJurorPool
+    function seedWait() external view returns (uint256) {
+        return _seedWaitNow();
+    }
+
+    /// @inheritdoc IJurorPool
+    function cycleSeedTimeout() external view returns (uint256) {
+        return _cycleSeedTimeout;
     }
 
     /// @inheritdoc IJurorPool
@@ -544,7 +581,9 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
                 p.maxDrawingTime >= MIN_PHASE_TIME &&
                 p.maxDrawingTime <= MAX_PHASE_TIME &&
                 p.unbondingPeriod >= MIN_UNBONDING_PERIOD &&
-                p.unbondingPeriod <= MAX_UNBONDING_PERIOD;
+                p.unbondingPeriod <= MAX_UNBONDING_PERIOD &&
+                p.seedTimeout >= MIN_SEED_TIMEOUT &&
+                p.seedTimeout <= MAX_SEED_TIMEOUT;
         if (!valid) revert JurorPoolInvalidPoolParams(p);
         _poolParams = p;
         emit PoolParamsUpdated(p);
@@ -553,6 +592,13 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
     /// @dev The stake locked in `v`'s seats not yet settled.
     function _lockedOf(Validator storage v) private view returns (uint256) {
         return (uint256(v.seatsDrawn) - v.coherent - v.incoherent - v.missed - v.released) * _seatStake;
+    }
+
+    /// @dev The seed-wait clock now: the seconds spent in Generating, the current wait included.
+    function _seedWaitNow() private view returns (uint256) {
+        uint256 wait = _seedWait;
+        if (_phase == Phase.Generating) wait += _now() - _phaseStart;
+        return wait;
     }
 
     /// @dev `validator`'s leaf as `SortitionTree.drawAvoiding` excludes it; 0 (nothing to exclude) for

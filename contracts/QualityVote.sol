@@ -34,6 +34,7 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
         // slot 1
         address interested;
         uint40 createdAt; // round 0's queuedAt
+        uint40 seedWaitAt; // the pool's seed-wait clock at creation (round 0's timeout runs net of it)
     }
 
     /// @dev Two slots; seat counts fit 8 bits (at most 31 seats). A round's cost is not stored: it is
@@ -160,7 +161,8 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
             ruling: Ruling.None,
             arbitrable: arbitrable,
             interested: interested,
-            createdAt: _now()
+            createdAt: _now(),
+            seedWaitAt: 0 // set when round 0 is queued, below
         });
         emit DisputeCreated(disputeId, msg.sender, version, labeler, challenger, interested);
         uint256 cost = _openRound(disputeId, _disputes[disputeId], p, challenger, _REJECT);
@@ -180,7 +182,7 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
             if (d.ruling != Ruling.None) continue;
             uint256 roundIndex = d.roundCount - 1;
             if (!_drawRound(disputeId, d, roundIndex)) {
-                uint256 position = _pool.enqueueRound(disputeId);
+                (uint256 position, ) = _pool.enqueueRound(disputeId);
                 emit RoundRequeued(disputeId, roundIndex, _rounds[disputeId][roundIndex].drawnSeats, position);
             }
         }
@@ -501,7 +503,9 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
         round.side = side;
         // Round 0 was queued when the dispute was created (`createdAt`, in a slot written anyway).
         if (roundIndex != 0) round.queuedAt = _now();
-        uint256 position = _pool.enqueueRound(disputeId);
+        (uint256 position, uint256 seedWait) = _pool.enqueueRound(disputeId);
+        // Round 0's timeout runs net of seed waits; the slot was just written by `createDispute`.
+        if (roundIndex == 0) d.seedWaitAt = uint40(seedWait); // fits: seconds since the pool's deployment
         emit RoundQueued(disputeId, roundIndex, seats, cost, position);
     }
 
@@ -656,6 +660,10 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
         if (drawnAt == 0) {
             uint256 queuedAt = _queuedAt(d, r, roundIndex);
             uint256 timeout = queuedAt + p.drawTimeout;
+            // Round 0's timeout does not run while the court waits for a seed: it is extended by every
+            // second the pool spent in Generating since the dispute was created (a moving end while
+            // Generating lasts). Later rounds keep the plain timeout (docs/court.md, "Draw timeout").
+            if (roundIndex == 0) timeout += _pool.seedWait() - d.seedWaitAt;
             // A round the pending cycle may draw waits for that cycle even past its timeout: closing it
             // once the seed can be known would change the seats the cycle locks (docs/court.md).
             if (now_ < timeout || _pool.mayBeInCycle(queuedAt)) return (Period.Drawing, timeout);

@@ -36,6 +36,8 @@ export const POOL_DEFAULTS = {
   maxDrawingTime: 1n * HOUR,
   /** Unstaked LABEL is withdrawable a week after the request. */
   unbondingPeriod: 7n * DAY,
+  /** A cycle whose seed has not come 3 days after the request is abandoned (far above VRF latency). */
+  seedTimeout: 3n * DAY,
 } as const;
 
 export const TASK_ESCROW_DEFAULTS = {

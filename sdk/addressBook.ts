@@ -127,7 +127,7 @@ export interface AnnotaAddresses {
   escrow: string;
   /** Dataset shares and licences (docs/dataset-shares.md). */
   shares: string;
-  /** The court's randomness source (keepers watch its `RandomnessRequestExpired`). */
+  /** The court's randomness source (keepers watch the pool's `CycleAbandoned`). */
   randomness?: string;
 }
 

@@ -458,6 +458,75 @@ describe("JurorPool", function () {
       expect((await pool.phase())[2]).to.equal(seed);
     });
 
+    it("Generating -> Staking with no seed at requestedAt + seedTimeout: CycleAbandoned, rounds keep their places", async function () {
+      const f = await loadFixture(poolFixture);
+      const { court, pool } = f;
+      const [first, second] = [await openDispute(f), await openDispute(f)];
+      await toGenerating(court, helpers);
+      const [, requestedAt] = await pool.phase();
+      // Queued while the cycle waits: it belongs to the next cycle, behind the two.
+      const third = await openDispute(f);
+      expect(await pool.queue()).to.deep.equal([0n, 3n, 2n]);
+      // Nobody can read the target block's hash yet (no block mined past it): no seed.
+      await time.setNextBlockTimestamp(requestedAt + POOL_DEFAULTS.seedTimeout);
+      await expect(pool.passPhase())
+        .to.emit(pool, "CycleAbandoned")
+        .withArgs(requestedAt, POOL_DEFAULTS.seedTimeout, 2n)
+        .and.to.emit(pool, "PhaseChanged")
+        .withArgs(Phase.Staking, 0n, 0n);
+      expect(await pool.phase()).to.deep.equal([Phase.Staking, requestedAt + POOL_DEFAULTS.seedTimeout, 0n]);
+      // Nothing was drawn or dropped: the head stays, the cycle's end is the head.
+      expect(await pool.queue()).to.deep.equal([0n, 3n, 0n]);
+      expect(await pool.seedWait()).to.equal(POOL_DEFAULTS.seedTimeout);
+      // The next cycle requests a new seed and draws the rounds in their queue order.
+      await toDrawing(court, helpers);
+      expect(await pool.queue()).to.deep.equal([0n, 3n, 3n]);
+      const receipt = await (await court.draw(10n)).wait();
+      const drawn = receipt!.logs
+        .map((log) => court.interface.parseLog(log))
+        .filter((log) => log?.name === "RoundDrawn")
+        .map((log) => log!.args.disputeId);
+      expect(drawn).to.deep.equal([first, second, third]);
+    });
+
+    it("the seed-wait clock grows only in Generating, by every second spent there", async function () {
+      const f = await loadFixture(poolFixture);
+      const { court, pool } = f;
+      await openDispute(f);
+      expect(await pool.seedWait()).to.equal(0n);
+      await toGenerating(court, helpers);
+      const [, requestedAt] = await pool.phase();
+      await time.increaseTo(requestedAt + 100n);
+      expect(await pool.seedWait()).to.equal(100n);
+      await mine(Number(BLOCKHASH_LOOKAHEAD));
+      await time.setNextBlockTimestamp(requestedAt + 1_000n);
+      await pool.passPhase();
+      expect((await pool.phase())[0]).to.equal(Phase.Drawing);
+      await court.draw(1n);
+      await pool.passPhase();
+      await time.increase(DAY);
+      expect(await pool.seedWait()).to.equal(1_000n);
+    });
+
+    it("seedTimeout is fixed when the cycle requests its seed: a change applies from the next cycle", async function () {
+      const f = await loadFixture(poolFixture);
+      const { court, pool, admin } = f;
+      await openDispute(f);
+      await toGenerating(court, helpers);
+      const [, requestedAt] = await pool.phase();
+      expect(await pool.cycleSeedTimeout()).to.equal(POOL_DEFAULTS.seedTimeout);
+      await court.connect(admin).setPoolParams({ ...POOL_DEFAULTS, seedTimeout: 3_600n });
+      await time.setNextBlockTimestamp(requestedAt + POOL_DEFAULTS.seedTimeout - 1n);
+      await expect(pool.passPhase()).not.to.emit(pool, "CycleAbandoned");
+      await time.setNextBlockTimestamp(requestedAt + POOL_DEFAULTS.seedTimeout);
+      await expect(pool.passPhase()).to.emit(pool, "CycleAbandoned");
+      await toGenerating(court, helpers);
+      const [, next] = await pool.phase();
+      expect(await pool.cycleSeedTimeout()).to.equal(3_600n);
+      await time.setNextBlockTimestamp(next + 3_600n);
+      await expect(pool.passPhase()).to.emit(pool, "CycleAbandoned").withArgs(next, 3_600n, 1n);
+    });
+
     it("Drawing -> Staking: DrawingNotOver until drawn or maxDrawingTime (exact second)", async function () {
       const f = await loadFixture(poolFixture);
       const { court, pool } = f;
@@ -492,10 +561,10 @@ describe("JurorPool", function () {
     });
   });
 
-  describe("setPoolParams: the pool's own bounds (called as its court)", function () {
+  describe("setPoolParams (the court's admin, through the court)", function () {
     const MIN = 60n;
     const MAX = 7n * DAY;
-    const ok = { minStakingTime: 2n * 3600n, maxDrawingTime: 3600n, unbondingPeriod: 10n * DAY };
+    const ok = { minStakingTime: 2n * 3600n, maxDrawingTime: 3600n, unbondingPeriod: 10n * DAY, seedTimeout: 2n * DAY };
 
     const edges: [string, keyof typeof ok, bigint, boolean][] = [
       ["minStakingTime at 1 minute", "minStakingTime", MIN, true],
@@ -510,22 +579,26 @@ describe("JurorPool", function () {
       ["unbondingPeriod below 1 day", "unbondingPeriod", DAY - 1n, false],
       ["unbondingPeriod at 90 days", "unbondingPeriod", 90n * DAY, true],
       ["unbondingPeriod above 90 days", "unbondingPeriod", 90n * DAY + 1n, false],
+      ["seedTimeout at 1 hour", "seedTimeout", 3600n, true],
+      ["seedTimeout below 1 hour", "seedTimeout", 3599n, false],
+      ["seedTimeout at 7 days", "seedTimeout", MAX, true],
+      ["seedTimeout above 7 days", "seedTimeout", MAX + 1n, false],
     ];
+    // The pool's own bounds, through its constructor (which sets them as `setPoolParams` does): the
+    // court refuses a cycle that outlasts its shortest draw timeout before the pool sees them
+    // (test/Snapshots.ts).
     for (const [name, key, value, accepted] of edges) {
       it(`${accepted ? "accepts" : "refuses"} ${name}`, async function () {
-        // Called as the court: the court's own rule (a cycle plus a day within every version's draw
-        // timeout, test/Snapshots.ts) would refuse the 7-day edges first under the default version.
-        const { court, pool } = await loadFixture(poolFixture);
-        const asCourt = await ethers.getImpersonatedSigner(await court.getAddress());
-        await setBalance(asCourt.address, 10n ** 18n);
+        const { token, randomness, pool, admin } = await loadFixture(poolFixture);
         const params = { ...ok, [key]: value };
-        const tuple = [params.minStakingTime, params.maxDrawingTime, params.unbondingPeriod];
+        const tuple = [params.minStakingTime, params.maxDrawingTime, params.unbondingPeriod, params.seedTimeout];
+        const deploy = new JurorPool__factory(admin).deploy(token, randomness, SEAT_STAKE, params);
         if (accepted) {
-          await expect(pool.connect(asCourt).setPoolParams(params)).to.emit(pool, "PoolParamsUpdated").withArgs(tuple);
+          const deployed = await deploy;
+          await expect(deployed.deploymentTransaction()).to.emit(deployed, "PoolParamsUpdated").withArgs(tuple);
+          expect(await deployed.poolParams()).to.deep.equal(tuple);
         } else {
-          await expect(pool.connect(asCourt).setPoolParams(params))
-            .to.be.revertedWithCustomError(pool, "JurorPoolInvalidPoolParams")
-            .withArgs(tuple);
+          await expect(deploy).to.be.revertedWithCustomError(pool, "JurorPoolInvalidPoolParams").withArgs(tuple);
         }
       });
     }
@@ -648,14 +721,14 @@ describe("JurorPool", function () {
 
     it("the court's admin setPoolParams reaches the pool; anyone else is refused by the court", async function () {
       const { court, pool, admin, validators } = await loadFixture(poolFixture);
-      const ok = { minStakingTime: 2n * 3600n, maxDrawingTime: 3600n, unbondingPeriod: 10n * DAY };
+      const ok = { minStakingTime: 2n * 3600n, maxDrawingTime: 3600n, unbondingPeriod: 10n * DAY, seedTimeout: DAY };
       await expect(court.connect(validators[0]).setPoolParams(ok))
         .to.be.revertedWithCustomError(court, "AccessControlUnauthorizedAccount")
         .withArgs(validators[0].address, await court.DEFAULT_ADMIN_ROLE());
       await expect(court.connect(admin).setPoolParams(ok))
         .to.emit(pool, "PoolParamsUpdated")
-        .withArgs([ok.minStakingTime, ok.maxDrawingTime, ok.unbondingPeriod]);
-      expect(await pool.poolParams()).to.deep.equal([ok.minStakingTime, ok.maxDrawingTime, ok.unbondingPeriod]);
+        .withArgs(Object.values(ok));
+      expect(await pool.poolParams()).to.deep.equal(Object.values(ok));
       // New unstakes use the new unbonding period.
       const t = BigInt(await time.latest()) + 3n;
       await time.setNextBlockTimestamp(t);

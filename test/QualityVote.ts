@@ -153,9 +153,10 @@ describe("QualityVote", function () {
         .withArgs(1n, 0n, 2n, 1n)
         .and.not.to.emit(court, "RoundDrawn");
       expect(await pool.queue()).to.deep.equal([1n, 2n, 1n]);
+      // Its timeout runs net of the cycle's wait for the seed (docs/court.md, "Draw timeout").
       expect(await court.currentPeriod(1n)).to.deep.equal([
         Period.Drawing,
-        (await court.getRound(1n, 0n)).queuedAt + COURT_DEFAULTS.drawTimeout,
+        (await court.getRound(1n, 0n)).queuedAt + COURT_DEFAULTS.drawTimeout + (await pool.seedWait()),
       ]);
       await pool.passPhase();
       await pool.connect(outsider).stake(SEAT_STAKE);
@@ -644,7 +645,7 @@ describe("QualityVote", function () {
       const d = await openDispute(f);
       await runDrawingCycle(court, helpers); // 2 of 3 seats, requeued
       const held = await seated(f, d, 0);
-      await time.increaseTo((await court.getRound(d, 0n)).queuedAt + COURT_DEFAULTS.drawTimeout);
+      await time.increaseTo((await court.currentPeriod(d))[1]); // drawTimeout net of the seed wait
       await court.finalizeDispute(d);
       await openDispute(f);
       await toGenerating(court, helpers);

@@ -6,12 +6,16 @@ import {
   BlockhashRandomness__factory,
   ChainlinkVRFRandomness__factory,
   IRandomness__factory,
+  JurorPool__factory,
+  LabelToken__factory,
+  QualityVote__factory,
   RandomnessConsumerMock__factory,
   VRFCoordinatorV2_5Mock__factory,
   type ChainlinkVRFRandomness,
   type RandomnessConsumerMock,
   type VRFCoordinatorV2_5Mock,
 } from "../typechain-types/index.js";
+import { ADMIN_DELAY, COURT_DEFAULTS, POOL_DEFAULTS, Phase, SEAT_STAKE, VALIDATOR_STAKE } from "./helpers/fixtures.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { loadFixture, mine, time } = networkHelpers;
@@ -23,7 +27,8 @@ const LOOKAHEAD = 3n;
 const KEY_HASH = ethers.id("annota test gas lane");
 const CALLBACK_GAS_LIMIT = 100_000n;
 const CONFIRMATIONS = 3n;
-const TIMEOUT = 3_600n;
+const HOUR = 3_600n;
+const DAY = 24n * HOUR;
 // The mock charges (baseFee + gas * gasPrice) * 1e18 / weiPerUnitLink LINK per fulfilment.
 const BASE_FEE = ethers.parseEther("0.1");
 const GAS_PRICE = 1_000_000_000n;
@@ -121,7 +126,6 @@ describe("Randomness", function () {
       subId,
       CALLBACK_GAS_LIMIT,
       CONFIRMATIONS,
-      TIMEOUT,
     );
     await coordinator.addConsumer(subId, await source.getAddress());
     const court = await new RandomnessConsumerMock__factory(deployer).deploy(await source.getAddress());
@@ -249,6 +253,23 @@ describe("Randomness", function () {
         for (const lookahead of [1n, 64n]) {
           const source = await new BlockhashRandomness__factory(deployer).deploy(lookahead);
           expect(await source.lookahead()).to.equal(lookahead);
+        }
+      });
+
+      it("V3-A17 the sequencer re-roll: deploys on no chain id but 31337 (RandomnessLocalChainOnly)", async function () {
+        const { source } = await loadFixture(deployBlockhashUnbound);
+        expect(await source.LOCAL_CHAIN_ID()).to.equal(31_337n);
+        // An L2 (OP Mainnet's id) whose sequencer could grind block hashes, and Ethereum's.
+        for (const chainId of [10, 1]) {
+          const other = await network.create({ override: { chainId } });
+          try {
+            const [deployer] = await other.ethers.getSigners();
+            await expect(new BlockhashRandomness__factory(deployer).deploy(LOOKAHEAD))
+              .to.be.revertedWithCustomError(source, "RandomnessLocalChainOnly")
+              .withArgs(BigInt(chainId));
+          } finally {
+            await other.close();
+          }
         }
       });
 
@@ -388,69 +409,30 @@ describe("Randomness", function () {
       it("records the coordinator, request parameters, deployer and VRF owner, with no consumer and no request", async function () {
         const { source, coordinator, subId, deployer } = await loadFixture(deployVRFUnbound);
         expect(await source.s_vrfCoordinator()).to.equal(await coordinator.getAddress());
-        expect(await source.requestConfig()).to.deep.equal([
-          KEY_HASH,
-          subId,
-          CALLBACK_GAS_LIMIT,
-          CONFIRMATIONS,
-          TIMEOUT,
-        ]);
+        expect(await source.requestConfig()).to.deep.equal([KEY_HASH, subId, CALLBACK_GAS_LIMIT, CONFIRMATIONS]);
         expect(await source.deployer()).to.equal(deployer.address);
         expect(await source.owner()).to.equal(deployer.address);
         expect(await source.consumer()).to.equal(ethers.ZeroAddress);
         expect(await source.currentRequest()).to.deep.equal([0n, 0n]);
-        expect(await source.MIN_REQUEST_TIMEOUT()).to.equal(600n);
-        expect(await source.MAX_REQUEST_TIMEOUT()).to.equal(86_400n);
         expect(await source.MIN_CALLBACK_GAS_LIMIT()).to.equal(50_000n);
       });
 
-      it("accepts the bounds: a 10-minute and a 1-day timeout, a 50,000 callback gas limit", async function () {
+      it("accepts a callback gas limit of exactly 50,000", async function () {
         const { coordinator, subId, deployer } = await loadFixture(deployVRFUnbound);
-        for (const [gasLimit, timeout] of [
-          [50_000n, 600n],
-          [CALLBACK_GAS_LIMIT, 86_400n],
-        ]) {
-          const source = await new ChainlinkVRFRandomness__factory(deployer).deploy(
-            coordinator,
-            KEY_HASH,
-            subId,
-            gasLimit,
-            CONFIRMATIONS,
-            timeout,
-          );
-          expect((await source.requestConfig()).slice(2)).to.deep.equal([gasLimit, CONFIRMATIONS, timeout]);
-        }
-      });
-
-      it("reverts with RandomnessInvalidRequestTimeout below 10 minutes or above 1 day", async function () {
-        const { source, coordinator, subId, deployer } = await loadFixture(deployVRFUnbound);
-        for (const timeout of [0n, 599n, 86_401n]) {
-          await expect(
-            new ChainlinkVRFRandomness__factory(deployer).deploy(
-              coordinator,
-              KEY_HASH,
-              subId,
-              CALLBACK_GAS_LIMIT,
-              CONFIRMATIONS,
-              timeout,
-            ),
-          )
-            .to.be.revertedWithCustomError(source, "RandomnessInvalidRequestTimeout")
-            .withArgs(timeout, 600n, 86_400n);
-        }
+        const source = await new ChainlinkVRFRandomness__factory(deployer).deploy(
+          coordinator,
+          KEY_HASH,
+          subId,
+          50_000n,
+          CONFIRMATIONS,
+        );
+        expect((await source.requestConfig()).slice(2)).to.deep.equal([50_000n, CONFIRMATIONS]);
       });
 
       it("reverts with RandomnessCallbackGasLimitTooLow below 50,000 gas", async function () {
         const { source, coordinator, subId, deployer } = await loadFixture(deployVRFUnbound);
         await expect(
-          new ChainlinkVRFRandomness__factory(deployer).deploy(
-            coordinator,
-            KEY_HASH,
-            subId,
-            49_999n,
-            CONFIRMATIONS,
-            TIMEOUT,
-          ),
+          new ChainlinkVRFRandomness__factory(deployer).deploy(coordinator, KEY_HASH, subId, 49_999n, CONFIRMATIONS),
         )
           .to.be.revertedWithCustomError(source, "RandomnessCallbackGasLimitTooLow")
           .withArgs(49_999n, 50_000n);
@@ -465,7 +447,6 @@ describe("Randomness", function () {
             subId,
             CALLBACK_GAS_LIMIT,
             CONFIRMATIONS,
-            TIMEOUT,
           ),
         ).to.be.revertedWithCustomError(source, "ZeroAddress");
       });
@@ -528,8 +509,8 @@ describe("Randomness", function () {
           .to.emit(coordinator, "RandomWordsFulfilled")
           .withArgs(1n, 1n, subId, (payment: bigint) => payment > 0n, false, true, false);
         await expectSeed(court, mockWord(1n));
-        // Stable, even long after the timeout: a delivered seed never expires.
-        await time.increase(10n * TIMEOUT);
+        // Stable, even long after: a delivered seed never expires.
+        await time.increase(30n * DAY);
         const again = await court.receiveSeed();
         await expect(again).to.emit(court, "SeedReceived").withArgs(mockWord(1n));
         await expect(again).to.not.emit(source, "RandomnessRequested");
@@ -563,7 +544,6 @@ describe("Randomness", function () {
           subId,
           50_000n,
           CONFIRMATIONS,
-          TIMEOUT,
         );
         await coordinator.addConsumer(subId, source);
         const court = await new RandomnessConsumerMock__factory(deployer).deploy(source);
@@ -587,41 +567,27 @@ describe("Randomness", function () {
       });
     });
 
-    describe("request timeout", function () {
-      it("does not re-request at requestedAt + requestTimeout, the last second of the wait", async function () {
+    describe('no renewal (docs/randomness.md, "One request per cycle")', function () {
+      it("never re-requests, however long the request waits: receiveRandomness returns 0 with no event", async function () {
         const { source, court, requestedAt } = await loadFixture(vrfRequested);
-        await time.setNextBlockTimestamp(requestedAt + TIMEOUT);
-        const tx = await court.receiveSeed();
-        expect((await minedAt(tx)).timestamp).to.equal(requestedAt + TIMEOUT);
-        await expect(tx).to.emit(court, "SeedReceived").withArgs(0n);
-        await expect(tx).to.not.emit(source, "RandomnessRequestExpired");
-        await expect(tx).to.not.emit(source, "RandomnessRequested");
+        for (const wait of [HOUR + 1n, DAY + 1n, 30n * DAY]) {
+          await time.setNextBlockTimestamp(requestedAt + wait);
+          const tx = await court.receiveSeed();
+          await expect(tx).to.emit(court, "SeedReceived").withArgs(0n);
+          await expect(tx).to.not.emit(source, "RandomnessRequested");
+          await expect(tx).to.not.emit(source, "RandomnessRequestExpired");
+        }
         expect(await source.currentRequest()).to.deep.equal([1n, requestedAt]);
       });
 
-      it("re-requests at requestedAt + requestTimeout + 1 and returns 0; the old request's answer is then ignored", async function () {
+      it("stores an answer that comes 30 days after the request, and returns it", async function () {
         const { source, court, coordinator, requestedAt } = await loadFixture(vrfRequested);
-        await time.setNextBlockTimestamp(requestedAt + TIMEOUT + 1n);
-        const tx = await court.receiveSeed();
-        expect((await minedAt(tx)).timestamp).to.equal(requestedAt + TIMEOUT + 1n);
-        await expect(tx).to.emit(source, "RandomnessRequestExpired").withArgs(1n);
-        await expect(tx).to.emit(source, "RandomnessRequested").withArgs(court, 2n);
-        await expect(tx).to.emit(coordinator, "RandomWordsRequested");
-        await expect(tx).to.emit(court, "SeedReceived").withArgs(0n);
-        expect(await source.currentRequest()).to.deep.equal([2n, requestedAt + TIMEOUT + 1n]);
-        await expectOnlyTheReplacementAnswered(coordinator, source, court);
-      });
-
-      it("the re-request restarts the timeout", async function () {
-        const { source, court, requestedAt } = await loadFixture(vrfRequested);
-        const renewedAt = requestedAt + TIMEOUT + 1n;
-        await time.setNextBlockTimestamp(renewedAt);
-        await court.receiveSeed();
-        await time.setNextBlockTimestamp(renewedAt + TIMEOUT);
-        await expect(court.receiveSeed()).to.not.emit(source, "RandomnessRequestExpired");
-        await time.setNextBlockTimestamp(renewedAt + TIMEOUT + 1n);
-        await expect(court.receiveSeed()).to.emit(source, "RandomnessRequestExpired").withArgs(2n);
-        expect(await source.currentRequest()).to.deep.equal([3n, renewedAt + TIMEOUT + 1n]);
+        await time.increaseTo(requestedAt + 30n * DAY);
+        await expectSeed(court, 0n);
+        await expect(coordinator.fulfillRandomWords(1n, source))
+          .to.emit(source, "RandomnessFulfilled")
+          .withArgs(1n, mockWord(1n));
+        await expectSeed(court, mockWord(1n));
       });
     });
 
@@ -678,6 +644,179 @@ describe("Randomness", function () {
         // The deployer keeps only what it had: setting the consumer, once (already done here).
         expect(await source.deployer()).to.equal(deployer.address);
       });
+    });
+  });
+
+  /*//////////////////////////////////////////////////////////////
+          THE POOL ON THE VRF SOURCE: ONE REQUEST PER CYCLE
+  //////////////////////////////////////////////////////////////*/
+
+  describe('the juror pool on the VRF source (docs/randomness.md, "One request per cycle")', function () {
+    /**
+     * LABEL, a VRF source on a subscription holding `funds` LABEL-link, the pool and the court with the
+     * defaults; four validators with 10,000 LABEL staked, one dispute queued, in Staking.
+     */
+    async function buildVRFCourt(funds: bigint) {
+      const [admin, arbitrable, labeler, challenger, requester, ...rest] = await ethers.getSigners();
+      const validators = rest.slice(0, 4);
+      const coordinator = await new VRFCoordinatorV2_5Mock__factory(admin).deploy(
+        BASE_FEE,
+        GAS_PRICE,
+        WEI_PER_UNIT_LINK,
+      );
+      const receipt = await (await coordinator.createSubscription()).wait();
+      const subId = receipt!.logs
+        .map((log) => coordinator.interface.parseLog(log))
+        .find((log) => log?.name === "SubscriptionCreated")!.args.subId as bigint;
+      if (funds > 0n) await coordinator.fundSubscription(subId, funds);
+      const source = await new ChainlinkVRFRandomness__factory(admin).deploy(
+        coordinator,
+        KEY_HASH,
+        subId,
+        CALLBACK_GAS_LIMIT,
+        CONFIRMATIONS,
+      );
+      await coordinator.addConsumer(subId, source);
+      const token = await new LabelToken__factory(admin).deploy(admin.address, admin.address, ADMIN_DELAY);
+      const pool = await new JurorPool__factory(admin).deploy(token, source, SEAT_STAKE, POOL_DEFAULTS);
+      const court = await new QualityVote__factory(admin).deploy(
+        pool,
+        admin.address,
+        admin.address,
+        ADMIN_DELAY,
+        COURT_DEFAULTS,
+      );
+      await pool.bindCourt(court);
+      await source.setConsumer(pool);
+      await court.grantRole(await court.ARBITRABLE_ROLE(), arbitrable.address);
+      await token.transfer(arbitrable.address, 1_000n * 10n ** 18n);
+      await token.connect(arbitrable).approve(court, ethers.MaxUint256);
+      for (const v of validators) {
+        await token.transfer(v.address, VALIDATOR_STAKE);
+        await token.connect(v).approve(pool, ethers.MaxUint256);
+        await pool.connect(v).stake(VALIDATOR_STAKE);
+      }
+      const open = () =>
+        court.connect(arbitrable).createDispute(labeler.address, challenger.address, requester.address, 1n);
+      await open();
+      return { coordinator, subId, source, token, pool, court, validators, open };
+    }
+
+    /** Leaves Staking: the cycle's one request (id `requestId`) is made at `requestedAt`. */
+    async function request(pool: Awaited<ReturnType<typeof buildVRFCourt>>["pool"]) {
+      const [, startedAt] = await pool.phase();
+      const readyAt = startedAt + POOL_DEFAULTS.minStakingTime;
+      if (BigInt(await time.latest()) < readyAt) await time.increaseTo(readyAt);
+      const { timestamp } = await minedAt(await pool.passPhase());
+      return timestamp;
+    }
+
+    async function generatingFixture() {
+      const f = await buildVRFCourt(SUBSCRIPTION_FUNDS);
+      return { ...f, requestedAt: await request(f.pool) };
+    }
+
+    /** The subscription holds no LINK: the coordinator can never answer. */
+    async function unfundedFixture() {
+      const f = await buildVRFCourt(0n);
+      return { ...f, requestedAt: await request(f.pool) };
+    }
+
+    it("V3-A5 the VRF veto: a pending answer is used however late it comes; no passPhase before it drops it", async function () {
+      const { pool, source, coordinator, requestedAt } = await loadFixture(generatingFixture);
+      const [, , cycleEnd] = await pool.queue();
+      // Whoever sees the answer coming (or withholds it) calls passPhase first, at any delay up to the
+      // cycle's last second: the request is never renewed (version 2 replaced it after its timeout).
+      for (const wait of [HOUR + 1n, DAY + 1n, POOL_DEFAULTS.seedTimeout - 1n]) {
+        await time.setNextBlockTimestamp(requestedAt + wait);
+        const tx = await pool.passPhase();
+        await expect(tx).to.not.emit(source, "RandomnessRequested");
+        await expect(tx).to.not.emit(coordinator, "RandomWordsRequested");
+        expect((await pool.phase())[0]).to.equal(Phase.Generating);
+      }
+      // The answer to the cycle's one request lands and is the seed the cycle draws from.
+      await expect(coordinator.fulfillRandomWords(1n, source))
+        .to.emit(source, "RandomnessFulfilled")
+        .withArgs(1n, mockWord(1n));
+      await expect(pool.passPhase()).to.emit(pool, "PhaseChanged").withArgs(Phase.Drawing, mockWord(1n), cycleEnd);
+      expect((await pool.phase())[2]).to.equal(mockWord(1n));
+    });
+
+    it("V3-A5 the re-roll: no call makes a second request in a cycle; only abandonment and a new cycle do", async function () {
+      const { pool, source, coordinator, requestedAt, validators } = await loadFixture(generatingFixture);
+      // Nobody but the pool can request; the pool requests only when it leaves Staking.
+      await expect(source.connect(validators[0]).requestRandomness())
+        .to.be.revertedWithCustomError(source, "RandomnessNotConsumer")
+        .withArgs(validators[0].address, await pool.getAddress());
+      for (let i = 0; i < 3; i++) await pool.passPhase();
+      expect(await coordinator.queryFilter(coordinator.filters.RandomWordsRequested())).to.have.length(1);
+      // A withheld answer buys one abandoned cycle, in public, after seedTimeout; the next cycle's
+      // request comes only after a whole Staking phase.
+      await time.setNextBlockTimestamp(requestedAt + POOL_DEFAULTS.seedTimeout);
+      await expect(pool.passPhase()).to.emit(pool, "CycleAbandoned").and.not.to.emit(source, "RandomnessRequested");
+      const [, abandonedAt] = await pool.phase();
+      await time.setNextBlockTimestamp(abandonedAt + POOL_DEFAULTS.minStakingTime - 1n);
+      await expect(pool.passPhase()).to.be.revertedWithCustomError(pool, "JurorPoolStakingTooShort");
+      await time.setNextBlockTimestamp(abandonedAt + POOL_DEFAULTS.minStakingTime);
+      await expect(pool.passPhase()).to.emit(source, "RandomnessRequested").withArgs(pool, 2n);
+    });
+
+    it("a late answer to an abandoned request is ignored: the next cycle draws from its own request", async function () {
+      const { pool, source, coordinator, requestedAt } = await loadFixture(generatingFixture);
+      await time.setNextBlockTimestamp(requestedAt + POOL_DEFAULTS.seedTimeout);
+      await expect(pool.passPhase()).to.emit(pool, "CycleAbandoned");
+      // The next cycle's request replaces the abandoned one, whose answer then lands: ignored.
+      await request(pool);
+      expect(await source.currentRequest()).to.deep.equal([2n, (await pool.phase())[1]]);
+      await expect(coordinator.fulfillRandomWords(1n, source)).to.not.emit(source, "RandomnessFulfilled");
+      await pool.passPhase();
+      expect((await pool.phase())[0]).to.equal(Phase.Generating);
+      await coordinator.fulfillRandomWords(2n, source);
+      await expect(pool.passPhase()).to.emit(pool, "PhaseChanged").withArgs(Phase.Drawing, mockWord(2n), 1n);
+    });
+
+    it("an answer that lands after abandonment, before the next request, is never drawn from", async function () {
+      const { pool, source, coordinator, requestedAt } = await loadFixture(generatingFixture);
+      await time.setNextBlockTimestamp(requestedAt + POOL_DEFAULTS.seedTimeout);
+      await pool.passPhase();
+      // The source still holds request 1: it stores the answer, but the pool is in Staking.
+      await coordinator.fulfillRandomWords(1n, source);
+      expect((await pool.phase())[0]).to.equal(Phase.Staking);
+      await request(pool);
+      await pool.passPhase();
+      expect((await pool.phase())[0]).to.equal(Phase.Generating);
+      await coordinator.fulfillRandomWords(2n, source);
+      await pool.passPhase();
+      expect((await pool.phase())[2]).to.equal(mockWord(2n));
+    });
+
+    it("V3-A6 the frozen court: with the subscription out of LINK, the cycle is abandoned and stake can leave", async function () {
+      const { pool, source, coordinator, subId, token, validators, requestedAt } = await loadFixture(unfundedFixture);
+      const [leaver] = validators;
+      // The coordinator cannot pay for the answer: it never comes.
+      await expect(coordinator.fulfillRandomWords(1n, source)).to.be.revertedWithCustomError(
+        coordinator,
+        "InsufficientBalance",
+      );
+      expect((await coordinator.getSubscription(subId)).balance).to.equal(0n);
+      // Frozen: an unstake waits for Staking.
+      await expect(pool.connect(leaver).requestUnstake(VALIDATOR_STAKE))
+        .to.emit(pool, "UnstakeRequested")
+        .withArgs(leaver.address, VALIDATOR_STAKE, true);
+      await time.setNextBlockTimestamp(requestedAt + POOL_DEFAULTS.seedTimeout);
+      await expect(pool.passPhase())
+        .to.emit(pool, "CycleAbandoned")
+        .withArgs(requestedAt, POOL_DEFAULTS.seedTimeout, 1n);
+      // Back in Staking: the unstake applies, and the stake leaves after the unbonding period.
+      await expect(pool.applyDeferred(1n)).to.emit(pool, "Unbonding");
+      const { unlocksAt } = await pool.getValidator(leaver.address);
+      await time.increaseTo(unlocksAt);
+      await expect(pool.connect(leaver).withdrawUnstaked()).to.changeTokenBalance(
+        ethers,
+        token,
+        leaver,
+        VALIDATOR_STAKE,
+      );
     });
   });
 });

@@ -216,20 +216,33 @@ describe("Steering", function () {
       await expect(court.finalizeDispute(d)).to.emit(court, "DisputeFinalized").withArgs(d, Ruling.Unresolved, 1n);
     });
 
-    it("a round queued after the seed request times out even while the pool waits for randomness", async function () {
+    it("V3-A7 no round 0 timer runs while the pool waits for a seed: a round queued after the request does not time out in Generating", async function () {
       const f = await deployCourt(ethers, { validators: 3 });
       const { court, pool } = f;
       const first = await openDispute(f);
+      const firstCreatedAt = (await court.getRound(first, 0n)).queuedAt;
       await toGenerating(court, helpers);
       const [, requestedAt] = await pool.phase();
-      // Queued in the same second as the request: it may be in the cycle, so it waits (conservative).
-      await time.setNextBlockTimestamp(requestedAt + 1n);
+      const createdAt = requestedAt + 1n;
+      await time.setNextBlockTimestamp(createdAt);
       const later = await openDispute(f);
-      const [, laterTimeout] = await court.currentPeriod(later);
-      // The pool stays in Generating as if the source never answered (nobody passes the phase).
-      await time.increaseTo(laterTimeout);
-      expect(await court.currentPeriod(later)).to.deep.equal([Period.Finalizable, 0n]);
-      expect((await court.currentPeriod(first))[0]).to.equal(Period.Drawing);
+      // The source never answers; nobody passes the phase for longer than the plain timeout. Both
+      // clocks are stopped: each timeout stays a whole drawTimeout (net of the wait) away.
+      const now = createdAt + COURT_DEFAULTS.drawTimeout + 1n;
+      await time.increaseTo(now);
+      expect(await court.currentPeriod(later)).to.deep.equal([Period.Drawing, now + COURT_DEFAULTS.drawTimeout]);
+      await expect(court.finalizeDispute(later))
+        .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
+        .withArgs(later, Period.Drawing);
+      // Abandoned (the wait outlasted seedTimeout): the clocks run again from where they stopped.
+      const abandonedAt = now + 1n;
+      await time.setNextBlockTimestamp(abandonedAt);
+      await expect(pool.passPhase()).to.emit(pool, "CycleAbandoned");
+      const waited = abandonedAt - requestedAt;
+      expect((await court.currentPeriod(first))[1]).to.equal(firstCreatedAt + COURT_DEFAULTS.drawTimeout + waited);
+      const laterTimeout = abandonedAt + COURT_DEFAULTS.drawTimeout;
+      expect(await court.currentPeriod(later)).to.deep.equal([Period.Drawing, laterTimeout]);
+      await time.setNextBlockTimestamp(laterTimeout);
       await expect(court.finalizeDispute(later))
         .to.emit(court, "DisputeFinalized")
         .withArgs(later, Ruling.Unresolved, 1n);
@@ -250,8 +263,13 @@ describe("Steering", function () {
       const same = await court.disputeCount();
       const [phase, requestedAt] = await pool.phase();
       expect(phase).to.equal(Phase.Generating);
-      const [, timeout] = await court.currentPeriod(same);
-      expect(timeout).to.equal(requestedAt + COURT_DEFAULTS.drawTimeout);
+      expect(await court.currentPeriod(same)).to.deep.equal([Period.Drawing, requestedAt + COURT_DEFAULTS.drawTimeout]);
+      // Drawing (its clock runs again): past its timeout, it still waits, as a round of the cycle would.
+      await mine(Number(BLOCKHASH_LOOKAHEAD) + 1);
+      await pool.passPhase();
+      const [drawing, drawingAt] = await pool.phase();
+      expect(drawing).to.equal(Phase.Drawing);
+      const timeout = requestedAt + COURT_DEFAULTS.drawTimeout + (drawingAt - requestedAt);
       await time.increaseTo(timeout);
       expect(await court.currentPeriod(same)).to.deep.equal([Period.Drawing, timeout]);
     });

@@ -1,8 +1,17 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { ACCEPT, REJECT, Ruling } from "./helpers/fixtures.js";
-import { windowsOf } from "./helpers/court.js";
+import {
+  ACCEPT,
+  BLOCKHASH_LOOKAHEAD,
+  COURT_DEFAULTS,
+  POOL_DEFAULTS,
+  Period,
+  Phase,
+  REJECT,
+  Ruling,
+} from "./helpers/fixtures.js";
+import { deployCourt, openDispute, toGenerating, windowsOf } from "./helpers/court.js";
 import { qualityVoteFixtures } from "./helpers/courtFixtures.js";
 import { escrowFixtures } from "./helpers/escrow.js";
 
@@ -19,7 +28,79 @@ const helpers = { time, mine, setBalance };
 const { drawnFixture, vote } = qualityVoteFixtures(ethers, helpers);
 const { taskFixture } = escrowFixtures(ethers, helpers);
 
+/** One dispute queued, the pool in Generating on the blockhash source, no block mined past the request. */
+async function generatingFixture() {
+  const f = await deployCourt(ethers, { validators: 3 });
+  const d = await openDispute(f);
+  const createdAt = (await f.court.getRound(d, 0n)).queuedAt;
+  await toGenerating(f.court, helpers);
+  const [, requestedAt] = await f.pool.phase();
+  return { ...f, d, createdAt, requestedAt };
+}
+
 describe("Windows", function () {
+  describe("JurorPool.passPhase in Generating: seedTimeout", function () {
+    it("stays Generating at requestedAt + seedTimeout - 1 and abandons at requestedAt + seedTimeout (exact seconds)", async function () {
+      const { pool, randomness, requestedAt } = await loadFixture(generatingFixture);
+      // The target block (the request's + 5) is not mined before either call: no seed.
+      await time.setNextBlockTimestamp(requestedAt + POOL_DEFAULTS.seedTimeout - 1n);
+      await expect(pool.passPhase()).not.to.emit(pool, "CycleAbandoned");
+      expect((await pool.phase())[0]).to.equal(Phase.Generating);
+      await time.setNextBlockTimestamp(requestedAt + POOL_DEFAULTS.seedTimeout);
+      await expect(pool.passPhase())
+        .to.emit(pool, "CycleAbandoned")
+        .withArgs(requestedAt, POOL_DEFAULTS.seedTimeout, 1n)
+        .and.not.to.emit(randomness, "RandomnessRequested");
+      expect((await pool.phase())[0]).to.equal(Phase.Staking);
+    });
+
+    it("a seed available at requestedAt + seedTimeout wins over abandonment", async function () {
+      const { pool, requestedAt } = await loadFixture(generatingFixture);
+      await mine(Number(BLOCKHASH_LOOKAHEAD) + 1);
+      await time.setNextBlockTimestamp(requestedAt + POOL_DEFAULTS.seedTimeout);
+      await expect(pool.passPhase()).to.emit(pool, "PhaseChanged").and.not.to.emit(pool, "CycleAbandoned");
+      expect((await pool.phase())[0]).to.equal(Phase.Drawing);
+    });
+  });
+
+  describe("QualityVote.finalizeDispute: round 0's draw timeout net of seed waits", function () {
+    it("a seed 10 s after the request: refused at createdAt + drawTimeout + 10 s - 1, allowed at it", async function () {
+      const { court, pool, d, createdAt, requestedAt } = await loadFixture(generatingFixture);
+      // The cycle gets its seed 10 seconds after the request; nobody draws; back to Staking after
+      // maxDrawingTime, the round still waiting at the head.
+      await mine(Number(BLOCKHASH_LOOKAHEAD));
+      await time.setNextBlockTimestamp(requestedAt + 10n);
+      await pool.passPhase();
+      const [, drawingAt] = await pool.phase();
+      await time.setNextBlockTimestamp(drawingAt + POOL_DEFAULTS.maxDrawingTime);
+      await pool.passPhase();
+      expect((await pool.phase())[0]).to.equal(Phase.Staking);
+      // 10 seconds of seed wait since the dispute was created.
+      const timeout = createdAt + COURT_DEFAULTS.drawTimeout + 10n;
+      expect(await court.currentPeriod(d)).to.deep.equal([Period.Drawing, timeout]);
+      await time.setNextBlockTimestamp(timeout - 1n);
+      await expect(court.finalizeDispute(d))
+        .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
+        .withArgs(d, Period.Drawing);
+      await time.setNextBlockTimestamp(timeout);
+      await expect(court.finalizeDispute(d)).to.emit(court, "DisputeFinalized").withArgs(d, Ruling.Unresolved, 1n);
+    });
+
+    it("round 0's timeout is extended by exactly the Generating time of an abandoned cycle (3 days)", async function () {
+      const { court, pool, d, createdAt, requestedAt } = await loadFixture(generatingFixture);
+      await time.setNextBlockTimestamp(requestedAt + POOL_DEFAULTS.seedTimeout);
+      await expect(pool.passPhase()).to.emit(pool, "CycleAbandoned");
+      const timeout = createdAt + COURT_DEFAULTS.drawTimeout + POOL_DEFAULTS.seedTimeout;
+      expect(await court.currentPeriod(d)).to.deep.equal([Period.Drawing, timeout]);
+      await time.setNextBlockTimestamp(timeout - 1n);
+      await expect(court.finalizeDispute(d))
+        .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
+        .withArgs(d, Period.Drawing);
+      await time.setNextBlockTimestamp(timeout);
+      await expect(court.finalizeDispute(d)).to.emit(court, "DisputeFinalized").withArgs(d, Ruling.Unresolved, 1n);
+    });
+  });
+
   describe("QualityVote.roundRuling", function () {
     /** Round 0 of dispute 1 voted Reject 2 : 1, the clock inside its reveal window. */
     async function revealedFixture() {

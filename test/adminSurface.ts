@@ -297,32 +297,37 @@ describe("admin surface (docs/parameters.md)", function () {
       expectParams(await court.params(1n), COURT_DEFAULTS);
     });
 
-    it("QualityVote.setPoolParams (the pool's only parameters): phases [1 min, 7 d] and within every version's draw timeout, unbonding [1 d, 90 d]", async function () {
+    it("QualityVote.setPoolParams (the pool's only parameters): phases [1 min, 7 d], unbonding [1 d, 90 d], seedTimeout [1 h, 7 d]", async function () {
       const { court, pool, admin } = await loadFixture(deployedWithDefaults);
-      // The longest drawing phase the default version's 7-day draw timeout allows: a cycle plus a day.
-      const longest = COURT_DEFAULTS.drawTimeout - DAY - POOL_DEFAULTS.minStakingTime;
-      const edges: [Partial<Record<keyof typeof POOL_DEFAULTS, bigint>>, string | null][] = [
-        [{ minStakingTime: 60n }, null],
-        [{ minStakingTime: 59n }, "JurorPoolInvalidPoolParams"],
-        [{ maxDrawingTime: longest }, null],
-        [{ maxDrawingTime: longest + 1n }, "QualityVoteTimingsOutlastTimeout"],
-        [{ unbondingPeriod: DAY }, null],
-        [{ unbondingPeriod: DAY - 1n }, "JurorPoolInvalidPoolParams"],
-        [{ unbondingPeriod: 90n * DAY }, null],
-        [{ unbondingPeriod: 90n * DAY + 1n }, "JurorPoolInvalidPoolParams"],
+      const edges: [Partial<Record<keyof typeof POOL_DEFAULTS, bigint>>, boolean][] = [
+        [{ minStakingTime: 60n }, true],
+        [{ minStakingTime: 59n }, false],
+        // The pool's 7-day bound is beyond the court's: a cycle plus a day must fit the shortest draw
+        // timeout (7 days by default), refused below.
+        [{ maxDrawingTime: 6n * DAY - POOL_DEFAULTS.minStakingTime }, true],
+        [{ unbondingPeriod: DAY }, true],
+        [{ unbondingPeriod: DAY - 1n }, false],
+        [{ unbondingPeriod: 90n * DAY }, true],
+        [{ unbondingPeriod: 90n * DAY + 1n }, false],
+        [{ seedTimeout: 3_600n }, true],
+        [{ seedTimeout: 3_599n }, false],
+        [{ seedTimeout: 7n * DAY }, true],
+        [{ seedTimeout: 7n * DAY + 1n }, false],
       ];
-      for (const [change, refusal] of edges) {
+      for (const [change, accepted] of edges) {
         const params = { ...POOL_DEFAULTS, ...change };
         const call = court.connect(admin).setPoolParams(params);
-        if (refusal === null) await expect(call).to.emit(pool, "PoolParamsUpdated").withArgs(Object.values(params));
-        else if (refusal === "JurorPoolInvalidPoolParams")
-          await expect(call).to.be.revertedWithCustomError(pool, refusal).withArgs(Object.values(params));
+        if (accepted) await expect(call).to.emit(pool, "PoolParamsUpdated").withArgs(Object.values(params));
         else
           await expect(call)
-            .to.be.revertedWithCustomError(court, refusal)
-            .withArgs(COURT_DEFAULTS.drawTimeout + 1n, COURT_DEFAULTS.drawTimeout);
+            .to.be.revertedWithCustomError(pool, "JurorPoolInvalidPoolParams")
+            .withArgs(Object.values(params));
       }
-      expect(await pool.poolParams()).to.deep.equal(Object.values({ ...POOL_DEFAULTS, unbondingPeriod: 90n * DAY }));
+      const longer = { ...POOL_DEFAULTS, maxDrawingTime: 6n * DAY - POOL_DEFAULTS.minStakingTime + 1n };
+      await expect(court.connect(admin).setPoolParams(longer))
+        .to.be.revertedWithCustomError(court, "QualityVoteTimingsOutlastTimeout")
+        .withArgs(7n * DAY + 1n, 7n * DAY);
+      expect(await pool.poolParams()).to.deep.equal(Object.values({ ...POOL_DEFAULTS, seedTimeout: 7n * DAY }));
     });
 
     it("setTreasury (Administered, court and escrow): refuses zero and the contract itself; TreasuryUpdated", async function () {

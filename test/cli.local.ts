@@ -121,7 +121,7 @@ describe("CLI on a local node (annota advance, accounts, fund, court)", function
     expect(generating[1]).to.equal(`seed             hash of block ${target} (latest block ${target - 5n}, 5 to go)`);
     expect((await annota("pass-phase")).output).to.match(
       new RegExp(
-        `^Nothing sent: .*pass-phase waits for block ${target}, 5 blocks away \\(annota advance --blocks 5\\)$`,
+        `^Nothing sent: .*pass-phase waits for block ${target}, 5 blocks away \\(annota advance --blocks 5\\), or until .* to abandon the cycle$`,
       ),
     );
     expect((await lines("advance", { blocks: "5" }))[1]).to.equal(

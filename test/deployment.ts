@@ -328,11 +328,10 @@ describe("deployment (ignition/modules/Annota.ts, scripts/lib/deploy.ts)", funct
       );
     });
 
-    it("accepts the blockhash source on a public network only with a warning, and VRF needs no roles locally", async function () {
-      const resolved = resolveParameters("sepolia", { ...ROLE_VALUES, randomness: "blockhash" }, ROLE_VALUES.treasury);
-      expect(resolved.randomness).to.equal("blockhash");
-      expect(resolved.warnings).to.have.length(1);
-      expect(resolved.warnings[0]).to.contain('"randomness" is "blockhash" on sepolia');
+    it("refuses the blockhash source on a public network with one line, and VRF needs no roles locally", async function () {
+      expect(() =>
+        resolveParameters("sepolia", { ...ROLE_VALUES, randomness: "blockhash" }, ROLE_VALUES.treasury),
+      ).to.throw('"randomness" "blockhash" is for local networks only (block producers can grind it): use "vrf"');
       const local = resolveParameters("localhost", {}, ROLE_VALUES.treasury);
       expect(local.randomness).to.equal("blockhash");
       expect(local.warnings).to.deep.equal([]);

@@ -42,10 +42,13 @@ interface IJurorPool {
     /// @param maxDrawingTime Longest Drawing phase, in seconds [1 minute, 7 days].
     /// @param unbondingPeriod Delay between `requestUnstake` and `withdrawUnstaked`, in seconds,
     /// fixed when requested [1 day, 90 days].
+    /// @param seedTimeout Longest wait for a cycle's seed, in seconds, fixed when the cycle requests it
+    /// [1 hour, 7 days]: without a seed by then, the cycle is abandoned (`CycleAbandoned`).
     struct PoolParams {
         uint32 minStakingTime;
         uint32 maxDrawingTime;
         uint32 unbondingPeriod;
+        uint32 seedTimeout;
     }
 
     /// @notice A validator's stake and reputation.
@@ -91,6 +94,11 @@ interface IJurorPool {
     /// @notice The cycle entered `phase`. In Drawing, `seed` is the cycle's seed and rounds queued
     /// before position `cycleEnd` of the queue are drawn in this cycle.
     event PhaseChanged(Phase indexed phase, uint256 seed, uint256 cycleEnd);
+    /// @notice The seed requested at `requestedAt` was not available `seedTimeout` seconds later: the
+    /// cycle is abandoned, back to Staking (a `PhaseChanged` follows), and its `rounds` rounds keep
+    /// their places at the head of the queue for the next cycle, which requests a new seed. Worth an
+    /// alert: a randomness outage, an unfunded VRF subscription or a withheld answer.
+    event CycleAbandoned(uint256 requestedAt, uint256 seedTimeout, uint256 rounds);
     /// @notice `validator` published the x25519 public key that parties wrap disclosed results to.
     event EncryptionKeySet(address indexed validator, bytes32 key);
     /// @notice The admin changed the pool parameters.
@@ -195,12 +203,15 @@ interface IJurorPool {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice Advances the cycle when it may: Staking -> Generating once Staking lasted
-    /// `minStakingTime`, a round waits for jurors and no deferred change is pending (requests a seed
-    /// and fixes the cycle's rounds: those queued from then on wait for the next cycle);
-    /// Generating -> Drawing once the seed is available (if the source re-requested an expired seed,
-    /// the phase stays Generating and the call succeeds); Drawing -> Staking once every round of the
-    /// cycle is drawn or `maxDrawingTime` passed.
-    /// @dev Permissionless. Emits `PhaseChanged` when the phase changes.
+    /// `minStakingTime`, a round waits for jurors and no deferred change is pending (requests the
+    /// cycle's one seed, fixes its rounds, those queued from then on wait for the next cycle, and
+    /// snapshots `seedTimeout`); Generating -> Drawing as soon as the seed is available, whatever the
+    /// time; Generating -> Staking when no seed is available `seedTimeout` seconds after the request
+    /// or later (the cycle is abandoned, its rounds keep their places); otherwise the call succeeds and
+    /// the phase stays Generating. Drawing -> Staking once every round of the cycle is drawn or
+    /// `maxDrawingTime` passed.
+    /// @dev Permissionless. Emits `PhaseChanged` when the phase changes, `CycleAbandoned` first when
+    /// a cycle is abandoned.
     /// @return phase The phase after the call.
     function passPhase() external returns (Phase phase);
 
@@ -232,7 +243,8 @@ interface IJurorPool {
     /// @dev Only the court.
     /// @param disputeId The dispute.
     /// @return position Its position in the queue.
-    function enqueueRound(uint256 disputeId) external returns (uint256 position);
+    /// @return seedWaitNow `seedWait()` now, which the court snapshots for the round's timeout.
+    function enqueueRound(uint256 disputeId) external returns (uint256 position, uint256 seedWaitNow);
 
     /// @notice Takes up to `count` of this cycle's queued rounds, in queue order, for the court to
     /// draw with `drawSeats`.
@@ -293,6 +305,14 @@ interface IJurorPool {
     /// Staking, any round queued up to the start of the current phase.
     /// @param queuedAt When the round was queued.
     function mayBeInCycle(uint256 queuedAt) external view returns (bool);
+
+    /// @notice The seed-wait clock: the seconds the pool has spent in Generating, waiting for a seed,
+    /// since its deployment (the current wait included). A round's draw timeout does not run while it
+    /// grows (docs/court.md, "Draw timeout").
+    function seedWait() external view returns (uint256);
+
+    /// @notice The `seedTimeout` of the current (or last) cycle, snapshotted when it requested its seed.
+    function cycleSeedTimeout() external view returns (uint256);
 
     /// @notice The stake a seat locks; a validator with less free stake is not drawable.
     function seatStake() external view returns (uint256);

@@ -49,7 +49,8 @@ interface IQualityVote is IAdministered {
     /// @param revealPeriod Reveal window of a round, in seconds [1 hour, 30 days].
     /// @param appealPeriod Appeal window after a ruled round, in seconds [1 hour, 30 days].
     /// @param drawTimeout How long a round may wait for jurors before the dispute can be closed as
-    /// Unresolved, in seconds; at least `minStakingTime + maxDrawingTime` plus a day [.., 90 days].
+    /// Unresolved, in seconds (round 0: not counting the pool's seed waits); at least `minStakingTime +
+    /// maxDrawingTime` plus a day [.., 90 days].
     struct CourtParams {
         uint96 feePerSeat;
         uint16 slashBps;
@@ -385,7 +386,8 @@ interface IQualityVote is IAdministered {
     function getVote(uint256 disputeId, uint256 round, address juror) external view returns (VoteView memory);
 
     /// @notice Where dispute `disputeId` stands and until when (0 when open-ended). In Drawing, `endsAt`
-    /// is the draw timeout; past it the dispute becomes Finalizable (Unresolved) unless the pending
+    /// is the draw timeout (round 0's extended by every second the pool has spent waiting for a seed
+    /// since the dispute was created: it moves while the pool is in Generating); past it the dispute becomes Finalizable (Unresolved) unless the pending
     /// cycle may draw its round (the pool left Staking after the round was queued): then it stays in
     /// Drawing until the pool is back in Staking, so that nobody can drop a round from a cycle whose
     /// seed can be known (docs/court.md, "Why nobody can steer a draw").

@@ -14,9 +14,9 @@ interface IRandomness {
     event RandomnessFulfilled(uint256 indexed requestId, uint256 seed);
     /// @notice The source was bound to its only consumer.
     event ConsumerSet(address indexed consumer);
-    /// @notice Request `requestId` can no longer be fulfilled (its block hash left the 256-block window,
-    /// or VRF did not answer within the timeout); the `RandomnessRequested` of its replacement follows in
-    /// the same transaction. Worth an alert: a VRF timeout is either an outage or a withheld answer.
+    /// @notice `BlockhashRandomness` only: request `requestId` can no longer be fulfilled (its block hash
+    /// left the 256-block window); the `RandomnessRequested` of its new target follows in the same
+    /// transaction. The VRF source never renews a request.
     event RandomnessRequestExpired(uint256 indexed requestId);
 
     /// @notice The caller is not the source's consumer.
@@ -29,8 +29,8 @@ interface IRandomness {
     error RandomnessNoRequest();
     /// @notice `BlockhashRandomness`: the lookahead, in blocks, is outside `[min, max]`.
     error RandomnessInvalidLookahead(uint256 lookahead, uint256 min, uint256 max);
-    /// @notice `ChainlinkVRFRandomness`: the request timeout, in seconds, is outside `[min, max]`.
-    error RandomnessInvalidRequestTimeout(uint256 requestTimeout, uint256 min, uint256 max);
+    /// @notice `BlockhashRandomness`: deployed on chain `chainId`; it deploys only on Hardhat's 31337.
+    error RandomnessLocalChainOnly(uint256 chainId);
     /// @notice `ChainlinkVRFRandomness`: the callback gas limit is below `min`, the gas that storing a
     /// word needs (a callback that runs out of gas is charged and lost).
     error RandomnessCallbackGasLimitTooLow(uint256 callbackGasLimit, uint256 min);
@@ -43,10 +43,11 @@ interface IRandomness {
     /// @notice Requests a new seed, replacing any earlier request. Only the consumer.
     function requestRandomness() external;
 
-    /// @notice Returns the seed of the current request, or 0 while it is not available. When the
-    /// request can no longer be fulfilled (a blockhash older than 256 blocks, a VRF request not
-    /// fulfilled within the source's timeout) the source re-requests by itself and returns 0: a seed
-    /// is never guessed. Only the consumer; reverts with `RandomnessNoRequest` before the first request.
+    /// @notice Returns the seed of the current request, or 0 until it is available; once available it is
+    /// stored and returned for good, however late it came. The VRF source never renews a request (only
+    /// the consumer's next `requestRandomness` replaces it); the blockhash source (local chains only)
+    /// re-targets a block hash older than 256 blocks and returns 0: a seed is never guessed. Only the
+    /// consumer; reverts with `RandomnessNoRequest` before the first request.
     /// @return seed The seed (never 0 once available), or 0.
     function receiveRandomness() external returns (uint256 seed);
 

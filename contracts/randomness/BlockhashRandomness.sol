@@ -6,9 +6,10 @@ import {RandomnessSource} from "./RandomnessSource.sol";
 /// @title BlockhashRandomness
 /// @notice A seed from the hash of a future block, `lookahead` blocks after the request (see
 /// `IRandomness` and docs/randomness.md). No external dependency and no fee, but the producer of the
-/// target block can bias the seed by withholding that block (at the cost of its reward), and an L2
-/// sequencer chooses block hashes freely: use it on local networks, or on a public network only by an
-/// explicit choice; `ChainlinkVRFRandomness` is the default there.
+/// target block can bias the seed by withholding that block (at the cost of its reward), an L2
+/// sequencer chooses block hashes freely, and whoever does not advance the court for 256 blocks
+/// re-targets the seed: it deploys only on Hardhat's chain id 31337 (the in-process network and a
+/// local node); `ChainlinkVRFRandomness` is the source on every other chain (docs/randomness.md).
 /// @dev Not upgradeable, no owner. The request id (`_requestMark`) is the target block. A seed, once read, is stored so
 /// that the same request always returns the same seed, even after its block hash leaves the 256-block
 /// window of the `BLOCKHASH` opcode.
@@ -22,6 +23,8 @@ contract BlockhashRandomness is RandomnessSource {
     /// collected for a long while after it is available.
     uint256 public constant MIN_LOOKAHEAD = 1;
     uint256 public constant MAX_LOOKAHEAD = 64;
+    /// @notice The only chain the source deploys on: Hardhat's (in-process network, `localhost`).
+    uint256 public constant LOCAL_CHAIN_ID = 31_337;
 
     /*//////////////////////////////////////////////////////////////
                                 STORAGE
@@ -36,6 +39,8 @@ contract BlockhashRandomness is RandomnessSource {
     /// @param lookahead_ How many blocks after the request's block the seed's block is, in
     /// `[MIN_LOOKAHEAD, MAX_LOOKAHEAD]`.
     constructor(uint256 lookahead_) {
+        // A public chain's block producers (an L2's sequencer above all) can grind block hashes.
+        if (block.chainid != LOCAL_CHAIN_ID) revert RandomnessLocalChainOnly(block.chainid);
         if (lookahead_ < MIN_LOOKAHEAD || lookahead_ > MAX_LOOKAHEAD) {
             revert RandomnessInvalidLookahead(lookahead_, MIN_LOOKAHEAD, MAX_LOOKAHEAD);
         }
@@ -69,8 +74,9 @@ contract BlockhashRandomness is RandomnessSource {
         emit RandomnessRequested(_consumer, target);
     }
 
-    /// @dev The hash of the target block once it is known, or 0 before; a new request once it is
-    /// older than the 256 hashes `BLOCKHASH` serves.
+    /// @dev The hash of the target block once it is known, or 0 before; a new target once it is
+    /// older than the 256 hashes `BLOCKHASH` serves (a re-roll by whoever waits: tolerated only because
+    /// the source exists on local chains only).
     function _collect(uint256 target) internal override returns (uint256 seed) {
         // The hash of the target block is known from the next block on.
         if (block.number <= target) return 0;

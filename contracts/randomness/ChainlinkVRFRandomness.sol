@@ -15,22 +15,16 @@ import {RandomnessSource} from "./RandomnessSource.sol";
 ///   deployment hands it to the timelock, which must `acceptOwnership`) and the current coordinator
 ///   may repoint the source to another coordinator with `setCoordinator`. Whoever controls the
 ///   coordinator chooses the seeds: that power is as strong as choosing the juries, hence the timelock.
-/// - Nobody else: the key hash, subscription, gas limit, confirmations and timeout are immutable.
-/// A request not fulfilled within `requestTimeout` seconds is replaced by a new one when the consumer
-/// next asks for the seed; an answer to a replaced request is ignored, and so is a second answer to the
-/// current one, so a seed never changes once delivered.
+/// - Nobody else: the key hash, subscription, gas limit and confirmations are immutable.
+/// A request is never renewed by the source: `receiveRandomness` returns 0 until the coordinator answers
+/// the current request, whenever that is, and the answer is then stored for good. Only the consumer's
+/// next `requestRandomness` replaces it (the pool makes one per cycle, and gives up on a cycle after its
+/// `seedTimeout`: docs/randomness.md). An answer to a replaced request is ignored, and so is a second
+/// answer to the current one, so a seed never changes once delivered.
 contract ChainlinkVRFRandomness is VRFConsumerBaseV2Plus, RandomnessSource {
     /*//////////////////////////////////////////////////////////////
                                CONSTANTS
     //////////////////////////////////////////////////////////////*/
-
-    /// @notice Bounds of the request timeout, in seconds. The lower bound keeps the timeout above the
-    /// coordinator's usual latency; the deployer must also keep it above confirmations times block time,
-    /// which this contract cannot know (a shorter timeout would re-request for ever). Above a day,
-    /// Chainlink's nodes have stopped retrying a pending request, so waiting longer only delays the
-    /// re-request.
-    uint256 public constant MIN_REQUEST_TIMEOUT = 10 minutes;
-    uint256 public constant MAX_REQUEST_TIMEOUT = 1 days;
 
     /// @notice The least callback gas accepted: `fulfillRandomWords` stores one word and emits one event
     /// (about 28,400 gas; the tests answer with exactly this limit).
@@ -44,7 +38,6 @@ contract ChainlinkVRFRandomness is VRFConsumerBaseV2Plus, RandomnessSource {
     uint256 private immutable _subscriptionId;
     uint32 private immutable _callbackGasLimit;
     uint16 private immutable _requestConfirmations;
-    uint256 private immutable _requestTimeout;
 
     /// @dev The coordinator's id of the current request (its time is `_requestMark`).
     uint256 private _requestId;
@@ -60,27 +53,20 @@ contract ChainlinkVRFRandomness is VRFConsumerBaseV2Plus, RandomnessSource {
     /// @param callbackGasLimit_ Gas for `fulfillRandomWords`, at least `MIN_CALLBACK_GAS_LIMIT`.
     /// @param requestConfirmations_ Blocks the coordinator waits before answering, within the
     /// coordinator's own bounds (it refuses the request otherwise).
-    /// @param requestTimeout_ Seconds after which an unanswered request is replaced, in
-    /// `[MIN_REQUEST_TIMEOUT, MAX_REQUEST_TIMEOUT]`.
     constructor(
         address coordinator,
         bytes32 keyHash_,
         uint256 subscriptionId_,
         uint32 callbackGasLimit_,
-        uint16 requestConfirmations_,
-        uint256 requestTimeout_
+        uint16 requestConfirmations_
     ) VRFConsumerBaseV2Plus(coordinator) {
         if (callbackGasLimit_ < MIN_CALLBACK_GAS_LIMIT) {
             revert RandomnessCallbackGasLimitTooLow(callbackGasLimit_, MIN_CALLBACK_GAS_LIMIT);
-        }
-        if (requestTimeout_ < MIN_REQUEST_TIMEOUT || requestTimeout_ > MAX_REQUEST_TIMEOUT) {
-            revert RandomnessInvalidRequestTimeout(requestTimeout_, MIN_REQUEST_TIMEOUT, MAX_REQUEST_TIMEOUT);
         }
         _keyHash = keyHash_;
         _subscriptionId = subscriptionId_;
         _callbackGasLimit = callbackGasLimit_;
         _requestConfirmations = requestConfirmations_;
-        _requestTimeout = requestTimeout_;
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -91,19 +77,13 @@ contract ChainlinkVRFRandomness is VRFConsumerBaseV2Plus, RandomnessSource {
     function requestConfig()
         external
         view
-        returns (
-            bytes32 keyHash,
-            uint256 subscriptionId,
-            uint32 callbackGasLimit,
-            uint16 requestConfirmations,
-            uint256 requestTimeout
-        )
+        returns (bytes32 keyHash, uint256 subscriptionId, uint32 callbackGasLimit, uint16 requestConfirmations)
     {
-        return (_keyHash, _subscriptionId, _callbackGasLimit, _requestConfirmations, _requestTimeout);
+        return (_keyHash, _subscriptionId, _callbackGasLimit, _requestConfirmations);
     }
 
     /// @notice The current request: its coordinator id and the time it was made (both 0 before the first
-    /// request). It is replaced if still unanswered after `requestedAt + requestTimeout`.
+    /// request). Only the consumer's next request replaces it, answered or not.
     function currentRequest() external view returns (uint256 requestId, uint256 requestedAt) {
         return (_requestId, _requestMark);
     }
@@ -113,7 +93,8 @@ contract ChainlinkVRFRandomness is VRFConsumerBaseV2Plus, RandomnessSource {
     //////////////////////////////////////////////////////////////*/
 
     /// @dev The coordinator's answer (through `rawFulfillRandomWords`, which checks the caller). Stores
-    /// the word of the current request, once; answers to replaced requests are ignored, not reverted.
+    /// the word of the current request, once, however late it comes; answers to replaced requests are
+    /// ignored, not reverted.
     // solhint-disable-next-line private-vars-leading-underscore
     function fulfillRandomWords(uint256 requestId, uint256[] calldata randomWords) internal override {
         if (requestId != _requestId || _seed != 0) return;
@@ -145,15 +126,9 @@ contract ChainlinkVRFRandomness is VRFConsumerBaseV2Plus, RandomnessSource {
         emit RandomnessRequested(_consumer, requestId);
     }
 
-    /// @dev 0 until the coordinator answers (`fulfillRandomWords` stores the seed); a new request once
-    /// the current one is older than the timeout.
-    function _collect(uint256 requestedAt) internal override returns (uint256) {
-        // A timeout, not a source of randomness: a producer's few seconds of drift only move it.
-        // solhint-disable-next-line not-rely-on-time
-        if (block.timestamp <= requestedAt + _requestTimeout) return 0;
-        // Unanswered for longer than the timeout: a new request, never a guess.
-        emit RandomnessRequestExpired(_requestId);
-        _request();
+    /// @dev 0 until the coordinator answers (`fulfillRandomWords` stores the seed, which the caller reads
+    /// first): a request is never renewed here, however long it waits.
+    function _collect(uint256) internal pure override returns (uint256) {
         return 0;
     }
 }

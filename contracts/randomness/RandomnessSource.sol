@@ -88,7 +88,8 @@ abstract contract RandomnessSource is IRandomness {
     function _request() internal virtual;
 
     /// @dev The seed of the pending request made at `mark` (stored in `_seed` when found), or 0 while
-    /// it is not available; replaces a request that can no longer be fulfilled (and returns 0).
+    /// it is not available; the blockhash source re-targets a hash that can no longer be read (and
+    /// returns 0), the VRF source never renews.
     function _collect(uint256 mark) internal virtual returns (uint256 seed);
 
     /// @dev Reverts unless the caller is the consumer (which is never zero once set, so this also

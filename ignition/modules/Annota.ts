@@ -11,8 +11,6 @@ import {
   DATASET_SHARES_DEFAULTS,
 } from "../defaults.js";
 
-const HOUR = 60n * 60n;
-
 /** Role ids, as the contracts compute them. */
 export const ROLES = {
   ARBITRABLE: id("ARBITRABLE_ROLE"),
@@ -37,8 +35,6 @@ export const VRF_DEFAULTS = {
   vrfCallbackGasLimit: 100_000n,
   /** Chainlink's usual minimum on L1 testnets. */
   vrfRequestConfirmations: 3n,
-  /** An unanswered request is replaced after an hour (in [10 minutes, 1 day]). */
-  vrfRequestTimeout: HOUR,
 } as const;
 
 /** The salt of the set-up batch: one batch per deployment, fixed by the module. */
@@ -57,7 +53,9 @@ export const SETUP_SALT = id("annota/setup/v2");
  * - `SEAT_STAKE`, the court's `POOL_DEFAULTS` and `COURT_DEFAULTS` and the escrow's
  *   `TASK_ESCROW_DEFAULTS` (`ignition/defaults.ts`), each by its own name.
  * - VRF: `vrfCoordinator`, `vrfKeyHash`, `vrfSubscriptionId` (required), `vrfCallbackGasLimit`,
- *   `vrfRequestConfirmations`, `vrfRequestTimeout` (`VRF_DEFAULTS`). Blockhash: `blockhashLookahead`.
+ *   `vrfRequestConfirmations` (`VRF_DEFAULTS`). Blockhash: `blockhashLookahead`; its contract deploys
+ *   only on chain id 31337 (`RandomnessLocalChainOnly` elsewhere), and `scripts/lib/deploy.ts` refuses
+ *   it on every network but the local ones before sending anything.
  *
  * Sequence (docs/deployment.md): the timelock (zero delay, the deployer its only proposer, anyone
  * executes), LABEL, the randomness source, the juror pool, the court, the escrow, the dataset shares,
@@ -96,7 +94,6 @@ export function buildAnnotaModule(kind: RandomnessKind) {
               m.getParameter<bigint>("vrfSubscriptionId"),
               m.getParameter("vrfCallbackGasLimit", VRF_DEFAULTS.vrfCallbackGasLimit),
               m.getParameter("vrfRequestConfirmations", VRF_DEFAULTS.vrfRequestConfirmations),
-              m.getParameter("vrfRequestTimeout", VRF_DEFAULTS.vrfRequestTimeout),
             ],
             { id: "ChainlinkVRFRandomness" },
           )

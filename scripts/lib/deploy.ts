@@ -56,7 +56,7 @@ export interface ResolvedParameters {
   ignition: Record<string, string | bigint>;
   /** Every parameter with its value (given or default), in the order to show them. */
   table: { name: string; value: string; source: "given" | "default" }[];
-  /** Things the deployer must acknowledge (e.g. the blockhash source on a public network). */
+  /** Things the deployer must acknowledge (none today: the blockhash source on a public network is refused). */
   warnings: string[];
 }
 
@@ -72,7 +72,8 @@ export function parametersFileFor(networkName: string): Record<string, unknown> 
  * Checks the parameters of a deployment to `networkName` and fills in the defaults, without touching
  * any chain. Throws one error listing every problem: outside local networks `treasury`, `guardian`
  * and `proposer` must all be given and not zero; the VRF source needs `vrfCoordinator`, `vrfKeyHash`
- * and `vrfSubscriptionId` (not zero) unless `randomness` is `"blockhash"` (a warning then); no
+ * and `vrfSubscriptionId` (not zero); `randomness` `"blockhash"` only on local networks (the contract
+ * deploys only on chain id 31337, docs/randomness.md); no
  * address may be zero; unknown names (typos) and malformed values are refused.
  */
 export function resolveParameters(
@@ -91,10 +92,7 @@ export function resolveParameters(
   }
   const randomness: RandomnessKind = randomnessValue === "blockhash" ? "blockhash" : "vrf";
   if (randomness === "blockhash" && !local) {
-    warnings.push(
-      `"randomness" is "blockhash" on ${networkName}: the producer of a target block (an L2 sequencer, freely) can bias ` +
-        "the juries; use it only for low-stakes deployments (docs/randomness.md)",
-    );
+    problems.push(`"randomness" "blockhash" is for local networks only (block producers can grind it): use "vrf"`);
   }
 
   const numeric: Record<string, bigint> = {

@@ -18,7 +18,7 @@ export interface QueuedRound {
 /** The seed request of the current cycle (Generating phase). */
 export type SeedRequest =
   | { kind: "blockhash"; block: bigint; latestBlock: bigint }
-  | { kind: "vrf"; requestId: bigint; requestedAt: bigint; expiresAt: bigint };
+  | { kind: "vrf"; requestId: bigint; requestedAt: bigint; abandonAt: bigint };
 
 /** What the court's drawing cycle is doing, and whether `passPhase` would change anything now. */
 export interface CourtState {
@@ -37,10 +37,7 @@ export interface CourtState {
 }
 
 const BLOCKHASH_ABI = ["function targetBlock() view returns (uint256)"];
-const VRF_ABI = [
-  "function currentRequest() view returns (uint256 requestId, uint256 requestedAt)",
-  "function requestConfig() view returns (bytes32, uint256, uint32, uint16, uint256)",
-];
+const VRF_ABI = ["function currentRequest() view returns (uint256 requestId, uint256 requestedAt)"];
 
 const plural = (n: bigint | number, one: string) => `${n} ${one}${BigInt(n) === 1n ? "" : "s"}`;
 
@@ -103,6 +100,13 @@ export async function readCourtState(client: ReaderClient, book: AddressBook): P
     };
   }
   if (phase === "Generating") {
+    // One request per cycle, never renewed (docs/randomness.md): a seed is taken whenever it is there;
+    // without one at requestedAt + the cycle's seedTimeout, pass-phase abandons the cycle.
+    const abandonAt = startedAt + (await pool.cycleSeedTimeout());
+    const abandon = {
+      canPass: true,
+      next: `pass-phase abandons the cycle (no seed since ${date(startedAt)}): back to Staking, every round keeps its place`,
+    };
     if (book.randomness === "BlockhashRandomness") {
       const source = new Contract(randomnessOf(book).address, BLOCKHASH_ABI, provider);
       const block = (await source.getFunction("targetBlock")()) as bigint;
@@ -111,45 +115,38 @@ export async function readCourtState(client: ReaderClient, book: AddressBook): P
       const missing = block - BigInt(latest.number);
       if (missing <= 0n) {
         const expired = BigInt(latest.number) + 1n - block > 256n;
+        if (expired && now >= abandonAt) return { ...state, seed, ...abandon };
         return {
           ...state,
           seed,
           canPass: true,
           next: expired
-            ? `pass-phase requests a new seed (block ${block}'s hash is older than 256 blocks)`
+            ? `pass-phase sets a new target block (block ${block}'s hash is older than 256 blocks)`
             : `pass-phase takes block ${block}'s hash as the seed (Drawing)`,
         };
       }
+      if (now >= abandonAt) return { ...state, seed, ...abandon };
       return {
         ...state,
         seed,
         canPass: false,
-        next: `pass-phase waits for block ${block}, ${plural(missing, "block")} away (annota advance --blocks ${missing})`,
+        next: `pass-phase waits for block ${block}, ${plural(missing, "block")} away (annota advance --blocks ${missing}), or until ${date(abandonAt)} to abandon the cycle`,
       };
     }
     const source = new Contract(randomnessOf(book).address, VRF_ABI, provider);
     const [requestId, requestedAt] = (await source.getFunction("currentRequest")()) as [bigint, bigint];
-    const config = (await source.getFunction("requestConfig")()) as unknown as bigint[];
-    const expiresAt = requestedAt + config[4]!;
-    const seed: SeedRequest = { kind: "vrf", requestId, requestedAt, expiresAt };
+    const seed: SeedRequest = { kind: "vrf", requestId, requestedAt, abandonAt };
     // Whether the coordinator answered is only visible through the call itself.
     const after = Number(await pool.passPhase.staticCall());
     if (Phase[after] === "Drawing")
       return { ...state, seed, canPass: true, next: "pass-phase takes the VRF seed (Drawing)" };
-    if (now > expiresAt) {
-      return {
-        ...state,
-        seed,
-        canPass: true,
-        next: `pass-phase renews VRF request ${requestId} (unanswered since ${date(requestedAt)})`,
-      };
-    }
+    if (now >= abandonAt) return { ...state, seed, ...abandon };
     return {
       ...state,
       seed,
       canPass: false,
-      readyAt: expiresAt + 1n,
-      next: `pass-phase waits for Chainlink to answer VRF request ${requestId}, or until ${date(expiresAt + 1n)} to renew it`,
+      readyAt: abandonAt,
+      next: `pass-phase waits for Chainlink to answer VRF request ${requestId}, or until ${date(abandonAt)} to abandon the cycle`,
     };
   }
   const endsAt = startedAt + params.maxDrawingTime;

@@ -171,7 +171,7 @@ export async function court(args: Common, hre: HardhatRuntimeEnvironment) {
     );
   } else if (s.seed?.kind === "vrf") {
     print(
-      `seed             VRF request ${s.seed.requestId} made ${date(s.seed.requestedAt)}; renewed if unanswered by ${date(s.seed.expiresAt)}`,
+      `seed             VRF request ${s.seed.requestId} made ${date(s.seed.requestedAt)}; the cycle is abandoned if unanswered by ${date(s.seed.abandonAt)}`,
     );
   }
   if (s.queue.length === 0) print("queued rounds    none");

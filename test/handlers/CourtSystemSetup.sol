@@ -46,7 +46,12 @@ abstract contract CourtSystemSetup is Test, IVersioner {
             token,
             randomness,
             uint96(SEAT_STAKE),
-            IJurorPool.PoolParams({minStakingTime: 1 minutes, maxDrawingTime: 1 minutes, unbondingPeriod: 1 days})
+            IJurorPool.PoolParams({
+                minStakingTime: 1 minutes,
+                maxDrawingTime: 1 minutes,
+                unbondingPeriod: 1 days,
+                seedTimeout: 1 hours
+            })
         );
         court = new QualityVote(pool, courtTreasury, address(this), 1 days, _courtParams(4));
         pool.bindCourt(address(court));
@@ -116,7 +121,7 @@ abstract contract CourtSystemSetup is Test, IVersioner {
 
     /// @dev The handler's actions the fuzzer calls (its views are left out).
     function _targetHandler() internal {
-        bytes4[] memory s = new bytes4[](24);
+        bytes4[] memory s = new bytes4[](25);
         s[0] = PoolActions.stake.selector;
         s[1] = PoolActions.requestUnstake.selector;
         s[2] = PoolActions.withdrawUnstaked.selector;
@@ -141,6 +146,7 @@ abstract contract CourtSystemSetup is Test, IVersioner {
         s[21] = CourtSystemHandler.advanceMany.selector;
         s[22] = EscrowActions.cancelTask.selector;
         s[23] = EscrowActions.reclaim.selector;
+        s[24] = PoolActions.withholdSeed.selector;
         targetContract(address(handler));
         targetSelector(FuzzSelector({addr: address(handler), selectors: s}));
     }
@@ -175,6 +181,7 @@ abstract contract CourtSystemSetup is Test, IVersioner {
             else if (pick < 95) handler.finalizeDispute(a);
             else if (pick < 96) handler.cancelTask(a);
             else if (pick < 97) handler.reclaim(a, b % 2 == 0);
+            else if (pick < 98) handler.withholdSeed();
             else handler.advanceMany(a, b);
         }
     }
@@ -216,6 +223,7 @@ abstract contract CourtSystemSetup is Test, IVersioner {
             r.seatsReleased,
             r.withdrawals
         );
+        console.log("cycles abandoned (seed withheld) %d", r.cyclesAbandoned);
         // solhint-enable no-console
     }
 
@@ -244,6 +252,7 @@ abstract contract CourtSystemSetup is Test, IVersioner {
         assertGe(r.accepted, 1, "reach: submissions accepted");
         assertGe(r.rejected, 1, "reach: submissions rejected");
         assertGe(r.withdrawals, 1, "reach: withdrawals");
+        assertGe(r.cyclesAbandoned, 1, "reach: cycles abandoned");
     }
 
     /// @dev The handler recorded no unexpected success or failure.

@@ -31,6 +31,7 @@ struct Reach {
     uint256 accepted;
     uint256 rejected;
     uint256 withdrawals;
+    uint256 cyclesAbandoned;
     // Calls the protocol must refuse, made and refused with the right error (not filtered out).
     uint256 refusedSlotsFull;
     uint256 refusedLateChallenge;

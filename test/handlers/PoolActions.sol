@@ -3,6 +3,7 @@ pragma solidity 0.8.34;
 
 import {IJurorPool} from "../../contracts/interfaces/IJurorPool.sol";
 import {IQualityVote} from "../../contracts/interfaces/IQualityVote.sol";
+import {BlockhashRandomness} from "../../contracts/randomness/BlockhashRandomness.sol";
 import {HandlerBase} from "./HandlerBase.sol";
 
 /// @notice The handler's staking and drawing-cycle actions: stake, unstake, withdraw, apply deferred
@@ -108,6 +109,29 @@ abstract contract PoolActions is HandlerBase {
         }
         try pool.passPhase() {} catch (bytes memory e) {
             _violation("passPhase", e);
+        }
+    }
+
+    /// @dev The source withholds the seed for the cycle's whole `seedTimeout` (from Staking, the cycle
+    /// is started first): `passPhase` abandons the cycle, back to Staking, every round in its place
+    /// (docs/randomness.md, "One request per cycle, no renewal").
+    function withholdSeed() public {
+        if (_phase() == IJurorPool.Phase.Staking) passPhase();
+        if (_phase() != IJurorPool.Phase.Generating) return;
+        // The target block's hash is readable once it is mined: the seed exists, nothing to withhold.
+        if (block.number > BlockhashRandomness(pool.randomness()).targetBlock()) return;
+        (, uint256 requestedAt, ) = pool.phase();
+        (uint256 head, uint256 tail, ) = pool.queue();
+        uint256 abandonAt = requestedAt + pool.cycleSeedTimeout();
+        if (block.timestamp < abandonAt) vm.warp(abandonAt);
+        try pool.passPhase() returns (IJurorPool.Phase next) {
+            (uint256 newHead, uint256 newTail, uint256 cycleEnd) = pool.queue();
+            if (next != IJurorPool.Phase.Staking || newHead != head || newTail != tail || cycleEnd != head) {
+                _violation("abandonment keeps every round in its place", abi.encode(next, newHead, newTail, cycleEnd));
+            }
+            ++_reach.cyclesAbandoned;
+        } catch (bytes memory e) {
+            _violation("passPhase (abandonment)", e);
         }
     }
 

@@ -35,7 +35,12 @@ abstract contract SharesSystem is Test {
             label,
             randomness,
             1_000 ether,
-            IJurorPool.PoolParams({minStakingTime: 1 minutes, maxDrawingTime: 1 minutes, unbondingPeriod: 1 days})
+            IJurorPool.PoolParams({
+                minStakingTime: 1 minutes,
+                maxDrawingTime: 1 minutes,
+                unbondingPeriod: 1 days,
+                seedTimeout: 1 hours
+            })
         );
         court = new QualityVote(
             pool,
