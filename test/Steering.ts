@@ -273,6 +273,46 @@ describe("Steering", function () {
       await time.increaseTo(timeout);
       expect(await court.currentPeriod(same)).to.deep.equal([Period.Drawing, timeout]);
     });
+
+    it("a round queued in the very second the drawing phase starts is held as part of the cycle", async function () {
+      const f = await deployCourt(ethers, { validators: 3 });
+      const { court, pool } = f;
+      await openDispute(f);
+      await toGenerating(court, helpers);
+      await mine(Number(BLOCKHASH_LOOKAHEAD) + 1);
+      // The seed received and a new dispute in one block: the dispute is queued in the second Drawing began.
+      await ethers.provider.send("evm_setAutomine", [false]);
+      await pool.passPhase();
+      await court.connect(f.arbitrable).createDispute(f.labeler.address, f.challenger.address, f.requester.address, 1n);
+      await mine(1);
+      await ethers.provider.send("evm_setAutomine", [true]);
+      const same = await court.disputeCount();
+      const [phase, drawingAt] = await pool.phase();
+      expect(phase).to.equal(Phase.Drawing);
+      expect((await court.getRound(same, 0n)).queuedAt).to.equal(drawingAt);
+      // Nobody ends the drawing phase: past its timeout the round still waits, conservatively.
+      const timeout = drawingAt + COURT_DEFAULTS.drawTimeout;
+      await time.increaseTo(timeout);
+      expect(await court.currentPeriod(same)).to.deep.equal([Period.Drawing, timeout]);
+    });
+
+    it("a round queued after the drawing phase started times out even if nobody ends the drawing phase", async function () {
+      const f = await deployCourt(ethers, { validators: 3 });
+      const { court, pool } = f;
+      await openDispute(f);
+      await toDrawing(court, helpers);
+      const [, drawingAt] = await pool.phase();
+      await time.setNextBlockTimestamp(drawingAt + 1n);
+      const later = await openDispute(f);
+      const timeout = drawingAt + 1n + COURT_DEFAULTS.drawTimeout;
+      await time.increaseTo(timeout - 1n);
+      expect(await court.currentPeriod(later)).to.deep.equal([Period.Drawing, timeout]);
+      await time.setNextBlockTimestamp(timeout);
+      await expect(court.finalizeDispute(later))
+        .to.emit(court, "DisputeFinalized")
+        .withArgs(later, Ruling.Unresolved, 1n);
+      expect((await pool.phase())[0]).to.equal(Phase.Drawing);
+    });
   });
 
   describe("draw fairness", function () {

@@ -566,9 +566,9 @@ export const MUTATIONS: readonly Mutation[] = [
     in: "mayBeInCycle",
     find: "return _phase != Phase.Staking && queuedAt <= _phaseStart;",
     replace: "return _phase != Phase.Staking && queuedAt < _phaseStart;",
-    removes: "a round queued in the second of the seed request counts as part of the cycle (conservative)",
+    removes: "a round queued in the second the current phase began counts as part of the cycle (conservative)",
     tests: ["test/Steering.ts"],
-    grep: "very second",
+    grep: "very second the drawing phase starts",
   },
   {
     id: "JP-cycle-later-rounds",
@@ -576,9 +576,9 @@ export const MUTATIONS: readonly Mutation[] = [
     in: "mayBeInCycle",
     find: "return _phase != Phase.Staking && queuedAt <= _phaseStart;",
     replace: "return _phase != Phase.Staking;",
-    removes: "a round queued after the seed request is not held back as part of the cycle",
+    removes: "a round queued after the current phase began is not held back as part of the cycle: it times out",
     tests: ["test/Steering.ts"],
-    grep: "waits for a seed",
+    grep: "after the drawing phase started",
   },
   {
     id: "TE-sync-version-kept",
