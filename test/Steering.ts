@@ -255,12 +255,7 @@ describe("Steering", function () {
       const [, startedAt] = await pool.phase();
       await time.increaseTo(startedAt + POOL_DEFAULTS.minStakingTime);
       // The request and a new dispute in one block: same timestamp, the dispute queued after the request.
-      await ethers.provider.send("evm_setAutomine", [false]);
-      await pool.passPhase();
-      await court.connect(f.arbitrable).createDispute(f.labeler.address, f.challenger.address, f.requester.address, 1n);
-      await mine(1);
-      await ethers.provider.send("evm_setAutomine", [true]);
-      const same = await court.disputeCount();
+      const same = await passPhaseWithDispute(f);
       const [phase, requestedAt] = await pool.phase();
       expect(phase).to.equal(Phase.Generating);
       expect(await court.currentPeriod(same)).to.deep.equal([Period.Drawing, requestedAt + COURT_DEFAULTS.drawTimeout]);
@@ -281,12 +276,7 @@ describe("Steering", function () {
       await toGenerating(court, helpers);
       await mine(Number(BLOCKHASH_LOOKAHEAD) + 1);
       // The seed received and a new dispute in one block: the dispute is queued in the second Drawing began.
-      await ethers.provider.send("evm_setAutomine", [false]);
-      await pool.passPhase();
-      await court.connect(f.arbitrable).createDispute(f.labeler.address, f.challenger.address, f.requester.address, 1n);
-      await mine(1);
-      await ethers.provider.send("evm_setAutomine", [true]);
-      const same = await court.disputeCount();
+      const same = await passPhaseWithDispute(f);
       const [phase, drawingAt] = await pool.phase();
       expect(phase).to.equal(Phase.Drawing);
       expect((await court.getRound(same, 0n)).queuedAt).to.equal(drawingAt);
@@ -394,3 +384,13 @@ describe("Steering", function () {
     });
   });
 });
+
+/** `passPhase`, then a new dispute, in one block (same timestamp, the dispute queued second); returns its id. */
+async function passPhaseWithDispute(f: Awaited<ReturnType<typeof deployCourt>>): Promise<bigint> {
+  await ethers.provider.send("evm_setAutomine", [false]);
+  await f.pool.passPhase();
+  await f.court.connect(f.arbitrable).createDispute(f.labeler.address, f.challenger.address, f.requester.address, 1n);
+  await mine(1);
+  await ethers.provider.send("evm_setAutomine", [true]);
+  return f.court.disputeCount();
+}

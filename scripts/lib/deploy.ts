@@ -17,15 +17,6 @@ import type { AddressBook, DeployedContract } from "../../sdk/addressBook.js";
 import { formatLabel } from "../../sdk/units.js";
 
 export { LOCAL_NETWORKS };
-const CORE_CONTRACTS = [
-  "LabelToken",
-  "JurorPool",
-  "QualityVote",
-  "TaskEscrow",
-  "DatasetShares",
-  "TimelockController",
-] as const;
-type CoreContract = (typeof CORE_CONTRACTS)[number];
 
 /** The parameters that name an account; outside local networks each must be given (and not zero). */
 export const ROLE_PARAMETERS = ["treasury", "guardian", "proposer"] as const;
@@ -293,8 +284,6 @@ export function readAddressBook(file: string): AddressBook | undefined {
   if (!existsSync(file)) return undefined;
   return JSON.parse(readFileSync(file, "utf8")) as AddressBook;
 }
-
-export { CORE_CONTRACTS, type CoreContract };
 
 /** Maps contract address (lower case) to its creation transaction, scanning the deployment's blocks. */
 async function findCreations(
