@@ -335,7 +335,7 @@ makes the test named here fail.
 ${table(results)}
 
 To run some mutations only: \`${COMMAND} -- --only ID,ID\` (the report is then not rewritten). To add
-one: append it to \`scripts/mutation/mutations.ts\` with the exact text to find (a short, distinctive
+one: append it to its contract's file in \`scripts/mutation/catalog/\` with the exact text to find (a short, distinctive
 line; \`in\` narrows the search to one function), its replacement, the defence it removes and the
 tests that should kill it.
 `;
