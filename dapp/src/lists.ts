@@ -1,0 +1,46 @@
+import type { Discovery, IndexerClient, SeatSummary, SubmissionSummary, TaskSummary } from "@annota/sdk";
+
+/** Where lists come from, and how far behind the chain that source is. */
+export interface Lists {
+  source: "indexer" | "chain";
+  tasks(filter?: { open?: boolean; requester?: string }): Promise<TaskSummary[]>;
+  submissions(taskId: bigint): Promise<SubmissionSummary[]>;
+  seats(juror: string): Promise<SeatSummary[]>;
+  /** Blocks the indexer is behind the chain's head (0 for lists read from the chain). */
+  lag(): Promise<{ head: number; indexed: number }>;
+}
+
+const nowSeconds = () => BigInt(Math.floor(Date.now() / 1000));
+
+/**
+ * Lists from the indexer when one is configured (fast, but only as fresh as its last indexed block,
+ * which `lag` reports from Ponder's `/status`), else from the chain through `Discovery`.
+ */
+export function listsFor(discovery: Discovery, indexer?: IndexerClient): Lists {
+  const head = async () => Number(await discovery.head());
+  if (!indexer) {
+    return {
+      source: "chain",
+      tasks: async (filter = {}) => (await discovery.listTasks(filter)).items,
+      submissions: async (taskId) => (await discovery.submissionsOf(taskId)).items,
+      seats: async (juror) => (await discovery.disputesOf(juror)).items,
+      lag: async () => {
+        const h = await head();
+        return { head: h, indexed: h };
+      },
+    };
+  }
+  return {
+    source: "indexer",
+    tasks: async (filter = {}) => (await indexer.listTasks({ ...filter, now: nowSeconds() })).items,
+    submissions: async (taskId) => (await indexer.submissionsOf(taskId)).items,
+    seats: async (juror) => (await indexer.disputesOf(juror, nowSeconds())).items,
+    lag: async () => {
+      const status = (await (await fetch(`${indexer.url}/status`)).json()) as Record<
+        string,
+        { block?: { number?: number } }
+      >;
+      return { head: await head(), indexed: Object.values(status)[0]?.block?.number ?? 0 };
+    },
+  };
+}

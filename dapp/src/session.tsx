@@ -1,0 +1,159 @@
+import {
+  Discovery,
+  IndexerClient,
+  JurorClient,
+  KuboStore,
+  LabelerClient,
+  ReaderClient,
+  RequesterClient,
+  SharesClient,
+  toAnnotaError,
+} from "@annota/sdk";
+import { BrowserProvider, JsonRpcProvider, Network, getAddress } from "ethers";
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+
+import type { AppConfig } from "./config.js";
+import { listsFor, type Lists } from "./lists.js";
+import type { AnnouncedWallet } from "./wallet.js";
+
+/** The connected wallet and a client per role, all signing with it (through `BrowserProvider`). */
+export interface Connected {
+  info: AnnouncedWallet["info"];
+  address: string;
+  requester: RequesterClient;
+  labeler: LabelerClient;
+  juror: JurorClient;
+  licensee: SharesClient;
+}
+
+/** The one write in flight (or the last one) of the connected account. */
+export interface WriteState {
+  action: string;
+  status: "pending" | "mined" | "failed";
+  hash?: string;
+  message?: string;
+}
+
+export interface Session {
+  config: AppConfig;
+  /** Reads before (and besides) the wallet: a client on the configured RPC endpoint. */
+  reader: ReaderClient;
+  discovery: Discovery;
+  lists: Lists;
+  wallet?: Connected;
+  connect(wallet: AnnouncedWallet): Promise<void>;
+  write?: WriteState;
+  /**
+   * Runs one write of the connected account: refused while another is pending; pending, then mined
+   * with its hash, or failed with the contract's error in words (the SDK's decoding).
+   */
+  run(action: string, send: () => Promise<{ hash: string }>): Promise<boolean>;
+  /** Bumped after every mined write: screens reload the account's state from the chain. */
+  version: number;
+}
+
+const SessionContext = createContext<Session | undefined>(undefined);
+
+export function useSession(): Session {
+  const session = useContext(SessionContext);
+  if (!session) throw new Error("useSession outside SessionProvider");
+  return session;
+}
+
+export function SessionProvider({ config, children }: { config: AppConfig; children: ReactNode }) {
+  const base = useMemo(() => {
+    const network = Network.from(config.book.chainId);
+    const provider = new JsonRpcProvider(config.rpcUrl, network, { staticNetwork: network, batchMaxCount: 1 });
+    const store = new KuboStore(config.storeUrl);
+    const reader = ReaderClient.fromAddressBook(config.book, provider, { store });
+    const discovery = new Discovery(reader.escrow, reader.court, {
+      fromBlock: config.book.deploymentBlock,
+      shares: reader.shares,
+      pool: reader.pool,
+    });
+    // The SDK calls its fetch as `this.fetchImpl(...)`: a browser's fetch refuses to run with an
+    // IndexerClient as `this` ("Illegal invocation"), so it gets one bound to the window.
+    const indexer = config.indexerUrl ? new IndexerClient(config.indexerUrl, fetch.bind(window)) : undefined;
+    return { store, reader, discovery, lists: listsFor(discovery, indexer) };
+  }, [config]);
+  const [wallet, setWallet] = useState<Connected>();
+  const [write, setWrite] = useState<WriteState>();
+  const [version, setVersion] = useState(0);
+  const inFlight = useRef(false);
+
+  const connect = useCallback(
+    async (announced: AnnouncedWallet) => {
+      const provider = new BrowserProvider(announced.provider);
+      provider.pollingInterval = 500;
+      const accounts = (await provider.send("eth_requestAccounts", [])) as string[];
+      const network = await provider.getNetwork();
+      if (network.chainId !== BigInt(config.book.chainId)) {
+        throw new Error(`the wallet is on chain ${network.chainId}, the deployment on chain ${config.book.chainId}`);
+      }
+      const signer = await provider.getSigner(accounts[0]);
+      const options = { store: base.store };
+      setWallet({
+        info: announced.info,
+        address: getAddress(signer.address),
+        requester: RequesterClient.fromAddressBook(config.book, signer, options),
+        labeler: LabelerClient.fromAddressBook(config.book, signer, options),
+        juror: JurorClient.fromAddressBook(config.book, signer, options),
+        licensee: SharesClient.fromAddressBook(config.book, signer, options),
+      });
+      setWrite(undefined);
+    },
+    [base, config],
+  );
+
+  const run = useCallback(async (action: string, send: () => Promise<{ hash: string }>) => {
+    if (inFlight.current) return false;
+    inFlight.current = true;
+    setWrite({ action, status: "pending" });
+    try {
+      const { hash } = await send();
+      setWrite({ action, status: "mined", hash });
+      return true;
+    } catch (error) {
+      setWrite({ action, status: "failed", message: toAnnotaError(error, action).message });
+      return false;
+    } finally {
+      inFlight.current = false;
+      setVersion((v) => v + 1);
+    }
+  }, []);
+
+  const session: Session = {
+    config,
+    reader: base.reader,
+    discovery: base.discovery,
+    lists: base.lists,
+    ...(wallet ? { wallet } : {}),
+    connect,
+    ...(write ? { write } : {}),
+    run,
+    version,
+  };
+  return <SessionContext.Provider value={session}>{children}</SessionContext.Provider>;
+}
+
+/**
+ * Loads `load()` when the session's version (a mined write) or `deps` change; `error` holds the
+ * failure in words.
+ */
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
+  const { version } = useSession();
+  const [state, setState] = useState<{ value?: T; error?: string; loading: boolean }>({ loading: true });
+  useEffect(() => {
+    let live = true;
+    setState((s) => ({ ...s, loading: true }));
+    load().then(
+      (value) => live && setState({ value, loading: false }),
+      (error: unknown) => live && setState({ error: toAnnotaError(error, "reading").message, loading: false }),
+    );
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [version, ...deps]);
+  return state;
+}

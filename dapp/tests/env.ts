@@ -1,0 +1,10 @@
+import path from "node:path";
+
+/** Where the suite's node listens (not 8545: CI runs its own node there). */
+export const RPC_URL = process.env.ANNOTA_RPC_URL ?? "http://127.0.0.1:8555";
+/** The dapp's local server (vite preview). */
+export const APP_PORT = Number(process.env.ANNOTA_DAPP_PORT ?? 4173);
+export const STATE_DIR = path.resolve(import.meta.dirname, "../node_modules/.annota");
+export const BOOK = path.join(STATE_DIR, "localhost.json");
+export const STORE_DIR = path.join(STATE_DIR, "store");
+export const REPO = path.resolve(import.meta.dirname, "../..");

@@ -1,0 +1,58 @@
+import { formatUnits } from "ethers";
+
+import { ITEM_BYTES, ITEMS, LABELS, ROLE, account, anyone, fund, labeler, requester } from "./chain.js";
+import { expect, mined, openAs, reconnect, screenshot, test } from "./fixtures.js";
+
+test("requester: builds a spec, sees the budget, creates the task, opens a sealed result, accepts and challenges", async ({
+  page,
+}) => {
+  await fund(1_000, ROLE.requester);
+  await fund(200, ROLE.labeler, ROLE.labeler2);
+  await openAs(page, ROLE.requester, "requester");
+
+  await page.getByLabel("Title").fill("Pets in photos");
+  await page.getByLabel("Instructions for labelers").fill("Name the animal in each photo: cat, dog or none.");
+  await page
+    .getByLabel("Items to label")
+    .setInputFiles(ITEMS.map((name) => ({ name, mimeType: "image/jpeg", buffer: Buffer.from(ITEM_BYTES(name)) })));
+  await page.getByLabel("Reward per accepted submission (LABEL)").fill("40");
+  await page.getByLabel("Slots (accepted submissions paid)").fill("2");
+  // 2 × (40 + 2.5 % fee) escrowed; the bond floor for a 40 LABEL task is the escrow's minimum, 100.
+  await expect(page.getByTestId("budget")).toContainText("82 LABEL");
+  await expect(page.getByTestId("bond")).toContainText("100 LABEL");
+  await screenshot(page, "requester-create");
+  await page.getByRole("button", { name: "Sign and create the task" }).click();
+  await mined(page, "Create task");
+  await expect(page.getByTestId("created")).toContainText("Task 1 created");
+  // The account's own state, read from the chain after the write: 1,000 - 82.
+  await expect(page.getByTestId("balance")).toHaveText("918 LABEL");
+
+  // Two labelers submit sealed labels (through the SDK, in this process).
+  const a = await labeler(ROLE.labeler).submit(1n, { labels: LABELS });
+  const b = await labeler(ROLE.labeler2).submit(1n, { labels: { ...LABELS, "img-2.jpg": "none" } });
+  await page.reload();
+  await reconnect(page);
+
+  const rowA = page.getByTestId(`submission-${a.submissionId}`);
+  const rowB = page.getByTestId(`submission-${b.submissionId}`);
+  await expect(rowA.getByTestId("status")).toHaveText("Pending");
+  await rowA.getByRole("button", { name: "Open sealed result" }).click();
+  await expect(rowA.getByTestId("review")).toContainText("Verdict: valid");
+  await expect(rowA.getByTestId("review")).toContainText('"cat"');
+
+  await rowA.getByRole("button", { name: "Accept" }).click();
+  await mined(page, `Accept ${a.submissionId}`);
+  await expect(rowA.getByTestId("status")).toHaveText("Accepted");
+
+  await rowB.getByLabel(`Challenge reason for ${b.submissionId}`).fill("img-2 shows a dog");
+  await rowB.getByRole("button", { name: "Challenge" }).click();
+  await mined(page, `Challenge ${b.submissionId}`);
+  await expect(rowB.getByTestId("status")).toHaveText("Challenged (dispute 1)");
+  // The challenge posted the bond and round 0's cost from the requester's wallet: the page shows the chain's balance.
+  const balance = await anyone().token.balanceOf(account(ROLE.requester).address);
+  await expect(page.getByTestId("balance")).toHaveText(
+    `${Number(formatUnits(balance, 18)).toLocaleString("en-US")} LABEL`,
+  );
+  expect((await requester().getSubmission(b.submissionId)).status).toBe("Challenged");
+  await screenshot(page, "requester-submissions");
+});
