@@ -13,7 +13,8 @@ export class IndexerClient {
   constructor(
     /** The indexer's base URL, e.g. `http://127.0.0.1:42069`. */
     readonly url: string,
-    readonly fetchImpl: typeof fetch = fetch,
+    /** Defaults to the global `fetch`, called with no `this` (a browser's fetch refuses any other). */
+    readonly fetchImpl: typeof fetch = (input, init) => fetch(input, init),
   ) {}
 
   /** Runs a GraphQL query; a transport or GraphQL error becomes an `AnnotaError` named `IndexerError`. */

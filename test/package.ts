@@ -116,6 +116,21 @@ describe("Package: address books", function () {
   it("the package entry exports IndexerClient", function () {
     expect(new IndexerClient("http://127.0.0.1:42069/").url).to.equal("http://127.0.0.1:42069/");
   });
+
+  it("IndexerClient calls the global fetch as a browser's fetch must be called (no foreign this)", async function () {
+    // A browser's fetch throws "Illegal invocation" unless called with the window (or no) `this`.
+    const original = globalThis.fetch;
+    const strictFetch = function (this: unknown) {
+      if (this !== undefined && this !== globalThis) throw new TypeError("Illegal invocation");
+      return Promise.resolve(new Response(JSON.stringify({ data: { ok: true } })));
+    };
+    globalThis.fetch = strictFetch as typeof fetch;
+    try {
+      expect(await new IndexerClient("http://127.0.0.1:1").query("{ ok }")).to.deep.equal({ ok: true });
+    } finally {
+      globalThis.fetch = original;
+    }
+  });
 });
 
 describe("Package: reads see the SDK's own writes through a plain ethers provider", function () {

@@ -71,9 +71,7 @@ export function SessionProvider({ config, children }: { config: AppConfig; child
       shares: reader.shares,
       pool: reader.pool,
     });
-    // The SDK calls its fetch as `this.fetchImpl(...)`: a browser's fetch refuses to run with an
-    // IndexerClient as `this` ("Illegal invocation"), so it gets one bound to the window.
-    const indexer = config.indexerUrl ? new IndexerClient(config.indexerUrl, fetch.bind(window)) : undefined;
+    const indexer = config.indexerUrl ? new IndexerClient(config.indexerUrl) : undefined;
     return { store, reader, discovery, lists: listsFor(discovery, indexer) };
   }, [config]);
   const [wallet, setWallet] = useState<Connected>();
