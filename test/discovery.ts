@@ -97,6 +97,7 @@ describe("Discovery (RPC, no indexer)", function () {
     const todo = await discovery.todo(juror, p.token.target as string);
     expect(todo).to.deep.include({
       action: "commit",
+      role: "juror",
       id: 1n,
       round: 0,
       deadline: round.drawnAt + COURT_DEFAULTS.commitPeriod - 1n,
@@ -128,6 +129,7 @@ describe("Discovery (RPC, no indexer)", function () {
     await time.increaseTo(unlocksAt);
     expect(await discovery.todo(v.address, p.token.target as string)).to.deep.include({
       action: "withdraw-unstaked",
+      role: "juror",
       amount: LABEL(400),
     });
   });
@@ -136,16 +138,24 @@ describe("Discovery (RPC, no indexer)", function () {
     const { requester, escrow, labelers, token } = p;
     let todo = await discovery.todo(requester.address, token.target as string);
     const pending = (await escrow.getSubmission((1n << 32n) | 1n)).challengeEnd;
-    expect(todo).to.deep.include({ action: "accept-or-review", id: (1n << 32n) | 1n, deadline: pending - 1n });
+    const task = await escrow.getTask(1n);
+    const cost = task.bond + (await p.court.roundCost(task.courtVersion, 0n));
+    expect(todo).to.deep.include({
+      action: "accept-or-review",
+      role: "requester",
+      id: (1n << 32n) | 1n,
+      deadline: pending - 1n,
+      cost,
+    });
 
     await time.increaseTo(BigInt(await time.latest()) + 3n * DAY);
     todo = await discovery.todo(requester.address, token.target as string);
-    expect(todo).to.deep.include({ action: "finalize", id: (1n << 32n) | 1n });
-    expect(todo).to.deep.include({ action: "finalize", id: (2n << 32n) | 1n });
+    expect(todo).to.deep.include({ action: "finalize", role: "requester", id: (1n << 32n) | 1n });
+    expect(todo).to.deep.include({ action: "finalize", role: "requester", id: (2n << 32n) | 1n });
 
     await escrow.finalize((1n << 32n) | 1n);
     const labelerTodo = await discovery.todo(labelers[0]!.address, token.target as string);
-    expect(labelerTodo).to.deep.include({ action: "withdraw", amount: LABEL(100) + LABEL(100) }); // reward + bond
+    expect(labelerTodo).to.deep.include({ action: "withdraw", role: "labeler", amount: LABEL(100) + LABEL(100) }); // reward + bond
   });
 
   it("watches new tasks, a task's new submissions and a juror's new seats, each once", async function () {

@@ -313,9 +313,24 @@ describe("SDK", function () {
       const disclosed = await requester.disclose(copy.submissionId);
       expect(disclosed.jurors).to.have.members([...round0.keys()]);
       expect(disclosed.withoutKey).to.deep.equal([]);
+      // The case file: the reason document (its keccak256 on chain), the disclosure, the jury.
       expect(await requester.evidenceOf(disputeId)).to.deep.equal([
+        { party: p.requester.address, uri: challenged.reasonURI },
         { party: p.requester.address, uri: disclosed.evidenceURI },
       ]);
+      const file = await jurors.get([...round0.keys()][0]!)!.caseFile(disputeId);
+      expect(file.reason).to.deep.equal({
+        hash: challenged.reasonHash,
+        uri: challenged.reasonURI,
+        text: "a copy of submission 1",
+      });
+      const [onChain] = await p.escrow.queryFilter(p.escrow.filters.SubmissionChallenged(copy.submissionId));
+      expect(onChain!.args.reasonHash).to.equal(challenged.reasonHash);
+      expect(file.evidence.map((e) => e.kind)).to.deep.equal(["reason", "disclosure"]);
+      expect(file.evidence[1]!.jurors).to.have.members([...round0.keys()]);
+      expect(file.jurors.map((j) => [j.address, j.round, j.committed])).to.have.deep.members(
+        [...round0.keys()].map((j) => [j, 0n, false]),
+      );
       for (const juror of round0.keys()) {
         const review = await jurors.get(juror)!.reviewDispute(disputeId);
         expect(review.verdict).to.equal("copied");
@@ -350,7 +365,11 @@ describe("SDK", function () {
       const returned = (SEAT_STAKE - PENALTY) * BigInt(firstSeats);
       expect((await p.pool.getValidator(first)).deferredIn).to.equal(returned);
       const discovery = new Discovery(p.escrow, p.court, { fromBlock: 0 });
-      expect(await discovery.todo(first, token)).to.deep.include({ action: "rejoin-pool", amount: returned });
+      expect(await discovery.todo(first, token)).to.deep.include({
+        action: "rejoin-pool",
+        role: "juror",
+        amount: returned,
+      });
       const free = (await p.pool.getValidator(first)).free;
       expect((await jurors.get(first)!.rejoinPool()).applied).to.equal(1);
       expect((await p.pool.getValidator(first)).deferredIn).to.equal(0n);
@@ -374,7 +393,7 @@ describe("SDK", function () {
       const { p, labelers, challenger, jurors } = f;
       const created = await postTask(f, 2);
       const sub = await labelers[2]!.submit(created.taskId, { labels: GOOD_LABELS });
-      const { disputeId } = await challenger.challenge(sub.submissionId, "wrong");
+      const { disputeId, reasonURI } = await challenger.challenge(sub.submissionId, "wrong");
       await drawCycle(challenger, helpers);
 
       // The labeler discloses its own result with its re-derived key; jurors read it as valid.
@@ -385,6 +404,7 @@ describe("SDK", function () {
       await expectRejection(labelers[1]!.disclose(sub.submissionId), AnnotaError, /only its labeler/);
       await challenger.submitEvidence(disputeId, "https://example.org/why.txt");
       expect((await challenger.evidenceOf(disputeId)).map((e) => e.uri)).to.deep.equal([
+        reasonURI,
         disclosed.evidenceURI,
         "https://example.org/why.txt",
       ]);

@@ -1,16 +1,7 @@
 import { discloseToJurors } from "../sealed/disclose.js";
+import { buildReason } from "../sealed/reason.js";
 import { AnnotaError, AnnotaInputError } from "../errors.js";
-import {
-  Phase,
-  Ruling,
-  SubmissionStatus,
-  SeatVerdict,
-  checkedAddress,
-  toBytes32,
-  toId,
-  type Id,
-  type TxResult,
-} from "./base.js";
+import { Phase, Ruling, SubmissionStatus, SeatVerdict, checkedAddress, toId, type Id, type TxResult } from "./base.js";
 import { ReaderClient } from "./reads.js";
 import { type Amount, LABEL_DECIMALS, toUnits } from "../units.js";
 
@@ -144,20 +135,26 @@ export class AnyoneClient extends ReaderClient {
     return { ...result, settled: this.events(result.receipt, this.court, "SeatsSettled").length };
   }
 
-  /** Challenges a pending submission, posting the task's bond plus round 0's cost with a permit. */
+  /**
+   * Challenges a pending submission, posting the task's bond plus round 0's cost with a permit. The
+   * reason is a document like specs and evidence (`buildReason`, docs/sealed-results.md "The case
+   * file"): published to the store first, its keccak256 is the challenge's on-chain `reasonHash`, and
+   * its URI is then submitted as the dispute's first evidence, where jurors and indexers find it.
+   */
   async challenge(submissionId: Id, reason: string) {
     const id = toId(submissionId, "submission id");
+    const store = this.requireStore("challenge (it publishes the reason)");
+    const document = buildReason(id, reason);
     const task = await this.getTask(id >> 32n);
     const amount = task.bond + (await this.court.roundCost(task.courtVersion, 0n));
+    const reasonURI = await store.put(document.bytes);
     const p = await this.permit(this.addresses.token, this.addresses.escrow, amount);
     const result = await this.send(`challenge(${id})`, (o) =>
-      this.escrow.challengeWithPermit(id, toBytes32(reason), p.deadline, p.v, p.r, p.s, o),
+      this.escrow.challengeWithPermit(id, document.reasonHash, p.deadline, p.v, p.r, p.s, o),
     );
-    return {
-      ...result,
-      disputeId: this.eventArg(result.receipt, this.escrow, "SubmissionChallenged", "disputeId"),
-      posted: amount,
-    };
+    const disputeId = this.eventArg(result.receipt, this.escrow, "SubmissionChallenged", "disputeId") as bigint;
+    const evidence = await this.submitEvidence(disputeId, reasonURI);
+    return { ...result, disputeId, posted: amount, reasonHash: document.reasonHash, reasonURI, evidence };
   }
 
   /** Finalizes a submission (after its challenge period, or once its dispute has a final ruling). */

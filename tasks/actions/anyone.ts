@@ -2,7 +2,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { AnyoneClient } from "../../sdk/clients/anyone.js";
 import { context, date, label, print, printTx, type Common } from "./common.js";
-import { readCourtState } from "./courtState.js";
+import { readCourtState } from "../../sdk/courtState.js";
 
 type Args<T> = Common & T;
 
@@ -49,8 +49,8 @@ export async function withdrawFor(args: Args<{ accounts: string[]; token: string
  * `annota court`), sends nothing and says what it waits for and until when.
  */
 export async function passPhase(args: Common, hre: HardhatRuntimeEnvironment) {
-  const { client, book } = await context(hre, args, AnyoneClient);
-  const state = await readCourtState(client, book);
+  const { client } = await context(hre, args, AnyoneClient);
+  const state = await readCourtState(client);
   if (!state.canPass) {
     print(`Nothing sent: the court is in the ${state.phase} phase since ${date(state.startedAt)}; ${state.next}`);
     return { sent: false, phase: state.phase, next: state.next, readyAt: state.readyAt };
