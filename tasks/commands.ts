@@ -363,8 +363,9 @@ export const COMMANDS: Command[] = [
   },
   {
     name: "evidence",
-    description: "Submit evidence (a URI) for a dispute",
-    positional: [dispute, id("uri", "Where the evidence is")],
+    description: "Submit evidence for a dispute: a URI, or --file to publish a document (read in its case file)",
+    positional: [dispute, { name: "uri", description: "Where the evidence is (or give --file)", defaultValue: "" }],
+    options: [{ name: "file", description: "A document to publish to the store and submit", defaultValue: "" }],
     action: ["anyone", "evidence"],
   },
   {

@@ -106,6 +106,17 @@ export class AnyoneClient extends ReaderClient {
     return this.send(`submitEvidence(${id})`, (o) => this.court.submitEvidence(id, evidenceURI, o));
   }
 
+  /**
+   * Publishes a document to the store and submits its URI as evidence for `disputeId`: jurors read
+   * it in the dispute's case file (`caseFile`), as text when it is UTF-8.
+   */
+  async publishEvidence(disputeId: Id, document: Uint8Array) {
+    const id = toId(disputeId, "dispute id");
+    if (document.length === 0) throw new AnnotaInputError("the evidence document is empty");
+    const evidenceURI = await this.requireStore("publishEvidence").put(document);
+    return { ...(await this.submitEvidence(id, evidenceURI)), evidenceURI };
+  }
+
   /** Settles `juror`'s seats in round `round` of a final dispute; reports its verdict, reward and penalty. */
   async settle(disputeId: Id, round: Id, juror: string) {
     const id = toId(disputeId, "dispute id");
