@@ -62,13 +62,23 @@ export interface CaseFileSource {
   head(): Promise<number | bigint>;
 }
 
+/** A case file as the chain (or an indexer) records it, before its documents are read. */
+export interface CaseRecord {
+  disputeId: bigint;
+  submissionId: bigint;
+  challenger: string;
+  reasonHash: string;
+  evidence: { party: string; uri: string; blockNumber: number }[];
+  jurors: CaseJuror[];
+}
+
 /**
  * Reads dispute `disputeId`'s case file: the challenge (`SubmissionChallenged`), every `Evidence`
  * URI with its document read from the store (the reason is the one whose keccak256 is the
  * `reasonHash`), and every seated juror with its vote's state.
  */
 export async function readCaseFile(source: CaseFileSource, disputeId: bigint): Promise<CaseFile> {
-  const { escrow, court, store } = source;
+  const { escrow, court } = source;
   const [from, head] = [Number(source.fromBlock), Number(await source.head())];
   const [challenged] = await escrow.queryFilter(
     escrow.filters.SubmissionChallenged(undefined, undefined, disputeId),
@@ -76,16 +86,44 @@ export async function readCaseFile(source: CaseFileSource, disputeId: bigint): P
     head,
   );
   if (!challenged) throw new AnnotaError(`no submission of this escrow is challenged in dispute ${disputeId}`);
-  const reasonHash = challenged.args.reasonHash.toLowerCase();
+  const evidence = (await court.queryFilter(court.filters.Evidence(undefined, disputeId), from, head)).map((e) => ({
+    party: e.args.party,
+    uri: e.args.evidence,
+    blockNumber: e.blockNumber,
+  }));
+  const drawn = new Map<string, { address: string; round: bigint; seats: number }>();
+  for (const e of await court.queryFilter(court.filters.JurorDrawn(disputeId), from, head)) {
+    const key = `${e.args.round}/${e.args.juror}`;
+    const entry = drawn.get(key) ?? { address: e.args.juror, round: e.args.round, seats: 0 };
+    entry.seats += 1;
+    drawn.set(key, entry);
+  }
+  const jurors: CaseJuror[] = [];
+  for (const seat of drawn.values()) {
+    const vote = await court.getVote(disputeId, seat.round, seat.address);
+    jurors.push({
+      ...seat,
+      committed: !/^0x0{64}$/.test(vote.commitment),
+      ...(vote.choice === 0n ? {} : { revealed: vote.choice === 1n ? ("accept" as const) : ("reject" as const) }),
+      settled: vote.settled,
+    });
+  }
+  jurors.sort((a, b) => Number(a.round - b.round));
+  const { submissionId, challenger, reasonHash } = challenged.args;
+  return completeCaseFile({ disputeId, submissionId, challenger, reasonHash, evidence, jurors }, source.store);
+}
+
+/**
+ * Reads a case record's documents from `store` (none without one): each piece of evidence is the
+ * reason, a disclosure, a text document or unreadable; the reason's URI and text come from the first
+ * document whose keccak256 is `reasonHash`.
+ */
+export async function completeCaseFile(record: CaseRecord, store: ResultStore | undefined): Promise<CaseFile> {
+  const reasonHash = record.reasonHash.toLowerCase();
   const reason: CaseFile["reason"] = { hash: reasonHash };
   const evidence: CaseEvidence[] = [];
-  for (const e of await court.queryFilter(court.filters.Evidence(undefined, disputeId), from, head)) {
-    const item: CaseEvidence = {
-      party: e.args.party,
-      uri: e.args.evidence,
-      blockNumber: e.blockNumber,
-      kind: "unreadable",
-    };
+  for (const e of record.evidence) {
+    const item: CaseEvidence = { ...e, kind: "unreadable" };
     evidence.push(item);
     if (!store) {
       item.error = "no store to read it from";
@@ -101,32 +139,8 @@ export async function readCaseFile(source: CaseFileSource, disputeId: bigint): P
     Object.assign(item, classify(bytes, reasonHash));
     if (item.kind === "reason" && reason.uri === undefined) Object.assign(reason, { uri: item.uri, text: item.text });
   }
-  const jurors: CaseJuror[] = [];
-  const drawn = new Map<string, { address: string; round: bigint; seats: number }>();
-  for (const e of await court.queryFilter(court.filters.JurorDrawn(disputeId), from, head)) {
-    const key = `${e.args.round}/${e.args.juror}`;
-    const entry = drawn.get(key) ?? { address: e.args.juror, round: e.args.round, seats: 0 };
-    entry.seats += 1;
-    drawn.set(key, entry);
-  }
-  for (const seat of drawn.values()) {
-    const vote = await court.getVote(disputeId, seat.round, seat.address);
-    jurors.push({
-      ...seat,
-      committed: !/^0x0{64}$/.test(vote.commitment),
-      ...(vote.choice === 0n ? {} : { revealed: vote.choice === 1n ? ("accept" as const) : ("reject" as const) }),
-      settled: vote.settled,
-    });
-  }
-  jurors.sort((a, b) => Number(a.round - b.round));
-  return {
-    disputeId,
-    submissionId: challenged.args.submissionId,
-    challenger: challenged.args.challenger,
-    reason,
-    evidence,
-    jurors,
-  };
+  const { disputeId, submissionId, challenger, jurors } = record;
+  return { disputeId, submissionId, challenger, reason, evidence, jurors };
 }
 
 /** What an evidence document is: the reason, a disclosure, other text, or unreadable bytes. */
