@@ -76,7 +76,8 @@ async function isSealed(d: Discovery, uri: string): Promise<boolean | undefined>
  * `pass-phase`, `draw` and `apply-deferred` when they would act; the shareholder's claims.
  */
 export async function todoOf(d: Discovery, account: string, labelToken: string): Promise<TodoItem[]> {
-  const now = await d.now();
+  // The earliest second a transaction sent now can be mined in: what every window is compared with.
+  const now = (await d.now()) + 1n;
   const items: TodoItem[] = [];
   const me = account.toLowerCase();
   const cases = new Map<bigint, Promise<CaseFile>>();
@@ -112,7 +113,9 @@ export async function todoOf(d: Discovery, account: string, labelToken: string):
 
   // The parties' disputes: as labeler, challenger, appellant, or requester of the task.
   const parties = new Map<bigint, Set<TodoRole>>();
+  const played = new Set<TodoRole>();
   const add = (disputeId: bigint, role: TodoRole) => {
+    played.add(role);
     if (disputeId === 0n) return;
     if (!parties.has(disputeId)) parties.set(disputeId, new Set());
     parties.get(disputeId)!.add(role);
@@ -143,6 +146,7 @@ export async function todoOf(d: Discovery, account: string, labelToken: string):
 
   // Requester: submissions to review, accept or challenge, finalize; free slots to reclaim.
   for (const task of (await d.listTasks({ requester: account })).items) {
+    played.add("requester");
     const t = await escrow.getTask(task.taskId);
     for (const sub of (await d.submissionsOf(task.taskId)).items) {
       const id = sub.submissionId;
@@ -170,7 +174,7 @@ export async function todoOf(d: Discovery, account: string, labelToken: string):
 
   // Credits and stake.
   const claimable = await escrow.claimable(labelToken, account);
-  if (claimable > 0n) items.push({ action: "withdraw", role: roleOfCredit(items), amount: claimable });
+  if (claimable > 0n) items.push({ action: "withdraw", role: creditRole(played), amount: claimable });
   const pool = await d.pool();
   const [validator, key, [phase]] = await Promise.all([
     pool.getValidator(account),
@@ -196,6 +200,9 @@ export async function todoOf(d: Discovery, account: string, labelToken: string):
   if (d.shares) items.push(...(await d.shareholderTodo(account, labelToken, now)));
   const seen = new Set<string>();
   return items.filter((item) => {
+    // A window whose last second is already behind the next block is no item (the period a view
+    // reports is the head block's).
+    if (item.deadline !== undefined && item.deadline < now) return false;
     const key = `${item.action}/${item.id ?? ""}/${item.round ?? ""}`;
     if (seen.has(key)) return false;
     seen.add(key);
@@ -203,9 +210,12 @@ export async function todoOf(d: Discovery, account: string, labelToken: string):
   });
 }
 
-/** Credits come from tasks, challenges and settlements: named after the first role listed. */
-function roleOfCredit(items: TodoItem[]): TodoRole {
-  return items.find((i) => i.role !== "keeper")?.role ?? "labeler";
+/**
+ * Escrow credits (a labeler's pay and bond, a challenger's bond and reward, a requester's refunds)
+ * are one balance per token: the item names the first role the account played, in this order.
+ */
+function creditRole(played: Set<TodoRole>): TodoRole {
+  return (["labeler", "challenger", "requester", "appellant"] as const).find((r) => played.has(r)) ?? "labeler";
 }
 
 /**

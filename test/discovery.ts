@@ -2,7 +2,15 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import { Discovery } from "../sdk/discovery.js";
-import { COURT_DEFAULTS, LABEL, deployProtocol, jurorsOf, runDrawingCycle, type Protocol } from "./helpers/fixtures.js";
+import {
+  COURT_DEFAULTS,
+  LABEL,
+  deployProtocol,
+  jurorsOf,
+  runDrawingCycle,
+  voteRound,
+  type Protocol,
+} from "./helpers/fixtures.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { loadFixture, time, mine } = networkHelpers;
@@ -156,6 +164,55 @@ describe("Discovery (RPC, no indexer)", function () {
     await escrow.finalize((1n << 32n) | 1n);
     const labelerTodo = await discovery.todo(labelers[0]!.address, token.target as string);
     expect(labelerTodo).to.deep.include({ action: "withdraw", role: "labeler", amount: LABEL(100) + LABEL(100) }); // reward + bond
+  });
+
+  it("todo tells the labeler and the requester, who hold the key, to disclose while jurors commit, until one has", async function () {
+    const { court, requester, labelers, challenger, token } = p;
+    const sub = (1n << 32n) | 2n;
+    const commitEnd = (await court.getRound(1, 0)).drawnAt + COURT_DEFAULTS.commitPeriod;
+    const disclose = { action: "disclose", id: sub, round: 0, deadline: commitEnd - 1n };
+    const todoOf = (who: string) => discovery.todo(who, token.target as string);
+    expect(await todoOf(labelers[1]!.address)).to.deep.include({ ...disclose, role: "labeler" });
+    expect(await todoOf(requester.address)).to.deep.include({ ...disclose, role: "requester" });
+    // A third-party challenger cannot open a sealed result: nothing to disclose.
+    expect((await todoOf(challenger.address)).filter((i) => i.action === "disclose")).to.deep.equal([]);
+    // Evidence from someone without the key is no disclosure; the labeler's is (no store to read it).
+    await court.connect(challenger).submitEvidence(1, "ipfs://why");
+    expect(await todoOf(requester.address)).to.deep.include({ ...disclose, role: "requester" });
+    await court.connect(labelers[1]!).submitEvidence(1, "ipfs://disclosure");
+    for (const who of [labelers[1]!.address, requester.address]) {
+      expect((await todoOf(who)).filter((i) => i.action === "disclose")).to.deep.equal([]);
+    }
+  });
+
+  it("todo tells the losing labeler to appeal, with the next round's cost, until the appeal window's last second", async function () {
+    const { court, labelers, challenger, token } = p;
+    const jurors = [...(await jurorsOf(court, 1n, 0)).keys()];
+    await voteRound(ethers, helpers, court, 1n, new Map(jurors.map((j) => [j, 2]))); // Reject
+    const r = await court.getRound(1, 0);
+    const appealEnd =
+      r.drawnAt + COURT_DEFAULTS.commitPeriod + COURT_DEFAULTS.revealPeriod + COURT_DEFAULTS.appealPeriod;
+    const d = await court.getDispute(1);
+    const appeal = {
+      action: "appeal",
+      role: "labeler",
+      id: 1n,
+      round: 1,
+      deadline: appealEnd - 1n,
+      cost: await court.roundCost(d.version, 1n),
+    };
+    const todoOf = (who: string) => discovery.todo(who, token.target as string);
+    // The head one second before the last: a transaction sent now lands in the window's last second.
+    await time.increaseTo(appealEnd - 2n);
+    expect(await todoOf(labelers[1]!.address)).to.deep.include(appeal);
+    expect((await todoOf(challenger.address)).filter((i) => i.action === "appeal")).to.deep.equal([]); // it won
+    await time.setNextBlockTimestamp(appealEnd - 1n);
+    await court.connect(labelers[1]!).appeal.staticCall(1); // it would pass in that block
+    await time.increaseTo(appealEnd - 1n);
+    // The head at the last second: the next block is past the window, the item is gone.
+    expect((await todoOf(labelers[1]!.address)).filter((i) => i.action === "appeal")).to.deep.equal([]);
+    await time.setNextBlockTimestamp(appealEnd);
+    await expect(court.connect(labelers[1]!).appeal(1)).to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod");
   });
 
   it("watches new tasks, a task's new submissions and a juror's new seats, each once", async function () {

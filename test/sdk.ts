@@ -313,24 +313,10 @@ describe("SDK", function () {
       const disclosed = await requester.disclose(copy.submissionId);
       expect(disclosed.jurors).to.have.members([...round0.keys()]);
       expect(disclosed.withoutKey).to.deep.equal([]);
-      // The case file: the reason document (its keccak256 on chain), the disclosure, the jury.
       expect(await requester.evidenceOf(disputeId)).to.deep.equal([
         { party: p.requester.address, uri: challenged.reasonURI },
         { party: p.requester.address, uri: disclosed.evidenceURI },
       ]);
-      const file = await jurors.get([...round0.keys()][0]!)!.caseFile(disputeId);
-      expect(file.reason).to.deep.equal({
-        hash: challenged.reasonHash,
-        uri: challenged.reasonURI,
-        text: "a copy of submission 1",
-      });
-      const [onChain] = await p.escrow.queryFilter(p.escrow.filters.SubmissionChallenged(copy.submissionId));
-      expect(onChain!.args.reasonHash).to.equal(challenged.reasonHash);
-      expect(file.evidence.map((e) => e.kind)).to.deep.equal(["reason", "disclosure"]);
-      expect(file.evidence[1]!.jurors).to.have.members([...round0.keys()]);
-      expect(file.jurors.map((j) => [j.address, j.round, j.committed])).to.have.deep.members(
-        [...round0.keys()].map((j) => [j, 0n, false]),
-      );
       for (const juror of round0.keys()) {
         const review = await jurors.get(juror)!.reviewDispute(disputeId);
         expect(review.verdict).to.equal("copied");
