@@ -157,13 +157,28 @@ describe("CLI todo: a command that runs as printed for every role", function () 
     expect(pass.run).to.deep.equal(["npx hardhat annota pass-phase"]);
     await run(pass.run[0]!);
     expect(await todo(keeper)).to.deep.equal([]); // the seed's block is ahead
+    // Stake sent while the pool is frozen waits: the line says for what, and prints no command.
+    const staker = p.others[0]!.address;
+    await annota("stake", { amount: "1000", account: String(index(staker)) });
+    const waiting = (await annota("todo", { who: staker })).output;
+    expect(waiting).to.contain(
+      "  - [juror] put your settled stake back into the juror pool (1000 LABEL)\n      waits for the next Staking phase (annota court)",
+    );
+    expect(find(parseTodo(waiting), /put your settled stake back/).run).to.deep.equal([]);
     await annota("advance", { blocks: "5" });
     await runAll(keeper, /\[keeper\]/); // takes the seed
     const draw = find(await todo(keeper), /\[keeper\] draw/);
     expect(draw.line).to.equal("  - [keeper] draw the jurors of this cycle's rounds (1 round(s))");
     expect((await run(draw.run[0]!)).output).to.contain("1 round(s) fully seated");
     await runAll(keeper, /\[keeper\]/); // ends the drawing
+    const apply = find(await todo(keeper), /\[keeper\] apply the deferred stake changes/);
+    expect(apply.line).to.equal(
+      "  - [keeper] apply the deferred stake changes that hold the Staking phase (1 change(s))",
+    );
+    expect(apply.run).to.deep.equal(["npx hardhat annota apply-deferred"]);
+    await run(apply.run[0]!);
     expect(await todo(keeper)).to.deep.equal([]);
+    expect((await runAll(staker)).join("\n")).to.match(/^Published encryption key/); // now staked, it needs a key
 
     // Round 0: the labeler and the challenger (the requester, who holds the key) are told to disclose.
     const asLabeler = find(await todo(labeler), /disclose/);
@@ -295,7 +310,7 @@ describe("CLI todo: a command that runs as printed for every role", function () 
       `npx hardhat annota withdraw${as(labeler)}`,
     ]);
     for (const who of [labeler, requester]) await runAll(who);
-    for (const who of [labeler, requester, ...round0, ...round1]) {
+    for (const who of [labeler, requester, staker, ...round0, ...round1]) {
       expect((await todo(who)).filter((i) => !i.line.includes("[keeper]"))).to.deep.equal([]);
     }
   });

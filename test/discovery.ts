@@ -8,6 +8,7 @@ import {
   deployProtocol,
   jurorsOf,
   runDrawingCycle,
+  toGenerating,
   voteRound,
   type Protocol,
 } from "./helpers/fixtures.js";
@@ -213,6 +214,35 @@ describe("Discovery (RPC, no indexer)", function () {
     expect((await todoOf(labelers[1]!.address)).filter((i) => i.action === "appeal")).to.deep.equal([]);
     await time.setNextBlockTimestamp(appealEnd);
     await expect(court.connect(labelers[1]!).appeal(1)).to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod");
+  });
+
+  it("todo gives the keeper's pass-phase, draw and apply-deferred when due, and holds stake to rejoin until Staking", async function () {
+    const { court, escrow, pool, challenger, others, token } = p;
+    const keeperOf = async () =>
+      (await discovery.todo(ethers.ZeroAddress, token.target as string)).map(({ action, count }) => ({
+        action,
+        count,
+      }));
+    expect(await keeperOf()).to.deep.equal([]); // nothing queued: pass-phase would change nothing
+    await escrow.connect(challenger).challenge((1n << 32n) | 1n, ethers.id("wrong"));
+    await toGenerating(court, helpers);
+    expect(await keeperOf()).to.deep.equal([]); // the seed's block is ahead
+    const v = others[0]!;
+    await pool.connect(v).stake(LABEL(1_000)); // deferred: the pool is frozen until Staking
+    const rejoin = { action: "rejoin-pool", role: "juror", amount: LABEL(1_000) };
+    expect(await discovery.todo(v.address, token.target as string)).to.deep.include({
+      ...rejoin,
+      waitsFor: "the next Staking phase (annota court)",
+    });
+    await mine(6);
+    expect(await keeperOf()).to.deep.equal([{ action: "pass-phase", count: undefined }]);
+    await pool.passPhase();
+    expect(await keeperOf()).to.deep.equal([{ action: "draw", count: 1 }]);
+    await court.draw(10);
+    expect(await keeperOf()).to.deep.equal([{ action: "pass-phase", count: undefined }]);
+    await pool.passPhase();
+    expect(await keeperOf()).to.deep.equal([{ action: "apply-deferred", count: 1 }]);
+    expect(await discovery.todo(v.address, token.target as string)).to.deep.include(rejoin);
   });
 
   it("watches new tasks, a task's new submissions and a juror's new seats, each once", async function () {
