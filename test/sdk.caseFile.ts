@@ -50,7 +50,7 @@ async function challenged() {
   const { taskId } = await requester.createTask({ reward: "100", slots: 1, deadline, challengePeriod: 86_400, spec });
   const { submissionId } = await labeler.submit(taskId, { labels: GOOD_LABELS });
   const challenge = await challenger.challenge(submissionId, "img-2 is a cat,\nnot a dog");
-  return { p, book, store, labeler, challenger, submissionId, challenge };
+  return { p, book, store, requester, labeler, challenger, spec, submissionId, challenge };
 }
 
 describe("The case file: a challenge's reason document, its evidence and its jury", function () {
@@ -147,5 +147,37 @@ describe("The case file: a challenge's reason document, its evidence and its jur
     }
     expect(blank).to.be.instanceOf(SealedResultError);
     expect(await ethers.provider.getBlockNumber()).to.equal(before);
+  });
+
+  it("publishes the reason only once the challenge is mined, and says how to publish it again if that fails", async function () {
+    const { p, book, store, requester, labeler, spec } = await loadFixture(challenged);
+    const deadline = BigInt(await time.latest()) + 30n * 86_400n;
+    const { taskId } = await requester.createTask({ reward: "100", slots: 1, deadline, challengePeriod: 86_400, spec });
+    const { submissionId } = await labeler.submit(taskId, { labels: GOOD_LABELS });
+    const puts: number[] = [];
+    const failing = {
+      put: async () => {
+        puts.push(await ethers.provider.getBlockNumber());
+        throw new Error("the store is down");
+      },
+      get: (uri: string) => store.get(uri),
+    };
+    const other = AnyoneClient.fromAddressBook(book, p.others[0]!, { store: failing });
+    let caught: unknown;
+    try {
+      await other.challenge(submissionId, "wrong");
+    } catch (error) {
+      caught = error;
+    }
+    expect((caught as Error).message).to.equal(
+      `submission ${submissionId} is challenged (dispute 2), but its reason was not published: the store is down; ` +
+        `publish it again with publishEvidence(2, buildReason(${submissionId}, reason).bytes)`,
+    );
+    const [event] = await p.escrow.queryFilter(p.escrow.filters.SubmissionChallenged(submissionId));
+    expect(puts).to.deep.equal([event!.blockNumber]); // after the challenge was mined
+    expect((await other.caseFile(2)).reason).to.deep.equal({ hash: buildReason(submissionId, "wrong").reasonHash });
+    const retry = AnyoneClient.fromAddressBook(book, p.others[0]!, { store });
+    await retry.publishEvidence(2, buildReason(submissionId, "wrong").bytes);
+    expect((await retry.caseFile(2)).reason.text).to.equal("wrong");
   });
 });

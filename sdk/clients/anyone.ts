@@ -149,8 +149,9 @@ export class AnyoneClient extends ReaderClient {
   /**
    * Challenges a pending submission, posting the task's bond plus round 0's cost with a permit. The
    * reason is a document like specs and evidence (`buildReason`, docs/sealed-results.md "The case
-   * file"): published to the store first, its keccak256 is the challenge's on-chain `reasonHash`, and
-   * its URI is then submitted as the dispute's first evidence, where jurors and indexers find it.
+   * file"): its keccak256 is the challenge's on-chain `reasonHash`; once the challenge is mined (as
+   * results are published only after their submission is) it is stored and its URI submitted as the
+   * dispute's first evidence, where jurors and indexers find it.
    */
   async challenge(submissionId: Id, reason: string) {
     const id = toId(submissionId, "submission id");
@@ -158,14 +159,31 @@ export class AnyoneClient extends ReaderClient {
     const document = buildReason(id, reason);
     const task = await this.getTask(id >> 32n);
     const amount = task.bond + (await this.court.roundCost(task.courtVersion, 0n));
-    const reasonURI = await store.put(document.bytes);
     const p = await this.permit(this.addresses.token, this.addresses.escrow, amount);
     const result = await this.send(`challenge(${id})`, (o) =>
       this.escrow.challengeWithPermit(id, document.reasonHash, p.deadline, p.v, p.r, p.s, o),
     );
     const disputeId = this.eventArg(result.receipt, this.escrow, "SubmissionChallenged", "disputeId") as bigint;
-    const evidence = await this.submitEvidence(disputeId, reasonURI);
-    return { ...result, disputeId, posted: amount, reasonHash: document.reasonHash, reasonURI, evidence };
+    let evidence;
+    try {
+      evidence = await this.publishEvidence(disputeId, document.bytes);
+    } catch (error) {
+      throw new AnnotaError(
+        `submission ${id} is challenged (dispute ${disputeId}), but its reason was not published: ` +
+          `${(error as Error).message}; publish it again with publishEvidence(${disputeId}, buildReason(${id}, reason).bytes)`,
+        undefined,
+        [],
+        { cause: error },
+      );
+    }
+    return {
+      ...result,
+      disputeId,
+      posted: amount,
+      reasonHash: document.reasonHash,
+      reasonURI: evidence.evidenceURI,
+      evidence,
+    };
   }
 
   /** Finalizes a submission (after its challenge period, or once its dispute has a final ruling). */
