@@ -292,7 +292,13 @@ export const COMMANDS: Command[] = [
     name: "challenge",
     description: "Challenge a pending submission, posting the bond and round 0's cost (anyone but its labeler)",
     positional: [submission],
-    options: [{ name: "reason", description: "Why the labels are wrong (hashed on chain)", defaultValue: "" }],
+    options: [
+      {
+        name: "reason",
+        description: "Why the labels are wrong: published as the case file's reason document, its hash on chain",
+        defaultValue: "",
+      },
+    ],
     action: ["anyone", "challenge"],
   },
   {

@@ -15,6 +15,7 @@ export async function challenge(args: Args<{ submission: string; reason: string 
     `Challenged submission ${args.submission}, posting ${label(result.posted)}: dispute ${result.disputeId} decides it`,
     result,
   );
+  print(`  reason ${result.reasonURI} (hash ${result.reasonHash}), the dispute's first evidence`);
   return result;
 }
 
