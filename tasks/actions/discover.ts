@@ -181,12 +181,13 @@ export async function todo(args: Common & { who: string }, hre: HardhatRuntimeEn
   const as =
     (index > 0 ? ` --account ${index}` : "") +
     (connection.networkName === "default" ? "" : ` --network ${connection.networkName}`);
+  // The account's own items first ("nothing" when it has none), then the keeper's, due for anyone.
   const own = items.filter((i) => i.role !== "keeper");
   print(`To do for ${account}:`);
   if (own.length === 0) print("  nothing");
-  const keeper = items.filter((i) => i.role === "keeper");
-  if (keeper.length > 0) own.push(...keeper);
-  for (const item of own) {
+  // Its votes, appeals and withdrawals run as printed only when sent from it.
+  else if (index < 0) print(`  (not an account of this configuration: send these from ${account})`);
+  for (const item of [...own, ...items.filter((i) => i.role === "keeper")]) {
     const deadline = item.deadline === undefined ? "" : ` by ${until(item.deadline, now)}`;
     print(`  - [${item.role}] ${WHAT[item.action]}${await details(item, client)}${deadline}`);
     if (item.note) print(`      ${item.note}`);
