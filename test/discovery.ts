@@ -6,6 +6,8 @@ import {
   COURT_DEFAULTS,
   LABEL,
   deployProtocol,
+  endAppeal,
+  endReveal,
   jurorsOf,
   runDrawingCycle,
   toGenerating,
@@ -214,6 +216,21 @@ describe("Discovery (RPC, no indexer)", function () {
     expect((await todoOf(labelers[1]!.address)).filter((i) => i.action === "appeal")).to.deep.equal([]);
     await time.setNextBlockTimestamp(appealEnd);
     await expect(court.connect(labelers[1]!).appeal(1)).to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod");
+  });
+
+  it("todo gives an appellant that is neither party its dispute's items", async function () {
+    const { court, others, token } = p;
+    await voteRound(ethers, helpers, court, 1n, new Map([...(await jurorsOf(court, 1n, 0)).keys()].map((j) => [j, 2])));
+    await endReveal(court, helpers, 1n);
+    await court.connect(others[1]!).appeal(1); // for the labeler's side, though not the labeler
+    await runDrawingCycle(court, helpers);
+    await voteRound(ethers, helpers, court, 1n, new Map([...(await jurorsOf(court, 1n, 1)).keys()].map((j) => [j, 1])));
+    await endAppeal(court, helpers, 1n);
+    expect(await discovery.todo(others[1]!.address, token.target as string)).to.deep.include({
+      action: "finalize",
+      role: "appellant",
+      id: (1n << 32n) | 2n,
+    });
   });
 
   it("todo gives the keeper's pass-phase, draw and apply-deferred when due, and holds stake to rejoin until Staking", async function () {
