@@ -93,6 +93,8 @@ export const dispute = onchainTable(
     labeler: t.hex().notNull(),
     challenger: t.hex().notNull(),
     interested: t.hex().notNull(),
+    /** The challenge's reasonHash (keccak256 of its annota.reason/1 document, docs/sealed-results.md). */
+    reasonHash: t.hex(),
     evidenceCount: t.integer().notNull(),
     createdAt: t.bigint().notNull(),
     finalizedAt: t.bigint(),
@@ -215,15 +217,23 @@ export const claimable = onchainTable(
   (table) => ({ pk: primaryKey({ columns: [table.token, table.account] }), accountIdx: index().on(table.account) }),
 );
 
-/** ERC-1497 evidence of a dispute. */
-export const evidence = onchainTable("evidence", (t) => ({
-  id: t.text().primaryKey(),
-  disputeId: t.bigint().notNull(),
-  party: t.hex().notNull(),
-  uri: t.text().notNull(),
-  timestamp: t.bigint().notNull(),
-  tx: t.hex().notNull(),
-}));
+/**
+ * ERC-1497 evidence of a dispute, in chain order: the challenge's reason document (the one whose
+ * keccak256 is the dispute's `reasonHash`), key disclosures and the parties' documents.
+ */
+export const evidence = onchainTable(
+  "evidence",
+  (t) => ({
+    id: t.text().primaryKey(),
+    disputeId: t.bigint().notNull(),
+    party: t.hex().notNull(),
+    uri: t.text().notNull(),
+    blockNumber: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+    tx: t.hex().notNull(),
+  }),
+  (table) => ({ disputeIdx: index().on(table.disputeId) }),
+);
 
 /** LABEL transfers. */
 export const transfer = onchainTable("transfers", (t) => ({

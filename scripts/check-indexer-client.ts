@@ -1,7 +1,7 @@
 /**
  * The SDK's two discovery paths agree: `Discovery` (logs and views over RPC) and `IndexerClient` (the
  * indexer's GraphQL API) give the same tasks, submissions and seats for every task and every juror of
- * a deployment; the indexer's dataset portfolios (every share holder) and licences (every task) match
+ * a deployment, and the same case file (reasonHash, evidence, jurors) for every challenge; the indexer's dataset portfolios (every share holder) and licences (every task) match
  * the chain's DatasetShares views and events. Run by `.ci/indexer.sh` once the indexer has caught up with the chain:
  *
  *   node --import tsx scripts/check-indexer-client.ts --url http://127.0.0.1:42069
@@ -21,6 +21,7 @@ import {
   QualityVote__factory,
   TaskEscrow__factory,
 } from "../sdk/contracts.js";
+import type { CaseFile } from "../sdk/clients/caseFile.js";
 import { Discovery } from "../sdk/discovery.js";
 import { IndexerClient } from "../sdk/indexerClient.js";
 
@@ -120,8 +121,21 @@ for (const t of tasks) {
   }
   same(`licences of task ${t.taskId}`, expected, (await indexer.licencesOf(t.taskId)).items);
 }
+// Case files: every challenge's reasonHash, evidence (in chain order) and seated jurors.
+const challenges = await escrow.queryFilter(escrow.filters.SubmissionChallenged(), book.deploymentBlock);
+const byJuror = (file: CaseFile) => ({
+  ...file,
+  jurors: [...file.jurors].sort((x, y) => Number(x.round - y.round) || x.address.localeCompare(y.address)),
+});
+for (const e of challenges) {
+  same(
+    `case file of dispute ${e.args.disputeId}`,
+    byJuror(await rpc.caseFile(e.args.disputeId)),
+    byJuror(await indexer.caseFile(e.args.disputeId)),
+  );
+}
 console.log(
-  `SDK discovery, RPC vs indexer: ${tasks.length} tasks, ${jurors.size} jurors, ${holders.size} share holders, ${bought.length} licences, ${compared} answers compared, ${mismatches.length} mismatches`,
+  `SDK discovery, RPC vs indexer: ${tasks.length} tasks, ${jurors.size} jurors, ${holders.size} share holders, ${bought.length} licences, ${challenges.length} case files, ${compared} answers compared, ${mismatches.length} mismatches`,
 );
 for (const m of mismatches) console.error(m);
 process.exit(mismatches.length === 0 ? 0 : 1);

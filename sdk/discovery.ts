@@ -8,8 +8,13 @@ import {
   type QualityVote,
   type TaskEscrow,
 } from "./contracts.js";
+import { readCaseFile, type CaseFile } from "./clients/caseFile.js";
 import { AnnotaInputError } from "./errors.js";
 import { freshBlockNumber } from "./head.js";
+import type { ResultStore } from "./sealed/store.js";
+import { todoOf, type TodoItem } from "./todo.js";
+
+export type { TodoItem, TodoRole } from "./todo.js";
 
 /**
  * Discovery over a plain RPC endpoint: paginated event queries from the deployment block, in chunks
@@ -50,6 +55,11 @@ export interface DiscoveryOptions {
    * `court.pool()` names, on the court's runner.
    */
   pool?: JurorPool;
+  /**
+   * Where documents are read (specs, results, evidence): with it, `caseFile` reads each evidence
+   * document and `todo` tells sealed results from plain ones and which jurors a disclosure lists.
+   */
+  store?: ResultStore;
 }
 
 export interface TaskSummary {
@@ -94,35 +104,6 @@ export interface SeatSummary {
   settled: boolean;
 }
 
-/** One thing an account can or must do now, with its deadline when it has one. */
-export interface TodoItem {
-  action:
-    | "commit"
-    | "reveal"
-    | "settle"
-    | "accept-or-review"
-    | "finalize"
-    | "escalate"
-    | "finalize-dispute"
-    | "reclaim"
-    | "withdraw"
-    | "withdraw-unstaked"
-    | "rejoin-pool"
-    | "claim-shares"
-    | "claim-royalties";
-  /** What it applies to: a dispute, a submission or a task id (absent for account-wide items). */
-  id?: bigint;
-  round?: number;
-  /** The last second it can be done (0 or absent: no deadline). */
-  deadline?: bigint;
-  /** An amount involved (what can be withdrawn), in wei of `token` (LABEL when absent). */
-  amount?: bigint;
-  /** The payment token `amount` is in, when it is not LABEL's (a task's royalty). */
-  token?: string;
-  /** How many things it covers (claim-shares: the accepted submissions without a share). */
-  count?: number;
-}
-
 /**
  * Discovery over any RPC endpoint, from the contracts a client holds:
  *
@@ -147,6 +128,7 @@ export class Discovery {
   readonly fromBlock: bigint;
   readonly chunkSize: bigint;
   readonly shares: DatasetShares | undefined;
+  readonly store: ResultStore | undefined;
   #pool: Promise<JurorPool> | undefined;
 
   constructor(
@@ -157,6 +139,7 @@ export class Discovery {
     this.fromBlock = BigInt(options.fromBlock);
     this.chunkSize = BigInt(options.chunkSize ?? 10_000);
     this.shares = options.shares;
+    this.store = options.store;
     if (options.pool) this.#pool = Promise.resolve(options.pool);
   }
 
@@ -185,7 +168,7 @@ export class Discovery {
   }
 
   /** The head block's timestamp. */
-  private async now(): Promise<bigint> {
+  async now(): Promise<bigint> {
     return BigInt((await this.provider.getBlock(await freshBlockNumber(this.provider)))?.timestamp ?? 0);
   }
 
@@ -354,60 +337,26 @@ export class Discovery {
   }
 
   /**
-   * What `account` can or must do now, in every role: commits and reveals due (with deadlines),
-   * seats to settle, pending submissions of its tasks to accept or review (until their challenge
-   * ends), submissions and disputes anyone may finalize or escalate, tasks to reclaim, credits to
-   * withdraw and unbonded stake to take back.
+   * What `account` can or must do now, in every role (requester, labeler, challenger, appellant,
+   * juror, keeper, shareholder), each item with its deadline and cost (`todoOf` in sdk/todo.ts).
    */
   async todo(account: string, labelToken: string): Promise<TodoItem[]> {
-    const now = await this.now();
-    const items: TodoItem[] = [];
-    for (const s of (await this.disputesOf(account)).items) {
-      const deadline = s.endsAt === 0n ? undefined : s.endsAt - 1n;
-      if (s.current && s.period === "Commit" && !s.committed)
-        items.push({ action: "commit", id: s.disputeId, round: s.round, deadline });
-      if (s.current && s.period === "Reveal" && s.committed && !s.revealed) {
-        items.push({ action: "reveal", id: s.disputeId, round: s.round, deadline });
-      }
-      if (s.period === "Final" && !s.settled) items.push({ action: "settle", id: s.disputeId, round: s.round });
-      if (s.current && s.period === "NoMajority") items.push({ action: "escalate", id: s.disputeId });
-      if (s.current && s.period === "Finalizable") items.push({ action: "finalize-dispute", id: s.disputeId });
-    }
-    for (const task of (await this.listTasks({ requester: account })).items) {
-      for (const sub of (await this.submissionsOf(task.taskId)).items) {
-        if (sub.status === "Pending" && now < sub.challengeEnd) {
-          items.push({ action: "accept-or-review", id: sub.submissionId, deadline: sub.challengeEnd - 1n });
-        }
-        if (sub.status === "Pending" && now >= sub.challengeEnd)
-          items.push({ action: "finalize", id: sub.submissionId });
-        if (sub.status === "Challenged") {
-          const [period] = await this.court.currentPeriod(sub.disputeId);
-          if (Period[Number(period)] === "Finalizable" || Period[Number(period)] === "Final") {
-            items.push({ action: "finalize", id: sub.submissionId });
-          }
-        }
-      }
-      if (now >= task.deadline && task.accepted + task.held < task.slots)
-        items.push({ action: "reclaim", id: task.taskId });
-    }
-    const claimable = await this.escrow.claimable(labelToken, account);
-    if (claimable > 0n) items.push({ action: "withdraw", amount: claimable });
-    const validator = await (await this.pool()).getValidator(account);
-    if (validator.unbonding > 0n && now >= validator.unlocksAt) {
-      items.push({ action: "withdraw-unstaked", amount: validator.unbonding });
-    }
-    // Stake returned by settlements (or staked while the pool was frozen) is not drawable until
-    // applied, in the Staking phase (docs/court.md).
-    if (validator.deferredIn > 0n) items.push({ action: "rejoin-pool", amount: validator.deferredIn });
-    if (this.shares) items.push(...(await this.shareholderTodo(account, labelToken, now)));
-    return items;
+    return todoOf(this, account, labelToken);
+  }
+
+  /**
+   * Dispute `disputeId`'s case file: the challenge's reason, the evidence (each document read from
+   * the `store` option when given) and the seated jurors with their votes' state.
+   */
+  async caseFile(disputeId: bigint): Promise<CaseFile> {
+    return readCaseFile(this, disputeId);
   }
 
   /**
    * A shareholder's items: `claim-shares` per closed task where one of its accepted submissions has
    * no share yet, `claim-royalties` per task where its claimable royalty is above zero.
    */
-  private async shareholderTodo(account: string, labelToken: string, now: bigint): Promise<TodoItem[]> {
+  async shareholderTodo(account: string, labelToken: string, now: bigint): Promise<TodoItem[]> {
     const shares = this.shares!;
     const items: TodoItem[] = [];
     const unminted = new Map<bigint, number>();
@@ -431,7 +380,8 @@ export class Discovery {
       if (SubmissionStatus[Number(s.status)] !== "Accepted" || (await shares.sharesClaimed(submissionId))) continue;
       unminted.set(taskId, (unminted.get(taskId) ?? 0) + 1);
     }
-    for (const [taskId, count] of unminted) items.push({ action: "claim-shares", id: taskId, count });
+    for (const [taskId, count] of unminted)
+      items.push({ action: "claim-shares", role: "shareholder", id: taskId, count });
     const received = await this.logs(
       shares as unknown as BaseContract,
       shares.filters.Transfer(undefined, undefined, account) as unknown as ContractEventName,
@@ -443,6 +393,7 @@ export class Discovery {
       const token = (await shares.poolOf(taskId)).paymentToken;
       items.push({
         action: "claim-royalties",
+        role: "shareholder",
         id: taskId,
         amount,
         ...(token.toLowerCase() === labelToken.toLowerCase() ? {} : { token }),

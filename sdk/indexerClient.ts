@@ -1,7 +1,9 @@
 import { getAddress } from "ethers";
 
 import type { Page, PageOptions, SeatSummary, SubmissionSummary, TaskSummary } from "./discovery.js";
+import { completeCaseFile, type CaseFile } from "./clients/caseFile.js";
 import { AnnotaError } from "./errors.js";
+import type { ResultStore } from "./sealed/store.js";
 
 /**
  * The same questions as `Discovery`, answered by the project's indexer (docs/indexer.md) over its
@@ -185,6 +187,69 @@ export class IndexerClient {
       })),
     };
   }
+
+  /**
+   * Dispute `disputeId`'s case file from the indexer: its challenge (submission, challenger,
+   * `reasonHash`), its evidence in chain order and its seated jurors with their votes' state; the
+   * documents are then read from `store` as `ReaderClient.caseFile` reads them (`completeCaseFile`).
+   */
+  async caseFile(disputeId: bigint, store?: ResultStore): Promise<CaseFile> {
+    const data = await this.query<{ dispute: RawCase | null }>(
+      `query($id: BigInt!) {
+        dispute(id: $id) {
+          submissionId challenger reasonHash
+          evidence(orderBy: "id", orderDirection: "asc", limit: 1000) { items { party uri blockNumber } }
+          seats(orderBy: "round", orderDirection: "asc", limit: 1000) {
+            items { round juror seats commitment choice settled }
+          }
+        }
+      }`,
+      { id: disputeId.toString() },
+    );
+    const d = data.dispute;
+    if (!d || d.submissionId === null || d.reasonHash === null) {
+      throw new AnnotaError(`the indexer knows no challenge of this escrow in dispute ${disputeId}`, "IndexerError");
+    }
+    return completeCaseFile(
+      {
+        disputeId,
+        submissionId: BigInt(d.submissionId),
+        challenger: getAddress(d.challenger),
+        reasonHash: d.reasonHash,
+        evidence: d.evidence.items.map((e) => ({
+          party: getAddress(e.party),
+          uri: e.uri,
+          blockNumber: Number(e.blockNumber),
+        })),
+        jurors: d.seats.items.map((s) => ({
+          address: getAddress(s.juror),
+          round: BigInt(s.round),
+          seats: s.seats,
+          committed: s.commitment !== null && !/^0x0{64}$/.test(s.commitment),
+          ...(s.choice === 0 ? {} : { revealed: s.choice === 1 ? ("accept" as const) : ("reject" as const) }),
+          settled: s.settled,
+        })),
+      },
+      store,
+    );
+  }
+}
+
+interface RawCase {
+  submissionId: string | null;
+  challenger: string;
+  reasonHash: string | null;
+  evidence: { items: { party: string; uri: string; blockNumber: string }[] };
+  seats: {
+    items: {
+      round: number;
+      juror: string;
+      seats: number;
+      commitment: string | null;
+      choice: number;
+      settled: boolean;
+    }[];
+  };
 }
 
 /** A holder's position in one task's dataset shares (`IndexerClient.portfolioOf`). */

@@ -292,7 +292,13 @@ export const COMMANDS: Command[] = [
     name: "challenge",
     description: "Challenge a pending submission, posting the bond and round 0's cost (anyone but its labeler)",
     positional: [submission],
-    options: [{ name: "reason", description: "Why the labels are wrong (hashed on chain)", defaultValue: "" }],
+    options: [
+      {
+        name: "reason",
+        description: "Why the labels are wrong: published as the case file's reason document, its hash on chain",
+        defaultValue: "",
+      },
+    ],
     action: ["anyone", "challenge"],
   },
   {
@@ -363,8 +369,9 @@ export const COMMANDS: Command[] = [
   },
   {
     name: "evidence",
-    description: "Submit evidence (a URI) for a dispute",
-    positional: [dispute, id("uri", "Where the evidence is")],
+    description: "Submit evidence for a dispute: a URI, or --file to publish a document (read in its case file)",
+    positional: [dispute, { name: "uri", description: "Where the evidence is (or give --file)", defaultValue: "" }],
+    options: [{ name: "file", description: "A document to publish to the store and submit", defaultValue: "" }],
     action: ["anyone", "evidence"],
   },
   {

@@ -164,6 +164,9 @@ describe("CLI (annota tasks)", function () {
 
     const challenged = await annota("challenge", { submission: SUB(1, 2), reason: "a copy", account: requester });
     expect(challenged.output).to.contain("posting 115 LABEL: dispute 1 decides it");
+    expect(challenged.output).to.match(
+      /\n {2}reason ipfs:\/\/b[a-z2-7]+ \(hash 0x[0-9a-f]{64}\), the dispute's first evidence$/,
+    );
     expect(await cycle()).to.contain("Drew 3 seat(s); 1 round(s) fully seated");
 
     const round0 = await jurorsOf(p.court, 1n, 0);
@@ -176,6 +179,9 @@ describe("CLI (annota tasks)", function () {
     expect(disclosed.output).to.contain(`to ${round0.size} juror(s) of round 0`);
     const reviewed = await annota("review-dispute", { dispute: "1", account: indexOf(juror) });
     expect(reviewed.output).to.contain(`submission ${SUB(1, 2)}: copied`);
+    // The case file comes first: the reason, the disclosure, this juror's seat.
+    expect(reviewed.output).to.contain("                   | a copy\n  evidence         2 item(s), oldest first");
+    expect(reviewed.output).to.contain(`    round 0  ${juror}  ${seatCount} seat(s), no vote yet`);
     expect(reviewed.output).to.contain(`img-1            "cat"`);
     // A validator that is not seated was not given the key: it cannot decrypt the disclosed result.
     const outsider = p.validators.find((v) => !round0.has(v.address))!;

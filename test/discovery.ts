@@ -2,7 +2,18 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import { Discovery } from "../sdk/discovery.js";
-import { COURT_DEFAULTS, LABEL, deployProtocol, jurorsOf, runDrawingCycle, type Protocol } from "./helpers/fixtures.js";
+import {
+  COURT_DEFAULTS,
+  LABEL,
+  deployProtocol,
+  endAppeal,
+  endReveal,
+  jurorsOf,
+  runDrawingCycle,
+  toGenerating,
+  voteRound,
+  type Protocol,
+} from "./helpers/fixtures.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { loadFixture, time, mine } = networkHelpers;
@@ -97,6 +108,7 @@ describe("Discovery (RPC, no indexer)", function () {
     const todo = await discovery.todo(juror, p.token.target as string);
     expect(todo).to.deep.include({
       action: "commit",
+      role: "juror",
       id: 1n,
       round: 0,
       deadline: round.drawnAt + COURT_DEFAULTS.commitPeriod - 1n,
@@ -128,6 +140,7 @@ describe("Discovery (RPC, no indexer)", function () {
     await time.increaseTo(unlocksAt);
     expect(await discovery.todo(v.address, p.token.target as string)).to.deep.include({
       action: "withdraw-unstaked",
+      role: "juror",
       amount: LABEL(400),
     });
   });
@@ -136,16 +149,117 @@ describe("Discovery (RPC, no indexer)", function () {
     const { requester, escrow, labelers, token } = p;
     let todo = await discovery.todo(requester.address, token.target as string);
     const pending = (await escrow.getSubmission((1n << 32n) | 1n)).challengeEnd;
-    expect(todo).to.deep.include({ action: "accept-or-review", id: (1n << 32n) | 1n, deadline: pending - 1n });
+    const task = await escrow.getTask(1n);
+    const cost = task.bond + (await p.court.roundCost(task.courtVersion, 0n));
+    expect(todo).to.deep.include({
+      action: "accept-or-review",
+      role: "requester",
+      id: (1n << 32n) | 1n,
+      deadline: pending - 1n,
+      cost,
+    });
 
     await time.increaseTo(BigInt(await time.latest()) + 3n * DAY);
     todo = await discovery.todo(requester.address, token.target as string);
-    expect(todo).to.deep.include({ action: "finalize", id: (1n << 32n) | 1n });
-    expect(todo).to.deep.include({ action: "finalize", id: (2n << 32n) | 1n });
+    expect(todo).to.deep.include({ action: "finalize", role: "requester", id: (1n << 32n) | 1n });
+    expect(todo).to.deep.include({ action: "finalize", role: "requester", id: (2n << 32n) | 1n });
 
     await escrow.finalize((1n << 32n) | 1n);
     const labelerTodo = await discovery.todo(labelers[0]!.address, token.target as string);
-    expect(labelerTodo).to.deep.include({ action: "withdraw", amount: LABEL(100) + LABEL(100) }); // reward + bond
+    expect(labelerTodo).to.deep.include({ action: "withdraw", role: "labeler", amount: LABEL(100) + LABEL(100) }); // reward + bond
+  });
+
+  it("todo tells the labeler and the requester, who hold the key, to disclose while jurors commit, until one has", async function () {
+    const { court, requester, labelers, challenger, token } = p;
+    const sub = (1n << 32n) | 2n;
+    const commitEnd = (await court.getRound(1, 0)).drawnAt + COURT_DEFAULTS.commitPeriod;
+    const disclose = { action: "disclose", id: sub, round: 0, deadline: commitEnd - 1n };
+    const todoOf = (who: string) => discovery.todo(who, token.target as string);
+    expect(await todoOf(labelers[1]!.address)).to.deep.include({ ...disclose, role: "labeler" });
+    expect(await todoOf(requester.address)).to.deep.include({ ...disclose, role: "requester" });
+    // A third-party challenger cannot open a sealed result: nothing to disclose.
+    expect((await todoOf(challenger.address)).filter((i) => i.action === "disclose")).to.deep.equal([]);
+    // Evidence from someone without the key is no disclosure; the labeler's is (no store to read it).
+    await court.connect(challenger).submitEvidence(1, "ipfs://why");
+    expect(await todoOf(requester.address)).to.deep.include({ ...disclose, role: "requester" });
+    await court.connect(labelers[1]!).submitEvidence(1, "ipfs://disclosure");
+    for (const who of [labelers[1]!.address, requester.address]) {
+      expect((await todoOf(who)).filter((i) => i.action === "disclose")).to.deep.equal([]);
+    }
+  });
+
+  it("todo tells the losing labeler to appeal, with the next round's cost, until the appeal window's last second", async function () {
+    const { court, labelers, challenger, token } = p;
+    const jurors = [...(await jurorsOf(court, 1n, 0)).keys()];
+    await voteRound(ethers, helpers, court, 1n, new Map(jurors.map((j) => [j, 2]))); // Reject
+    const r = await court.getRound(1, 0);
+    const appealEnd =
+      r.drawnAt + COURT_DEFAULTS.commitPeriod + COURT_DEFAULTS.revealPeriod + COURT_DEFAULTS.appealPeriod;
+    const d = await court.getDispute(1);
+    const appeal = {
+      action: "appeal",
+      role: "labeler",
+      id: 1n,
+      round: 1,
+      deadline: appealEnd - 1n,
+      cost: await court.roundCost(d.version, 1n),
+    };
+    const todoOf = (who: string) => discovery.todo(who, token.target as string);
+    // The head one second before the last: a transaction sent now lands in the window's last second.
+    await time.increaseTo(appealEnd - 2n);
+    expect(await todoOf(labelers[1]!.address)).to.deep.include(appeal);
+    expect((await todoOf(challenger.address)).filter((i) => i.action === "appeal")).to.deep.equal([]); // it won
+    await time.setNextBlockTimestamp(appealEnd - 1n);
+    await court.connect(labelers[1]!).appeal.staticCall(1); // it would pass in that block
+    await time.increaseTo(appealEnd - 1n);
+    // The head at the last second: the next block is past the window, the item is gone.
+    expect((await todoOf(labelers[1]!.address)).filter((i) => i.action === "appeal")).to.deep.equal([]);
+    await time.setNextBlockTimestamp(appealEnd);
+    await expect(court.connect(labelers[1]!).appeal(1)).to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod");
+  });
+
+  it("todo gives an appellant that is neither party its dispute's items", async function () {
+    const { court, others, token } = p;
+    await voteRound(ethers, helpers, court, 1n, new Map([...(await jurorsOf(court, 1n, 0)).keys()].map((j) => [j, 2])));
+    await endReveal(court, helpers, 1n);
+    await court.connect(others[1]!).appeal(1); // for the labeler's side, though not the labeler
+    await runDrawingCycle(court, helpers);
+    await voteRound(ethers, helpers, court, 1n, new Map([...(await jurorsOf(court, 1n, 1)).keys()].map((j) => [j, 1])));
+    await endAppeal(court, helpers, 1n);
+    expect(await discovery.todo(others[1]!.address, token.target as string)).to.deep.include({
+      action: "finalize",
+      role: "appellant",
+      id: (1n << 32n) | 2n,
+    });
+  });
+
+  it("todo gives the keeper's pass-phase, draw and apply-deferred when due, and holds stake to rejoin until Staking", async function () {
+    const { court, escrow, pool, challenger, others, token } = p;
+    const keeperOf = async () =>
+      (await discovery.todo(ethers.ZeroAddress, token.target as string)).map(({ action, count }) => ({
+        action,
+        count,
+      }));
+    expect(await keeperOf()).to.deep.equal([]); // nothing queued: pass-phase would change nothing
+    await escrow.connect(challenger).challenge((1n << 32n) | 1n, ethers.id("wrong"));
+    await toGenerating(court, helpers);
+    expect(await keeperOf()).to.deep.equal([]); // the seed's block is ahead
+    const v = others[0]!;
+    await pool.connect(v).stake(LABEL(1_000)); // deferred: the pool is frozen until Staking
+    const rejoin = { action: "rejoin-pool", role: "juror", amount: LABEL(1_000) };
+    expect(await discovery.todo(v.address, token.target as string)).to.deep.include({
+      ...rejoin,
+      waitsFor: "the next Staking phase (annota court)",
+    });
+    await mine(6);
+    expect(await keeperOf()).to.deep.equal([{ action: "pass-phase", count: undefined }]);
+    await pool.passPhase();
+    expect(await keeperOf()).to.deep.equal([{ action: "draw", count: 1 }]);
+    await court.draw(10);
+    expect(await keeperOf()).to.deep.equal([{ action: "pass-phase", count: undefined }]);
+    await pool.passPhase();
+    expect(await keeperOf()).to.deep.equal([{ action: "apply-deferred", count: 1 }]);
+    expect(await discovery.todo(v.address, token.target as string)).to.deep.include(rejoin);
   });
 
   it("watches new tasks, a task's new submissions and a juror's new seats, each once", async function () {

@@ -314,6 +314,7 @@ describe("SDK", function () {
       expect(disclosed.jurors).to.have.members([...round0.keys()]);
       expect(disclosed.withoutKey).to.deep.equal([]);
       expect(await requester.evidenceOf(disputeId)).to.deep.equal([
+        { party: p.requester.address, uri: challenged.reasonURI },
         { party: p.requester.address, uri: disclosed.evidenceURI },
       ]);
       for (const juror of round0.keys()) {
@@ -350,7 +351,11 @@ describe("SDK", function () {
       const returned = (SEAT_STAKE - PENALTY) * BigInt(firstSeats);
       expect((await p.pool.getValidator(first)).deferredIn).to.equal(returned);
       const discovery = new Discovery(p.escrow, p.court, { fromBlock: 0 });
-      expect(await discovery.todo(first, token)).to.deep.include({ action: "rejoin-pool", amount: returned });
+      expect(await discovery.todo(first, token)).to.deep.include({
+        action: "rejoin-pool",
+        role: "juror",
+        amount: returned,
+      });
       const free = (await p.pool.getValidator(first)).free;
       expect((await jurors.get(first)!.rejoinPool()).applied).to.equal(1);
       expect((await p.pool.getValidator(first)).deferredIn).to.equal(0n);
@@ -374,7 +379,7 @@ describe("SDK", function () {
       const { p, labelers, challenger, jurors } = f;
       const created = await postTask(f, 2);
       const sub = await labelers[2]!.submit(created.taskId, { labels: GOOD_LABELS });
-      const { disputeId } = await challenger.challenge(sub.submissionId, "wrong");
+      const { disputeId, reasonURI } = await challenger.challenge(sub.submissionId, "wrong");
       await drawCycle(challenger, helpers);
 
       // The labeler discloses its own result with its re-derived key; jurors read it as valid.
@@ -385,6 +390,7 @@ describe("SDK", function () {
       await expectRejection(labelers[1]!.disclose(sub.submissionId), AnnotaError, /only its labeler/);
       await challenger.submitEvidence(disputeId, "https://example.org/why.txt");
       expect((await challenger.evidenceOf(disputeId)).map((e) => e.uri)).to.deep.equal([
+        reasonURI,
         disclosed.evidenceURI,
         "https://example.org/why.txt",
       ]);

@@ -101,7 +101,7 @@ describe("SDK and CLI: dataset shares", function () {
     const anaAddress = p.labelers[0]!.address;
     const before = await discovery().todo(anaAddress, book.contracts.LabelToken.address);
     expect(before.filter((i) => i.action.startsWith("claim-"))).to.deep.equal([
-      { action: "claim-shares", id: taskId, count: 1 },
+      { action: "claim-shares", role: "shareholder", id: taskId, count: 1 },
     ]);
     const [entry] = await ana!.portfolio();
     expect(entry).to.include({ taskId, closed: true, shares: 0n, claimable: 0n });
@@ -176,6 +176,7 @@ describe("SDK and CLI: dataset shares", function () {
     const todo = await discovery().todo(anaAddress!, book.contracts.LabelToken.address);
     expect(todo.filter((i) => i.id === taskId)).to.deep.include({
       action: "claim-royalties",
+      role: "shareholder",
       id: taskId,
       amount: expected,
     });
@@ -232,8 +233,10 @@ describe("SDK and CLI: dataset shares", function () {
     expect(bought.output).to.contain("royalty 12 LABEL to the shares");
 
     const todo = await annota("todo", { who: ana });
-    const line = todo.output.split("\n").find((l) => l.includes("claim-shares"))!;
-    expect(line).to.contain(`mint your dataset share(s) 1 of task ${task}`);
+    const lines = todo.output.split("\n");
+    const at = lines.findIndex((l) => l.includes("$ npx hardhat annota claim-shares"));
+    expect(lines[at - 1]).to.equal(`  - [shareholder] mint your dataset share(s) (task ${task}, 1 share(s))`);
+    const line = lines[at]!;
     const command = line.slice(line.indexOf("npx hardhat annota ")).split(" ");
     expect(command.slice(0, 8)).to.deep.equal([
       "npx",

@@ -133,10 +133,12 @@ for (let id = 1; id <= taskCount; id++) {
 // 3. Submissions: every Submitted event of the chain.
 const submitted = await escrow.queryFilter(escrow.filters.Submitted(), book.deploymentBlock, head);
 const submissions = new Map(
-  (await all("submissions", "id taskId labeler status challengeEnd disputeId resultHash resultUri")).map((s) => [
-    s.id,
-    s,
-  ]),
+  (
+    await all(
+      "submissions",
+      "id taskId labeler status challengeEnd disputeId resultHash resultUri challenger reasonHash",
+    )
+  ).map((s) => [s.id, s]),
 );
 same("submissions", { count: submitted.length }, { count: submissions.size }, ["count"]);
 for (const e of submitted) {
@@ -152,14 +154,26 @@ for (const e of submitted) {
     ["resultUri", e.args.resultURI],
   ]);
 }
+// The challenges: each challenged submission's challenger and reasonHash, and its dispute's (the
+// case file's anchor: the reason document is the evidence whose keccak256 it is).
+const challenges = await escrow.queryFilter(escrow.filters.SubmissionChallenged(), book.deploymentBlock, head);
+const challengeOf = new Map(challenges.map((e) => [String(e.args.disputeId), e.args]));
+for (const e of challenges) {
+  same(`submission ${e.args.submissionId}`, e.args, submissions.get(String(e.args.submissionId)), [
+    "challenger",
+    "reasonHash",
+  ]);
+}
 
 // 4. Disputes, rounds and seats.
 const disputeCount = Number(await court.disputeCount(at));
 const disputes = new Map(
-  (await all("disputes", "id arbitrable version roundCount ruling labeler challenger interested")).map((d) => [
-    d.id,
-    d,
-  ]),
+  (
+    await all(
+      "disputes",
+      "id arbitrable version roundCount ruling labeler challenger interested submissionId reasonHash",
+    )
+  ).map((d) => [d.id, d]),
 );
 const rounds = new Map(
   (
@@ -195,6 +209,9 @@ for (let id = 1; id <= disputeCount; id++) {
     "labeler",
     "challenger",
     "interested",
+    // Disputes this escrow opened carry their challenge; any other arbitrable's have none.
+    ["submissionId", challengeOf.get(String(id))?.submissionId ?? null],
+    ["reasonHash", challengeOf.get(String(id))?.reasonHash ?? null],
   ]);
   for (let r = 0; r < Number(d.roundCount); r++) {
     roundCount++;
@@ -292,9 +309,22 @@ for (const t of tokens) {
   }
 }
 
-// 7. Evidence.
+// 7. Evidence: every Evidence event, in chain order, with its dispute, party, URI and block.
 const evidence = await court.queryFilter(court.filters.Evidence(), book.deploymentBlock, head);
-same("evidence", { count: evidence.length }, { count: (await all("evidences", "id")).length }, ["count"]);
+// Ponder's event ids are checkpoints: their string order is the chain's (block, then log) order.
+const indexedEvidence = (await all("evidences", "id disputeId party uri blockNumber tx")).sort((a, b) =>
+  a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+);
+same("evidence", { count: evidence.length }, { count: indexedEvidence.length }, ["count"]);
+evidence.forEach((e, i) => {
+  same(`evidence ${i}`, e.args, indexedEvidence[i], [
+    ["disputeId", e.args.evidenceGroupID],
+    "party",
+    ["uri", e.args.evidence],
+    ["blockNumber", e.blockNumber],
+    ["tx", e.transactionHash],
+  ]);
+});
 
 // 8. The juror pool's row (phase, its start, seed and cycle end as PhaseChanged reports them,
 // poolParams, court, seatStake, stakingPaused) and the court's (paused, treasury, currentVersion).

@@ -279,6 +279,7 @@ on("QualityVote:Evidence", async ({ event, context }) => {
     disputeId: a.evidenceGroupID,
     party: a.party,
     uri: a.evidence,
+    blockNumber: event.block.number,
     timestamp: event.block.timestamp,
     tx: event.transaction.hash,
   });

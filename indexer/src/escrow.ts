@@ -116,7 +116,7 @@ on("TaskEscrow:SubmissionChallenged", async ({ event, context }) => {
     challenger: a.challenger,
     reasonHash: a.reasonHash,
   });
-  await context.db.update(dispute, { id: a.disputeId }).set({ submissionId: a.submissionId });
+  await context.db.update(dispute, { id: a.disputeId }).set({ submissionId: a.submissionId, reasonHash: a.reasonHash });
   await updateAccount(context, a.challenger, (r) => ({ challenges: r.challenges + 1 }));
 });
 

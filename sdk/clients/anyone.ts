@@ -1,16 +1,7 @@
 import { discloseToJurors } from "../sealed/disclose.js";
+import { buildReason } from "../sealed/reason.js";
 import { AnnotaError, AnnotaInputError } from "../errors.js";
-import {
-  Phase,
-  Ruling,
-  SubmissionStatus,
-  SeatVerdict,
-  checkedAddress,
-  toBytes32,
-  toId,
-  type Id,
-  type TxResult,
-} from "./base.js";
+import { Phase, Ruling, SubmissionStatus, SeatVerdict, checkedAddress, toId, type Id, type TxResult } from "./base.js";
 import { ReaderClient } from "./reads.js";
 import { type Amount, LABEL_DECIMALS, toUnits } from "../units.js";
 
@@ -115,6 +106,17 @@ export class AnyoneClient extends ReaderClient {
     return this.send(`submitEvidence(${id})`, (o) => this.court.submitEvidence(id, evidenceURI, o));
   }
 
+  /**
+   * Publishes a document to the store and submits its URI as evidence for `disputeId`: jurors read
+   * it in the dispute's case file (`caseFile`), as text when it is UTF-8.
+   */
+  async publishEvidence(disputeId: Id, document: Uint8Array) {
+    const id = toId(disputeId, "dispute id");
+    if (document.length === 0) throw new AnnotaInputError("the evidence document is empty");
+    const evidenceURI = await this.requireStore("publishEvidence").put(document);
+    return { ...(await this.submitEvidence(id, evidenceURI)), evidenceURI };
+  }
+
   /** Settles `juror`'s seats in round `round` of a final dispute; reports its verdict, reward and penalty. */
   async settle(disputeId: Id, round: Id, juror: string) {
     const id = toId(disputeId, "dispute id");
@@ -144,19 +146,43 @@ export class AnyoneClient extends ReaderClient {
     return { ...result, settled: this.events(result.receipt, this.court, "SeatsSettled").length };
   }
 
-  /** Challenges a pending submission, posting the task's bond plus round 0's cost with a permit. */
+  /**
+   * Challenges a pending submission, posting the task's bond plus round 0's cost with a permit. The
+   * reason is a document like specs and evidence (`buildReason`, docs/sealed-results.md "The case
+   * file"): its keccak256 is the challenge's on-chain `reasonHash`; once the challenge is mined (as
+   * results are published only after their submission is) it is stored and its URI submitted as the
+   * dispute's first evidence, where jurors and indexers find it.
+   */
   async challenge(submissionId: Id, reason: string) {
     const id = toId(submissionId, "submission id");
+    const store = this.requireStore("challenge (it publishes the reason)");
+    const document = buildReason(id, reason);
     const task = await this.getTask(id >> 32n);
     const amount = task.bond + (await this.court.roundCost(task.courtVersion, 0n));
     const p = await this.permit(this.addresses.token, this.addresses.escrow, amount);
     const result = await this.send(`challenge(${id})`, (o) =>
-      this.escrow.challengeWithPermit(id, toBytes32(reason), p.deadline, p.v, p.r, p.s, o),
+      this.escrow.challengeWithPermit(id, document.reasonHash, p.deadline, p.v, p.r, p.s, o),
     );
+    const disputeId = this.eventArg(result.receipt, this.escrow, "SubmissionChallenged", "disputeId") as bigint;
+    let evidence;
+    try {
+      evidence = await this.publishEvidence(disputeId, document.bytes);
+    } catch (error) {
+      throw new AnnotaError(
+        `submission ${id} is challenged (dispute ${disputeId}), but its reason was not published: ` +
+          `${(error as Error).message}; publish it again with publishEvidence(${disputeId}, buildReason(${id}, reason).bytes)`,
+        undefined,
+        [],
+        { cause: error },
+      );
+    }
     return {
       ...result,
-      disputeId: this.eventArg(result.receipt, this.escrow, "SubmissionChallenged", "disputeId"),
+      disputeId,
       posted: amount,
+      reasonHash: document.reasonHash,
+      reasonURI: evidence.evidenceURI,
+      evidence,
     };
   }
 

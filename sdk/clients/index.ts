@@ -1,5 +1,6 @@
 export * from "./base.js";
 export * from "./reads.js";
+export * from "./caseFile.js";
 export * from "./anyone.js";
 export * from "./shares.js";
 export * from "./requester.js";

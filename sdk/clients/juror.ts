@@ -126,8 +126,8 @@ export class JurorClient extends AnyoneClient {
   }
 
   /**
-   * Reviews the result a dispute is about, as a juror: finds the evidence disclosed to this wallet
-   * (newest first), opens it with the validator key and judges the labels like the requester
+   * Reviews the result a dispute is about, as a juror: finds the key disclosures of its case file
+   * that list this wallet (newest first), opens it with the validator key and judges the labels like the requester
    * (`reviewAsJuror`). Returns the review with the task's spec, to show labels beside it.
    */
   async reviewDispute(disputeId: Id) {
@@ -137,7 +137,8 @@ export class JurorClient extends AnyoneClient {
     const s = await this.getSubmission(submissionId);
     const spec = await this.getSpec(s.taskId);
     const { secretKey } = await this.encryptionKeyPair("validator");
-    const evidence = (await this.evidenceOf(id)).reverse();
+    // Only key disclosures can open the result: the reason and other documents are skipped.
+    const evidence = (await this.caseFile(id)).evidence.filter((e) => e.kind === "disclosure").reverse();
     let last: Review | undefined;
     for (const { uri, party } of evidence) {
       try {

@@ -3,6 +3,7 @@ import { getAddress, keccak256 } from "ethers";
 import { AnnotaError, annotate } from "../errors.js";
 import { parseCanonical } from "../sealed/encoding.js";
 import { validateSpec, type Spec } from "../sealed/spec.js";
+import { readCaseFile, type CaseFile } from "./caseFile.js";
 import { AnnotaClient, Period, Ruling, SubmissionStatus, checkedAddress, toId, type Id } from "./base.js";
 
 /** A juror's seats in one round, with the round's deadlines (Unix seconds; 0 while not drawn). */
@@ -183,6 +184,14 @@ export class ReaderClient extends AnnotaClient {
       await this.head(),
     );
     return events.map((e) => ({ party: e.args.party, uri: e.args.evidence }));
+  }
+
+  /**
+   * Dispute `disputeId`'s case file: the challenge's reason document, every piece of evidence with
+   * its document read from the store, and every seated juror with its vote's state (`readCaseFile`).
+   */
+  async caseFile(disputeId: Id): Promise<CaseFile> {
+    return readCaseFile(this, toId(disputeId, "dispute id"));
   }
 
   /**

@@ -1,8 +1,10 @@
+import { readFileSync } from "node:fs";
+
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { AnyoneClient } from "../../sdk/clients/anyone.js";
-import { context, date, label, print, printTx, type Common } from "./common.js";
-import { readCourtState } from "./courtState.js";
+import { CliError, context, date, label, print, printTx, type Common } from "./common.js";
+import { readCourtState } from "../../sdk/courtState.js";
 
 type Args<T> = Common & T;
 
@@ -13,6 +15,7 @@ export async function challenge(args: Args<{ submission: string; reason: string 
     `Challenged submission ${args.submission}, posting ${label(result.posted)}: dispute ${result.disputeId} decides it`,
     result,
   );
+  print(`  reason ${result.reasonURI} (hash ${result.reasonHash}), the dispute's first evidence`);
   return result;
 }
 
@@ -49,8 +52,8 @@ export async function withdrawFor(args: Args<{ accounts: string[]; token: string
  * `annota court`), sends nothing and says what it waits for and until when.
  */
 export async function passPhase(args: Common, hre: HardhatRuntimeEnvironment) {
-  const { client, book } = await context(hre, args, AnyoneClient);
-  const state = await readCourtState(client, book);
+  const { client } = await context(hre, args, AnyoneClient);
+  const state = await readCourtState(client);
   if (!state.canPass) {
     print(`Nothing sent: the court is in the ${state.phase} phase since ${date(state.startedAt)}; ${state.next}`);
     return { sent: false, phase: state.phase, next: state.next, readyAt: state.readyAt };
@@ -115,8 +118,28 @@ export async function finalizeDispute(args: Args<{ dispute: string }>, hre: Hard
   return result;
 }
 
-export async function evidence(args: Args<{ dispute: string; uri: string }>, hre: HardhatRuntimeEnvironment) {
+/** `annota evidence <dispute> <uri>`, or `--file <path>` to publish a document and submit its URI. */
+export async function evidence(
+  args: Args<{ dispute: string; uri: string; file: string }>,
+  hre: HardhatRuntimeEnvironment,
+) {
+  if ((args.uri === "") === (args.file === ""))
+    throw new CliError("give the evidence's URI or --file <path>, not both");
   const { client } = await context(hre, args, AnyoneClient);
+  if (args.file !== "") {
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(args.file);
+    } catch {
+      throw new CliError(`cannot read evidence file "${args.file}"`);
+    }
+    const result = await client.publishEvidence(args.dispute, bytes);
+    printTx(
+      `Published ${args.file} as ${result.evidenceURI} and submitted it as evidence for dispute ${args.dispute}`,
+      result,
+    );
+    return result;
+  }
   const result = await client.submitEvidence(args.dispute, args.uri);
   printTx(`Submitted evidence ${args.uri} for dispute ${args.dispute}`, result);
   return result;

@@ -12,7 +12,8 @@ import { requireLocal } from "./local.js";
 async function discovery(hre: HardhatRuntimeEnvironment, args: Common) {
   const ctx = await context(hre, args, ReaderClient);
   const { escrow, court, shares, pool } = ctx.client;
-  return { ...ctx, discovery: new Discovery(escrow, court, { fromBlock: ctx.book.deploymentBlock, shares, pool }) };
+  const options = { fromBlock: ctx.book.deploymentBlock, shares, pool, store: ctx.store };
+  return { ...ctx, discovery: new Discovery(escrow, court, options) };
 }
 
 /** `annota tasks [--open] [--requester 0x…]`: every task, or the open ones, with their spec URIs. */
@@ -54,49 +55,149 @@ export async function submissions(args: Common & { taskId: string }, hre: Hardha
   return items;
 }
 
-const WHAT: Record<string, string> = {
-  commit: "commit your vote (annota commit)",
-  reveal: "reveal your vote (annota reveal)",
-  settle: "settle your seats (annota settle)",
-  "accept-or-review": "review, then accept or challenge",
-  finalize: "finalize (annota finalize)",
-  escalate: "escalate the round without a majority (annota escalate)",
-  "finalize-dispute": "finalize the dispute (annota finalize-dispute)",
-  reclaim: "reclaim the free slots' budget (annota reclaim)",
-  withdraw: "withdraw your credits (annota withdraw)",
-  "withdraw-unstaked": "withdraw your unbonded stake (annota withdraw-unstaked)",
-  "rejoin-pool":
-    "put your settled stake back into the juror pool in the Staking phase (annota apply-deferred --validators you)",
+/** What each item asks, in words (the command follows on its own line). */
+const WHAT: Record<TodoItem["action"], string> = {
+  commit: "commit your vote (review the disclosed result first when it is there)",
+  reveal: "reveal your vote",
+  settle: "settle your seats",
+  "accept-or-review": "review the submission, then accept it or challenge it",
+  finalize: "finalize the submission",
+  escalate: "open the next round of the round without a majority",
+  "finalize-dispute": "record the dispute's ruling",
+  disclose: "disclose the sealed result to the seated jurors (evidence)",
+  appeal: "appeal the round you lost",
+  reclaim: "reclaim the free slots' budget",
+  withdraw: "withdraw your credits",
+  "withdraw-unstaked": "withdraw your unbonded stake",
+  "rejoin-pool": "put your settled stake back into the juror pool",
+  "set-key": "publish your encryption key, so parties can disclose results to you",
+  "pass-phase": "advance the court's drawing cycle",
+  draw: "draw the jurors of this cycle's rounds",
+  "apply-deferred": "apply the deferred stake changes that hold the Staking phase",
   "claim-shares": "mint your dataset share(s)",
   "claim-royalties": "claim your dataset royalty",
 };
 
-/** The command that does a shareholder item, exactly as it can be run (for `account`, from any signer). */
-function commandFor(item: TodoItem, account: string, networkName: string): string {
-  const network = networkName === "default" ? "" : ` --network ${networkName}`;
-  return `npx hardhat annota ${item.action} --task ${item.id} --holder ${account}${network}`;
+/** A deadline in local time with what is left of it: `2026-12-08 09:30:00 UTC+1 (23 h 59 min left)`. */
+function until(deadline: bigint, now: bigint): string {
+  const at = new Date(Number(deadline) * 1000);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  const offset = -at.getTimezoneOffset();
+  const zone = `UTC${offset < 0 ? "-" : "+"}${Math.floor(Math.abs(offset) / 60)}${Math.abs(offset) % 60 ? `:${pad(Math.abs(offset) % 60)}` : ""}`;
+  const local = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())} ${zone}`;
+  const left = deadline - now + 1n; // the deadline is the last allowed second
+  const [h, m] = [left / 3600n, (left % 3600n) / 60n];
+  const span =
+    left <= 0n
+      ? "closed"
+      : h > 0n
+        ? `${h} h ${m} min left`
+        : m > 0n
+          ? `${m} min ${left % 60n} s left`
+          : `${left} s left`;
+  return `${local} (${span})`;
 }
 
-/** `annota todo [--who 0x…]`: what an account can or must do now, in every role, with deadlines. */
+/**
+ * The commands that do `item`, exactly as they run: the first, then alternatives (`or`). `as` is
+ * the `--account` and `--network` suffix of the account the list is for; `account` its address.
+ */
+function commandsFor(item: TodoItem, account: string, as: string): { run: string[]; or: string[] } {
+  const cli = (command: string) => `npx hardhat annota ${command}${as}`;
+  const id = String(item.id);
+  switch (item.action) {
+    case "commit":
+      return {
+        run: [...(item.reviewable ? [cli(`review-dispute ${id}`)] : []), cli(`commit ${id} accept`)],
+        or: [cli(`commit ${id} reject`)],
+      };
+    case "accept-or-review":
+      return {
+        run: item.sealed === false ? [cli(`status submission ${id}`)] : [cli(`review ${id}`)],
+        or: [cli(`accept ${id}`), cli(`challenge ${id} --reason "<what is wrong with the labels>"`)],
+      };
+    case "settle":
+      return { run: [cli(`settle ${id} ${item.round}`)], or: [] };
+    case "rejoin-pool":
+      return { run: [cli(`apply-deferred --validators ${account}`)], or: [] };
+    case "claim-shares":
+    case "claim-royalties":
+      return { run: [cli(`${item.action} --task ${id} --holder ${account}`)], or: [] };
+    case "withdraw":
+    case "withdraw-unstaked":
+    case "set-key":
+    case "pass-phase":
+    case "draw":
+    case "apply-deferred":
+      return { run: [cli(item.action)], or: [] };
+    default:
+      // reveal, finalize, escalate, finalize-dispute, disclose, appeal, reclaim: `<action> <id>`.
+      return { run: [cli(`${item.action} ${id}`)], or: [] };
+  }
+}
+
+/** The item's subject, amount and cost, in words. */
+async function details(item: TodoItem, client: ReaderClient): Promise<string> {
+  const parts: string[] = [];
+  const subject: Partial<Record<TodoItem["action"], string>> = {
+    "accept-or-review": "submission",
+    finalize: "submission",
+    disclose: "submission",
+    reclaim: "task",
+    "claim-shares": "task",
+    "claim-royalties": "task",
+  };
+  if (item.id !== undefined) parts.push(`${subject[item.action] ?? "dispute"} ${item.id}`);
+  if (item.round !== undefined && item.action !== "disclose") parts.push(`round ${item.round}`);
+  if (item.action === "claim-shares") parts.push(`${item.count} share(s)`);
+  if (item.amount !== undefined) {
+    parts.push(
+      item.token
+        ? `${formatUnits(item.amount, await client.decimalsOf(item.token))} ${item.token}`
+        : label(item.amount),
+    );
+  }
+  if (item.action === "draw") parts.push(`${item.count} round(s)`);
+  if (item.action === "apply-deferred") parts.push(`${item.count} change(s)`);
+  if (item.cost !== undefined) {
+    parts.push(
+      item.action === "accept-or-review" ? `a challenge costs ${label(item.cost)}` : `costs ${label(item.cost)}`,
+    );
+  }
+  return parts.length === 0 ? "" : ` (${parts.join(", ")})`;
+}
+
+/**
+ * `annota todo [--who 0x…]`: what an account can or must do now, in every role, one item per line
+ * with its role, subject, cost and deadline (local time and time left), then each command that does
+ * it, exactly as it runs (`$`), and its alternatives (`or $`).
+ */
 export async function todo(args: Common & { who: string }, hre: HardhatRuntimeEnvironment) {
   const { discovery: d, signer, client, connection } = await discovery(hre, args);
-  const account = args.who || signer.address;
+  const account = args.who ? checkedAddress(args.who, "--who") : signer.address;
   const items = await d.todo(account, client.addresses.token);
+  const now = await d.now();
+  const index = (await connection.ethers.getSigners()).findIndex((s) => s.address === account);
+  const as =
+    (index > 0 ? ` --account ${index}` : "") +
+    (connection.networkName === "default" ? "" : ` --network ${connection.networkName}`);
+  // The account's own items first ("nothing" when it has none), then the keeper's, due for anyone.
+  const own = items.filter((i) => i.role !== "keeper");
   print(`To do for ${account}:`);
-  if (items.length === 0) print("  nothing");
-  for (const item of items) {
-    const target = item.id === undefined ? "" : ` ${item.id}${item.round === undefined ? "" : ` round ${item.round}`}`;
-    if (item.action === "claim-shares" || item.action === "claim-royalties") {
-      const what =
-        item.action === "claim-shares"
-          ? `${item.count} of task ${item.id}`
-          : `of task ${item.id}: ${item.token ? `${formatUnits(item.amount!, await client.decimalsOf(item.token))} ${item.token}` : label(item.amount!)}`;
-      print(`  - ${WHAT[item.action]} ${what}: ${commandFor(item, account, connection.networkName)}`);
+  if (own.length === 0) print("  nothing");
+  // Its votes, appeals and withdrawals run as printed only when sent from it.
+  else if (index < 0) print(`  (not an account of this configuration: send these from ${account})`);
+  for (const item of [...own, ...items.filter((i) => i.role === "keeper")]) {
+    const deadline = item.deadline === undefined ? "" : ` by ${until(item.deadline, now)}`;
+    print(`  - [${item.role}] ${WHAT[item.action]}${await details(item, client)}${deadline}`);
+    if (item.note) print(`      ${item.note}`);
+    if (item.waitsFor) {
+      print(`      waits for ${item.waitsFor}`);
       continue;
     }
-    const amount = item.amount === undefined ? "" : ` (${label(item.amount)})`;
-    const until = item.deadline === undefined ? "" : ` by ${date(item.deadline)}`;
-    print(`  - ${WHAT[item.action]}${target}${amount}${until}`);
+    const { run, or } = commandsFor(item, account, as);
+    for (const line of run) print(`      $ ${line}`);
+    for (const line of or) print(`   or $ ${line}`);
   }
   return items;
 }

@@ -1,6 +1,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { JurorClient } from "../../sdk/clients/juror.js";
+import { printCaseFile } from "./status.js";
 import { CliError, context, date, label, print, printTx, type Common } from "./common.js";
 
 type Args<T> = Common & T;
@@ -71,6 +72,8 @@ export async function reveal(args: Args<{ dispute: string }>, hre: HardhatRuntim
 
 export async function reviewDispute(args: Args<{ dispute: string }>, hre: HardhatRuntimeEnvironment) {
   const { client } = await context(hre, args, JurorClient);
+  print(`Dispute ${args.dispute}: the case file`);
+  printCaseFile(await client.caseFile(args.dispute));
   const review = await client.reviewDispute(args.dispute);
   print(`Dispute ${args.dispute}, submission ${review.submissionId}: ${review.verdict}`);
   print(`  ${review.detail}`);

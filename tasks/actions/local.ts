@@ -5,7 +5,7 @@ import { LOCAL_NETWORKS } from "../../ignition/defaults.js";
 import { ReaderClient } from "../../sdk/clients/reads.js";
 import { formatLabel } from "../../sdk/units.js";
 import { CliError, context, date, print, type Common } from "./common.js";
-import { readCourtState } from "./courtState.js";
+import { readCourtState } from "../../sdk/courtState.js";
 
 /** Refuses a local-only command (`advance`, `fund`) on a network whose chain is not throw-away. */
 export function requireLocal(networkName: string, command: string, instead = "") {
@@ -45,7 +45,7 @@ export async function advance(
 ) {
   const connection = await hre.network.getOrCreate();
   requireLocal(connection.networkName, "advance");
-  const { client, book } = await context(hre, args, ReaderClient);
+  const { client } = await context(hre, args, ReaderClient);
   const provider = connection.ethers.provider;
   const latest = BigInt((await provider.getBlock("latest"))!.timestamp);
   const given = [args.seconds, args.blocks, args.to].filter((v) => v !== "").length;
@@ -59,11 +59,11 @@ export async function advance(
     if (blocks === 0n) throw new CliError("--blocks must be at least 1");
     await provider.send("hardhat_mine", ["0x" + blocks.toString(16), "0x1"]);
     what = `Mined ${blocks} block(s)`;
-    then = async () => (await readCourtState(client, book)).next;
+    then = async () => (await readCourtState(client)).next;
   } else if (args.seconds !== "") {
     target = latest + wholeNumber(args.seconds, "seconds");
     what = `Moved ${args.seconds.trim()} s forward`;
-    then = async () => (await readCourtState(client, book)).next;
+    then = async () => (await readCourtState(client)).next;
   } else {
     const to = args.to.trim() as (typeof WINDOWS)[number];
     if (!WINDOWS.includes(to)) throw new CliError(`--to must be one of ${WINDOWS.join(", ")}, got "${args.to}"`);
@@ -161,8 +161,8 @@ export async function accounts(args: Common, hre: HardhatRuntimeEnvironment) {
 
 /** `annota court`: the drawing cycle's phase, seed request, queued rounds and what `pass-phase` waits for. */
 export async function court(args: Common, hre: HardhatRuntimeEnvironment) {
-  const { client, book } = await context(hre, args, ReaderClient);
-  const s = await readCourtState(client, book);
+  const { client } = await context(hre, args, ReaderClient);
+  const s = await readCourtState(client);
   print(`phase            ${s.phase} since ${date(s.startedAt)}`);
   if (s.seed?.kind === "blockhash") {
     const away = s.seed.block - s.seed.latestBlock;

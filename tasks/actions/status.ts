@@ -1,6 +1,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { ZeroHash, formatUnits } from "ethers";
 
+import type { CaseFile } from "../../sdk/clients/caseFile.js";
 import { ReaderClient } from "../../sdk/clients/reads.js";
 import { CliError, context, date, label, print, type Common } from "./common.js";
 
@@ -61,6 +62,7 @@ export async function status(args: Common & { kind: string; id: string }, hre: H
           );
         }
       }
+      printCaseFile(await client.caseFile(id));
       return d;
     }
     case "account": {
@@ -82,5 +84,32 @@ export async function status(args: Common & { kind: string; id: string }, hre: H
     }
     default:
       throw new CliError(`unknown status kind "${args.kind}": use task, submission, dispute or account`);
+  }
+}
+
+/**
+ * A dispute's case file (`ReaderClient.caseFile`): the challenge's reason, each piece of evidence
+ * with its text or what it is, and the seated jurors with their votes' state. `review-dispute`
+ * prints it too.
+ */
+export function printCaseFile(file: CaseFile) {
+  print(`  submission       ${file.submissionId}, challenged by ${file.challenger}`);
+  const reason = file.reason.text === undefined ? `not found among the evidence (hash ${file.reason.hash})` : "";
+  print(`  reason           ${reason || `${file.reason.uri} (hash ${file.reason.hash})`}`);
+  if (file.reason.text !== undefined)
+    for (const line of file.reason.text.split("\n")) print(`                   | ${line}`);
+  print(`  evidence         ${file.evidence.length === 0 ? "none" : `${file.evidence.length} item(s), oldest first`}`);
+  for (const e of file.evidence) {
+    print(`    ${e.uri} by ${e.party} (block ${e.blockNumber})`);
+    if (e.kind === "reason") print("      the challenge's reason (above)");
+    else if (e.kind === "disclosure")
+      print(`      the sealed result disclosed to round ${e.round}'s jurors: ${e.jurors!.join(", ")}`);
+    else if (e.kind === "document") for (const line of e.text!.split("\n")) print(`      | ${line}`);
+    else print(`      not readable: ${e.error}`);
+  }
+  print(`  jurors           ${file.jurors.length === 0 ? "none seated yet" : ""}`.trimEnd());
+  for (const j of file.jurors) {
+    const vote = j.revealed ? `revealed ${j.revealed}` : j.committed ? "committed" : "no vote yet";
+    print(`    round ${j.round}  ${j.address}  ${j.seats} seat(s), ${vote}${j.settled ? ", settled" : ""}`);
   }
 }

@@ -1,9 +1,19 @@
 import { Contract, type Provider } from "ethers";
 
-import { randomnessOf, type AddressBook } from "../../sdk/addressBook.js";
-import { Phase } from "../../sdk/clients/base.js";
-import type { ReaderClient } from "../../sdk/clients/reads.js";
-import { date } from "./format.js";
+import { Phase } from "./clients/base.js";
+import type { JurorPool, QualityVote } from "./contracts.js";
+import { AnnotaInputError } from "./errors.js";
+import { freshBlockNumber } from "./head.js";
+
+/** A Unix time as an ISO date. */
+const date = (t: bigint) => new Date(Number(t) * 1000).toISOString();
+
+/** What `readCourtState` reads: the court, its juror pool, and the first block of their logs. */
+export interface CourtSource {
+  court: QualityVote;
+  pool: JurorPool;
+  fromBlock: number | bigint;
+}
 
 /** A round waiting in the drawing queue. */
 export interface QueuedRound {
@@ -45,11 +55,14 @@ const plural = (n: bigint | number, one: string) => `${n} ${one}${BigInt(n) === 
  * Reads the court's cycle, kept by its juror pool (the same reads the pool's `passPhase` checks:
  * phase, start, queue, deferred queue, pool parameters, the seed request) and says whether
  * `passPhase` would change it in the next block. Queued rounds are named by the court's events.
+ * The randomness source is the pool's (`randomness()`); a blockhash source is told from a VRF one
+ * by its `targetBlock()` view. Sentences name the CLI's commands (`annota draw`, `annota advance`).
  */
-export async function readCourtState(client: ReaderClient, book: AddressBook): Promise<CourtState> {
-  const { court, pool } = client;
-  const provider = client.runner.provider as Provider;
-  const latest = (await provider.getBlock("latest"))!;
+export async function readCourtState(source: CourtSource): Promise<CourtState> {
+  const { court, pool } = source;
+  const provider = court.runner?.provider as Provider | undefined;
+  if (!provider) throw new AnnotaInputError("the court contract has no provider");
+  const latest = (await provider.getBlock(await freshBlockNumber(provider)))!;
   // The next transaction is mined at least a second after the latest block.
   const now = BigInt(latest.timestamp) + 1n;
   const [[current, startedAt], [head, tail, cycleEnd], [dHead, dTail], params] = await Promise.all([
@@ -63,7 +76,7 @@ export async function readCourtState(client: ReaderClient, book: AddressBook): P
   // Queue positions come from RoundQueued / RoundRequeued (the queue holds dispute ids only).
   const byPosition = new Map<bigint, { disputeId: bigint; round: bigint }>();
   if (tail > head) {
-    const from = client.fromBlock;
+    const from = Number(source.fromBlock);
     const events = [
       ...(await court.queryFilter(court.filters.RoundQueued(), from)),
       ...(await court.queryFilter(court.filters.RoundRequeued(), from)),
@@ -107,9 +120,13 @@ export async function readCourtState(client: ReaderClient, book: AddressBook): P
       canPass: true,
       next: `pass-phase abandons the cycle (no seed since ${date(startedAt)}): back to Staking, every round keeps its place`,
     };
-    if (book.randomness === "BlockhashRandomness") {
-      const source = new Contract(randomnessOf(book).address, BLOCKHASH_ABI, provider);
-      const block = (await source.getFunction("targetBlock")()) as bigint;
+    const randomness = await pool.randomness();
+    const target = await new Contract(randomness, BLOCKHASH_ABI, provider)
+      .getFunction("targetBlock")()
+      .then((block: bigint) => block)
+      .catch(() => undefined);
+    if (target !== undefined) {
+      const block = target;
       const seed: SeedRequest = { kind: "blockhash", block, latestBlock: BigInt(latest.number) };
       // The target's hash is readable from the block after it.
       const missing = block - BigInt(latest.number);
@@ -133,8 +150,8 @@ export async function readCourtState(client: ReaderClient, book: AddressBook): P
         next: `pass-phase waits for block ${block}, ${plural(missing, "block")} away (annota advance --blocks ${missing}), or until ${date(abandonAt)} to abandon the cycle`,
       };
     }
-    const source = new Contract(randomnessOf(book).address, VRF_ABI, provider);
-    const [requestId, requestedAt] = (await source.getFunction("currentRequest")()) as [bigint, bigint];
+    const vrf = new Contract(randomness, VRF_ABI, provider);
+    const [requestId, requestedAt] = (await vrf.getFunction("currentRequest")()) as [bigint, bigint];
     const seed: SeedRequest = { kind: "vrf", requestId, requestedAt, abandonAt };
     // Whether the coordinator answered is only visible through the call itself.
     const after = Number(await pool.passPhase.staticCall());

@@ -1,0 +1,62 @@
+import { keccak256 } from "ethers";
+
+import { canonicalBytes, exactKeys, fromDecimal, ipfsUriOf, parseCanonical, toDecimal } from "./encoding.js";
+import { SealedResultError } from "./errors.js";
+
+/** The version tag of challenge reasons. */
+export const REASON_FORMAT = "annota.reason/1";
+
+/** The longest reason text, in characters: a reason is one block, read by every juror. */
+export const MAX_REASON_CHARS = 20_000;
+
+/** An `annota.reason/1` document: why a challenger says a submission's labels are wrong. */
+export interface Reason {
+  format: typeof REASON_FORMAT;
+  /** Decimal string: the submission challenged. */
+  submissionId: string;
+  /** The challenger's words, as typed (1 to `MAX_REASON_CHARS` characters). */
+  text: string;
+}
+
+/** A reason document ready to publish: `reasonHash` goes on chain, `bytes` to the store at `reasonURI`. */
+export interface ReasonDocument {
+  reason: Reason;
+  /** The canonical JSON bytes (put these in the store). */
+  bytes: Uint8Array;
+  /** keccak256 of `bytes`: the challenge's on-chain `reasonHash`. */
+  reasonHash: string;
+  /** `ipfs://` CIDv1 (raw, sha2-256) of `bytes`, what `store.put(bytes)` returns. */
+  reasonURI: string;
+}
+
+function checkText(text: unknown, where: string, code: "MALFORMED" | "INVALID_ARGUMENT"): string {
+  if (typeof text !== "string" || text.trim() === "" || text.length > MAX_REASON_CHARS) {
+    throw new SealedResultError(code, `${where}: expected 1 to ${MAX_REASON_CHARS} characters of text`);
+  }
+  return text;
+}
+
+/**
+ * Builds the reason document of a challenge, hashed and addressed like specs and evidence
+ * (docs/sealed-results.md, "The case file"): one canonical encoding, so one `reasonHash` and one CID.
+ */
+export function buildReason(submissionId: bigint | number, text: string): ReasonDocument {
+  const reason: Reason = {
+    format: REASON_FORMAT,
+    submissionId: toDecimal(submissionId, "submissionId"),
+    text: checkText(text, "reason.text", "INVALID_ARGUMENT"),
+  };
+  const bytes = canonicalBytes(reason);
+  return { reason, bytes, reasonHash: keccak256(bytes), reasonURI: ipfsUriOf(bytes) };
+}
+
+/** Parses and checks reason bytes (canonical JSON, exact fields). Throws MALFORMED. */
+export function parseReason(bytes: Uint8Array): Reason {
+  const value = exactKeys(parseCanonical(bytes, "reason"), ["format", "submissionId", "text"], "reason");
+  if (value.format !== REASON_FORMAT) {
+    throw new SealedResultError("MALFORMED", `reason.format: expected "${REASON_FORMAT}"`);
+  }
+  fromDecimal(value.submissionId, "reason.submissionId");
+  checkText(value.text, "reason.text", "MALFORMED");
+  return value as unknown as Reason;
+}
