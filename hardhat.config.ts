@@ -4,6 +4,7 @@ import hardhatToolboxMochaEthersPlugin from "@nomicfoundation/hardhat-toolbox-mo
 import dotenv from "dotenv";
 import { configVariable, defineConfig } from "hardhat/config";
 
+import { PUBLIC_NETWORKS, rpcVariableOf } from "./ignition/networks.js";
 import { annotaTasks } from "./tasks/index.js";
 
 // Secrets come from the Hardhat keystore (`npx hardhat keystore set NAME`) or the environment; a
@@ -62,18 +63,21 @@ export default defineConfig({
       chainType: "l1",
       url: "http://127.0.0.1:8545",
     },
-    sepolia: {
-      type: "http",
-      chainType: "l1",
-      url: configVariable("SEPOLIA_RPC_URL"),
-      accounts: [configVariable("DEPLOYER_PRIVATE_KEY")],
-    },
-    baseSepolia: {
-      type: "http",
-      chainType: "op",
-      url: configVariable("BASE_SEPOLIA_RPC_URL"),
-      accounts: [configVariable("DEPLOYER_PRIVATE_KEY")],
-    },
+    // Each public network: its endpoint in <NETWORK>_RPC_URL (SEPOLIA_RPC_URL, BASE_SEPOLIA_RPC_URL),
+    // its chain id (the deploy and check-deployment refuse an endpoint of another chain), and the
+    // deployer's key. The CLI acts as other accounts with `--account <name>` (<NAME>_PRIVATE_KEY).
+    ...Object.fromEntries(
+      Object.entries(PUBLIC_NETWORKS).map(([name, { chainId, chainType }]) => [
+        name,
+        {
+          type: "http" as const,
+          chainType,
+          chainId,
+          url: configVariable(rpcVariableOf(name)),
+          accounts: [configVariable("DEPLOYER_PRIVATE_KEY")],
+        },
+      ]),
+    ),
   },
   verify: {
     // Etherscan's v2 API: one key for every chain it indexes (Sepolia, Base Sepolia, ...).

@@ -2,6 +2,7 @@ import type { ErrorDescription } from "ethers";
 
 import { AnnotaError, decodeError, explanationOf } from "../../sdk/errors.js";
 import { Period, Phase, SubmissionStatus } from "../../sdk/clients/base.js";
+import { rpcVariableOf } from "../../ignition/networks.js";
 import { date, label } from "./format.js";
 
 const AMOUNT =
@@ -108,4 +109,48 @@ export async function windowNote(
   } catch {
     return "";
   }
+}
+
+/**
+ * One line for a configuration problem of `networkName` (a variable of hardhat.config.ts that is not
+ * set, blank or malformed, an unreachable endpoint, a deployer key that is not one), or undefined.
+ * Hardhat reports these as `HHE7` / `HHE28` / `HHE703` with a stack trace.
+ */
+export function configurationLine(error: unknown, networkName: string): string | undefined {
+  const e = error as { number?: unknown; messageArguments?: Record<string, unknown>; message?: unknown };
+  const store = (name: string) =>
+    `store it with \`npx hardhat keystore set ${name}\`, or put ${name}=... in .env (see .env.example)`;
+  // HHE7: not in the keystore nor the environment; HHE50002: the same under `hardhat test` (development keystore).
+  const unset = e.number === 7 ? e.messageArguments?.name : e.number === 50002 ? e.messageArguments?.key : undefined;
+  if (typeof unset === "string") {
+    const name = unset;
+    return `${name} is not set, and network "${networkName}" needs it: ${store(name)}`;
+  }
+  if (e.number === 28) {
+    const name = /"(\w+)"/.exec(String(e.messageArguments?.configVariable ?? ""))?.[1] ?? rpcVariableOf(networkName);
+    const blank = process.env[name]?.trim() === "";
+    return `${name} ${blank ? "is set but blank" : "is not a URL"}: set it to a JSON-RPC endpoint of ${networkName} (https://...)`;
+  }
+  if (e.number === 708) {
+    const { configChainId, connectionChainId } = e.messageArguments ?? {};
+    return wrongChain(networkName, configChainId, connectionChainId);
+  }
+  if (e.number === 703) {
+    return `cannot reach network "${networkName}" at ${rpcVariableOf(networkName)}: check the URL and your connection`;
+  }
+  if (typeof e.message === "string" && /Field\.fromBytes|invalid private key/i.test(e.message)) {
+    return process.env.DEPLOYER_PRIVATE_KEY?.trim() === ""
+      ? `DEPLOYER_PRIVATE_KEY is set but blank, so network "${networkName}" has no deployer: set it to the account's ` +
+          "0x-prefixed private key, or remove the line from .env and store it with `npx hardhat keystore set DEPLOYER_PRIVATE_KEY`"
+      : `DEPLOYER_PRIVATE_KEY is not a 0x-prefixed 32-byte hex private key (${e.message.split("\n")[0]})`;
+  }
+  return undefined;
+}
+
+/** The one line for an endpoint of another chain than its network's (the deploy, check-deployment, the CLI). */
+export function wrongChain(networkName: string, expected: unknown, actual: unknown): string {
+  return (
+    `network "${networkName}" is chain ${expected} but its endpoint (${rpcVariableOf(networkName)}) answers chain ` +
+    `${actual}: point ${rpcVariableOf(networkName)} at a ${networkName} node`
+  );
 }
