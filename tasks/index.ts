@@ -14,10 +14,13 @@ import { COMMANDS, COMMON_OPTIONS, type Command } from "./commands.js";
  */
 
 /**
- * Loads an action only when its task runs, and turns the SDK's errors (bad input, a contract's
- * custom error, a sealed-result error) into plugin errors, which Hardhat prints as one line without
- * a stack trace, with amounts in LABEL and times as dates. Nothing from the SDK is imported here:
- * the config must load before the build generates the bindings the SDK uses.
+ * Loads an action only when its task runs, and turns a user's error (bad input, a contract's custom
+ * error with amounts in LABEL and times as dates, a sealed-result error, a configuration variable that
+ * is not set) into one line on stderr, `Error: ...`, and a failed result, which makes Hardhat exit
+ * with code 1 without its plugin frame and stack-trace hint. In-process callers (the tests) get the
+ * failed result's error, a `HardhatPluginError` of that line. Anything else is a bug: Hardhat prints
+ * it with its stack trace. Nothing from the SDK is imported here: the config must load before the
+ * build generates the bindings the SDK uses.
  */
 const lazy = (command: Command) => async (): Promise<{ default: NewTaskActionFunction }> => {
   const [file, name] = command.action;
@@ -29,18 +32,17 @@ const lazy = (command: Command) => async (): Promise<{ default: NewTaskActionFun
       try {
         return await action(args, hre);
       } catch (error) {
-        const { oneLine, windowNote } = await import("./actions/errors.js");
-        const line = oneLine(error);
-        if (line !== undefined) {
-          // A window error also says when the window opens or closed (read from the dispute).
-          const note = await windowNote(error, async () => {
-            const { context } = await import("./actions/common.js");
-            const { ReaderClient } = await import("../sdk/clients/reads.js");
-            return (await context(hre, args as never, ReaderClient)).client;
-          });
-          throw new HardhatPluginError("annota", line + note, error as Error);
-        }
-        throw error;
+        const { configurationLine, oneLine, windowNote } = await import("./actions/errors.js");
+        const line = oneLine(error) ?? configurationLine(error, hre.globalOptions.network ?? "default");
+        if (line === undefined) throw error;
+        // A window error also says when the window opens or closed (read from the dispute).
+        const note = await windowNote(error, async () => {
+          const { context } = await import("./actions/common.js");
+          const { ReaderClient } = await import("../sdk/clients/reads.js");
+          return (await context(hre, args as never, ReaderClient)).client;
+        });
+        console.error(`Error: ${line}${note}`);
+        return { success: false, error: new HardhatPluginError("annota", line + note, error as Error) };
       } finally {
         // Stop the embedded IPFS node, if the command started one: the process would not exit.
         const { closeStores } = await import("./actions/common.js");

@@ -310,7 +310,7 @@ describe("npm run deploy: one line for a bad flag or a missing configuration var
   it("refuses an unknown flag, an unset and a blank endpoint variable, each in one line and exit code 1", async function () {
     // An empty keystore folder: the variables come from the environment only.
     const home = mkdtempSync(path.join(tmpdir(), "annota-home-"));
-    const env = { SEPOLIA_RPC_URL: undefined, XDG_DATA_HOME: home, HOME: home };
+    const env = { SEPOLIA_RPC_URL: undefined, HH_TEST: undefined, XDG_DATA_HOME: home, HOME: home };
     try {
       const [flag, unset, blank] = await Promise.all([
         deploy(["--network", "sepolia", "--frsh"], env),

@@ -27,8 +27,16 @@ function human(decoded: ErrorDescription, i: number): string {
   return name ? `${name} ${text}` : text;
 }
 
-/** A hint for a mistake the error reveals: a task id where a submission id is expected. */
+/**
+ * A hint for a mistake the error reveals: a task id where a submission id is expected; a court action
+ * on a dispute that is already final (the submission's `finalize` records the court's ruling itself,
+ * so a `finalize-dispute` after it has nothing left to do).
+ */
 function hintFor(decoded: ErrorDescription): string {
+  if (decoded.name === "QualityVoteWrongPeriod" && Period[Number(decoded.args[1])] === "Final") {
+    const id = decoded.args[0] as bigint;
+    return `; dispute ${id} is already final, its ruling recorded (a submission's finalize records it too): nothing left to do (annota status dispute ${id})`;
+  }
   if (decoded.name !== "TaskEscrowUnknownSubmission") return "";
   const id = decoded.args[0] as bigint;
   if (id === 0n || id >> 32n !== 0n) return "";
@@ -77,7 +85,7 @@ export async function windowNote(
   try {
     const disputeId = error.errorArgs[0] as bigint;
     const d = await (await read()).getDispute(disputeId);
-    if (d.isFinal) return `; dispute ${disputeId} is final`;
+    if (d.isFinal) return ""; // `hintFor` says so
     const r = d.rounds[Number(d.currentRound)]!;
     if (r.commitEnd === 0n) {
       return `; round ${r.round} is not drawn yet: its windows open when it is (annota court)`;
