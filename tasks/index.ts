@@ -33,7 +33,9 @@ const lazy = (command: Command) => async (): Promise<{ default: NewTaskActionFun
         return await action(args, hre);
       } catch (error) {
         const { configurationLine, oneLine, windowNote } = await import("./actions/errors.js");
-        const line = oneLine(error) ?? configurationLine(error, hre.globalOptions.network ?? "default");
+        const { tokenNamesOf } = await import("./actions/common.js");
+        const networkName = hre.globalOptions.network ?? "default";
+        const line = oneLine(error, tokenNamesOf(networkName)) ?? configurationLine(error, networkName);
         if (line === undefined) throw error;
         // A window error also says when the window opens or closed (read from the dispute).
         const note = await windowNote(error, async () => {

@@ -38,6 +38,21 @@ describe("CLI: one-line errors (tasks/actions/errors.ts)", function () {
     expect(oneLine(early)).to.not.contain("already final");
   });
 
+  it("names a token by its symbol, and an unknown one by its address", function () {
+    const label = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+    const account = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+    const error = reverted(
+      "withdraw()",
+      "TaskEscrowNothingToWithdraw(address,address)",
+      ["address", "address"],
+      [label, account],
+    );
+    expect(oneLine(error, { [label.toLowerCase()]: "LABEL" })).to.match(
+      new RegExp(`^withdraw\\(\\) failed: TaskEscrowNothingToWithdraw\\(token LABEL, account ${account}\\)`),
+    );
+    expect(oneLine(error)).to.contain(`TaskEscrowNothingToWithdraw(token ${label}, account ${account})`);
+  });
+
   it("turns Hardhat's configuration-variable errors into one line naming the variable and the fix", function () {
     const saved = process.env.SEPOLIA_RPC_URL;
     try {

@@ -105,6 +105,20 @@ export function storeOf(common: Pick<Common, "store" | "gateway" | "ipfs" | "pin
   return common.gateway ? new GatewayStore(common.gateway, { writeTo: writer }) : writer;
 }
 
+/** The address book of `networkName`: `deployments/<network>.json`, or in the folder `ANNOTA_DEPLOYMENTS_DIR`. */
+export const bookFileOf = (networkName: string) =>
+  path.join(process.env.ANNOTA_DEPLOYMENTS_DIR ?? "deployments", `${networkName}.json`);
+
+/** Token symbols by lower-case address, from the network's address book (LABEL), for error lines. */
+export function tokenNamesOf(networkName: string): Record<string, string> {
+  try {
+    const book = parseAddressBook(JSON.parse(readFileSync(bookFileOf(networkName), "utf8")));
+    return { [book.contracts.LabelToken.address.toLowerCase()]: "LABEL" };
+  } catch {
+    return {};
+  }
+}
+
 type ClientClass<T> = new (addresses: AnnotaAddresses, runner: ContractRunner, options?: ClientOptions) => T;
 
 /**
@@ -115,7 +129,7 @@ type ClientClass<T> = new (addresses: AnnotaAddresses, runner: ContractRunner, o
 export async function context<T>(hre: HardhatRuntimeEnvironment, common: Common, Client: ClientClass<T>) {
   const connection = await hre.network.getOrCreate();
   const { ethers, networkName } = connection;
-  const file = path.join(process.env.ANNOTA_DEPLOYMENTS_DIR ?? "deployments", `${networkName}.json`);
+  const file = bookFileOf(networkName);
   if (!existsSync(file)) {
     // The in-process network ("default") starts empty every time: no deployment can be there.
     const hint =

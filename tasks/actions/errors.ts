@@ -11,13 +11,14 @@ const AMOUNT =
 const AMOUNT_IN: Record<string, RegExp> = { DatasetSharesFloorNotHigher: /^current$/ };
 const TIME = /(At|End|deadline|Until)$/;
 
-/** One decoded argument in human units: LABEL amounts, dates, enum names. */
-function human(decoded: ErrorDescription, i: number): string {
+/** One decoded argument in human units: LABEL amounts, dates, enum names, tokens by symbol. */
+function human(decoded: ErrorDescription, i: number, tokens: Record<string, string>): string {
   const input = decoded.fragment.inputs[i]!;
   const value = decoded.args[i] as unknown;
   const name = input.name;
   let text: string;
-  if (typeof value !== "bigint") text = String(value);
+  if (typeof value === "string" && input.type === "address") text = tokens[value.toLowerCase()] ?? value;
+  else if (typeof value !== "bigint") text = String(value);
   else if (input.baseType === "uint8" || input.type === "uint8") {
     const names = /period/i.test(name) ? Period : /status/i.test(name) ? SubmissionStatus : Phase;
     text = names[Number(value)] ?? String(value);
@@ -45,14 +46,15 @@ function hintFor(decoded: ErrorDescription): string {
 
 /**
  * The one line the CLI prints for an error it understands (bad input, a contract's custom error
- * with its arguments in LABEL, dates and names, a sealed-result error), or undefined.
+ * with its arguments in LABEL, dates and names, a token by its symbol from `tokens` (lower-case
+ * address → symbol), a sealed-result error), or undefined.
  */
-export function oneLine(error: unknown): string | undefined {
+export function oneLine(error: unknown, tokens: Record<string, string> = {}): string | undefined {
   if (error instanceof AnnotaError) {
     const decoded = error.errorName ? decodeError(error.cause) : undefined;
     if (decoded) {
       const action = error.message.replace(/ failed: .*$/s, "");
-      const args = decoded.fragment.inputs.map((_, i) => human(decoded, i)).join(", ");
+      const args = decoded.fragment.inputs.map((_, i) => human(decoded, i, tokens)).join(", ");
       return `${action} failed: ${decoded.name}(${args})${hintFor(decoded)}${explanationOf(decoded.name)}`;
     }
     return error.message.split("\n")[0];
