@@ -57,7 +57,13 @@ const lazy = (command: Command) => async (): Promise<{ default: NewTaskActionFun
 /** Builds one Hardhat task from a command declaration (the only place tasks are wired). */
 function register(command: Command) {
   let builder = task(["annota", command.name], command.description);
-  for (const p of command.positional ?? []) builder = builder.addPositionalArgument(p);
+  // Hardhat's help lists positional arguments alphabetically, under a usage line in their real order:
+  // with two or more, each description starts with its place, "(1) ", "(2) ".
+  const positional = command.positional ?? [];
+  for (const [i, p] of positional.entries()) {
+    const description = positional.length > 1 ? `(${i + 1}) ${p.description}` : p.description;
+    builder = builder.addPositionalArgument({ ...p, description });
+  }
   if (command.variadic) builder = builder.addVariadicArgument(command.variadic);
   for (const o of [...(command.options ?? []), ...COMMON_OPTIONS]) builder = builder.addOption(o);
   for (const f of command.flags ?? []) builder = builder.addFlag(f);

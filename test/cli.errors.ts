@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { AbiCoder, id } from "ethers";
+import hre from "hardhat";
 
 import { toAnnotaError } from "../sdk/errors.js";
 import { configurationLine, oneLine, windowNote } from "../tasks/actions/errors.js";
@@ -82,5 +83,20 @@ describe("CLI: one-line errors (tasks/actions/errors.ts)", function () {
       if (saved === undefined) delete process.env.SEPOLIA_RPC_URL;
       else process.env.SEPOLIA_RPC_URL = saved;
     }
+  });
+
+  it("numbers positional arguments, which Hardhat's help lists alphabetically under a usage line in order", function () {
+    const described = (name: string) =>
+      hre.tasks.getTask(["annota", name]).positionalArguments.map((p) => [p.name, p.description]);
+    expect(described("status")).to.deep.equal([
+      ["kind", "(1) task | submission | dispute | account"],
+      ["id", "(2) The id, or the account's address"],
+    ]);
+    expect(described("transfer").map(([n, d]) => `${n}: ${d}`)).to.deep.equal([
+      "to: (1) Recipient address",
+      "amount: (2) LABEL, e.g. 12.5",
+    ]);
+    expect(described("finalize")).to.have.length(1);
+    expect(described("finalize")[0]![1]).to.not.match(/^\(1\)/);
   });
 });
