@@ -58,10 +58,11 @@ export default defineConfig({
   },
   networks: {
     // The in-process network (`default`) needs no configuration.
+    // A node on this machine (`npx hardhat node`); LOCALHOST_RPC_URL points it elsewhere (another port).
     localhost: {
       type: "http",
       chainType: "l1",
-      url: "http://127.0.0.1:8545",
+      url: process.env[rpcVariableOf("localhost")] || "http://127.0.0.1:8545",
     },
     // Each public network: its endpoint in <NETWORK>_RPC_URL (SEPOLIA_RPC_URL, BASE_SEPOLIA_RPC_URL),
     // its chain id (the deploy and check-deployment refuse an endpoint of another chain), and the
