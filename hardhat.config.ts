@@ -9,7 +9,12 @@ import { annotaTasks } from "./tasks/index.js";
 
 // Secrets come from the Hardhat keystore (`npx hardhat keystore set NAME`) or the environment; a
 // git-ignored `.env` (see `.env.example`) is loaded into the environment for those who prefer it.
-dotenv.config({ quiet: true });
+// A blank line of `.env` (as `.env.example` has them) counts as not set, so that the keystore's value
+// is used: Hardhat would otherwise take the empty string (an environment variable wins over the keystore).
+const fromDotenv = dotenv.config({ quiet: true }).parsed ?? {};
+for (const [name, value] of Object.entries(fromDotenv)) {
+  if (value.trim() === "" && process.env[name] === value) delete process.env[name];
+}
 
 // The machines this project is built on have no route to the compiler download server, so the
 // compiler is the `solc` npm package (a WebAssembly build), pinned to exactly this version.
