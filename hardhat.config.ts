@@ -4,11 +4,17 @@ import hardhatToolboxMochaEthersPlugin from "@nomicfoundation/hardhat-toolbox-mo
 import dotenv from "dotenv";
 import { configVariable, defineConfig } from "hardhat/config";
 
+import { PUBLIC_NETWORKS, rpcVariableOf } from "./ignition/networks.js";
 import { annotaTasks } from "./tasks/index.js";
 
 // Secrets come from the Hardhat keystore (`npx hardhat keystore set NAME`) or the environment; a
 // git-ignored `.env` (see `.env.example`) is loaded into the environment for those who prefer it.
-dotenv.config({ quiet: true });
+// A blank line of `.env` (as `.env.example` has them) counts as not set, so that the keystore's value
+// is used: Hardhat would otherwise take the empty string (an environment variable wins over the keystore).
+const fromDotenv = dotenv.config({ quiet: true }).parsed ?? {};
+for (const [name, value] of Object.entries(fromDotenv)) {
+  if (value.trim() === "" && process.env[name] === value) delete process.env[name];
+}
 
 // The machines this project is built on have no route to the compiler download server, so the
 // compiler is the `solc` npm package (a WebAssembly build), pinned to exactly this version.
@@ -57,23 +63,27 @@ export default defineConfig({
   },
   networks: {
     // The in-process network (`default`) needs no configuration.
+    // A node on this machine (`npx hardhat node`); LOCALHOST_RPC_URL points it elsewhere (another port).
     localhost: {
       type: "http",
       chainType: "l1",
-      url: "http://127.0.0.1:8545",
+      url: process.env[rpcVariableOf("localhost")] || "http://127.0.0.1:8545",
     },
-    sepolia: {
-      type: "http",
-      chainType: "l1",
-      url: configVariable("SEPOLIA_RPC_URL"),
-      accounts: [configVariable("DEPLOYER_PRIVATE_KEY")],
-    },
-    baseSepolia: {
-      type: "http",
-      chainType: "op",
-      url: configVariable("BASE_SEPOLIA_RPC_URL"),
-      accounts: [configVariable("DEPLOYER_PRIVATE_KEY")],
-    },
+    // Each public network: its endpoint in <NETWORK>_RPC_URL (SEPOLIA_RPC_URL, BASE_SEPOLIA_RPC_URL),
+    // its chain id (the deploy and check-deployment refuse an endpoint of another chain), and the
+    // deployer's key. The CLI acts as other accounts with `--account <name>` (<NAME>_PRIVATE_KEY).
+    ...Object.fromEntries(
+      Object.entries(PUBLIC_NETWORKS).map(([name, { chainId, chainType }]) => [
+        name,
+        {
+          type: "http" as const,
+          chainType,
+          chainId,
+          url: configVariable(rpcVariableOf(name)),
+          accounts: [configVariable("DEPLOYER_PRIVATE_KEY")],
+        },
+      ]),
+    ),
   },
   verify: {
     // Etherscan's v2 API: one key for every chain it indexes (Sepolia, Base Sepolia, ...).

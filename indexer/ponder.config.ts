@@ -1,5 +1,6 @@
 // Ponder's configuration: one chain and the five contracts of an address book (the court's juror
-// pool apart from the court: docs/indexer.md). scripts/run.mjs resolves the network, the book and the RPC URL into env vars.
+// pool apart from the court: docs/indexer.md). scripts/run.mjs resolves the network, the book and the RPC URL
+// (<NETWORK>_RPC_URL, e.g. SEPOLIA_RPC_URL, as hardhat.config.ts names it: scripts/book.mjs rpcUrlOf) into env vars.
 import { createConfig } from "ponder";
 
 import { DatasetSharesAbi } from "./abis/DatasetShares";

@@ -104,9 +104,14 @@ for (const [name, c] of Object.entries(book.contracts)) console.log(`   ${name.p
 if (networkName === "localhost") {
   console.log("   address book: deployments/localhost.json (for `npx hardhat annota ... --network localhost`)");
 }
-const storeDir = mkdtempSync(path.join(tmpdir(), "annota-demo-store-"));
+// On a node, the CLI's default store (`.annota/store`), so that `npx hardhat annota ... --network
+// localhost` reads the demo's specs and envelopes after it; in-process, a temporary folder, since the
+// chain those documents belong to vanishes with the command.
+const storeDir = networkName === "localhost" ? ".annota/store" : mkdtempSync(path.join(tmpdir(), "annota-demo-store-"));
 const store = new FileStore(storeDir);
-console.log(`   result store (stands in for IPFS): ${storeDir}`);
+console.log(
+  `   result store (stands in for IPFS): ${storeDir}${networkName === "localhost" ? " (the CLI's default --store)" : ""}`,
+);
 
 const anyone = AnyoneClient.fromAddressBook(book, deployer!, { store });
 const requester = RequesterClient.fromAddressBook(book, requesterSigner!, { store });

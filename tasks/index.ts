@@ -14,10 +14,13 @@ import { COMMANDS, COMMON_OPTIONS, type Command } from "./commands.js";
  */
 
 /**
- * Loads an action only when its task runs, and turns the SDK's errors (bad input, a contract's
- * custom error, a sealed-result error) into plugin errors, which Hardhat prints as one line without
- * a stack trace, with amounts in LABEL and times as dates. Nothing from the SDK is imported here:
- * the config must load before the build generates the bindings the SDK uses.
+ * Loads an action only when its task runs, and turns a user's error (bad input, a contract's custom
+ * error with amounts in LABEL and times as dates, a sealed-result error, a configuration variable that
+ * is not set) into one line on stderr, `Error: ...`, and a failed result, which makes Hardhat exit
+ * with code 1 without its plugin frame and stack-trace hint. In-process callers (the tests) get the
+ * failed result's error, a `HardhatPluginError` of that line. Anything else is a bug: Hardhat prints
+ * it with its stack trace. Nothing from the SDK is imported here: the config must load before the
+ * build generates the bindings the SDK uses.
  */
 const lazy = (command: Command) => async (): Promise<{ default: NewTaskActionFunction }> => {
   const [file, name] = command.action;
@@ -29,18 +32,19 @@ const lazy = (command: Command) => async (): Promise<{ default: NewTaskActionFun
       try {
         return await action(args, hre);
       } catch (error) {
-        const { oneLine, windowNote } = await import("./actions/errors.js");
-        const line = oneLine(error);
-        if (line !== undefined) {
-          // A window error also says when the window opens or closed (read from the dispute).
-          const note = await windowNote(error, async () => {
-            const { context } = await import("./actions/common.js");
-            const { ReaderClient } = await import("../sdk/clients/reads.js");
-            return (await context(hre, args as never, ReaderClient)).client;
-          });
-          throw new HardhatPluginError("annota", line + note, error as Error);
-        }
-        throw error;
+        const { configurationLine, oneLine, windowNote } = await import("./actions/errors.js");
+        const { tokenNamesOf } = await import("./actions/common.js");
+        const networkName = hre.globalOptions.network ?? "default";
+        const line = oneLine(error, tokenNamesOf(networkName)) ?? configurationLine(error, networkName);
+        if (line === undefined) throw error;
+        // A window error also says when the window opens or closed (read from the dispute).
+        const note = await windowNote(error, async () => {
+          const { context } = await import("./actions/common.js");
+          const { ReaderClient } = await import("../sdk/clients/reads.js");
+          return (await context(hre, args as never, ReaderClient)).client;
+        });
+        console.error(`Error: ${line}${note}`);
+        return { success: false, error: new HardhatPluginError("annota", line + note, error as Error) };
       } finally {
         // Stop the embedded IPFS node, if the command started one: the process would not exit.
         const { closeStores } = await import("./actions/common.js");
@@ -53,7 +57,13 @@ const lazy = (command: Command) => async (): Promise<{ default: NewTaskActionFun
 /** Builds one Hardhat task from a command declaration (the only place tasks are wired). */
 function register(command: Command) {
   let builder = task(["annota", command.name], command.description);
-  for (const p of command.positional ?? []) builder = builder.addPositionalArgument(p);
+  // Hardhat's help lists positional arguments alphabetically, under a usage line in their real order:
+  // with two or more, each description starts with its place, "(1) ", "(2) ".
+  const positional = command.positional ?? [];
+  for (const [i, p] of positional.entries()) {
+    const description = positional.length > 1 ? `(${i + 1}) ${p.description}` : p.description;
+    builder = builder.addPositionalArgument({ ...p, description });
+  }
   if (command.variadic) builder = builder.addVariadicArgument(command.variadic);
   for (const o of [...(command.options ?? []), ...COMMON_OPTIONS]) builder = builder.addOption(o);
   for (const f of command.flags ?? []) builder = builder.addFlag(f);

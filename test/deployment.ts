@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 
 import { expect } from "chai";
+import type { Signer } from "ethers";
 import { network } from "hardhat";
 
 import {
@@ -35,10 +36,9 @@ async function deployedWithDefaults() {
   return { book, deployer: deployer!, ...contractsOf(ethers, book) };
 }
 
-/** The Sepolia parameters file, against a VRF v2.5 mock coordinator, with five distinct accounts. */
-async function deployedWithSepoliaFile() {
-  const [deployer, treasury, guardian, proposer, stranger] = await ethers.getSigners();
-  const coordinator = await new VRFCoordinatorV2_5Mock__factory(deployer).deploy(
+/** A VRF v2.5 mock coordinator and a subscription of `owner`'s (funded with `link` LINK unless 0). */
+async function coordinatorWithSubscription(owner: Signer, link = ethers.parseEther("10")) {
+  const coordinator = await new VRFCoordinatorV2_5Mock__factory(owner).deploy(
     ethers.parseEther("0.1"),
     1_000_000_000n,
     4_000_000_000_000_000n,
@@ -48,6 +48,14 @@ async function deployedWithSepoliaFile() {
     .map((log) => coordinator.interface.parseLog(log))
     .find((log) => log?.name === "SubscriptionCreated");
   const subId = created!.args.subId as bigint;
+  if (link > 0n) await coordinator.fundSubscription(subId, link);
+  return { coordinator, subId };
+}
+
+/** The Sepolia parameters file, against a VRF v2.5 mock coordinator, with five distinct accounts. */
+async function deployedWithSepoliaFile() {
+  const [deployer, treasury, guardian, proposer, stranger] = await ethers.getSigners();
+  const { coordinator, subId } = await coordinatorWithSubscription(deployer!);
   const parameters = {
     ...sepoliaFile.Annota,
     treasury: treasury!.address,
@@ -56,10 +64,13 @@ async function deployedWithSepoliaFile() {
     vrfCoordinator: await coordinator.getAddress(),
     vrfSubscriptionId: subId.toString(),
   };
-  const book = await deployAnnota(connection, { parameters, outDir: null });
+  const logged: string[] = [];
+  const book = await deployAnnota(connection, { parameters, outDir: null, log: (line) => logged.push(line) });
   const vrf = ChainlinkVRFRandomness__factory.connect(randomnessOf(book).address, ethers.provider);
   return {
     book,
+    logged,
+    resolved: resolveParameters("sepolia", parameters, deployer!.address),
     vrf,
     coordinator,
     subId,
@@ -154,8 +165,10 @@ describe("deployment (ignition/modules/Annota.ts, scripts/lib/deploy.ts)", funct
     it("sets every parameter of the file and hands every power to the timelock, guardian and proposer", async function () {
       const f = await loadFixture(deployedWithSepoliaFile);
       const { book, vrf, deployer, treasury, guardian, proposer, token, pool, court, escrow, timelock } = f;
-      const file = sepoliaFile.Annota;
-      const num = (name: string) => BigInt(file[name]!);
+      // The file's values as the deploy reads them (LABEL amounts written "5 LABEL").
+      const num = (name: string) => f.resolved.ignition[name] as bigint;
+      expect(num("feePerSeat")).to.equal(5n * 10n ** 18n);
+      expect(num("minBond")).to.equal(MODULE_DEFAULTS.minBond);
       const timelockAddress = await timelock.getAddress();
 
       expect(book.randomness).to.equal("ChainlinkVRFRandomness");
@@ -213,6 +226,15 @@ describe("deployment (ignition/modules/Annota.ts, scripts/lib/deploy.ts)", funct
       expect(transfers.map((e) => [e.args.from, e.args.to])).to.deep.equal([[deployer.address, timelockAddress]]);
       const bound = await vrf.queryFilter(vrf.filters.ConsumerSet());
       expect(bound.map((e) => e.args.consumer)).to.deep.equal([await pool.getAddress()]);
+
+      // The deployer owns the subscription: the deploy made the source its consumer, and said so.
+      const [, , , , consumers] = await f.coordinator.getSubscription(f.subId);
+      expect(consumers).to.deep.equal([await vrf.getAddress()]);
+      expect(f.logged).to.include.members([
+        `Added ${await vrf.getAddress()} as a consumer of VRF subscription ${f.subId} (tx ${
+          (await f.coordinator.queryFilter(f.coordinator.filters.SubscriptionConsumerAdded()))[0]!.transactionHash
+        })`,
+      ]);
     });
 
     it("leaves the deployer no power: no role, no VRF ownership, no consumer change, no pool binding", async function () {

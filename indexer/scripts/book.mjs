@@ -48,10 +48,21 @@ export function loadBook(path) {
   return book;
 }
 
-/** The RPC URL: `ANNOTA_RPC_URL`, else `RPC_URL`, else 127.0.0.1:8545 for the local networks. */
+/**
+ * The RPC URL of `network`: `<NETWORK>_RPC_URL`, the name hardhat.config.ts reads (`sepolia` →
+ * `SEPOLIA_RPC_URL`, `baseSepolia` → `BASE_SEPOLIA_RPC_URL`, `localhost` → `LOCALHOST_RPC_URL`), else
+ * the indexer's older names `ANNOTA_RPC_URL` and `RPC_URL` (still read), else 127.0.0.1:8545 for the
+ * local networks.
+ */
 export function rpcUrlOf(network, env = process.env) {
-  const url = env.ANNOTA_RPC_URL || env.RPC_URL;
+  const variable = rpcVariableOf(network);
+  const url = env[variable] || env.ANNOTA_RPC_URL || env.RPC_URL;
   if (url) return url;
   if (network === "localhost" || network === "hardhat") return "http://127.0.0.1:8545";
-  throw new Error(`set ANNOTA_RPC_URL (or RPC_URL) to a JSON-RPC endpoint of ${network}`);
+  throw new Error(`set ${variable} to a JSON-RPC endpoint of ${network} (the name the deploy and the CLI use too)`);
+}
+
+/** `sepolia` → `SEPOLIA_RPC_URL` (ignition/networks.ts has the same rule for hardhat.config.ts). */
+export function rpcVariableOf(network) {
+  return `${network.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase()}_RPC_URL`;
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 import { isAddress, isHexString, ZeroAddress, ZeroHash } from "ethers";
@@ -14,7 +14,10 @@ import {
   type RandomnessKind,
 } from "../../ignition/modules/Annota.js";
 import type { AddressBook, DeployedContract } from "../../sdk/addressBook.js";
-import { formatLabel } from "../../sdk/units.js";
+import { formatLabel, parseLabel } from "../../sdk/units.js";
+import { configurationLine } from "../../tasks/actions/errors.js";
+import { duration, percent } from "../../tasks/actions/format.js";
+import { addConsumer, checkChainId, checkFunded, readSubscription, type VrfSubscription } from "./network.js";
 
 export { LOCAL_NETWORKS };
 
@@ -27,14 +30,35 @@ export const REQUIRED_VRF_PARAMETERS = ["vrfCoordinator", "vrfKeyHash", "vrfSubs
 const NUMERIC_DEFAULTS: Record<string, bigint> = MODULE_DEFAULTS;
 const VRF_NUMERIC: Record<string, bigint> = { ...VRF_DEFAULTS, vrfSubscriptionId: 0n };
 const BLOCKHASH_NUMERIC: Record<string, bigint> = { blockhashLookahead: BLOCKHASH_LOOKAHEAD };
-/** Amounts of LABEL, shown in LABEL as well as in wei. */
-const LABEL_AMOUNTS = new Set(["SEAT_STAKE", "feePerSeat", "minBond"]);
+/** Amounts of LABEL: written in parameter files as `"5 LABEL"`, shown in LABEL as well as in wei. */
+export const LABEL_AMOUNTS: ReadonlySet<string> = new Set(["SEAT_STAKE", "feePerSeat", "minBond"]);
+/** Lengths of time in seconds, shown in days, hours, minutes and seconds as well. */
+const DURATION = /(Delay|Time|Period|Timeout|Notice)$/;
+/** Parts of 10,000, shown as a percentage as well. */
+const BPS = /Bps$/;
+
+/** A numeric parameter as the address book records it: `5 LABEL (5000000000000000000 wei)`, else the number. */
+function recordedValue(name: string, value: bigint): string {
+  return LABEL_AMOUNTS.has(name) ? `${formatLabel(value)} LABEL (${value} wei)` : value.toString();
+}
+
+/** A numeric parameter as a person reads it: `5 LABEL (… wei)`, `1 day (86400 s)`, `2.5 % (250 bps)`, or the number. */
+export function shownValue(name: string, value: bigint): string {
+  if (DURATION.test(name)) return `${duration(value)} (${value} s)`;
+  if (BPS.test(name)) return `${percent(value)} (${value} bps)`;
+  return recordedValue(name, value);
+}
 
 export interface DeployOptions {
   /** Ignition parameters of the `Annota` module (default: `ignition/parameters/<network>.json`). */
   parameters?: Record<string, unknown>;
   /** Show Ignition's progress UI. */
   displayUi?: boolean;
+  /**
+   * Start a new deployment: move the network's Ignition journal aside (renamed with the time) instead
+   * of resuming it. Needed after changing the parameters or the module of a finished deployment.
+   */
+  fresh?: boolean;
   /** Where to write the address book (default `deployments/`); `null` to write nothing. */
   outDir?: string | null;
   log?: (line: string) => void;
@@ -45,8 +69,11 @@ export interface ResolvedParameters {
   randomness: RandomnessKind;
   /** The `Annota` module's parameters as given (numbers as bigints), without `randomness`. */
   ignition: Record<string, string | bigint>;
-  /** Every parameter with its value (given or default), in the order to show them. */
-  table: { name: string; value: string; source: "given" | "default" }[];
+  /**
+   * Every parameter with its value (given or default), in the order to show them: `value` as the
+   * address book records it, `shown` as a person reads it (`1 day (86400 s)`, `2.5 % (250 bps)`).
+   */
+  table: { name: string; value: string; shown: string; source: "given" | "default" }[];
   /** Things the deployer must acknowledge (none today: the blockhash source on a public network is refused). */
   warnings: string[];
 }
@@ -105,8 +132,8 @@ export function resolveParameters(
 
   const ignition: Record<string, string | bigint> = {};
   const table: ResolvedParameters["table"] = [];
-  const show = (name: string, value: string, isGiven: boolean) =>
-    table.push({ name, value, source: isGiven ? "given" : "default" });
+  const show = (name: string, value: string, isGiven: boolean, shown = value) =>
+    table.push({ name, value, shown, source: isGiven ? "given" : "default" });
 
   const address = (name: string, required: boolean, fallback?: string) => {
     const value = given[name];
@@ -144,9 +171,14 @@ export function resolveParameters(
     const value = given[name];
     let parsed = fallback;
     if (value !== undefined) {
+      const amount = LABEL_AMOUNTS.has(name) ? labelAmount(name, value) : undefined;
+      if (typeof amount === "string") {
+        problems.push(amount);
+        continue;
+      }
       try {
         if (typeof value !== "string" && typeof value !== "number" && typeof value !== "bigint") throw new Error();
-        parsed = BigInt(value);
+        parsed = amount ?? BigInt(value);
         if (parsed < 0n) throw new Error();
         ignition[name] = parsed;
       } catch {
@@ -158,8 +190,7 @@ export function resolveParameters(
       problems.push(`"vrfSubscriptionId" is required for the VRF source (not 0): set it in ${where}`);
       continue;
     }
-    const shown = LABEL_AMOUNTS.has(name) ? `${formatLabel(parsed)} LABEL (${parsed} wei)` : parsed.toString();
-    show(name, shown, value !== undefined);
+    show(name, recordedValue(name, parsed), value !== undefined, shownValue(name, parsed));
   }
 
   if (problems.length > 0) {
@@ -168,6 +199,46 @@ export function resolveParameters(
     );
   }
   return { randomness, ignition, table, warnings };
+}
+
+/**
+ * An amount of LABEL as a parameter file writes it, `"1000 LABEL"` or `"12.5 LABEL"`, in wei; a problem
+ * (a string) for anything else: a bare number could mean LABEL or wei, and a slip of 10^18 is silent.
+ * Bigints (from code, already in wei) pass as they are.
+ */
+function labelAmount(name: string, value: unknown): bigint | string {
+  if (typeof value === "bigint") return value;
+  const match = typeof value === "string" ? /^\s*([0-9][0-9_]*(?:\.[0-9]+)?)\s+LABEL\s*$/.exec(value) : null;
+  if (match === null) {
+    return `"${name}" is an amount of LABEL: write it as "<amount> LABEL" (e.g. "5 LABEL"), not ${JSON.stringify(value)}`;
+  }
+  try {
+    return parseLabel(match[1]!.replaceAll("_", ""));
+  } catch (error) {
+    return `"${name}": ${(error as Error).message}`;
+  }
+}
+
+/**
+ * What a deployment checks on the network before sending anything (docs/deployment.md), each with a
+ * one-line error: the endpoint's chain id is the network's (`chainId` in hardhat.config.ts), and for
+ * the VRF source the coordinator has code, the subscription exists and it holds LINK. Returns the
+ * chain id and the subscription (its owner and consumers), to be shown.
+ */
+export async function preflight(
+  connection: NetworkConnection,
+  resolved: ResolvedParameters,
+): Promise<{ chainId: bigint; subscription?: VrfSubscription }> {
+  const chainId = await checkChainId(connection);
+  if (resolved.randomness !== "vrf") return { chainId };
+  const subscription = await readSubscription(
+    connection.ethers.provider,
+    resolved.ignition.vrfCoordinator as string,
+    resolved.ignition.vrfSubscriptionId as bigint,
+    `ignition/parameters/${connection.networkName}.json`,
+  );
+  checkFunded(subscription);
+  return { chainId, subscription };
 }
 
 /**
@@ -202,18 +273,33 @@ export async function deployAnnota(connection: NetworkConnection, options: Deplo
   const deployer = await deployerOf(connection);
   const resolved = resolveParameters(networkName, given, deployer.address);
   const provider = ethers.provider;
-  const { chainId } = await provider.getNetwork();
+  const { chainId, subscription } = await preflight(connection, resolved);
 
   const deploymentId = `${networkName}-${chainId}`;
+  const journal = path.join("ignition", "deployments", deploymentId);
+  if (options.fresh) moveAside(journal, log);
   // Only a local node can have been restarted under its journal; a public network's journal is kept.
-  if (LOCAL_NETWORKS.has(networkName)) await removeIfStale(deploymentId, provider, log);
+  else if (LOCAL_NETWORKS.has(networkName)) await removeIfStale(deploymentId, provider, log);
+  const resuming = existsSync(journal);
+  if (resuming) log(`Resuming the Ignition journal ${journal} (--fresh starts a new deployment instead)`);
   const startBlock = await provider.getBlockNumber();
   log(`Deploying Annota to ${networkName} (chain ${chainId}) from ${deployer.address} ...`);
-  const deployed = await ignition.deploy(moduleFor(resolved.randomness), {
-    parameters: { Annota: resolved.ignition as Record<string, never> },
-    deploymentId,
-    displayUi: options.displayUi ?? false,
-  });
+  let deployed;
+  try {
+    deployed = await ignition.deploy(moduleFor(resolved.randomness), {
+      parameters: { Annota: resolved.ignition as Record<string, never> },
+      deploymentId,
+      displayUi: options.displayUi ?? false,
+    });
+  } catch (error) {
+    if (!resuming) throw error;
+    // Ignition compares the module and its parameters with the journal and refuses any change.
+    throw new Error(
+      `${(error as Error).message.split("\n")[0]} (this run resumed ${journal}: if you changed the parameters ` +
+        "or the module since, re-run with --fresh to start a new deployment)",
+      { cause: error },
+    );
+  }
   const randomnessName = RANDOMNESS_CONTRACT[resolved.randomness];
   const addresses: Record<string, string> = {
     LabelToken: await deployed.token.getAddress(),
@@ -248,6 +334,7 @@ export async function deployAnnota(connection: NetworkConnection, options: Deplo
     randomness: randomnessName,
     parameters: Object.fromEntries(resolved.table.map((row) => [row.name, row.value])),
   };
+  if (subscription !== undefined) await registerConsumer(subscription, addresses[randomnessName]!, deployer, log);
   if (outDir !== null) {
     mkdirSync(outDir, { recursive: true });
     const file = path.join(outDir, `${networkName}.json`);
@@ -263,14 +350,11 @@ export async function deployerOf(connection: NetworkConnection) {
   try {
     signers = await connection.ethers.getSigners();
   } catch (error) {
-    const blank = process.env.DEPLOYER_PRIVATE_KEY !== undefined && process.env.DEPLOYER_PRIVATE_KEY.trim() === "";
     throw new Error(
-      blank
-        ? `DEPLOYER_PRIVATE_KEY is set but blank (in .env or the environment), so network "${connection.networkName}" ` +
-            "has no deployer: set it to the deploying account's 0x-prefixed private key, or remove the line and " +
-            "store the key with `npx hardhat keystore set DEPLOYER_PRIVATE_KEY`"
-        : `network "${connection.networkName}" has no usable deployer account (${(error as Error).message}): ` +
-            "set DEPLOYER_PRIVATE_KEY to a 0x-prefixed private key (see .env.example)",
+      configurationLine(error, connection.networkName) ??
+        `network "${connection.networkName}" has no usable deployer account (${(error as Error).message}): ` +
+          "set DEPLOYER_PRIVATE_KEY to a 0x-prefixed private key (see .env.example)",
+      { cause: error },
     );
   }
   const [deployer] = signers;
@@ -305,6 +389,42 @@ async function findCreations(
     }
   }
   return found;
+}
+
+/**
+ * Makes the VRF source a consumer of its subscription when the deployer owns the subscription (one
+ * transaction, logged); otherwise logs what the owner must do. Until then the court cannot draw, and
+ * `scripts/check-deployment.ts` fails.
+ */
+async function registerConsumer(
+  subscription: VrfSubscription,
+  source: string,
+  deployer: Awaited<ReturnType<typeof deployerOf>>,
+  log: (line: string) => void,
+) {
+  if (subscription.consumers.includes(source)) return;
+  if (subscription.owner !== deployer.address) {
+    log(
+      `NEXT: the owner of VRF subscription ${subscription.id}, ${subscription.owner}, must add ${source} as a ` +
+        `consumer (addConsumer on ${subscription.coordinator}, or vrf.chain.link) before the first dispute; ` +
+        "until then the court cannot draw",
+    );
+    return;
+  }
+  const receipt = await addConsumer(deployer, subscription, source);
+  subscription.consumers.push(source);
+  log(`Added ${source} as a consumer of VRF subscription ${subscription.id} (tx ${receipt.hash})`);
+}
+
+/** Renames an Ignition journal to `<journal>.<time>` so that the next deployment starts afresh. */
+function moveAside(journal: string, log: (line: string) => void) {
+  if (!existsSync(journal)) return;
+  const aside = `${journal}.${new Date().toISOString().replace(/[:.]/g, "-")}`;
+  renameSync(journal, aside);
+  log(
+    `--fresh: moved the Ignition journal ${journal} to ${aside}; this is a new deployment ` +
+      "(the old contracts stay on chain; the address book will describe the new ones)",
+  );
 }
 
 /** A local node that was restarted has none of the contracts its old Ignition journal recorded. */

@@ -1,9 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 
-import type { ContractRunner } from "ethers";
+import { Wallet, type ContractRunner, type Provider, type Signer } from "ethers";
+import { configVariable } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+import type { NetworkConnection } from "hardhat/types/network";
 
+import { keyVariableOf } from "../../ignition/networks.js";
 import type { AnnotaAddresses } from "../../sdk/addressBook.js";
 import { addressesOf, parseAddressBook } from "../../sdk/addressBook.js";
 import type { ClientOptions, TxResult } from "../../sdk/clients/base.js";
@@ -102,17 +105,31 @@ export function storeOf(common: Pick<Common, "store" | "gateway" | "ipfs" | "pin
   return common.gateway ? new GatewayStore(common.gateway, { writeTo: writer }) : writer;
 }
 
+/** The address book of `networkName`: `deployments/<network>.json`, or in the folder `ANNOTA_DEPLOYMENTS_DIR`. */
+export const bookFileOf = (networkName: string) =>
+  path.join(process.env.ANNOTA_DEPLOYMENTS_DIR ?? "deployments", `${networkName}.json`);
+
+/** Token symbols by lower-case address, from the network's address book (LABEL), for error lines. */
+export function tokenNamesOf(networkName: string): Record<string, string> {
+  try {
+    const book = parseAddressBook(JSON.parse(readFileSync(bookFileOf(networkName), "utf8")));
+    return { [book.contracts.LabelToken.address.toLowerCase()]: "LABEL" };
+  } catch {
+    return {};
+  }
+}
+
 type ClientClass<T> = new (addresses: AnnotaAddresses, runner: ContractRunner, options?: ClientOptions) => T;
 
 /**
  * The network's address book (`deployments/<network>.json`, or the folder in
- * `ANNOTA_DEPLOYMENTS_DIR`), the signer chosen with `--account`, the store (`storeOf`), and a
+ * `ANNOTA_DEPLOYMENTS_DIR`), the signer chosen with `--account` (`signerOf`), the store (`storeOf`), and a
  * client of class `Client` on them.
  */
 export async function context<T>(hre: HardhatRuntimeEnvironment, common: Common, Client: ClientClass<T>) {
   const connection = await hre.network.getOrCreate();
   const { ethers, networkName } = connection;
-  const file = path.join(process.env.ANNOTA_DEPLOYMENTS_DIR ?? "deployments", `${networkName}.json`);
+  const file = bookFileOf(networkName);
   if (!existsSync(file)) {
     // The in-process network ("default") starts empty every time: no deployment can be there.
     const hint =
@@ -137,13 +154,8 @@ export async function context<T>(hre: HardhatRuntimeEnvironment, common: Common,
       `${file} describes contracts that are not on "${networkName}" (the node was restarted?): redeploy`,
     );
   }
-  const index = Number(common.account);
-  const signers = await ethers.getSigners();
-  if (!Number.isInteger(index) || index < 0 || index >= signers.length) {
-    throw new CliError(`--account must be an index from 0 to ${signers.length - 1}, got "${common.account}"`);
-  }
+  const signer = await signerOf(hre, connection, common.account);
   const store = storeOf(common);
-  const signer = signers[index]!;
   return {
     book,
     signer,
@@ -151,6 +163,58 @@ export async function context<T>(hre: HardhatRuntimeEnvironment, common: Common,
     store,
     client: new Client(addressesOf(book), signer, { store, fromBlock: book.deploymentBlock }),
   };
+}
+
+/**
+ * The account `--account` names: an index among the network's accounts (`0`, the default: the node's
+ * accounts on a local network, the deployer's key on a public one), or a role's name, whose private
+ * key is the configuration variable `<NAME>_PRIVATE_KEY` (`--account labeler` → `LABELER_PRIVATE_KEY`),
+ * read from the environment (or `.env`) or the Hardhat keystore, as hardhat.config.ts reads its own:
+ * several people, or one person in several roles, on a public network (docs/deployment.md).
+ */
+export async function signerOf(
+  hre: HardhatRuntimeEnvironment,
+  connection: NetworkConnection,
+  account: string,
+): Promise<Signer & { readonly address: string }> {
+  const chosen = account.trim() || "0";
+  if (/^\d+$/.test(chosen)) {
+    const signers = await connection.ethers.getSigners();
+    const index = Number(chosen);
+    if (index >= signers.length) {
+      const names = "or an account's name with its key in <NAME>_PRIVATE_KEY (--account labeler: LABELER_PRIVATE_KEY)";
+      throw new CliError(`--account must be an index from 0 to ${signers.length - 1}, ${names}; got "${account}"`);
+    }
+    return signers[index]!;
+  }
+  if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(chosen)) {
+    throw new CliError(
+      `--account must be an index (0, 1, ...) or an account's name (labeler, juror-2, ...), got "${account}"`,
+    );
+  }
+  const variable = keyVariableOf(chosen);
+  const unset = new CliError(
+    `--account ${chosen} needs ${variable}: store the account's private key with ` +
+      `\`npx hardhat keystore set ${variable}\`, or put ${variable}=0x... in .env`,
+  );
+  let key: string;
+  try {
+    key = await hre.hooks.runHandlerChain(
+      "configurationVariables",
+      "fetchValue",
+      [configVariable(variable)],
+      (_c, v) => (process.env[v.name] === undefined ? Promise.reject(unset) : Promise.resolve(process.env[v.name]!)),
+    );
+  } catch (error) {
+    // Under `hardhat test` the keystore plugin reports a missing key itself (HHE50002).
+    if (error === unset || (error as { number?: unknown }).number === 50002) throw unset;
+    throw error;
+  }
+  try {
+    return new Wallet(key.trim(), connection.ethers.provider as unknown as Provider);
+  } catch {
+    throw new CliError(`${variable} (--account ${chosen}) is not a 0x-prefixed 32-byte hex private key`);
+  }
 }
 
 export function required(value: string, option: string): string {

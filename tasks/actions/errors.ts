@@ -2,6 +2,7 @@ import type { ErrorDescription } from "ethers";
 
 import { AnnotaError, decodeError, explanationOf } from "../../sdk/errors.js";
 import { Period, Phase, SubmissionStatus } from "../../sdk/clients/base.js";
+import { rpcVariableOf } from "../../ignition/networks.js";
 import { date, label } from "./format.js";
 
 const AMOUNT =
@@ -10,13 +11,14 @@ const AMOUNT =
 const AMOUNT_IN: Record<string, RegExp> = { DatasetSharesFloorNotHigher: /^current$/ };
 const TIME = /(At|End|deadline|Until)$/;
 
-/** One decoded argument in human units: LABEL amounts, dates, enum names. */
-function human(decoded: ErrorDescription, i: number): string {
+/** One decoded argument in human units: LABEL amounts, dates, enum names, tokens by symbol. */
+function human(decoded: ErrorDescription, i: number, tokens: Record<string, string>): string {
   const input = decoded.fragment.inputs[i]!;
   const value = decoded.args[i] as unknown;
   const name = input.name;
   let text: string;
-  if (typeof value !== "bigint") text = String(value);
+  if (typeof value === "string" && input.type === "address") text = tokens[value.toLowerCase()] ?? value;
+  else if (typeof value !== "bigint") text = String(value);
   else if (input.baseType === "uint8" || input.type === "uint8") {
     const names = /period/i.test(name) ? Period : /status/i.test(name) ? SubmissionStatus : Phase;
     text = names[Number(value)] ?? String(value);
@@ -26,8 +28,16 @@ function human(decoded: ErrorDescription, i: number): string {
   return name ? `${name} ${text}` : text;
 }
 
-/** A hint for a mistake the error reveals: a task id where a submission id is expected. */
+/**
+ * A hint for a mistake the error reveals: a task id where a submission id is expected; a court action
+ * on a dispute that is already final (the submission's `finalize` records the court's ruling itself,
+ * so a `finalize-dispute` after it has nothing left to do).
+ */
 function hintFor(decoded: ErrorDescription): string {
+  if (decoded.name === "QualityVoteWrongPeriod" && Period[Number(decoded.args[1])] === "Final") {
+    const id = decoded.args[0] as bigint;
+    return `; dispute ${id} is already final, its ruling recorded (a submission's finalize records it too): nothing left to do (annota status dispute ${id})`;
+  }
   if (decoded.name !== "TaskEscrowUnknownSubmission") return "";
   const id = decoded.args[0] as bigint;
   if (id === 0n || id >> 32n !== 0n) return "";
@@ -36,14 +46,15 @@ function hintFor(decoded: ErrorDescription): string {
 
 /**
  * The one line the CLI prints for an error it understands (bad input, a contract's custom error
- * with its arguments in LABEL, dates and names, a sealed-result error), or undefined.
+ * with its arguments in LABEL, dates and names, a token by its symbol from `tokens` (lower-case
+ * address → symbol), a sealed-result error), or undefined.
  */
-export function oneLine(error: unknown): string | undefined {
+export function oneLine(error: unknown, tokens: Record<string, string> = {}): string | undefined {
   if (error instanceof AnnotaError) {
     const decoded = error.errorName ? decodeError(error.cause) : undefined;
     if (decoded) {
       const action = error.message.replace(/ failed: .*$/s, "");
-      const args = decoded.fragment.inputs.map((_, i) => human(decoded, i)).join(", ");
+      const args = decoded.fragment.inputs.map((_, i) => human(decoded, i, tokens)).join(", ");
       return `${action} failed: ${decoded.name}(${args})${hintFor(decoded)}${explanationOf(decoded.name)}`;
     }
     return error.message.split("\n")[0];
@@ -76,7 +87,7 @@ export async function windowNote(
   try {
     const disputeId = error.errorArgs[0] as bigint;
     const d = await (await read()).getDispute(disputeId);
-    if (d.isFinal) return `; dispute ${disputeId} is final`;
+    if (d.isFinal) return ""; // `hintFor` says so
     const r = d.rounds[Number(d.currentRound)]!;
     if (r.commitEnd === 0n) {
       return `; round ${r.round} is not drawn yet: its windows open when it is (annota court)`;
@@ -108,4 +119,48 @@ export async function windowNote(
   } catch {
     return "";
   }
+}
+
+/**
+ * One line for a configuration problem of `networkName` (a variable of hardhat.config.ts that is not
+ * set, blank or malformed, an unreachable endpoint, a deployer key that is not one), or undefined.
+ * Hardhat reports these as `HHE7` / `HHE28` / `HHE703` with a stack trace.
+ */
+export function configurationLine(error: unknown, networkName: string): string | undefined {
+  const e = error as { number?: unknown; messageArguments?: Record<string, unknown>; message?: unknown };
+  const store = (name: string) =>
+    `store it with \`npx hardhat keystore set ${name}\`, or put ${name}=... in .env (see .env.example)`;
+  // HHE7: not in the keystore nor the environment; HHE50002: the same under `hardhat test` (development keystore).
+  const unset = e.number === 7 ? e.messageArguments?.name : e.number === 50002 ? e.messageArguments?.key : undefined;
+  if (typeof unset === "string") {
+    const name = unset;
+    return `${name} is not set, and network "${networkName}" needs it: ${store(name)}`;
+  }
+  if (e.number === 28) {
+    const name = /"(\w+)"/.exec(String(e.messageArguments?.configVariable ?? ""))?.[1] ?? rpcVariableOf(networkName);
+    const blank = process.env[name]?.trim() === "";
+    return `${name} ${blank ? "is set but blank" : "is not a URL"}: set it to a JSON-RPC endpoint of ${networkName} (https://...)`;
+  }
+  if (e.number === 708) {
+    const { configChainId, connectionChainId } = e.messageArguments ?? {};
+    return wrongChain(networkName, configChainId, connectionChainId);
+  }
+  if (e.number === 703) {
+    return `cannot reach network "${networkName}" at ${rpcVariableOf(networkName)}: check the URL and your connection`;
+  }
+  if (typeof e.message === "string" && /Field\.fromBytes|invalid private key/i.test(e.message)) {
+    return process.env.DEPLOYER_PRIVATE_KEY?.trim() === ""
+      ? `DEPLOYER_PRIVATE_KEY is set but blank, so network "${networkName}" has no deployer: set it to the account's ` +
+          "0x-prefixed private key, or remove the line from .env and store it with `npx hardhat keystore set DEPLOYER_PRIVATE_KEY`"
+      : `DEPLOYER_PRIVATE_KEY is not a 0x-prefixed 32-byte hex private key (${e.message.split("\n")[0]})`;
+  }
+  return undefined;
+}
+
+/** The one line for an endpoint of another chain than its network's (the deploy, check-deployment, the CLI). */
+export function wrongChain(networkName: string, expected: unknown, actual: unknown): string {
+  return (
+    `network "${networkName}" is chain ${expected} but its endpoint (${rpcVariableOf(networkName)}) answers chain ` +
+    `${actual}: point ${rpcVariableOf(networkName)} at a ${networkName} node`
+  );
 }

@@ -8,13 +8,23 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 export function cliRunner(hre: HardhatRuntimeEnvironment, store: () => string) {
   async function annota(name: string, args: Record<string, unknown> = {}) {
     const lines: string[] = [];
-    const original = console.log;
+    const errors: string[] = [];
+    const [log, error] = [console.log, console.error];
     console.log = (...parts: unknown[]) => lines.push(parts.join(" "));
+    console.error = (...parts: unknown[]) => errors.push(parts.join(" "));
     try {
       const result = await hre.tasks.getTask(["annota", name]).run({ store: store(), ...args });
+      // A user's error is one line on stderr and a failed result (tasks/index.ts).
+      const failed = result as { success?: unknown; error?: Error };
+      if (failed?.success === false && failed.error) {
+        if (errors.join("\n") !== `Error: ${failed.error.message}`) {
+          throw new Error(`annota ${name} printed ${JSON.stringify(errors)}, not its error's one line`);
+        }
+        throw failed.error;
+      }
       return { output: lines.join("\n"), result: result as Record<string, unknown> };
     } finally {
-      console.log = original;
+      [console.log, console.error] = [log, error];
     }
   }
 
