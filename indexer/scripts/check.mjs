@@ -234,7 +234,7 @@ same("rounds", { count: roundCount }, { count: rounds.size }, ["count"]);
 // 5. Accounts: validators (getValidator, drawable weight), labelers' reputation, LABEL balances.
 const accounts = await all(
   "accounts",
-  "address labelBalance free locked unbonding unlocksAt deferredIn deferredUnstake weight coherent incoherent missed submitted accepted rejected challenges",
+  "address labelBalance free locked unbonding unlocksAt deferredIn deferredUnstake weight coherent incoherent missed unlockPending submitted accepted rejected challenges",
 );
 for (const a of accounts) {
   const v = await pool.getValidator(a.address, at);
@@ -248,6 +248,7 @@ for (const a of accounts) {
     "coherent",
     "incoherent",
     "missed",
+    "unlockPending",
     ["weight", await pool.drawableWeight(a.address, at)],
   ]);
   const rep = await escrow.reputation(a.address, at);
@@ -297,12 +298,12 @@ const evidence = await court.queryFilter(court.filters.Evidence(), book.deployme
 same("evidence", { count: evidence.length }, { count: (await all("evidences", "id")).length }, ["count"]);
 
 // 8. The juror pool's row (phase, its start, seed and cycle end as PhaseChanged reports them,
-// poolParams, court, seatStake, stakingPaused) and the court's (paused, treasury, currentVersion).
+// poolParams, court, seatStake, seatLock, stakingPaused) and the court's (paused, treasury, currentVersion).
 const rows = new Map(
   (
     await all(
       "contracts",
-      "address name paused treasury params phase phaseStartedAt seed cycleEnd court currentVersion seatStake",
+      "address name paused treasury params phase phaseStartedAt seed cycleEnd court currentVersion seatStake seatLock",
     )
   ).map((c) => [lower(c.address), c]),
 );
@@ -319,6 +320,7 @@ same("juror pool", { ...(await pool.poolParams(at)).toObject() }, { ...poolRow, 
   "unbondingPeriod",
   ["court", await pool.court(at)],
   ["seatStake", await pool.seatStake(at)],
+  ["seatLock", await pool.seatLock(at)],
   ["paused", await pool.stakingPaused(at)],
 ]);
 same("court", {}, rows.get(lower(book.contracts.QualityVote.address)), [
@@ -327,6 +329,7 @@ same("court", {}, rows.get(lower(book.contracts.QualityVote.address)), [
   ["treasury", await court.treasury(at)],
   ["currentVersion", await court.currentVersion(at)],
   ["seatStake", await pool.seatStake(at)],
+  ["seatLock", await pool.seatLock(at)],
 ]);
 
 // 9. DatasetShares: pools (poolOf, totalSupply), share balances (balanceOf), shares claimed
