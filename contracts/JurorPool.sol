@@ -16,12 +16,14 @@ import {SortitionTree} from "./libraries/SortitionTree.sol";
 /// once, builds disputes on it: it queues rounds, has their seats drawn and settled here, and
 /// directs the payments of the LABEL it pulls here.
 /// @dev Invariant kept by every function: a validator's leaf in the tree weighs its drawable weight
-/// (`free`, or 0 below `seatStake`; `_drawable`), so the tree does not store leaves' weights and the
-/// leaf's index lives in the validator's record (docs/sortition.md, "Who keeps an account's leaf").
-/// Outside Staking `free` changes only through seat locks, which update the tree at once; every other
-/// change waits in `deferredIn` / `deferredUnstake`.
-/// A settlement never writes the tree: the stake it returns waits in `deferredIn` (in every phase)
-/// until it is applied in Staking (docs/court.md, "Settled stake rejoins the pool when applied").
+/// (`free` when `free >= seatLock` and `free + locked >= seatStake`, else 0; `_weight`), so the tree
+/// does not store leaves' weights and the leaf's index lives in the validator's record
+/// (docs/sortition.md, "Who keeps an account's leaf"). Outside Staking `free` and `locked` change
+/// only through seat locks, which update the tree at once and leave `free + locked` alone; every
+/// other change waits in `deferredIn` / `deferredUnstake` / `unlockPending`.
+/// A settlement never writes the tree: the stake it returns waits in `deferredIn` and the lock it
+/// releases in `unlockPending` (in every phase) until they are applied in Staking (docs/court.md,
+/// "Settled stake rejoins the pool when applied").
 contract JurorPool is IJurorPool, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
     using SortitionTree for SortitionTree.Tree;
@@ -32,27 +34,32 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
 
     /// @dev Three slots, laid out so that a draw writes only slot 0 and a settlement only slot 1.
     /// Amounts fit 96 bits (LABEL's supply cap is below 2^96); seat counts fit 32 bits (one per seat
-    /// ever drawn), and so do leaf indices (one per validator). Locked stake is not stored: it is
-    /// `seatStake` per seat drawn and not yet settled,
-    /// `(seatsDrawn - coherent - incoherent - missed - released) * seatStake`.
+    /// ever drawn), and so do leaf indices (one per validator). `locked` is the stake of the seats
+    /// drawn and not yet applied as settled: a settlement counts the seats it releases in
+    /// `unlockPending`, and applying deferred changes (Staking only) takes their locks out of
+    /// `locked`, so that `free + locked` changes only in Staking (docs/court.md, "Seat locks"). The
+    /// stake still held by unsettled seats is `locked - unlockPending * seatLock`. `unlockPending` is a
+    /// seat count, not an amount, so that a settlement writes one slot whatever the verdict: every
+    /// seat locks the same `seatLock` (docs/court-v3-design.md's tiers would need amounts).
     struct Validator {
         // slot 0: read and written by every stake change and every draw
         uint96 free;
-        uint32 seatsDrawn;
-        uint40 unlocksAt;
+        uint96 locked;
+        uint32 leaf; // index of its leaf in the tree, from 1; 0 until its first drawable weight
         bool queued; // has an entry in the deferred queue that is not applied yet (deferredIn
         // may be non-zero without one: settlements do not queue)
-        uint32 leaf; // index of its leaf in the tree, from 1; 0 until its first drawable weight
-        // slot 1: written by settlements (deferredIn and the seats settled, by verdict)
+        // slot 1: written by settlements (stake returned, seats released, the seats by verdict)
         uint96 deferredIn;
+        uint32 unlockPending;
         uint32 coherent;
         uint32 incoherent;
         uint32 missed;
         uint32 released;
-        // slot 2
+        // slot 2: unstakes
         uint96 unbonding;
         uint96 deferredUnstake;
-        uint32 deferredPeriod; // the unbonding period when the deferred unstake was requested
+        uint40 unlocksAt;
+        uint24 deferredPeriod; // the unbonding period when the deferred unstake was requested
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -75,6 +82,8 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
     IERC20 private immutable _label;
     IRandomness private immutable _randomness;
     uint96 private immutable _seatStake;
+    /// @dev What a seat locks, and what an incoherent or silent seat loses (docs/court.md, "Seat locks").
+    uint96 private immutable _seatLock;
     address private immutable _deployer;
 
     /// @dev Bound once by the deployer; packed with the pause flag, both read by `stake`.
@@ -123,18 +132,30 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
 
     /// @param label_ The staking token (LABEL).
     /// @param randomness_ The randomness source (bound to this contract with `setConsumer`).
-    /// @param seatStake_ The stake a seat locks [1, 1,000,000 LABEL]; fixed for the pool's life.
+    /// @param seatStake_ The least applied stake (`free + locked`) of a drawable validator [1, 1,000,000
+    /// LABEL]; fixed for the pool's life.
+    /// @param seatLock_ The stake a seat locks and an incoherent or silent seat loses (0, seatStake_];
+    /// fixed for the pool's life.
     /// @param poolParams_ The initial pool parameters.
-    constructor(IERC20 label_, IRandomness randomness_, uint96 seatStake_, PoolParams memory poolParams_) {
+    constructor(
+        IERC20 label_,
+        IRandomness randomness_,
+        uint96 seatStake_,
+        uint96 seatLock_,
+        PoolParams memory poolParams_
+    ) {
         bool valid =
             address(label_) != address(0) &&
                 address(randomness_) != address(0) &&
                 seatStake_ >= MIN_SEAT_STAKE &&
-                seatStake_ <= MAX_SEAT_STAKE;
+                seatStake_ <= MAX_SEAT_STAKE &&
+                seatLock_ != 0 &&
+                seatLock_ <= seatStake_;
         if (!valid) revert JurorPoolInvalidSetup();
         _label = label_;
         _randomness = randomness_;
         _seatStake = seatStake_;
+        _seatLock = seatLock_;
         _deployer = msg.sender;
         _setPoolParams(poolParams_);
         _phaseStart = _now();
@@ -162,7 +183,7 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
         if (amount == 0) revert JurorPoolZeroAmount();
         Validator storage v = _validators[msg.sender];
         if (_phase == Phase.Staking) {
-            uint96 before = v.free;
+            uint256 before = _weightOf(v);
             _absorbDeferred(msg.sender, v);
             uint256 free = v.free;
             if (amount > free) revert JurorPoolInsufficientFreeStake(msg.sender, free, amount);
@@ -176,8 +197,11 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
             uint256 available = free > requested ? free - requested : 0;
             if (amount > available) revert JurorPoolInsufficientFreeStake(msg.sender, available, amount);
             // The period is fixed now, when requested: a later parameter change does not reach it. The
-            // sum fits: it is at most `free`.
-            (v.deferredUnstake, v.deferredPeriod) = (v.deferredUnstake + uint96(amount), _poolParams.unbondingPeriod);
+            // sum fits: it is at most `free`; the period fits: at most MAX_UNBONDING_PERIOD.
+            (v.deferredUnstake, v.deferredPeriod) = (
+                v.deferredUnstake + uint96(amount),
+                uint24(_poolParams.unbondingPeriod)
+            );
             _enqueueDeferred(msg.sender, v);
             emit UnstakeRequested(msg.sender, amount, true);
         }
@@ -358,15 +382,16 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
     function settleSeats(address juror, uint256 seats, Verdict verdict, uint256 returned) external onlyCourt {
         Validator storage v = _validators[juror];
         uint32 n = uint32(seats); // fits: at most a round's seats
-        // Counting the seats by verdict releases their lock (`_lockedOf`); released seats are not
-        // reputation.
+        // Released seats are not reputation.
         if (verdict == Verdict.Coherent) v.coherent += n;
         else if (verdict == Verdict.Incoherent) v.incoherent += n;
         else if (verdict == Verdict.Missed) v.missed += n;
         else v.released += n;
-        // In any phase, without a queue entry or a tree write: the stake joins `free` and the tree
-        // when applied in Staking (docs/court.md, "Settled stake rejoins the pool when applied").
-        v.deferredIn += uint96(returned); // fits: below the pool's LABEL balance
+        // In any phase, without a queue entry or a tree write: the seats' locks leave `locked` and the
+        // stake joins `free` and the tree when applied in Staking (docs/court.md, "Settled stake
+        // rejoins the pool when applied"). Fits: below the pool's LABEL balance.
+        v.unlockPending += n;
+        v.deferredIn += uint96(returned);
     }
 
     /// @inheritdoc IJurorPool
@@ -416,6 +441,11 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IJurorPool
+    function seatLock() external view returns (uint256) {
+        return _seatLock;
+    }
+
+    /// @inheritdoc IJurorPool
     function randomness() external view returns (address) {
         return address(_randomness);
     }
@@ -454,7 +484,8 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
                 deferredUnstake: v.deferredUnstake,
                 coherent: v.coherent,
                 incoherent: v.incoherent,
-                missed: v.missed
+                missed: v.missed,
+                unlockPending: uint96(uint256(v.unlockPending) * _seatLock) // fits: at most `locked`
             });
     }
 
@@ -478,13 +509,15 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
                                 INTERNAL
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev Locks one seat of `juror`'s free stake (a draw found it drawable, so free >= seatStake).
+    /// @dev Locks one seat of `juror`'s free stake (a draw found it drawable, so its weight is `free`
+    /// and free >= seatLock). `free + locked` does not change.
     function _lockSeat(address juror) private {
         Validator storage v = _validators[juror];
         uint96 before = v.free;
-        uint96 free = before - _seatStake;
-        (v.free, v.seatsDrawn) = (free, v.seatsDrawn + 1);
-        _tree.update(v.leaf, before, _drawable(free));
+        uint96 free = before - _seatLock;
+        uint96 locked = v.locked + _seatLock;
+        (v.free, v.locked) = (free, locked);
+        _tree.update(v.leaf, before, _weight(free, locked));
     }
 
     function _stake(uint256 amount) private {
@@ -493,7 +526,7 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
         if (amount > type(uint96).max) revert JurorPoolAmountTooLarge(amount);
         Validator storage v = _validators[msg.sender];
         if (_phase == Phase.Staking) {
-            uint96 before = v.free;
+            uint256 before = _weightOf(v);
             _absorbDeferred(msg.sender, v);
             emit Staked(msg.sender, amount, false);
             v.free += uint96(amount); // fits: LABEL's supply is below 2^96
@@ -510,22 +543,25 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
     /// @dev Applies `validator`'s deferred changes, if any, and writes its weight to the tree. Only in
     /// Staking. Returns whether there was anything to apply.
     function _applyDeferredOf(address validator, Validator storage v) private returns (bool applied) {
-        uint96 before = v.free;
+        uint256 before = _weightOf(v);
         applied = _absorbDeferred(validator, v);
         if (applied) _syncWeight(validator, v, before);
     }
 
     /// @dev Applies `validator`'s deferred changes to its record, if any, without the tree write (the
-    /// caller's `_syncWeight` makes it): incoming stake joins `free`, then a deferred unstake moves
-    /// what is free, up to the amount requested. Returns whether there was anything to apply.
+    /// caller's `_syncWeight` makes it): settled seats' locks leave `locked`, incoming stake joins
+    /// `free`, then a deferred unstake moves what is free, up to the amount requested. Returns whether
+    /// there was anything to apply.
     function _absorbDeferred(address validator, Validator storage v) private returns (bool) {
-        // A deferred unstake is always queued; stake returned by a settlement may not be.
-        if (!v.queued && v.deferredIn == 0) return false;
-        v.queued = false;
+        // A deferred unstake is always queued; what a settlement returns or releases may not be (an
+        // incoherent seat returns nothing but releases its lock).
+        uint256 unlockSeats = v.unlockPending;
+        if (!v.queued && v.deferredIn == 0 && unlockSeats == 0) return false;
         uint96 free = v.free + v.deferredIn;
-        v.deferredIn = 0;
+        (v.deferredIn, v.unlockPending) = (0, 0);
+        // Fits: each settled seat's lock was added to `locked` when drawn.
+        (v.free, v.locked, v.queued) = (free, v.locked - uint96(unlockSeats * _seatLock), false);
         uint96 unstake = v.deferredUnstake;
-        v.free = free;
         if (unstake != 0) {
             v.deferredUnstake = 0;
             // Seat locks may have taken what was requested; nothing moved restarts no clock.
@@ -537,10 +573,10 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
 
     /// @dev Moves `amount` of free stake into unbonding for `period` seconds from now (the period in
     /// force when the unstake was requested).
-    function _unbond(address validator, Validator storage v, uint256 amount, uint32 period) private {
+    function _unbond(address validator, Validator storage v, uint256 amount, uint256 period) private {
         v.free -= uint96(amount); // fits: amount <= free
         uint96 unbonding = v.unbonding + uint96(amount);
-        uint40 unlocksAt = _now() + period;
+        uint40 unlocksAt = _now() + uint40(period); // fits: at most MAX_UNBONDING_PERIOD
         (v.unbonding, v.unlocksAt) = (unbonding, unlocksAt);
         emit Unbonding(validator, unbonding, unlocksAt);
     }
@@ -553,12 +589,11 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
         _deferredTail = tail + 1;
     }
 
-    /// @dev Writes `validator`'s drawable weight to the tree, its free stake having been `before`,
-    /// and reports it. Its first drawable weight appends its leaf.
-    function _syncWeight(address validator, Validator storage v, uint96 before) private {
+    /// @dev Writes `validator`'s drawable weight to the tree, its weight having been `oldWeight`, and
+    /// reports it. Its first drawable weight appends its leaf.
+    function _syncWeight(address validator, Validator storage v, uint256 oldWeight) private {
         uint96 free = v.free;
-        uint256 weight = _drawable(free);
-        uint256 oldWeight = _drawable(before);
+        uint256 weight = _weight(free, v.locked);
         if (weight != oldWeight) {
             uint32 leaf = v.leaf;
             // A validator without a leaf never weighed anything: oldWeight == 0 < weight.
@@ -591,7 +626,7 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
 
     /// @dev The stake locked in `v`'s seats not yet settled.
     function _lockedOf(Validator storage v) private view returns (uint256) {
-        return (uint256(v.seatsDrawn) - v.coherent - v.incoherent - v.missed - v.released) * _seatStake;
+        return v.locked - uint256(v.unlockPending) * _seatLock;
     }
 
     /// @dev The seed-wait clock now: the seconds spent in Generating, the current wait included.
@@ -605,7 +640,7 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
     /// the zero address and for a validator without a leaf.
     function _leafOf(address validator) private view returns (uint256) {
         Validator storage v = _validators[validator];
-        return SortitionTree.leaf(v.leaf, _drawable(v.free));
+        return SortitionTree.leaf(v.leaf, _weightOf(v));
     }
 
     function _requirePhase(Phase expected) private view {
@@ -619,8 +654,15 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
         return uint40(block.timestamp);
     }
 
-    /// @dev The drawable weight of `free` stake: all of it from `seatStake` up, else 0.
-    function _drawable(uint256 free) private view returns (uint256) {
-        return free >= _seatStake ? free : 0;
+    /// @dev `v`'s drawable weight (`_weight`).
+    function _weightOf(Validator storage v) private view returns (uint256) {
+        return _weight(v.free, v.locked);
+    }
+
+    /// @dev The drawable weight of a validator with `free` and `locked` stake: all of `free` when it
+    /// can lock a seat (`free >= seatLock`) and its applied stake reaches `seatStake`, else 0
+    /// (docs/court.md, "Seat locks").
+    function _weight(uint256 free, uint256 locked) private view returns (uint256) {
+        return free >= _seatLock && free + locked >= _seatStake ? free : 0;
     }
 }

@@ -37,7 +37,7 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
         uint40 seedWaitAt; // the pool's seed-wait clock at creation (round 0's timeout runs net of it)
     }
 
-    /// @dev Two slots; seat counts fit 8 bits (at most 31 seats). A round's cost is not stored: it is
+    /// @dev Two slots; seat counts fit 8 bits (at most 63 seats). A round's cost is not stored: it is
     /// `seats * feePerSeat` of the dispute's version, 0 once refunded (`_costOf`). Opening round 0
     /// writes slot 0 only (its queuedAt is the dispute's `createdAt`).
     struct Round {
@@ -74,18 +74,19 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
     /// @inheritdoc IQualityVote
     bytes32 public constant ARBITRABLE_ROLE = keccak256("ARBITRABLE_ROLE");
 
-    uint256 public constant MAX_ROUNDS = 4;
+    uint256 public constant MAX_ROUNDS = 5;
     uint256 public constant MAX_FEE_PER_SEAT = 10_000 ether;
-    uint256 public constant MAX_SLASH_BPS = 5_000;
     uint256 public constant MIN_PERIOD = 1 hours;
     uint256 public constant MAX_PERIOD = 30 days;
     uint256 public constant MAX_DRAW_TIMEOUT = 90 days;
-    /// @notice A silent seat's penalty is at least this many seat fees (random voting must lose).
-    uint256 public constant MIN_PENALTY_TO_FEE = 4;
+    /// @notice A seat's lock (an incoherent or silent seat's penalty) is at least this many seat fees:
+    /// a tied round's silent seat funds the next round up to the last (2^MAX_ROUNDS).
+    uint256 public constant MIN_LOCK_TO_FEE = 32;
+    /// @notice A seat's lock is at most this many seat fees: it caps an honest juror's risk per fee.
+    uint256 public constant MAX_LOCK_TO_FEE = 64;
 
     uint8 private constant _ACCEPT = 1;
     uint8 private constant _REJECT = 2;
-    uint256 private constant _BPS = 10_000;
 
     /*//////////////////////////////////////////////////////////////
                                 STORAGE
@@ -93,8 +94,8 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
 
     IJurorPool private immutable _pool;
     IERC20 private immutable _label;
-    /// @dev The pool's, fixed for its life: what a seat locks, which the penalties are shares of.
-    uint96 private immutable _seatStake;
+    /// @dev The pool's, fixed for its life: what a seat locks and an incoherent or silent seat loses.
+    uint96 private immutable _seatLock;
 
     uint64 private _disputeCount;
     uint32 private _versionCount;
@@ -130,7 +131,7 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
         if (address(pool_) == address(0)) revert QualityVoteZeroAddress();
         _pool = pool_;
         _label = IERC20(pool_.label());
-        _seatStake = uint96(pool_.seatStake()); // fits: the pool bounds it
+        _seatLock = uint96(pool_.seatLock()); // fits: the pool bounds it
         _addVersion(courtParams_);
     }
 
@@ -212,7 +213,7 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
         vote.choice = choice;
         uint16 seats = vote.seats;
         Round storage round = _rounds[disputeId][roundIndex];
-        // Fit 8 bits: at most 31 seats.
+        // Fit 8 bits: at most 63 seats.
         if (choice == _ACCEPT) round.accepts += uint8(seats);
         else round.rejects += uint8(seats);
         emit VoteRevealed(disputeId, roundIndex, msg.sender, choice, seats);
@@ -499,7 +500,7 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
         d.roundCount = uint8(roundIndex + 1); // fits: at most MAX_ROUNDS
         Round storage round = _rounds[disputeId][roundIndex];
         round.payer = payer;
-        round.seats = uint8(seats); // fits: at most 31
+        round.seats = uint8(seats); // fits: at most 63
         round.side = side;
         // Round 0 was queued when the dispute was created (`createdAt`, in a slot written anyway).
         if (roundIndex != 0) round.queuedAt = _now();
@@ -527,7 +528,7 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
             emit JurorDrawn(disputeId, roundIndex, juror, seat);
             ++seat;
         }
-        // Fit 8 bits: at most 31 seats.
+        // Fit 8 bits: at most 63 seats.
         round.drawnSeats = uint8(seat);
         round.jurors = uint8(jurors);
         round.unsettled = uint8(jurors);
@@ -544,9 +545,8 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
     /// "Money"): pot = cost - what it advanced to an escalated round + penalties of the seats that
     /// did not reveal `ruling` (any reveal is coherent when Unresolved). Rounds never seated have none.
     function _fixPots(uint256 disputeId, Dispute storage d, Ruling ruling) private {
-        CourtParams storage p = _versions[d.version];
-        uint256 penalty = _penalty(p.slashBps);
-        uint256 fee = p.feePerSeat;
+        uint256 penalty = _seatLock;
+        uint256 fee = _versions[d.version].feePerSeat;
         uint256 rounds = d.roundCount;
         for (uint256 i = 0; i < rounds; ++i) {
             Round storage r = _rounds[disputeId][i];
@@ -577,7 +577,7 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
         Round storage round = _rounds[disputeId][roundIndex];
         (IJurorPool.Verdict verdict, uint256 reward, uint256 penalty) = _judge(d, round, vote.choice, seats);
         emit SeatsSettled(disputeId, roundIndex, juror, seats, verdict, reward, penalty);
-        _pool.settleSeats(juror, seats, verdict, seats * _seatStake + reward - penalty);
+        _pool.settleSeats(juror, seats, verdict, seats * _seatLock + reward - penalty);
 
         uint8 unsettled = round.unsettled - 1;
         round.unsettled = unsettled;
@@ -597,28 +597,25 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
     }
 
     /// @dev Appends a parameter version after checking its bounds and relationships
-    /// (docs/parameters.md): a silent seat's penalty covers the growth of the next round's cost in
-    /// the worst tie (one silent seat in the second-to-last round) and is at least
-    /// `MIN_PENALTY_TO_FEE` seat fees; the draw timeout outlasts a whole cycle by a day.
+    /// (docs/parameters.md): the seat lock (an incoherent or silent seat's penalty) is between
+    /// `MIN_LOCK_TO_FEE` and `MAX_LOCK_TO_FEE` seat fees, so that a tied round's silent seat covers the
+    /// growth of the next round's cost up to the fifth round; the draw timeout outlasts a whole cycle
+    /// by a day.
     function _addVersion(CourtParams memory p) private returns (uint256 version) {
         IJurorPool.PoolParams memory timing = _pool.poolParams();
-        uint256 penalty = _penalty(p.slashBps);
-        // Out-of-bounds maxRounds is refused below; it must not overflow this product first.
-        uint256 growth = p.maxRounds >= 2 && p.maxRounds <= MAX_ROUNDS ? (uint256(1) << p.maxRounds) : 0;
-        uint256 minPenalty = (growth > MIN_PENALTY_TO_FEE ? growth : MIN_PENALTY_TO_FEE) * p.feePerSeat;
+        uint256 fee = p.feePerSeat;
         bool valid =
-            p.feePerSeat >= 1 &&
-                p.feePerSeat <= MAX_FEE_PER_SEAT &&
-                p.slashBps >= 1 &&
-                p.slashBps <= MAX_SLASH_BPS &&
+            fee >= 1 &&
+                fee <= MAX_FEE_PER_SEAT &&
+                _seatLock >= MIN_LOCK_TO_FEE * fee &&
+                _seatLock <= MAX_LOCK_TO_FEE * fee &&
                 p.maxRounds >= 1 &&
                 p.maxRounds <= MAX_ROUNDS &&
                 _periodInBounds(p.commitPeriod) &&
                 _periodInBounds(p.revealPeriod) &&
                 _periodInBounds(p.appealPeriod) &&
                 p.drawTimeout >= uint256(timing.minStakingTime) + timing.maxDrawingTime + 1 days &&
-                p.drawTimeout <= MAX_DRAW_TIMEOUT &&
-                penalty >= minPenalty;
+                p.drawTimeout <= MAX_DRAW_TIMEOUT;
         if (!valid) revert QualityVoteInvalidParams(p);
         version = ++_versionCount;
         // Fits: at most MAX_DRAW_TIMEOUT.
@@ -639,7 +636,7 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
         if (choice != 0 && (ruling == Ruling.Unresolved || choice == uint8(ruling))) {
             return (IJurorPool.Verdict.Coherent, seats * (round.pot / round.coherentSeats), 0);
         }
-        penalty = seats * _penalty(_versions[d.version].slashBps);
+        penalty = seats * _seatLock;
         verdict = choice == 0 ? IJurorPool.Verdict.Missed : IJurorPool.Verdict.Incoherent;
     }
 
@@ -731,11 +728,6 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
         if (accepts > rejects) return Ruling.Accept;
         if (rejects > accepts) return Ruling.Reject;
         return Ruling.None;
-    }
-
-    /// @dev What an incoherent or silent seat loses: `seatStake * slashBps / 10,000`, rounded down.
-    function _penalty(uint256 slashBps) private view returns (uint256) {
-        return (uint256(_seatStake) * slashBps) / _BPS;
     }
 
     /// @dev The protocol's clock: timestamps fit 40 bits until the year 36,812.

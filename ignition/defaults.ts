@@ -10,17 +10,25 @@ const HOUR = 60n * 60n;
 const DAY = 24n * HOUR;
 const LABEL = 10n ** 18n;
 
-/** The stake one jury seat locks: a deployment constant of the court. */
+/** The least applied stake (free + locked) of a drawable validator: a deployment constant of the court. */
 export const SEAT_STAKE = 1_000n * LABEL;
+
+/**
+ * What a jury seat locks, and what an incoherent or silent seat loses: a deployment constant of the
+ * court, 32 seat fees (160 LABEL), the least that lets a tied round's silent seat fund the next round
+ * up to the fifth (docs/parameters.md). 1,000 LABEL hold six seats at once.
+ */
+export const SEAT_LOCK = 160n * LABEL;
 
 /** The court's parameter version 1 (`IQualityVote.CourtParams`). */
 export const COURT_DEFAULTS = {
-  /** A round pays 5 LABEL per seat: round 0 (3 seats) costs 15 LABEL, round 1 (7) 35, round 2 (15) 75, round 3 (31) 155. */
+  /**
+   * A round pays 5 LABEL per seat: round 0 (3 seats) costs 15 LABEL, round 1 (7) 35, round 2 (15) 75,
+   * round 3 (31) 155, round 4 (63) 315. The seat lock (`SEAT_LOCK`, 160) must lie in [32, 64] fees.
+   */
   feePerSeat: 5n * LABEL,
-  /** An incoherent or silent seat loses 10 % of its 1,000 LABEL: 100 LABEL, 20 seat fees (>= 2^maxRounds = 16). */
-  slashBps: 1_000n,
-  /** Up to four rounds: 3, 7, 15, 31 seats. */
-  maxRounds: 4n,
+  /** Up to five rounds: 3, 7, 15, 31, 63 seats. */
+  maxRounds: 5n,
   commitPeriod: 1n * DAY,
   revealPeriod: 1n * DAY,
   appealPeriod: 1n * DAY,
@@ -88,6 +96,7 @@ export const MODULE_DEFAULTS = {
   timelockDelay: TIMELOCK_DELAY,
   adminDelay: ADMIN_DELAY,
   SEAT_STAKE,
+  SEAT_LOCK,
   ...POOL_DEFAULTS,
   ...COURT_DEFAULTS,
   ...TASK_ESCROW_DEFAULTS,

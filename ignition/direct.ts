@@ -55,6 +55,8 @@ export interface CoreOptions<S extends Seeds> {
    * tests); `token` is then a `LabelToken` handle on it.
    */
   label?: string;
+  /** The pool's `seatStake` (default `SEAT_STAKE`; the tests' one-seat validators use less). */
+  seatStake?: bigint;
 }
 
 /**
@@ -87,7 +89,8 @@ export async function deployCore<S extends Seeds = "blockhash">(
     new JurorPool__factory(admin).deploy(
       await token.getAddress(),
       await randomness.getAddress(),
-      defaults.SEAT_STAKE,
+      options.seatStake ?? defaults.SEAT_STAKE,
+      defaults.SEAT_LOCK,
       defaults.POOL_DEFAULTS,
     ),
   );

@@ -196,6 +196,8 @@ export const account = onchainTable("accounts", (t) => ({
   coherent: t.integer().notNull(),
   incoherent: t.integer().notNull(),
   missed: t.integer().notNull(),
+  /** The locks of settled seats, still in the applied stake until the juror's changes are applied. */
+  unlockPending: t.bigint().notNull(),
   encryptionKey: t.hex(),
   // The escrow (`reputation`).
   submitted: t.integer().notNull(),
@@ -262,15 +264,16 @@ export const contract = onchainTable("contracts", (t) => ({
   /** The juror pool: the court it is bound to (`CourtBound`). */
   court: t.hex(),
   currentVersion: t.integer(),
-  /** The court and its juror pool: what a seat locks (the pool's, fixed for its life). */
+  /** The court and its juror pool: the least applied stake of a drawable validator (the pool's, fixed for its life). */
   seatStake: t.bigint(),
+  /** The court and its juror pool: what a seat locks and an incoherent or silent seat loses (the pool's, fixed). */
+  seatLock: t.bigint(),
 }));
 
 /** The court's parameter versions (`params(version)`). */
 export const courtParams = onchainTable("court_params", (t) => ({
   version: t.integer().primaryKey(),
   feePerSeat: t.bigint().notNull(),
-  slashBps: t.integer().notNull(),
   maxRounds: t.integer().notNull(),
   commitPeriod: t.bigint().notNull(),
   revealPeriod: t.bigint().notNull(),

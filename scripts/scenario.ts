@@ -142,7 +142,7 @@ async function vote(disputeId: bigint, round: number, choice: number) {
 const version = await court.currentVersion();
 const courtParams = await court.params(version);
 const seatStake = await pool.seatStake();
-const penalty = (seatStake * courtParams.slashBps) / BPS;
+const penalty = await pool.seatLock(); // an incoherent or silent seat loses its lock
 const cost0 = await court.roundCost(version, 0);
 const cost1 = await court.roundCost(version, 1);
 const reward = ethers.parseEther("100");

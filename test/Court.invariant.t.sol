@@ -43,7 +43,7 @@ contract CourtInvariantTest is CourtSystemSetup {
     }
 
     /// @notice Invariant 7 (locked stake): a validator's stake is what it staked, minus what it withdrew, plus
-    /// its rewards, minus its penalties; its locked stake is `seatStake` per unsettled seat; and its
+    /// its rewards, minus its penalties; its locked stake is `seatLock` per unsettled seat; and its
     /// wallet holds exactly what the protocol let it take out (locked stake never leaves early).
     function invariant_stakeBooks() public view {
         _assertNoViolation();
@@ -51,22 +51,24 @@ contract CourtInvariantTest is CourtSystemSetup {
             address a = actors[i];
             IJurorPool.ValidatorView memory v = pool.getValidator(a);
             assertEq(handler.stakeOf(a), handler.stakeLedger(a), "stake == staked - withdrawn + rewards - penalties");
-            assertEq(v.locked, handler.lockedSeats(a) * SEAT_STAKE, "locked == seatStake x unsettled seats");
+            assertEq(v.locked, handler.lockedSeats(a) * SEAT_LOCK, "locked == seatLock x unsettled seats");
             assertEq(token.balanceOf(a), handler.wallet(a), "wallet == what the protocol let out");
         }
     }
 
     /// @notice Invariant 5 (pool): the tree's total is the sum of the weights, and each weight is the
-    /// validator's free stake, or 0 below `seatStake`.
+    /// validator's free stake when it can lock a seat and its applied stake (free + locked, the locks of
+    /// settled seats included until applied) reaches `seatStake`, else 0.
     function invariant_poolWeights() public view {
         _assertNoViolation();
         uint256 sum;
         for (uint256 i = 0; i < ACTORS; ++i) {
             address a = actors[i];
-            uint256 free = pool.getValidator(a).free;
-            uint256 weight = pool.drawableWeight(a);
-            assertEq(weight, free >= SEAT_STAKE ? free : 0, "drawable weight == free (or 0)");
-            sum += weight;
+            IJurorPool.ValidatorView memory v = pool.getValidator(a);
+            uint256 free = v.free;
+            bool drawable = free >= SEAT_LOCK && free + v.locked + v.unlockPending >= SEAT_STAKE;
+            assertEq(pool.drawableWeight(a), drawable ? free : 0, "drawable weight == free (or 0)");
+            sum += pool.drawableWeight(a);
         }
         assertEq(pool.totalDrawableWeight(), sum, "total drawable weight == sum of weights");
     }

@@ -7,8 +7,10 @@ import {
   ACCEPT,
   AcceptedBy,
   LABEL,
+  ONE_SEAT,
   REJECT,
   Ruling,
+  SEAT_LOCK,
   SEAT_STAKE,
   TASK_ESCROW_DEFAULTS,
   VALIDATOR_STAKE,
@@ -75,41 +77,66 @@ describe("Edges", function () {
         .withArgs(d, 0n, jurors[2].address, 1n, Verdict.Missed, 0n, PENALTY);
       const v = await f.pool.getValidator(jurors[2].address);
       // What the seat returns waits in deferredIn until applied (docs/court.md).
-      expect([v.free, v.deferredIn, v.locked, v.missed]).to.deep.equal([0n, SEAT_STAKE - PENALTY, 0n, 1n]);
+      // The seat's whole lock is the penalty: nothing comes back, the lock leaves when applied.
+      expect([v.deferredIn, v.locked, v.unlockPending, v.missed]).to.deep.equal([0n, 0n, PENALTY, 1n]);
+      // Nothing returned, a lock released: applying it is a change. The applied stake (the pool's
+      // seatStake, ONE_SEAT) drops by the lock lost, to 140 LABEL: the juror stays out of the tree.
+      expect(v.free + v.locked + v.unlockPending).to.equal(ONE_SEAT);
+      expect(await f.pool.applyDeferredOf.staticCall([jurors[2].address])).to.equal(1n);
+      await expect(f.pool.applyDeferredOf([jurors[2].address]))
+        .to.emit(f.pool, "StakeUpdated")
+        .withArgs(jurors[2].address, v.free, 0n);
+      expect((await f.pool.getValidator(jurors[2].address)).unlockPending).to.equal(0n);
     });
   });
 
   describe("JurorPool", function () {
-    /** One validator with exactly four seats of free stake, and dispute 1 queued (3 seats). */
-    async function fourSeatsFixture() {
+    /**
+     * One validator with `stake` (the rest unstaked) and disputes 1 and 2 queued (3 seats each): it is
+     * the only juror, so it locks six seats of `SEAT_LOCK` in one cycle, as far as it stays drawable.
+     */
+    async function soloFixture(stake: bigint) {
       const f = await deployCourt(ethers, { validators: 1 });
       const solo = f.validators[0];
-      await f.pool.connect(solo).requestUnstake(VALIDATOR_STAKE - 4n * SEAT_STAKE);
+      await f.pool.connect(solo).requestUnstake(VALIDATOR_STAKE - stake);
       await openDispute(f);
-      return { ...f, solo };
-    }
-
-    it("a seat lock that leaves exactly seatStake free keeps the validator drawable with that weight", async function () {
-      const { court, pool, solo } = await loadFixture(fourSeatsFixture);
-      await runDrawingCycle(court, helpers);
-      expect(await jurorsOf(court, 1n, 0)).to.deep.equal(new Map([[solo.address, 3]]));
-      const v = await pool.getValidator(solo.address);
-      expect([v.free, v.locked]).to.deep.equal([SEAT_STAKE, 3n * SEAT_STAKE]);
-      expect(await pool.drawableWeight(solo.address)).to.equal(SEAT_STAKE);
-      expect(await pool.totalDrawableWeight()).to.equal(SEAT_STAKE);
-    });
-
-    it("a seat lock that leaves less than seatStake free takes the validator's whole weight out of the tree", async function () {
-      const f = await deployCourt(ethers, { validators: 1 });
-      const solo = f.validators[0];
-      await f.pool.connect(solo).requestUnstake(VALIDATOR_STAKE - 4n * SEAT_STAKE + 1n);
       await openDispute(f);
       await runDrawingCycle(f.court, helpers);
-      expect(await jurorsOf(f.court, 1n, 0)).to.deep.equal(new Map([[solo.address, 3]]));
-      expect((await f.pool.getValidator(solo.address)).free).to.equal(SEAT_STAKE - 1n);
+      const v = await f.pool.getValidator(solo.address);
+      return { ...f, solo, v, seats: (await jurorsOf(f.court, 1n, 0)).size + (await jurorsOf(f.court, 2n, 0)).size };
+    }
+
+    it("a seat lock that leaves exactly seatLock free, with seatStake applied, keeps the validator drawable with that weight", async function () {
+      // 1,120 LABEL: six seats leave 160 free and 960 locked (docs/court.md, "Seat locks").
+      const f = await soloFixture(6n * SEAT_LOCK + SEAT_LOCK);
+      expect(f.seats).to.equal(2);
+      expect([f.v.free, f.v.locked]).to.deep.equal([SEAT_LOCK, 6n * SEAT_LOCK]);
+      expect(await f.pool.drawableWeight(f.solo.address)).to.equal(SEAT_LOCK);
+      expect(await f.pool.totalDrawableWeight()).to.equal(SEAT_LOCK);
+    });
+
+    it("a seat lock that leaves less than seatLock free takes the validator's whole weight out of the tree", async function () {
+      const f = await soloFixture(7n * SEAT_LOCK - 1n);
+      expect([f.v.free, f.v.locked]).to.deep.equal([SEAT_LOCK - 1n, 6n * SEAT_LOCK]);
       // Both views read the tree (the leaf's weight, and the total).
-      expect(await f.pool.drawableWeight(solo.address)).to.equal(0n);
+      expect(await f.pool.drawableWeight(f.solo.address)).to.equal(0n);
       expect(await f.pool.totalDrawableWeight()).to.equal(0n);
+    });
+
+    it("drawability counts locked stake toward seatStake: exactly seatStake applied stays drawable, a wei less is out", async function () {
+      const f = await soloFixture(SEAT_STAKE);
+      // Six locks of 160 leave 40 free: drawable after five (200 free, 800 locked), not after the sixth.
+      expect([f.v.free, f.v.locked]).to.deep.equal([SEAT_STAKE - 6n * SEAT_LOCK, 6n * SEAT_LOCK]);
+      expect(await f.pool.drawableWeight(f.solo.address)).to.equal(0n);
+      // In Staking, unstaking a wei of the free stake leaves the applied stake below seatStake.
+      const g = await deployCourt(ethers, { validators: 1 });
+      await g.pool.connect(g.validators[0]).requestUnstake(VALIDATOR_STAKE - SEAT_STAKE);
+      await openDispute(g);
+      await runDrawingCycle(g.court, helpers);
+      const solo = g.validators[0].address;
+      expect(await g.pool.drawableWeight(solo)).to.equal(SEAT_STAKE - 3n * SEAT_LOCK);
+      await g.pool.connect(g.validators[0]).requestUnstake(1n);
+      expect(await g.pool.drawableWeight(solo)).to.equal(0n);
     });
   });
 

@@ -5,6 +5,7 @@ import {
   POOL_DEFAULTS,
   Phase,
   REJECT,
+  SEAT_LOCK,
   SEAT_STAKE,
   VALIDATOR_STAKE,
   BLOCKHASH_LOOKAHEAD,
@@ -252,7 +253,7 @@ describe("JurorPool", function () {
       await mine(Number(BLOCKHASH_LOOKAHEAD) + 1);
       await pool.passPhase();
       await court.draw(1n); // the only validator takes all 3 seats
-      const locked = 3n * SEAT_STAKE;
+      const locked = 3n * SEAT_LOCK;
       const v = await pool.getValidator(solo.address);
       expect([v.free, v.locked]).to.deep.equal([VALIDATOR_STAKE - locked, locked]);
       // Nothing is free beyond what is requested: a further request is refused with the exact error.
@@ -330,12 +331,15 @@ describe("JurorPool", function () {
   describe("applyDeferredOf (stake returned by settlements)", function () {
     it("a settlement credits deferredIn and releases the lock, without a tree write or a queue entry", async function () {
       const { pool, solo, before, weight } = await loadFixture(settledSoloFixture);
-      expect(before.locked).to.equal(3n * SEAT_STAKE);
+      expect(before.locked).to.equal(3n * SEAT_LOCK);
       const v = await pool.getValidator(solo.address);
-      expect([v.free, v.locked, v.deferredIn, v.coherent]).to.deep.equal([
+      // The lock is released (`locked` reads 0) but stays in the applied stake, as `unlockPending`,
+      // until applied in Staking: applied stake moves only in Staking (docs/court.md, "Seat locks").
+      expect([v.free, v.locked, v.unlockPending, v.deferredIn, v.coherent]).to.deep.equal([
         before.free,
         0n,
-        3n * SEAT_STAKE + roundCost(0),
+        3n * SEAT_LOCK,
+        3n * SEAT_LOCK + roundCost(0),
         3n,
       ]);
       expect(await pool.drawableWeight(solo.address)).to.equal(weight);
@@ -592,7 +596,7 @@ describe("JurorPool", function () {
         const { token, randomness, pool, admin } = await loadFixture(poolFixture);
         const params = { ...ok, [key]: value };
         const tuple = [params.minStakingTime, params.maxDrawingTime, params.unbondingPeriod, params.seedTimeout];
-        const deploy = new JurorPool__factory(admin).deploy(token, randomness, SEAT_STAKE, params);
+        const deploy = new JurorPool__factory(admin).deploy(token, randomness, SEAT_STAKE, SEAT_LOCK, params);
         if (accepted) {
           const deployed = await deploy;
           await expect(deployed.deploymentTransaction()).to.emit(deployed, "PoolParamsUpdated").withArgs(tuple);
@@ -614,7 +618,7 @@ describe("JurorPool", function () {
       await expect(pool.connect(admin).bindCourt(other))
         .to.be.revertedWithCustomError(pool, "JurorPoolCannotBind")
         .withArgs(admin.address, other);
-      const fresh = await new JurorPool__factory(admin).deploy(token, randomness, SEAT_STAKE, POOL_DEFAULTS);
+      const fresh = await new JurorPool__factory(admin).deploy(token, randomness, SEAT_STAKE, SEAT_LOCK, POOL_DEFAULTS);
       expect(await fresh.court()).to.equal(ethers.ZeroAddress);
       await expect(fresh.connect(validators[0]).bindCourt(courtAddress))
         .to.be.revertedWithCustomError(fresh, "JurorPoolCannotBind")
@@ -654,28 +658,35 @@ describe("JurorPool", function () {
       await expect(pool.connect(asCourt).setStakingPaused(true)).to.emit(pool, "StakingPaused").withArgs(true);
     });
 
-    it("the constructor refuses a zero label or randomness and a seatStake outside [1, 1,000,000 LABEL]", async function () {
+    it("the constructor refuses a zero label or randomness, a seatStake outside [1, 1,000,000 LABEL] and a seatLock outside (0, seatStake]", async function () {
       const { pool, token, randomness, admin } = await loadFixture(poolFixture);
       const [label, source] = [await token.getAddress(), await randomness.getAddress()];
-      const deploy = (l: string, r: string, s: bigint) => new JurorPool__factory(admin).deploy(l, r, s, POOL_DEFAULTS);
+      const deploy = (l: string, r: string, s: bigint, lock: bigint) =>
+        new JurorPool__factory(admin).deploy(l, r, s, lock, POOL_DEFAULTS);
       expect([await pool.MIN_SEAT_STAKE(), await pool.MAX_SEAT_STAKE()]).to.deep.equal([LABEL(1), LABEL(1_000_000)]);
-      const refused: [string, string, bigint][] = [
-        [ethers.ZeroAddress, source, SEAT_STAKE],
-        [label, ethers.ZeroAddress, SEAT_STAKE],
-        [label, source, 0n],
-        [label, source, LABEL(1) - 1n],
-        [label, source, LABEL(1_000_000) + 1n],
+      const refused: [string, string, bigint, bigint][] = [
+        [ethers.ZeroAddress, source, SEAT_STAKE, SEAT_LOCK],
+        [label, ethers.ZeroAddress, SEAT_STAKE, SEAT_LOCK],
+        [label, source, 0n, 0n],
+        [label, source, LABEL(1) - 1n, 1n],
+        [label, source, LABEL(1_000_000) + 1n, SEAT_LOCK],
+        [label, source, SEAT_STAKE, 0n],
+        [label, source, SEAT_STAKE, SEAT_STAKE + 1n],
       ];
       for (const args of refused) {
         await expect(deploy(...args)).to.be.revertedWithCustomError(pool, "JurorPoolInvalidSetup");
       }
-      for (const seatStake of [LABEL(1), LABEL(1_000_000)]) {
-        const accepted = await deploy(label, source, seatStake);
-        expect([await accepted.label(), await accepted.randomness(), await accepted.seatStake()]).to.deep.equal([
-          label,
-          source,
-          seatStake,
-        ]);
+      for (const [seatStake, seatLock] of [
+        [LABEL(1), 1n],
+        [LABEL(1_000_000), LABEL(1_000_000)],
+      ]) {
+        const accepted = await deploy(label, source, seatStake, seatLock);
+        expect([
+          await accepted.label(),
+          await accepted.randomness(),
+          await accepted.seatStake(),
+          await accepted.seatLock(),
+        ]).to.deep.equal([label, source, seatStake, seatLock]);
       }
     });
 

@@ -10,7 +10,8 @@ import {
   Phase,
   REJECT,
   Ruling,
-  SEAT_STAKE,
+  ONE_SEAT,
+  SEAT_LOCK,
   VALIDATOR_STAKE,
   Verdict,
   roundCost,
@@ -132,20 +133,20 @@ describe("QualityVote", function () {
       for (const e of [...events1, ...events2]) {
         expect(parties).not.to.include(e.args.juror);
         const v = await pool.getValidator(e.args.juror);
-        expect([v.free, v.locked]).to.deep.equal([0n, SEAT_STAKE]);
+        expect([v.free, v.locked]).to.deep.equal([ONE_SEAT - SEAT_LOCK, SEAT_LOCK]);
         expect(await pool.drawableWeight(e.args.juror)).to.equal(0n);
         expect((await court.getVote(e.args.disputeId, 0n, e.args.juror)).seats).to.equal(1n);
       }
       const r = await court.getRound(1n, 0n);
       expect([r.drawnSeats, r.jurors, r.unsettled, r.drawnAt]).to.deep.equal([3n, 3n, 3n, t1]);
-      expect(await pool.totalDrawableWeight()).to.equal(2n * SEAT_STAKE);
+      expect(await pool.totalDrawableWeight()).to.equal(2n * ONE_SEAT);
     });
 
     it("a round the pool cannot seat keeps its seats, is requeued, and is drawn next cycle when stake arrives", async function () {
       const f = await loadFixture(oneSeatFixture);
       const { court, pool, stakers, outsider } = f;
       // Leave two drawable seats.
-      for (const v of stakers.slice(2)) await pool.connect(v).requestUnstake(SEAT_STAKE);
+      for (const v of stakers.slice(2)) await pool.connect(v).requestUnstake(ONE_SEAT);
       await openDispute(f);
       await toDrawing(court, helpers);
       await expect(court.draw(1n))
@@ -159,7 +160,7 @@ describe("QualityVote", function () {
         (await court.getRound(1n, 0n)).queuedAt + COURT_DEFAULTS.drawTimeout + (await pool.seedWait()),
       ]);
       await pool.passPhase();
-      await pool.connect(outsider).stake(SEAT_STAKE);
+      await pool.connect(outsider).stake(ONE_SEAT);
       await toDrawing(court, helpers);
       await expect(court.draw(1n))
         .to.emit(court, "JurorDrawn")
@@ -282,7 +283,7 @@ describe("QualityVote", function () {
         .withArgs(d, 0n, f.courtTreasury.address, 0n);
       // docs/court.md: the stake settled back waits in deferredIn until applied.
       const x = await f.pool.getValidator(solo.address);
-      expect([x.free, x.deferredIn]).to.deep.equal([VALIDATOR_STAKE - 3n * SEAT_STAKE, 3n * SEAT_STAKE + roundCost(0)]);
+      expect([x.free, x.deferredIn]).to.deep.equal([VALIDATOR_STAKE - 3n * SEAT_LOCK, 3n * SEAT_LOCK + roundCost(0)]);
       await f.pool.applyDeferredOf([solo.address]);
       expect((await f.pool.getValidator(solo.address)).free).to.equal(VALIDATOR_STAKE + roundCost(0));
     });
@@ -601,7 +602,7 @@ describe("QualityVote", function () {
         const delta = (e0.delta.get(v.address) ?? 0n) + (e1.delta.get(v.address) ?? 0n);
         // One-seat validators: a round-0 juror had nothing free left for round 1, so each sat at most once.
         const seats = j0.includes(v) || j1.includes(v) ? 1n : 0n;
-        expect(x.free + x.deferredIn - before.get(v.address)!, v.address).to.equal(seats * SEAT_STAKE + delta);
+        expect(x.free + x.deferredIn - before.get(v.address)!, v.address).to.equal(seats * SEAT_LOCK + delta);
         expect(x.locked).to.equal(0n);
       }
       // Reputation counters and conservation: the pool holds exactly its validators' stake, the court nothing.
@@ -619,8 +620,8 @@ describe("QualityVote", function () {
     it("the rounding dust of a round goes to the treasury with its last settlement", async function () {
       const f = await loadFixture(oneSeatFixture);
       const { court, admin, token, courtTreasury } = f;
-      // 5 LABEL + 1 wei per seat, one round: pot = 3 x fee + 1 silent penalty, odd in wei, over 2 seats.
-      const fee = LABEL(5) + 1n;
+      // 5 LABEL - 1 wei per seat, one round: pot = 3 x fee + 1 silent penalty, odd in wei, over 2 seats.
+      const fee = LABEL(5) - 1n;
       await court.connect(admin).setParams({ ...COURT_DEFAULTS, feePerSeat: fee, maxRounds: 1n });
       const d = await openDispute(f, { version: 2n });
       await runDrawingCycle(court, helpers);
@@ -641,7 +642,7 @@ describe("QualityVote", function () {
     it("a round never fully seated is Released: stake back, no reward, no penalty; settled stake is deferred in every phase", async function () {
       const f = await loadFixture(oneSeatFixture);
       const { court, pool, stakers } = f;
-      for (const v of stakers.slice(2)) await pool.connect(v).requestUnstake(SEAT_STAKE);
+      for (const v of stakers.slice(2)) await pool.connect(v).requestUnstake(ONE_SEAT);
       const d = await openDispute(f);
       await runDrawingCycle(court, helpers); // 2 of 3 seats, requeued
       const held = await seated(f, d, 0);
@@ -653,7 +654,7 @@ describe("QualityVote", function () {
         .to.emit(court, "SeatsSettled")
         .withArgs(d, 0n, held[0].address, 1n, Verdict.Released, 0n, 0n)
         .and.not.to.emit(pool, "StakeUpdated");
-      expect((await pool.getValidator(held[0].address)).deferredIn).to.equal(SEAT_STAKE);
+      expect((await pool.getValidator(held[0].address)).deferredIn).to.equal(SEAT_LOCK);
       expect(await pool.drawableWeight(held[0].address)).to.equal(0n);
       await mine(Number(BLOCKHASH_LOOKAHEAD) + 1);
       await pool.passPhase();
@@ -666,7 +667,7 @@ describe("QualityVote", function () {
       expect(await pool.drawableWeight(held[1].address)).to.equal(0n);
       await expect(pool.applyDeferredOf([held[1].address]))
         .to.emit(pool, "StakeUpdated")
-        .withArgs(held[1].address, SEAT_STAKE, SEAT_STAKE);
+        .withArgs(held[1].address, ONE_SEAT, ONE_SEAT);
       const x = await pool.getValidator(held[1].address);
       expect([x.coherent, x.incoherent, x.missed, x.locked]).to.deep.equal([0n, 0n, 0n, 0n]);
     });

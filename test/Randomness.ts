@@ -15,7 +15,15 @@ import {
   type RandomnessConsumerMock,
   type VRFCoordinatorV2_5Mock,
 } from "../typechain-types/index.js";
-import { ADMIN_DELAY, COURT_DEFAULTS, POOL_DEFAULTS, Phase, SEAT_STAKE, VALIDATOR_STAKE } from "./helpers/fixtures.js";
+import {
+  ADMIN_DELAY,
+  COURT_DEFAULTS,
+  POOL_DEFAULTS,
+  Phase,
+  SEAT_LOCK,
+  SEAT_STAKE,
+  VALIDATOR_STAKE,
+} from "./helpers/fixtures.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { loadFixture, mine, time } = networkHelpers;
@@ -678,7 +686,7 @@ describe("Randomness", function () {
       );
       await coordinator.addConsumer(subId, source);
       const token = await new LabelToken__factory(admin).deploy(admin.address, admin.address, ADMIN_DELAY);
-      const pool = await new JurorPool__factory(admin).deploy(token, source, SEAT_STAKE, POOL_DEFAULTS);
+      const pool = await new JurorPool__factory(admin).deploy(token, source, SEAT_STAKE, SEAT_LOCK, POOL_DEFAULTS);
       const court = await new QualityVote__factory(admin).deploy(
         pool,
         admin.address,

@@ -6,7 +6,16 @@ import type { ContractTransactionReceipt, ContractTransactionResponse } from "et
 import type { JurorPool } from "../typechain-types/index.js";
 
 import { ACCEPT, COURT_DEFAULTS, LABEL, POOL_DEFAULTS, Phase, REJECT } from "./helpers/fixtures.js";
-import { SEAT_STAKE, commitAll, deployCourt, eventsOf, revealAll, toDrawing, windowsOf } from "./helpers/court.js";
+import {
+  SEAT_LOCK,
+  SEAT_STAKE,
+  commitAll,
+  deployCourt,
+  eventsOf,
+  revealAll,
+  toDrawing,
+  windowsOf,
+} from "./helpers/court.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { loadFixture, time, mine, setBalance } = networkHelpers;
@@ -16,7 +25,8 @@ const ZERO = ethers.ZeroAddress;
 type Court = Awaited<ReturnType<typeof deployCourt>>;
 type Weights = Map<string, bigint>;
 
-const drawable = (free: bigint) => (free >= SEAT_STAKE ? free : 0n);
+/** The drawable weight of `free` and (applied) `locked` stake (docs/court.md, "Seat locks"). */
+const drawable = (free: bigint, locked = 0n) => (free >= SEAT_LOCK && free + locked >= SEAT_STAKE ? free : 0n);
 const seatRandom = (seed: bigint, d: bigint, r: bigint, s: bigint) =>
   BigInt(ethers.keccak256(coder.encode(["uint256", "uint256", "uint256", "uint256"], [seed, d, r, s])));
 
@@ -111,16 +121,17 @@ describe("SortitionAttacks", function () {
     // Deferred: v asks to leave all but half a seat (docs/court.md: the pool is frozen outside Staking).
     await f.pool.connect(v).requestUnstake(LABEL(9_500));
     await f.court.draw(10n);
-    const freeV = (await f.pool.getValidator(v.address)).free; // seat locks may have taken some
+    const { free: freeV, locked: lockedV } = await f.pool.getValidator(v.address); // seat locks may have taken some
     await time.increase(POOL_DEFAULTS.maxDrawingTime);
     await f.pool.passPhase();
     const total = await f.pool.totalDrawableWeight();
     const moved = freeV < LABEL(9_500) ? freeV : LABEL(9_500);
     const receipt = await mined(f.pool.connect(v).stake(SEAT_STAKE / 5n));
     const newFree = freeV - moved + SEAT_STAKE / 5n;
-    expect(poolEventsOf(f.pool, receipt, "StakeUpdated")).to.deep.equal([[v.address, newFree, drawable(newFree)]]);
-    expect(await f.pool.drawableWeight(v.address)).to.equal(drawable(newFree));
-    expect(await f.pool.totalDrawableWeight()).to.equal(total - drawable(freeV) + drawable(newFree));
+    const newWeight = drawable(newFree, lockedV);
+    expect(poolEventsOf(f.pool, receipt, "StakeUpdated")).to.deep.equal([[v.address, newFree, newWeight]]);
+    expect(await f.pool.drawableWeight(v.address)).to.equal(newWeight);
+    expect(await f.pool.totalDrawableWeight()).to.equal(total - drawable(freeV, lockedV) + newWeight);
   });
 
   describe("drawing around heavy parties (docs/court.md, Exclusion by weight)", function () {
@@ -138,13 +149,15 @@ describe("SortitionAttacks", function () {
       const { court, pool, heavy, empty, order, seed, w } = f;
       const drawn = eventsOf(f.court, f.receipt, "JurorDrawn") as [bigint, bigint, string, bigint][];
       let second = 0;
+      const locked = new Map<string, bigint>();
       for (const [d, r, juror, s] of drawn) {
         const { labeler, challenger, interested } = await court.getDispute(d);
         const model = modelAvoiding(order, w, seatRandom(seed, d, r, s), [labeler, challenger, interested]);
         expect(juror).to.equal(model.juror);
         expect([labeler, challenger, interested]).to.not.include(juror);
         if (model.second) second++;
-        w.set(juror, drawable(w.get(juror)! - SEAT_STAKE));
+        locked.set(juror, (locked.get(juror) ?? 0n) + SEAT_LOCK);
+        w.set(juror, drawable(w.get(juror)! - SEAT_LOCK, locked.get(juror)!));
       }
       // #1 can seat only the heavy party: it enters #2 and #3 three seats lighter than it staked.
       expect(drawn.slice(0, 3).map(([d, , j]) => [d, j])).to.deep.equal(Array(3).fill([1n, heavy.address]));
@@ -152,7 +165,7 @@ describe("SortitionAttacks", function () {
       // The heavy party holds 98 % of the pool: the first search lands on it in (nearly) every seat of #2, #3.
       expect(second).to.be.greaterThan(3);
       expect(eventsOf(f.court, f.receipt, "RoundDrawn").map((e) => e[0])).to.deep.equal([1n, 2n, 3n]);
-      expect(await pool.drawableWeight(heavy.address)).to.equal(LABEL(990_000) - 3n * SEAT_STAKE);
+      expect(await pool.drawableWeight(heavy.address)).to.equal(LABEL(990_000) - 3n * SEAT_LOCK);
     });
 
     it("requeues, without reverting, a round whose non-parties weigh nothing", async function () {
@@ -193,7 +206,7 @@ describe("SortitionAttacks", function () {
     expect(eventsOf(f.court, await mined(f.court.draw(2n)), "JurorDrawn")).to.deep.equal(honest);
   });
 
-  it("handler: 300 seeded actions keep every leaf at drawable(free) and seat the model's jurors", async function () {
+  it("handler: 300 seeded actions keep every leaf at drawable(free, locked) and seat the model's jurors", async function () {
     this.timeout(120_000);
     const f = await loadFixture(handlerFixture);
     const { court, pool } = f;
@@ -208,21 +221,35 @@ describe("SortitionAttacks", function () {
     const open = new Set<bigint>();
     const ruling = new Map<bigint, bigint>();
     const reach = { crossUp: 0, crossDown: 0, partySeats: 0, secondSearches: 0, settled: 0, applied: 0, draws: 0 };
-    type State = Record<"free" | "deferredIn" | "deferredUnstake" | "unbonding" | "unlocksAt" | "w", bigint>;
+    // `locked` as the tree sees it (settled seats' locks included until applied); `held`, what stays
+    // locked once they are applied.
+    type State = Record<
+      "free" | "locked" | "held" | "unlockPending" | "deferredIn" | "deferredUnstake" | "unbonding" | "unlocksAt" | "w",
+      bigint
+    >;
     let st = new Map<string, State>();
 
     const check = async (frozen: boolean) => {
       const next = new Map<string, State>();
       let sum = 0n;
       for (const a of addrs) {
-        const { free, deferredIn, deferredUnstake, unbonding, unlocksAt } = await pool.getValidator(a);
+        const {
+          free,
+          locked: held,
+          unlockPending,
+          deferredIn,
+          deferredUnstake,
+          unbonding,
+          unlocksAt,
+        } = await pool.getValidator(a);
+        const locked = held + unlockPending;
         const w = await pool.drawableWeight(a);
-        expect(w, `weight of ${a}`).to.equal(drawable(free));
+        expect(w, `weight of ${a}`).to.equal(drawable(free, locked));
         const prev = st.get(a);
         if (prev !== undefined && frozen) expect(w, `frozen ${a}`).to.equal(prev.w);
         if (prev !== undefined && prev.w === 0n && w !== 0n) reach.crossUp++;
         if (prev !== undefined && prev.w !== 0n && w === 0n) reach.crossDown++;
-        next.set(a, { free, deferredIn, deferredUnstake, unbonding, unlocksAt, w });
+        next.set(a, { free, locked, held, unlockPending, deferredIn, deferredUnstake, unbonding, unlocksAt, w });
         sum += w;
       }
       expect(await pool.totalDrawableWeight()).to.equal(sum);
@@ -236,11 +263,12 @@ describe("SortitionAttacks", function () {
     };
     /** Checks a Staking receipt's `StakeUpdated` events against `absorbed` (+ `extra` for `who`) and notes new leaves. */
     const expectUpdates = (receipt: ContractTransactionReceipt, who: string[], extra = 0n) => {
-      const expected = who.map((a) => [a, absorbed(a) + extra, drawable(absorbed(a) + extra)]);
+      const expected = who.map((a) => [a, absorbed(a) + extra, drawable(absorbed(a) + extra, st.get(a)!.held)]);
       expect(poolEventsOf(f.pool, receipt, "StakeUpdated")).to.deep.equal(expected);
       for (const [a, , w] of expected) if ((w as bigint) > 0n && !order.includes(a as string)) order.push(a as string);
     };
-    const pending = (a: string) => st.get(a)!.deferredIn > 0n || st.get(a)!.deferredUnstake > 0n;
+    const pending = (a: string) =>
+      st.get(a)!.deferredIn > 0n || st.get(a)!.deferredUnstake > 0n || st.get(a)!.unlockPending > 0n;
     const pick = <T>(xs: T[]) => xs[rnd(xs.length)];
     const amounts = [SEAT_STAKE / 2n, SEAT_STAKE, (SEAT_STAKE * 3n) / 2n, SEAT_STAKE * 4n];
 
@@ -341,7 +369,7 @@ describe("SortitionAttacks", function () {
         expect(eventsOf(f.court, receipt, "SeatsSettled").map((e) => e.slice(0, 4))).to.deep.equal([[d, r, j, seats]]);
         expect(poolEventsOf(f.pool, receipt, "StakeUpdated")).to.deep.equal([]);
         await check(true); // a settlement never writes the tree, in any phase (docs/court.md)
-        expect(st.get(j)!.deferredIn).to.equal(credited + n * SEAT_STAKE + reward - penalty);
+        expect(st.get(j)!.deferredIn).to.equal(credited + n * SEAT_LOCK + reward - penalty);
         reach.settled++;
         continue;
       } else if (action === 6 && phase === Phase.Drawing) {
@@ -349,6 +377,7 @@ describe("SortitionAttacks", function () {
         if (head < cycleEnd) {
           const w: Weights = new Map([...st].map(([x, v]) => [x, v.w]));
           const free = new Map([...st].map(([x, v]) => [x, v.free]));
+          const locked = new Map([...st].map(([x, v]) => [x, v.locked]));
           const receipt = await mined(court.draw(BigInt(1 + rnd(2))));
           for (const [d, r, juror, seat] of eventsOf(f.court, receipt, "JurorDrawn") as [
             bigint,
@@ -362,8 +391,9 @@ describe("SortitionAttacks", function () {
             expect(ps).to.not.include(juror);
             if (ps.some((p) => (w.get(p) ?? 0n) > 0n)) reach.partySeats++;
             if (model.second) reach.secondSearches++;
-            free.set(juror, free.get(juror)! - SEAT_STAKE);
-            w.set(juror, drawable(free.get(juror)!));
+            free.set(juror, free.get(juror)! - SEAT_LOCK);
+            locked.set(juror, locked.get(juror)! + SEAT_LOCK);
+            w.set(juror, drawable(free.get(juror)!, locked.get(juror)!));
             jurors.set(`${d}/${r}`, (jurors.get(`${d}/${r}`) ?? new Set()).add(juror));
             reach.draws++;
           }

@@ -12,6 +12,7 @@ import {
   Period,
   Phase,
   Ruling,
+  SEAT_LOCK,
   SEAT_STAKE,
   VALIDATOR_STAKE,
   jurorsOf,
@@ -52,7 +53,11 @@ async function steeringFixture() {
   const choices = new Map<Signer, number>(jurors.map((j) => [signers.get(j)!, ACCEPT]));
   await commitAll(ethers, f.court, finished, choices);
   await time.increaseTo((await windowsOf(f.court, finished, 0)).commitEnd);
-  await revealAll(ethers, f.court, finished, choices);
+  // The last juror stays silent: settling it while the pool is frozen releases its seat's lock and
+  // returns nothing, a change to its applied stake that must wait for Staking (docs/court.md, "Seat
+  // locks").
+  if (jurors.length < 2) throw new Error("steeringFixture: the finished round needs two jurors");
+  await revealAll(ethers, f.court, finished, new Map([...choices].slice(0, -1)));
   await time.increaseTo((await windowsOf(f.court, finished, 0)).appealEnd);
   await f.court.finalizeDispute(finished);
   for (let i = 0; i < 3; i++) await openDispute(f);
@@ -107,9 +112,14 @@ describe("Steering", function () {
           .to.emit(pool, "Staked")
           .withArgs(await outsider.getAddress(), LABEL(5_000), true);
         if (settleIndex < jurors.length) {
-          await expect(court.connect(attacker).settle(finished, 0n, jurors[settleIndex]))
+          const juror = jurors[settleIndex];
+          const weight = await pool.drawableWeight(juror);
+          await expect(court.connect(attacker).settle(finished, 0n, juror))
             .to.emit(court, "SeatsSettled")
             .and.not.to.emit(pool, "StakeUpdated");
+          // Neither the stake returned nor a released lock reaches the tree while the pool is frozen.
+          expect(await pool.drawableWeight(juror)).to.equal(weight);
+          expect((await pool.getValidator(juror)).unlockPending).to.be.greaterThan(0n);
         }
         const [current] = await pool.phase();
         await expect(pool.connect(attacker).applyDeferred(100n))
@@ -169,8 +179,8 @@ describe("Steering", function () {
       const drawn = drawnIn(court, [await tx.wait()]);
       expect(drawn).to.have.length(30);
       for (const e of drawn) expect(parties).not.to.include(e.juror);
-      // The three validators' 30 seats are exactly what ten rounds need.
-      expect(await pool.totalDrawableWeight()).to.equal(partyWeight);
+      // The three validators locked the 30 seats (160 LABEL each); the parties' weight is untouched.
+      expect(await pool.totalDrawableWeight()).to.equal(partyWeight + 3n * VALIDATOR_STAKE - 30n * SEAT_LOCK);
     });
   });
 

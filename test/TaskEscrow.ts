@@ -267,24 +267,28 @@ describe("TaskEscrow: tasks", function () {
       await floorHolds(p, minBond, { reward: LABEL(10) });
     });
 
-    it("a new court version with a higher fee raises the floor of new tasks; old tasks keep their version and its costs", async function () {
+    it("a new court version with another fee moves the floor of new tasks; old tasks keep their version and its costs", async function () {
       const p = await loadFixture(taskFixture); // task 1 under version 1
       const { escrow, token, court, admin, requester, labelers, challenger } = p;
-      const feePerSeat = COURT_DEFAULTS.feePerSeat * 3n; // rounds 0 + 1 cost 150 LABEL, above minBond
-      const v2 = { ...COURT_DEFAULTS, feePerSeat, slashBps: 2_500n }; // penalty 250 >= 16 x 15 LABEL
+      // A fee moves within [seat lock / 64, seat lock / 32] (docs/parameters.md): version 2 halves it.
+      // With minBond and the reward share at their least, the floor is the cost of rounds 0 and 1.
+      await escrow.connect(admin).setParams({ ...TASK_ESCROW_DEFAULTS, minBond: 1n, bondToRewardBps: 0n });
+      const feePerSeat = COURT_DEFAULTS.feePerSeat / 2n; // rounds 0 + 1 cost 25 LABEL
+      const v2 = { ...COURT_DEFAULTS, feePerSeat };
       await expect(court.connect(admin).setParams(v2)).to.emit(court, "ParamsAdded").withArgs(2n, Object.values(v2));
       // New tasks adopt version 2 once the escrow syncs it (docs/task-escrow.md); anyone may. Until
-      // then the floor is version 1's: minBond, above version 1's rounds 0 + 1.
-      expect(await escrow.bondFloor(await token.getAddress(), REWARD)).to.equal(TASK_ESCROW_DEFAULTS.minBond);
+      // then the floor is version 1's rounds 0 + 1.
+      const floor1 = courtFloor(COURT_DEFAULTS.feePerSeat);
+      expect(await escrow.bondFloor(await token.getAddress(), REWARD)).to.equal(floor1);
       await expect(escrow.connect(challenger).syncCourtVersion())
         .to.emit(escrow, "CourtVersionSynced")
         .withArgs(2n, courtFloor(feePerSeat));
       await expect(escrow.syncCourtVersion()).not.to.emit(escrow, "CourtVersionSynced");
       expect(await escrow.syncCourtVersion.staticCall()).to.equal(2n);
       expect(await escrow.bondFloor(await token.getAddress(), REWARD)).to.equal(courtFloor(feePerSeat));
-      await expect(escrow.connect(requester).createTask(await params(p)))
+      await expect(escrow.connect(requester).createTask(await params(p, { bond: courtFloor(feePerSeat) - 1n })))
         .to.be.revertedWithCustomError(escrow, "TaskEscrowInvalidBond")
-        .withArgs(BOND, courtFloor(feePerSeat));
+        .withArgs(courtFloor(feePerSeat) - 1n, courtFloor(feePerSeat));
       await escrow.connect(requester).createTask(await params(p, { bond: courtFloor(feePerSeat) })); // task 2
       expect((await escrow.getTask(1n)).courtVersion).to.equal(1n);
       expect((await escrow.getTask(2n)).courtVersion).to.equal(2n);

@@ -253,22 +253,18 @@ describe("admin surface (docs/parameters.md)", function () {
       }
     });
 
-    it("QualityVote.setParams: penalty >= max(4, 2^maxRounds) seat fees, draw timeout >= a cycle + 1 day, periods [1 h, 30 d]", async function () {
+    it("QualityVote.setParams: seat lock in [32, 64] seat fees, draw timeout >= a cycle + 1 day, periods [1 h, 30 d]", async function () {
       const { court, pool, admin } = await loadFixture(deployedWithDefaults);
-      const seatStake = await pool.seatStake();
-      // The least slashBps whose penalty covers 2^maxRounds = 16 seat fees (80 LABEL of 1,000: 800).
-      const minSlash = ((1n << COURT_DEFAULTS.maxRounds) * COURT_DEFAULTS.feePerSeat * 10_000n) / seatStake;
+      const lock = await pool.seatLock();
       const cycle = POOL_DEFAULTS.minStakingTime + POOL_DEFAULTS.maxDrawingTime + DAY;
       const edges: [Partial<Record<keyof typeof COURT_DEFAULTS, bigint>>, boolean][] = [
-        [{ slashBps: minSlash }, true],
-        [{ slashBps: minSlash - 1n }, false],
-        // One round: the floor is 4 seat fees (20 LABEL: 200 bps).
-        [{ maxRounds: 1n, slashBps: 200n }, true],
-        [{ maxRounds: 1n, slashBps: 199n }, false],
-        [{ maxRounds: 5n }, false],
+        [{ feePerSeat: lock / 32n }, true],
+        [{ feePerSeat: lock / 32n + 1n }, false],
+        [{ feePerSeat: lock / 64n }, true],
+        [{ feePerSeat: lock / 64n - 1n }, false],
+        [{ maxRounds: 5n }, true],
+        [{ maxRounds: 6n }, false],
         [{ maxRounds: 0n }, false],
-        [{ slashBps: 5_000n }, true],
-        [{ slashBps: 5_001n }, false],
         [{ feePerSeat: 0n }, false],
         [{ drawTimeout: cycle }, true],
         [{ drawTimeout: cycle - 1n }, false],

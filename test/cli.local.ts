@@ -54,6 +54,8 @@ describe("CLI on a local node (annota advance, accounts, fund, court)", function
       courtTreasury: deployer.address,
       feeTreasury: deployer.address,
       pauser: deployer.address,
+      // Jurors of 300 LABEL hold one seat each (a seat locks 160): every juror of round 0 is distinct.
+      seatStake: ethers.parseEther("300"),
     });
     const book = await addressBookOf({ ...core, admin: deployer } as unknown as Protocol, connection.networkName);
     writeFileSync(path.join(dir, `${connection.networkName}.json`), JSON.stringify(book));
@@ -66,7 +68,7 @@ describe("CLI on a local node (annota advance, accounts, fund, court)", function
   });
 
   it("plays a whole dispute through the CLI alone, with advance for time", async function () {
-    // Roles: 1 requester, 2 labeler, 3 challenger, 4-6 jurors (one seat of stake each).
+    // Roles: 1 requester, 2 labeler, 3 challenger, 4-6 jurors (one seat of stake each: 300 LABEL).
     const [requester, labeler, challenger] = ["1", "2", "3"];
     const jurors = ["4", "5", "6"];
     for (const who of [requester, labeler, challenger, ...jurors]) {
@@ -76,15 +78,15 @@ describe("CLI on a local node (annota advance, accounts, fund, court)", function
       expect(funded[1]).to.equal(`Sent 1000 LABEL to ${address}`);
     }
     for (const j of jurors) {
-      expect((await lines("stake", { amount: "1000", account: j }))[0]).to.equal("Staked 1000 LABEL");
+      expect((await lines("stake", { amount: "300", account: j }))[0]).to.equal("Staked 300 LABEL");
     }
     // The stake went to the juror pool, which holds the court's LABEL; `accounts` reads it there.
-    expect(await core.token.balanceOf(await core.pool.getAddress())).to.equal(ethers.parseEther("3000"));
+    expect(await core.token.balanceOf(await core.pool.getAddress())).to.equal(ethers.parseEther("900"));
     const listed = await lines("accounts");
     expect(listed[0]).to.equal(
       " #  address                                            ETH         LABEL     stake  key",
     );
-    expect(listed[5]).to.match(new RegExp(`^ 4  ${signers[4]!.address}  +[\\d.]+  +0  +1000  -$`));
+    expect(listed[5]).to.match(new RegExp(`^ 4  ${signers[4]!.address}  +[\\d.]+  +700  +300  -$`));
     expect(listed[2]).to.match(new RegExp(`^ 1  ${signers[1]!.address}  +[\\d.]+  +1000  +0  -$`));
 
     const created = await annota("create-task", { specUri: "ipfs://spec", reward: "100", account: requester });

@@ -194,7 +194,7 @@ describe("deployment: the network checks (scripts/lib/network.ts)", function () 
       expect(logged[0]).to.equal(`Resuming the Ignition journal ${journal} (--fresh starts a new deployment instead)`);
 
       // Changed parameters: Ignition refuses to reconcile, and the refusal says what to do.
-      const changed = { slashBps: "2000" };
+      const changed = { maxRounds: "4" };
       let message = "";
       await deployAnnota(remote, { parameters: changed, outDir }).catch((e: Error) => (message = e.message));
       expect(message).to.contain(
@@ -214,7 +214,7 @@ describe("deployment: the network checks (scripts/lib/network.ts)", function () 
         `--fresh: moved the Ignition journal ${journal} to ${path.join(path.dirname(journal), moved[0]!)}; this is ` +
           "a new deployment (the old contracts stay on chain; the address book will describe the new ones)",
       );
-      expect(fresh.parameters.slashBps).to.equal("2000");
+      expect(fresh.parameters.maxRounds).to.equal("4");
       expect(fresh.contracts.QualityVote.address).to.not.equal(first.contracts.QualityVote.address);
     } finally {
       await remote.close();

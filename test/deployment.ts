@@ -118,6 +118,7 @@ describe("deployment (ignition/modules/Annota.ts, scripts/lib/deploy.ts)", funct
       await expectBound(f, deployer.address);
 
       expect(await pool.seatStake()).to.equal(MODULE_DEFAULTS.SEAT_STAKE);
+      expect(await pool.seatLock()).to.equal(MODULE_DEFAULTS.SEAT_LOCK);
       expectParams(await court.params(1n), COURT_DEFAULTS);
       expectParams(await pool.poolParams(), POOL_DEFAULTS);
       expectParams(await escrow.params(), TASK_ESCROW_DEFAULTS);
@@ -179,6 +180,7 @@ describe("deployment (ignition/modules/Annota.ts, scripts/lib/deploy.ts)", funct
 
       // Parameters: the file's, not the defaults'.
       expect(await pool.seatStake()).to.equal(num("SEAT_STAKE"));
+      expect(await pool.seatLock()).to.equal(num("SEAT_LOCK"));
       for (const defaults of [COURT_DEFAULTS, POOL_DEFAULTS]) {
         const onChain = defaults === COURT_DEFAULTS ? await court.params(1n) : await pool.poolParams();
         expectParams(onChain, Object.fromEntries(Object.keys(defaults).map((k) => [k, num(k)])));
@@ -342,8 +344,8 @@ describe("deployment (ignition/modules/Annota.ts, scripts/lib/deploy.ts)", funct
       expect(() => resolveParameters("localhost", { treasurey: ROLE_VALUES.treasury }, ROLE_VALUES.treasury)).to.throw(
         'unknown parameter "treasurey"',
       );
-      expect(() => resolveParameters("localhost", { slashBps: "ten" }, ROLE_VALUES.treasury)).to.throw(
-        '"slashBps" is not a non-negative integer',
+      expect(() => resolveParameters("localhost", { maxRounds: "ten" }, ROLE_VALUES.treasury)).to.throw(
+        '"maxRounds" is not a non-negative integer',
       );
       expect(() => resolveParameters("localhost", { randomness: "dice" }, ROLE_VALUES.treasury)).to.throw(
         '"randomness" must be "vrf" or "blockhash"',

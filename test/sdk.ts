@@ -23,7 +23,7 @@ import {
   LABEL,
   PENALTY,
   POOL_DEFAULTS,
-  SEAT_STAKE,
+  SEAT_LOCK,
   TASK_ESCROW_DEFAULTS,
   deployProtocol,
   roundCost,
@@ -229,7 +229,7 @@ describe("SDK", function () {
     it("syncs the escrow to a new court version once, reporting the version and whether it changed", async function () {
       const f = await loadFixture(sdkFixture);
       expect((await f.challenger.syncCourtVersion()).version).to.equal(1n);
-      const v2 = { ...COURT_DEFAULTS, feePerSeat: COURT_DEFAULTS.feePerSeat * 2n, slashBps: 2_000n };
+      const v2 = { ...COURT_DEFAULTS, feePerSeat: COURT_DEFAULTS.feePerSeat / 2n };
       await f.p.court.connect(f.p.admin).setParams(v2);
       const synced = await f.challenger.syncCourtVersion();
       expect([synced.version, synced.changed]).to.deep.equal([2n, true]);
@@ -343,28 +343,32 @@ describe("SDK", function () {
       expect((await requester.finalizeDispute(disputeId)).ruling).to.equal("Reject");
       expect((await requester.finalize(copy.submissionId)).status).to.equal("Rejected");
 
-      // Round 0's jurors were incoherent; round 1's share the pot.
+      // Round 0's jurors were incoherent: each seat loses its whole lock, nothing comes back.
       const settled = await jurors.get(first)!.settle(disputeId, 0);
       expect(settled.verdict).to.equal("Incoherent");
       expect(settled.penalty).to.equal(PENALTY * BigInt(firstSeats));
-      // The settled stake waits in deferredIn until the juror puts it back into the pool.
-      const returned = (SEAT_STAKE - PENALTY) * BigInt(firstSeats);
-      expect((await p.pool.getValidator(first)).deferredIn).to.equal(returned);
-      const discovery = new Discovery(p.escrow, p.court, { fromBlock: 0 });
-      expect(await discovery.todo(first, token)).to.deep.include({
-        action: "rejoin-pool",
-        role: "juror",
-        amount: returned,
-      });
-      const free = (await p.pool.getValidator(first)).free;
-      expect((await jurors.get(first)!.rejoinPool()).applied).to.equal(1);
       expect((await p.pool.getValidator(first)).deferredIn).to.equal(0n);
-      expect((await p.pool.getValidator(first)).free).to.equal(free + returned);
-      expect(await p.pool.drawableWeight(first)).to.equal(free + returned);
       await expectRejection(requester.applyDeferredOf([]), AnnotaInputError, /no validator given/);
       const rest = [...round0.keys()].filter((j) => j !== first);
       expect((await requester.settleMany(disputeId, 0, [first, ...rest])).settled).to.equal(rest.length);
       expect((await requester.settleMany(disputeId, 1)).settled).to.equal(round1.size);
+
+      // Round 1's jurors share the pot; the settled stake waits in deferredIn until the juror puts it
+      // back into the pool.
+      const [winner, winnerSeats] = [...round1][0]!;
+      const returned = (await p.pool.getValidator(winner)).deferredIn;
+      expect(returned).to.be.greaterThan(SEAT_LOCK * BigInt(winnerSeats));
+      const discovery = new Discovery(p.escrow, p.court, { fromBlock: 0 });
+      expect(await discovery.todo(winner, token)).to.deep.include({
+        action: "rejoin-pool",
+        role: "juror",
+        amount: returned,
+      });
+      const free = (await p.pool.getValidator(winner)).free;
+      expect((await jurors.get(winner)!.rejoinPool()).applied).to.equal(1);
+      expect((await p.pool.getValidator(winner)).deferredIn).to.equal(0n);
+      expect((await p.pool.getValidator(winner)).free).to.equal(free + returned);
+      expect(await p.pool.drawableWeight(winner)).to.equal(free + returned);
 
       const owed = await p.escrow.claimable(token, p.requester.address);
       expect(owed).to.be.greaterThan(0n);

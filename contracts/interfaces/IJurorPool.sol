@@ -5,7 +5,8 @@ pragma solidity 0.8.34;
 /// @notice The court's validators: LABEL stake, unbonding, the sortition pool that juries are drawn
 /// from, and the Staking / Generating / Drawing phase cycle that freezes the pool while a seed can be
 /// known (docs/court.md, "The juror pool and its phases").
-/// @dev A validator's *drawable weight* is its free stake, or 0 when that is below `seatStake`. In the
+/// @dev A validator's *drawable weight* is its free stake when that can lock a seat (`free >=
+/// seatLock`) and its applied stake (`free + locked`) reaches `seatStake`, else 0. In the
 /// Staking phase stake changes apply at once; in the other two phases every change a user causes
 /// (stake, unstake) is deferred and applied in order once Staking resumes (`applyDeferred`, or lazily
 /// when the validator acts). Stake returned by a settlement is deferred in every phase, without a
@@ -52,8 +53,10 @@ interface IJurorPool {
     }
 
     /// @notice A validator's stake and reputation.
-    /// @param free Stake available for seats (its drawable weight when >= `seatStake`).
-    /// @param locked Stake locked in seats not yet settled.
+    /// @param free Stake available for seats (its drawable weight when >= `seatLock` and, with the
+    /// seats' locks, >= `seatStake`).
+    /// @param locked Stake locked in seats not yet settled (a settled seat's lock leaves the applied
+    /// stake when deferred changes are applied, in Staking).
     /// @param unbonding Stake waiting for `withdrawUnstaked`.
     /// @param unlocksAt When `unbonding` can be withdrawn.
     /// @param deferredIn Stake staked outside Staking, or returned by a settlement (in any phase), that
@@ -62,6 +65,8 @@ interface IJurorPool {
     /// @param coherent Seats settled as coherent.
     /// @param incoherent Seats settled as incoherent (revealed against the final ruling).
     /// @param missed Seats settled without a reveal.
+    /// @param unlockPending The locks of settled seats, still counted in the applied stake (`free +
+    /// locked + unlockPending`) until deferred changes are applied.
     struct ValidatorView {
         uint96 free;
         uint96 locked;
@@ -72,6 +77,7 @@ interface IJurorPool {
         uint32 coherent;
         uint32 incoherent;
         uint32 missed;
+        uint96 unlockPending;
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -83,8 +89,8 @@ interface IJurorPool {
     /// @notice `validator` asked to unstake `amount`; `deferred` if it waits for the Staking phase.
     event UnstakeRequested(address indexed validator, uint256 amount, bool deferred);
     /// @notice `validator`'s stake changed: `free` is its new free stake and `weight` its drawable
-    /// weight. Emitted whenever a stake change applies; a seat lock (which lowers `free` by
-    /// `seatStake`) is reported by `IQualityVote.JurorDrawn` instead.
+    /// weight. Emitted whenever a stake change applies; a seat lock (which moves `seatLock` from `free`
+    /// to `locked`) is reported by `IQualityVote.JurorDrawn` instead.
     event StakeUpdated(address indexed validator, uint256 free, uint256 weight);
     /// @notice Stake of `validator` moved from free to unbonding: `unbonding` is its new unbonding
     /// balance, all of it withdrawable from `unlocksAt` (`UnstakeWithdrawn` reports the withdrawal).
@@ -255,7 +261,7 @@ interface IJurorPool {
 
     /// @notice Draws seats `[firstSeat, firstSeat + count)` of round `round` of `disputeId` from the
     /// cycle's seed, each in proportion to drawable weight as if `excluded` weighed nothing, and
-    /// locks `seatStake` of each drawn juror's free stake. Stops early when no weight is left.
+    /// locks `seatLock` of each drawn juror's free stake. Stops early when no weight is left.
     /// @dev Only the court; only in Drawing. Seat `i` uses `keccak256(abi.encode(seed, disputeId,
     /// round, i))`: the court chooses nothing.
     /// @param disputeId The dispute.
@@ -274,7 +280,8 @@ interface IJurorPool {
     ) external returns (address[] memory jurors);
 
     /// @notice Releases `juror`'s `seats` settled seats as `verdict` and credits `returned` (its locks
-    /// plus reward, or minus penalty) to its deferred stake.
+    /// plus reward, or minus penalty) to its deferred stake. The seats' locks leave `locked` when the
+    /// deferred stake is applied (in Staking), so applied stake changes only in Staking.
     /// @dev Only the court.
     /// @param juror The juror.
     /// @param seats The seats settled.
@@ -314,8 +321,12 @@ interface IJurorPool {
     /// @notice The `seedTimeout` of the current (or last) cycle, snapshotted when it requested its seed.
     function cycleSeedTimeout() external view returns (uint256);
 
-    /// @notice The stake a seat locks; a validator with less free stake is not drawable.
+    /// @notice The least applied stake (`free + locked`) of a drawable validator.
     function seatStake() external view returns (uint256);
+
+    /// @notice The stake a seat locks, and what an incoherent or silent seat loses; a validator with
+    /// less free stake is not drawable (docs/court.md, "Seat locks").
+    function seatLock() external view returns (uint256);
 
     /// @notice The randomness source.
     function randomness() external view returns (address);
@@ -339,7 +350,8 @@ interface IJurorPool {
     function getValidator(address validator) external view returns (ValidatorView memory);
 
     /// @notice `validator`'s drawable weight as draws see it: the weight of its leaf in the sortition
-    /// tree (0 without one), which the pool keeps equal to `free` from `seatStake` up, else 0.
+    /// tree (0 without one), which the pool keeps equal to `free` when `free >= seatLock` and
+    /// `free + locked >= seatStake`, else 0.
     /// @param validator The validator.
     function drawableWeight(address validator) external view returns (uint256);
 

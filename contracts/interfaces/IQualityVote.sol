@@ -7,7 +7,7 @@ import {IJurorPool} from "./IJurorPool.sol";
 /// @title IQualityVote
 /// @notice The Annota court (docs/court.md): disputes opened by an arbitrable contract (the task
 /// escrow) are decided by juries drawn from the juror pool by stake; each round is a commit-reveal
-/// vote, one vote per seat; a ruled round can be appealed to a larger jury (3, 7, 15, 31 seats), a
+/// vote, one vote per seat; a ruled round can be appealed to a larger jury (3, 7, 15, 31, 63 seats), a
 /// round without a majority escalates by itself; everyone is judged against the final ruling.
 /// @dev Choices: 1 = Accept (the labeler's side), 2 = Reject (the challenger's side). Every function
 /// is O(1) in the number of disputes and validators, except `draw` (O(seats x log validators)).
@@ -42,9 +42,9 @@ interface IQualityVote is IAdministered {
     /// @notice How a settled juror's seats were judged.
     /// @notice A parameter version (governance appends versions; old ones never change).
     /// @param feePerSeat What a round pays per seat, in LABEL wei [1 wei, 10,000 LABEL].
-    /// @param slashBps Share of `seatStake` an incoherent or silent seat loses, in basis points
-    /// [1, 5,000]; the penalty must cover `max(4, 2^maxRounds) * feePerSeat` (docs/parameters.md).
-    /// @param maxRounds Most rounds a dispute may have [1, 4].
+    /// The pool's `seatLock`, what a seat locks and an incoherent or silent seat loses, must be
+    /// between 32 and 64 seat fees (docs/parameters.md).
+    /// @param maxRounds Most rounds a dispute may have [1, 5].
     /// @param commitPeriod Commit window of a round, in seconds [1 hour, 30 days].
     /// @param revealPeriod Reveal window of a round, in seconds [1 hour, 30 days].
     /// @param appealPeriod Appeal window after a ruled round, in seconds [1 hour, 30 days].
@@ -53,7 +53,6 @@ interface IQualityVote is IAdministered {
     /// maxDrawingTime` plus a day [.., 90 days].
     struct CourtParams {
         uint96 feePerSeat;
-        uint16 slashBps;
         uint8 maxRounds;
         uint32 commitPeriod;
         uint32 revealPeriod;
@@ -148,7 +147,7 @@ interface IQualityVote is IAdministered {
     /// @notice Round `round` of `disputeId` (with `seats` seats, costing `cost`) joined the drawing
     /// queue at position `position`.
     event RoundQueued(uint256 indexed disputeId, uint256 round, uint256 seats, uint256 cost, uint256 position);
-    /// @notice `juror` was drawn to seat `seat` of round `round` of `disputeId`, locking `seatStake`.
+    /// @notice `juror` was drawn to seat `seat` of round `round` of `disputeId`, locking the pool's `seatLock`.
     event JurorDrawn(uint256 indexed disputeId, uint256 round, address indexed juror, uint256 seat);
     /// @notice Round `round` of `disputeId` is fully seated: its commit window runs to `commitEnd`,
     /// its reveal window to `revealEnd`.
@@ -171,7 +170,7 @@ interface IQualityVote is IAdministered {
     /// zero for an escalated round, whose cost goes back to the previous round's pot.
     event RoundCostRefunded(uint256 indexed disputeId, uint256 round, address indexed to, uint256 amount);
     /// @notice `juror`'s `seats` seats in round `round` of `disputeId` were settled with `verdict`:
-    /// `seats * seatStake + reward - penalty` went back to its stake (its `deferredIn`).
+    /// `seats * seatLock + reward - penalty` went back to its stake (its `deferredIn`).
     event SeatsSettled(
         uint256 indexed disputeId,
         uint256 round,
@@ -294,7 +293,7 @@ interface IQualityVote is IAdministered {
     function finalizeDispute(uint256 disputeId) external returns (Ruling ruling);
 
     /// @notice Settles `juror`'s seats in round `round` of a final dispute: its locked stake goes back
-    /// with its share of the round's pot if coherent, minus `slashBps` of each seat's stake if not.
+    /// with its share of the round's pot if coherent; an incoherent or silent seat loses its whole lock.
     /// What goes back waits in the juror's `deferredIn` until applied in Staking (`applyDeferredOf`,
     /// the juror's own stake or unstake): settling never changes the sortition pool.
     /// The round's last settlement sends dust (or a pot nobody earned) to the treasury.
@@ -425,7 +424,7 @@ interface IQualityVote is IAdministered {
         bytes32 salt
     ) external view returns (bytes32);
 
-    /// @notice The seats of round `round`: 3, 7, 15, 31 (`2^(round+2) - 1`).
+    /// @notice The seats of round `round`: 3, 7, 15, 31, 63 (`2^(round+2) - 1`).
     /// @param round The round (0-based).
     function seatsOf(uint256 round) external pure returns (uint256);
 }

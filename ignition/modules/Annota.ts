@@ -50,7 +50,7 @@ export const SETUP_SALT = id("annota/setup/v2");
  *   (PAUSER_ROLE on court, escrow and shares), `proposer` (timelock proposer and canceller): default the
  *   deployer; `npm run deploy` refuses the defaults outside local networks.
  * - `timelockDelay` (2 days), `adminDelay` (2 days).
- * - `SEAT_STAKE`, the court's `POOL_DEFAULTS` and `COURT_DEFAULTS` and the escrow's
+ * - `SEAT_STAKE`, `SEAT_LOCK`, the court's `POOL_DEFAULTS` and `COURT_DEFAULTS` and the escrow's
  *   `TASK_ESCROW_DEFAULTS` (`ignition/defaults.ts`), each by its own name.
  * - VRF: `vrfCoordinator`, `vrfKeyHash`, `vrfSubscriptionId` (required), `vrfCallbackGasLimit`,
  *   `vrfRequestConfirmations` (`VRF_DEFAULTS`). Blockhash: `blockhashLookahead`; its contract deploys
@@ -105,6 +105,7 @@ export function buildAnnotaModule(kind: RandomnessKind) {
       token,
       randomness,
       m.getParameter("SEAT_STAKE", MODULE_DEFAULTS.SEAT_STAKE),
+      m.getParameter("SEAT_LOCK", MODULE_DEFAULTS.SEAT_LOCK),
       param(POOL_DEFAULTS),
     ]);
     const court = m.contract("QualityVote", [pool, treasury, timelock, adminDelay, param(COURT_DEFAULTS)]);

@@ -251,7 +251,7 @@ same("rounds", { count: roundCount }, { count: rounds.size }, ["count"]);
 // 5. Accounts: validators (getValidator, drawable weight), labelers' reputation, LABEL balances.
 const accounts = await all(
   "accounts",
-  "address labelBalance free locked unbonding unlocksAt deferredIn deferredUnstake weight coherent incoherent missed submitted accepted rejected challenges",
+  "address labelBalance free locked unbonding unlocksAt deferredIn deferredUnstake weight coherent incoherent missed unlockPending submitted accepted rejected challenges",
 );
 for (const a of accounts) {
   const v = await pool.getValidator(a.address, at);
@@ -265,6 +265,7 @@ for (const a of accounts) {
     "coherent",
     "incoherent",
     "missed",
+    "unlockPending",
     ["weight", await pool.drawableWeight(a.address, at)],
   ]);
   const rep = await escrow.reputation(a.address, at);
@@ -327,12 +328,12 @@ evidence.forEach((e, i) => {
 });
 
 // 8. The juror pool's row (phase, its start, seed and cycle end as PhaseChanged reports them,
-// poolParams, court, seatStake, stakingPaused) and the court's (paused, treasury, currentVersion).
+// poolParams, court, seatStake, seatLock, stakingPaused) and the court's (paused, treasury, currentVersion).
 const rows = new Map(
   (
     await all(
       "contracts",
-      "address name paused treasury params phase phaseStartedAt seed cycleEnd court currentVersion seatStake",
+      "address name paused treasury params phase phaseStartedAt seed cycleEnd court currentVersion seatStake seatLock",
     )
   ).map((c) => [lower(c.address), c]),
 );
@@ -349,6 +350,7 @@ same("juror pool", { ...(await pool.poolParams(at)).toObject() }, { ...poolRow, 
   "unbondingPeriod",
   ["court", await pool.court(at)],
   ["seatStake", await pool.seatStake(at)],
+  ["seatLock", await pool.seatLock(at)],
   ["paused", await pool.stakingPaused(at)],
 ]);
 same("court", {}, rows.get(lower(book.contracts.QualityVote.address)), [
@@ -357,6 +359,7 @@ same("court", {}, rows.get(lower(book.contracts.QualityVote.address)), [
   ["treasury", await court.treasury(at)],
   ["currentVersion", await court.currentVersion(at)],
   ["seatStake", await pool.seatStake(at)],
+  ["seatLock", await pool.seatLock(at)],
 ]);
 
 // 9. DatasetShares: pools (poolOf, totalSupply), share balances (balanceOf), shares claimed

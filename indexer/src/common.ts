@@ -47,6 +47,7 @@ export const emptyAccount = (address: Hex) => ({
   coherent: 0,
   incoherent: 0,
   missed: 0,
+  unlockPending: 0n,
   submitted: 0,
   accepted: 0,
   rejected: 0,

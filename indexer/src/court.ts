@@ -6,24 +6,24 @@ import { contract, courtParams, dispute, evidence, round, seat, vote } from "pon
 
 import { QualityVoteAbi } from "../abis/QualityVote";
 import { RULINGS, VERDICTS, ZERO, type Hex, must, updateAccount } from "./common";
-import { seatStakeOfPool } from "./pool";
+import { seatsOfPool } from "./pool";
 import { handlersOf, registerRest } from "./registry";
 
 const C = "QualityVote";
 const { on, handled } = handlersOf(C);
 const REJECT = 2;
 
-/** The court's row, created on first use; `seatStake` is read once from the chain (its pool's). */
+/** The court's row, created on first use; `seatStake` and `seatLock` are read once from the chain (its pool's). */
 async function courtRow(context: Context, address: Hex) {
   let row = await context.db.find(contract, { address });
   if (row === null) {
     row = await context.db.insert(contract).values({ address, name: C, paused: false });
   }
-  if (row.seatStake === null) {
+  if (row.seatStake === null || row.seatLock === null) {
     const pool = await context.client.readContract({ abi: QualityVoteAbi, address, functionName: "pool" });
-    row = await context.db.update(contract, { address }).set({ seatStake: await seatStakeOfPool(context, pool) });
+    row = await context.db.update(contract, { address }).set(await seatsOfPool(context, pool));
   }
-  return row as { seatStake: bigint };
+  return row as { seatStake: bigint; seatLock: bigint };
 }
 
 /**
@@ -47,7 +47,6 @@ function paramsRow(
   version: number,
   p: {
     feePerSeat: bigint;
-    slashBps: number | bigint;
     maxRounds: number | bigint;
     commitPeriod: number | bigint;
     revealPeriod: number | bigint;
@@ -59,7 +58,6 @@ function paramsRow(
   return {
     version,
     feePerSeat: p.feePerSeat,
-    slashBps: Number(p.slashBps),
     maxRounds: Number(p.maxRounds),
     commitPeriod: BigInt(p.commitPeriod),
     revealPeriod: BigInt(p.revealPeriod),
@@ -69,7 +67,7 @@ function paramsRow(
   };
 }
 
-const seatStakeOf = async (context: Context, address: Hex) => (await courtRow(context, address)).seatStake;
+const seatsOf = async (context: Context, address: Hex) => courtRow(context, address);
 
 on("QualityVote:DisputeCreated", async ({ event, context }) => {
   const a = event.args;
@@ -131,10 +129,14 @@ on("QualityVote:JurorDrawn", async ({ event, context }) => {
     jurors: r.jurors + newJuror,
     unsettled: r.unsettled + newJuror,
   }));
-  const seatStake = await seatStakeOf(context, event.log.address);
+  // A seat moves `seatLock` from free to locked; the juror stays drawable while it can lock another
+  // and its applied stake (free, locked, and settled locks not yet applied) reaches `seatStake`.
+  const { seatStake, seatLock } = await seatsOf(context, event.log.address);
   await updateAccount(context, a.juror, (v) => {
-    const free = v.free - seatStake;
-    return { free, locked: v.locked + seatStake, weight: free >= seatStake ? free : 0n };
+    const free = v.free - seatLock;
+    const locked = v.locked + seatLock;
+    const drawable = free >= seatLock && free + locked + v.unlockPending >= seatStake;
+    return { free, locked, weight: drawable ? free : 0n };
   });
 });
 
@@ -225,8 +227,7 @@ on("QualityVote:DisputeFinalized", async ({ event, context }) => {
   }
   // Each seated round's pot against the final ruling, as the court's _fixPots computes it.
   const p = await paramsOf(context, event.log.address, d.version);
-  const seatStake = await seatStakeOf(context, event.log.address);
-  const penalty = (seatStake * BigInt(p.slashBps)) / 10_000n;
+  const penalty = (await seatsOf(context, event.log.address)).seatLock; // a seat loses its whole lock
   for (let i = 0; i < rounds; i++) {
     const r = must(await context.db.find(round, { disputeId: a.disputeId, round: i }), `round ${i}`);
     if (r.drawnAt === 0n) continue;
@@ -252,12 +253,13 @@ on("QualityVote:SeatsSettled", async ({ event, context }) => {
   await context.db
     .update(round, { disputeId: a.disputeId, round: key.round })
     .set((r) => ({ unsettled: r.unsettled - 1 }));
-  const locked = BigInt(seats) * (await seatStakeOf(context, event.log.address));
-  // What comes back waits in deferredIn, in every phase, until applyDeferredOf (or the juror's own
-  // stake or unstake) puts it back into the pool: its StakeUpdated shows it in `free` and clears
-  // deferredIn (docs/court.md).
+  const locked = BigInt(seats) * (await seatsOf(context, event.log.address)).seatLock;
+  // What comes back waits in deferredIn, and the released locks in unlockPending, in every phase,
+  // until applyDeferredOf (or the juror's own stake or unstake) applies them: its StakeUpdated shows
+  // it in `free` and clears both (docs/court.md, "Seat locks").
   await updateAccount(context, a.juror, (v) => ({
     locked: v.locked - locked,
+    unlockPending: v.unlockPending + locked,
     deferredIn: v.deferredIn + locked + a.reward - a.penalty,
     coherent: v.coherent + (verdict === "Coherent" ? seats : 0),
     incoherent: v.incoherent + (verdict === "Incoherent" ? seats : 0),

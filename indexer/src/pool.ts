@@ -11,13 +11,17 @@ import { handlersOf, registerRest } from "./registry";
 const C = "JurorPool";
 const { on, handled } = handlersOf(C);
 
-/** `seatStake` of the pool at `address` (immutable: read from the chain). */
-export async function seatStakeOfPool(context: Context, address: Hex): Promise<bigint> {
-  return context.client.readContract({ abi: JurorPoolAbi, address, functionName: "seatStake" });
+/** `seatStake` and `seatLock` of the pool at `address` (immutable: read from the chain). */
+export async function seatsOfPool(context: Context, address: Hex): Promise<{ seatStake: bigint; seatLock: bigint }> {
+  const read = { abi: JurorPoolAbi, address } as const;
+  return {
+    seatStake: await context.client.readContract({ ...read, functionName: "seatStake" }),
+    seatLock: await context.client.readContract({ ...read, functionName: "seatLock" }),
+  };
 }
 
 /**
- * The pool's row, created on first use with its `seatStake` and its cycle as the chain has it (the
+ * The pool's row, created on first use with its `seatStake`, `seatLock` and its cycle as the chain has it (the
  * pool starts in Staking without a PhaseChanged); `change` is then applied to it.
  */
 async function updatePool(context: Context, address: Hex, change: Partial<typeof contract.$inferInsert>) {
@@ -29,7 +33,7 @@ async function updatePool(context: Context, address: Hex, change: Partial<typeof
       address,
       name: C,
       paused: false,
-      seatStake: await seatStakeOfPool(context, address),
+      ...(await seatsOfPool(context, address)),
       phase: PHASES[phase],
       phaseStartedAt,
       seed,
@@ -83,6 +87,7 @@ on("JurorPool:StakeUpdated", async ({ event, context }) => {
     weight: a.weight,
     deferredIn: 0n,
     deferredUnstake: 0n,
+    unlockPending: 0n,
   }));
 });
 

@@ -16,6 +16,7 @@ import {
   LABEL,
   POOL_DEFAULTS,
   REJECT,
+  SEAT_LOCK,
   SEAT_STAKE,
   TASK_ESCROW_DEFAULTS,
   endAppeal,
@@ -83,6 +84,9 @@ async function paid(w: World) {
  * 64,580 -> 70,381 (+5,801: the pool's cold account, 2,600, its bound court read, 2,100, and the
  * call), a round 0 seat 88,262 -> 92,810 (+4,548: the pool's calls are per round, shared by its
  * seats). The last settlement of a round pays the rest to the treasury through the pool (74,955).
+ * Seat locks (docs/court.md, "Seat locks") keep both: a settlement also counts the seats whose locks
+ * it releases, in the slot it writes anyway (coherent 71,001, the round's last 75,575); a seat of
+ * round 0 is 84,709 (160-LABEL locks seat other jurors from the same seeds).
  */
 const SETTLE_TARGET = 76_000;
 const DRAW_ROUND0_TARGET = 95_000;
@@ -247,6 +251,7 @@ export const SCENARIOS: Scenario[] = [
         await w.p.token.getAddress(),
         await w.p.randomness.getAddress(),
         SEAT_STAKE,
+        SEAT_LOCK,
         POOL_DEFAULTS,
       );
       await pool.waitForDeployment();

@@ -20,11 +20,12 @@ import {IVersioner, Reach} from "./HandlerBase.sol";
 /// @notice Deploys LabelToken, a blockhash randomness source, the court and the escrow with short
 /// windows (1-hour commit, reveal and appeal; 1-minute staking and drawing phases; a draw timeout of
 /// a day and two minutes), so that random call sequences reach the end states; funds and stakes ten
-/// actors; points the fuzzer at the handler's actions; and runs a fixed, seeded sequence of handler
-/// calls for the reach test, which every suite built on it runs.
+/// actors (6 to 17 seats each); points the fuzzer at the handler's actions; and runs a fixed, seeded
+/// sequence of handler calls for the reach test, which every suite built on it runs.
 abstract contract CourtSystemSetup is Test, IVersioner {
     uint256 internal constant STARTING_BALANCE = 1_000_000 ether;
     uint256 internal constant SEAT_STAKE = 1_000 ether;
+    uint256 internal constant SEAT_LOCK = 160 ether;
     uint256 internal constant ACTORS = 10;
 
     LabelToken internal token;
@@ -46,6 +47,7 @@ abstract contract CourtSystemSetup is Test, IVersioner {
             token,
             randomness,
             uint96(SEAT_STAKE),
+            uint96(SEAT_LOCK),
             IJurorPool.PoolParams({
                 minStakingTime: 1 minutes,
                 maxDrawingTime: 1 minutes,
@@ -53,7 +55,7 @@ abstract contract CourtSystemSetup is Test, IVersioner {
                 seedTimeout: 1 hours
             })
         );
-        court = new QualityVote(pool, courtTreasury, address(this), 1 days, _courtParams(4));
+        court = new QualityVote(pool, courtTreasury, address(this), 1 days, _courtParams(5));
         pool.bindCourt(address(court));
         randomness.setConsumer(address(pool));
         escrow = new TaskEscrow(
@@ -90,7 +92,9 @@ abstract contract CourtSystemSetup is Test, IVersioner {
             token.approve(address(escrow), type(uint256).max);
             vm.stopPrank();
         }
-        for (uint256 i = 0; i < ACTORS; ++i) handler.stakeExact(i, (3 + ((i * 7) % 10)) * SEAT_STAKE);
+        // 6 to 17 seats each (1,000 to 2,800 LABEL; a seat locks 160): about 115 seats in all, fewer
+        // than a dispute's five rounds hold (119), so that late rounds run out of seats and are released.
+        for (uint256 i = 0; i < ACTORS; ++i) handler.stakeExact(i, SEAT_STAKE + ((i * 7) % 10) * 200 ether);
         _targetHandler();
     }
 
@@ -101,12 +105,11 @@ abstract contract CourtSystemSetup is Test, IVersioner {
         escrow.syncCourtVersion();
     }
 
-    /// @dev Short windows: 1-hour commit, reveal and appeal periods; penalty 100 LABEL = 20 seat fees.
+    /// @dev Short windows: 1-hour commit, reveal and appeal periods; the seat lock (160 LABEL) is 32 seat fees.
     function _courtParams(uint8 maxRounds) internal pure returns (IQualityVote.CourtParams memory) {
         return
             IQualityVote.CourtParams({
                 feePerSeat: 5 ether,
-                slashBps: 1_000,
                 maxRounds: maxRounds,
                 commitPeriod: 1 hours,
                 revealPeriod: 1 hours,

@@ -15,7 +15,7 @@ abstract contract EscrowActions is PoolActions {
     function createTask(uint256 rewardSeed, uint256 slots, uint256 extraBond) public {
         if (tasks.length >= MAX_TASKS) return;
         // Alternate between four-round tasks and one-round tasks (where no majority is final at once).
-        if ((rewardSeed >> 128) % 4 == 0) versioner.appendVersion((rewardSeed >> 130) % 2 == 0 ? 1 : 4);
+        if ((rewardSeed >> 128) % 4 == 0) versioner.appendVersion((rewardSeed >> 130) % 2 == 0 ? 1 : 5);
         uint256 reward = bound(rewardSeed, 20 ether, 200 ether);
         slots = bound(slots, 1, 6);
         uint256 bond = escrow.bondFloor(address(token), reward) + bound(extraBond, 0, 20 ether);

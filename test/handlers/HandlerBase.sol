@@ -112,7 +112,7 @@ abstract contract HandlerBase {
         courtTreasury = court_.treasury();
         feeTreasury = escrow_.treasury();
         seatStake = pool.seatStake();
-        penalty = (seatStake * court_.params(1).slashBps) / 10_000;
+        penalty = pool.seatLock(); // an incoherent or silent seat loses its lock
         actors = actors_;
         versioner = IVersioner(msg.sender);
         for (uint256 i = 0; i < actors_.length; ++i) wallet[actors_[i]] = startingBalance;

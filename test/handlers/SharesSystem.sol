@@ -35,6 +35,7 @@ abstract contract SharesSystem is Test {
             label,
             randomness,
             1_000 ether,
+            160 ether,
             IJurorPool.PoolParams({
                 minStakingTime: 1 minutes,
                 maxDrawingTime: 1 minutes,
@@ -49,7 +50,6 @@ abstract contract SharesSystem is Test {
             1 days,
             IQualityVote.CourtParams({
                 feePerSeat: 5 ether,
-                slashBps: 1_000,
                 maxRounds: 1,
                 commitPeriod: 1 hours,
                 revealPeriod: 1 hours,

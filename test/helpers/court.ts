@@ -7,6 +7,7 @@ import {
   COURT_DEFAULTS,
   PENALTY,
   POOL_DEFAULTS,
+  SEAT_LOCK,
   SEAT_STAKE,
   commitAll,
   deployProtocol,
@@ -141,4 +142,4 @@ export function expectedRound(
   return { pot, delta, treasury: pot - perSeat * coherent };
 }
 
-export { PENALTY, SEAT_STAKE, commitAll, revealAll, toDrawing, toGenerating };
+export { PENALTY, SEAT_LOCK, SEAT_STAKE, commitAll, revealAll, toDrawing, toGenerating };

@@ -11,7 +11,8 @@ import {
   Period,
   REJECT,
   Ruling,
-  SEAT_STAKE,
+  ONE_SEAT,
+  SEAT_LOCK,
   roundCost,
   runDrawingCycle,
 } from "./fixtures.js";
@@ -53,9 +54,8 @@ export function courtAdminSuite(ctx: CourtSuiteContext): void {
       // (JurorPoolInvalidSetup, test/JurorPool.ts).
       const other = await deploy(poolAddress, admin.address);
       expect([await other.pool(), await other.label()]).to.deep.equal([poolAddress, await token.getAddress()]);
-      // Penalties are shares of the pool's seat stake: at 1 LABEL a seat, the default slash (10 %)
-      // no longer covers 2^maxRounds seat fees.
-      const small = await new JurorPool__factory(admin).deploy(token, randomness, LABEL(1), POOL_DEFAULTS);
+      // The penalty is the pool's seat lock: at 1 LABEL a seat it is below 32 fees of 5 LABEL.
+      const small = await new JurorPool__factory(admin).deploy(token, randomness, LABEL(1), LABEL(1), POOL_DEFAULTS);
       await expect(deploy(await small.getAddress(), admin.address))
         .to.be.revertedWithCustomError(court, "QualityVoteInvalidParams")
         .withArgs(Object.values(COURT_DEFAULTS));
@@ -85,7 +85,6 @@ export function courtAdminSuite(ctx: CourtSuiteContext): void {
     const base: CourtParams = { ...COURT_DEFAULTS };
     const tuple = (p: typeof base) => [
       p.feePerSeat,
-      p.slashBps,
       p.maxRounds,
       p.commitPeriod,
       p.revealPeriod,
@@ -111,16 +110,16 @@ export function courtAdminSuite(ctx: CourtSuiteContext): void {
     it("setParams: admin only; new versions for new disputes, old versions keep theirs", async function () {
       const f = await loadFixture(oneSeatFixture);
       const { court, admin, outsider } = f;
-      const p2 = { ...base, feePerSeat: LABEL(6) };
+      const p2 = { ...base, feePerSeat: LABEL(4) };
       await expect(court.connect(outsider).setParams(p2))
         .to.be.revertedWithCustomError(court, "AccessControlUnauthorizedAccount")
         .withArgs(outsider.address, await court.DEFAULT_ADMIN_ROLE());
       expect(await court.connect(admin).setParams.staticCall(p2)).to.equal(2n);
       await court.connect(admin).setParams(p2);
       expect(await court.currentVersion()).to.equal(2n);
-      expect(await court.currentVersionCost()).to.deep.equal([2n, 10n * LABEL(6)]);
+      expect(await court.currentVersionCost()).to.deep.equal([2n, 10n * LABEL(4)]);
       expect(await court.roundCost(1n, 3n)).to.equal(31n * COURT_DEFAULTS.feePerSeat);
-      expect(await court.roundCost(2n, 0n)).to.equal(3n * LABEL(6));
+      expect(await court.roundCost(2n, 0n)).to.equal(3n * LABEL(4));
       await expect(court.roundCost(3n, 0n))
         .to.be.revertedWithCustomError(court, "QualityVoteUnknownVersion")
         .withArgs(3n);
@@ -129,7 +128,8 @@ export function courtAdminSuite(ctx: CourtSuiteContext): void {
         await court.seatsOf(1n),
         await court.seatsOf(2n),
         await court.seatsOf(3n),
-      ]).to.deep.equal([3n, 7n, 15n, 31n]);
+        await court.seatsOf(4n),
+      ]).to.deep.equal([3n, 7n, 15n, 31n, 63n]);
       await expect(
         court.connect(f.arbitrable).createDispute(f.labeler.address, f.challenger.address, ethers.ZeroAddress, 1n),
       )
@@ -140,7 +140,7 @@ export function courtAdminSuite(ctx: CourtSuiteContext): void {
         court.connect(f.arbitrable).createDispute(f.labeler.address, f.challenger.address, ethers.ZeroAddress, 2n),
       )
         .to.emit(court, "RoundQueued")
-        .withArgs(2n, 0n, 3n, 3n * LABEL(6), 1n);
+        .withArgs(2n, 0n, 3n, 3n * LABEL(4), 1n);
     });
 
     it("ARBITRABLE_ROLE can be neither revoked nor renounced; other roles can", async function () {
@@ -186,7 +186,7 @@ export function courtAdminSuite(ctx: CourtSuiteContext): void {
         1n,
         j1.map((j) => j.address),
       );
-      await expect(f.pool.connect(j1[0]).requestUnstake(SEAT_STAKE)).to.emit(f.pool, "UnstakeRequested");
+      await expect(f.pool.connect(j1[0]).requestUnstake(ONE_SEAT)).to.emit(f.pool, "UnstakeRequested");
       expect([await court.paused(), await f.pool.stakingPaused()]).to.deep.equal([true, true]);
     });
   });
@@ -222,7 +222,7 @@ export function courtAdminSuite(ctx: CourtSuiteContext): void {
       expect(await f.pool.court()).to.equal(await court.getAddress());
       expect(await f.pool.label()).to.equal(await f.token.getAddress());
       expect(await f.pool.randomness()).to.equal(await f.randomness.getAddress());
-      expect(await f.pool.seatStake()).to.equal(SEAT_STAKE);
+      expect([await f.pool.seatStake(), await f.pool.seatLock()]).to.deep.equal([ONE_SEAT, SEAT_LOCK]);
     });
   });
 }

@@ -3,8 +3,8 @@ import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import {
   COURT_DEFAULTS,
   LABEL,
+  ONE_SEAT,
   POOL_DEFAULTS,
-  SEAT_STAKE,
   VALIDATOR_STAKE,
   jurorsOf,
   runDrawingCycle,
@@ -23,11 +23,14 @@ export type CourtParams = { [K in keyof typeof COURT_DEFAULTS]: bigint };
  * created once, so that `loadFixture` caches it.
  */
 export function qualityVoteFixtures(ethers: HardhatEthers, helpers: CourtHelpers) {
-  /** 11 validators with exactly one seat of free stake each: every juror holds one seat per round. */
+  /**
+   * 19 validators that can each hold exactly one seat at a time: in a pool whose `seatStake` is
+   * `ONE_SEAT` (300 LABEL), each stakes 300; a seat locks 160 and leaves 140, less than a lock.
+   */
   async function oneSeatFixture() {
-    const f = await deployCourt(ethers);
-    for (const v of f.validators) await f.pool.connect(v).requestUnstake(VALIDATOR_STAKE - SEAT_STAKE);
-    for (const o of f.others) await f.pool.connect(o).stake(SEAT_STAKE);
+    const f = await deployCourt(ethers, { seatStake: ONE_SEAT });
+    for (const v of f.validators) await f.pool.connect(v).requestUnstake(VALIDATOR_STAKE - ONE_SEAT);
+    for (const o of f.others) await f.pool.connect(o).stake(ONE_SEAT);
     const stakers = [...f.validators, ...f.others];
     return { ...f, stakers, byAddress: new Map(stakers.map((s) => [s.address, s])), outsider: f.labelers[1] };
   }
@@ -89,24 +92,25 @@ const MIN_TIMEOUT = POOL_DEFAULTS.minStakingTime + POOL_DEFAULTS.maxDrawingTime 
 
 /**
  * `setParams` at each bound and relationship (docs/parameters.md), accepted and refused at the edge:
- * [name, change from the defaults, accepted]. The penalty is 1,000 LABEL x slashBps / 10,000 and must
- * be >= max(4, 2^maxRounds) x feePerSeat.
+ * [name, change from the defaults, accepted]. The pool's seat lock (160 LABEL), an incoherent or silent
+ * seat's penalty, must be between 32 and 64 seat fees: the fee lies in [2.5, 5] LABEL.
  */
 export function paramEdges(): [string, Partial<CourtParams>, boolean][] {
   const cases: [string, Partial<CourtParams>, boolean][] = [
-    ["fee at penalty / 16 with 4 rounds", { feePerSeat: LABEL("6.25") }, true],
-    ["fee above penalty / 16 with 4 rounds", { feePerSeat: LABEL("6.25") + 1n }, false],
-    ["fee at penalty / 8 with 3 rounds", { maxRounds: 3n, feePerSeat: LABEL("12.5") }, true],
-    ["fee above penalty / 8 with 3 rounds", { maxRounds: 3n, feePerSeat: LABEL("12.5") + 1n }, false],
-    ["fee at penalty / 4 with 2 rounds", { maxRounds: 2n, feePerSeat: LABEL(25) }, true],
-    ["fee above penalty / 4 with 1 round (the floor of 4)", { maxRounds: 1n, feePerSeat: LABEL(25) + 1n }, false],
-    ["fee at penalty / 4 with 1 round", { maxRounds: 1n, feePerSeat: LABEL(25) }, true],
+    ["fee at lock / 32", { feePerSeat: LABEL(5) }, true],
+    ["fee above lock / 32", { feePerSeat: LABEL(5) + 1n }, false],
+    [
+      "fee above lock / 32 with 1 round (the floor is 32 fees whatever maxRounds)",
+      { maxRounds: 1n, feePerSeat: LABEL(5) + 1n },
+      false,
+    ],
+    ["fee at lock / 64", { feePerSeat: LABEL("2.5") }, true],
+    ["fee below lock / 64", { feePerSeat: LABEL("2.5") - 1n }, false],
     ["fee of zero", { feePerSeat: 0n }, false],
-    ["slashBps of zero", { slashBps: 0n }, false],
-    ["slashBps at 5,000", { slashBps: 5_000n }, true],
-    ["slashBps above 5,000", { slashBps: 5_001n }, false],
     ["maxRounds of zero", { maxRounds: 0n }, false],
-    ["maxRounds of 5", { maxRounds: 5n }, false],
+    ["maxRounds of 1", { maxRounds: 1n }, true],
+    ["maxRounds of 5", { maxRounds: 5n }, true],
+    ["maxRounds of 6", { maxRounds: 6n }, false],
     ["maxRounds of 255", { maxRounds: 255n }, false],
     ["drawTimeout at minStakingTime + maxDrawingTime + 1 day", { drawTimeout: MIN_TIMEOUT }, true],
     ["drawTimeout a second shorter", { drawTimeout: MIN_TIMEOUT - 1n }, false],

@@ -1,7 +1,7 @@
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { parseEther, type ContractTransactionResponse, type Signer } from "ethers";
 
-import { BLOCKHASH_LOOKAHEAD, COURT_DEFAULTS, POOL_DEFAULTS, SEAT_STAKE } from "../../ignition/defaults.js";
+import { BLOCKHASH_LOOKAHEAD, COURT_DEFAULTS, POOL_DEFAULTS, SEAT_LOCK, SEAT_STAKE } from "../../ignition/defaults.js";
 import { deployCore, type CoreContracts, type Seeds } from "../../ignition/direct.js";
 import { JurorPool__factory, type JurorPool, type QualityVote } from "../../typechain-types/index.js";
 
@@ -29,10 +29,15 @@ export const AcceptedBy = { Requester: 0n, Timeout: 1n, Jury: 2n, Unresolved: 3n
 
 /** The LABEL every funded actor starts with. */
 export const STARTING_LABEL = LABEL(1_000_000);
-/** What each validator of the fixture stakes: ten seats. */
+/** What each validator of the fixture stakes: ten times `SEAT_STAKE` (62 seats of 160 LABEL). */
 export const VALIDATOR_STAKE = LABEL(10_000);
-/** The penalty of an incoherent or silent seat under the defaults. */
-export const PENALTY = (SEAT_STAKE * COURT_DEFAULTS.slashBps) / 10_000n;
+/**
+ * The stake of a validator that holds exactly one seat at a time, in a pool whose `seatStake` it is:
+ * one lock of `SEAT_LOCK` (160) leaves 140 free, less than a seat (test/helpers/courtFixtures.ts).
+ */
+export const ONE_SEAT = LABEL(300);
+/** The penalty of an incoherent or silent seat: its whole lock. */
+export const PENALTY = SEAT_LOCK;
 
 /** Cost of round `round` under the defaults: `(2^(round+2) - 1) * feePerSeat`. */
 export const roundCost = (round: number) => ((4n << BigInt(round)) - 1n) * COURT_DEFAULTS.feePerSeat;
@@ -54,6 +59,8 @@ export interface DeployOptions<S extends Seeds = "blockhash"> {
   validators?: number;
   /** Where the court's seeds come from (default: block hashes; see `Seeds`). */
   seeds?: S;
+  /** The pool's `seatStake` (default `SEAT_STAKE`). */
+  seatStake?: bigint;
 }
 
 /**
@@ -79,6 +86,7 @@ export async function deployProtocol<S extends Seeds = "blockhash">(
     feeTreasury: feeTreasury.address,
     pauser: pauser.address,
     seeds: options.seeds,
+    seatStake: options.seatStake,
   });
 
   for (const actor of [requester, challenger, ...labelers, ...validators, ...others]) {
