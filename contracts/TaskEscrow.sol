@@ -696,7 +696,8 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
             emit CostRepaid(submissionId, payment.payer, payment.amount, amount);
         }
         uint256 rest = bond - repaid;
-        burned = (rest * _terms[_tasks[submissionId >> _SUBMISSION_INDEX_BITS].terms].burnBps) / _BPS;
+        uint256 burnBps = _terms[_tasks[submissionId >> _SUBMISSION_INDEX_BITS].terms].burnBps;
+        burned = (rest * burnBps) / _BPS;
         toWinner = rest - burned;
     }
 
@@ -813,11 +814,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         Params storage p = _params;
         // Fit: versions are counted in 32 bits; 10 seats of at most MAX_FEE_PER_SEAT fit 96 bits.
         _terms[terms] = Terms({courtVersion: uint32(version), burnBps: p.burnBps, cancelNotice: p.cancelNotice});
-        _courtVersion = CourtVersion({
-            version: uint32(version),
-            firstTwoRounds: uint96(firstTwoRounds),
-            terms: terms
-        });
+        _courtVersion = CourtVersion({version: uint32(version), firstTwoRounds: uint96(firstTwoRounds), terms: terms});
     }
 
     /// @dev The terms new tasks record and the bond floor of a task paying `reward` in

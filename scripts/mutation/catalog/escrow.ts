@@ -132,8 +132,8 @@ export const ESCROW: readonly Mutation[] = [
   {
     id: "TE-burn-snapshot",
     file: TE,
-    find: "burned = (rest * _terms[_tasks[submissionId >> _SUBMISSION_INDEX_BITS].terms].burnBps) / _BPS;",
-    replace: "burned = (rest * _params.burnBps) / _BPS;",
+    find: "uint256 burnBps = _terms[_tasks[submissionId >> _SUBMISSION_INDEX_BITS].terms].burnBps;",
+    replace: "uint256 burnBps = _params.burnBps;",
     removes: "a task's disputes burn the share in force when it was created (version 2 read the current one)",
     tests: ["test/Snapshots.ts"],
     grep: "burnBps",
@@ -437,8 +437,8 @@ export const ESCROW: readonly Mutation[] = [
   {
     id: "TE-burn-rounding",
     file: TE,
-    find: "burned = (rest * _terms[_tasks[submissionId >> _SUBMISSION_INDEX_BITS].terms].burnBps) / _BPS;",
-    replace: "burned = (rest * _terms[_tasks[submissionId >> _SUBMISSION_INDEX_BITS].terms].burnBps + _BPS - 1) / _BPS;",
+    find: "burned = (rest * burnBps) / _BPS;",
+    replace: "burned = (rest * burnBps + _BPS - 1) / _BPS;",
     removes: "the burn rounds down (the winner's share is never short by rounding)",
     tests: ["test/Edges.ts"],
   },
