@@ -42,7 +42,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         uint40 deadline;
         uint32 challengePeriod;
         uint16 feeBps;
-        uint32 courtVersion;
+        uint32 terms; // the task's `Terms`: court version, burn and cancellation notice
         bool cancelled;
         bool allowlisted; // labelerRoot != 0, kept here so that open tasks never read slot 3
         uint16 royaltyBps; // the dataset shares' royalty on each licence (docs/dataset-shares.md)
@@ -60,11 +60,23 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         Status status;
     }
 
-    /// @dev A court parameter version and the cost of its rounds 0 and 1 (at most 10 seats times
-    /// `MAX_FEE_PER_SEAT`, below 2^96).
+    /// @dev What a task's disputes and cancellation use, fixed when the task is created: its court
+    /// version, the share of a loser's bond burned, and the cancellation notice. A new record is
+    /// written whenever one of them changes (`setParams`, `syncCourtVersion`); a task stores only the
+    /// record's id, in the field its court version had, so creating a task writes nothing more
+    /// (docs/task-escrow.md, "Nothing open changes under the admin").
+    struct Terms {
+        uint32 courtVersion;
+        uint16 burnBps;
+        uint32 cancelNotice;
+    }
+
+    /// @dev What new tasks record: the court version, the cost of its rounds 0 and 1 (at most 10 seats
+    /// times `MAX_FEE_PER_SEAT`, below 2^96), and the id of the newest `Terms`.
     struct CourtVersion {
         uint32 version;
         uint96 firstTwoRounds;
+        uint32 terms;
     }
 
     /// @dev Per-address record in one slot: LABEL credits (rewards of LABEL tasks, returned and won
@@ -121,9 +133,10 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
     mapping(uint256 submissionId => Submission) private _submissions;
     mapping(address account => Account) private _accounts;
     mapping(address token => mapping(address account => uint256)) private _claimable;
-    /// @dev The court version new tasks record and the cost of its rounds 0 and 1, in one slot, so
-    /// that `createTask` reads it instead of calling the court (`syncCourtVersion`).
+    /// @dev The court version new tasks record, the cost of its rounds 0 and 1 and the newest terms'
+    /// id, in one slot, so that `createTask` reads it instead of calling the court (`syncCourtVersion`).
     CourtVersion private _courtVersion;
+    mapping(uint256 termsId => Terms) private _terms;
 
     /*//////////////////////////////////////////////////////////////
                               CONSTRUCTOR
@@ -148,11 +161,11 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         if (voteLabel != address(label_)) revert TaskEscrowLabelMismatch(address(label_), voteLabel);
         _label = label_;
         _qualityVote = qualityVote_;
-        _setParams(params_);
+        _setParams(params_); // records terms 1, with court version 0: no task records them
         _setPaymentToken(address(label_), true);
         // The court pulls round 0's cost of each challenge from this escrow.
         label_.forceApprove(address(qualityVote_), type(uint256).max);
-        _syncCourtVersion();
+        _syncCourtVersion(); // records terms 2, the first tasks'
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -225,7 +238,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         uint40 now_ = _now();
         // Notice, not instant effect: a requester who reads a pending submission cannot front-run it
         // with a cancellation; submissions made before the notice ends hold their slots.
-        uint256 noticeEnd = uint256(now_) + _params.cancelNotice;
+        uint256 noticeEnd = uint256(now_) + _terms[task.terms].cancelNotice;
         if (noticeEnd < deadline) {
             deadline = noticeEnd;
             task.deadline = uint40(noticeEnd); // fits: below the current deadline
@@ -298,7 +311,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         // Checked before the permit: an unknown task has no court version to price round 0 with.
         if (_submissions[submissionId].labeler == address(0)) revert TaskEscrowUnknownSubmission(submissionId);
         Task storage task = _tasks[submissionId >> _SUBMISSION_INDEX_BITS];
-        uint256 amount = task.bond + _qualityVote.roundCost(task.courtVersion, 0);
+        uint256 amount = task.bond + _qualityVote.roundCost(_terms[task.terms].courtVersion, 0);
         _tryPermit(address(_label), amount, deadline, v, r, s);
         return _challenge(submissionId, reasonHash);
     }
@@ -407,6 +420,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
     function getTask(uint256 taskId) external view returns (TaskView memory) {
         Task storage task = _tasks[taskId];
         if (task.requester == address(0)) revert TaskEscrowUnknownTask(taskId);
+        Terms memory terms = _terms[task.terms];
         return
             TaskView({
                 requester: task.requester,
@@ -421,7 +435,9 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
                 deadline: task.deadline,
                 challengePeriod: task.challengePeriod,
                 feeBps: task.feeBps,
-                courtVersion: task.courtVersion,
+                courtVersion: terms.courtVersion,
+                burnBps: terms.burnBps,
+                cancelNotice: terms.cancelNotice,
                 cancelled: task.cancelled,
                 labelerRoot: task.labelerRoot,
                 royaltyBps: task.royaltyBps,
@@ -465,7 +481,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         if (!_paymentTokens[p.paymentToken]) revert TaskEscrowTokenNotAllowed(p.paymentToken);
         if (p.reward == 0 || p.reward > type(uint96).max) revert TaskEscrowInvalidReward(p.reward);
         if (p.slots == 0 || p.slots > _MAX_SLOTS) revert TaskEscrowInvalidSlots(p.slots);
-        (uint256 courtVersion, uint256 floor) = _bondFloor(params_, p.paymentToken, p.reward);
+        (uint256 terms, uint256 floor) = _bondFloor(params_, p.paymentToken, p.reward);
         if (p.bond < floor || p.bond > type(uint96).max) revert TaskEscrowInvalidBond(p.bond, floor);
         if (p.deadline <= _now() || p.deadline > type(uint40).max) revert TaskEscrowInvalidDeadline(p.deadline);
         if (p.challengePeriod < params_.minChallengePeriod || p.challengePeriod > params_.maxChallengePeriod) {
@@ -493,7 +509,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         task.deadline = uint40(p.deadline);
         task.challengePeriod = uint32(p.challengePeriod);
         task.feeBps = params_.feeBps;
-        task.courtVersion = uint32(courtVersion); // fits: versions are counted in 32 bits
+        task.terms = uint32(terms); // fits: counted in 32 bits
         task.royaltyBps = uint16(p.royaltyBps);
         task.maxSlots = uint16(maxSlots);
         if (p.labelerRoot != bytes32(0)) {
@@ -585,7 +601,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         submission.status = Status.Challenged;
         ++_accounts[msg.sender].challenges;
         Task storage task = _tasks[submissionId >> _SUBMISSION_INDEX_BITS];
-        uint256 version = task.courtVersion;
+        uint256 version = _terms[task.terms].courtVersion;
         // The challenger posts the task's bond and advances round 0's jury cost, which the court pulls
         // from this escrow. The court is this escrow's own immutable, trusted counterpart.
         _label.safeTransferFrom(msg.sender, address(this), task.bond + _qualityVote.roundCost(version, 0));
@@ -659,7 +675,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
 
     /// @dev Splits the loser's `bond`: first it repays the round costs paid on `winningSide` (pro rata
     /// if short; the rounding remainder stays in the bond), then `burnBps` of what remains is burned,
-    /// then the rest goes to the winning party (returned as `toWinner`).
+    /// then the rest goes to the winning party (returned as `toWinner`). `burnBps` is the task's.
     function _splitLoserBond(
         uint256 submissionId,
         uint256 disputeId,
@@ -680,7 +696,8 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
             emit CostRepaid(submissionId, payment.payer, payment.amount, amount);
         }
         uint256 rest = bond - repaid;
-        burned = (rest * _params.burnBps) / _BPS;
+        uint256 burnBps = _terms[_tasks[submissionId >> _SUBMISSION_INDEX_BITS].terms].burnBps;
+        burned = (rest * burnBps) / _BPS;
         toWinner = rest - burned;
     }
 
@@ -768,6 +785,8 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         if (!valid) revert TaskEscrowInvalidParams(p);
         _params = p;
         emit ParamsUpdated(p);
+        CourtVersion memory court = _courtVersion;
+        _recordTerms(court.version, court.firstTwoRounds, court.terms);
     }
 
     function _setPaymentToken(address token, bool allowed) private {
@@ -781,23 +800,34 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
     function _syncCourtVersion() private returns (uint256 version) {
         uint256 firstTwoRounds;
         (version, firstTwoRounds) = _qualityVote.currentVersionCost();
-        if (version == _courtVersion.version) return version;
-        // Fit: versions are counted in 32 bits; 10 seats of at most MAX_FEE_PER_SEAT fit 96 bits.
-        _courtVersion = CourtVersion({version: uint32(version), firstTwoRounds: uint96(firstTwoRounds)});
+        CourtVersion memory court = _courtVersion;
+        if (version == court.version) return version;
+        _recordTerms(version, firstTwoRounds, court.terms);
         emit CourtVersionSynced(version, firstTwoRounds);
     }
 
-    /// @dev The court version new tasks record and the bond floor of a task paying `reward` in
-    /// `paymentToken` under it: the largest of `minBond`, the cost of rounds 0 and 1 (a winner
+    /// @dev Records the terms new tasks get from now on: court version `version` (whose rounds 0 and 1
+    /// cost `firstTwoRounds`) with the current `burnBps` and `cancelNotice`, as the record after
+    /// `lastTerms`. Open tasks keep the record they point to.
+    function _recordTerms(uint256 version, uint256 firstTwoRounds, uint256 lastTerms) private {
+        uint32 terms = SafeCast.toUint32(lastTerms + 1);
+        Params storage p = _params;
+        // Fit: versions are counted in 32 bits; 10 seats of at most MAX_FEE_PER_SEAT fit 96 bits.
+        _terms[terms] = Terms({courtVersion: uint32(version), burnBps: p.burnBps, cancelNotice: p.cancelNotice});
+        _courtVersion = CourtVersion({version: uint32(version), firstTwoRounds: uint96(firstTwoRounds), terms: terms});
+    }
+
+    /// @dev The terms new tasks record and the bond floor of a task paying `reward` in
+    /// `paymentToken` under their court version: the largest of `minBond`, the cost of rounds 0 and 1 (a winner
     /// recovers the fees it advanced), and for LABEL tasks `bondToRewardBps` of the reward (a
     /// self-challenge costs more than it can win).
     function _bondFloor(
         Params memory params_,
         address paymentToken,
         uint256 reward
-    ) private view returns (uint256 version, uint256 floor) {
+    ) private view returns (uint256 terms, uint256 floor) {
         CourtVersion memory court = _courtVersion;
-        version = court.version;
+        terms = court.terms;
         uint256 courtCost = court.firstTwoRounds;
         floor = params_.minBond;
         if (courtCost > floor) floor = courtCost;

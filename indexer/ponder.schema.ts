@@ -28,6 +28,9 @@ export const task = onchainTable(
     challengePeriod: t.bigint().notNull(),
     feeBps: t.integer().notNull(),
     courtVersion: t.integer().notNull(),
+    /** The task's terms, fixed at creation (docs/task-escrow.md, "Nothing open changes under the admin"). */
+    burnBps: t.integer().notNull(),
+    cancelNotice: t.integer().notNull(),
     cancelled: t.boolean().notNull(),
     labelerRoot: t.hex().notNull(),
     /** The labelers' royalty on every licence of the dataset (TaskRoyalty). */

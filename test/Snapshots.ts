@@ -1,19 +1,40 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { DAY } from "./helpers/escrow.js";
-import { COURT_DEFAULTS, Phase, POOL_DEFAULTS, toGenerating } from "./helpers/fixtures.js";
+import {
+  BOND,
+  DAY,
+  RESULT,
+  URI,
+  burnOf,
+  escrowFixtures,
+  rejectedInRound0,
+  runDispute,
+  taskParams,
+} from "./helpers/escrow.js";
+import {
+  COURT_DEFAULTS,
+  Phase,
+  POOL_DEFAULTS,
+  REJECT,
+  Ruling,
+  TASK_ESCROW_DEFAULTS,
+  roundCost,
+  toGenerating,
+} from "./helpers/fixtures.js";
 import { deployCourt, openDispute } from "./helpers/court.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { loadFixture, time } = networkHelpers;
 const helpers = { time, mine: networkHelpers.mine };
+const { taskFixture, challengedFixture } = escrowFixtures(ethers, helpers);
 
 const HOUR = 3_600n;
 
 /**
  * Nothing open changes under the admin (docs/court.md, "Nothing open changes under the admin"): what
- * an open unbonding or dispute relies on is fixed when it starts. Each
+ * an open unbonding, dispute or task relies on is fixed when it starts (docs/task-escrow.md, "Nothing
+ * open changes under the admin", for a task's cancellation notice and burn). Each
  * test is the attack of a parameter change made after the thing it would reach had started; each
  * succeeded before the value was fixed at the start.
  */
@@ -82,6 +103,80 @@ describe("Nothing open changes under the admin", function () {
       await expect(f.court.connect(f.admin).setPoolParams(timings))
         .to.be.revertedWithCustomError(f.court, "QualityVoteTimingsOutlastTimeout")
         .withArgs(shorter + 1n, shorter);
+    });
+  });
+
+  describe("a task's cancelNotice and burnBps are fixed when the task is created", function () {
+    const NOTICE = TASK_ESCROW_DEFAULTS.cancelNotice;
+
+    it("cancelNotice: a change after creation does not reach the open task; its old notice holds to the second", async function () {
+      const f = await loadFixture(taskFixture);
+      const { escrow, admin, requester, labelers, taskId } = f;
+      // The admin shortens the notice to its floor: a requester could then front-run a pending
+      // submission with a cancellation that ends submissions an hour later.
+      await escrow.connect(admin).setParams({ ...TASK_ESCROW_DEFAULTS, cancelNotice: HOUR });
+      expect((await escrow.getTask(taskId)).cancelNotice).to.equal(NOTICE);
+      const now = BigInt(await time.latest()) + 10n;
+      await time.setNextBlockTimestamp(now);
+      await expect(escrow.connect(requester).cancelTask(taskId))
+        .to.emit(escrow, "TaskCancelled")
+        .withArgs(taskId, requester.address, now + NOTICE);
+      // The task's notice, not the new one: the last second of the day still takes a submission...
+      await time.setNextBlockTimestamp(now + NOTICE - 1n);
+      await escrow.connect(labelers[0]).submit(taskId, RESULT, URI, []);
+      // ...and the first second after it does not.
+      await time.setNextBlockTimestamp(now + NOTICE);
+      await expect(escrow.connect(labelers[1]).submit(taskId, RESULT, URI, []))
+        .to.be.revertedWithCustomError(escrow, "TaskEscrowDeadlinePassed")
+        .withArgs(taskId, now + NOTICE);
+    });
+
+    it("cancelNotice: a task created after the change takes the new notice, to the second", async function () {
+      const f = await loadFixture(taskFixture);
+      const { escrow, admin, requester, labelers } = f;
+      await escrow.connect(admin).setParams({ ...TASK_ESCROW_DEFAULTS, cancelNotice: HOUR });
+      await escrow.connect(requester).createTask(await taskParams(f, await time.latest()));
+      expect((await escrow.getTask(2n)).cancelNotice).to.equal(HOUR);
+      const now = BigInt(await time.latest()) + 10n;
+      await time.setNextBlockTimestamp(now);
+      await expect(escrow.connect(requester).cancelTask(2n))
+        .to.emit(escrow, "TaskCancelled")
+        .withArgs(2n, requester.address, now + HOUR);
+      await time.setNextBlockTimestamp(now + HOUR - 1n);
+      await escrow.connect(labelers[0]).submit(2n, RESULT, URI, []);
+      await time.setNextBlockTimestamp(now + HOUR);
+      await expect(escrow.connect(labelers[1]).submit(2n, RESULT, URI, []))
+        .to.be.revertedWithCustomError(escrow, "TaskEscrowDeadlinePassed")
+        .withArgs(2n, now + HOUR);
+    });
+
+    it("burnBps: a change after creation does not reach the open task's dispute", async function () {
+      const f = await loadFixture(challengedFixture);
+      const { escrow, admin, court, submissionId } = f;
+      // The admin burns the whole rest of a loser's bond while the dispute runs: the winner would
+      // get nothing beyond its repaid costs.
+      await escrow.connect(admin).setParams({ ...TASK_ESCROW_DEFAULTS, burnBps: 10_000n });
+      expect((await escrow.getTask(f.taskId)).burnBps).to.equal(TASK_ESCROW_DEFAULTS.burnBps);
+      await runDispute(ethers, helpers, court, 1n, [REJECT]);
+      await expect(escrow.finalize(submissionId))
+        .to.emit(escrow, "ChallengeResolved")
+        .withArgs(...rejectedInRound0(submissionId, 1n));
+    });
+
+    it("burnBps: a task created after the change burns at the new share", async function () {
+      const f = await loadFixture(taskFixture);
+      const { escrow, admin, requester, labelers, challenger, court } = f;
+      await escrow.connect(admin).setParams({ ...TASK_ESCROW_DEFAULTS, burnBps: 10_000n });
+      await escrow.connect(requester).createTask(await taskParams(f, await time.latest()));
+      const submissionId = (2n << 32n) | 1n;
+      await escrow.connect(labelers[0]).submit(2n, RESULT, URI, []);
+      await escrow.connect(challenger).challenge(submissionId, RESULT);
+      await runDispute(ethers, helpers, court, 1n, [REJECT]);
+      const rest = BOND - roundCost(0);
+      expect(burnOf(rest)).to.be.lessThan(rest);
+      await expect(escrow.finalize(submissionId))
+        .to.emit(escrow, "ChallengeResolved")
+        .withArgs(submissionId, 1n, Ruling.Reject, 0n, BOND, roundCost(0), rest);
     });
   });
 });

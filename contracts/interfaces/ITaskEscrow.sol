@@ -111,6 +111,8 @@ interface ITaskEscrow is IAdministered {
         uint32 challengePeriod;
         uint16 feeBps;
         uint32 courtVersion;
+        uint16 burnBps;
+        uint32 cancelNotice;
         bool cancelled;
         bytes32 labelerRoot;
         uint16 royaltyBps;

@@ -38,6 +38,8 @@ on("TaskEscrow:TaskCreated", async ({ event, context }) => {
     challengePeriod: a.challengePeriod,
     feeBps: Number(view.feeBps),
     courtVersion: Number(view.courtVersion),
+    burnBps: Number(view.burnBps),
+    cancelNotice: Number(view.cancelNotice),
     cancelled: false,
     labelerRoot: a.labelerRoot,
     // TaskRoyalty follows in the same transaction; the view already holds both.

@@ -152,7 +152,7 @@ export const POOL: readonly Mutation[] = [
     id: "TE-sync-version-kept",
     file: TE,
     in: "_syncCourtVersion",
-    find: "_courtVersion = CourtVersion({version: uint32(version), firstTwoRounds: uint96(firstTwoRounds)});",
+    find: "_recordTerms(version, firstTwoRounds, court.terms);",
     replace: "",
     removes: "new tasks record the court version the escrow synced, and its bond floor",
     tests: ["test/TaskEscrow.ts"],
