@@ -121,7 +121,8 @@ for (const t of tasks) {
   }
   same(`licences of task ${t.taskId}`, expected, (await indexer.licencesOf(t.taskId)).items);
 }
-// Case files: every challenge's reasonHash, evidence (in chain order) and seated jurors.
+// Case files: every challenge's reasonHash (and the reason read from the URI it names), evidence (in chain
+// order) and seated jurors.
 const challenges = await escrow.queryFilter(escrow.filters.SubmissionChallenged(), book.deploymentBlock);
 const byJuror = (file: CaseFile) => ({
   ...file,
