@@ -231,27 +231,32 @@ describe("SDK lists for the dapp: own submissions, licences, licensee todo, pend
     const client = SharesClient.fromAddressBook(book, p.challenger, {
       onSent: ({ action, hash }) => sent.push({ action, hash, mined: false }),
     });
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     await ethers.provider.send("evm_setAutomine", [false]);
-    let result;
+    let result: Awaited<ReturnType<typeof client.buyLicence>> | undefined;
+    const buying = client.buyLicence(taskId, 1);
     try {
-      const buying = client.buyLicence(taskId, 1);
-      while (sent.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
-      // Reported while pending: the node has it, no block holds it yet.
-      expect(await ethers.provider.getTransactionReceipt(sent[0]!.hash)).to.equal(null);
-      while (true) {
-        await ethers.provider.send("evm_mine", []);
-        const done = await Promise.race([buying, new Promise((resolve) => setTimeout(() => resolve(undefined), 50))]);
-        if (done) {
-          result = done as Awaited<typeof buying>;
-          break;
+      // Each hash is reported while pending (no block holds it yet); mining lets the next one go.
+      for (let i = 0; i < 100 && result === undefined; i++) {
+        await sleep(20);
+        const last = sent.at(-1);
+        if (last && !last.mined) {
+          expect(await ethers.provider.getTransactionReceipt(last.hash)).to.equal(null);
+          last.mined = true;
+          await ethers.provider.send("evm_mine", []);
         }
+        result = await Promise.race([buying, sleep(20).then(() => undefined)]);
       }
     } finally {
+      // Whatever happened, the purchase ends (mined) before the next test.
       await ethers.provider.send("evm_setAutomine", [true]);
+      await ethers.provider.send("evm_mine", []);
+      await buying.catch(() => undefined);
     }
+    expect(result, "buyLicence resolved once its transactions were mined").to.not.equal(undefined);
     // The approval, then the purchase: each hash reported, the last one the result's.
     expect(sent.map((s) => s.action)).to.deep.equal(["approve", `buyLicence(${taskId}, 1)`]);
-    expect(sent[1]!.hash).to.equal(result.hash);
-    expect(sent[0]!.hash).to.equal(result.approval!.hash);
+    expect(sent[1]!.hash).to.equal(result!.hash);
+    expect(sent[0]!.hash).to.equal(result!.approval!.hash);
   });
 });
