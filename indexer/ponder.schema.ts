@@ -96,7 +96,10 @@ export const dispute = onchainTable(
     labeler: t.hex().notNull(),
     challenger: t.hex().notNull(),
     interested: t.hex().notNull(),
-    /** The challenge's reasonHash (keccak256 of its annota.reason/1 document, docs/sealed-results.md). */
+    /**
+     * The challenge's reasonHash: the SHA-256 of its annota.reason/1 document, which names its
+     * ipfs:// URI (docs/sealed-results.md).
+     */
     reasonHash: t.hex(),
     evidenceCount: t.integer().notNull(),
     createdAt: t.bigint().notNull(),
@@ -223,8 +226,8 @@ export const claimable = onchainTable(
 );
 
 /**
- * ERC-1497 evidence of a dispute, in chain order: the challenge's reason document (the one whose
- * keccak256 is the dispute's `reasonHash`), key disclosures and the parties' documents.
+ * ERC-1497 evidence of a dispute, in chain order: key disclosures and the parties' documents. The
+ * challenge's reason is not evidence: its URI is derived from the dispute's `reasonHash`.
  */
 export const evidence = onchainTable(
   "evidence",

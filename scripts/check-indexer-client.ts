@@ -1,8 +1,10 @@
 /**
  * The SDK's two discovery paths agree: `Discovery` (logs and views over RPC) and `IndexerClient` (the
  * indexer's GraphQL API) give the same tasks, submissions and seats for every task and every juror of
- * a deployment, and the same case file (reasonHash, evidence, jurors) for every challenge; the indexer's dataset portfolios (every share holder) and licences (every task) match
- * the chain's DatasetShares views and events. Run by `.ci/indexer.sh` once the indexer has caught up with the chain:
+ * a deployment, the same own submissions for every labeler and licences for every licensee, and the
+ * same case file (reasonHash and its reason, evidence, jurors) for every challenge; the indexer's
+ * dataset portfolios (every share holder) and licences (every task) match the chain's DatasetShares
+ * views and events. Run by `.ci/indexer.sh` once the indexer has caught up with the chain:
  *
  *   node --import tsx scripts/check-indexer-client.ts --url http://127.0.0.1:42069
  *
@@ -33,7 +35,8 @@ const addresses = addressesOf(book);
 const escrow = TaskEscrow__factory.connect(addresses.escrow, provider);
 const court = QualityVote__factory.connect(addresses.vote, provider);
 const pool = JurorPool__factory.connect(addresses.pool, provider);
-const rpc = new Discovery(escrow, court, { fromBlock: book.deploymentBlock, pool });
+const shares = DatasetShares__factory.connect(addresses.shares, provider);
+const rpc = new Discovery(escrow, court, { fromBlock: book.deploymentBlock, pool, shares });
 const indexer = new IndexerClient(values.url);
 const now = BigInt((await provider.getBlock("latest"))!.timestamp);
 
@@ -55,6 +58,16 @@ for (const t of tasks) {
     (await indexer.submissionsOf(t.taskId)).items,
   );
 }
+const labelers = new Set(
+  (await escrow.queryFilter(escrow.filters.Submitted(), book.deploymentBlock)).map((e) => e.args.labeler),
+);
+for (const labeler of labelers) {
+  same(
+    `submissions by ${labeler}`,
+    (await rpc.submissionsBy(labeler)).items,
+    (await indexer.submissionsBy(labeler)).items,
+  );
+}
 const jurors = new Set(
   (await court.queryFilter(court.filters.JurorDrawn(), book.deploymentBlock)).map((e) => e.args.juror),
 );
@@ -68,7 +81,6 @@ for (const juror of jurors) {
   );
 }
 // Dataset shares: each holder's portfolio (balanceOf, RoyaltyClaimed) and each task's licences.
-const shares = DatasetShares__factory.connect(addresses.shares, provider);
 const moved = await shares.queryFilter(shares.filters.Transfer(), book.deploymentBlock);
 const paid = await shares.queryFilter(shares.filters.RoyaltyClaimed(), book.deploymentBlock);
 const holders = new Set([...moved.map((e) => e.args.receiver), ...paid.map((e) => e.args.holder)]);
@@ -121,7 +133,15 @@ for (const t of tasks) {
   }
   same(`licences of task ${t.taskId}`, expected, (await indexer.licencesOf(t.taskId)).items);
 }
-// Case files: every challenge's reasonHash, evidence (in chain order) and seated jurors.
+for (const licensee of new Set(bought.map((e) => e.args.licensee))) {
+  same(
+    `licences held by ${licensee}`,
+    (await rpc.licencesHeldBy(licensee)).items,
+    (await indexer.licencesHeldBy(licensee)).items,
+  );
+}
+// Case files: every challenge's reasonHash (and the reason read from the URI it names), evidence (in chain
+// order) and seated jurors.
 const challenges = await escrow.queryFilter(escrow.filters.SubmissionChallenged(), book.deploymentBlock);
 const byJuror = (file: CaseFile) => ({
   ...file,

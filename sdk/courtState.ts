@@ -4,9 +4,7 @@ import { Phase } from "./clients/base.js";
 import type { JurorPool, QualityVote } from "./contracts.js";
 import { AnnotaInputError } from "./errors.js";
 import { freshBlockNumber } from "./head.js";
-
-/** A Unix time as an ISO date. */
-const date = (t: bigint) => new Date(Number(t) * 1000).toISOString();
+import { isoDate as date } from "./units.js";
 
 /** What `readCourtState` reads: the court, its juror pool, and the first block of their logs. */
 export interface CourtSource {

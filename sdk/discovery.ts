@@ -90,6 +90,27 @@ export interface SubmissionSummary {
   disputeId: bigint;
 }
 
+/** A licence of a task's dataset (`LicenceBought`; `Discovery.licencesHeldBy`, `IndexerClient.licencesOf`). */
+export interface LicenceSummary {
+  /** `taskId << 32 | n`. */
+  licenceId: bigint;
+  taskId: bigint;
+  termsId: number;
+  licensee: string;
+  /** In the task's payment token: `royalty` to the shares, `fee` to the treasury, the rest to the requester. */
+  price: bigint;
+  royalty: bigint;
+  fee: bigint;
+  /** The licence's last second; 0: perpetual. */
+  expiry: bigint;
+  vestEnd: bigint;
+  /** The licence text's hash (the terms'). */
+  textHash: string;
+  /** The requester's delivery commitment (docs/dataset-delivery.md), null until recorded. */
+  delivery: string | null;
+  boughtAt: bigint;
+}
+
 export interface SeatSummary {
   disputeId: bigint;
   round: number;
@@ -239,12 +260,16 @@ export class Discovery {
 
   /** A task's submissions with their result hash and URI and their current status. */
   async submissionsOf(taskId: bigint, page: PageOptions = {}): Promise<Page<SubmissionSummary>> {
-    const event = this.escrow.filters.Submitted(taskId);
-    const { items, cursor } = await this.logs(
-      this.escrow as unknown as BaseContract,
-      event as unknown as ContractEventName,
-      page,
-    );
+    return this.submissions(this.escrow.filters.Submitted(taskId), page);
+  }
+
+  /** `labeler`'s own submissions, in every task, oldest first, with their current status. */
+  async submissionsBy(labeler: string, page: PageOptions = {}): Promise<Page<SubmissionSummary>> {
+    return this.submissions(this.escrow.filters.Submitted(undefined, undefined, labeler), page);
+  }
+
+  private async submissions(event: unknown, page: PageOptions): Promise<Page<SubmissionSummary>> {
+    const { items, cursor } = await this.logs(this.escrow as unknown as BaseContract, event as ContractEventName, page);
     const submissions: SubmissionSummary[] = [];
     for (const log of items) {
       if (!("args" in log)) continue;
@@ -252,7 +277,7 @@ export class Discovery {
       const s = await this.escrow.getSubmission(submissionId);
       submissions.push({
         submissionId,
-        taskId,
+        taskId: log.args.taskId as bigint,
         labeler: s.labeler,
         resultHash: log.args.resultHash as string,
         resultURI: log.args.resultURI as string,
@@ -262,6 +287,50 @@ export class Discovery {
       });
     }
     return { items: submissions, cursor };
+  }
+
+  /**
+   * The licences `licensee` bought, oldest first, with their terms' text hash and their delivery
+   * commitment once recorded (needs the `shares` option).
+   */
+  async licencesHeldBy(licensee: string, page: PageOptions = {}): Promise<Page<LicenceSummary>> {
+    const shares = this.requireShares("licencesHeldBy");
+    const { items, cursor } = await this.logs(
+      shares as unknown as BaseContract,
+      shares.filters.LicenceBought(undefined, undefined, licensee) as unknown as ContractEventName,
+      page,
+    );
+    const licences: LicenceSummary[] = [];
+    for (const log of items) {
+      if (!("args" in log)) continue;
+      const a = log.args;
+      const [delivery, terms, block] = await Promise.all([
+        shares.deliveryOf(a.licenceId as bigint),
+        shares.termsOf(a.taskId as bigint, a.termsId as bigint),
+        log.getBlock(),
+      ]);
+      licences.push({
+        licenceId: a.licenceId as bigint,
+        taskId: a.taskId as bigint,
+        termsId: Number(a.termsId),
+        licensee: a.licensee as string,
+        price: a.price as bigint,
+        royalty: a.royalty as bigint,
+        fee: a.fee as bigint,
+        expiry: a.expiry as bigint,
+        vestEnd: a.vestEnd as bigint,
+        textHash: terms.textHash,
+        delivery: /^0x0{64}$/.test(delivery) ? null : delivery,
+        boughtAt: BigInt(block.timestamp),
+      });
+    }
+    return { items: licences, cursor };
+  }
+
+  /** The `shares` option, or an error naming what needs it. */
+  requireShares(what: string): DatasetShares {
+    if (!this.shares) throw new AnnotaInputError(`${what} needs the dataset shares contract: pass { shares }`);
+    return this.shares;
   }
 
   /** The rounds `juror` sits in, with its seats, the round's period and deadline, and its vote's state. */
@@ -350,55 +419,5 @@ export class Discovery {
    */
   async caseFile(disputeId: bigint): Promise<CaseFile> {
     return readCaseFile(this, disputeId);
-  }
-
-  /**
-   * A shareholder's items: `claim-shares` per closed task where one of its accepted submissions has
-   * no share yet, `claim-royalties` per task where its claimable royalty is above zero.
-   */
-  async shareholderTodo(account: string, labelToken: string, now: bigint): Promise<TodoItem[]> {
-    const shares = this.shares!;
-    const items: TodoItem[] = [];
-    const unminted = new Map<bigint, number>();
-    const taskIds = new Set<bigint>();
-    const submitted = await this.logs(
-      this.escrow as unknown as BaseContract,
-      this.escrow.filters.Submitted(undefined, undefined, account) as unknown as ContractEventName,
-    );
-    const closed = new Map<bigint, boolean>();
-    for (const log of submitted.items) {
-      if (!("args" in log)) continue;
-      const taskId = log.args.taskId as bigint;
-      const submissionId = log.args.submissionId as bigint;
-      taskIds.add(taskId);
-      if (!closed.has(taskId)) {
-        const t = await this.escrow.getTask(taskId);
-        closed.set(taskId, t.held === 0n && (now >= t.deadline || t.accepted === t.slots));
-      }
-      if (!closed.get(taskId)) continue;
-      const s = await this.escrow.getSubmission(submissionId);
-      if (SubmissionStatus[Number(s.status)] !== "Accepted" || (await shares.sharesClaimed(submissionId))) continue;
-      unminted.set(taskId, (unminted.get(taskId) ?? 0) + 1);
-    }
-    for (const [taskId, count] of unminted)
-      items.push({ action: "claim-shares", role: "shareholder", id: taskId, count });
-    const received = await this.logs(
-      shares as unknown as BaseContract,
-      shares.filters.Transfer(undefined, undefined, account) as unknown as ContractEventName,
-    );
-    for (const log of received.items) if ("args" in log) taskIds.add(log.args.id as bigint);
-    for (const taskId of [...taskIds].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
-      const amount = await shares.claimableRoyalty(taskId, account);
-      if (amount === 0n) continue;
-      const token = (await shares.poolOf(taskId)).paymentToken;
-      items.push({
-        action: "claim-royalties",
-        role: "shareholder",
-        id: taskId,
-        amount,
-        ...(token.toLowerCase() === labelToken.toLowerCase() ? {} : { token }),
-      });
-    }
-    return items;
   }
 }

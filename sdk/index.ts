@@ -17,6 +17,7 @@ export * from "./addressBook.js";
 export * from "./allowlist.js";
 export * from "./clients/index.js";
 export * from "./contracts.js";
+export * from "./courtState.js";
 export * from "./discovery.js";
 export * from "./errors.js";
 export * from "./head.js";

@@ -1,6 +1,6 @@
 import { getAddress } from "ethers";
 
-import type { Page, PageOptions, SeatSummary, SubmissionSummary, TaskSummary } from "./discovery.js";
+import type { LicenceSummary, Page, PageOptions, SeatSummary, SubmissionSummary, TaskSummary } from "./discovery.js";
 import { completeCaseFile, type CaseFile } from "./clients/caseFile.js";
 import { AnnotaError } from "./errors.js";
 import type { ResultStore } from "./sealed/store.js";
@@ -80,13 +80,22 @@ export class IndexerClient {
 
   /** A task's submissions with their result hash and URI and their status. */
   async submissionsOf(taskId: bigint): Promise<Page<SubmissionSummary>> {
+    return this.submissions({ taskId: taskId.toString() });
+  }
+
+  /** `labeler`'s own submissions, in every task, oldest first, with their status (as `Discovery.submissionsBy`). */
+  async submissionsBy(labeler: string): Promise<Page<SubmissionSummary>> {
+    return this.submissions({ labeler: labeler.toLowerCase() });
+  }
+
+  private async submissions(where: Record<string, string>): Promise<Page<SubmissionSummary>> {
     const data = await this.query<{ submissions: { items: RawSubmission[] } }>(
-      `query($taskId: BigInt!) {
-        submissions(where: { taskId: $taskId }, orderBy: "id", orderDirection: "asc", limit: 1000) {
+      `query($where: submissionFilter) {
+        submissions(where: $where, orderBy: "id", orderDirection: "asc", limit: 1000) {
           items { id taskId labeler resultHash resultUri status challengeEnd disputeId }
         }
       }`,
-      { taskId: taskId.toString() },
+      { where },
     );
     return {
       items: data.submissions.items.map((s) => ({
@@ -159,16 +168,25 @@ export class IndexerClient {
 
   /** Task `taskId`'s licences, oldest first, with their terms' text hash and their delivery commitment. */
   async licencesOf(taskId: bigint): Promise<Page<LicenceSummary>> {
+    return this.licences({ taskId: taskId.toString() });
+  }
+
+  /** The licences `licensee` bought, oldest first (as `Discovery.licencesHeldBy`). */
+  async licencesHeldBy(licensee: string): Promise<Page<LicenceSummary>> {
+    return this.licences({ licensee: licensee.toLowerCase() });
+  }
+
+  private async licences(where: Record<string, string>): Promise<Page<LicenceSummary>> {
     const data = await this.query<{ licences: { items: RawLicence[] } }>(
-      `query($taskId: BigInt!) {
-        licences(where: { taskId: $taskId }, orderBy: "id", orderDirection: "asc", limit: 1000) {
+      `query($where: licenceFilter) {
+        licences(where: $where, orderBy: "id", orderDirection: "asc", limit: 1000) {
           items {
             id taskId termsId licensee price royalty fee expiry vestEnd delivery boughtAt
             terms { textHash duration }
           }
         }
       }`,
-      { taskId: taskId.toString() },
+      { where },
     );
     return {
       items: data.licences.items.map((l) => ({
@@ -265,27 +283,6 @@ export interface SharePosition {
   /** The task's share supply (its accepted submissions at closing). */
   supply: number;
   royaltyBps: number;
-}
-
-/** A licence of a task's dataset (`IndexerClient.licencesOf`). */
-export interface LicenceSummary {
-  /** `taskId << 32 | n`. */
-  licenceId: bigint;
-  taskId: bigint;
-  termsId: number;
-  licensee: string;
-  /** In the task's payment token: `royalty` to the shares, `fee` to the treasury, the rest to the requester. */
-  price: bigint;
-  royalty: bigint;
-  fee: bigint;
-  /** 0: perpetual. */
-  expiry: bigint;
-  vestEnd: bigint;
-  /** The licence text's hash (the terms'). */
-  textHash: string;
-  /** The requester's delivery commitment (docs/dataset-delivery.md), null until recorded. */
-  delivery: string | null;
-  boughtAt: bigint;
 }
 
 interface RawShareBalance {

@@ -5,9 +5,11 @@ import { readCaseFile, type CaseFile } from "./clients/caseFile.js";
 import { readCourtState } from "./courtState.js";
 import type { Discovery } from "./discovery.js";
 import { parseEnvelope } from "./sealed/envelope.js";
+import { licenseeTodo, shareholderTodo } from "./todoShares.js";
 
 /** The role an item is for (docs/court.md, docs/task-escrow.md, docs/dataset-shares.md). */
-export type TodoRole = "requester" | "labeler" | "challenger" | "appellant" | "juror" | "keeper" | "shareholder";
+export type TodoRole =
+  "requester" | "labeler" | "challenger" | "appellant" | "juror" | "keeper" | "shareholder" | "licensee";
 
 /** One thing an account can or must do now, with its deadline and cost when it has them. */
 export interface TodoItem {
@@ -30,10 +32,15 @@ export interface TodoItem {
     | "draw"
     | "apply-deferred"
     | "claim-shares"
-    | "claim-royalties";
+    | "claim-royalties"
+    | "renew-licence"
+    | "open-delivery";
   role: TodoRole;
-  /** What it applies to: a dispute, a submission or a task id (absent for account-wide items). */
+  /** What it applies to: a dispute, a submission, a task or a licence id (absent for account-wide items). */
   id?: bigint;
+  /** renew-licence, open-delivery: the licence's task; renew-licence: the terms to buy again. */
+  taskId?: bigint;
+  termsId?: number;
   round?: number;
   /** The last second it can be done (absent: no deadline). */
   deadline?: bigint;
@@ -73,7 +80,8 @@ async function isSealed(d: Discovery, uri: string): Promise<boolean | undefined>
  * What `account` can or must do now, in every role (`Discovery.todo`): the juror's commits, reveals
  * and settlements; the parties' disclosures, appeals, escalations and finalizations of their
  * disputes; the requester's reviews and reclaims; credits and stake to take back; the keeper's
- * `pass-phase`, `draw` and `apply-deferred` when they would act; the shareholder's claims.
+ * `pass-phase`, `draw` and `apply-deferred` when they would act; the shareholder's claims; the
+ * licensee's renewals and deliveries.
  */
 export async function todoOf(d: Discovery, account: string, labelToken: string): Promise<TodoItem[]> {
   // The earliest second a transaction sent now can be mined in: what every window is compared with.
@@ -197,7 +205,10 @@ export async function todoOf(d: Discovery, account: string, labelToken: string):
   if (validator.free + validator.locked > 0n && /^0x0{64}$/.test(key)) items.push({ action: "set-key", role: "juror" });
 
   items.push(...(await keeperTodo(d)));
-  if (d.shares) items.push(...(await d.shareholderTodo(account, labelToken, now)));
+  if (d.shares) {
+    items.push(...(await shareholderTodo(d, account, labelToken, now)));
+    items.push(...(await licenseeTodo(d, account, now)));
+  }
   const seen = new Set<string>();
   return items.filter((item) => {
     // A window whose last second is already behind the next block is no item (the period a view

@@ -36,3 +36,8 @@ export function formatLabel(wei: bigint): string {
 export function parseLabel(amount: Amount): bigint {
   return toUnits(amount, LABEL_DECIMALS);
 }
+
+/** A Unix time (seconds) as an ISO 8601 date in UTC, e.g. `2026-12-07T03:30:00.000Z`; `-` for 0 (unset). */
+export function isoDate(t: bigint | number): string {
+  return BigInt(t) === 0n ? "-" : new Date(Number(t) * 1000).toISOString();
+}

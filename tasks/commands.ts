@@ -302,6 +302,13 @@ export const COMMANDS: Command[] = [
     action: ["anyone", "challenge"],
   },
   {
+    name: "publish-reason",
+    description: "Publish a challenge's reason again (if challenge could not): the same text, checked against its hash",
+    positional: [submission],
+    options: [{ name: "reason", description: "The text the submission was challenged with", defaultValue: "" }],
+    action: ["anyone", "publishReason"],
+  },
+  {
     name: "finalize",
     description: "Finalize a submission after its challenge period or its dispute",
     positional: [submission],

@@ -164,8 +164,20 @@ describe("CLI (annota tasks)", function () {
 
     const challenged = await annota("challenge", { submission: SUB(1, 2), reason: "a copy", account: requester });
     expect(challenged.output).to.contain("posting 115 LABEL: dispute 1 decides it");
-    expect(challenged.output).to.match(
-      /\n {2}reason ipfs:\/\/b[a-z2-7]+ \(hash 0x[0-9a-f]{64}\), the dispute's first evidence$/,
+    const reason = /\n {2}reason ipfs:\/\/(b[a-z2-7]+) \(its SHA-256 (0x[0-9a-f]{64}) is on chain\)$/.exec(
+      challenged.output,
+    );
+    expect(reason).to.not.equal(null);
+    // Lost from the store, the reason shows as not published; `publish-reason` puts it back from its text.
+    rmSync(path.join(store, reason![1]!));
+    const lost = (await annota("status", { kind: "dispute", id: "1" })).output;
+    expect(lost).to.contain(`  reason           ipfs://${reason![1]} (SHA-256 ${reason![2]})\n`);
+    expect(lost).to.contain(`                   not published: ipfs://${reason![1]} is not in ${store}\n`);
+    const typo = await failure("publish-reason", { submission: SUB(1, 2), reason: "a copy." });
+    expect(typo.message).to.contain(`this text is not the reason submission ${SUB(1, 2)} was challenged with`);
+    const republished = await annota("publish-reason", { submission: SUB(1, 2), reason: "a copy" });
+    expect(republished.output.trim()).to.equal(
+      `Published the reason of submission ${SUB(1, 2)} (dispute 1) as ipfs://${reason![1]}`,
     );
     expect(await cycle()).to.contain("Drew 3 seat(s); 1 round(s) fully seated");
 
@@ -180,7 +192,7 @@ describe("CLI (annota tasks)", function () {
     const reviewed = await annota("review-dispute", { dispute: "1", account: indexOf(juror) });
     expect(reviewed.output).to.contain(`submission ${SUB(1, 2)}: copied`);
     // The case file comes first: the reason, the disclosure, this juror's seat.
-    expect(reviewed.output).to.contain("                   | a copy\n  evidence         2 item(s), oldest first");
+    expect(reviewed.output).to.contain("                   | a copy\n  evidence         1 item(s), oldest first");
     expect(reviewed.output).to.contain(`    round 0  ${juror}  ${seatCount} seat(s), no vote yet`);
     expect(reviewed.output).to.contain(`img-1            "cat"`);
     // A validator that is not seated was not given the key: it cannot decrypt the disclosed result.

@@ -15,7 +15,9 @@ import {
   ReaderClient,
   RequesterClient,
   addressesOf,
+  isoDate,
   parseAddressBook,
+  readCourtState,
   type AddressBook,
 } from "../sdk/index.js";
 // A JSON import types `randomness` as `string`: the SDK's entry points must take it under `strict`.
@@ -111,6 +113,24 @@ describe("Package: address books", function () {
     expect(() => addressesOf(altered((b) => delete b.contracts.LabelToken) as AddressBook)).to.throw(
       /contracts\.LabelToken is missing/,
     );
+  });
+
+  it("the package entry exports readCourtState: a dapp reads the court's cycle as the CLI does", async function () {
+    const p = await deployProtocol(ethers);
+    const reader = ReaderClient.fromAddressBook(await addressBookOf(p, "test"), ethers.provider);
+    const state = await readCourtState(reader);
+    const startedAt = (await p.pool.phase()).startedAt;
+    expect(state).to.deep.include({ phase: "Staking", startedAt, queue: [], pendingDeferred: 0n, canPass: false });
+    const readyAt = startedAt + (await p.pool.poolParams()).minStakingTime;
+    expect(state.next).to.equal(
+      `pass-phase waits for the Staking phase's minimum time, until ${isoDate(readyAt)}, and for a round to draw (a challenge, an appeal or an escalation)`,
+    );
+  });
+
+  it("isoDate writes a Unix time as an ISO date in UTC, and 0 (unset) as -", function () {
+    expect(isoDate(1_796_000_000n)).to.equal("2026-11-30T00:53:20.000Z");
+    expect(isoDate(1)).to.equal("1970-01-01T00:00:01.000Z");
+    expect(isoDate(0n)).to.equal("-");
   });
 
   it("the package entry exports IndexerClient", function () {

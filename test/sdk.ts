@@ -314,7 +314,6 @@ describe("SDK", function () {
       expect(disclosed.jurors).to.have.members([...round0.keys()]);
       expect(disclosed.withoutKey).to.deep.equal([]);
       expect(await requester.evidenceOf(disputeId)).to.deep.equal([
-        { party: p.requester.address, uri: challenged.reasonURI },
         { party: p.requester.address, uri: disclosed.evidenceURI },
       ]);
       for (const juror of round0.keys()) {
@@ -383,7 +382,7 @@ describe("SDK", function () {
       const { p, labelers, challenger, jurors } = f;
       const created = await postTask(f, 2);
       const sub = await labelers[2]!.submit(created.taskId, { labels: GOOD_LABELS });
-      const { disputeId, reasonURI } = await challenger.challenge(sub.submissionId, "wrong");
+      const { disputeId } = await challenger.challenge(sub.submissionId, "wrong");
       await drawCycle(challenger, helpers);
 
       // The labeler discloses its own result with its re-derived key; jurors read it as valid.
@@ -394,7 +393,6 @@ describe("SDK", function () {
       await expectRejection(labelers[1]!.disclose(sub.submissionId), AnnotaError, /only its labeler/);
       await challenger.submitEvidence(disputeId, "https://example.org/why.txt");
       expect((await challenger.evidenceOf(disputeId)).map((e) => e.uri)).to.deep.equal([
-        reasonURI,
         disclosed.evidenceURI,
         "https://example.org/why.txt",
       ]);

@@ -268,5 +268,21 @@ describe("SDK and CLI: dataset shares", function () {
     expect((await failure("claim-royalties", { task, account: anaIndex })).message).to.contain(
       `DatasetSharesNothingToClaim(taskId ${task}, holder ${ana})`,
     );
+
+    // In the licence's last week the licensee is told to buy it again, with the command that does.
+    const { licenceId, expiry } = bought.result as { licenceId: bigint; expiry: bigint };
+    await time.increaseTo(expiry - 7n * DAY - 1n); // todo judges at the next second
+    const renew = (await annota("todo", { who: p.challenger.address })).output.split("\n");
+    const item = renew.findIndex((l) => l.startsWith("  - [licensee] buy your licence again"));
+    expect(renew[item]).to.match(
+      new RegExp(
+        `^ {2}- \\[licensee\\] buy your licence again before it expires \\(licence ${licenceId}, task ${task}\\) by `,
+      ),
+    );
+    expect(renew[item + 1]).to.equal(
+      `      $ npx hardhat annota buy-licence --task ${task} --terms 1 --account ${buyer}`,
+    );
+    const again = await annota("buy-licence", { task, terms: "1", account: buyer });
+    expect(again.output).to.contain(`Bought licence ${(taskId << 32n) | 2n} of task ${task} at terms 1 for 60 LABEL`);
   });
 });

@@ -1,10 +1,21 @@
-import type { Discovery, IndexerClient, SeatSummary, SubmissionSummary, TaskSummary } from "@annota/sdk";
+import type {
+  Discovery,
+  IndexerClient,
+  LicenceSummary,
+  SeatSummary,
+  SubmissionSummary,
+  TaskSummary,
+} from "@annota/sdk";
 
 /** Where lists come from, and how far behind the chain that source is. */
 export interface Lists {
   source: "indexer" | "chain";
   tasks(filter?: { open?: boolean; requester?: string }): Promise<TaskSummary[]>;
   submissions(taskId: bigint): Promise<SubmissionSummary[]>;
+  /** A labeler's own submissions, in every task. */
+  submissionsBy(labeler: string): Promise<SubmissionSummary[]>;
+  /** The licences a licensee bought. */
+  licencesHeldBy(licensee: string): Promise<LicenceSummary[]>;
   seats(juror: string): Promise<SeatSummary[]>;
   /** Blocks the indexer is behind the chain's head (0 for lists read from the chain). */
   lag(): Promise<{ head: number; indexed: number }>;
@@ -23,6 +34,8 @@ export function listsFor(discovery: Discovery, indexer?: IndexerClient): Lists {
       source: "chain",
       tasks: async (filter = {}) => (await discovery.listTasks(filter)).items,
       submissions: async (taskId) => (await discovery.submissionsOf(taskId)).items,
+      submissionsBy: async (labeler) => (await discovery.submissionsBy(labeler)).items,
+      licencesHeldBy: async (licensee) => (await discovery.licencesHeldBy(licensee)).items,
       seats: async (juror) => (await discovery.disputesOf(juror)).items,
       lag: async () => {
         const h = await head();
@@ -34,6 +47,8 @@ export function listsFor(discovery: Discovery, indexer?: IndexerClient): Lists {
     source: "indexer",
     tasks: async (filter = {}) => (await indexer.listTasks({ ...filter, now: nowSeconds() })).items,
     submissions: async (taskId) => (await indexer.submissionsOf(taskId)).items,
+    submissionsBy: async (labeler) => (await indexer.submissionsBy(labeler)).items,
+    licencesHeldBy: async (licensee) => (await indexer.licencesHeldBy(licensee)).items,
     seats: async (juror) => (await indexer.disputesOf(juror, nowSeconds())).items,
     lag: async () => {
       const status = (await (await fetch(`${indexer.url}/status`)).json()) as Record<

@@ -30,6 +30,7 @@ export interface Connected {
 export interface WriteState {
   action: string;
   status: "pending" | "mined" | "failed";
+  /** The transaction's hash: the last one sent while pending (`onSent`), the mined one after. */
   hash?: string;
   message?: string;
 }
@@ -89,7 +90,9 @@ export function SessionProvider({ config, children }: { config: AppConfig; child
         throw new Error(`the wallet is on chain ${network.chainId}, the deployment on chain ${config.book.chainId}`);
       }
       const signer = await provider.getSigner(accounts[0]);
-      const options = { store: base.store };
+      // Each transaction's hash as soon as the wallet sends it: the pending write links it.
+      const onSent = ({ hash }: { hash: string }) => setWrite((w) => (w?.status === "pending" ? { ...w, hash } : w));
+      const options = { store: base.store, onSent };
       setWallet({
         info: announced.info,
         address: getAddress(signer.address),

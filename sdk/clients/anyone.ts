@@ -1,4 +1,5 @@
 import { discloseToJurors } from "../sealed/disclose.js";
+import { messageOf } from "../sealed/errors.js";
 import { buildReason } from "../sealed/reason.js";
 import { AnnotaError, AnnotaInputError } from "../errors.js";
 import { Phase, Ruling, SubmissionStatus, SeatVerdict, checkedAddress, toId, type Id, type TxResult } from "./base.js";
@@ -148,10 +149,11 @@ export class AnyoneClient extends ReaderClient {
 
   /**
    * Challenges a pending submission, posting the task's bond plus round 0's cost with a permit. The
-   * reason is a document like specs and evidence (`buildReason`, docs/sealed-results.md "The case
-   * file"): its keccak256 is the challenge's on-chain `reasonHash`; once the challenge is mined (as
-   * results are published only after their submission is) it is stored and its URI submitted as the
-   * dispute's first evidence, where jurors and indexers find it.
+   * reason is a document like specs and evidence (`buildReason`, docs/sealed-results.md
+   * "`annota.reason/1` and the case file"): its SHA-256 digest is the challenge's on-chain
+   * `reasonHash`, which names its `ipfs://` URI, so readers find it with no second transaction. It
+   * is stored once the challenge is mined (as results are published only after their submission
+   * is); if that fails, the error says how to publish it again (`publishReason`).
    */
   async challenge(submissionId: Id, reason: string) {
     const id = toId(submissionId, "submission id");
@@ -164,26 +166,44 @@ export class AnyoneClient extends ReaderClient {
       this.escrow.challengeWithPermit(id, document.reasonHash, p.deadline, p.v, p.r, p.s, o),
     );
     const disputeId = this.eventArg(result.receipt, this.escrow, "SubmissionChallenged", "disputeId") as bigint;
-    let evidence;
     try {
-      evidence = await this.publishEvidence(disputeId, document.bytes);
+      await store.put(document.bytes);
     } catch (error) {
       throw new AnnotaError(
         `submission ${id} is challenged (dispute ${disputeId}), but its reason was not published: ` +
-          `${(error as Error).message}; publish it again with publishEvidence(${disputeId}, buildReason(${id}, reason).bytes)`,
+          `${messageOf(error)}; publish it again with the same text: ` +
+          `\`annota publish-reason ${id} --reason <text>\` or publishReason(${id}, text)`,
         undefined,
         [],
         { cause: error },
       );
     }
-    return {
-      ...result,
-      disputeId,
-      posted: amount,
-      reasonHash: document.reasonHash,
-      reasonURI: evidence.evidenceURI,
-      evidence,
-    };
+    return { ...result, disputeId, posted: amount, reasonHash: document.reasonHash, reasonURI: document.reasonURI };
+  }
+
+  /**
+   * Publishes the reason of `submissionId`'s challenge (again): rebuilds its document from `text`,
+   * checks that its SHA-256 is the challenge's on-chain `reasonHash` (the same text, character for
+   * character) and puts it in the store, at the URI the hash names. Sends no transaction.
+   */
+  async publishReason(submissionId: Id, text: string) {
+    const id = toId(submissionId, "submission id");
+    const store = this.requireStore("publishReason");
+    const document = buildReason(id, text);
+    const [challenged] = await this.escrow.queryFilter(
+      this.escrow.filters.SubmissionChallenged(id),
+      this.fromBlock,
+      await this.head(),
+    );
+    if (!challenged) throw new AnnotaError(`submission ${id} is not challenged: it has no reason to publish`);
+    if (challenged.args.reasonHash !== document.reasonHash) {
+      throw new AnnotaInputError(
+        `this text is not the reason submission ${id} was challenged with (its hash ${document.reasonHash}, ` +
+          `the challenge's ${challenged.args.reasonHash}): give the same text, character for character`,
+      );
+    }
+    const reasonURI = await store.put(document.bytes);
+    return { disputeId: challenged.args.disputeId, reasonHash: document.reasonHash, reasonURI };
   }
 
   /** Finalizes a submission (after its challenge period, or once its dispute has a final ruling). */

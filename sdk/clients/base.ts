@@ -58,6 +58,12 @@ export interface ClientOptions {
   store?: ResultStore;
   /** The first block event queries scan (default: the address book's `deploymentBlock`, else 0). */
   fromBlock?: number;
+  /**
+   * Called with each transaction's hash as soon as the node accepts it, before it is mined (a
+   * write's methods resolve only once it is): a screen can link the pending transaction. `action`
+   * names the call, e.g. `approve` or `createTask`; one method may send several transactions.
+   */
+  onSent?: (sent: { action: string; hash: string }) => void;
 }
 
 export function choiceNumber(choice: Choice | string): 1 | 2 {
@@ -113,6 +119,8 @@ export class AnnotaClient {
   /** Dataset shares and licences (docs/dataset-shares.md). */
   readonly shares: DatasetShares;
   readonly store: ResultStore | undefined;
+  /** `ClientOptions.onSent`. */
+  readonly onSent: ClientOptions["onSent"];
   readonly fromBlock: number;
 
   constructor(
@@ -127,6 +135,7 @@ export class AnnotaClient {
     this.shares = DatasetShares__factory.connect(checkedAddress(addresses.shares, "DatasetShares"), runner);
     this.store = options.store;
     this.fromBlock = options.fromBlock ?? 0;
+    this.onSent = options.onSent;
   }
 
   /**
@@ -196,7 +205,8 @@ export class AnnotaClient {
   }
 
   /**
-   * Sends a transaction, waits for it and returns what it cost; a revert becomes an `AnnotaError`.
+   * Sends a transaction, reports its hash (`onSent`), waits for it and returns what it cost; a
+   * revert becomes an `AnnotaError`.
    * `tx` receives overrides carrying the signer's pending nonce read straight from the node
    * (`freshNonce`), so that consecutive writes from one wallet never reuse a nonce.
    */
@@ -208,6 +218,7 @@ export class AnnotaClient {
     return annotate(action, async () => {
       const nonce = await freshNonce(this.runner, await this.address());
       const response = await tx(nonce === undefined ? {} : { nonce });
+      this.onSent?.({ action, hash: response.hash });
       const receipt = await response.wait();
       if (receipt === null) throw new AnnotaError(`${action}: the transaction was dropped`);
       return { hash: receipt.hash, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed, receipt };

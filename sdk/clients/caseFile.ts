@@ -1,8 +1,6 @@
-import { keccak256 } from "ethers";
-
 import { parseEvidence } from "../sealed/disclose.js";
 import { messageOf } from "../sealed/errors.js";
-import { parseReason } from "../sealed/reason.js";
+import { parseReason, reasonUriOf } from "../sealed/reason.js";
 import type { ResultStore } from "../sealed/store.js";
 import { AnnotaError } from "../errors.js";
 import type { QualityVote, TaskEscrow } from "../contracts.js";
@@ -16,12 +14,11 @@ export interface CaseEvidence {
   uri: string;
   blockNumber: number;
   /**
-   * `reason`: the challenge's reason document (its keccak256 is the on-chain `reasonHash`);
    * `disclosure`: an `annota.evidence/1` key disclosure to jurors of `round`; `document`: any other
    * UTF-8 document (its `text`); `unreadable`: not fetched (no store) or not readable (`error`).
    */
-  kind: "reason" | "disclosure" | "document" | "unreadable";
-  /** The reason's or the document's text (a document's first `EVIDENCE_TEXT_CHARS` characters). */
+  kind: "disclosure" | "document" | "unreadable";
+  /** A document's text (its first `EVIDENCE_TEXT_CHARS` characters). */
   text?: string;
   /** A disclosure's round and the jurors it is wrapped to. */
   round?: bigint;
@@ -40,13 +37,29 @@ export interface CaseJuror {
   settled: boolean;
 }
 
+/**
+ * A challenge's reason, read from the URI its on-chain hash names (docs/sealed-results.md,
+ * "`annota.reason/1` and the case file"). `state` is `published` (the document was fetched and is
+ * this submission's reason: `text`), `not published` (the store does not have it: `error`),
+ * `not a reason document` (the bytes are not an `annota.reason/1` of this submission: `error`) or
+ * `unread` (no store to read it from).
+ */
+export interface CaseReason {
+  /** The on-chain `reasonHash`: the SHA-256 digest of the reason document. */
+  hash: string;
+  /** The `ipfs://` URI `hash` names (`reasonUriOf`). */
+  uri: string;
+  state: "published" | "not published" | "not a reason document" | "unread";
+  text?: string;
+  error?: string;
+}
+
 /** What a juror reads before voting: the challenge and its reason, the evidence, the jury. */
 export interface CaseFile {
   disputeId: bigint;
   submissionId: bigint;
   challenger: string;
-  /** The on-chain `reasonHash`, and the reason's URI and text when its document is among the evidence. */
-  reason: { hash: string; uri?: string; text?: string };
+  reason: CaseReason;
   /** Oldest first. */
   evidence: CaseEvidence[];
   /** Every round's jurors, in round then draw order. */
@@ -73,9 +86,9 @@ export interface CaseRecord {
 }
 
 /**
- * Reads dispute `disputeId`'s case file: the challenge (`SubmissionChallenged`), every `Evidence`
- * URI with its document read from the store (the reason is the one whose keccak256 is the
- * `reasonHash`), and every seated juror with its vote's state.
+ * Reads dispute `disputeId`'s case file: the challenge (`SubmissionChallenged`) and its reason read
+ * from the URI its `reasonHash` names, every `Evidence` URI with its document read from the store,
+ * and every seated juror with its vote's state.
  */
 export async function readCaseFile(source: CaseFileSource, disputeId: bigint): Promise<CaseFile> {
   const { escrow, court } = source;
@@ -114,13 +127,12 @@ export async function readCaseFile(source: CaseFileSource, disputeId: bigint): P
 }
 
 /**
- * Reads a case record's documents from `store` (none without one): each piece of evidence is the
- * reason, a disclosure, a text document or unreadable; the reason's URI and text come from the first
- * document whose keccak256 is `reasonHash`.
+ * Reads a case record's documents from `store` (none without one): the reason from the URI its
+ * `reasonHash` names, and each piece of evidence as a disclosure, a text document or unreadable.
  */
 export async function completeCaseFile(record: CaseRecord, store: ResultStore | undefined): Promise<CaseFile> {
   const reasonHash = record.reasonHash.toLowerCase();
-  const reason: CaseFile["reason"] = { hash: reasonHash };
+  const reason = await readReason(reasonHash, record.submissionId, store);
   const evidence: CaseEvidence[] = [];
   for (const e of record.evidence) {
     const item: CaseEvidence = { ...e, kind: "unreadable" };
@@ -136,22 +148,43 @@ export async function completeCaseFile(record: CaseRecord, store: ResultStore | 
       item.error = messageOf(error);
       continue;
     }
-    Object.assign(item, classify(bytes, reasonHash));
-    if (item.kind === "reason" && reason.uri === undefined) Object.assign(reason, { uri: item.uri, text: item.text });
+    Object.assign(item, classify(bytes));
   }
   const { disputeId, submissionId, challenger, jurors } = record;
   return { disputeId, submissionId, challenger, reason, evidence, jurors };
 }
 
-/** What an evidence document is: the reason, a disclosure, other text, or unreadable bytes. */
-function classify(bytes: Uint8Array, reasonHash: string): Partial<CaseEvidence> {
-  if (keccak256(bytes) === reasonHash) {
-    try {
-      return { kind: "reason", text: parseReason(bytes).text };
-    } catch (error) {
-      return { kind: "unreadable", error: `the reason document: ${messageOf(error)}` };
-    }
+/**
+ * Reads the reason of `submissionId`'s challenge from the URI `reasonHash` names. A hash nobody
+ * published (or an arbitrary bytes32) is `not published`; bytes that are not this submission's
+ * `annota.reason/1` are `not a reason document`. Neither is an error: the case file shows them.
+ */
+async function readReason(
+  reasonHash: string,
+  submissionId: bigint,
+  store: ResultStore | undefined,
+): Promise<CaseReason> {
+  const reason: CaseReason = { hash: reasonHash, uri: reasonUriOf(reasonHash), state: "unread" };
+  if (!store) return { ...reason, error: "no store to read it from" };
+  let bytes: Uint8Array;
+  try {
+    bytes = await store.get(reason.uri);
+  } catch (error) {
+    return { ...reason, state: "not published" as const, error: messageOf(error) };
   }
+  try {
+    const parsed = parseReason(bytes);
+    if (BigInt(parsed.submissionId) !== submissionId) {
+      throw new Error(`it is the reason of submission ${parsed.submissionId}, not ${submissionId}`);
+    }
+    return { ...reason, state: "published" as const, text: parsed.text };
+  } catch (error) {
+    return { ...reason, state: "not a reason document" as const, error: messageOf(error) };
+  }
+}
+
+/** What an evidence document is: a disclosure, other text, or unreadable bytes. */
+function classify(bytes: Uint8Array): Partial<CaseEvidence> {
   try {
     const disclosure = parseEvidence(bytes);
     return { kind: "disclosure", round: BigInt(disclosure.round), jurors: disclosure.jurors.map((j) => j.address) };

@@ -107,12 +107,26 @@ export const SHA2_256 = 0x12;
 
 /** The CIDv1 (raw, sha2-256) of `bytes`. */
 export function cidOf(bytes: Uint8Array): CID {
-  return CID.createV1(RAW_CODEC, Digest.create(SHA2_256, sha256(bytes)));
+  return cidOfDigest(sha256(bytes));
+}
+
+/** The CIDv1 (raw, sha2-256) of the bytes whose SHA-256 digest is `digest`. */
+function cidOfDigest(digest: Uint8Array): CID {
+  return CID.createV1(RAW_CODEC, Digest.create(SHA2_256, digest));
 }
 
 /** `ipfs://` + the base32 CIDv1 (raw, sha2-256) of `bytes`, e.g. `ipfs://bafkrei...`. */
 export function ipfsUriOf(bytes: Uint8Array): string {
   return `ipfs://${cidOf(bytes).toString()}`;
+}
+
+/**
+ * `ipfs://` + the CIDv1 (raw, sha2-256) of the bytes whose SHA-256 digest is `digest` (0x + 64 hex
+ * digits): an on-chain SHA-256 names its document's URI with no URI on chain. Every digest names a
+ * CID; only published bytes can be fetched from it.
+ */
+export function ipfsUriOfDigest(digest: string, field: string): string {
+  return `ipfs://${cidOfDigest(fromHex(digest, 32, field)).toString()}`;
 }
 
 /**

@@ -28,7 +28,7 @@ export {
   MAX_ENVELOPE_BYTES,
 } from "./envelope.js";
 export type { Envelope, SealedResult } from "./envelope.js";
-export { buildReason, parseReason, MAX_REASON_CHARS, REASON_FORMAT } from "./reason.js";
+export { buildReason, parseReason, reasonUriOf, MAX_REASON_CHARS, REASON_FORMAT } from "./reason.js";
 export type { Reason, ReasonDocument } from "./reason.js";
 export { labelsHash, resultTypedData, verifyInner } from "./inner.js";
 export type { SealedInner } from "./inner.js";

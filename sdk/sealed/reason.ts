@@ -1,6 +1,15 @@
-import { keccak256 } from "ethers";
+import { sha256 } from "@noble/hashes/sha2.js";
 
-import { canonicalBytes, exactKeys, fromDecimal, ipfsUriOf, parseCanonical, toDecimal } from "./encoding.js";
+import {
+  canonicalBytes,
+  exactKeys,
+  fromDecimal,
+  ipfsUriOf,
+  ipfsUriOfDigest,
+  parseCanonical,
+  toDecimal,
+  toHex,
+} from "./encoding.js";
 import { SealedResultError } from "./errors.js";
 
 /** The version tag of challenge reasons. */
@@ -23,7 +32,7 @@ export interface ReasonDocument {
   reason: Reason;
   /** The canonical JSON bytes (put these in the store). */
   bytes: Uint8Array;
-  /** keccak256 of `bytes`: the challenge's on-chain `reasonHash`. */
+  /** The SHA-256 digest of `bytes`: the challenge's on-chain `reasonHash`, from which `reasonURI` is derived. */
   reasonHash: string;
   /** `ipfs://` CIDv1 (raw, sha2-256) of `bytes`, what `store.put(bytes)` returns. */
   reasonURI: string;
@@ -37,8 +46,9 @@ function checkText(text: unknown, where: string, code: "MALFORMED" | "INVALID_AR
 }
 
 /**
- * Builds the reason document of a challenge, hashed and addressed like specs and evidence
- * (docs/sealed-results.md, "The case file"): one canonical encoding, so one `reasonHash` and one CID.
+ * Builds the reason document of a challenge (docs/sealed-results.md, "`annota.reason/1` and the case
+ * file"): one canonical encoding, so one `reasonHash` (its SHA-256 digest) and one CID, which
+ * `reasonUriOf(reasonHash)` gives back.
  */
 export function buildReason(submissionId: bigint | number, text: string): ReasonDocument {
   const reason: Reason = {
@@ -47,7 +57,7 @@ export function buildReason(submissionId: bigint | number, text: string): Reason
     text: checkText(text, "reason.text", "INVALID_ARGUMENT"),
   };
   const bytes = canonicalBytes(reason);
-  return { reason, bytes, reasonHash: keccak256(bytes), reasonURI: ipfsUriOf(bytes) };
+  return { reason, bytes, reasonHash: toHex(sha256(bytes)), reasonURI: ipfsUriOf(bytes) };
 }
 
 /** Parses and checks reason bytes (canonical JSON, exact fields). Throws MALFORMED. */
@@ -59,4 +69,13 @@ export function parseReason(bytes: Uint8Array): Reason {
   fromDecimal(value.submissionId, "reason.submissionId");
   checkText(value.text, "reason.text", "MALFORMED");
   return value as unknown as Reason;
+}
+
+/**
+ * The `ipfs://` URI a challenge's on-chain `reasonHash` names: the CIDv1 (raw, sha2-256) whose digest
+ * is the hash, so the reason is found with no second transaction. Any bytes32 names a URI; only a
+ * published reason document can be fetched from it.
+ */
+export function reasonUriOf(reasonHash: string): string {
+  return ipfsUriOfDigest(reasonHash, "reasonHash");
 }

@@ -15,7 +15,18 @@ export async function challenge(args: Args<{ submission: string; reason: string 
     `Challenged submission ${args.submission}, posting ${label(result.posted)}: dispute ${result.disputeId} decides it`,
     result,
   );
-  print(`  reason ${result.reasonURI} (hash ${result.reasonHash}), the dispute's first evidence`);
+  print(`  reason ${result.reasonURI} (its SHA-256 ${result.reasonHash} is on chain)`);
+  return result;
+}
+
+/** `annota publish-reason <submission> --reason <text>`: publishes a challenge's reason again. */
+export async function publishReason(
+  args: Args<{ submission: string; reason: string }>,
+  hre: HardhatRuntimeEnvironment,
+) {
+  const { client } = await context(hre, args, AnyoneClient);
+  const result = await client.publishReason(args.submission, args.reason || "challenged");
+  print(`Published the reason of submission ${args.submission} (dispute ${result.disputeId}) as ${result.reasonURI}`);
   return result;
 }
 

@@ -76,6 +76,9 @@ const WHAT: Record<TodoItem["action"], string> = {
   "apply-deferred": "apply the deferred stake changes that hold the Staking phase",
   "claim-shares": "mint your dataset share(s)",
   "claim-royalties": "claim your dataset royalty",
+  "renew-licence": "buy your licence again before it expires",
+  "open-delivery":
+    "open the dataset delivered for your licence (the dapp's licensee screen, or openDelivery in the SDK)",
 };
 
 /** A deadline in local time with what is left of it: `2026-12-08 09:30:00 UTC+1 (23 h 59 min left)`. */
@@ -123,6 +126,10 @@ function commandsFor(item: TodoItem, account: string, as: string): { run: string
     case "claim-shares":
     case "claim-royalties":
       return { run: [cli(`${item.action} --task ${id} --holder ${account}`)], or: [] };
+    case "renew-licence":
+      return { run: [cli(`buy-licence --task ${item.taskId} --terms ${item.termsId}`)], or: [] };
+    case "open-delivery":
+      return { run: [], or: [] }; // no command: the bundle is opened with the licensee's key
     case "withdraw":
     case "withdraw-unstaked":
     case "set-key":
@@ -146,8 +153,11 @@ async function details(item: TodoItem, client: ReaderClient): Promise<string> {
     reclaim: "task",
     "claim-shares": "task",
     "claim-royalties": "task",
+    "renew-licence": "licence",
+    "open-delivery": "licence",
   };
   if (item.id !== undefined) parts.push(`${subject[item.action] ?? "dispute"} ${item.id}`);
+  if (item.taskId !== undefined) parts.push(`task ${item.taskId}`);
   if (item.round !== undefined && item.action !== "disclose") parts.push(`round ${item.round}`);
   if (item.action === "claim-shares") parts.push(`${item.count} share(s)`);
   if (item.amount !== undefined) {

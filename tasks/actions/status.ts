@@ -94,15 +94,14 @@ export async function status(args: Common & { kind: string; id: string }, hre: H
  */
 export function printCaseFile(file: CaseFile) {
   print(`  submission       ${file.submissionId}, challenged by ${file.challenger}`);
-  const reason = file.reason.text === undefined ? `not found among the evidence (hash ${file.reason.hash})` : "";
-  print(`  reason           ${reason || `${file.reason.uri} (hash ${file.reason.hash})`}`);
-  if (file.reason.text !== undefined)
-    for (const line of file.reason.text.split("\n")) print(`                   | ${line}`);
+  const { reason } = file;
+  print(`  reason           ${reason.uri} (SHA-256 ${reason.hash})`);
+  if (reason.state === "published") for (const line of reason.text!.split("\n")) print(`                   | ${line}`);
+  else print(`                   ${reason.state}: ${reason.error}`);
   print(`  evidence         ${file.evidence.length === 0 ? "none" : `${file.evidence.length} item(s), oldest first`}`);
   for (const e of file.evidence) {
     print(`    ${e.uri} by ${e.party} (block ${e.blockNumber})`);
-    if (e.kind === "reason") print("      the challenge's reason (above)");
-    else if (e.kind === "disclosure")
+    if (e.kind === "disclosure")
       print(`      the sealed result disclosed to round ${e.round}'s jurors: ${e.jurors!.join(", ")}`);
     else if (e.kind === "document") for (const line of e.text!.split("\n")) print(`      | ${line}`);
     else print(`      not readable: ${e.error}`);

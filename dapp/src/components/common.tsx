@@ -31,9 +31,15 @@ export function WriteStatus() {
     <div className="write-status" role="status" aria-live="polite" data-testid="write-status">
       {write ? (
         <p className={write.status}>
-          {write.status === "pending"
+          {write.status === "pending" && !write.hash
             ? `${write.action}: pending, confirm in your wallet and wait for the block`
             : null}
+          {write.status === "pending" && write.hash ? (
+            <>
+              {write.action}: sent in transaction <code data-testid="pending-hash">{write.hash}</code>, waiting for the
+              block
+            </>
+          ) : null}
           {write.status === "mined" ? (
             <>
               {write.action}: mined in transaction <code data-testid="tx-hash">{write.hash}</code>
@@ -84,6 +90,14 @@ const TODO_TEXT: Record<TodoItem["action"], string> = {
   "rejoin-pool": "Put your settled stake back in the pool",
   "claim-shares": "Claim your dataset shares of task",
   "claim-royalties": "Claim your royalties of task",
+  disclose: "Disclose the sealed result to the jurors of submission",
+  appeal: "Appeal the round you lost in dispute",
+  "set-key": "Publish your encryption key",
+  "pass-phase": "Advance the court's drawing cycle",
+  draw: "Draw the jurors of this cycle's rounds",
+  "apply-deferred": "Apply the deferred stake changes",
+  "renew-licence": "Buy again, before it expires, licence",
+  "open-delivery": "Open the dataset delivered for licence",
 };
 
 /** What the account can or must do now in this role (the SDK's `Discovery.todo`). */

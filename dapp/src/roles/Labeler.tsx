@@ -130,17 +130,9 @@ function TaskDetail({ task }: { task: TaskSummary }) {
 }
 
 function MySubmissions() {
-  const { wallet, reader, run } = useSession();
+  const { wallet, lists, run } = useSession();
   const address = wallet?.address;
-  const subs = useLoad(async () => {
-    if (!address) return [];
-    const events = await reader.escrow.queryFilter(
-      reader.escrow.filters.Submitted(undefined, undefined, address),
-      reader.fromBlock,
-      await reader.head(),
-    );
-    return Promise.all(events.map((e) => reader.getSubmission(e.args.submissionId)));
-  }, [address]);
+  const subs = useLoad(async () => (address ? lists.submissionsBy(address) : []), [address]);
   return (
     <section aria-labelledby="subs-title">
       <h2 id="subs-title">Your submissions</h2>

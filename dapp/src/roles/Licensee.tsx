@@ -70,19 +70,11 @@ function Datasets() {
   );
 }
 
-/** The connected account's licences (`LicenceBought` events naming it), read from the chain. */
+/** The connected account's licences, from the indexer or the chain (`licencesHeldBy`). */
 function MyLicences() {
-  const { reader, wallet } = useSession();
+  const { lists, wallet } = useSession();
   const address = wallet?.address;
-  const licences = useLoad(async () => {
-    if (!address) return [];
-    const events = await reader.shares.queryFilter(
-      reader.shares.filters.LicenceBought(undefined, undefined, address),
-      reader.fromBlock,
-      await reader.head(),
-    );
-    return events.map((e) => e.args);
-  }, [address]);
+  const licences = useLoad(async () => (address ? lists.licencesHeldBy(address) : []), [address]);
   return (
     <section aria-labelledby="licences-title">
       <h2 id="licences-title">Your licences</h2>
@@ -109,7 +101,7 @@ function MyLicences() {
 export function Licensee() {
   return (
     <>
-      <TodoPanel role="licensee" actions={[]} />
+      <TodoPanel role="licensee" actions={["renew-licence", "open-delivery"]} />
       <Datasets />
       <MyLicences />
     </>
