@@ -25,7 +25,11 @@ export interface Command {
 
 /** Options every command takes. */
 export const COMMON_OPTIONS: Option[] = [
-  { name: "account", description: "Index of the signer to act as", defaultValue: "0" },
+  {
+    name: "account",
+    description: "Who acts: an index (0: the deployer on a public network) or a name whose key is <NAME>_PRIVATE_KEY",
+    defaultValue: "0",
+  },
   { name: "store", description: "Directory of the local result store", defaultValue: ".annota/store" },
   {
     name: "gateway",
@@ -146,7 +150,12 @@ export const COMMANDS: Command[] = [
       { name: "bond", description: "LABEL bond per submission (default: the escrow's bond floor)", defaultValue: "" },
       { name: "days", description: "Days until the submission deadline", defaultValue: "7" },
       { name: "challengePeriod", description: "Challenge period in hours", defaultValue: "24" },
-      { name: "spec", description: "Spec file (JSON: title, instructions, items, labelSchema)", defaultValue: "" },
+      {
+        name: "spec",
+        description:
+          "Spec file (JSON: title, instructions, items, labelSchema; docs/sealed-results.md, examples/spec.json)",
+        defaultValue: "",
+      },
       { name: "specUri", description: "URI of an unsealed task's instructions (instead of --spec)", defaultValue: "" },
       { name: "specHash", description: "Hash of --spec-uri's document (32-byte hex, or text)", defaultValue: "" },
       { name: "paymentToken", description: "Payment token address (default LABEL)", defaultValue: "" },

@@ -218,7 +218,9 @@ describe("CLI todo: a command that runs as printed for every role", function () 
     await annota("advance", { to: "appeal", dispute: "1" });
     const appeal = find(await todo(labeler), /appeal/);
     expect(appeal.line).to.match(
-      new RegExp(`^  - \\[labeler\\] appeal the round you lost \\(dispute 1, round 1, costs 35 LABEL\\)${BY}$`),
+      new RegExp(
+        `^  - \\[labeler\\] appeal the ruling you lost to a larger jury \\(dispute 1, round 1, costs 35 LABEL\\)${BY}$`,
+      ),
     );
     expect((await todo(requester)).filter((i) => /appeal/.test(i.line))).to.deep.equal([]);
     expect((await run(appeal.run[0]!)).output).to.contain("Appealed dispute 1, paying 35 LABEL");
@@ -249,7 +251,7 @@ describe("CLI todo: a command that runs as printed for every role", function () 
     // Now the challenger lost: it is told to appeal; nobody does, and the submission is finalized.
     await annota("advance", { to: "appeal", dispute: "1" });
     expect(find(await todo(requester), /appeal/).line).to.match(
-      /^ {2}- \[challenger\] appeal the round you lost \(dispute 1, round 2, costs \d+ LABEL\)/,
+      /^ {2}- \[challenger\] appeal the ruling you lost to a larger jury \(dispute 1, round 2, costs \d+ LABEL\)/,
     );
     await annota("advance", { to: "end", dispute: "1" });
     const finalize = find(await todo(labeler), /finalize the submission/);

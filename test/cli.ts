@@ -214,6 +214,14 @@ describe("CLI (annota tasks)", function () {
     const status = await annota("status", { kind: "dispute", id: "1" });
     expect(status.output).to.contain("final ruling     Reject");
     expect(status.output).to.contain("round 0          3/3 seats");
+    // Windows print their last allowed second, as todo does (a window is [start, end)).
+    const r0 = await p.court.getRound(1, 0);
+    const lastOf = (end: bigint) => new Date(Number(end - 1n) * 1000).toISOString();
+    const commitEnd = r0.drawnAt + COURT_DEFAULTS.commitPeriod;
+    const revealEnd = commitEnd + COURT_DEFAULTS.revealPeriod;
+    expect(status.output).to.contain(
+      `last seconds: commit ${lastOf(commitEnd)}, reveal ${lastOf(revealEnd)}, appeal ${lastOf(revealEnd + COURT_DEFAULTS.appealPeriod)}`,
+    );
 
     const settled = await annota("settle", { dispute: "1", round: "0", account: indexOf(juror) });
     expect(settled.output).to.match(/: Coherent, earned [\d.]+ LABEL, lost 0 LABEL/);

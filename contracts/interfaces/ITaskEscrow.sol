@@ -398,14 +398,16 @@ interface ITaskEscrow is IAdministered {
     /// One challenge per submission: the jury, not the first challenger, decides.
     /// @dev Anyone but the labeler (the requester included). Never paused. Emits `SubmissionChallenged`.
     /// @param submissionId The submission.
-    /// @param reasonHash Content hash of the challenger's reasons.
+    /// @param reasonHash SHA-256 of the challenger's `annota.reason/1` document, whose `ipfs://` CID follows from it
+    /// (docs/sealed-results.md, "The case file"); the escrow only records it.
     /// @return disputeId The dispute that decides the challenge.
     function challenge(uint256 submissionId, bytes32 reasonHash) external returns (uint256 disputeId);
 
     /// @notice `challenge` with an EIP-2612 permit on LABEL signed by the caller for the bond plus
     /// round 0's cost.
     /// @param submissionId The submission.
-    /// @param reasonHash Content hash of the challenger's reasons.
+    /// @param reasonHash SHA-256 of the challenger's `annota.reason/1` document, whose `ipfs://` CID follows from it
+    /// (docs/sealed-results.md, "The case file"); the escrow only records it.
     /// @param deadline The permit's deadline.
     /// @param v The permit signature's `v`.
     /// @param r The permit signature's `r`.

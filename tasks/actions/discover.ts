@@ -65,7 +65,7 @@ const WHAT: Record<TodoItem["action"], string> = {
   escalate: "open the next round of the round without a majority",
   "finalize-dispute": "record the dispute's ruling",
   disclose: "disclose the sealed result to the seated jurors (evidence)",
-  appeal: "appeal the round you lost",
+  appeal: "appeal the ruling you lost to a larger jury",
   reclaim: "reclaim the free slots' budget",
   withdraw: "withdraw your credits",
   "withdraw-unstaked": "withdraw your unbonded stake",

@@ -50,7 +50,8 @@ export async function status(args: Common & { kind: string; id: string }, hre: H
       const d = await client.getDispute(id);
       print(`Dispute ${id}`);
       print(`  parties          ${d.labeler} (labeler, Accept) vs ${d.challenger} (challenger, Reject)`);
-      print(`  period           ${d.period}${d.endsAt === 0n ? "" : ` until ${date(d.endsAt)}`}`);
+      // Windows print their last allowed second, as `todo` does (docs/court.md: a window is [start, end)).
+      print(`  period           ${d.period}${d.endsAt === 0n ? "" : `, last second ${date(d.endsAt - 1n)}`}`);
       print(`  final ruling     ${d.isFinal ? d.ruling : "-"}`);
       for (const r of d.rounds) {
         print(
@@ -58,7 +59,7 @@ export async function status(args: Common & { kind: string; id: string }, hre: H
         );
         if (r.commitEnd !== 0n) {
           print(
-            `                   commit until ${date(r.commitEnd)}, reveal until ${date(r.revealEnd)}, appeal until ${date(r.appealEnd)}`,
+            `                   last seconds: commit ${date(r.commitEnd - 1n)}, reveal ${date(r.revealEnd - 1n)}, appeal ${date(r.appealEnd - 1n)}`,
           );
         }
       }
