@@ -29,38 +29,12 @@ import {
   roundCost,
 } from "./helpers/fixtures.js";
 import { GOOD_LABELS, SPEC_FIELDS, addressBookOf, drawCycle, tempStore, voteWith } from "./helpers/sdk.js";
+import { expectAnnotaError, expectRejection } from "./helpers/sdkErrors.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
 const { loadFixture, time, mine } = networkHelpers;
 const helpers = { time, mine };
-
-/** Expects `promise` to fail with an AnnotaError carrying the decoded custom error `name` and `args`. */
-async function expectAnnotaError(promise: Promise<unknown>, name: string, args: unknown[]) {
-  let caught: unknown;
-  try {
-    await promise;
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught, `expected ${name}`).to.be.instanceOf(AnnotaError);
-  const error = caught as AnnotaError;
-  expect(error.errorName).to.equal(name);
-  expect(error.errorArgs).to.deep.equal(args);
-  expect(error.message).to.contain(`${name}(`);
-}
-
-/** Expects `promise` to fail with an error of class `type` whose message matches `message`. */
-async function expectRejection(promise: Promise<unknown>, type: new (...args: never[]) => Error, message: RegExp) {
-  let caught: unknown;
-  try {
-    await promise;
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).to.be.instanceOf(type);
-  expect((caught as Error).message).to.match(message);
-}
 
 async function sdkFixture() {
   const p = await deployProtocol(ethers);

@@ -13,7 +13,7 @@ export const COURT: readonly Mutation[] = [
     find: "if (now_ < commitEnd) return (Period.Commit, commitEnd);",
     replace: "if (now_ <= commitEnd) return (Period.Commit, commitEnd);",
     removes: "commitments close at commitEnd (one second more to commit after seeing reveals)",
-    tests: ["test/QualityVote.ts"],
+    tests: ["test/QualityVote.vote.ts"],
     grep: "commitVote and revealVote",
   },
   {
@@ -22,7 +22,7 @@ export const COURT: readonly Mutation[] = [
     find: "if (now_ < commitEnd) return (Period.Commit, commitEnd);",
     replace: "if (now_ + 1 < commitEnd) return (Period.Commit, commitEnd);",
     removes: "the commit window lasts until commitEnd - 1 (its last second is lost)",
-    tests: ["test/QualityVote.ts"],
+    tests: ["test/QualityVote.vote.ts"],
     grep: "commitVote and revealVote",
   },
   {
@@ -31,7 +31,7 @@ export const COURT: readonly Mutation[] = [
     find: "if (now_ < revealEnd) return (Period.Reveal, revealEnd);",
     replace: "if (now_ <= revealEnd) return (Period.Reveal, revealEnd);",
     removes: "reveals close at revealEnd (a reveal in the appeal window's first second)",
-    tests: ["test/QualityVote.ts"],
+    tests: ["test/QualityVote.vote.ts"],
     grep: "commitVote and revealVote",
   },
   {
@@ -40,7 +40,7 @@ export const COURT: readonly Mutation[] = [
     find: "if (!lastRound && now_ < appealEnd) return (Period.Appeal, appealEnd);",
     replace: "if (!lastRound && now_ <= appealEnd) return (Period.Appeal, appealEnd);",
     removes: "appeals close at appealEnd, when the ruling becomes final",
-    tests: ["test/QualityVote.ts"],
+    tests: ["test/QualityVote.appeal.ts"],
     grep: "appeal and escalate|finalizeDispute",
   },
   {
@@ -49,7 +49,7 @@ export const COURT: readonly Mutation[] = [
     find: "if (!lastRound && now_ < appealEnd) return (Period.Appeal, appealEnd);",
     replace: "if (!lastRound && now_ + 1 < appealEnd) return (Period.Appeal, appealEnd);",
     removes: "the appeal window lasts until appealEnd - 1 (its last second is not lost)",
-    tests: ["test/QualityVote.ts"],
+    tests: ["test/QualityVote.appeal.ts"],
     grep: "appeal only",
   },
   {
@@ -58,7 +58,7 @@ export const COURT: readonly Mutation[] = [
     find: "if (now_ < timeout || _pool.mayBeInCycle(queuedAt)) return (Period.Drawing, timeout);",
     replace: "if (now_ <= timeout || _pool.mayBeInCycle(queuedAt)) return (Period.Drawing, timeout);",
     removes: "an unseatable round closes as Unresolved exactly at queuedAt + drawTimeout",
-    tests: ["test/QualityVote.ts"],
+    tests: ["test/QualityVote.appeal.ts"],
     grep: "draw timeout",
   },
   {
@@ -67,7 +67,7 @@ export const COURT: readonly Mutation[] = [
     find: "if (now_ < timeout || _pool.mayBeInCycle(queuedAt)) return (Period.Drawing, timeout);",
     replace: "if (now_ + 1 < timeout || _pool.mayBeInCycle(queuedAt)) return (Period.Drawing, timeout);",
     removes: "a queued round is not closed as Unresolved before queuedAt + drawTimeout",
-    tests: ["test/QualityVote.ts"],
+    tests: ["test/QualityVote.appeal.ts"],
     grep: "draw timeout",
   },
   {
@@ -94,7 +94,7 @@ export const COURT: readonly Mutation[] = [
     find: "bool lastRound = roundIndex + 1 >= p.maxRounds;",
     replace: "bool lastRound = roundIndex + 1 > p.maxRounds;",
     removes: "no appeal or escalation beyond maxRounds rounds",
-    tests: ["test/QualityVote.ts"],
+    tests: ["test/QualityVote.appeal.ts"],
     grep: "last round",
   },
   // ------------------------------------------------------------------ court: votes
@@ -104,7 +104,7 @@ export const COURT: readonly Mutation[] = [
     find: "if (vote.seats == 0) revert QualityVoteNotJuror(disputeId, roundIndex, msg.sender);",
     replace: "",
     removes: "only drawn jurors commit (no opt-in vote)",
-    tests: ["test/QualityVote.ts"],
+    tests: ["test/QualityVote.vote.ts"],
     grep: "commitVote and revealVote",
   },
   {
@@ -113,7 +113,7 @@ export const COURT: readonly Mutation[] = [
     find: "if (_commitment(disputeId, roundIndex, msg.sender, choice, salt) != commitment) {",
     replace: "if (false) {",
     removes: "a reveal must match the juror's commitment (no vote change after seeing others)",
-    tests: ["test/QualityVote.ts"],
+    tests: ["test/QualityVote.admin.ts", "test/QualityVote.vote.ts", "test/QualityVote.appeal.ts"],
     grep: "reveal",
   },
   {
@@ -122,7 +122,7 @@ export const COURT: readonly Mutation[] = [
     find: "if (vote.choice != 0) revert QualityVoteAlreadyRevealed(disputeId, roundIndex, msg.sender);",
     replace: "",
     removes: "a juror reveals once (its seats are counted once)",
-    tests: ["test/QualityVote.ts"],
+    tests: ["test/QualityVote.admin.ts", "test/QualityVote.vote.ts", "test/QualityVote.appeal.ts"],
     grep: "reveal",
   },
   {
@@ -131,7 +131,7 @@ export const COURT: readonly Mutation[] = [
     find: "keccak256(abi.encode(block.chainid, address(this), disputeId, round, juror, choice, salt))",
     replace: "keccak256(abi.encode(block.chainid, address(this), disputeId, round, address(0), choice, salt))",
     removes: "a commitment is bound to its juror (a copied commitment cannot be revealed by another)",
-    tests: ["test/QualityVote.ts"],
+    tests: ["test/QualityVote.admin.ts", "test/QualityVote.vote.ts", "test/QualityVote.appeal.ts"],
     grep: "reveal",
   },
   {
@@ -141,7 +141,7 @@ export const COURT: readonly Mutation[] = [
     find: "if (accepts > rejects) return Ruling.Accept;",
     replace: "if (accepts >= rejects) return Ruling.Accept;",
     removes: "a tie has no majority (escalated, or Unresolved in the last round)",
-    tests: ["test/QualityVote.ts"],
+    tests: ["test/QualityVote.appeal.ts"],
     grep: "escalate|no majority",
   },
   {
@@ -150,7 +150,7 @@ export const COURT: readonly Mutation[] = [
     find: "uint8 side = ruled.accepts > ruled.rejects ? _REJECT : _ACCEPT;",
     replace: "uint8 side = ruled.accepts > ruled.rejects ? _ACCEPT : _REJECT;",
     removes: "an appellant pays on the side that lost the round",
-    tests: ["test/QualityVote.ts"],
+    tests: ["test/QualityVote.admin.ts", "test/QualityVote.appeal.ts", "test/QualityVote.settle.ts"],
     grep: "appeal",
   },
   // ------------------------------------------------------------------ court: access and state
@@ -178,7 +178,7 @@ export const COURT: readonly Mutation[] = [
     find: "challenger == address(0) || labeler == challenger) {",
     replace: "challenger == address(0)) {",
     removes: "a dispute needs distinct parties",
-    tests: ["test/QualityVote.ts"],
+    tests: ["test/QualityVote.vote.ts"],
     grep: "createDispute",
   },
   {
@@ -197,7 +197,7 @@ export const COURT: readonly Mutation[] = [
     find: "if (d.ruling != Ruling.None) continue;",
     replace: "",
     removes: "a dispute closed while queued is not drawn (no stake locked for it)",
-    tests: ["test/QualityVote.ts"],
+    tests: ["test/QualityVote.appeal.ts"],
     grep: "draw timeout",
   },
   {
@@ -209,7 +209,7 @@ export const COURT: readonly Mutation[] = [
     find: "_requirePhase(Phase.Drawing);",
     replace: "",
     removes: "juries are drawn only in the Drawing phase, from a known seed",
-    tests: ["test/QualityVote.ts"],
+    tests: ["test/QualityVote.vote.ts"],
     grep: "^QualityVote draw ",
   },
   {
@@ -218,7 +218,7 @@ export const COURT: readonly Mutation[] = [
     find: "_rounds[disputeId][roundIndex].fundedNext = uint96(cost);",
     replace: "",
     removes: "an escalated round is paid from the previous round's pot (no money created)",
-    tests: ["test/QualityVote.ts"],
+    tests: ["test/QualityVote.appeal.ts"],
     grep: "escalat",
   },
   {
@@ -228,7 +228,7 @@ export const COURT: readonly Mutation[] = [
     find: "if (r.drawnAt == 0 && d.ruling != Ruling.None) return 0;",
     replace: "",
     removes: "a refunded round's cost is not also repaid by the loser's bond (paymentsOf)",
-    tests: ["test/QualityVote.ts", "test/TaskEscrow.challenge.ts"],
+    tests: ["test/QualityVote.appeal.ts", "test/TaskEscrow.challenge.ts"],
     grep: "draw timeout",
   },
   {
@@ -237,7 +237,7 @@ export const COURT: readonly Mutation[] = [
     find: "if (refundTo == address(0)) _rounds[disputeId][roundIndex - 1].fundedNext = 0;",
     replace: "",
     removes: "an unseated escalated round's cost goes back to the previous round's pot",
-    tests: ["test/QualityVote.ts"],
+    tests: ["test/QualityVote.appeal.ts"],
     grep: "draw timeout",
   },
   {
@@ -246,7 +246,7 @@ export const COURT: readonly Mutation[] = [
     find: "vote.settled = true;",
     replace: "",
     removes: "a juror's seats in a round are settled once (no double reward)",
-    tests: ["test/QualityVote.ts"],
+    tests: ["test/QualityVote.admin.ts", "test/QualityVote.settle.ts"],
     grep: "settle",
   },
   {
@@ -255,7 +255,7 @@ export const COURT: readonly Mutation[] = [
     find: "if (d.ruling == Ruling.None) revert QualityVoteWrongPeriod(disputeId, _periodOnly(disputeId, d));",
     replace: "",
     removes: "seats are settled only against the final ruling",
-    tests: ["test/QualityVote.ts"],
+    tests: ["test/QualityVote.admin.ts", "test/QualityVote.settle.ts"],
     grep: "settle",
   },
   {
@@ -264,7 +264,7 @@ export const COURT: readonly Mutation[] = [
     find: "if (choice != 0 && (ruling == Ruling.Unresolved || choice == uint8(ruling))) {",
     replace: "if (ruling == Ruling.Unresolved || choice == uint8(ruling)) {",
     removes: "a silent seat is never coherent (it loses the penalty even when Unresolved)",
-    tests: ["test/QualityVote.ts", "test/Edges.ts"],
+    tests: ["test/QualityVote.appeal.ts", "test/Edges.ts"],
     grep: "draw timeout|without a majority|silent seat",
   },
   {
@@ -274,7 +274,7 @@ export const COURT: readonly Mutation[] = [
     find: "uint256 rounds = d.roundCount;",
     replace: "uint256 rounds = d.roundCount - 1;",
     removes: "every seated round, the last included, gets its pot (off-by-one in rounds)",
-    tests: ["test/QualityVote.ts"],
+    tests: ["test/QualityVote.admin.ts", "test/QualityVote.settle.ts"],
     grep: "settle",
   },
   {
@@ -293,7 +293,7 @@ export const COURT: readonly Mutation[] = [
     find: "uint256 rest = coherent == 0 ? pot : pot - (pot / coherent) * coherent;",
     replace: "uint256 rest = coherent == 0 ? pot : 0;",
     removes: "a round's rounding dust goes to the treasury (no LABEL stranded in the court)",
-    tests: ["test/QualityVote.ts"],
+    tests: ["test/QualityVote.settle.ts"],
     grep: "dust",
   },
   {
@@ -302,7 +302,7 @@ export const COURT: readonly Mutation[] = [
     find: "if (rest != 0) _pool.pay(treasury_, rest);",
     replace: "if (rest != 0) _pool.pay(msg.sender, rest);",
     removes: "a round pot's rest (dust, unearned pot) goes to the treasury, not to the settler",
-    tests: ["test/QualityVote.ts"],
+    tests: ["test/QualityVote.settle.ts"],
     grep: "dust|worked money",
   },
   {
@@ -312,7 +312,7 @@ export const COURT: readonly Mutation[] = [
     replace:
       "return (IJurorPool.Verdict.Coherent, (seats * round.pot + round.coherentSeats - 1) / round.coherentSeats, 0);",
     removes: "rewards round down per seat (the pot always covers them)",
-    tests: ["test/QualityVote.ts"],
+    tests: ["test/QualityVote.vote.ts", "test/QualityVote.settle.ts"],
     grep: "dust|worked money|reward is per seat",
   },
   {

@@ -14,7 +14,7 @@ export const POOL: readonly Mutation[] = [
     find: "if (_now() < unlocksAt) revert JurorPoolStillUnbonding(msg.sender, unlocksAt);",
     replace: "if (_now() + 1 < unlocksAt) revert JurorPoolStillUnbonding(msg.sender, unlocksAt);",
     removes: "unstaked LABEL leaves only at unlocksAt (a flash-loaned stake cannot leave early)",
-    tests: ["test/JurorPool.ts"],
+    tests: ["test/JurorPool.stake.ts"],
     grep: "withdrawUnstaked",
   },
   {
@@ -23,7 +23,7 @@ export const POOL: readonly Mutation[] = [
     find: "if (_now() < unlocksAt) revert JurorPoolStillUnbonding(msg.sender, unlocksAt);",
     replace: "if (_now() <= unlocksAt) revert JurorPoolStillUnbonding(msg.sender, unlocksAt);",
     removes: "unstaked LABEL can leave from unlocksAt on (not one second later)",
-    tests: ["test/JurorPool.ts"],
+    tests: ["test/JurorPool.stake.ts"],
     grep: "withdrawUnstaked",
   },
   {
@@ -32,7 +32,7 @@ export const POOL: readonly Mutation[] = [
     find: "v.unbonding = 0;",
     replace: "",
     removes: "unbonded stake is withdrawn once",
-    tests: ["test/JurorPool.ts"],
+    tests: ["test/JurorPool.stake.ts"],
     grep: "withdrawUnstaked",
   },
   {
@@ -41,7 +41,7 @@ export const POOL: readonly Mutation[] = [
     find: "if (now_ < readyAt) revert JurorPoolStakingTooShort(readyAt);",
     replace: "if (now_ + 1 < readyAt) revert JurorPoolStakingTooShort(readyAt);",
     removes: "the Staking phase lasts at least minStakingTime",
-    tests: ["test/JurorPool.ts"],
+    tests: ["test/JurorPool.phases.ts"],
     grep: "passPhase",
   },
   {
@@ -50,7 +50,7 @@ export const POOL: readonly Mutation[] = [
     find: "if (now_ < readyAt) revert JurorPoolStakingTooShort(readyAt);",
     replace: "if (now_ <= readyAt) revert JurorPoolStakingTooShort(readyAt);",
     removes: "a cycle may start exactly minStakingTime after Staking began",
-    tests: ["test/JurorPool.ts"],
+    tests: ["test/JurorPool.phases.ts"],
     grep: "passPhase",
   },
   {
@@ -59,7 +59,7 @@ export const POOL: readonly Mutation[] = [
     find: "if (remaining != 0 && now_ < endsAt) revert JurorPoolDrawingNotOver(remaining, endsAt);",
     replace: "if (remaining != 0 && now_ + 1 < endsAt) revert JurorPoolDrawingNotOver(remaining, endsAt);",
     removes: "an undrawn cycle stays in Drawing until maxDrawingTime",
-    tests: ["test/JurorPool.ts"],
+    tests: ["test/JurorPool.phases.ts"],
     grep: "passPhase",
   },
   {
@@ -68,7 +68,7 @@ export const POOL: readonly Mutation[] = [
     find: "if (remaining != 0 && now_ < endsAt) revert JurorPoolDrawingNotOver(remaining, endsAt);",
     replace: "if (remaining != 0 && now_ <= endsAt) revert JurorPoolDrawingNotOver(remaining, endsAt);",
     removes: "an undrawn cycle returns to Staking exactly at maxDrawingTime",
-    tests: ["test/JurorPool.ts"],
+    tests: ["test/JurorPool.phases.ts"],
     grep: "passPhase",
   },
   {
@@ -77,7 +77,7 @@ export const POOL: readonly Mutation[] = [
     find: "try IERC20Permit(address(_label)).permit(msg.sender, address(this), amount, deadline, v, r, s) {} catch {}",
     replace: "IERC20Permit(address(_label)).permit(msg.sender, address(this), amount, deadline, v, r, s);",
     removes: "a front-run permit does not block stakeWithPermit",
-    tests: ["test/JurorPool.ts"],
+    tests: ["test/JurorPool.stake.ts", "test/JurorPool.court.ts"],
     grep: "stakeWithPermit",
   },
   {
@@ -86,7 +86,7 @@ export const POOL: readonly Mutation[] = [
     find: "if (pending != 0) revert JurorPoolDeferredPending(pending);",
     replace: "",
     removes: "a cycle starts only when every deferred stake change is applied",
-    tests: ["test/JurorPool.ts"],
+    tests: ["test/JurorPool.phases.ts"],
     grep: "passPhase",
   },
   {
@@ -105,7 +105,7 @@ export const POOL: readonly Mutation[] = [
     find: "_requirePhase(Phase.Staking);",
     replace: "",
     removes: "settled stake rejoins the pool only in Staking, never once the seed can be known",
-    tests: ["test/JurorPool.ts"],
+    tests: ["test/JurorPool.stake.ts"],
     grep: "applyDeferredOf",
   },
   {
@@ -165,7 +165,7 @@ export const POOL: readonly Mutation[] = [
     find: "_requirePhase(Phase.Staking);",
     replace: "",
     removes: "the pool is frozen outside Staking (deferred changes wait for the next Staking phase)",
-    tests: ["test/JurorPool.ts"],
+    tests: ["test/JurorPool.stake.ts"],
     grep: "applyDeferred",
   },
   {
@@ -175,7 +175,7 @@ export const POOL: readonly Mutation[] = [
     find: "if (_phase == Phase.Staking) {",
     replace: "if (true) {",
     removes: "stake added once a seed can be known waits for the next Staking phase (no flash or steering stake)",
-    tests: ["test/JurorPool.ts"],
+    tests: ["test/JurorPool.stake.ts"],
     grep: "outside Staking",
   },
   {
@@ -185,7 +185,7 @@ export const POOL: readonly Mutation[] = [
     find: "if (_phase == Phase.Staking) {",
     replace: "if (true) {",
     removes: "an unstake requested once a seed can be known waits for the next Staking phase",
-    tests: ["test/JurorPool.ts"],
+    tests: ["test/JurorPool.stake.ts"],
     grep: "outside Staking",
   },
   {
@@ -194,7 +194,7 @@ export const POOL: readonly Mutation[] = [
     find: "if (amount > free) revert JurorPoolInsufficientFreeStake(msg.sender, free, amount);",
     replace: "if (amount > free + 1) revert JurorPoolInsufficientFreeStake(msg.sender, free, amount);",
     removes: "only free stake unbonds (locked seats stay)",
-    tests: ["test/JurorPool.ts"],
+    tests: ["test/JurorPool.stake.ts"],
     grep: "requestUnstake",
   },
   {
@@ -203,7 +203,7 @@ export const POOL: readonly Mutation[] = [
     find: "uint256 available = free > requested ? free - requested : 0;",
     replace: "uint256 available = free;",
     removes: "deferred unstakes together never exceed the free stake",
-    tests: ["test/JurorPool.ts"],
+    tests: ["test/JurorPool.stake.ts"],
     grep: "requestUnstake",
   },
   {
@@ -212,7 +212,7 @@ export const POOL: readonly Mutation[] = [
     find: "uint96 moved = unstake < free ? unstake : free;",
     replace: "uint96 moved = unstake;",
     removes: "a deferred unstake moves at most what seat locks left free",
-    tests: ["test/JurorPool.ts"],
+    tests: ["test/JurorPool.stake.ts"],
     grep: "requestUnstake",
   },
   {
@@ -222,7 +222,7 @@ export const POOL: readonly Mutation[] = [
     find: "if (_stakingPaused) revert JurorPoolStakingPaused();",
     replace: "",
     removes: "the guardian's pause (the court's, passed to the pool) stops new stake, with or without a permit",
-    tests: ["test/JurorPool.ts"],
+    tests: ["test/JurorPool.court.ts"],
     grep: "pause",
   },
   {
@@ -272,7 +272,7 @@ export const POOL: readonly Mutation[] = [
     find: "uint96 locked = v.locked + _seatLock;",
     replace: "uint96 locked = v.locked;",
     removes: "a draw moves seatLock from free to locked (the applied stake does not move)",
-    tests: ["test/QualityVote.ts"],
+    tests: ["test/QualityVote.vote.ts"],
     grep: "locking a seat per seat",
   },
   {
@@ -292,7 +292,7 @@ export const POOL: readonly Mutation[] = [
     find: "(v.free, v.locked, v.queued) = (free, v.locked - uint96(unlockSeats * _seatLock), false);",
     replace: "(v.free, v.locked, v.queued) = (free, v.locked, false);",
     removes: "applying a settlement releases its seats' locks from `locked`",
-    tests: ["test/QualityVote.ts"],
+    tests: ["test/QualityVote.settle.ts"],
     grep: "never fully seated is Released",
   },
   {
@@ -302,7 +302,7 @@ export const POOL: readonly Mutation[] = [
     find: "if (leaf == 0) v.leaf = SafeCast.toUint32(_tree.append(validator, weight));",
     replace: "if (leaf == 0) _tree.append(validator, weight);",
     removes: "a validator's leaf index is recorded, so its later changes update its leaf instead of appending another",
-    tests: ["test/JurorPool.ts"],
+    tests: ["test/JurorPool.stake.ts", "test/JurorPool.phases.ts", "test/JurorPool.court.ts"],
   },
   {
     id: "JP-party-leaf-weight",
@@ -321,7 +321,7 @@ export const POOL: readonly Mutation[] = [
     find: "v.deferredIn += uint96(returned);",
     replace: "",
     removes: "stake released outside Staking comes back (deferred), never lost",
-    tests: ["test/QualityVote.ts"],
+    tests: ["test/QualityVote.settle.ts"],
     grep: "Released",
   },
   {
@@ -351,7 +351,7 @@ export const POOL: readonly Mutation[] = [
     find: "if (msg.sender != _court) revert JurorPoolNotCourt(msg.sender);",
     replace: "",
     removes: "only the bound court draws, settles, pays out the court's LABEL, pauses stake or sets pool timings",
-    tests: ["test/JurorPool.ts"],
+    tests: ["test/JurorPool.court.ts"],
     grep: "court-only",
   },
   {
@@ -361,7 +361,7 @@ export const POOL: readonly Mutation[] = [
     find: "if (msg.sender != _deployer || _court != address(0) || court_ == address(0)) {",
     replace: "if (msg.sender != _deployer || court_ == address(0)) {",
     removes: "the pool is bound to its court once (its deployer cannot rebind it to another court later)",
-    tests: ["test/JurorPool.ts"],
+    tests: ["test/JurorPool.court.ts"],
     grep: "bindCourt",
   },
   {
@@ -371,7 +371,7 @@ export const POOL: readonly Mutation[] = [
     find: "if (verdict == Verdict.Coherent) v.coherent += n;",
     replace: "if (verdict == Verdict.Coherent) v.incoherent += n;",
     removes: "settled seats are counted under their own verdict (a juror's coherent record is its own)",
-    tests: ["test/JurorPool.ts"],
+    tests: ["test/JurorPool.stake.ts"],
     grep: "settlement credits deferredIn",
   },
   {
@@ -381,7 +381,7 @@ export const POOL: readonly Mutation[] = [
     find: "_pool.setStakingPaused(true);",
     replace: "",
     removes: "the court's pause reaches its pool: new stake stops (the guardian has no other way to stop it)",
-    tests: ["test/JurorPool.ts"],
+    tests: ["test/JurorPool.court.ts"],
     grep: "court's pause",
   },
 ];

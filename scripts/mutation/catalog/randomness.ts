@@ -16,7 +16,7 @@ export const RANDOMNESS: readonly Mutation[] = [
     find: "if (block.number <= target) return 0;",
     replace: "if (block.number < target) return 0;",
     removes: "the seed is read only once its target block exists (never a hash known at request time)",
-    tests: ["test/Randomness.ts"],
+    tests: ["test/Randomness.blockhash.ts"],
     grep: "BlockhashRandomness",
   },
   {
@@ -25,7 +25,7 @@ export const RANDOMNESS: readonly Mutation[] = [
     find: "if (block.number <= target) return 0;",
     replace: "if (block.number <= target + 1) return 0;",
     removes: "the seed is available from the block after its target block (no extra wait)",
-    tests: ["test/Randomness.ts"],
+    tests: ["test/Randomness.blockhash.ts"],
     grep: "BlockhashRandomness",
   },
   {
@@ -35,7 +35,7 @@ export const RANDOMNESS: readonly Mutation[] = [
     find: "_seed = seed;",
     replace: "",
     removes: "a seed once read never changes, even after its block hash expires",
-    tests: ["test/Randomness.ts"],
+    tests: ["test/Randomness.blockhash.ts"],
     grep: "BlockhashRandomness",
   },
   {
@@ -44,7 +44,7 @@ export const RANDOMNESS: readonly Mutation[] = [
     find: "if (msg.sender != consumer_) revert RandomnessNotConsumer(msg.sender, consumer_);",
     replace: "",
     removes: "only the court requests and reads seeds, blockhash or VRF (nobody else can re-roll a request)",
-    tests: ["test/Randomness.ts"],
+    tests: ["test/Randomness.blockhash.ts", "test/Randomness.vrf.ts"],
     grep: "only the consumer",
   },
   {
@@ -53,7 +53,7 @@ export const RANDOMNESS: readonly Mutation[] = [
     find: "if (msg.sender != _deployer || current != address(0)) revert RandomnessConsumerAlreadySet(current);",
     replace: "if (msg.sender != _deployer) revert RandomnessConsumerAlreadySet(current);",
     removes: "the consumer is set once",
-    tests: ["test/Randomness.ts"],
+    tests: ["test/Randomness.blockhash.ts", "test/Randomness.vrf.ts"],
     grep: "setConsumer",
   },
   {
@@ -103,7 +103,7 @@ export const RANDOMNESS: readonly Mutation[] = [
     find: "if (requestId != _requestId || _seed != 0) return;",
     replace: "if (requestId != _requestId) return;",
     removes: "a delivered seed never changes (a second answer is ignored)",
-    tests: ["test/Randomness.ts"],
+    tests: ["test/Randomness.vrf.ts"],
     grep: "second answer",
   },
   {
@@ -112,7 +112,7 @@ export const RANDOMNESS: readonly Mutation[] = [
     find: "if (callbackGasLimit_ < MIN_CALLBACK_GAS_LIMIT) {",
     replace: "if (callbackGasLimit_ <= MIN_CALLBACK_GAS_LIMIT) {",
     removes: "a callback gas limit of exactly MIN_CALLBACK_GAS_LIMIT is accepted (and enough)",
-    tests: ["test/Randomness.ts"],
+    tests: ["test/Randomness.vrf.ts"],
     grep: "ChainlinkVRFRandomness deployment",
   },
 ];

@@ -1,0 +1,257 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+
+import {
+  ACCEPT,
+  COURT_DEFAULTS,
+  Period,
+  REJECT,
+  Ruling,
+  Verdict,
+  roundCost,
+  runDrawingCycle,
+} from "./helpers/fixtures.js";
+import { PENALTY, openDispute, toDrawing, windowsOf } from "./helpers/court.js";
+import { qualityVoteFixtures, type Choice } from "./helpers/courtFixtures.js";
+
+/* The court's rounds after the vote: appeal, escalation and finalizeDispute (draw timeouts included). */
+
+const { ethers, networkHelpers } = await network.create();
+const { loadFixture, time, mine, setBalance, takeSnapshot } = networkHelpers;
+const helpers = { time, mine, setBalance };
+
+const { oneSeatFixture, drawnFixture, lastRoundFixture, seated, vote } = qualityVoteFixtures(ethers, helpers);
+
+describe("QualityVote", function () {
+  describe("appeal and escalate", function () {
+    async function ruledFixture() {
+      const f = await drawnFixture();
+      await vote(f, f.d, f.jurors, [REJECT, REJECT, ACCEPT]);
+      return { ...f, w: await windowsOf(f.court, f.d, 0) };
+    }
+
+    it("appeal only in [revealEnd, appealEnd): the loser's side, cost pulled, Appealed and RoundQueued", async function () {
+      const f = await loadFixture(ruledFixture);
+      const { court, pool, token, d, w, labeler } = f;
+      await time.setNextBlockTimestamp(w.revealEnd - 1n);
+      await expect(court.connect(labeler).appeal(d))
+        .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
+        .withArgs(d, Period.Reveal);
+      const snap = await takeSnapshot();
+      await time.setNextBlockTimestamp(w.appealEnd);
+      await expect(court.connect(labeler).appeal(d))
+        .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
+        .withArgs(d, Period.Finalizable);
+      await snap.restore();
+      await time.setNextBlockTimestamp(w.revealEnd);
+      expect(await court.currentPeriod(d)).to.deep.equal([Period.Reveal, w.revealEnd]);
+      await mine();
+      expect(await court.currentPeriod(d)).to.deep.equal([Period.Appeal, w.appealEnd]);
+      expect(await court.roundRuling(d, 0n)).to.equal(Ruling.Reject);
+      await time.setNextBlockTimestamp(w.appealEnd - 1n);
+      const tx = court.connect(labeler).appeal(d);
+      await expect(tx)
+        .to.emit(court, "Appealed")
+        .withArgs(d, 1n, labeler.address, ACCEPT, roundCost(1))
+        .and.to.emit(court, "RoundQueued")
+        .withArgs(d, 1n, 7n, roundCost(1), 1n);
+      await expect(tx).to.changeTokenBalances(ethers, token, [labeler, pool, court], [-roundCost(1), roundCost(1), 0n]);
+      expect(await court.paymentsOf(d)).to.deep.equal([
+        [f.challenger.address, roundCost(0), 2n],
+        [labeler.address, roundCost(1), 1n],
+      ]);
+      await expect(court.connect(labeler).appeal(d))
+        .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
+        .withArgs(d, Period.Drawing);
+    });
+
+    it("an Accept ruling is appealed on the Reject side", async function () {
+      const f = await loadFixture(drawnFixture);
+      await vote(f, f.d, f.jurors, [ACCEPT, ACCEPT, "silent"]);
+      await time.increaseTo((await windowsOf(f.court, f.d, 0)).revealEnd);
+      await expect(f.court.connect(f.challenger).appeal(f.d))
+        .to.emit(f.court, "Appealed")
+        .withArgs(f.d, 1n, f.challenger.address, REJECT, roundCost(1));
+    });
+
+    for (const [name, choices] of [
+      ["a tie", [ACCEPT, REJECT, "silent"]],
+      ["no reveal", ["silent", "silent", "silent"]],
+    ] as [string, Choice[]][]) {
+      it(`escalate after ${name}: NoMajority, funded from the round's pot (fundedNext)`, async function () {
+        const f = await loadFixture(drawnFixture);
+        const { court, d } = f;
+        await vote(f, d, f.jurors, choices);
+        const w = await windowsOf(court, d, 0);
+        await time.setNextBlockTimestamp(w.revealEnd - 1n);
+        await expect(court.escalate(d))
+          .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
+          .withArgs(d, Period.Reveal);
+        await time.increaseTo(w.revealEnd);
+        await expect(court.connect(f.labeler).appeal(d))
+          .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
+          .withArgs(d, Period.NoMajority);
+        expect(await court.currentPeriod(d)).to.deep.equal([Period.NoMajority, 0n]);
+        expect(await court.roundRuling(d, 0n)).to.equal(Ruling.None);
+        await expect(court.escalate(d))
+          .to.emit(court, "Escalated")
+          .withArgs(d, 1n, roundCost(1))
+          .and.to.emit(court, "RoundQueued")
+          .withArgs(d, 1n, 7n, roundCost(1), 1n);
+        const [r0, r1] = [await court.getRound(d, 0n), await court.getRound(d, 1n)];
+        expect([r0.fundedNext, r1.payer, r1.side, r1.cost]).to.deep.equal([
+          roundCost(1),
+          ethers.ZeroAddress,
+          0n,
+          roundCost(1),
+        ]);
+        expect(await court.paymentsOf(d)).to.deep.equal([[f.challenger.address, roundCost(0), 2n]]);
+      });
+    }
+
+    it("in the last round: appeal and escalate refused (Finalizable), the ruling is final at once", async function () {
+      const f = await loadFixture(lastRoundFixture);
+      const { court, d } = f;
+      await vote(f, d, f.jurors, [REJECT, ACCEPT, REJECT]);
+      const w = await windowsOf(court, d, 0);
+      await time.increaseTo(w.revealEnd);
+      expect(await court.currentPeriod(d)).to.deep.equal([Period.Finalizable, 0n]);
+      await expect(court.connect(f.labeler).appeal(d))
+        .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
+        .withArgs(d, Period.Finalizable);
+      await expect(court.escalate(d))
+        .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
+        .withArgs(d, Period.Finalizable);
+      await expect(court.finalizeDispute(d)).to.emit(court, "DisputeFinalized").withArgs(d, Ruling.Reject, 1n);
+      expect(await court.finalRuling(d)).to.deep.equal([Ruling.Reject, true]);
+      expect(await court.currentPeriod(d)).to.deep.equal([Period.Final, 0n]);
+    });
+
+    it("in the last round without a majority the dispute is Unresolved", async function () {
+      const f = await loadFixture(lastRoundFixture);
+      await vote(f, f.d, f.jurors, [REJECT, ACCEPT, "silent"]);
+      await time.increaseTo((await windowsOf(f.court, f.d, 0)).revealEnd);
+      await expect(f.court.finalizeDispute(f.d))
+        .to.emit(f.court, "DisputeFinalized")
+        .withArgs(f.d, Ruling.Unresolved, 1n);
+      // Both revealers are coherent with Unresolved; the silent seat's penalty joins the pot.
+      const pot = roundCost(0) + PENALTY;
+      expect((await f.court.getRound(f.d, 0n)).pot).to.equal(pot);
+      await expect(f.court.settle(f.d, 0n, f.jurors[0].address))
+        .to.emit(f.court, "SeatsSettled")
+        .withArgs(f.d, 0n, f.jurors[0].address, 1n, Verdict.Coherent, pot / 2n, 0n);
+    });
+  });
+
+  describe("finalizeDispute", function () {
+    it("a ruled round becomes final when its appeal window passes (exact second)", async function () {
+      const f = await loadFixture(drawnFixture);
+      const { court, d } = f;
+      await expect(court.finalizeDispute(d))
+        .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
+        .withArgs(d, Period.Commit);
+      await vote(f, d, f.jurors, [REJECT, REJECT, "silent"]);
+      const w = await windowsOf(court, d, 0);
+      await time.setNextBlockTimestamp(w.appealEnd - 1n);
+      await expect(court.finalizeDispute(d))
+        .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
+        .withArgs(d, Period.Appeal);
+      await time.setNextBlockTimestamp(w.appealEnd);
+      await expect(court.finalizeDispute(d))
+        .to.emit(court, "DisputeFinalized")
+        .withArgs(d, Ruling.Reject, 1n)
+        .and.not.to.emit(court, "RoundCostRefunded");
+      const r = await court.getRound(d, 0n);
+      expect([r.pot, r.coherentSeats]).to.deep.equal([roundCost(0) + PENALTY, 2n]);
+      await expect(court.finalizeDispute(d))
+        .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
+        .withArgs(d, Period.Final);
+    });
+
+    it("draw timeout of round 0: Unresolved, the cost back to the challenger (exact second); the queue entry is skipped", async function () {
+      const f = await loadFixture(oneSeatFixture);
+      const { court, pool, token, challenger } = f;
+      const d = await openDispute(f);
+      const timeout = (await court.getRound(d, 0n)).queuedAt + COURT_DEFAULTS.drawTimeout;
+      await time.setNextBlockTimestamp(timeout - 1n);
+      await expect(court.finalizeDispute(d))
+        .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
+        .withArgs(d, Period.Drawing);
+      await time.setNextBlockTimestamp(timeout);
+      const tx = court.finalizeDispute(d);
+      await expect(tx)
+        .to.emit(court, "DisputeFinalized")
+        .withArgs(d, Ruling.Unresolved, 1n)
+        .and.to.emit(court, "RoundCostRefunded")
+        .withArgs(d, 0n, challenger.address, roundCost(0));
+      await expect(tx).to.changeTokenBalances(
+        ethers,
+        token,
+        [challenger, pool, court],
+        [roundCost(0), -roundCost(0), 0n],
+      );
+      expect(await court.paymentsOf(d)).to.deep.equal([]);
+      await toDrawing(court, helpers);
+      expect(await court.draw.staticCall(1n)).to.equal(1n);
+      await expect(court.draw(1n)).not.to.emit(court, "JurorDrawn");
+    });
+
+    it("draw timeout of an appealed round: Unresolved, the cost back to the appellant; earlier jurors judged against Unresolved", async function () {
+      const f = await loadFixture(drawnFixture);
+      const { court, d, labeler } = f;
+      await vote(f, d, f.jurors, [REJECT, REJECT, ACCEPT]);
+      await time.increaseTo((await windowsOf(court, d, 0)).revealEnd);
+      await court.connect(labeler).appeal(d);
+      const timeout = (await court.getRound(d, 1n)).queuedAt + COURT_DEFAULTS.drawTimeout;
+      await time.setNextBlockTimestamp(timeout);
+      await expect(court.finalizeDispute(d))
+        .to.emit(court, "DisputeFinalized")
+        .withArgs(d, Ruling.Unresolved, 2n)
+        .and.to.emit(court, "RoundCostRefunded")
+        .withArgs(d, 1n, labeler.address, roundCost(1));
+      // Round 0: every revealer is coherent with Unresolved; no silent seat: pot = its cost.
+      const r0 = await court.getRound(d, 0n);
+      expect([r0.pot, r0.coherentSeats]).to.deep.equal([roundCost(0), 3n]);
+      expect(await court.paymentsOf(d)).to.deep.equal([[f.challenger.address, roundCost(0), 2n]]);
+    });
+
+    it("draw timeout of an escalated round: its cost goes back to the previous round's pot", async function () {
+      const f = await loadFixture(drawnFixture);
+      const { court, d } = f;
+      await vote(f, d, f.jurors, [REJECT, ACCEPT, "silent"]);
+      await time.increaseTo((await windowsOf(court, d, 0)).revealEnd);
+      await court.escalate(d);
+      await time.increaseTo((await court.getRound(d, 1n)).queuedAt + COURT_DEFAULTS.drawTimeout);
+      await expect(court.finalizeDispute(d))
+        .to.emit(court, "DisputeFinalized")
+        .withArgs(d, Ruling.Unresolved, 2n)
+        .and.to.emit(court, "RoundCostRefunded")
+        .withArgs(d, 1n, ethers.ZeroAddress, roundCost(1));
+      const [r0, r1] = [await court.getRound(d, 0n), await court.getRound(d, 1n)];
+      expect([r0.fundedNext, r0.pot, r1.cost]).to.deep.equal([0n, roundCost(0) + PENALTY, 0n]);
+    });
+
+    it("an escalated round that is drawn and ruled finalizes, its pot net of what it advanced", async function () {
+      const f = await loadFixture(drawnFixture);
+      const { court, d } = f;
+      await vote(f, d, f.jurors, ["silent", "silent", "silent"]);
+      await time.increaseTo((await windowsOf(court, d, 0)).revealEnd);
+      await court.escalate(d);
+      await runDrawingCycle(court, helpers);
+      const j1 = await seated(f, d, 1);
+      await vote(f, d, j1, [ACCEPT, ACCEPT, ACCEPT, ACCEPT, ACCEPT, ACCEPT, ACCEPT]);
+      await time.increaseTo((await windowsOf(court, d, 1)).appealEnd);
+      await expect(court.finalizeDispute(d)).to.emit(court, "DisputeFinalized").withArgs(d, Ruling.Accept, 2n);
+      // Round 0: cost 15 - advanced 35 + 3 silent seats x 100; nobody coherent: all to the treasury.
+      const r0 = await court.getRound(d, 0n);
+      expect(r0.pot).to.equal(roundCost(0) - roundCost(1) + 3n * PENALTY);
+      const tx = court.settleMany(
+        d,
+        0n,
+        f.jurors.map((j) => j.address),
+      );
+      await expect(tx).to.emit(court, "RoundSettled").withArgs(d, 0n, f.courtTreasury.address, r0.pot);
+      await expect(tx).to.changeTokenBalance(ethers, f.token, f.courtTreasury, r0.pot);
+    });
+  });
+});
