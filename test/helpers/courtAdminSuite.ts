@@ -29,7 +29,7 @@ export interface CourtSuiteContext {
 
 /**
  * The court's deployment, evidence, admin and view tests (a reusable suite called from
- * test/QualityVote.ts, kept apart so that each file stays short).
+ * test/QualityVote.admin.ts, kept apart so that each file stays short).
  */
 export function courtAdminSuite(ctx: CourtSuiteContext): void {
   const { ethers, loadFixture, helpers } = ctx;
@@ -51,7 +51,7 @@ export function courtAdminSuite(ctx: CourtSuiteContext): void {
         .to.be.revertedWithCustomError(court, "AdministeredInvalidTreasury")
         .withArgs(ethers.ZeroAddress);
       // The token, the randomness source and the seat stake are the pool's, which bounds them
-      // (JurorPoolInvalidSetup, test/JurorPool.ts).
+      // (JurorPoolInvalidSetup, test/JurorPool.court.ts).
       const other = await deploy(poolAddress, admin.address);
       expect([await other.pool(), await other.label()]).to.deep.equal([poolAddress, await token.getAddress()]);
       // The penalty is the pool's seat lock: at 1 LABEL a seat it is below 32 fees of 5 LABEL.

@@ -19,8 +19,8 @@ export type Choice = number | "silent";
 export type CourtParams = { [K in keyof typeof COURT_DEFAULTS]: bigint };
 
 /**
- * The fixtures of test/QualityVote.ts, bound to one network connection. Each is a named function
- * created once, so that `loadFixture` caches it.
+ * The fixtures of the court's tests (test/QualityVote.vote.ts, .appeal.ts, .settle.ts and .admin.ts),
+ * bound to one network connection. Each is a named function created once, so that `loadFixture` caches it.
  */
 export function qualityVoteFixtures(ethers: HardhatEthers, helpers: CourtHelpers) {
   /**
