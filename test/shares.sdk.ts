@@ -7,7 +7,6 @@ import { keccak256, toUtf8Bytes } from "ethers";
 import hre, { network } from "hardhat";
 
 import {
-  AnnotaError,
   LabelerClient,
   RequesterClient,
   SharesClient,
@@ -21,25 +20,13 @@ import { Discovery } from "../sdk/discovery.js";
 import { cliRunner } from "./helpers/cli.js";
 import { deployProtocol, type Protocol } from "./helpers/fixtures.js";
 import { addressBookOf } from "./helpers/sdk.js";
+import { expectAnnotaError } from "./helpers/sdkErrors.js";
 
 // The CLI's tasks act on the shared connection of the selected network: the SDK uses the same one.
 const connection = await network.getOrCreate();
 const { ethers, networkHelpers } = connection;
 const { time } = networkHelpers;
 const DAY = 86_400n;
-
-/** Expects `promise` to fail with an AnnotaError carrying the decoded custom error `name` and `args`. */
-async function expectAnnotaError(promise: Promise<unknown>, name: string, args: unknown[]) {
-  let caught: unknown;
-  try {
-    await promise;
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught, `expected ${name}`).to.be.instanceOf(AnnotaError);
-  expect((caught as AnnotaError).errorName).to.equal(name);
-  expect((caught as AnnotaError).errorArgs).to.deep.equal(args);
-}
 
 describe("SDK and CLI: dataset shares", function () {
   let dir: string;
