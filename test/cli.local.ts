@@ -54,8 +54,6 @@ describe("CLI on a local node (annota advance, accounts, fund, court)", function
       courtTreasury: deployer.address,
       feeTreasury: deployer.address,
       pauser: deployer.address,
-      // Jurors of 300 LABEL hold one seat each (a seat locks 160): every juror of round 0 is distinct.
-      seatStake: ethers.parseEther("300"),
     });
     const book = await addressBookOf({ ...core, admin: deployer } as unknown as Protocol, connection.networkName);
     writeFileSync(path.join(dir, `${connection.networkName}.json`), JSON.stringify(book));
@@ -68,7 +66,8 @@ describe("CLI on a local node (annota advance, accounts, fund, court)", function
   });
 
   it("plays a whole dispute through the CLI alone, with advance for time", async function () {
-    // Roles: 1 requester, 2 labeler, 3 challenger, 4-6 jurors (one seat of stake each: 300 LABEL).
+    // Roles: 1 requester, 2 labeler, 3 challenger, 4-6 jurors (1000 LABEL each: a seat locks 160, so a
+    // juror may hold several seats; who sits is read from `status dispute`, as the README says).
     const [requester, labeler, challenger] = ["1", "2", "3"];
     const jurors = ["4", "5", "6"];
     for (const who of [requester, labeler, challenger, ...jurors]) {
@@ -78,15 +77,15 @@ describe("CLI on a local node (annota advance, accounts, fund, court)", function
       expect(funded[1]).to.equal(`Sent 1000 LABEL to ${address}`);
     }
     for (const j of jurors) {
-      expect((await lines("stake", { amount: "300", account: j }))[0]).to.equal("Staked 300 LABEL");
+      expect((await lines("stake", { amount: "1000", account: j }))[0]).to.equal("Staked 1000 LABEL");
     }
     // The stake went to the juror pool, which holds the court's LABEL; `accounts` reads it there.
-    expect(await core.token.balanceOf(await core.pool.getAddress())).to.equal(ethers.parseEther("900"));
+    expect(await core.token.balanceOf(await core.pool.getAddress())).to.equal(ethers.parseEther("3000"));
     const listed = await lines("accounts");
     expect(listed[0]).to.equal(
       " #  address                                            ETH         LABEL     stake  key",
     );
-    expect(listed[5]).to.match(new RegExp(`^ 4  ${signers[4]!.address}  +[\\d.]+  +700  +300  -$`));
+    expect(listed[5]).to.match(new RegExp(`^ 4  ${signers[4]!.address}  +[\\d.]+  +0  +1000  -$`));
     expect(listed[2]).to.match(new RegExp(`^ 1  ${signers[1]!.address}  +[\\d.]+  +1000  +0  -$`));
 
     const created = await annota("create-task", { specUri: "ipfs://spec", reward: "100", account: requester });
@@ -133,7 +132,13 @@ describe("CLI on a local node (annota advance, accounts, fund, court)", function
     expect((await annota("draw")).output).to.contain("Drew 3 seat(s); 1 round(s) fully seated");
     expect((await annota("pass-phase")).output).to.contain("The court is in the Staking phase");
 
-    for (const j of jurors) {
+    // Who sits: `status dispute 1` lists each seated juror once, with its seats.
+    const status = (await annota("status", { kind: "dispute", id: "1" })).output;
+    const seatedAddresses = [...status.matchAll(/^ {4}round 0 {2}(0x[0-9a-fA-F]{40}) {2}(\d+) seat/gm)];
+    expect(seatedAddresses.reduce((n, m) => n + Number(m[2]), 0)).to.equal(3);
+    const seated = seatedAddresses.map((m) => String(signers.findIndex((x) => x.address === m[1])));
+    expect(seated.every((j) => jurors.includes(j))).to.equal(true);
+    for (const j of seated) {
       expect((await annota("commit", { dispute: "1", choice: "reject", account: j })).output).to.contain(
         "Committed a hidden vote in dispute 1, round 0",
       );
@@ -141,7 +146,7 @@ describe("CLI on a local node (annota advance, accounts, fund, court)", function
     // The newcomer's first reveal: the error says when the window opens and how to get there.
     const drawnAt = (await core.court.getRound(1, 0)).drawnAt;
     const commitEnd = drawnAt + COURT_DEFAULTS.commitPeriod;
-    const early = await oneLineFailure("reveal", { dispute: "1", account: jurors[0] });
+    const early = await oneLineFailure("reveal", { dispute: "1", account: seated[0] });
     expect(early).to.match(
       new RegExp(
         `QualityVoteWrongPeriod\\(disputeId 1, period Commit\\); the Reveal window opens ${iso(commitEnd)}; on a local node: annota advance --to reveal --dispute 1$`,
@@ -153,7 +158,7 @@ describe("CLI on a local node (annota advance, accounts, fund, court)", function
       `Moved to the reveal window of dispute 1, round 0: chain time ${iso(commitEnd)}, block ${(await latest()).number}`,
       `Now: dispute 1 is in its Reveal period until ${iso(revealEnd)}: jurors reveal their votes (annota reveal 1)`,
     ]);
-    for (const j of jurors) {
+    for (const j of seated) {
       expect((await annota("reveal", { dispute: "1", account: j })).output).to.contain(
         "Revealed reject in dispute 1, round 0",
       );
@@ -162,7 +167,7 @@ describe("CLI on a local node (annota advance, accounts, fund, court)", function
     expect((await lines("advance", { to: "appeal", dispute: "1" }))[1]).to.equal(
       `Now: dispute 1 is in its Appeal period until ${iso(appealEnd)}: the losing side may appeal (annota appeal 1)`,
     );
-    const closed = await oneLineFailure("commit", { dispute: "1", choice: "accept", account: jurors[0] });
+    const closed = await oneLineFailure("commit", { dispute: "1", choice: "accept", account: seated[0] });
     expect(closed).to.match(new RegExp(`period Appeal\\); the Commit window closed ${iso(commitEnd)}$`));
     expect((await lines("advance", { to: "end", dispute: "1" }))[1]).to.equal(
       "Now: dispute 1 is in its Finalizable period: anyone records the ruling (annota finalize-dispute 1)",
@@ -171,7 +176,7 @@ describe("CLI on a local node (annota advance, accounts, fund, court)", function
     expect((await annota("finalize", { submission: SUB(1, 1) })).output).to.contain(
       `Finalized submission ${SUB(1, 1)}: Rejected`,
     );
-    for (const j of jurors) {
+    for (const j of seated) {
       expect((await annota("settle", { dispute: "1", round: "0", account: j })).output).to.match(
         /: Coherent, earned [\d.]+ LABEL, lost 0 LABEL/,
       );

