@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 
 import { expect } from "chai";
@@ -7,7 +6,7 @@ import hre, { network } from "hardhat";
 
 import { deployCore } from "../ignition/direct.js";
 import { requireLocal } from "../tasks/actions/local.js";
-import { cliRunner } from "./helpers/cli.js";
+import { cliRunner, useScratchDeployments } from "./helpers/cli.js";
 import { COURT_DEFAULTS, POOL_DEFAULTS, type Protocol } from "./helpers/fixtures.js";
 import { addressBookOf } from "./helpers/sdk.js";
 
@@ -28,7 +27,6 @@ const latest = async () => (await ethers.provider.getBlock("latest"))!;
 describe("CLI on a local node (annota advance, accounts, fund, court)", function () {
   let dir: string;
   let store: string;
-  let previous: string | undefined;
   let core: Awaited<ReturnType<typeof deployCore>>;
   let signers: Awaited<ReturnType<typeof ethers.getSigners>>;
 
@@ -42,11 +40,11 @@ describe("CLI on a local node (annota advance, accounts, fund, court)", function
     return error.message;
   };
 
+  const scratch = useScratchDeployments("annota-local-");
+
   before(async function () {
-    dir = mkdtempSync(path.join(tmpdir(), "annota-local-"));
+    dir = scratch.dir;
     store = path.join(dir, "store");
-    previous = process.env.ANNOTA_DEPLOYMENTS_DIR;
-    process.env.ANNOTA_DEPLOYMENTS_DIR = dir;
     signers = await ethers.getSigners();
     // What `npm run deploy -- --network localhost` gives: account 0 deploys and holds every LABEL.
     const deployer = signers[0]!;
@@ -57,12 +55,6 @@ describe("CLI on a local node (annota advance, accounts, fund, court)", function
     });
     const book = await addressBookOf({ ...core, admin: deployer } as unknown as Protocol, connection.networkName);
     writeFileSync(path.join(dir, `${connection.networkName}.json`), JSON.stringify(book));
-  });
-
-  after(function () {
-    rmSync(dir, { recursive: true, force: true });
-    if (previous === undefined) delete process.env.ANNOTA_DEPLOYMENTS_DIR;
-    else process.env.ANNOTA_DEPLOYMENTS_DIR = previous;
   });
 
   it("plays a whole dispute through the CLI alone, with advance for time", async function () {

@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 
 import { expect } from "chai";
@@ -7,7 +6,7 @@ import hre, { network } from "hardhat";
 
 import { reasonUriOf } from "../sdk/index.js";
 import { COMMANDS } from "../tasks/commands.js";
-import { cliRunner } from "./helpers/cli.js";
+import { cliRunner, useScratchDeployments } from "./helpers/cli.js";
 import { deployProtocol, jurorsOf, type Protocol } from "./helpers/fixtures.js";
 import { GOOD_LABELS, SPEC_FIELDS, addressBookOf } from "./helpers/sdk.js";
 
@@ -48,7 +47,6 @@ const camel = (kebab: string) => kebab.replace(/-([a-z])/g, (_, c: string) => c.
 describe("CLI todo: a command that runs as printed for every role", function () {
   let dir: string;
   let store: string;
-  let previous: string | undefined;
   let p: Protocol;
   let signers: Awaited<ReturnType<typeof ethers.getSigners>>;
   const { annota } = cliRunner(hre, () => store);
@@ -94,11 +92,11 @@ describe("CLI todo: a command that runs as printed for every role", function () 
   const index = (address: string) => signers.findIndex((s) => s.address === address);
   const as = (address: string) => (index(address) === 0 ? "" : ` --account ${index(address)}`);
 
+  const scratch = useScratchDeployments("annota-todo-");
+
   before(async function () {
-    dir = mkdtempSync(path.join(tmpdir(), "annota-todo-"));
+    dir = scratch.dir;
     store = path.join(dir, "store");
-    previous = process.env.ANNOTA_DEPLOYMENTS_DIR;
-    process.env.ANNOTA_DEPLOYMENTS_DIR = dir;
     p = await deployProtocol(ethers);
     signers = await ethers.getSigners();
     writeFileSync(
@@ -107,12 +105,6 @@ describe("CLI todo: a command that runs as printed for every role", function () 
     );
     writeFileSync(path.join(dir, "spec.json"), JSON.stringify(SPEC_FIELDS));
     writeFileSync(path.join(dir, "labels.json"), JSON.stringify(GOOD_LABELS));
-  });
-
-  after(function () {
-    rmSync(dir, { recursive: true, force: true });
-    if (previous === undefined) delete process.env.ANNOTA_DEPLOYMENTS_DIR;
-    else process.env.ANNOTA_DEPLOYMENTS_DIR = previous;
   });
 
   it("walks a dispute from challenge to settlement, running each printed line", async function () {

@@ -15,7 +15,7 @@ import {
   jurorsOf,
   type Protocol,
 } from "./helpers/fixtures.js";
-import { cliRunner } from "./helpers/cli.js";
+import { cliRunner, useScratchDeployments } from "./helpers/cli.js";
 import { GOOD_LABELS, SPEC_FIELDS, addressBookOf } from "./helpers/sdk.js";
 
 // The CLI's tasks act on the shared connection of the selected network: use the same one here.
@@ -29,7 +29,6 @@ const SUB = (task: number, n: number) => String((BigInt(task) << 32n) | BigInt(n
 describe("CLI (annota tasks)", function () {
   let dir: string;
   let store: string;
-  let previous: string | undefined;
   let p: Protocol;
   let signers: Awaited<ReturnType<typeof ethers.getSigners>>;
 
@@ -69,23 +68,17 @@ describe("CLI (annota tasks)", function () {
     return jurors;
   }
 
+  const scratch = useScratchDeployments("annota-cli-");
+
   before(async function () {
-    dir = mkdtempSync(path.join(tmpdir(), "annota-cli-"));
+    dir = scratch.dir;
     store = path.join(dir, "store");
-    previous = process.env.ANNOTA_DEPLOYMENTS_DIR;
-    process.env.ANNOTA_DEPLOYMENTS_DIR = dir;
     p = await deployProtocol(ethers);
     signers = await ethers.getSigners();
     const book = await addressBookOf(p, connection.networkName);
     writeFileSync(path.join(dir, `${connection.networkName}.json`), JSON.stringify(book));
     writeFileSync(path.join(dir, "spec.json"), JSON.stringify(SPEC_FIELDS));
     writeFileSync(path.join(dir, "labels.json"), JSON.stringify(GOOD_LABELS));
-  });
-
-  after(function () {
-    rmSync(dir, { recursive: true, force: true });
-    if (previous === undefined) delete process.env.ANNOTA_DEPLOYMENTS_DIR;
-    else process.env.ANNOTA_DEPLOYMENTS_DIR = previous;
   });
 
   it("runs a sealed task through a copy, a disclosed dispute, settlement and payouts", async function () {

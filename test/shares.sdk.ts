@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 
 import { expect } from "chai";
@@ -17,7 +16,7 @@ import {
   type AddressBook,
 } from "../sdk/index.js";
 import { Discovery } from "../sdk/discovery.js";
-import { cliRunner } from "./helpers/cli.js";
+import { cliRunner, useScratchDeployments } from "./helpers/cli.js";
 import { deployProtocol, type Protocol } from "./helpers/fixtures.js";
 import { addressBookOf } from "./helpers/sdk.js";
 import { expectAnnotaError } from "./helpers/sdkErrors.js";
@@ -30,7 +29,6 @@ const DAY = 86_400n;
 
 describe("SDK and CLI: dataset shares", function () {
   let dir: string;
-  let previous: string | undefined;
   let p: Protocol;
   let book: AddressBook;
   let requester: RequesterClient;
@@ -63,10 +61,10 @@ describe("SDK and CLI: dataset shares", function () {
   const { annota, failure } = cliRunner(hre, () => path.join(dir, "store"));
   const indexOf = (address: string) => String(signers.findIndex((s) => s.address === address));
 
+  const scratch = useScratchDeployments("annota-shares-");
+
   before(async function () {
-    dir = mkdtempSync(path.join(tmpdir(), "annota-shares-"));
-    previous = process.env.ANNOTA_DEPLOYMENTS_DIR;
-    process.env.ANNOTA_DEPLOYMENTS_DIR = dir;
+    dir = scratch.dir;
     p = await deployProtocol(ethers);
     signers = await ethers.getSigners();
     book = await addressBookOf(p, connection.networkName);
@@ -74,12 +72,6 @@ describe("SDK and CLI: dataset shares", function () {
     requester = RequesterClient.fromAddressBook(book, p.requester);
     labelers = p.labelers.map((s) => LabelerClient.fromAddressBook(book, s));
     licensee = SharesClient.fromAddressBook(book, p.challenger);
-  });
-
-  after(function () {
-    rmSync(dir, { recursive: true, force: true });
-    if (previous === undefined) delete process.env.ANNOTA_DEPLOYMENTS_DIR;
-    else process.env.ANNOTA_DEPLOYMENTS_DIR = previous;
   });
 
   it("lists claim-shares in the todo, mints the share, and refuses a second claim", async function () {

@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 /**
@@ -38,4 +42,25 @@ export function cliRunner(hre: HardhatRuntimeEnvironment, store: () => string) {
   }
 
   return { annota, failure };
+}
+
+/**
+ * Gives a suite a scratch folder as `ANNOTA_DEPLOYMENTS_DIR`, where the CLI looks for address books:
+ * created in a `before` hook registered now (so call this before the suite's own hooks, which can then
+ * read `scratch.dir`), removed and the variable restored in an `after` hook.
+ */
+export function useScratchDeployments(prefix: string): { readonly dir: string } {
+  const scratch = { dir: "" };
+  let previous: string | undefined;
+  before(function () {
+    scratch.dir = mkdtempSync(path.join(tmpdir(), prefix));
+    previous = process.env.ANNOTA_DEPLOYMENTS_DIR;
+    process.env.ANNOTA_DEPLOYMENTS_DIR = scratch.dir;
+  });
+  after(function () {
+    rmSync(scratch.dir, { recursive: true, force: true });
+    if (previous === undefined) delete process.env.ANNOTA_DEPLOYMENTS_DIR;
+    else process.env.ANNOTA_DEPLOYMENTS_DIR = previous;
+  });
+  return scratch;
 }
