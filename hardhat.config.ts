@@ -43,6 +43,7 @@ const courtSettings = { ...compilerSettings, viaIR: true, optimizer: { enabled: 
 const compiler = { version: SOLC_VERSION, path: solcPath, settings: compilerSettings };
 const overrides = {
   "contracts/TaskEscrow.sol": { version: SOLC_VERSION, path: solcPath, settings: escrowSettings },
+  "contracts/libraries/EscrowChallenges.sol": { version: SOLC_VERSION, path: solcPath, settings: escrowSettings },
   "contracts/QualityVote.sol": { version: SOLC_VERSION, path: solcPath, settings: courtSettings },
 };
 

@@ -3,7 +3,6 @@ pragma solidity 0.8.34;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
-import {ERC20Burnable} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Burnable.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
@@ -11,6 +10,8 @@ import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProo
 import {IQualityVote} from "./interfaces/IQualityVote.sol";
 import {ITaskEscrow} from "./interfaces/ITaskEscrow.sol";
 import {Administered} from "./utils/Administered.sol";
+import {EscrowChallenges} from "./libraries/EscrowChallenges.sol";
+import {Account, EscrowLedger, EscrowState, Submission, Task, Terms} from "./libraries/EscrowLedger.sol";
 
 /// @title TaskEscrow
 /// @notice Funded labeling tasks, optimistic acceptance, challenges decided by the `QualityVote`
@@ -25,72 +26,12 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
                                  TYPES
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev A task in four slots. Amounts fit 96 bits (checked at creation); counts fit 16 bits
-    /// (slots <= 10,000); timestamps fit 40 bits. Spec hash and URI live only in `TaskCreated`.
-    struct Task {
-        // slot 0 (read by submit, accept, challenge, finalize)
-        address requester;
-        uint96 bond;
-        // slot 1 (read when paying)
-        address paymentToken;
-        uint96 reward;
-        // slot 2 (counters and schedule: rewritten by every submission and resolution)
-        uint16 slots;
-        uint16 accepted;
-        uint16 held;
-        uint32 submissionCount;
-        uint40 deadline;
-        uint32 challengePeriod;
-        uint16 feeBps;
-        uint32 terms; // the task's `Terms`: court version, burn and cancellation notice
-        bool cancelled;
-        bool allowlisted; // labelerRoot != 0, kept here so that open tasks never read slot 3
-        uint16 royaltyBps; // the dataset shares' royalty on each licence (docs/dataset-shares.md)
-        uint16 maxSlots; // `addSlots` never goes past it
-        // slot 3
-        bytes32 labelerRoot;
-    }
-
-    /// @dev A submission in one slot (its task is `submissionId >> 32`; its result hash and URI live
-    /// only in `Submitted`).
-    struct Submission {
-        address labeler;
-        uint40 challengeEnd;
-        uint48 disputeId;
-        Status status;
-    }
-
-    /// @dev What a task's disputes and cancellation use, fixed when the task is created: its court
-    /// version, the share of a loser's bond burned, and the cancellation notice. A new record is
-    /// written whenever one of them changes (`setParams`, `syncCourtVersion`); a task stores only the
-    /// record's id, in the field its court version had, so creating a task writes nothing more
-    /// (docs/task-escrow.md, "Nothing open changes under the admin").
-    struct Terms {
-        uint32 courtVersion;
-        uint16 burnBps;
-        uint32 cancelNotice;
-    }
-
     /// @dev What new tasks record: the court version, the cost of its rounds 0 and 1 (at most 10 seats
     /// times `MAX_FEE_PER_SEAT`, below 2^96), and the id of the newest `Terms`.
     struct CourtVersion {
         uint32 version;
         uint96 firstTwoRounds;
         uint32 terms;
-    }
-
-    /// @dev Per-address record in one slot: LABEL credits (rewards of LABEL tasks, returned and won
-    /// bonds, fees) and activity counters. `submit` and `challenge` bump a counter, so the slot exists
-    /// before a resolution credits it, and survives a withdrawal: paying a labeler or a challenger
-    /// rewrites a non-zero slot (2,900 gas) instead of creating one (20,000). LABEL amounts fit 96 bits
-    /// (LABEL's supply is capped below 2^96); they are cast with SafeCast anyway. Credits in other
-    /// tokens live in `_claimable`.
-    struct Account {
-        uint96 labelClaimable;
-        uint32 submitted;
-        uint32 accepted;
-        uint32 rejected;
-        uint32 challenges;
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -113,9 +54,6 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
     uint256 internal constant _MAX_MIN_ROYALTY_BPS = 5_000;
     uint256 internal constant _MAX_ROYALTY_BPS = 9_000;
 
-    uint256 private constant _BPS = 10_000;
-    uint256 private constant _SUBMISSION_INDEX_BITS = 32;
-
     /*//////////////////////////////////////////////////////////////
                                 STORAGE
     //////////////////////////////////////////////////////////////*/
@@ -129,14 +67,11 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
     Params private _params;
 
     mapping(address token => bool) private _paymentTokens;
-    mapping(uint256 taskId => Task) private _tasks;
-    mapping(uint256 submissionId => Submission) private _submissions;
-    mapping(address account => Account) private _accounts;
-    mapping(address token => mapping(address account => uint256)) private _claimable;
+    /// @dev Tasks, submissions, accounts, credits and terms, shared with `EscrowChallenges`.
+    EscrowState private _state;
     /// @dev The court version new tasks record, the cost of its rounds 0 and 1 and the newest terms'
     /// id, in one slot, so that `createTask` reads it instead of calling the court (`syncCourtVersion`).
     CourtVersion private _courtVersion;
-    mapping(uint256 termsId => Terms) private _terms;
 
     /*//////////////////////////////////////////////////////////////
                               CONSTRUCTOR
@@ -187,7 +122,8 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
     ) external whenNotPaused nonReentrant returns (uint256) {
         // The permit covers the budget at the highest fee the requester accepts, so that a fee change
         // racing this transaction cannot make it fail; the budget is pulled at the actual fee.
-        uint256 budget = taskParams.slots * (taskParams.reward + _feeOf(taskParams.reward, taskParams.maxFeeBps));
+        uint256 budget =
+            taskParams.slots * (taskParams.reward + EscrowLedger.shareOf(taskParams.reward, taskParams.maxFeeBps));
         _tryPermit(taskParams.paymentToken, budget, deadline, v, r, s);
         return _createTask(taskParams);
     }
@@ -200,7 +136,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         if (slots > task.maxSlots) revert TaskEscrowAboveMaxSlots(taskId, slots, task.maxSlots);
         task.slots = uint16(slots); // fits: <= maxSlots <= _MAX_SLOTS
         uint256 reward = task.reward;
-        uint256 amount = count * (reward + _feeOf(reward, task.feeBps));
+        uint256 amount = count * (reward + EscrowLedger.shareOf(reward, task.feeBps));
         emit SlotsAdded(taskId, count, slots, amount);
         _pullExact(IERC20(task.paymentToken), amount);
     }
@@ -218,14 +154,14 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
     function reclaim(uint256 taskId) external nonReentrant returns (uint256 amount) {
         Task storage task = _requesterTask(taskId);
         uint40 deadline = task.deadline;
-        if (_now() < deadline) revert TaskEscrowDeadlineNotReached(taskId, deadline);
+        if (EscrowLedger.now40() < deadline) revert TaskEscrowDeadlineNotReached(taskId, deadline);
         uint16 slots = task.slots;
         // Cannot underflow: accepted + held <= slots is kept by submit, reclaim and cancelTask.
         uint16 free = slots - task.accepted - task.held;
         if (free == 0) revert TaskEscrowNothingToReclaim(taskId);
         task.slots = slots - free;
         uint256 reward = task.reward;
-        amount = free * (reward + _feeOf(reward, task.feeBps));
+        amount = free * (reward + EscrowLedger.shareOf(reward, task.feeBps));
         emit TaskReclaimed(taskId, msg.sender, free, amount);
         // Interaction last: the slots are already unfunded.
         IERC20(task.paymentToken).safeTransfer(msg.sender, amount);
@@ -235,10 +171,10 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
     function cancelTask(uint256 taskId) external returns (uint256 deadline) {
         Task storage task;
         (task, deadline) = _openRequesterTask(taskId);
-        uint40 now_ = _now();
+        uint40 now_ = EscrowLedger.now40();
         // Notice, not instant effect: a requester who reads a pending submission cannot front-run it
         // with a cancellation; submissions made before the notice ends hold their slots.
-        uint256 noticeEnd = uint256(now_) + _terms[task.terms].cancelNotice;
+        uint256 noticeEnd = uint256(now_) + _state.terms[task.terms].cancelNotice;
         if (noticeEnd < deadline) {
             deadline = noticeEnd;
             task.deadline = uint40(noticeEnd); // fits: below the current deadline
@@ -277,26 +213,36 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         bytes32 r,
         bytes32 s
     ) external whenNotPaused nonReentrant returns (uint256) {
-        _tryPermit(address(_label), _tasks[taskId].bond, deadline, v, r, s);
+        _tryPermit(address(_label), _state.tasks[taskId].bond, deadline, v, r, s);
         return _submit(taskId, resultHash, resultURI, proof);
     }
 
     /// @inheritdoc ITaskEscrow
     function accept(uint256 submissionId) external nonReentrant {
-        Submission storage submission = _submissions[submissionId];
+        Submission storage submission = _state.submissions[submissionId];
         address labeler = submission.labeler;
         if (labeler == address(0)) revert TaskEscrowUnknownSubmission(submissionId);
-        Task storage task = _tasks[submissionId >> _SUBMISSION_INDEX_BITS];
+        Task storage task = _state.tasks[submissionId >> EscrowLedger.SUBMISSION_INDEX_BITS];
         if (msg.sender != task.requester)
-            revert TaskEscrowNotRequester(submissionId >> _SUBMISSION_INDEX_BITS, msg.sender);
+            revert TaskEscrowNotRequester(submissionId >> EscrowLedger.SUBMISSION_INDEX_BITS, msg.sender);
         Status status = submission.status;
         if (status != Status.Pending) revert TaskEscrowWrongStatus(submissionId, status);
-        _accept(submissionId, submission, task, labeler, task.bond, AcceptedBy.Requester);
+        EscrowLedger.accept(
+            _state,
+            address(_label),
+            _treasury,
+            submissionId,
+            submission,
+            task,
+            labeler,
+            task.bond,
+            AcceptedBy.Requester
+        );
     }
 
     /// @inheritdoc ITaskEscrow
     function challenge(uint256 submissionId, bytes32 reasonHash) external nonReentrant returns (uint256) {
-        return _challenge(submissionId, reasonHash);
+        return EscrowChallenges.challenge(_state, _label, _qualityVote, submissionId, reasonHash);
     }
 
     /// @inheritdoc ITaskEscrow
@@ -309,11 +255,11 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         bytes32 s
     ) external nonReentrant returns (uint256) {
         // Checked before the permit: an unknown task has no court version to price round 0 with.
-        if (_submissions[submissionId].labeler == address(0)) revert TaskEscrowUnknownSubmission(submissionId);
-        Task storage task = _tasks[submissionId >> _SUBMISSION_INDEX_BITS];
-        uint256 amount = task.bond + _qualityVote.roundCost(_terms[task.terms].courtVersion, 0);
+        if (_state.submissions[submissionId].labeler == address(0)) revert TaskEscrowUnknownSubmission(submissionId);
+        Task storage task = _state.tasks[submissionId >> EscrowLedger.SUBMISSION_INDEX_BITS];
+        uint256 amount = task.bond + _qualityVote.roundCost(_state.terms[task.terms].courtVersion, 0);
         _tryPermit(address(_label), amount, deadline, v, r, s);
-        return _challenge(submissionId, reasonHash);
+        return EscrowChallenges.challenge(_state, _label, _qualityVote, submissionId, reasonHash);
     }
 
     /// @inheritdoc ITaskEscrow
@@ -325,7 +271,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
     function finalizeMany(uint256[] calldata submissionIds) external nonReentrant returns (uint256 finalized) {
         for (uint256 i = 0; i < submissionIds.length; ++i) {
             uint256 submissionId = submissionIds[i];
-            Status status = _submissions[submissionId].status;
+            Status status = _state.submissions[submissionId].status;
             // Already final (perhaps by a front-runner): skip it rather than fail the whole batch.
             if (status == Status.Accepted || status == Status.Rejected) continue;
             _finalize(submissionId);
@@ -337,12 +283,12 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
     function withdraw(address token) external nonReentrant returns (uint256 amount) {
         // `_takeClaimable` inlined: this is every payee's payout path, and the call costs 65 gas.
         if (token == address(_label)) {
-            Account storage account = _accounts[msg.sender];
+            Account storage account = _state.accounts[msg.sender];
             amount = account.labelClaimable;
             account.labelClaimable = 0;
         } else {
-            amount = _claimable[token][msg.sender];
-            _claimable[token][msg.sender] = 0;
+            amount = _state.claimable[token][msg.sender];
+            _state.claimable[token][msg.sender] = 0;
         }
         if (amount == 0) revert TaskEscrowNothingToWithdraw(token, msg.sender);
         emit Withdrawn(token, msg.sender, amount);
@@ -362,7 +308,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
                 emit Withdrawn(token, account, amount);
                 ++paid;
             } else {
-                _credit(token, account, amount);
+                EscrowLedger.credit(_state, address(_label), token, account, amount);
             }
         }
     }
@@ -418,15 +364,15 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
 
     /// @inheritdoc ITaskEscrow
     function getTask(uint256 taskId) external view returns (TaskView memory) {
-        Task storage task = _tasks[taskId];
+        Task storage task = _state.tasks[taskId];
         if (task.requester == address(0)) revert TaskEscrowUnknownTask(taskId);
-        Terms memory terms = _terms[task.terms];
+        Terms memory terms = _state.terms[task.terms];
         return
             TaskView({
                 requester: task.requester,
                 paymentToken: task.paymentToken,
                 reward: task.reward,
-                fee: uint96(_feeOf(task.reward, task.feeBps)),
+                fee: uint96(EscrowLedger.shareOf(task.reward, task.feeBps)),
                 bond: task.bond,
                 slots: task.slots,
                 accepted: task.accepted,
@@ -447,11 +393,11 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
 
     /// @inheritdoc ITaskEscrow
     function getSubmission(uint256 submissionId) external view returns (SubmissionView memory) {
-        Submission storage submission = _submissions[submissionId];
+        Submission storage submission = _state.submissions[submissionId];
         if (submission.labeler == address(0)) revert TaskEscrowUnknownSubmission(submissionId);
         return
             SubmissionView({
-                taskId: submissionId >> _SUBMISSION_INDEX_BITS,
+                taskId: submissionId >> EscrowLedger.SUBMISSION_INDEX_BITS,
                 labeler: submission.labeler,
                 status: submission.status,
                 challengeEnd: submission.challengeEnd,
@@ -461,14 +407,14 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
 
     /// @inheritdoc ITaskEscrow
     function claimable(address token, address account) external view returns (uint256) {
-        return token == address(_label) ? _accounts[account].labelClaimable : _claimable[token][account];
+        return token == address(_label) ? _state.accounts[account].labelClaimable : _state.claimable[token][account];
     }
 
     /// @inheritdoc ITaskEscrow
     function reputation(
         address account
     ) external view returns (uint32 submitted, uint32 accepted, uint32 rejected, uint32 challenges) {
-        Account storage a = _accounts[account];
+        Account storage a = _state.accounts[account];
         return (a.submitted, a.accepted, a.rejected, a.challenges);
     }
 
@@ -483,7 +429,8 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         if (p.slots == 0 || p.slots > _MAX_SLOTS) revert TaskEscrowInvalidSlots(p.slots);
         (uint256 terms, uint256 floor) = _bondFloor(params_, p.paymentToken, p.reward);
         if (p.bond < floor || p.bond > type(uint96).max) revert TaskEscrowInvalidBond(p.bond, floor);
-        if (p.deadline <= _now() || p.deadline > type(uint40).max) revert TaskEscrowInvalidDeadline(p.deadline);
+        if (p.deadline <= EscrowLedger.now40() || p.deadline > type(uint40).max)
+            revert TaskEscrowInvalidDeadline(p.deadline);
         if (p.challengePeriod < params_.minChallengePeriod || p.challengePeriod > params_.maxChallengePeriod) {
             revert TaskEscrowInvalidChallengePeriod(
                 p.challengePeriod,
@@ -500,7 +447,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
 
         taskId = ++_taskCount;
         // The narrowing casts fit: every value was range-checked above.
-        Task storage task = _tasks[taskId];
+        Task storage task = _state.tasks[taskId];
         task.requester = msg.sender;
         task.bond = uint96(p.bond);
         task.paymentToken = p.paymentToken;
@@ -517,7 +464,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
             task.labelerRoot = p.labelerRoot;
         }
 
-        uint256 fee = _feeOf(p.reward, params_.feeBps);
+        uint256 fee = EscrowLedger.shareOf(p.reward, params_.feeBps);
         _emitTaskCreated(taskId, p, fee, maxSlots);
         _pullExact(IERC20(p.paymentToken), p.slots * (p.reward + fee));
     }
@@ -546,10 +493,10 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         string calldata resultURI,
         bytes32[] calldata proof
     ) private returns (uint256 submissionId) {
-        Task storage task = _tasks[taskId];
-        submissionId = (taskId << _SUBMISSION_INDEX_BITS) | _takeSlot(taskId, task, resultHash, proof);
-        uint40 challengeEnd = _now() + task.challengePeriod;
-        _submissions[submissionId] = Submission({
+        Task storage task = _state.tasks[taskId];
+        submissionId = (taskId << EscrowLedger.SUBMISSION_INDEX_BITS) | _takeSlot(taskId, task, resultHash, proof);
+        uint40 challengeEnd = EscrowLedger.now40() + task.challengePeriod;
+        _state.submissions[submissionId] = Submission({
             labeler: msg.sender,
             challengeEnd: challengeEnd,
             disputeId: 0,
@@ -571,7 +518,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         if (task.requester == address(0)) revert TaskEscrowUnknownTask(taskId);
         // A cancelled task takes submissions until the end of its notice (its deadline).
         uint40 deadline = task.deadline;
-        if (_now() >= deadline) revert TaskEscrowDeadlinePassed(taskId, deadline);
+        if (EscrowLedger.now40() >= deadline) revert TaskEscrowDeadlinePassed(taskId, deadline);
         uint16 held = task.held;
         if (task.accepted + held >= task.slots) revert TaskEscrowSlotsFull(taskId);
         if (resultHash == bytes32(0)) revert TaskEscrowEmptyResult();
@@ -585,168 +532,46 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         index = task.submissionCount + 1;
         task.submissionCount = index;
         task.held = held + 1;
-        ++_accounts[msg.sender].submitted;
-    }
-
-    function _challenge(uint256 submissionId, bytes32 reasonHash) private returns (uint256 disputeId) {
-        Submission storage submission = _submissions[submissionId];
-        address labeler = submission.labeler;
-        if (labeler == address(0)) revert TaskEscrowUnknownSubmission(submissionId);
-        Status status = submission.status;
-        if (status != Status.Pending) revert TaskEscrowWrongStatus(submissionId, status);
-        uint40 challengeEnd = submission.challengeEnd;
-        if (_now() >= challengeEnd) revert TaskEscrowChallengePeriodOver(submissionId, challengeEnd);
-        if (msg.sender == labeler) revert TaskEscrowLabelerCannotChallenge(submissionId);
-
-        submission.status = Status.Challenged;
-        ++_accounts[msg.sender].challenges;
-        Task storage task = _tasks[submissionId >> _SUBMISSION_INDEX_BITS];
-        uint256 version = _terms[task.terms].courtVersion;
-        // The challenger posts the task's bond and advances round 0's jury cost, which the court pulls
-        // from this escrow. The court is this escrow's own immutable, trusted counterpart.
-        _label.safeTransferFrom(msg.sender, address(this), task.bond + _qualityVote.roundCost(version, 0));
-        disputeId = _qualityVote.createDispute(labeler, msg.sender, task.requester, version);
-        submission.disputeId = uint48(disputeId); // fits: one dispute per challenge, each paying a bond
-        emit SubmissionChallenged(submissionId, msg.sender, disputeId, reasonHash);
+        ++_state.accounts[msg.sender].submitted;
     }
 
     /// @dev Finalizes one submission: a pending one after its challenge period, a challenged one once
     /// its dispute's final ruling is known.
     function _finalize(uint256 submissionId) private returns (Status) {
-        Submission storage submission = _submissions[submissionId];
+        Submission storage submission = _state.submissions[submissionId];
         address labeler = submission.labeler;
         if (labeler == address(0)) revert TaskEscrowUnknownSubmission(submissionId);
-        Task storage task = _tasks[submissionId >> _SUBMISSION_INDEX_BITS];
+        Task storage task = _state.tasks[submissionId >> EscrowLedger.SUBMISSION_INDEX_BITS];
         Status status = submission.status;
         if (status == Status.Pending) {
             uint40 challengeEnd = submission.challengeEnd;
-            if (_now() < challengeEnd) revert TaskEscrowChallengePeriodActive(submissionId, challengeEnd);
-            _accept(submissionId, submission, task, labeler, task.bond, AcceptedBy.Timeout);
+            if (EscrowLedger.now40() < challengeEnd) revert TaskEscrowChallengePeriodActive(submissionId, challengeEnd);
+            EscrowLedger.accept(
+                _state,
+                address(_label),
+                _treasury,
+                submissionId,
+                submission,
+                task,
+                labeler,
+                task.bond,
+                AcceptedBy.Timeout
+            );
             return Status.Accepted;
         }
         if (status != Status.Challenged) revert TaskEscrowWrongStatus(submissionId, status);
-        return _resolveChallenge(submissionId, submission, task, labeler);
-    }
-
-    /// @dev Applies the final ruling of a challenged submission's dispute (docs/task-escrow.md, "Money
-    /// flows"): Unresolved returns both bonds and pays the labeler; otherwise the loser's bond repays
-    /// the winning side's round costs, then `burnBps` of the rest is burned, then the winner gets the rest.
-    function _resolveChallenge(
-        uint256 submissionId,
-        Submission storage submission,
-        Task storage task,
-        address labeler
-    ) private returns (Status) {
-        uint256 disputeId = submission.disputeId;
-        (IQualityVote.Ruling ruling, bool isFinal) = _qualityVote.finalRuling(disputeId);
-        // Reverts with the court's `QualityVoteWrongPeriod` until the final ruling is known.
-        if (!isFinal) ruling = _qualityVote.finalizeDispute(disputeId);
-        address challenger = _qualityVote.getDispute(disputeId).challenger;
-        uint256 bond = task.bond;
-
-        if (ruling == IQualityVote.Ruling.Unresolved) {
-            _accept(submissionId, submission, task, labeler, bond, AcceptedBy.Unresolved);
-            _accounts[challenger].labelClaimable += SafeCast.toUint96(bond);
-            emit ChallengeResolved(submissionId, disputeId, ruling, bond, bond, 0, 0);
-            return Status.Accepted;
-        }
-        uint8 winningSide = uint8(ruling);
-        (uint256 repaid, uint256 burned, uint256 toWinner) = _splitLoserBond(
-            submissionId,
-            disputeId,
-            winningSide,
-            bond
-        );
-        if (burned != 0) ERC20Burnable(address(_label)).burn(burned);
-        if (ruling == IQualityVote.Ruling.Reject) {
-            submission.status = Status.Rejected;
-            --task.held; // the slot is free again
-            ++_accounts[labeler].rejected;
-            uint256 toChallenger = bond + toWinner;
-            _accounts[challenger].labelClaimable += SafeCast.toUint96(toChallenger);
-            emit ChallengeResolved(submissionId, disputeId, ruling, 0, toChallenger, repaid, burned);
-            return Status.Rejected;
-        }
-        uint256 toLabeler = bond + toWinner;
-        _accept(submissionId, submission, task, labeler, toLabeler, AcceptedBy.Jury);
-        emit ChallengeResolved(submissionId, disputeId, ruling, toLabeler, 0, repaid, burned);
-        return Status.Accepted;
-    }
-
-    /// @dev Splits the loser's `bond`: first it repays the round costs paid on `winningSide` (pro rata
-    /// if short; the rounding remainder stays in the bond), then `burnBps` of what remains is burned,
-    /// then the rest goes to the winning party (returned as `toWinner`). `burnBps` is the task's.
-    function _splitLoserBond(
-        uint256 submissionId,
-        uint256 disputeId,
-        uint8 winningSide,
-        uint256 bond
-    ) private returns (uint256 repaid, uint256 burned, uint256 toWinner) {
-        IQualityVote.Payment[] memory payments = _qualityVote.paymentsOf(disputeId);
-        uint256 owed;
-        for (uint256 i = 0; i < payments.length; ++i) {
-            if (payments[i].side == winningSide) owed += payments[i].amount;
-        }
-        for (uint256 i = 0; i < payments.length && owed != 0; ++i) {
-            IQualityVote.Payment memory payment = payments[i];
-            if (payment.side != winningSide) continue;
-            uint256 amount = owed <= bond ? payment.amount : (payment.amount * bond) / owed;
-            repaid += amount;
-            _accounts[payment.payer].labelClaimable += SafeCast.toUint96(amount);
-            emit CostRepaid(submissionId, payment.payer, payment.amount, amount);
-        }
-        uint256 rest = bond - repaid;
-        uint256 burnBps = _terms[_tasks[submissionId >> _SUBMISSION_INDEX_BITS].terms].burnBps;
-        burned = (rest * burnBps) / _BPS;
-        toWinner = rest - burned;
-    }
-
-    /// @dev Marks a submission accepted and credits the labeler (reward, plus `labelCredit` LABEL of
-    /// bonds) and the current treasury (fee).
-    function _accept(
-        uint256 submissionId,
-        Submission storage submission,
-        Task storage task,
-        address labeler,
-        uint256 labelCredit,
-        AcceptedBy acceptedBy
-    ) private {
-        submission.status = Status.Accepted;
-        --task.held;
-        ++task.accepted;
-        address token = task.paymentToken;
-        uint256 reward = task.reward;
-        uint256 fee = _feeOf(reward, task.feeBps);
-
-        Account storage account = _accounts[labeler];
-        ++account.accepted;
-        if (token == address(_label)) {
-            account.labelClaimable += SafeCast.toUint96(reward + labelCredit);
-        } else {
-            account.labelClaimable += SafeCast.toUint96(labelCredit);
-            _claimable[token][labeler] += reward;
-        }
-        if (fee != 0) _credit(token, _treasury, fee);
-        emit SubmissionAccepted(submissionId, labeler, acceptedBy, reward, fee);
+        return EscrowChallenges.resolve(_state, _label, _qualityVote, _treasury, submissionId);
     }
 
     /// @dev Clears and returns what `account` is owed in `token`.
     function _takeClaimable(address token, address account) private returns (uint256 amount) {
         if (token == address(_label)) {
-            Account storage record = _accounts[account];
+            Account storage record = _state.accounts[account];
             amount = record.labelClaimable;
             record.labelClaimable = 0;
         } else {
-            amount = _claimable[token][account];
-            _claimable[token][account] = 0;
-        }
-    }
-
-    function _credit(address token, address account, uint256 amount) private {
-        if (token == address(_label)) {
-            _accounts[account].labelClaimable += SafeCast.toUint96(amount);
-        } else {
-            _claimable[token][account] += amount;
+            amount = _state.claimable[token][account];
+            _state.claimable[token][account] = 0;
         }
     }
 
@@ -772,7 +597,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         bool valid =
             p.feeBps <= _MAX_FEE_BPS &&
                 p.burnBps >= _MIN_BURN_BPS &&
-                p.burnBps <= _BPS &&
+                p.burnBps <= EscrowLedger.BPS &&
                 p.bondToRewardBps <= _MAX_BOND_TO_REWARD_BPS &&
                 p.minBond >= 1 &&
                 p.minBond <= _MAX_MIN_BOND &&
@@ -813,7 +638,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         uint32 terms = SafeCast.toUint32(lastTerms + 1);
         Params storage p = _params;
         // Fit: versions are counted in 32 bits; 10 seats of at most MAX_FEE_PER_SEAT fit 96 bits.
-        _terms[terms] = Terms({courtVersion: uint32(version), burnBps: p.burnBps, cancelNotice: p.cancelNotice});
+        _state.terms[terms] = Terms({courtVersion: uint32(version), burnBps: p.burnBps, cancelNotice: p.cancelNotice});
         _courtVersion = CourtVersion({version: uint32(version), firstTwoRounds: uint96(firstTwoRounds), terms: terms});
     }
 
@@ -832,13 +657,13 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         floor = params_.minBond;
         if (courtCost > floor) floor = courtCost;
         if (paymentToken == address(_label)) {
-            uint256 share = (reward * params_.bondToRewardBps) / _BPS;
+            uint256 share = EscrowLedger.shareOf(reward, params_.bondToRewardBps);
             if (share > floor) floor = share;
         }
     }
 
     function _requesterTask(uint256 taskId) private view returns (Task storage task) {
-        task = _tasks[taskId];
+        task = _state.tasks[taskId];
         address requester = task.requester;
         if (requester == address(0)) revert TaskEscrowUnknownTask(taskId);
         if (msg.sender != requester) revert TaskEscrowNotRequester(taskId, msg.sender);
@@ -850,18 +675,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         task = _requesterTask(taskId);
         if (task.cancelled) revert TaskEscrowTaskCancelled(taskId);
         deadline = task.deadline;
-        if (_now() >= deadline) revert TaskEscrowDeadlinePassed(taskId, deadline);
+        if (EscrowLedger.now40() >= deadline) revert TaskEscrowDeadlinePassed(taskId, deadline);
         if (task.held == 0 && task.accepted == task.slots) revert TaskEscrowTaskClosed(taskId);
-    }
-
-    /// @dev The protocol's clock (see QualityVote `_now`).
-    function _now() private view returns (uint40) {
-        // solhint-disable-next-line not-rely-on-time
-        return uint40(block.timestamp);
-    }
-
-    /// @dev The fee on one reward: `reward * feeBps / 10,000`, rounded down (docs/task-escrow.md, "Money flows").
-    function _feeOf(uint256 reward, uint256 feeBps) private pure returns (uint256) {
-        return (reward * feeBps) / _BPS;
     }
 }

@@ -9,6 +9,7 @@ import type { Signer } from "ethers";
 import {
   BlockhashRandomness__factory,
   DatasetShares__factory,
+  EscrowChallenges__factory,
   FixedSeedRandomness__factory,
   JurorPool__factory,
   LabelToken__factory,
@@ -23,6 +24,18 @@ import {
   type TaskEscrow,
 } from "../typechain-types/index.js";
 import * as defaults from "./defaults.js";
+
+/**
+ * A `TaskEscrow` factory linked to a freshly deployed `EscrowChallenges`, the library the escrow
+ * DELEGATECALLs for challenges and their resolution (docs/task-escrow.md, "Code layout").
+ */
+export async function taskEscrowFactory(deployer: Signer): Promise<TaskEscrow__factory> {
+  const challenges = await (await new EscrowChallenges__factory(deployer).deploy()).waitForDeployment();
+  return new TaskEscrow__factory(
+    { "project/contracts/libraries/EscrowChallenges.sol:EscrowChallenges": await challenges.getAddress() },
+    deployer,
+  );
+}
 
 /**
  * Where the court's seeds come from: `"blockhash"`, the blockhash source with the default lookahead;
@@ -106,7 +119,7 @@ export async function deployCore<S extends Seeds = "blockhash">(
   await mined(pool.connect(admin).bindCourt(await court.getAddress()));
   await mined(randomness.connect(admin).setConsumer(await pool.getAddress()));
   const escrow = await deployed(
-    new TaskEscrow__factory(admin).deploy(
+    (await taskEscrowFactory(admin)).deploy(
       await token.getAddress(),
       await court.getAddress(),
       options.feeTreasury,

@@ -15,6 +15,7 @@ const DEPLOYED = [
   "JurorPool",
   "QualityVote",
   "TaskEscrow",
+  "EscrowChallenges",
   "DatasetShares",
   "BlockhashRandomness",
   "ChainlinkVRFRandomness",
@@ -22,9 +23,8 @@ const DEPLOYED = [
 
 const fmt = (n: number) => n.toLocaleString("en-US");
 const rows = DEPLOYED.map((name) => {
-  const path = name.endsWith("Randomness")
-    ? `artifacts/contracts/randomness/${name}.sol/${name}.json`
-    : `artifacts/contracts/${name}.sol/${name}.json`;
+  const folder = name.endsWith("Randomness") ? "randomness/" : name.startsWith("Escrow") ? "libraries/" : "";
+  const path = `artifacts/contracts/${folder}${name}.sol/${name}.json`;
   const artifact = JSON.parse(readFileSync(path, "utf8")) as { deployedBytecode: string };
   const size = (artifact.deployedBytecode.length - 2) / 2;
   return { name, size, room: LIMIT - size };

@@ -1,8 +1,9 @@
 import { expect } from "chai";
-import { network } from "hardhat";
+import { artifacts, network } from "hardhat";
 
 import type { ITaskEscrow } from "../typechain-types/contracts/TaskEscrow.js";
-import { MockERC20__factory, TaskEscrow__factory } from "../typechain-types/index.js";
+import { taskEscrowFactory } from "../ignition/direct.js";
+import { MockERC20__factory } from "../typechain-types/index.js";
 import { ADMIN_DELAY, COURT_DEFAULTS, LABEL, REJECT, TASK_ESCROW_DEFAULTS, type Protocol } from "./helpers/fixtures.js";
 import {
   BOND,
@@ -30,6 +31,9 @@ const { deployEscrow, taskFixture } = escrowFixtures(ethers, helpers);
 const courtFloor = (feePerSeat: bigint) => 10n * feePerSeat;
 
 /** Task creation, the bond floor and the court version a task records, slots, deadline, admin. See docs/task-escrow.md. */
+const escrowArtifact = await artifacts.readArtifact("TaskEscrow");
+const challengesArtifact = await artifacts.readArtifact("EscrowChallenges");
+
 describe("TaskEscrow: tasks", function () {
   const params = async (p: Protocol, overrides: Partial<ITaskEscrow.TaskParamsStruct> = {}) =>
     taskParams(p, await time.latest(), overrides);
@@ -56,7 +60,7 @@ describe("TaskEscrow: tasks", function () {
 
     it("reverts with TaskEscrowZeroAddress, TaskEscrowLabelMismatch, AdministeredInvalidTreasury and TaskEscrowInvalidParams", async function () {
       const { escrow, token, court, admin, feeTreasury } = await loadFixture(deployEscrow);
-      const factory = new TaskEscrow__factory(admin);
+      const factory = await taskEscrowFactory(admin);
       const [label, vote] = [await token.getAddress(), await court.getAddress()];
       const deploy = (l: string, v: string, t: string, p: ITaskEscrow.ParamsStruct = TASK_ESCROW_DEFAULTS) =>
         factory.deploy(l, v, t, admin.address, ADMIN_DELAY, p);
@@ -84,6 +88,30 @@ describe("TaskEscrow: tasks", function () {
       await expect(deploy(label, vote, feeTreasury.address, bad))
         .to.be.revertedWithCustomError(escrow, "TaskEscrowInvalidParams")
         .withArgs(Object.values(bad));
+    });
+
+    it("links EscrowChallenges, whose state-changing functions refuse a direct call (docs/task-escrow.md, code layout)", async function () {
+      const { escrow, labelers } = await loadFixture(deployEscrow);
+      // The library's address, where the linker wrote it into the escrow's code.
+      const code = await ethers.provider.getCode(await escrow.getAddress());
+      const [reference] = Object.values(escrowArtifact.deployedLinkReferences!)[0].EscrowChallenges;
+      const library = ethers.getAddress("0x" + code.slice(2 + 2 * reference.start, 2 + 2 * (reference.start + 20)));
+      const libraryCode = await ethers.provider.getCode(library);
+      expect(libraryCode.length).to.equal(challengesArtifact.deployedBytecode.length);
+      for (const signature of [
+        "challenge(EscrowState storage,IERC20,IQualityVote,uint256,bytes32)",
+        "resolve(EscrowState storage,IERC20,IQualityVote,address,uint256)",
+      ]) {
+        // Through the escrow these arguments would revert with TaskEscrowUnknownSubmission; called
+        // directly, the library's call protection reverts first, with no data at all.
+        const data = ethers.id(signature).slice(0, 10) + ethers.ZeroHash.slice(2).repeat(5);
+        const error = await labelers[0].call({ to: library, data }).then(
+          () => undefined,
+          (e: { data?: string }) => e,
+        );
+        expect(error, `${signature} called directly must revert`).to.not.equal(undefined);
+        expect(error!.data ?? "0x").to.equal("0x");
+      }
     });
   });
 

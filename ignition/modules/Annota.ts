@@ -109,14 +109,13 @@ export function buildAnnotaModule(kind: RandomnessKind) {
       param(POOL_DEFAULTS),
     ]);
     const court = m.contract("QualityVote", [pool, treasury, timelock, adminDelay, param(COURT_DEFAULTS)]);
-    const escrow = m.contract("TaskEscrow", [
-      token,
-      court,
-      treasury,
-      timelock,
-      adminDelay,
-      param(TASK_ESCROW_DEFAULTS),
-    ]);
+    // The escrow DELEGATECALLs this library for challenges and their resolution (docs/task-escrow.md).
+    const challenges = m.library("EscrowChallenges");
+    const escrow = m.contract(
+      "TaskEscrow",
+      [token, court, treasury, timelock, adminDelay, param(TASK_ESCROW_DEFAULTS)],
+      { libraries: { EscrowChallenges: challenges } },
+    );
     const shares = m.contract("DatasetShares", [
       escrow,
       treasury,

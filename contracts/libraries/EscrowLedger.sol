@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.34;
+
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {ITaskEscrow} from "../interfaces/ITaskEscrow.sol";
+
+/// @dev A task in four slots. Amounts fit 96 bits (checked at creation); counts fit 16 bits
+/// (slots <= 10,000); timestamps fit 40 bits. Spec hash and URI live only in `TaskCreated`.
+struct Task {
+    // slot 0 (read by submit, accept, challenge, finalize)
+    address requester;
+    uint96 bond;
+    // slot 1 (read when paying)
+    address paymentToken;
+    uint96 reward;
+    // slot 2 (counters and schedule: rewritten by every submission and resolution)
+    uint16 slots;
+    uint16 accepted;
+    uint16 held;
+    uint32 submissionCount;
+    uint40 deadline;
+    uint32 challengePeriod;
+    uint16 feeBps;
+    uint32 terms; // the task's `Terms`: court version, burn and cancellation notice
+    bool cancelled;
+    bool allowlisted; // labelerRoot != 0, kept here so that open tasks never read slot 3
+    uint16 royaltyBps; // the dataset shares' royalty on each licence (docs/dataset-shares.md)
+    uint16 maxSlots; // `addSlots` never goes past it
+    // slot 3
+    bytes32 labelerRoot;
+}
+
+/// @dev A submission in one slot (its task is `submissionId >> 32`; its result hash and URI live only
+/// in `Submitted`).
+struct Submission {
+    address labeler;
+    uint40 challengeEnd;
+    uint48 disputeId;
+    ITaskEscrow.Status status;
+}
+
+/// @dev What a task's disputes and cancellation use, fixed when the task is created: its court
+/// version, the share of a loser's bond burned, and the cancellation notice. A new record is written whenever one of them changes
+/// (`setParams`, `syncCourtVersion`); a task stores only the record's id, so creating a task writes
+/// nothing more (docs/task-escrow.md, "Nothing open changes under the admin").
+struct Terms {
+    uint32 courtVersion;
+    uint16 burnBps;
+    uint32 cancelNotice;
+}
+
+/// @dev Per-address record in one slot: LABEL credits (rewards of LABEL tasks, returned and won bonds,
+/// fees) and activity counters. `submit` and `challenge` bump a counter, so the slot exists before a
+/// resolution credits it, and survives a withdrawal: paying a labeler or a challenger rewrites a
+/// non-zero slot (2,900 gas) instead of creating one (20,000). LABEL amounts fit 96 bits (LABEL's
+/// supply is capped below 2^96); they are cast with SafeCast anyway. Credits in other tokens live in
+/// `EscrowState.claimable`.
+struct Account {
+    uint96 labelClaimable;
+    uint32 submitted;
+    uint32 accepted;
+    uint32 rejected;
+    uint32 challenges;
+}
+
+/// @dev The escrow's records of tasks, submissions and money, in one struct so that the escrow and
+/// its linked library `EscrowChallenges` (which runs in the escrow's storage by DELEGATECALL) name
+/// the same storage (docs/task-escrow.md, "Code layout").
+struct EscrowState {
+    mapping(uint256 taskId => Task) tasks;
+    mapping(uint256 submissionId => Submission) submissions;
+    mapping(address account => Account) accounts;
+    mapping(address token => mapping(address account => uint256)) claimable;
+    mapping(uint256 termsId => Terms) terms;
+}
+
+/// @title EscrowLedger
+/// @notice The escrow's bookkeeping that both `TaskEscrow` and `EscrowChallenges` use: accepting a
+/// submission and crediting a payee. Internal: compiled into each.
+library EscrowLedger {
+    uint256 internal constant BPS = 10_000;
+    /// @dev A submission id is `taskId << 32 | n` (`ITaskEscrow`).
+    uint256 internal constant SUBMISSION_INDEX_BITS = 32;
+
+    /// @dev Marks a submission accepted and credits the labeler (reward, plus `labelCredit` LABEL of
+    /// bonds) and `treasury` (fee).
+    function accept(
+        EscrowState storage state,
+        address label,
+        address treasury,
+        uint256 submissionId,
+        Submission storage submission,
+        Task storage task,
+        address labeler,
+        uint256 labelCredit,
+        ITaskEscrow.AcceptedBy acceptedBy
+    ) internal {
+        submission.status = ITaskEscrow.Status.Accepted;
+        --task.held;
+        ++task.accepted;
+        address token = task.paymentToken;
+        uint256 reward = task.reward;
+        uint256 fee = shareOf(reward, task.feeBps);
+
+        Account storage account = state.accounts[labeler];
+        ++account.accepted;
+        if (token == label) {
+            account.labelClaimable += SafeCast.toUint96(reward + labelCredit);
+        } else {
+            account.labelClaimable += SafeCast.toUint96(labelCredit);
+            state.claimable[token][labeler] += reward;
+        }
+        if (fee != 0) credit(state, label, token, treasury, fee);
+        emit ITaskEscrow.SubmissionAccepted(submissionId, labeler, acceptedBy, reward, fee);
+    }
+
+    /// @dev Credits `amount` of `token` to `account`: LABEL in its account record, others in `claimable`.
+    function credit(EscrowState storage state, address label, address token, address account, uint256 amount) internal {
+        if (token == label) {
+            state.accounts[account].labelClaimable += SafeCast.toUint96(amount);
+        } else {
+            state.claimable[token][account] += amount;
+        }
+    }
+
+    /// @dev The protocol's clock (see QualityVote `_now`).
+    function now40() internal view returns (uint40) {
+        // solhint-disable-next-line not-rely-on-time
+        return uint40(block.timestamp);
+    }
+
+    /// @dev `bps` of `amount`, rounded down: the fee on a reward, a value bond, a burn
+    /// (docs/task-escrow.md, "Money flows").
+    function shareOf(uint256 amount, uint256 bps) internal pure returns (uint256) {
+        return (amount * bps) / BPS;
+    }
+}
