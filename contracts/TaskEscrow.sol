@@ -26,11 +26,11 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
                                  TYPES
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev What new tasks record: the court version, the cost of its rounds 0 and 1 (at most 10 seats
-    /// times `MAX_FEE_PER_SEAT`, below 2^96), and the id of the newest `Terms`.
+    /// @dev What new tasks record: the court version, the cost of all its rounds (the court bond's
+    /// floor), and the id of the newest `Terms`.
     struct CourtVersion {
         uint32 version;
-        uint96 firstTwoRounds;
+        uint96 allRounds;
         uint32 terms;
     }
 
@@ -138,7 +138,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         uint256 reward = task.reward;
         uint256 amount = count * (reward + EscrowLedger.shareOf(reward, task.feeBps));
         emit SlotsAdded(taskId, count, slots, amount);
-        _pullExact(IERC20(task.paymentToken), amount);
+        EscrowLedger.pullExact(address(_label), IERC20(task.paymentToken), amount);
     }
 
     /// @inheritdoc ITaskEscrow
@@ -348,8 +348,10 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc ITaskEscrow
-    function bondFloor(address paymentToken, uint256 reward) external view returns (uint256 floor) {
-        (, floor) = _bondFloor(_params, paymentToken, reward);
+    function bondFloor(uint256 reward) external view returns (uint256 courtBond, uint256 valueBond) {
+        Params memory params_ = _params;
+        (, courtBond) = _bondFloor(params_);
+        valueBond = EscrowLedger.shareOf(reward, params_.bondToRewardBps);
     }
 
     /// @inheritdoc ITaskEscrow
@@ -374,6 +376,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
                 reward: task.reward,
                 fee: uint96(EscrowLedger.shareOf(task.reward, task.feeBps)),
                 bond: task.bond,
+                valueBond: uint96(EscrowLedger.shareOf(task.reward, task.valueBondBps)), // fits: checked at creation
                 slots: task.slots,
                 accepted: task.accepted,
                 held: task.held,
@@ -427,8 +430,13 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         if (!_paymentTokens[p.paymentToken]) revert TaskEscrowTokenNotAllowed(p.paymentToken);
         if (p.reward == 0 || p.reward > type(uint96).max) revert TaskEscrowInvalidReward(p.reward);
         if (p.slots == 0 || p.slots > _MAX_SLOTS) revert TaskEscrowInvalidSlots(p.slots);
-        (uint256 terms, uint256 floor) = _bondFloor(params_, p.paymentToken, p.reward);
+        (uint256 terms, uint256 floor) = _bondFloor(params_);
         if (p.bond < floor || p.bond > type(uint96).max) revert TaskEscrowInvalidBond(p.bond, floor);
+        uint256 valueBondBps = p.valueBondBps == 0 ? params_.bondToRewardBps : p.valueBondBps;
+        uint256 valueBond = EscrowLedger.shareOf(p.reward, valueBondBps);
+        if (valueBondBps < params_.bondToRewardBps || valueBondBps > type(uint16).max || valueBond > type(uint96).max) {
+            revert TaskEscrowInvalidValueBond(p.valueBondBps, params_.bondToRewardBps);
+        }
         if (p.deadline <= EscrowLedger.now40() || p.deadline > type(uint40).max)
             revert TaskEscrowInvalidDeadline(p.deadline);
         if (p.challengePeriod < params_.minChallengePeriod || p.challengePeriod > params_.maxChallengePeriod) {
@@ -448,13 +456,21 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         taskId = ++_taskCount;
         // The narrowing casts fit: every value was range-checked above.
         Task storage task = _state.tasks[taskId];
+        // The value bond: on a LABEL task part of the one LABEL bond, on another in the payment token.
+        uint256 bond = p.bond;
+        if (p.paymentToken == address(_label)) {
+            bond += valueBond;
+            valueBond = 0;
+        } else {
+            task.valueBondBps = uint16(valueBondBps);
+        }
         task.requester = msg.sender;
-        task.bond = uint96(p.bond);
+        task.bond = SafeCast.toUint96(bond);
         task.paymentToken = p.paymentToken;
         task.reward = uint96(p.reward);
         task.slots = uint16(p.slots);
         task.deadline = uint40(p.deadline);
-        task.challengePeriod = uint32(p.challengePeriod);
+        task.challengePeriod = uint24(p.challengePeriod);
         task.feeBps = params_.feeBps;
         task.terms = uint32(terms); // fits: counted in 32 bits
         task.royaltyBps = uint16(p.royaltyBps);
@@ -465,11 +481,12 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         }
 
         uint256 fee = EscrowLedger.shareOf(p.reward, params_.feeBps);
-        _emitTaskCreated(taskId, p, fee, maxSlots);
-        _pullExact(IERC20(p.paymentToken), p.slots * (p.reward + fee));
+        _emitTaskCreated(taskId, p, fee, bond);
+        emit TaskDetails(taskId, p.royaltyBps, maxSlots, valueBond);
+        EscrowLedger.pullExact(address(_label), IERC20(p.paymentToken), p.slots * (p.reward + fee));
     }
 
-    function _emitTaskCreated(uint256 taskId, TaskParams calldata p, uint256 fee, uint256 maxSlots) private {
+    function _emitTaskCreated(uint256 taskId, TaskParams calldata p, uint256 fee, uint256 bond) private {
         emit TaskCreated(
             taskId,
             msg.sender,
@@ -477,14 +494,13 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
             p.reward,
             fee,
             p.slots,
-            p.bond,
+            bond,
             p.deadline,
             p.challengePeriod,
             p.labelerRoot,
             p.specHash,
             p.specURI
         );
-        emit TaskRoyalty(taskId, p.royaltyBps, maxSlots);
     }
 
     function _submit(
@@ -503,8 +519,9 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
             status: Status.Pending
         });
         emit Submitted(taskId, submissionId, msg.sender, resultHash, resultURI);
-        // Interaction last. LABEL delivers exactly what is asked (no transfer fee), so no balance check.
+        // Interactions last. LABEL delivers exactly what is asked (no transfer fee), so no balance check.
         _label.safeTransferFrom(msg.sender, address(this), task.bond);
+        _pullValueBond(task);
     }
 
     /// @dev Checks that the caller may submit to `task` now and reserves a slot for it: returns the
@@ -575,17 +592,6 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         }
     }
 
-    /// @dev Pulls `amount` of `token` from the caller and refuses tokens that deliver anything else
-    /// (LABEL, which delivers exactly, skips the balance check).
-    function _pullExact(IERC20 token, uint256 amount) private {
-        // LABEL is this protocol's own token, with no transfer fee or hook (bonds rely on it too).
-        if (address(token) == address(_label)) return token.safeTransferFrom(msg.sender, address(this), amount);
-        uint256 balanceBefore = token.balanceOf(address(this));
-        token.safeTransferFrom(msg.sender, address(this), amount);
-        uint256 received = token.balanceOf(address(this)) - balanceBefore;
-        if (received != amount) revert TaskEscrowFeeOnTransfer(address(token), amount, received);
-    }
-
     /// @dev Tries an EIP-2612 permit from the caller to this contract. A failure (for example a permit
     /// a front-runner already used) is ignored: the transfer that follows needs the allowance anyway.
     function _tryPermit(address token, uint256 amount, uint256 deadline, uint8 v, bytes32 r, bytes32 s) private {
@@ -611,7 +617,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         _params = p;
         emit ParamsUpdated(p);
         CourtVersion memory court = _courtVersion;
-        _recordTerms(court.version, court.firstTwoRounds, court.terms);
+        _recordTerms(court.version, court.allRounds, court.terms);
     }
 
     function _setPaymentToken(address token, bool allowed) private {
@@ -619,46 +625,52 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         emit PaymentTokenUpdated(token, allowed);
     }
 
-    /// @dev Reads the court's newest version and the cost of its rounds 0 and 1 into
-    /// `_courtVersion`. The court is this escrow's own immutable, trusted counterpart; a version's
+    /// @dev Reads the court's newest version and the cost of all its rounds (the court bond's floor)
+    /// into `_courtVersion`. The court is this escrow's own immutable, trusted counterpart; a version's
     /// costs never change, so a task's floor and its disputes always use the same version.
     function _syncCourtVersion() private returns (uint256 version) {
-        uint256 firstTwoRounds;
-        (version, firstTwoRounds) = _qualityVote.currentVersionCost();
+        version = _qualityVote.currentVersion();
         CourtVersion memory court = _courtVersion;
         if (version == court.version) return version;
-        _recordTerms(version, firstTwoRounds, court.terms);
-        emit CourtVersionSynced(version, firstTwoRounds);
+        // Every round the version may have: the winning side is repaid every round it paid, after any
+        // number of wrong rulings (docs/task-escrow.md, "Two-part bonds").
+        uint256 rounds = _qualityVote.params(version).maxRounds;
+        uint256 allRounds;
+        for (uint256 round = 0; round < rounds; ++round) allRounds += _qualityVote.roundCost(version, round);
+        _recordTerms(version, allRounds, court.terms);
+        emit CourtVersionSynced(version, allRounds);
     }
 
-    /// @dev Records the terms new tasks get from now on: court version `version` (whose rounds 0 and 1
-    /// cost `firstTwoRounds`) with the current `burnBps` and `cancelNotice`, as the record after
+    /// @dev Records the terms new tasks get from now on: court version `version` (whose rounds cost
+    /// `allRounds` in all) with the current `burnBps` and `cancelNotice`, as the record after
     /// `lastTerms`. Open tasks keep the record they point to.
-    function _recordTerms(uint256 version, uint256 firstTwoRounds, uint256 lastTerms) private {
+    function _recordTerms(uint256 version, uint256 allRounds, uint256 lastTerms) private {
         uint32 terms = SafeCast.toUint32(lastTerms + 1);
         Params storage p = _params;
-        // Fit: versions are counted in 32 bits; 10 seats of at most MAX_FEE_PER_SEAT fit 96 bits.
+        // Fits: versions are counted in 32 bits.
         _state.terms[terms] = Terms({courtVersion: uint32(version), burnBps: p.burnBps, cancelNotice: p.cancelNotice});
-        _courtVersion = CourtVersion({version: uint32(version), firstTwoRounds: uint96(firstTwoRounds), terms: terms});
+        _courtVersion = CourtVersion({version: uint32(version), allRounds: SafeCast.toUint96(allRounds), terms: terms});
     }
 
-    /// @dev The terms new tasks record and the bond floor of a task paying `reward` in
-    /// `paymentToken` under their court version: the largest of `minBond`, the cost of rounds 0 and 1 (a winner
-    /// recovers the fees it advanced), and for LABEL tasks `bondToRewardBps` of the reward (a
-    /// self-challenge costs more than it can win).
-    function _bondFloor(
-        Params memory params_,
-        address paymentToken,
-        uint256 reward
-    ) private view returns (uint256 terms, uint256 floor) {
+    /// @dev The terms new tasks record and the floor of their court bond: the larger of `minBond` and
+    /// the cost of all rounds of their court version.
+    function _bondFloor(Params memory params_) private view returns (uint256 terms, uint256 floor) {
         CourtVersion memory court = _courtVersion;
         terms = court.terms;
-        uint256 courtCost = court.firstTwoRounds;
         floor = params_.minBond;
-        if (courtCost > floor) floor = courtCost;
-        if (paymentToken == address(_label)) {
-            uint256 share = EscrowLedger.shareOf(reward, params_.bondToRewardBps);
-            if (share > floor) floor = share;
+        if (court.allRounds > floor) floor = court.allRounds;
+    }
+
+    /// @dev Pulls the caller's value bond on a task paid in another token than LABEL (on a LABEL task it
+    /// is part of `bond`).
+    function _pullValueBond(Task storage task) private {
+        uint256 valueBondBps = task.valueBondBps;
+        if (valueBondBps != 0) {
+            EscrowLedger.pullExact(
+                address(_label),
+                IERC20(task.paymentToken),
+                EscrowLedger.shareOf(task.reward, valueBondBps)
+            );
         }
     }
 

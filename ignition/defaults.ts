@@ -53,12 +53,15 @@ export const TASK_ESCROW_DEFAULTS = {
   feeBps: 250n,
   /** Half of what remains of a loser's bond (after repaying the winner's jury fees) is burned, as UMA does. */
   burnBps: 5_000n,
-  /** For LABEL tasks the bond is at least half the reward: a self-challenge costs more than it can win. */
-  bondToRewardBps: 5_000n,
   /**
-   * A task's bond is at least 100 LABEL: twice the cost of the court's rounds 0 and 1 (15 + 35 LABEL),
-   * so that a loser's bond, after repaying the winner's two rounds, still leaves a remainder to burn and
-   * to give the winner: correcting a wrong jury gains (docs/parameters.md#minbond).
+   * Labelers and challengers each post a value bond worth the reward, in the payment token: a loser's
+   * goes half to the treasury, so a labeler's own challenger loses half the reward whichever way the
+   * court rules (docs/task-escrow.md, "Two-part bonds").
+   */
+  bondToRewardBps: 10_000n,
+  /**
+   * A task's court bond is at least 100 LABEL (twice the cost of the court's rounds 0 and 1); the
+   * cost of all the court version's rounds binds above it (`courtBondFloor`, docs/task-escrow.md).
    */
   minBond: 2n * (3n + 7n) * COURT_DEFAULTS.feePerSeat,
   /** Challenge periods between 1 hour and 30 days. */
@@ -117,18 +120,30 @@ export interface TaskParams {
   specURI: string;
   royaltyBps: bigint;
   maxSlots: bigint;
+  /** The value bond as a share of the reward, in bps; 0 means the governance minimum (`bondToRewardBps`). */
+  valueBondBps: bigint;
+}
+
+/**
+ * The court bond's floor under court parameters `court`: the cost of all its rounds (round r seats
+ * 4 * 2^r - 1: 4 * (2^n - 1) - n seats in all), or `minBond` if larger. The escrow reads it from the
+ * court (`syncCourtVersion`); this mirrors it for the defaults.
+ */
+export function courtBondFloor(court: { feePerSeat: bigint; maxRounds: bigint } = COURT_DEFAULTS): bigint {
+  const allRounds = ((4n << court.maxRounds) - 4n - court.maxRounds) * court.feePerSeat;
+  return allRounds > TASK_ESCROW_DEFAULTS.minBond ? allRounds : TASK_ESCROW_DEFAULTS.minBond;
 }
 
 /**
  * The example task the tests, the benchmark and the development drivers start from: slots of
- * 100 LABEL, a 100 LABEL bond (the bond floor of a 100-LABEL LABEL task under the defaults:
- * max(minBond 100, rounds 0 + 1 = 50, 50 % of 100)), a one-hour challenge period, a 10 % fee
- * tolerance, open to every labeler, a 20 % royalty to its dataset's shares.
+ * 100 LABEL, the court bond's floor (every round of the default court version), a one-hour challenge
+ * period, a 10 % fee tolerance, open to every labeler, a 20 % royalty to its dataset's shares. Each
+ * labeler posts the court bond plus the value bond (the reward) in one LABEL bond.
  */
 export const EXAMPLE_TASK = {
   reward: 100n * LABEL,
   slots: 3n,
-  bond: TASK_ESCROW_DEFAULTS.minBond,
+  bond: courtBondFloor(),
   challengePeriod: HOUR,
   maxFeeBps: 1_000n,
   labelerRoot: ZeroHash,
@@ -138,6 +153,8 @@ export const EXAMPLE_TASK = {
   royaltyBps: TASK_ESCROW_DEFAULTS.minRoyaltyBps,
   /** Room for `addSlots` in the tests and drivers (0 would mean: never more than `slots`). */
   maxSlots: 10_000n,
+  /** The least value bond: `bondToRewardBps` of the reward. */
+  valueBondBps: 0n,
 } as const;
 
 /** The parameters of a task paid in `paymentToken` until `deadline`: `EXAMPLE_TASK` with `overrides`. */

@@ -146,7 +146,9 @@ const penalty = await pool.seatLock(); // an incoherent or silent seat loses its
 const cost0 = await court.roundCost(version, 0);
 const cost1 = await court.roundCost(version, 1);
 const reward = ethers.parseEther("100");
-const bond = await escrow.bondFloor(label, reward);
+// The court bond's floor; on this LABEL task each party posts it plus the value bond in one LABEL bond.
+const { courtBond, valueBond } = await escrow.bondFloor(reward);
+const bond = courtBond + valueBond;
 const fee = (reward * (await escrow.params()).feeBps) / BPS;
 const validatorStake = 5n * seatStake;
 
@@ -207,7 +209,7 @@ await send(
     paymentToken: label,
     reward,
     slots: 1n,
-    bond,
+    bond: courtBond,
     deadline,
     challengePeriod: 86_400n,
     maxFeeBps: 1_000n,
@@ -216,6 +218,7 @@ await send(
     specURI: "ipfs://scenario-spec",
     royaltyBps: 2_000n,
     maxSlots: 0n,
+    valueBondBps: 0n,
   }),
 );
 const taskId = await escrow.taskCount();

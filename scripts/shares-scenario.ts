@@ -75,7 +75,8 @@ const reward = ethers.parseEther("40");
 const price = ethers.parseEther("50");
 const params = await requester.escrow.params();
 const royaltyBps = params.minRoyaltyBps > 2_000n ? params.minRoyaltyBps : 2_000n;
-const bond = await requester.escrow.bondFloor(book.contracts.LabelToken.address, reward);
+const { courtBond, valueBond } = await requester.escrow.bondFloor(reward);
+const bond = courtBond + valueBond; // on a LABEL task, the LABEL each labeler posts
 const fee = (reward * params.feeBps) / BPS;
 
 console.log(`Shares scenario on ${networkName}: 2 slots of ${formatLabel(reward)} LABEL, royalty ${royaltyBps} bps`);

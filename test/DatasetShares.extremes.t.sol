@@ -50,7 +50,7 @@ contract DatasetSharesExtremesTest is SharesSystem {
                 paymentToken: address(usd),
                 reward: reward,
                 slots: SUPPLY,
-                bond: escrow.bondFloor(address(usd), reward),
+                bond: _courtBondFloor(),
                 deadline: block.timestamp + 1 days,
                 challengePeriod: 1 hours,
                 maxFeeBps: 1_000,
@@ -58,7 +58,8 @@ contract DatasetSharesExtremesTest is SharesSystem {
                 specHash: keccak256("extremes"),
                 specURI: "ipfs://spec",
                 royaltyBps: ROYALTY_BPS,
-                maxSlots: SUPPLY
+                maxSlots: SUPPLY,
+                valueBondBps: 0
             })
         );
         vm.stopPrank();

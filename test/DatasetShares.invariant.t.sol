@@ -206,7 +206,7 @@ contract DatasetSharesInvariantTest is SharesSystem {
                 paymentToken: address(token),
                 reward: 100e6,
                 slots: slots,
-                bond: escrow.bondFloor(address(token), 100e6),
+                bond: _courtBondFloor(),
                 deadline: block.timestamp + 1 days,
                 challengePeriod: 1 hours,
                 maxFeeBps: 1_000,
@@ -214,7 +214,8 @@ contract DatasetSharesInvariantTest is SharesSystem {
                 specHash: keccak256(abi.encode(slots, royaltyBps)),
                 specURI: "ipfs://spec",
                 royaltyBps: royaltyBps,
-                maxSlots: maxSlots
+                maxSlots: maxSlots,
+                valueBondBps: 0
             })
         );
         vm.stopPrank();

@@ -41,8 +41,8 @@ interface ITaskEscrow is IAdministered {
     /// @param paymentToken An allowlisted ERC-20 that pays rewards.
     /// @param reward Paid per accepted submission, in `paymentToken` wei (below 2^96).
     /// @param slots Number of submissions that can be accepted [1, 10,000].
-    /// @param bond LABEL a labeler posts with each submission (and a challenger with each challenge);
-    /// at least the bond floor (`bondFloor`).
+    /// @param bond The court bond: LABEL a labeler posts with each submission (and a challenger with
+    /// each challenge); at least its floor (`bondFloor`): it repays the court costs a winner advanced.
     /// @param deadline No submissions at or after this timestamp; in the future.
     /// @param challengePeriod Seconds after a submission during which anyone may challenge it,
     /// within the governance bounds.
@@ -56,6 +56,10 @@ interface ITaskEscrow is IAdministered {
     /// `DatasetShares`, in basis points [`minRoyaltyBps`, 9,000]; fixed for good (docs/dataset-shares.md).
     /// @param maxSlots The most slots the task may ever have (`addSlots` never goes past it), so that a
     /// labeler knows the largest share supply before working; 0 means `slots`; [slots, 10,000].
+    /// @param valueBondBps The value bond each labeler and challenger also posts, in `paymentToken`, as
+    /// a share of the reward in basis points: at least `bondToRewardBps` (0 means exactly that), at
+    /// most 65,535. On a LABEL task it is added to the court bond and posted with it in one transfer
+    /// (docs/task-escrow.md, "Two-part bonds").
     struct TaskParams {
         address paymentToken;
         uint256 reward;
@@ -69,15 +73,17 @@ interface ITaskEscrow is IAdministered {
         string specURI;
         uint256 royaltyBps;
         uint256 maxSlots;
+        uint256 valueBondBps;
     }
 
     /// @notice Governance parameters; they apply to tasks created after a change.
     /// @param feeBps Protocol fee on each reward, in basis points [0, 1,000].
-    /// @param burnBps Share of a loser's bond burned after repaying the winning side's round costs,
-    /// in basis points [2,500, 10,000].
-    /// @param bondToRewardBps For tasks paid in LABEL, the bond floor as a share of the reward, in
-    /// basis points [0, 20,000].
-    /// @param minBond Smallest bond a task may require [1 wei, 1,000,000 LABEL].
+    /// @param burnBps Share of a loser's court bond burned after repaying the winning side's round
+    /// costs, and of a loser's value bond in another payment token sent to the treasury, in basis
+    /// points [2,500, 10,000].
+    /// @param bondToRewardBps The least value bond, as a share of the reward, in basis points
+    /// [0, 20,000].
+    /// @param minBond Smallest court bond a task may require [1 wei, 1,000,000 LABEL].
     /// @param minChallengePeriod Shortest challenge period a task may have [1 hour, maxChallengePeriod].
     /// @param maxChallengePeriod Longest challenge period a task may have [minChallengePeriod, 30 days].
     /// @param cancelNotice Delay between `cancelTask` and the end of submissions [1 hour, 30 days].
@@ -96,13 +102,16 @@ interface ITaskEscrow is IAdministered {
 
     /// @notice A task as stored, plus its per-slot fee and whether it is closed: nothing pending or
     /// challenged, and its deadline passed or every slot accepted. Closing is permanent: after it the
-    /// accepted count never changes (docs/dataset-shares.md).
+    /// accepted count never changes (docs/dataset-shares.md). `bond` is the LABEL each labeler and
+    /// challenger posts (on a LABEL task the court bond plus the value bond), `valueBond` what each
+    /// also posts in another payment token (0 on a LABEL task).
     struct TaskView {
         address requester;
         address paymentToken;
         uint96 reward;
         uint96 fee;
         uint96 bond;
+        uint96 valueBond;
         uint16 slots;
         uint16 accepted;
         uint16 held;
@@ -148,8 +157,10 @@ interface ITaskEscrow is IAdministered {
         string specURI
     );
     /// @notice Task `taskId`'s dataset pays `royaltyBps` of every licence sold through `DatasetShares`
-    /// to its shares, of which there will never be more than `maxSlots` (emitted with `TaskCreated`).
-    event TaskRoyalty(uint256 indexed taskId, uint256 royaltyBps, uint256 maxSlots);
+    /// to its shares, of which there will never be more than `maxSlots`; each labeler and challenger
+    /// posts `valueBond` of the payment token besides the LABEL `bond` (0 on a LABEL task, whose
+    /// `bond` includes it). Emitted with `TaskCreated`.
+    event TaskDetails(uint256 indexed taskId, uint256 royaltyBps, uint256 maxSlots, uint256 valueBond);
     /// @notice Task `taskId` gained `added` slots (now `slots`), funded with `amount`.
     event SlotsAdded(uint256 indexed taskId, uint256 added, uint256 slots, uint256 amount);
     /// @notice Task `taskId`'s deadline moved from `previous` to `deadline`.
@@ -201,15 +212,26 @@ interface ITaskEscrow is IAdministered {
     /// @notice `payer` advanced `amount` of round costs on the winning side of `submissionId`'s
     /// dispute and was credited `repaid` of it from the loser's bond.
     event CostRepaid(uint256 indexed submissionId, address indexed payer, uint256 amount, uint256 repaid);
+    /// @notice The value bonds of challenged `submissionId` (on a task paid in `token`, not LABEL) went
+    /// as credits in `token`: to the labeler (`toLabeler`, besides its own, credited with the reward),
+    /// the challenger (`toChallenger`, its own included) and the treasury (`toTreasury`: the task's
+    /// `burnBps` of the loser's).
+    event ValueBondsResolved(
+        uint256 indexed submissionId,
+        address token,
+        uint256 toLabeler,
+        uint256 toChallenger,
+        uint256 toTreasury
+    );
     /// @notice `account` withdrew `amount` of `token`.
     event Withdrawn(address indexed token, address indexed account, uint256 amount);
     /// @notice The admin changed the parameters; they apply to tasks created from now on.
     event ParamsUpdated(Params params);
     /// @notice The admin allowed or disallowed `token` as a payment token for new tasks.
     event PaymentTokenUpdated(address indexed token, bool allowed);
-    /// @notice New tasks record the court's parameter `version`, whose rounds 0 and 1 cost
-    /// `firstTwoRounds` (`syncCourtVersion`).
-    event CourtVersionSynced(uint256 indexed version, uint256 firstTwoRounds);
+    /// @notice New tasks record the court's parameter `version`, whose rounds cost `allRounds` in all:
+    /// the court bond's floor (`syncCourtVersion`).
+    event CourtVersionSynced(uint256 indexed version, uint256 allRounds);
 
     /*//////////////////////////////////////////////////////////////
                                  ERRORS
@@ -233,6 +255,9 @@ interface ITaskEscrow is IAdministered {
     error TaskEscrowTaskClosed(uint256 taskId);
     /// @notice `bond` is below the task's bond floor `floor` (or does not fit 96 bits).
     error TaskEscrowInvalidBond(uint256 bond, uint256 floor);
+    /// @notice `valueBondBps` is below `bondToRewardBps` (`minBps`) or above 65,535, or the value bond
+    /// does not fit 96 bits.
+    error TaskEscrowInvalidValueBond(uint256 valueBondBps, uint256 minBps);
     /// @notice `deadline` is not in the future (or does not fit 40 bits).
     error TaskEscrowInvalidDeadline(uint256 deadline);
     /// @notice `challengePeriod` is outside `[minChallengePeriod, maxChallengePeriod]`.
@@ -282,9 +307,11 @@ interface ITaskEscrow is IAdministered {
 
     /// @notice Creates a task and pulls its budget, `slots * (reward + fee)` of `paymentToken`, where
     /// `fee = reward * feeBps / 10,000` (rounded down) at the current `feeBps`, snapshotted. The task
-    /// records the court's parameter version as last synced (`syncCourtVersion`), and its bond must be at
-    /// least the bond floor under that version.
-    /// @dev Needs an allowance. Paused by `pause()`. Emits `TaskCreated`.
+    /// records its terms: the court's parameter version as last synced (`syncCourtVersion`), `burnBps`,
+    /// `cancelNotice` and the value bond, none of which a later change reaches; its court bond must be
+    /// at least the floor under that version. On a LABEL task `TaskCreated`'s `bond` includes the value
+    /// bond (the LABEL each labeler and challenger posts).
+    /// @dev Needs an allowance. Paused by `pause()`. Emits `TaskCreated` and `TaskDetails`.
     /// @param params The task (see `TaskParams`).
     /// @return taskId The new task's id (ids start at 1).
     function createTask(TaskParams calldata params) external returns (uint256 taskId);
@@ -340,7 +367,7 @@ interface ITaskEscrow is IAdministered {
     function cancelTask(uint256 taskId) external returns (uint256 deadline);
 
     /// @notice Adopts the court's newest parameter version for tasks created from now on, with the
-    /// cost of its rounds 0 and 1 (immutable for a version), which the bond floor covers. The escrow
+    /// cost of all its rounds (immutable for a version), which the court bond's floor covers. The escrow
     /// keeps both in its own storage so that `createTask` makes no call to the court; governance
     /// calls this with (after) each `IQualityVote.setParams`, and anyone may (docs/task-escrow.md).
     /// @dev Permissionless; never paused. Emits `CourtVersionSynced` when the version changes.
@@ -351,9 +378,10 @@ interface ITaskEscrow is IAdministered {
                               SUBMISSIONS
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Submits a result to task `taskId`, posting the task's LABEL bond.
+    /// @notice Submits a result to task `taskId`, posting the task's LABEL `bond` and, on a task paid in
+    /// another token, its `valueBond` in that token.
     /// @dev Before the deadline, while a slot is free, by an allowlisted labeler when the task has a
-    /// `labelerRoot`. Needs a LABEL allowance. Paused by `pause()`. Emits `Submitted`.
+    /// `labelerRoot`. Needs the allowances. Paused by `pause()`. Emits `Submitted`.
     /// @param taskId The task.
     /// @param resultHash Content hash of the labels (not zero).
     /// @param resultURI Where the labels are.
@@ -366,7 +394,8 @@ interface ITaskEscrow is IAdministered {
         bytes32[] calldata proof
     ) external returns (uint256 submissionId);
 
-    /// @notice `submit` with an EIP-2612 permit of the bond on LABEL signed by the caller.
+    /// @notice `submit` with an EIP-2612 permit of the task's LABEL `bond` signed by the caller (a value
+    /// bond in another payment token is pulled on an allowance of that token).
     /// @param taskId The task.
     /// @param resultHash Content hash of the labels.
     /// @param resultURI Where the labels are.
@@ -392,8 +421,9 @@ interface ITaskEscrow is IAdministered {
     /// @param submissionId The submission.
     function accept(uint256 submissionId) external;
 
-    /// @notice Challenges pending `submissionId` inside its challenge period, posting a LABEL bond
-    /// equal to the task's plus round 0's jury cost; opens a court dispute (under the task's parameter
+    /// @notice Challenges pending `submissionId` inside its challenge period, posting the task's LABEL
+    /// `bond` plus round 0's jury cost (and, on a task paid in another token, its `valueBond` in that
+    /// token); opens a court dispute (under the task's parameter
     /// version) between the labeler and the caller, with the requester excluded from its juries.
     /// One challenge per submission: the jury, not the first challenger, decides.
     /// @dev Anyone but the labeler (the requester included). Never paused. Emits `SubmissionChallenged`.
@@ -403,8 +433,8 @@ interface ITaskEscrow is IAdministered {
     /// @return disputeId The dispute that decides the challenge.
     function challenge(uint256 submissionId, bytes32 reasonHash) external returns (uint256 disputeId);
 
-    /// @notice `challenge` with an EIP-2612 permit on LABEL signed by the caller for the bond plus
-    /// round 0's cost.
+    /// @notice `challenge` with an EIP-2612 permit on LABEL signed by the caller for the task's `bond`
+    /// plus round 0's cost (a value bond in another payment token is pulled on an allowance).
     /// @param submissionId The submission.
     /// @param reasonHash SHA-256 of the challenger's `annota.reason/1` document, whose `ipfs://` CID follows from it
     /// (docs/sealed-results.md, "The case file"); the escrow only records it.
@@ -485,12 +515,13 @@ interface ITaskEscrow is IAdministered {
     /// @notice The current parameters.
     function params() external view returns (Params memory);
 
-    /// @notice The smallest bond a task paying `reward` in `paymentToken` may require under the
-    /// court version new tasks record (`syncCourtVersion`): `max(minBond, cost of rounds 0 and 1, and for
-    /// LABEL tasks reward * bondToRewardBps / 10,000)`.
-    /// @param paymentToken The task's payment token.
+    /// @notice The least bonds of a new task paying `reward`: the court bond's floor under the court
+    /// version new tasks record (`syncCourtVersion`), `max(minBond, cost of all its rounds)` in LABEL,
+    /// and the value bond, `reward * bondToRewardBps / 10,000` in the payment token.
     /// @param reward The task's reward.
-    function bondFloor(address paymentToken, uint256 reward) external view returns (uint256);
+    /// @return courtBond The court bond's floor, in LABEL.
+    /// @return valueBond The least value bond, in the payment token.
+    function bondFloor(uint256 reward) external view returns (uint256 courtBond, uint256 valueBond);
 
     /// @notice Whether `token` may pay the rewards of new tasks.
     /// @param token The ERC-20.

@@ -20,8 +20,9 @@ import {EscrowLedger, EscrowState, Submission, Task} from "./EscrowLedger.sol";
 library EscrowChallenges {
     using SafeERC20 for IERC20;
 
-    /// @notice Challenges pending `submissionId` for the caller: pulls the task's bond plus round 0's jury
-    /// cost and opens the court dispute (see `ITaskEscrow.challenge`).
+    /// @notice Challenges pending `submissionId` for the caller: pulls the task's LABEL bond plus round 0's
+    /// jury cost (and its value bond in another payment token) and opens the court dispute (see
+    /// `ITaskEscrow.challenge`).
     function challenge(
         EscrowState storage state,
         IERC20 label,
@@ -47,15 +48,21 @@ library EscrowChallenges {
         // The challenger posts the task's bond and advances round 0's jury cost, which the court pulls
         // from the escrow. The court is the escrow's own immutable, trusted counterpart.
         label.safeTransferFrom(msg.sender, address(this), task.bond + court.roundCost(version, 0));
+        uint256 valueBondBps = task.valueBondBps;
+        if (valueBondBps != 0) {
+            uint256 valueBond = EscrowLedger.shareOf(task.reward, valueBondBps);
+            EscrowLedger.pullExact(address(label), IERC20(task.paymentToken), valueBond);
+        }
         disputeId = court.createDispute(labeler, msg.sender, task.requester, version);
         submission.disputeId = uint48(disputeId); // fits: one dispute per challenge, each paying a bond
         emit ITaskEscrow.SubmissionChallenged(submissionId, msg.sender, disputeId, reasonHash);
     }
 
     /// @notice Applies the final ruling of challenged `submissionId`'s dispute, finalizing the dispute
-    /// first if it can be: Unresolved returns both bonds and pays the labeler; otherwise the loser's
-    /// bond repays the winning side's round costs, then the task's `burnBps` of the rest is burned, then
-    /// the winner gets the rest.
+    /// first if it can be: Unresolved returns both parties' bonds and pays the labeler; otherwise the
+    /// loser's LABEL bond repays the winning side's round costs, then the task's `burnBps` of the rest is
+    /// burned, then the winner gets the rest, and the loser's value bond in another payment token goes
+    /// `burnBps` to the treasury and the rest to the winner.
     /// @dev Reverts with the court's `QualityVoteWrongPeriod` until the final ruling is known.
     function resolve(
         EscrowState storage state,
@@ -74,6 +81,7 @@ library EscrowChallenges {
         uint256 bond = state.tasks[submissionId >> EscrowLedger.SUBMISSION_INDEX_BITS].bond;
         _accept(state, label, treasury, submissionId, bond, ITaskEscrow.AcceptedBy.Unresolved);
         state.accounts[challenger].labelClaimable += SafeCast.toUint96(bond);
+        _resolveValueBonds(state, treasury, submissionId, ruling, challenger);
         emit ITaskEscrow.ChallengeResolved(submissionId, disputeId, ruling, bond, bond, 0, 0);
         return ITaskEscrow.Status.Accepted;
     }
@@ -98,10 +106,12 @@ library EscrowChallenges {
             --state.tasks[submissionId >> EscrowLedger.SUBMISSION_INDEX_BITS].held; // the slot is free again
             ++state.accounts[submission.labeler].rejected;
             state.accounts[challenger].labelClaimable += SafeCast.toUint96(toWinner);
+            _resolveValueBonds(state, treasury, submissionId, ruling, challenger);
             emit ITaskEscrow.ChallengeResolved(submissionId, disputeId, ruling, 0, toWinner, repaid, burned);
             return ITaskEscrow.Status.Rejected;
         }
         _accept(state, label, treasury, submissionId, toWinner, ITaskEscrow.AcceptedBy.Jury);
+        _resolveValueBonds(state, treasury, submissionId, ruling, challenger);
         emit ITaskEscrow.ChallengeResolved(submissionId, disputeId, ruling, toWinner, 0, repaid, burned);
         return ITaskEscrow.Status.Accepted;
     }
@@ -128,6 +138,37 @@ library EscrowChallenges {
             labelCredit,
             acceptedBy
         );
+    }
+
+    /// @dev On a task paid in another token than LABEL, credits the value bonds: Unresolved returns the
+    /// challenger's (the labeler's came back with its reward); otherwise the winner's comes back and the
+    /// loser's goes the task's `burnBps` to the treasury (a payment token cannot be burned) and the rest
+    /// to the winner. Sent whole to the winner, a labeler's own challenger would recycle it
+    /// (docs/task-escrow.md, "Two-part bonds").
+    function _resolveValueBonds(
+        EscrowState storage state,
+        address treasury,
+        uint256 submissionId,
+        IQualityVote.Ruling ruling,
+        address challenger
+    ) private {
+        Task storage task = state.tasks[submissionId >> EscrowLedger.SUBMISSION_INDEX_BITS];
+        uint256 valueBond = EscrowLedger.shareOf(task.reward, task.valueBondBps);
+        if (valueBond == 0) return;
+        address token = task.paymentToken;
+        uint256 toTreasury;
+        uint256 toLabeler;
+        uint256 toChallenger = valueBond;
+        if (ruling != IQualityVote.Ruling.Unresolved) {
+            toTreasury = EscrowLedger.shareOf(valueBond, state.terms[task.terms].burnBps);
+            if (ruling == IQualityVote.Ruling.Reject) toChallenger += valueBond - toTreasury;
+            else (toLabeler, toChallenger) = (valueBond - toTreasury, 0);
+        }
+        mapping(address account => uint256) storage credits = state.claimable[token];
+        if (toLabeler != 0) credits[state.submissions[submissionId].labeler] += toLabeler;
+        if (toChallenger != 0) credits[challenger] += toChallenger;
+        if (toTreasury != 0) credits[treasury] += toTreasury;
+        emit ITaskEscrow.ValueBondsResolved(submissionId, token, toLabeler, toChallenger, toTreasury);
     }
 
     /// @dev Splits the loser's bond (the task's `bond`): first it repays the round costs paid on the

@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.34;
 
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ITaskEscrow} from "../interfaces/ITaskEscrow.sol";
 
 /// @dev A task in four slots. Amounts fit 96 bits (checked at creation); counts fit 16 bits
-/// (slots <= 10,000); timestamps fit 40 bits. Spec hash and URI live only in `TaskCreated`.
+/// (slots <= 10,000); timestamps fit 40 bits, durations (at most 30 days) 24. Spec hash and URI live
+/// only in `TaskCreated`.
 struct Task {
     // slot 0 (read by submit, accept, challenge, finalize)
     address requester;
-    uint96 bond;
+    uint96 bond; // the LABEL each labeler and challenger posts: the court bond, plus on a LABEL task the value bond
     // slot 1 (read when paying)
     address paymentToken;
     uint96 reward;
@@ -19,13 +22,14 @@ struct Task {
     uint16 held;
     uint32 submissionCount;
     uint40 deadline;
-    uint32 challengePeriod;
+    uint24 challengePeriod;
     uint16 feeBps;
     uint32 terms; // the task's `Terms`: court version, burn and cancellation notice
     bool cancelled;
     bool allowlisted; // labelerRoot != 0, kept here so that open tasks never read slot 3
     uint16 royaltyBps; // the dataset shares' royalty on each licence (docs/dataset-shares.md)
     uint16 maxSlots; // `addSlots` never goes past it
+    uint16 valueBondBps; // the value bond in another payment token, as a share of the reward; 0 on a LABEL task
     // slot 3
     bytes32 labelerRoot;
 }
@@ -40,7 +44,8 @@ struct Submission {
 }
 
 /// @dev What a task's disputes and cancellation use, fixed when the task is created: its court
-/// version, the share of a loser's bond burned, and the cancellation notice. A new record is written whenever one of them changes
+/// version, the share of a loser's bonds burned (LABEL) or sent to the treasury (a value bond in
+/// another token), and the cancellation notice. A new record is written whenever one of them changes
 /// (`setParams`, `syncCourtVersion`); a task stores only the record's id, so creating a task writes
 /// nothing more (docs/task-escrow.md, "Nothing open changes under the admin").
 struct Terms {
@@ -78,12 +83,14 @@ struct EscrowState {
 /// @notice The escrow's bookkeeping that both `TaskEscrow` and `EscrowChallenges` use: accepting a
 /// submission and crediting a payee. Internal: compiled into each.
 library EscrowLedger {
+    using SafeERC20 for IERC20;
+
     uint256 internal constant BPS = 10_000;
     /// @dev A submission id is `taskId << 32 | n` (`ITaskEscrow`).
     uint256 internal constant SUBMISSION_INDEX_BITS = 32;
 
     /// @dev Marks a submission accepted and credits the labeler (reward, plus `labelCredit` LABEL of
-    /// bonds) and `treasury` (fee).
+    /// bonds, plus on a task paid in another token its value bond back) and `treasury` (fee).
     function accept(
         EscrowState storage state,
         address label,
@@ -108,10 +115,20 @@ library EscrowLedger {
             account.labelClaimable += SafeCast.toUint96(reward + labelCredit);
         } else {
             account.labelClaimable += SafeCast.toUint96(labelCredit);
-            state.claimable[token][labeler] += reward;
+            state.claimable[token][labeler] += reward + shareOf(reward, task.valueBondBps);
         }
         if (fee != 0) credit(state, label, token, treasury, fee);
         emit ITaskEscrow.SubmissionAccepted(submissionId, labeler, acceptedBy, reward, fee);
+    }
+
+    /// @dev Pulls `amount` of `token` from the caller and refuses tokens that deliver anything else
+    /// (LABEL, this protocol's own token with no transfer fee or hook, skips the balance check).
+    function pullExact(address label, IERC20 token, uint256 amount) internal {
+        if (address(token) == label) return token.safeTransferFrom(msg.sender, address(this), amount);
+        uint256 balanceBefore = token.balanceOf(address(this));
+        token.safeTransferFrom(msg.sender, address(this), amount);
+        uint256 received = token.balanceOf(address(this)) - balanceBefore;
+        if (received != amount) revert ITaskEscrow.TaskEscrowFeeOnTransfer(address(token), amount, received);
     }
 
     /// @dev Credits `amount` of `token` to `account`: LABEL in its account record, others in `claimable`.

@@ -113,8 +113,8 @@ async function tokenSlots(w: World): Promise<{ balances: bigint; allowances: big
 export const DEADLINE = 3_000_000_000n;
 export const PERMIT_DEADLINE = 4_000_000_000n;
 export const REWARD = EXAMPLE_TASK.reward;
-/** The bond floor of a 100-LABEL LABEL task: max(minBond 100, rounds 0 + 1, 50 % of the reward) = 100. */
-export const BOND = EXAMPLE_TASK.bond;
+/** The LABEL a labeler posts on the example task: the court bond's floor plus the value bond (the reward). */
+export const BOND = EXAMPLE_TASK.bond + (REWARD * TASK_ESCROW_DEFAULTS.bondToRewardBps) / 10_000n;
 export const CHALLENGE_PERIOD = EXAMPLE_TASK.challengePeriod;
 export const RESULT_URI = "ipfs://bafybeihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku";
 

@@ -148,7 +148,8 @@ export class AnyoneClient extends ReaderClient {
   }
 
   /**
-   * Challenges a pending submission, posting the task's bond plus round 0's cost with a permit. The
+   * Challenges a pending submission, posting the task's LABEL bond plus round 0's cost with a permit
+   * (and a value bond in another payment token on an allowance, approved first if short). The
    * reason is a document like specs and evidence (`buildReason`, docs/sealed-results.md
    * "`annota.reason/1` and the case file"): its SHA-256 digest is the challenge's on-chain
    * `reasonHash`, which names its `ipfs://` URI, so readers find it with no second transaction. It
@@ -161,6 +162,7 @@ export class AnyoneClient extends ReaderClient {
     const document = buildReason(id, reason);
     const task = await this.getTask(id >> 32n);
     const amount = task.bond + (await this.court.roundCost(task.courtVersion, 0n));
+    if (task.valueBond > 0n) await this.ensureAllowance(task.paymentToken, this.addresses.escrow, task.valueBond);
     const p = await this.permit(this.addresses.token, this.addresses.escrow, amount);
     const result = await this.send(`challenge(${id})`, (o) =>
       this.escrow.challengeWithPermit(id, document.reasonHash, p.deadline, p.v, p.r, p.s, o),

@@ -23,7 +23,8 @@ export interface Submitted extends TxResult {
  */
 export class LabelerClient extends SharesClient {
   /**
-   * Submits to `taskId`, posting the task's LABEL bond with a permit. With `labels`, the labels are
+   * Submits to `taskId`, posting the task's LABEL bond with a permit (and, on a task paid in another
+   * token, its value bond in that token on an allowance, approved first if short). With `labels`, the labels are
    * checked against the task's spec, signed and sealed to the requester (`sealResult`), submitted,
    * and published to the store only once the submission is mined (`submitThenPublish`). With
    * `resultHash` and `resultURI`, submits them as they are. `proof`: the allowlist proof of an
@@ -57,7 +58,9 @@ export class LabelerClient extends SharesClient {
   }
 
   private async submitRaw(taskId: bigint, resultHash: string, resultURI: string, proof: string[]): Promise<Submitted> {
-    const { bond } = await this.getTask(taskId);
+    const { bond, valueBond, paymentToken } = await this.getTask(taskId);
+    // A task paid in another token also takes its value bond in that token, on an allowance.
+    if (valueBond > 0n) await this.ensureAllowance(paymentToken, this.addresses.escrow, valueBond);
     const p = await this.permit(this.addresses.token, this.addresses.escrow, bond);
     const result = await this.send(`submit(${taskId})`, (o) =>
       this.escrow.submitWithPermit(taskId, resultHash, resultURI, proof, p.deadline, p.v, p.r, p.s, o),

@@ -18,8 +18,14 @@ export interface NewTask {
   /** Reward per accepted submission, in payment-token units (`"25"`) or base units (bigint). */
   reward: Amount;
   slots: number | bigint;
-  /** LABEL bond per submission (and per challenge); default: the escrow's bond floor for this reward. */
+  /** The court bond in LABEL per submission (and per challenge); default: the escrow's floor. */
   bond?: Amount;
+  /**
+   * The value bond each labeler and challenger also posts in the payment token, as a share of the
+   * reward in basis points (default: the governance minimum, `bondToRewardBps`); on a LABEL task it is
+   * posted with the court bond in one transfer (docs/task-escrow.md, "Two-part bonds").
+   */
+  valueBondBps?: number | bigint;
   /** Submissions close at this time: a `Date` or Unix seconds. */
   deadline: Date | number | bigint;
   /** Seconds during which a submission can be challenged. */
@@ -72,7 +78,7 @@ export class RequesterClient extends SharesClient {
     const reward = toUnits(task.reward, await this.decimalsOf(paymentToken));
     const slots = BigInt(task.slots);
     const bond =
-      task.bond === undefined ? await this.escrow.bondFloor(paymentToken, reward) : toUnits(task.bond, LABEL_DECIMALS);
+      task.bond === undefined ? (await this.escrow.bondFloor(reward)).courtBond : toUnits(task.bond, LABEL_DECIMALS);
     const needParams = task.maxFeeBps === undefined || task.royaltyBps === undefined;
     const current = needParams ? await this.escrow.params() : undefined;
     const maxFeeBps = task.maxFeeBps === undefined ? current!.feeBps : BigInt(task.maxFeeBps);
@@ -101,6 +107,7 @@ export class RequesterClient extends SharesClient {
       specURI: uri,
       royaltyBps,
       maxSlots: task.maxSlots === undefined ? 0n : BigInt(task.maxSlots),
+      valueBondBps: task.valueBondBps === undefined ? 0n : BigInt(task.valueBondBps),
     };
     const permitted = slots * (reward + (reward * maxFeeBps) / 10_000n);
     const p = await this.permit(paymentToken, this.addresses.escrow, permitted);
@@ -110,7 +117,11 @@ export class RequesterClient extends SharesClient {
     const [created] = this.events(result.receipt, this.escrow, "TaskCreated");
     const taskId = created!.getValue("taskId") as bigint;
     const fee = created!.getValue("fee") as bigint;
-    return { ...result, taskId, bond, budget: slots * (reward + fee), specURI: uri };
+    // `bond`: the LABEL each labeler and challenger posts (on a LABEL task the value bond included);
+    // `valueBond`: what each also posts in another payment token.
+    const posted = created!.getValue("bond") as bigint;
+    const valueBond = this.eventArg(result.receipt, this.escrow, "TaskDetails", "valueBond") as bigint;
+    return { ...result, taskId, bond: posted, valueBond, budget: slots * (reward + fee), specURI: uri };
   }
 
   /** Accepts a pending submission early. */

@@ -18,7 +18,8 @@ abstract contract EscrowActions is PoolActions {
         if ((rewardSeed >> 128) % 4 == 0) versioner.appendVersion((rewardSeed >> 130) % 2 == 0 ? 1 : 5);
         uint256 reward = bound(rewardSeed, 20 ether, 200 ether);
         slots = bound(slots, 1, 6);
-        uint256 bond = escrow.bondFloor(address(token), reward) + bound(extraBond, 0, 20 ether);
+        (uint256 floor, ) = escrow.bondFloor(reward);
+        uint256 bond = floor + bound(extraBond, 0, 20 ether);
         ITaskEscrow.TaskParams memory p = ITaskEscrow.TaskParams({
             paymentToken: address(token),
             reward: reward,
@@ -31,7 +32,8 @@ abstract contract EscrowActions is PoolActions {
             specHash: keccak256(abi.encode(rewardSeed)),
             specURI: "ipfs://spec",
             royaltyBps: 2_000,
-            maxSlots: 0
+            maxSlots: 0,
+            valueBondBps: 0
         });
         uint256 budget = slots * (reward + (reward * escrow.params().feeBps) / 10_000);
         bool paused = escrow.paused();

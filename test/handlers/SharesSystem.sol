@@ -26,6 +26,11 @@ abstract contract SharesSystem is Test {
     TaskEscrow internal escrow;
     DatasetShares internal shares;
 
+    /// @dev The court bond's floor of a new task (the value bond is off in these suites).
+    function _courtBondFloor() internal view returns (uint256 courtBond) {
+        (courtBond, ) = escrow.bondFloor(0);
+    }
+
     function _deploySharesSystem() internal {
         vm.warp(1_750_000_000);
         vm.roll(1_000);
@@ -68,7 +73,8 @@ abstract contract SharesSystem is Test {
             ITaskEscrow.Params({
                 feeBps: uint16(FEE_BPS),
                 burnBps: 5_000,
-                bondToRewardBps: 5_000,
+                // No value bond: these suites test shares, and their labelers hold no payment token.
+                bondToRewardBps: 0,
                 minBond: 10 ether,
                 minChallengePeriod: 1 hours,
                 maxChallengePeriod: 30 days,

@@ -29,8 +29,12 @@ export const DAY = 86_400n;
 export const REWARD = EXAMPLE_TASK.reward;
 /** The fee on REWARD at the default 2.5 %. */
 export const FEE = (REWARD * TASK_ESCROW_DEFAULTS.feeBps) / 10_000n;
-/** The bond floor of a 100-LABEL LABEL task: max(minBond 100, 3 + 7 seats x 5, 50 % of 100) = 100 LABEL. */
-export const BOND = EXAMPLE_TASK.bond;
+/** The example task's court bond: the floor, every round of the default court version (docs/task-escrow.md). */
+export const COURT_BOND = EXAMPLE_TASK.bond;
+/** The value bond of a 100-LABEL reward: the reward (bondToRewardBps 10,000). */
+export const VALUE_BOND = (REWARD * TASK_ESCROW_DEFAULTS.bondToRewardBps) / 10_000n;
+/** The LABEL a labeler (and a challenger) posts on the example LABEL task: the court bond plus the value bond. */
+export const BOND = COURT_BOND + VALUE_BOND;
 export const CHALLENGE_PERIOD = EXAMPLE_TASK.challengePeriod;
 export const RESULT = "0x" + "11".repeat(32);
 export const URI = "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi";
