@@ -33,10 +33,15 @@ export const task = onchainTable(
     cancelNotice: t.integer().notNull(),
     cancelled: t.boolean().notNull(),
     labelerRoot: t.hex().notNull(),
-    /** The labelers' royalty on every licence of the dataset (TaskRoyalty). */
+    /** The labelers' royalty on every licence of the dataset (TaskDetails). */
     royaltyBps: t.integer().notNull(),
-    /** The most slots the task may ever hold, so the most shares its dataset may have (TaskRoyalty). */
+    /** The most slots the task may ever hold, so the most shares its dataset may have (TaskDetails). */
     maxSlots: t.integer().notNull(),
+    /**
+     * The value bond each labeler and challenger posts in the payment token besides `bond` (0 on a
+     * LABEL task, whose `bond` includes it; docs/task-escrow.md, "Two-part bonds").
+     */
+    valueBond: t.bigint().notNull(),
     /** DatasetShares: the licence floor (MinLicencePriceRaised) and the terms registered. */
     minLicencePrice: t.bigint().notNull(),
     termsCount: t.integer().notNull(),

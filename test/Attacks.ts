@@ -24,6 +24,8 @@ import {
 } from "./helpers/fixtures.js";
 import {
   BOND,
+  COURT_BOND,
+  VALUE_BOND,
   CHALLENGE_PERIOD,
   FEE,
   REASON,
@@ -254,7 +256,7 @@ describe("Attacks of version 1, replayed", function () {
         REWARD,
         (REWARD * raised) / 10_000n,
         3n,
-        BOND,
+        COURT_BOND, // a task paid in USD: the value bond is posted in USD
         task.deadline,
         task.challengePeriod,
         task.labelerRoot,
@@ -267,7 +269,7 @@ describe("Attacks of version 1, replayed", function () {
   it("8. a requester cannot set a tiny bond, and challenging honest work costs it bond share and fees", async function () {
     const p = await loadFixture(deployEscrow);
     const { escrow, token, court, pool, requester, labelers } = p;
-    const floor = await escrow.bondFloor(await token.getAddress(), REWARD);
+    const { courtBond: floor } = await escrow.bondFloor(REWARD);
     await expect(escrow.connect(requester).createTask(await taskParams(p, await time.latest(), { bond: 1n })))
       .to.be.revertedWithCustomError(escrow, "TaskEscrowInvalidBond")
       .withArgs(1n, floor);
@@ -311,8 +313,9 @@ describe("Attacks of version 1, replayed", function () {
   it("10. a bot that races the wronged party to appeal is repaid its round cost only; the rest goes to the winner", async function () {
     const p = await loadFixture(deployEscrow);
     const { escrow, token, court, requester, labelers, challenger, others } = p;
-    const bond = LABEL(200);
-    await escrow.connect(requester).createTask(await taskParams(p, await time.latest(), { bond }));
+    const courtBond = COURT_BOND + LABEL(100);
+    await escrow.connect(requester).createTask(await taskParams(p, await time.latest(), { bond: courtBond }));
+    const bond = courtBond + VALUE_BOND; // the LABEL each party posts on this LABEL task
     await escrow.connect(labelers[0]).submit(1n, RESULT, URI, []);
     const submissionId = submissionIdOf(1n, 1n);
     await escrow.connect(challenger).challenge(submissionId, REASON);

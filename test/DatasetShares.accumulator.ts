@@ -99,7 +99,8 @@ describe("DatasetShares: the accumulator", function () {
     const token = await new BlocklistToken__factory(admin).deploy();
     const address = await token.getAddress();
     await escrow.connect(admin).setPaymentToken(address, true);
-    for (const a of [requester, others[0]]) {
+    // Labelers hold the token too: they post the task's value bond in it.
+    for (const a of [requester, others[0], ...labelers]) {
       await token.mint(a.address, 10n ** 24n);
       await token.connect(a).approve(await escrow.getAddress(), ethers.MaxUint256);
       await token.connect(a).approve(await shares.getAddress(), ethers.MaxUint256);

@@ -376,7 +376,8 @@ describe("DatasetShares: attacks", function () {
           : await new ReentrantToken__factory(f.admin).deploy();
       if (kind === "fot") await (token as Awaited<ReturnType<FeeOnTransferToken__factory["deploy"]>>).setFeeOn(false);
       await f.escrow.connect(f.admin).setPaymentToken(await token.getAddress(), true);
-      for (const a of [f.requester, ...f.others]) {
+      // Labelers hold the token too: they post the task's value bond in it.
+      for (const a of [f.requester, ...f.others, ...f.labelers]) {
         await token.mint(a.address, 10n ** 24n);
         await token.connect(a).approve(await f.escrow.getAddress(), ethers.MaxUint256);
         await token.connect(a).approve(await f.shares.getAddress(), ethers.MaxUint256);

@@ -166,7 +166,7 @@ class Simulation {
   async dispute(labeler: HardhatEthersSigner, challenger: HardhatEthersSigner, c: Case): Promise<Outcome> {
     const { token, escrow, court, requester } = this.world;
     const reward = LABEL(100);
-    const bond = await escrow.bondFloor(await token.getAddress(), reward);
+    const { courtBond: bond } = await escrow.bondFloor(reward);
     await escrow.connect(requester).createTask({
       paymentToken: await token.getAddress(),
       reward,
@@ -180,6 +180,7 @@ class Simulation {
       specURI: "ipfs://spec",
       royaltyBps: 2_000n,
       maxSlots: 0n,
+      valueBondBps: 0n,
     });
     const taskId = await escrow.taskCount();
     await escrow.connect(labeler).submit(taskId, ethers.id(`result ${taskId}`), "ipfs://result", []);

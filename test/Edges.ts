@@ -22,6 +22,7 @@ import { PENALTY, deployCourt, openDispute, windowsOf } from "./helpers/court.js
 import { qualityVoteFixtures } from "./helpers/courtFixtures.js";
 import {
   BOND,
+  COURT_BOND,
   FEE,
   REASON,
   REWARD,
@@ -45,9 +46,13 @@ const { lastRoundFixture, vote } = qualityVoteFixtures(ethers, helpers);
 const { deployEscrow } = escrowFixtures(ethers, helpers);
 const MAX_SLOTS = 10_000n;
 
-/** The arguments of `TaskCreated` for task `taskId` created by `requester` with `task` at `fee`. */
+/**
+ * The arguments of `TaskCreated` for LABEL task `taskId` created by `requester` with `task` at `fee`:
+ * its `bond` is the court bond plus the default value bond (`bondToRewardBps` of the reward).
+ */
 function taskCreated(taskId: bigint, requester: string, task: ITaskEscrow.TaskParamsStruct, fee: bigint) {
   const t = task as { [K in keyof ITaskEscrow.TaskParamsStruct]: string | bigint };
+  const valueBond = (BigInt(t.reward) * TASK_ESCROW_DEFAULTS.bondToRewardBps) / 10_000n;
   return [
     taskId,
     requester,
@@ -55,7 +60,7 @@ function taskCreated(taskId: bigint, requester: string, task: ITaskEscrow.TaskPa
     t.reward,
     fee,
     t.slots,
-    t.bond,
+    BigInt(t.bond) + valueBond,
     t.deadline,
     t.challengePeriod,
     t.labelerRoot,
@@ -191,11 +196,11 @@ describe("Edges", function () {
       expect((await escrow.getTask(1n)).fee).to.equal(fee);
     });
 
-    /** Task 1 with an odd bond (BOND + 1 wei), its first submission challenged. */
+    /** Task 1 with an odd bond (BOND + 1 wei, the court bond one wei above the floor), its first submission challenged. */
     async function oddBondFixture() {
       const p = await deployEscrow();
       const bond = BOND + 1n;
-      await p.escrow.connect(p.requester).createTask(await taskParams(p, await time.latest(), { bond }));
+      await p.escrow.connect(p.requester).createTask(await taskParams(p, await time.latest(), { bond: COURT_BOND + 1n }));
       await p.escrow.connect(p.labelers[0]).submit(1n, RESULT, URI, []);
       await p.escrow.connect(p.challenger).challenge(submissionIdOf(1n, 1n), REASON);
       return { ...p, bond, submissionId: submissionIdOf(1n, 1n) };

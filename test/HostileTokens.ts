@@ -13,6 +13,8 @@ import {
 import { LABEL, roundCost, type Protocol } from "./helpers/fixtures.js";
 import {
   BOND,
+  COURT_BOND,
+  VALUE_BOND,
   CHALLENGE_PERIOD,
   FEE,
   REASON,
@@ -34,6 +36,9 @@ const { deployEscrow } = escrowFixtures(ethers, { time, mine });
  * one that takes a fee, one that returns false instead of reverting, and one whose recipients can be
  * blocked. See docs/threat-model.md.
  */
+/** What a labeler of a task paid in another token withdraws in it: the reward and its value bond back. */
+const PAID = REWARD + VALUE_BOND;
+
 describe("TaskEscrow: hostile tokens and recipients", function () {
   async function hostileTokens() {
     const p = await deployEscrow();
@@ -123,7 +128,7 @@ describe("TaskEscrow: hostile tokens and recipients", function () {
       await reenterDuring(reentrant, target, withdraw, guardError(escrow), () =>
         escrow.connect(labelers[0]).withdraw(token),
       );
-      expect((await reentrant.balanceOf(labelers[0].address)) - before).to.equal(REWARD);
+      expect((await reentrant.balanceOf(labelers[0].address)) - before).to.equal(REWARD + VALUE_BOND); // its value bond back
       const batch = [labelers[1].address, labelers[1].address];
       const withdrawFor = escrow.interface.encodeFunctionData("withdrawFor", [token, batch]);
       await reenterDuring(reentrant, target, withdrawFor, guardError(escrow), () => escrow.withdrawFor(token, batch));
@@ -150,7 +155,7 @@ describe("TaskEscrow: hostile tokens and recipients", function () {
         paymentToken: token,
         reward: REWARD,
         slots: 1n,
-        bond: BOND,
+        bond: COURT_BOND,
         deadline: BigInt(await time.latest()) + 86_400n,
         challengePeriod: CHALLENGE_PERIOD,
         maxFeeBps: 1_000n,
@@ -159,6 +164,7 @@ describe("TaskEscrow: hostile tokens and recipients", function () {
         specURI: "",
         royaltyBps: 2_000n,
         maxSlots: 0n,
+        valueBondBps: 0n,
       });
       const withdraw = escrow.interface.encodeFunctionData("withdraw", [token]);
       await reenterDuring(evil, target, withdraw, guardError(escrow), () =>
@@ -231,12 +237,12 @@ describe("TaskEscrow: hostile tokens and recipients", function () {
       expect(await escrow.withdrawFor.staticCall(token, [labelers[0].address])).to.equal(0n);
       await expect(escrow.withdrawFor(token, [labelers[0].address])).to.not.emit(escrow, "Withdrawn");
       // Nothing changed: the credit and the slots are intact, so a retry works.
-      expect(await escrow.claimable(token, labelers[0].address)).to.equal(REWARD);
+      expect(await escrow.claimable(token, labelers[0].address)).to.equal(PAID);
       expect((await escrow.getTask(1n)).slots).to.equal(3n);
       await falsy.setFailing(false);
       await expect(escrow.connect(labelers[0]).withdraw(token))
         .to.emit(escrow, "Withdrawn")
-        .withArgs(token, labelers[0].address, REWARD);
+        .withArgs(token, labelers[0].address, PAID);
       await expect(escrow.connect(requester).reclaim(1n))
         .to.emit(escrow, "TaskReclaimed")
         .withArgs(1n, requester.address, 2n, budgetOf(2n));
@@ -267,20 +273,20 @@ describe("TaskEscrow: hostile tokens and recipients", function () {
         ethers,
         blocklist,
         labelers[1],
-        REWARD,
+        PAID,
       );
       // The batch payout keeps the credit of those that cannot receive and pays the others.
       const batch = [labelers[0].address, feeTreasury.address, labelers[2].address];
       expect(await escrow.withdrawFor.staticCall(token, batch)).to.equal(1n);
       const tx = escrow.withdrawFor(token, batch);
-      await expect(tx).to.changeTokenBalance(ethers, blocklist, labelers[2], REWARD);
-      await expect(tx).to.emit(escrow, "Withdrawn").withArgs(token, labelers[2].address, REWARD);
-      expect(await escrow.claimable(token, labelers[0].address)).to.equal(REWARD);
+      await expect(tx).to.changeTokenBalance(ethers, blocklist, labelers[2], PAID);
+      await expect(tx).to.emit(escrow, "Withdrawn").withArgs(token, labelers[2].address, PAID);
+      expect(await escrow.claimable(token, labelers[0].address)).to.equal(PAID);
       expect(await escrow.claimable(token, feeTreasury.address)).to.equal(3n * FEE);
       await blocklist.setBlocked(labelers[0].address, false);
       await expect(escrow.withdrawFor(token, batch))
         .to.emit(escrow, "Withdrawn")
-        .withArgs(token, labelers[0].address, REWARD);
+        .withArgs(token, labelers[0].address, PAID);
       // A blocked requester cannot take a refund, but keeps it: unblocked, it can.
       await escrow.connect(requester).createTask(await params(p, token, 1n)); // task 2
       await escrow.connect(requester).cancelTask(2n);

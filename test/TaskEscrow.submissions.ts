@@ -6,6 +6,8 @@ import { MockERC20__factory } from "../typechain-types/index.js";
 import { AcceptedBy, REJECT, Status, TASK_ESCROW_DEFAULTS, type Protocol } from "./helpers/fixtures.js";
 import {
   BOND,
+  COURT_BOND,
+  VALUE_BOND,
   CHALLENGE_PERIOD,
   DAY,
   FEE,
@@ -34,6 +36,11 @@ async function stablecoinTaskFixture() {
   await usd.mint(p.requester.address, budgetOf(3n));
   await usd.connect(p.requester).approve(await p.escrow.getAddress(), ethers.MaxUint256);
   await p.escrow.connect(p.admin).setPaymentToken(await usd.getAddress(), true);
+  // Labelers post the value bond (the reward) in USD.
+  for (const l of p.labelers) {
+    await usd.mint(l.address, VALUE_BOND);
+    await usd.connect(l).approve(await p.escrow.getAddress(), ethers.MaxUint256);
+  }
   await p.escrow
     .connect(p.requester)
     .createTask(await taskParams(p, await time.latest(), { paymentToken: await usd.getAddress() }));
@@ -352,16 +359,18 @@ describe("TaskEscrow: submissions and payouts", function () {
       expect(await escrow.claimable(await label(p), labelers[0].address)).to.equal(REWARD + BOND);
     });
 
-    it("a stablecoin task pays rewards and fees in the stablecoin and bonds in LABEL", async function () {
+    it("a stablecoin task pays rewards, fees and value bonds in the stablecoin and court bonds in LABEL", async function () {
       const { escrow, token, requester, labelers, feeTreasury, usd } = await loadFixture(stablecoinTaskFixture);
-      await escrow.connect(labelers[0]).submit(1n, RESULT, URI, []);
+      const submit = escrow.connect(labelers[0]).submit(1n, RESULT, URI, []);
+      await expect(submit).to.changeTokenBalances(ethers, usd, [labelers[0], escrow], [-VALUE_BOND, VALUE_BOND]);
+      await expect(submit).to.changeTokenBalances(ethers, token, [labelers[0], escrow], [-COURT_BOND, COURT_BOND]);
       await escrow.connect(requester).accept(submissionIdOf(1n, 1n));
-      expect(await escrow.claimable(await usd.getAddress(), labelers[0].address)).to.equal(REWARD);
-      expect(await escrow.claimable(await token.getAddress(), labelers[0].address)).to.equal(BOND);
+      expect(await escrow.claimable(await usd.getAddress(), labelers[0].address)).to.equal(REWARD + VALUE_BOND);
+      expect(await escrow.claimable(await token.getAddress(), labelers[0].address)).to.equal(COURT_BOND);
       expect(await escrow.claimable(await usd.getAddress(), feeTreasury.address)).to.equal(FEE);
       await expect(escrow.connect(labelers[0]).withdraw(await usd.getAddress()))
         .to.emit(escrow, "Withdrawn")
-        .withArgs(await usd.getAddress(), labelers[0].address, REWARD);
+        .withArgs(await usd.getAddress(), labelers[0].address, REWARD + VALUE_BOND);
       await expect(escrow.connect(feeTreasury).withdraw(await usd.getAddress())).to.changeTokenBalance(
         ethers,
         usd,
@@ -371,6 +380,7 @@ describe("TaskEscrow: submissions and payouts", function () {
     });
 
     it("withdrawFor pays every account once and skips those owed nothing", async function () {
+      const PAID = REWARD + VALUE_BOND; // each labeler's reward and value bond back, in USD
       const { escrow, requester, labelers, feeTreasury, others, usd } = await loadFixture(stablecoinTaskFixture);
       for (const l of labelers) await escrow.connect(l).submit(1n, RESULT, URI, []);
       for (let n = 1n; n <= 3n; n++) await escrow.connect(requester).accept(submissionIdOf(1n, n));
@@ -384,7 +394,7 @@ describe("TaskEscrow: submissions and payouts", function () {
         ethers,
         usd,
         [labelers[0], labelers[1], labelers[2], feeTreasury, others[0], escrow],
-        [REWARD, REWARD, REWARD, 3n * FEE, 0n, -(3n * REWARD + 3n * FEE)],
+        [PAID, PAID, PAID, 3n * FEE, 0n, -(3n * PAID + 3n * FEE)],
       );
       await expect(tx)
         .to.emit(escrow, "Withdrawn")

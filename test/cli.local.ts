@@ -62,11 +62,13 @@ describe("CLI on a local node (annota advance, accounts, fund, court)", function
     // juror may hold several seats; who sits is read from `status dispute`, as the README says).
     const [requester, labeler, challenger] = ["1", "2", "3"];
     const jurors = ["4", "5", "6"];
+    // The labeler and the challenger post bonds of 695 LABEL (court bond 595 + the reward's value bond).
     for (const who of [requester, labeler, challenger, ...jurors]) {
-      const funded = await lines("fund", { to: who, label: "1000" });
+      const label = who === labeler || who === challenger ? "2000" : "1000";
+      const funded = await lines("fund", { to: who, label });
       const address = signers[Number(who)]!.address;
       expect(funded[0]).to.match(new RegExp(`^${address} already holds [\\d.]+ ETH, at least 10: ETH left as it is$`));
-      expect(funded[1]).to.equal(`Sent 1000 LABEL to ${address}`);
+      expect(funded[1]).to.equal(`Sent ${label} LABEL to ${address}`);
     }
     for (const j of jurors) {
       expect((await lines("stake", { amount: "1000", account: j }))[0]).to.equal("Staked 1000 LABEL");
@@ -81,10 +83,10 @@ describe("CLI on a local node (annota advance, accounts, fund, court)", function
     expect(listed[2]).to.match(new RegExp(`^ 1  ${signers[1]!.address}  +[\\d.]+  +1000  +0  -$`));
 
     const created = await annota("create-task", { specUri: "ipfs://spec", reward: "100", account: requester });
-    expect(created.output).to.contain("Created task 1: budget 102.5 LABEL locked, bond 100 LABEL");
+    expect(created.output).to.contain("Created task 1: budget 102.5 LABEL locked, bond 695 LABEL");
     await annota("submit", { taskId: "1", resultUri: "ipfs://result", account: labeler });
     const challenged = await annota("challenge", { submission: SUB(1, 1), account: challenger });
-    expect(challenged.output).to.contain("posting 115 LABEL: dispute 1 decides it");
+    expect(challenged.output).to.contain("posting 710 LABEL: dispute 1 decides it");
 
     // The court: a round waits, but the Staking phase has not lasted its hour.
     const [, startedAt] = await core.pool.phase();
@@ -227,6 +229,7 @@ describe("CLI on a local node (annota advance, accounts, fund, court)", function
         `^chain time is already ${ISO}, not before ${iso(challengeEnd)} \\(challenge-end\\): time only moves forward$`,
       ),
     );
+    await annota("fund", { to: "2", label: "2000" }); // a third bond of 695 LABEL
     await annota("create-task", { specUri: "ipfs://spec-3", reward: "100", account: "1" });
     await annota("submit", { taskId: "3", resultUri: "ipfs://result-3", account: "2" });
     await annota("challenge", { submission: SUB(3, 1), account: "3" });

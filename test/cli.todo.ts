@@ -131,7 +131,7 @@ describe("CLI todo: a command that runs as printed for every role", function () 
     const review = find(await todo(requester), /\[requester\] review the submission/);
     expect(review.line).to.match(
       new RegExp(
-        `^  - \\[requester\\] review the submission, then accept it or challenge it \\(submission ${sub}, a challenge costs 115 LABEL\\)${BY}$`,
+        `^  - \\[requester\\] review the submission, then accept it or challenge it \\(submission ${sub}, a challenge costs 710 LABEL\\)${BY}$`,
       ),
     );
     expect(review.run).to.deep.equal([`npx hardhat annota review ${sub}${as(requester)}`]);
@@ -141,7 +141,7 @@ describe("CLI todo: a command that runs as printed for every role", function () 
     ]);
     expect((await run(review.run[0]!)).output).to.contain(": valid");
     const challenged = await run(review.or[1]!);
-    expect(challenged.output).to.contain("posting 115 LABEL: dispute 1 decides it");
+    expect(challenged.output).to.contain("posting 710 LABEL: dispute 1 decides it");
 
     // Keeper: nothing to pass until the Staking phase has lasted its hour, then pass-phase, draw.
     expect(await todo(keeper)).to.deep.equal([]);

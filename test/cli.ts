@@ -99,7 +99,7 @@ describe("CLI (annota tasks)", function () {
       minLicencePrice: "40",
       account: requester,
     });
-    expect(created.output).to.contain("Created task 1: budget 307.5 LABEL locked, bond 100 LABEL");
+    expect(created.output).to.contain("Created task 1: budget 307.5 LABEL locked, bond 695 LABEL");
     expect(created.output).to.contain("Licence floor of task 1 set to 40 (it may only rise)");
     expect(created.output).to.match(/tx {4}0x[0-9a-f]{64}/);
     expect(created.output).to.match(/gas used [\d,]+/);
@@ -117,7 +117,7 @@ describe("CLI (annota tasks)", function () {
       labels: path.join(dir, "labels.json"),
       account: indexOf(p.labelers[0]!.address),
     });
-    expect(honest.output).to.contain(`submission ${SUB(1, 1)}, bond 100 LABEL posted`);
+    expect(honest.output).to.contain(`submission ${SUB(1, 1)}, bond 695 LABEL posted`);
     expect(honest.output).to.contain("(sealed, published after the transaction was mined)");
     const copy = await annota("submit", {
       taskId: "1",
@@ -156,7 +156,7 @@ describe("CLI (annota tasks)", function () {
     );
 
     const challenged = await annota("challenge", { submission: SUB(1, 2), reason: "a copy", account: requester });
-    expect(challenged.output).to.contain("posting 115 LABEL: dispute 1 decides it");
+    expect(challenged.output).to.contain("posting 710 LABEL: dispute 1 decides it");
     const reason = /\n {2}reason ipfs:\/\/(b[a-z2-7]+) \(its SHA-256 (0x[0-9a-f]{64}) is on chain\)$/.exec(
       challenged.output,
     );
@@ -231,10 +231,10 @@ describe("CLI (annota tasks)", function () {
     expect((await annota("withdraw", { account: requester })).output).to.contain(`Withdrew ${formatLabel(owed)} LABEL`);
     const labeler = p.labelers[0]!.address;
     const account = await annota("status", { kind: "account", id: labeler });
-    expect(account.output).to.contain("claimable        200 LABEL"); // reward 100 + bond 100
+    expect(account.output).to.contain("claimable        795 LABEL"); // reward 100 + bond 695 (court 595 + value 100)
     expect(account.output).to.contain("submissions      1 (accepted 1, rejected 0)");
     expect((await annota("withdraw-for", { accounts: [labeler] })).output).to.contain(
-      "Paid out 200 LABEL to 1 account(s)",
+      "Paid out 795 LABEL to 1 account(s)", // reward 100 + bond 695
     );
   });
 
@@ -245,7 +245,7 @@ describe("CLI (annota tasks)", function () {
       specUri: "ipfs://raw-spec",
       reward: "10",
       slots: "3",
-      bond: "120",
+      bond: "600",
       challengePeriod: "24",
       account: requester,
     });
@@ -364,7 +364,7 @@ describe("CLI (annota tasks)", function () {
 
   it("lists tasks and a task's submissions, tells each account what to do, transfers and funds", async function () {
     const tasks = await annota("tasks");
-    expect(tasks.output).to.match(/Task 1 {2}(open  |closed) {2}reward 100 LABEL, bond 100 LABEL/);
+    expect(tasks.output).to.match(/Task 1 {2}(open  |closed) {2}reward 100 LABEL, bond 695 LABEL/);
     expect(tasks.output).to.match(/spec ipfs:\/\/b[a-z2-7]+/);
     const subs = await annota("submissions", { taskId: "1" });
     expect(subs.output).to.contain(`Submission ${SUB(1, 1)}`);

@@ -30,7 +30,7 @@ async function activity() {
     paymentToken: token.target as string,
     reward: LABEL(100),
     slots,
-    bond: LABEL(100),
+    bond: LABEL(595),
     deadline,
     challengePeriod: DAY,
     maxFeeBps: 1_000,
@@ -39,6 +39,7 @@ async function activity() {
     specURI: uri,
     royaltyBps: 2_000,
     maxSlots: 0,
+    valueBondBps: 0,
   });
   await escrow.connect(requester).createTask(task(3, now + 30n * DAY, "ipfs://open"));
   await escrow.connect(requester).createTask(task(1, now + 2n * DAY, "ipfs://short"));
@@ -166,7 +167,7 @@ describe("Discovery (RPC, no indexer)", function () {
 
     await escrow.finalize((1n << 32n) | 1n);
     const labelerTodo = await discovery.todo(labelers[0]!.address, token.target as string);
-    expect(labelerTodo).to.deep.include({ action: "withdraw", role: "labeler", amount: LABEL(100) + LABEL(100) }); // reward + bond
+    expect(labelerTodo).to.deep.include({ action: "withdraw", role: "labeler", amount: LABEL(100) + LABEL(595) + LABEL(100) }); // reward + court bond + value bond
   });
 
   it("todo tells the labeler and the requester, who hold the key, to disclose while jurors commit, until one has", async function () {
@@ -273,7 +274,7 @@ describe("Discovery (RPC, no indexer)", function () {
       paymentToken: token.target as string,
       reward: LABEL(100),
       slots: 1,
-      bond: LABEL(100),
+      bond: LABEL(595),
       deadline: BigInt(await time.latest()) + 30n * DAY,
       challengePeriod: DAY,
       maxFeeBps: 1_000,
@@ -282,6 +283,7 @@ describe("Discovery (RPC, no indexer)", function () {
       specURI: "ipfs://third",
       royaltyBps: 2_000,
       maxSlots: 0,
+      valueBondBps: 0,
     });
     await escrow.connect(labelers[2]!).submit(1, ethers.id("d"), "ipfs://d", []);
     expect(await watchTasks.poll()).to.equal(1);

@@ -227,10 +227,13 @@ describe("SDK", function () {
       const { p, requester, labelers, jurors } = f;
       const token = await p.token.getAddress();
 
-      // A task with a spec: the bond defaults to the escrow's floor (here minBond).
+      // A task with a spec: the court bond defaults to the escrow's floor (every round's cost); on this
+      // LABEL task the bond each labeler posts adds the value bond (the reward).
       const created = await postTask(f);
-      expect(created.bond).to.equal(await p.escrow.bondFloor(token, LABEL(100)));
-      expect(created.bond).to.equal(TASK_ESCROW_DEFAULTS.minBond);
+      const floor = await p.escrow.bondFloor(LABEL(100));
+      expect(created.bond).to.equal(floor.courtBond + floor.valueBond);
+      expect(floor.valueBond).to.equal(LABEL(100));
+      expect(created.valueBond).to.equal(0n);
       expect((await p.escrow.getTask(created.taskId)).bond).to.equal(created.bond);
       expect(created.budget).to.equal(3n * (LABEL(100) + LABEL(2.5)));
       expect(await requester.getSpec(created.taskId)).to.deep.equal(f.spec);
@@ -451,13 +454,13 @@ describe("SDK", function () {
       const raw = await requester.createTask({
         reward: "10",
         slots: 1,
-        bond: "120",
+        bond: "600",
         deadline: BigInt(await time.latest()) + 86_400n,
         challengePeriod: 3_600,
         specHash: "plain instructions",
         specURI: "https://example.org/instructions.txt",
       });
-      expect(raw.bond).to.equal(LABEL(120));
+      expect(raw.bond).to.equal(LABEL(610)); // the court bond 600 + the value bond, the reward 10
       expect(raw.specURI).to.equal("https://example.org/instructions.txt");
       await expectAnnotaError(
         requester.createTask({
@@ -469,7 +472,7 @@ describe("SDK", function () {
           spec: f.spec,
         }),
         "TaskEscrowInvalidBond",
-        [LABEL(1), await p.escrow.bondFloor(token, LABEL(10))],
+        [LABEL(1), (await p.escrow.bondFloor(LABEL(10))).courtBond],
       );
     });
   });

@@ -210,7 +210,8 @@ interface ITaskEscrow is IAdministered {
         uint256 burned
     );
     /// @notice `payer` advanced `amount` of round costs on the winning side of `submissionId`'s
-    /// dispute and was credited `repaid` of it from the loser's bond.
+    /// dispute and was credited `repaid` of it from the loser's bond: all of it, since the court bond's floor
+    /// is the cost of every round (`repaid` is kept for indexers of version 2).
     event CostRepaid(uint256 indexed submissionId, address indexed payer, uint256 amount, uint256 repaid);
     /// @notice The value bonds of challenged `submissionId` (on a task paid in `token`, not LABEL) went
     /// as credits in `token`: to the labeler (`toLabeler`, besides its own, credited with the reward),

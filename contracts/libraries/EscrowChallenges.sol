@@ -172,9 +172,10 @@ library EscrowChallenges {
     }
 
     /// @dev Splits the loser's bond (the task's `bond`): first it repays the round costs paid on the
-    /// ruling's side (pro rata if short; the rounding remainder stays in the bond), then the task's
-    /// `burnBps` of what remains is burned, then the rest goes to the winning party, whose own bond
-    /// comes back with it (`toWinner`, both together).
+    /// ruling's side, in full (never short: the court bond alone is at least the cost of every round of
+    /// the task's court version, docs/task-escrow.md "Two-part bonds"), then the task's `burnBps` of
+    /// what remains is burned, then the rest goes to the winning party, whose own bond comes back with
+    /// it (`toWinner`, both together).
     function _splitLoserBond(
         EscrowState storage state,
         IQualityVote court,
@@ -183,19 +184,13 @@ library EscrowChallenges {
     ) private returns (uint256 repaid, uint256 burned, uint256 toWinner) {
         Task storage task = state.tasks[submissionId >> EscrowLedger.SUBMISSION_INDEX_BITS];
         uint256 bond = task.bond;
-        uint8 winningSide = uint8(ruling);
         IQualityVote.Payment[] memory payments = court.paymentsOf(state.submissions[submissionId].disputeId);
-        uint256 owed;
         for (uint256 i = 0; i < payments.length; ++i) {
-            if (payments[i].side == winningSide) owed += payments[i].amount;
-        }
-        for (uint256 i = 0; i < payments.length && owed != 0; ++i) {
             IQualityVote.Payment memory payment = payments[i];
-            if (payment.side != winningSide) continue;
-            uint256 amount = owed <= bond ? payment.amount : (payment.amount * bond) / owed;
-            repaid += amount;
-            state.accounts[payment.payer].labelClaimable += SafeCast.toUint96(amount);
-            emit ITaskEscrow.CostRepaid(submissionId, payment.payer, payment.amount, amount);
+            if (payment.side != uint8(ruling)) continue;
+            repaid += payment.amount;
+            state.accounts[payment.payer].labelClaimable += SafeCast.toUint96(payment.amount);
+            emit ITaskEscrow.CostRepaid(submissionId, payment.payer, payment.amount, payment.amount);
         }
         uint256 rest = bond - repaid;
         uint256 burnBps = state.terms[task.terms].burnBps;

@@ -98,7 +98,7 @@ const tasks = new Map(
   (
     await all(
       "tasks",
-      "id requester paymentToken reward fee bond slots accepted held freeSlots submissionCount deadline challengePeriod feeBps courtVersion cancelled labelerRoot royaltyBps maxSlots minLicencePrice termsCount",
+      "id requester paymentToken reward fee bond slots accepted held freeSlots submissionCount deadline challengePeriod feeBps courtVersion cancelled labelerRoot royaltyBps maxSlots valueBond minLicencePrice termsCount",
     )
   ).map((t) => [t.id, t]),
 );
@@ -124,6 +124,7 @@ for (let id = 1; id <= taskCount; id++) {
     "labelerRoot",
     "royaltyBps",
     "maxSlots",
+    "valueBond",
     ["freeSlots", t.slots - t.accepted - t.held],
     ["minLicencePrice", await shares.minLicencePrice(id, at)],
     ["termsCount", await shares.termsCount(id, at)],

@@ -42,9 +42,10 @@ on("TaskEscrow:TaskCreated", async ({ event, context }) => {
     cancelNotice: Number(view.cancelNotice),
     cancelled: false,
     labelerRoot: a.labelerRoot,
-    // TaskRoyalty follows in the same transaction; the view already holds both.
+    // TaskDetails follows in the same transaction; the view already holds what it carries.
     royaltyBps: Number(view.royaltyBps),
     maxSlots: Number(view.maxSlots),
+    valueBond: view.valueBond,
     minLicencePrice: 0n,
     termsCount: 0,
     specHash: a.specHash,
@@ -57,10 +58,12 @@ on("TaskEscrow:TaskCreated", async ({ event, context }) => {
   });
 });
 
-on("TaskEscrow:TaskRoyalty", async ({ event, context }) => {
-  await context.db
-    .update(task, { id: event.args.taskId })
-    .set({ royaltyBps: Number(event.args.royaltyBps), maxSlots: Number(event.args.maxSlots) });
+on("TaskEscrow:TaskDetails", async ({ event, context }) => {
+  await context.db.update(task, { id: event.args.taskId }).set({
+    royaltyBps: Number(event.args.royaltyBps),
+    maxSlots: Number(event.args.maxSlots),
+    valueBond: event.args.valueBond,
+  });
 });
 
 on("TaskEscrow:SlotsAdded", async ({ event, context }) => {

@@ -152,7 +152,7 @@ export const POOL: readonly Mutation[] = [
     id: "TE-sync-version-kept",
     file: TE,
     in: "_syncCourtVersion",
-    find: "_recordTerms(version, firstTwoRounds, court.terms);",
+    find: "_recordTerms(version, allRounds, court.terms);",
     replace: "",
     removes: "new tasks record the court version the escrow synced, and its bond floor",
     tests: ["test/TaskEscrow.ts"],
