@@ -1,6 +1,18 @@
 import { formatUnits } from "ethers";
 
-import { ITEM_BYTES, ITEMS, LABELS, ROLE, account, anyone, fund, labeler, requester } from "./chain.js";
+import {
+  ITEM_BYTES,
+  ITEMS,
+  LABELS,
+  ROLE,
+  account,
+  advanceTo,
+  anyone,
+  fund,
+  labeler,
+  postTask,
+  requester,
+} from "./chain.js";
 import { expect, mined, openAs, reconnect, screenshot, test } from "./fixtures.js";
 
 test("requester: builds a spec, sees the budget, creates the task, opens a sealed result, accepts and challenges", async ({
@@ -30,8 +42,7 @@ test("requester: builds a spec, sees the budget, creates the task, opens a seale
   // Two labelers submit sealed labels (through the SDK, in this process).
   const a = await labeler(ROLE.labeler).submit(1n, { labels: LABELS });
   const b = await labeler(ROLE.labeler2).submit(1n, { labels: { ...LABELS, "img-2.jpg": "none" } });
-  await page.reload();
-  await reconnect(page);
+  await reconnect(page); // reloads: the wallet reconnects silently
 
   const rowA = page.getByTestId(`submission-${a.submissionId}`);
   const rowB = page.getByTestId(`submission-${b.submissionId}`);
@@ -55,4 +66,20 @@ test("requester: builds a spec, sees the budget, creates the task, opens a seale
   );
   expect((await requester().getSubmission(b.submissionId)).status).toBe("Challenged");
   await screenshot(page, "requester-submissions");
+
+  // A second task is cancelled with notice; once the notice ran out, its budget is reclaimed.
+  const second = await postTask({ slots: 1 });
+  await reconnect(page);
+  const card = page.getByTestId(`task-${second.taskId}`);
+  await card.getByRole("button", { name: `Cancel task ${second.taskId} with notice` }).click();
+  await mined(page, `Cancel task ${second.taskId}`);
+  await expect(card).toContainText("Cancelled: submissions close");
+  const { deadline } = await requester().getTask(second.taskId);
+  await advanceTo(Number(deadline));
+  await reconnect(page);
+  const before = await anyone().token.balanceOf(account(ROLE.requester).address);
+  await card.getByRole("button", { name: `Reclaim the budget of 1 free slot(s) of task ${second.taskId}` }).click();
+  await mined(page, `Reclaim task ${second.taskId}`);
+  const after = await anyone().token.balanceOf(account(ROLE.requester).address);
+  expect(after - before).toBe(41n * 10n ** 18n); // reward 40 + its 2.5 % fee
 });
