@@ -73,3 +73,14 @@ export async function mined(page: Page, action: string | RegExp): Promise<string
 export async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: `screenshots/${name}.png`, fullPage: true });
 }
+
+/**
+ * Asserts the page does not scroll sideways at a phone's width (390 px: every control reachable in
+ * one column), then puts the desktop viewport back.
+ */
+export async function fitsPhone(page: Page) {
+  const desktop = page.viewportSize()!;
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.setViewportSize(desktop);
+}

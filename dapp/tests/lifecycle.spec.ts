@@ -13,7 +13,7 @@ import {
   juror,
   label,
 } from "./chain.js";
-import { expect, mined, party, reconnect, screenshot, test } from "./fixtures.js";
+import { expect, fitsPhone, mined, party, reconnect, screenshot, test } from "./fixtures.js";
 
 test("lifecycle: a task, sealed labels, a challenge decided on appeal, payment, a licence sale and its royalty", async ({
   browser,
@@ -86,6 +86,7 @@ test("lifecycle: a task, sealed labels, a challenge decided on appeal, payment, 
   await expect(seatA.getByTestId("label-img-2.jpg")).toContainText('"dog"');
   await expect(seatA.getByTestId("spec-title")).toHaveText("Pets in photos");
   await screenshot(jurorA, "juror-case-file");
+  await fitsPhone(jurorA);
   await seatA.getByRole("button", { name: `Commit reject in dispute ${disputeId}` }).click();
   await mined(jurorA, `Commit in dispute ${disputeId}`);
   await jurorA.getByLabel("Amount to unstake (LABEL)").fill("520"); // 1,000 - three seats of 160
@@ -109,6 +110,7 @@ test("lifecycle: a task, sealed labels, a challenge decided on appeal, payment, 
   await expect(labelerDispute.getByTestId("round-0")).toContainText("ruling Reject");
   await expect(labelerDispute.getByTestId("dispute-period")).toContainText("Appeal");
   await screenshot(labeler, "labeler-dispute");
+  await fitsPhone(labeler);
   await labelerDispute.getByRole("button", { name: `Appeal dispute ${disputeId} (35 LABEL)` }).click();
   await mined(labeler, `Appeal dispute ${disputeId}`);
   await expect(labelerDispute.getByTestId("dispute-period")).toContainText("Drawing");
@@ -160,6 +162,7 @@ test("lifecycle: a task, sealed labels, a challenge decided on appeal, payment, 
   await expect(jurorB.getByTestId("stake")).toContainText("2,035 LABEL free, 0 LABEL locked");
   await expect(jurorB.getByRole("button", { name: "Put settled stake back in the pool" })).toHaveCount(0);
   await screenshot(jurorB, "juror-settle");
+  await fitsPhone(jurorB);
 
   // 10. The task is closed (its one slot accepted): the requester registers licence terms.
   await reconnect(requester);
@@ -187,6 +190,7 @@ test("lifecycle: a task, sealed labels, a challenge decided on appeal, payment, 
   const proceeds = await anyone().shares.credit(anyone().addresses.token, account(ROLE.requester).address);
   await expect(licensing.getByTestId("proceeds")).toContainText(amount(proceeds));
   await screenshot(requester, "requester-licensing");
+  await fitsPhone(requester);
   await licensing.getByRole("button", { name: "Withdraw licence proceeds" }).click();
   await mined(requester, "Withdraw licence proceeds");
   await expect(requester.getByTestId("balance")).toHaveText(amount(label(844) + proceeds)); // 1,000 - 41 - 115
@@ -194,6 +198,7 @@ test("lifecycle: a task, sealed labels, a challenge decided on appeal, payment, 
   await licensee.getByRole("button", { name: `Open the dataset of licence ${licenceId}` }).click();
   await expect(licensee.getByTestId("dataset")).toContainText('{"img-1.jpg":"cat","img-2.jpg":"dog"}');
   await screenshot(licensee, "licensee-dataset");
+  await fitsPhone(licensee);
 
   // 12. The royalty vests over a week; the labeler mints its share and claims it.
   await advance(8 * 86_400);

@@ -41,8 +41,9 @@ export function CaseFileView({ file }: { file: CaseFile }) {
 /**
  * A challenged submission's dispute, for one of its parties: each round with its votes, ruling and
  * deadlines, the case file, and what the party can do now: disclose its result to the seated jurors,
- * appeal a round it lost (the court's `appeal`, paying the next round's cost), or finalize the
- * submission once the ruling is final (the escrow records the dispute's final ruling itself).
+ * appeal a round it lost (the court's `appeal`, paying the next round's cost), escalate a round
+ * without a majority (paid from its pot), or finalize the submission once the ruling is final (the
+ * escrow records the dispute's final ruling itself).
  */
 export function DisputePanel({
   submissionId,
@@ -91,6 +92,12 @@ export function DisputePanel({
               <WriteButton
                 label={`Appeal dispute ${disputeId} (${amount(appealCost)})`}
                 onClick={() => void run(`Appeal dispute ${disputeId}`, () => wallet!.labeler.appeal(disputeId))}
+              />
+            ) : null}
+            {d.period === "NoMajority" ? (
+              <WriteButton
+                label={`Escalate dispute ${disputeId}`}
+                onClick={() => void run(`Escalate dispute ${disputeId}`, () => wallet!.labeler.escalate(disputeId))}
               />
             ) : null}
             {d.period === "Finalizable" || d.period === "Final" ? (

@@ -169,24 +169,28 @@ function LicenceItem({ licence: l }: { licence: LicenceSummary }) {
       )}
       {error ? <p role="alert">{error}</p> : null}
       {items ? (
-        <table aria-label={`Dataset of licence ${l.licenceId}`} data-testid="dataset">
-          <thead>
-            <tr>
-              <th>Submission</th>
-              <th>Labeler</th>
-              <th>Labels</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((i) => (
-              <tr key={i.submissionId.toString()}>
-                <td>{i.submissionId.toString()}</td>
-                <td title={i.labeler}>{short(i.labeler)}</td>
-                <td>{JSON.stringify(i.labels)}</td>
+        <div className="table-scroll">
+          <table aria-label={`Dataset of licence ${l.licenceId}`} data-testid="dataset">
+            <thead>
+              <tr>
+                <th>Submission</th>
+                <th>Labeler</th>
+                <th>Labels</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {items.map((i) => (
+                <tr key={i.submissionId.toString()}>
+                  <td>{i.submissionId.toString()}</td>
+                  <td title={i.labeler}>{short(i.labeler)}</td>
+                  <td>
+                    <code>{JSON.stringify(i.labels)}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       ) : null}
     </li>
   );
