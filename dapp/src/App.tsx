@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 
 import { ListSource, Loaded, WriteStatus } from "./components/common.js";
 import { amount, short, when } from "./format.js";
@@ -6,7 +6,7 @@ import { Juror } from "./roles/Juror.js";
 import { Labeler } from "./roles/Labeler.js";
 import { Licensee } from "./roles/Licensee.js";
 import { Requester } from "./roles/Requester.js";
-import { useLoad, useSession } from "./session.js";
+import { rememberedWallet, useLoad, useSession } from "./session.js";
 import { discoverWallets, type AnnouncedWallet } from "./wallet.js";
 
 const ROLES = {
@@ -24,16 +24,30 @@ const roleOfHash = (): Role => {
 
 /** Wallets found through EIP-6963, each a button; the connected account once connected. */
 function WalletBar() {
-  const { wallet, connect } = useSession();
+  const { wallet, connect, disconnect } = useSession();
   const [wallets, setWallets] = useState<AnnouncedWallet[]>([]);
   const [error, setError] = useState<string>();
+  const tried = useRef(false);
   useEffect(() => discoverWallets(setWallets), []);
+  // After a reload: the wallet chosen last (by its rdns), asked silently with eth_accounts, once.
+  useEffect(() => {
+    const rdns = rememberedWallet();
+    const known = wallets.find((w) => w.info.rdns === rdns);
+    if (wallet || tried.current || !known) return;
+    tried.current = true;
+    connect(known, true).catch((e: unknown) => setError((e as Error).message));
+  }, [wallets, wallet, connect]);
   if (wallet) {
     return (
-      <p className="wallet" data-testid="connected">
-        <img src={wallet.info.icon} alt="" width={20} height={20} /> {wallet.info.name}:{" "}
-        <span title={wallet.address}>{short(wallet.address)}</span>
-      </p>
+      <div className="wallet">
+        <p data-testid="connected">
+          <img src={wallet.info.icon} alt="" width={20} height={20} /> {wallet.info.name}:{" "}
+          <span title={wallet.address}>{short(wallet.address)}</span>
+        </p>
+        <button type="button" className="secondary" onClick={disconnect}>
+          Disconnect
+        </button>
+      </div>
     );
   }
   return (

@@ -42,7 +42,14 @@ export interface Session {
   discovery: Discovery;
   lists: Lists;
   wallet?: Connected;
-  connect(wallet: AnnouncedWallet): Promise<void>;
+  /**
+   * Connects `wallet` and remembers it (its EIP-6963 `rdns`, in localStorage). `silent`: asks with
+   * `eth_accounts` only (no prompt), as after a reload; resolves false when the wallet no longer
+   * grants an account.
+   */
+  connect(wallet: AnnouncedWallet, silent?: boolean): Promise<boolean>;
+  /** Forgets the wallet: the next load does not reconnect it. */
+  disconnect(): void;
   write?: WriteState;
   /**
    * Runs one write of the connected account: refused while another is pending; pending, then mined
@@ -51,6 +58,27 @@ export interface Session {
   run(action: string, send: () => Promise<{ hash: string }>): Promise<boolean>;
   /** Bumped after every mined write: screens reload the account's state from the chain. */
   version: number;
+}
+
+/** Where the chosen wallet's EIP-6963 `rdns` is kept between visits (nothing else is stored). */
+const WALLET_KEY = "annota.wallet";
+
+/** The `rdns` of the wallet connected last, to reconnect silently after a reload. */
+export function rememberedWallet(): string | undefined {
+  try {
+    return window.localStorage.getItem(WALLET_KEY) ?? undefined;
+  } catch {
+    return undefined; // storage disabled: no reconnection
+  }
+}
+
+function rememberWallet(rdns: string | undefined) {
+  try {
+    if (rdns) window.localStorage.setItem(WALLET_KEY, rdns);
+    else window.localStorage.removeItem(WALLET_KEY);
+  } catch {
+    // storage disabled: the wallet is asked again next time
+  }
 }
 
 const SessionContext = createContext<Session | undefined>(undefined);
@@ -73,7 +101,7 @@ export function SessionProvider({ config, children }: { config: AppConfig; child
       pool: reader.pool,
     });
     const indexer = config.indexerUrl ? new IndexerClient(config.indexerUrl) : undefined;
-    return { store, reader, discovery, lists: listsFor(discovery, indexer) };
+    return { store, reader, discovery, lists: listsFor(discovery, reader.shares, indexer) };
   }, [config]);
   const [wallet, setWallet] = useState<Connected>();
   const [write, setWrite] = useState<WriteState>();
@@ -81,10 +109,14 @@ export function SessionProvider({ config, children }: { config: AppConfig; child
   const inFlight = useRef(false);
 
   const connect = useCallback(
-    async (announced: AnnouncedWallet) => {
+    async (announced: AnnouncedWallet, silent = false) => {
       const provider = new BrowserProvider(announced.provider);
       provider.pollingInterval = 500;
-      const accounts = (await provider.send("eth_requestAccounts", [])) as string[];
+      const accounts = (await provider.send(silent ? "eth_accounts" : "eth_requestAccounts", [])) as string[];
+      if (accounts.length === 0) {
+        if (silent) return false;
+        throw new Error(`${announced.info.name} granted no account`);
+      }
       const network = await provider.getNetwork();
       if (network.chainId !== BigInt(config.book.chainId)) {
         throw new Error(`the wallet is on chain ${network.chainId}, the deployment on chain ${config.book.chainId}`);
@@ -102,9 +134,16 @@ export function SessionProvider({ config, children }: { config: AppConfig; child
         licensee: SharesClient.fromAddressBook(config.book, signer, options),
       });
       setWrite(undefined);
+      rememberWallet(announced.info.rdns);
+      return true;
     },
     [base, config],
   );
+  const disconnect = useCallback(() => {
+    rememberWallet(undefined);
+    setWallet(undefined);
+    setWrite(undefined);
+  }, []);
 
   const run = useCallback(async (action: string, send: () => Promise<{ hash: string }>) => {
     if (inFlight.current) return false;
@@ -130,6 +169,7 @@ export function SessionProvider({ config, children }: { config: AppConfig; child
     lists: base.lists,
     ...(wallet ? { wallet } : {}),
     connect,
+    disconnect,
     ...(write ? { write } : {}),
     run,
     version,

@@ -27,7 +27,7 @@ export function account(index: number): Wallet {
 }
 
 /** Who is who in the tests. */
-export const ROLE = { deployer: 0, requester: 1, labeler: 2, labeler2: 3, juror: 4, licensee: 5 } as const;
+export const ROLE = { deployer: 0, requester: 1, labeler: 2, labeler2: 3, juror: 4, licensee: 5, juror2: 6 } as const;
 
 export const book = () => JSON.parse(readFileSync(BOOK, "utf8")) as AddressBookJson;
 export const store = new FileStore(STORE_DIR);
@@ -35,7 +35,7 @@ const options = () => ({ store });
 export const requester = () => RequesterClient.fromAddressBook(book(), account(ROLE.requester), options());
 export const labeler = (index: number = ROLE.labeler) =>
   LabelerClient.fromAddressBook(book(), account(index), options());
-export const juror = () => JurorClient.fromAddressBook(book(), account(ROLE.juror), options());
+export const juror = (index: number = ROLE.juror) => JurorClient.fromAddressBook(book(), account(index), options());
 export const anyone = () => AnyoneClient.fromAddressBook(book(), account(ROLE.deployer), options());
 export const licensee = () => SharesClient.fromAddressBook(book(), account(ROLE.licensee), options());
 

@@ -1,6 +1,7 @@
-import { test as base, expect, type Page } from "@playwright/test";
+import { test as base, expect, type Browser, type Page } from "@playwright/test";
 
 import { account, chainNow, rpc } from "./chain.js";
+import { APP_PORT } from "./env.js";
 import { installWallet } from "./wallet.js";
 
 export { expect };
@@ -26,20 +27,36 @@ export async function followChainClock(page: Page) {
   await page.clock.setSystemTime((await chainNow()) * 1000);
 }
 
+/** Opens the app as Hardhat account `index` on `role`'s page in a fresh profile: connects by clicking. */
 export async function openAs(page: Page, index: number, role: string) {
   await installWallet(page, account(index));
   await page.clock.install({ time: (await chainNow()) * 1000 });
   await page.goto(`/#/${role}`);
-  await reconnect(page);
+  await page.getByRole("button", { name: "Connect Annota Test Wallet" }).click();
+  await expect(page.getByTestId("connected")).toContainText("Annota Test Wallet");
 }
 
-/** Reloads the app (after the chain moved) with the browser's clock on the chain's, and connects. */
-export async function reconnect(page: Page, reload = false) {
-  if (reload) {
-    await followChainClock(page);
-    await page.reload();
-  }
-  await page.getByRole("button", { name: "Connect Annota Test Wallet" }).click();
+/**
+ * Another party of the same test: a browser context of its own (its own storage, as another
+ * person's browser), opened as account `index` on `role`'s page.
+ */
+export async function party(browser: Browser, index: number, role: string): Promise<Page> {
+  const context = await browser.newContext({
+    baseURL: `http://127.0.0.1:${APP_PORT}`,
+    viewport: { width: 1100, height: 900 },
+  });
+  const page = await context.newPage();
+  await openAs(page, index, role);
+  return page;
+}
+
+/**
+ * Reloads the app (after the chain moved) with the browser's clock on the chain's. No click: the app
+ * reconnects the wallet it remembers (its rdns in localStorage) silently, with `eth_accounts`.
+ */
+export async function reconnect(page: Page) {
+  await followChainClock(page);
+  await page.reload();
   await expect(page.getByTestId("connected")).toContainText("Annota Test Wallet");
 }
 
@@ -55,4 +72,15 @@ export async function mined(page: Page, action: string | RegExp): Promise<string
 
 export async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: `screenshots/${name}.png`, fullPage: true });
+}
+
+/**
+ * Asserts the page does not scroll sideways at a phone's width (390 px: every control reachable in
+ * one column), then puts the desktop viewport back.
+ */
+export async function fitsPhone(page: Page) {
+  const desktop = page.viewportSize()!;
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.setViewportSize(desktop);
 }

@@ -27,7 +27,7 @@ test("juror: stakes, publishes its key, unstakes, commits and reveals with the w
   const { submissionId } = await labeler().submit(task.taskId, { labels: LABELS });
   const { disputeId } = await requester().challenge(submissionId, "the labels look wrong");
   await drawingCycle();
-  await reconnect(page, true);
+  await reconnect(page);
   const seat = page.getByTestId(`seat-${disputeId}-0`);
   await expect(seat.getByTestId("period")).toHaveText("Commit");
   await expect(page.getByTestId("todo-juror")).toContainText(`Commit your vote in dispute ${disputeId}, round 0`);
@@ -38,7 +38,7 @@ test("juror: stakes, publishes its key, unstakes, commits and reveals with the w
 
   const dispute = await juror().getDispute(disputeId);
   await advanceTo(Number(dispute.rounds[0]!.commitEnd));
-  await reconnect(page, true);
+  await reconnect(page);
   await expect(seat.getByTestId("period")).toHaveText("Reveal");
   await seat.getByRole("button", { name: `Reveal in dispute ${disputeId}` }).click();
   await mined(page, `Reveal in dispute ${disputeId}`);

@@ -42,7 +42,7 @@ test("labeler: filters tasks, reads the spec, submits sealed labels, withdraws, 
 
   // The requester accepts (its one slot: the task closes); the labeler is credited reward and bond.
   await requester().accept(submissionId);
-  await reconnect(page, true);
+  await reconnect(page);
   await expect(page.getByTestId(`my-submission-${submissionId}`).getByTestId("status")).toHaveText("Accepted");
   await expect(page.getByTestId("todo-labeler")).toContainText("Withdraw your escrow credit: 140 LABEL");
   await expect(page.getByTestId("todo-labeler")).toContainText(`Claim your dataset shares of task ${task.taskId}`);
@@ -59,7 +59,7 @@ test("labeler: filters tasks, reads the spec, submits sealed labels, withdraws, 
   const { termsId } = await requester().registerTerms(task.taskId, { price: "100", text: "Research use only" });
   await licensee().buyLicence(task.taskId, termsId);
   await advance(8 * 86_400);
-  await reconnect(page, true);
+  await reconnect(page);
   const royalty = page.getByTestId(`share-${task.taskId}`).getByTestId("royalty");
   // The task's 20 % royalty of 100 LABEL to its one share, less the accumulator's rounding dust.
   const claimable = await requester().shares.claimableRoyalty(task.taskId, account(ROLE.labeler).address);

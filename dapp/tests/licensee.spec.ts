@@ -23,4 +23,11 @@ test("licensee: browses licensable datasets and buys a licence", async ({ page }
   await page.setViewportSize({ width: 390, height: 844 });
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await screenshot(page, "licensee-phone");
+
+  // Disconnecting forgets the wallet: a reload no longer reconnects it.
+  await page.getByRole("button", { name: "Disconnect" }).click();
+  await page.reload();
+  await expect(page.getByRole("button", { name: "Connect Annota Test Wallet" })).toBeVisible();
+  await expect(dataset).toBeVisible(); // read from the chain: slower than a silent eth_accounts would be
+  await expect(page.getByTestId("connected")).toHaveCount(0);
 });

@@ -1,9 +1,22 @@
-import { formatUnits } from "ethers";
+import { formatUnits, keccak256, toUtf8Bytes } from "ethers";
 
-import { ITEM_BYTES, ITEMS, LABELS, ROLE, account, anyone, fund, labeler, requester } from "./chain.js";
+import {
+  ITEM_BYTES,
+  ITEMS,
+  LABELS,
+  ROLE,
+  account,
+  advanceTo,
+  anyone,
+  fund,
+  labeler,
+  postTask,
+  requester,
+  store,
+} from "./chain.js";
 import { expect, mined, openAs, reconnect, screenshot, test } from "./fixtures.js";
 
-test("requester: builds a spec, sees the budget, creates the task, opens a sealed result, accepts and challenges", async ({
+test("requester: builds a spec, sees the budget, creates the task, reviews sealed results (valid, copied, malformed), accepts, challenges, cancels and reclaims", async ({
   page,
 }) => {
   await fund(1_000, ROLE.requester);
@@ -16,35 +29,44 @@ test("requester: builds a spec, sees the budget, creates the task, opens a seale
     .getByLabel("Items to label")
     .setInputFiles(ITEMS.map((name) => ({ name, mimeType: "image/jpeg", buffer: Buffer.from(ITEM_BYTES(name)) })));
   await page.getByLabel("Reward per accepted submission (LABEL)").fill("40");
-  await page.getByLabel("Slots (accepted submissions paid)").fill("2");
-  // 2 × (40 + 2.5 % fee) escrowed; the bond floor for a 40 LABEL task is the escrow's minimum, 100.
-  await expect(page.getByTestId("budget")).toContainText("82 LABEL");
+  await page.getByLabel("Slots (accepted submissions paid)").fill("3");
+  // 3 × (40 + 2.5 % fee) escrowed; the bond floor for a 40 LABEL task is the escrow's minimum, 100.
+  await expect(page.getByTestId("budget")).toContainText("123 LABEL");
   await expect(page.getByTestId("bond")).toContainText("100 LABEL");
   await screenshot(page, "requester-create");
   await page.getByRole("button", { name: "Sign and create the task" }).click();
   await mined(page, "Create task");
   await expect(page.getByTestId("created")).toContainText("Task 1 created");
-  // The account's own state, read from the chain after the write: 1,000 - 82.
-  await expect(page.getByTestId("balance")).toHaveText("918 LABEL");
+  // The account's own state, read from the chain after the write: 1,000 - 123.
+  await expect(page.getByTestId("balance")).toHaveText("877 LABEL");
 
-  // Two labelers submit sealed labels (through the SDK, in this process).
+  // Through the SDK, in this process: a labeler submits sealed labels; another submits a copy of
+  // them (the same envelope), then bytes that are no sealed result at all.
   const a = await labeler(ROLE.labeler).submit(1n, { labels: LABELS });
-  const b = await labeler(ROLE.labeler2).submit(1n, { labels: { ...LABELS, "img-2.jpg": "none" } });
-  await page.reload();
-  await reconnect(page);
+  const b = await labeler(ROLE.labeler2).submit(1n, { resultHash: a.resultHash, resultURI: a.resultURI });
+  const junk = toUtf8Bytes("not a sealed result");
+  const c = await labeler(ROLE.labeler2).submit(1n, { resultHash: keccak256(junk), resultURI: await store.put(junk) });
+  await reconnect(page); // reloads: the wallet reconnects silently
 
   const rowA = page.getByTestId(`submission-${a.submissionId}`);
   const rowB = page.getByTestId(`submission-${b.submissionId}`);
   await expect(rowA.getByTestId("status")).toHaveText("Pending");
   await rowA.getByRole("button", { name: "Open sealed result" }).click();
-  await expect(rowA.getByTestId("review")).toContainText("Verdict: valid");
+  await expect(rowA.getByTestId("verdict")).toHaveText("valid");
   await expect(rowA.getByTestId("review")).toContainText('"cat"');
+  // The copy opens too, but it is marked copied, naming its author; the junk is marked malformed.
+  await rowB.getByRole("button", { name: "Open sealed result" }).click();
+  await expect(rowB.getByTestId("verdict")).toHaveText("copied");
+  await expect(rowB.getByTestId("review")).toContainText(`signed by ${account(ROLE.labeler).address}`);
+  const rowC = page.getByTestId(`submission-${c.submissionId}`);
+  await rowC.getByRole("button", { name: "Open sealed result" }).click();
+  await expect(rowC.getByTestId("verdict")).toHaveText("malformed");
 
   await rowA.getByRole("button", { name: "Accept" }).click();
   await mined(page, `Accept ${a.submissionId}`);
   await expect(rowA.getByTestId("status")).toHaveText("Accepted");
 
-  await rowB.getByLabel(`Challenge reason for ${b.submissionId}`).fill("img-2 shows a dog");
+  await rowB.getByLabel(`Challenge reason for ${b.submissionId}`).fill("a copy of submission 1's result");
   await rowB.getByRole("button", { name: "Challenge" }).click();
   await mined(page, `Challenge ${b.submissionId}`);
   await expect(rowB.getByTestId("status")).toHaveText("Challenged (dispute 1)");
@@ -55,4 +77,20 @@ test("requester: builds a spec, sees the budget, creates the task, opens a seale
   );
   expect((await requester().getSubmission(b.submissionId)).status).toBe("Challenged");
   await screenshot(page, "requester-submissions");
+
+  // A second task is cancelled with notice; once the notice ran out, its budget is reclaimed.
+  const second = await postTask({ slots: 1 });
+  await reconnect(page);
+  const card = page.getByTestId(`task-${second.taskId}`);
+  await card.getByRole("button", { name: `Cancel task ${second.taskId} with notice` }).click();
+  await mined(page, `Cancel task ${second.taskId}`);
+  await expect(card).toContainText("Cancelled: submissions close");
+  const { deadline } = await requester().getTask(second.taskId);
+  await advanceTo(Number(deadline));
+  await reconnect(page);
+  const before = await anyone().token.balanceOf(account(ROLE.requester).address);
+  await card.getByRole("button", { name: `Reclaim the budget of 1 free slot(s) of task ${second.taskId}` }).click();
+  await mined(page, `Reclaim task ${second.taskId}`);
+  const after = await anyone().token.balanceOf(account(ROLE.requester).address);
+  expect(after - before).toBe(41n * 10n ** 18n); // reward 40 + its 2.5 % fee
 });

@@ -1,290 +1,54 @@
-import { buildSpec, itemContentHash, type DatasetItem, type Review, type TaskSummary } from "@annota/sdk";
-import { parseUnits } from "ethers";
-import { useState, type FormEvent } from "react";
+import type { TaskSummary } from "@annota/sdk";
 
-import { Field, Loaded, TodoPanel, WriteButton } from "../components/common.js";
-import { amount, fromLocalInput, short, toLocalInput, when } from "../format.js";
+import { Loaded, TodoPanel } from "../components/common.js";
+import { when } from "../format.js";
 import { useLoad, useSession } from "../session.js";
+import { CreateTask } from "./requester/CreateTask.js";
+import { SubmissionRow } from "./requester/Submissions.js";
+import { BudgetActions, Licensing } from "./requester/TaskActions.js";
 
-const DAY = 86_400;
-
-/** The budget and bonds of a task before it is signed, from the escrow's current parameters. */
-function useCosts(reward: string, slots: string, bond: string) {
-  const { reader } = useSession();
-  return useLoad(async () => {
-    const wei = /^\d+(\.\d+)?$/.test(reward) ? parseUnits(reward, 18) : 0n;
-    const n = /^\d+$/.test(slots) ? BigInt(slots) : 0n;
-    const params = await reader.escrow.params();
-    const floor = await reader.escrow.bondFloor(reader.addresses.token, wei);
-    const chosen = /^\d+(\.\d+)?$/.test(bond) ? parseUnits(bond, 18) : floor;
-    const fee = (wei * params.feeBps) / 10_000n;
-    const roundCost = await reader.court.roundCost(await reader.court.currentVersion(), 0n);
-    return { fee, budget: n * (wei + fee), floor, bond: chosen, challenge: chosen + roundCost, feeBps: params.feeBps };
-  }, [reward, slots, bond]);
-}
-
-function CreateTask() {
-  const { wallet, run } = useSession();
-  const [title, setTitle] = useState("");
-  const [instructions, setInstructions] = useState("");
-  const [items, setItems] = useState<DatasetItem[]>([]);
-  const [classes, setClasses] = useState("cat, dog, none");
-  const [reward, setReward] = useState("40");
-  const [slots, setSlots] = useState("2");
-  const [bond, setBond] = useState("");
-  const [deadline, setDeadline] = useState(() => toLocalInput(Math.floor(Date.now() / 1000) + 7 * DAY));
-  const [challengeHours, setChallengeHours] = useState("24");
-  const [created, setCreated] = useState<string>();
-  const costs = useCosts(reward, slots, bond);
-
-  async function onFiles(files: FileList | null) {
-    const list: DatasetItem[] = [];
-    for (const file of Array.from(files ?? [])) {
-      list.push({ id: file.name, contentHash: itemContentHash(new Uint8Array(await file.arrayBuffer())) });
-    }
-    setItems(list);
-  }
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    if (!wallet) return;
-    const values = classes
-      .split(",")
-      .map((c) => c.trim())
-      .filter(Boolean);
-    await run("Create task", async () => {
-      const spec = buildSpec({
-        title,
-        instructions,
-        items,
-        labelSchema: { enum: values },
-        requesterEncryptionKey: (await wallet.requester.requesterKey()).publicKey,
-      });
-      const result = await wallet.requester.createTask({
-        reward,
-        slots: BigInt(slots),
-        ...(bond ? { bond } : {}),
-        deadline: fromLocalInput(deadline),
-        challengePeriod: BigInt(Math.round(Number(challengeHours) * 3600)),
-        spec,
-      });
-      setCreated(`Task ${result.taskId} created; its spec is ${result.specURI}.`);
-      return result;
-    });
-  }
-
-  return (
-    <section aria-labelledby="create-title">
-      <h2 id="create-title">Create a task</h2>
-      <form onSubmit={submit}>
-        <Field label="Title">
-          {(id) => <input id={id} value={title} onChange={(e) => setTitle(e.target.value)} required />}
-        </Field>
-        <Field label="Instructions for labelers">
-          {(id) => (
-            <textarea
-              id={id}
-              value={instructions}
-              onChange={(e) => setInstructions(e.target.value)}
-              required
-              rows={3}
-            />
-          )}
-        </Field>
-        <Field label="Items to label" hint="Each file becomes an item named after it, with its SHA-256 in the spec.">
-          {(id) => <input id={id} type="file" multiple onChange={(e) => void onFiles(e.target.files)} />}
-        </Field>
-        {items.length > 0 ? (
-          <ul aria-label="Items">
-            {items.map((i) => (
-              <li key={i.id}>
-                {i.id} <code>{short(i.contentHash)}</code>
-              </li>
-            ))}
-          </ul>
-        ) : null}
-        <Field label="Label classes" hint="Comma-separated: each item's label is one of them.">
-          {(id) => <input id={id} value={classes} onChange={(e) => setClasses(e.target.value)} required />}
-        </Field>
-        <Field label="Reward per accepted submission (LABEL)">
-          {(id) => (
-            <input id={id} inputMode="decimal" value={reward} onChange={(e) => setReward(e.target.value)} required />
-          )}
-        </Field>
-        <Field label="Slots (accepted submissions paid)">
-          {(id) => (
-            <input id={id} inputMode="numeric" value={slots} onChange={(e) => setSlots(e.target.value)} required />
-          )}
-        </Field>
-        <Field label="Bond per submission (LABEL)" hint="Empty: the escrow's floor for this reward.">
-          {(id) => <input id={id} inputMode="decimal" value={bond} onChange={(e) => setBond(e.target.value)} />}
-        </Field>
-        <Field label="Submissions close (local time)">
-          {(id) => (
-            <input
-              id={id}
-              type="datetime-local"
-              value={deadline}
-              onChange={(e) => setDeadline(e.target.value)}
-              required
-            />
-          )}
-        </Field>
-        <Field label="Challenge period (hours)">
-          {(id) => (
-            <input
-              id={id}
-              inputMode="decimal"
-              value={challengeHours}
-              onChange={(e) => setChallengeHours(e.target.value)}
-              required
-            />
-          )}
-        </Field>
-        <Loaded state={costs}>
-          {(c) => (
-            <dl aria-label="Costs before signing" data-testid="costs">
-              <dt>Budget escrowed now</dt>
-              <dd data-testid="budget">
-                {amount(c.budget)} ({slots} × (reward + {Number(c.feeBps) / 100} % fee of {amount(c.fee)}))
-              </dd>
-              <dt>Labeler's bond per submission</dt>
-              <dd data-testid="bond">
-                {amount(c.bond)} (floor {amount(c.floor)})
-              </dd>
-              <dt>What a challenge of yours posts</dt>
-              <dd>{amount(c.challenge)} (the bond and the first jury round)</dd>
-            </dl>
-          )}
-        </Loaded>
-        <button type="submit" disabled={!wallet || items.length === 0}>
-          Sign and create the task
-        </button>
-      </form>
-      {created ? <p data-testid="created">{created}</p> : null}
-    </section>
-  );
-}
-
-function SubmissionRow({
-  submissionId,
-  labeler,
-  status,
-  challengeEnd,
-  disputeId,
-}: {
-  submissionId: bigint;
-  labeler: string;
-  status: string;
-  challengeEnd: bigint;
-  disputeId: bigint;
-}) {
-  const { wallet, run } = useSession();
-  const [review, setReview] = useState<Review>();
-  const [reviewError, setReviewError] = useState<string>();
-  const [reason, setReason] = useState("");
-  const open = async () => {
-    if (!wallet) return;
-    setReviewError(undefined);
-    wallet.requester.review(submissionId).then(setReview, (e: unknown) => setReviewError((e as Error).message));
-  };
-  const pending = status === "Pending";
-  return (
-    <tr data-testid={`submission-${submissionId}`}>
-      <td>{submissionId.toString()}</td>
-      <td title={labeler}>{short(labeler)}</td>
-      <td data-testid="status">
-        {status}
-        {disputeId > 0n ? ` (dispute ${disputeId})` : ""}
-      </td>
-      <td>{pending ? when(challengeEnd) : "—"}</td>
-      <td>
-        <button type="button" onClick={() => void open()} disabled={!wallet}>
-          Open sealed result
-        </button>
-        {pending ? (
-          <>
-            <WriteButton
-              label="Accept"
-              onClick={() => void run(`Accept ${submissionId}`, () => wallet!.requester.accept(submissionId))}
-            />
-            <Field label={`Challenge reason for ${submissionId}`}>
-              {(id) => <input id={id} value={reason} onChange={(e) => setReason(e.target.value)} />}
-            </Field>
-            <WriteButton
-              label="Challenge"
-              disabled={reason.trim() === ""}
-              onClick={() =>
-                void run(`Challenge ${submissionId}`, () => wallet!.requester.challenge(submissionId, reason))
-              }
-            />
-          </>
-        ) : null}
-        {reviewError ? <p role="alert">{reviewError}</p> : null}
-        {review ? (
-          <div data-testid="review">
-            <p>
-              Verdict: <strong>{review.verdict}</strong>. {review.detail}
-            </p>
-            {review.labels ? (
-              <table>
-                <thead>
-                  <tr>
-                    <th>Item</th>
-                    <th>Label</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {Object.entries(review.labels).map(([item, label]) => (
-                    <tr key={item}>
-                      <td>{item}</td>
-                      <td>{JSON.stringify(label)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            ) : null}
-          </div>
-        ) : null}
-      </td>
-    </tr>
-  );
-}
-
+/** One of the requester's tasks: its submissions, its budget's actions and, once closed, its licences. */
 function TaskSubmissions({ task }: { task: TaskSummary }) {
-  const { lists } = useSession();
-  const subs = useLoad(() => lists.submissions(task.taskId), [task.taskId]);
+  const { lists, reader } = useSession();
+  const state = useLoad(
+    async () => ({ items: await lists.submissions(task.taskId), now: await reader.now() }),
+    [task.taskId],
+  );
   return (
     <article data-testid={`task-${task.taskId}`}>
       <h3>
-        Task {task.taskId.toString()}: {task.accepted}/{task.slots} accepted, {task.held} held, closes{" "}
-        {when(task.deadline)}
+        Task {task.taskId.toString()}: {task.accepted}/{task.slots} accepted, {task.held} held,{" "}
+        {task.cancelled ? "cancelled, " : ""}closes {when(task.deadline)}
       </h3>
-      <Loaded state={subs}>
-        {(items) =>
-          items.length === 0 ? (
-            <p>No submission yet.</p>
-          ) : (
-            <div className="table-scroll">
-              <table>
-                <thead>
-                  <tr>
-                    <th>Submission</th>
-                    <th>Labeler</th>
-                    <th>Status</th>
-                    <th>Challenge ends</th>
-                    <th>Actions</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {items.map((s) => (
-                    <SubmissionRow key={s.submissionId.toString()} {...s} />
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )
-        }
+      <Loaded state={state}>
+        {({ items, now }) => (
+          <>
+            <BudgetActions task={task} now={now} />
+            {items.length === 0 ? (
+              <p>No submission yet.</p>
+            ) : (
+              <div className="table-scroll">
+                <table>
+                  <thead>
+                    <tr>
+                      <th>Submission</th>
+                      <th>Labeler</th>
+                      <th>Status</th>
+                      <th>Challenge ends</th>
+                      <th>Actions</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {items.map((s) => (
+                      <SubmissionRow key={s.submissionId.toString()} submission={s} now={now} />
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+            <Licensing task={task} now={now} />
+          </>
+        )}
       </Loaded>
     </article>
   );
@@ -313,7 +77,10 @@ function MyTasks() {
 export function Requester() {
   return (
     <>
-      <TodoPanel role="requester" actions={["accept-or-review", "finalize", "reclaim", "withdraw"]} />
+      <TodoPanel
+        role="requester"
+        actions={["accept-or-review", "finalize", "reclaim", "withdraw", "disclose", "appeal", "finalize-dispute"]}
+      />
       <CreateTask />
       <MyTasks />
     </>

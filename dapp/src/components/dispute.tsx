@@ -1,0 +1,114 @@
+import type { CaseFile } from "@annota/sdk";
+
+import { amount, short, when } from "../format.js";
+import { useLoad, useSession } from "../session.js";
+import { Loaded, WriteButton } from "./common.js";
+
+/** Which side a party is on: the labeler defends its result (Accept), the challenger attacks it (Reject). */
+export type Side = "labeler" | "requester";
+
+/** The round's ruling that a party of `side` lost, and so may appeal. */
+const LOST: Record<Side, string> = { labeler: "Reject", requester: "Accept" };
+
+/** A dispute's challenge reason and evidence, as every party and juror reads them (`caseFile`). */
+export function CaseFileView({ file }: { file: CaseFile }) {
+  return (
+    <div data-testid="case-file">
+      <p>
+        Challenged by <span title={file.challenger}>{short(file.challenger)}</span>. Reason ({file.reason.state}):{" "}
+        <q data-testid="reason">{file.reason.text ?? file.reason.error ?? ""}</q>
+      </p>
+      {file.evidence.length === 0 ? (
+        <p>No evidence yet.</p>
+      ) : (
+        <ul aria-label="Evidence" data-testid="evidence">
+          {file.evidence.map((e, n) => (
+            <li key={n}>
+              <span title={e.party}>{short(e.party)}</span>:{" "}
+              {e.kind === "disclosure"
+                ? `key disclosed to ${e.jurors?.length ?? 0} juror(s) of round ${e.round}`
+                : e.kind === "document"
+                  ? e.text
+                  : `unreadable (${e.error ?? "?"})`}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/**
+ * A challenged submission's dispute, for one of its parties: each round with its votes, ruling and
+ * deadlines, the case file, and what the party can do now: disclose its result to the seated jurors,
+ * appeal a round it lost (the court's `appeal`, paying the next round's cost), escalate a round
+ * without a majority (paid from its pot), or finalize the submission once the ruling is final (the
+ * escrow records the dispute's final ruling itself).
+ */
+export function DisputePanel({
+  submissionId,
+  disputeId,
+  side,
+}: {
+  submissionId: bigint;
+  disputeId: bigint;
+  side: Side;
+}) {
+  const { reader, wallet, run } = useSession();
+  const state = useLoad(async () => {
+    const d = await reader.getDispute(disputeId);
+    const last = d.rounds[d.rounds.length - 1]!;
+    const appealCost = d.period === "Appeal" ? await reader.court.roundCost(d.version, BigInt(d.rounds.length)) : 0n;
+    return { d, last, appealCost, file: await reader.caseFile(disputeId) };
+  }, [disputeId]);
+  const client = side === "labeler" ? wallet?.labeler : wallet?.requester;
+  return (
+    <div className="panel" data-testid={`dispute-${disputeId}`}>
+      <Loaded state={state}>
+        {({ d, last, appealCost, file }) => (
+          <>
+            <p data-testid="dispute-period">
+              Dispute {disputeId.toString()}: {d.period}
+              {d.endsAt > 0n && d.period !== "Final" ? ` until ${when(d.endsAt)}` : ""}
+              {d.isFinal ? `, final ruling ${d.ruling}` : ""}
+            </p>
+            <ul aria-label={`Rounds of dispute ${disputeId}`}>
+              {d.rounds.map((r) => (
+                <li key={r.round.toString()} data-testid={`round-${r.round}`}>
+                  Round {r.round.toString()}: {r.drawnSeats.toString()}/{r.seats.toString()} seats drawn,{" "}
+                  {r.accepts.toString()} accept, {r.rejects.toString()} reject, ruling {r.ruling}
+                  {r.commitEnd > 0n ? ` (reveal until ${when(r.revealEnd)}, appeal until ${when(r.appealEnd)})` : ""}
+                </li>
+              ))}
+            </ul>
+            <CaseFileView file={file} />
+            {(d.period === "Commit" || d.period === "Reveal") && client ? (
+              <WriteButton
+                label={`Disclose to the jurors of dispute ${disputeId}`}
+                onClick={() => void run(`Disclose in dispute ${disputeId}`, () => client.disclose(submissionId))}
+              />
+            ) : null}
+            {d.period === "Appeal" && last.ruling === LOST[side] ? (
+              <WriteButton
+                label={`Appeal dispute ${disputeId} (${amount(appealCost)})`}
+                onClick={() => void run(`Appeal dispute ${disputeId}`, () => wallet!.labeler.appeal(disputeId))}
+              />
+            ) : null}
+            {d.period === "NoMajority" ? (
+              <WriteButton
+                label={`Escalate dispute ${disputeId}`}
+                onClick={() => void run(`Escalate dispute ${disputeId}`, () => wallet!.labeler.escalate(disputeId))}
+              />
+            ) : null}
+            {d.period === "Finalizable" || d.period === "Final" ? (
+              <WriteButton
+                label={`Finalize submission ${submissionId}`}
+                onClick={() => void run(`Finalize ${submissionId}`, () => wallet!.labeler.finalize(submissionId))}
+              />
+            ) : null}
+          </>
+        )}
+      </Loaded>
+    </div>
+  );
+}

@@ -1,0 +1,132 @@
+import { validateLabels, type Labels, type TaskSummary } from "@annota/sdk";
+import { parseUnits } from "ethers";
+import { useState } from "react";
+
+import { Field, Loaded, WriteButton } from "../../components/common.js";
+import { amount, short, when } from "../../format.js";
+import { useLoad, useSession } from "../../session.js";
+
+/** Tasks to work on, filtered by openness, reward and requester. */
+export function OpenTasks({ onPick }: { onPick: (task: TaskSummary) => void }) {
+  const { lists } = useSession();
+  const [openOnly, setOpenOnly] = useState(true);
+  const [minReward, setMinReward] = useState("");
+  const [requester, setRequester] = useState("");
+  const tasks = useLoad(() => lists.tasks({ open: openOnly }), [openOnly]);
+  const min = /^\d+(\.\d+)?$/.test(minReward) ? parseUnits(minReward, 18) : 0n;
+  return (
+    <section aria-labelledby="browse-title">
+      <h2 id="browse-title">Tasks</h2>
+      <fieldset>
+        <legend>Filters</legend>
+        <label>
+          <input type="checkbox" checked={openOnly} onChange={(e) => setOpenOnly(e.target.checked)} /> Open tasks only
+        </label>
+        <Field label="Least reward (LABEL)">
+          {(id) => (
+            <input id={id} inputMode="decimal" value={minReward} onChange={(e) => setMinReward(e.target.value)} />
+          )}
+        </Field>
+        <Field label="Requester address contains">
+          {(id) => <input id={id} value={requester} onChange={(e) => setRequester(e.target.value)} />}
+        </Field>
+      </fieldset>
+      <Loaded state={tasks}>
+        {(items) => {
+          const shown = items.filter(
+            (t) => t.reward >= min && t.requester.toLowerCase().includes(requester.trim().toLowerCase()),
+          );
+          if (shown.length === 0) return <p>No task matches.</p>;
+          return (
+            <div className="cards">
+              {shown.map((t) => (
+                <article key={t.taskId.toString()} data-testid={`open-task-${t.taskId}`}>
+                  <h3>Task {t.taskId.toString()}</h3>
+                  <p>
+                    {amount(t.reward)} per accepted submission, bond {amount(t.bond)}
+                    <br />
+                    {t.slots - t.accepted - t.held} of {t.slots} slots free, closes {when(t.deadline)}
+                    <br />
+                    by <span title={t.requester}>{short(t.requester)}</span>
+                  </p>
+                  <button type="button" onClick={() => onPick(t)}>
+                    Read task {t.taskId.toString()}
+                  </button>
+                </article>
+              ))}
+            </div>
+          );
+        }}
+      </Loaded>
+    </section>
+  );
+}
+
+/** A task's spec, and a labels file checked against it, sealed in the browser and submitted. */
+export function TaskDetail({ task }: { task: TaskSummary }) {
+  const { reader, wallet, run } = useSession();
+  const spec = useLoad(() => reader.getSpec(task.taskId), [task.taskId]);
+  const [labels, setLabels] = useState<Labels>();
+  const [issue, setIssue] = useState<string>();
+
+  async function onFile(file: File | undefined, s: Awaited<ReturnType<typeof reader.getSpec>>) {
+    setLabels(undefined);
+    setIssue(undefined);
+    if (!file) return;
+    try {
+      const parsed: unknown = JSON.parse(await file.text());
+      validateLabels(s, parsed);
+      setLabels(parsed);
+    } catch (error) {
+      const e = error as Error & { issues?: string[] };
+      setIssue(e.issues?.length ? e.issues.join("; ") : e.message);
+    }
+  }
+
+  return (
+    <section aria-labelledby="detail-title">
+      <h2 id="detail-title">Task {task.taskId.toString()}</h2>
+      <Loaded state={spec}>
+        {(s) => (
+          <>
+            <h3 data-testid="spec-title">{s.title}</h3>
+            <p>{s.instructions}</p>
+            <p>Each label is: {JSON.stringify(s.labelSchema)}</p>
+            <ul aria-label="Items to label">
+              {s.dataset.items.map((i) => (
+                <li key={i.id}>
+                  {i.uri ? <a href={i.uri}>{i.id}</a> : i.id} <code>{short(i.contentHash)}</code>
+                </li>
+              ))}
+            </ul>
+            <Field
+              label="Labels file (JSON: item id → label)"
+              hint="Sealed in your browser to the requester's key before it is published."
+            >
+              {(id) => (
+                <input
+                  id={id}
+                  type="file"
+                  accept="application/json,.json"
+                  onChange={(e) => void onFile(e.target.files?.[0], s)}
+                />
+              )}
+            </Field>
+            {issue ? <p role="alert">{issue}</p> : null}
+            {labels ? <p>{Object.keys(labels).length} labels ready, checked against the spec.</p> : null}
+            <p>Submitting posts a bond of {amount(task.bond)} (with a permit), returned when your work is accepted.</p>
+            <WriteButton
+              label="Seal and submit"
+              disabled={!labels}
+              onClick={() =>
+                void run(`Submit to task ${task.taskId}`, () =>
+                  wallet!.labeler.submit(task.taskId, { labels: labels! }),
+                )
+              }
+            />
+          </>
+        )}
+      </Loaded>
+    </section>
+  );
+}
