@@ -15,11 +15,23 @@ function useCosts(reward: string, slots: string, bond: string) {
     const wei = /^\d+(\.\d+)?$/.test(reward) ? parseUnits(reward, 18) : 0n;
     const n = /^\d+$/.test(slots) ? BigInt(slots) : 0n;
     const params = await reader.escrow.params();
-    const floor = await reader.escrow.bondFloor(reader.addresses.token, wei);
-    const chosen = /^\d+(\.\d+)?$/.test(bond) ? parseUnits(bond, 18) : floor;
+    // The court bond (LABEL, at least the cost of every jury round) and the value bond (the reward's
+    // worth): on this LABEL task each labeler and challenger posts both in one LABEL bond.
+    const { courtBond: floor, valueBond } = await reader.escrow.bondFloor(wei);
+    const court = /^\d+(\.\d+)?$/.test(bond) ? parseUnits(bond, 18) : floor;
+    const posted = court + valueBond;
     const fee = (wei * params.feeBps) / 10_000n;
     const roundCost = await reader.court.roundCost(await reader.court.currentVersion(), 0n);
-    return { fee, budget: n * (wei + fee), floor, bond: chosen, challenge: chosen + roundCost, feeBps: params.feeBps };
+    return {
+      fee,
+      budget: n * (wei + fee),
+      floor,
+      court,
+      valueBond,
+      bond: posted,
+      challenge: posted + roundCost,
+      feeBps: params.feeBps,
+    };
   }, [reward, slots, bond]);
 }
 
@@ -117,7 +129,10 @@ export function CreateTask() {
             <input id={id} inputMode="numeric" value={slots} onChange={(e) => setSlots(e.target.value)} required />
           )}
         </Field>
-        <Field label="Bond per submission (LABEL)" hint="Empty: the escrow's floor for this reward.">
+        <Field
+          label="Court bond per submission (LABEL)"
+          hint="Empty: the escrow's floor, the cost of every jury round. The value bond (the reward) is added to it."
+        >
           {(id) => <input id={id} inputMode="decimal" value={bond} onChange={(e) => setBond(e.target.value)} />}
         </Field>
         <Field label="Submissions close (local time)">
@@ -151,7 +166,8 @@ export function CreateTask() {
               </dd>
               <dt>Labeler's bond per submission</dt>
               <dd data-testid="bond">
-                {amount(c.bond)} (floor {amount(c.floor)})
+                {amount(c.bond)} (court bond {amount(c.court)}, floor {amount(c.floor)}; value bond{" "}
+                {amount(c.valueBond)})
               </dd>
               <dt>What a challenge of yours posts</dt>
               <dd>{amount(c.challenge)} (the bond and the first jury round)</dd>
