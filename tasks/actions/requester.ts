@@ -1,3 +1,4 @@
+import { formatUnits } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { buildAllowlist } from "../../sdk/allowlist.js";
@@ -75,7 +76,15 @@ export async function createTask(
     royaltyBps: royalty === undefined ? undefined : Math.round(royalty * 100),
     maxSlots,
   });
-  printTx(`Created task ${result.taskId}: budget ${label(result.budget)} locked, bond ${label(result.bond)}`, result);
+  // On a task paid in another token each labeler and challenger also posts a value bond in it.
+  const valueBond =
+    result.valueBond === 0n
+      ? ""
+      : ` + value bond ${formatUnits(result.valueBond, await client.decimalsOf(args.paymentToken))} of ${args.paymentToken}`;
+  printTx(
+    `Created task ${result.taskId}: budget ${label(result.budget)} locked, bond ${label(result.bond)}${valueBond}`,
+    result,
+  );
   print(`  spec  ${result.specURI}`);
   if (args.minLicencePrice) {
     const floor = await client.setMinLicencePrice(result.taskId, args.minLicencePrice);

@@ -19,7 +19,12 @@ export async function status(args: Common & { kind: string; id: string }, hre: H
       print(
         `  reward           ${units(t.reward)} ${token} per slot (+ fee ${units(t.fee)}, ${Number(t.feeBps) / 100} %)`,
       );
-      print(`  bond             ${label(t.bond)}`);
+      // Two-part bonds (docs/task-escrow.md): on a LABEL task one LABEL bond holds both.
+      print(
+        t.valueBond === 0n
+          ? `  bond             ${label(t.bond)} (the court bond and the value bond)`
+          : `  bond             ${label(t.bond)} (court bond) + ${units(t.valueBond)} ${token} (value bond)`,
+      );
       print(`  slots            ${t.slots} (accepted ${t.accepted}, pending or challenged ${t.held})`);
       print(`  submissions      ${t.submissionCount}`);
       print(`  deadline         ${date(t.deadline)}`);
