@@ -122,9 +122,12 @@ const treasury = SharesClient.fromAddressBook(book, deployer!, { store });
 const jurors = new Map(validatorSigners.map((s) => [s.address, JurorClient.fromAddressBook(book, s, { store })]));
 const token = anyone.token;
 
-step("The treasury funds everyone: 1,000 LABEL for the requester, 200 per labeler and the licensee, 5,000 per juror");
+step(
+  "The treasury funds everyone: 1,000 LABEL for the requester, each labeler, the challenger and the licensee, 5,000 per juror",
+);
 for (const s of [requesterSigner!, ana!, ben!, cai!, dee!, eve!, ...validatorSigners, licenseeSigner]) {
-  const amount = parseLabel(s === requesterSigner ? 1_000 : validatorSigners.includes(s) ? 5_000 : 200);
+  // A bond on a 40-LABEL task is 635 LABEL: the court bond (595, every jury round) and the value bond (the reward).
+  const amount = parseLabel(validatorSigners.includes(s) ? 5_000 : 1_000);
   await (await token.connect(deployer!).transfer(s.address, amount)).wait();
 }
 
