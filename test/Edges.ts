@@ -200,7 +200,9 @@ describe("Edges", function () {
     async function oddBondFixture() {
       const p = await deployEscrow();
       const bond = BOND + 1n;
-      await p.escrow.connect(p.requester).createTask(await taskParams(p, await time.latest(), { bond: COURT_BOND + 1n }));
+      await p.escrow
+        .connect(p.requester)
+        .createTask(await taskParams(p, await time.latest(), { bond: COURT_BOND + 1n }));
       await p.escrow.connect(p.labelers[0]).submit(1n, RESULT, URI, []);
       await p.escrow.connect(p.challenger).challenge(submissionIdOf(1n, 1n), REASON);
       return { ...p, bond, submissionId: submissionIdOf(1n, 1n) };

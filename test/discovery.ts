@@ -167,7 +167,11 @@ describe("Discovery (RPC, no indexer)", function () {
 
     await escrow.finalize((1n << 32n) | 1n);
     const labelerTodo = await discovery.todo(labelers[0]!.address, token.target as string);
-    expect(labelerTodo).to.deep.include({ action: "withdraw", role: "labeler", amount: LABEL(100) + LABEL(595) + LABEL(100) }); // reward + court bond + value bond
+    expect(labelerTodo).to.deep.include({
+      action: "withdraw",
+      role: "labeler",
+      amount: LABEL(100) + LABEL(595) + LABEL(100),
+    }); // reward + court bond + value bond
   });
 
   it("todo tells the labeler and the requester, who hold the key, to disclose while jurors commit, until one has", async function () {

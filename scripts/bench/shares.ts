@@ -202,6 +202,8 @@ export async function buildShares(w: World, holders: number): Promise<Shares> {
   for (const account of [p.requester, buyer, holder]) await chain.gas(usd.mint(account.address, USD(10n ** 9n)));
   await chain.gas(usd.connect(p.requester).approve(escrow, ethers.MaxUint256));
   await chain.gas(usd.connect(buyer).approve(shares, ethers.MaxUint256));
+  // Labelers post the value bond (the reward) in the task's token (docs/task-escrow.md, "Two-part bonds").
+  await chain.gas(usd.connect(holder).approve(escrow, ethers.MaxUint256));
   const params = exampleTask(usdAddress, DEADLINE, { slots, reward: USD(1n), maxSlots: 0n });
   await chain.gas(p.escrow.connect(p.requester).createTask(params));
   const taskId = await p.escrow.taskCount();
@@ -222,6 +224,18 @@ export async function buildShares(w: World, holders: number): Promise<Shares> {
       gas: 100_000n,
     })),
     ...labelers.map((l) => ({ from: l.address, to: token, data: approve, gas: 100_000n })),
+    ...labelers.map((l) => ({
+      from: p.admin.address,
+      to: usdAddress,
+      data: usd.interface.encodeFunctionData("mint", [l.address, USD(1n)]),
+      gas: 100_000n,
+    })),
+    ...labelers.map((l) => ({
+      from: l.address,
+      to: usdAddress,
+      data: usd.interface.encodeFunctionData("approve", [escrow, USD(1n)]),
+      gas: 100_000n,
+    })),
   ]);
   await sendAll(
     w,
