@@ -8,7 +8,7 @@ import { ROLE, account, closedTask, fund, postTask, requester } from "../tests/c
 const { task: closed } = await closedTask();
 await requester().registerTerms(closed.taskId, { price: "50", text: "Research use only", duration: 30 * 86_400 });
 const open = await postTask({ slots: 3 });
-await fund(200, ROLE.labeler2);
+await fund(1_270, ROLE.labeler2); // two bonds of 635 LABEL (court bond 595 + value bond 40)
 await fund(5_000, ROLE.juror);
 await fund(500, ROLE.licensee);
 console.log(`sample data: task ${closed.taskId} closed with licence terms, task ${open.taskId} open`);

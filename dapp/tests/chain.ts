@@ -1,7 +1,16 @@
 /** The chain side of the tests: accounts, SDK clients that arrange state, time and snapshots. */
 import { readFileSync } from "node:fs";
 
-import { Contract, HDNodeWallet, JsonRpcProvider, Wallet, toUtf8Bytes } from "ethers";
+import {
+  Contract,
+  ContractFactory,
+  HDNodeWallet,
+  JsonRpcProvider,
+  Wallet,
+  ZeroHash,
+  parseUnits,
+  toUtf8Bytes,
+} from "ethers";
 
 import {
   AnyoneClient,
@@ -15,7 +24,7 @@ import {
   type AddressBookJson,
 } from "../../sdk/index.js";
 import { FileStore } from "../../sdk/sealed/node-store.js";
-import { BOOK, RPC_URL, STORE_DIR } from "./env.js";
+import { BOOK, REPO, RPC_URL, STORE_DIR } from "./env.js";
 
 export const provider = new JsonRpcProvider(RPC_URL, undefined, { cacheTimeout: -1 });
 const MNEMONIC = "test test test test test test test test test test test junk";
@@ -61,12 +70,47 @@ export async function fund(amount: number, ...indexes: number[]) {
   for (const i of indexes) await treasury.transferLabel(account(i).address, String(amount));
 }
 
+/**
+ * A payment token other than LABEL: a 6-decimal `MockERC20` (contracts/test) that the deployer
+ * deploys, mints `amounts` of to each account index, and allowlists on the escrow through the
+ * timelock, its admin (scheduled by the deployer, the local proposer; executed once its delay ran out).
+ */
+export async function otherPaymentToken(symbol: string, amounts: Record<number, string>): Promise<string> {
+  const deployer = account(ROLE.deployer);
+  const artifact = JSON.parse(
+    readFileSync(`${REPO}/artifacts/contracts/test/MockERC20.sol/MockERC20.json`, "utf8"),
+  ) as { abi: []; bytecode: string };
+  const factory = new ContractFactory(artifact.abi, artifact.bytecode, deployer);
+  const token = await (await factory.deploy(`Test ${symbol}`, symbol)).waitForDeployment();
+  const address = await token.getAddress();
+  for (const [index, amount] of Object.entries(amounts))
+    await (await token.getFunction("mint")(account(Number(index)).address, parseUnits(amount, 6))).wait();
+  const escrow = anyone().escrow;
+  const timelock = new Contract(
+    book().contracts.TimelockController.address,
+    [
+      "function getMinDelay() view returns (uint256)",
+      "function schedule(address,uint256,bytes,bytes32,bytes32,uint256)",
+      "function execute(address,uint256,bytes,bytes32,bytes32) payable",
+    ],
+    deployer,
+  );
+  const call = escrow.interface.encodeFunctionData("setPaymentToken", [address, true]);
+  const delay = (await timelock.getFunction("getMinDelay")()) as bigint;
+  await (await timelock.getFunction("schedule")(escrow.target, 0n, call, ZeroHash, ZeroHash, delay)).wait();
+  await advance(Number(delay));
+  await (await timelock.getFunction("execute")(escrow.target, 0n, call, ZeroHash, ZeroHash)).wait();
+  return address;
+}
+
 export const ITEMS = ["img-1.jpg", "img-2.jpg"];
 export const ITEM_BYTES = (id: string) => toUtf8Bytes(`the bytes of ${id}`);
 export const LABELS = { "img-1.jpg": "cat", "img-2.jpg": "dog" };
 
 /** The requester posts a task of ITEMS (cat, dog or none), its spec in the shared store. */
-export async function postTask(options: { slots?: number; reward?: string; challengePeriod?: number } = {}) {
+export async function postTask(
+  options: { slots?: number; reward?: string; challengePeriod?: number; paymentToken?: string } = {},
+) {
   const r = requester();
   const spec = buildSpec({
     title: "Pets in photos",
@@ -76,6 +120,7 @@ export async function postTask(options: { slots?: number; reward?: string; chall
     requesterEncryptionKey: (await r.requesterKey()).publicKey,
   });
   return r.createTask({
+    ...(options.paymentToken ? { paymentToken: options.paymentToken } : {}),
     reward: options.reward ?? "40",
     slots: options.slots ?? 1,
     deadline: (await chainNow()) + 86_400,
@@ -87,7 +132,7 @@ export async function postTask(options: { slots?: number; reward?: string; chall
 /** A closed task whose one slot the requester accepted: its dataset has one share, the labeler's. */
 export async function closedTask() {
   await fund(1_000, ROLE.requester);
-  await fund(200, ROLE.labeler);
+  await fund(635, ROLE.labeler); // the bond: court bond 595 + value bond 40 (the reward)
   const task = await postTask({ slots: 1 });
   const submitted = await labeler().submit(task.taskId, { labels: LABELS });
   await requester().accept(submitted.submissionId);

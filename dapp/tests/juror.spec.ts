@@ -22,7 +22,7 @@ test("juror: stakes, publishes its key, unstakes, commits and reveals with the w
 
   // A challenged submission; the only staked juror takes all three seats of round 0.
   await fund(1_000, ROLE.requester);
-  await fund(200, ROLE.labeler);
+  await fund(635, ROLE.labeler); // the bond: court bond 595 + value bond 40 (the reward)
   const task = await postTask({ slots: 1 });
   const { submissionId } = await labeler().submit(task.taskId, { labels: LABELS });
   const { disputeId } = await requester().challenge(submissionId, "the labels look wrong");

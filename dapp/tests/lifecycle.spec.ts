@@ -20,7 +20,7 @@ test("lifecycle: a task, sealed labels, a challenge decided on appeal, payment, 
 }) => {
   test.setTimeout(360_000);
   await fund(1_000, ROLE.requester, ROLE.juror);
-  await fund(300, ROLE.labeler);
+  await fund(670, ROLE.labeler); // its bond 635 (court bond 595 + value bond 40) and an appeal of 35
   await fund(2_000, ROLE.juror2);
   await fund(500, ROLE.licensee);
   // Juror A is the only staked juror when round 0 is drawn: it takes all three seats.
@@ -141,11 +141,12 @@ test("lifecycle: a task, sealed labels, a challenge decided on appeal, payment, 
   await labelerDispute.getByRole("button", { name: `Finalize submission ${submissionId}` }).click();
   await mined(labeler, `Finalize ${submissionId}`);
   await expect(mine.getByTestId("status")).toHaveText(`Accepted (dispute ${disputeId})`);
-  // Reward 40 + its bond 100 + its appeal's 35 back + half of the rest of the challenger's bond (65 / 2).
-  await expect(labeler.getByTestId("claimable")).toHaveText("207.5 LABEL");
+  // Reward 40 + its bond 635 + its appeal's 35 back + half of the rest of the challenger's bond
+  // ((635 - 35) / 2 = 300): 1,010.
+  await expect(labeler.getByTestId("claimable")).toHaveText("1,010 LABEL");
   await labeler.getByRole("button", { name: "Withdraw escrow credit" }).click();
   await mined(labeler, "Withdraw");
-  await expect(labeler.getByTestId("balance")).toHaveText("372.5 LABEL"); // 300 - 100 - 35 + 207.5
+  await expect(labeler.getByTestId("balance")).toHaveText("1,010 LABEL"); // 670 - 635 - 35 + 1,010
 
   // 9. The jurors settle: A (incoherent in round 0) loses its locks, B (coherent) earns round 1's pot.
   await reconnect(jurorA);
@@ -193,7 +194,7 @@ test("lifecycle: a task, sealed labels, a challenge decided on appeal, payment, 
   await fitsPhone(requester);
   await licensing.getByRole("button", { name: "Withdraw licence proceeds" }).click();
   await mined(requester, "Withdraw licence proceeds");
-  await expect(requester.getByTestId("balance")).toHaveText(amount(label(844) + proceeds)); // 1,000 - 41 - 115
+  await expect(requester.getByTestId("balance")).toHaveText(amount(label(309) + proceeds)); // 1,000 - 41 - (635 + 15)
   await reconnect(licensee);
   await licensee.getByRole("button", { name: `Open the dataset of licence ${licenceId}` }).click();
   await expect(licensee.getByTestId("dataset")).toContainText('{"img-1.jpg":"cat","img-2.jpg":"dog"}');
@@ -209,5 +210,5 @@ test("lifecycle: a task, sealed labels, a challenge decided on appeal, payment, 
   expect(claimable).toBeGreaterThan(label("19.9999")); // the 20 % royalty of 100 LABEL, less rounding dust
   await labeler.getByRole("button", { name: `Claim royalties of task ${taskId}` }).click();
   await mined(labeler, `Claim royalties of task ${taskId}`);
-  await expect(labeler.getByTestId("balance")).toHaveText(amount(label("372.5") + claimable));
+  await expect(labeler.getByTestId("balance")).toHaveText(amount(label(1_010) + claimable));
 });

@@ -1,4 +1,4 @@
-import { formatUnits, keccak256, toUtf8Bytes } from "ethers";
+import { keccak256, toUtf8Bytes } from "ethers";
 
 import {
   ITEM_BYTES,
@@ -20,7 +20,9 @@ test("requester: builds a spec, sees the budget, creates the task, reviews seale
   page,
 }) => {
   await fund(1_000, ROLE.requester);
-  await fund(200, ROLE.labeler, ROLE.labeler2);
+  // Bonds of 635 LABEL (court bond 595 + value bond 40): labeler2 submits twice.
+  await fund(635, ROLE.labeler);
+  await fund(1_270, ROLE.labeler2);
   await openAs(page, ROLE.requester, "requester");
 
   await page.getByLabel("Title").fill("Pets in photos");
@@ -30,9 +32,12 @@ test("requester: builds a spec, sees the budget, creates the task, reviews seale
     .setInputFiles(ITEMS.map((name) => ({ name, mimeType: "image/jpeg", buffer: Buffer.from(ITEM_BYTES(name)) })));
   await page.getByLabel("Reward per accepted submission (LABEL)").fill("40");
   await page.getByLabel("Slots (accepted submissions paid)").fill("3");
-  // 3 × (40 + 2.5 % fee) escrowed; the bond floor for a 40 LABEL task is the escrow's minimum, 100.
+  // 3 × (40 + 2.5 % fee) escrowed. The bond: the court bond's floor, every round of the default court
+  // ((3 + 7 + 15 + 31 + 63) seats × 5 LABEL = 595), plus the value bond, the reward's worth (40): 635.
   await expect(page.getByTestId("budget")).toContainText("123 LABEL");
-  await expect(page.getByTestId("bond")).toContainText("100 LABEL");
+  await expect(page.getByTestId("bond")).toHaveText(
+    "635 LABEL (court bond 595 LABEL, floor 595 LABEL; value bond 40 LABEL)",
+  );
   await screenshot(page, "requester-create");
   await page.getByRole("button", { name: "Sign and create the task" }).click();
   await mined(page, "Create task");
@@ -66,15 +71,17 @@ test("requester: builds a spec, sees the budget, creates the task, reviews seale
   await mined(page, `Accept ${a.submissionId}`);
   await expect(rowA.getByTestId("status")).toHaveText("Accepted");
 
+  // The bond 635 + round 0's three seats × 5 LABEL = 650.
+  await expect(rowB.getByTestId("challenge-cost")).toHaveText(
+    "A challenge posts a bond of 635 LABEL (the court bond and the value bond, worth the reward, in one LABEL bond), and advances round 0's jury cost of 15 LABEL: in all 650 LABEL.",
+  );
   await rowB.getByLabel(`Challenge reason for ${b.submissionId}`).fill("a copy of submission 1's result");
   await rowB.getByRole("button", { name: "Challenge" }).click();
   await mined(page, `Challenge ${b.submissionId}`);
   await expect(rowB.getByTestId("status")).toHaveText("Challenged (dispute 1)");
-  // The challenge posted the bond and round 0's cost from the requester's wallet: the page shows the chain's balance.
-  const balance = await anyone().token.balanceOf(account(ROLE.requester).address);
-  await expect(page.getByTestId("balance")).toHaveText(
-    `${Number(formatUnits(balance, 18)).toLocaleString("en-US")} LABEL`,
-  );
+  // The challenge posted the bond and round 0's cost from the requester's wallet: 877 - (635 + 15).
+  await expect(page.getByTestId("balance")).toHaveText("227 LABEL");
+  expect(await anyone().token.balanceOf(account(ROLE.requester).address)).toBe(227n * 10n ** 18n);
   expect((await requester().getSubmission(b.submissionId)).status).toBe("Challenged");
   await screenshot(page, "requester-submissions");
 

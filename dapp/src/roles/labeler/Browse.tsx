@@ -2,8 +2,9 @@ import { validateLabels, type Labels, type TaskSummary } from "@annota/sdk";
 import { parseUnits } from "ethers";
 import { useState } from "react";
 
+import { CardTerms, SubmitBond } from "../../components/bond.js";
 import { Field, Loaded, WriteButton } from "../../components/common.js";
-import { amount, short, when } from "../../format.js";
+import { short, when } from "../../format.js";
 import { useLoad, useSession } from "../../session.js";
 
 /** Tasks to work on, filtered by openness, reward and requester. */
@@ -43,7 +44,7 @@ export function OpenTasks({ onPick }: { onPick: (task: TaskSummary) => void }) {
                 <article key={t.taskId.toString()} data-testid={`open-task-${t.taskId}`}>
                   <h3>Task {t.taskId.toString()}</h3>
                   <p>
-                    {amount(t.reward)} per accepted submission, bond {amount(t.bond)}
+                    <CardTerms taskId={t.taskId} />
                     <br />
                     {t.slots - t.accepted - t.held} of {t.slots} slots free, closes {when(t.deadline)}
                     <br />
@@ -114,7 +115,7 @@ export function TaskDetail({ task }: { task: TaskSummary }) {
             </Field>
             {issue ? <p role="alert">{issue}</p> : null}
             {labels ? <p>{Object.keys(labels).length} labels ready, checked against the spec.</p> : null}
-            <p>Submitting posts a bond of {amount(task.bond)} (with a permit), returned when your work is accepted.</p>
+            <SubmitBond taskId={task.taskId} />
             <WriteButton
               label="Seal and submit"
               disabled={!labels}

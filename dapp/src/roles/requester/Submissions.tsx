@@ -1,6 +1,7 @@
 import type { Review, SubmissionSummary } from "@annota/sdk";
 import { useState } from "react";
 
+import { ChallengeCost } from "../../components/bond.js";
 import { Field, WriteButton } from "../../components/common.js";
 import { DisputePanel } from "../../components/dispute.js";
 import { short, when } from "../../format.js";
@@ -98,6 +99,7 @@ export function SubmissionRow({ submission, now }: { submission: SubmissionSumma
             >
               {(id) => <textarea id={id} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />}
             </Field>
+            <ChallengeCost taskId={submission.taskId} />
             <WriteButton
               label="Challenge"
               disabled={reason.trim() === ""}
