@@ -652,15 +652,6 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         _courtVersion = CourtVersion({version: uint32(version), allRounds: SafeCast.toUint96(allRounds), terms: terms});
     }
 
-    /// @dev The terms new tasks record and the floor of their court bond: the larger of `minBond` and
-    /// the cost of all rounds of their court version.
-    function _bondFloor(Params memory params_) private view returns (uint256 terms, uint256 floor) {
-        CourtVersion memory court = _courtVersion;
-        terms = court.terms;
-        floor = params_.minBond;
-        if (court.allRounds > floor) floor = court.allRounds;
-    }
-
     /// @dev Pulls the caller's value bond on a task paid in another token than LABEL (on a LABEL task it
     /// is part of `bond`).
     function _pullValueBond(Task storage task) private {
@@ -672,6 +663,15 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
                 EscrowLedger.shareOf(task.reward, valueBondBps)
             );
         }
+    }
+
+    /// @dev The terms new tasks record and the floor of their court bond: the larger of `minBond` and
+    /// the cost of all rounds of their court version.
+    function _bondFloor(Params memory params_) private view returns (uint256 terms, uint256 floor) {
+        CourtVersion memory court = _courtVersion;
+        terms = court.terms;
+        floor = params_.minBond;
+        if (court.allRounds > floor) floor = court.allRounds;
     }
 
     function _requesterTask(uint256 taskId) private view returns (Task storage task) {

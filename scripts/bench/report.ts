@@ -178,13 +178,17 @@ export function markdown(r: Report): string {
     "|---|---|---:|---:|---:|",
   );
   for (const row of r.rows.filter((x) => x.section === "happy path"))
-    line(`| \`${row.op}\` | ${row.case} | ${fmt(row.gas)} | ${fmt(row.v1!)} | ${pct(row.gas, row.v1!)} |`);
+    line(
+      row.v1 === undefined
+        ? `| \`${row.op}\` | ${row.case} | ${fmt(row.gas)} | - | not in version 1 |`
+        : `| \`${row.op}\` | ${row.case} | ${fmt(row.gas)} | ${fmt(row.v1)} | ${pct(row.gas, row.v1)} |`,
+    );
   line(
     "",
     "### A job paying 10 labelers",
     "",
     "Every transaction of everyone: the requester creates and funds a task of 10 slots of 100 LABEL,",
-    "10 fresh labelers submit (bond 50 LABEL), the submissions are finalized after the challenge period",
+    "10 fresh labelers submit (each posting the task's bond), the submissions are finalized after the challenge period",
     "and everyone owed withdraws (labelers and the fee treasury).",
     "",
     "| | gas | version 1 | change | HUMAN Protocol |",

@@ -209,6 +209,9 @@ export async function buildShares(w: World, holders: number): Promise<Shares> {
   const taskId = await p.escrow.taskCount();
 
   const submit = p.escrow.interface.encodeFunctionData("submit", [taskId, ethers.id("labels"), RESULT_URI, []]);
+  // The holder's submissions are all open at once: it posts `own` court bonds (595 LABEL each).
+  const courtBond = (await p.escrow.getTask(taskId)).bond;
+  await chain.gas(p.token.connect(p.admin).transfer(holder.address, BigInt(own) * courtBond));
   await sendAll(
     w,
     Array.from({ length: own }, () => ({ from: holder.address, to: escrow, data: submit, gas: 300_000n })),
