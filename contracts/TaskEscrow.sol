@@ -460,7 +460,6 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         uint256 bond = p.bond;
         if (p.paymentToken == address(_label)) {
             bond += valueBond;
-            valueBond = 0;
         } else {
             task.valueBondBps = uint16(valueBondBps);
         }
@@ -482,7 +481,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
 
         uint256 fee = EscrowLedger.shareOf(p.reward, params_.feeBps);
         _emitTaskCreated(taskId, p, fee, bond);
-        emit TaskDetails(taskId, p.royaltyBps, maxSlots, valueBond);
+        emit TaskRoyalty(taskId, p.royaltyBps, maxSlots);
         EscrowLedger.pullExact(address(_label), IERC20(p.paymentToken), p.slots * (p.reward + fee));
     }
 

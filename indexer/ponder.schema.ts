@@ -33,13 +33,13 @@ export const task = onchainTable(
     cancelNotice: t.integer().notNull(),
     cancelled: t.boolean().notNull(),
     labelerRoot: t.hex().notNull(),
-    /** The labelers' royalty on every licence of the dataset (TaskDetails). */
+    /** The labelers' royalty on every licence of the dataset (TaskRoyalty). */
     royaltyBps: t.integer().notNull(),
-    /** The most slots the task may ever hold, so the most shares its dataset may have (TaskDetails). */
+    /** The most slots the task may ever hold, so the most shares its dataset may have (TaskRoyalty). */
     maxSlots: t.integer().notNull(),
     /**
      * The value bond each labeler and challenger posts in the payment token besides `bond` (0 on a
-     * LABEL task, whose `bond` includes it; docs/task-escrow.md, "Two-part bonds").
+     * LABEL task, whose `bond` includes it; docs/task-escrow.md, "Two-part bonds"), from `getTask`.
      */
     valueBond: t.bigint().notNull(),
     /** DatasetShares: the licence floor (MinLicencePriceRaised) and the terms registered. */

@@ -305,7 +305,7 @@ describe("DatasetShares", function () {
       expect((await escrow.getTask(2n)).royaltyBps).to.equal(9_000n);
     });
 
-    it("maxSlots below slots or above 10,000 is refused; TaskDetails and getTask report it (0 means slots)", async function () {
+    it("maxSlots below slots or above 10,000 is refused; TaskRoyalty and getTask report it (0 means slots)", async function () {
       const f = await loadFixture(marketFixture);
       const { escrow } = f;
       await expect(createTask(f, { slots: 3n, maxSlots: 2n }))
@@ -320,11 +320,11 @@ describe("DatasetShares", function () {
         reward: USD(100n),
       });
       await expect(escrow.connect(f.requester).createTask(await params({ maxSlots: 0n })))
-        .to.emit(escrow, "TaskDetails")
-        .withArgs(1n, ROYALTY_BPS, 3n, USD(100n)); // the value bond: the reward, in USD
+        .to.emit(escrow, "TaskRoyalty")
+        .withArgs(1n, ROYALTY_BPS, 3n);
       await expect(escrow.connect(f.requester).createTask(await params({ maxSlots: 10_000n, royaltyBps: 4_321n })))
-        .to.emit(escrow, "TaskDetails")
-        .withArgs(2n, 4_321n, 10_000n, USD(100n));
+        .to.emit(escrow, "TaskRoyalty")
+        .withArgs(2n, 4_321n, 10_000n);
       const one = await escrow.getTask(1n);
       expect([one.royaltyBps, one.maxSlots, one.slots]).to.deep.equal([ROYALTY_BPS, 3n, 3n]);
       const two = await escrow.getTask(2n);

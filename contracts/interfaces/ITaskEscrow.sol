@@ -157,10 +157,9 @@ interface ITaskEscrow is IAdministered {
         string specURI
     );
     /// @notice Task `taskId`'s dataset pays `royaltyBps` of every licence sold through `DatasetShares`
-    /// to its shares, of which there will never be more than `maxSlots`; each labeler and challenger
-    /// posts `valueBond` of the payment token besides the LABEL `bond` (0 on a LABEL task, whose
-    /// `bond` includes it). Emitted with `TaskCreated`.
-    event TaskDetails(uint256 indexed taskId, uint256 royaltyBps, uint256 maxSlots, uint256 valueBond);
+    /// to its shares, of which there will never be more than `maxSlots` (emitted with `TaskCreated`;
+    /// the value bond is in `getTask`, which indexers read at `TaskCreated`).
+    event TaskRoyalty(uint256 indexed taskId, uint256 royaltyBps, uint256 maxSlots);
     /// @notice Task `taskId` gained `added` slots (now `slots`), funded with `amount`.
     event SlotsAdded(uint256 indexed taskId, uint256 added, uint256 slots, uint256 amount);
     /// @notice Task `taskId`'s deadline moved from `previous` to `deadline`.
@@ -312,7 +311,7 @@ interface ITaskEscrow is IAdministered {
     /// `cancelNotice` and the value bond, none of which a later change reaches; its court bond must be
     /// at least the floor under that version. On a LABEL task `TaskCreated`'s `bond` includes the value
     /// bond (the LABEL each labeler and challenger posts).
-    /// @dev Needs an allowance. Paused by `pause()`. Emits `TaskCreated` and `TaskDetails`.
+    /// @dev Needs an allowance. Paused by `pause()`. Emits `TaskCreated` and `TaskRoyalty`.
     /// @param params The task (see `TaskParams`).
     /// @return taskId The new task's id (ids start at 1).
     function createTask(TaskParams calldata params) external returns (uint256 taskId);

@@ -42,7 +42,7 @@ on("TaskEscrow:TaskCreated", async ({ event, context }) => {
     cancelNotice: Number(view.cancelNotice),
     cancelled: false,
     labelerRoot: a.labelerRoot,
-    // TaskDetails follows in the same transaction; the view already holds what it carries.
+    // TaskRoyalty follows in the same transaction; the view already holds both, and the value bond.
     royaltyBps: Number(view.royaltyBps),
     maxSlots: Number(view.maxSlots),
     valueBond: view.valueBond,
@@ -58,12 +58,10 @@ on("TaskEscrow:TaskCreated", async ({ event, context }) => {
   });
 });
 
-on("TaskEscrow:TaskDetails", async ({ event, context }) => {
-  await context.db.update(task, { id: event.args.taskId }).set({
-    royaltyBps: Number(event.args.royaltyBps),
-    maxSlots: Number(event.args.maxSlots),
-    valueBond: event.args.valueBond,
-  });
+on("TaskEscrow:TaskRoyalty", async ({ event, context }) => {
+  await context.db
+    .update(task, { id: event.args.taskId })
+    .set({ royaltyBps: Number(event.args.royaltyBps), maxSlots: Number(event.args.maxSlots) });
 });
 
 on("TaskEscrow:SlotsAdded", async ({ event, context }) => {

@@ -120,7 +120,7 @@ export class RequesterClient extends SharesClient {
     // `bond`: the LABEL each labeler and challenger posts (on a LABEL task the value bond included);
     // `valueBond`: what each also posts in another payment token.
     const posted = created!.getValue("bond") as bigint;
-    const valueBond = this.eventArg(result.receipt, this.escrow, "TaskDetails", "valueBond") as bigint;
+    const { valueBond } = await this.escrow.getTask(taskId);
     return { ...result, taskId, bond: posted, valueBond, budget: slots * (reward + fee), specURI: uri };
   }
 
