@@ -11,6 +11,7 @@ import {
   POOL_DEFAULTS,
   Period,
   Phase,
+  REJECT,
   Ruling,
   SEAT_LOCK,
   VALIDATOR_STAKE,
@@ -161,6 +162,49 @@ describe("Steering", function () {
       await pool.passPhase();
       await toDrawing(court, helpers);
       await expect(court.draw(1n)).to.emit(court, "RoundDrawn");
+    });
+  });
+
+  describe('seat capacity (docs/court.md, "Seat capacity")', function () {
+    it("after the seed is known only a validator's own unstake moves the capacity: stakes wait, settlements, draws and locks do not", async function () {
+      const f = await loadFixture(steeringFixture);
+      const { court, pool, attacker, outsider, finished, jurors } = f;
+      const capacity = await pool.capacity();
+      await pool.connect(attacker).stake(LABEL(5_000));
+      await pool.connect(outsider).stake(LABEL(5_000));
+      await court.settleMany(finished, 0n, jurors);
+      await pool.passPhase();
+      await court.draw(100n);
+      expect(await pool.capacity()).to.equal(capacity);
+      // The attacker's own request lowers only its own seats (10,000 LABEL: 62 seats; 9,000: 56).
+      await pool.connect(attacker).requestUnstake(LABEL(1_000));
+      expect(await pool.capacity()).to.equal(capacity - 6n);
+    });
+
+    it("an appealed round whose capacity falls once the seed is requested stays in the cycle and is drawn", async function () {
+      const f = await deployCourt(ethers, { validators: 3 });
+      const { court, pool } = f;
+      const d = await openDispute(f);
+      await runDrawingCycle(court, helpers);
+      const byAddress = new Map(f.validators.map((v) => [v.address, v]));
+      const choices = new Map([...(await jurorsOf(court, d, 0)).keys()].map((a) => [byAddress.get(a)!, REJECT]));
+      await commitAll(ethers, court, d, choices);
+      await time.increaseTo((await windowsOf(court, d, 0)).commitEnd);
+      await revealAll(ethers, court, d, choices);
+      await time.increaseTo((await windowsOf(court, d, 0)).revealEnd);
+      await court.connect(f.labeler).appeal(d);
+      await toGenerating(court, helpers);
+      // Every validator leaves (deferred: the tree is frozen, the capacity drops at once).
+      await unstakeAll(f, f.validators);
+      expect((await court.capacityWithout(d, 1n))[0]).to.equal(0n);
+      expect(await court.currentPeriod(d)).to.deep.equal([Period.Drawing, 0n]);
+      await expect(court.finalizeDispute(d))
+        .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
+        .withArgs(d, Period.Drawing);
+      await mine(Number(BLOCKHASH_LOOKAHEAD) + 1);
+      await pool.passPhase();
+      await expect(court.draw(1n)).to.emit(court, "RoundDrawn");
+      expect((await court.currentPeriod(d))[0]).to.equal(Period.Commit);
     });
   });
 
