@@ -682,8 +682,8 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
     function _rebond(uint256 bondedBefore, uint256 bondedAfter) private {
         uint256 was = _capOf(bondedBefore);
         uint256 seats = _capOf(bondedAfter);
-        // Fits: the sum of the validators' terms (see `_capacity`).
-        if (seats != was) _capacity = uint88(_capacity + seats - was);
+        // Checked: the sum of the validators' terms fits (see `_capacity`).
+        if (seats != was) _capacity = SafeCast.toUint88(_capacity + seats - was);
     }
 
     /// @dev `v`'s bonded stake: its applied stake (`free + locked`) less the unstake it requested while
