@@ -197,6 +197,8 @@ describe("QualityVote", function () {
         [roundCost(0), -roundCost(0), 0n],
       );
       expect(await court.paymentsOf(d)).to.deep.equal([]);
+      // Stake comes back: the closed dispute's queue entry is skipped, not drawn.
+      for (const s of f.stakers.slice(2, 5)) await pool.connect(s).stake(ONE_SEAT);
       await toDrawing(court, helpers);
       expect(await court.draw.staticCall(1n)).to.equal(1n);
       await expect(court.draw(1n)).not.to.emit(court, "JurorDrawn");
