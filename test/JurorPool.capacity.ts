@@ -64,7 +64,8 @@ describe("JurorPool seat capacity", function () {
     // Fixed seeds: the same three jurors under every build (block hashes move with gas).
     const f = await deployCourt(ethers, { seeds: "fixed" });
     const { court, pool, validators } = f;
-    const d = await openDispute(f);
+    await court.connect(f.arbitrable).createDispute(f.labeler.address, f.challenger.address, f.requester.address, 1n);
+    const d = await court.disputeCount();
     await runDrawingCycle(court, helpers);
     // The three seats are locked: no validator's bonded stake moved.
     expect(await pool.capacity()).to.equal(START);
