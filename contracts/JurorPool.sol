@@ -48,13 +48,12 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
         uint32 leaf; // index of its leaf in the tree, from 1; 0 until its first drawable weight
         bool queued; // has an entry in the deferred queue that is not applied yet (deferredIn
         // may be non-zero without one: settlements do not queue)
-        // slot 1: written by settlements (stake returned, seats released, the seats by verdict)
+        // slot 1: written by settlements (stake returned, seats unlocked, the seats by verdict)
         uint96 deferredIn;
         uint32 unlockPending;
         uint32 coherent;
         uint32 incoherent;
         uint32 missed;
-        uint32 released;
         // slot 2: unstakes
         uint96 unbonding;
         uint96 deferredUnstake;
@@ -86,9 +85,15 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
     uint96 private immutable _seatLock;
     address private immutable _deployer;
 
-    /// @dev Bound once by the deployer; packed with the pause flag, both read by `stake`.
+    /// @dev Bound once by the deployer; packed with the pause flag and the seat capacity, all three
+    /// read by `stake` (and the court by each of the court's calls).
     address private _court;
     bool private _stakingPaused;
+    /// @dev The seat capacity: the sum over validators of `_capOf(_bondedOf(v))`, kept by `_rebond`
+    /// wherever a validator's bonded stake changes (docs/court.md, "Seat capacity"). Fits 88 bits: at
+    /// most LABEL's supply (below 2^90 wei) over a seat lock of at least 32 wei (the court refuses a
+    /// lock below 32 seat fees of at least 1 wei).
+    uint88 private _capacity;
 
     PoolParams private _poolParams;
 
@@ -182,6 +187,8 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
     function requestUnstake(uint256 amount) external nonReentrant {
         if (amount == 0) revert JurorPoolZeroAmount();
         Validator storage v = _validators[msg.sender];
+        // A request counts against the seat capacity at once, in every phase.
+        uint256 bonded = _bondedOf(v);
         if (_phase == Phase.Staking) {
             uint256 before = _weightOf(v);
             _absorbDeferred(msg.sender, v);
@@ -205,6 +212,7 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
             _enqueueDeferred(msg.sender, v);
             emit UnstakeRequested(msg.sender, amount, true);
         }
+        _rebond(bonded, _bondedOf(v));
     }
 
     /// @inheritdoc IJurorPool
@@ -361,7 +369,6 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
     function drawSeats(
         uint256 disputeId,
         uint256 round,
-        uint256 firstSeat,
         uint256 count,
         address[3] calldata excluded
     ) external onlyCourt returns (address[] memory jurors) {
@@ -370,9 +377,14 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
         address[3] memory parties = excluded;
         jurors = new address[](count);
         for (uint256 i = 0; i < count; ++i) {
-            uint256 random = uint256(keccak256(abi.encode(seed, disputeId, round, firstSeat + i)));
+            uint256 random = uint256(keccak256(abi.encode(seed, disputeId, round, i)));
             address juror = _tree.drawAvoiding(random, parties, _leafOf);
-            if (juror == address(0)) break; // the rest stays zero: no weight left
+            if (juror == address(0)) {
+                // No weight left: the round holds no seat while it waits, so that waiting rounds never
+                // lock stake (docs/court.md, "Seat capacity"). The rest of `jurors` stays zero.
+                for (uint256 k = 0; k < i; ++k) _releaseSeat(jurors[k]);
+                break;
+            }
             _lockSeat(juror);
             jurors[i] = juror;
         }
@@ -382,14 +394,13 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
     function settleSeats(address juror, uint256 seats, Verdict verdict, uint256 returned) external onlyCourt {
         Validator storage v = _validators[juror];
         uint32 n = uint32(seats); // fits: at most a round's seats
-        // Released seats are not reputation.
         if (verdict == Verdict.Coherent) v.coherent += n;
         else if (verdict == Verdict.Incoherent) v.incoherent += n;
-        else if (verdict == Verdict.Missed) v.missed += n;
-        else v.released += n;
+        else v.missed += n;
         // In any phase, without a queue entry or a tree write: the seats' locks leave `locked` and the
         // stake joins `free` and the tree when applied in Staking (docs/court.md, "Settled stake
-        // rejoins the pool when applied"). Fits: below the pool's LABEL balance.
+        // rejoins the pool when applied"), and the seat capacity with them (bonded stake is applied
+        // stake). Fits: below the pool's LABEL balance.
         v.unlockPending += n;
         v.deferredIn += uint96(returned);
     }
@@ -423,6 +434,29 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
         // Conservative: in Drawing it also counts the rounds queued during Generating, which the
         // next cycle draws; they only wait until Staking.
         return _phase != Phase.Staking && queuedAt <= _phaseStart;
+    }
+
+    /// @inheritdoc IJurorPool
+    function capacity() external view returns (uint256) {
+        return _capacity;
+    }
+
+    /// @inheritdoc IJurorPool
+    function capacityWithout(address[3] calldata parties) external view returns (uint256 seats) {
+        seats = _capacity;
+        for (uint256 i = 0; i < 3; ++i) {
+            address party = parties[i];
+            // Each distinct party once: capacity is a sum of per-validator terms.
+            if (party == address(0) || (i != 0 && party == parties[0]) || (i == 2 && party == parties[1])) {
+                continue;
+            }
+            seats -= _capOf(_bondedOf(_validators[party]));
+        }
+    }
+
+    /// @inheritdoc IJurorPool
+    function bondedOf(address validator) external view returns (uint256) {
+        return _bondedOf(_validators[validator]);
     }
 
     /// @inheritdoc IJurorPool
@@ -520,6 +554,18 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
         _tree.update(v.leaf, before, _weight(free, locked));
     }
 
+    /// @dev Undoes `_lockSeat` for one seat of `juror` drawn in the same call (the tree is restored:
+    /// weights are a function of `free` and `locked`).
+    function _releaseSeat(address juror) private {
+        Validator storage v = _validators[juror];
+        uint96 free = v.free;
+        uint96 locked = v.locked;
+        uint256 before = _weight(free, locked);
+        (free, locked) = (free + _seatLock, locked - _seatLock);
+        (v.free, v.locked) = (free, locked);
+        _tree.update(v.leaf, before, _weight(free, locked));
+    }
+
     function _stake(uint256 amount) private {
         if (_stakingPaused) revert JurorPoolStakingPaused();
         if (amount == 0) revert JurorPoolZeroAmount();
@@ -527,11 +573,14 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
         Validator storage v = _validators[msg.sender];
         if (_phase == Phase.Staking) {
             uint256 before = _weightOf(v);
+            uint256 bonded = _bondedOf(v);
             _absorbDeferred(msg.sender, v);
             emit Staked(msg.sender, amount, false);
             v.free += uint96(amount); // fits: LABEL's supply is below 2^96
             _syncWeight(msg.sender, v, before);
+            _rebond(bonded, _bondedOf(v));
         } else {
+            // Counts in the seat capacity when applied, like the settlements' returns.
             emit Staked(msg.sender, amount, true);
             v.deferredIn += uint96(amount);
             _enqueueDeferred(msg.sender, v);
@@ -544,8 +593,12 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
     /// Staking. Returns whether there was anything to apply.
     function _applyDeferredOf(address validator, Validator storage v) private returns (bool applied) {
         uint256 before = _weightOf(v);
+        uint256 bonded = _bondedOf(v);
         applied = _absorbDeferred(validator, v);
-        if (applied) _syncWeight(validator, v, before);
+        if (applied) {
+            _syncWeight(validator, v, before);
+            _rebond(bonded, _bondedOf(v));
+        }
     }
 
     /// @dev Applies `validator`'s deferred changes to its record, if any, without the tree write (the
@@ -622,6 +675,32 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
         if (!valid) revert JurorPoolInvalidPoolParams(p);
         _poolParams = p;
         emit PoolParamsUpdated(p);
+    }
+
+    /// @dev Moves the seat capacity as a validator's bonded stake goes from `bondedBefore` to `bondedAfter`
+    /// (docs/court.md, "Seat capacity"); writes only when its seats change.
+    function _rebond(uint256 bondedBefore, uint256 bondedAfter) private {
+        uint256 was = _capOf(bondedBefore);
+        uint256 seats = _capOf(bondedAfter);
+        // Checked: the sum of the validators' terms fits (see `_capacity`).
+        if (seats != was) _capacity = SafeCast.toUint88(_capacity + seats - was);
+    }
+
+    /// @dev `v`'s bonded stake: its applied stake (`free + locked`) less the unstake it requested while
+    /// the pool was frozen. Draws (which move a lock from `free` to `locked`) and settlements (applied
+    /// later, in Staking) leave it alone; stake, unstake requests and applied changes move it.
+    function _bondedOf(Validator storage v) private view returns (uint256) {
+        uint256 applied = uint256(v.free) + v.locked;
+        // A deferred unstake is always queued: the slot is read only then. It is at most `free` when
+        // requested, and draws keep `free + locked`.
+        return v.queued ? applied - v.deferredUnstake : applied;
+    }
+
+    /// @dev The seats a validator with `bonded` stake can hold at once under the drawability rule:
+    /// none below `seatStake`, else one per `seatLock` (each seat moves a lock from `free` to `locked`
+    /// and leaves their sum alone).
+    function _capOf(uint256 bonded) private view returns (uint256) {
+        return bonded >= _seatStake ? bonded / _seatLock : 0;
     }
 
     /// @dev The stake locked in `v`'s seats not yet settled.

@@ -31,6 +31,7 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
         uint8 roundCount;
         Ruling ruling; // None until final
         uint32 arbitrable;
+        Ruling lastRuling; // the majority of the last appealed round: what stands if the dispute closes
         // slot 1
         address interested;
         uint40 createdAt; // round 0's queuedAt
@@ -45,7 +46,6 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
         address payer;
         uint40 drawnAt;
         uint8 seats;
-        uint8 drawnSeats;
         uint8 accepts;
         uint8 rejects;
         uint8 jurors;
@@ -161,6 +161,7 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
             roundCount: 0,
             ruling: Ruling.None,
             arbitrable: arbitrable,
+            lastRuling: Ruling.None,
             interested: interested,
             createdAt: _now(),
             seedWaitAt: 0 // set when round 0 is queued, below
@@ -179,12 +180,13 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
         for (uint256 i = 0; i < processed; ++i) {
             uint256 disputeId = disputeIds[i];
             Dispute storage d = _disputes[disputeId];
-            // Closed as Unresolved while it waited: nothing to draw.
+            // Closed for lack of capacity while it waited: nothing to draw.
             if (d.ruling != Ruling.None) continue;
             uint256 roundIndex = d.roundCount - 1;
-            if (!_drawRound(disputeId, d, roundIndex)) {
+            uint256 got = _drawRound(disputeId, d, roundIndex);
+            if (got != 0) {
                 (uint256 position, ) = _pool.enqueueRound(disputeId);
-                emit RoundRequeued(disputeId, roundIndex, _rounds[disputeId][roundIndex].drawnSeats, position);
+                emit RoundRequeued(disputeId, roundIndex, got - 1, position);
             }
         }
     }
@@ -222,11 +224,15 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
     /// @inheritdoc IQualityVote
     function appeal(uint256 disputeId) external nonReentrant returns (uint256 round) {
         (Dispute storage d, uint256 roundIndex) = _requirePeriod(disputeId, Period.Appeal);
-        Round storage ruled = _rounds[disputeId][roundIndex];
-        // The appellant takes the side that lost the round.
-        uint8 side = ruled.accepts > ruled.rejects ? _REJECT : _ACCEPT;
-        uint256 cost = _openRound(disputeId, d, _versions[d.version], msg.sender, side);
         round = roundIndex + 1;
+        // Refused on capacity only, never on free stake: locks cannot block an appeal (docs/court.md,
+        // "Seat capacity").
+        _requireCovered(disputeId, d, round);
+        Ruling ruling = _majority(_rounds[disputeId][roundIndex]);
+        // What stands if the new round is closed for lack of capacity; the appellant takes the other side.
+        d.lastRuling = ruling;
+        uint8 side = ruling == Ruling.Accept ? _REJECT : _ACCEPT;
+        uint256 cost = _openRound(disputeId, d, _versions[d.version], msg.sender, side);
         emit Appealed(disputeId, round, msg.sender, side, cost);
         // Interaction last: the round is recorded. The pool keeps the court's LABEL.
         _label.safeTransferFrom(msg.sender, address(_pool), cost);
@@ -234,11 +240,20 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
 
     /// @inheritdoc IQualityVote
     function escalate(uint256 disputeId) external returns (uint256 round) {
-        (Dispute storage d, uint256 roundIndex) = _requirePeriod(disputeId, Period.NoMajority);
+        Dispute storage d = _dispute(disputeId);
+        uint256 roundIndex = d.roundCount - 1;
+        round = roundIndex + 1;
+        Period period = _periodOnly(disputeId, d);
+        if (period != Period.NoMajority) {
+            // A tie the capacity cannot follow is Finalizable: the refusal says why.
+            if (period == Period.Finalizable && _isClosableTie(d, _rounds[disputeId][roundIndex], roundIndex)) {
+                _requireCovered(disputeId, d, round);
+            }
+            revert QualityVoteWrongPeriod(disputeId, period);
+        }
         uint256 cost = _openRound(disputeId, d, _versions[d.version], address(0), 0);
         // The parameter relationships guarantee that the round's pot covers this (docs/parameters.md).
         _rounds[disputeId][roundIndex].fundedNext = uint96(cost); // fits: seats * feePerSeat
-        round = roundIndex + 1;
         emit Escalated(disputeId, round, cost);
     }
 
@@ -248,23 +263,32 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
         Round storage last = _rounds[disputeId][roundIndex];
         address refundTo;
         uint256 refund;
-        bool timedOut = last.drawnAt == 0;
-        if (timedOut) {
-            // Nobody could be seated in time: Unresolved, and the round's cost goes back (from now on
-            // `_costOf` reports it as 0).
-            ruling = Ruling.Unresolved;
+        bool unseated = last.drawnAt == 0;
+        ruling = _majority(last);
+        // Closed for lack of capacity (an unseated round, or a tie that cannot escalate): the last
+        // decided ruling stands, a timeout or a refusal being nobody's prize (docs/court.md, "Seat
+        // capacity").
+        if (unseated || _isClosableTie(d, last, roundIndex)) {
+            // An unseated round would need its own seats, a tie the next round's.
+            uint256 round = unseated ? roundIndex : roundIndex + 1;
+            (uint256 capacity, uint256 needed) = _coverage(disputeId, d, round);
+            ruling = d.lastRuling;
+            if (ruling == Ruling.None) ruling = Ruling.Unresolved;
+            emit DisputeClosedForCapacity(disputeId, roundIndex, ruling, capacity, needed);
+        }
+        if (unseated) {
+            // Its cost goes back (from now on `_costOf` reports it as 0).
             refund = _costOf(d, last);
             refundTo = last.payer;
             // An escalated round was funded by the previous round's pot: it returns there.
             if (refundTo == address(0)) _rounds[disputeId][roundIndex - 1].fundedNext = 0;
-        } else {
-            ruling = _majority(last);
-            if (ruling == Ruling.None) ruling = Ruling.Unresolved;
         }
+        // The last round tied.
+        if (ruling == Ruling.None) ruling = Ruling.Unresolved;
         d.ruling = ruling;
         _fixPots(disputeId, d, ruling);
         emit DisputeFinalized(disputeId, ruling, roundIndex + 1);
-        if (timedOut) {
+        if (unseated) {
             emit RoundCostRefunded(disputeId, roundIndex, refundTo, refund);
             // Interaction last: the dispute is final and the round's cost cleared. Zero: the cost
             // went back to the previous round's pot, which the court holds.
@@ -375,7 +399,7 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
         return
             RoundView({
                 seats: r.seats,
-                drawnSeats: r.drawnSeats,
+                drawnSeats: r.drawnAt == 0 ? 0 : r.seats,
                 queuedAt: _queuedAt(d, r, round),
                 drawnAt: r.drawnAt,
                 accepts: r.accepts,
@@ -450,6 +474,14 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IQualityVote
+    function capacityWithout(
+        uint256 disputeId,
+        uint256 round
+    ) external view returns (uint256 capacity, uint256 needed) {
+        return _coverage(disputeId, _dispute(disputeId), round);
+    }
+
+    /// @inheritdoc IQualityVote
     function seatsOf(uint256 round) public pure returns (uint256) {
         return (4 << round) - 1;
     }
@@ -510,35 +542,36 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
         emit RoundQueued(disputeId, roundIndex, seats, cost, position);
     }
 
-    /// @dev Has the pool draw the remaining seats of round `roundIndex` from the cycle's seed, the
-    /// parties excluded by weight, and records them. Returns false if the pool ran out of drawable
-    /// weight first (the seats drawn stay).
-    function _drawRound(uint256 disputeId, Dispute storage d, uint256 roundIndex) private returns (bool) {
+    /// @dev Has the pool draw the seats of round `roundIndex` from the cycle's seed, the parties
+    /// excluded by weight, and records them. Returns 0 when seated; otherwise the pool ran out of
+    /// drawable weight and released the seats it had drawn (the round holds none while it waits):
+    /// 1 + how many it had drawn.
+    function _drawRound(uint256 disputeId, Dispute storage d, uint256 roundIndex) private returns (uint256) {
         Round storage round = _rounds[disputeId][roundIndex];
         uint256 seats = round.seats;
-        uint256 seat = round.drawnSeats;
-        address[] memory drawn = _pool.drawSeats(disputeId, roundIndex, seat, seats - seat, _parties(disputeId, d));
-        uint256 jurors = round.jurors;
-        for (uint256 i = 0; i < drawn.length; ++i) {
-            address juror = drawn[i];
-            if (juror == address(0)) break;
+        address[] memory drawn = _pool.drawSeats(disputeId, roundIndex, seats, _parties(disputeId, d));
+        if (drawn[seats - 1] == address(0)) {
+            uint256 got;
+            while (drawn[got] != address(0)) ++got;
+            return got + 1;
+        }
+        uint256 jurors;
+        for (uint256 seat = 0; seat < seats; ++seat) {
+            address juror = drawn[seat];
             Vote storage vote = _votes[disputeId][roundIndex][juror];
             if (vote.seats == 0) ++jurors;
             ++vote.seats;
             emit JurorDrawn(disputeId, roundIndex, juror, seat);
-            ++seat;
         }
         // Fit 8 bits: at most 63 seats.
-        round.drawnSeats = uint8(seat);
         round.jurors = uint8(jurors);
         round.unsettled = uint8(jurors);
-        if (seat < seats) return false;
         uint40 now_ = _now();
         round.drawnAt = now_;
         CourtParams storage p = _versions[d.version];
         uint256 commitEnd = uint256(now_) + p.commitPeriod;
         emit RoundDrawn(disputeId, roundIndex, commitEnd, commitEnd + p.revealPeriod);
-        return true;
+        return 0;
     }
 
     /// @dev Sets each round's pot and coherent seats against the final `ruling` (docs/court.md,
@@ -631,7 +664,6 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
         uint8 choice,
         uint256 seats
     ) private view returns (IJurorPool.Verdict verdict, uint256 reward, uint256 penalty) {
-        if (round.drawnAt == 0) return (IJurorPool.Verdict.Released, 0, 0);
         Ruling ruling = d.ruling;
         if (choice != 0 && (ruling == Ruling.Unresolved || choice == uint8(ruling))) {
             return (IJurorPool.Verdict.Coherent, seats * (round.pot / round.coherentSeats), 0);
@@ -656,14 +688,18 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
         uint256 drawnAt = r.drawnAt;
         if (drawnAt == 0) {
             uint256 queuedAt = _queuedAt(d, r, roundIndex);
-            uint256 timeout = queuedAt + p.drawTimeout;
-            // Round 0's timeout does not run while the court waits for a seed: it is extended by every
-            // second the pool spent in Generating since the dispute was created (a moving end while
-            // Generating lasts). Later rounds keep the plain timeout (docs/court.md, "Draw timeout").
-            if (roundIndex == 0) timeout += _pool.seedWait() - d.seedWaitAt;
-            // A round the pending cycle may draw waits for that cycle even past its timeout: closing it
-            // once the seed can be known would change the seats the cycle locks (docs/court.md).
-            if (now_ < timeout || _pool.mayBeInCycle(queuedAt)) return (Period.Drawing, timeout);
+            uint256 timeout;
+            if (roundIndex == 0) {
+                // Round 0's timeout does not run while the court waits for a seed: it is extended by
+                // every second the pool spent in Generating since the dispute was created (a moving end
+                // while Generating lasts). Later rounds have none (docs/court.md, "Draw timeout").
+                timeout = queuedAt + p.drawTimeout + _pool.seedWait() - d.seedWaitAt;
+                if (now_ < timeout) return (Period.Drawing, timeout);
+            }
+            // A round the pending cycle may draw waits for that cycle: closing it once the seed can be
+            // known would change the seats the cycle locks (docs/court.md). A covered round waits for
+            // ever: no timeout is anyone's prize.
+            if (_pool.mayBeInCycle(queuedAt) || _isCovered(disputeId, d, roundIndex)) return (Period.Drawing, timeout);
             return (Period.Finalizable, 0);
         }
         uint256 commitEnd = drawnAt + p.commitPeriod;
@@ -671,7 +707,11 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
         uint256 revealEnd = commitEnd + p.revealPeriod;
         if (now_ < revealEnd) return (Period.Reveal, revealEnd);
         bool lastRound = roundIndex + 1 >= p.maxRounds;
-        if (_majority(r) == Ruling.None) return lastRound ? (Period.Finalizable, 0) : (Period.NoMajority, 0);
+        if (_majority(r) == Ruling.None) {
+            // A tie escalates while the capacity covers the next round; otherwise it closes.
+            if (lastRound || !_isCovered(disputeId, d, roundIndex + 1)) return (Period.Finalizable, 0);
+            return (Period.NoMajority, 0);
+        }
         uint256 appealEnd = revealEnd + p.appealPeriod;
         if (!lastRound && now_ < appealEnd) return (Period.Appeal, appealEnd);
         return (Period.Finalizable, 0);
@@ -679,6 +719,36 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
 
     function _periodOnly(uint256 disputeId, Dispute storage d) private view returns (Period period) {
         (period, ) = _period(disputeId, d);
+    }
+
+    /// @dev Reverts with the shortfall unless the capacity without the parties of `d` covers round
+    /// `round` (docs/court.md, "Seat capacity").
+    function _requireCovered(uint256 disputeId, Dispute storage d, uint256 round) private view {
+        (uint256 capacity, uint256 needed) = _coverage(disputeId, d, round);
+        if (capacity < needed) revert QualityVoteCapacityShort(capacity, needed);
+    }
+
+    function _isCovered(uint256 disputeId, Dispute storage d, uint256 round) private view returns (bool) {
+        (uint256 capacity, uint256 needed) = _coverage(disputeId, d, round);
+        return capacity >= needed;
+    }
+
+    /// @dev The seat capacity without the parties of `d`, and the dispute's cumulative seats up to round
+    /// `round` (3, 10, 25, 56, 119: its earlier rounds' seats stay locked while it waits).
+    function _coverage(
+        uint256 disputeId,
+        Dispute storage d,
+        uint256 round
+    ) private view returns (uint256 capacity, uint256 needed) {
+        capacity = _pool.capacityWithout(_parties(disputeId, d));
+        needed = (8 << round) - round - 5; // the sum of `seatsOf` up to `round`
+    }
+
+    /// @dev Whether `r`, the current round of `d` (seated and past its reveal end), is a tie that
+    /// closes for lack of capacity rather than escalating: not the last round (a last-round tie is
+    /// Unresolved).
+    function _isClosableTie(Dispute storage d, Round storage r, uint256 roundIndex) private view returns (bool) {
+        return r.drawnAt != 0 && _majority(r) == Ruling.None && roundIndex + 1 < _versions[d.version].maxRounds;
     }
 
     /// @dev Reverts unless dispute `disputeId` is in `expected`; returns it and its current round.
@@ -713,8 +783,8 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
     }
 
     /// @dev What round `r` of `d` cost: `seats * feePerSeat` of the dispute's version; 0 when it was
-    /// refunded, i.e. the dispute is final and the round was never seated (only a draw timeout
-    /// finalizes a dispute whose current round is unseated, and only the current round can be).
+    /// refunded, i.e. the dispute is final and the round was never seated (only a closure for lack of
+    /// capacity finalizes a dispute whose current round is unseated, and only the current round can be).
     /// 0 as well for a round that does not exist (no seats).
     function _costOf(Dispute storage d, Round storage r) private view returns (uint256) {
         if (r.drawnAt == 0 && d.ruling != Ruling.None) return 0;

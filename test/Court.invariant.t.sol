@@ -73,6 +73,23 @@ contract CourtInvariantTest is CourtSystemSetup {
         assertEq(pool.totalDrawableWeight(), sum, "total drawable weight == sum of weights");
     }
 
+    /// @notice Seat capacity (docs/court.md, "Seat capacity"): each validator's bonded stake is its
+    /// applied stake (free + locked, settled seats' locks included until applied) less its deferred
+    /// unstake, and the pool's capacity is the sum over validators of `bonded / seatLock` (0 below
+    /// `seatStake`), however many seats are locked.
+    function invariant_capacity() public view {
+        _assertNoViolation();
+        uint256 sum;
+        for (uint256 i = 0; i < ACTORS; ++i) {
+            address a = actors[i];
+            IJurorPool.ValidatorView memory v = pool.getValidator(a);
+            uint256 bonded = uint256(v.free) + v.locked + v.unlockPending - v.deferredUnstake;
+            assertEq(pool.bondedOf(a), bonded, "bonded == free + locked - deferred unstake");
+            if (bonded >= SEAT_STAKE) sum += bonded / SEAT_LOCK;
+        }
+        assertEq(pool.capacity(), sum, "capacity == sum of bonded / seatLock");
+    }
+
     /// @notice Invariant 6 (parties) and every call's expected outcome: the handler checks after each
     /// draw that no party holds a seat in its own dispute, and that every call succeeded or failed as
     /// it should.
@@ -98,6 +115,33 @@ contract CourtInvariantTest is CourtSystemSetup {
         handler.jumpToWindowEnd(0, false); // appeal end
         IQualityVote.Ruling ruling = court.finalizeDispute(1);
         assertEq(uint256(ruling), uint256(IQualityVote.Ruling.Accept), "final ruling");
+    }
+
+    /// @notice Seat capacity through the handler (docs/court.md, "Seat capacity"): once every actor
+    /// has left, an appeal is refused with the shortfall (`QualityVoteCapacityShort`, checked by the
+    /// handler against `capacityWithout`) while the ruling stands, and a round 0 that nobody can seat
+    /// closes Unresolved at its draw timeout, refunded. The seeded sequence of the reach test closes
+    /// later rounds for lack of capacity; these two need the pool emptied at the right moment.
+    function test_capacityRefusesAppealsAndClosesRound0() public {
+        handler.createTask((1 << 128) | 51 ether, 2, 0); // a four-round task of two slots
+        handler.submit(0, 0);
+        handler.challenge(0, 0);
+        handler.drawCycle();
+        handler.vote(0, 4, 0, true); // every juror of round 0 reveals Reject
+        handler.jumpToWindowEnd(0, false); // reveal end: the appeal window opens
+        handler.submit(1, 0);
+        handler.challenge(0, 0); // dispute 2, round 0 queued
+        handler.leave(0); // a mass exit: the seat capacity falls to the locked seats' (none reach a seat stake)
+        (uint256 capacity, uint256 needed) = court.capacityWithout(1, 1);
+        assertEq(capacity, 0, "capacity without the parties");
+        assertEq(needed, 10, "rounds 0 and 1");
+        handler.appeal(0, 0);
+        assertEq(handler.reach().appealsRefusedCapacity, 1, "appeal refused for capacity");
+        assertEq(handler.reach().appeals, 0, "no appeal");
+        handler.jumpToWindowEnd(1, true); // dispute 2's draw timeout (net of seed waits)
+        handler.finalizeDispute(1);
+        assertEq(handler.reach().unresolvedTimeout, 1, "round 0 closed for capacity");
+        _checkInvariants();
     }
 
     /// @dev Money of rounds not yet closed, from the court's views (docs/court.md, "Money"): before
@@ -127,6 +171,7 @@ contract CourtInvariantTest is CourtSystemSetup {
         invariant_courtSolvency();
         invariant_stakeBooks();
         invariant_poolWeights();
+        invariant_capacity();
         invariant_noViolation();
     }
 }

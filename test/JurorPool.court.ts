@@ -90,7 +90,7 @@ describe("JurorPool", function () {
         ["setStakingPaused", (p) => p.setStakingPaused(true)],
         ["enqueueRound", (p) => p.enqueueRound(1n)],
         ["takeRounds", (p) => p.takeRounds(1n)],
-        ["drawSeats", (p) => p.drawSeats(1n, 0n, 0n, 1n, [v, v, v])],
+        ["drawSeats", (p) => p.drawSeats(1n, 0n, 1n, [v, v, v])],
         ["settleSeats", (p) => p.settleSeats(v, 1n, Verdict.Coherent, SEAT_STAKE)],
         ["pay", (p) => p.pay(v, 1n)],
       ];

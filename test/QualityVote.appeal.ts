@@ -4,6 +4,7 @@ import { network } from "hardhat";
 import {
   ACCEPT,
   COURT_DEFAULTS,
+  ONE_SEAT,
   Period,
   REJECT,
   Ruling,
@@ -11,7 +12,7 @@ import {
   roundCost,
   runDrawingCycle,
 } from "./helpers/fixtures.js";
-import { PENALTY, openDispute, toDrawing, windowsOf } from "./helpers/court.js";
+import { PENALTY, openDispute, toDrawing, unstakeAll, windowsOf } from "./helpers/court.js";
 import { qualityVoteFixtures, type Choice } from "./helpers/courtFixtures.js";
 
 /* The court's rounds after the vote: appeal, escalation and finalizeDispute (draw timeouts included). */
@@ -168,11 +169,14 @@ describe("QualityVote", function () {
         .withArgs(d, Period.Final);
     });
 
-    it("draw timeout of round 0: Unresolved, the cost back to the challenger (exact second); the queue entry is skipped", async function () {
+    it("round 0 not covered closes at its draw timeout: Unresolved, the cost back to the challenger (exact second); the queue entry is skipped", async function () {
       const f = await loadFixture(oneSeatFixture);
       const { court, pool, token, challenger } = f;
       const d = await openDispute(f);
       const timeout = (await court.getRound(d, 0n)).queuedAt + COURT_DEFAULTS.drawTimeout;
+      // 9 of the 11 one-seat validators leave: 2 seats, round 0 needs 3.
+      await unstakeAll(f, f.stakers.slice(2));
+      expect(await court.capacityWithout(d, 0n)).to.deep.equal([2n, 3n]);
       await time.setNextBlockTimestamp(timeout - 1n);
       await expect(court.finalizeDispute(d))
         .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
@@ -180,7 +184,9 @@ describe("QualityVote", function () {
       await time.setNextBlockTimestamp(timeout);
       const tx = court.finalizeDispute(d);
       await expect(tx)
-        .to.emit(court, "DisputeFinalized")
+        .to.emit(court, "DisputeClosedForCapacity")
+        .withArgs(d, 0n, Ruling.Unresolved, 2n, 3n)
+        .and.to.emit(court, "DisputeFinalized")
         .withArgs(d, Ruling.Unresolved, 1n)
         .and.to.emit(court, "RoundCostRefunded")
         .withArgs(d, 0n, challenger.address, roundCost(0));
@@ -191,44 +197,116 @@ describe("QualityVote", function () {
         [roundCost(0), -roundCost(0), 0n],
       );
       expect(await court.paymentsOf(d)).to.deep.equal([]);
+      // Stake comes back: the closed dispute's queue entry is skipped, not drawn.
+      for (const s of f.stakers.slice(2, 5)) await pool.connect(s).stake(ONE_SEAT);
       await toDrawing(court, helpers);
       expect(await court.draw.staticCall(1n)).to.equal(1n);
       await expect(court.draw(1n)).not.to.emit(court, "JurorDrawn");
     });
 
-    it("draw timeout of an appealed round: Unresolved, the cost back to the appellant; earlier jurors judged against Unresolved", async function () {
+    it("round 0 covered never times out: it waits past drawTimeout for as long as the capacity covers it", async function () {
+      const f = await loadFixture(oneSeatFixture);
+      const { court } = f;
+      const d = await openDispute(f);
+      const timeout = (await court.getRound(d, 0n)).queuedAt + COURT_DEFAULTS.drawTimeout;
+      await unstakeAll(f, f.stakers.slice(3));
+      expect(await court.capacityWithout(d, 0n)).to.deep.equal([3n, 3n]);
+      await time.increaseTo(timeout + 30n * 86_400n);
+      expect(await court.currentPeriod(d)).to.deep.equal([Period.Drawing, timeout]);
+      await expect(court.finalizeDispute(d))
+        .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
+        .withArgs(d, Period.Drawing);
+    });
+
+    it("an appealed round waits without a timeout; below its cumulative seats it closes: the appealed ruling stands, the appellant is refunded (capacity 10, then 9)", async function () {
       const f = await loadFixture(drawnFixture);
       const { court, d, labeler } = f;
       await vote(f, d, f.jurors, [REJECT, REJECT, ACCEPT]);
       await time.increaseTo((await windowsOf(court, d, 0)).revealEnd);
       await court.connect(labeler).appeal(d);
-      const timeout = (await court.getRound(d, 1n)).queuedAt + COURT_DEFAULTS.drawTimeout;
-      await time.setNextBlockTimestamp(timeout);
-      await expect(court.finalizeDispute(d))
-        .to.emit(court, "DisputeFinalized")
-        .withArgs(d, Ruling.Unresolved, 2n)
+      const others = f.stakers.filter((s) => !f.jurors.includes(s));
+      // No timer for rounds after round 0: past the old draw timeout it waits, open-ended.
+      await time.increaseTo((await court.getRound(d, 1n)).queuedAt + COURT_DEFAULTS.drawTimeout + 1n);
+      expect(await court.currentPeriod(d)).to.deep.equal([Period.Drawing, 0n]);
+      // 11 one-seat validators; the dispute needs 3 + 7 = 10 seats at once.
+      await unstakeAll(f, others.slice(0, 1));
+      expect(await court.capacityWithout(d, 1n)).to.deep.equal([10n, 10n]);
+      expect(await court.currentPeriod(d)).to.deep.equal([Period.Drawing, 0n]);
+      await unstakeAll(f, others.slice(1, 2));
+      expect(await court.currentPeriod(d)).to.deep.equal([Period.Finalizable, 0n]);
+      const tx = court.finalizeDispute(d);
+      await expect(tx)
+        .to.emit(court, "DisputeClosedForCapacity")
+        .withArgs(d, 1n, Ruling.Reject, 9n, 10n)
+        .and.to.emit(court, "DisputeFinalized")
+        .withArgs(d, Ruling.Reject, 2n)
         .and.to.emit(court, "RoundCostRefunded")
         .withArgs(d, 1n, labeler.address, roundCost(1));
-      // Round 0: every revealer is coherent with Unresolved; no silent seat: pot = its cost.
+      await expect(tx).to.changeTokenBalances(ethers, f.token, [labeler, f.pool], [roundCost(1), -roundCost(1)]);
+      // Round 0 is judged against the ruling that stands: two coherent seats share cost + 1 penalty.
       const r0 = await court.getRound(d, 0n);
-      expect([r0.pot, r0.coherentSeats]).to.deep.equal([roundCost(0), 3n]);
+      expect([r0.pot, r0.coherentSeats]).to.deep.equal([roundCost(0) + PENALTY, 2n]);
       expect(await court.paymentsOf(d)).to.deep.equal([[f.challenger.address, roundCost(0), 2n]]);
     });
 
-    it("draw timeout of an escalated round: its cost goes back to the previous round's pot", async function () {
+    it("an escalated round that closes for capacity: Unresolved (no round had a majority), its cost back to the previous round's pot", async function () {
       const f = await loadFixture(drawnFixture);
       const { court, d } = f;
       await vote(f, d, f.jurors, [REJECT, ACCEPT, "silent"]);
       await time.increaseTo((await windowsOf(court, d, 0)).revealEnd);
       await court.escalate(d);
-      await time.increaseTo((await court.getRound(d, 1n)).queuedAt + COURT_DEFAULTS.drawTimeout);
+      await unstakeAll(
+        f,
+        f.stakers.filter((s) => !f.jurors.includes(s)),
+      );
       await expect(court.finalizeDispute(d))
-        .to.emit(court, "DisputeFinalized")
+        .to.emit(court, "DisputeClosedForCapacity")
+        .withArgs(d, 1n, Ruling.Unresolved, 3n, 10n)
+        .and.to.emit(court, "DisputeFinalized")
         .withArgs(d, Ruling.Unresolved, 2n)
         .and.to.emit(court, "RoundCostRefunded")
         .withArgs(d, 1n, ethers.ZeroAddress, roundCost(1));
       const [r0, r1] = [await court.getRound(d, 0n), await court.getRound(d, 1n)];
       expect([r0.fundedNext, r0.pot, r1.cost]).to.deep.equal([0n, roundCost(0) + PENALTY, 0n]);
+    });
+
+    it("appeal refused only on capacity: QualityVoteCapacityShort at 9 seats for 10, accepted at 10 (the ruling is recorded to stand)", async function () {
+      const f = await loadFixture(drawnFixture);
+      const { court, d, labeler } = f;
+      await vote(f, d, f.jurors, [REJECT, REJECT, ACCEPT]);
+      await time.increaseTo((await windowsOf(court, d, 0)).revealEnd);
+      const others = f.stakers.filter((s) => !f.jurors.includes(s));
+      await unstakeAll(f, others.slice(0, 2));
+      await expect(court.connect(labeler).appeal(d))
+        .to.be.revertedWithCustomError(court, "QualityVoteCapacityShort")
+        .withArgs(9n, 10n);
+      // The refused appeal leaves the window running: capacity may come back.
+      expect((await court.currentPeriod(d))[0]).to.equal(Period.Appeal);
+      await f.pool.connect(others[0]).stake(ONE_SEAT);
+      expect(await court.capacityWithout(d, 1n)).to.deep.equal([10n, 10n]);
+      await expect(court.connect(labeler).appeal(d)).to.emit(court, "Appealed");
+    });
+
+    it("a tie whose next round is not covered is Finalizable at once: escalate refused on capacity, the dispute closes Unresolved", async function () {
+      const f = await loadFixture(drawnFixture);
+      const { court, d } = f;
+      await vote(f, d, f.jurors, [REJECT, ACCEPT, "silent"]);
+      await unstakeAll(f, f.stakers.filter((s) => !f.jurors.includes(s)).slice(0, 2));
+      await time.increaseTo((await windowsOf(court, d, 0)).revealEnd);
+      expect(await court.capacityWithout(d, 1n)).to.deep.equal([9n, 10n]);
+      expect(await court.currentPeriod(d)).to.deep.equal([Period.Finalizable, 0n]);
+      await expect(court.escalate(d))
+        .to.be.revertedWithCustomError(court, "QualityVoteCapacityShort")
+        .withArgs(9n, 10n);
+      await expect(court.finalizeDispute(d))
+        .to.emit(court, "DisputeClosedForCapacity")
+        .withArgs(d, 0n, Ruling.Unresolved, 9n, 10n)
+        .and.to.emit(court, "DisputeFinalized")
+        .withArgs(d, Ruling.Unresolved, 1n)
+        .and.not.to.emit(court, "RoundCostRefunded");
+      // The seated round keeps its cost: both revealers coherent with Unresolved, the silent seat's
+      // penalty in the pot.
+      expect((await court.getRound(d, 0n)).pot).to.equal(roundCost(0) + PENALTY);
     });
 
     it("an escalated round that is drawn and ruled finalizes, its pot net of what it advanced", async function () {

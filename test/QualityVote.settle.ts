@@ -3,7 +3,6 @@ import { network } from "hardhat";
 
 import {
   ACCEPT,
-  BLOCKHASH_LOOKAHEAD,
   COURT_DEFAULTS,
   LABEL,
   Period,
@@ -15,7 +14,7 @@ import {
   roundCost,
   runDrawingCycle,
 } from "./helpers/fixtures.js";
-import { PENALTY, expectedRound, openDispute, toGenerating, windowsOf } from "./helpers/court.js";
+import { PENALTY, expectedRound, openDispute, windowsOf } from "./helpers/court.js";
 import { qualityVoteFixtures, type Choice } from "./helpers/courtFixtures.js";
 
 /* The court's settlements: settle and settleMany, the worked money check and the rounding dust. */
@@ -145,37 +144,22 @@ describe("QualityVote", function () {
       await expect(tx).to.changeTokenBalance(ethers, token, courtTreasury, 1n);
     });
 
-    it("a round never fully seated is Released: stake back, no reward, no penalty; settled stake is deferred in every phase", async function () {
+    it("a round the pool could not fill has no seat to settle: its jurors hold nothing for it", async function () {
       const f = await loadFixture(oneSeatFixture);
       const { court, pool, stakers } = f;
       for (const v of stakers.slice(2)) await pool.connect(v).requestUnstake(ONE_SEAT);
       const d = await openDispute(f);
-      await runDrawingCycle(court, helpers); // 2 of 3 seats, requeued
-      const held = await seated(f, d, 0);
+      await runDrawingCycle(court, helpers); // 2 of 3 seats drawn, released, requeued
+      const [a, b] = stakers;
       await time.increaseTo((await court.currentPeriod(d))[1]); // drawTimeout net of the seed wait
       await court.finalizeDispute(d);
-      await openDispute(f);
-      await toGenerating(court, helpers);
-      await expect(court.settle(d, 0n, held[0].address))
-        .to.emit(court, "SeatsSettled")
-        .withArgs(d, 0n, held[0].address, 1n, Verdict.Released, 0n, 0n)
-        .and.not.to.emit(pool, "StakeUpdated");
-      expect((await pool.getValidator(held[0].address)).deferredIn).to.equal(SEAT_LOCK);
-      expect(await pool.drawableWeight(held[0].address)).to.equal(0n);
-      await mine(Number(BLOCKHASH_LOOKAHEAD) + 1);
-      await pool.passPhase();
-      await court.draw(10n);
-      await pool.passPhase();
-      await expect(court.settle(d, 0n, held[1].address))
-        .to.emit(court, "RoundSettled")
-        .withArgs(d, 0n, f.courtTreasury.address, 0n)
-        .and.not.to.emit(pool, "StakeUpdated");
-      expect(await pool.drawableWeight(held[1].address)).to.equal(0n);
-      await expect(pool.applyDeferredOf([held[1].address]))
-        .to.emit(pool, "StakeUpdated")
-        .withArgs(held[1].address, ONE_SEAT, ONE_SEAT);
-      const x = await pool.getValidator(held[1].address);
-      expect([x.coherent, x.incoherent, x.missed, x.locked]).to.deep.equal([0n, 0n, 0n, 0n]);
+      for (const j of [a, b]) {
+        await expect(court.settle(d, 0n, j.address))
+          .to.be.revertedWithCustomError(court, "QualityVoteNothingToSettle")
+          .withArgs(d, 0n, j.address);
+        const x = await pool.getValidator(j.address);
+        expect([x.free, x.locked, x.deferredIn]).to.deep.equal([ONE_SEAT, 0n, 0n]);
+      }
     });
   });
 });

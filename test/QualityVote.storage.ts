@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import { COURT_DEFAULTS, REJECT, Ruling, roundCost } from "./helpers/fixtures.js";
-import { deployCourt, openDispute } from "./helpers/court.js";
+import { deployCourt, openDispute, unstakeAll } from "./helpers/court.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { loadFixture, time } = networkHelpers;
@@ -67,7 +67,9 @@ describe("QualityVote storage (derived fields)", function () {
     const none = await court.getRound(d, 1n);
     expect([none.payer, none.queuedAt, none.cost]).to.deep.equal([ethers.ZeroAddress, 0n, 0n]);
 
-    // Nobody seated within drawTimeout: the cost goes back and reads 0 from then on.
+    // Nobody can be seated (every validator left) and drawTimeout passed: the dispute closes, the
+    // cost goes back and reads 0 from then on.
+    await unstakeAll(f, f.validators);
     await time.setNextBlockTimestamp(t + COURT_DEFAULTS.drawTimeout);
     await expect(court.finalizeDispute(d))
       .to.emit(court, "RoundCostRefunded")

@@ -16,7 +16,7 @@ import {
   roundCost,
   saltFor,
 } from "./helpers/fixtures.js";
-import { openDispute, toDrawing, windowsOf } from "./helpers/court.js";
+import { drawnIn, openDispute, toDrawing, windowsOf } from "./helpers/court.js";
 import { qualityVoteFixtures } from "./helpers/courtFixtures.js";
 
 /* The court's disputes up to the vote: createDispute, the draw, commitVote and revealVote. */
@@ -138,17 +138,23 @@ describe("QualityVote", function () {
       expect(await pool.totalDrawableWeight()).to.equal(2n * ONE_SEAT);
     });
 
-    it("a round the pool cannot seat keeps its seats, is requeued, and is drawn next cycle when stake arrives", async function () {
+    it("a round the pool cannot seat holds no seat: the locks it drew are released in draw, it is requeued, and drawn next cycle when stake arrives", async function () {
       const f = await loadFixture(oneSeatFixture);
       const { court, pool, stakers, outsider } = f;
       // Leave two drawable seats.
       for (const v of stakers.slice(2)) await pool.connect(v).requestUnstake(ONE_SEAT);
       await openDispute(f);
       await toDrawing(court, helpers);
+      const total = await pool.totalDrawableWeight();
       await expect(court.draw(1n))
         .to.emit(court, "RoundRequeued")
         .withArgs(1n, 0n, 2n, 1n)
-        .and.not.to.emit(court, "RoundDrawn");
+        .and.not.to.emit(court, "RoundDrawn")
+        .and.not.to.emit(court, "JurorDrawn");
+      // Both seats drawn before the weight ran out were released in the same call.
+      expect(await pool.totalDrawableWeight()).to.equal(total);
+      for (const v of stakers.slice(0, 2)) expect((await pool.getValidator(v.address)).locked).to.equal(0n);
+      expect((await court.getRound(1n, 0n)).drawnSeats).to.equal(0n);
       expect(await pool.queue()).to.deep.equal([1n, 2n, 1n]);
       // Its timeout runs net of the cycle's wait for the seed (docs/court.md, "Draw timeout").
       expect(await court.currentPeriod(1n)).to.deep.equal([
@@ -158,10 +164,9 @@ describe("QualityVote", function () {
       await pool.passPhase();
       await pool.connect(outsider).stake(ONE_SEAT);
       await toDrawing(court, helpers);
-      await expect(court.draw(1n))
-        .to.emit(court, "JurorDrawn")
-        .withArgs(1n, 0n, outsider.address, 2n)
-        .and.to.emit(court, "RoundDrawn");
+      const seated = drawnIn(court, [await (await court.draw(1n)).wait()]);
+      expect(seated.map((e) => e.seat)).to.deep.equal([0n, 1n, 2n]);
+      expect(seated.map((e) => e.juror)).to.include(outsider.address);
       const r = await court.getRound(1n, 0n);
       expect([r.drawnSeats, r.jurors]).to.deep.equal([3n, 3n]);
     });

@@ -11,9 +11,9 @@ import {
   POOL_DEFAULTS,
   Period,
   Phase,
+  REJECT,
   Ruling,
   SEAT_LOCK,
-  SEAT_STAKE,
   VALIDATOR_STAKE,
   jurorsOf,
   runDrawingCycle,
@@ -27,6 +27,7 @@ import {
   revealAll,
   toDrawing,
   toGenerating,
+  unstakeAll,
   windowsOf,
 } from "./helpers/court.js";
 
@@ -164,6 +165,49 @@ describe("Steering", function () {
     });
   });
 
+  describe('seat capacity (docs/court.md, "Seat capacity")', function () {
+    it("after the seed is known only a validator's own unstake moves the capacity: stakes wait, settlements, draws and locks do not", async function () {
+      const f = await loadFixture(steeringFixture);
+      const { court, pool, attacker, outsider, finished, jurors } = f;
+      const capacity = await pool.capacity();
+      await pool.connect(attacker).stake(LABEL(5_000));
+      await pool.connect(outsider).stake(LABEL(5_000));
+      await court.settleMany(finished, 0n, jurors);
+      await pool.passPhase();
+      await court.draw(100n);
+      expect(await pool.capacity()).to.equal(capacity);
+      // The attacker's own request lowers only its own seats (10,000 LABEL: 62 seats; 9,000: 56).
+      await pool.connect(attacker).requestUnstake(LABEL(1_000));
+      expect(await pool.capacity()).to.equal(capacity - 6n);
+    });
+
+    it("an appealed round whose capacity falls once the seed is requested stays in the cycle and is drawn", async function () {
+      const f = await deployCourt(ethers, { validators: 3 });
+      const { court, pool } = f;
+      const d = await openDispute(f);
+      await runDrawingCycle(court, helpers);
+      const byAddress = new Map(f.validators.map((v) => [v.address, v]));
+      const choices = new Map([...(await jurorsOf(court, d, 0)).keys()].map((a) => [byAddress.get(a)!, REJECT]));
+      await commitAll(ethers, court, d, choices);
+      await time.increaseTo((await windowsOf(court, d, 0)).commitEnd);
+      await revealAll(ethers, court, d, choices);
+      await time.increaseTo((await windowsOf(court, d, 0)).revealEnd);
+      await court.connect(f.labeler).appeal(d);
+      await toGenerating(court, helpers);
+      // Every validator leaves (deferred: the tree is frozen, the capacity drops at once).
+      await unstakeAll(f, f.validators);
+      expect((await court.capacityWithout(d, 1n))[0]).to.equal(0n);
+      expect(await court.currentPeriod(d)).to.deep.equal([Period.Drawing, 0n]);
+      await expect(court.finalizeDispute(d))
+        .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
+        .withArgs(d, Period.Drawing);
+      await mine(Number(BLOCKHASH_LOOKAHEAD) + 1);
+      await pool.passPhase();
+      await expect(court.draw(1n)).to.emit(court, "RoundDrawn");
+      expect((await court.currentPeriod(d))[0]).to.equal(Period.Commit);
+    });
+  });
+
   describe("parties never sit on their own dispute", function () {
     it("even holding 95 % of the stake, parties are excluded by weight: every round seats at once from the rest", async function () {
       const f = await loadFixture(partiesFixture);
@@ -195,12 +239,16 @@ describe("Steering", function () {
     }
 
     it("a round past its timeout but in the pending cycle cannot be closed until the pool is back in Staking", async function () {
-      const { court, pool, d, timeout } = await loadFixture(timedOutInCycleFixture);
-      // In Staking the round can be closed: nothing is requested yet.
-      expect(await court.currentPeriod(d)).to.deep.equal([Period.Finalizable, 0n]);
-      await toGenerating(court, helpers);
-      // Once the seed is requested (and can soon be known), the cycle's rounds are fixed.
+      const f = await loadFixture(timedOutInCycleFixture);
+      const { court, pool, d, timeout } = f;
+      // Covered by the capacity, the round waits past its timeout.
       expect(await court.currentPeriod(d)).to.deep.equal([Period.Drawing, timeout]);
+      await toGenerating(court, helpers);
+      // Every validator asks its stake back once the seed is requested: the capacity drops at once
+      // (the unstakes wait for Staking), but the cycle's rounds are fixed: no closure.
+      await unstakeAll(f, f.validators);
+      expect((await court.capacityWithout(d, 0n))[0]).to.equal(0n);
+      expect((await court.currentPeriod(d))[0]).to.equal(Period.Drawing);
       await expect(court.finalizeDispute(d))
         .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
         .withArgs(d, Period.Drawing);
@@ -223,7 +271,11 @@ describe("Steering", function () {
       await expect(court.draw(1n)).to.emit(court, "RoundRequeued");
       expect((await court.currentPeriod(d))[0]).to.equal(Period.Drawing);
       await pool.passPhase();
-      await expect(court.finalizeDispute(d)).to.emit(court, "DisputeFinalized").withArgs(d, Ruling.Unresolved, 1n);
+      await expect(court.finalizeDispute(d))
+        .to.emit(court, "DisputeClosedForCapacity")
+        .withArgs(d, 0n, Ruling.Unresolved, 0n, 3n)
+        .and.to.emit(court, "DisputeFinalized")
+        .withArgs(d, Ruling.Unresolved, 1n);
     });
 
     it("V3-A7 no round 0 timer runs while the pool waits for a seed: a round queued after the request does not time out in Generating", async function () {
@@ -231,6 +283,8 @@ describe("Steering", function () {
       const { court, pool } = f;
       const first = await openDispute(f);
       const firstCreatedAt = (await court.getRound(first, 0n)).queuedAt;
+      // The validators leave: no round is covered, so only the clock keeps them open.
+      await unstakeAll(f, f.validators);
       await toGenerating(court, helpers);
       const [, requestedAt] = await pool.phase();
       const createdAt = requestedAt + 1n;
@@ -304,6 +358,7 @@ describe("Steering", function () {
       const [, drawingAt] = await pool.phase();
       await time.setNextBlockTimestamp(drawingAt + 1n);
       const later = await openDispute(f);
+      await unstakeAll(f, f.validators);
       const timeout = drawingAt + 1n + COURT_DEFAULTS.drawTimeout;
       await time.increaseTo(timeout - 1n);
       expect(await court.currentPeriod(later)).to.deep.equal([Period.Drawing, timeout]);
@@ -326,7 +381,7 @@ describe("Steering", function () {
       const drawn = drawnIn(court, receipts);
       expect(drawn).to.have.length(300);
       // Expected seats, replaying the pool: each draw is proportional to the weights at that moment
-      // (every seat locks SEAT_STAKE of the juror's weight).
+      // (every seat locks SEAT_LOCK of the juror's weight).
       const weight = new Map<string, bigint>();
       for (const v of validators) weight.set(v.address, LABEL(100_000) * BigInt(validators.indexOf(v) + 1));
       const expected = new Map<string, number>(validators.map((v) => [v.address, 0]));
@@ -337,7 +392,7 @@ describe("Steering", function () {
         for (const [a, w] of weight) expected.set(a, expected.get(a)! + Number(w) / Number(total));
         expect(observed.has(e.juror), "a party or unknown juror was drawn").to.equal(true);
         observed.set(e.juror, observed.get(e.juror)! + 1);
-        weight.set(e.juror, weight.get(e.juror)! - SEAT_STAKE);
+        weight.set(e.juror, weight.get(e.juror)! - SEAT_LOCK);
       }
       const chi2 = (exp: (a: string) => number) =>
         validators.reduce((s, v) => s + (observed.get(v.address)! - exp(v.address)) ** 2 / exp(v.address), 0);

@@ -34,6 +34,7 @@ import {
   submissionIdOf,
   taskParams,
 } from "./helpers/escrow.js";
+import { unstakeAll } from "./helpers/court.js";
 import { signPermit } from "./helpers/signatures.js";
 
 const { ethers, networkHelpers } = await network.create();
@@ -294,6 +295,8 @@ describe("TaskEscrow: challenges", function () {
     it("Unresolved by draw timeout: round 0's cost goes back to the challenger, both bonds return", async function () {
       const f = await loadFixture(challengedFixture);
       const { escrow, token, court, labelers, challenger, submissionId } = f;
+      // Round 0 closes at its timeout only if the seat capacity cannot seat it: every validator leaves.
+      await unstakeAll(f, f.validators);
       const { queuedAt } = await court.getRound(1n, 0);
       const timeout = queuedAt + COURT_DEFAULTS.drawTimeout;
       await time.setNextBlockTimestamp(timeout - 1n);

@@ -11,7 +11,7 @@ import {
   REJECT,
   Ruling,
 } from "./helpers/fixtures.js";
-import { deployCourt, openDispute, toGenerating, windowsOf } from "./helpers/court.js";
+import { deployCourt, openDispute, toGenerating, unstakeAll, windowsOf } from "./helpers/court.js";
 import { qualityVoteFixtures } from "./helpers/courtFixtures.js";
 import { escrowFixtures } from "./helpers/escrow.js";
 
@@ -36,6 +36,16 @@ async function generatingFixture() {
   await toGenerating(f.court, helpers);
   const [, requestedAt] = await f.pool.phase();
   return { ...f, d, createdAt, requestedAt };
+}
+
+/**
+ * `generatingFixture` whose validators then ask all their stake back (deferred; the capacity drops
+ * at once): round 0 is not covered, so only its draw timeout keeps it open.
+ */
+async function uncoveredFixture() {
+  const f = await generatingFixture();
+  await unstakeAll(f, f.validators);
+  return f;
 }
 
 describe("Windows", function () {
@@ -65,7 +75,7 @@ describe("Windows", function () {
 
   describe("QualityVote.finalizeDispute: round 0's draw timeout net of seed waits", function () {
     it("a seed 10 s after the request: refused at createdAt + drawTimeout + 10 s - 1, allowed at it", async function () {
-      const { court, pool, d, createdAt, requestedAt } = await loadFixture(generatingFixture);
+      const { court, pool, d, createdAt, requestedAt } = await loadFixture(uncoveredFixture);
       // The cycle gets its seed 10 seconds after the request; nobody draws; back to Staking after
       // maxDrawingTime, the round still waiting at the head.
       await mine(Number(BLOCKHASH_LOOKAHEAD));
@@ -87,7 +97,7 @@ describe("Windows", function () {
     });
 
     it("round 0's timeout is extended by exactly the Generating time of an abandoned cycle (3 days)", async function () {
-      const { court, pool, d, createdAt, requestedAt } = await loadFixture(generatingFixture);
+      const { court, pool, d, createdAt, requestedAt } = await loadFixture(uncoveredFixture);
       await time.setNextBlockTimestamp(requestedAt + POOL_DEFAULTS.seedTimeout);
       await expect(pool.passPhase()).to.emit(pool, "CycleAbandoned");
       const timeout = createdAt + COURT_DEFAULTS.drawTimeout + POOL_DEFAULTS.seedTimeout;

@@ -34,8 +34,7 @@ interface IJurorPool {
     enum Verdict {
         Coherent, // revealed the final ruling (any reveal when it is Unresolved)
         Incoherent, // revealed the other choice
-        Missed, // did not reveal
-        Released // the round was never fully seated: stake back, no reward, no penalty
+        Missed // did not reveal
     }
 
     /// @notice Parameters of the pool (not versioned: they govern the cycle, not disputes).
@@ -259,22 +258,21 @@ interface IJurorPool {
     /// @return disputeIds The disputes whose current round is to be drawn.
     function takeRounds(uint256 count) external returns (uint256[] memory disputeIds);
 
-    /// @notice Draws seats `[firstSeat, firstSeat + count)` of round `round` of `disputeId` from the
-    /// cycle's seed, each in proportion to drawable weight as if `excluded` weighed nothing, and
-    /// locks `seatLock` of each drawn juror's free stake. Stops early when no weight is left.
+    /// @notice Draws the `count` seats of round `round` of `disputeId` from the cycle's seed, each in
+    /// proportion to drawable weight as if `excluded` weighed nothing, and locks `seatLock` of each
+    /// drawn juror's free stake. If the weight runs out first, it releases every lock it made (the
+    /// round holds no seat while it waits) and the seats from the first unfilled one are zero.
     /// @dev Only the court; only in Drawing. Seat `i` uses `keccak256(abi.encode(seed, disputeId,
     /// round, i))`: the court chooses nothing.
     /// @param disputeId The dispute.
     /// @param round The round.
-    /// @param firstSeat The first seat to draw.
-    /// @param count How many seats to draw.
+    /// @param count How many seats to draw (the round's).
     /// @param excluded The dispute's parties (labeler, challenger, interested address).
     /// @return jurors The juror of each seat, in seat order; zero from the first seat the pool could
-    /// not fill (no drawable weight left).
+    /// not fill (no drawable weight left), the earlier ones released.
     function drawSeats(
         uint256 disputeId,
         uint256 round,
-        uint256 firstSeat,
         uint256 count,
         address[3] calldata excluded
     ) external returns (address[] memory jurors);
@@ -312,6 +310,23 @@ interface IJurorPool {
     /// Staking, any round queued up to the start of the current phase.
     /// @param queuedAt When the round was queued.
     function mayBeInCycle(uint256 queuedAt) external view returns (bool);
+
+    /// @notice The seat capacity: the most seats the validators' bonded stake can hold at once, the sum
+    /// over validators of `bondedOf(v) / seatLock` (0 below `seatStake`). Draws, releases, settlements
+    /// not yet applied and phase changes leave it alone: nobody moves it by locking seats
+    /// (docs/court.md, "Seat capacity").
+    function capacity() external view returns (uint256);
+
+    /// @notice The seat capacity without the distinct non-zero addresses among `parties`: the seats the
+    /// others can hold, whom a dispute between `parties` is drawn from. O(1).
+    /// @param parties A dispute's parties (labeler, challenger, interested address).
+    function capacityWithout(address[3] calldata parties) external view returns (uint256);
+
+    /// @notice `validator`'s bonded stake, what its seat capacity counts: its applied stake (`free +
+    /// locked`) less the unstake it requested while the pool was frozen. Stake deferred, or returned
+    /// or taken by settlements, counts once applied (in Staking).
+    /// @param validator The validator.
+    function bondedOf(address validator) external view returns (uint256);
 
     /// @notice The seed-wait clock: the seconds the pool has spent in Generating, waiting for a seed,
     /// since its deployment (the current wait included). A round's draw timeout does not run while it

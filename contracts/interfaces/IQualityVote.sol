@@ -48,9 +48,9 @@ interface IQualityVote is IAdministered {
     /// @param commitPeriod Commit window of a round, in seconds [1 hour, 30 days].
     /// @param revealPeriod Reveal window of a round, in seconds [1 hour, 30 days].
     /// @param appealPeriod Appeal window after a ruled round, in seconds [1 hour, 30 days].
-    /// @param drawTimeout How long a round may wait for jurors before the dispute can be closed as
-    /// Unresolved, in seconds (round 0: not counting the pool's seed waits); at least `minStakingTime +
-    /// maxDrawingTime` plus a day [.., 90 days].
+    /// @param drawTimeout How long round 0 waits for jurors, not counting the pool's seed waits, before
+    /// the dispute can be closed as Unresolved if the capacity does not cover it, in seconds; at least
+    /// `minStakingTime + maxDrawingTime` plus a day [.., 90 days]. Later rounds have no timeout.
     struct CourtParams {
         uint96 feePerSeat;
         uint8 maxRounds;
@@ -80,7 +80,8 @@ interface IQualityVote is IAdministered {
 
     /// @notice A round.
     /// @param seats Seats of the round.
-    /// @param drawnSeats Seats drawn so far.
+    /// @param drawnSeats Seats drawn: all of them once seated, 0 before (a round is seated at once or
+    /// holds none).
     /// @param queuedAt When the round was queued (its draw timeout runs from here).
     /// @param drawnAt When its last seat was drawn (0 until then): the commit window opens.
     /// @param accepts Seats revealed for Accept.
@@ -152,8 +153,9 @@ interface IQualityVote is IAdministered {
     /// @notice Round `round` of `disputeId` is fully seated: its commit window runs to `commitEnd`,
     /// its reveal window to `revealEnd`.
     event RoundDrawn(uint256 indexed disputeId, uint256 round, uint256 commitEnd, uint256 revealEnd);
-    /// @notice The pool could not seat round `round` of `disputeId` this cycle (`drawnSeats` of its
-    /// seats are held): it waits for the next one at queue position `position`.
+    /// @notice The pool could not seat round `round` of `disputeId` this cycle: the drawable weight ran
+    /// out after `drawnSeats` of its seats, whose locks were released in the same call (a waiting round
+    /// holds no seat). It waits for the next cycle at queue position `position`.
     event RoundRequeued(uint256 indexed disputeId, uint256 round, uint256 drawnSeats, uint256 position);
     /// @notice `juror` committed (or replaced) its vote in round `round` of `disputeId`.
     event VoteCommitted(uint256 indexed disputeId, uint256 round, address indexed juror, bytes32 commitment);
@@ -166,8 +168,20 @@ interface IQualityVote is IAdministered {
     event Escalated(uint256 indexed disputeId, uint256 round, uint256 cost);
     /// @notice Dispute `disputeId` is final with `ruling` after `rounds` rounds.
     event DisputeFinalized(uint256 indexed disputeId, Ruling ruling, uint256 rounds);
-    /// @notice The cost of round `round` of `disputeId` went back to `to`: its draw timed out. `to` is
-    /// zero for an escalated round, whose cost goes back to the previous round's pot.
+    /// @notice Dispute `disputeId` was closed because the seat capacity without its parties,
+    /// `capacity`, no longer covers the `needed` cumulative seats of the round that would follow: round
+    /// `round` was never seated (it is refunded), or it tied and cannot escalate. The last decided
+    /// ruling stands (`ruling`; Unresolved if no round had a majority). `DisputeFinalized` follows.
+    event DisputeClosedForCapacity(
+        uint256 indexed disputeId,
+        uint256 round,
+        Ruling ruling,
+        uint256 capacity,
+        uint256 needed
+    );
+    /// @notice The cost of round `round` of `disputeId` went back to `to`: the round was never seated and
+    /// the dispute was closed for lack of capacity. `to` is zero for an escalated round, whose cost
+    /// goes back to the previous round's pot.
     event RoundCostRefunded(uint256 indexed disputeId, uint256 round, address indexed to, uint256 amount);
     /// @notice `juror`'s `seats` seats in round `round` of `disputeId` were settled with `verdict`:
     /// `seats * seatLock + reward - penalty` went back to its stake (its `deferredIn`).
@@ -226,6 +240,10 @@ interface IQualityVote is IAdministered {
     /// @notice Pool timings whose cycle plus a day (`cycle` seconds) outlast the shortest draw timeout
     /// of any version (`minDrawTimeout`) would time out that version's waiting rounds.
     error QualityVoteTimingsOutlastTimeout(uint256 cycle, uint256 minDrawTimeout);
+    /// @notice The seat capacity without the dispute's parties, `capacity`, is below the `needed`
+    /// cumulative seats of the round asked for: the pool could never seat it (docs/court.md, "Seat
+    /// capacity").
+    error QualityVoteCapacityShort(uint256 capacity, uint256 needed);
 
     /*//////////////////////////////////////////////////////////////
                                 DISPUTES
@@ -272,22 +290,30 @@ interface IQualityVote is IAdministered {
     /// @notice Appeals the current round's ruling: pays the next round's cost (pulled from the caller)
     /// for a larger jury, on the side that lost. One appellant per round.
     /// @dev Anyone, in the appeal window `[revealEnd, revealEnd + appealPeriod)`, not in the last round.
-    /// Never paused. Emits `Appealed` and `RoundQueued`.
+    /// Refused (`QualityVoteCapacityShort`) when the seat capacity without the parties is below the
+    /// dispute's cumulative seats up to the new round (`capacityWithout`), and on nothing else: not on
+    /// free stake, not on locks (docs/court.md, "Seat capacity"). Never paused. Emits `Appealed` and
+    /// `RoundQueued`.
     /// @param disputeId The dispute.
     /// @return round The new round.
     function appeal(uint256 disputeId) external returns (uint256 round);
 
     /// @notice Opens the next round of a round that ended without a majority, paid from its pot.
     /// @dev Permissionless, from the round's reveal end; not in the last round (the dispute is then
-    /// Unresolved). Emits `Escalated` and `RoundQueued`.
+    /// Unresolved). Refused like `appeal` when the capacity does not cover the next round (the dispute
+    /// is then Finalizable: the last decided ruling stands). Emits `Escalated` and `RoundQueued`.
     /// @param disputeId The dispute.
     /// @return round The new round.
     function escalate(uint256 disputeId) external returns (uint256 round);
 
     /// @notice Records the final ruling once it is known: the ruled last round's appeal window passed
-    /// unused (at once for the last round), the last round had no majority (Unresolved), or the
-    /// current round waited `drawTimeout` for jurors (Unresolved; its cost goes back to whoever paid it).
-    /// @dev Permissionless; never paused. Emits `DisputeFinalized` (and `RoundCostRefunded`).
+    /// unused (at once for the last round), the last round had no majority (Unresolved), or the dispute
+    /// is closed for lack of capacity: its current round is unseated, not in the pending cycle, and not
+    /// covered by the capacity without the parties (round 0 also waited `drawTimeout` net of seed
+    /// waits), or it tied and the next round is not covered. A closed dispute's ruling is the last
+    /// decided one (Unresolved if none) and an unseated round's cost goes back to whoever paid it.
+    /// @dev Permissionless; never paused. Emits `DisputeFinalized`, after `DisputeClosedForCapacity`
+    /// (and `RoundCostRefunded`) on a closure.
     /// @param disputeId The dispute.
     /// @return ruling Accept, Reject or Unresolved.
     function finalizeDispute(uint256 disputeId) external returns (Ruling ruling);
@@ -384,12 +410,15 @@ interface IQualityVote is IAdministered {
     /// @param juror The juror.
     function getVote(uint256 disputeId, uint256 round, address juror) external view returns (VoteView memory);
 
-    /// @notice Where dispute `disputeId` stands and until when (0 when open-ended). In Drawing, `endsAt`
-    /// is the draw timeout (round 0's extended by every second the pool has spent waiting for a seed
-    /// since the dispute was created: it moves while the pool is in Generating); past it the dispute becomes Finalizable (Unresolved) unless the pending
-    /// cycle may draw its round (the pool left Staking after the round was queued): then it stays in
+    /// @notice Where dispute `disputeId` stands and until when (0 when open-ended). An unseated round is
+    /// in Drawing while the capacity without the parties covers it (`capacityWithout`): it never
+    /// times out then. Once not covered it becomes Finalizable (closed for lack of capacity) unless the
+    /// pending cycle may draw it (the pool left Staking after the round was queued): then it stays in
     /// Drawing until the pool is back in Staking, so that nobody can drop a round from a cycle whose
-    /// seed can be known (docs/court.md, "Why nobody can steer a draw").
+    /// seed can be known (docs/court.md, "Why nobody can steer a draw"). Round 0 also waits its draw
+    /// timeout, `endsAt`, extended by every second the pool has spent waiting for a seed since the
+    /// dispute was created (it moves while the pool is in Generating); later rounds have no timeout
+    /// (`endsAt` 0). A tie whose next round is not covered is Finalizable at once.
     /// @param disputeId The dispute.
     function currentPeriod(uint256 disputeId) external view returns (Period period, uint256 endsAt);
 
@@ -423,6 +452,14 @@ interface IQualityVote is IAdministered {
         uint8 choice,
         bytes32 salt
     ) external view returns (bytes32);
+
+    /// @notice Whether the pool can ever seat round `round` of `disputeId`: the seat capacity without its
+    /// parties (`IJurorPool.capacityWithout`) against the dispute's cumulative seats up to that round
+    /// (3, 10, 25, 56, 119), since its earlier rounds' seats stay locked until it is final. The round is
+    /// covered when `capacity >= needed`.
+    /// @param disputeId The dispute.
+    /// @param round The round (the next one, for an appeal).
+    function capacityWithout(uint256 disputeId, uint256 round) external view returns (uint256 capacity, uint256 needed);
 
     /// @notice The seats of round `round`: 3, 7, 15, 31, 63 (`2^(round+2) - 1`).
     /// @param round The round (0-based).

@@ -270,6 +270,9 @@ export const SCENARIOS: Scenario[] = [
         POOL_DEFAULTS,
       );
       await pool.waitForDeployment();
+      // A deployment binds its court before anyone stakes (ignition/direct.ts): the slot that holds
+      // the court also holds the seat capacity, which the first stake then rewrites (not creates).
+      await w.chain.gas(pool.bindCourt(w.p.admin.address));
       const signer = await newcomer(w);
       await w.chain.gas(w.p.token.connect(signer).approve(await pool.getAddress(), EXTRA_STAKE));
       return pool.connect(signer).stake(EXTRA_STAKE);
@@ -279,7 +282,9 @@ export const SCENARIOS: Scenario[] = [
     section: "court",
     op: "JurorPool.stake",
     case: "existing validator adding stake, Staking phase",
-    target: 120_000,
+    // 120,000 until the seat capacity (docs/court.md, "Seat capacity"): +4,616 for its write (2,900)
+    // and the bonded stake's arithmetic; a new validator's stake pays the same and stays under 120,000.
+    target: 125_000,
     tx: async (w) => w.p.pool.connect(w.p.validators[0]).stake(EXTRA_STAKE),
   },
   {
@@ -426,7 +431,9 @@ export const SCENARIOS: Scenario[] = [
     section: "court",
     op: "QualityVote.appeal",
     case: "round 0 ruled Reject, the labeler appeals (round 1 queued)",
-    target: 150_000,
+    // 150,000 until the seat capacity: the refusal check reads the court's challenger and interested
+    // address and, in the pool, the capacity and the three parties' records (six cold slots, +14,595).
+    target: 160_000,
     tx: async (w) => {
       const c = await ruled(w, [REJECT, REJECT, REJECT]);
       return w.p.court.connect(w.p.labelers[0]).appeal(c.disputeId);
@@ -468,6 +475,14 @@ export const SCENARIOS: Scenario[] = [
     case: "challenged, Unresolved (nobody seated within drawTimeout)",
     tx: async (w) => {
       const c = await challenged(w);
+      // Round 0 closes at its timeout only if the seat capacity does not cover it (docs/court.md,
+      // "Seat capacity"): rather than have 1,000 validators leave, the pool's running total (the top
+      // 88 bits of its slot 0, beside the bound court and the pause flag) is set to 0.
+      const pool = await w.p.pool.getAddress();
+      const slot0 = BigInt((await w.chain.rpc("eth_getStorageAt", [pool, "0x0", "latest"])) as string);
+      const cleared = slot0 & ((1n << 168n) - 1n);
+      await w.chain.rpc("hardhat_setStorageAt", [pool, "0x0", "0x" + cleared.toString(16).padStart(64, "0")]);
+      if ((await w.p.pool.capacity()) !== 0n) throw new Error("Unresolved scenario: the capacity is not cleared");
       const round = await w.p.court.getRound(c.disputeId, 0);
       await w.chain.increaseTo(round.queuedAt + COURT_DEFAULTS.drawTimeout);
       return w.p.escrow.finalize(c.sid);

@@ -3,6 +3,7 @@ pragma solidity 0.8.34;
 
 import {QualityVote} from "../../contracts/QualityVote.sol";
 import {TaskEscrow} from "../../contracts/TaskEscrow.sol";
+import {IJurorPool} from "../../contracts/interfaces/IJurorPool.sol";
 import {IQualityVote} from "../../contracts/interfaces/IQualityVote.sol";
 import {ITaskEscrow} from "../../contracts/interfaces/ITaskEscrow.sol";
 import {EscrowActions} from "./EscrowActions.sol";
@@ -85,14 +86,22 @@ contract CourtSystemHandler is EscrowActions {
                     ? dv.challenger
                     : dv.labeler;
         uint256 cost = court.roundCost(dv.version, dv.roundCount);
+        // Refused exactly when the capacity without the parties cannot hold the dispute's seats up to
+        // the new round, and on nothing else (locks, free stake).
+        (uint256 capacity, uint256 needed) = court.capacityWithout(d, dv.roundCount);
+        bytes memory refusal =
+            capacity < needed
+                ? abi.encodeWithSelector(IQualityVote.QualityVoteCapacityShort.selector, capacity, needed)
+                : bytes("");
         vm.prank(appellant);
         try court.appeal(d) {
+            if (refusal.length != 0) _violation("appeal that must be refused", refusal);
             queueMirror.push(d);
             courtHeld += int256(cost);
             wallet[appellant] -= cost;
             ++_reach.appeals;
         } catch (bytes memory e) {
-            _violation("appeal", e);
+            if (_expectRefusal(e, refusal, "appeal")) ++_reach.appealsRefusedCapacity;
         }
     }
 
@@ -116,9 +125,9 @@ contract CourtSystemHandler is EscrowActions {
     }
 
     function _finalizeDispute(uint256 d) internal {
-        (address payer, uint256 refund) = _pendingRefund(d);
+        (address payer, uint256 refund, bool covered) = _pendingRefund(d);
         try court.finalizeDispute(d) {
-            _recordFinal(d, payer, refund);
+            _recordFinal(d, payer, refund, covered);
         } catch (bytes memory e) {
             _violation("finalizeDispute", e);
         }
@@ -143,7 +152,13 @@ contract CourtSystemHandler is EscrowActions {
         if (period == IQualityVote.Period.Drawing) {
             drawCycle();
             (period, ) = court.currentPeriod(d);
-            if (period == IQualityVote.Period.Drawing && rand % 8 == 0) vm.warp(endsAt);
+            // Covered rounds wait without a timeout; waiting rounds whose disputes hold seats can
+            // freeze the queue, which a keeper's fresh stake reopens (docs/court-v3-design.md, 3.15):
+            // a validator that is never a party stakes two seats' worth.
+            if (period == IQualityVote.Period.Drawing && rand % 4 == 1)
+                stakeExact(6 + ((rand >> 16) % 4), 2 * seatStake);
+            // Round 0's draw timeout (later rounds have none: `endsAt` 0), never back in time.
+            if (period == IQualityVote.Period.Drawing && rand % 8 == 0 && endsAt > block.timestamp) vm.warp(endsAt);
         } else if (period == IQualityVote.Period.Commit) {
             _vote(d, rand % 8, rand >> 8);
             _reveal(d);
@@ -163,6 +178,24 @@ contract CourtSystemHandler is EscrowActions {
             if (s.status == ITaskEscrow.Status.Challenged) _finalizeSubmission(id, s);
             uint256 rounds = court.getDispute(d).roundCount;
             for (uint256 r = 0; r < rounds; ++r) _settle(d, r, rand >> r, (rand >> (8 + r)) % 2 == 0);
+        }
+    }
+
+    /// @dev A validator (or, one time in eight, every actor: a mass exit) asks back all the free stake it
+    /// may: the seat capacity drops at once, so that appeals are refused and waiting disputes close
+    /// for lack of capacity (docs/court.md, "Seat capacity").
+    function leave(uint256 seed) public {
+        bool all = seed % 8 == 0;
+        uint256 n = all ? actors.length : 1;
+        for (uint256 i = 0; i < n; ++i) {
+            address a = all ? actors[i] : _actor(seed >> 8);
+            IJurorPool.ValidatorView memory v = pool.getValidator(a);
+            uint256 free = _phase() == IJurorPool.Phase.Staking ? uint256(v.free) + v.deferredIn : v.free;
+            if (free <= v.deferredUnstake) continue;
+            vm.prank(a);
+            try pool.requestUnstake(free - v.deferredUnstake) {} catch (bytes memory e) {
+                _violation("leave", e);
+            }
         }
     }
 
@@ -247,7 +280,8 @@ contract CourtSystemHandler is EscrowActions {
         uint256 reward;
         uint256 pen;
         if (round.drawnAt == 0) {
-            _reach.seatsReleased += v.seats;
+            // A waiting round holds no seat (its locks are released inside `draw`).
+            return _violation("seat in an unseated round", abi.encode(d, r, j));
         } else if (v.choice != 0 && (ruling == IQualityVote.Ruling.Unresolved || v.choice == uint8(ruling))) {
             reward = v.seats * (round.pot / round.coherentSeats);
             _reach.seatsCoherent += v.seats;

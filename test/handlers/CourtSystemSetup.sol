@@ -124,7 +124,7 @@ abstract contract CourtSystemSetup is Test, IVersioner {
 
     /// @dev The handler's actions the fuzzer calls (its views are left out).
     function _targetHandler() internal {
-        bytes4[] memory s = new bytes4[](25);
+        bytes4[] memory s = new bytes4[](26);
         s[0] = PoolActions.stake.selector;
         s[1] = PoolActions.requestUnstake.selector;
         s[2] = PoolActions.withdrawUnstaked.selector;
@@ -150,6 +150,7 @@ abstract contract CourtSystemSetup is Test, IVersioner {
         s[22] = EscrowActions.cancelTask.selector;
         s[23] = EscrowActions.reclaim.selector;
         s[24] = PoolActions.withholdSeed.selector;
+        s[25] = CourtSystemHandler.leave.selector;
         targetContract(address(handler));
         targetSelector(FuzzSelector({addr: address(handler), selectors: s}));
     }
@@ -165,7 +166,8 @@ abstract contract CourtSystemSetup is Test, IVersioner {
             if (pick < 6) handler.createTask(a, b, a >> 64);
             else if (pick < 17) handler.submit(a, b);
             else if (pick < 26) handler.challenge(a, b);
-            else if (pick < 56) handler.advance(a, b);
+            else if (pick < 55) handler.advance(a, b);
+            else if (pick < 56) handler.leave(a);
             else if (pick < 60) handler.stake(a, b);
             else if (pick < 63) handler.requestUnstake(a, b);
             else if (pick < 65) handler.withdrawUnstaked(a, b % 4 == 0);
@@ -220,12 +222,8 @@ abstract contract CourtSystemSetup is Test, IVersioner {
         console.log("final Accept %d, Reject %d", r.finalAccept, r.finalReject);
         console.log("Unresolved: no majority %d, draw timeout %d", r.unresolvedNoMajority, r.unresolvedTimeout);
         console.log("seats settled: coherent %d, incoherent %d", r.seatsCoherent, r.seatsIncoherent);
-        console.log(
-            "seats settled: missed %d, released %d; withdrawals %d",
-            r.seatsMissed,
-            r.seatsReleased,
-            r.withdrawals
-        );
+        console.log("seats settled: missed %d; withdrawals %d", r.seatsMissed, r.withdrawals);
+        console.log("capacity: appeals refused %d, disputes closed %d", r.appealsRefusedCapacity, r.closedForCapacity);
         console.log("cycles abandoned (seed withheld) %d", r.cyclesAbandoned);
         // solhint-enable no-console
     }
@@ -247,15 +245,15 @@ abstract contract CourtSystemSetup is Test, IVersioner {
         assertGe(r.finalAccept, 1, "reach: final Accept");
         assertGe(r.finalReject, 1, "reach: final Reject");
         assertGe(r.unresolvedNoMajority, 1, "reach: Unresolved (no majority)");
-        assertGe(r.unresolvedTimeout, 1, "reach: Unresolved (draw timeout)");
         assertGe(r.seatsCoherent, 1, "reach: coherent seats settled");
         assertGe(r.seatsIncoherent, 1, "reach: incoherent seats settled");
         assertGe(r.seatsMissed, 1, "reach: missed seats settled");
-        assertGe(r.seatsReleased, 1, "reach: released seats settled");
+
         assertGe(r.accepted, 1, "reach: submissions accepted");
         assertGe(r.rejected, 1, "reach: submissions rejected");
         assertGe(r.withdrawals, 1, "reach: withdrawals");
         assertGe(r.cyclesAbandoned, 1, "reach: cycles abandoned");
+        assertGe(r.closedForCapacity, 1, "reach: disputes closed for capacity after round 0");
     }
 
     /// @dev The handler recorded no unexpected success or failure.

@@ -218,19 +218,27 @@ abstract contract EscrowActions is PoolActions {
         else if (seed % 8 == 1) escrow.pause();
     }
 
-    /// @dev Who a finalization would refund (a round that waited out its draw timeout).
-    function _pendingRefund(uint256 d) internal view returns (address payer, uint256 refund) {
+    /// @dev Who a finalization would refund (an unseated round closed for lack of capacity), and
+    /// whether the capacity without the parties covers what the current round needs (its own seats if
+    /// unseated, the next round's if seated): a covered dispute must never be closed.
+    function _pendingRefund(uint256 d) internal view returns (address payer, uint256 refund, bool covered) {
         uint256 r = court.getDispute(d).roundCount - 1;
         IQualityVote.RoundView memory round = court.getRound(d, r);
-        if (round.drawnAt == 0) return (round.payer, round.cost);
+        (uint256 capacity, uint256 needed) = court.capacityWithout(d, round.drawnAt == 0 ? r : r + 1);
+        covered = capacity >= needed;
+        if (round.drawnAt == 0) return (round.payer, round.cost, covered);
     }
 
-    function _recordFinal(uint256 d, address payer, uint256 refund) internal {
+    function _recordFinal(uint256 d, address payer, uint256 refund, bool covered) internal {
         IQualityVote.DisputeView memory dv = court.getDispute(d);
         IQualityVote.RoundView memory last = court.getRound(d, dv.roundCount - 1);
-        if (dv.ruling == IQualityVote.Ruling.Accept) ++_reach.finalAccept;
+        bool unseated = last.drawnAt == 0;
+        bool closed = unseated || (last.accepts == last.rejects && dv.roundCount < court.params(dv.version).maxRounds);
+        if (closed && covered) _violation("closed while covered", abi.encode(d));
+        if (unseated && dv.roundCount == 1) ++_reach.unresolvedTimeout;
+        else if (closed) ++_reach.closedForCapacity;
+        else if (dv.ruling == IQualityVote.Ruling.Accept) ++_reach.finalAccept;
         else if (dv.ruling == IQualityVote.Ruling.Reject) ++_reach.finalReject;
-        else if (last.drawnAt == 0) ++_reach.unresolvedTimeout;
         else ++_reach.unresolvedNoMajority;
         if (payer != address(0)) {
             courtHeld -= int256(refund);
@@ -244,14 +252,16 @@ abstract contract EscrowActions is PoolActions {
         bool wasFinal;
         address payer;
         uint256 refund;
+        bool covered;
         if (s.status == ITaskEscrow.Status.Challenged) {
             (, wasFinal) = court.finalRuling(s.disputeId);
-            if (!wasFinal) (payer, refund) = _pendingRefund(s.disputeId);
+            if (!wasFinal) (payer, refund, covered) = _pendingRefund(s.disputeId);
         }
         uint256 supply = token.totalSupply();
         try escrow.finalize(id) returns (ITaskEscrow.Status status) {
             if (refusal.length != 0) _violation("finalize that must be refused", refusal);
-            if (s.status == ITaskEscrow.Status.Challenged && !wasFinal) _recordFinal(s.disputeId, payer, refund);
+            if (s.status == ITaskEscrow.Status.Challenged && !wasFinal)
+                _recordFinal(s.disputeId, payer, refund, covered);
             _applyOutcome(id, s, t, status, supply);
         } catch (bytes memory e) {
             bool early = s.status == ITaskEscrow.Status.Pending || s.status == ITaskEscrow.Status.Challenged;

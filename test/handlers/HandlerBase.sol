@@ -27,11 +27,14 @@ struct Reach {
     uint256 seatsCoherent;
     uint256 seatsIncoherent;
     uint256 seatsMissed;
-    uint256 seatsReleased;
     uint256 accepted;
     uint256 rejected;
     uint256 withdrawals;
     uint256 cyclesAbandoned;
+    // Seat capacity (docs/court.md, "Seat capacity"): appeals refused for it, and disputes closed for
+    // it after round 0 (an unseated appealed or escalated round, or a tie that cannot escalate).
+    uint256 appealsRefusedCapacity;
+    uint256 closedForCapacity;
     // Calls the protocol must refuse, made and refused with the right error (not filtered out).
     uint256 refusedSlotsFull;
     uint256 refusedLateChallenge;

@@ -92,6 +92,20 @@ export async function makeWallets(
   return wallets;
 }
 
+/**
+ * Each of `stakers` asks back all the stake it may (deferred outside Staking): its bonded stake, and
+ * so the seat capacity, drops at once (docs/court.md, "Seat capacity"). Stake locked in seats stays.
+ */
+export async function unstakeAll(f: Protocol, stakers: Signer[]): Promise<void> {
+  const [phase] = await f.pool.phase();
+  for (const s of stakers) {
+    const v = await f.pool.getValidator(await s.getAddress());
+    // In Staking the request applies the validator's deferred changes first.
+    const available = (phase === 0n ? v.free + v.deferredIn : v.free) - v.deferredUnstake;
+    if (available > 0n) await f.pool.connect(s).requestUnstake(available);
+  }
+}
+
 /** One `JurorDrawn` as a plain record. */
 export interface Drawn {
   disputeId: bigint;

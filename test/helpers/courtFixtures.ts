@@ -24,7 +24,7 @@ export type CourtParams = { [K in keyof typeof COURT_DEFAULTS]: bigint };
  */
 export function qualityVoteFixtures(ethers: HardhatEthers, helpers: CourtHelpers) {
   /**
-   * 19 validators that can each hold exactly one seat at a time: in a pool whose `seatStake` is
+   * 11 validators that can each hold exactly one seat at a time: in a pool whose `seatStake` is
    * `ONE_SEAT` (300 LABEL), each stakes 300; a seat locks 160 and leaves 140, less than a lock.
    */
   async function oneSeatFixture() {
