@@ -1,7 +1,7 @@
 // The indexer's tables (docs/indexer.md, "Schema"); the DatasetShares tables are in shares.schema.ts,
 // re-exported below. Amounts are in wei; times are Unix seconds;
 // enums are stored by name (Status: None, Pending, Challenged, Accepted, Rejected; Ruling: None,
-// Accept, Reject, Unresolved; Verdict: Coherent, Incoherent, Missed, Released).
+// Accept, Reject, Unresolved; Verdict: Coherent, Incoherent, Missed).
 import { index, onchainTable, primaryKey, relations } from "ponder";
 
 import { licence, licenceTerm, shareBalance, sharePool } from "./shares.schema";

@@ -127,7 +127,7 @@ export class IndexerClient {
             }
           }
         }
-        courtParamss(limit: 1000) { items { version maxRounds drawTimeout } }
+        courtParamss(limit: 1000) { items { version maxRounds } }
       }`,
       { juror: juror.toLowerCase() },
     );
@@ -349,7 +349,6 @@ interface RawRound {
 interface RawParams {
   version: number;
   maxRounds: number;
-  drawTimeout: string;
 }
 interface RawSeat {
   disputeId: string;
@@ -375,8 +374,10 @@ function seatSummary(s: RawSeat, params: RawParams | undefined, now: bigint): Se
   else if (!r || !params)
     throw new AnnotaError(`the indexer has no round ${last} of dispute ${s.disputeId}`, "IndexerError");
   else if (BigInt(r.drawnAt) === 0n) {
-    const timeout = BigInt(r.queuedAt) + BigInt(params.drawTimeout);
-    [period, endsAt] = now < timeout ? ["Drawing", timeout] : ["Finalizable", 0n];
+    // A seat is never in an undrawn round 0, so this round is an appeal or an escalation: it waits
+    // for a draw with no timer while the pool's capacity covers it (docs/court.md, "Seat capacity"),
+    // which only the chain knows; `currentPeriod` says when it can be closed instead.
+    period = "Drawing";
   } else {
     const [commitEnd, revealEnd, appealEnd] = [BigInt(r.commitEnd!), BigInt(r.revealEnd!), BigInt(r.appealEnd!)];
     const lastRound = last + 1 >= params.maxRounds;

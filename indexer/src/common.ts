@@ -6,7 +6,7 @@ import { account, claimable, eventLog, shareCredit } from "ponder:schema";
 export type Hex = `0x${string}`;
 export const ZERO: Hex = "0x0000000000000000000000000000000000000000";
 export const RULINGS = ["None", "Accept", "Reject", "Unresolved"] as const;
-export const VERDICTS = ["Coherent", "Incoherent", "Missed", "Released"] as const;
+export const VERDICTS = ["Coherent", "Incoherent", "Missed"] as const;
 export const ACCEPTED_BY = ["Requester", "Timeout", "Jury", "Unresolved"] as const;
 export const PHASES = ["Staking", "Generating", "Drawing"] as const;
 

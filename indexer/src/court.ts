@@ -159,8 +159,9 @@ on("QualityVote:RoundDrawn", async ({ event, context }) => {
 
 on("QualityVote:RoundRequeued", async ({ event, context }) => {
   const a = event.args;
+  // The seats drawn before the weight ran out were released in the same call: a waiting round holds none.
   await context.db.update(round, { disputeId: a.disputeId, round: Number(a.round) }).set((r) => ({
-    drawnSeats: Number(a.drawnSeats),
+    drawnSeats: 0,
     position: a.position,
     requeues: r.requeues + 1,
   }));

@@ -50,7 +50,7 @@ export const AcceptedBy = ["Requester", "Timeout", "Jury", "Unresolved"] as cons
 export const Ruling = ["None", "Accept", "Reject", "Unresolved"] as const;
 export const Period = ["Drawing", "Commit", "Reveal", "Appeal", "NoMajority", "Finalizable", "Final"] as const;
 export const Phase = ["Staking", "Generating", "Drawing"] as const;
-export const SeatVerdict = ["Coherent", "Incoherent", "Missed", "Released"] as const;
+export const SeatVerdict = ["Coherent", "Incoherent", "Missed"] as const;
 
 /** Options every client takes. */
 export interface ClientOptions {
