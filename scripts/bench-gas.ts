@@ -20,6 +20,7 @@ import { openChain } from "./bench/chain.js";
 import { jobGas, type JobMode } from "./bench/job.js";
 import { check, knownOverV1, markdown, type Report } from "./bench/report.js";
 import { SCENARIOS as LABEL_SCENARIOS, type Scenario } from "./bench/scenarios.js";
+import { COURT_SCENARIOS } from "./bench/courtScenarios.js";
 import { VALUE_BOND_SCENARIOS } from "./bench/valueBonds.js";
 import { MANY_HOLDERS, SHARE_SCENARIOS, buildShares, sell, type ShareScenario, type Shares } from "./bench/shares.js";
 import { deployWorld, growPool, newTask, type World } from "./bench/world.js";
@@ -33,8 +34,8 @@ const MANY_TASKS = Number(process.env.GAS_MANY_TASKS ?? 1_000);
 /** Holders and prior sales of the dataset-share scenarios: the first pair is the tables' case. */
 const SHARE_HOLDERS = [1, Number(process.env.GAS_MANY_HOLDERS ?? MANY_HOLDERS)];
 const SHARE_SALES = [1, Number(process.env.GAS_MANY_SALES ?? 1_000)];
-/** Every scenario: the LABEL tasks' and the second transfer of a value bond in another token. */
-const SCENARIOS = [...LABEL_SCENARIOS, ...VALUE_BOND_SCENARIOS];
+/** Every scenario: the escrow's happy path, the court's, and the second transfer of a value bond in another token. */
+const SCENARIOS = [...LABEL_SCENARIOS, ...COURT_SCENARIOS, ...VALUE_BOND_SCENARIOS];
 const TASK_SCENARIOS = SCENARIOS.filter(
   (s) => s.section === "happy path" && s.per === undefined && !s.case.startsWith("first task"),
 );

@@ -10,6 +10,7 @@ import { SHARES } from "./catalog/shares.js";
 import { COURT } from "./catalog/court.js";
 import { POOL } from "./catalog/pool.js";
 import { ESCROW } from "./catalog/escrow.js";
+import { ESCROW_LIBRARIES } from "./catalog/escrowLibraries.js";
 import { SORTITION } from "./catalog/sortition.js";
 import { RANDOMNESS } from "./catalog/randomness.js";
 import { TOKEN } from "./catalog/token.js";
@@ -38,6 +39,7 @@ export const MUTATIONS: readonly Mutation[] = [
   ...COURT,
   ...POOL,
   ...ESCROW,
+  ...ESCROW_LIBRARIES,
   ...SORTITION,
   ...RANDOMNESS,
   ...TOKEN,

@@ -155,7 +155,7 @@ export const POOL: readonly Mutation[] = [
     find: "_recordTerms(version, allRounds, court.terms);",
     replace: "",
     removes: "new tasks record the court version the escrow synced, and its bond floor",
-    tests: ["test/TaskEscrow.ts"],
+    tests: ["test/TaskEscrow.bonds.ts"],
     grep: "new court version",
   },
   {
