@@ -344,6 +344,8 @@ describe("Steering", function () {
       const [phase, drawingAt] = await pool.phase();
       expect(phase).to.equal(Phase.Drawing);
       expect((await court.getRound(same, 0n)).queuedAt).to.equal(drawingAt);
+      // No capacity covers it (everyone leaves), so only its place in the cycle holds it.
+      await unstakeAll(f, f.validators);
       // Nobody ends the drawing phase: past its timeout the round still waits, conservatively.
       const timeout = drawingAt + COURT_DEFAULTS.drawTimeout;
       await time.increaseTo(timeout);
