@@ -24,7 +24,7 @@ const experts = [(await provider.getSigner(16)).address];
 const task: NewTask = {
   reward: "5",
   slots: 1,
-  bond: "100",
+  bond: "600", // a court bond above the floor (every jury round: 595 LABEL by default)
   // The chain's clock, not the wall clock: the demo and the scenario moved it forward.
   deadline: (await provider.getBlock("latest"))!.timestamp + 86_400 * 30,
   challengePeriod: 3_600,

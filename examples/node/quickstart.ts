@@ -50,7 +50,7 @@ const check = (ok: boolean, what: string) => {
 const funder = RequesterClient.fromAddressBook(book, treasury);
 for (const [wallet, amount] of [
   [requesterWallet, "3000"],
-  [labelerWallet, "100"],
+  [labelerWallet, "1000"], // a bond here is 620 LABEL: the court bond (595) and the value bond (the reward)
   [jurorWallet, "5000"],
 ] as const) {
   await (await funder.token.transfer(wallet.address, parseLabel(amount))).wait();
