@@ -520,7 +520,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         emit Submitted(taskId, submissionId, msg.sender, resultHash, resultURI);
         // Interactions last. LABEL delivers exactly what is asked (no transfer fee), so no balance check.
         _label.safeTransferFrom(msg.sender, address(this), task.bond);
-        _pullValueBond(task);
+        EscrowLedger.pullValueBond(address(_label), task);
     }
 
     /// @dev Checks that the caller may submit to `task` now and reserves a slot for it: returns the
@@ -649,19 +649,6 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         // Fits: versions are counted in 32 bits.
         _state.terms[terms] = Terms({courtVersion: uint32(version), burnBps: p.burnBps, cancelNotice: p.cancelNotice});
         _courtVersion = CourtVersion({version: uint32(version), allRounds: SafeCast.toUint96(allRounds), terms: terms});
-    }
-
-    /// @dev Pulls the caller's value bond on a task paid in another token than LABEL (on a LABEL task it
-    /// is part of `bond`).
-    function _pullValueBond(Task storage task) private {
-        uint256 valueBondBps = task.valueBondBps;
-        if (valueBondBps != 0) {
-            EscrowLedger.pullExact(
-                address(_label),
-                IERC20(task.paymentToken),
-                EscrowLedger.shareOf(task.reward, valueBondBps)
-            );
-        }
     }
 
     /// @dev The terms new tasks record and the floor of their court bond: the larger of `minBond` and

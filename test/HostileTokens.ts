@@ -209,6 +209,27 @@ describe("TaskEscrow: hostile tokens and recipients", function () {
         .withArgs(token, amount, amount - amount / 100n);
       expect((await escrow.getTask(1n)).slots).to.equal(2n);
     });
+
+    it("is refused as a value bond at submit and at challenge, and the submission is left as it was", async function () {
+      const p = await loadFixture(hostileTokens);
+      const { escrow, fot, requester, labelers } = p;
+      const token = await fot.getAddress();
+      await fot.setFeeOn(false);
+      await escrow.connect(requester).createTask(await params(p, token));
+      await escrow.connect(labelers[0]).submit(1n, RESULT, URI, []);
+      await fot.setFeeOn(true);
+      // The labeler's value bond (the reward, by default) would arrive 1 % short: refused, no submission.
+      await expect(escrow.connect(labelers[1]).submit(1n, RESULT, URI, []))
+        .to.be.revertedWithCustomError(escrow, "TaskEscrowFeeOnTransfer")
+        .withArgs(token, VALUE_BOND, VALUE_BOND - VALUE_BOND / 100n);
+      expect((await escrow.getTask(1n)).submissionCount).to.equal(1n);
+      // So would the challenger's: the challenge is refused and the submission stays Pending.
+      const id = submissionIdOf(1n, 1n);
+      await expect(escrow.connect(labelers[1]).challenge(id, REASON))
+        .to.be.revertedWithCustomError(escrow, "TaskEscrowFeeOnTransfer")
+        .withArgs(token, VALUE_BOND, VALUE_BOND - VALUE_BOND / 100n);
+      expect((await escrow.getSubmission(id)).status).to.equal(1n); // Pending
+    });
   });
 
   describe("a token that returns false instead of reverting", function () {

@@ -48,11 +48,7 @@ library EscrowChallenges {
         // The challenger posts the task's bond and advances round 0's jury cost, which the court pulls
         // from the escrow. The court is the escrow's own immutable, trusted counterpart.
         label.safeTransferFrom(msg.sender, address(this), task.bond + court.roundCost(version, 0));
-        uint256 valueBondBps = task.valueBondBps;
-        if (valueBondBps != 0) {
-            uint256 valueBond = EscrowLedger.shareOf(task.reward, valueBondBps);
-            EscrowLedger.pullExact(address(label), IERC20(task.paymentToken), valueBond);
-        }
+        EscrowLedger.pullValueBond(address(label), task);
         disputeId = court.createDispute(labeler, msg.sender, task.requester, version);
         submission.disputeId = uint48(disputeId); // fits: one dispute per challenge, each paying a bond
         emit ITaskEscrow.SubmissionChallenged(submissionId, msg.sender, disputeId, reasonHash);

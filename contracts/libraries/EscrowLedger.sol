@@ -131,6 +131,14 @@ library EscrowLedger {
         if (received != amount) revert ITaskEscrow.TaskEscrowFeeOnTransfer(address(token), amount, received);
     }
 
+    /// @dev Pulls the caller's value bond on a task paid in another token than LABEL, exactly (a labeler
+    /// at `submit`, a challenger at `challenge`). On a LABEL task the value bond is part of `task.bond`
+    /// and `valueBondBps` is stored 0 (docs/task-escrow.md, "Two-part bonds").
+    function pullValueBond(address label, Task storage task) internal {
+        uint256 valueBondBps = task.valueBondBps;
+        if (valueBondBps != 0) pullExact(label, IERC20(task.paymentToken), shareOf(task.reward, valueBondBps));
+    }
+
     /// @dev Credits `amount` of `token` to `account`: LABEL in its account record, others in `claimable`.
     function credit(EscrowState storage state, address label, address token, address account, uint256 amount) internal {
         if (token == label) {

@@ -191,7 +191,7 @@ export const ESCROW: readonly Mutation[] = [
     id: "TE-value-bond-submit-pull",
     file: TE,
     in: "_submit",
-    find: "_pullValueBond(task);",
+    find: "EscrowLedger.pullValueBond(address(_label), task);",
     replace: "",
     removes: "a labeler posts the value bond in another payment token with its submission",
     tests: ["test/TaskEscrow.submissions.ts"],

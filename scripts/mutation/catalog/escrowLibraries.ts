@@ -42,7 +42,7 @@ export const ESCROW_LIBRARIES: readonly Mutation[] = [
   {
     id: "TE-value-bond-challenge-pull",
     file: EC,
-    find: "EscrowLedger.pullExact(address(label), IERC20(task.paymentToken), valueBond);",
+    find: "EscrowLedger.pullValueBond(address(label), task);",
     replace: "",
     removes: "a challenger posts the value bond in another payment token",
     tests: ["test/CourtV3.bonds.ts"],
