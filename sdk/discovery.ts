@@ -1,4 +1,4 @@
-import type { BaseContract, ContractEventName, EventLog, Log, Provider } from "ethers";
+import { ZeroHash, type BaseContract, type ContractEventName, type EventLog, type Log, type Provider } from "ethers";
 
 import { Period, SubmissionStatus } from "./clients/base.js";
 import {
@@ -75,6 +75,8 @@ export interface TaskSummary {
   cancelled: boolean;
   specHash: string;
   specURI: string;
+  /** Expert-only: only the labelers of its allowlist (`labelerRoot`; the spec's `labelers`) may submit. */
+  expertOnly: boolean;
   /** Open: not past its deadline and a slot is free. */
   open: boolean;
 }
@@ -252,6 +254,7 @@ export class Discovery {
         cancelled: t.cancelled,
         specHash: log.args.specHash as string,
         specURI: log.args.specURI as string,
+        expertOnly: log.args.labelerRoot !== ZeroHash,
         open,
       });
     }

@@ -1,4 +1,4 @@
-import { getAddress } from "ethers";
+import { ZeroHash, getAddress } from "ethers";
 
 import type { LicenceSummary, Page, PageOptions, SeatSummary, SubmissionSummary, TaskSummary } from "./discovery.js";
 import { completeCaseFile, type CaseFile } from "./clients/caseFile.js";
@@ -52,7 +52,7 @@ export class IndexerClient {
     const data = await this.query<{ tasks: { items: RawTask[]; pageInfo: PageInfo } }>(
       `query($where: taskFilter, $limit: Int, $after: String) {
         tasks(where: $where, orderBy: "id", orderDirection: "asc", limit: $limit, after: $after) {
-          items { id requester paymentToken reward bond slots accepted held deadline cancelled specHash specUri }
+          items { id requester paymentToken reward bond slots accepted held deadline cancelled specHash specUri labelerRoot }
           pageInfo { hasNextPage endCursor }
         }
       }`,
@@ -72,6 +72,7 @@ export class IndexerClient {
         cancelled: t.cancelled,
         specHash: t.specHash,
         specURI: t.specUri,
+        expertOnly: t.labelerRoot !== ZeroHash,
       };
       return { ...task, open: task.deadline > now && task.accepted + task.held < task.slots };
     });
@@ -325,6 +326,7 @@ interface RawTask {
   cancelled: boolean;
   specHash: string;
   specUri: string;
+  labelerRoot: string;
 }
 interface RawSubmission {
   id: string;

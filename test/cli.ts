@@ -346,6 +346,30 @@ describe("CLI (annota tasks)", function () {
     const list = path.join(dir, "experts.txt");
     writeFileSync(list, `# experts\n${signers[6]!.address}\n${signers[7]!.address}\n`);
     expect((await annota("allowlist", { file: list })).output).to.match(/Merkle root 0x[0-9a-f]{64} \(2 labelers\)/);
+    // An expert-only task: the list goes into the spec, so a listed labeler submits without the file.
+    const experts = path.join(dir, "labelers.txt");
+    writeFileSync(experts, `${p.labelers[2]!.address}\n`);
+    const expertTask = await annota("create-task", {
+      spec: path.join(dir, "spec.json"),
+      reward: "10",
+      slots: "1",
+      allowlist: experts,
+      account: indexOf(p.requester.address),
+    });
+    const expertId = /Created task (\d+)/.exec(expertTask.output)![1]!;
+    expect(expertTask.result.specURI).to.match(/^ipfs:\/\//);
+    const expertSub = await annota("submit", {
+      taskId: expertId,
+      labels: path.join(dir, "labels.json"),
+      account: indexOf(p.labelers[2]!.address),
+    });
+    expect(expertSub.output).to.contain(`Submitted to task ${expertId}`);
+    const notListed = await failure("submit", {
+      taskId: expertId,
+      labels: path.join(dir, "labels.json"),
+      account: indexOf(p.labelers[1]!.address),
+    });
+    expect(notListed.message).to.contain(`${p.labelers[1]!.address} is not on the allowlist`);
 
     process.env.ANNOTA_DEPLOYMENTS_DIR = path.join(dir, "nowhere");
     const missing = await failure("status", { kind: "task", id: "1" });

@@ -15,6 +15,7 @@ import {
   formatLabel,
   parseLabel,
   toUnits,
+  validateSpec,
   type Spec,
 } from "../sdk/index.js";
 import { Discovery } from "../sdk/discovery.js";
@@ -83,8 +84,14 @@ describe("SDK", function () {
         spec: f.spec,
       });
       expect((await f.p.escrow.getTask(created.taskId)).labelerRoot).to.equal(list.root);
-      await expectAnnotaError(
+      // The spec lists nobody: the SDK asks for a proof before any transaction; a wrong one reaches the escrow.
+      await expectRejection(
         f.labelers[2]!.submit(created.taskId, { labels: GOOD_LABELS }),
+        AnnotaInputError,
+        /task \d+ is expert-only and its spec lists no labelers: pass your allowlist proof/,
+      );
+      await expectAnnotaError(
+        f.labelers[2]!.submit(created.taskId, { labels: GOOD_LABELS, proof: [] }),
         "TaskEscrowNotAllowlisted",
         [created.taskId, f.p.labelers[2]!.address],
       );
@@ -99,6 +106,37 @@ describe("SDK", function () {
       await expectRejection(reader.passPhase(), AnnotaError, /needs a client connected with a Signer/);
       const storeless = RequesterClient.fromAddressBook(f.book, f.p.requester);
       await expectRejection(storeless.review(sub.submissionId), AnnotaError, /review needs a store/);
+    });
+
+    it("publishes an expert-only task's allowlist in its spec: listed labelers submit with no proof to hand", async function () {
+      const f = await loadFixture(sdkFixture);
+      const [a, b, outsider] = f.p.labelers;
+      const key = (await f.requester.requesterKey()).publicKey;
+      // Any spelling of an address; the spec keeps each once, lowercase.
+      const labelers = [a!.address, b!.address.toLowerCase(), a!.address];
+      const spec = buildSpec({ ...SPEC_FIELDS, requesterEncryptionKey: key, labelers });
+      expect(spec.labelers).to.deep.equal([a!.address.toLowerCase(), b!.address.toLowerCase()]);
+      expect(() => validateSpec({ ...spec, labelers: ["0x12", spec.labelers![0], spec.labelers![0]] })).to.throw(
+        /labelers\[0\]: expected an address as 0x and 40 lowercase hex digits; labelers\[2\]: duplicate address/,
+      );
+      const base = { reward: "100", slots: 2, deadline: BigInt(await time.latest()) + 86_400n, challengePeriod: 3_600 };
+      await expectRejection(
+        f.requester.createTask({ ...base, spec, allowlist: [a!.address] }),
+        AnnotaInputError,
+        /the allowlist differs from the spec's labelers/,
+      );
+      const created = await f.requester.createTask({ ...base, spec });
+      expect((await f.p.escrow.getTask(created.taskId)).labelerRoot).to.equal(buildAllowlist(labelers).root);
+      const discovered = (await new Discovery(f.p.escrow, f.p.court, { fromBlock: 0 }).listTasks()).items;
+      expect(discovered.find((t) => t.taskId === created.taskId)?.expertOnly).to.equal(true);
+      // A listed labeler's proof comes from the spec; an outsider is told before it sends anything.
+      const sub = await f.labelers[1]!.submit(created.taskId, { labels: GOOD_LABELS });
+      expect((await f.p.escrow.getSubmission(sub.submissionId)).labeler).to.equal(b!.address);
+      await expectRejection(
+        f.labelers[2]!.submit(created.taskId, { labels: GOOD_LABELS }),
+        AnnotaInputError,
+        new RegExp(`${outsider!.address} is not on the allowlist`),
+      );
     });
   });
 

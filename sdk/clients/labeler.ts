@@ -1,7 +1,10 @@
-import { AnnotaError } from "../errors.js";
+import { ZeroHash } from "ethers";
+
+import { buildAllowlist } from "../allowlist.js";
+import { AnnotaError, AnnotaInputError } from "../errors.js";
 import { recoverContentKey, sealResult } from "../sealed/envelope.js";
 import { submitThenPublish } from "../sealed/publish.js";
-import type { Labels } from "../sealed/spec.js";
+import type { Labels, Spec } from "../sealed/spec.js";
 import { toBytes32, toId, type Id, type TxResult } from "./base.js";
 import { SharesClient } from "./shares.js";
 
@@ -28,17 +31,18 @@ export class LabelerClient extends SharesClient {
    * checked against the task's spec, signed and sealed to the requester (`sealResult`), submitted,
    * and published to the store only once the submission is mined (`submitThenPublish`). With
    * `resultHash` and `resultURI`, submits them as they are. `proof`: the allowlist proof of an
-   * expert-only task.
+   * expert-only task; with `labels` it is derived from the spec's `labelers` when omitted (and the
+   * labeler is told, before any transaction, when it is not on the list).
    */
   async submit(taskId: Id, input: SubmitInput): Promise<Submitted> {
     void this.signer;
     const id = toId(taskId, "task id");
-    const proof = input.proof ?? [];
     if (!("labels" in input)) {
-      return this.submitRaw(id, toBytes32(input.resultHash), input.resultURI, proof);
+      return this.submitRaw(id, toBytes32(input.resultHash), input.resultURI, input.proof ?? []);
     }
     const store = this.requireStore("submit with labels");
     const spec = await this.getSpec(id);
+    const proof = input.proof ?? (await this.proofFromSpec(id, spec));
     const sealed = await sealResult({
       signer: this.signer,
       labelerSecretKey: (await this.encryptionKeyPair("labeler")).secretKey,
@@ -55,6 +59,24 @@ export class LabelerClient extends SharesClient {
       submit: (r) => this.submitRaw(id, r.resultHash, r.resultURI, proof),
     });
     return { ...submitted, envelope: sealed.envelope };
+  }
+
+  /** This labeler's proof on an expert-only task, from the spec's `labelers`; `[]` on an open task. */
+  private async proofFromSpec(taskId: bigint, spec: Spec): Promise<string[]> {
+    const { labelerRoot } = await this.getTask(taskId);
+    if (labelerRoot === ZeroHash) return [];
+    if (!spec.labelers) {
+      throw new AnnotaInputError(
+        `task ${taskId} is expert-only and its spec lists no labelers: pass your allowlist proof`,
+      );
+    }
+    const list = buildAllowlist(spec.labelers);
+    if (list.root !== labelerRoot) {
+      throw new AnnotaError(
+        `task ${taskId}'s allowlist root differs from its spec's labelers: ask the requester for your proof`,
+      );
+    }
+    return list.proofFor(await this.signer.getAddress());
   }
 
   private async submitRaw(taskId: bigint, resultHash: string, resultURI: string, proof: string[]): Promise<Submitted> {

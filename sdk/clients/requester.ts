@@ -32,7 +32,10 @@ export interface NewTask {
   challengePeriod: number | bigint;
   /** Highest fee accepted, in basis points (default: the current fee). The permit covers the budget at this fee. */
   maxFeeBps?: number | bigint;
-  /** Labelers allowed to submit (an expert-only task); omit for an open task. */
+  /**
+   * Labelers allowed to submit (an expert-only task); omit for an open task. With a `spec`, list them
+   * in the spec's `labelers` instead (or as well, the same set): labelers then find their proofs there.
+   */
   allowlist?: string[];
   /** An `annota.spec/1` spec (stored in the client's store, its hash and CID go on chain) ... */
   spec?: Spec;
@@ -46,6 +49,21 @@ export interface NewTask {
   royaltyBps?: number | bigint;
   /** The most slots the task may ever hold (default: `slots`): the largest share supply. */
   maxSlots?: number | bigint;
+}
+
+/**
+ * The task's `labelerRoot`: of `allowlist`, or of the spec's `labelers`; both given, they must be the
+ * same set (a root the spec's list does not produce would leave its labelers without proofs).
+ */
+function allowlistRoot(task: NewTask): string {
+  const fromSpec = task.spec?.labelers ? buildAllowlist(task.spec.labelers).root : undefined;
+  const given = task.allowlist ? buildAllowlist(task.allowlist).root : undefined;
+  if (fromSpec && given && fromSpec !== given) {
+    throw new AnnotaInputError(
+      "the allowlist differs from the spec's labelers: give the same addresses, or one of them",
+    );
+  }
+  return fromSpec ?? given ?? ZeroHash;
 }
 
 const toSeconds = (t: Date | number | bigint) =>
@@ -83,6 +101,7 @@ export class RequesterClient extends SharesClient {
     const current = needParams ? await this.escrow.params() : undefined;
     const maxFeeBps = task.maxFeeBps === undefined ? current!.feeBps : BigInt(task.maxFeeBps);
     const royaltyBps = task.royaltyBps === undefined ? current!.minRoyaltyBps : BigInt(task.royaltyBps);
+    const labelerRoot = allowlistRoot(task);
     let hash: string;
     let uri: string;
     if (task.spec) {
@@ -102,7 +121,7 @@ export class RequesterClient extends SharesClient {
       deadline: toSeconds(task.deadline),
       challengePeriod: BigInt(task.challengePeriod),
       maxFeeBps,
-      labelerRoot: task.allowlist ? buildAllowlist(task.allowlist).root : ZeroHash,
+      labelerRoot,
       specHash: hash,
       specURI: uri,
       royaltyBps,

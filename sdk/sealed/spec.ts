@@ -29,6 +29,12 @@ export interface Spec {
   labelSchema: LabelSchema;
   /** `encryptionKey`: the requester's x25519 public key, 0x + 64 hex (see `deriveEncryptionKeyPair`). */
   requester: { encryptionKey: string };
+  /**
+   * An expert-only task's allowlist: the labelers allowed to submit, as 0x + 40 lowercase hex digits.
+   * The task records their Merkle root (`labelerRoot`, sdk/allowlist.ts) and each labeler derives its
+   * proof from this list; the spec's hash on chain authenticates it (docs/sealed-results.md).
+   */
+  labelers?: string[];
 }
 
 /** A result's labels: item id -> label. */
@@ -46,6 +52,8 @@ export function buildSpec(fields: {
   items: DatasetItem[];
   labelSchema: LabelSchema;
   requesterEncryptionKey: string;
+  /** An expert-only task's labelers (any address spelling; stored lowercase, once each, in order). */
+  labelers?: string[];
 }): Spec {
   return validateSpec({
     format: SPEC_FORMAT,
@@ -54,10 +62,13 @@ export function buildSpec(fields: {
     dataset: { items: fields.items },
     labelSchema: fields.labelSchema,
     requester: { encryptionKey: fields.requesterEncryptionKey.toLowerCase() },
+    ...(fields.labelers ? { labelers: [...new Set(fields.labelers.map((a) => a.toLowerCase()))] } : {}),
   });
 }
 
-const TOP_LEVEL = ["format", "title", "instructions", "dataset", "labelSchema", "requester"];
+const TOP_LEVEL = ["format", "title", "instructions", "dataset", "labelSchema", "requester", "labelers"];
+/** The most labelers an expert-only spec lists (a proof is then 14 hashes). */
+export const MAX_SPEC_LABELERS = 10_000;
 
 /**
  * Returns `spec` typed as a Spec if it is a valid `annota.spec/1` document, or throws a
@@ -83,6 +94,7 @@ export function validateSpec(spec: unknown): Spec {
       if (key !== "encryptionKey") issues.push(`requester.${key}: unknown field`);
     issues.push(...keyIssues(s.requester.encryptionKey, "requester.encryptionKey"));
   }
+  if (s.labelers !== undefined) issues.push(...labelerIssues(s.labelers));
   throwIssues("INVALID_SPEC", "invalid spec", issues);
   return spec as Spec;
 }
@@ -102,6 +114,21 @@ export function keyIssues(value: unknown, field: string): string[] {
     return [`${field}: not a usable x25519 public key (low order)`];
   }
   return [];
+}
+
+function labelerIssues(labelers: unknown): string[] {
+  if (!Array.isArray(labelers) || labelers.length === 0 || labelers.length > MAX_SPEC_LABELERS) {
+    return [`labelers: expected 1 to ${MAX_SPEC_LABELERS} addresses`];
+  }
+  const issues: string[] = [];
+  const seen = new Set<unknown>();
+  for (const [i, a] of (labelers as unknown[]).entries()) {
+    if (typeof a !== "string" || !/^0x[0-9a-f]{40}$/.test(a)) {
+      issues.push(`labelers[${i}]: expected an address as 0x and 40 lowercase hex digits`);
+    } else if (seen.has(a)) issues.push(`labelers[${i}]: duplicate address ${a}`);
+    seen.add(a);
+  }
+  return issues;
 }
 
 function datasetIssues(dataset: unknown): string[] {

@@ -11,7 +11,8 @@ export async function submit(
 ) {
   const { client, signer } = await context(hre, args, LabelerClient);
   if (!args.labels === !args.resultUri) throw new CliError("give either --labels (sealed) or --result-uri (raw)");
-  const proof = args.allowlist ? buildAllowlist(readAddresses(args.allowlist)).proofFor(signer.address) : [];
+  // Without --allowlist, a sealed submission's proof comes from the spec's `labelers` (expert-only tasks).
+  const proof = args.allowlist ? buildAllowlist(readAddresses(args.allowlist)).proofFor(signer.address) : undefined;
   const bond = (await client.getTask(args.taskId)).bond;
   const result = args.labels
     ? await client.submit(args.taskId, { labels: readJson(args.labels, "labels") as Labels, proof })

@@ -28,11 +28,15 @@ function positiveNumber(value: string, option: string): number {
 }
 
 /** A spec file: a whole `annota.spec/1` document, or its fields without the requester's key (added here). */
-async function specFrom(file: string, client: RequesterClient): Promise<Spec> {
+/**
+ * The spec to store: a stored document as it is, or the file you write built into one; an expert-only
+ * task's labelers go into the spec (`labelers`), where each finds its proof.
+ */
+async function specFrom(file: string, client: RequesterClient, labelers?: string[]): Promise<Spec> {
   const json = readJson(file, "spec") as Record<string, unknown>;
   if (json.format !== undefined) return validateSpec(json);
   const fields = json as { title: string; instructions: string; items: DatasetItem[]; labelSchema: LabelSchema };
-  return buildSpec({ ...fields, requesterEncryptionKey: (await client.requesterKey()).publicKey });
+  return buildSpec({ ...fields, requesterEncryptionKey: (await client.requesterKey()).publicKey, labelers });
 }
 
 export async function createTask(
@@ -57,7 +61,8 @@ export async function createTask(
   const slots = positiveNumber(args.slots, "slots");
   if (!Number.isInteger(slots)) throw new CliError(`--slots must be a whole number, got "${args.slots}"`);
   if (!args.spec && !args.specUri) throw new CliError("--spec (a spec file) or --spec-uri is required");
-  const spec = args.spec ? await specFrom(args.spec, client) : undefined;
+  const allowlist = args.allowlist ? readAddresses(args.allowlist) : undefined;
+  const spec = args.spec ? await specFrom(args.spec, client, allowlist) : undefined;
   const royalty = args.royalty ? positiveNumber(args.royalty, "royalty") : undefined;
   if (royalty !== undefined && (royalty > 90 || !Number.isInteger(royalty * 100)))
     throw new CliError(`--royalty is a percentage of at most 90 with at most two decimals, got "${args.royalty}"`);
@@ -71,7 +76,7 @@ export async function createTask(
     bond: args.bond || undefined,
     deadline: (await client.now()) + BigInt(Math.round(positiveNumber(args.days, "days") * 86_400)),
     challengePeriod: BigInt(Math.round(positiveNumber(args.challengePeriod, "challenge-period") * 3_600)),
-    allowlist: args.allowlist ? readAddresses(args.allowlist) : undefined,
+    allowlist,
     ...(spec ? { spec } : { specURI: args.specUri, specHash: args.specHash || args.specUri }),
     royaltyBps: royalty === undefined ? undefined : Math.round(royalty * 100),
     maxSlots,

@@ -7,12 +7,14 @@ import { Field, Loaded, WriteButton } from "../../components/common.js";
 import { short, when } from "../../format.js";
 import { useLoad, useSession } from "../../session.js";
 
-/** Tasks to work on, filtered by openness, reward and requester. */
+/** Tasks to work on, filtered by openness, reward, requester, payment token and who may submit. */
 export function OpenTasks({ onPick }: { onPick: (task: TaskSummary) => void }) {
   const { lists } = useSession();
   const [openOnly, setOpenOnly] = useState(true);
   const [minReward, setMinReward] = useState("");
   const [requester, setRequester] = useState("");
+  const [token, setToken] = useState("");
+  const [access, setAccess] = useState<"all" | "open" | "expert">("all");
   const tasks = useLoad(() => lists.tasks({ open: openOnly }), [openOnly]);
   const min = /^\d+(\.\d+)?$/.test(minReward) ? parseUnits(minReward, 18) : 0n;
   return (
@@ -31,11 +33,27 @@ export function OpenTasks({ onPick }: { onPick: (task: TaskSummary) => void }) {
         <Field label="Requester address contains">
           {(id) => <input id={id} value={requester} onChange={(e) => setRequester(e.target.value)} />}
         </Field>
+        <Field label="Payment token address contains">
+          {(id) => <input id={id} value={token} onChange={(e) => setToken(e.target.value)} />}
+        </Field>
+        <Field label="Who may submit">
+          {(id) => (
+            <select id={id} value={access} onChange={(e) => setAccess(e.target.value as typeof access)}>
+              <option value="all">Every task</option>
+              <option value="open">Anyone (open tasks)</option>
+              <option value="expert">Experts only (allowlisted)</option>
+            </select>
+          )}
+        </Field>
       </fieldset>
       <Loaded state={tasks}>
         {(items) => {
           const shown = items.filter(
-            (t) => t.reward >= min && t.requester.toLowerCase().includes(requester.trim().toLowerCase()),
+            (t) =>
+              t.reward >= min &&
+              t.requester.toLowerCase().includes(requester.trim().toLowerCase()) &&
+              t.paymentToken.toLowerCase().includes(token.trim().toLowerCase()) &&
+              (access === "all" || t.expertOnly === (access === "expert")),
           );
           if (shown.length === 0) return <p>No task matches.</p>;
           return (
@@ -49,6 +67,7 @@ export function OpenTasks({ onPick }: { onPick: (task: TaskSummary) => void }) {
                     {t.slots - t.accepted - t.held} of {t.slots} slots free, closes {when(t.deadline)}
                     <br />
                     by <span title={t.requester}>{short(t.requester)}</span>
+                    {t.expertOnly ? <strong> · expert-only</strong> : null}
                   </p>
                   <button type="button" onClick={() => onPick(t)}>
                     Read task {t.taskId.toString()}
@@ -93,6 +112,14 @@ export function TaskDetail({ task }: { task: TaskSummary }) {
             <h3 data-testid="spec-title">{s.title}</h3>
             <p>{s.instructions}</p>
             <p>Each label is: {JSON.stringify(s.labelSchema)}</p>
+            {task.expertOnly ? (
+              <p data-testid="expert-only">
+                Expert-only: {s.labelers?.length ?? 0} labelers may submit;{" "}
+                {wallet && s.labelers?.includes(wallet.address.toLowerCase())
+                  ? "you are one of them (your proof comes from the spec)."
+                  : "you are not on the list."}
+              </p>
+            ) : null}
             <ul aria-label="Items to label">
               {s.dataset.items.map((i) => (
                 <li key={i.id}>

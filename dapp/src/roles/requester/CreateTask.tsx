@@ -1,5 +1,5 @@
-import { buildSpec, itemContentHash, type DatasetItem } from "@annota/sdk";
-import { parseUnits } from "ethers";
+import { buildAllowlist, buildSpec, itemContentHash, type DatasetItem } from "@annota/sdk";
+import { isAddress, parseUnits } from "ethers";
 import { useState, type FormEvent } from "react";
 
 import { Field, Loaded } from "../../components/common.js";
@@ -35,6 +35,18 @@ function useCosts(reward: string, slots: string, bond: string) {
   }, [reward, slots, bond]);
 }
 
+/**
+ * The addresses of an expert-only task's allowlist, typed or read from a file: any separator
+ * (newlines, commas, spaces); every token must be an address. An empty text is an open task.
+ */
+function parseLabelers(text: string): { labelers?: string[]; error?: string } {
+  const tokens = text.split(/[\s,;]+/).filter(Boolean);
+  if (tokens.length === 0) return {};
+  const bad = tokens.filter((t) => !isAddress(t));
+  if (bad.length > 0) return { error: `not an address: ${bad.slice(0, 3).join(", ")}${bad.length > 3 ? ", ..." : ""}` };
+  return { labelers: tokens };
+}
+
 /** The spec builder: items, label classes, reward, slots, bond and windows, with the costs shown before signing. */
 export function CreateTask() {
   const { wallet, run } = useSession();
@@ -48,7 +60,9 @@ export function CreateTask() {
   const [deadline, setDeadline] = useState(() => toLocalInput(Math.floor(Date.now() / 1000) + 7 * DAY));
   const [challengeHours, setChallengeHours] = useState("24");
   const [created, setCreated] = useState<string>();
+  const [allowlist, setAllowlist] = useState("");
   const costs = useCosts(reward, slots, bond);
+  const experts = parseLabelers(allowlist);
 
   async function onFiles(files: FileList | null) {
     const list: DatasetItem[] = [];
@@ -72,6 +86,7 @@ export function CreateTask() {
         items,
         labelSchema: { enum: values },
         requesterEncryptionKey: (await wallet.requester.requesterKey()).publicKey,
+        ...(experts.labelers ? { labelers: experts.labelers } : {}),
       });
       const result = await wallet.requester.createTask({
         reward,
@@ -157,6 +172,37 @@ export function CreateTask() {
             />
           )}
         </Field>
+        <Field
+          label="Expert-only: allowed labelers (optional)"
+          hint="Addresses separated by new lines, commas or spaces, typed or loaded from a file. They are published in the spec; the task records their Merkle root. Empty: anyone may submit."
+        >
+          {(id) => (
+            <textarea
+              id={id}
+              value={allowlist}
+              onChange={(e) => setAllowlist(e.target.value)}
+              rows={3}
+              data-testid="allowlist"
+            />
+          )}
+        </Field>
+        <Field label="Load the allowed labelers from a file (.txt or .csv)">
+          {(id) => (
+            <input
+              id={id}
+              type="file"
+              accept=".txt,.csv,text/plain,text/csv"
+              onChange={(e) => void e.target.files?.[0]?.text().then(setAllowlist)}
+            />
+          )}
+        </Field>
+        {experts.error ? <p role="alert">{experts.error}</p> : null}
+        {experts.labelers ? (
+          <p data-testid="allowlist-summary">
+            Expert-only: {new Set(experts.labelers.map((a) => a.toLowerCase())).size} labelers, root{" "}
+            <code>{short(buildAllowlist(experts.labelers).root)}</code>
+          </p>
+        ) : null}
         <Loaded state={costs}>
           {(c) => (
             <dl aria-label="Costs before signing" data-testid="costs">
@@ -174,7 +220,7 @@ export function CreateTask() {
             </dl>
           )}
         </Loaded>
-        <button type="submit" disabled={!wallet || items.length === 0}>
+        <button type="submit" disabled={!wallet || items.length === 0 || Boolean(experts.error)}>
           Sign and create the task
         </button>
       </form>
