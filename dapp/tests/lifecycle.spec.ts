@@ -74,6 +74,12 @@ test("lifecycle: a task, sealed labels, a challenge decided on appeal, payment, 
   await labelerDispute.getByRole("button", { name: `Disclose to the jurors of dispute ${disputeId}` }).click();
   await mined(labeler, `Disclose in dispute ${disputeId}`);
   await expect(labelerDispute.getByTestId("evidence")).toContainText("key disclosed to 1 juror(s) of round 0");
+  // And a note for the jurors, published as a text document: every party and juror reads it.
+  const note = "img-2 is a puppy curled up: see its ears.";
+  await labelerDispute.getByLabel(`A note for the jurors of dispute ${disputeId}`).fill(note);
+  await labelerDispute.getByRole("button", { name: `Publish the note in dispute ${disputeId}` }).click();
+  await mined(labeler, `Evidence in dispute ${disputeId}`);
+  await expect(labelerDispute.getByTestId("evidence")).toContainText(note);
 
   // 5. Juror A reads the case file (reason, disclosed labels beside the spec), commits Reject,
   //    then unstakes its free stake: it cannot be drawn again.
@@ -82,6 +88,7 @@ test("lifecycle: a task, sealed labels, a challenge decided on appeal, payment, 
   await expect(seatA.getByTestId("period")).toHaveText("Commit");
   await seatA.getByRole("button", { name: `Case file of dispute ${disputeId}` }).click();
   await expect(seatA.getByTestId("reason")).toHaveText("img-2 shows a cat, not a dog");
+  await expect(seatA.getByTestId("evidence")).toContainText("img-2 is a puppy curled up: see its ears.");
   await seatA.getByRole("button", { name: `Open the disclosed labels of dispute ${disputeId}` }).click();
   await expect(seatA.getByTestId("label-img-2.jpg")).toContainText('"dog"');
   await expect(seatA.getByTestId("spec-title")).toHaveText("Pets in photos");

@@ -1,8 +1,9 @@
-import type { CaseFile } from "@annota/sdk";
+import { EVIDENCE_TEXT_CHARS, type CaseFile } from "@annota/sdk";
+import { useState } from "react";
 
 import { amount, short, when } from "../format.js";
 import { useLoad, useSession } from "../session.js";
-import { Loaded, WriteButton } from "./common.js";
+import { Field, Loaded, WriteButton } from "./common.js";
 
 /** Which side a party is on: the labeler defends its result (Accept), the challenger attacks it (Reject). */
 export type Side = "labeler" | "requester";
@@ -42,8 +43,9 @@ export function CaseFileView({ file }: { file: CaseFile }) {
  * A challenged submission's dispute, for one of its parties: each round with its votes, ruling and
  * deadlines, the case file, and what the party can do now: disclose its result to the seated jurors,
  * appeal a round it lost (the court's `appeal`, paying the next round's cost), escalate a round
- * without a majority (paid from its pot), or finalize the submission once the ruling is final (the
- * escrow records the dispute's final ruling itself).
+ * without a majority (paid from its pot), publish a note for the jurors as evidence (a text document
+ * in the store, its URI on chain: the case file shows it to every juror) while the dispute is open,
+ * or finalize the submission once the ruling is final (the escrow records the final ruling itself).
  */
 export function DisputePanel({
   submissionId,
@@ -62,6 +64,7 @@ export function DisputePanel({
     return { d, last, appealCost, file: await reader.caseFile(disputeId) };
   }, [disputeId]);
   const client = side === "labeler" ? wallet?.labeler : wallet?.requester;
+  const [note, setNote] = useState("");
   return (
     <div className="panel" data-testid={`dispute-${disputeId}`}>
       <Loaded state={state}>
@@ -87,6 +90,35 @@ export function DisputePanel({
                 label={`Disclose to the jurors of dispute ${disputeId}`}
                 onClick={() => void run(`Disclose in dispute ${disputeId}`, () => client.disclose(submissionId))}
               />
+            ) : null}
+            {!d.isFinal && client ? (
+              <>
+                <Field
+                  label={`A note for the jurors of dispute ${disputeId}`}
+                  hint={`Published as a text document and submitted as evidence; jurors read its first ${EVIDENCE_TEXT_CHARS} characters in the case file.`}
+                >
+                  {(id) => (
+                    <textarea
+                      id={id}
+                      value={note}
+                      maxLength={EVIDENCE_TEXT_CHARS}
+                      onChange={(e) => setNote(e.target.value)}
+                      rows={3}
+                    />
+                  )}
+                </Field>
+                <WriteButton
+                  label={`Publish the note in dispute ${disputeId}`}
+                  disabled={note.trim() === ""}
+                  onClick={() =>
+                    void run(`Evidence in dispute ${disputeId}`, async () => {
+                      const sent = await client.publishEvidence(disputeId, new TextEncoder().encode(note.trim()));
+                      setNote("");
+                      return sent;
+                    })
+                  }
+                />
+              </>
             ) : null}
             {d.period === "Appeal" && last.ruling === LOST[side] ? (
               <WriteButton
