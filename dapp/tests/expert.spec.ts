@@ -15,6 +15,10 @@ test("expert-only: the requester uploads an allowlist, a listed labeler submits 
     .getByLabel("Items to label")
     .setInputFiles(ITEMS.map((name) => ({ name, mimeType: "image/jpeg", buffer: Buffer.from(ITEM_BYTES(name)) })));
   await page.getByLabel("Slots (accepted submissions paid)").fill("2");
+  // The field's hint is its accessible description (what a screen reader reads with it).
+  await expect(page.getByLabel("Expert-only: allowed labelers (optional)")).toHaveAccessibleDescription(
+    /They are published in the spec; the task records their Merkle root/,
+  );
   // A token that is no address is named, and the task cannot be signed.
   await page.getByLabel("Expert-only: allowed labelers (optional)").fill(`${expert}, 0x1234`);
   await expect(page.getByRole("alert")).toHaveText("not an address: 0x1234");

@@ -1,10 +1,10 @@
 import type { TodoItem } from "@annota/sdk";
-import { useId, type ReactNode } from "react";
+import { cloneElement, isValidElement, useId, type ReactNode } from "react";
 
 import { amount, when } from "../format.js";
 import { useLoad, useSession } from "../session.js";
 
-/** A labelled form field: the label is tied to its input for screen readers and clicks. */
+/** A labelled form field: the label is tied to its input for screen readers and clicks, and the hint describes it. */
 export function Field({
   label,
   hint,
@@ -15,11 +15,17 @@ export function Field({
   children: (id: string) => ReactNode;
 }) {
   const id = useId();
+  const control = children(id);
+  // A screen reader reads the hint with the control it describes (aria-describedby).
+  const described =
+    hint && isValidElement<{ "aria-describedby"?: string }>(control)
+      ? cloneElement(control, { "aria-describedby": `${id}-hint` })
+      : control;
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      {children(id)}
-      {hint ? <small>{hint}</small> : null}
+      {described}
+      {hint ? <small id={`${id}-hint`}>{hint}</small> : null}
     </div>
   );
 }
