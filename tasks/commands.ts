@@ -205,6 +205,14 @@ export const COMMANDS: Command[] = [
     action: ["requester", "review"],
   },
   {
+    name: "watch-task",
+    description:
+      "Appeal every Accept ruling on this task's work your review finds bad; --dry-run only reports (requester)",
+    positional: [id("taskId", "Task id")],
+    flags: [{ name: "dryRun", description: "Report what would be appealed, pay nothing" }],
+    action: ["requester", "watchTask"],
+  },
+  {
     name: "disclose",
     description: "Disclose a challenged submission to its seated jurors (requester or its labeler)",
     positional: [submission],

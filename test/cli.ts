@@ -194,6 +194,10 @@ describe("CLI (annota tasks)", function () {
     expect(refused.message).to.contain(`no evidence of dispute 1 is disclosed to ${outsider.address}`);
 
     const jurors = await vote(1n, 0, "reject");
+    // Reject is what the requester asked for: its watch finds no Accept ruling to appeal.
+    expect((await annota("watch-task", { taskId: "1", dryRun: true, account: requester })).output.trim()).to.equal(
+      "Task 1: no Accept ruling awaits an appeal",
+    );
     const early2 = await failure("finalize-dispute", { dispute: "1" });
     expect(early2.message).to.contain("QualityVoteWrongPeriod(disputeId 1, period Appeal)");
     await time.increaseTo((await p.court.getRound(1, 0)).drawnAt + 3n * COURT_DEFAULTS.commitPeriod);

@@ -29,7 +29,7 @@ import {
   deployProtocol,
   roundCost,
 } from "./helpers/fixtures.js";
-import { GOOD_LABELS, SPEC_FIELDS, addressBookOf, drawCycle, tempStore, voteWith } from "./helpers/sdk.js";
+import { GOOD_LABELS, SPEC_FIELDS, drawCycle, sdkWorld, voteWith } from "./helpers/sdk.js";
 import { expectAnnotaError, expectRejection } from "./helpers/sdkErrors.js";
 
 const connection = await network.create();
@@ -37,19 +37,7 @@ const { ethers, networkHelpers } = connection;
 const { loadFixture, time, mine } = networkHelpers;
 const helpers = { time, mine };
 
-async function sdkFixture() {
-  const p = await deployProtocol(ethers);
-  const book = await addressBookOf(p, "test");
-  const store = tempStore();
-  const options = { store };
-  const requester = RequesterClient.fromAddressBook(book, p.requester, options);
-  const labelers = p.labelers.map((s) => LabelerClient.fromAddressBook(book, s, options));
-  const challenger = AnyoneClient.fromAddressBook(book, p.challenger, options);
-  const jurors = new Map(p.validators.map((v) => [v.address, JurorClient.fromAddressBook(book, v, options)]));
-  for (const juror of jurors.values()) await juror.setEncryptionKey();
-  const spec: Spec = buildSpec({ ...SPEC_FIELDS, requesterEncryptionKey: (await requester.requesterKey()).publicKey });
-  return { p, book, store, requester, labelers, challenger, jurors, spec };
-}
+const sdkFixture = () => sdkWorld(ethers);
 
 type Fixture = Awaited<ReturnType<typeof sdkFixture>>;
 
@@ -106,37 +94,6 @@ describe("SDK", function () {
       await expectRejection(reader.passPhase(), AnnotaError, /needs a client connected with a Signer/);
       const storeless = RequesterClient.fromAddressBook(f.book, f.p.requester);
       await expectRejection(storeless.review(sub.submissionId), AnnotaError, /review needs a store/);
-    });
-
-    it("publishes an expert-only task's allowlist in its spec: listed labelers submit with no proof to hand", async function () {
-      const f = await loadFixture(sdkFixture);
-      const [a, b, outsider] = f.p.labelers;
-      const key = (await f.requester.requesterKey()).publicKey;
-      // Any spelling of an address; the spec keeps each once, lowercase.
-      const labelers = [a!.address, b!.address.toLowerCase(), a!.address];
-      const spec = buildSpec({ ...SPEC_FIELDS, requesterEncryptionKey: key, labelers });
-      expect(spec.labelers).to.deep.equal([a!.address.toLowerCase(), b!.address.toLowerCase()]);
-      expect(() => validateSpec({ ...spec, labelers: ["0x12", spec.labelers![0], spec.labelers![0]] })).to.throw(
-        /labelers\[0\]: expected an address as 0x and 40 lowercase hex digits; labelers\[2\]: duplicate address/,
-      );
-      const base = { reward: "100", slots: 2, deadline: BigInt(await time.latest()) + 86_400n, challengePeriod: 3_600 };
-      await expectRejection(
-        f.requester.createTask({ ...base, spec, allowlist: [a!.address] }),
-        AnnotaInputError,
-        /the allowlist differs from the spec's labelers/,
-      );
-      const created = await f.requester.createTask({ ...base, spec });
-      expect((await f.p.escrow.getTask(created.taskId)).labelerRoot).to.equal(buildAllowlist(labelers).root);
-      const discovered = (await new Discovery(f.p.escrow, f.p.court, { fromBlock: 0 }).listTasks()).items;
-      expect(discovered.find((t) => t.taskId === created.taskId)?.expertOnly).to.equal(true);
-      // A listed labeler's proof comes from the spec; an outsider is told before it sends anything.
-      const sub = await f.labelers[1]!.submit(created.taskId, { labels: GOOD_LABELS });
-      expect((await f.p.escrow.getSubmission(sub.submissionId)).labeler).to.equal(b!.address);
-      await expectRejection(
-        f.labelers[2]!.submit(created.taskId, { labels: GOOD_LABELS }),
-        AnnotaInputError,
-        new RegExp(`${outsider!.address} is not on the allowlist`),
-      );
     });
   });
 

@@ -8,7 +8,7 @@ import { reviewSubmission, type Review } from "../sealed/review.js";
 import { specBytes, specCid, specHash, type Spec } from "../sealed/spec.js";
 import { unwrapKey } from "../sealed/wrap.js";
 import { type Amount, LABEL_DECIMALS, toUnits } from "../units.js";
-import { checkedAddress, toBytes32, toId, type Id } from "./base.js";
+import { Period, Ruling, SubmissionStatus, checkedAddress, toBytes32, toId, type Id } from "./base.js";
 import { SharesClient, licenceTextHash } from "./shares.js";
 
 /** Parameters of a new task, in human units. */
@@ -68,6 +68,24 @@ function allowlistRoot(task: NewTask): string {
 
 const toSeconds = (t: Date | number | bigint) =>
   t instanceof Date ? BigInt(Math.floor(t.getTime() / 1000)) : BigInt(t);
+
+/** What `appealBadAccepts` did about one dispute of the task awaiting appeals after an Accept ruling. */
+export interface BadAcceptDecision {
+  submissionId: bigint;
+  disputeId: bigint;
+  /** The round that ruled Accept. */
+  round: bigint;
+  /** The requester's own review of the submission (`review`). */
+  verdict: Review["verdict"];
+  /**
+   * `appealed`: the review found the work bad and the appeal was paid; `valid`: left alone (the work is
+   * good); `opted-out`: bad, not appealed on `{ appeal: false }`; `failed`: the court refused the
+   * appeal or it failed otherwise (`reason`: the error in words, e.g. the capacity short, the LABEL short).
+   */
+  action: "appealed" | "valid" | "opted-out" | "failed";
+  reason?: string;
+  txHash?: string;
+}
 
 /** Licence terms to register, in human units. */
 export interface NewTerms {
@@ -190,6 +208,42 @@ export class RequesterClient extends SharesClient {
       spec,
     });
     return { ...review, submissionId: s.submissionId, labeler: s.labeler };
+  }
+
+  /**
+   * The watcher's duty (docs/court.md, "Appeals"): appeals every Accept ruling, in its appeal window, on
+   * work of task `taskId` that this requester's own review finds bad (copied, malformed, wrong-task,
+   * unavailable), whoever challenged it. A labeler's sybil challenger loses round 0 on purpose to get
+   * its garbage paid; that defence holds only if someone who can read the result appeals. On by
+   * default; `{ appeal: false }` reports what it would appeal without paying. Valid work is left alone.
+   */
+  async appealBadAccepts(taskId: Id, options: { appeal?: boolean } = {}): Promise<BadAcceptDecision[]> {
+    const id = toId(taskId, "task id");
+    const { submissionCount } = await this.getTask(id);
+    const decisions: BadAcceptDecision[] = [];
+    for (let n = 1n; n <= BigInt(submissionCount); n++) {
+      const submissionId = (id << 32n) | n;
+      const s = await this.escrow.getSubmission(submissionId);
+      if (SubmissionStatus[Number(s.status)] !== "Challenged") continue;
+      const [period] = await this.court.currentPeriod(s.disputeId);
+      if (Period[Number(period)] !== "Appeal") continue;
+      const round = (await this.court.getDispute(s.disputeId)).roundCount - 1n;
+      if (Ruling[Number(await this.court.roundRuling(s.disputeId, round))] !== "Accept") continue;
+      const { verdict } = await this.review(submissionId);
+      const decision = { submissionId, disputeId: s.disputeId, round, verdict };
+      if (verdict === "valid") decisions.push({ ...decision, action: "valid" });
+      else if (options.appeal === false) decisions.push({ ...decision, action: "opted-out" });
+      else {
+        try {
+          const { hash } = await this.appeal(s.disputeId);
+          decisions.push({ ...decision, action: "appealed", txHash: hash });
+        } catch (error) {
+          if (!(error instanceof AnnotaError)) throw error;
+          decisions.push({ ...decision, action: "failed", reason: error.message });
+        }
+      }
+    }
+    return decisions;
   }
 
   /**

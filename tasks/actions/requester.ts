@@ -128,6 +128,28 @@ export async function review(args: Common & { submission: string }, hre: Hardhat
   return result;
 }
 
+/**
+ * The watcher's duty (`RequesterClient.appealBadAccepts`): each dispute of the task awaiting appeals
+ * after an Accept ruling, with the requester's review of the work and what was done about it.
+ */
+export async function watchTask(args: Common & { taskId: string; dryRun: boolean }, hre: HardhatRuntimeEnvironment) {
+  const { client } = await context(hre, args, RequesterClient);
+  const decisions = await client.appealBadAccepts(args.taskId, { appeal: !args.dryRun });
+  if (decisions.length === 0) print(`Task ${args.taskId}: no Accept ruling awaits an appeal`);
+  for (const d of decisions) {
+    const what = {
+      appealed: `appealed (tx ${d.txHash})`,
+      valid: "left: the work is valid",
+      "opted-out": "would appeal (--dry-run)",
+      failed: `appeal failed: ${d.reason}`,
+    }[d.action];
+    print(
+      `Submission ${d.submissionId}, dispute ${d.disputeId}, round ${d.round} ruled Accept; review: ${d.verdict}; ${what}`,
+    );
+  }
+  return decisions;
+}
+
 /** Discloses as the requester, or as the labeler when this account submitted it. */
 export async function disclose(args: Common & { submission: string }, hre: HardhatRuntimeEnvironment) {
   const { client, signer } = await context(hre, args, RequesterClient);

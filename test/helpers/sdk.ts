@@ -5,11 +5,13 @@ import path from "node:path";
 import { toUtf8Bytes } from "ethers";
 
 import type { AddressBook, DeployedContract } from "../../sdk/addressBook.js";
-import type { AnyoneClient } from "../../sdk/clients/anyone.js";
-import type { JurorClient } from "../../sdk/clients/juror.js";
-import { itemContentHash } from "../../sdk/sealed/spec.js";
+import { AnyoneClient } from "../../sdk/clients/anyone.js";
+import { JurorClient } from "../../sdk/clients/juror.js";
+import { LabelerClient } from "../../sdk/clients/labeler.js";
+import { RequesterClient } from "../../sdk/clients/requester.js";
+import { buildSpec, itemContentHash, type Spec } from "../../sdk/sealed/spec.js";
 import { FileStore } from "../../sdk/sealed/node-store.js";
-import { BLOCKHASH_LOOKAHEAD, POOL_DEFAULTS, type Helpers, type Protocol } from "./fixtures.js";
+import { BLOCKHASH_LOOKAHEAD, POOL_DEFAULTS, deployProtocol, type Helpers, type Protocol } from "./fixtures.js";
 
 /**
  * The address book of a `deployProtocol` deployment, as `deployments/<network>.json` holds it
@@ -96,4 +98,23 @@ export async function voteWith(
   for (const [juror, choice] of choices) await jurors.get(juror)!.commit(disputeId, choice);
   await helpers.time.increaseTo(round.commitEnd);
   for (const juror of choices.keys()) await jurors.get(juror)!.reveal(disputeId);
+}
+
+/**
+ * A protocol with the SDK's clients on it, sharing one store: the requester, one labeler client per
+ * labeler, the challenger, and a juror client per validator (each with its encryption key published);
+ * `spec` is `SPEC_FIELDS` built with the requester's key.
+ */
+export async function sdkWorld(ethers: Parameters<typeof deployProtocol>[0]) {
+  const p = await deployProtocol(ethers);
+  const book = await addressBookOf(p, "test");
+  const store = tempStore();
+  const options = { store };
+  const requester = RequesterClient.fromAddressBook(book, p.requester, options);
+  const labelers = p.labelers.map((s) => LabelerClient.fromAddressBook(book, s, options));
+  const challenger = AnyoneClient.fromAddressBook(book, p.challenger, options);
+  const jurors = new Map(p.validators.map((v) => [v.address, JurorClient.fromAddressBook(book, v, options)]));
+  for (const juror of jurors.values()) await juror.setEncryptionKey();
+  const spec: Spec = buildSpec({ ...SPEC_FIELDS, requesterEncryptionKey: (await requester.requesterKey()).publicKey });
+  return { p, book, store, requester, labelers, challenger, jurors, spec };
 }
