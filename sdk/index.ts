@@ -23,6 +23,8 @@ export * from "./errors.js";
 export * from "./head.js";
 export * from "./indexerClient.js";
 export * from "./permit.js";
+export * from "./relay.js";
+export * from "./relayerClient.js";
 export * from "./salt.js";
 export * from "./sealed/portable.js";
 export * from "./units.js";

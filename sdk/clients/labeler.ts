@@ -1,10 +1,12 @@
-import { ZeroHash } from "ethers";
+import { ZeroHash, sha256 } from "ethers";
 
 import { buildAllowlist } from "../allowlist.js";
 import { AnnotaError, AnnotaInputError } from "../errors.js";
 import { recoverContentKey, sealResult } from "../sealed/envelope.js";
 import { submitThenPublish } from "../sealed/publish.js";
 import type { Labels, Spec } from "../sealed/spec.js";
+import { signRelayed } from "../relay.js";
+import type { RelayTicket, RelayedStatus, RelayerClient, SignedSubmission } from "../relayerClient.js";
 import { toBytes32, toId, type Id, type TxResult } from "./base.js";
 import { SharesClient } from "./shares.js";
 
@@ -59,6 +61,81 @@ export class LabelerClient extends SharesClient {
       submit: (r) => this.submitRaw(id, r.resultHash, r.resultURI, proof),
     });
     return { ...submitted, envelope: sealed.envelope };
+  }
+
+  /**
+   * Signs a submission for a relayer (docs/relayer.md): no transaction, no gas. `ticket` is the
+   * relayer's (`RelayerClient.ticket`): its nonce, its deadline and itself as the only relayer that
+   * may land the item. `resultHash` of a sealed result is the envelope's SHA-256 digest.
+   */
+  async signSubmission(
+    taskId: Id,
+    resultHash: string,
+    ticket: RelayTicket,
+    proof?: string[],
+  ): Promise<SignedSubmission> {
+    const id = toId(taskId, "task id");
+    const escrow = this.addresses.escrow;
+    const chainId = await this.chainId();
+    if (BigInt(ticket.chainId) !== chainId || ticket.escrow.toLowerCase() !== escrow.toLowerCase()) {
+      throw new AnnotaInputError(
+        `the ticket is for escrow ${ticket.escrow} on chain ${ticket.chainId}, not ${escrow} on ${chainId}`,
+      );
+    }
+    const labeler = await this.signer.getAddress();
+    const message = {
+      taskId: id,
+      labeler,
+      resultHash: toBytes32(resultHash),
+      nonce: BigInt(ticket.nonce),
+      deadline: BigInt(ticket.deadline),
+      relayer: ticket.relayer,
+    };
+    const signature = await signRelayed(this.signer, chainId, escrow, message);
+    return {
+      taskId: id.toString(),
+      labeler,
+      resultHash: message.resultHash,
+      nonce: ticket.nonce,
+      deadline: ticket.deadline,
+      signature,
+      ...(proof && proof.length > 0 ? { proof } : {}),
+    };
+  }
+
+  /**
+   * Seals `labels` to the requester, publishes the envelope, and has `relayer` submit it: the labeler
+   * signs and sends no transaction. The envelope is published before it is signed (its address is its
+   * SHA-256, the `resultHash` signed), so that it is readable whenever the item lands; a copy taken
+   * from the store is caught by its inner signature (docs/sealed-results.md). Resolves once the
+   * relayer has persisted the item; follow it with `relayer.waitFor(id)`.
+   */
+  async submitRelayed(
+    taskId: Id,
+    input: { labels: Labels; proof?: string[] },
+    relayer: RelayerClient,
+  ): Promise<RelayedStatus & { resultHash: string; resultURI: string; envelope: Uint8Array }> {
+    const id = toId(taskId, "task id");
+    const store = this.requireStore("submitRelayed");
+    const spec = await this.getSpec(id);
+    const proof = input.proof ?? (await this.proofFromSpec(id, spec));
+    const sealed = await sealResult({
+      signer: this.signer,
+      labelerSecretKey: (await this.encryptionKeyPair("labeler")).secretKey,
+      chainId: await this.chainId(),
+      escrow: this.addresses.escrow,
+      taskId: id,
+      labels: input.labels,
+      requesterPublicKey: spec.requester.encryptionKey,
+      spec,
+    });
+    const resultURI = await store.put(sealed.envelope);
+    if (resultURI !== sealed.resultURI)
+      throw new AnnotaError(`the store published ${resultURI}, not ${sealed.resultURI}`);
+    const resultHash = sha256(sealed.envelope);
+    const ticket = await relayer.ticket(id, await this.signer.getAddress());
+    const status = await relayer.submit(await this.signSubmission(id, resultHash, ticket, proof));
+    return { ...status, resultHash, resultURI, envelope: sealed.envelope };
   }
 
   /** This labeler's proof on an expert-only task, from the spec's `labelers`; `[]` on an open task. */
