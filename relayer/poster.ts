@@ -1,6 +1,7 @@
 import { Transaction, keccak256, type TransactionReceipt } from "ethers";
 
 import { MARGIN, type RelayChain, type SignedItem } from "./chain.js";
+import { crashPoint } from "./faults.js";
 import type { BatchRow, ItemRow, Store } from "./store.js";
 
 /** When a batch is posted, and how its transaction is priced and watched. */
@@ -128,7 +129,9 @@ export class Poster {
   private async sign(id: number, tx: Parameters<RelayChain["wallet"]["signTransaction"]>[0] & { nonce: number }) {
     const raw = await this.chain.wallet.signTransaction(tx);
     await this.store.addTx(id, tx.nonce, keccak256(raw), raw);
+    crashPoint("after-sign");
     await this.broadcast(raw);
+    crashPoint("after-broadcast");
   }
 
   private async broadcast(raw: string) {
@@ -187,6 +190,7 @@ export class Poster {
 
   /** Records what a mined version of a batch did to each item. */
   private async settle(batch: BatchRow, receipt: TransactionReceipt) {
+    crashPoint("before-settle");
     const items = await this.store.itemsOf(batch.id);
     if (receipt.status !== 1) {
       const now = await this.chain.now();

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 
 import { MARGIN, Refusal, iso, parseItem, type RelayChain, type SignedItem } from "./chain.js";
+import { crashPoint } from "./faults.js";
 import type { ItemRow, Store } from "./store.js";
 
 /** Largest request body accepted (a signed item with a proof is well under 2 KiB). */
@@ -83,6 +84,7 @@ export class RelayService {
     }
     await this.chain.checkBonds(item.labeler, task, item.deadline, pending);
     this.chain.checkAllowlist(item, task);
+    crashPoint("before-persist");
     const added = await this.store.addItem({
       digest,
       taskId: item.taskId,
@@ -96,6 +98,7 @@ export class RelayService {
       payload: JSON.stringify(item),
       receivedAt: Math.floor(Date.now() / 1000),
     });
+    crashPoint("after-persist");
     if (added.conflict) throw new Refusal("nonce", `nonce ${item.nonce} is taken by another item`, 409);
     return { status: added.created ? 202 : 200, row: added.row! };
   }
