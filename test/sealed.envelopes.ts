@@ -2,7 +2,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 import { expect } from "chai";
-import { keccak256, toUtf8Bytes, type Signer } from "ethers";
+import { keccak256, sha256, toUtf8Bytes, type Signer } from "ethers";
 
 import {
   openEnvelope,
@@ -230,6 +230,9 @@ describe("sealed results: envelopes", function () {
       const wrongHash = await reviewSubmission({ ...base, resultURI, resultHash: keccak256("0x1234") });
       expect(wrongHash.verdict).to.equal("unavailable");
       expect(wrongHash.detail).to.include("not to the submitted resultHash");
+      // A relayed submission names its envelope by SHA-256 (docs/relay-design.md): the same bytes are valid.
+      const relayed = await reviewSubmission({ ...base, resultURI, resultHash: sha256(envelope) });
+      expect(relayed.verdict).to.equal("valid");
       const notRaw = await reviewSubmission({
         ...base,
         resultURI: "ipfs://QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG",

@@ -1,4 +1,4 @@
-import { getAddress, keccak256 } from "ethers";
+import { getAddress, keccak256, sha256 } from "ethers";
 
 import { matchesCid, parseIpfsUri } from "./encoding.js";
 import { messageOf, SealedResultError } from "./errors.js";
@@ -38,8 +38,9 @@ export interface SubmissionContext {
 }
 
 /**
- * Fetches `resultURI` and checks the bytes are the submission's: keccak256 = `resultHash` and the
- * CID matches. Returns the bytes, or an `unavailable` review.
+ * Fetches `resultURI` and checks the bytes are the submission's: their keccak256 (a direct
+ * submission's `resultHash`) or their SHA-256 (a relayed one's: docs/relay-design.md) is `resultHash`,
+ * and the CID matches. Returns the bytes, or an `unavailable` review.
  */
 export async function fetchSubmitted(
   store: ResultStore,
@@ -55,7 +56,8 @@ export async function fetchSubmitted(
   } catch (error) {
     return unavailable(`The result at ${resultURI} could not be fetched: ${messageOf(error)}.`);
   }
-  if (keccak256(bytes) !== resultHash.toLowerCase()) {
+  const wanted = resultHash.toLowerCase();
+  if (keccak256(bytes) !== wanted && sha256(bytes) !== wanted) {
     return unavailable(
       `The bytes at ${resultURI} hash to ${keccak256(bytes)}, not to the submitted resultHash ${resultHash}.`,
     );
