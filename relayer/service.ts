@@ -133,6 +133,15 @@ export class RelayService {
 
   private async route(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? "/", "http://relayer");
+    // A public API read and written by dapps on any origin, without credentials (CORS).
+    if (req.method === "OPTIONS") {
+      res.writeHead(204, {
+        ...CORS,
+        "access-control-allow-methods": "GET, POST",
+        "access-control-allow-headers": "content-type",
+      });
+      return res.end();
+    }
     if (req.method === "POST" && url.pathname === "/tickets")
       return send(res, 201, await this.ticket(await readJson(req)));
     if (req.method === "POST" && url.pathname === "/submissions") {
@@ -176,7 +185,9 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
+const CORS = { "access-control-allow-origin": "*" };
+
 function send(res: ServerResponse, status: number, body: unknown) {
-  res.writeHead(status, { "content-type": "application/json" });
+  res.writeHead(status, { ...CORS, "content-type": "application/json" });
   res.end(JSON.stringify(body));
 }

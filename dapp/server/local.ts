@@ -7,6 +7,7 @@
  *   ANNOTA_BOOK        the address book (deployments/<network>.json), read at each request
  *   ANNOTA_RPC_URL     the node (default http://127.0.0.1:8545), proxied at /rpc
  *   ANNOTA_INDEXER_URL the indexer (optional), proxied at /indexer
+ *   ANNOTA_RELAYER_URL a relayer (optional, docs/relayer.md), proxied at /relayer
  *   ANNOTA_STORE_DIR   where the store stand-in keeps its blocks (default node_modules/.annota/store)
  */
 import { readFileSync } from "node:fs";
@@ -40,6 +41,7 @@ function configOf(env: NodeJS.ProcessEnv) {
     rpcUrl: "/rpc",
     storeUrl: "/store",
     ...(env.ANNOTA_INDEXER_URL ? { indexerUrl: "/indexer" } : {}),
+    ...(env.ANNOTA_RELAYER_URL ? { relayerUrl: "/relayer" } : {}),
   };
 }
 
@@ -82,18 +84,17 @@ function middleware(env: NodeJS.ProcessEnv) {
   };
 }
 
-/** `/rpc` and `/indexer` proxies for Vite's `server.proxy` and `preview.proxy`. */
+/** `/rpc`, `/indexer` and `/relayer` proxies for Vite's `server.proxy` and `preview.proxy`. */
 export function proxies(env: NodeJS.ProcessEnv): Record<string, ProxyOptions> {
   const rpc = env.ANNOTA_RPC_URL ?? "http://127.0.0.1:8545";
   const result: Record<string, ProxyOptions> = {
     "/rpc": { target: rpc, changeOrigin: true, rewrite: () => new URL(rpc).pathname },
   };
-  if (env.ANNOTA_INDEXER_URL) {
-    result["/indexer"] = {
-      target: env.ANNOTA_INDEXER_URL,
-      changeOrigin: true,
-      rewrite: (p) => p.replace(/^\/indexer/, ""),
-    };
+  for (const [prefix, target] of [
+    ["/indexer", env.ANNOTA_INDEXER_URL],
+    ["/relayer", env.ANNOTA_RELAYER_URL],
+  ] as const) {
+    if (target) result[prefix] = { target, changeOrigin: true, rewrite: (p) => p.slice(prefix.length) || "/" };
   }
   return result;
 }

@@ -7,12 +7,14 @@ import { parseAddressBook, type AddressBook } from "@annota/sdk";
  *   rpcUrl     a JSON-RPC endpoint for reads before a wallet is connected
  *   storeUrl   a Kubo RPC endpoint where specs and sealed results are published and read
  *   indexerUrl the indexer (optional): lists come from it, with its lag shown; else from the chain
+ *   relayerUrl a relayer (optional, docs/relayer.md): labelers may submit by signature, without gas
  */
 export interface AppConfig {
   book: AddressBook;
   rpcUrl: string;
   storeUrl: string;
   indexerUrl?: string;
+  relayerUrl?: string;
 }
 
 /** A URL of the config, made absolute against the page (the local server gives paths). */
@@ -30,5 +32,6 @@ export async function loadConfig(): Promise<AppConfig> {
     rpcUrl: absolute(raw.rpcUrl),
     storeUrl: absolute(raw.storeUrl),
     ...(typeof raw.indexerUrl === "string" ? { indexerUrl: absolute(raw.indexerUrl) } : {}),
+    ...(typeof raw.relayerUrl === "string" ? { relayerUrl: absolute(raw.relayerUrl) } : {}),
   };
 }

@@ -6,6 +6,7 @@ import { CardTerms, SubmitBond } from "../../components/bond.js";
 import { Field, Loaded, WriteButton } from "../../components/common.js";
 import { short, when } from "../../format.js";
 import { useLoad, useSession } from "../../session.js";
+import { RelayedSubmit } from "./Relayed.js";
 
 /** Tasks to work on, filtered by openness, reward, requester, payment token and who may submit. */
 export function OpenTasks({ onPick }: { onPick: (task: TaskSummary) => void }) {
@@ -152,6 +153,7 @@ export function TaskDetail({ task }: { task: TaskSummary }) {
                 )
               }
             />
+            <RelayedSubmit taskId={task.taskId} labels={labels} />
           </>
         )}
       </Loaded>
