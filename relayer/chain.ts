@@ -172,25 +172,45 @@ export class RelayChain {
   }
 
   /**
-   * The labeler's free bond balances cover this item's bonds besides those of its items still
-   * queued here (`pending`: per token), and no withdrawal can take them before the item's deadline.
+   * The labeler's free bond balances cover this item's bonds besides those of its items here that
+   * have not landed yet (`pending`: queued, or in a batch whose nonce bit is still clear), and no
+   * withdrawal can take them before the item's deadline. The bitmap and the balances are read at one
+   * block, so an item landing meanwhile is counted once: in the balance or as pending.
    */
-  async checkBonds(labeler: string, task: TaskView, deadline: number, pending: Map<string, bigint>): Promise<void> {
+  async checkBonds(
+    labeler: string,
+    task: TaskView,
+    deadline: number,
+    pending: { nonce: string; batched: boolean; bond: string; valueBond: string; token: string }[],
+  ): Promise<void> {
+    const blockTag = await this.provider.getBlockNumber();
+    const words = new Map<bigint, bigint>();
+    const spoken = new Map<string, bigint>();
+    for (const p of pending) {
+      const nonce = BigInt(p.nonce);
+      if (p.batched) {
+        if (!words.has(nonce >> 8n))
+          words.set(nonce >> 8n, await this.escrow.nonceBitmap!(this.relayer, nonce >> 8n, { blockTag }));
+        if ((words.get(nonce >> 8n)! >> (nonce & 255n)) & 1n) continue; // landed: in the balance already
+      }
+      spoken.set(this.label, (spoken.get(this.label) ?? 0n) + BigInt(p.bond));
+      if (BigInt(p.valueBond) > 0n) spoken.set(p.token, (spoken.get(p.token) ?? 0n) + BigInt(p.valueBond));
+    }
     const needs = new Map([[this.label, task.bond]]);
     if (task.valueBond > 0n) needs.set(task.paymentToken, (needs.get(task.paymentToken) ?? 0n) + task.valueBond);
     for (const [token, amount] of needs) {
-      const [free, , , unlockAt] = await this.escrow.bondLedger!(labeler, token);
-      const spoken = pending.get(token) ?? 0n;
+      const [free, , , unlockAt] = await this.escrow.bondLedger!(labeler, token, { blockTag });
+      const others = spoken.get(token) ?? 0n;
       if (BigInt(unlockAt) !== 0n && Number(unlockAt) <= deadline) {
         throw new Refusal(
           "bond",
           `the labeler's bond balance in ${token} may be withdrawn from ${iso(Number(unlockAt))}, before the item's deadline`,
         );
       }
-      if (BigInt(free) < spoken + amount) {
+      if (BigInt(free) < others + amount) {
         throw new Refusal(
           "bond",
-          `the labeler's free bond balance in ${token} is ${free}: its items here already need ${spoken} and this one ${amount} (deposit with depositBonds)`,
+          `the labeler's free bond balance in ${token} is ${free}: its items here not landed yet need ${others} and this one ${amount} (deposit with depositBonds)`,
         );
       }
     }

@@ -29,7 +29,11 @@ export interface RelayerOptions {
 export async function startRelayer(o: RelayerOptions) {
   const book = parseAddressBook(JSON.parse(readFileSync(o.book, "utf8")));
   const addresses = addressesOf(book);
-  const provider = new JsonRpcProvider(o.rpcUrl, undefined, { staticNetwork: true, batchMaxCount: 1 });
+  const provider = new JsonRpcProvider(o.rpcUrl, undefined, {
+    staticNetwork: true,
+    batchMaxCount: 1,
+    cacheTimeout: -1,
+  });
   const chainId = (await provider.getNetwork()).chainId;
   if (chainId !== BigInt(book.chainId)) {
     throw new Error(`the node at ${o.rpcUrl} is chain ${chainId}, the address book's is ${book.chainId}`);

@@ -77,11 +77,7 @@ export class RelayService {
     }
     await this.chain.checkSignature(item);
     await this.chain.checkNonce(BigInt(item.nonce));
-    const pending = new Map<string, bigint>();
-    for (const p of await this.store.pendingOf(item.labeler)) {
-      pending.set(this.chain.label, (pending.get(this.chain.label) ?? 0n) + BigInt(p.bond));
-      if (BigInt(p.valueBond) > 0n) pending.set(p.token, (pending.get(p.token) ?? 0n) + BigInt(p.valueBond));
-    }
+    const pending = (await this.store.pendingOf(item.labeler)).map((p) => ({ ...p, batched: p.state === "batched" }));
     await this.chain.checkBonds(item.labeler, task, item.deadline, pending);
     this.chain.checkAllowlist(item, task);
     crashPoint("before-persist");

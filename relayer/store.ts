@@ -167,9 +167,9 @@ const batch = (r: Row): BatchRow => ({
   minedHash: r.mined_hash === null ? null : String(r.mined_hash),
 });
 
-/** The next value of counter `name` (1, 2, ...), inside a transaction. */
-async function next(q: Query, name: string): Promise<number> {
-  await q(`INSERT INTO counters (name, value) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING`, [name]);
+/** The next value of counter `name` (`start + 1`, `start + 2`, ...), inside a transaction. */
+async function next(q: Query, name: string, start = 0): Promise<number> {
+  await q(`INSERT INTO counters (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, [name, start]);
   await q(`UPDATE counters SET value = value + 1 WHERE name = $1`, [name]);
   return Number((await q(`SELECT value FROM counters WHERE name = $1`, [name]))[0]!.value);
 }
@@ -189,10 +189,14 @@ export class Store {
     return this.db.close();
   }
 
-  /** Issues the next nonce to `labeler` for `taskId` (persisted before it is returned). */
+  /**
+   * Issues the next nonce to `labeler` for `taskId` (persisted before it is returned). A new store
+   * starts at a random bitmap word below 2^40 (nonces are uint64): a relayer whose database was lost
+   * or replaced does not hand out nonces its key already used on chain.
+   */
   issueTicket(taskId: string, labeler: string, deadline: number, now: number): Promise<string> {
     return this.db.transaction(async (q) => {
-      const nonce = String(await next(q, "nonce"));
+      const nonce = String(await next(q, "nonce", Math.floor(Math.random() * 2 ** 32) * 256));
       await q(`INSERT INTO tickets (nonce, task_id, labeler, deadline, issued_at) VALUES ($1, $2, $3, $4, $5)`, [
         nonce,
         taskId,

@@ -219,6 +219,24 @@ export const COMMANDS: Command[] = [
     action: ["requester", "disclose"],
   },
 
+  // ---- relayer
+  {
+    name: "relayer",
+    description:
+      "Run a relayer: take signed submissions over HTTP and post them in batches (key in ANNOTA_RELAYER_KEY)",
+    options: [
+      { name: "port", description: "HTTP port", defaultValue: "8600" },
+      {
+        name: "db",
+        description: "SQLite file of its state, or a postgres:// URL",
+        defaultValue: ".annota/relayer.sqlite",
+      },
+      { name: "batchSize", description: "Post once this many items are queued", defaultValue: "100" },
+      { name: "maxWait", description: "... or once the oldest waited this many seconds", defaultValue: "60" },
+    ],
+    action: ["relayer", "serve"],
+  },
+
   // ---- labeler
   {
     name: "submit",
@@ -229,6 +247,11 @@ export const COMMANDS: Command[] = [
       { name: "resultUri", description: "Where an unsealed result is (instead of --labels)", defaultValue: "" },
       { name: "resultHash", description: "Hash of --result-uri's document (32-byte hex, or text)", defaultValue: "" },
       { name: "allowlist", description: "The task's allowlist file, to build this account's proof", defaultValue: "" },
+      {
+        name: "relay",
+        description: "A relayer's URL: sign only (no transaction, no gas), the relayer posts it; with --labels",
+        defaultValue: "",
+      },
     ],
     action: ["labeler", "submit"],
   },
