@@ -63,6 +63,7 @@ const ESCROW_ABI = [
   "event BatchRelayed(uint256 indexed taskId, uint256 indexed batchId, address indexed relayer, (bytes32 root, bytes32 labelersHash, uint32 count, uint40 time, address relayer) header, bytes labelers, bytes resultHashes, bytes flags)",
   "event RelayedItemSkipped(uint256 indexed taskId, address indexed labeler, uint256 position, uint64 nonce, uint8 reason)",
   "event RelayGroupRefused(uint256 indexed taskId, uint256 group, uint8 reason)",
+  "function taskCount() view returns (uint256)",
 ];
 const WALLET_ABI = ["function isValidSignature(bytes32 hash, bytes signature) view returns (bytes4)"];
 const ERC1271_MAGIC = "0x1626ba7e";
@@ -93,6 +94,9 @@ export class RelayChain {
   }
 
   async task(taskId: bigint) {
+    if (taskId === 0n || taskId > (await this.escrow.taskCount!())) {
+      return { exists: false, paymentToken: "", bond: 0n, valueBond: 0n, free: 0, deadline: 0, labelerRoot: ZeroHash };
+    }
     const t = await this.escrow.getTask!(taskId);
     return {
       exists: t.requester !== ZeroAddress,
