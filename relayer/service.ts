@@ -11,11 +11,12 @@ export const TICKET_LIFETIME = 2 * 3_600;
 
 /**
  * The relayer's HTTP face (docs/relayer.md, "API"): tickets, signed submissions (checked against
- * the chain, persisted, then answered), and each item's state. Acceptance runs one item at a time,
- * so that two items of one labeler never both count the same free bond.
+ * the chain, persisted, then answered), and each item's state. One labeler's items are accepted one
+ * at a time, so that two of them never both count the same free bond.
  */
 export class RelayService {
-  private accepting: Promise<unknown> = Promise.resolve();
+  /** Per labeler, the end of its last item's check. */
+  private readonly accepting = new Map<string, Promise<void>>();
 
   constructor(
     readonly store: Store,
@@ -42,10 +43,24 @@ export class RelayService {
     };
   }
 
-  /** Checks a signed item against its ticket and the chain, persists it, then answers with its id. */
+  /**
+   * Checks a signed item against its ticket and the chain, persists it, then answers with its id.
+   * One labeler's items are checked one at a time (their bonds are counted against one balance);
+   * different labelers' items concurrently. Two items racing for a task's last free slot may both be
+   * accepted: the second is then skipped `SlotsFull` on chain, and reported so.
+   */
   submit(body: unknown): Promise<{ status: number; row: ItemRow }> {
-    const run = this.accepting.then(() => this.accept(parseItem(body)));
-    this.accepting = run.catch(() => undefined);
+    const item = parseItem(body);
+    const before = this.accepting.get(item.labeler) ?? Promise.resolve();
+    const run = before.then(() => this.accept(item));
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.accepting.set(item.labeler, settled);
+    void settled.then(() => {
+      if (this.accepting.get(item.labeler) === settled) this.accepting.delete(item.labeler);
+    });
     return run;
   }
 
