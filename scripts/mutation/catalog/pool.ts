@@ -543,8 +543,7 @@ export const POOL: readonly Mutation[] = [
     find: "(_queueHead, _cycleEnd) = (uint48(position), uint48(position));",
     replace: "(_queueHead, _cycleEnd) = (uint48(position + 1), uint48(position + 1));",
     removes: "a round that cannot be seated keeps its place at the head (version 2 dropped it to the tail)",
-    tests: ["test/CourtV3.attacks.ts", "test/Steering.ts"],
-    grep: "waits|waiting",
+    tests: ["test/Steering.waiting.ts"],
   },
   {
     id: "JP-wait-ends-cycle",
@@ -553,7 +552,6 @@ export const POOL: readonly Mutation[] = [
     find: "(_queueHead, _cycleEnd) = (uint48(position), uint48(position));",
     replace: "_queueHead = uint48(position);",
     removes: "the cycle ends at a waiting round: nothing queued after it is drawn before it",
-    tests: ["test/CourtV3.attacks.ts", "test/Steering.ts"],
-    grep: "waits|waiting",
+    tests: ["test/Steering.waiting.ts"],
   },
 ];
