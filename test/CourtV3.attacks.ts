@@ -330,6 +330,9 @@ describe("Court v3 attacks: the free-share gate and waiting rounds (docs/court-v
     // The waiting self-dispute keeps the head: the next cycle, once the seated ones ended, draws it
     // first, then the rest, then the target, the gate checked for each.
     await finish(f, own.slice(0, 7));
+    // Their locks left the gate's locked stake when applied: nothing is locked any more.
+    const [freeAll, bondedAll] = await pool.freeShare([ethers.ZeroAddress, ethers.ZeroAddress, ethers.ZeroAddress]);
+    expect(bondedAll).to.equal(freeAll);
     s = await shares(f, target, attacker.address);
     const [next] = await cycles(f, 1);
     const order = [...new Set(drawnIn(court, [next]).map((e) => e.disputeId))];
