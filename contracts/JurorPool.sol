@@ -111,9 +111,15 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
 
     uint256 private _seed;
     /// @dev Positions start at 1, so that the slot is never zero and the first deferred change does
-    /// not pay for creating it.
-    uint128 private _deferredHead = 1;
-    uint128 private _deferredTail = 1;
+    /// not pay for creating it (nor the first draw, which writes `_lockedStake`). Positions fit 64 bits
+    /// (one per deferred change ever made).
+    uint64 private _deferredHead = 1;
+    uint64 private _deferredTail = 1;
+    /// @dev The sum of the validators' stored `locked`, the free-share gate's locked stake
+    /// (docs/court.md, "The free-share gate"). It moves with `locked` only: by draws (once per seated
+    /// round) and when settled seats' locks are applied (Staking), never by stake or unstake, so that
+    /// those pay no slot for it. Fits: at most the pool's LABEL.
+    uint96 private _lockedStake;
 
     mapping(uint256 position => uint256 disputeId) private _queue;
     mapping(uint256 position => address validator) private _deferred;
@@ -231,8 +237,8 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
     /// @inheritdoc IJurorPool
     function applyDeferred(uint256 count) external returns (uint256 applied) {
         _requirePhase(Phase.Staking);
-        uint128 head = _deferredHead;
-        uint128 tail = _deferredTail;
+        uint64 head = _deferredHead;
+        uint64 tail = _deferredTail;
         while (applied < count && head < tail) {
             address validator = _deferred[head];
             delete _deferred[head];
@@ -352,16 +358,15 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IJurorPool
-    function takeRounds(uint256 count) external onlyCourt returns (uint256[] memory disputeIds) {
+    function takeRounds(uint256 count) external onlyCourt returns (uint256 head, uint256[] memory disputeIds) {
         _requirePhase(Phase.Drawing);
-        uint256 head = _queueHead;
+        head = _queueHead;
         uint256 cycleEnd = _cycleEnd;
         uint256 taken = cycleEnd - head < count ? cycleEnd - head : count; // head <= cycleEnd in Drawing
         disputeIds = new uint256[](taken);
-        for (uint256 i = 0; i < taken; ++i) {
-            disputeIds[i] = _queue[head + i];
-            delete _queue[head + i];
-        }
+        // The entries stay until their round is seated (`drawSeats` clears them): a round that waits
+        // puts the head back on its own entry, and the ones after it are still there.
+        for (uint256 i = 0; i < taken; ++i) disputeIds[i] = _queue[head + i];
         _queueHead = uint48(head + taken); // fits: below the tail
     }
 
@@ -370,24 +375,36 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
         uint256 disputeId,
         uint256 round,
         uint256 count,
-        address[3] calldata excluded
-    ) external onlyCourt returns (address[] memory jurors) {
+        address[3] calldata excluded,
+        uint256 minFreeShareBps,
+        uint256 position
+    ) external onlyCourt returns (address[] memory jurors, Wait reason) {
         _requirePhase(Phase.Drawing);
-        uint256 seed = _seed;
         address[3] memory parties = excluded;
+        // Once per round, before its first seat, from inputs that only Staking and this cycle's own
+        // locks move (docs/court.md, "The free-share gate"). Each seat takes `lock` of the non-parties'
+        // drawable weight: with less the round cannot be seated; with enough, it waits at the gate
+        // while their free share is too low.
+        (uint256 free, uint256 bonded) = _freeShare(parties);
+        uint256 lock = _seatLock;
+        if (free < count * lock) return (_wait(position), Wait.Seats);
+        if (free * 10_000 < minFreeShareBps * bonded) return (_wait(position), Wait.Gate);
+        uint256 seed = _seed;
         jurors = new address[](count);
         for (uint256 i = 0; i < count; ++i) {
             uint256 random = uint256(keccak256(abi.encode(seed, disputeId, round, i)));
             address juror = _tree.drawAvoiding(random, parties, _leafOf);
             if (juror == address(0)) {
                 // No weight left: the round holds no seat while it waits, so that waiting rounds never
-                // lock stake (docs/court.md, "Seat capacity"). The rest of `jurors` stays zero.
+                // lock stake (docs/court.md, "Seat capacity").
                 for (uint256 k = 0; k < i; ++k) _releaseSeat(jurors[k]);
-                break;
+                return (_wait(position), Wait.Seats);
             }
             _lockSeat(juror);
             jurors[i] = juror;
         }
+        _lockedStake += uint96(count * lock); // fits: the locks are the pool's LABEL
+        delete _queue[position];
     }
 
     /// @inheritdoc IJurorPool
@@ -442,16 +459,30 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IJurorPool
-    function capacityWithout(address[3] calldata parties) external view returns (uint256 seats) {
+    function capacityWithout(address[3] calldata excluded) external view returns (uint256 seats) {
+        address[3] memory parties = excluded;
         seats = _capacity;
         for (uint256 i = 0; i < 3; ++i) {
-            address party = parties[i];
             // Each distinct party once: capacity is a sum of per-validator terms.
-            if (party == address(0) || (i != 0 && party == parties[0]) || (i == 2 && party == parties[1])) {
-                continue;
-            }
-            seats -= _capOf(_bondedOf(_validators[party]));
+            if (_isRepeat(parties, i)) continue;
+            seats -= _capOf(_bondedOf(_validators[parties[i]]));
         }
+    }
+
+    /// @inheritdoc IJurorPool
+    function freeShare(address[3] calldata parties) external view returns (uint256 free, uint256 bonded) {
+        return _freeShare(parties);
+    }
+
+    /// @inheritdoc IJurorPool
+    function gateShortfall(address[3] calldata parties, uint256 minFreeShareBps) external view returns (uint256) {
+        (uint256 free, uint256 bonded) = _freeShare(parties);
+        // Fresh free stake x opens the gate once (free + x) * 10,000 >= bps * (bonded + x).
+        uint256 needed = minFreeShareBps * bonded;
+        uint256 have = free * 10_000;
+        if (have >= needed) return 0;
+        uint256 per = 10_000 - minFreeShareBps; // positive: the court bounds the share at 5,000
+        return (needed - have + per - 1) / per;
     }
 
     /// @inheritdoc IJurorPool
@@ -566,6 +597,14 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
         _tree.update(v.leaf, before, _weight(free, locked));
     }
 
+    /// @dev Puts the head back on the round at `position`, which cannot be seated this cycle, and ends
+    /// the cycle there: the round keeps its place and is the first drawn in the next cycle, and no
+    /// round queued after it is drawn before it (docs/court.md, "Waiting rounds keep their place").
+    function _wait(uint256 position) private returns (address[] memory none) {
+        (_queueHead, _cycleEnd) = (uint48(position), uint48(position)); // fits: a queue position
+        return none;
+    }
+
     function _stake(uint256 amount) private {
         if (_stakingPaused) revert JurorPoolStakingPaused();
         if (amount == 0) revert JurorPoolZeroAmount();
@@ -612,8 +651,10 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
         if (!v.queued && v.deferredIn == 0 && unlockSeats == 0) return false;
         uint96 free = v.free + v.deferredIn;
         (v.deferredIn, v.unlockPending) = (0, 0);
-        // Fits: each settled seat's lock was added to `locked` when drawn.
-        (v.free, v.locked, v.queued) = (free, v.locked - uint96(unlockSeats * _seatLock), false);
+        // Fits: each settled seat's lock was added to `locked` (and `_lockedStake`) when drawn.
+        uint96 unlocked = uint96(unlockSeats * _seatLock);
+        (v.free, v.locked, v.queued) = (free, v.locked - unlocked, false);
+        if (unlocked != 0) _lockedStake -= unlocked;
         uint96 unstake = v.deferredUnstake;
         if (unstake != 0) {
             v.deferredUnstake = 0;
@@ -637,7 +678,7 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
     function _enqueueDeferred(address validator, Validator storage v) private {
         if (v.queued) return;
         v.queued = true;
-        uint128 tail = _deferredTail;
+        uint64 tail = _deferredTail;
         _deferred[tail] = validator;
         _deferredTail = tail + 1;
     }
@@ -722,6 +763,21 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
         return SortitionTree.leaf(v.leaf, _weightOf(v));
     }
 
+    /// @dev The free-share gate's inputs without the distinct non-zero `parties`: the drawable weight
+    /// (`free`) and that plus the locked stake (`bonded`) of everyone else. Both move only in Staking
+    /// and by the cycle's own locks (a lock moves stake from one to the other part of `bonded`).
+    function _freeShare(address[3] memory parties) private view returns (uint256 free, uint256 bonded) {
+        free = _tree.total();
+        uint256 locked = _lockedStake;
+        for (uint256 i = 0; i < 3; ++i) {
+            if (_isRepeat(parties, i)) continue;
+            Validator storage v = _validators[parties[i]];
+            free -= _weightOf(v);
+            locked -= v.locked;
+        }
+        bonded = free + locked;
+    }
+
     function _requirePhase(Phase expected) private view {
         Phase current = _phase;
         if (current != expected) revert JurorPoolWrongPhase(current, expected);
@@ -743,5 +799,11 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
     /// (docs/court.md, "Seat locks").
     function _weight(uint256 free, uint256 locked) private view returns (uint256) {
         return free >= _seatLock && free + locked >= _seatStake ? free : 0;
+    }
+
+    /// @dev Whether `parties[i]` is zero or an earlier party: each distinct party is taken out once.
+    function _isRepeat(address[3] memory parties, uint256 i) private pure returns (bool) {
+        address party = parties[i];
+        return party == address(0) || (i != 0 && party == parties[0]) || (i == 2 && party == parties[1]);
     }
 }

@@ -84,6 +84,10 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
     uint256 public constant MIN_LOCK_TO_FEE = 32;
     /// @notice A seat's lock is at most this many seat fees: it caps an honest juror's risk per fee.
     uint256 public constant MAX_LOCK_TO_FEE = 64;
+    /// @notice Bounds of `minFreeShareBps`: above 5,000 a lone round 4 could wait for ever
+    /// (docs/court.md, "The free-share gate").
+    uint256 public constant MIN_FREE_SHARE_BPS = 2_500;
+    uint256 public constant MAX_FREE_SHARE_BPS = 5_000;
 
     uint8 private constant _ACCEPT = 1;
     uint8 private constant _REJECT = 2;
@@ -175,19 +179,15 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
     /// @inheritdoc IQualityVote
     function draw(uint256 count) external nonReentrant returns (uint256 processed) {
         // Reverts outside Drawing. The pool is this court's own immutable counterpart.
-        uint256[] memory disputeIds = _pool.takeRounds(count);
-        processed = disputeIds.length;
-        for (uint256 i = 0; i < processed; ++i) {
-            uint256 disputeId = disputeIds[i];
+        (uint256 head, uint256[] memory disputeIds) = _pool.takeRounds(count);
+        uint256 taken = disputeIds.length;
+        for (; processed < taken; ++processed) {
+            uint256 disputeId = disputeIds[processed];
             Dispute storage d = _disputes[disputeId];
             // Closed for lack of capacity while it waited: nothing to draw.
             if (d.ruling != Ruling.None) continue;
-            uint256 roundIndex = d.roundCount - 1;
-            uint256 got = _drawRound(disputeId, d, roundIndex);
-            if (got != 0) {
-                (uint256 position, ) = _pool.enqueueRound(disputeId);
-                emit RoundRequeued(disputeId, roundIndex, got - 1, position);
-            }
+            // A round that waits ends the cycle at its own place (the pool put the head back on it).
+            if (!_drawRound(disputeId, d, d.roundCount - 1, head + processed)) break;
         }
     }
 
@@ -482,6 +482,12 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IQualityVote
+    function gateShortfall(uint256 disputeId) external view returns (uint256) {
+        Dispute storage d = _dispute(disputeId);
+        return _pool.gateShortfall(_parties(disputeId, d), _versions[d.version].minFreeShareBps);
+    }
+
+    /// @inheritdoc IQualityVote
     function seatsOf(uint256 round) public pure returns (uint256) {
         return (4 << round) - 1;
     }
@@ -542,18 +548,29 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
         emit RoundQueued(disputeId, roundIndex, seats, cost, position);
     }
 
-    /// @dev Has the pool draw the seats of round `roundIndex` from the cycle's seed, the parties
-    /// excluded by weight, and records them. Returns 0 when seated; otherwise the pool ran out of
-    /// drawable weight and released the seats it had drawn (the round holds none while it waits):
-    /// 1 + how many it had drawn.
-    function _drawRound(uint256 disputeId, Dispute storage d, uint256 roundIndex) private returns (uint256) {
+    /// @dev Has the pool draw the seats of round `roundIndex`, queued at `position`, from the cycle's
+    /// seed, the parties excluded by weight, behind the version's free-share gate, and records them.
+    /// Returns whether it was seated; if not, it holds no seat and keeps its place (`RoundWaiting`).
+    function _drawRound(
+        uint256 disputeId,
+        Dispute storage d,
+        uint256 roundIndex,
+        uint256 position
+    ) private returns (bool) {
         Round storage round = _rounds[disputeId][roundIndex];
         uint256 seats = round.seats;
-        address[] memory drawn = _pool.drawSeats(disputeId, roundIndex, seats, _parties(disputeId, d));
-        if (drawn[seats - 1] == address(0)) {
-            uint256 got;
-            while (drawn[got] != address(0)) ++got;
-            return got + 1;
+        CourtParams storage p = _versions[d.version];
+        (address[] memory drawn, IJurorPool.Wait reason) = _pool.drawSeats(
+            disputeId,
+            roundIndex,
+            seats,
+            _parties(disputeId, d),
+            p.minFreeShareBps,
+            position
+        );
+        if (drawn.length == 0) {
+            emit RoundWaiting(disputeId, roundIndex, reason);
+            return false;
         }
         uint256 jurors;
         for (uint256 seat = 0; seat < seats; ++seat) {
@@ -568,10 +585,9 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
         round.unsettled = uint8(jurors);
         uint40 now_ = _now();
         round.drawnAt = now_;
-        CourtParams storage p = _versions[d.version];
         uint256 commitEnd = uint256(now_) + p.commitPeriod;
         emit RoundDrawn(disputeId, roundIndex, commitEnd, commitEnd + p.revealPeriod);
-        return 0;
+        return true;
     }
 
     /// @dev Sets each round's pot and coherent seats against the final `ruling` (docs/court.md,
@@ -633,7 +649,7 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
     /// (docs/parameters.md): the seat lock (an incoherent or silent seat's penalty) is between
     /// `MIN_LOCK_TO_FEE` and `MAX_LOCK_TO_FEE` seat fees, so that a tied round's silent seat covers the
     /// growth of the next round's cost up to the fifth round; the draw timeout outlasts a whole cycle
-    /// by a day.
+    /// by a day; the free-share gate lets a lone dispute's last round be drawn.
     function _addVersion(CourtParams memory p) private returns (uint256 version) {
         IJurorPool.PoolParams memory timing = _pool.poolParams();
         uint256 fee = p.feePerSeat;
@@ -648,7 +664,9 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
                 _periodInBounds(p.revealPeriod) &&
                 _periodInBounds(p.appealPeriod) &&
                 p.drawTimeout >= uint256(timing.minStakingTime) + timing.maxDrawingTime + 1 days &&
-                p.drawTimeout <= MAX_DRAW_TIMEOUT;
+                p.drawTimeout <= MAX_DRAW_TIMEOUT &&
+                p.minFreeShareBps >= MIN_FREE_SHARE_BPS &&
+                p.minFreeShareBps <= MAX_FREE_SHARE_BPS;
         if (!valid) revert QualityVoteInvalidParams(p);
         version = ++_versionCount;
         // Fits: at most MAX_DRAW_TIMEOUT.

@@ -34,6 +34,11 @@ export const COURT_DEFAULTS = {
   appealPeriod: 1n * DAY,
   /** A round that waits a week for jurors lets anyone close the dispute as Unresolved. */
   drawTimeout: 7n * DAY,
+  /**
+   * A round is drawn only while at least half of the non-parties' free and locked stake is free, so
+   * that locking others' stake cannot more than double anyone's share of a jury (docs/court.md).
+   */
+  minFreeShareBps: 5_000n,
 } as const;
 
 /** The juror pool's phase cycle and unbonding (`IJurorPool.PoolParams`). */

@@ -141,7 +141,9 @@ export const round = onchainTable(
     pot: t.bigint().notNull(),
     coherentSeats: t.integer().notNull(),
     position: t.bigint().notNull(),
-    requeues: t.integer().notNull(),
+    /** Cycles that could not seat it (`RoundWaiting`: it kept its place), and the last reason: 0 seats, 1 the free-share gate. */
+    waits: t.integer().notNull(),
+    waitReason: t.integer(),
     refunded: t.bigint().notNull(),
     /** What went to the treasury when the round's last juror was settled. */
     toTreasury: t.bigint(),

@@ -71,14 +71,11 @@ export async function readCourtState(source: CourtSource): Promise<CourtState> {
   ]);
   const phase = Phase[Number(current)]!;
 
-  // Queue positions come from RoundQueued / RoundRequeued (the queue holds dispute ids only).
+  // Queue positions come from RoundQueued (the queue holds dispute ids only; a round that waits keeps
+  // its place, nothing is queued again).
   const byPosition = new Map<bigint, { disputeId: bigint; round: bigint }>();
   if (tail > head) {
-    const from = Number(source.fromBlock);
-    const events = [
-      ...(await court.queryFilter(court.filters.RoundQueued(), from)),
-      ...(await court.queryFilter(court.filters.RoundRequeued(), from)),
-    ];
+    const events = await court.queryFilter(court.filters.RoundQueued(), Number(source.fromBlock));
     for (const e of events) byPosition.set(e.args.position, { disputeId: e.args.disputeId, round: e.args.round });
   }
   const queue: QueuedRound[] = [];

@@ -90,6 +90,27 @@ contract CourtInvariantTest is CourtSystemSetup {
         assertEq(pool.capacity(), sum, "capacity == sum of bonded / seatLock");
     }
 
+    /// @notice The free-share gate's inputs (docs/court.md, "The free-share gate"): without parties, the
+    /// free part is the tree's total and the locked part the sum of the validators' stored locks (the
+    /// locks of settled seats included until applied); without a party, that party's weight and locks
+    /// are taken out.
+    function invariant_freeShare() public view {
+        _assertNoViolation();
+        uint256 locked;
+        for (uint256 i = 0; i < ACTORS; ++i) {
+            IJurorPool.ValidatorView memory v = pool.getValidator(actors[i]);
+            locked += uint256(v.locked) + v.unlockPending;
+        }
+        (uint256 free, uint256 bonded) = pool.freeShare([address(0), address(0), address(0)]);
+        assertEq(free, pool.totalDrawableWeight(), "gate: free == total drawable weight");
+        assertEq(bonded - free, locked, "gate: bonded - free == sum of locked stake");
+        address a = actors[ACTORS - 1];
+        IJurorPool.ValidatorView memory w = pool.getValidator(a);
+        (uint256 freeWithout, uint256 bondedWithout) = pool.freeShare([a, a, address(0)]);
+        assertEq(freeWithout, free - pool.drawableWeight(a), "gate: a party's weight out, once");
+        assertEq(bondedWithout, bonded - pool.drawableWeight(a) - w.locked - w.unlockPending, "gate: its locks out");
+    }
+
     /// @notice Invariant 6 (parties) and every call's expected outcome: the handler checks after each
     /// draw that no party holds a seat in its own dispute, and that every call succeeded or failed as
     /// it should.
@@ -144,6 +165,35 @@ contract CourtInvariantTest is CourtSystemSetup {
         _checkInvariants();
     }
 
+    /// @notice Waiting rounds through the handler (docs/court.md, "Waiting rounds keep their place"):
+    /// after a mass exit a round 0 finds no free stake and waits in its place (reason Seats), is drawn
+    /// in a later cycle once a keeper stakes, and its appealed round, left without capacity by a
+    /// second exit, is closed. The seeded sequence of the reach test waits at the gate first (it
+    /// reaches "gate" and "drawn later"); the stake running out before the gate needs every lock
+    /// released, which this sequence sets up.
+    function test_waitingRoundsKeepTheirPlace() public {
+        handler.createTask((1 << 128) | 51 ether, 1, 0); // a four-round task
+        handler.submit(0, 0);
+        handler.challenge(0, 0);
+        handler.leave(0); // every actor leaves: nothing free, nothing locked
+        handler.drawCycle();
+        assertEq(handler.reach().roundsWaitedSeats, 1, "round 0 waited for free stake");
+        assertEq(handler.reach().roundsDrawn, 0, "nothing drawn");
+        handler.stakeExact(6, 2 * handler.seatStake()); // a keeper's fresh stake
+        handler.drawCycle();
+        assertEq(handler.reach().waitingRoundsDrawnLater, 1, "the waiting round drawn in the next cycle");
+        handler.vote(0, 4, 0, true); // every juror reveals Reject
+        handler.jumpToWindowEnd(0, false); // reveal end: the appeal window opens
+        handler.appeal(0, 0);
+        assertEq(handler.reach().appeals, 1, "appealed");
+        handler.leave(0); // the keeper leaves too: the capacity falls below the 10 seats needed
+        handler.drawCycle();
+        assertEq(handler.reach().roundsWaitedSeats, 2, "round 1 waited for free stake");
+        handler.finalizeDispute(0);
+        assertEq(handler.reach().closedForCapacity, 1, "closed for lack of capacity, the Reject standing");
+        _checkInvariants();
+    }
+
     /// @dev Money of rounds not yet closed, from the court's views (docs/court.md, "Money"): before
     /// the final ruling, the cost of each round a party paid; after it, per seated round with
     /// unsettled jurors, `cost - fundedNext + penalties collected - rewards paid`; and the penalties
@@ -172,6 +222,7 @@ contract CourtInvariantTest is CourtSystemSetup {
         invariant_stakeBooks();
         invariant_poolWeights();
         invariant_capacity();
+        invariant_freeShare();
         invariant_noViolation();
     }
 }

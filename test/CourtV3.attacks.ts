@@ -10,11 +10,15 @@ import {
   Ruling,
   roundCost,
   runDrawingCycle,
+  VALIDATOR_STAKE,
+  Wait,
+  jurorsOf,
 } from "./helpers/fixtures.js";
 import type { Signer } from "ethers";
 
 import {
   commitAll,
+  deployCourt,
   drawnIn,
   eventsOf,
   openDispute,
@@ -106,7 +110,8 @@ async function exhaustedFixture() {
   await f.court.connect(f.labeler).appeal(f.d);
   await toDrawing(f.court, helpers);
   const receipt = await (await f.court.draw(1n)).wait();
-  expect(eventsOf(f.court, receipt, "RoundRequeued").map((e) => e.slice(0, 3))).to.deep.equal([[f.d, 1n, 2n]]);
+  // 2 of 11 validators free (600 LABEL, below 7 locks): it waits for stake before any seat is drawn.
+  expect(eventsOf(f.court, receipt, "RoundWaiting")).to.deep.equal([[f.d, 1n, Wait.Seats]]);
   await f.pool.passPhase();
   return f;
 }
@@ -189,5 +194,219 @@ describe("Court v3 attacks: seat capacity (docs/court-v3-design.md, section 3)",
     // Its queue entry is skipped.
     await toDrawing(court, helpers);
     await expect(court.draw(10n)).not.to.emit(court, "JurorDrawn");
+  });
+});
+
+/*
+ * The attacks of docs/court-v3-design.md, section 3, that the free-share gate and the queue discipline
+ * answer (V3-A4, V3-A15; docs/court.md, "The free-share gate" and "Waiting rounds keep their place").
+ * The attacker's self-disputes are between two of its addresses; for V3-A4 its stake sits at a third,
+ * which it makes the interested party of those disputes, so that their juries lock only others' stake.
+ */
+
+/** Whole cycles: every round each cycle can seat is drawn; returns each cycle's receipt of `draw`. */
+async function cycles(f: Awaited<ReturnType<typeof deployCourt>>, n: number) {
+  const receipts = [];
+  for (let i = 0; i < n; i++) {
+    await toDrawing(f.court, helpers);
+    receipts.push(await (await f.court.draw(2n ** 32n)).wait());
+    await f.pool.passPhase();
+  }
+  return receipts;
+}
+
+/** The self-disputes `own`, seated in one cycle, end: every juror votes Accept, they are finalized, settled, applied. */
+async function finish(f: Awaited<ReturnType<typeof deployCourt>>, own: bigint[]) {
+  const signers = new Map(f.validators.map((v) => [v.address, v] as const));
+  const votes = [];
+  for (const d of own) {
+    votes.push(
+      new Map([...(await jurorsOf(f.court, d, 0)).keys()].map((j) => [signers.get(j)!, ACCEPT] as [Signer, number])),
+    );
+  }
+  for (let i = 0; i < own.length; i++) await commitAll(ethers, f.court, own[i], votes[i]);
+  await time.increaseTo((await windowsOf(f.court, own[0], 0)).commitEnd);
+  for (let i = 0; i < own.length; i++) await revealAll(ethers, f.court, own[i], votes[i]);
+  await time.increaseTo((await windowsOf(f.court, own[0], 0)).appealEnd);
+  for (const d of own) {
+    await f.court.finalizeDispute(d);
+    await f.court.settleMany(d, 0n, [...(await jurorsOf(f.court, d, 0)).keys()]);
+  }
+  await f.pool.applyDeferredOf(f.validators.map((v) => v.address));
+}
+
+/** The attacker's share of the free stake a round of `d` would be drawn from, against twice its share of the bonded stake. */
+async function shares(f: Awaited<ReturnType<typeof deployCourt>>, d: bigint, attacker: string) {
+  const { labeler, challenger, interested } = await f.court.getDispute(d);
+  const [free, bonded] = await f.pool.freeShare([labeler, challenger, interested]);
+  const own = await f.pool.drawableWeight(attacker);
+  return { freeBps: (own * 10_000n) / free, twiceBondedBps: (2n * own * 10_000n) / bonded };
+}
+
+/**
+ * Four honest validators of 1,600 LABEL (10 seats each), an attacker of 1,600 (20 % of the bonded
+ * stake); the attacker queues 11 self-disputes, then the target (dispute 12) is queued.
+ */
+async function captureFixture() {
+  const f = await deployCourt(ethers, { validators: 4 });
+  for (const v of f.validators) await f.pool.connect(v).requestUnstake(VALIDATOR_STAKE - LABEL(1_600));
+  const attacker = f.others[0];
+  await f.pool.connect(attacker).stake(LABEL(1_600));
+  const own = [];
+  for (let i = 0; i < 11; i++) {
+    own.push(
+      await openDispute(f, {
+        labeler: f.labelers[1].address,
+        challenger: f.labelers[2].address,
+        interested: attacker.address,
+      }),
+    );
+  }
+  return { ...f, attacker, own, target: await openDispute(f) };
+}
+
+/**
+ * One validator of 10,000 LABEL. Version 2 has a gate of 2,500 bps: 13 disputes under it lock 39 seats
+ * (6,240 LABEL, free 3,760). A non-party then stakes `extra` so that the free share of dispute 14 (version
+ * 1, gate 5,000) is `(3,760 + extra) / (10,000 + extra)`: exactly 5,000 bps at 2,480 LABEL.
+ */
+async function edgeFixture(extra: bigint) {
+  const f = await deployCourt(ethers, { validators: 1 });
+  await f.court.connect(f.admin).setParams({ ...COURT_DEFAULTS, minFreeShareBps: 2_500n });
+  const parties = { labeler: f.labelers[1].address, challenger: f.labelers[2].address, interested: ethers.ZeroAddress };
+  for (let i = 0; i < 13; i++) await openDispute(f, { ...parties, version: 2n });
+  await cycles(f, 1);
+  const keeper = f.others[1];
+  await f.pool.connect(keeper).stake(extra);
+  const d = await openDispute(f);
+  return { ...f, keeper, d };
+}
+
+async function exactlyHalfFixture() {
+  return edgeFixture(LABEL(2_480));
+}
+
+async function oneWeiShortFixture() {
+  return edgeFixture(LABEL(2_480) - 1n);
+}
+
+/**
+ * One validator of 10,000 LABEL; the attacker queues 12 self-disputes, then the target (dispute 13).
+ * One cycle seats 11 (5,280 LABEL locked): the 12th would leave less than half free.
+ */
+async function freezeFixture() {
+  const f = await deployCourt(ethers, { validators: 1 });
+  const own = [];
+  for (let i = 0; i < 12; i++) {
+    own.push(
+      await openDispute(f, {
+        labeler: f.labelers[1].address,
+        challenger: f.labelers[2].address,
+        interested: ethers.ZeroAddress,
+      }),
+    );
+  }
+  const target = await openDispute(f);
+  const [receipt] = await cycles(f, 1);
+  return { ...f, own, target, receipt };
+}
+
+describe("Court v3 attacks: the free-share gate and waiting rounds (docs/court-v3-design.md, section 3)", function () {
+  it("V3-A4 locking the others' stake stops at the gate: the attacker's share of the free stake a jury is drawn from never exceeds twice its bonded share", async function () {
+    const f = await loadFixture(captureFixture);
+    const { court, pool, attacker, own, target } = f;
+    const [receipt] = await cycles(f, 1);
+    // Version 2 drew all 11 (82.5 % of the honest stake locked), then the target from a free stake
+    // 59 % of which was the attacker's: 3 x its 20 % share of the bonded stake.
+    // Now: each self-dispute is checked at the gate before its first seat; the 8th would be drawn from
+    // 3,040 of 6,400 honest LABEL (47.5 %): it waits, and the cycle ends at it.
+    const seated = new Set(drawnIn(court, [receipt]).map((e) => e.disputeId));
+    expect([...seated]).to.deep.equal(own.slice(0, 7));
+    expect(eventsOf(court, receipt, "RoundWaiting")).to.deep.equal([[own[7], 0n, Wait.Gate]]);
+    expect(await pool.totalDrawableWeight()).to.equal(LABEL(1_600 + 3_040));
+    let s = await shares(f, target, attacker.address);
+    expect(s.freeBps).to.equal(3_448n); // 1,600 / 4,640
+    expect(s.freeBps).to.be.at.most(s.twiceBondedBps);
+    // The waiting self-dispute keeps the head: the next cycle, once the seated ones ended, draws it
+    // first, then the rest, then the target, the gate checked for each.
+    await finish(f, own.slice(0, 7));
+    // Their locks left the gate's locked stake when applied: nothing is locked any more.
+    const [freeAll, bondedAll] = await pool.freeShare([ethers.ZeroAddress, ethers.ZeroAddress, ethers.ZeroAddress]);
+    expect(bondedAll).to.equal(freeAll);
+    s = await shares(f, target, attacker.address);
+    const [next] = await cycles(f, 1);
+    const order = [...new Set(drawnIn(court, [next]).map((e) => e.disputeId))];
+    expect(order).to.deep.equal([...own.slice(7), target]);
+    expect(eventsOf(court, next, "RoundWaiting")).to.deep.equal([]);
+    // When the target's jury was drawn the attacker held 1,600 of 6,080 free LABEL: 26 %, below 40 %.
+    expect(s.freeBps).to.be.at.most(s.twiceBondedBps);
+  });
+
+  it("V3-A4 the gate at its edge: a free share of exactly 5,000 bps draws", async function () {
+    const f = await loadFixture(exactlyHalfFixture);
+    const { court, pool, d, labeler, challenger, requester } = f;
+    expect(await pool.freeShare([labeler.address, challenger.address, requester.address])).to.deep.equal([
+      LABEL(6_240),
+      LABEL(12_480),
+    ]);
+    expect(await court.gateShortfall(d)).to.equal(0n);
+    const [receipt] = await cycles(f, 1);
+    expect(eventsOf(court, receipt, "RoundDrawn").map((e) => e[0])).to.deep.equal([d]);
+  });
+
+  it("V3-A4 the gate at its edge: one wei of free stake less (below 5,000 bps) waits; gateShortfall's 1 wei opens it, and the round is drawn first", async function () {
+    const f = await loadFixture(oneWeiShortFixture);
+    const { court, pool, d, keeper } = f;
+    // 4,999.99... bps: refused, as 4,999 would be (a share of exactly 4,999 bps needs locked stake
+    // divisible by 5,001 wei, which whole 160-LABEL locks never are).
+    expect(await court.gateShortfall(d)).to.equal(1n);
+    const later = await openDispute(f);
+    const [receipt] = await cycles(f, 1);
+    expect(eventsOf(court, receipt, "RoundWaiting")).to.deep.equal([[d, 0n, Wait.Gate]]);
+    expect(drawnIn(court, [receipt])).to.deep.equal([]);
+    expect(await pool.queue()).to.deep.equal([13n, 15n, 13n]);
+    await pool.connect(keeper).stake(1n);
+    expect(await court.gateShortfall(d)).to.equal(0n);
+    const [next] = await cycles(f, 1);
+    expect(eventsOf(court, next, "RoundDrawn").map((e) => e[0])).to.deep.equal([d]);
+    // Its three locks leave the next dispute below the gate in turn: it waits, first in line.
+    expect(eventsOf(court, next, "RoundWaiting")).to.deep.equal([[later, 0n, Wait.Gate]]);
+  });
+
+  it("V3-A15 waiting self-disputes freeze the queue: no dispute ends by it, and gateShortfall of fresh stake from a non-party reopens it", async function () {
+    const f = await loadFixture(freezeFixture);
+    const { court, pool, own, target, receipt } = f;
+    const keeper = f.validators[0];
+    expect(eventsOf(court, receipt, "RoundWaiting")).to.deep.equal([[own[11], 0n, Wait.Gate]]);
+    // Frozen: cycle after cycle the 12th waits at the head and the target behind it, past the target's
+    // draw timeout; nothing closes (both are covered: the capacity is 62 seats).
+    for (const r of await cycles(f, 2)) {
+      expect(eventsOf(court, r, "RoundWaiting")).to.deep.equal([[own[11], 0n, Wait.Gate]]);
+      expect(drawnIn(court, [r])).to.deep.equal([]);
+    }
+    const [, timeout] = await court.currentPeriod(target);
+    await time.increaseTo(timeout);
+    expect(await court.currentPeriod(target)).to.deep.equal([Period.Drawing, timeout]);
+    await expect(court.finalizeDispute(target))
+      .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
+      .withArgs(target, Period.Drawing);
+    for (const d of [...own, target]) expect((await court.finalRuling(d))[1]).to.equal(false);
+    // The runbook: 560 LABEL (5,000 x 10,000 - 10,000 x 4,720, over 5,000). A wei less keeps it shut.
+    const shortfall = await court.gateShortfall(own[11]);
+    expect(shortfall).to.equal(LABEL(560));
+    await pool.connect(keeper).stake(shortfall - 1n);
+    const [shut] = await cycles(f, 1);
+    expect(eventsOf(court, shut, "RoundWaiting")).to.deep.equal([[own[11], 0n, Wait.Gate]]);
+    await pool.connect(keeper).stake(1n);
+    // Reopened: the 12th is drawn first; the target then waits at the gate with its own shortfall.
+    const [opened] = await cycles(f, 1);
+    expect(eventsOf(court, opened, "RoundDrawn").map((e) => e[0])).to.deep.equal([own[11]]);
+    expect(eventsOf(court, opened, "RoundWaiting")).to.deep.equal([[target, 0n, Wait.Gate]]);
+    const more = await court.gateShortfall(target);
+    expect(more).to.equal(LABEL(960));
+    // A new validator brings at least a seat stake (1,000), which is drawable and covers it.
+    await pool.connect(f.others[0]).stake(LABEL(1_000));
+    const [last] = await cycles(f, 1);
+    expect(eventsOf(court, last, "RoundDrawn").map((e) => e[0])).to.deep.equal([target]);
   });
 });

@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { POOL_DEFAULTS, SEAT_LOCK, SEAT_STAKE, LABEL, Verdict } from "./helpers/fixtures.js";
+import { POOL_DEFAULTS, SEAT_LOCK, SEAT_STAKE, LABEL, Verdict, runDrawingCycle } from "./helpers/fixtures.js";
+import { deployCourt, openDispute, toDrawing } from "./helpers/court.js";
 import { jurorPoolFixtures } from "./helpers/jurorPool.js";
 import { JurorPool__factory, type JurorPool } from "../typechain-types/index.js";
 
@@ -90,7 +91,7 @@ describe("JurorPool", function () {
         ["setStakingPaused", (p) => p.setStakingPaused(true)],
         ["enqueueRound", (p) => p.enqueueRound(1n)],
         ["takeRounds", (p) => p.takeRounds(1n)],
-        ["drawSeats", (p) => p.drawSeats(1n, 0n, 1n, [v, v, v])],
+        ["drawSeats", (p) => p.drawSeats(1n, 0n, 1n, [v, v, v], 5_000n, 1n)],
         ["settleSeats", (p) => p.settleSeats(v, 1n, Verdict.Coherent, SEAT_STAKE)],
         ["pay", (p) => p.pay(v, 1n)],
       ];
@@ -194,6 +195,50 @@ describe("JurorPool", function () {
       await time.setNextBlockTimestamp(t);
       await pool.connect(validators[0]).requestUnstake(LABEL(1));
       expect((await pool.getValidator(validators[0].address)).unlocksAt).to.equal(t + ok.unbondingPeriod);
+    });
+  });
+
+  describe('the free-share gate\'s inputs (docs/court.md, "The free-share gate")', function () {
+    it("exactly enough free stake seats the round: one lock per seat, from three validators of one lock each", async function () {
+      const f = await deployCourt(ethers, { validators: 3, seatStake: SEAT_LOCK });
+      for (const v of f.validators) await f.pool.connect(v).requestUnstake(LABEL(10_000) - SEAT_LOCK);
+      const d = await openDispute(f);
+      const parties = [f.labeler.address, f.challenger.address, f.requester.address] as const;
+      expect(await f.pool.freeShare([...parties])).to.deep.equal([3n * SEAT_LOCK, 3n * SEAT_LOCK]);
+      await toDrawing(f.court, helpers);
+      await expect(f.court.draw(1n)).to.emit(f.court, "RoundDrawn");
+      // Every lock moved from free to locked: the bonded part does not change.
+      expect(await f.pool.freeShare([...parties])).to.deep.equal([0n, 3n * SEAT_LOCK]);
+    });
+
+    it("freeShare takes each distinct party out once; gateShortfall is the least fresh stake that opens the gate", async function () {
+      const f = await deployCourt(ethers, { validators: 3 });
+      const [a, b] = [f.validators[0].address, f.validators[1].address];
+      await openDispute(f, {
+        labeler: f.labelers[1].address,
+        challenger: f.labelers[2].address,
+        interested: ethers.ZeroAddress,
+      });
+      await runDrawingCycle(f.court, helpers);
+      const [free, bonded] = await f.pool.freeShare([ethers.ZeroAddress, ethers.ZeroAddress, ethers.ZeroAddress]);
+      expect([free, bonded]).to.deep.equal([LABEL(30_000) - 3n * SEAT_LOCK, LABEL(30_000)]);
+      const [wa, wb] = [await f.pool.drawableWeight(a), await f.pool.drawableWeight(b)];
+      const lockedA = (await f.pool.getValidator(a)).locked;
+      // a named twice (labeler and interested) counts once, as in capacityWithout.
+      expect(await f.pool.freeShare([a, b, a])).to.deep.equal([
+        free - wa - wb,
+        bonded - wa - wb - lockedA - (await f.pool.getValidator(b)).locked,
+      ]);
+      expect(await f.pool.gateShortfall([a, b, a], 5_000n)).to.equal(0n);
+      // With a gate the pool does not meet, the shortfall x is the least with (free + x) * 10,000 >=
+      // bps * (bonded + x): checked at x and x - 1, for gates whose division has a remainder.
+      for (const bps of [9_999n, 9_997n]) {
+        const x = await f.pool.gateShortfall([a, b, a], bps);
+        const [fr, bo] = await f.pool.freeShare([a, b, a]);
+        expect(x).to.be.greaterThan(0n);
+        expect((fr + x) * 10_000n >= bps * (bo + x)).to.equal(true);
+        expect((fr + x - 1n) * 10_000n >= bps * (bo + x - 1n)).to.equal(false);
+      }
     });
   });
 });

@@ -12,6 +12,7 @@ import {
   ONE_SEAT,
   SEAT_LOCK,
   VALIDATOR_STAKE,
+  Wait,
   Verdict,
   roundCost,
   saltFor,
@@ -138,7 +139,7 @@ describe("QualityVote", function () {
       expect(await pool.totalDrawableWeight()).to.equal(2n * ONE_SEAT);
     });
 
-    it("a round the pool cannot seat holds no seat: the locks it drew are released in draw, it is requeued, and drawn next cycle when stake arrives", async function () {
+    it("a round the pool cannot seat holds no seat: the locks it drew are released in draw, it keeps its place, and is drawn next cycle when stake arrives", async function () {
       const f = await loadFixture(oneSeatFixture);
       const { court, pool, stakers, outsider } = f;
       // Leave two drawable seats.
@@ -147,15 +148,16 @@ describe("QualityVote", function () {
       await toDrawing(court, helpers);
       const total = await pool.totalDrawableWeight();
       await expect(court.draw(1n))
-        .to.emit(court, "RoundRequeued")
-        .withArgs(1n, 0n, 2n, 1n)
+        .to.emit(court, "RoundWaiting")
+        .withArgs(1n, 0n, Wait.Seats)
         .and.not.to.emit(court, "RoundDrawn")
         .and.not.to.emit(court, "JurorDrawn");
       // Both seats drawn before the weight ran out were released in the same call.
       expect(await pool.totalDrawableWeight()).to.equal(total);
       for (const v of stakers.slice(0, 2)) expect((await pool.getValidator(v.address)).locked).to.equal(0n);
       expect((await court.getRound(1n, 0n)).drawnSeats).to.equal(0n);
-      expect(await pool.queue()).to.deep.equal([1n, 2n, 1n]);
+      // The head stays on it and the cycle ends there: nothing was re-queued.
+      expect(await pool.queue()).to.deep.equal([0n, 1n, 0n]);
       // Its timeout runs net of the cycle's wait for the seed (docs/court.md, "Draw timeout").
       expect(await court.currentPeriod(1n)).to.deep.equal([
         Period.Drawing,

@@ -5,7 +5,7 @@ import type { ContractTransactionReceipt, ContractTransactionResponse } from "et
 
 import type { JurorPool } from "../typechain-types/index.js";
 
-import { ACCEPT, COURT_DEFAULTS, LABEL, POOL_DEFAULTS, Phase, REJECT } from "./helpers/fixtures.js";
+import { ACCEPT, COURT_DEFAULTS, LABEL, POOL_DEFAULTS, Phase, REJECT, Wait } from "./helpers/fixtures.js";
 import {
   SEAT_LOCK,
   SEAT_STAKE,
@@ -168,7 +168,7 @@ describe("SortitionAttacks", function () {
       expect(await pool.drawableWeight(heavy.address)).to.equal(LABEL(990_000) - 3n * SEAT_LOCK);
     });
 
-    it("requeues, without reverting, a round whose non-parties weigh nothing", async function () {
+    it("keeps waiting, without reverting, a round whose non-parties weigh nothing", async function () {
       const f = await drawAll();
       await time.increase(POOL_DEFAULTS.maxDrawingTime);
       await f.pool.passPhase();
@@ -177,11 +177,13 @@ describe("SortitionAttacks", function () {
       await f.court.connect(f.arbitrable).createDispute(f.heavy.address, f.empty.address, ZERO, 1n);
       const d = await f.court.disputeCount();
       await toDrawing(f.court, helpers);
-      const [, tail] = await f.pool.queue();
+      const [head] = await f.pool.queue();
+      // Nothing of the non-parties is free: the round waits for stake before any search.
       await expect(f.court.draw(1n))
-        .to.emit(f.court, "RoundRequeued")
-        .withArgs(d, 0n, 0n, tail)
+        .to.emit(f.court, "RoundWaiting")
+        .withArgs(d, 0n, Wait.Seats)
         .and.not.to.emit(f.court, "JurorDrawn");
+      expect((await f.pool.queue())[0]).to.equal(head);
     });
   });
 

@@ -15,6 +15,7 @@ import {
   Ruling,
   SEAT_LOCK,
   VALIDATOR_STAKE,
+  Wait,
   jurorsOf,
   runDrawingCycle,
 } from "./helpers/fixtures.js";
@@ -219,7 +220,7 @@ describe("Steering", function () {
       for (let i = 0; i < 10; i++) await openDispute(f);
       await toDrawing(court, helpers);
       const tx = await court.draw(100n);
-      await expect(tx).not.to.emit(court, "RoundRequeued");
+      await expect(tx).not.to.emit(court, "RoundWaiting");
       const drawn = drawnIn(court, [await tx.wait()]);
       expect(drawn).to.have.length(30);
       for (const e of drawn) expect(parties).not.to.include(e.juror);
@@ -268,7 +269,7 @@ describe("Steering", function () {
       // Every validator leaves before the seed request: nobody can be seated.
       for (const v of f.validators) await pool.connect(v).requestUnstake(VALIDATOR_STAKE);
       await toDrawing(court, helpers);
-      await expect(court.draw(1n)).to.emit(court, "RoundRequeued");
+      await expect(court.draw(1n)).to.emit(court, "RoundWaiting").withArgs(d, 0n, Wait.Seats);
       expect((await court.currentPeriod(d))[0]).to.equal(Period.Drawing);
       await pool.passPhase();
       await expect(court.finalizeDispute(d))

@@ -179,7 +179,7 @@ describe("admin surface (docs/parameters.md)", function () {
       () => pool.connect(stranger).setStakingPaused(true),
       () => pool.connect(stranger).enqueueRound(1n),
       () => pool.connect(stranger).takeRounds(1n),
-      () => pool.connect(stranger).drawSeats(1n, 0n, 1n, [s, s, s]),
+      () => pool.connect(stranger).drawSeats(1n, 0n, 1n, [s, s, s], 5_000n, 1n),
       () => pool.connect(stranger).settleSeats(s, 1n, 0n, 1n),
       () => pool.connect(stranger).pay(s, 1n),
     ];

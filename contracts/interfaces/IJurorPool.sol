@@ -37,6 +37,13 @@ interface IJurorPool {
         Missed // did not reveal
     }
 
+    /// @notice Why a round could not be seated this cycle (`drawSeats`): too little free stake for
+    /// its seats, or less than the gate's share of the stake free (docs/court.md, "The free-share gate").
+    enum Wait {
+        Seats,
+        Gate
+    }
+
     /// @notice Parameters of the pool (not versioned: they govern the cycle, not disputes).
     /// @param minStakingTime Shortest Staking phase, in seconds [1 minute, 7 days].
     /// @param maxDrawingTime Longest Drawing phase, in seconds [1 minute, 7 days].
@@ -252,30 +259,41 @@ interface IJurorPool {
     function enqueueRound(uint256 disputeId) external returns (uint256 position, uint256 seedWaitNow);
 
     /// @notice Takes up to `count` of this cycle's queued rounds, in queue order, for the court to
-    /// draw with `drawSeats`.
+    /// draw with `drawSeats` (or skip, when the dispute was closed while it waited), moving the head
+    /// past them; a round that cannot be seated puts the head back on itself (`drawSeats`).
     /// @dev Only the court; only in Drawing.
     /// @param count The most rounds to take.
-    /// @return disputeIds The disputes whose current round is to be drawn.
-    function takeRounds(uint256 count) external returns (uint256[] memory disputeIds);
+    /// @return head The queue position of the first round taken.
+    /// @return disputeIds The disputes whose current round is to be drawn, from position `head` on.
+    function takeRounds(uint256 count) external returns (uint256 head, uint256[] memory disputeIds);
 
-    /// @notice Draws the `count` seats of round `round` of `disputeId` from the cycle's seed, each in
-    /// proportion to drawable weight as if `excluded` weighed nothing, and locks `seatLock` of each
-    /// drawn juror's free stake. If the weight runs out first, it releases every lock it made (the
-    /// round holds no seat while it waits) and the seats from the first unfilled one are zero.
-    /// @dev Only the court; only in Drawing. Seat `i` uses `keccak256(abi.encode(seed, disputeId,
-    /// round, i))`: the court chooses nothing.
+    /// @notice Draws the `count` seats of round `round` of `disputeId`, queued at `position`, from the
+    /// cycle's seed, each in proportion to drawable weight as if `excluded` weighed nothing, and locks
+    /// `seatLock` of each drawn juror's free stake. The round waits instead, holding no seat, when the
+    /// non-parties' free stake is below `minFreeShareBps` of their free and locked stake (the gate,
+    /// checked before the first seat: reason `Gate`), when it is below `count` locks, or when the
+    /// drawable weight runs out before the last seat (every lock made is released; reason `Seats`).
+    /// A waiting round keeps its place: the head goes back to `position` and the cycle ends there, so
+    /// it is the first round the next cycle draws (docs/court.md, "Waiting rounds keep their place").
+    /// @dev Only the court; only in Drawing; `position` is the round's entry, taken by `takeRounds` in
+    /// the same call. Seat `i` uses `keccak256(abi.encode(seed, disputeId, round, i))`: the court
+    /// chooses nothing. A seated round's entry is cleared.
     /// @param disputeId The dispute.
     /// @param round The round.
     /// @param count How many seats to draw (the round's).
     /// @param excluded The dispute's parties (labeler, challenger, interested address).
-    /// @return jurors The juror of each seat, in seat order; zero from the first seat the pool could
-    /// not fill (no drawable weight left), the earlier ones released.
+    /// @param minFreeShareBps The dispute's free-share gate, in basis points.
+    /// @param position The round's queue position.
+    /// @return jurors The juror of each seat, in seat order; empty when the round waits.
+    /// @return reason Why the round waits (meaningful only when `jurors` is empty).
     function drawSeats(
         uint256 disputeId,
         uint256 round,
         uint256 count,
-        address[3] calldata excluded
-    ) external returns (address[] memory jurors);
+        address[3] calldata excluded,
+        uint256 minFreeShareBps,
+        uint256 position
+    ) external returns (address[] memory jurors, Wait reason);
 
     /// @notice Releases `juror`'s `seats` settled seats as `verdict` and credits `returned` (its locks
     /// plus reward, or minus penalty) to its deferred stake. The seats' locks leave `locked` when the
@@ -321,6 +339,21 @@ interface IJurorPool {
     /// others can hold, whom a dispute between `parties` is drawn from. O(1).
     /// @param parties A dispute's parties (labeler, challenger, interested address).
     function capacityWithout(address[3] calldata parties) external view returns (uint256);
+
+    /// @notice The free-share gate's inputs for a dispute between `parties` (docs/court.md, "The
+    /// free-share gate"): the drawable weight of everyone else (`free`), and that plus their locked
+    /// stake (`bonded`). A round is drawn only while `free * 10,000 >= minFreeShareBps * bonded`.
+    /// Both move only in Staking and by the cycle's own seat locks.
+    /// @param parties A dispute's parties (labeler, challenger, interested address).
+    function freeShare(address[3] calldata parties) external view returns (uint256 free, uint256 bonded);
+
+    /// @notice The fresh free stake, from non-parties, that would open the gate of a dispute between
+    /// `parties` at `minFreeShareBps` now: `ceil((bps * bonded - 10,000 * free) / (10,000 - bps))`, 0
+    /// when it is open. Stake counts once drawable (a new validator brings at least `seatStake`) and
+    /// applied (in Staking). The runbook of a closed gate (docs/court.md, "The free-share gate").
+    /// @param parties A dispute's parties (labeler, challenger, interested address).
+    /// @param minFreeShareBps The gate, in basis points (below 10,000).
+    function gateShortfall(address[3] calldata parties, uint256 minFreeShareBps) external view returns (uint256);
 
     /// @notice `validator`'s bonded stake, what its seat capacity counts: its applied stake (`free +
     /// locked`) less the unstake it requested while the pool was frozen. Stake deferred, or returned

@@ -51,6 +51,9 @@ interface IQualityVote is IAdministered {
     /// @param drawTimeout How long round 0 waits for jurors, not counting the pool's seed waits, before
     /// the dispute can be closed as Unresolved if the capacity does not cover it, in seconds; at least
     /// `minStakingTime + maxDrawingTime` plus a day [.., 90 days]. Later rounds have no timeout.
+    /// @param minFreeShareBps The free-share gate: a round is drawn only while the free stake of the
+    /// validators other than its parties is at least this share of their free and locked stake, in
+    /// basis points [2,500, 5,000] (docs/court.md, "The free-share gate").
     struct CourtParams {
         uint96 feePerSeat;
         uint8 maxRounds;
@@ -58,6 +61,7 @@ interface IQualityVote is IAdministered {
         uint32 revealPeriod;
         uint32 appealPeriod;
         uint32 drawTimeout;
+        uint16 minFreeShareBps;
     }
 
     /// @notice A dispute.
@@ -153,10 +157,12 @@ interface IQualityVote is IAdministered {
     /// @notice Round `round` of `disputeId` is fully seated: its commit window runs to `commitEnd`,
     /// its reveal window to `revealEnd`.
     event RoundDrawn(uint256 indexed disputeId, uint256 round, uint256 commitEnd, uint256 revealEnd);
-    /// @notice The pool could not seat round `round` of `disputeId` this cycle: the drawable weight ran
-    /// out after `drawnSeats` of its seats, whose locks were released in the same call (a waiting round
-    /// holds no seat). It waits for the next cycle at queue position `position`.
-    event RoundRequeued(uint256 indexed disputeId, uint256 round, uint256 drawnSeats, uint256 position);
+    /// @notice The pool could not seat round `round` of `disputeId` this cycle, for `reason`: too little
+    /// free stake for its seats (`Seats`; any seat drawn was released in the same call), or the free
+    /// share below its version's gate (`Gate`; `gateShortfall` says what fresh stake opens it). The
+    /// round keeps its place at the head of the queue, the cycle ends at it, and the next cycle draws
+    /// it first (docs/court.md, "Waiting rounds keep their place").
+    event RoundWaiting(uint256 indexed disputeId, uint256 round, IJurorPool.Wait reason);
     /// @notice `juror` committed (or replaced) its vote in round `round` of `disputeId`.
     event VoteCommitted(uint256 indexed disputeId, uint256 round, address indexed juror, bytes32 commitment);
     /// @notice `juror` revealed `choice` for its `seats` seats in round `round` of `disputeId`.
@@ -266,11 +272,14 @@ interface IQualityVote is IAdministered {
     ) external returns (uint256 disputeId);
 
     /// @notice Draws the next `count` rounds of this cycle's queue, in queue order, from the cycle's
-    /// seed. A round the pool cannot seat keeps the seats drawn so far and waits for the next cycle.
+    /// seed. A round the pool cannot seat (its parties' stake out: too little free stake, or a free
+    /// share below its version's `minFreeShareBps`) holds no seat, keeps its place at the head and ends
+    /// the cycle: the next cycle draws it first, and nothing queued after it is drawn before it.
     /// @dev Permissionless; only in Drawing; the caller chooses nothing but how many. Emits
-    /// `JurorDrawn` per seat and `RoundDrawn` or `RoundRequeued` per round.
+    /// `JurorDrawn` per seat and `RoundDrawn` per seated round, or `RoundWaiting` for the round that
+    /// waits. Entries of disputes closed while they waited are skipped.
     /// @param count The most rounds to process.
-    /// @return processed How many queue entries were consumed.
+    /// @return processed How many queue entries were consumed (a waiting round's is not).
     function draw(uint256 count) external returns (uint256 processed);
 
     /// @notice Commits (or replaces) the caller's hidden vote for all its seats in the current round.
@@ -460,6 +469,13 @@ interface IQualityVote is IAdministered {
     /// @param disputeId The dispute.
     /// @param round The round (the next one, for an appeal).
     function capacityWithout(uint256 disputeId, uint256 round) external view returns (uint256 capacity, uint256 needed);
+
+    /// @notice The fresh free stake from non-parties that would open the free-share gate of
+    /// `disputeId`'s version now (`IJurorPool.gateShortfall`); 0 when it is open. The runbook of a
+    /// round that keeps waiting on the gate (`RoundWaiting` with reason `Gate`): docs/court.md, "The
+    /// free-share gate".
+    /// @param disputeId The dispute.
+    function gateShortfall(uint256 disputeId) external view returns (uint256);
 
     /// @notice The seats of round `round`: 3, 7, 15, 31, 63 (`2^(round+2) - 1`).
     /// @param round The round (0-based).

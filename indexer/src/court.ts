@@ -108,7 +108,7 @@ on("QualityVote:RoundQueued", async ({ event, context }) => {
     pot: 0n,
     coherentSeats: 0,
     position: a.position,
-    requeues: 0,
+    waits: 0,
     refunded: 0n,
     settled: false,
   });
@@ -157,13 +157,14 @@ on("QualityVote:RoundDrawn", async ({ event, context }) => {
     .where(and(eq(seat.disputeId, a.disputeId), eq(seat.round, r)));
 });
 
-on("QualityVote:RoundRequeued", async ({ event, context }) => {
+on("QualityVote:RoundWaiting", async ({ event, context }) => {
   const a = event.args;
-  // The seats drawn before the weight ran out were released in the same call: a waiting round holds none.
+  // Any seat drawn before the stake ran out was released in the same call: a waiting round holds none.
+  // It keeps its queue position, and the cycle ends at it (docs/court.md, "Waiting rounds keep their place").
   await context.db.update(round, { disputeId: a.disputeId, round: Number(a.round) }).set((r) => ({
     drawnSeats: 0,
-    position: a.position,
-    requeues: r.requeues + 1,
+    waits: r.waits + 1,
+    waitReason: Number(a.reason),
   }));
 });
 

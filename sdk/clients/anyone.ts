@@ -36,6 +36,8 @@ export class AnyoneClient extends ReaderClient {
       ...result,
       seats: this.events(result.receipt, this.court, "JurorDrawn").length,
       roundsDrawn: this.events(result.receipt, this.court, "RoundDrawn").length,
+      // The round that could not be seated, if any: it keeps its place and ends the cycle.
+      waiting: this.events(result.receipt, this.court, "RoundWaiting").length,
     };
   }
 

@@ -50,6 +50,8 @@ export const AcceptedBy = ["Requester", "Timeout", "Jury", "Unresolved"] as cons
 export const Ruling = ["None", "Accept", "Reject", "Unresolved"] as const;
 export const Period = ["Drawing", "Commit", "Reveal", "Appeal", "NoMajority", "Finalizable", "Final"] as const;
 export const Phase = ["Staking", "Generating", "Drawing"] as const;
+/** Why a round waits (`RoundWaiting`, `IJurorPool.Wait`). */
+export const WaitReason = ["Seats", "Gate"] as const;
 export const SeatVerdict = ["Coherent", "Incoherent", "Missed"] as const;
 
 /** Options every client takes. */

@@ -4,7 +4,7 @@ import { AnnotaError, annotate } from "../errors.js";
 import { parseCanonical } from "../sealed/encoding.js";
 import { validateSpec, type Spec } from "../sealed/spec.js";
 import { readCaseFile, type CaseFile } from "./caseFile.js";
-import { AnnotaClient, Period, Ruling, SubmissionStatus, checkedAddress, toId, type Id } from "./base.js";
+import { AnnotaClient, Period, Ruling, SubmissionStatus, WaitReason, checkedAddress, toId, type Id } from "./base.js";
 
 /** A juror's seats in one round, with the round's deadlines (Unix seconds; 0 while not drawn). */
 export interface Seat {
@@ -90,6 +90,7 @@ export class ReaderClient extends AnnotaClient {
       interested: d.interested,
       version: d.version,
       currentRound: d.roundCount - 1n,
+      waiting: await this.waiting(id, d.roundCount - 1n, period),
       period: Period[Number(period)]!,
       endsAt,
       ruling: Ruling[Number(finalRuling)]!,
@@ -97,6 +98,20 @@ export class ReaderClient extends AnnotaClient {
       rounds,
       params,
     };
+  }
+
+  /**
+   * Why the current round of `disputeId`, still in `Drawing`, could not be seated in its last cycle
+   * (`RoundWaiting`: "Seats", too little free stake; "Gate", the free share below its version's
+   * `minFreeShareBps`), with the fresh stake from a non-party that would open its gate now; undefined
+   * if it never waited (docs/court.md, "Waiting rounds keep their place").
+   */
+  private async waiting(id: bigint, round: bigint, period: bigint) {
+    if (period !== 0n) return undefined;
+    const events = await this.court.queryFilter(this.court.filters.RoundWaiting(id), this.fromBlock, await this.head());
+    const last = events.filter((e) => e.args.round === round).at(-1);
+    if (!last) return undefined;
+    return { reason: WaitReason[Number(last.args.reason)]!, gateShortfall: await this.court.gateShortfall(id) };
   }
 
   /** Everything about `account`: LABEL balance, escrow credits and reputation, juror stake (the pool's). */

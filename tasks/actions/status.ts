@@ -58,6 +58,13 @@ export async function status(args: Common & { kind: string; id: string }, hre: H
       // Windows print their last allowed second, as `todo` does (docs/court.md: a window is [start, end)).
       print(`  period           ${d.period}${d.endsAt === 0n ? "" : `, last second ${date(d.endsAt - 1n)}`}`);
       print(`  final ruling     ${d.isFinal ? d.ruling : "-"}`);
+      if (d.waiting) {
+        const why =
+          d.waiting.reason === "Gate"
+            ? `the free-share gate (${label(d.waiting.gateShortfall)} of fresh stake opens it)`
+            : "too little free stake";
+        print(`  waiting          round ${d.currentRound} kept its place in the queue: ${why}`);
+      }
       for (const r of d.rounds) {
         print(
           `  round ${r.round}          ${r.drawnSeats}/${r.seats} seats, ${r.jurors} jurors; accept ${r.accepts}, reject ${r.rejects}; ruling ${r.ruling}; cost ${label(r.cost)}`,

@@ -153,10 +153,10 @@ contract CourtSystemHandler is EscrowActions {
             drawCycle();
             (period, ) = court.currentPeriod(d);
             // Covered rounds wait without a timeout; waiting rounds whose disputes hold seats can
-            // freeze the queue, which a keeper's fresh stake reopens (docs/court-v3-design.md, 3.15):
-            // a validator that is never a party stakes two seats' worth.
-            if (period == IQualityVote.Period.Drawing && rand % 4 == 1)
-                stakeExact(6 + ((rand >> 16) % 4), 2 * seatStake);
+            // freeze the queue, which a keeper's fresh stake reopens (docs/court.md, "The free-share
+            // gate"): a validator that is never a party stakes two seat stakes' worth, or the head's
+            // `gateShortfall` if more (its wallet permitting).
+            if (period == IQualityVote.Period.Drawing && rand % 4 == 1) _keeperStake(6 + ((rand >> 16) % 4));
             // Round 0's draw timeout (later rounds have none: `endsAt` 0), never back in time.
             if (period == IQualityVote.Period.Drawing && rand % 8 == 0 && endsAt > block.timestamp) vm.warp(endsAt);
         } else if (period == IQualityVote.Period.Commit) {
@@ -197,6 +197,20 @@ contract CourtSystemHandler is EscrowActions {
                 _violation("leave", e);
             }
         }
+    }
+
+    /// @dev The runbook of a closed gate: actor `k` stakes what opens the gate of the round at the head
+    /// of the queue (at least two seat stakes), at most its wallet.
+    function _keeperStake(uint256 k) internal {
+        uint256 fresh = 2 * seatStake;
+        (uint256 head, uint256 tail, ) = pool.queue();
+        if (head < tail) {
+            uint256 shortfall = court.gateShortfall(queueMirror[head]);
+            if (shortfall > fresh) fresh = shortfall;
+        }
+        uint256 balance = wallet[actors[k]];
+        if (fresh > balance) fresh = balance;
+        if (fresh != 0) stakeExact(k, fresh);
     }
 
     /// @dev One to four `advance` steps on disputes from `disputeSeed` on.

@@ -16,7 +16,11 @@ struct Reach {
     uint256 tasksCreated;
     uint256 disputes;
     uint256 roundsDrawn;
-    uint256 roundsRequeued;
+    // Waiting rounds (docs/court.md, "Waiting rounds keep their place"): rounds that waited for lack
+    // of free stake, or at the free-share gate, and waiting rounds seated in a later cycle.
+    uint256 roundsWaitedSeats;
+    uint256 roundsWaitedGate;
+    uint256 waitingRoundsDrawnLater;
     uint256 roundsVoted;
     uint256 appeals;
     uint256 escalations;
@@ -84,6 +88,12 @@ abstract contract HandlerBase {
     mapping(uint256 disputeId => mapping(uint256 round => uint256)) public collected;
     mapping(uint256 disputeId => mapping(uint256 round => uint256)) public rewarded;
     mapping(uint256 submissionId => uint256) public timesPaid;
+    /// @dev Rounds that waited in a drawing cycle, and the queue position of the last one that did
+    /// plus one (0: none, or it was seated or its dispute closed) with its round: nothing may be drawn
+    /// past it.
+    mapping(uint256 disputeId => mapping(uint256 round => bool)) public waited;
+    uint256 public waitingAt;
+    uint256 public waitingRound;
 
     /// @dev Ghost books. `stakeLedger`: staked - withdrawn + rewards - penalties (per validator);
     /// `wallet`: each actor's LABEL; `owed`: escrow credits; `lockedSeats`: unsettled seats.

@@ -141,12 +141,51 @@ abstract contract PoolActions is HandlerBase {
 
     function _draw(uint256 count) internal {
         if (_phase() != IJurorPool.Phase.Drawing) return;
-        (uint256 head, , ) = pool.queue();
+        (uint256 head, , uint256 cycleEnd) = pool.queue();
+        _checkNothingOvertakes(head);
         try court.draw(count) returns (uint256 processed) {
             _afterDraw(head, processed);
+            // Fewer processed than asked before the cycle's end: the next round waits, in its place.
+            if (processed < count && head + processed < cycleEnd) _afterWait(head + processed);
         } catch (bytes memory e) {
             _violation("draw", e);
         }
+    }
+
+    /// @dev A waiting round keeps its place: while it waits (unseated, its dispute open), every draw
+    /// starts at it (docs/court.md, "Waiting rounds keep their place").
+    function _checkNothingOvertakes(uint256 head) internal {
+        if (waitingAt == 0) return;
+        uint256 pos = waitingAt - 1;
+        uint256 d = queueMirror[pos];
+        if (court.getDispute(d).ruling != IQualityVote.Ruling.None || court.getRound(d, waitingRound).drawnAt != 0) {
+            waitingAt = 0;
+        } else if (head != pos) {
+            _violation("a round was drawn past a waiting round", abi.encode(pos, head));
+        }
+    }
+
+    /// @dev The round at `pos` could not be seated: it holds no seat, the head and the cycle's end are
+    /// back on it and nothing was queued again; counted by its reason, recomputed from the gate's
+    /// inputs (a waiting round's released locks leave them as they were before its first seat).
+    function _afterWait(uint256 pos) internal {
+        (uint256 head, uint256 tail, uint256 cycleEnd) = pool.queue();
+        if (head != pos || cycleEnd != pos || tail != queueMirror.length) {
+            _violation("a waiting round keeps its place", abi.encode(pos, head, cycleEnd, tail));
+        }
+        uint256 d = queueMirror[pos];
+        IQualityVote.DisputeView memory dv = court.getDispute(d);
+        uint256 r = dv.roundCount - 1;
+        for (uint256 i = 0; i < actors.length; ++i) {
+            if (court.getVote(d, r, actors[i]).seats != 0) _violation("a waiting round holds a seat", abi.encode(d, r));
+        }
+        (uint256 free, uint256 bonded) = pool.freeShare([dv.labeler, dv.challenger, dv.interested]);
+        // Enough free stake for its seats but too low a share: the gate; otherwise the stake ran short.
+        bool enough = free >= court.seatsOf(r) * penalty;
+        if (enough && free * 10_000 < court.params(dv.version).minFreeShareBps * bonded) ++_reach.roundsWaitedGate;
+        else ++_reach.roundsWaitedSeats;
+        waited[d][r] = true;
+        (waitingAt, waitingRound) = (pos + 1, r);
     }
 
     /// @dev A whole drawing cycle: Staking -> Generating -> Drawing (draw all) -> Staking.
@@ -159,7 +198,8 @@ abstract contract PoolActions is HandlerBase {
         }
     }
 
-    /// @dev Records what a draw did: new seats (locked stake), parties never seated, drawn or requeued.
+    /// @dev Records what a draw did with the `processed` rounds it consumed: new seats (locked stake),
+    /// parties never seated, every one seated (or its dispute closed), none queued again.
     function _afterDraw(uint256 head, uint256 processed) internal {
         for (uint256 pos = head; pos < head + processed; ++pos) {
             uint256 d = queueMirror[pos];
@@ -175,12 +215,9 @@ abstract contract PoolActions is HandlerBase {
                     _violation("a party holds a seat in its own dispute", abi.encode(d, r, a));
                 }
             }
-            if (court.getRound(d, r).drawnAt != 0) {
-                ++_reach.roundsDrawn;
-            } else {
-                ++_reach.roundsRequeued;
-                queueMirror.push(d);
-            }
+            if (court.getRound(d, r).drawnAt == 0) _violation("a consumed round is unseated", abi.encode(d, r));
+            ++_reach.roundsDrawn;
+            if (waited[d][r]) ++_reach.waitingRoundsDrawnLater;
         }
         (, uint256 tail, ) = pool.queue();
         if (tail != queueMirror.length) _violation("queue mirror", abi.encode(tail, queueMirror.length));

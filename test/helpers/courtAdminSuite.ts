@@ -90,6 +90,7 @@ export function courtAdminSuite(ctx: CourtSuiteContext): void {
       p.revealPeriod,
       p.appealPeriod,
       p.drawTimeout,
+      p.minFreeShareBps,
     ];
     const cases = paramEdges();
     for (const [name, change, accepted] of cases) {

@@ -116,6 +116,10 @@ export function paramEdges(): [string, Partial<CourtParams>, boolean][] {
     ["drawTimeout a second shorter", { drawTimeout: MIN_TIMEOUT - 1n }, false],
     ["drawTimeout at 90 days", { drawTimeout: 90n * DAY }, true],
     ["drawTimeout above 90 days", { drawTimeout: 90n * DAY + 1n }, false],
+    ["minFreeShareBps at 2,500", { minFreeShareBps: 2_500n }, true],
+    ["minFreeShareBps below 2,500", { minFreeShareBps: 2_499n }, false],
+    ["minFreeShareBps at 5,000", { minFreeShareBps: 5_000n }, true],
+    ["minFreeShareBps above 5,000", { minFreeShareBps: 5_001n }, false],
   ];
   for (const period of ["commitPeriod", "revealPeriod", "appealPeriod"] as const) {
     cases.push(

@@ -24,6 +24,8 @@ export const Period = {
 } as const;
 export const Phase = { Staking: 0n, Generating: 1n, Drawing: 2n } as const;
 export const Verdict = { Coherent: 0n, Incoherent: 1n, Missed: 2n } as const;
+/** `IJurorPool.Wait`: why a round waits (`RoundWaiting`): too little free stake, or the free-share gate. */
+export const Wait = { Seats: 0n, Gate: 1n } as const;
 export const Status = { None: 0n, Pending: 1n, Challenged: 2n, Accepted: 3n, Rejected: 4n } as const;
 export const AcceptedBy = { Requester: 0n, Timeout: 1n, Jury: 2n, Unresolved: 3n } as const;
 
