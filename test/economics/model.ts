@@ -61,6 +61,18 @@ export function garbagePaidByModel(shares: { accept: number; reject: number }, c
 }
 
 /**
+ * Whether `paid` of `n` simulated disputes is consistent with a rate of at most `rate`: the one-sided
+ * binomial test at 5 %, P(X >= paid | n, rate) >= 0.05. A literal `paid / n <= rate` would fail a
+ * sample of 18 disputes on its first paid one (5.6 %) whatever the true rate, and pass it with none
+ * paid for any rate below 15 %: it measures luck, not the target.
+ */
+export function consistentWithRate(paid: number, n: number, rate: number): boolean {
+  let below = 0; // P(X < paid)
+  for (let k = 0; k < paid; k++) below += choose(n, k) * rate ** k * (1 - rate) ** (n - k);
+  return 1 - below >= 0.05;
+}
+
+/**
  * The review hourly rate the budget is priced at: the rate implied by issue #18's "a seat earns about
  * 6 LABEL, which pays for a review of at most 15 minutes" (24 LABEL an hour, 1 LABEL taken as 1 USD).
  */

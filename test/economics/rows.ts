@@ -31,11 +31,14 @@ export interface Block {
   counts: Counts;
 }
 
-/** Garbage disputes and how many paid the labeler (Accept or Unresolved). */
+/** Garbage disputes, how many paid the labeler (Accept or Unresolved), and their last rounds' seats. */
 export interface Paid {
   disputes: number;
   paid: number;
+  last: { accepts: number; rejects: number; seats: number };
 }
+
+export const noneYet = (): Paid => ({ disputes: 0, paid: 0, last: { accepts: 0, rejects: 0, seats: 0 } });
 
 const LABEL_TASK = LABEL(100);
 const USD_TASK = USD(1_000);
@@ -70,6 +73,9 @@ async function runCase(sim: Simulation, c: Case, n: number, paid?: Paid): Promis
     if (paid !== undefined) {
       paid.disputes++;
       if (paysLabeler(o.ruling)) paid.paid++;
+      paid.last.accepts += o.last.accepts;
+      paid.last.rejects += o.last.rejects;
+      paid.last.seats += o.last.seats;
     }
   }
 }
@@ -171,7 +177,7 @@ export async function selfChallengeRows(b: Block, paid: Paid): Promise<void> {
 export async function contestingRows(b: Block): Promise<Paid> {
   const { world, sim, report, mix } = b;
   const garbage = world.labelers[0]!;
-  const paid: Paid = { disputes: 0, paid: 0 };
+  const paid = noneYet();
   const n = b.counts.contesting;
   const appellants: Appellant[] = [
     { who: world.challenger, side: REJECT },

@@ -7,7 +7,7 @@ import { Wallet } from "ethers";
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 
 import { MockERC20__factory, type MockERC20 } from "../../typechain-types/index.js";
-import { ACCEPT, REJECT, SEAT_STAKE, deployProtocol, type Protocol } from "../helpers/fixtures.js";
+import { ACCEPT, LABEL, REJECT, SEAT_STAKE, deployProtocol, type Protocol } from "../helpers/fixtures.js";
 
 /** The simulation's seed: the pool, the juror types and every random vote follow from it. */
 export const SEED = 0xa220;
@@ -91,6 +91,10 @@ export async function buildWorld(
   }
   const usd = await new MockERC20__factory(p.admin).deploy("USD Coin", "USDC");
   await p.escrow.connect(p.admin).setPaymentToken(await usd.getAddress(), true);
+  for (const a of [p.requester, p.challenger, ...p.labelers, ...p.others.slice(0, 2)]) {
+    // The heavy run's S6 posts 10,000 LABEL tasks and bonds by the dozen; nobody reclaims or withdraws.
+    await p.token.connect(p.admin).transfer(a.address, LABEL(5_000_000));
+  }
   for (const a of [p.requester, p.challenger, ...p.labelers, ...p.others]) {
     await usd.mint(a.address, USD(10_000_000));
     await usd.connect(a).approve(await p.escrow.getAddress(), ethers.MaxUint256);
