@@ -4,6 +4,7 @@
  * rates next to the simulated ones (S1, S4, S14), and the coin stream's self-check (S16).
  */
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
+import { formatUnits } from "ethers";
 
 import {
   coinCheck,
@@ -13,7 +14,7 @@ import {
   reviewBudget,
   REVIEW_RATE_PER_HOUR,
 } from "./model.js";
-import { label, percent, type Report } from "./report.js";
+import { label, percent, stat, type Report } from "./report.js";
 import type { Block, Paid } from "./rows.js";
 import { coin, worth, type JurorType, type Side, type World } from "./world.js";
 
@@ -32,12 +33,13 @@ export async function stakerWorth(world: World): Promise<Map<string, bigint>> {
 export async function jurorRows(b: Block, types: Map<string, JurorType>, before: Map<string, bigint>): Promise<void> {
   const { world, sim, report, mix } = b;
   const after = await stakerWorth(world);
-  const byType = new Map<JurorType, { net: bigint; n: number; seats: number }>();
+  const byType = new Map<JurorType, { nets: number[]; net: bigint; seats: number }>();
   for (const w of world.stakers) {
     const t = types.get(w.address)!;
-    const e = byType.get(t) ?? { net: 0n, n: 0, seats: 0 };
-    e.net += after.get(w.address)! - before.get(w.address)! - (sim.toppedUp.get(w.address) ?? 0n);
-    e.n++;
+    const e = byType.get(t) ?? { nets: [], net: 0n, seats: 0 };
+    const net = after.get(w.address)! - before.get(w.address)! - (sim.toppedUp.get(w.address) ?? 0n);
+    e.nets.push(Number(formatUnits(net, 18)));
+    e.net += net;
     e.seats += sim.seatsHeld.get(w.address) ?? 0;
     byType.set(t, e);
   }
@@ -45,13 +47,15 @@ export async function jurorRows(b: Block, types: Map<string, JurorType>, before:
   for (const t of order) {
     const e = byType.get(t);
     if (e === undefined) continue;
+    // Over the type's jurors, at 95 % one-sided (report.ts): honest must not show an average <= 0,
+    // the others one >= 0.
+    const s = stat(e.nets);
     const target = t === "honest" ? "> 0" : "< 0";
-    const result = `${label(e.net, e.n)} LABEL (${e.seats} seats)`;
-    report.row({ id: "S13", mix, scenario: `${t} jurors (${e.n}), average net`, disputes: "", result, target });
-    report.check(
-      `${mix}: S13 ${t} jurors ${t === "honest" ? "earn" : "lose"}`,
-      t === "honest" ? e.net > 0n : e.net < 0n,
-    );
+    const result = `${s.mean.toFixed(2)} +- ${s.half.toFixed(2)} LABEL (${e.seats} seats)`;
+    const scenario = `${t} jurors (${e.nets.length}), average net`;
+    report.row({ id: "S13", mix, scenario, disputes: "", result, target });
+    const ok = t === "honest" ? s.mean + s.half > 0 : s.mean - s.half < 0;
+    report.check(`${mix}: S13 ${t} jurors ${t === "honest" ? "earn" : "lose"}`, ok);
   }
   const honest = byType.get("honest")!;
   const perSeat = Number(label(honest.net)) / honest.seats;

@@ -20,11 +20,41 @@ export interface Row {
 
 /** `wei` LABEL (18 decimals) per `n`, two decimals. */
 export const label = (wei: bigint, n = 1) => (Number(formatUnits(wei, 18)) / n).toFixed(2);
-/** `units` USD (6 decimals) per `n`, two decimals. */
-export const usd = (units: bigint, n = 1) => (Number(formatUnits(units, 6)) / n).toFixed(2);
-/** A net per dispute in LABEL and, if any moved, in USD. */
-export const perDispute = ([l, u]: [bigint, bigint], n: number) =>
-  u === 0n ? `${label(l, n)} LABEL` : `${label(l, n)} LABEL, ${usd(u, n)} USD`;
+
+/** The z of a one-sided 95 % bound. */
+const Z = 1.645;
+
+/** A sample's mean and the half-width of its one-sided 95 % bound (`Z` standard errors; 0 for one value). */
+export interface Stat {
+  mean: number;
+  half: number;
+}
+
+export function stat(xs: number[]): Stat {
+  const n = xs.length;
+  const mean = xs.reduce((a, b) => a + b, 0) / n;
+  const variance = n > 1 ? xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1) : 0;
+  return { mean, half: Z * Math.sqrt(variance / n) };
+}
+
+/** Per-dispute nets in [LABEL wei, USD units] as a [LABEL, USD] pair of samples in whole tokens. */
+export const sampleOf = (nets: [bigint, bigint][]): [Stat, Stat] => [
+  stat(nets.map(([l]) => Number(formatUnits(l, 18)))),
+  stat(nets.map(([, u]) => Number(formatUnits(u, 6)))),
+];
+
+const show = (s: Stat, unit: string) => `${s.mean.toFixed(2)} +- ${s.half.toFixed(2)} ${unit}`;
+/** A net per dispute: mean and 95 % half-width in LABEL and, if any moved, in USD. */
+export const perDispute = ([l, u]: [Stat, Stat]) =>
+  u.mean === 0 && u.half === 0 ? show(l, "LABEL") : `${show(l, "LABEL")}, ${show(u, "USD")}`;
+
+/**
+ * Target "< 0 in each token": the sample does not show, at 95 % (one-sided), an expected LABEL net
+ * of at least 0 or an expected USD net above 0. With every dispute alike (half-width 0) it is the sign.
+ */
+export const loses = ([l, u]: [Stat, Stat]) => l.mean - l.half < 0 && u.mean - u.half <= 0;
+/** Target ">= 0 in each token": the sample does not show, at 95 %, an expected net below 0. */
+export const keeps = ([l, u]: [Stat, Stat]) => l.mean + l.half >= 0 && u.mean + u.half >= 0;
 export const percent = (x: number) => `${(100 * x).toFixed(x > 0 && x < 0.001 ? 4 : 2)} %`;
 
 /** The markers of the generated part of docs/economics.md: `economics` (default run) or `economics-heavy`. */
@@ -81,13 +111,15 @@ export class Report {
   }
 
   /**
-   * Every target holds except `knownFailing`'s, and each of those still fails (so that the list
-   * cannot outlive a failure); a known target that is not checked at all is stale too.
+   * Every target holds except `knownFailing`'s, and (`exact`, the default run) each of those still
+   * fails, so that the list cannot outlive a failure; a known target that is not checked at all is
+   * stale too. A larger run (the heavy one) may find a known target holding where the default run's
+   * sample failed it: it asserts only that nothing else fails, and its table says which hold.
    */
-  assert(): void {
+  assert(exact: boolean): void {
     const failed = this.checks.filter(([name, ok]) => !ok && !(name in this.knownFailing)).map(([name]) => name);
     expect(failed, `targets that fail with the defaults: ${failed.join("; ")}`).to.deep.equal([]);
     const stale = Object.keys(this.knownFailing).filter((name) => this.checks.find(([n]) => n === name)?.[1] !== false);
-    expect(stale, "KNOWN_FAILING lists targets that hold or are not checked").to.deep.equal([]);
+    if (exact) expect(stale, "KNOWN_FAILING lists targets that hold or are not checked").to.deep.equal([]);
   }
 }

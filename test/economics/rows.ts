@@ -8,7 +8,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types"
 
 import { ACCEPT, LABEL, REJECT } from "../helpers/fixtures.js";
 import { paysLabeler, type Appellant, type Case, type Simulation } from "./dispute.js";
-import { perDispute, type Report } from "./report.js";
+import { keeps, loses, perDispute, sampleOf, type Report } from "./report.js";
 import { USD, worthBoth, type World } from "./world.js";
 
 /** Disputes per row (per sub-row for S6 and S8). */
@@ -43,33 +43,31 @@ export const noneYet = (): Paid => ({ disputes: 0, paid: 0, last: { accepts: 0, 
 const LABEL_TASK = LABEL(100);
 const USD_TASK = USD(1_000);
 
-/** The summed net of `parties` in [LABEL, USD] over `run`. */
-async function netOf(
-  world: World,
-  parties: HardhatEthersSigner[],
-  run: () => Promise<void>,
-): Promise<[bigint, bigint]> {
-  const sum = async () => {
-    let [l, u] = [0n, 0n];
-    for (const p of parties) {
-      const [a, b] = await worthBoth(world, p.address);
-      [l, u] = [l + a, u + b];
-    }
-    return [l, u] as const;
-  };
-  const before = await sum();
-  await run();
-  const after = await sum();
-  return [after[0] - before[0], after[1] - before[1]];
+/** Each dispute's net of each group of parties, [LABEL, USD]. */
+type Nets = [bigint, bigint][];
+
+async function sumOf(world: World, parties: HardhatEthersSigner[]): Promise<[bigint, bigint]> {
+  let [l, u] = [0n, 0n];
+  for (const p of parties) {
+    const [a, b] = await worthBoth(world, p.address);
+    [l, u] = [l + a, u + b];
+  }
+  return [l, u];
 }
 
-const negative = ([l, u]: [bigint, bigint]) => l < 0n && u <= 0n;
-const notNegative = ([l, u]: [bigint, bigint]) => l >= 0n && u >= 0n;
-
-/** Runs `n` disputes of `c`, counting those whose final ruling pays the labeler. */
-async function runCase(sim: Simulation, c: Case, n: number, paid?: Paid): Promise<void> {
+/**
+ * Runs `n` disputes of `c` and returns each group's net per dispute; `paid` counts those whose final
+ * ruling pays the labeler.
+ */
+async function runCase(b: Block, c: Case, n: number, groups: HardhatEthersSigner[][], paid?: Paid): Promise<Nets[]> {
+  const nets: Nets[] = groups.map(() => []);
   for (let i = 0; i < n; i++) {
-    const o = await sim.dispute(c);
+    const before = await Promise.all(groups.map((g) => sumOf(b.world, g)));
+    const o = await b.sim.dispute(c);
+    for (const [k, g] of groups.entries()) {
+      const after = await sumOf(b.world, g);
+      nets[k]!.push([after[0] - before[k]![0], after[1] - before[k]![1]]);
+    }
     if (paid !== undefined) {
       paid.disputes++;
       if (paysLabeler(o.ruling)) paid.paid++;
@@ -78,49 +76,28 @@ async function runCase(sim: Simulation, c: Case, n: number, paid?: Paid): Promis
       paid.last.seats += o.last.seats;
     }
   }
+  return nets;
 }
 
 const garbageCase = { truth: REJECT, attackerSide: ACCEPT } as const;
 
-/**
- * S1: a garbage labeler against an honest challenger who appeals every Accept, counted in `paid`.
- */
-export async function honestChallengerRows(b: Block, paid: Paid): Promise<void> {
-  const { world, sim, report, mix } = b;
-  const garbage = world.labelers[0]!;
-  const honest = garbageCase;
+/** Records a party's row and checks its target: "< 0" (`loses`) or ">= 0" (`keeps`). */
+function partyRow(b: Block, id: string, scenario: string, nets: Nets, lose: boolean, check: string): void {
+  const sample = sampleOf(nets);
+  const target = lose ? "< 0 in each token" : ">= 0";
+  b.report.row({ id, mix: b.mix, scenario, disputes: nets.length, result: perDispute(sample), target });
+  b.report.check(`${b.mix}: ${id} ${check}`, lose ? loses(sample) : keeps(sample));
+}
 
-  const n1 = b.counts.garbage;
-  const appealsAccept: Appellant[] = [{ who: world.challenger, side: REJECT }];
-  let challengerNet: [bigint, bigint] = [0n, 0n];
-  const labelerNet = await netOf(world, [garbage], async () => {
-    challengerNet = await netOf(world, [world.challenger], () =>
-      runCase(
-        sim,
-        { ...honest, labeler: garbage, challenger: world.challenger, reward: LABEL_TASK, appellants: appealsAccept },
-        n1,
-        paid,
-      ),
-    );
-  });
-  report.row({
-    id: "S1",
-    mix,
-    scenario: "garbage labeler, 100 LABEL task",
-    disputes: n1,
-    result: perDispute(labelerNet, n1),
-    target: "< 0",
-  });
-  report.row({
-    id: "S1",
-    mix,
-    scenario: "its honest challenger (appeals every Accept)",
-    disputes: n1,
-    result: perDispute(challengerNet, n1),
-    target: ">= 0",
-  });
-  report.check(`${mix}: S1 garbage labeler loses`, negative(labelerNet));
-  report.check(`${mix}: S1 honest challenger >= 0`, notNegative(challengerNet));
+/** S1: a garbage labeler against an honest challenger who appeals every Accept, counted in `paid`. */
+export async function honestChallengerRows(b: Block, paid: Paid): Promise<void> {
+  const { world } = b;
+  const garbage = world.labelers[0]!;
+  const appellants: Appellant[] = [{ who: world.challenger, side: REJECT }];
+  const c: Case = { ...garbageCase, labeler: garbage, challenger: world.challenger, reward: LABEL_TASK, appellants };
+  const [labeler, challenger] = await runCase(b, c, b.counts.garbage, [[garbage], [world.challenger]], paid);
+  partyRow(b, "S1", "garbage labeler, 100 LABEL task", labeler!, true, "garbage labeler loses");
+  partyRow(b, "S1", "its honest challenger (appeals every Accept)", challenger!, false, "honest challenger >= 0");
 }
 
 /**
@@ -128,46 +105,30 @@ export async function honestChallengerRows(b: Block, paid: Paid): Promise<void> 
  * and with an honest watcher who appeals every Accept (S3, counted in `paid`).
  */
 export async function selfChallengeRows(b: Block, paid: Paid): Promise<void> {
-  const { world, sim, report, mix } = b;
+  const { world } = b;
   const [garbage, sybil, watcher] = [world.labelers[0]!, world.others[0]!, world.others[1]!];
-  const honest = garbageCase;
-
-  const n2 = b.counts.selfChallenge;
-  const self = { ...honest, labeler: garbage, challenger: sybil, reward: USD_TASK, usd: true };
-  const pair2 = await netOf(world, [garbage, sybil], () => runCase(sim, self, n2));
-  report.row({
-    id: "S2",
-    mix,
-    scenario: "garbage labeler + sybil challenger, 1,000 USD, no watcher",
-    disputes: n2,
-    result: perDispute(pair2, n2),
-    target: "< 0 in each token",
-  });
-  report.check(`${mix}: S2 self-challenge without a watcher loses in LABEL and in USD`, negative(pair2));
-
-  let watcherNet: [bigint, bigint] = [0n, 0n];
+  const n = b.counts.selfChallenge;
+  const self: Case = { ...garbageCase, labeler: garbage, challenger: sybil, reward: USD_TASK, usd: true };
+  const [pair2] = await runCase(b, self, n, [[garbage, sybil]]);
+  partyRow(
+    b,
+    "S2",
+    "garbage labeler + sybil challenger, 1,000 USD, no watcher",
+    pair2!,
+    true,
+    "self-challenge without a watcher loses",
+  );
   const watched: Case = { ...self, appellants: [{ who: watcher, side: REJECT }] };
-  const pair3 = await netOf(world, [garbage, sybil], async () => {
-    watcherNet = await netOf(world, [watcher], () => runCase(sim, watched, n2, paid));
-  });
-  report.row({
-    id: "S3",
-    mix,
-    scenario: "garbage labeler + sybil challenger, 1,000 USD, a watcher appeals",
-    disputes: n2,
-    result: perDispute(pair3, n2),
-    target: "< 0 in each token",
-  });
-  report.row({
-    id: "S3",
-    mix,
-    scenario: "the honest watcher",
-    disputes: n2,
-    result: perDispute(watcherNet, n2),
-    target: ">= 0",
-  });
-  report.check(`${mix}: S3 self-challenge with a watcher loses in LABEL and in USD`, negative(pair3));
-  report.check(`${mix}: S3 honest watcher >= 0`, notNegative(watcherNet));
+  const [pair3, watcherNets] = await runCase(b, watched, n, [[garbage, sybil], [watcher]], paid);
+  partyRow(
+    b,
+    "S3",
+    "garbage labeler + sybil challenger, 1,000 USD, a watcher appeals",
+    pair3!,
+    true,
+    "self-challenge with a watcher loses",
+  );
+  partyRow(b, "S3", "the honest watcher", watcherNets!, false, "honest watcher >= 0");
 }
 
 /**
@@ -175,10 +136,9 @@ export async function selfChallengeRows(b: Block, paid: Paid): Promise<void> {
  * Accept, on a 100 LABEL task (S4) and a 1,000 USD task (S5). Returns its garbage disputes.
  */
 export async function contestingRows(b: Block): Promise<Paid> {
-  const { world, sim, report, mix } = b;
+  const { world } = b;
   const garbage = world.labelers[0]!;
   const paid = noneYet();
-  const n = b.counts.contesting;
   const appellants: Appellant[] = [
     { who: world.challenger, side: REJECT },
     { who: garbage, side: ACCEPT },
@@ -187,38 +147,26 @@ export async function contestingRows(b: Block): Promise<Paid> {
     ["S4", false],
     ["S5", true],
   ] as const) {
-    const c: Case = {
-      truth: REJECT,
-      attackerSide: ACCEPT,
-      labeler: garbage,
-      challenger: world.challenger,
-      reward: usd ? USD_TASK : LABEL_TASK,
-      usd,
-      appellants,
-    };
-    let challengerNet: [bigint, bigint] = [0n, 0n];
-    const labelerNet = await netOf(world, [garbage], async () => {
-      challengerNet = await netOf(world, [world.challenger], () => runCase(sim, c, n, paid));
-    });
+    const reward = usd ? USD_TASK : LABEL_TASK;
+    const c: Case = { ...garbageCase, labeler: garbage, challenger: world.challenger, reward, usd, appellants };
+    const [labeler, challenger] = await runCase(b, c, b.counts.contesting, [[garbage], [world.challenger]], paid);
     const task = usd ? "1,000 USD" : "100 LABEL";
-    report.row({
+    partyRow(
+      b,
       id,
-      mix,
-      scenario: `garbage labeler appealing every Reject, ${task} task`,
-      disputes: n,
-      result: perDispute(labelerNet, n),
-      target: "< 0 in each token",
-    });
-    report.row({
+      `garbage labeler appealing every Reject, ${task} task`,
+      labeler!,
+      true,
+      "contesting garbage labeler loses",
+    );
+    partyRow(
+      b,
       id,
-      mix,
-      scenario: "its honest challenger (appeals every Accept)",
-      disputes: n,
-      result: perDispute(challengerNet, n),
-      target: ">= 0",
-    });
-    report.check(`${mix}: ${id} contesting garbage labeler loses`, negative(labelerNet));
-    report.check(`${mix}: ${id} honest challenger against a contesting labeler >= 0`, notNegative(challengerNet));
+      "its honest challenger (appeals every Accept)",
+      challenger!,
+      false,
+      "honest challenger against a contesting labeler >= 0",
+    );
   }
   return paid;
 }
@@ -230,38 +178,39 @@ export async function contestingRows(b: Block): Promise<Paid> {
  * task, plus the reward and fee that accepting would have cost.
  */
 export async function requesterRows(b: Block): Promise<void> {
-  const { world, sim, report, mix } = b;
+  const { world, sim } = b;
   const { requester, escrow } = world;
   const labeler = world.labelers[1]!;
-  const n = b.counts.requester;
   for (const usd of [false, true])
     for (const amount of [100, 1_000, 10_000]) {
       const reward = usd ? USD(amount) : LABEL(amount);
-      let net: [bigint, bigint] = [0n, 0n];
-      const labelerNet = await netOf(world, [labeler], async () => {
-        for (let i = 0; i < n; i++) {
-          let taskId = 0n;
-          const d = await netOf(world, [requester], async () => {
-            taskId = (
-              await sim.dispute({ truth: ACCEPT, attackerSide: REJECT, labeler, challenger: requester, reward, usd })
-            ).taskId;
-          });
-          const t = await escrow.getTask(taskId);
-          const back = BigInt(t.slots - t.accepted - t.held) * (t.reward + t.fee) + t.reward + t.fee;
-          net = usd ? [net[0] + d[0], net[1] + d[1] + back] : [net[0] + d[0] + back, net[1] + d[1]];
-        }
-      });
+      const [requesterNets, labelerNets]: Nets[] = [[], []];
+      for (let i = 0; i < b.counts.requester; i++) {
+        const [q0, l0] = [await sumOf(world, [requester]), await sumOf(world, [labeler])];
+        const c: Case = { truth: ACCEPT, attackerSide: REJECT, labeler, challenger: requester, reward, usd };
+        const t = await escrow.getTask((await sim.dispute(c)).taskId);
+        const [q1, l1] = [await sumOf(world, [requester]), await sumOf(world, [labeler])];
+        const back = (t.slots - t.accepted - t.held) * (t.reward + t.fee) + t.reward + t.fee;
+        requesterNets.push(usd ? [q1[0] - q0[0], q1[1] - q0[1] + back] : [q1[0] - q0[0] + back, q1[1] - q0[1]]);
+        labelerNets.push([l1[0] - l0[0], l1[1] - l0[1]]);
+      }
       const task = `${amount.toLocaleString("en-US")} ${usd ? "USD" : "LABEL"}`;
-      report.row({
-        id: "S6",
-        mix,
-        scenario: `requester challenging honest work, ${task}`,
-        disputes: n,
-        result: perDispute(net, n),
-        target: "< 0 in each token",
-      });
-      report.check(`${mix}: S6 requester challenging honest work on ${task} loses`, negative(net));
-      report.check(`${mix}: S6 honest labeler against its requester on ${task} >= 0`, notNegative(labelerNet));
+      partyRow(
+        b,
+        "S6",
+        `requester challenging honest work, ${task}`,
+        requesterNets,
+        true,
+        `requester challenging honest work on ${task} loses`,
+      );
+      partyRow(
+        b,
+        "S6",
+        "the passive honest labeler",
+        labelerNets,
+        false,
+        `honest labeler against its requester on ${task} >= 0`,
+      );
     }
 }
 
@@ -270,19 +219,18 @@ export async function requesterRows(b: Block): Promise<void> {
  * Accept once (S9, the malicious appellant); the honest labeler's net with each.
  */
 export async function honestWorkRows(b: Block): Promise<void> {
-  const { world, sim, report, mix } = b;
+  const { world } = b;
   const labeler = world.labelers[1]!;
-  const n = b.counts.honestWork;
   const rows = [
-    ["S7", "griefing challenger of honest work", []],
+    ["S7", "griefing challenger of honest work", "griefing challenger", []],
     [
       "S9",
       "malicious appellant (challenges honest work, appeals the Accept once)",
+      "malicious appellant",
       [{ who: world.challenger, side: REJECT, max: 1 }],
     ],
   ] as const;
-  for (const [id, scenario, appellants] of rows) {
-    let labelerNet: [bigint, bigint] = [0n, 0n];
+  for (const [id, scenario, who, appellants] of rows) {
     const c: Case = {
       truth: ACCEPT,
       attackerSide: REJECT,
@@ -291,20 +239,9 @@ export async function honestWorkRows(b: Block): Promise<void> {
       reward: LABEL_TASK,
       appellants: [...appellants],
     };
-    const net = await netOf(world, [world.challenger], async () => {
-      labelerNet = await netOf(world, [labeler], () => runCase(sim, c, n));
-    });
-    report.row({ id, mix, scenario, disputes: n, result: perDispute(net, n), target: "< 0" });
-    report.row({
-      id,
-      mix,
-      scenario: "the honest labeler",
-      disputes: n,
-      result: perDispute(labelerNet, n),
-      target: ">= 0",
-    });
-    report.check(`${mix}: ${id} ${id === "S7" ? "griefing challenger" : "malicious appellant"} loses`, negative(net));
-    report.check(`${mix}: ${id} honest labeler >= 0`, notNegative(labelerNet));
+    const [challenger, labelerNets] = await runCase(b, c, b.counts.honestWork, [[world.challenger], [labeler]]);
+    partyRow(b, id, scenario, challenger!, true, `${who} loses`);
+    partyRow(b, id, "the honest labeler", labelerNets!, false, "honest labeler >= 0");
   }
 }
 
@@ -313,28 +250,20 @@ export async function honestWorkRows(b: Block): Promise<void> {
  * (every voting seat votes Accept); it appeals every Accept, the labeler never appeals.
  */
 export async function appellantRows(b: Block): Promise<void> {
-  const { world, sim, report, mix } = b;
+  const { world } = b;
   const garbage = world.labelers[2]!;
-  const n = b.counts.appellant;
   for (let k = 1; k <= 4; k++) {
+    const appellants: Appellant[] = [{ who: world.challenger, side: REJECT }];
     const c: Case = {
-      truth: REJECT,
-      attackerSide: ACCEPT,
+      ...garbageCase,
       labeler: garbage,
       challenger: world.challenger,
       reward: LABEL_TASK,
       forced: k,
-      appellants: [{ who: world.challenger, side: REJECT }],
+      appellants,
     };
-    const net = await netOf(world, [world.challenger], () => runCase(sim, c, n));
-    report.row({
-      id: "S8",
-      mix,
-      scenario: `honest appellant after ${k} forced wrong ruling${k > 1 ? "s" : ""}`,
-      disputes: n,
-      result: perDispute(net, n),
-      target: ">= 0",
-    });
-    report.check(`${mix}: S8 honest appellant after ${k} wrong rulings >= 0`, notNegative(net));
+    const [nets] = await runCase(b, c, b.counts.appellant, [[world.challenger]]);
+    const scenario = `honest appellant after ${k} forced wrong ruling${k > 1 ? "s" : ""}`;
+    partyRow(b, "S8", scenario, nets!, false, `honest appellant after ${k} wrong rulings >= 0`);
   }
 }
