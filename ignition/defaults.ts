@@ -34,6 +34,12 @@ export const COURT_DEFAULTS = {
   appealPeriod: 1n * DAY,
   /** A round that waits a week for jurors lets anyone close the dispute as Unresolved. */
   drawTimeout: 7n * DAY,
+  /**
+   * An appeal round's deposit equals its cost: its funders pay twice the round's cost (round 1: 70
+   * LABEL), lose the deposit to the winners if their side loses, get both back if it wins
+   * (docs/court.md, "Appeal deposits and crowdfunding").
+   */
+  depositBps: 10_000n,
 } as const;
 
 /** The juror pool's phase cycle and unbonding (`IJurorPool.PoolParams`). */

@@ -9,6 +9,7 @@ import {
   REJECT,
   Ruling,
   Verdict,
+  appealRequired,
   roundCost,
   runDrawingCycle,
 } from "./helpers/fixtures.js";
@@ -31,7 +32,7 @@ describe("QualityVote", function () {
       return { ...f, w: await windowsOf(f.court, f.d, 0) };
     }
 
-    it("appeal only in [revealEnd, appealEnd): the loser's side, cost pulled, Appealed and RoundQueued", async function () {
+    it("appeal only in [revealEnd, appealEnd): the loser's side, cost and deposit pulled, AppealFunded, Appealed and RoundQueued", async function () {
       const f = await loadFixture(ruledFixture);
       const { court, pool, token, d, w, labeler } = f;
       await time.setNextBlockTimestamp(w.revealEnd - 1n);
@@ -52,15 +53,18 @@ describe("QualityVote", function () {
       await time.setNextBlockTimestamp(w.appealEnd - 1n);
       const tx = court.connect(labeler).appeal(d);
       await expect(tx)
-        .to.emit(court, "Appealed")
+        .to.emit(court, "AppealFunded")
+        .withArgs(d, 1n, labeler.address, appealRequired(1), appealRequired(1), appealRequired(1))
+        .and.to.emit(court, "Appealed")
         .withArgs(d, 1n, labeler.address, ACCEPT, roundCost(1))
         .and.to.emit(court, "RoundQueued")
         .withArgs(d, 1n, 7n, roundCost(1), 1n);
-      await expect(tx).to.changeTokenBalances(ethers, token, [labeler, pool, court], [-roundCost(1), roundCost(1), 0n]);
-      expect(await court.paymentsOf(d)).to.deep.equal([
-        [f.challenger.address, roundCost(0), 2n],
-        [labeler.address, roundCost(1), 1n],
-      ]);
+      const required = appealRequired(1);
+      await expect(tx).to.changeTokenBalances(ethers, token, [labeler, pool, court], [-required, required, 0n]);
+      expect(await court.funding(d, 1n)).to.deep.equal([required, required, 1n, 0n]);
+      expect(await court.contributionOf(d, 1n, labeler.address)).to.deep.equal([required, false]);
+      const r1 = await court.getRound(d, 1n);
+      expect([r1.payer, r1.side, r1.cost]).to.deep.equal([ethers.ZeroAddress, BigInt(ACCEPT), roundCost(1)]);
       await expect(court.connect(labeler).appeal(d))
         .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
         .withArgs(d, Period.Drawing);
@@ -106,7 +110,7 @@ describe("QualityVote", function () {
           0n,
           roundCost(1),
         ]);
-        expect(await court.paymentsOf(d)).to.deep.equal([[f.challenger.address, roundCost(0), 2n]]);
+        expect(await court.funding(d, 1n)).to.deep.equal([0n, appealRequired(1), 0n, 0n]);
       });
     }
 
@@ -196,7 +200,7 @@ describe("QualityVote", function () {
         [challenger, pool, court],
         [roundCost(0), -roundCost(0), 0n],
       );
-      expect(await court.paymentsOf(d)).to.deep.equal([]);
+      expect((await court.getRound(d, 0n)).cost).to.equal(0n);
       // Stake comes back: the closed dispute's queue entry is skipped, not drawn.
       for (const s of f.stakers.slice(2, 5)) await pool.connect(s).stake(ONE_SEAT);
       await toDrawing(court, helpers);
@@ -218,7 +222,7 @@ describe("QualityVote", function () {
         .withArgs(d, Period.Drawing);
     });
 
-    it("an appealed round waits without a timeout; below its cumulative seats it closes: the appealed ruling stands, the appellant is refunded (capacity 10, then 9)", async function () {
+    it("an appealed round waits without a timeout; below its cumulative seats it closes: the appealed ruling stands, the appellant claims its cost and deposit back (capacity 10, then 9)", async function () {
       const f = await loadFixture(drawnFixture);
       const { court, d, labeler } = f;
       await vote(f, d, f.jurors, [REJECT, REJECT, ACCEPT]);
@@ -241,12 +245,17 @@ describe("QualityVote", function () {
         .and.to.emit(court, "DisputeFinalized")
         .withArgs(d, Ruling.Reject, 2n)
         .and.to.emit(court, "RoundCostRefunded")
-        .withArgs(d, 1n, labeler.address, roundCost(1));
-      await expect(tx).to.changeTokenBalances(ethers, f.token, [labeler, f.pool], [roundCost(1), -roundCost(1)]);
+        .withArgs(d, 1n, ethers.ZeroAddress, roundCost(1));
+      await expect(tx).to.changeTokenBalances(ethers, f.token, [labeler, f.pool], [0n, 0n]);
+      // The contributors of a round never seated claim all they paid.
+      await expect(court.claimAppeal(d, 1n, labeler.address))
+        .to.emit(court, "AppealClaimed")
+        .withArgs(d, 1n, labeler.address, appealRequired(1), 0n);
+      expect(await court.contributionOf(d, 1n, labeler.address)).to.deep.equal([appealRequired(1), true]);
       // Round 0 is judged against the ruling that stands: two coherent seats share cost + 1 penalty.
       const r0 = await court.getRound(d, 0n);
       expect([r0.pot, r0.coherentSeats]).to.deep.equal([roundCost(0) + PENALTY, 2n]);
-      expect(await court.paymentsOf(d)).to.deep.equal([[f.challenger.address, roundCost(0), 2n]]);
+      expect((await court.getRound(d, 1n)).cost).to.equal(0n);
     });
 
     it("an escalated round that closes for capacity: Unresolved (no round had a majority), its cost back to the previous round's pot", async function () {

@@ -114,7 +114,8 @@ abstract contract CourtSystemSetup is Test, IVersioner {
                 commitPeriod: 1 hours,
                 revealPeriod: 1 hours,
                 appealPeriod: 1 hours,
-                drawTimeout: 1 days + 2 minutes
+                drawTimeout: 1 days + 2 minutes,
+                depositBps: 10_000
             });
     }
 
@@ -124,7 +125,7 @@ abstract contract CourtSystemSetup is Test, IVersioner {
 
     /// @dev The handler's actions the fuzzer calls (its views are left out).
     function _targetHandler() internal {
-        bytes4[] memory s = new bytes4[](26);
+        bytes4[] memory s = new bytes4[](28);
         s[0] = PoolActions.stake.selector;
         s[1] = PoolActions.requestUnstake.selector;
         s[2] = PoolActions.withdrawUnstaked.selector;
@@ -151,6 +152,8 @@ abstract contract CourtSystemSetup is Test, IVersioner {
         s[23] = EscrowActions.reclaim.selector;
         s[24] = PoolActions.withholdSeed.selector;
         s[25] = CourtSystemHandler.leave.selector;
+        s[26] = CourtSystemHandler.fundAppeal.selector;
+        s[27] = CourtSystemHandler.claimAppeal.selector;
         targetContract(address(handler));
         targetSelector(FuzzSelector({addr: address(handler), selectors: s}));
     }
@@ -181,7 +184,8 @@ abstract contract CourtSystemSetup is Test, IVersioner {
             else if (pick < 86) handler.settle(a, b, a >> 8, b % 2 == 0);
             else if (pick < 90) handler.withdraw(a);
             else if (pick < 91) handler.togglePause(a);
-            else if (pick < 93) handler.appeal(a, b);
+            else if (pick < 92) handler.appeal(a, b);
+            else if (pick < 93) handler.fundAppeal(a, b, a >> 128);
             else if (pick < 94) handler.escalate(a);
             else if (pick < 95) handler.finalizeDispute(a);
             else if (pick < 96) handler.cancelTask(a);
@@ -225,6 +229,12 @@ abstract contract CourtSystemSetup is Test, IVersioner {
         console.log("seats settled: missed %d; withdrawals %d", r.seatsMissed, r.withdrawals);
         console.log("capacity: appeals refused %d, disputes closed %d", r.appealsRefusedCapacity, r.closedForCapacity);
         console.log("cycles abandoned (seed withheld) %d", r.cyclesAbandoned);
+        console.log(
+            "appeals: crowdfunded %d, deposits forfeited %d, never completed refunded %d",
+            r.crowdfundedRounds,
+            r.depositsForfeited,
+            r.unfundedAppealsRefunded
+        );
         // solhint-enable no-console
     }
 
@@ -254,6 +264,9 @@ abstract contract CourtSystemSetup is Test, IVersioner {
         assertGe(r.withdrawals, 1, "reach: withdrawals");
         assertGe(r.cyclesAbandoned, 1, "reach: cycles abandoned");
         assertGe(r.closedForCapacity, 1, "reach: disputes closed for capacity after round 0");
+        assertGe(r.depositsForfeited, 1, "reach: deposits forfeited");
+        assertGe(r.crowdfundedRounds, 1, "reach: crowdfunded rounds");
+        assertGe(r.unfundedAppealsRefunded, 1, "reach: refunds of rounds never completed");
     }
 
     /// @dev The handler recorded no unexpected success or failure.

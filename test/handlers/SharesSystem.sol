@@ -59,7 +59,8 @@ abstract contract SharesSystem is Test {
                 commitPeriod: 1 hours,
                 revealPeriod: 1 hours,
                 appealPeriod: 1 hours,
-                drawTimeout: 1 days + 2 minutes
+                drawTimeout: 1 days + 2 minutes,
+                depositBps: 10_000
             })
         );
         pool.bindCourt(address(court));

@@ -116,6 +116,10 @@ export function paramEdges(): [string, Partial<CourtParams>, boolean][] {
     ["drawTimeout a second shorter", { drawTimeout: MIN_TIMEOUT - 1n }, false],
     ["drawTimeout at 90 days", { drawTimeout: 90n * DAY }, true],
     ["drawTimeout above 90 days", { drawTimeout: 90n * DAY + 1n }, false],
+    ["depositBps at 2,500", { depositBps: 2_500n }, true],
+    ["depositBps below 2,500", { depositBps: 2_499n }, false],
+    ["depositBps at 20,000", { depositBps: 20_000n }, true],
+    ["depositBps above 20,000", { depositBps: 20_001n }, false],
   ];
   for (const period of ["commitPeriod", "revealPeriod", "appealPeriod"] as const) {
     cases.push(
