@@ -215,7 +215,9 @@ describe("CLI todo: a command that runs as printed for every role", function () 
       ),
     );
     expect((await todo(requester)).filter((i) => /appeal/.test(i.line))).to.deep.equal([]);
-    expect((await run(appeal.run[0]!)).output).to.contain("Appealed dispute 1, paying 35 LABEL");
+    expect((await run(appeal.run[0]!)).output).to.contain(
+      "Appealed dispute 1, paying 70 LABEL (round cost 35 LABEL, deposit 35 LABEL",
+    );
 
     // The keeper draws round 1; the appellant discloses to its new jury; round 1 accepts.
     await annota("advance", { seconds: "3600" });
