@@ -222,6 +222,9 @@ class Simulation {
     }
     // A keeper puts the settled stake back into the pool (docs/court.md: settling does not).
     await this.world.pool.applyDeferredOf([...settled]);
+    // Appellants claim their contributions (cost and deposit back on a winning side, nothing on a losing one).
+    const funders = [labeler, challenger, this.watcher].map((a) => a.address);
+    for (let r = 1; r < Number(dv.roundCount); r++) await court.claimAppealMany(disputeId, r, funders);
     return { ruling: dv.ruling, rounds: Number(dv.roundCount) };
   }
 

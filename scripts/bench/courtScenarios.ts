@@ -268,6 +268,27 @@ export const COURT_SCENARIOS: Scenario[] = [
   },
   {
     section: "court",
+    op: "QualityVote.fundAppeal",
+    case: "a first contribution toward round 1 (1 LABEL of its 70)",
+    tx: async (w) => {
+      const c = await ruled(w, [REJECT, REJECT, REJECT]);
+      return w.p.court.connect(w.p.labelers[0]).fundAppeal(c.disputeId, 10n ** 18n);
+    },
+  },
+  {
+    section: "court",
+    op: "QualityVote.claimAppeal",
+    case: "a contribution to a round never completed, once final (all back; the round's last claim)",
+    tx: async (w) => {
+      const c = await ruled(w, [REJECT, REJECT, REJECT]);
+      await w.p.court.connect(w.p.labelers[0]).fundAppeal(c.disputeId, 10n ** 18n);
+      await endAppeal(w.p.court, w.chain.helpers, c.disputeId);
+      await w.p.court.finalizeDispute(c.disputeId);
+      return w.p.court.claimAppeal(c.disputeId, 1n, w.p.labelers[0].address);
+    },
+  },
+  {
+    section: "court",
     op: "QualityVote.escalate",
     case: "round 0 without a majority (nobody revealed)",
     tx: async (w) => {
