@@ -211,7 +211,7 @@ describe("CLI todo: a command that runs as printed for every role", function () 
     const appeal = find(await todo(labeler), /appeal/);
     expect(appeal.line).to.match(
       new RegExp(
-        `^  - \\[labeler\\] appeal the ruling you lost to a larger jury \\(dispute 1, round 1, costs 35 LABEL\\)${BY}$`,
+        `^  - \\[labeler\\] appeal the ruling you lost to a larger jury \\(dispute 1, round 1, costs 70 LABEL\\)${BY}$`,
       ),
     );
     expect((await todo(requester)).filter((i) => /appeal/.test(i.line))).to.deep.equal([]);
