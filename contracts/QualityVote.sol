@@ -574,12 +574,6 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
             );
     }
 
-    /// @dev Round `round`'s cost plus its deposit under version `p`: what its funders pay in all.
-    function _required(CourtParams memory p, uint256 round) private pure returns (uint256) {
-        uint256 cost = seatsOf(round) * p.feePerSeat;
-        return cost + (cost * p.depositBps) / _BPS;
-    }
-
     /// @dev Opens and queues the next round of `d`, paid by `payer` on `side` (zero: by a pot).
     function _openRound(
         uint256 disputeId,
@@ -873,6 +867,12 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
         bytes32 salt
     ) private view returns (bytes32) {
         return keccak256(abi.encode(block.chainid, address(this), disputeId, round, juror, choice, salt));
+    }
+
+    /// @dev Round `round`'s cost plus its deposit under version `p`: what its funders pay in all.
+    function _required(CourtParams memory p, uint256 round) private pure returns (uint256) {
+        uint256 cost = seatsOf(round) * p.feePerSeat;
+        return cost + (cost * p.depositBps) / _BPS;
     }
 
     function _periodInBounds(uint256 period) private pure returns (bool) {

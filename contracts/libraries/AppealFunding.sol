@@ -128,21 +128,6 @@ library AppealFunding {
         return (true, amount);
     }
 
-    /// @dev What the contributors of appeal round `r` of final dispute `d` share (docs/court.md, "Appeal
-    /// deposits and crowdfunding"): all they paid if it was never seated (never complete, or closed for
-    /// lack of capacity); if seated, its deposit when the ruling is Unresolved (its cost, `seats * fee`,
-    /// paid its jurors), nothing if its side lost (the deposit went to the winners, `splitLoserMoney`),
-    /// all they paid if its side won (the loser's money repaid its cost), once that money is split.
-    function _back(Dispute storage d, Round storage r, uint256 disputeId, uint256 fee) private view returns (uint256) {
-        IQualityVote.Ruling ruling = d.ruling;
-        uint256 funded = r.funded;
-        if (r.drawnAt == 0) return funded;
-        if (ruling == IQualityVote.Ruling.Unresolved) return funded - r.seats * fee;
-        if (r.side != uint8(ruling)) return 0;
-        if (!d.moneyResolved) revert IQualityVote.QualityVoteMoneyUnresolved(disputeId);
-        return funded;
-    }
-
     /// @notice Splits the loser's money of final dispute `d` (`disputeId`, its rounds `rounds`, its
     /// version's seat fee `fee`), once, for an Accept or Reject ruling: see `IQualityVote.resolveMoney`.
     /// Moves the difference between the appeal rounds' repayments (kept by the pool for their
@@ -184,6 +169,21 @@ library AppealFunding {
         } else if (losingDeposits > owedAppeals) {
             pool.pay(msg.sender, losingDeposits - owedAppeals);
         }
+    }
+
+    /// @dev What the contributors of appeal round `r` of final dispute `d` share (docs/court.md, "Appeal
+    /// deposits and crowdfunding"): all they paid if it was never seated (never complete, or closed for
+    /// lack of capacity); if seated, its deposit when the ruling is Unresolved (its cost, `seats * fee`,
+    /// paid its jurors), nothing if its side lost (the deposit went to the winners, `splitLoserMoney`),
+    /// all they paid if its side won (the loser's money repaid its cost), once that money is split.
+    function _back(Dispute storage d, Round storage r, uint256 disputeId, uint256 fee) private view returns (uint256) {
+        IQualityVote.Ruling ruling = d.ruling;
+        uint256 funded = r.funded;
+        if (r.drawnAt == 0) return funded;
+        if (ruling == IQualityVote.Ruling.Unresolved) return funded - r.seats * fee;
+        if (r.side != uint8(ruling)) return 0;
+        if (!d.moneyResolved) revert IQualityVote.QualityVoteMoneyUnresolved(disputeId);
+        return funded;
     }
 
     /// @dev The costs of the seated appeal rounds of side `ruling` (owed to their contributors) and the
