@@ -146,6 +146,8 @@ const seatStake = await pool.seatStake();
 const penalty = await pool.seatLock(); // an incoherent or silent seat loses its lock
 const cost0 = await court.roundCost(version, 0);
 const cost1 = await court.roundCost(version, 1);
+// What the labeler's appeal pays: round 1's cost and its deposit (docs/court.md, "Appeal deposits").
+const appeal1 = cost1 + (cost1 * BigInt(courtParams.depositBps)) / BPS;
 const reward = ethers.parseEther("100");
 // The court bond's floor; on this LABEL task each party posts it plus the value bond in one LABEL bond.
 const { courtBond, valueBond } = await escrow.bondFloor(reward);
@@ -157,7 +159,7 @@ console.log(`Scenario on ${networkName}: reward ${formatLabel(reward)} LABEL, bo
 console.log("--- funding the requester, labeler, challenger and validators from", funder.address);
 const funding: [typeof requester, bigint][] = [
   [requester, reward + fee],
-  [labeler!, bond + cost1],
+  [labeler!, bond + appeal1],
   [challenger!, bond + cost0],
   ...validators.map((v) => [v, validatorStake] as [typeof requester, bigint]),
 ];
