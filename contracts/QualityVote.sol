@@ -7,6 +7,7 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {IQualityVote} from "./interfaces/IQualityVote.sol";
 import {IJurorPool} from "./interfaces/IJurorPool.sol";
 import {Administered} from "./utils/Administered.sol";
+import {AppealFunding, Contribution, Dispute, Round} from "./libraries/AppealFunding.sol";
 
 /// @title QualityVote
 /// @notice The Annota court: disputes, drawn juries, commit-reveal rounds, appeals and escalation,
@@ -20,44 +21,6 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
     /*//////////////////////////////////////////////////////////////
                                  TYPES
     //////////////////////////////////////////////////////////////*/
-
-    /// @dev Two slots, both written once by `createDispute` and read by every draw of the dispute.
-    /// The arbitrable is stored as its number (`_arbitrableIndex`), so that it shares slot 0; the
-    /// challenger is round 0's payer (`Round.payer`), in the round slot that the draws rewrite.
-    struct Dispute {
-        // slot 0
-        address labeler; // never zero: marks the dispute as existing
-        uint32 version;
-        uint8 roundCount;
-        Ruling ruling; // None until final
-        uint32 arbitrable;
-        Ruling lastRuling; // the majority of the last appealed round: what stands if the dispute closes
-        // slot 1
-        address interested;
-        uint40 createdAt; // round 0's queuedAt
-        uint40 seedWaitAt; // the pool's seed-wait clock at creation (round 0's timeout runs net of it)
-    }
-
-    /// @dev Two slots; seat counts fit 8 bits (at most 63 seats). A round's cost is not stored: it is
-    /// `seats * feePerSeat` of the dispute's version, 0 once refunded (`_costOf`). Opening round 0
-    /// writes slot 0 only (its queuedAt is the dispute's `createdAt`).
-    struct Round {
-        // slot 0: who paid (round 0: the challenger; zero for an escalated round), the draw, the vote
-        address payer;
-        uint40 drawnAt;
-        uint8 seats;
-        uint8 accepts;
-        uint8 rejects;
-        uint8 jurors;
-        uint8 unsettled;
-        uint8 side;
-        // slot 1: when queued (rounds after round 0); money, set when the dispute is final
-        // (fundedNext: when escalated)
-        uint40 queuedAt;
-        uint96 fundedNext;
-        uint96 pot;
-        uint16 coherentSeats;
-    }
 
     /// @dev One slot plus the commitment.
     struct Vote {
@@ -88,9 +51,13 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
     /// (docs/court.md, "The free-share gate").
     uint256 public constant MIN_FREE_SHARE_BPS = 2_500;
     uint256 public constant MAX_FREE_SHARE_BPS = 5_000;
+    /// @notice Bounds of an appeal round's deposit, in basis points of its cost.
+    uint256 public constant MIN_DEPOSIT_BPS = 2_500;
+    uint256 public constant MAX_DEPOSIT_BPS = 20_000;
 
     uint8 private constant _ACCEPT = 1;
     uint8 private constant _REJECT = 2;
+    uint256 private constant _BPS = 10_000;
 
     /*//////////////////////////////////////////////////////////////
                                 STORAGE
@@ -111,6 +78,8 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
     mapping(uint256 disputeId => Dispute) private _disputes;
     mapping(uint256 disputeId => mapping(uint256 round => Round)) private _rounds;
     mapping(uint256 disputeId => mapping(uint256 round => mapping(address juror => Vote))) private _votes;
+    mapping(uint256 disputeId => mapping(uint256 round => mapping(address contributor => Contribution)))
+        private _contributions;
     /// @dev Each holder of `ARBITRABLE_ROLE` (never revoked) numbered from 1 when first granted it.
     mapping(address arbitrable => uint32) private _arbitrableIndex;
     mapping(uint256 index => address arbitrable) private _arbitrableAt;
@@ -166,6 +135,7 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
             ruling: Ruling.None,
             arbitrable: arbitrable,
             lastRuling: Ruling.None,
+            moneyResolved: false,
             interested: interested,
             createdAt: _now(),
             seedWaitAt: 0 // set when round 0 is queued, below
@@ -223,19 +193,58 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
 
     /// @inheritdoc IQualityVote
     function appeal(uint256 disputeId) external nonReentrant returns (uint256 round) {
-        (Dispute storage d, uint256 roundIndex) = _requirePeriod(disputeId, Period.Appeal);
-        round = roundIndex + 1;
-        // Refused on capacity only, never on free stake: locks cannot block an appeal (docs/court.md,
-        // "Seat capacity").
-        _requireCovered(disputeId, d, round);
-        Ruling ruling = _majority(_rounds[disputeId][roundIndex]);
-        // What stands if the new round is closed for lack of capacity; the appellant takes the other side.
-        d.lastRuling = ruling;
-        uint8 side = ruling == Ruling.Accept ? _REJECT : _ACCEPT;
-        uint256 cost = _openRound(disputeId, d, _versions[d.version], msg.sender, side);
-        emit Appealed(disputeId, round, msg.sender, side, cost);
-        // Interaction last: the round is recorded. The pool keeps the court's LABEL.
-        _label.safeTransferFrom(msg.sender, address(_pool), cost);
+        (round, ) = _fundAppeal(disputeId, type(uint256).max);
+    }
+
+    /// @inheritdoc IQualityVote
+    function fundAppeal(uint256 disputeId, uint256 amount) external nonReentrant returns (uint256 contributed) {
+        if (amount == 0) revert QualityVoteZeroContribution();
+        (, contributed) = _fundAppeal(disputeId, amount);
+    }
+
+    /// @inheritdoc IQualityVote
+    function claimAppeal(
+        uint256 disputeId,
+        uint256 round,
+        address contributor
+    ) external nonReentrant returns (uint256) {
+        (bool claimed, uint256 amount) = _claimAppeal(disputeId, round, contributor);
+        if (!claimed) revert QualityVoteNothingToClaim(disputeId, round, contributor);
+        return amount;
+    }
+
+    /// @inheritdoc IQualityVote
+    function claimAppealMany(
+        uint256 disputeId,
+        uint256 round,
+        address[] calldata contributors
+    ) external nonReentrant returns (uint256 claimed) {
+        for (uint256 i = 0; i < contributors.length; ++i) {
+            (bool done, ) = _claimAppeal(disputeId, round, contributors[i]);
+            if (done) ++claimed;
+        }
+    }
+
+    /// @inheritdoc IQualityVote
+    function resolveMoney(
+        uint256 disputeId,
+        uint256 loserCourtBond,
+        uint256 burnBps
+    ) external nonReentrant returns (uint256, uint256, uint256) {
+        Dispute storage d = _dispute(disputeId);
+        if (_arbitrableAt[d.arbitrable] != msg.sender)
+            revert AccessControlUnauthorizedAccount(msg.sender, ARBITRABLE_ROLE);
+        return
+            AppealFunding.splitLoserMoney(
+                d,
+                _rounds[disputeId],
+                _label,
+                _pool,
+                disputeId,
+                _versions[d.version].feePerSeat,
+                loserCourtBond,
+                burnBps
+            );
     }
 
     /// @inheritdoc IQualityVote
@@ -277,11 +286,12 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
             emit DisputeClosedForCapacity(disputeId, roundIndex, ruling, capacity, needed);
         }
         if (unseated) {
-            // Its cost goes back (from now on `_costOf` reports it as 0).
+            // Its cost goes back (from now on `_costOf` reports it as 0): to round 0's challenger; an
+            // appeal round's contributors claim theirs whole (`claimAppeal`).
             refund = _costOf(d, last);
             refundTo = last.payer;
             // An escalated round was funded by the previous round's pot: it returns there.
-            if (refundTo == address(0)) _rounds[disputeId][roundIndex - 1].fundedNext = 0;
+            if (roundIndex != 0 && last.side == 0) _rounds[disputeId][roundIndex - 1].fundedNext = 0;
         }
         // The last round tied.
         if (ruling == Ruling.None) ruling = Ruling.Unresolved;
@@ -362,12 +372,6 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IQualityVote
-    function currentVersionCost() external view returns (uint256 version, uint256 firstTwoRounds) {
-        version = _versionCount;
-        firstTwoRounds = (seatsOf(0) + seatsOf(1)) * _versions[version].feePerSeat;
-    }
-
-    /// @inheritdoc IQualityVote
     function roundCost(uint256 version, uint256 round) external view returns (uint256) {
         return seatsOf(round) * _params(version).feePerSeat;
     }
@@ -444,25 +448,6 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IQualityVote
-    function paymentsOf(uint256 disputeId) external view returns (Payment[] memory payments) {
-        Dispute storage d = _dispute(disputeId);
-        uint256 rounds = d.roundCount;
-        uint256 paid;
-        for (uint256 i = 0; i < rounds; ++i) {
-            if (_isPaid(d, _rounds[disputeId][i])) ++paid;
-        }
-        payments = new Payment[](paid);
-        uint256 n;
-        for (uint256 i = 0; i < rounds; ++i) {
-            Round storage r = _rounds[disputeId][i];
-            if (_isPaid(d, r)) {
-                // fits: seats * feePerSeat
-                payments[n++] = Payment({payer: r.payer, amount: uint96(_costOf(d, r)), side: r.side});
-            }
-        }
-    }
-
-    /// @inheritdoc IQualityVote
     function computeCommitment(
         uint256 disputeId,
         uint256 round,
@@ -485,6 +470,25 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
     function gateShortfall(uint256 disputeId) external view returns (uint256) {
         Dispute storage d = _dispute(disputeId);
         return _pool.gateShortfall(_parties(disputeId, d), _versions[d.version].minFreeShareBps);
+    }
+
+    /// @inheritdoc IQualityVote
+    function funding(
+        uint256 disputeId,
+        uint256 round
+    ) external view returns (uint256 funded, uint256 required, uint256 contributors, uint256 claimed) {
+        Round storage r = _rounds[disputeId][round];
+        return (r.funded, _required(_versions[_dispute(disputeId).version], round), r.contributors, r.claimed);
+    }
+
+    /// @inheritdoc IQualityVote
+    function contributionOf(
+        uint256 disputeId,
+        uint256 round,
+        address contributor
+    ) external view returns (uint256 amount, bool claimed) {
+        Contribution storage c = _contributions[disputeId][round][contributor];
+        return (c.amount, c.claimed);
     }
 
     /// @inheritdoc IQualityVote
@@ -522,6 +526,58 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
             _arbitrableIndex[account] = index;
             _arbitrableAt[index] = account;
         }
+    }
+
+    /// @dev Adds the caller's contribution, capped at what is missing, to the next round of `disputeId`
+    /// in its appeal window; the contribution that completes it opens and queues the round on the side
+    /// that lost the current one (docs/court.md, "Appeal deposits and crowdfunding").
+    function _fundAppeal(uint256 disputeId, uint256 amount) private returns (uint256 round, uint256 contributed) {
+        (Dispute storage d, uint256 roundIndex) = _requirePeriod(disputeId, Period.Appeal);
+        round = roundIndex + 1;
+        CourtParams memory p = _versions[d.version];
+        uint256 required = _required(p, round);
+        Round storage next = _rounds[disputeId][round];
+        contributed = AppealFunding.contribute(
+            next,
+            _contributions[disputeId][round][msg.sender],
+            disputeId,
+            round,
+            required,
+            amount
+        );
+        if (next.funded == required) {
+            // Refused on capacity only, never on free stake: locks cannot block an appeal (docs/court.md,
+            // "Seat capacity"). Only the completing contribution is: the others open nothing.
+            _requireCovered(disputeId, d, round);
+            Ruling ruling = _majority(_rounds[disputeId][roundIndex]);
+            // What stands if the new round is closed for lack of capacity; its funders take the other side.
+            d.lastRuling = ruling;
+            uint8 side = ruling == Ruling.Accept ? _REJECT : _ACCEPT;
+            uint256 cost = _openRound(disputeId, d, p, address(0), side);
+            emit Appealed(disputeId, round, msg.sender, side, cost);
+        }
+        // Interaction last: the contribution is recorded. The pool keeps the court's LABEL.
+        _label.safeTransferFrom(msg.sender, address(_pool), contributed);
+    }
+
+    /// @dev Pays `contributor`'s contribution to round `roundIndex` of final dispute `disputeId` its
+    /// share of what the round's contributors get back, and on the round's last claim the rounding
+    /// remainder to the treasury (`AppealFunding.claim`). False when there is nothing to claim.
+    function _claimAppeal(uint256 disputeId, uint256 roundIndex, address contributor) private returns (bool, uint256) {
+        Dispute storage d = _dispute(disputeId);
+        // No withdrawal while the appeal window runs: every contribution waits for the final ruling.
+        if (d.ruling == Ruling.None) revert QualityVoteWrongPeriod(disputeId, _periodOnly(disputeId, d));
+        return
+            AppealFunding.claim(
+                d,
+                _rounds[disputeId][roundIndex],
+                _contributions[disputeId][roundIndex][contributor],
+                _pool,
+                disputeId,
+                roundIndex,
+                contributor,
+                _versions[d.version].feePerSeat
+            );
     }
 
     /// @dev Opens and queues the next round of `d`, paid by `payer` on `side` (zero: by a pot).
@@ -651,28 +707,40 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
     /// growth of the next round's cost up to the fifth round; the draw timeout outlasts a whole cycle
     /// by a day; the free-share gate lets a lone dispute's last round be drawn.
     function _addVersion(CourtParams memory p) private returns (uint256 version) {
-        IJurorPool.PoolParams memory timing = _pool.poolParams();
-        uint256 fee = p.feePerSeat;
-        bool valid =
-            fee >= 1 &&
-                fee <= MAX_FEE_PER_SEAT &&
-                _seatLock >= MIN_LOCK_TO_FEE * fee &&
-                _seatLock <= MAX_LOCK_TO_FEE * fee &&
-                p.maxRounds >= 1 &&
-                p.maxRounds <= MAX_ROUNDS &&
-                _periodInBounds(p.commitPeriod) &&
-                _periodInBounds(p.revealPeriod) &&
-                _periodInBounds(p.appealPeriod) &&
-                p.drawTimeout >= uint256(timing.minStakingTime) + timing.maxDrawingTime + 1 days &&
-                p.drawTimeout <= MAX_DRAW_TIMEOUT &&
-                p.minFreeShareBps >= MIN_FREE_SHARE_BPS &&
-                p.minFreeShareBps <= MAX_FREE_SHARE_BPS;
-        if (!valid) revert QualityVoteInvalidParams(p);
+        if (!_paramsValid(p)) revert QualityVoteInvalidParams(p);
         version = ++_versionCount;
         // Fits: at most MAX_DRAW_TIMEOUT.
         if (version == 1 || p.drawTimeout < _minDrawTimeout) _minDrawTimeout = uint32(p.drawTimeout);
-        _versions[version] = p;
         emit ParamsAdded(version, p);
+        _versions[version] = p;
+    }
+
+    /// @dev Whether `p` keeps the bounds and relationships `_addVersion` names.
+    function _paramsValid(CourtParams memory p) private view returns (bool) {
+        IJurorPool.PoolParams memory timing = _pool.poolParams();
+        uint256 fee = p.feePerSeat;
+        return
+            fee >= 1 &&
+            fee <= MAX_FEE_PER_SEAT &&
+            _seatLock >= MIN_LOCK_TO_FEE * fee &&
+            _seatLock <= MAX_LOCK_TO_FEE * fee &&
+            p.maxRounds >= 1 &&
+            p.maxRounds <= MAX_ROUNDS &&
+            _sharesInBounds(p) &&
+            _periodInBounds(p.commitPeriod) &&
+            _periodInBounds(p.revealPeriod) &&
+            _periodInBounds(p.appealPeriod) &&
+            p.drawTimeout >= uint256(timing.minStakingTime) + timing.maxDrawingTime + 1 days &&
+            p.drawTimeout <= MAX_DRAW_TIMEOUT;
+    }
+
+    /// @dev The version's shares in bounds: the appeal deposit and the free-share gate.
+    function _sharesInBounds(CourtParams memory p) private pure returns (bool) {
+        return
+            p.depositBps >= MIN_DEPOSIT_BPS &&
+            p.depositBps <= MAX_DEPOSIT_BPS &&
+            p.minFreeShareBps >= MIN_FREE_SHARE_BPS &&
+            p.minFreeShareBps <= MAX_FREE_SHARE_BPS;
     }
 
     /// @dev A juror's verdict against the final ruling, and its reward or penalty for `seats` seats.
@@ -790,11 +858,6 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
         return _versions[version];
     }
 
-    /// @dev Whether round `r` of `d` was paid by someone (not a pot) and not refunded.
-    function _isPaid(Dispute storage d, Round storage r) private view returns (bool) {
-        return r.payer != address(0) && _costOf(d, r) != 0;
-    }
-
     /// @dev When round `index` (`r`) of `d` was queued: round 0 with the dispute.
     function _queuedAt(Dispute storage d, Round storage r, uint256 index) private view returns (uint40) {
         return index == 0 ? d.createdAt : r.queuedAt;
@@ -832,6 +895,12 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
         bytes32 salt
     ) private view returns (bytes32) {
         return keccak256(abi.encode(block.chainid, address(this), disputeId, round, juror, choice, salt));
+    }
+
+    /// @dev Round `round`'s cost plus its deposit under version `p`: what its funders pay in all.
+    function _required(CourtParams memory p, uint256 round) private pure returns (uint256) {
+        uint256 cost = seatsOf(round) * p.feePerSeat;
+        return cost + (cost * p.depositBps) / _BPS;
     }
 
     function _periodInBounds(uint256 period) private pure returns (bool) {

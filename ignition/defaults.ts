@@ -39,6 +39,12 @@ export const COURT_DEFAULTS = {
    * that locking others' stake cannot more than double anyone's share of a jury (docs/court.md).
    */
   minFreeShareBps: 5_000n,
+  /**
+   * An appeal round's deposit equals its cost: its funders pay twice the round's cost (round 1: 70
+   * LABEL), lose the deposit to the winners if their side loses, get both back if it wins
+   * (docs/court.md, "Appeal deposits and crowdfunding").
+   */
+  depositBps: 10_000n,
 } as const;
 
 /** The juror pool's phase cycle and unbonding (`IJurorPool.PoolParams`). */

@@ -9,6 +9,7 @@ import type { Signer } from "ethers";
 import {
   BlockhashRandomness__factory,
   DatasetShares__factory,
+  AppealFunding__factory,
   EscrowChallenges__factory,
   FixedSeedRandomness__factory,
   JurorPool__factory,
@@ -33,6 +34,19 @@ export async function taskEscrowFactory(deployer: Signer): Promise<TaskEscrow__f
   const challenges = await (await new EscrowChallenges__factory(deployer).deploy()).waitForDeployment();
   return new TaskEscrow__factory(
     { "project/contracts/libraries/EscrowChallenges.sol:EscrowChallenges": await challenges.getAddress() },
+    deployer,
+  );
+}
+
+/**
+ * A `QualityVote` factory linked to a freshly deployed `AppealFunding`, the library the court
+ * DELEGATECALLs for appeal contributions, their claims and the loser's money split (docs/court.md,
+ * "Contracts").
+ */
+export async function qualityVoteFactory(deployer: Signer): Promise<QualityVote__factory> {
+  const funding = await (await new AppealFunding__factory(deployer).deploy()).waitForDeployment();
+  return new QualityVote__factory(
+    { "project/contracts/libraries/AppealFunding.sol:AppealFunding": await funding.getAddress() },
     deployer,
   );
 }
@@ -108,7 +122,7 @@ export async function deployCore<S extends Seeds = "blockhash">(
     ),
   );
   const court = await deployed(
-    new QualityVote__factory(admin).deploy(
+    (await qualityVoteFactory(admin)).deploy(
       await pool.getAddress(),
       options.courtTreasury,
       adminAddress,

@@ -14,6 +14,7 @@ const DEPLOYED = [
   "LabelToken",
   "JurorPool",
   "QualityVote",
+  "AppealFunding",
   "TaskEscrow",
   "EscrowChallenges",
   "DatasetShares",
@@ -23,7 +24,7 @@ const DEPLOYED = [
 
 const fmt = (n: number) => n.toLocaleString("en-US");
 const rows = DEPLOYED.map((name) => {
-  const folder = name.endsWith("Randomness") ? "randomness/" : name.startsWith("Escrow") ? "libraries/" : "";
+  const folder = name.endsWith("Randomness") ? "randomness/" : /^(Escrow|Appeal)/.test(name) ? "libraries/" : "";
   const path = `artifacts/contracts/${folder}${name}.sol/${name}.json`;
   const artifact = JSON.parse(readFileSync(path, "utf8")) as { deployedBytecode: string };
   const size = (artifact.deployedBytecode.length - 2) / 2;

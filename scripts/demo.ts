@@ -265,9 +265,13 @@ for (const id of [c1.disputeId, c2.disputeId]) {
   console.log(`   dispute ${id} round 0 rules ${(await anyone.getDispute(id)).rounds[0]!.ruling}`);
 }
 
-step(`Dee appeals dispute ${c2.disputeId}, paying the next round (7 seats)`);
+step(`Dee appeals dispute ${c2.disputeId}, paying the next round (7 seats) and its deposit`);
 const appeal = await deeC!.appeal(c2.disputeId);
-tx(`Dee pays ${formatLabel(appeal.cost)} LABEL -> round ${appeal.round}`, appeal);
+tx(
+  `Dee pays ${formatLabel(appeal.paid)} LABEL (cost ${formatLabel(appeal.cost)} + deposit ` +
+    `${formatLabel(appeal.deposit)}, both back if round 1 rules for her) -> round ${appeal.round}`,
+  appeal,
+);
 
 step(`Nobody appeals dispute ${c1.disputeId}: its ruling becomes final; Ben is accepted after his challenge period`);
 await advanceTo((await anyone.getDispute(c1.disputeId)).rounds[0]!.appealEnd, "the appeal window closes");
@@ -294,6 +298,8 @@ const f2 = await anyone.finalizeDispute(c2.disputeId);
 tx(`dispute ${c2.disputeId} final: ${f2.ruling} (round 0 overturned)`, f2);
 const fd = await anyone.finalize(deeSub.submissionId);
 tx(`Dee's work: ${fd.status}`, fd);
+const back = await deeC!.claimAppeal(c2.disputeId, 1n);
+tx(`Dee claims her appeal back from the court: ${formatLabel(back.amount)} LABEL (cost and deposit)`, back);
 
 step("Every juror is settled against the final rulings");
 const pots: string[] = [];

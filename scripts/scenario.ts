@@ -8,7 +8,8 @@
  * A requester posts a one-slot LABEL task, a labeler submits, a challenger challenges; a 3-seat jury
  * votes Reject; the labeler appeals; a 7-seat jury votes Accept, which overturns the first round.
  * The dispute and the submission are finalized, every seat settled, everyone withdraws. Expected:
- * - labeler: credited reward + bond + its repaid appeal cost + its share of the challenger's bond
+ * - labeler: credited reward + bond + its share of the challenger's bond; its appeal (cost and
+ *   deposit) claimed back from the court
  *   after the burn; net change reward + share;
  * - challenger: loses its bond and round 0's cost;
  * - requester: pays reward + fee; fee treasury: the fee; court treasury: round 0's pot (nobody was
@@ -145,6 +146,8 @@ const seatStake = await pool.seatStake();
 const penalty = await pool.seatLock(); // an incoherent or silent seat loses its lock
 const cost0 = await court.roundCost(version, 0);
 const cost1 = await court.roundCost(version, 1);
+// What the labeler's appeal pays: round 1's cost and its deposit (docs/court.md, "Appeal deposits").
+const appeal1 = cost1 + (cost1 * BigInt(courtParams.depositBps)) / BPS;
 const reward = ethers.parseEther("100");
 // The court bond's floor; on this LABEL task each party posts it plus the value bond in one LABEL bond.
 const { courtBond, valueBond } = await escrow.bondFloor(reward);
@@ -156,7 +159,7 @@ console.log(`Scenario on ${networkName}: reward ${formatLabel(reward)} LABEL, bo
 console.log("--- funding the requester, labeler, challenger and validators from", funder.address);
 const funding: [typeof requester, bigint][] = [
   [requester, reward + fee],
-  [labeler!, bond + cost1],
+  [labeler!, bond + appeal1],
   [challenger!, bond + cost0],
   ...validators.map((v) => [v, validatorStake] as [typeof requester, bigint]),
 ];
@@ -247,6 +250,8 @@ const event = receipt!.logs
 const burned = event!.args.burned as bigint;
 await send(court.settleMany(disputeId, 0, [...jurors0.keys()]));
 await send(court.settleMany(disputeId, 1, [...jurors1.keys()]));
+// The labeler's appeal (round 1's cost and deposit) comes back from the court: its side won.
+await send(court.claimAppeal(disputeId, 1, labeler!.address));
 const stakeAfterSettle = new Map(
   await Promise.all(signers.map(async (s) => [s.address, await stakeOf(s.address)] as const)),
 );
@@ -274,7 +279,7 @@ for (const v of validators) {
 const dispute = await court.getDispute(disputeId);
 const r0 = await court.getRound(disputeId, 0);
 const r1 = await court.getRound(disputeId, 1);
-const repaid = cost1 <= bond ? cost1 : bond; // the appeal was paid on the winning side
+const repaid = cost1; // the appeal was paid on the winning side: repaid to the court for the labeler's claim
 const rest = bond - repaid;
 const expectedBurn = (rest * (await escrow.params()).burnBps) / BPS;
 const share = rest - expectedBurn;
@@ -294,7 +299,7 @@ const submission = await escrow.getSubmission(submissionId);
 
 row("dispute ruling (1 = Accept)", Ruling.Accept, dispute.ruling, "count");
 row("submission status (3 = Accepted)", Status.Accepted, submission.status, "count");
-row("labeler credit: reward + bond + repaid appeal + share", reward + bond + repaid + share, labelerCredit);
+row("labeler credit: reward + bond + share", reward + bond + share, labelerCredit);
 row("challenger credit", 0n, challengerCredit);
 row("labeler: reward + its share of the bond", reward + share, await delta(labeler!.address));
 row("challenger: - bond - round 0 cost", -(bond + cost0), await delta(challenger!.address));

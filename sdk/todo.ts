@@ -50,7 +50,10 @@ export interface TodoItem {
   token?: string;
   /** How many things it covers (claim-shares: the accepted submissions without a share). */
   count?: number;
-  /** LABEL wei the action costs its sender: a challenge's bond and round 0, an appeal's next round. */
+  /**
+   * LABEL wei the action costs its sender: a challenge's bond and round 0, an appeal's next round (what
+   * it still misses of its cost and deposit).
+   */
   cost?: bigint;
   /** commit: a disclosure lists this juror, so `review-dispute` can open the result first. */
   reviewable?: boolean;
@@ -287,7 +290,9 @@ async function partyTodo(
   if (period === "Appeal") {
     const ruling = Ruling[Number(await court.roundRuling(disputeId, round))];
     if ((labeler && ruling === "Reject") || (challenger && ruling === "Accept")) {
-      const cost = await court.roundCost(dispute.version, dispute.roundCount);
+      // What the next round still misses of its cost and deposit (others may have funded part).
+      const [funded, required] = await court.funding(disputeId, dispute.roundCount);
+      const cost = required - funded;
       items.push({
         action: "appeal",
         role: labeler ? "labeler" : "challenger",

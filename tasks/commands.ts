@@ -398,9 +398,22 @@ export const COMMANDS: Command[] = [
   },
   {
     name: "appeal",
-    description: "Appeal the current round's ruling, paying the next round",
+    description: "Appeal the current round's ruling, paying what the next round misses (its cost and deposit)",
     positional: [dispute],
     action: ["anyone", "appeal"],
+  },
+  {
+    name: "fund-appeal",
+    description: "Contribute LABEL toward the next round's cost and deposit (capped at what is missing)",
+    positional: [dispute, id("amount", "LABEL, e.g. 12.5")],
+    action: ["anyone", "fundAppeal"],
+  },
+  {
+    name: "claim-appeal",
+    description: "Claim an appeal contribution back once the dispute is final (yours, or --contributor's)",
+    positional: [dispute, id("round", "Round (1 or later)")],
+    options: [{ name: "contributor", description: "Whose contribution (default: yours)", defaultValue: "" }],
+    action: ["anyone", "claimAppeal"],
   },
   {
     name: "escalate",

@@ -310,7 +310,7 @@ describe("Attacks of version 1, replayed", function () {
     expect((await token.balanceOf(requester.address)) - start).to.equal(budgetOf(2n));
   });
 
-  it("10. a bot that races the wronged party to appeal is repaid its round cost only; the rest goes to the winner", async function () {
+  it("10. a bot that races the wronged party to appeal gets its round cost and deposit back only; the rest goes to the winner", async function () {
     const p = await loadFixture(deployEscrow);
     const { escrow, token, court, requester, labelers, challenger, others } = p;
     const courtBond = COURT_BOND + LABEL(100);
@@ -327,13 +327,14 @@ describe("Attacks of version 1, replayed", function () {
     const repaid = roundCost(0) + roundCost(1);
     const burned = burnOf(bond - repaid);
     const tx = escrow.finalize(submissionId);
-    await expect(tx).to.emit(escrow, "CostRepaid").withArgs(submissionId, bot.address, roundCost(1), roundCost(1));
     await expect(tx)
       .to.emit(escrow, "CostRepaid")
       .withArgs(submissionId, challenger.address, roundCost(0), roundCost(0));
     await expect(tx)
       .to.emit(escrow, "ChallengeResolved")
-      .withArgs(submissionId, 1n, Ruling.Reject, 0n, bond + (bond - repaid - burned), repaid, burned);
+      .withArgs(submissionId, 1n, Ruling.Reject, 0n, bond + (bond - repaid - burned), roundCost(0), burned);
+    // The bot's round 1 (cost and deposit) comes back from the court, and nothing more.
+    await court.claimAppeal(1n, 1n, bot.address);
     expect((await labelWorth(p, bot)) - botBefore).to.equal(0n); // paid round 1, got exactly that back
     expect((await labelWorth(p, challenger)) - challengerBefore).to.equal(
       bond + roundCost(0) + (bond - repaid - burned),

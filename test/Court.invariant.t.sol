@@ -38,8 +38,18 @@ contract CourtInvariantTest is CourtSystemSetup {
         uint256 balance = token.balanceOf(address(pool));
         (int256 money, uint256 uncollected) = _roundsMoney();
         assertGe(balance + uncollected, stakes, "court balance >= stakes - penalties to collect");
-        assertEq(int256(balance), int256(stakes) + handler.courtHeld(), "court balance == stakes + rounds (ghost)");
-        assertEq(int256(balance), int256(stakes) + money, "court balance == stakes + rounds (views)");
+        int256 appeals = handler.appealHeld();
+        assertTrue(appeals >= 0, "appeal contributions held >= 0");
+        assertEq(
+            int256(balance),
+            int256(stakes) + handler.courtHeld() + appeals,
+            "court balance == stakes + rounds + appeal contributions (ghost)"
+        );
+        assertEq(
+            int256(balance),
+            int256(stakes) + money + appeals,
+            "court balance == stakes + rounds (views) + appeals"
+        );
     }
 
     /// @notice Invariant 7 (locked stake): a validator's stake is what it staked, minus what it withdrew, plus
@@ -206,7 +216,7 @@ contract CourtInvariantTest is CourtSystemSetup {
             for (uint256 r = 0; r < dv.roundCount; ++r) {
                 IQualityVote.RoundView memory round = court.getRound(d, r);
                 if (dv.ruling == IQualityVote.Ruling.None) {
-                    if (round.payer != address(0)) money += int256(uint256(round.cost));
+                    if (round.side != 0) money += int256(uint256(round.cost));
                 } else if (round.unsettled != 0 && round.drawnAt != 0) {
                     money +=
                         int256(uint256(round.cost) + handler.collected(d, r)) -

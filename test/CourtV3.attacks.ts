@@ -8,6 +8,7 @@ import {
   Period,
   REJECT,
   Ruling,
+  appealRequired,
   roundCost,
   runDrawingCycle,
   VALIDATOR_STAKE,
@@ -190,7 +191,13 @@ describe("Court v3 attacks: seat capacity (docs/court-v3-design.md, section 3)",
       .withArgs(d, 1n, Ruling.Reject, capacity, 10n)
       .and.to.emit(court, "DisputeFinalized")
       .withArgs(d, Ruling.Reject, 2n);
-    await expect(tx).to.changeTokenBalance(ethers, token, labeler, roundCost(1));
+    // The appellant claims all it paid (cost and deposit) from the court.
+    await expect(court.claimAppeal(d, 1n, labeler.address)).to.changeTokenBalance(
+      ethers,
+      token,
+      labeler,
+      appealRequired(1),
+    );
     // Its queue entry is skipped.
     await toDrawing(court, helpers);
     await expect(court.draw(10n)).not.to.emit(court, "JurorDrawn");

@@ -9,6 +9,9 @@ import {
   REJECT,
   Ruling,
   Verdict,
+  LABEL,
+  appealRequired,
+  depositOf,
   roundCost,
   runDrawingCycle,
 } from "./helpers/fixtures.js";
@@ -31,7 +34,7 @@ describe("QualityVote", function () {
       return { ...f, w: await windowsOf(f.court, f.d, 0) };
     }
 
-    it("appeal only in [revealEnd, appealEnd): the loser's side, cost pulled, Appealed and RoundQueued", async function () {
+    it("appeal only in [revealEnd, appealEnd): the loser's side, cost and deposit pulled, AppealFunded, Appealed and RoundQueued", async function () {
       const f = await loadFixture(ruledFixture);
       const { court, pool, token, d, w, labeler } = f;
       await time.setNextBlockTimestamp(w.revealEnd - 1n);
@@ -52,15 +55,18 @@ describe("QualityVote", function () {
       await time.setNextBlockTimestamp(w.appealEnd - 1n);
       const tx = court.connect(labeler).appeal(d);
       await expect(tx)
-        .to.emit(court, "Appealed")
+        .to.emit(court, "AppealFunded")
+        .withArgs(d, 1n, labeler.address, appealRequired(1), appealRequired(1), appealRequired(1))
+        .and.to.emit(court, "Appealed")
         .withArgs(d, 1n, labeler.address, ACCEPT, roundCost(1))
         .and.to.emit(court, "RoundQueued")
         .withArgs(d, 1n, 7n, roundCost(1), 1n);
-      await expect(tx).to.changeTokenBalances(ethers, token, [labeler, pool, court], [-roundCost(1), roundCost(1), 0n]);
-      expect(await court.paymentsOf(d)).to.deep.equal([
-        [f.challenger.address, roundCost(0), 2n],
-        [labeler.address, roundCost(1), 1n],
-      ]);
+      const required = appealRequired(1);
+      await expect(tx).to.changeTokenBalances(ethers, token, [labeler, pool, court], [-required, required, 0n]);
+      expect(await court.funding(d, 1n)).to.deep.equal([required, required, 1n, 0n]);
+      expect(await court.contributionOf(d, 1n, labeler.address)).to.deep.equal([required, false]);
+      const r1 = await court.getRound(d, 1n);
+      expect([r1.payer, r1.side, r1.cost]).to.deep.equal([ethers.ZeroAddress, BigInt(ACCEPT), roundCost(1)]);
       await expect(court.connect(labeler).appeal(d))
         .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
         .withArgs(d, Period.Drawing);
@@ -106,7 +112,7 @@ describe("QualityVote", function () {
           0n,
           roundCost(1),
         ]);
-        expect(await court.paymentsOf(d)).to.deep.equal([[f.challenger.address, roundCost(0), 2n]]);
+        expect(await court.funding(d, 1n)).to.deep.equal([0n, appealRequired(1), 0n, 0n]);
       });
     }
 
@@ -196,7 +202,7 @@ describe("QualityVote", function () {
         [challenger, pool, court],
         [roundCost(0), -roundCost(0), 0n],
       );
-      expect(await court.paymentsOf(d)).to.deep.equal([]);
+      expect((await court.getRound(d, 0n)).cost).to.equal(0n);
       // Stake comes back: the closed dispute's queue entry is skipped, not drawn.
       for (const s of f.stakers.slice(2, 5)) await pool.connect(s).stake(ONE_SEAT);
       await toDrawing(court, helpers);
@@ -218,7 +224,7 @@ describe("QualityVote", function () {
         .withArgs(d, Period.Drawing);
     });
 
-    it("an appealed round waits without a timeout; below its cumulative seats it closes: the appealed ruling stands, the appellant is refunded (capacity 10, then 9)", async function () {
+    it("an appealed round waits without a timeout; below its cumulative seats it closes: the appealed ruling stands, the appellant claims its cost and deposit back (capacity 10, then 9)", async function () {
       const f = await loadFixture(drawnFixture);
       const { court, d, labeler } = f;
       await vote(f, d, f.jurors, [REJECT, REJECT, ACCEPT]);
@@ -241,12 +247,17 @@ describe("QualityVote", function () {
         .and.to.emit(court, "DisputeFinalized")
         .withArgs(d, Ruling.Reject, 2n)
         .and.to.emit(court, "RoundCostRefunded")
-        .withArgs(d, 1n, labeler.address, roundCost(1));
-      await expect(tx).to.changeTokenBalances(ethers, f.token, [labeler, f.pool], [roundCost(1), -roundCost(1)]);
+        .withArgs(d, 1n, ethers.ZeroAddress, roundCost(1));
+      await expect(tx).to.changeTokenBalances(ethers, f.token, [labeler, f.pool], [0n, 0n]);
+      // The contributors of a round never seated claim all they paid.
+      await expect(court.claimAppeal(d, 1n, labeler.address))
+        .to.emit(court, "AppealClaimed")
+        .withArgs(d, 1n, labeler.address, appealRequired(1), 0n);
+      expect(await court.contributionOf(d, 1n, labeler.address)).to.deep.equal([appealRequired(1), true]);
       // Round 0 is judged against the ruling that stands: two coherent seats share cost + 1 penalty.
       const r0 = await court.getRound(d, 0n);
       expect([r0.pot, r0.coherentSeats]).to.deep.equal([roundCost(0) + PENALTY, 2n]);
-      expect(await court.paymentsOf(d)).to.deep.equal([[f.challenger.address, roundCost(0), 2n]]);
+      expect((await court.getRound(d, 1n)).cost).to.equal(0n);
     });
 
     it("an escalated round that closes for capacity: Unresolved (no round had a majority), its cost back to the previous round's pot", async function () {
@@ -330,6 +341,135 @@ describe("QualityVote", function () {
       );
       await expect(tx).to.emit(court, "RoundSettled").withArgs(d, 0n, f.courtTreasury.address, r0.pot);
       await expect(tx).to.changeTokenBalance(ethers, f.token, f.courtTreasury, r0.pot);
+    });
+  });
+
+  describe("fundAppeal and claimAppeal (docs/court.md, appeal deposits and crowdfunding)", function () {
+    async function ruledFixture() {
+      const f = await drawnFixture();
+      await vote(f, f.d, f.jurors, [REJECT, REJECT, ACCEPT]);
+      return { ...f, w: await windowsOf(f.court, f.d, 0) };
+    }
+
+    it("fundAppeal in [revealEnd, appealEnd): accepted at appealEnd - 1, refused at appealEnd; zero refused", async function () {
+      const f = await loadFixture(ruledFixture);
+      const { court, d, w, labeler } = f;
+      await time.setNextBlockTimestamp(w.revealEnd - 1n);
+      await expect(court.connect(labeler).fundAppeal(d, 1n))
+        .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
+        .withArgs(d, Period.Reveal);
+      const snap = await takeSnapshot();
+      await time.setNextBlockTimestamp(w.appealEnd);
+      await expect(court.connect(labeler).fundAppeal(d, 1n))
+        .to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod")
+        .withArgs(d, Period.Finalizable);
+      await snap.restore();
+      await time.setNextBlockTimestamp(w.appealEnd - 1n);
+      await expect(court.connect(labeler).fundAppeal(d, 1n))
+        .to.emit(court, "AppealFunded")
+        .withArgs(d, 1n, labeler.address, 1n, 1n, appealRequired(1));
+      await expect(court.connect(labeler).fundAppeal(d, 0n)).to.be.revertedWithCustomError(
+        court,
+        "QualityVoteZeroContribution",
+      );
+    });
+
+    it("a contribution is capped at what is missing; the completing one opens and queues the round", async function () {
+      const f = await loadFixture(ruledFixture);
+      const { court, token, pool, d, w, labeler } = f;
+      const helper = f.others[0];
+      await time.increaseTo(w.revealEnd);
+      await expect(court.connect(helper).fundAppeal(d, LABEL(50))).to.not.emit(court, "Appealed");
+      expect(await court.currentPeriod(d)).to.deep.equal([Period.Appeal, w.appealEnd]);
+      const missing = appealRequired(1) - LABEL(50);
+      const tx = court.connect(labeler).fundAppeal(d, LABEL(1_000));
+      await expect(tx)
+        .to.emit(court, "AppealFunded")
+        .withArgs(d, 1n, labeler.address, missing, appealRequired(1), appealRequired(1))
+        .and.to.emit(court, "Appealed")
+        .withArgs(d, 1n, labeler.address, ACCEPT, roundCost(1));
+      await expect(tx).to.changeTokenBalances(ethers, token, [labeler, pool], [-missing, missing]);
+      expect(await court.funding(d, 1n)).to.deep.equal([appealRequired(1), appealRequired(1), 2n, 0n]);
+      expect((await court.currentPeriod(d))[0]).to.equal(Period.Drawing);
+    });
+
+    it("the capacity refuses only the completing contribution (capacity 9, 10 needed)", async function () {
+      const f = await loadFixture(ruledFixture);
+      const { court, d, w, labeler } = f;
+      await unstakeAll(f, f.stakers.filter((s) => !f.jurors.includes(s)).slice(0, 2));
+      await time.increaseTo(w.revealEnd);
+      await court.connect(labeler).fundAppeal(d, LABEL(1));
+      await expect(court.connect(labeler).appeal(d))
+        .to.be.revertedWithCustomError(court, "QualityVoteCapacityShort")
+        .withArgs(9n, 10n);
+      expect(await court.funding(d, 1n)).to.deep.equal([LABEL(1), appealRequired(1), 1n, 0n]);
+    });
+
+    it("Unresolved: each seated contribution gets its deposit share back; the last claim sends the rounding remainder to the treasury", async function () {
+      const f = await loadFixture(oneSeatFixture);
+      const { court, token, admin, labeler, courtTreasury } = f;
+      await court.connect(admin).setParams({ ...COURT_DEFAULTS, maxRounds: 2n });
+      const d = await openDispute(f, { version: 2n });
+      await runDrawingCycle(court, helpers);
+      await vote(f, d, await seated(f, d, 0), [REJECT, REJECT, REJECT]);
+      await time.increaseTo((await windowsOf(court, d, 0)).revealEnd);
+      const [a, b] = [f.others[0], f.others[1]];
+      await court.connect(a).fundAppeal(d, 1n);
+      await court.connect(b).fundAppeal(d, 1n);
+      await court.connect(labeler).appeal(d);
+      await runDrawingCycle(court, helpers);
+      // The last round ties (3 : 3, one silent): Unresolved.
+      await vote(f, d, await seated(f, d, 1), [ACCEPT, ACCEPT, ACCEPT, REJECT, REJECT, REJECT, "silent"]);
+      await time.increaseTo((await windowsOf(court, d, 1)).revealEnd);
+      await court.finalizeDispute(d);
+      expect((await court.getDispute(d)).ruling).to.equal(Ruling.Unresolved);
+      // Before the last claim nothing goes to the treasury; a claim of nothing is refused.
+      await expect(court.claimAppeal(d, 1n, a.address))
+        .to.emit(court, "AppealClaimed")
+        .withArgs(d, 1n, a.address, 0n, 0n);
+      await expect(court.claimAppeal(d, 1n, a.address))
+        .to.be.revertedWithCustomError(court, "QualityVoteNothingToClaim")
+        .withArgs(d, 1n, a.address);
+      const big = appealRequired(1) - 2n;
+      const share = (big * depositOf(1)) / appealRequired(1);
+      await court.claimAppeal(d, 1n, b.address);
+      const tx = court.claimAppeal(d, 1n, labeler.address);
+      await expect(tx)
+        .to.emit(court, "AppealClaimed")
+        .withArgs(d, 1n, labeler.address, share, depositOf(1) - share);
+      await expect(tx).to.changeTokenBalances(ethers, token, [labeler, courtTreasury], [share, depositOf(1) - share]);
+      expect(await court.funding(d, 1n)).to.deep.equal([appealRequired(1), appealRequired(1), 3n, 3n]);
+    });
+
+    it("a winning contribution waits for the arbitrable's resolveMoney, which only the dispute's arbitrable calls, once", async function () {
+      const f = await loadFixture(ruledFixture);
+      const { court, d, w, labeler, arbitrable } = f;
+      await time.increaseTo(w.revealEnd);
+      await court.connect(labeler).appeal(d);
+      await runDrawingCycle(court, helpers);
+      await vote(f, d, await seated(f, d, 1), Array(7).fill(ACCEPT));
+      await time.increaseTo((await windowsOf(court, d, 1)).appealEnd);
+      await expect(court.connect(arbitrable).resolveMoney(d, 0n, 0n))
+        .to.be.revertedWithCustomError(court, "QualityVoteMoneyNotResolvable")
+        .withArgs(d, Ruling.None);
+      await court.finalizeDispute(d);
+      await expect(court.claimAppeal(d, 1n, labeler.address))
+        .to.be.revertedWithCustomError(court, "QualityVoteMoneyUnresolved")
+        .withArgs(d);
+      await expect(court.connect(labeler).resolveMoney(d, 0n, 0n))
+        .to.be.revertedWithCustomError(court, "AccessControlUnauthorizedAccount")
+        .withArgs(labeler.address, await court.ARBITRABLE_ROLE());
+      // The bond must repay the winning side's round 1: one wei short is refused.
+      await expect(court.connect(arbitrable).resolveMoney(d, roundCost(1) - 1n, 5_000n))
+        .to.be.revertedWithCustomError(court, "QualityVoteBondShort")
+        .withArgs(d, roundCost(1) - 1n, roundCost(1));
+      await court.connect(arbitrable).resolveMoney(d, roundCost(1), 5_000n);
+      await expect(court.connect(arbitrable).resolveMoney(d, roundCost(1), 5_000n))
+        .to.be.revertedWithCustomError(court, "QualityVoteMoneyNotResolvable")
+        .withArgs(d, Ruling.Accept);
+      await expect(court.claimAppeal(d, 1n, labeler.address))
+        .to.emit(court, "AppealClaimed")
+        .withArgs(d, 1n, labeler.address, appealRequired(1), 0n);
     });
   });
 });

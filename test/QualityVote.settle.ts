@@ -11,6 +11,7 @@ import {
   ONE_SEAT,
   SEAT_LOCK,
   Verdict,
+  depositOf,
   roundCost,
   runDrawingCycle,
 } from "./helpers/fixtures.js";
@@ -110,7 +111,8 @@ describe("QualityVote", function () {
         expect(x.free + x.deferredIn - before.get(v.address)!, v.address).to.equal(seats * SEAT_LOCK + delta);
         expect(x.locked).to.equal(0n);
       }
-      // Reputation counters and conservation: the pool holds exactly its validators' stake, the court nothing.
+      // Reputation counters and conservation: the pool holds exactly its validators' stake and the
+      // appeal money, the court nothing.
       const x = await pool.getValidator(j1[5].address);
       expect([x.coherent, x.incoherent, x.missed]).to.deep.equal([0n, j0.includes(j1[5]) ? 1n : 0n, 1n]);
       let held = 0n;
@@ -118,7 +120,8 @@ describe("QualityVote", function () {
         const y = await pool.getValidator(v.address);
         held += y.free + y.locked + y.unbonding + y.deferredIn;
       }
-      expect(await token.balanceOf(await pool.getAddress())).to.equal(held);
+      // Plus the appellant's deposit, claimable once the arbitrable splits the loser's money (won side).
+      expect(await token.balanceOf(await pool.getAddress())).to.equal(held + depositOf(1));
       expect(await token.balanceOf(await court.getAddress())).to.equal(0n);
     });
 

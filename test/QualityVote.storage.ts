@@ -62,7 +62,6 @@ describe("QualityVote storage (derived fields)", function () {
       BigInt(REJECT),
       roundCost(0),
     ]);
-    expect(await court.paymentsOf(d)).to.deep.equal([[challenger.address, roundCost(0), BigInt(REJECT)]]);
     // A round that does not exist reads as zeros.
     const none = await court.getRound(d, 1n);
     expect([none.payer, none.queuedAt, none.cost]).to.deep.equal([ethers.ZeroAddress, 0n, 0n]);
@@ -78,6 +77,5 @@ describe("QualityVote storage (derived fields)", function () {
       .withArgs(d, Ruling.Unresolved, 1n);
     const after = await court.getRound(d, 0n);
     expect([after.payer, after.cost]).to.deep.equal([challenger.address, 0n]);
-    expect(await court.paymentsOf(d)).to.deep.equal([]);
   });
 });

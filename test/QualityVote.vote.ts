@@ -88,7 +88,6 @@ describe("QualityVote", function () {
         2n,
         roundCost(0),
       ]);
-      expect(await court.paymentsOf(1n)).to.deep.equal([[challenger.address, roundCost(0), 2n]]);
       expect(await court.currentPeriod(1n)).to.deep.equal([Period.Drawing, queuedAt + COURT_DEFAULTS.drawTimeout]);
       expect(await pool.queue()).to.deep.equal([0n, 1n, 0n]);
       await expect(court.getDispute(2n)).to.be.revertedWithCustomError(court, "QualityVoteUnknownDispute").withArgs(2n);

@@ -5,9 +5,9 @@ import {
   ChainlinkVRFRandomness__factory,
   JurorPool__factory,
   LabelToken__factory,
-  QualityVote__factory,
   VRFCoordinatorV2_5Mock__factory,
 } from "../typechain-types/index.js";
+import { qualityVoteFactory } from "../ignition/direct.js";
 import {
   ADMIN_DELAY,
   COURT_DEFAULTS,
@@ -70,13 +70,9 @@ describe("Randomness", function () {
       await coordinator.addConsumer(subId, source);
       const token = await new LabelToken__factory(admin).deploy(admin.address, admin.address, ADMIN_DELAY);
       const pool = await new JurorPool__factory(admin).deploy(token, source, SEAT_STAKE, SEAT_LOCK, POOL_DEFAULTS);
-      const court = await new QualityVote__factory(admin).deploy(
-        pool,
-        admin.address,
-        admin.address,
-        ADMIN_DELAY,
-        COURT_DEFAULTS,
-      );
+      const court = await (
+        await qualityVoteFactory(admin)
+      ).deploy(pool, admin.address, admin.address, ADMIN_DELAY, COURT_DEFAULTS);
       await pool.bindCourt(court);
       await source.setConsumer(pool);
       await court.grantRole(await court.ARBITRABLE_ROLE(), arbitrable.address);

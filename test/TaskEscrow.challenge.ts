@@ -13,6 +13,8 @@ import {
   endAppeal,
   endReveal,
   jurorsOf,
+  appealRequired,
+  depositOf,
   roundCost,
   runDrawingCycle,
   voteRound,
@@ -79,9 +81,11 @@ describe("TaskEscrow: challenges", function () {
       expect([submission.status, submission.disputeId]).to.deep.equal([Status.Challenged, 1n]);
       expect((await escrow.reputation(challenger.address)).challenges).to.equal(1n);
       expect((await escrow.getTask(taskId)).held).to.equal(1n);
-      const payments = await court.paymentsOf(1n);
-      expect(payments.map((x) => [x.payer, x.amount, x.side])).to.deep.equal([
-        [challenger.address, roundCost(0), BigInt(REJECT)],
+      const round0 = await court.getRound(1n, 0n);
+      expect([round0.payer, round0.cost, round0.side]).to.deep.equal([
+        challenger.address,
+        roundCost(0),
+        BigInt(REJECT),
       ]);
       // One challenge per submission; a challenged submission cannot be accepted early either.
       for (const call of [
@@ -210,25 +214,41 @@ describe("TaskEscrow: challenges", function () {
         .withArgs(submissionId, Status.Rejected);
     });
 
-    it("Accept after appeals: the labeler's appeal is repaid, a third-party appellant on the losing side gets nothing", async function () {
+    it("Accept after appeals: the labeler's appeal is repaid by the court, a third-party appellant on the losing side loses its deposit to the winners", async function () {
       const f = await loadFixture(submittedFixture);
       const { escrow, token, court, labelers, challenger, others } = f;
       const { submissionId, disputeId, bond } = await challengeTaskWithBond(f, COURT_BOND + LABEL(100));
       // Round 0 Accept, a bot appeals for Reject, round 1 Reject, the labeler appeals, round 2 Accept.
       await runDispute(ethers, helpers, court, disputeId, [ACCEPT, REJECT, ACCEPT], [others[0], labelers[1]]);
-      const repaid = roundCost(2);
-      const burned = burnOf(bond - repaid);
-      const toLabeler = bond + (bond - repaid - burned);
+      // The loser's money: the challenger's bond plus the bot's round 1 deposit; it repays round 2.
+      const money = bond + depositOf(1);
+      const burned = burnOf(money - roundCost(2));
+      const toLabeler = bond + (money - roundCost(2) - burned);
       const supply = await token.totalSupply();
       const tx = escrow.finalize(submissionId);
       await expect(tx)
         .to.emit(escrow, "ChallengeResolved")
-        .withArgs(submissionId, disputeId, Ruling.Accept, toLabeler, 0n, repaid, burned);
-      await expect(tx).to.emit(escrow, "CostRepaid").withArgs(submissionId, labelers[1].address, repaid, repaid);
+        .withArgs(submissionId, disputeId, Ruling.Accept, toLabeler, 0n, 0n, burned);
+      await expect(tx)
+        .to.emit(court, "LoserMoneySplit")
+        .withArgs(disputeId, bond, depositOf(1), roundCost(2), burned, money - roundCost(2) - burned);
+      await expect(tx).to.not.emit(escrow, "CostRepaid");
       expect(supply - (await token.totalSupply())).to.equal(burned);
-      expect(await claimable(f, labelers[1])).to.equal(REWARD + toLabeler + repaid);
-      expect(await claimable(f, others[0])).to.equal(0n); // its round 1 cost is lost
+      expect(await claimable(f, labelers[1])).to.equal(REWARD + toLabeler);
       expect(await claimable(f, challenger)).to.equal(0n);
+      // The labeler's appeal comes back whole from the court; the bot's round 1 is lost.
+      await expect(court.claimAppeal(disputeId, 2n, labelers[1].address)).to.changeTokenBalance(
+        ethers,
+        token,
+        labelers[1],
+        appealRequired(2),
+      );
+      await expect(court.claimAppeal(disputeId, 1n, others[0].address)).to.changeTokenBalance(
+        ethers,
+        token,
+        others[0],
+        0n,
+      );
     });
 
     it("the loser's bond at its floor repays in full every round the winning side paid (docs/task-escrow.md, two-part bonds)", async function () {
@@ -237,28 +257,39 @@ describe("TaskEscrow: challenges", function () {
       const { submissionId, disputeId, bond } = await challengeTaskWithBond(f, COURT_BOND);
       // Round 0 Accept, others[0] appeals, round 1 Accept, others[1] appeals, round 2 Reject.
       await runDispute(ethers, helpers, court, disputeId, [ACCEPT, ACCEPT, REJECT], [others[0], others[1]]);
-      const payers: [string, bigint][] = [
-        [challenger.address, roundCost(0)],
-        [others[0].address, roundCost(1)],
-        [others[1].address, roundCost(2)],
-      ];
-      const repaid = payers.reduce((sum, [, amount]) => sum + amount, 0n);
+      const owed = roundCost(0) + roundCost(1) + roundCost(2);
       // Whatever rounds a side paid, the court bond's floor (every round's cost) covers them.
-      expect(repaid <= COURT_BOND).to.equal(true);
-      const burned = burnOf(bond - repaid);
-      const toChallenger = bond + (bond - repaid - burned);
+      expect(owed <= COURT_BOND).to.equal(true);
+      const burned = burnOf(bond - owed);
+      const toChallenger = bond + (bond - owed - burned);
       const supply = await token.totalSupply();
       const tx = escrow.finalize(submissionId);
-      for (const [payer, amount] of payers) {
-        await expect(tx).to.emit(escrow, "CostRepaid").withArgs(submissionId, payer, amount, amount);
-      }
+      // Round 0 through the escrow; the appeal rounds' costs stay in the court for their contributors.
+      await expect(tx)
+        .to.emit(escrow, "CostRepaid")
+        .withArgs(submissionId, challenger.address, roundCost(0), roundCost(0));
+      await expect(tx).to.changeTokenBalances(
+        ethers,
+        token,
+        [escrow, f.pool],
+        [-(roundCost(1) + roundCost(2) + burned), roundCost(1) + roundCost(2)],
+      );
       await expect(tx)
         .to.emit(escrow, "ChallengeResolved")
-        .withArgs(submissionId, disputeId, Ruling.Reject, 0n, toChallenger, repaid, burned);
+        .withArgs(submissionId, disputeId, Ruling.Reject, 0n, toChallenger, roundCost(0), burned);
       expect(supply - (await token.totalSupply())).to.equal(burned);
       expect(await claimable(f, challenger)).to.equal(toChallenger + roundCost(0));
-      expect(await claimable(f, others[0])).to.equal(roundCost(1));
-      expect(await claimable(f, others[1])).to.equal(roundCost(2));
+      for (const [who, round] of [
+        [others[0], 1],
+        [others[1], 2],
+      ] as const) {
+        await expect(court.claimAppeal(disputeId, BigInt(round), who.address)).to.changeTokenBalance(
+          ethers,
+          token,
+          who,
+          appealRequired(round),
+        );
+      }
     });
 
     it("Unresolved by no majority in the last round: the labeler is paid, both bonds return, nothing is burned", async function () {
@@ -312,7 +343,7 @@ describe("TaskEscrow: challenges", function () {
         .withArgs(submissionId, 1n, Ruling.Unresolved, BOND, BOND, 0n, 0n);
       expect(await claimable(f, labelers[0])).to.equal(REWARD + BOND);
       expect(await claimable(f, challenger)).to.equal(BOND);
-      expect((await court.paymentsOf(1n)).length).to.equal(0);
+      expect((await court.getRound(1n, 0n)).cost).to.equal(0n);
       expect(await escrow.reputation(labelers[0].address)).to.deep.equal([1n, 1n, 0n, 0n]);
     });
   });

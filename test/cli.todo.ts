@@ -211,11 +211,13 @@ describe("CLI todo: a command that runs as printed for every role", function () 
     const appeal = find(await todo(labeler), /appeal/);
     expect(appeal.line).to.match(
       new RegExp(
-        `^  - \\[labeler\\] appeal the ruling you lost to a larger jury \\(dispute 1, round 1, costs 35 LABEL\\)${BY}$`,
+        `^  - \\[labeler\\] appeal the ruling you lost to a larger jury \\(dispute 1, round 1, costs 70 LABEL\\)${BY}$`,
       ),
     );
     expect((await todo(requester)).filter((i) => /appeal/.test(i.line))).to.deep.equal([]);
-    expect((await run(appeal.run[0]!)).output).to.contain("Appealed dispute 1, paying 35 LABEL");
+    expect((await run(appeal.run[0]!)).output).to.contain(
+      "Appealed dispute 1, paying 70 LABEL (round cost 35 LABEL, deposit 35 LABEL",
+    );
 
     // The keeper draws round 1; the appellant discloses to its new jury; round 1 accepts.
     await annota("advance", { seconds: "3600" });

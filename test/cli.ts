@@ -278,8 +278,15 @@ describe("CLI (annota tasks)", function () {
     );
     // Dispute 2 is ruled Accept and appealed; dispute 3 has no vote and escalates.
     await vote(2n, 0, "accept");
+    // A third party crowdfunds part of the appeal; the challenger's appeal pays the rest.
+    const funded = await annota("fund-appeal", { dispute: "2", amount: "10", account: indexOf(late.address) });
+    expect(funded.output).to.contain(
+      "Funded round 1 of dispute 2 with 10 LABEL: 10 LABEL of 70 LABEL (cost and deposit) so far",
+    );
     const appealed = await annota("appeal", { dispute: "2", account: challenger });
-    expect(appealed.output).to.contain("Appealed dispute 2, paying 35 LABEL: round 1 waits for a larger jury");
+    expect(appealed.output).to.contain(
+      "Appealed dispute 2, paying 60 LABEL (round cost 35 LABEL, deposit 35 LABEL, back if your side wins): round 1 waits for a larger jury",
+    );
     expect((await annota("escalate", { dispute: "3" })).output).to.contain("Escalated dispute 3 to round 1");
 
     const cancelled = await annota("cancel", { taskId: String(taskId), account: requester });

@@ -193,7 +193,7 @@ describe("Discovery (RPC, no indexer)", function () {
     }
   });
 
-  it("todo tells the losing labeler to appeal, with the next round's cost, until the appeal window's last second", async function () {
+  it("todo tells the losing labeler to appeal, with the next round's cost and deposit, until the appeal window's last second", async function () {
     const { court, labelers, challenger, token } = p;
     const jurors = [...(await jurorsOf(court, 1n, 0)).keys()];
     await voteRound(ethers, helpers, court, 1n, new Map(jurors.map((j) => [j, 2]))); // Reject
@@ -207,7 +207,8 @@ describe("Discovery (RPC, no indexer)", function () {
       id: 1n,
       round: 1,
       deadline: appealEnd - 1n,
-      cost: await court.roundCost(d.version, 1n),
+      // The next round's cost and deposit (docs/court.md, "Appeal deposits and crowdfunding").
+      cost: (await court.funding(1n, 1n))[1],
     };
     const todoOf = (who: string) => discovery.todo(who, token.target as string);
     // The head one second before the last: a transaction sent now lands in the window's last second.

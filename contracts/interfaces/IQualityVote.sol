@@ -54,6 +54,9 @@ interface IQualityVote is IAdministered {
     /// @param minFreeShareBps The free-share gate: a round is drawn only while the free stake of the
     /// validators other than its parties is at least this share of their free and locked stake, in
     /// basis points [2,500, 5,000] (docs/court.md, "The free-share gate").
+    /// @param depositBps An appeal round's deposit, as a share of its cost, which its funders pay besides
+    /// the cost and lose to the winners if the round's side loses [2,500, 20,000] (docs/court.md,
+    /// "Appeal deposits and crowdfunding").
     struct CourtParams {
         uint96 feePerSeat;
         uint8 maxRounds;
@@ -62,6 +65,7 @@ interface IQualityVote is IAdministered {
         uint32 appealPeriod;
         uint32 drawTimeout;
         uint16 minFreeShareBps;
+        uint16 depositBps;
     }
 
     /// @notice A dispute.
@@ -92,9 +96,10 @@ interface IQualityVote is IAdministered {
     /// @param rejects Seats revealed for Reject.
     /// @param jurors Distinct jurors seated.
     /// @param unsettled Jurors not yet settled.
-    /// @param payer Who paid the round's cost (the challenger for round 0, an appellant, or zero when
-    /// the previous round's pot funded it).
-    /// @param side The choice the payer supported (2 for round 0; the other side of the appealed ruling).
+    /// @param payer Who paid the round's cost: the challenger for round 0; zero for an appeal round
+    /// (crowdfunded: `funding`, `contributionOf`) and for an escalated round (the previous round's pot).
+    /// @param side The side the round was paid for (2 for round 0; the other side of the appealed
+    /// ruling; 0 for an escalated round).
     /// @param cost What the round cost (`seats * feePerSeat`; 0 once refunded).
     /// @param fundedNext What this round's pot advanced to an escalated next round.
     /// @param pot What its coherent seats share (set when the dispute is finalized).
@@ -128,14 +133,6 @@ interface IQualityVote is IAdministered {
         bool settled;
     }
 
-    /// @notice Who paid a round's cost and on which side (for the arbitrable's repayment of the
-    /// winning side, docs/task-escrow.md).
-    struct Payment {
-        address payer;
-        uint96 amount;
-        uint8 side;
-    }
-
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
     //////////////////////////////////////////////////////////////*/
@@ -167,8 +164,8 @@ interface IQualityVote is IAdministered {
     event VoteCommitted(uint256 indexed disputeId, uint256 round, address indexed juror, bytes32 commitment);
     /// @notice `juror` revealed `choice` for its `seats` seats in round `round` of `disputeId`.
     event VoteRevealed(uint256 indexed disputeId, uint256 round, address indexed juror, uint8 choice, uint256 seats);
-    /// @notice `appellant` appealed the ruling of round `round - 1` of `disputeId`, paying `cost` for
-    /// round `round` on side `side`.
+    /// @notice `appellant`'s contribution completed the funding of round `round` of `disputeId` on side
+    /// `side` (its cost `cost` plus its deposit): the round is open and queued.
     event Appealed(uint256 indexed disputeId, uint256 round, address indexed appellant, uint8 side, uint256 cost);
     /// @notice Round `round - 1` of `disputeId` had no majority; its pot advanced `cost` to round `round`.
     event Escalated(uint256 indexed disputeId, uint256 round, uint256 cost);
@@ -187,7 +184,8 @@ interface IQualityVote is IAdministered {
     );
     /// @notice The cost of round `round` of `disputeId` went back to `to`: the round was never seated and
     /// the dispute was closed for lack of capacity. `to` is zero for an escalated round, whose cost
-    /// goes back to the previous round's pot.
+    /// goes back to the previous round's pot, and for an appeal round, whose contributors claim their
+    /// contributions whole (`claimAppeal`).
     event RoundCostRefunded(uint256 indexed disputeId, uint256 round, address indexed to, uint256 amount);
     /// @notice `juror`'s `seats` seats in round `round` of `disputeId` were settled with `verdict`:
     /// `seats * seatLock + reward - penalty` went back to its stake (its `deferredIn`).
@@ -208,6 +206,37 @@ interface IQualityVote is IAdministered {
     event Evidence(address indexed arbitrator, uint256 indexed evidenceGroupID, address indexed party, string evidence);
     /// @notice The admin appended parameter version `version`.
     event ParamsAdded(uint256 indexed version, CourtParams params);
+    /// @notice `contributor` paid `amount` toward round `round` of `disputeId` (its cost plus its
+    /// deposit, `required` in all), which has `funded` so far.
+    event AppealFunded(
+        uint256 indexed disputeId,
+        uint256 round,
+        address indexed contributor,
+        uint256 amount,
+        uint256 funded,
+        uint256 required
+    );
+    /// @notice `contributor`'s contribution to round `round` of `disputeId` was claimed: `amount` went
+    /// to it, and `toTreasury` (the round's rounding remainder, on its last claim) to the treasury.
+    event AppealClaimed(
+        uint256 indexed disputeId,
+        uint256 round,
+        address indexed contributor,
+        uint256 amount,
+        uint256 toTreasury
+    );
+    /// @notice The loser's money of `disputeId` was split: the loser's court bond `bond` plus the
+    /// deposits of the seated rounds funded on the losing side, `losingDeposits`, repaid the `owed`
+    /// round costs of the winning side in full, `burned` of the rest is burned by the arbitrable and
+    /// `rest` goes to the winning party.
+    event LoserMoneySplit(
+        uint256 indexed disputeId,
+        uint256 bond,
+        uint256 losingDeposits,
+        uint256 owed,
+        uint256 burned,
+        uint256 rest
+    );
 
     /*//////////////////////////////////////////////////////////////
                                  ERRORS
@@ -250,6 +279,20 @@ interface IQualityVote is IAdministered {
     /// cumulative seats of the round asked for: the pool could never seat it (docs/court.md, "Seat
     /// capacity").
     error QualityVoteCapacityShort(uint256 capacity, uint256 needed);
+    /// @notice A contribution to an appeal must be more than zero.
+    error QualityVoteZeroContribution();
+    /// @notice `contributor` has nothing (left) to claim in round `round` of `disputeId`.
+    error QualityVoteNothingToClaim(uint256 disputeId, uint256 round, address contributor);
+    /// @notice The winning side's appeal contributions of `disputeId` wait for its loser's money to be
+    /// split (`resolveMoney`, which the arbitrable calls when it applies the ruling).
+    error QualityVoteMoneyUnresolved(uint256 disputeId);
+    /// @notice `resolveMoney` is for a final Accept or Reject ruling, once: dispute `disputeId` has
+    /// `ruling`, or its money was already split.
+    error QualityVoteMoneyNotResolvable(uint256 disputeId, Ruling ruling);
+    /// @notice The loser's money of `disputeId`, `money`, is less than the `owed` round costs of the
+    /// winning side: the arbitrable's court bond must cover every round (docs/task-escrow.md, "Two-part
+    /// bonds").
+    error QualityVoteBondShort(uint256 disputeId, uint256 money, uint256 owed);
 
     /*//////////////////////////////////////////////////////////////
                                 DISPUTES
@@ -296,13 +339,10 @@ interface IQualityVote is IAdministered {
     /// @param salt The secret salt of the commitment.
     function revealVote(uint256 disputeId, uint8 choice, bytes32 salt) external;
 
-    /// @notice Appeals the current round's ruling: pays the next round's cost (pulled from the caller)
-    /// for a larger jury, on the side that lost. One appellant per round.
-    /// @dev Anyone, in the appeal window `[revealEnd, revealEnd + appealPeriod)`, not in the last round.
-    /// Refused (`QualityVoteCapacityShort`) when the seat capacity without the parties is below the
-    /// dispute's cumulative seats up to the new round (`capacityWithout`), and on nothing else: not on
-    /// free stake, not on locks (docs/court.md, "Seat capacity"). Never paused. Emits `Appealed` and
-    /// `RoundQueued`.
+    /// @notice Appeals the current round's ruling: funds all that is missing of the next round's cost
+    /// and deposit (`fundAppeal` with no cap, pulled from the caller), which opens the round for a
+    /// larger jury on the side that lost.
+    /// @dev As `fundAppeal`. Emits `AppealFunded`, `Appealed` and `RoundQueued`.
     /// @param disputeId The dispute.
     /// @return round The new round.
     function appeal(uint256 disputeId) external returns (uint256 round);
@@ -353,6 +393,68 @@ interface IQualityVote is IAdministered {
     /// @param evidenceURI Where the evidence document is.
     function submitEvidence(uint256 disputeId, string calldata evidenceURI) external;
 
+    /// @notice Contributes up to `amount` (pulled from the caller) toward the next round of
+    /// `disputeId`, on the side that lost the current round: its cost plus its deposit
+    /// (`cost * depositBps / 10,000`), `required` of `funding`. A contribution is capped at what is
+    /// missing (the excess is not pulled); the one that completes the round opens and queues it.
+    /// Nothing is withdrawn while the appeal window runs; afterwards `claimAppeal` pays each
+    /// contribution back as docs/court.md, "Appeal deposits and crowdfunding", says.
+    /// @dev Anyone, in the appeal window `[revealEnd, revealEnd + appealPeriod)`, not in the last round.
+    /// The completing contribution is refused (`QualityVoteCapacityShort`) when the seat capacity
+    /// without the parties is below the dispute's cumulative seats up to the new round
+    /// (`capacityWithout`), and on nothing else: not on free stake, not on locks (docs/court.md, "Seat
+    /// capacity"). Never paused. Emits `AppealFunded` (then `Appealed` and `RoundQueued` when complete).
+    /// @param disputeId The dispute.
+    /// @param amount The most to contribute (more than zero).
+    /// @return contributed What was pulled.
+    function fundAppeal(uint256 disputeId, uint256 amount) external returns (uint256 contributed);
+
+    /// @notice Pays `contributor` back its contribution to round `round` of final dispute `disputeId`:
+    /// all of it if the round was never seated (never complete, or closed for lack of capacity); its
+    /// deposit share if the final ruling is Unresolved; all of it if the round's side won (once the
+    /// arbitrable split the loser's money, `resolveMoney`); nothing if it lost. The round's last claim
+    /// sends its rounding remainder to the treasury.
+    /// @dev Permissionless (funds only go to `contributor`); never paused. Emits `AppealClaimed`.
+    /// @param disputeId The dispute.
+    /// @param round The round (1 or later).
+    /// @param contributor Who contributed.
+    /// @return amount What it was paid.
+    function claimAppeal(uint256 disputeId, uint256 round, address contributor) external returns (uint256 amount);
+
+    /// @notice `claimAppeal` for several contributors of one round; those with nothing to claim are
+    /// skipped, so a front-runner cannot make the batch fail.
+    /// @param disputeId The dispute.
+    /// @param round The round.
+    /// @param contributors The contributors.
+    /// @return claimed How many were claimed.
+    function claimAppealMany(
+        uint256 disputeId,
+        uint256 round,
+        address[] calldata contributors
+    ) external returns (uint256 claimed);
+
+    /// @notice Splits the loser's money of final dispute `disputeId` (Accept or Reject): the loser's
+    /// court bond `loserCourtBond` (pulled from the caller) plus the deposits of the seated rounds
+    /// funded on the losing side first repay the round costs the winning side paid (round 0 to the
+    /// arbitrable for the challenger, appeal rounds to their contributors' claims), then `burnBps` of
+    /// the rest is to be burned, and the rest goes to the winning party. The caller receives, net of
+    /// what it was pulled, `round0 + burned + rest` of the bond: it credits `round0` to the challenger
+    /// and `rest` to the winning party and burns `burned` (docs/task-escrow.md, "Money flows").
+    /// @dev Only the dispute's arbitrable, once. Reverts `QualityVoteBondShort` if the loser's money
+    /// cannot repay every round the winning side paid (never with the escrow's bond floor). Emits
+    /// `LoserMoneySplit`.
+    /// @param disputeId The dispute.
+    /// @param loserCourtBond The loser's LABEL bond, which the caller holds.
+    /// @param burnBps The share of what remains after the repayments to burn (the task's).
+    /// @return round0 Round 0's cost repaid to the challenger (0 unless the ruling is Reject).
+    /// @return burned What the caller burns.
+    /// @return rest What the winning party gets.
+    function resolveMoney(
+        uint256 disputeId,
+        uint256 loserCourtBond,
+        uint256 burnBps
+    ) external returns (uint256 round0, uint256 burned, uint256 rest);
+
     /*//////////////////////////////////////////////////////////////
                                  ADMIN
     //////////////////////////////////////////////////////////////*/
@@ -391,10 +493,6 @@ interface IQualityVote is IAdministered {
     /// @notice Parameter version `version`.
     /// @param version The version.
     function params(uint256 version) external view returns (CourtParams memory);
-
-    /// @notice The newest parameter version and the cost of its first two rounds (what a task's bond
-    /// floor must cover: a winner recovers round 0 and a first appeal).
-    function currentVersionCost() external view returns (uint256 version, uint256 firstTwoRounds);
 
     /// @notice The cost of round `round` under parameter `version`: `seats(round) * feePerSeat`.
     /// @param version The version.
@@ -441,11 +539,6 @@ interface IQualityVote is IAdministered {
     /// @param disputeId The dispute.
     function finalRuling(uint256 disputeId) external view returns (Ruling ruling, bool isFinal);
 
-    /// @notice For each round still paid for (not refunded, not funded by a pot), who paid its cost
-    /// and on which side.
-    /// @param disputeId The dispute.
-    function paymentsOf(uint256 disputeId) external view returns (Payment[] memory);
-
     /// @notice The commitment `juror` must submit to vote `choice` with `salt` in round `round` of
     /// dispute `disputeId`: `keccak256(abi.encode(block.chainid, address(this), disputeId, round,
     /// juror, choice, salt))`.
@@ -476,6 +569,28 @@ interface IQualityVote is IAdministered {
     /// free-share gate".
     /// @param disputeId The dispute.
     function gateShortfall(uint256 disputeId) external view returns (uint256);
+
+    /// @notice The crowdfunding of round `round` of `disputeId` (an appeal round, opened or not).
+    /// @param disputeId The dispute.
+    /// @param round The round (1 or later).
+    /// @return funded What its contributors paid so far.
+    /// @return required Its cost plus its deposit under the dispute's version.
+    /// @return contributors How many addresses contributed.
+    /// @return claimed How many contributions were claimed.
+    function funding(
+        uint256 disputeId,
+        uint256 round
+    ) external view returns (uint256 funded, uint256 required, uint256 contributors, uint256 claimed);
+
+    /// @notice `contributor`'s contribution to round `round` of `disputeId`, and whether it was claimed.
+    /// @param disputeId The dispute.
+    /// @param round The round.
+    /// @param contributor The contributor.
+    function contributionOf(
+        uint256 disputeId,
+        uint256 round,
+        address contributor
+    ) external view returns (uint256 amount, bool claimed);
 
     /// @notice The seats of round `round`: 3, 7, 15, 31, 63 (`2^(round+2) - 1`).
     /// @param round The round (0-based).

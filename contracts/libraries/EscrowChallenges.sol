@@ -56,9 +56,10 @@ library EscrowChallenges {
 
     /// @notice Applies the final ruling of challenged `submissionId`'s dispute, finalizing the dispute
     /// first if it can be: Unresolved returns both parties' bonds and pays the labeler; otherwise the
-    /// loser's LABEL bond repays the winning side's round costs, then the task's `burnBps` of the rest is
-    /// burned, then the winner gets the rest, and the loser's value bond in another payment token goes
-    /// `burnBps` to the treasury and the rest to the winner.
+    /// court splits the loser's LABEL bond with the losing side's appeal deposits (the winning side's
+    /// round costs first, then the task's `burnBps` of the rest is burned, then the winner gets the
+    /// rest), and the loser's value bond in another payment token goes `burnBps` to the treasury and the
+    /// rest to the winner.
     /// @dev Reverts with the court's `QualityVoteWrongPeriod` until the final ruling is known.
     function resolve(
         EscrowState storage state,
@@ -82,7 +83,7 @@ library EscrowChallenges {
         return ITaskEscrow.Status.Accepted;
     }
 
-    /// @dev `resolve` for an Accept or Reject ruling: splits the loser's bond, then rejects the
+    /// @dev `resolve` for an Accept or Reject ruling: splits the loser's money, then rejects the
     /// submission (the slot is free again) or accepts it, and credits the winner.
     function _resolveRuled(
         EscrowState storage state,
@@ -93,8 +94,13 @@ library EscrowChallenges {
         IQualityVote.Ruling ruling,
         address challenger
     ) private returns (ITaskEscrow.Status) {
-        (uint256 repaid, uint256 burned, uint256 toWinner) = _splitLoserBond(state, court, submissionId, ruling);
-        if (burned != 0) ERC20Burnable(address(label)).burn(burned);
+        (uint256 repaid, uint256 burned, uint256 toWinner) = _splitLoserMoney(
+            state,
+            label,
+            court,
+            submissionId,
+            challenger
+        );
         Submission storage submission = state.submissions[submissionId];
         uint256 disputeId = submission.disputeId;
         if (ruling == IQualityVote.Ruling.Reject) {
@@ -110,6 +116,37 @@ library EscrowChallenges {
         _resolveValueBonds(state, treasury, submissionId, ruling, challenger);
         emit ITaskEscrow.ChallengeResolved(submissionId, disputeId, ruling, toWinner, 0, repaid, burned);
         return ITaskEscrow.Status.Accepted;
+    }
+
+    /// @dev Has the court split the loser's bond (the task's `bond`; on a LABEL task it holds the value
+    /// bond too, one LABEL bond split as one: docs/task-escrow.md, "Two-part bonds") with the losing
+    /// side's appeal deposits (`IQualityVote.resolveMoney`): the winning side's round costs are repaid
+    /// first (round 0 to the challenger here, appeal rounds to their contributors by the court), then
+    /// the task's `burnBps` of the rest is burned here, and the rest goes with the winner's own bond to
+    /// the winner (`toWinner`, both together).
+    function _splitLoserMoney(
+        EscrowState storage state,
+        IERC20 label,
+        IQualityVote court,
+        uint256 submissionId,
+        address challenger
+    ) private returns (uint256 repaid, uint256 burned, uint256 toWinner) {
+        Task storage task = state.tasks[submissionId >> EscrowLedger.SUBMISSION_INDEX_BITS];
+        uint256 bond = task.bond;
+        uint256 rest;
+        // The court is the escrow's own immutable, trusted counterpart; it moves the difference between
+        // the appeal rounds' repayments and the losing deposits from or to the escrow.
+        (repaid, burned, rest) = court.resolveMoney(
+            state.submissions[submissionId].disputeId,
+            bond,
+            state.terms[task.terms].burnBps
+        );
+        if (burned != 0) ERC20Burnable(address(label)).burn(burned);
+        if (repaid != 0) {
+            state.accounts[challenger].labelClaimable += SafeCast.toUint96(repaid);
+            emit ITaskEscrow.CostRepaid(submissionId, challenger, repaid, repaid);
+        }
+        toWinner = bond + rest;
     }
 
     /// @dev `EscrowLedger.accept` for challenged `submissionId`, crediting its labeler `labelCredit` LABEL.
@@ -165,32 +202,5 @@ library EscrowChallenges {
         if (toChallenger != 0) credits[challenger] += toChallenger;
         if (toTreasury != 0) credits[treasury] += toTreasury;
         emit ITaskEscrow.ValueBondsResolved(submissionId, token, toLabeler, toChallenger, toTreasury);
-    }
-
-    /// @dev Splits the loser's bond (the task's `bond`): first it repays the round costs paid on the
-    /// ruling's side, in full (never short: the court bond alone is at least the cost of every round of
-    /// the task's court version, docs/task-escrow.md "Two-part bonds"), then the task's `burnBps` of
-    /// what remains is burned, then the rest goes to the winning party, whose own bond comes back with
-    /// it (`toWinner`, both together).
-    function _splitLoserBond(
-        EscrowState storage state,
-        IQualityVote court,
-        uint256 submissionId,
-        IQualityVote.Ruling ruling
-    ) private returns (uint256 repaid, uint256 burned, uint256 toWinner) {
-        Task storage task = state.tasks[submissionId >> EscrowLedger.SUBMISSION_INDEX_BITS];
-        uint256 bond = task.bond;
-        IQualityVote.Payment[] memory payments = court.paymentsOf(state.submissions[submissionId].disputeId);
-        for (uint256 i = 0; i < payments.length; ++i) {
-            IQualityVote.Payment memory payment = payments[i];
-            if (payment.side != uint8(ruling)) continue;
-            repaid += payment.amount;
-            state.accounts[payment.payer].labelClaimable += SafeCast.toUint96(payment.amount);
-            emit ITaskEscrow.CostRepaid(submissionId, payment.payer, payment.amount, payment.amount);
-        }
-        uint256 rest = bond - repaid;
-        uint256 burnBps = state.terms[task.terms].burnBps;
-        burned = EscrowLedger.shareOf(rest, burnBps);
-        toWinner = bond + rest - burned;
     }
 }

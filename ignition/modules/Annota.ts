@@ -108,7 +108,11 @@ export function buildAnnotaModule(kind: RandomnessKind) {
       m.getParameter("SEAT_LOCK", MODULE_DEFAULTS.SEAT_LOCK),
       param(POOL_DEFAULTS),
     ]);
-    const court = m.contract("QualityVote", [pool, treasury, timelock, adminDelay, param(COURT_DEFAULTS)]);
+    // The court DELEGATECALLs this library for appeal contributions, claims and the loser's money (docs/court.md).
+    const appealFunding = m.library("AppealFunding");
+    const court = m.contract("QualityVote", [pool, treasury, timelock, adminDelay, param(COURT_DEFAULTS)], {
+      libraries: { AppealFunding: appealFunding },
+    });
     // The escrow DELEGATECALLs this library for challenges and their resolution (docs/task-escrow.md).
     const challenges = m.library("EscrowChallenges");
     const escrow = m.contract(

@@ -260,10 +260,35 @@ export const COURT_SCENARIOS: Scenario[] = [
     case: "round 0 ruled Reject, the labeler appeals (round 1 queued)",
     // 150,000 until the seat capacity: the refusal check reads the court's challenger and interested
     // address and, in the pool, the capacity and the three parties' records (six cold slots, +14,595).
-    target: 160_000,
+    // 160,000 until appeal deposits: an appeal is a contribution that completes its round, and a
+    // contribution writes two new slots, the round's funding and the contributor's record (2 x 22,100),
+    // in the linked AppealFunding library (its cold account, 2,600), and pulls the deposit with the cost
+    // in one transfer: 154,615 -> 206,786.
+    target: 210_000,
     tx: async (w) => {
       const c = await ruled(w, [REJECT, REJECT, REJECT]);
       return w.p.court.connect(w.p.labelers[0]).appeal(c.disputeId);
+    },
+  },
+  {
+    section: "court",
+    op: "QualityVote.fundAppeal",
+    case: "a first contribution toward round 1 (1 LABEL of its 70)",
+    tx: async (w) => {
+      const c = await ruled(w, [REJECT, REJECT, REJECT]);
+      return w.p.court.connect(w.p.labelers[0]).fundAppeal(c.disputeId, 10n ** 18n);
+    },
+  },
+  {
+    section: "court",
+    op: "QualityVote.claimAppeal",
+    case: "a contribution to a round never completed, once final (all back; the round's last claim)",
+    tx: async (w) => {
+      const c = await ruled(w, [REJECT, REJECT, REJECT]);
+      await w.p.court.connect(w.p.labelers[0]).fundAppeal(c.disputeId, 10n ** 18n);
+      await endAppeal(w.p.court, w.chain.helpers, c.disputeId);
+      await w.p.court.finalizeDispute(c.disputeId);
+      return w.p.court.claimAppeal(c.disputeId, 1n, w.p.labelers[0].address);
     },
   },
   {

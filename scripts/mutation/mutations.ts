@@ -8,6 +8,7 @@
 
 import { SHARES } from "./catalog/shares.js";
 import { COURT } from "./catalog/court.js";
+import { APPEAL_FUNDING } from "./catalog/appealFunding.js";
 import { POOL } from "./catalog/pool.js";
 import { ESCROW } from "./catalog/escrow.js";
 import { ESCROW_LIBRARIES } from "./catalog/escrowLibraries.js";
@@ -37,6 +38,7 @@ export interface Mutation {
 export const MUTATIONS: readonly Mutation[] = [
   ...SHARES,
   ...COURT,
+  ...APPEAL_FUNDING,
   ...POOL,
   ...ESCROW,
   ...ESCROW_LIBRARIES,

@@ -4,7 +4,7 @@ import { buildReason } from "../sealed/reason.js";
 import { AnnotaError, AnnotaInputError } from "../errors.js";
 import { Phase, Ruling, SubmissionStatus, SeatVerdict, checkedAddress, toId, type Id, type TxResult } from "./base.js";
 import { ReaderClient } from "./reads.js";
-import { type Amount, LABEL_DECIMALS, toUnits } from "../units.js";
+import { type Amount, LABEL_DECIMALS, parseLabel, toUnits } from "../units.js";
 
 /** The result of a disclosure: the evidence stored and submitted, and the jurors left out. */
 export interface DisclosureResult extends TxResult {
@@ -77,14 +77,72 @@ export class AnyoneClient extends ReaderClient {
     };
   }
 
-  /** Appeals the current round's ruling, approving the next round's cost first if needed. */
-  async appeal(disputeId: Id) {
+  /**
+   * The next round's appeal funding of `disputeId` (docs/court.md, "Appeal deposits and
+   * crowdfunding"): its cost, its deposit, what its funders pay in all (`required`), what they paid so
+   * far and what is missing.
+   */
+  async appealFunding(disputeId: Id) {
     const id = toId(disputeId, "dispute id");
     const d = await this.court.getDispute(id);
-    const cost = await this.court.roundCost(d.version, d.roundCount);
-    const approval = await this.ensureAllowance(this.addresses.token, this.addresses.vote, cost);
+    const round = d.roundCount;
+    const [cost, [funded, required, contributors]] = await Promise.all([
+      this.court.roundCost(d.version, round),
+      this.court.funding(id, round),
+    ]);
+    return { round, cost, deposit: required - cost, required, funded, missing: required - funded, contributors };
+  }
+
+  /**
+   * Appeals the current round's ruling: funds all that is missing of the next round's cost and
+   * deposit, approving it first if needed.
+   */
+  async appeal(disputeId: Id) {
+    const id = toId(disputeId, "dispute id");
+    const { cost, deposit, missing } = await this.appealFunding(id);
+    const approval = await this.ensureAllowance(this.addresses.token, this.addresses.vote, missing);
     const result = await this.send(`appeal(${id})`, (o) => this.court.appeal(id, o));
-    return { ...result, round: this.eventArg(result.receipt, this.court, "Appealed", "round"), cost, approval };
+    const round = this.eventArg(result.receipt, this.court, "Appealed", "round");
+    return { ...result, round, cost, deposit, paid: missing, approval };
+  }
+
+  /**
+   * Contributes up to `amount` LABEL toward the next round of `disputeId` (capped at what is missing);
+   * the contribution that completes it opens the round. Returns what was paid and whether it opened.
+   */
+  async fundAppeal(disputeId: Id, amount: Amount) {
+    const id = toId(disputeId, "dispute id");
+    const wanted = parseLabel(amount);
+    if (wanted === 0n) throw new AnnotaInputError("the contribution is zero");
+    const before = await this.appealFunding(id);
+    const pay = wanted < before.missing ? wanted : before.missing;
+    const approval = await this.ensureAllowance(this.addresses.token, this.addresses.vote, pay);
+    const result = await this.send(`fundAppeal(${id})`, (o) => this.court.fundAppeal(id, wanted, o));
+    const [funded] = this.events(result.receipt, this.court, "AppealFunded");
+    const [opened] = this.events(result.receipt, this.court, "Appealed");
+    return {
+      ...result,
+      round: before.round,
+      paid: funded!.getValue("amount") as bigint,
+      funded: funded!.getValue("funded") as bigint,
+      required: before.required,
+      opened: opened !== undefined,
+      approval,
+    };
+  }
+
+  /**
+   * Claims `contributor`'s (default: the signer's) contribution to appeal round `round` of a final
+   * dispute: all of it if the round was never seated, its deposit share if Unresolved, all of it if
+   * its side won, nothing if it lost. Returns what it was paid.
+   */
+  async claimAppeal(disputeId: Id, round: Id, contributor?: string) {
+    const id = toId(disputeId, "dispute id");
+    const r = toId(round, "round");
+    const who = contributor === undefined ? await this.address() : checkedAddress(contributor, "contributor");
+    const result = await this.send(`claimAppeal(${id}, ${r})`, (o) => this.court.claimAppeal(id, r, who, o));
+    const [claimed] = this.events(result.receipt, this.court, "AppealClaimed");
+    return { ...result, amount: claimed!.getValue("amount") as bigint, contributor: who };
   }
 
   /** Opens the next round of a round without a majority, paid from its pot. */

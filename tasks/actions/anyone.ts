@@ -109,7 +109,34 @@ export async function appeal(args: Args<{ dispute: string }>, hre: HardhatRuntim
   const { client } = await context(hre, args, AnyoneClient);
   const result = await client.appeal(args.dispute);
   printTx(
-    `Appealed dispute ${args.dispute}, paying ${label(result.cost)}: round ${result.round} waits for a larger jury`,
+    `Appealed dispute ${args.dispute}, paying ${label(result.paid)} (round cost ${label(result.cost)}, ` +
+      `deposit ${label(result.deposit)}, back if your side wins): round ${result.round} waits for a larger jury`,
+    result,
+  );
+  return result;
+}
+
+export async function fundAppeal(args: Args<{ dispute: string; amount: string }>, hre: HardhatRuntimeEnvironment) {
+  const { client } = await context(hre, args, AnyoneClient);
+  const result = await client.fundAppeal(args.dispute, args.amount);
+  printTx(
+    `Funded round ${result.round} of dispute ${args.dispute} with ${label(result.paid)}: ` +
+      (result.opened
+        ? "complete, the round waits for a larger jury"
+        : `${label(result.funded)} of ${label(result.required)} (cost and deposit) so far`),
+    result,
+  );
+  return result;
+}
+
+export async function claimAppeal(
+  args: Args<{ dispute: string; round: string; contributor: string }>,
+  hre: HardhatRuntimeEnvironment,
+) {
+  const { client } = await context(hre, args, AnyoneClient);
+  const result = await client.claimAppeal(args.dispute, args.round, args.contributor || undefined);
+  printTx(
+    `Claimed ${label(result.amount)} for ${result.contributor} (round ${args.round} of dispute ${args.dispute})`,
     result,
   );
   return result;

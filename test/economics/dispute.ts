@@ -53,8 +53,9 @@ export interface Outcome {
 export const paysLabeler = (ruling: bigint) => ruling === Ruling.Accept || ruling === Ruling.Unresolved;
 
 /**
- * An appeal by `who`: today it pays the next round's cost (`appeal`). Step 7 adds the deposit here
- * (`cost + deposit`, forfeited if the appellant's side loses), which moves rows S3, S4, S5, S8, S9.
+ * An appeal by `who`: it pays the next round's cost and deposit (`appeal` funds what is missing;
+ * docs/court.md, "Appeal deposits and crowdfunding"); the appellant claims them back once the dispute
+ * is final (`claimAppeals`), and forfeits them if its side loses.
  */
 export async function appeal(court: QualityVote, who: HardhatEthersSigner, disputeId: bigint): Promise<void> {
   await court.connect(who).appeal(disputeId);
@@ -137,6 +138,10 @@ export class Simulation {
       await court.settleMany(disputeId, r, jurors);
       for (const j of jurors) settled.add(j);
     }
+    // Appellants claim their contributions: cost and deposit back on the winning side, nothing on the losing one.
+    const funders = [...new Set([...appealed.keys()].map((a) => a.who.address))];
+    for (let r = 1; r < Number(dv.roundCount) && funders.length > 0; r++)
+      await court.claimAppealMany(disputeId, r, funders);
     // A keeper puts the settled stake back into the pool (docs/court.md: settling does not).
     await world.pool.applyDeferredOf([...settled]);
     await this.holdMix([...settled]);

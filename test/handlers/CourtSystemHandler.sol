@@ -70,39 +70,154 @@ contract CourtSystemHandler is EscrowActions {
         if (endsAt > block.timestamp) vm.warp(endsAt);
     }
 
-    /// @dev Appeals a ruled round, by the losing party or (`who` odd) by any actor.
+    /// @dev Appeals a ruled round (funds all that is missing), by the losing party or (`who` odd) by any actor.
     function appeal(uint256 disputeSeed, uint256 who) public {
         uint256 d = _pickDispute(disputeSeed, IQualityVote.Period.Appeal);
-        if (d != 0) _appeal(d, who);
+        if (d != 0) _fund(d, who, type(uint256).max);
+    }
+
+    /// @dev Contributes part of what the next round misses (sometimes all of it), as `appeal` picks.
+    function fundAppeal(uint256 disputeSeed, uint256 who, uint256 amountSeed) public {
+        uint256 d = _pickDispute(disputeSeed, IQualityVote.Period.Appeal);
+        if (d != 0) _fund(d, who, amountSeed);
     }
 
     function _appeal(uint256 d, uint256 who) internal {
+        // Crowdfunded one time in two: a part first, by another actor, then the rest.
+        if (who % 4 < 2) _fund(d, who >> 2, who);
+        (IQualityVote.Period period, ) = court.currentPeriod(d);
+        if (period == IQualityVote.Period.Appeal) _fund(d, who, type(uint256).max);
+    }
+
+    /// @dev Contributes `amountSeed` (all that is missing when it is the largest value, else a part:
+    /// the missing amount's `amountSeed % 4` quarters, at least 1 wei) to the next round of `d`; the
+    /// completing contribution must be refused exactly when the capacity is short.
+    function _fund(uint256 d, uint256 who, uint256 amountSeed) internal {
+        (address appellant, uint256 amount, bool completes, bytes memory refusal) = _contribution(d, who, amountSeed);
+        uint256 r = court.getDispute(d).roundCount;
+        vm.prank(appellant);
+        try court.fundAppeal(d, amount) returns (uint256 got) {
+            if (refusal.length != 0) _violation("appeal that must be refused", refusal);
+            if (got != amount) _violation("contribution", abi.encode(d, got, amount));
+            wallet[appellant] -= amount;
+            appealHeld += int256(amount);
+            if (contributed[d][r][appellant] == 0) _contributors[d][r].push(appellant);
+            contributed[d][r][appellant] += amount;
+            if (completes) {
+                // The round's cost joins the round's money; its deposit stays with the contributions.
+                uint256 cost = court.roundCost(court.getDispute(d).version, r);
+                appealHeld -= int256(cost);
+                courtHeld += int256(cost);
+                queueMirror.push(d);
+                ++_reach.appeals;
+                if (_contributors[d][r].length > 1) ++_reach.crowdfundedRounds;
+            }
+        } catch (bytes memory e) {
+            if (_expectRefusal(e, refusal, "fundAppeal")) ++_reach.appealsRefusedCapacity;
+        }
+    }
+
+    /// @dev Who contributes to the next round of `d` (the losing party, or any actor when `who` is
+    /// odd), how much, whether it completes the round, and the error it must be refused with.
+    function _contribution(
+        uint256 d,
+        uint256 who,
+        uint256 amountSeed
+    ) internal view returns (address appellant, uint256 amount, bool completes, bytes memory refusal) {
         IQualityVote.DisputeView memory dv = court.getDispute(d);
-        IQualityVote.Ruling ruled = court.roundRuling(d, dv.roundCount - 1);
-        address appellant =
+        uint256 r = dv.roundCount;
+        IQualityVote.Ruling ruled = court.roundRuling(d, r - 1);
+        appellant =
             who % 2 == 1
                 ? _actor(who)
                 : ruled == IQualityVote.Ruling.Accept
                     ? dv.challenger
                     : dv.labeler;
-        uint256 cost = court.roundCost(dv.version, dv.roundCount);
+        uint256 missing = _missing(d, r);
+        amount = amountSeed == type(uint256).max ? missing : 1 + (((missing - 1) * (amountSeed % 4)) / 4);
+        completes = amount == missing;
         // Refused exactly when the capacity without the parties cannot hold the dispute's seats up to
-        // the new round, and on nothing else (locks, free stake).
-        (uint256 capacity, uint256 needed) = court.capacityWithout(d, dv.roundCount);
-        bytes memory refusal =
-            capacity < needed
-                ? abi.encodeWithSelector(IQualityVote.QualityVoteCapacityShort.selector, capacity, needed)
-                : bytes("");
-        vm.prank(appellant);
-        try court.appeal(d) {
-            if (refusal.length != 0) _violation("appeal that must be refused", refusal);
-            queueMirror.push(d);
-            courtHeld += int256(cost);
-            wallet[appellant] -= cost;
-            ++_reach.appeals;
-        } catch (bytes memory e) {
-            if (_expectRefusal(e, refusal, "appeal")) ++_reach.appealsRefusedCapacity;
+        // the new round, and on nothing else (locks, free stake); only the completing contribution.
+        (uint256 capacity, uint256 needed) = court.capacityWithout(d, r);
+        if (completes && capacity < needed) {
+            refusal = abi.encodeWithSelector(IQualityVote.QualityVoteCapacityShort.selector, capacity, needed);
         }
+    }
+
+    function _missing(uint256 d, uint256 r) internal view returns (uint256) {
+        (uint256 funded, uint256 required, , ) = court.funding(d, r);
+        return required - funded;
+    }
+
+    /// @dev Claims an actor's contribution to a round (or an unopened round) of a final dispute.
+    function claimAppeal(uint256 disputeSeed, uint256 roundSeed, uint256 whoSeed) public {
+        uint256 d = _pickDispute(disputeSeed, IQualityVote.Period.Final);
+        if (d == 0) return;
+        _claim(d, 1 + (roundSeed % court.getDispute(d).roundCount), _actor(whoSeed));
+    }
+
+    /// @dev Claims every contribution to every appeal round of final dispute `d`.
+    function _claimAll(uint256 d) internal {
+        uint256 rounds = court.getDispute(d).roundCount;
+        for (uint256 r = 1; r <= rounds; ++r) {
+            address[] storage list = _contributors[d][r];
+            for (uint256 i = 0; i < list.length; ++i) {
+                (, bool done) = court.contributionOf(d, r, list[i]);
+                if (!done) _claim(d, r, list[i]);
+            }
+        }
+    }
+
+    /// @dev `claimAppeal` checked against what docs/court.md's table says `who` gets back: all of a
+    /// round never seated, the deposit share when Unresolved, all of a winning round once the loser's
+    /// money is split, nothing of a losing one; the last claim's rounding remainder to the treasury.
+    function _claim(uint256 d, uint256 r, address who) internal {
+        (uint256 pay, uint256 toTreasury, bytes memory refusal) = _expectedClaim(d, r, who);
+        uint256 treasuryBefore = token.balanceOf(courtTreasury);
+        try court.claimAppeal(d, r, who) returns (uint256 got) {
+            if (refusal.length != 0) return _violation("claim that must be refused", refusal);
+            if (got != pay) _violation("claim amount", abi.encode(d, r, who, got, pay));
+            if (token.balanceOf(courtTreasury) - treasuryBefore != toTreasury) {
+                _violation("claim remainder", abi.encode(d, r, toTreasury));
+            }
+            claimsPaid[d][r] += pay;
+            wallet[who] += pay;
+            appealHeld -= int256(pay + toTreasury);
+            treasuryReceived += toTreasury;
+            if (r == court.getDispute(d).roundCount) ++_reach.unfundedAppealsRefunded;
+        } catch (bytes memory e) {
+            _expectRefusal(e, refusal, "claimAppeal");
+        }
+    }
+
+    /// @dev What `claimAppeal(d, r, who)` must pay `who` and the treasury, or the error it must revert with.
+    function _expectedClaim(
+        uint256 d,
+        uint256 r,
+        address who
+    ) internal view returns (uint256 pay, uint256 toTreasury, bytes memory refusal) {
+        uint256 amount = contributed[d][r][who];
+        (, bool done) = court.contributionOf(d, r, who);
+        if (amount == 0 || done) {
+            return (0, 0, abi.encodeWithSelector(IQualityVote.QualityVoteNothingToClaim.selector, d, r, who));
+        }
+        (uint256 funded, , uint256 contributors, uint256 claimed) = court.funding(d, r);
+        (uint256 back, bool unsplit) = _backOf(d, r, funded);
+        if (unsplit) return (0, 0, abi.encodeWithSelector(IQualityVote.QualityVoteMoneyUnresolved.selector, d));
+        pay = (amount * back) / funded;
+        if (claimed + 1 == contributors) toTreasury = back - claimsPaid[d][r] - pay;
+    }
+
+    /// @dev What round `r`'s contributors share (docs/court.md's table), or `unsplit` when a winning
+    /// round waits for the loser's money to be split.
+    function _backOf(uint256 d, uint256 r, uint256 funded) internal view returns (uint256 back, bool unsplit) {
+        back = funded;
+        IQualityVote.RoundView memory round = court.getRound(d, r);
+        (IQualityVote.Ruling ruling, ) = court.finalRuling(d);
+        if (round.drawnAt == 0) return (back, false);
+        if (ruling == IQualityVote.Ruling.Unresolved) return (back - round.cost, false);
+        if (round.side != uint8(ruling)) return (0, false);
+        return (back, !moneySplit[d]);
     }
 
     function escalate(uint256 disputeSeed) public {
@@ -176,6 +291,7 @@ contract CourtSystemHandler is EscrowActions {
             uint256 id = submissionOf[d];
             ITaskEscrow.SubmissionView memory s = escrow.getSubmission(id);
             if (s.status == ITaskEscrow.Status.Challenged) _finalizeSubmission(id, s);
+            _claimAll(d);
             uint256 rounds = court.getDispute(d).roundCount;
             for (uint256 r = 0; r < rounds; ++r) _settle(d, r, rand >> r, (rand >> (8 + r)) % 2 == 0);
         }

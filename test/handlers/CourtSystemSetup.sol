@@ -115,7 +115,8 @@ abstract contract CourtSystemSetup is Test, IVersioner {
                 revealPeriod: 1 hours,
                 appealPeriod: 1 hours,
                 drawTimeout: 1 days + 2 minutes,
-                minFreeShareBps: 5_000
+                minFreeShareBps: 5_000,
+                depositBps: 10_000
             });
     }
 
@@ -125,7 +126,7 @@ abstract contract CourtSystemSetup is Test, IVersioner {
 
     /// @dev The handler's actions the fuzzer calls (its views are left out).
     function _targetHandler() internal {
-        bytes4[] memory s = new bytes4[](26);
+        bytes4[] memory s = new bytes4[](28);
         s[0] = PoolActions.stake.selector;
         s[1] = PoolActions.requestUnstake.selector;
         s[2] = PoolActions.withdrawUnstaked.selector;
@@ -152,6 +153,8 @@ abstract contract CourtSystemSetup is Test, IVersioner {
         s[23] = EscrowActions.reclaim.selector;
         s[24] = PoolActions.withholdSeed.selector;
         s[25] = CourtSystemHandler.leave.selector;
+        s[26] = CourtSystemHandler.fundAppeal.selector;
+        s[27] = CourtSystemHandler.claimAppeal.selector;
         targetContract(address(handler));
         targetSelector(FuzzSelector({addr: address(handler), selectors: s}));
     }
@@ -182,7 +185,8 @@ abstract contract CourtSystemSetup is Test, IVersioner {
             else if (pick < 86) handler.settle(a, b, a >> 8, b % 2 == 0);
             else if (pick < 90) handler.withdraw(a);
             else if (pick < 91) handler.togglePause(a);
-            else if (pick < 93) handler.appeal(a, b);
+            else if (pick < 92) handler.appeal(a, b);
+            else if (pick < 93) handler.fundAppeal(a, b, a >> 128);
             else if (pick < 94) handler.escalate(a);
             else if (pick < 95) handler.finalizeDispute(a);
             else if (pick < 96) handler.cancelTask(a);
@@ -206,6 +210,35 @@ abstract contract CourtSystemSetup is Test, IVersioner {
         Reach memory r = handler.reach();
         _log(r);
         _assertReached(r);
+    }
+
+    /// @notice Appeal deposits and crowdfunding through the handler (docs/court.md, "Appeal deposits and
+    /// crowdfunding"): a round 1 funded by a validator's part and completed by the labeler
+    /// (crowdfunded), ruled against them (their deposits forfeited to the winner when the escrow
+    /// splits the loser's money), and a part of round 2 that nobody completes (claimed back whole).
+    /// The handler checks every contribution, refusal and claim against docs/court.md's table; the
+    /// suite's invariants hold after it (the system suite's conservation: no LABEL lost or created across
+    /// deposits and claims; the court suite's balance to the wei).
+    function test_depositsCrowdfundingAndClaims() public {
+        handler.createTask((1 << 128) | 51 ether, 1, 0); // a four-round task
+        handler.submit(0, 0);
+        handler.challenge(0, 0);
+        handler.drawCycle();
+        handler.vote(0, 4, 0, true); // every juror of round 0 reveals Reject
+        handler.jumpToWindowEnd(0, false); // reveal end: the appeal window opens
+        handler.fundAppeal(0, 7, 1); // a validator funds a quarter of round 1
+        handler.appeal(0, 0); // the labeler completes it
+        assertEq(handler.reach().crowdfundedRounds, 1, "crowdfunded round");
+        handler.drawCycle();
+        handler.vote(0, 4, 0, true); // round 1 rules Reject again: its funders' side lost
+        handler.jumpToWindowEnd(0, false); // reveal end
+        handler.fundAppeal(0, 7, 1); // part of round 2, never completed
+        handler.jumpToWindowEnd(0, false); // appeal end: Reject is final
+        handler.advance(0, 1); // finalizes the submission: the escrow has the court split the loser's money
+        assertEq(handler.reach().depositsForfeited, 1, "deposits forfeited");
+        handler.advance(0, 1); // the dispute is final: every contribution is claimed
+        assertEq(handler.reach().unfundedAppealsRefunded, 1, "a round never completed refunded");
+        _checkInvariants();
     }
 
     function _log(Reach memory r) internal pure {
@@ -232,6 +265,12 @@ abstract contract CourtSystemSetup is Test, IVersioner {
         console.log("seats settled: missed %d; withdrawals %d", r.seatsMissed, r.withdrawals);
         console.log("capacity: appeals refused %d, disputes closed %d", r.appealsRefusedCapacity, r.closedForCapacity);
         console.log("cycles abandoned (seed withheld) %d", r.cyclesAbandoned);
+        console.log(
+            "appeals: crowdfunded %d, deposits forfeited %d, never completed refunded %d",
+            r.crowdfundedRounds,
+            r.depositsForfeited,
+            r.unfundedAppealsRefunded
+        );
         // solhint-enable no-console
     }
 

@@ -243,6 +243,10 @@ abstract contract EscrowActions is PoolActions {
         if (payer != address(0)) {
             courtHeld -= int256(refund);
             wallet[payer] += refund;
+        } else if (unseated && last.side != 0) {
+            // An unseated appeal round: its contributors claim their contributions whole.
+            courtHeld -= int256(refund);
+            appealHeld += int256(refund);
         }
     }
 
@@ -302,7 +306,9 @@ abstract contract EscrowActions is PoolActions {
                 owed[challenger] += t.bond;
             } else {
                 uint256 toWinner;
-                (burnt, toWinner) = _splitLoserBond(s.disputeId, uint8(ruling), t.bond);
+                uint256 round0;
+                (burnt, toWinner, round0) = _splitLoserBond(s.disputeId, uint8(ruling), t.bond);
+                owed[challenger] += round0;
                 if (ruling == IQualityVote.Ruling.Reject) {
                     owed[challenger] += t.bond + toWinner;
                     toLabeler = 0;
@@ -328,21 +334,32 @@ abstract contract EscrowActions is PoolActions {
         }
     }
 
-    /// @dev The loser's bond split, computed independently of the escrow: repay the winning side's
-    /// round costs (pro rata if short), burn `burnBps` of the rest, the remainder to the winner.
-    function _splitLoserBond(uint256 d, uint8 side, uint256 bond) internal returns (uint256 burnt, uint256 toWinner) {
-        IQualityVote.Payment[] memory payments = court.paymentsOf(d);
-        uint256 owedCosts;
-        for (uint256 i = 0; i < payments.length; ++i) if (payments[i].side == side) owedCosts += payments[i].amount;
-        uint256 repaid;
-        for (uint256 i = 0; i < payments.length; ++i) {
-            if (payments[i].side != side) continue;
-            uint256 amount = owedCosts <= bond ? payments[i].amount : (payments[i].amount * bond) / owedCosts;
-            owed[payments[i].payer] += amount;
-            repaid += amount;
+    /// @dev The loser's money split, computed independently of the court and the escrow from the
+    /// rounds (docs/court.md, "Money at resolution"): the loser's bond plus the seated losing rounds'
+    /// deposits repay round 0 (to the challenger, through the escrow) and the seated winning appeal
+    /// rounds (kept by the court for their contributors), `burnBps` of the rest is burned, the
+    /// remainder goes to the winner.
+    function _splitLoserBond(
+        uint256 d,
+        uint8 side,
+        uint256 bond
+    ) internal returns (uint256 burnt, uint256 toWinner, uint256 round0) {
+        IQualityVote.DisputeView memory dv = court.getDispute(d);
+        uint256 owedAppeals;
+        uint256 losing;
+        for (uint256 r = 1; r < dv.roundCount; ++r) {
+            IQualityVote.RoundView memory round = court.getRound(d, r);
+            if (round.drawnAt == 0 || round.side == 0) continue;
+            (uint256 funded, , , ) = court.funding(d, r);
+            if (round.side == side) owedAppeals += round.cost;
+            else losing += funded - round.cost;
         }
-        uint256 rest = bond - repaid;
+        if (side == REJECT) round0 = court.roundCost(dv.version, 0);
+        uint256 rest = bond + losing - round0 - owedAppeals;
         burnt = (rest * escrow.params().burnBps) / 10_000;
         toWinner = rest - burnt;
+        appealHeld += int256(owedAppeals) - int256(losing);
+        moneySplit[d] = true;
+        if (losing != 0) ++_reach.depositsForfeited;
     }
 }

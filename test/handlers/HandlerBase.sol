@@ -45,6 +45,12 @@ struct Reach {
     uint256 refusedEarlyFinalize;
     uint256 tasksCancelled;
     uint256 tasksReclaimed;
+    // Appeal deposits and crowdfunding (docs/court.md, "Appeal deposits and crowdfunding"): losing
+    // deposits taken by the loser's money split, rounds completed by two or more contributors, and
+    // contributions to a round never completed refunded whole.
+    uint256 depositsForfeited;
+    uint256 crowdfundedRounds;
+    uint256 unfundedAppealsRefunded;
 }
 
 /// @notice Appends court parameter versions for the handler (the court's admin implements it).
@@ -105,6 +111,14 @@ abstract contract HandlerBase {
     /// before an incoherent one of the same round is paid from a penalty not yet collected, which
     /// the incoherent juror's locked stake (counted in the stakes) still holds.
     int256 public courtHeld;
+    /// @dev LABEL the court holds for appeal contributions: funding of rounds not yet open, deposits, and
+    /// the winning side's round costs repaid by the loser's money, until claimed.
+    int256 public appealHeld;
+    /// @dev Each appeal round's contributors and what each paid; what its claims paid; split disputes.
+    mapping(uint256 disputeId => mapping(uint256 round => address[])) internal _contributors;
+    mapping(uint256 disputeId => mapping(uint256 round => mapping(address => uint256))) public contributed;
+    mapping(uint256 disputeId => mapping(uint256 round => uint256)) public claimsPaid;
+    mapping(uint256 disputeId => bool) public moneySplit;
     uint256 public escrowBudget; // sum over tasks of (slots - accepted) * (reward + fee)
     uint256 public bondsHeld; // bonds of pending and challenged submissions
     uint256 public treasuryReceived; // LABEL the court sent its treasury

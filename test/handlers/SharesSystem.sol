@@ -60,7 +60,8 @@ abstract contract SharesSystem is Test {
                 revealPeriod: 1 hours,
                 appealPeriod: 1 hours,
                 drawTimeout: 1 days + 2 minutes,
-                minFreeShareBps: 5_000
+                minFreeShareBps: 5_000,
+                depositBps: 10_000
             })
         );
         pool.bindCourt(address(court));

@@ -120,6 +120,10 @@ export function paramEdges(): [string, Partial<CourtParams>, boolean][] {
     ["minFreeShareBps below 2,500", { minFreeShareBps: 2_499n }, false],
     ["minFreeShareBps at 5,000", { minFreeShareBps: 5_000n }, true],
     ["minFreeShareBps above 5,000", { minFreeShareBps: 5_001n }, false],
+    ["depositBps at 2,500", { depositBps: 2_500n }, true],
+    ["depositBps below 2,500", { depositBps: 2_499n }, false],
+    ["depositBps at 20,000", { depositBps: 20_000n }, true],
+    ["depositBps above 20,000", { depositBps: 20_001n }, false],
   ];
   for (const period of ["commitPeriod", "revealPeriod", "appealPeriod"] as const) {
     cases.push(

@@ -43,6 +43,10 @@ export const PENALTY = SEAT_LOCK;
 
 /** Cost of round `round` under the defaults: `(2^(round+2) - 1) * feePerSeat`. */
 export const roundCost = (round: number) => ((4n << BigInt(round)) - 1n) * COURT_DEFAULTS.feePerSeat;
+/** An appeal round's deposit: `depositBps` of its cost (docs/court.md, "Appeal deposits and crowdfunding"). */
+export const depositOf = (round: number) => (roundCost(round) * COURT_DEFAULTS.depositBps) / 10_000n;
+/** What an appeal round's funders pay in all: its cost plus its deposit (twice the cost by default). */
+export const appealRequired = (round: number) => roundCost(round) + depositOf(round);
 
 export interface Protocol<S extends Seeds = "blockhash"> extends CoreContracts<S> {
   admin: HardhatEthersSigner;

@@ -42,10 +42,11 @@ export function CaseFileView({ file }: { file: CaseFile }) {
 /**
  * A challenged submission's dispute, for one of its parties: each round with its votes, ruling and
  * deadlines, the case file, and what the party can do now: disclose its result to the seated jurors,
- * appeal a round it lost (the court's `appeal`, paying the next round's cost), escalate a round
- * without a majority (paid from its pot), publish a note for the jurors as evidence (a text document
- * in the store, its URI on chain: the case file shows it to every juror) while the dispute is open,
- * or finalize the submission once the ruling is final (the escrow records the final ruling itself).
+ * appeal a round it lost (the court's `appeal`, paying what the next round still misses of its cost
+ * and deposit), escalate a round without a majority (paid from its pot), publish a note for the
+ * jurors as evidence (a text document in the store, its URI on chain: the case file shows it to every
+ * juror) while the dispute is open, or finalize the submission once the ruling is final (the escrow
+ * records the final ruling itself).
  */
 export function DisputePanel({
   submissionId,
@@ -60,7 +61,11 @@ export function DisputePanel({
   const state = useLoad(async () => {
     const d = await reader.getDispute(disputeId);
     const last = d.rounds[d.rounds.length - 1]!;
-    const appealCost = d.period === "Appeal" ? await reader.court.roundCost(d.version, BigInt(d.rounds.length)) : 0n;
+    // What the next round still misses of its cost and deposit (docs/court.md, "Appeal deposits and crowdfunding").
+    const appealCost =
+      d.period === "Appeal"
+        ? await reader.court.funding(disputeId, BigInt(d.rounds.length)).then(([funded, required]) => required - funded)
+        : 0n;
     return { d, last, appealCost, file: await reader.caseFile(disputeId) };
   }, [disputeId]);
   const client = side === "labeler" ? wallet?.labeler : wallet?.requester;

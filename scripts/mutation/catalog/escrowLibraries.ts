@@ -31,10 +31,11 @@ export const ESCROW_LIBRARIES: readonly Mutation[] = [
   {
     id: "TE-burn-snapshot",
     file: EC,
-    find: "uint256 burnBps = state.terms[task.terms].burnBps;",
+    in: "_splitLoserMoney",
+    find: "state.terms[task.terms].burnBps",
     // The library cannot read the current parameters; the next terms record is what a later
     // setParams wrote, the current burnBps when the test reads it.
-    replace: "uint256 burnBps = state.terms[task.terms + 1].burnBps;",
+    replace: "state.terms[task.terms + 1].burnBps",
     removes: "a task's disputes burn the share in force when it was created (version 2 read the current one)",
     tests: ["test/Snapshots.ts"],
     grep: "burnBps",
@@ -131,14 +132,6 @@ export const ESCROW_LIBRARIES: readonly Mutation[] = [
     grep: "burn",
   },
   {
-    id: "TE-burn-rounding",
-    file: EC,
-    find: "burned = EscrowLedger.shareOf(rest, burnBps);",
-    replace: "burned = (rest * burnBps + EscrowLedger.BPS - 1) / EscrowLedger.BPS;",
-    removes: "the burn rounds down (the winner's share is never short by rounding)",
-    tests: ["test/Edges.ts"],
-  },
-  {
     id: "TE-fee-rounding",
     file: EL,
     in: "shareOf",
@@ -177,11 +170,11 @@ export const ESCROW_LIBRARIES: readonly Mutation[] = [
   {
     id: "TE-repay-payee",
     file: EC,
-    find: "state.accounts[payment.payer].labelClaimable += SafeCast.toUint96(payment.amount);",
-    replace: "state.accounts[msg.sender].labelClaimable += SafeCast.toUint96(payment.amount);",
-    removes: "round costs are repaid to whoever paid them, not to the finalizer",
+    find: "state.accounts[challenger].labelClaimable += SafeCast.toUint96(repaid);",
+    replace: "state.accounts[msg.sender].labelClaimable += SafeCast.toUint96(repaid);",
+    removes: "round 0's cost is repaid to the challenger who paid it, not to the finalizer",
     tests: ["test/TaskEscrow.challenge.ts"],
-    grep: "appeal",
+    grep: "floor",
   },
   {
     id: "TE-fee-payee",
