@@ -20,7 +20,7 @@ test("lifecycle: a task, sealed labels, a challenge decided on appeal, payment, 
 }) => {
   test.setTimeout(360_000);
   await fund(1_000, ROLE.requester, ROLE.juror);
-  await fund(670, ROLE.labeler); // its bond 635 (court bond 595 + value bond 40) and an appeal of 35
+  await fund(705, ROLE.labeler); // its bond 635 (court bond 595 + value bond 40) and an appeal of 70 (cost 35 + deposit 35)
   await fund(2_000, ROLE.juror2);
   await fund(500, ROLE.licensee);
   // Juror A is the only staked juror when round 0 is drawn: it takes all three seats.
@@ -111,14 +111,14 @@ test("lifecycle: a task, sealed labels, a challenge decided on appeal, payment, 
   await mined(jurorA, `Reveal in dispute ${disputeId}`);
   await expect(seatA.getByTestId("vote")).toHaveText("reject");
 
-  // 6. Round 0 rules Reject; the labeler, who lost it, appeals (paying round 1's 35 LABEL).
+  // 6. Round 0 rules Reject; the labeler, who lost it, appeals (round 1's cost 35 LABEL and a deposit of as much).
   await advanceTo(Number(dispute.rounds[0]!.revealEnd));
   await reconnect(labeler);
   await expect(labelerDispute.getByTestId("round-0")).toContainText("ruling Reject");
   await expect(labelerDispute.getByTestId("dispute-period")).toContainText("Appeal");
   await screenshot(labeler, "labeler-dispute");
   await fitsPhone(labeler);
-  await labelerDispute.getByRole("button", { name: `Appeal dispute ${disputeId} (35 LABEL)` }).click();
+  await labelerDispute.getByRole("button", { name: `Appeal dispute ${disputeId} (70 LABEL)` }).click();
   await mined(labeler, `Appeal dispute ${disputeId}`);
   await expect(labelerDispute.getByTestId("dispute-period")).toContainText("Drawing");
 
@@ -148,12 +148,19 @@ test("lifecycle: a task, sealed labels, a challenge decided on appeal, payment, 
   await labelerDispute.getByRole("button", { name: `Finalize submission ${submissionId}` }).click();
   await mined(labeler, `Finalize ${submissionId}`);
   await expect(mine.getByTestId("status")).toHaveText(`Accepted (dispute ${disputeId})`);
-  // Reward 40 + its bond 635 + its appeal's 35 back + half of the rest of the challenger's bond
-  // ((635 - 35) / 2 = 300): 1,010.
-  await expect(labeler.getByTestId("claimable")).toHaveText("1,010 LABEL");
+  // The escrow credits the reward 40, its bond 635 and half of the rest of the challenger's bond once the
+  // court took round 1's cost to repay the appellant ((635 - 35) / 2 = 300): 975.
+  await expect(labeler.getByTestId("claimable")).toHaveText("975 LABEL");
   await labeler.getByRole("button", { name: "Withdraw escrow credit" }).click();
   await mined(labeler, "Withdraw");
-  await expect(labeler.getByTestId("balance")).toHaveText("1,010 LABEL"); // 670 - 635 - 35 + 1,010
+  await expect(labeler.getByTestId("balance")).toHaveText("975 LABEL"); // 705 - 635 - 70 + 975
+  // Its appeal funds come back from the court: the deposit 35 and the cost 35 repaid.
+  await labelerDispute
+    .getByRole("button", { name: `Claim your appeal funds of round 1 of dispute ${disputeId}` })
+    .click();
+  await mined(labeler, `Claim appeal funds of dispute ${disputeId}`);
+  await expect(labeler.getByTestId("balance")).toHaveText("1,045 LABEL");
+  await expect(labelerDispute.getByRole("button", { name: /Claim your appeal funds/ })).toHaveCount(0);
 
   // 9. The jurors settle: A (incoherent in round 0) loses its locks, B (coherent) earns round 1's pot.
   await reconnect(jurorA);
@@ -217,5 +224,5 @@ test("lifecycle: a task, sealed labels, a challenge decided on appeal, payment, 
   expect(claimable).toBeGreaterThan(label("19.9999")); // the 20 % royalty of 100 LABEL, less rounding dust
   await labeler.getByRole("button", { name: `Claim royalties of task ${taskId}` }).click();
   await mined(labeler, `Claim royalties of task ${taskId}`);
-  await expect(labeler.getByTestId("balance")).toHaveText(amount(label(1_010) + claimable));
+  await expect(labeler.getByTestId("balance")).toHaveText(amount(label(1_045) + claimable));
 });

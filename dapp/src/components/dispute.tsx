@@ -66,14 +66,23 @@ export function DisputePanel({
       d.period === "Appeal"
         ? await reader.court.funding(disputeId, BigInt(d.rounds.length)).then(([funded, required]) => required - funded)
         : 0n;
-    return { d, last, appealCost, file: await reader.caseFile(disputeId) };
-  }, [disputeId]);
+    // Once the dispute is final, what the connected account may claim of the appeal rounds it funded.
+    const claims: { round: bigint; amount: bigint }[] = [];
+    if (d.isFinal && wallet) {
+      for (let r = 1n; r < BigInt(d.rounds.length); r++) {
+        const [contributed, claimed] = await reader.court.contributionOf(disputeId, r, wallet.address);
+        if (contributed > 0n && !claimed) claims.push({ round: r, amount: contributed });
+      }
+    }
+    return { d, last, appealCost, claims, file: await reader.caseFile(disputeId) };
+  }, [disputeId, wallet?.address]);
   const client = side === "labeler" ? wallet?.labeler : wallet?.requester;
   const [note, setNote] = useState("");
+  const [part, setPart] = useState("");
   return (
     <div className="panel" data-testid={`dispute-${disputeId}`}>
       <Loaded state={state}>
-        {({ d, last, appealCost, file }) => (
+        {({ d, last, appealCost, claims, file }) => (
           <>
             <p data-testid="dispute-period">
               Dispute {disputeId.toString()}: {d.period}
@@ -131,6 +140,36 @@ export function DisputePanel({
                 onClick={() => void run(`Appeal dispute ${disputeId}`, () => wallet!.labeler.appeal(disputeId))}
               />
             ) : null}
+            {d.period === "Appeal" && last.ruling === LOST[side] && appealCost > 0n ? (
+              <>
+                <Field
+                  label={`Your part of the appeal of dispute ${disputeId} (LABEL)`}
+                  hint="Crowdfunding: the round opens when its cost and deposit are paid in full; a part of a round never completed comes back whole, and a winning side's parts come back with their share of the repayment."
+                >
+                  {(id) => <input id={id} inputMode="decimal" value={part} onChange={(e) => setPart(e.target.value)} />}
+                </Field>
+                <WriteButton
+                  label={`Fund part of the appeal of dispute ${disputeId}`}
+                  disabled={!/^\d+(\.\d+)?$/.test(part)}
+                  onClick={() =>
+                    void run(`Fund the appeal of dispute ${disputeId}`, () =>
+                      wallet!.labeler.fundAppeal(disputeId, part),
+                    )
+                  }
+                />
+              </>
+            ) : null}
+            {claims.map((c) => (
+              <WriteButton
+                key={c.round.toString()}
+                label={`Claim your appeal funds of round ${c.round} of dispute ${disputeId}`}
+                onClick={() =>
+                  void run(`Claim appeal funds of dispute ${disputeId}`, () =>
+                    wallet!.labeler.claimAppeal(disputeId, c.round),
+                  )
+                }
+              />
+            ))}
             {d.period === "NoMajority" ? (
               <WriteButton
                 label={`Escalate dispute ${disputeId}`}
