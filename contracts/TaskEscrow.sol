@@ -9,8 +9,10 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {IQualityVote} from "./interfaces/IQualityVote.sol";
 import {ITaskEscrow} from "./interfaces/ITaskEscrow.sol";
+import {ITaskEscrowRelay} from "./interfaces/ITaskEscrowRelay.sol";
 import {Administered} from "./utils/Administered.sol";
 import {EscrowChallenges} from "./libraries/EscrowChallenges.sol";
+import {BondLedger, RelayLogic, RelayStorage, RingBucket} from "./libraries/RelayLogic.sol";
 import {Account, EscrowLedger, EscrowState, Submission, Task, Terms} from "./libraries/EscrowLedger.sol";
 
 /// @title TaskEscrow
@@ -72,6 +74,9 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
     /// @dev The court version new tasks record, the cost of its rounds 0 and 1 and the newest terms'
     /// id, in one slot, so that `createTask` reads it instead of calling the court (`syncCourtVersion`).
     CourtVersion private _courtVersion;
+    /// @dev The relayed path's batches, nonces and bond balances, run by `RelayLogic`
+    /// (docs/relay-design.md). Declared last: the variables above keep their slots.
+    RelayStorage private _relay;
 
     /*//////////////////////////////////////////////////////////////
                               CONSTRUCTOR
@@ -314,6 +319,56 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
     }
 
     /*//////////////////////////////////////////////////////////////
+                          RELAYED SUBMISSIONS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc ITaskEscrowRelay
+    function relay(RelayGroup[] calldata) external whenNotPaused nonReentrant returns (uint256[] memory) {
+        // The groups go to the library as the call's own encoding, copied once: re-encoding them
+        // would cost code here and gas per item (docs/relay-design.md, "Where the code lives").
+        return RelayLogic.relay(_state, _relay, address(_label), msg.data[4:]);
+    }
+
+    /// @inheritdoc ITaskEscrowRelay
+    function depositBonds(address token, uint256 amount) external nonReentrant {
+        _depositBonds(token, amount);
+    }
+
+    /// @inheritdoc ITaskEscrowRelay
+    function depositBondsWithPermit(
+        address token,
+        uint256 amount,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external nonReentrant {
+        _tryPermit(token, amount, deadline, v, r, s);
+        _depositBonds(token, amount);
+    }
+
+    /// @inheritdoc ITaskEscrowRelay
+    function requestBondWithdrawal(address token) external {
+        RelayLogic.requestBondWithdrawal(_relay, token);
+    }
+
+    /// @inheritdoc ITaskEscrowRelay
+    function withdrawBonds(address token, uint256 amount) external nonReentrant returns (uint256) {
+        return RelayLogic.withdrawBonds(_relay, token, amount);
+    }
+
+    /// @inheritdoc ITaskEscrowRelay
+    function releaseBonds(address account, address token, uint24[] calldata days_) external {
+        RelayLogic.releaseBonds(_relay, account, token, days_);
+    }
+
+    /// @inheritdoc ITaskEscrowRelay
+    function cancelNonces(uint256 word, uint256 mask) external {
+        _relay.nonces[msg.sender][word] |= mask;
+        emit NoncesCancelled(msg.sender, word, mask);
+    }
+
+    /*//////////////////////////////////////////////////////////////
                                  ADMIN
     //////////////////////////////////////////////////////////////*/
 
@@ -419,6 +474,36 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
     ) external view returns (uint32 submitted, uint32 accepted, uint32 rejected, uint32 challenges) {
         Account storage a = _state.accounts[account];
         return (a.submitted, a.accepted, a.rejected, a.challenges);
+    }
+
+    /// @inheritdoc ITaskEscrowRelay
+    function bondLedger(
+        address account,
+        address token
+    ) external view returns (uint256 free, uint256 locked, uint256 releaseDay, uint256 unlockAt) {
+        BondLedger memory ledger = _relay.ledgers[account][token];
+        (free, locked, releaseDay, unlockAt) = (ledger.free, ledger.locked, ledger.day, ledger.unlockAt);
+        if (releaseDay <= EscrowLedger.now40() / 1 days) (free, locked) = (free + locked, 0);
+    }
+
+    /// @inheritdoc ITaskEscrowRelay
+    function ringBucket(
+        address account,
+        address token,
+        uint256 day
+    ) external view returns (uint256 bucketDay, uint256 amount) {
+        RingBucket memory bucket = _relay.ring[account][token][day % RelayLogic.RING_SLOTS];
+        return (bucket.day, bucket.amount);
+    }
+
+    /// @inheritdoc ITaskEscrowRelay
+    function nonceBitmap(address owner, uint256 word) external view returns (uint256) {
+        return _relay.nonces[owner][word];
+    }
+
+    /// @inheritdoc ITaskEscrowRelay
+    function batchCommitment(uint256 batchId) external view returns (bytes32) {
+        return _relay.batches[batchId];
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -589,6 +674,12 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
             amount = _state.claimable[token][account];
             _state.claimable[token][account] = 0;
         }
+    }
+
+    /// @dev Credits the caller's bond balance with `amount` of `token`, LABEL or an allowed payment token.
+    function _depositBonds(address token, uint256 amount) private {
+        if (token != address(_label) && !_paymentTokens[token]) revert TaskEscrowNotBondToken(token);
+        RelayLogic.depositBonds(_relay, address(_label), token, amount);
     }
 
     /// @dev Tries an EIP-2612 permit from the caller to this contract. A failure (for example a permit

@@ -16,6 +16,7 @@ const DEPLOYED = [
   "QualityVote",
   "TaskEscrow",
   "EscrowChallenges",
+  "RelayLogic",
   "DatasetShares",
   "BlockhashRandomness",
   "ChainlinkVRFRandomness",
@@ -23,7 +24,11 @@ const DEPLOYED = [
 
 const fmt = (n: number) => n.toLocaleString("en-US");
 const rows = DEPLOYED.map((name) => {
-  const folder = name.endsWith("Randomness") ? "randomness/" : name.startsWith("Escrow") ? "libraries/" : "";
+  const folder = name.endsWith("Randomness")
+    ? "randomness/"
+    : name.startsWith("Escrow") || name === "RelayLogic"
+      ? "libraries/"
+      : "";
   const path = `artifacts/contracts/${folder}${name}.sol/${name}.json`;
   const artifact = JSON.parse(readFileSync(path, "utf8")) as { deployedBytecode: string };
   const size = (artifact.deployedBytecode.length - 2) / 2;
