@@ -9,10 +9,10 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {IQualityVote} from "./interfaces/IQualityVote.sol";
 import {ITaskEscrow} from "./interfaces/ITaskEscrow.sol";
-import {ITaskEscrowRelay} from "./interfaces/ITaskEscrowRelay.sol";
+import {ITaskEscrowRelayBase} from "./interfaces/ITaskEscrowRelayBase.sol";
 import {Administered} from "./utils/Administered.sol";
 import {EscrowChallenges} from "./libraries/EscrowChallenges.sol";
-import {BondLedger, RelayLogic, RelayStorage, RingBucket} from "./libraries/RelayLogic.sol";
+import {RelayLogic, RelayStorage} from "./libraries/RelayLogic.sol";
 import {Account, EscrowLedger, EscrowState, Submission, Task, Terms} from "./libraries/EscrowLedger.sol";
 
 /// @title TaskEscrow
@@ -106,6 +106,20 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         // The court pulls round 0's cost of each challenge from this escrow.
         label_.forceApprove(address(qualityVote_), type(uint256).max);
         _syncCourtVersion(); // records terms 2, the first tasks'
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                FALLBACK
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice The rest of the relayed path (`ITaskEscrowRelay`: payouts, adoption and challenges of
+    /// relayed items, bond balances, nonces and their views), DELEGATECALLed to `RelayLogic` so that
+    /// the escrow keeps its room under EIP-170 (docs/relay-design.md, section 0). Views skip the
+    /// reentrancy guard; nothing here is paused. Unknown selectors revert `TaskEscrowUnknownFunction`.
+    // solhint-disable-next-line no-complex-fallback
+    fallback(bytes calldata data) external returns (bytes memory) {
+        if (RelayLogic.isView(msg.sig)) return RelayLogic.read(_relay, data);
+        return _relayExecute(data);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -322,50 +336,11 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
                           RELAYED SUBMISSIONS
     //////////////////////////////////////////////////////////////*/
 
-    /// @inheritdoc ITaskEscrowRelay
+    /// @inheritdoc ITaskEscrowRelayBase
     function relay(RelayGroup[] calldata) external whenNotPaused nonReentrant returns (uint256[] memory) {
         // The groups go to the library as the call's own encoding, copied once: re-encoding them
         // would cost code here and gas per item (docs/relay-design.md, "Where the code lives").
         return RelayLogic.relay(_state, _relay, address(_label), msg.data[4:]);
-    }
-
-    /// @inheritdoc ITaskEscrowRelay
-    function depositBonds(address token, uint256 amount) external nonReentrant {
-        _depositBonds(token, amount);
-    }
-
-    /// @inheritdoc ITaskEscrowRelay
-    function depositBondsWithPermit(
-        address token,
-        uint256 amount,
-        uint256 deadline,
-        uint8 v,
-        bytes32 r,
-        bytes32 s
-    ) external nonReentrant {
-        _tryPermit(token, amount, deadline, v, r, s);
-        _depositBonds(token, amount);
-    }
-
-    /// @inheritdoc ITaskEscrowRelay
-    function requestBondWithdrawal(address token) external {
-        RelayLogic.requestBondWithdrawal(_relay, token);
-    }
-
-    /// @inheritdoc ITaskEscrowRelay
-    function withdrawBonds(address token, uint256 amount) external nonReentrant returns (uint256) {
-        return RelayLogic.withdrawBonds(_relay, token, amount);
-    }
-
-    /// @inheritdoc ITaskEscrowRelay
-    function releaseBonds(address account, address token, uint24[] calldata days_) external {
-        RelayLogic.releaseBonds(_relay, account, token, days_);
-    }
-
-    /// @inheritdoc ITaskEscrowRelay
-    function cancelNonces(uint256 word, uint256 mask) external {
-        _relay.nonces[msg.sender][word] |= mask;
-        emit NoncesCancelled(msg.sender, word, mask);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -476,36 +451,6 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         return (a.submitted, a.accepted, a.rejected, a.challenges);
     }
 
-    /// @inheritdoc ITaskEscrowRelay
-    function bondLedger(
-        address account,
-        address token
-    ) external view returns (uint256 free, uint256 locked, uint256 releaseDay, uint256 unlockAt) {
-        BondLedger memory ledger = _relay.ledgers[account][token];
-        (free, locked, releaseDay, unlockAt) = (ledger.free, ledger.locked, ledger.day, ledger.unlockAt);
-        if (releaseDay <= EscrowLedger.now40() / 1 days) (free, locked) = (free + locked, 0);
-    }
-
-    /// @inheritdoc ITaskEscrowRelay
-    function ringBucket(
-        address account,
-        address token,
-        uint256 day
-    ) external view returns (uint256 bucketDay, uint256 amount) {
-        RingBucket memory bucket = _relay.ring[account][token][day % RelayLogic.RING_SLOTS];
-        return (bucket.day, bucket.amount);
-    }
-
-    /// @inheritdoc ITaskEscrowRelay
-    function nonceBitmap(address owner, uint256 word) external view returns (uint256) {
-        return _relay.nonces[owner][word];
-    }
-
-    /// @inheritdoc ITaskEscrowRelay
-    function batchCommitment(uint256 batchId) external view returns (bytes32) {
-        return _relay.batches[batchId];
-    }
-
     /*//////////////////////////////////////////////////////////////
                                 INTERNAL
     //////////////////////////////////////////////////////////////*/
@@ -600,7 +545,8 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
             labeler: msg.sender,
             challengeEnd: challengeEnd,
             disputeId: 0,
-            status: Status.Pending
+            status: Status.Pending,
+            sponsored: false
         });
         emit Submitted(taskId, submissionId, msg.sender, resultHash, resultURI);
         // Interactions last. LABEL delivers exactly what is asked (no transfer fee), so no balance check.
@@ -676,10 +622,9 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         }
     }
 
-    /// @dev Credits the caller's bond balance with `amount` of `token`, LABEL or an allowed payment token.
-    function _depositBonds(address token, uint256 amount) private {
-        if (token != address(_label) && !_paymentTokens[token]) revert TaskEscrowNotBondToken(token);
-        RelayLogic.depositBonds(_relay, address(_label), token, amount);
+    /// @dev `fallback`'s state-changing entry points, under the escrow's reentrancy guard.
+    function _relayExecute(bytes calldata data) private nonReentrant returns (bytes memory) {
+        return RelayLogic.execute(_state, _relay, address(_label), _treasury, _qualityVote, data);
     }
 
     /// @dev Tries an EIP-2612 permit from the caller to this contract. A failure (for example a permit

@@ -33,10 +33,14 @@ import * as defaults from "./defaults.js";
  */
 export async function taskEscrowFactory(deployer: Signer): Promise<TaskEscrow__factory> {
   const challenges = await (await new EscrowChallenges__factory(deployer).deploy()).waitForDeployment();
-  const relay = await (await new RelayLogic__factory(deployer).deploy()).waitForDeployment();
+  const challengesLink = {
+    "project/contracts/libraries/EscrowChallenges.sol:EscrowChallenges": await challenges.getAddress(),
+  };
+  // RelayLogic calls EscrowChallenges for a relayed item's challenge: it links it too.
+  const relay = await (await new RelayLogic__factory(challengesLink, deployer).deploy()).waitForDeployment();
   return new TaskEscrow__factory(
     {
-      "project/contracts/libraries/EscrowChallenges.sol:EscrowChallenges": await challenges.getAddress(),
+      ...challengesLink,
       "project/contracts/libraries/RelayLogic.sol:RelayLogic": await relay.getAddress(),
     },
     deployer,

@@ -25,7 +25,7 @@ async function walletFixture() {
   const f = await relayFixture();
   const wallet = await new MockWallet__factory(f.admin).deploy(f.labelers[0].address);
   // The wallet's items are sponsored by the relayer: the wallet itself holds no LABEL.
-  await f.escrow.connect(f.relayer).depositBonds(await f.token.getAddress(), 5n * f.bond);
+  await f.desk.connect(f.relayer).depositBonds(await f.token.getAddress(), 5n * f.bond);
   return { ...f, wallet, walletAddress: await wallet.getAddress() };
 }
 
@@ -213,7 +213,7 @@ describe("Relay: attacks (docs/relay-design.md, section 12)", function () {
       await expect(
         f.escrow.connect(f.relayer).relay([groupOf(f.taskId, [x.item], [x.signature])], { gasLimit: 150_000n }),
       ).to.be.revertedWithCustomError(f.escrow, "TaskEscrowRelayOutOfGas");
-      expect(await f.escrow.nonceBitmap(f.walletAddress, 0n)).to.equal(0n);
+      expect(await f.desk.nonceBitmap(f.walletAddress, 0n)).to.equal(0n);
     });
   });
 
@@ -230,6 +230,6 @@ describe("Relay: attacks (docs/relay-design.md, section 12)", function () {
       [SkipReason.TaskDeadlinePassed],
     );
     expect((await f.escrow.getTask(f.taskId)).held).to.equal(1n);
-    expect(await f.escrow.batchCommitment(submissionIdOf(f.taskId, 1n))).to.not.equal(ethers.ZeroHash);
+    expect(await f.desk.batchCommitment(submissionIdOf(f.taskId, 1n))).to.not.equal(ethers.ZeroHash);
   });
 });

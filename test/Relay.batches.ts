@@ -59,14 +59,14 @@ describe("Relay: batches (docs/relay-design.md, sections 6 and 7)", function () 
     expect(labelers).to.equal(ethers.concat([a.address, b.address]).toLowerCase());
     expect(resultHashes).to.equal(ethers.concat([one.message.resultHash, two.message.resultHash]));
     expect(flags).to.equal("0x0100");
-    expect(await f.escrow.batchCommitment(batchId)).to.equal(commitmentOf(header));
+    expect(await f.desk.batchCommitment(batchId)).to.equal(commitmentOf(header));
     const task = await f.escrow.getTask(f.taskId);
     expect([task.held, task.submissionCount]).to.deep.equal([2n, 2n]);
     // The bound item's nonce is in the relayer's bitmap, the open one's in its labeler's.
-    expect(await f.escrow.nonceBitmap(f.relayer.address, 0n)).to.equal(1n << 7n);
-    expect(await f.escrow.nonceBitmap(b.address, 1n)).to.equal(1n << 44n);
-    expect(await f.escrow.nonceBitmap(a.address, 0n)).to.equal(0n);
-    const ledger = await f.escrow.bondLedger(a.address, await f.token.getAddress());
+    expect(await f.desk.nonceBitmap(f.relayer.address, 0n)).to.equal(1n << 7n);
+    expect(await f.desk.nonceBitmap(b.address, 1n)).to.equal(1n << 44n);
+    expect(await f.desk.nonceBitmap(a.address, 0n)).to.equal(0n);
+    const ledger = await f.desk.bondLedger(a.address, await f.token.getAddress());
     expect([ledger.free, ledger.locked]).to.deep.equal([2n * f.bond, f.bond]);
     // A direct submission takes the next index.
     await f.escrow.connect(f.labelers[2]).submit(f.taskId, RESULT, URI, []);
@@ -105,7 +105,7 @@ describe("Relay: batches (docs/relay-design.md, sections 6 and 7)", function () 
     await f.escrow.connect(f.requester).createTask(await taskParams(f, await time.latest(), { slots: 60n }));
     const token = await f.token.getAddress();
     const signers = [...f.labelers, ...f.validators.slice(0, 6)];
-    for (const s of signers) await f.escrow.connect(s).depositBonds(token, 9n * f.bond);
+    for (const s of signers) await f.desk.connect(s).depositBonds(token, 9n * f.bond);
     let next = 1n;
     let nonce = 100n;
     for (let count = 1; count <= 9; count++) {
@@ -179,7 +179,7 @@ describe("Relay: batches (docs/relay-design.md, sections 6 and 7)", function () 
         const s = [a, b, c][i % 3];
         items.push((await signedItem(f.ctx, s, f.taskId, { ...d, nonce: 10n + BigInt(i), sponsored: true })).item);
       }
-      await f.escrow.connect(f.relayer).depositBonds(await f.token.getAddress(), 10n * f.bond);
+      await f.desk.connect(f.relayer).depositBonds(await f.token.getAddress(), 10n * f.bond);
       const full = await relayed(f, f.escrow.connect(f.relayer).relay([groupOf(f.taskId, items)]));
       expect(full.batches[0].header.count).to.equal(9n);
       expect(full.skips.map((s) => [s.position, s.reason])).to.deep.equal([[9n, SkipReason.SlotsFull]]);
@@ -230,7 +230,7 @@ describe("Relay: batches (docs/relay-design.md, sections 6 and 7)", function () 
       await time.setNextBlockTimestamp(task.deadline);
       const late = await relayed(f, f.escrow.connect(f.relayer).relay([groupOf(f.taskId, [z.item])]));
       expect(late.refusals.map((r) => r.reason)).to.deep.equal([SkipReason.TaskDeadlinePassed]);
-      expect(await f.escrow.nonceBitmap(f.labelers[0].address, 0n)).to.equal(1n << 2n);
+      expect(await f.desk.nonceBitmap(f.labelers[0].address, 0n)).to.equal(1n << 2n);
     });
 
     it("a task whose slots are all held refuses the group (SlotsFull)", async function () {

@@ -23,7 +23,7 @@ async function outcome(f: RelayScenario, tx: Promise<{ wait(): Promise<unknown> 
 /** A labeler (a validator signer) whose balance holds exactly `bonds` items' LABEL bonds. */
 async function labelerWith(f: RelayScenario, index: number, bonds: bigint) {
   const labeler = f.validators[index];
-  await f.escrow.connect(labeler).depositBonds(await f.token.getAddress(), bonds * f.bond);
+  await f.desk.connect(labeler).depositBonds(await f.token.getAddress(), bonds * f.bond);
   return labeler;
 }
 
@@ -33,26 +33,26 @@ describe("Relay: bond balances (docs/relay-design.md, section 5)", function () {
       const f = await loadFixture(relayFixture);
       const token = await f.token.getAddress();
       const [a] = f.labelers;
-      await expect(f.escrow.connect(a).depositBonds(token, 5n))
+      await expect(f.desk.connect(a).depositBonds(token, 5n))
         .to.emit(f.escrow, "BondsDeposited")
         .withArgs(a.address, token, 5n);
-      expect((await f.escrow.bondLedger(a.address, token)).free).to.equal(3n * f.bond + 5n);
-      await expect(f.escrow.connect(a).depositBonds(token, 0n)).to.be.revertedWithCustomError(
+      expect((await f.desk.bondLedger(a.address, token)).free).to.equal(3n * f.bond + 5n);
+      await expect(f.desk.connect(a).depositBonds(token, 0n)).to.be.revertedWithCustomError(
         f.escrow,
         "TaskEscrowZeroAmount",
       );
       const usd = await new MockERC20__factory(f.admin).deploy("USD Coin", "USDC");
       const usdAddress = await usd.getAddress();
       await usd.mint(a.address, 1_000n);
-      await expect(f.escrow.connect(a).depositBonds(usdAddress, 1n))
+      await expect(f.desk.connect(a).depositBonds(usdAddress, 1n))
         .to.be.revertedWithCustomError(f.escrow, "TaskEscrowNotBondToken")
         .withArgs(usdAddress);
       await f.escrow.connect(f.admin).setPaymentToken(usdAddress, true);
       // No allowance: the permit gives it.
       const deadline = BigInt(await time.latest()) + DAY;
       const permit = await signPermit(usd, a, f.ctx.escrow, 700n, deadline);
-      await f.escrow.connect(a).depositBondsWithPermit(usdAddress, 700n, deadline, permit.v, permit.r, permit.s);
-      expect((await f.escrow.bondLedger(a.address, usdAddress)).free).to.equal(700n);
+      await f.desk.connect(a).depositBondsWithPermit(usdAddress, 700n, deadline, permit.v, permit.r, permit.s);
+      expect((await f.desk.bondLedger(a.address, usdAddress)).free).to.equal(700n);
       expect(await usd.balanceOf(f.ctx.escrow)).to.equal(700n);
     });
   });
@@ -62,18 +62,18 @@ describe("Relay: bond balances (docs/relay-design.md, section 5)", function () {
       const f = await loadFixture(relayFixture);
       const token = await f.token.getAddress();
       const [a] = f.labelers;
-      await expect(f.escrow.connect(a).withdrawBonds(token, 1n))
+      await expect(f.desk.connect(a).withdrawBonds(token, 1n))
         .to.be.revertedWithCustomError(f.escrow, "TaskEscrowWithdrawalNotRequested")
         .withArgs(a.address, token);
       const x = await signedItem(f.ctx, a, f.taskId, { nonce: 1n, deadline: f.itemDeadline });
       await f.escrow.connect(f.relayer).relay([groupOf(f.taskId, [x.item])]);
       const requestedAt = BigInt(await time.latest()) + 10n;
       await time.setNextBlockTimestamp(requestedAt);
-      await expect(f.escrow.connect(a).requestBondWithdrawal(token))
+      await expect(f.desk.connect(a).requestBondWithdrawal(token))
         .to.emit(f.escrow, "BondWithdrawalRequested")
         .withArgs(a.address, token, requestedAt + DAY);
       await time.setNextBlockTimestamp(requestedAt + DAY - 1n);
-      await expect(f.escrow.connect(a).withdrawBonds(token, 1n))
+      await expect(f.desk.connect(a).withdrawBonds(token, 1n))
         .to.be.revertedWithCustomError(f.escrow, "TaskEscrowWithdrawalNotReady")
         .withArgs(requestedAt + DAY);
       // A day later the item's bonds (released at the end of its day) are free too; so lock one more now.
@@ -81,19 +81,19 @@ describe("Relay: bond balances (docs/relay-design.md, section 5)", function () {
       await time.setNextBlockTimestamp(requestedAt + DAY);
       await f.escrow.connect(f.relayer).relay([groupOf(f.taskId, [y.item])]);
       const before = await f.token.balanceOf(a.address);
-      const ledger = await f.escrow.bondLedger(a.address, token);
+      const ledger = await f.desk.bondLedger(a.address, token);
       expect(ledger.locked).to.equal(f.bond);
-      await expect(f.escrow.connect(a).withdrawBonds(token, ethers.MaxUint256))
+      await expect(f.desk.connect(a).withdrawBonds(token, ethers.MaxUint256))
         .to.emit(f.escrow, "BondsWithdrawn")
         .withArgs(a.address, token, 2n * f.bond);
       expect((await f.token.balanceOf(a.address)) - before).to.equal(2n * f.bond);
-      const after = await f.escrow.bondLedger(a.address, token);
+      const after = await f.desk.bondLedger(a.address, token);
       expect([after.free, after.locked, after.unlockAt]).to.deep.equal([0n, f.bond, 0n]);
-      await expect(f.escrow.connect(a).withdrawBonds(token, 1n)).to.be.revertedWithCustomError(
+      await expect(f.desk.connect(a).withdrawBonds(token, 1n)).to.be.revertedWithCustomError(
         f.escrow,
         "TaskEscrowWithdrawalNotRequested",
       );
-      await expect(f.escrow.connect(a).withdrawBonds(token, 0n)).to.be.revertedWithCustomError(
+      await expect(f.desk.connect(a).withdrawBonds(token, 0n)).to.be.revertedWithCustomError(
         f.escrow,
         "TaskEscrowZeroAmount",
       );
@@ -103,10 +103,10 @@ describe("Relay: bond balances (docs/relay-design.md, section 5)", function () {
       const f = await loadFixture(relayFixture);
       const token = await f.token.getAddress();
       const [a] = f.labelers;
-      await f.escrow.connect(a).requestBondWithdrawal(token);
+      await f.desk.connect(a).requestBondWithdrawal(token);
       await time.increase(DAY);
-      await f.escrow.connect(a).withdrawBonds(token, 5n);
-      expect((await f.escrow.bondLedger(a.address, token)).free).to.equal(3n * f.bond - 5n);
+      await f.desk.connect(a).withdrawBonds(token, 5n);
+      expect((await f.desk.bondLedger(a.address, token)).free).to.equal(3n * f.bond - 5n);
     });
   });
 
@@ -144,7 +144,7 @@ describe("Relay: bond balances (docs/relay-design.md, section 5)", function () {
       await time.setNextBlockTimestamp(start);
       await f.escrow.connect(f.relayer).relay([groupOf(f.taskId, [one.item])]);
       const releaseDay = start / DAY + 1n; // the challenge end (one hour later) is in the same day
-      expect((await f.escrow.bondLedger(a.address, token)).releaseDay).to.equal(releaseDay);
+      expect((await f.desk.bondLedger(a.address, token)).releaseDay).to.equal(releaseDay);
       const two = await signedItem(f.ctx, a, f.taskId, { nonce: 2n, deadline: f.itemDeadline + DAY });
       await time.setNextBlockTimestamp(releaseDay * DAY - 1n);
       expect(await outcome(f, f.escrow.connect(f.relayer).relay([groupOf(f.taskId, [two.item])]))).to.deep.equal({
@@ -179,22 +179,22 @@ describe("Relay: bond balances (docs/relay-design.md, section 5)", function () {
       };
       expect((await submitOn(day)).landed).to.equal(1n); // inline, day + 2
       expect((await submitOn(day + 1n)).landed).to.equal(1n); // ring, day + 3
-      const ring = await f.escrow.ringBucket(a.address, token, day + 3n);
+      const ring = await f.desk.ringBucket(a.address, token, day + 3n);
       expect([ring.bucketDay, ring.amount]).to.deep.equal([day + 3n, f.bond]);
       // Day + 2: the inline bucket is back by itself and backs the next item.
       expect((await submitOn(day + 2n)).landed).to.equal(1n); // inline, day + 4
       // Day + 3: the ring day is released, but only releaseBonds moves it (before its day it moves nothing).
       await time.setNextBlockTimestamp((day + 3n) * DAY - 1n);
-      await f.escrow.releaseBonds(a.address, token, [Number(day + 3n)]);
-      expect((await f.escrow.bondLedger(a.address, token)).free).to.equal(0n);
+      await f.desk.releaseBonds(a.address, token, [Number(day + 3n)]);
+      expect((await f.desk.bondLedger(a.address, token)).free).to.equal(0n);
       await time.setNextBlockTimestamp((day + 3n) * DAY);
-      await f.escrow.connect(f.others[1]).releaseBonds(a.address, token, [Number(day + 3n), Number(day + 9n)]);
-      expect((await f.escrow.bondLedger(a.address, token)).free).to.equal(f.bond);
-      expect((await f.escrow.ringBucket(a.address, token, day + 3n)).amount).to.equal(0n);
+      await f.desk.connect(f.others[1]).releaseBonds(a.address, token, [Number(day + 3n), Number(day + 9n)]);
+      expect((await f.desk.bondLedger(a.address, token)).free).to.equal(f.bond);
+      expect((await f.desk.ringBucket(a.address, token, day + 3n)).amount).to.equal(0n);
       // A week more of daily items: each day's released ring day is folded in first, and every item lands.
       for (let d = day + 3n; d < day + 10n; d++) {
         await time.setNextBlockTimestamp(d * DAY + 50n);
-        await f.escrow.releaseBonds(a.address, token, [Number(d)]);
+        await f.desk.releaseBonds(a.address, token, [Number(d)]);
         expect((await submitOn(d)).landed, `day ${d - day}`).to.equal(1n);
       }
     });
@@ -222,9 +222,9 @@ describe("Relay: bond balances (docs/relay-design.md, section 5)", function () {
       const later = (day + 32n) * DAY + 100n;
       await on(later, 3n, 3n); // inline (day + 35)
       await on(later + 100n, 2n, 4n); // ring slot (day + 33) % 32 = (day + 1) % 32: reused
-      const ledger = await f.escrow.bondLedger(a.address, token);
+      const ledger = await f.desk.bondLedger(a.address, token);
       expect([ledger.free, ledger.locked]).to.deep.equal([f.bond, f.bond]);
-      const bucket = await f.escrow.ringBucket(a.address, token, day + 33n);
+      const bucket = await f.desk.ringBucket(a.address, token, day + 33n);
       expect([bucket.bucketDay, bucket.amount]).to.deep.equal([day + 33n, f.bond]);
     });
   });
@@ -239,13 +239,13 @@ describe("Relay: bond balances (docs/relay-design.md, section 5)", function () {
         landed: 0n,
         skips: [SkipReason.InsufficientBond],
       });
-      await f.escrow.connect(f.relayer).depositBonds(token, f.bond);
+      await f.desk.connect(f.relayer).depositBonds(token, f.bond);
       expect(await outcome(f, f.escrow.connect(f.relayer).relay([groupOf(f.taskId, [x.item])]))).to.deep.equal({
         landed: 1n,
         skips: [],
       });
-      expect((await f.escrow.bondLedger(f.relayer.address, token)).locked).to.equal(f.bond);
-      expect((await f.escrow.bondLedger(fresh.address, token)).locked).to.equal(0n);
+      expect((await f.desk.bondLedger(f.relayer.address, token)).locked).to.equal(f.bond);
+      expect((await f.desk.bondLedger(fresh.address, token)).locked).to.equal(0n);
     });
   });
 
@@ -268,16 +268,16 @@ describe("Relay: bond balances (docs/relay-design.md, section 5)", function () {
         landed: 0n,
         skips: [SkipReason.InsufficientBond],
       });
-      expect((await f.escrow.bondLedger(a.address, label)).locked).to.equal(0n);
+      expect((await f.desk.bondLedger(a.address, label)).locked).to.equal(0n);
       await usd.mint(a.address, task.valueBond);
       await usd.connect(a).approve(f.ctx.escrow, task.valueBond);
-      await f.escrow.connect(a).depositBonds(usdAddress, task.valueBond);
+      await f.desk.connect(a).depositBonds(usdAddress, task.valueBond);
       expect(await outcome(f, f.escrow.connect(f.relayer).relay([groupOf(2n, [x.item])]))).to.deep.equal({
         landed: 1n,
         skips: [],
       });
-      expect((await f.escrow.bondLedger(a.address, label)).locked).to.equal(task.bond);
-      expect((await f.escrow.bondLedger(a.address, usdAddress)).locked).to.equal(task.valueBond);
+      expect((await f.desk.bondLedger(a.address, label)).locked).to.equal(task.bond);
+      expect((await f.desk.bondLedger(a.address, usdAddress)).locked).to.equal(task.valueBond);
     });
   });
 
@@ -286,7 +286,7 @@ describe("Relay: bond balances (docs/relay-design.md, section 5)", function () {
       const f = await loadFixture(relayFixture);
       const [a] = f.labelers;
       const x = await signedItem(f.ctx, a, f.taskId, { nonce: 258n, deadline: f.itemDeadline });
-      await expect(f.escrow.connect(a).cancelNonces(1n, 1n << 2n))
+      await expect(f.desk.connect(a).cancelNonces(1n, 1n << 2n))
         .to.emit(f.escrow, "NoncesCancelled")
         .withArgs(a.address, 1n, 1n << 2n);
       expect(await outcome(f, f.escrow.connect(f.relayer).relay([groupOf(f.taskId, [x.item])]))).to.deep.equal({
@@ -301,13 +301,13 @@ describe("Relay: bond balances (docs/relay-design.md, section 5)", function () {
       const d = { deadline: f.itemDeadline, bound: f.relayer.address };
       const x = await signedItem(f.ctx, a, f.taskId, { ...d, nonce: 7n });
       const y = await signedItem(f.ctx, a, f.taskId, { ...d, nonce: 8n });
-      await f.escrow.connect(f.relayer).cancelNonces(0n, 1n << 7n);
-      await f.escrow.connect(a).cancelNonces(0n, 1n << 8n);
+      await f.desk.connect(f.relayer).cancelNonces(0n, 1n << 7n);
+      await f.desk.connect(a).cancelNonces(0n, 1n << 8n);
       expect(await outcome(f, f.escrow.connect(f.relayer).relay([groupOf(f.taskId, [x.item, y.item])]))).to.deep.equal({
         landed: 1n,
         skips: [SkipReason.NonceUsed],
       });
-      expect(await f.escrow.nonceBitmap(f.relayer.address, 0n)).to.equal((1n << 7n) | (1n << 8n));
+      expect(await f.desk.nonceBitmap(f.relayer.address, 0n)).to.equal((1n << 7n) | (1n << 8n));
     });
   });
 });

@@ -112,7 +112,7 @@ export function buildAnnotaModule(kind: RandomnessKind) {
     // The escrow DELEGATECALLs these libraries for challenges and their resolution (docs/task-escrow.md),
     // and for the relayed path (docs/relay-design.md).
     const challenges = m.library("EscrowChallenges");
-    const relayLogic = m.library("RelayLogic");
+    const relayLogic = m.library("RelayLogic", { libraries: { EscrowChallenges: challenges } });
     const escrow = m.contract(
       "TaskEscrow",
       [token, court, treasury, timelock, adminDelay, param(TASK_ESCROW_DEFAULTS)],

@@ -2,6 +2,8 @@ import {
   AbiCoder,
   Signature,
   concat,
+  dataSlice,
+  getAddress,
   getBytes,
   keccak256,
   solidityPacked,
@@ -193,3 +195,32 @@ export const groupOf = (
   walletSignatures: string[] = [],
   allowlistProofs: string[][] = [],
 ) => ({ taskId, items: items.length === 0 ? "0x" : concat(items), walletSignatures, allowlistProofs });
+
+/** The `RelayedItem`s of a batch, from its `BatchRelayed` event's arguments, with their proofs. */
+export function relayedItemsOf(event: {
+  batchId: bigint;
+  header: { root: string; labelersHash: string; count: bigint; time: bigint; relayer: string };
+  labelers: string;
+  resultHashes: string;
+  flags: string;
+}) {
+  const count = Number(event.header.count);
+  const header = {
+    root: event.header.root,
+    labelersHash: event.header.labelersHash,
+    count: event.header.count,
+    time: event.header.time,
+    relayer: event.header.relayer,
+  };
+  const items = [];
+  const leaves = [];
+  for (let i = 0; i < count; i++) {
+    const labeler = getAddress(dataSlice(event.labelers, 20 * i, 20 * i + 20));
+    const resultHash = dataSlice(event.resultHashes, 32 * i, 32 * i + 32);
+    const flags = getBytes(event.flags)[i];
+    leaves.push(leafOf(event.batchId + BigInt(i), labeler, resultHash, flags));
+    items.push({ batchId: event.batchId, header, index: BigInt(i), labeler, resultHash, flags, proof: [] as string[] });
+  }
+  for (let i = 0; i < count; i++) items[i].proof = proofOf(leaves, i);
+  return { header, items, labelers: event.labelers };
+}
