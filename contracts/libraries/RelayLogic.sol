@@ -276,10 +276,8 @@ library RelayLogic {
         ITaskEscrowRelayBase.RelayedItem calldata item = _itemAt(args);
         submissionId = _verifyItem(rs, item);
         Task storage task = state.tasks[submissionId >> EscrowLedger.SUBMISSION_INDEX_BITS];
+        // The window (`challengeEnd`) is checked by `EscrowChallenges.challenge` on the record written here.
         uint256 challengeEnd = uint256(item.header.time) + task.challengePeriod;
-        if (EscrowLedger.now40() >= challengeEnd) {
-            revert ITaskEscrow.TaskEscrowChallengePeriodOver(submissionId, challengeEnd);
-        }
         _settle(rs, submissionId);
         (address owner, uint256 releaseDay) = _bondsOf(item, challengeEnd);
         _takeBonds(rs, label, task, owner, releaseDay, false);

@@ -306,16 +306,6 @@ export const RELAY: readonly Mutation[] = [
     grep: "claimRelayed pays one item",
   },
   {
-    id: "RL-challenge-window",
-    file: RL,
-    in: "_adopt",
-    find: "if (EscrowLedger.now40() >= challengeEnd) {",
-    replace: "if (EscrowLedger.now40() > challengeEnd) {",
-    removes: "R-A12: a relayed item is challenged only inside its window",
-    tests: ["test/Relay.payouts.ts"],
-    grep: "R-A12",
-  },
-  {
     id: "RL-adopt-bonds",
     file: RL,
     in: "_adopt",
