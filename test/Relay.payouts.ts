@@ -186,3 +186,48 @@ describe("Relay: payouts (docs/relay-design.md, section 8)", function () {
     });
   });
 });
+
+describe("Relay: payouts, edges", function () {
+  it("an unknown selector reverts TaskEscrowUnknownFunction; acceptRelayed after the release day moves no bond", async function () {
+    const f = await loadFixture(batchFixture);
+    await expect(f.requester.sendTransaction({ to: f.ctx.escrow, data: "0x12345678" }))
+      .to.be.revertedWithCustomError(f.escrow, "TaskEscrowUnknownFunction")
+      .withArgs("0x12345678");
+    const releaseDay = (f.windowEnd + 86_399n) / 86_400n;
+    await time.setNextBlockTimestamp(releaseDay * 86_400n);
+    await f.desk.connect(f.requester).acceptRelayed(f.batch.items[0]);
+    const ledger = await f.desk.bondLedger(f.labelers[0].address, await f.token.getAddress());
+    expect([ledger.free, ledger.locked]).to.deep.equal([3n * f.bond, 0n]);
+  });
+
+  it("a sponsored item of a task paid in another token: both bonds leave the sponsor, both come back after an Accept ruling", async function () {
+    const f = await loadFixture(relayFixture);
+    const { MockERC20__factory } = await import("../typechain-types/index.js");
+    const { taskParams } = await import("./helpers/escrow.js");
+    const usd = await new MockERC20__factory(f.admin).deploy("USD Coin", "USDC");
+    const usdAddress = await usd.getAddress();
+    await f.escrow.connect(f.admin).setPaymentToken(usdAddress, true);
+    for (const who of [f.requester, f.relayer, f.challenger]) {
+      await usd.mint(who.address, REWARD * 1_000n);
+      await usd.connect(who).approve(f.ctx.escrow, ethers.MaxUint256);
+    }
+    await f.escrow
+      .connect(f.requester)
+      .createTask(await taskParams(f, await time.latest(), { paymentToken: usdAddress, reward: REWARD }));
+    const task = await f.escrow.getTask(2n);
+    await f.desk.connect(f.relayer).depositBonds(await f.token.getAddress(), task.bond);
+    await f.desk.connect(f.relayer).depositBonds(usdAddress, task.valueBond);
+    const x = await signedItem(f.ctx, f.others[2], 2n, { nonce: 1n, deadline: f.itemDeadline, sponsored: true });
+    const receipt = await (await f.escrow.connect(f.relayer).relay([groupOf(2n, [x.item])])).wait();
+    const event = f.escrow.interface.parseLog(receipt!.logs.at(-1)!)!;
+    const { items } = relayedItemsOf(event.args as unknown as Parameters<typeof relayedItemsOf>[0]);
+    await f.desk.connect(f.challenger).challengeRelayed(items[0], REASON);
+    expect((await f.desk.bondLedger(f.relayer.address, usdAddress)).locked).to.equal(0n);
+    const sub = await f.escrow.getSubmission(items[0].batchId);
+    await runDispute(ethers, helpers, f.court, sub.disputeId, [ACCEPT]);
+    await f.escrow.finalize(items[0].batchId);
+    expect(await f.escrow.claimable(usdAddress, f.others[2].address)).to.equal(REWARD);
+    // The sponsor's own value bond back, plus the challenger's less the treasury's share.
+    expect(await f.escrow.claimable(usdAddress, f.relayer.address)).to.be.greaterThan(task.valueBond);
+  });
+});
