@@ -45,6 +45,7 @@ const compiler = { version: SOLC_VERSION, path: solcPath, settings: compilerSett
 const overrides = {
   "contracts/TaskEscrow.sol": { version: SOLC_VERSION, path: solcPath, settings: escrowSettings },
   "contracts/libraries/EscrowChallenges.sol": { version: SOLC_VERSION, path: solcPath, settings: escrowSettings },
+  "contracts/libraries/RelayLogic.sol": { version: SOLC_VERSION, path: solcPath, settings: escrowSettings },
   "contracts/QualityVote.sol": { version: SOLC_VERSION, path: solcPath, settings: courtSettings },
   "contracts/libraries/AppealFunding.sol": { version: SOLC_VERSION, path: solcPath, settings: courtSettings },
 };

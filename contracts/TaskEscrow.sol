@@ -9,8 +9,10 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {IQualityVote} from "./interfaces/IQualityVote.sol";
 import {ITaskEscrow} from "./interfaces/ITaskEscrow.sol";
+import {ITaskEscrowRelayBase} from "./interfaces/ITaskEscrowRelayBase.sol";
 import {Administered} from "./utils/Administered.sol";
 import {EscrowChallenges} from "./libraries/EscrowChallenges.sol";
+import {RelayLogic, RelayStorage} from "./libraries/RelayLogic.sol";
 import {Account, EscrowLedger, EscrowState, Submission, Task, Terms} from "./libraries/EscrowLedger.sol";
 
 /// @title TaskEscrow
@@ -72,6 +74,9 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
     /// @dev The court version new tasks record, the cost of its rounds 0 and 1 and the newest terms'
     /// id, in one slot, so that `createTask` reads it instead of calling the court (`syncCourtVersion`).
     CourtVersion private _courtVersion;
+    /// @dev The relayed path's batches, nonces and bond balances, run by `RelayLogic`
+    /// (docs/relay-design.md). Declared last: the variables above keep their slots.
+    RelayStorage private _relay;
 
     /*//////////////////////////////////////////////////////////////
                               CONSTRUCTOR
@@ -101,6 +106,20 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         // The court pulls round 0's cost of each challenge from this escrow.
         label_.forceApprove(address(qualityVote_), type(uint256).max);
         _syncCourtVersion(); // records terms 2, the first tasks'
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                FALLBACK
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice The rest of the relayed path (`ITaskEscrowRelay`: payouts, adoption and challenges of
+    /// relayed items, bond balances, nonces and their views), DELEGATECALLed to `RelayLogic` so that
+    /// the escrow keeps its room under EIP-170 (docs/relay-design.md, section 0). Views skip the
+    /// reentrancy guard; nothing here is paused. Unknown selectors revert `TaskEscrowUnknownFunction`.
+    // solhint-disable-next-line no-complex-fallback
+    fallback(bytes calldata data) external returns (bytes memory) {
+        if (RelayLogic.isView(msg.sig)) return RelayLogic.read(_relay, data);
+        return _relayExecute(data);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -314,6 +333,17 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
     }
 
     /*//////////////////////////////////////////////////////////////
+                          RELAYED SUBMISSIONS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc ITaskEscrowRelayBase
+    function relay(RelayGroup[] calldata) external whenNotPaused nonReentrant returns (uint256[] memory) {
+        // The groups go to the library as the call's own encoding, copied once: re-encoding them
+        // would cost code here and gas per item (docs/relay-design.md, "Where the code lives").
+        return RelayLogic.relay(_state, _relay, address(_label), msg.data[4:]);
+    }
+
+    /*//////////////////////////////////////////////////////////////
                                  ADMIN
     //////////////////////////////////////////////////////////////*/
 
@@ -515,7 +545,8 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
             labeler: msg.sender,
             challengeEnd: challengeEnd,
             disputeId: 0,
-            status: Status.Pending
+            status: Status.Pending,
+            sponsored: false
         });
         emit Submitted(taskId, submissionId, msg.sender, resultHash, resultURI);
         // Interactions last. LABEL delivers exactly what is asked (no transfer fee), so no balance check.
@@ -589,6 +620,11 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
             amount = _state.claimable[token][account];
             _state.claimable[token][account] = 0;
         }
+    }
+
+    /// @dev `fallback`'s state-changing entry points, under the escrow's reentrancy guard.
+    function _relayExecute(bytes calldata data) private nonReentrant returns (bytes memory) {
+        return RelayLogic.execute(_state, _relay, address(_label), _treasury, _qualityVote, data);
     }
 
     /// @dev Tries an EIP-2612 permit from the caller to this contract. A failure (for example a permit

@@ -11,6 +11,7 @@ import {
   DatasetShares__factory,
   AppealFunding__factory,
   EscrowChallenges__factory,
+  RelayLogic__factory,
   FixedSeedRandomness__factory,
   JurorPool__factory,
   LabelToken__factory,
@@ -27,13 +28,22 @@ import {
 import * as defaults from "./defaults.js";
 
 /**
- * A `TaskEscrow` factory linked to a freshly deployed `EscrowChallenges`, the library the escrow
- * DELEGATECALLs for challenges and their resolution (docs/task-escrow.md, "Code layout").
+ * A `TaskEscrow` factory linked to freshly deployed `EscrowChallenges` and `RelayLogic`, the libraries
+ * the escrow DELEGATECALLs for challenges and their resolution, and for the relayed path
+ * (docs/task-escrow.md, "Code layout"; docs/relay-design.md).
  */
 export async function taskEscrowFactory(deployer: Signer): Promise<TaskEscrow__factory> {
   const challenges = await (await new EscrowChallenges__factory(deployer).deploy()).waitForDeployment();
+  const challengesLink = {
+    "project/contracts/libraries/EscrowChallenges.sol:EscrowChallenges": await challenges.getAddress(),
+  };
+  // RelayLogic calls EscrowChallenges for a relayed item's challenge: it links it too.
+  const relay = await (await new RelayLogic__factory(challengesLink, deployer).deploy()).waitForDeployment();
   return new TaskEscrow__factory(
-    { "project/contracts/libraries/EscrowChallenges.sol:EscrowChallenges": await challenges.getAddress() },
+    {
+      ...challengesLink,
+      "project/contracts/libraries/RelayLogic.sol:RelayLogic": await relay.getAddress(),
+    },
     deployer,
   );
 }

@@ -17,6 +17,7 @@ const DEPLOYED = [
   "AppealFunding",
   "TaskEscrow",
   "EscrowChallenges",
+  "RelayLogic",
   "DatasetShares",
   "BlockhashRandomness",
   "ChainlinkVRFRandomness",
@@ -24,7 +25,11 @@ const DEPLOYED = [
 
 const fmt = (n: number) => n.toLocaleString("en-US");
 const rows = DEPLOYED.map((name) => {
-  const folder = name.endsWith("Randomness") ? "randomness/" : /^(Escrow|Appeal)/.test(name) ? "libraries/" : "";
+  const folder = name.endsWith("Randomness")
+    ? "randomness/"
+    : /^(Escrow|Appeal)/.test(name) || name === "RelayLogic"
+      ? "libraries/"
+      : "";
   const path = `artifacts/contracts/${folder}${name}.sol/${name}.json`;
   const artifact = JSON.parse(readFileSync(path, "utf8")) as { deployedBytecode: string };
   const size = (artifact.deployedBytecode.length - 2) / 2;

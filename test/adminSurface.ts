@@ -61,6 +61,8 @@ const USER_FUNCTIONS: Record<string, readonly string[]> = {
     "withdraw",
     "withdrawFor",
     "syncCourtVersion",
+    // The relayed path (docs/relay-design.md); the rest of it is the escrow's fallback (ITaskEscrowRelay).
+    "relay",
   ],
   BlockhashRandomness: [],
   ChainlinkVRFRandomness: [],

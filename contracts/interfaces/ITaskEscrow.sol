@@ -3,6 +3,7 @@ pragma solidity 0.8.34;
 
 import {IAdministered} from "./IAdministered.sol";
 import {IQualityVote} from "./IQualityVote.sol";
+import {ITaskEscrowRelayBase} from "./ITaskEscrowRelayBase.sol";
 
 /// @title ITaskEscrow
 /// @notice Funded labeling tasks with optimistic acceptance. A requester locks `slots * (reward + fee)`
@@ -14,8 +15,9 @@ import {IQualityVote} from "./IQualityVote.sol";
 /// where `n` (from 1) counts the task's submissions, so `taskId = submissionId >> 32`. `pause()`
 /// (`IAdministered`) stops new tasks, slots and submissions; challenges, acceptance, finalization,
 /// reclaims, cancellations and withdrawals are never paused. The treasury is credited with the fee of
-/// each accepted submission.
-interface ITaskEscrow is IAdministered {
+/// each accepted submission. The relayed path (`ITaskEscrowRelayBase` here, all of it in
+/// `ITaskEscrowRelay` at the same address; docs/relay-design.md) lands signed submissions in batches.
+interface ITaskEscrow is IAdministered, ITaskEscrowRelayBase {
     /*//////////////////////////////////////////////////////////////
                                  TYPES
     //////////////////////////////////////////////////////////////*/

@@ -50,7 +50,7 @@ library EscrowChallenges {
         label.safeTransferFrom(msg.sender, address(this), task.bond + court.roundCost(version, 0));
         EscrowLedger.pullValueBond(address(label), task);
         disputeId = court.createDispute(labeler, msg.sender, task.requester, version);
-        submission.disputeId = uint48(disputeId); // fits: one dispute per challenge, each paying a bond
+        submission.disputeId = uint40(disputeId); // fits: one dispute per challenge, each paying a bond
         emit ITaskEscrow.SubmissionChallenged(submissionId, msg.sender, disputeId, reasonHash);
     }
 
@@ -198,7 +198,7 @@ library EscrowChallenges {
             else (toLabeler, toChallenger) = (valueBond - toTreasury, 0);
         }
         mapping(address account => uint256) storage credits = state.claimable[token];
-        if (toLabeler != 0) credits[state.submissions[submissionId].labeler] += toLabeler;
+        if (toLabeler != 0) credits[EscrowLedger.bondOwnerOf(state, submissionId)] += toLabeler;
         if (toChallenger != 0) credits[challenger] += toChallenger;
         if (toTreasury != 0) credits[treasury] += toTreasury;
         emit ITaskEscrow.ValueBondsResolved(submissionId, token, toLabeler, toChallenger, toTreasury);

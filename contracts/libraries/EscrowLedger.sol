@@ -35,12 +35,15 @@ struct Task {
 }
 
 /// @dev A submission in one slot (its task is `submissionId >> 32`; its result hash and URI live only
-/// in `Submitted`).
+/// in `Submitted`). A relayed submission gets a record only when it is challenged
+/// (docs/relay-design.md); `sponsored` says its bonds belong to `EscrowState.sponsors[submissionId]`,
+/// not to its labeler. Dispute ids fit 40 bits: each dispute pays a bond.
 struct Submission {
     address labeler;
     uint40 challengeEnd;
-    uint48 disputeId;
+    uint40 disputeId;
     ITaskEscrow.Status status;
+    bool sponsored;
 }
 
 /// @dev What a task's disputes and cancellation use, fixed when the task is created: its court
@@ -77,6 +80,8 @@ struct EscrowState {
     mapping(address account => Account) accounts;
     mapping(address token => mapping(address account => uint256)) claimable;
     mapping(uint256 termsId => Terms) terms;
+    /// @dev The relayer that posted a challenged relayed submission's bonds (D1, docs/relay-design.md).
+    mapping(uint256 submissionId => address) sponsors;
 }
 
 /// @title EscrowLedger
@@ -89,8 +94,9 @@ library EscrowLedger {
     /// @dev A submission id is `taskId << 32 | n` (`ITaskEscrow`).
     uint256 internal constant SUBMISSION_INDEX_BITS = 32;
 
-    /// @dev Marks a submission accepted and credits the labeler (reward, plus `labelCredit` LABEL of
-    /// bonds, plus on a task paid in another token its value bond back) and `treasury` (fee).
+    /// @dev Marks a submission accepted and credits the labeler its reward, its bond owner (the labeler,
+    /// or a relayed submission's sponsor: `bondOwnerOf`) `labelCredit` LABEL of bonds plus on a task
+    /// paid in another token its value bond back, and `treasury` the fee.
     function accept(
         EscrowState storage state,
         address label,
@@ -111,7 +117,11 @@ library EscrowLedger {
 
         Account storage account = state.accounts[labeler];
         ++account.accepted;
-        if (token == label) {
+        // The labeler is its own bond owner unless a sponsor posted its bonds (docs/relay-design.md);
+        // only a challenged relayed submission can have one.
+        if (submission.sponsored) {
+            _creditSponsored(state, label, submissionId, labelCredit, task);
+        } else if (token == label) {
             account.labelClaimable += SafeCast.toUint96(reward + labelCredit);
         } else {
             account.labelClaimable += SafeCast.toUint96(labelCredit);
@@ -148,6 +158,12 @@ library EscrowLedger {
         }
     }
 
+    /// @dev Who stands in the labeler's place for `submissionId`'s bonds: its sponsor, or its labeler.
+    function bondOwnerOf(EscrowState storage state, uint256 submissionId) internal view returns (address) {
+        Submission storage submission = state.submissions[submissionId];
+        return submission.sponsored ? state.sponsors[submissionId] : submission.labeler;
+    }
+
     /// @dev The protocol's clock (see QualityVote `_now`).
     function now40() internal view returns (uint40) {
         // solhint-disable-next-line not-rely-on-time
@@ -158,5 +174,22 @@ library EscrowLedger {
     /// (docs/task-escrow.md, "Money flows").
     function shareOf(uint256 amount, uint256 bps) internal pure returns (uint256) {
         return (amount * bps) / BPS;
+    }
+
+    /// @dev `accept`'s credits for a sponsored submission: the reward to the labeler, the bonds (LABEL
+    /// `labelCredit`, and on another task the value bond) back to the sponsor.
+    function _creditSponsored(
+        EscrowState storage state,
+        address label,
+        uint256 submissionId,
+        uint256 labelCredit,
+        Task storage task
+    ) private {
+        address token = task.paymentToken;
+        uint256 reward = task.reward;
+        address sponsor = state.sponsors[submissionId];
+        credit(state, label, token, state.submissions[submissionId].labeler, reward);
+        state.accounts[sponsor].labelClaimable += SafeCast.toUint96(labelCredit);
+        if (token != label) state.claimable[token][sponsor] += shareOf(reward, task.valueBondBps);
     }
 }

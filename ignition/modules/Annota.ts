@@ -113,12 +113,14 @@ export function buildAnnotaModule(kind: RandomnessKind) {
     const court = m.contract("QualityVote", [pool, treasury, timelock, adminDelay, param(COURT_DEFAULTS)], {
       libraries: { AppealFunding: appealFunding },
     });
-    // The escrow DELEGATECALLs this library for challenges and their resolution (docs/task-escrow.md).
+    // The escrow DELEGATECALLs these libraries for challenges and their resolution (docs/task-escrow.md),
+    // and for the relayed path (docs/relay-design.md).
     const challenges = m.library("EscrowChallenges");
+    const relayLogic = m.library("RelayLogic", { libraries: { EscrowChallenges: challenges } });
     const escrow = m.contract(
       "TaskEscrow",
       [token, court, treasury, timelock, adminDelay, param(TASK_ESCROW_DEFAULTS)],
-      { libraries: { EscrowChallenges: challenges } },
+      { libraries: { EscrowChallenges: challenges, RelayLogic: relayLogic } },
     );
     const shares = m.contract("DatasetShares", [
       escrow,

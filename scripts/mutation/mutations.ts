@@ -12,6 +12,7 @@ import { APPEAL_FUNDING } from "./catalog/appealFunding.js";
 import { POOL } from "./catalog/pool.js";
 import { ESCROW } from "./catalog/escrow.js";
 import { ESCROW_LIBRARIES } from "./catalog/escrowLibraries.js";
+import { RELAY } from "./catalog/relay.js";
 import { SORTITION } from "./catalog/sortition.js";
 import { RANDOMNESS } from "./catalog/randomness.js";
 import { TOKEN } from "./catalog/token.js";
@@ -42,6 +43,7 @@ export const MUTATIONS: readonly Mutation[] = [
   ...POOL,
   ...ESCROW,
   ...ESCROW_LIBRARIES,
+  ...RELAY,
   ...SORTITION,
   ...RANDOMNESS,
   ...TOKEN,
