@@ -151,7 +151,7 @@ export const leafOf = (item: LandedItem) =>
 const pair = (a: string, b: string) => (BigInt(a) < BigInt(b) ? keccak256(concat([a, b])) : keccak256(concat([b, a])));
 
 /** The levels of a batch's tree, leaves first; an odd node is promoted unchanged. */
-function treeLevels(leaves: string[]): string[][] {
+export function treeLevels(leaves: string[]): string[][] {
   const levels = [leaves];
   while (levels[levels.length - 1]!.length > 1) {
     const level = levels[levels.length - 1]!;

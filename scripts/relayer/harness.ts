@@ -7,7 +7,7 @@ import { HDNodeWallet, JsonRpcProvider, NonceManager, parseEther, sha256, toUtf8
 
 import { parseAddressBook } from "../../sdk/addressBook.js";
 import { LabelerClient, RequesterClient, RelayerClient, type SignedSubmission } from "../../sdk/index.js";
-import { TaskEscrow__factory, LabelToken__factory } from "../../typechain-types/index.js";
+import { ITaskEscrowRelay__factory, LabelToken__factory, TaskEscrow__factory } from "../../typechain-types/index.js";
 
 /**
  * What the relayer's reliability and load runs share (docs/relayer.md, "Reliability"): a deployment on
@@ -58,7 +58,7 @@ export async function prepare(
     const wallet = account(1_000 + offset + i).connect(provider);
     await provider.send("hardhat_setBalance", [wallet.address, `0x${parseEther("10").toString(16)}`]);
     await label.transfer(wallet.address, bond * BigInt(items));
-    const deposit = TaskEscrow__factory.connect(book.contracts.TaskEscrow.address, wallet);
+    const deposit = ITaskEscrowRelay__factory.connect(book.contracts.TaskEscrow.address, wallet);
     await (
       await LabelToken__factory.connect(book.contracts.LabelToken.address, wallet).approve(escrow, bond * BigInt(items))
     ).wait();

@@ -1,16 +1,30 @@
+import { toBeHex, zeroPadValue, type Signer } from "ethers";
+
 import {
-  AbiCoder,
-  Signature,
-  concat,
-  dataSlice,
-  getAddress,
-  getBytes,
-  keccak256,
-  solidityPacked,
-  toBeHex,
-  zeroPadValue,
-  type Signer,
-} from "ethers";
+  RELAYED_SUBMISSION_TYPES,
+  batchItems,
+  commitmentOf,
+  labelersHashOf,
+  leafOf as sdkLeafOf,
+  packItem,
+  relayGroup,
+  relayDomain,
+  signRelayed,
+  treeLevels,
+  type BatchHeader,
+  type RelayedSubmission,
+} from "../../sdk/relay.js";
+
+export {
+  RELAYED_SUBMISSION_TYPES,
+  commitmentOf,
+  packItem,
+  labelersHashOf,
+  signRelayed,
+  treeLevels,
+  type BatchHeader,
+  type RelayedSubmission,
+};
 
 /**
  * The relayed path's test helpers (docs/relay-design.md): signing a `RelayedSubmission`, packing items
@@ -34,72 +48,12 @@ export const SkipReason = {
   BadSignature: 9n,
 } as const;
 
-export const RELAYED_SUBMISSION_TYPES = {
-  RelayedSubmission: [
-    { name: "taskId", type: "uint256" },
-    { name: "labeler", type: "address" },
-    { name: "resultHash", type: "bytes32" },
-    { name: "nonce", type: "uint64" },
-    { name: "deadline", type: "uint40" },
-    { name: "relayer", type: "address" },
-  ],
-};
+/** The escrow's EIP-712 domain (sdk/relay.ts). */
+export const domainOf = relayDomain;
 
-export interface RelayedSubmission {
-  taskId: bigint;
-  labeler: string;
-  resultHash: string;
-  nonce: bigint;
-  deadline: bigint;
-  /** The only relayer allowed to land it, or the zero address for anyone. */
-  relayer: string;
-}
-
-/** The escrow's EIP-712 domain. */
-export const domainOf = (chainId: bigint, escrow: string) => ({
-  name: "Annota TaskEscrow",
-  version: "1",
-  chainId,
-  verifyingContract: escrow,
-});
-
-/** Signs `message` with `signer` (ethers' `signTypedData`): the 65-byte signature. */
-export async function signRelayed(
-  signer: Signer,
-  chainId: bigint,
-  escrow: string,
-  message: RelayedSubmission,
-): Promise<string> {
-  return signer.signTypedData(domainOf(chainId, escrow), RELAYED_SUBMISSION_TYPES, message);
-}
-
-/** One packed item (130 bytes): labeler | resultHash | nonce | deadline | flags | r | vs. */
-export function packItem(message: RelayedSubmission, flags: number, signature: string): string {
-  const sig = Signature.from(signature);
-  return solidityPacked(
-    ["address", "bytes32", "uint64", "uint40", "uint8", "bytes32", "bytes32"],
-    [message.labeler, message.resultHash, message.nonce, message.deadline, flags, sig.r, sig.yParityAndS],
-  );
-}
-
-/** The leaf of item `submissionId` (85 bytes hashed). */
+/** The leaf of item `submissionId` (85 bytes hashed; sdk/relay.ts). */
 export const leafOf = (submissionId: bigint, labeler: string, resultHash: string, flags: number) =>
-  keccak256(solidityPacked(["uint256", "address", "bytes32", "uint8"], [submissionId, labeler, resultHash, flags]));
-
-/** OpenZeppelin's commutative pair hash. */
-const pair = (a: string, b: string) => (BigInt(a) < BigInt(b) ? keccak256(concat([a, b])) : keccak256(concat([b, a])));
-
-/** The levels of the batch tree, leaves first; an odd node is promoted unchanged. */
-export function treeLevels(leaves: string[]): string[][] {
-  const levels = [leaves];
-  while (levels[levels.length - 1].length > 1) {
-    const level = levels[levels.length - 1];
-    const next: string[] = [];
-    for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? pair(level[i], level[i + 1]) : level[i]);
-    levels.push(next);
-  }
-  return levels;
-}
+  sdkLeafOf({ submissionId, labeler, resultHash, flags });
 
 export const rootOf = (leaves: string[]) => treeLevels(leaves).at(-1)![0];
 
@@ -114,27 +68,6 @@ export function proofOf(leaves: string[], index: number): string[] {
   }
   return proof;
 }
-
-export interface BatchHeader {
-  root: string;
-  labelersHash: string;
-  count: bigint;
-  time: bigint;
-  relayer: string;
-}
-
-/** `keccak256(abi.encode(header))`, what `batchCommitment` holds. */
-export const commitmentOf = (h: BatchHeader) =>
-  keccak256(
-    AbiCoder.defaultAbiCoder().encode(
-      ["tuple(bytes32,bytes32,uint32,uint40,address)"],
-      [[h.root, h.labelersHash, h.count, h.time, h.relayer]],
-    ),
-  );
-
-/** The labelers' hash of a batch: keccak256 of their 20-byte addresses in order. */
-export const labelersHashOf = (labelers: string[]) =>
-  keccak256(labelers.length === 0 ? "0x" : concat(labelers.map((a) => getBytes(a))));
 
 /** A result hash for item `n` (never zero). */
 export const resultOf = (n: number | bigint) => zeroPadValue(toBeHex(BigInt(n) + 1n), 32);
@@ -188,15 +121,9 @@ export async function signedItem(
   return { item: packItem(message, flags, signature), message, flags, signature };
 }
 
-/** A relay group of packed items. */
-export const groupOf = (
-  taskId: bigint,
-  items: string[],
-  walletSignatures: string[] = [],
-  allowlistProofs: string[][] = [],
-) => ({ taskId, items: items.length === 0 ? "0x" : concat(items), walletSignatures, allowlistProofs });
+/** A relay group of packed items (sdk/relay.ts). */
+export const groupOf = relayGroup;
 
-/** The `RelayedItem`s of a batch, from its `BatchRelayed` event's arguments, with their proofs. */
 export function relayedItemsOf(event: {
   batchId: bigint;
   header: { root: string; labelersHash: string; count: bigint; time: bigint; relayer: string };
@@ -204,7 +131,6 @@ export function relayedItemsOf(event: {
   resultHashes: string;
   flags: string;
 }) {
-  const count = Number(event.header.count);
   const header = {
     root: event.header.root,
     labelersHash: event.header.labelersHash,
@@ -212,15 +138,16 @@ export function relayedItemsOf(event: {
     time: event.header.time,
     relayer: event.header.relayer,
   };
-  const items = [];
-  const leaves = [];
-  for (let i = 0; i < count; i++) {
-    const labeler = getAddress(dataSlice(event.labelers, 20 * i, 20 * i + 20));
-    const resultHash = dataSlice(event.resultHashes, 32 * i, 32 * i + 32);
-    const flags = getBytes(event.flags)[i];
-    leaves.push(leafOf(event.batchId + BigInt(i), labeler, resultHash, flags));
-    items.push({ batchId: event.batchId, header, index: BigInt(i), labeler, resultHash, flags, proof: [] as string[] });
-  }
-  for (let i = 0; i < count; i++) items[i].proof = proofOf(leaves, i);
+  const landed = batchItems(event.batchId, event.labelers, event.resultHashes, event.flags);
+  const leaves = landed.map((i) => sdkLeafOf(i));
+  const items = landed.map((i, k) => ({
+    batchId: event.batchId,
+    header,
+    index: BigInt(k),
+    labeler: i.labeler,
+    resultHash: i.resultHash,
+    flags: i.flags,
+    proof: proofOf(leaves, k),
+  }));
   return { header, items, labelers: event.labelers };
 }

@@ -1,0 +1,205 @@
+import { mkdtempSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+import { expect } from "chai";
+import { Wallet, ZeroHash, parseEther, sha256, toUtf8Bytes } from "ethers";
+import { network } from "hardhat";
+
+import { RelayChain } from "../relayer/chain.js";
+import { Poster } from "../relayer/poster.js";
+import { MAX_BODY, RelayService } from "../relayer/service.js";
+import { Store } from "../relayer/store.js";
+import { RelayerClient, RelayerRefusal, buildAllowlist, signRelayed, type SignedSubmission } from "../sdk/index.js";
+import { taskParams } from "./helpers/escrow.js";
+import { relayFixtures, type RelayScenario } from "./helpers/relayFixtures.js";
+
+const { ethers, networkHelpers } = await network.create();
+const { loadFixture, time } = networkHelpers;
+const { relayFixture } = relayFixtures(ethers, { time, mine: networkHelpers.mine });
+
+/**
+ * The relayer service's checks, API and posting on the in-process network (docs/relayer.md): every
+ * refusal names its check and changes nothing; an accepted item is persisted, answered, posted and
+ * reported landed with its submission id, or skipped with the escrow's reason.
+ */
+describe("relayer: the service", function () {
+  /** The chain's part, snapshotted: the relay scenario and the relayer's funded wallet. */
+  async function chainFixture() {
+    const f = await relayFixture();
+    const wallet = Wallet.createRandom().connect(ethers.provider);
+    await networkHelpers.setBalance(wallet.address, parseEther("10"));
+    return { f, wallet };
+  }
+
+  /** A fresh store, service and HTTP server on the fixture's chain (servers are not snapshotted). */
+  async function start() {
+    const { f, wallet } = await loadFixture(chainFixture);
+    const chain = new RelayChain(
+      ethers.provider,
+      wallet as never,
+      f.ctx.chainId,
+      f.ctx.escrow,
+      await f.token.getAddress(),
+    );
+    const store = await Store.open(path.join(mkdtempSync(path.join(tmpdir(), "annota-relayer-svc-")), "r.sqlite"));
+    const service = new RelayService(store, chain);
+    const server = service.server();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return { f, wallet, chain, store, service, server, url, client: new RelayerClient(url) };
+  }
+  type World = Awaited<ReturnType<typeof start>>;
+
+  let w: World | undefined;
+  afterEach(async function () {
+    if (w) {
+      await new Promise((resolve) => w!.server.close(resolve));
+      await w.store.close();
+    }
+    w = undefined;
+  });
+
+  /** A ticket and a signed item of `labeler` (index) for task `taskId`; `sign` overrides the signer. */
+  async function signed(
+    world: World,
+    index: number,
+    o: { taskId?: bigint; tag?: string; signer?: Wallet | RelayScenario["labelers"][number] } = {},
+  ) {
+    const labeler = world.f.labelers[index]!;
+    const taskId = o.taskId ?? world.f.taskId;
+    const ticket = await world.client.ticket(taskId, labeler.address);
+    const message = {
+      taskId,
+      labeler: labeler.address,
+      resultHash: sha256(toUtf8Bytes(o.tag ?? `item ${index} ${ticket.nonce}`)),
+      nonce: BigInt(ticket.nonce),
+      deadline: BigInt(ticket.deadline),
+      relayer: ticket.relayer,
+    };
+    const signature = await signRelayed(o.signer ?? labeler, world.f.ctx.chainId, world.f.ctx.escrow, message);
+    const item: SignedSubmission = {
+      taskId: taskId.toString(),
+      labeler: labeler.address,
+      resultHash: message.resultHash,
+      nonce: ticket.nonce,
+      deadline: ticket.deadline,
+      signature,
+    };
+    return { ticket, item };
+  }
+
+  async function refused(call: Promise<unknown>, check: string, status: number, text: RegExp) {
+    const error = await call.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error, `refused on ${check}`).to.be.instanceOf(RelayerRefusal);
+    expect((error as RelayerRefusal).check).to.equal(check);
+    expect((error as RelayerRefusal).status).to.equal(status);
+    expect((error as Error).message).to.match(text);
+  }
+
+  it("issues tickets for open tasks only, bound to itself, with a deadline before the task's", async function () {
+    w = await start();
+    const { ticket } = await signed(w, 0);
+    expect(ticket.relayer).to.equal(w.wallet.address);
+    expect(ticket.escrow).to.equal(w.f.ctx.escrow);
+    const now = await time.latest();
+    expect(ticket.deadline).to.be.within(now, now + 2 * 3_600);
+    await refused(w.client.ticket(99n, w.f.labelers[0]!.address), "task", 404, /task 99 does not exist/);
+    await refused(w.client.ticket(1n, "0x12"), "labeler", 400, /labeler: expected an address/);
+  });
+
+  it("accepts a signed item once it is persisted, answers a repeated POST with the same id, and refuses each bad item by name", async function () {
+    w = await start();
+    const { item } = await signed(w, 0);
+    const first = await w.client.submit(item);
+    expect(first).to.deep.include({ state: "queued", taskId: "1", labeler: item.labeler, nonce: item.nonce });
+    expect(first.id).to.equal(w.chain.digest(item));
+    expect((await w.store.item(first.id))!.state).to.equal("queued");
+    expect(await w.client.submit(item)).to.deep.equal(first);
+    // The same result again, under a new ticket.
+    const again = await signed(w, 0, { tag: "dup" });
+    await w.client.submit(again.item);
+    const dup = await signed(w, 0, { tag: "dup" });
+    await refused(w.client.submit(dup.item), "resultHash", 409, /already submitted this result to task 1/);
+    // Another labeler's ticket, a forged signature, an expired deadline, a zero hash.
+    const other = await signed(w, 1);
+    await refused(w.client.submit({ ...other.item, labeler: item.labeler }), "nonce", 409, /was not issued to/);
+    const forged = await signed(w, 1, { signer: w.f.labelers[2] });
+    await refused(w.client.submit(forged.item), "signature", 422, /not the labeler's/);
+    await refused(w.client.submit({ ...other.item, resultHash: ZeroHash }), "resultHash", 400, /non-zero 32-byte/);
+    const late = await signed(w, 1);
+    await time.increaseTo(late.ticket.deadline - 599);
+    await refused(w.client.submit(late.item), "deadline", 422, /leaves less than 10 minutes/);
+    expect(await w.store.counts()).to.deep.equal({ queued: 2 });
+  });
+
+  it("counts the bonds of a labeler's items not landed yet: a balance for three items backs three", async function () {
+    w = await start();
+    for (let n = 0; n < 3; n++) await w.client.submit((await signed(w, 0)).item);
+    await refused(w.client.submit((await signed(w, 0)).item), "bond", 422, /items here not landed yet need/);
+    // A withdrawal request (a day's notice) that matures before the item's deadline refuses it too.
+    await w.f.desk.connect(w.f.labelers[1]).requestBondWithdrawal(await w.f.token.getAddress());
+    expect((await w.client.submit((await signed(w, 1)).item)).state).to.equal("queued"); // matures after it
+    await time.increase(23 * 3_600);
+    await refused(w.client.submit((await signed(w, 1)).item), "bond", 422, /may be withdrawn from/);
+  });
+
+  it("takes an expert-only task's items with the labeler's proof only", async function () {
+    w = await start();
+    const list = buildAllowlist([w.f.labelers[0]!.address, w.f.labelers[2]!.address]);
+    await w.f.escrow
+      .connect(w.f.requester)
+      .createTask(await taskParams(w.f, await time.latest(), { slots: 2n, labelerRoot: list.root }));
+    const ok = await signed(w, 0, { taskId: 2n });
+    await refused(w.client.submit(ok.item), "allowlist", 422, /expert-only and the proof does not put/);
+    const outsider = await signed(w, 1, { taskId: 2n });
+    const wrong = { ...outsider.item, proof: list.proofFor(w.f.labelers[0]!.address) };
+    await refused(w.client.submit(wrong), "allowlist", 422, /does not put 0x/);
+    expect((await w.client.submit({ ...ok.item, proof: list.proofFor(w.f.labelers[0]!.address) })).state).to.equal(
+      "queued",
+    );
+  });
+
+  it("posts a batch: landed items get their submission ids, an item whose nonce was cancelled is skipped NonceUsed", async function () {
+    w = await start();
+    const a = await signed(w, 0);
+    const b = await signed(w, 1);
+    const ids = [(await w.client.submit(a.item)).id, (await w.client.submit(b.item)).id];
+    // The relayer cancels b's nonce on chain before it posts.
+    const nonce = BigInt(b.item.nonce);
+    await w.f.desk.connect(w.wallet as never).cancelNonces(nonce >> 8n, 1n << (nonce & 255n));
+    const poster = new Poster(
+      w.store,
+      w.chain,
+      { maxItems: 2, maxWaitMs: 0, pollMs: 10, bumpAfterMs: 60_000 },
+      () => {},
+    );
+    await poster.tick();
+    const [landed, skipped] = await Promise.all(ids.map((id) => w!.client.status(id)));
+    const firstId = (1n << 32n) | 1n;
+    expect(landed).to.deep.include({ state: "landed", submissionId: firstId.toString() });
+    expect(landed!.txHash).to.match(/^0x[0-9a-f]{64}$/);
+    expect(skipped).to.deep.include({ state: "skipped", reason: "NonceUsed" });
+    expect((await w.f.escrow.getTask(1n)).held).to.equal(1n);
+  });
+
+  it("speaks HTTP as documented: size and type limits, unknown routes, CORS for dapps", async function () {
+    w = await start();
+    const post = (body: string, type = "application/json") =>
+      fetch(`${w!.url}/submissions`, { method: "POST", headers: { "content-type": type }, body });
+    expect((await post("x".repeat(MAX_BODY + 1))).status).to.equal(413);
+    expect((await post("{}", "text/plain")).status).to.equal(415);
+    expect((await post("{not json")).status).to.equal(400);
+    const missing = await fetch(`${w.url}/submissions/0x${"1".repeat(64)}`);
+    expect(missing.status).to.equal(404);
+    expect(missing.headers.get("access-control-allow-origin")).to.equal("*");
+    const preflight = await fetch(`${w.url}/submissions`, { method: "OPTIONS" });
+    expect(preflight.status).to.equal(204);
+    expect(preflight.headers.get("access-control-allow-headers")).to.equal("content-type");
+    expect((await fetch(`${w.url}/nowhere`)).status).to.equal(404);
+  });
+});
