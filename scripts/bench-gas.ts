@@ -18,7 +18,7 @@ import * as prettier from "prettier";
 
 import { openChain } from "./bench/chain.js";
 import { jobGas, type JobMode } from "./bench/job.js";
-import { check, knownOverV1, markdown, type Report } from "./bench/report.js";
+import { NOT_MEASURED, check, knownOverV1, markdown, type Report } from "./bench/report.js";
 import { SCENARIOS as LABEL_SCENARIOS, type Scenario } from "./bench/scenarios.js";
 import { COURT_SCENARIOS } from "./bench/courtScenarios.js";
 import { VALUE_BOND_SCENARIOS } from "./bench/valueBonds.js";
@@ -157,6 +157,7 @@ if (CHECK) {
   const before = new Map((committed.rows ?? []).map((r) => [key(r), r.gas]));
   const same = report.rows.filter((r) => before.get(key(r)) === r.gas).length;
   console.log(`\n${same} of ${report.rows.length} scenario figures are identical to the committed ones.`);
+  console.log(`\nNot measured yet (known misses of the check):\n- ${NOT_MEASURED.join("\n- ")}`);
   if (failures.length > 0) {
     console.error(`\nGas check failed:\n- ${failures.join("\n- ")}`);
     process.exit(1);
@@ -173,5 +174,6 @@ if (CHECK) {
   if (failures.length > 0) console.error(`\nWarning, the check would fail:\n- ${failures.join("\n- ")}`);
   const over = knownOverV1(report);
   if (over.length > 0) console.log(`\nAbove version 1 on purpose (allowed):\n- ${over.join("\n- ")}`);
+  console.log(`\nNot measured yet:\n- ${NOT_MEASURED.join("\n- ")}`);
   console.log("wrote docs/gas.md and docs/gas.json");
 }

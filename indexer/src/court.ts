@@ -202,11 +202,11 @@ on("QualityVote:VoteRevealed", async ({ event, context }) => {
   });
 });
 
+// An appeal round is paid by its contributors (AppealFunded, claimed with AppealClaimed), so it
+// records no payer, as the court's getRound (docs/court.md, "Appeal deposits and crowdfunding").
 on("QualityVote:Appealed", async ({ event, context }) => {
   const a = event.args;
-  await context.db
-    .update(round, { disputeId: a.disputeId, round: Number(a.round) })
-    .set({ payer: a.appellant, side: Number(a.side) });
+  await context.db.update(round, { disputeId: a.disputeId, round: Number(a.round) }).set({ side: Number(a.side) });
 });
 
 on("QualityVote:Escalated", async ({ event, context }) => {

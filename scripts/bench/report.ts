@@ -110,6 +110,16 @@ export function knownOverV1(r: Report): string[] {
  * What fails the check: a missed target or a happy-path figure above version 1's, a regression over
  * 1 % against the snapshot, or growth beyond the bounds.
  */
+/**
+ * Goals of the issues that no scenario measures yet: every run prints them and docs/gas.md lists
+ * them, so that none passes silently (issue #20's relayed jobs: docs/relay-design.md, section 11,
+ * has the estimates from parts; docs/relayer.md the service's load figures).
+ */
+export const NOT_MEASURED = [
+  "issue #20: a relayed job paying 10 / 100 / 1,000 returning labelers (goals 1,090,000 / 3,086,000 / 29,000,000 gas) and 100 fresh labelers (goal 6,173,526): no scenario of the relayed path yet",
+  "issue #20: gas per relayed submission in a batch of 100 and per batched payout, beside the floor (an address, a hash of calldata and one token transfer)",
+];
+
 export function check(r: Report, committed: Partial<Report>): string[] {
   const failures: string[] = missedGoals(r);
   const sizes = r.poolSizes;
@@ -198,6 +208,12 @@ export function markdown(r: Report): string {
   const over = knownOverV1(r);
   if (over.length > 0)
     line("", "Above version 1 on purpose (the check allows each, up to its bound):", "", ...over.map((o) => `- ${o}`));
+  line(
+    "",
+    "Not measured yet (goals no scenario covers; each run prints them):",
+    "",
+    ...NOT_MEASURED.map((o) => `- ${o}`),
+  );
   line(
     "",
     "### A job paying 10 labelers",

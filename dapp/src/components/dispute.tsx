@@ -52,10 +52,13 @@ export function DisputePanel({
   submissionId,
   disputeId,
   side,
+  resolved = false,
 }: {
   submissionId: bigint;
   disputeId: bigint;
   side: Side;
+  /** The escrow recorded the ruling (the submission is Accepted or Rejected): only claims are left. */
+  resolved?: boolean;
 }) {
   const { reader, wallet, run } = useSession();
   const state = useLoad(async () => {
@@ -176,7 +179,7 @@ export function DisputePanel({
                 onClick={() => void run(`Escalate dispute ${disputeId}`, () => wallet!.labeler.escalate(disputeId))}
               />
             ) : null}
-            {d.period === "Finalizable" || d.period === "Final" ? (
+            {!resolved && (d.period === "Finalizable" || d.period === "Final") ? (
               <WriteButton
                 label={`Finalize submission ${submissionId}`}
                 onClick={() => void run(`Finalize ${submissionId}`, () => wallet!.labeler.finalize(submissionId))}

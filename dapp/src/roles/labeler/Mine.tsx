@@ -28,8 +28,13 @@ function MySubmissionRow({ s, now }: { s: SubmissionSummary; now: bigint }) {
             onClick={() => void run(`Finalize ${s.submissionId}`, () => wallet!.labeler.finalize(s.submissionId))}
           />
         ) : null}
-        {s.status === "Challenged" ? (
-          <DisputePanel submissionId={s.submissionId} disputeId={s.disputeId} side="labeler" />
+        {s.disputeId !== 0n ? (
+          <DisputePanel
+            submissionId={s.submissionId}
+            disputeId={s.disputeId}
+            side="labeler"
+            resolved={s.status !== "Challenged"}
+          />
         ) : null}
       </td>
     </tr>

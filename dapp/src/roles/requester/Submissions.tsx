@@ -115,8 +115,13 @@ export function SubmissionRow({ submission, now }: { submission: SubmissionSumma
             onClick={() => void run(`Finalize ${submissionId}`, () => wallet!.requester.finalize(submissionId))}
           />
         ) : null}
-        {status === "Challenged" ? (
-          <DisputePanel submissionId={submissionId} disputeId={disputeId} side="requester" />
+        {disputeId !== 0n ? (
+          <DisputePanel
+            submissionId={submissionId}
+            disputeId={disputeId}
+            side="requester"
+            resolved={status !== "Challenged"}
+          />
         ) : null}
         {reviewError ? <p role="alert">{reviewError}</p> : null}
         {review ? <ReviewView review={review} /> : null}
