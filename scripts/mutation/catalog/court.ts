@@ -486,7 +486,7 @@ export const COURT: readonly Mutation[] = [
   {
     id: "QV-free-share-floor",
     file: QV,
-    in: "_addVersion",
+    in: "_sharesInBounds",
     find: "p.minFreeShareBps >= MIN_FREE_SHARE_BPS &&",
     replace: "p.minFreeShareBps + 1 >= MIN_FREE_SHARE_BPS &&",
     removes: "a version's gate is at least 2,500 bps",
@@ -496,7 +496,7 @@ export const COURT: readonly Mutation[] = [
   {
     id: "QV-free-share-ceiling",
     file: QV,
-    in: "_addVersion",
+    in: "_sharesInBounds",
     find: "p.minFreeShareBps <= MAX_FREE_SHARE_BPS;",
     replace: "p.minFreeShareBps <= MAX_FREE_SHARE_BPS + 1;",
     removes: "a version's gate is at most 5,000 bps (above, a lone last round could wait for ever)",
