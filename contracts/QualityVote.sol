@@ -734,15 +734,6 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
             p.drawTimeout <= MAX_DRAW_TIMEOUT;
     }
 
-    /// @dev The version's shares in bounds: the appeal deposit and the free-share gate.
-    function _sharesInBounds(CourtParams memory p) private pure returns (bool) {
-        return
-            p.depositBps >= MIN_DEPOSIT_BPS &&
-            p.depositBps <= MAX_DEPOSIT_BPS &&
-            p.minFreeShareBps >= MIN_FREE_SHARE_BPS &&
-            p.minFreeShareBps <= MAX_FREE_SHARE_BPS;
-    }
-
     /// @dev A juror's verdict against the final ruling, and its reward or penalty for `seats` seats.
     function _judge(
         Dispute storage d,
@@ -895,6 +886,15 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
         bytes32 salt
     ) private view returns (bytes32) {
         return keccak256(abi.encode(block.chainid, address(this), disputeId, round, juror, choice, salt));
+    }
+
+    /// @dev The version's shares in bounds: the appeal deposit and the free-share gate.
+    function _sharesInBounds(CourtParams memory p) private pure returns (bool) {
+        return
+            p.depositBps >= MIN_DEPOSIT_BPS &&
+            p.depositBps <= MAX_DEPOSIT_BPS &&
+            p.minFreeShareBps >= MIN_FREE_SHARE_BPS &&
+            p.minFreeShareBps <= MAX_FREE_SHARE_BPS;
     }
 
     /// @dev Round `round`'s cost plus its deposit under version `p`: what its funders pay in all.
