@@ -213,7 +213,6 @@ describe("JurorPool", function () {
 
     it("freeShare takes each distinct party out once; gateShortfall is the least fresh stake that opens the gate", async function () {
       const f = await deployCourt(ethers, { validators: 3 });
-      const [a, b] = [f.validators[0].address, f.validators[1].address];
       await openDispute(f, {
         labeler: f.labelers[1].address,
         challenger: f.labelers[2].address,
@@ -222,12 +221,17 @@ describe("JurorPool", function () {
       await runDrawingCycle(f.court, helpers);
       const [free, bonded] = await f.pool.freeShare([ethers.ZeroAddress, ethers.ZeroAddress, ethers.ZeroAddress]);
       expect([free, bonded]).to.deep.equal([LABEL(30_000) - 3n * SEAT_LOCK, LABEL(30_000)]);
-      const [wa, wb] = [await f.pool.drawableWeight(a), await f.pool.drawableWeight(b)];
-      const lockedA = (await f.pool.getValidator(a)).locked;
+      // The parties are the two validators other than one holding a seat's lock, so that the
+      // non-parties' stake is partly locked whichever validators the seed seated.
+      const locks = await Promise.all(f.validators.map(async (v) => (await f.pool.getValidator(v.address)).locked));
+      const seated = locks.findIndex((l) => l > 0n);
+      const [a, b] = f.validators.filter((_, i) => i !== seated).map((v) => v.address);
+      const [wa, wb] = [await f.pool.drawableWeight(a!), await f.pool.drawableWeight(b!)];
+      const lockedA = (await f.pool.getValidator(a!)).locked;
       // a named twice (labeler and interested) counts once, as in capacityWithout.
       expect(await f.pool.freeShare([a, b, a])).to.deep.equal([
         free - wa - wb,
-        bonded - wa - wb - lockedA - (await f.pool.getValidator(b)).locked,
+        bonded - wa - wb - lockedA - (await f.pool.getValidator(b!)).locked,
       ]);
       expect(await f.pool.gateShortfall([a, b, a], 5_000n)).to.equal(0n);
       // With a gate the pool does not meet, the shortfall x is the least with (free + x) * 10,000 >=
