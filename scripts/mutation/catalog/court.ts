@@ -356,9 +356,11 @@ export const COURT: readonly Mutation[] = [
     in: "finalizeDispute",
     find: "if (refundTo != address(0)) _pool.pay(refundTo, refund);",
     replace: "",
-    removes: "an unseated round closed for lack of capacity is refunded to whoever paid it",
+    // An appeal round records no payer (its contributors claim: AppealFunding), so only round 0's
+    // challenger is paid here: the test of round 0 closed at its draw timeout.
+    removes: "an unseated round 0 closed for lack of capacity is refunded to the challenger who paid it",
     tests: ["test/QualityVote.appeal.ts"],
-    grep: "capacity 10, then 9",
+    grep: "round 0 not covered closes at its draw timeout",
   },
   {
     id: "QV-settle-once",
