@@ -22,6 +22,7 @@ import {
   relayGroup,
   type RelayedSubmission,
 } from "../sdk/relay.js";
+import type { SignedSubmission } from "../sdk/relayerClient.js";
 
 /**
  * The relayer's view of the chain (docs/relayer.md): the checks an item must pass before it is
@@ -30,19 +31,8 @@ import {
  * service can keep the signed bytes before they leave.
  */
 
-/** A signed submission as the service receives it (JSON: numbers as decimal strings). */
-export interface SignedItem {
-  taskId: string;
-  labeler: string;
-  resultHash: string;
-  nonce: string;
-  deadline: number;
-  /** 65-byte ECDSA signature, or a contract wallet's bytes (`wallet: true`). */
-  signature: string;
-  wallet?: boolean;
-  /** Allowlist proof on an expert-only task. */
-  proof?: string[];
-}
+/** A signed submission as the service receives it (the SDK's `SignedSubmission`, JSON). */
+export type SignedItem = SignedSubmission;
 
 /** A refusal: which check failed and why, in words. */
 export class Refusal extends Error {

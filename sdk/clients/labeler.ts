@@ -45,16 +45,7 @@ export class LabelerClient extends SharesClient {
     const store = this.requireStore("submit with labels");
     const spec = await this.getSpec(id);
     const proof = input.proof ?? (await this.proofFromSpec(id, spec));
-    const sealed = await sealResult({
-      signer: this.signer,
-      labelerSecretKey: (await this.encryptionKeyPair("labeler")).secretKey,
-      chainId: await this.chainId(),
-      escrow: this.addresses.escrow,
-      taskId: id,
-      labels: input.labels,
-      requesterPublicKey: spec.requester.encryptionKey,
-      spec,
-    });
+    const sealed = await this.seal(id, input.labels, spec);
     const { submitted } = await submitThenPublish({
       sealed,
       store,
@@ -119,16 +110,7 @@ export class LabelerClient extends SharesClient {
     const store = this.requireStore("submitRelayed");
     const spec = await this.getSpec(id);
     const proof = input.proof ?? (await this.proofFromSpec(id, spec));
-    const sealed = await sealResult({
-      signer: this.signer,
-      labelerSecretKey: (await this.encryptionKeyPair("labeler")).secretKey,
-      chainId: await this.chainId(),
-      escrow: this.addresses.escrow,
-      taskId: id,
-      labels: input.labels,
-      requesterPublicKey: spec.requester.encryptionKey,
-      spec,
-    });
+    const sealed = await this.seal(id, input.labels, spec);
     const resultURI = await store.put(sealed.envelope);
     if (resultURI !== sealed.resultURI)
       throw new AnnotaError(`the store published ${resultURI}, not ${sealed.resultURI}`);
@@ -136,6 +118,20 @@ export class LabelerClient extends SharesClient {
     const ticket = await relayer.ticket(id, await this.signer.getAddress());
     const status = await relayer.submit(await this.signSubmission(id, resultHash, ticket, proof));
     return { ...status, resultHash, resultURI, envelope: sealed.envelope };
+  }
+
+  /** Seals `labels` for task `taskId` to its requester, signed by this labeler (`sealResult`). */
+  private async seal(taskId: bigint, labels: Labels, spec: Spec) {
+    return sealResult({
+      signer: this.signer,
+      labelerSecretKey: (await this.encryptionKeyPair("labeler")).secretKey,
+      chainId: await this.chainId(),
+      escrow: this.addresses.escrow,
+      taskId,
+      labels,
+      requesterPublicKey: spec.requester.encryptionKey,
+      spec,
+    });
   }
 
   /** This labeler's proof on an expert-only task, from the spec's `labelers`; `[]` on an open task. */
