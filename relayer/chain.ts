@@ -54,6 +54,8 @@ const ESCROW_ABI = [
   "event RelayedItemSkipped(uint256 indexed taskId, address indexed labeler, uint256 position, uint64 nonce, uint8 reason)",
   "event RelayGroupRefused(uint256 indexed taskId, uint256 group, uint8 reason)",
   "function taskCount() view returns (uint256)",
+  "event BatchPaid(uint256 indexed batchId, uint256 from, uint256 to, uint256 paid)",
+  "function payBatch(uint256 batchId, (bytes32 root, bytes32 labelersHash, uint32 count, uint40 time, address relayer) header, bytes labelers, uint256 from, uint256 to) returns (uint256 paid)",
 ];
 const WALLET_ABI = ["function isValidSignature(bytes32 hash, bytes signature) view returns (bytes4)"];
 const ERC1271_MAGIC = "0x1626ba7e";
@@ -85,7 +87,16 @@ export class RelayChain {
 
   async task(taskId: bigint) {
     if (taskId === 0n || taskId > (await this.escrow.taskCount!())) {
-      return { exists: false, paymentToken: "", bond: 0n, valueBond: 0n, free: 0, deadline: 0, labelerRoot: ZeroHash };
+      return {
+        exists: false,
+        paymentToken: "",
+        bond: 0n,
+        valueBond: 0n,
+        free: 0,
+        deadline: 0,
+        challengePeriod: 0,
+        labelerRoot: ZeroHash,
+      };
     }
     const t = await this.escrow.getTask!(taskId);
     return {
@@ -95,6 +106,7 @@ export class RelayChain {
       valueBond: BigInt(t.valueBond),
       free: Number(t.slots) - Number(t.accepted) - Number(t.held),
       deadline: Number(t.deadline),
+      challengePeriod: Number(t.challengePeriod),
       labelerRoot: String(t.labelerRoot),
     };
   }
@@ -239,10 +251,12 @@ export class RelayChain {
   }
 
   /**
-   * What a mined `relay` receipt says: landed items (task, labeler, result hash -> submission id), and
-   * skipped ones (task, labeler, nonce -> reason; a refused group gives its reason to all its items).
+   * What a mined `relay` receipt says: landed items (task, labeler, result hash -> submission id),
+   * skipped ones (task, labeler, nonce -> reason; a refused group gives its reason to all its items),
+   * and the on-chain batches with what `payBatch` needs.
    */
   outcome(receipt: TransactionReceipt) {
+    const batches: LandedBatch[] = [];
     const landed = new Map<string, bigint>();
     const skipped = new Map<string, string>();
     const refused = new Map<string, string>();
@@ -250,6 +264,19 @@ export class RelayChain {
       if (getAddress(log.address) !== getAddress(this.escrowAddress)) continue;
       const event = this.escrow.interface.parseLog(log);
       if (event?.name === "BatchRelayed") {
+        const [root, labelersHash, count, time, relayer] = event.args.header as unknown as [
+          string,
+          string,
+          bigint,
+          bigint,
+          string,
+        ];
+        batches.push({
+          batchId: event.args.batchId as bigint,
+          taskId: event.args.taskId as bigint,
+          header: { root, labelersHash, count: Number(count), time: Number(time), relayer },
+          labelers: event.args.labelers as string,
+        });
         for (const i of batchItems(
           event.args.batchId,
           event.args.labelers,
@@ -268,6 +295,7 @@ export class RelayChain {
       }
     }
     return {
+      batches,
       of(item: SignedItem): { submissionId: bigint } | { reason: string } | undefined {
         const labeler = getAddress(item.labeler);
         const id = landed.get(`${item.taskId}:${labeler}:${item.resultHash.toLowerCase()}`);
@@ -277,6 +305,14 @@ export class RelayChain {
       },
     };
   }
+}
+
+/** A batch `relay` landed: what `payBatch` takes, from its `BatchRelayed` event. */
+export interface LandedBatch {
+  batchId: bigint;
+  taskId: bigint;
+  header: { root: string; labelersHash: string; count: number; time: number; relayer: string };
+  labelers: string;
 }
 
 /** Checks the shape of a received item; the first problem is refused in words. */

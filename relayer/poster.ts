@@ -2,6 +2,7 @@ import { Transaction, keccak256, type TransactionReceipt } from "ethers";
 
 import { MARGIN, type RelayChain, type SignedItem } from "./chain.js";
 import { crashPoint } from "./faults.js";
+import { Payer } from "./payer.js";
 import type { BatchRow, ItemRow, Store } from "./store.js";
 
 /** When a batch is posted, and how its transaction is priced and watched. */
@@ -31,13 +32,16 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export class Poster {
   private stopped = false;
   private loop?: Promise<void>;
+  readonly payer: Payer;
 
   constructor(
     readonly store: Store,
     readonly chain: RelayChain,
     readonly options: PosterOptions = POSTER_DEFAULTS,
     readonly log: (line: string) => void = (line) => console.log(`relayer: ${line}`),
-  ) {}
+  ) {
+    this.payer = new Payer(store, chain, log);
+  }
 
   start() {
     this.loop = (async () => {
@@ -74,9 +78,10 @@ export class Poster {
     }
   }
 
-  /** Expires items that can no longer land, and posts a batch when a trigger fires. */
+  /** Pays out the batches whose window ended, expires items that can no longer land, and posts a batch when a trigger fires. */
   async tick() {
     const now = await this.chain.now();
+    await this.payer.payDue(now);
     const expired = await this.store.expire(now + 60);
     if (expired) this.log(`${expired} item(s) expired before they could be posted`);
     const queued = await this.store.queued();
@@ -200,6 +205,16 @@ export class Poster {
       return this.log(`batch ${batch.id} reverted in ${receipt.hash}: ${requeue.length} item(s) queue again`);
     }
     const outcome = this.chain.outcome(receipt);
+    const payouts = await Promise.all(
+      outcome.batches.map(async (b) => ({
+        batchId: b.batchId.toString(),
+        taskId: b.taskId.toString(),
+        header: JSON.stringify(b.header),
+        labelers: b.labelers,
+        count: b.header.count,
+        dueAt: b.header.time + (await this.chain.task(b.taskId)).challengePeriod,
+      })),
+    );
     const landed = new Map<string, string>();
     const skipped = new Map<string, string>();
     for (const i of items) {
@@ -207,7 +222,7 @@ export class Poster {
       if (o && "submissionId" in o) landed.set(i.digest, o.submissionId.toString());
       else skipped.set(i.digest, o?.reason ?? "NotInReceipt");
     }
-    await this.store.settleBatch(batch.id, { state: "mined", hash: receipt.hash, landed, skipped });
+    await this.store.settleBatch(batch.id, { state: "mined", hash: receipt.hash, landed, skipped, payouts });
     this.log(`batch ${batch.id} mined in ${receipt.hash}: ${landed.size} landed, ${skipped.size} skipped`);
   }
 }

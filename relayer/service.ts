@@ -169,6 +169,7 @@ export class RelayService {
         relayer: this.chain.relayer,
         escrow: this.chain.escrowAddress,
         items: await this.store.counts(),
+        payouts: await this.store.payoutCounts(),
       });
     }
     send(res, 404, { error: `no route ${req.method} ${url.pathname}` });

@@ -51,6 +51,24 @@ export interface BatchRow {
   minedHash: string | null;
 }
 
+/**
+ * An on-chain batch this relayer landed, to be paid out with `payBatch` from `dueAt` (its challenge
+ * window's end): `due` until a payout, then `paid` (by this relayer's transaction) or `settled` (nothing
+ * left to pay: someone else paid, or every item was accepted or challenged).
+ */
+export interface PayoutRow {
+  batchId: string;
+  taskId: string;
+  /** The batch header as `BatchRelayed` gave it (JSON, uint values as decimal strings). */
+  header: string;
+  labelers: string;
+  count: number;
+  dueAt: number;
+  state: "due" | "paid" | "settled";
+  txHash: string | null;
+  paid: number | null;
+}
+
 const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS tickets (nonce TEXT PRIMARY KEY, task_id TEXT NOT NULL, labeler TEXT NOT NULL,
@@ -62,6 +80,10 @@ const SCHEMA = [
   `CREATE INDEX IF NOT EXISTS items_state ON items (state, received_at)`,
   `CREATE TABLE IF NOT EXISTS batches (id BIGINT PRIMARY KEY, state TEXT NOT NULL, account_nonce BIGINT,
      txs TEXT NOT NULL, mined_hash TEXT)`,
+  `CREATE TABLE IF NOT EXISTS payouts (batch_id TEXT PRIMARY KEY, task_id TEXT NOT NULL, header TEXT NOT NULL,
+     labelers TEXT NOT NULL, count BIGINT NOT NULL, due_at BIGINT NOT NULL, state TEXT NOT NULL, tx_hash TEXT,
+     paid BIGINT)`,
+  `CREATE INDEX IF NOT EXISTS payouts_due ON payouts (state, due_at)`,
 ];
 
 type Row = Record<string, unknown>;
@@ -157,6 +179,18 @@ const item = (r: Row): ItemRow => ({
   submissionId: r.submission_id === null ? null : String(r.submission_id),
   reason: r.reason === null ? null : String(r.reason),
   receivedAt: Number(r.received_at),
+});
+
+const payout = (r: Row): PayoutRow => ({
+  batchId: String(r.batch_id),
+  taskId: String(r.task_id),
+  header: String(r.header),
+  labelers: String(r.labelers),
+  count: Number(r.count),
+  dueAt: Number(r.due_at),
+  state: r.state as PayoutRow["state"],
+  txHash: r.tx_hash === null ? null : String(r.tx_hash),
+  paid: r.paid === null ? null : Number(r.paid),
 });
 
 const batch = (r: Row): BatchRow => ({
@@ -333,12 +367,19 @@ export class Store {
 
   /**
    * Records batch `id`'s outcome in one transaction: `mined` with each item's submission id or skip
-   * reason, or `reverted` (its items requeued or failed by the caller's re-check).
+   * reason and the on-chain batches to pay out, or `reverted` (its items requeued or failed by the
+   * caller's re-check).
    */
   settleBatch(
     id: number,
     outcome:
-      | { state: "mined"; hash: string; landed: Map<string, string>; skipped: Map<string, string> }
+      | {
+          state: "mined";
+          hash: string;
+          landed: Map<string, string>;
+          skipped: Map<string, string>;
+          payouts: Omit<PayoutRow, "state" | "txHash" | "paid">[];
+        }
       | { state: "reverted" | "dropped"; hash: string | null; requeue: string[]; failed: Map<string, string> },
   ): Promise<void> {
     return this.db.transaction(async (q) => {
@@ -349,6 +390,13 @@ export class Store {
         }
         for (const [digest, reason] of outcome.skipped) {
           await q(`UPDATE items SET state = 'skipped', reason = $1 WHERE digest = $2`, [reason, digest]);
+        }
+        for (const p of outcome.payouts) {
+          await q(
+            `INSERT INTO payouts (batch_id, task_id, header, labelers, count, due_at, state)
+               VALUES ($1, $2, $3, $4, $5, $6, 'due') ON CONFLICT (batch_id) DO NOTHING`,
+            [p.batchId, p.taskId, p.header, p.labelers, p.count, p.dueAt],
+          );
         }
       } else {
         for (const digest of outcome.requeue) {
@@ -368,6 +416,36 @@ export class Store {
       [cutoff],
     );
     return rows.length;
+  }
+
+  /** Payouts due at `now` (their window ended), oldest first. */
+  async duePayouts(now: number): Promise<PayoutRow[]> {
+    const rows = await this.db.query(
+      `SELECT * FROM payouts WHERE state = 'due' AND due_at <= $1 ORDER BY due_at, batch_id`,
+      [now],
+    );
+    return rows.map(payout);
+  }
+
+  async payout(batchId: string): Promise<PayoutRow | undefined> {
+    const [r] = await this.db.query(`SELECT * FROM payouts WHERE batch_id = $1`, [batchId]);
+    return r && payout(r);
+  }
+
+  /** Ends payout `batchId`: paid by `txHash` (`paid` items), or settled with nothing left to pay. */
+  async settlePayout(batchId: string, state: "paid" | "settled", txHash: string | null, paid: number): Promise<void> {
+    await this.db.query(`UPDATE payouts SET state = $1, tx_hash = $2, paid = $3 WHERE batch_id = $4`, [
+      state,
+      txHash,
+      paid,
+      batchId,
+    ]);
+  }
+
+  /** Payouts by state, for the service's status line. */
+  async payoutCounts(): Promise<Record<string, number>> {
+    const rows = await this.db.query(`SELECT state, COUNT(*) AS n FROM payouts GROUP BY state`);
+    return Object.fromEntries(rows.map((r) => [String(r.state), Number(r.n)]));
   }
 
   /** Counts by state, for the service's status line. */

@@ -75,8 +75,27 @@ describe("relayer: the store", function () {
       hash: "0xhash2",
       landed: new Map([[row(1).digest, "4294967297"]]),
       skipped: new Map([[row(2).digest, "NonceUsed"]]),
+      payouts: [{ batchId: "4294967297", taskId: "1", header: "{}", labelers: "0xab", count: 1, dueAt: 2_000 }],
     });
     expect(await store.openBatches()).to.deep.equal([]);
+    // The landed on-chain batch is due for its payout from its window's end, not a second before.
+    expect(await store.duePayouts(1_999)).to.deep.equal([]);
+    expect(await store.duePayouts(2_000)).to.deep.equal([
+      {
+        batchId: "4294967297",
+        taskId: "1",
+        header: "{}",
+        labelers: "0xab",
+        count: 1,
+        dueAt: 2_000,
+        state: "due",
+        txHash: null,
+        paid: null,
+      },
+    ]);
+    await store.settlePayout("4294967297", "paid", "0xpay", 1);
+    expect(await store.duePayouts(3_000)).to.deep.equal([]);
+    expect(await store.payoutCounts()).to.deep.equal({ paid: 1 });
     expect(await store.item(row(1).digest)).to.deep.include({ state: "landed", submissionId: "4294967297", batch: id });
     expect(await store.item(row(2).digest)).to.deep.include({ state: "skipped", reason: "NonceUsed" });
     const second = await store.createBatch([row(3).digest]);

@@ -6,7 +6,10 @@
  * For each crash point the relayer kills itself there once (mid-run) and is restarted on the same
  * store; then a run with random external SIGKILLs. In every run each accepted item must land exactly
  * once: its state is `landed` with a submission id, and the escrow's `BatchRelayed` events hold its
- * (labeler, result hash) once, under that id. Exits 1 on any failure.
+ * (labeler, result hash) once, under that id. The last run then moves the node's clock past the
+ * challenge window and kills the relayer right after it sends its first payout: every batch must end
+ * paid out, each item paid once (the `BatchPaid` counts of the run's batches add up to its items).
+ * Exits 1 on any failure.
  */
 import { RelayerClient } from "../../sdk/relayerClient.js";
 import { batchItems } from "../../sdk/relay.js";
@@ -23,9 +26,11 @@ const LABELERS = 10;
 const CRASHES = ["before-persist:3", "after-persist:3", "after-sign:2", "after-broadcast:2", "before-settle:2"];
 const RANDOM_ITEMS_EACH = 6;
 const RANDOM_KILLS = 6;
+const PAYOUT_ITEMS_EACH = 1;
 
 /** Runs the relayer on a fresh store through one scenario; returns the restarts it took. */
 async function run(w: World, tag: string, port: number, perLabeler: number, crash?: string, randomKills = 0) {
+  const payout = crash?.startsWith("after-payout-send") ?? false;
   const options = { rpcUrl, bookPath, db: tempDb(), port, batchSize: 4, maxWait: 1 };
   let relayer: Relayer = await startRelayer(options, crash);
   let restarts = 0;
@@ -60,6 +65,11 @@ async function run(w: World, tag: string, port: number, perLabeler: number, cras
   await killer;
   const final = [];
   for (const id of ids) final.push(await retry(() => client.waitFor(id, { timeoutMs: 180_000, pollMs: 200 })));
+  if (payout) {
+    await w.provider.send("evm_increaseTime", [86_401]); // the task's challenge period, and a second
+    await w.provider.send("evm_mine", []);
+    await retry(() => paidOut(relayer.url), 180_000);
+  }
   done = true;
   relayer.process.kill("SIGTERM");
   await supervisor.catch(() => undefined);
@@ -82,6 +92,14 @@ async function run(w: World, tag: string, port: number, perLabeler: number, cras
       problems.push(`item ${status.id}: reported ${status.submissionId}, on chain ${JSON.stringify(landedAs)}`);
     }
   }
+  if (payout) {
+    const batches = new Set(final.map((f) => events.find((e) => batchOf(e, f.submissionId))?.args.batchId));
+    let paid = 0n;
+    for (const batchId of batches) {
+      for (const e of await escrow.queryFilter(escrow.filters.BatchPaid(batchId))) paid += e.args.paid;
+    }
+    if (paid !== BigInt(items.length)) problems.push(`BatchPaid events pay ${paid} items of ${items.length}`);
+  }
   const what = crash ? `crash at ${crash}` : `${randomKills} random SIGKILLs`;
   const ok = problems.length === 0 && restarts >= (crash ? 1 : randomKills);
   console.log(
@@ -91,11 +109,30 @@ async function run(w: World, tag: string, port: number, perLabeler: number, cras
   return ok;
 }
 
-const items = CRASHES.length + RANDOM_ITEMS_EACH;
+/** Resolves once the relayer has no payout left due; throws (as unreachable, so `retry` waits) before. */
+async function paidOut(url: string) {
+  const status = (await fetch(`${url}/status`)
+    .then((r) => r.json())
+    .catch(() => ({}))) as { payouts?: { due?: number; paid?: number; settled?: number } };
+  const p = status.payouts;
+  if (p === undefined || (p.due ?? 0) > 0 || (p.paid ?? 0) + (p.settled ?? 0) === 0) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    throw new Error("relayer cannot be reached or still has payouts due");
+  }
+}
+
+/** Whether `BatchRelayed` event `e` holds submission `id`. */
+function batchOf(e: { args: { batchId: bigint; header: { count: bigint } } }, id: string | undefined) {
+  return id !== undefined && BigInt(id) >= e.args.batchId && BigInt(id) < e.args.batchId + e.args.header.count;
+}
+
+const items = CRASHES.length + RANDOM_ITEMS_EACH + PAYOUT_ITEMS_EACH;
 const world = await prepare(rpcUrl, bookPath, LABELERS, items + 1, LABELERS * items + 10);
 let failures = 0;
 for (const [i, crash] of CRASHES.entries()) if (!(await run(world, `crash-${i}`, 8601 + i, 1, crash))) failures++;
 if (!(await run(world, "random", 8610, RANDOM_ITEMS_EACH, undefined, RANDOM_KILLS))) failures++;
+// Last: it moves the node's clock past the task's challenge window.
+if (!(await run(world, "payout", 8611, PAYOUT_ITEMS_EACH, "after-payout-send:1"))) failures++;
 world.provider.destroy();
-console.log(`relayer reliability: ${CRASHES.length + 1 - failures} passed, ${failures} failed`);
+console.log(`relayer reliability: ${CRASHES.length + 2 - failures} passed, ${failures} failed`);
 process.exit(failures === 0 ? 0 : 1);
