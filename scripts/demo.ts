@@ -9,7 +9,8 @@
  * a byte-for-byte copy of Ana's envelope (the requester's review says "copied", the requester
  * challenges, discloses the key to the jury, a juror reviews it, the jury rejects it), and Dee's
  * honest work is challenged by Eve: the first jury rules wrongly, Dee appeals, a larger jury
- * overturns it. Then everything is finalized, every juror settled and every credit withdrawn.
+ * overturns it. Fay sends no transaction for her labels: she signs them, the reference relayer
+ * (relayer/, in this process) posts them in a batch and pays her out after the challenge period. Then everything is finalized, every juror settled and every credit withdrawn.
  * The task closes: Ana, Ben and Dee mint their dataset shares, a licensee buys two licences, and
  * once the royalties vest each labeler claims exactly its royalty (docs/dataset-shares.md).
  * Prints each step with its transaction and a final table of what everyone earned and lost,
@@ -39,6 +40,7 @@ import {
 import { FileStore } from "../sdk/node.js";
 import { BlockhashRandomness__factory } from "../typechain-types/index.js";
 import { LOCAL_NETWORKS, deployAnnota } from "./lib/deploy.js";
+import { startDemoRelayer } from "./lib/demoRelayer.js";
 
 const connection = await network.getOrCreate();
 const { ethers, networkName } = connection;
@@ -48,10 +50,11 @@ if (!LOCAL_NETWORKS.has(networkName)) {
 }
 
 const signers = await ethers.getSigners();
-if (signers.length < 14) throw new Error(`the demo needs 14 accounts on "${networkName}", it has ${signers.length}`);
+if (signers.length < 15) throw new Error(`the demo needs 15 accounts on "${networkName}", it has ${signers.length}`);
 const [deployer, requesterSigner, ana, ben, cai, dee, eve, ...rest] = signers as HardhatEthersSigner[];
 const validatorSigners = rest.slice(0, 6);
 const licenseeSigner = rest[6]!;
+const fay = rest[7]!;
 const names = new Map<string, string>([
   [deployer!.address, "Treasury (deployer)"],
   [requesterSigner!.address, "Requester (AI lab)"],
@@ -59,6 +62,7 @@ const names = new Map<string, string>([
   [ben!.address, "Ben (labeler)"],
   [cai!.address, "Cai (copier)"],
   [dee!.address, "Dee (labeler)"],
+  [fay.address, "Fay (relayed)"],
   [eve!.address, "Eve (challenger)"],
   ...validatorSigners.map((v, i) => [v.address, `Val${i + 1} (juror)`] as [string, string]),
   [licenseeSigner.address, "Lab B (licensee)"],
@@ -116,6 +120,7 @@ console.log(
 const anyone = AnyoneClient.fromAddressBook(book, deployer!, { store });
 const requester = RequesterClient.fromAddressBook(book, requesterSigner!, { store });
 const [anaC, benC, caiC, deeC] = [ana, ben, cai, dee].map((s) => LabelerClient.fromAddressBook(book, s!, { store }));
+const fayC = LabelerClient.fromAddressBook(book, fay, { store });
 const eveC = AnyoneClient.fromAddressBook(book, eve!, { store });
 const licensee = SharesClient.fromAddressBook(book, licenseeSigner, { store });
 const treasury = SharesClient.fromAddressBook(book, deployer!, { store });
@@ -125,7 +130,7 @@ const token = anyone.token;
 step(
   "The treasury funds everyone: 1,000 LABEL for the requester, each labeler, the challenger and the licensee, 5,000 per juror",
 );
-for (const s of [requesterSigner!, ana!, ben!, cai!, dee!, eve!, ...validatorSigners, licenseeSigner]) {
+for (const s of [requesterSigner!, ana!, ben!, cai!, dee!, fay, eve!, ...validatorSigners, licenseeSigner]) {
   // A bond on a 40-LABEL task is 635 LABEL: the court bond (595, every jury round) and the value bond (the reward).
   const amount = parseLabel(validatorSigners.includes(s) ? 5_000 : 1_000);
   await (await token.connect(deployer!).transfer(s.address, amount)).wait();
@@ -147,7 +152,7 @@ for (const [address, juror] of jurors) {
   tx(`${who(address)} publishes its key`, await juror.setEncryptionKey());
 }
 
-step("The requester posts a task: a spec encrypted results are checked against, 4 slots of 40 LABEL");
+step("The requester posts a task: a spec encrypted results are checked against, 5 slots of 40 LABEL");
 const spec = buildSpec({
   title: "Pets in photos",
   instructions: "Name the animal in each photo: cat, dog or none.",
@@ -161,7 +166,7 @@ const spec = buildSpec({
 });
 const task = await requester.createTask({
   reward: "40",
-  slots: 4,
+  slots: 5,
   deadline: (await now()) + 10n * 86_400n,
   challengePeriod: 86_400n,
   spec,
@@ -179,6 +184,25 @@ const caiSub = await caiC!.submit(task.taskId, { resultHash: anaSub.resultHash, 
 tx(`Cai submits a byte-for-byte copy of Ana's envelope`, caiSub);
 const deeSub = await deeC!.submit(task.taskId, { labels: truth });
 tx(`Dee submits (sealed) -> submission ${deeSub.submissionId}`, deeSub);
+
+step("Fay sends no transaction for her labels: she signs them and the relayer posts them in a batch");
+const relayer = await startDemoRelayer(ethers.provider, book, deployer!);
+names.set(relayer.address, "Relayer");
+const fayTask = await anyone.getTask(task.taskId);
+const fayBond = fayTask.bond + fayTask.valueBond;
+tx(
+  `Fay deposits ${formatLabel(fayBond)} LABEL of bonds once (her one set-up transaction)`,
+  await fayC.depositBonds(fayBond),
+);
+const fayItem = await fayC.submitRelayed(task.taskId, { labels: truth }, relayer.client);
+console.log(
+  `   Fay signs her sealed labels; relayer ${relayer.url} keeps item ${fayItem.id.slice(0, 18)}... (${fayItem.state})`,
+);
+for (const line of await relayer.tick()) console.log(`   relayer: ${line}`);
+const fayLanded = await relayer.client.status(fayItem.id);
+console.log(
+  `   Fay's item ${fayLanded.state} as submission ${fayLanded.submissionId}, in the relayer's transaction (Fay paid no gas)`,
+);
 
 step("The requester reviews each submission with its wallet-derived key");
 for (const [name, sub] of [
@@ -281,6 +305,8 @@ const fc = await anyone.finalize(caiSub.submissionId);
 tx(`Cai's copy: ${fc.status}`, fc);
 const fb = await anyone.finalize(benSub.submissionId);
 tx(`Ben's work: ${fb.status}`, fb);
+for (const line of await relayer.tick()) console.log(`   relayer: ${line}`);
+tx("Fay asks to withdraw her bond balance (a day's notice)", await fayC.requestBondWithdrawal());
 
 step(`A larger jury of 7 seats is drawn for dispute ${c2.disputeId}; Dee discloses again to it`);
 await drawingCycle();
@@ -338,6 +364,9 @@ const owed = [];
 for (const a of everyone) if ((await anyone.escrow.claimable(book.contracts.LabelToken.address, a)) > 0n) owed.push(a);
 const paid = await anyone.withdrawFor(owed);
 tx(`withdrawFor pays ${formatLabel(paid.paid)} LABEL to ${owed.length} accounts`, paid);
+const fayBack = await fayC.withdrawBonds();
+tx(`Fay withdraws her bond balance: ${formatLabel(fayBack.paid)} LABEL`, fayBack);
+await relayer.close();
 
 step("The task is closed for good: Ana, Ben and Dee mint one dataset share each (Cai's copy earns none)");
 const t = await anyone.getTask(task.taskId);
@@ -395,11 +424,12 @@ tx(`treasury withdraws ${formatLabel(fees.amount)} LABEL of licence fees`, fees)
 console.log("\nWhat changed for everyone since the demo's start (LABEL, rounded; wallet and juror pool stake apart)\n");
 console.log(`${"".padEnd(22)}${"wallet".padStart(10)}${"stake".padStart(10)}${"total".padStart(10)}   why`);
 const why = new Map<string, string>([
-  [requesterSigner!.address, "paid 3 rewards + fees; won the copy dispute; sold 2 licences"],
+  [requesterSigner!.address, "paid 4 rewards + fees; won the copy dispute; sold 2 licences"],
   [ana!.address, `paid for her labels; dataset royalty ${short(royaltyOf.get(ana!.address)!)}`],
   [ben!.address, `paid after the challenge period; dataset royalty ${short(royaltyOf.get(ben!.address)!)}`],
   [cai!.address, "copy rejected: lost the bond, no share"],
   [dee!.address, `won on appeal: paid, appeal cost repaid; dataset royalty ${short(royaltyOf.get(dee!.address)!)}`],
+  [fay.address, "paid through the relayer: signed, no transaction per submission"],
   [licenseeSigner.address, "bought 2 licences of the dataset"],
   [eve!.address, "lost the challenge: bond and jury costs"],
 ]);
@@ -434,6 +464,6 @@ console.log(
 );
 console.log("\nJury pots (fees paid for the round + penalties of incoherent seats, shared by coherent seats):");
 for (const line of pots) console.log(`   ${line}`);
-console.log("\nDataset royalties (2 licences x 50 LABEL x 20%, shared by 3 shares, vested then claimed):");
+console.log(`\nDataset royalties (2 licences x 50 LABEL x 20%, shared by ${pool.supply} shares, vested then claimed):`);
 for (const [a, paid] of royaltyOf) console.log(`   ${who(a).padEnd(22)}${formatLabel(paid)} LABEL`);
 console.log(`\nStore: ${storeDir}`);

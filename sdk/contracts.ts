@@ -15,4 +15,6 @@ export { JurorPool__factory } from "../typechain-types/factories/contracts/Juror
 export { LabelToken__factory } from "../typechain-types/factories/contracts/LabelToken__factory.js";
 export { QualityVote__factory } from "../typechain-types/factories/contracts/QualityVote__factory.js";
 export { TaskEscrow__factory } from "../typechain-types/factories/contracts/TaskEscrow__factory.js";
+export type { ITaskEscrowRelay } from "../typechain-types/contracts/interfaces/ITaskEscrowRelay.js";
+export { ITaskEscrowRelay__factory } from "../typechain-types/factories/contracts/interfaces/ITaskEscrowRelay__factory.js";
 export { TimelockController__factory } from "../typechain-types/factories/@openzeppelin/contracts/governance/TimelockController__factory.js";

@@ -11,8 +11,16 @@ import { RelayChain } from "../relayer/chain.js";
 import { Poster } from "../relayer/poster.js";
 import { MAX_BODY, RelayService } from "../relayer/service.js";
 import { Store } from "../relayer/store.js";
-import { RelayerClient, RelayerRefusal, buildAllowlist, signRelayed, type SignedSubmission } from "../sdk/index.js";
-import { taskParams } from "./helpers/escrow.js";
+import {
+  LabelerClient,
+  RelayerClient,
+  RelayerRefusal,
+  buildAllowlist,
+  signRelayed,
+  type SignedSubmission,
+} from "../sdk/index.js";
+import { CHALLENGE_PERIOD, DAY, REWARD, taskParams } from "./helpers/escrow.js";
+import { addressBookOf } from "./helpers/sdk.js";
 import { relayFixtures, type RelayScenario } from "./helpers/relayFixtures.js";
 
 const { ethers, networkHelpers } = await network.create();
@@ -185,6 +193,105 @@ describe("relayer: the service", function () {
     expect(landed!.txHash).to.match(/^0x[0-9a-f]{64}$/);
     expect(skipped).to.deep.include({ state: "skipped", reason: "NonceUsed" });
     expect((await w.f.escrow.getTask(1n)).held).to.equal(1n);
+  });
+
+  it("pays its batches out from the window's end, once; a batch someone else paid is settled without a transaction", async function () {
+    w = await start();
+    const options = { maxItems: 2, maxWaitMs: 0, pollMs: 10, bumpAfterMs: 60_000 };
+    const poster = new Poster(w.store, w.chain, options, () => {});
+    const ids = [(await w.client.submit((await signed(w, 0)).item)).id];
+    ids.push((await w.client.submit((await signed(w, 1)).item)).id);
+    await poster.tick();
+    const batchId = ((1n << 32n) | 1n).toString();
+    const row = (await w.store.payout(batchId))!;
+    const header = JSON.parse(row.header) as { time: number };
+    expect(row).to.deep.include({ taskId: "1", count: 2, state: "due", dueAt: header.time + Number(CHALLENGE_PERIOD) });
+    // Before the window's end nothing is sent.
+    await time.increaseTo(row.dueAt - 10);
+    const nonceBefore = await ethers.provider.getTransactionCount(w.wallet.address);
+    await poster.tick();
+    expect(await ethers.provider.getTransactionCount(w.wallet.address)).to.equal(nonceBefore);
+    expect((await w.store.payout(batchId))!.state).to.equal("due");
+    // From the window's end one payBatch pays both labelers.
+    await time.increaseTo(row.dueAt);
+    const labelers = w.f.labelers.slice(0, 2);
+    const before = await Promise.all(labelers.map((l) => w!.f.token.balanceOf(l.address)));
+    await poster.tick();
+    const paid = (await w.store.payout(batchId))!;
+    expect(paid).to.deep.include({ state: "paid", paid: 2 });
+    expect(paid.txHash).to.match(/^0x[0-9a-f]{64}$/);
+    for (const [i, l] of labelers.entries()) {
+      expect(await w.f.token.balanceOf(l.address)).to.equal(before[i]! + REWARD);
+    }
+    expect((await w.f.escrow.getTask(1n)).accepted).to.equal(2n);
+    // Nothing is paid twice: a later tick sends nothing.
+    const nonceAfter = await ethers.provider.getTransactionCount(w.wallet.address);
+    await poster.tick();
+    expect(await ethers.provider.getTransactionCount(w.wallet.address)).to.equal(nonceAfter);
+    expect(await w.store.payoutCounts()).to.deep.equal({ paid: 1 });
+  });
+
+  it("settles a due payout that another account already paid, without sending a transaction", async function () {
+    w = await start();
+    const poster = new Poster(
+      w.store,
+      w.chain,
+      { maxItems: 1, maxWaitMs: 0, pollMs: 10, bumpAfterMs: 60_000 },
+      () => {},
+    );
+    await w.client.submit((await signed(w, 0)).item);
+    await poster.tick();
+    const batchId = ((1n << 32n) | 1n).toString();
+    const row = (await w.store.payout(batchId))!;
+    const h = JSON.parse(row.header) as {
+      root: string;
+      labelersHash: string;
+      count: number;
+      time: number;
+      relayer: string;
+    };
+    await time.increaseTo(row.dueAt);
+    await w.f.desk.connect(w.f.others[1]).payBatch(batchId, h, row.labelers, 0, row.count);
+    const nonce = await ethers.provider.getTransactionCount(w.wallet.address);
+    await poster.tick();
+    expect(await ethers.provider.getTransactionCount(w.wallet.address)).to.equal(nonce);
+    expect((await w.store.payout(batchId))!).to.deep.include({ state: "settled", paid: 0, txHash: null });
+  });
+
+  it("an SDK labeler deposits bonds with a permit, signs through the relayer, is paid out and withdraws its bonds", async function () {
+    w = await start();
+    const signer = Wallet.createRandom().connect(ethers.provider);
+    await networkHelpers.setBalance(signer.address, parseEther("1"));
+    await w.f.token.connect(w.f.admin).transfer(signer.address, w.f.bond);
+    const labeler = LabelerClient.fromAddressBook(await addressBookOf(w.f, "default"), signer);
+    const zero = await labeler.depositBonds(0n).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(zero?.message).to.match(/must be positive/);
+    await labeler.depositBonds(w.f.bond);
+    expect(await labeler.bondBalance()).to.deep.include({ free: w.f.bond, locked: 0n });
+    const ticket = await w.client.ticket(w.f.taskId, signer.address);
+    const item = await labeler.signSubmission(w.f.taskId, sha256(toUtf8Bytes("sdk labeler")), ticket);
+    const { id } = await w.client.submit(item);
+    const poster = new Poster(
+      w.store,
+      w.chain,
+      { maxItems: 1, maxWaitMs: 0, pollMs: 10, bumpAfterMs: 60_000 },
+      () => {},
+    );
+    await poster.tick();
+    expect((await w.client.status(id))!.state).to.equal("landed");
+    expect(await labeler.bondBalance()).to.deep.include({ free: 0n, locked: w.f.bond });
+    const row = (await w.store.duePayouts(Number.MAX_SAFE_INTEGER))[0]!;
+    await time.increaseTo(row.dueAt);
+    await poster.tick();
+    expect(await w.f.token.balanceOf(signer.address)).to.equal(REWARD);
+    await labeler.requestBondWithdrawal();
+    await time.increase(Number(DAY));
+    const back = await labeler.withdrawBonds();
+    expect(back.paid).to.equal(w.f.bond);
+    expect(await w.f.token.balanceOf(signer.address)).to.equal(REWARD + w.f.bond);
   });
 
   it("speaks HTTP as documented: size and type limits, unknown routes, CORS for dapps", async function () {

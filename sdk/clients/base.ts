@@ -18,6 +18,7 @@ import {
   QualityVote__factory,
   TaskEscrow__factory,
   type DatasetShares,
+  type ITaskEscrowRelay,
   type JurorPool,
   type LabelToken,
   type QualityVote,
@@ -102,7 +103,7 @@ const ALLOWANCE_ABI = [
 ];
 
 /** A contract whose events a receipt is searched for. */
-type EventSource = TaskEscrow | QualityVote | JurorPool | DatasetShares;
+type EventSource = TaskEscrow | ITaskEscrowRelay | QualityVote | JurorPool | DatasetShares;
 
 /**
  * The connection every role shares: the contracts, the signer, transaction sending with

@@ -1,6 +1,7 @@
 import { ZeroHash, sha256 } from "ethers";
 
 import { buildAllowlist } from "../allowlist.js";
+import { ITaskEscrowRelay__factory } from "../contracts.js";
 import { AnnotaError, AnnotaInputError } from "../errors.js";
 import { recoverContentKey, sealResult } from "../sealed/envelope.js";
 import { submitThenPublish } from "../sealed/publish.js";
@@ -118,6 +119,51 @@ export class LabelerClient extends SharesClient {
     const ticket = await relayer.ticket(id, await this.signer.getAddress());
     const status = await relayer.submit(await this.signSubmission(id, resultHash, ticket, proof));
     return { ...status, resultHash, resultURI, envelope: sealed.envelope };
+  }
+
+  /**
+   * Adds `amount` (base units) of `token` (LABEL by default) to this labeler's bond balance, which
+   * backs its relayed submissions (docs/relay-design.md, "Bond balances"): LABEL with a permit, another
+   * payment token on an allowance (approved first if short). A relayer refuses an item its balance
+   * does not cover.
+   */
+  async depositBonds(amount: bigint, token: string = this.addresses.token): Promise<TxResult> {
+    if (amount <= 0n) throw new AnnotaInputError(`a bond deposit must be positive, got ${amount}`);
+    const desk = ITaskEscrowRelay__factory.connect(this.addresses.escrow, this.signer);
+    if (token.toLowerCase() === this.addresses.token.toLowerCase()) {
+      const p = await this.permit(token, this.addresses.escrow, amount);
+      return this.send("depositBondsWithPermit", (o) =>
+        desk.depositBondsWithPermit(token, amount, p.deadline, p.v, p.r, p.s, o),
+      );
+    }
+    await this.ensureAllowance(token, this.addresses.escrow, amount);
+    return this.send("depositBonds", (o) => desk.depositBonds(token, amount, o));
+  }
+
+  /** Asks to withdraw this labeler's `token` bond balance (LABEL by default): possible a day from now. */
+  async requestBondWithdrawal(token: string = this.addresses.token): Promise<TxResult> {
+    const desk = ITaskEscrowRelay__factory.connect(this.addresses.escrow, this.signer);
+    return this.send("requestBondWithdrawal", (o) => desk.requestBondWithdrawal(token, o));
+  }
+
+  /**
+   * From the request's unlock time, withdraws up to `amount` (all by default) of this labeler's free
+   * `token` bond balance; bonds still locked by items in their window stay. Returns what was paid.
+   */
+  async withdrawBonds(token: string = this.addresses.token, amount?: bigint): Promise<TxResult & { paid: bigint }> {
+    const desk = ITaskEscrowRelay__factory.connect(this.addresses.escrow, this.signer);
+    const balance = await this.bondBalance(token);
+    const all = amount ?? balance.free + balance.locked;
+    const result = await this.send("withdrawBonds", (o) => desk.withdrawBonds(token, all, o));
+    const paid = this.eventArg(result.receipt, desk, "BondsWithdrawn", "amount");
+    return { ...result, paid };
+  }
+
+  /** This labeler's bond balance in `token` (LABEL by default): free, locked, and a pending withdrawal's unlock time. */
+  async bondBalance(token: string = this.addresses.token) {
+    const desk = ITaskEscrowRelay__factory.connect(this.addresses.escrow, this.runner);
+    const ledger = await desk.bondLedger(await this.address(), token);
+    return { free: ledger.free, locked: ledger.locked, unlockAt: ledger.unlockAt };
   }
 
   /** Seals `labels` for task `taskId` to its requester, signed by this labeler (`sealResult`). */
