@@ -44,6 +44,24 @@ export class RelayService {
   }
 
   /**
+   * Whether task `taskId` has a free slot once the items of batches already mined but not yet recorded
+   * (the poster settles a batch after it finds its receipt) are counted once: they are held on chain
+   * and still batched here. Read again, task first, on the refusal path only.
+   */
+  private async slotAfterAll(taskId: string): Promise<boolean> {
+    const task = await this.chain.task(BigInt(taskId));
+    let pending = await this.store.pendingCount(taskId);
+    for (const batch of await this.store.openBatches()) {
+      for (const { hash } of batch.txs) {
+        if ((await this.chain.provider.getTransactionReceipt(hash))?.status !== 1) continue;
+        pending -= (await this.store.itemsOf(batch.id)).filter((i) => i.taskId === taskId).length;
+        break;
+      }
+    }
+    return task.free - pending > 0;
+  }
+
+  /**
    * Checks a signed item against its ticket and the chain, persists it, then answers with its id.
    * One labeler's items are checked one at a time (their bonds are counted against one balance);
    * different labelers' items concurrently. Two items racing for a task's last free slot may both be
@@ -84,7 +102,7 @@ export class RelayService {
       );
     }
     const task = await this.chain.openTask(BigInt(item.taskId), now);
-    if (task.free - (await this.store.pendingCount(item.taskId)) <= 0) {
+    if (task.free - (await this.store.pendingCount(item.taskId)) <= 0 && !(await this.slotAfterAll(item.taskId))) {
       throw new Refusal("slots", `task ${item.taskId} has no free slot left (counting the items queued here)`, 409);
     }
     if (await this.store.hasResult(item.taskId, item.labeler, item.resultHash)) {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 
 import { expect } from "chai";
-import { Wallet, ZeroHash, parseEther, sha256, toUtf8Bytes } from "ethers";
+import { Wallet, ZeroHash, keccak256, parseEther, sha256, toUtf8Bytes } from "ethers";
 import { network } from "hardhat";
 
 import { RelayChain } from "../relayer/chain.js";
@@ -154,6 +154,33 @@ describe("relayer: the service", function () {
     expect((await w.client.submit((await signed(w, 1)).item)).state).to.equal("queued"); // matures after it
     await time.increase(23 * 3_600);
     await refused(w.client.submit((await signed(w, 1)).item), "bond", 422, /may be withdrawn from/);
+  });
+
+  it("counts an item of a batch mined but not yet recorded once: a task's last slot is offered, then refused", async function () {
+    w = await start();
+    await w.f.escrow.connect(w.f.requester).createTask(await taskParams(w.f, await time.latest(), { slots: 2n }));
+    const a = await signed(w, 0, { taskId: 2n });
+    await w.client.submit(a.item);
+    // The poster's steps up to the receipt, without settling: a's batch is mined, a is still batched here.
+    const batch = await w.store.createBatch([(await w.store.queued())[0]!.digest]);
+    const nonce = await ethers.provider.getTransactionCount(w.wallet.address);
+    const raw = await w.wallet.signTransaction({
+      to: w.f.ctx.escrow,
+      data: w.chain.relayData(new Map([["2", [a.item]]])),
+      nonce,
+      gasLimit: 1_000_000,
+      chainId: w.f.ctx.chainId,
+      maxFeePerGas: 10n ** 10n,
+      maxPriorityFeePerGas: 1n,
+      type: 2,
+    });
+    await w.store.addTx(batch, nonce, keccak256(raw), raw);
+    await ethers.provider.broadcastTransaction(raw);
+    expect((await w.f.escrow.getTask(2n)).held).to.equal(1n);
+    // One slot is free on chain: b is taken, though a counts as held there and batched here.
+    const b = await signed(w, 1, { taskId: 2n });
+    expect((await w.client.submit(b.item)).state).to.equal("queued");
+    await refused(w.client.submit((await signed(w, 2, { taskId: 2n })).item), "slots", 409, /no free slot left/);
   });
 
   it("takes an expert-only task's items with the labeler's proof only", async function () {
