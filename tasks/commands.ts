@@ -3,6 +3,8 @@
  * (`[file in tasks/actions/, export]`). `tasks/index.ts` turns each into a Hardhat task. Option
  * names are camelCase here and kebab-case on the command line (`resultUri` is `--result-uri`).
  */
+import { RELAY_COMMANDS } from "./commandsRelay.js";
+
 export interface Argument {
   name: string;
   description: string;
@@ -54,6 +56,7 @@ const submission = id("submission", "Submission id");
 const dispute = id("dispute", "Dispute id");
 
 export const COMMANDS: Command[] = [
+  ...RELAY_COMMANDS,
   // ---- read-only
   {
     name: "status",
@@ -217,24 +220,6 @@ export const COMMANDS: Command[] = [
     description: "Disclose a challenged submission to its seated jurors (requester or its labeler)",
     positional: [submission],
     action: ["requester", "disclose"],
-  },
-
-  // ---- relayer
-  {
-    name: "relayer",
-    description:
-      "Run a relayer: take signed submissions over HTTP and post them in batches (key in ANNOTA_RELAYER_KEY)",
-    options: [
-      { name: "port", description: "HTTP port", defaultValue: "8600" },
-      {
-        name: "db",
-        description: "SQLite file of its state, or a postgres:// URL",
-        defaultValue: ".annota/relayer.sqlite",
-      },
-      { name: "batchSize", description: "Post once this many items are queued", defaultValue: "100" },
-      { name: "maxWait", description: "... or once the oldest waited this many seconds", defaultValue: "60" },
-    ],
-    action: ["relayer", "serve"],
   },
 
   // ---- labeler

@@ -1,10 +1,13 @@
+import { formatUnits } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { buildAllowlist } from "../../sdk/allowlist.js";
 import { LabelerClient } from "../../sdk/clients/labeler.js";
 import { RelayerClient } from "../../sdk/relayerClient.js";
 import type { Labels } from "../../sdk/sealed/spec.js";
-import { CliError, context, label, print, printTx, readAddresses, readJson, type Common } from "./common.js";
+import { toUnits } from "../../sdk/units.js";
+
+import { CliError, context, date, label, print, printTx, readAddresses, readJson, type Common } from "./common.js";
 
 export async function submit(
   args: Common & {
@@ -57,4 +60,32 @@ async function submitRelayed(
     throw new CliError(`the relayer reports item ${sent.id} ${final.state}${final.reason ? `: ${final.reason}` : ""}`);
   print(`  landed as submission ${final.submissionId} in transaction ${final.txHash} (gas paid by the relayer)`);
   return { ...sent, ...final };
+}
+
+/** `bonds`: shows this account's bond balance; `--deposit`, `--request-withdrawal`, `--withdraw`. */
+export async function bonds(
+  args: Common & { token: string; deposit: string; withdraw: string; requestWithdrawal: boolean },
+  hre: HardhatRuntimeEnvironment,
+) {
+  const { client } = await context(hre, args, LabelerClient);
+  const token = args.token || client.addresses.token;
+  const decimals = await client.decimalsOf(token);
+  const units = (amount: bigint) => formatUnits(amount, decimals).replace(/\.0$/, "");
+  const name = token === client.addresses.token ? "LABEL" : token;
+  if (args.deposit) {
+    const amount = toUnits(args.deposit, decimals);
+    printTx(`Deposited ${units(amount)} ${name} into the bond balance`, await client.depositBonds(amount, token));
+  }
+  if (args.requestWithdrawal) printTx("Asked to withdraw the bond balance", await client.requestBondWithdrawal(token));
+  if (args.withdraw) {
+    const amount = args.withdraw === "all" ? undefined : toUnits(args.withdraw, decimals);
+    const result = await client.withdrawBonds(token, amount);
+    printTx(`Withdrew ${units(result.paid)} ${name} of the bond balance`, result);
+  }
+  const balance = await client.bondBalance(token);
+  print(
+    `Bond balance: ${units(balance.free)} ${name} free, ${units(balance.locked)} ${name} locked by relayed items` +
+      (balance.unlockAt > 0n ? `; withdrawable from ${date(balance.unlockAt)}` : ""),
+  );
+  return balance;
 }
