@@ -79,12 +79,12 @@ export class IndexerClient {
     return { items, after: data.tasks.pageInfo.hasNextPage ? data.tasks.pageInfo.endCursor : undefined };
   }
 
-  /** A task's submissions with their result hash and URI and their status. */
+  /** A task's submissions, direct and relayed, with their result hash and URI and their status. */
   async submissionsOf(taskId: bigint): Promise<Page<SubmissionSummary>> {
     return this.submissions({ taskId: taskId.toString() });
   }
 
-  /** `labeler`'s own submissions, in every task, oldest first, with their status (as `Discovery.submissionsBy`). */
+  /** `labeler`'s own submissions, direct and relayed, in every task, oldest first, with their status (as `Discovery.submissionsBy`). */
   async submissionsBy(labeler: string): Promise<Page<SubmissionSummary>> {
     return this.submissions({ labeler: labeler.toLowerCase() });
   }
@@ -93,7 +93,7 @@ export class IndexerClient {
     const data = await this.query<{ submissions: { items: RawSubmission[] } }>(
       `query($where: submissionFilter) {
         submissions(where: $where, orderBy: "id", orderDirection: "asc", limit: 1000) {
-          items { id taskId labeler resultHash resultUri status challengeEnd disputeId }
+          items { id taskId labeler resultHash resultUri status challengeEnd disputeId relayed batchId relayer flags }
         }
       }`,
       { where },
@@ -108,6 +108,14 @@ export class IndexerClient {
         status: s.status as SubmissionSummary["status"],
         challengeEnd: BigInt(s.challengeEnd),
         disputeId: BigInt(s.disputeId ?? 0),
+        ...(s.relayed && {
+          relay: {
+            batchId: BigInt(s.batchId!),
+            relayer: getAddress(s.relayer!),
+            index: Number(BigInt(s.id) - BigInt(s.batchId!)),
+            flags: s.flags!,
+          },
+        }),
       })),
     };
   }
@@ -337,6 +345,10 @@ interface RawSubmission {
   status: string;
   challengeEnd: string;
   disputeId: string | null;
+  relayed: boolean;
+  batchId: string | null;
+  relayer: string | null;
+  flags: number | null;
 }
 interface RawRound {
   round: number;
