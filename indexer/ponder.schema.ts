@@ -71,7 +71,7 @@ export const submission = onchainTable(
     index: t.integer().notNull(),
     labeler: t.hex().notNull(),
     resultHash: t.hex().notNull(),
-    /** Empty for a relayed item (`BatchRelayed` carries its hash only). */
+    /** Empty for a relayed item: its hash names it, ipfs:// + CIDv1(raw, sha2-256, resultHash). */
     resultUri: t.text().notNull(),
     status: t.text().notNull(),
     /** Landed by `relay` (docs/relay-design.md): its batch, relayer and flags (bound, sponsored, wallet). */

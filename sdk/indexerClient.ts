@@ -3,6 +3,7 @@ import { ZeroHash, getAddress } from "ethers";
 import type { LicenceSummary, Page, PageOptions, SeatSummary, SubmissionSummary, TaskSummary } from "./discovery.js";
 import { completeCaseFile, type CaseFile } from "./clients/caseFile.js";
 import { AnnotaError } from "./errors.js";
+import { relayedResultUri } from "./relayedDiscovery.js";
 import type { ResultStore } from "./sealed/store.js";
 
 /**
@@ -104,7 +105,8 @@ export class IndexerClient {
         taskId: BigInt(s.taskId),
         labeler: getAddress(s.labeler),
         resultHash: s.resultHash,
-        resultURI: s.resultUri,
+        // The indexer stores no URI for a relayed item: its hash names it.
+        resultURI: s.relayed ? relayedResultUri(s.resultHash) : s.resultUri,
         status: s.status as SubmissionSummary["status"],
         challengeEnd: BigInt(s.challengeEnd),
         disputeId: BigInt(s.disputeId ?? 0),

@@ -3,6 +3,7 @@ import type { BaseContract, ContractEventName, EventLog, Log } from "ethers";
 import { SubmissionStatus } from "./clients/base.js";
 import type { Discovery, SubmissionSummary } from "./discovery.js";
 import { batchItems } from "./relay.js";
+import { ipfsUriOfDigest } from "./sealed/encoding.js";
 
 /**
  * Relayed submissions over plain RPC (docs/relay-design.md, section 7; docs/indexer.md, "Relayed
@@ -20,6 +21,13 @@ export interface RelayOrigin {
   flags: number;
 }
 
+/**
+ * A relayed result's URI: no URI travels with a relayed item, its `resultHash` is the SHA-256 of the
+ * sealed envelope and names it, `ipfs://` + CIDv1(raw, sha2-256, resultHash) (docs/relay-design.md,
+ * decision 7).
+ */
+export const relayedResultUri = (resultHash: string) => ipfsUriOfDigest(resultHash, "resultHash");
+
 /** A submission and its place in the chain's order (block, log, item). */
 export interface Ordered<T> {
   item: T;
@@ -31,7 +39,7 @@ export interface Ordered<T> {
  * their status at `toBlock`: a challenged item's record (`RelayedSubmissionAdopted` wrote it), else
  * Accepted once a `SubmissionAccepted` (`acceptRelayed`, `claimRelayed`) names it or a `BatchPaid`
  * range of its batch covers it, else Pending. Its challenge window ends at the batch's time plus the
- * task's challenge period; its result URI is empty (a relayed item carries its hash only).
+ * task's challenge period; its result URI is the one its hash names (`relayedResultUri`).
  */
 export async function relayedSubmissions(
   discovery: Discovery,
@@ -81,7 +89,7 @@ export async function relayedSubmissions(
           taskId,
           labeler: item.labeler,
           resultHash: item.resultHash,
-          resultURI: "",
+          resultURI: relayedResultUri(item.resultHash),
           status,
           challengeEnd,
           disputeId,

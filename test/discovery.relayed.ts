@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import { Discovery } from "../sdk/discovery.js";
+import { ipfsUriOfDigest } from "../sdk/sealed/encoding.js";
 import { CHALLENGE_PERIOD, REASON } from "./helpers/escrow.js";
 import { groupOf, relayedItemsOf, signedItem } from "./helpers/relay.js";
 import { relayFixtures } from "./helpers/relayFixtures.js";
@@ -61,8 +62,10 @@ describe("Discovery of relayed submissions (RPC, docs/relay-design.md section 7)
       [f.labelers[1].address, "Challenged", f.challengeEnd], // challengeRelayed: its record
       [f.others[2].address, "Accepted", f.challengeEnd], // payBatch
     ]);
-    expect(relayed.map((s) => s.resultURI)).to.deep.equal(["", "", ""]);
     expect(relayed.map((s) => s.resultHash)).to.deep.equal([1n, 2n, 3n].map((n) => ethers.toBeHex(n + 1n, 32)));
+    // No URI travels with a relayed item: its hash names it (docs/relay-design.md, decision 7).
+    expect(relayed.map((s) => s.resultURI)).to.deep.equal(relayed.map((s) => ipfsUriOfDigest(s.resultHash, "hash")));
+    expect(relayed[0]!.resultURI).to.match(/^ipfs:\/\/bafkrei/);
     const dispute = (await f.escrow.getSubmission(f.batchId + 1n)).disputeId;
     expect(dispute).to.not.equal(0n);
     expect(relayed.map((s) => s.disputeId)).to.deep.equal([0n, dispute, 0n]);
