@@ -3,7 +3,8 @@
 # checks the address book against the chain, runs the acceptance scenario (a dispute with an appeal,
 # every balance checked against the documented formulas) twice, the second time on the used node,
 # runs the dataset shares scenario (licence sales, royalties and a share transfer, each royalty
-# checked against the replayed accounting), runs the demo through the SDK against the node, then installs the packed npm package into a
+# checked against the replayed accounting), runs the demo through the SDK against the node, lands
+# relayed submissions (scripts/relay-scenario.ts, so that the indexer's check meets them), then installs the packed npm package into a
 # folder outside the repository and uses it from plain JavaScript and TypeScript, runs the README's
 # example (examples/node/quickstart.ts) and bundles examples/browser/main.ts for browsers. The node is
 # stopped on exit, whether the steps pass or fail.
@@ -62,6 +63,9 @@ npx hardhat run scripts/shares-scenario.ts --network localhost
 
 echo "--- running the demo through the SDK against the node"
 npx hardhat run scripts/demo.ts --network localhost
+
+echo "--- relayed submissions: a batch landed, skipped items, an early acceptance, a challenge, a batch payout"
+npx hardhat run scripts/relay-scenario.ts --network localhost
 
 echo "--- the indexer against the chain (PGlite, then PostgreSQL if installed), and the SDK's IndexerClient"
 bash .ci/indexer.sh

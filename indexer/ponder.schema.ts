@@ -4,8 +4,10 @@
 // Accept, Reject, Unresolved; Verdict: Coherent, Incoherent, Missed).
 import { index, onchainTable, primaryKey, relations } from "ponder";
 
+import { relayBatch } from "./relay.schema";
 import { licence, licenceTerm, shareBalance, sharePool } from "./shares.schema";
 
+export * from "./relay.schema";
 export * from "./shares.schema";
 
 /** One per task (TaskEscrow), as `getTask` shows it, plus when and where it was created. */
@@ -56,7 +58,10 @@ export const task = onchainTable(
   (table) => ({ requesterIdx: index().on(table.requester), deadlineIdx: index().on(table.deadline) }),
 );
 
-/** One per submission: `getSubmission`, the result, and how it ended. */
+/**
+ * One per submission, direct or relayed: `getSubmission` (for a relayed item: its batch, until a
+ * challenge writes its record), the result, and how it ended.
+ */
 export const submission = onchainTable(
   "submissions",
   (t) => ({
@@ -66,8 +71,19 @@ export const submission = onchainTable(
     index: t.integer().notNull(),
     labeler: t.hex().notNull(),
     resultHash: t.hex().notNull(),
+    /** Empty for a relayed item: its hash names it, ipfs:// + CIDv1(raw, sha2-256, resultHash). */
     resultUri: t.text().notNull(),
     status: t.text().notNull(),
+    /** Landed by `relay` (docs/relay-design.md): its batch, relayer and flags (bound, sponsored, wallet). */
+    relayed: t.boolean().notNull(),
+    batchId: t.bigint(),
+    relayer: t.hex(),
+    flags: t.integer(),
+    /** A relayed item's bond owner (its labeler, or the relayer when sponsored) and the day (since the
+     * epoch) its bonds are free; `bondsHeld` false once they are free early, or moved into a dispute. */
+    bondOwner: t.hex(),
+    releaseDay: t.bigint(),
+    bondsHeld: t.boolean(),
     challengeEnd: t.bigint().notNull(),
     submittedAt: t.bigint().notNull(),
     submittedTx: t.hex().notNull(),
@@ -84,7 +100,12 @@ export const submission = onchainTable(
     burned: t.bigint(),
     finalizedAt: t.bigint(),
   }),
-  (table) => ({ taskIdx: index().on(table.taskId), labelerIdx: index().on(table.labeler) }),
+  (table) => ({
+    taskIdx: index().on(table.taskId),
+    labelerIdx: index().on(table.labeler),
+    batchIdx: index().on(table.batchId),
+    bondOwnerIdx: index().on(table.bondOwner),
+  }),
 );
 
 /** One per court dispute: `getDispute`, its submission, and its end. */
@@ -212,11 +233,16 @@ export const account = onchainTable("accounts", (t) => ({
   /** The locks of settled seats, still in the applied stake until the juror's changes are applied. */
   unlockPending: t.bigint().notNull(),
   encryptionKey: t.hex(),
-  // The escrow (`reputation`).
+  // The escrow (`reputation`: direct submissions, and relayed ones once challenged).
   submitted: t.integer().notNull(),
   accepted: t.integer().notNull(),
   rejected: t.integer().notNull(),
   challenges: t.integer().notNull(),
+  /** Relayed items landed, and those accepted without a challenge: the counts `reputation` leaves to
+   * the indexer (docs/relay-design.md, D3). A labeler's record is submitted + relayed, accepted +
+   * relayedAccepted. */
+  relayed: t.integer().notNull(),
+  relayedAccepted: t.integer().notNull(),
 }));
 
 /** What `account` can withdraw of `token` from the escrow (`claimable`), from credits and withdrawals. */
@@ -332,6 +358,7 @@ export const eventLog = onchainTable(
 
 export const taskRelations = relations(task, ({ one, many }) => ({
   submissions: many(submission),
+  batches: many(relayBatch),
   pool: one(sharePool, { fields: [task.id], references: [sharePool.taskId] }),
   shareBalances: many(shareBalance),
   licences: many(licence),
@@ -339,6 +366,7 @@ export const taskRelations = relations(task, ({ one, many }) => ({
 }));
 export const submissionRelations = relations(submission, ({ one }) => ({
   task: one(task, { fields: [submission.taskId], references: [task.id] }),
+  batch: one(relayBatch, { fields: [submission.batchId], references: [relayBatch.id] }),
   dispute: one(dispute, { fields: [submission.disputeId], references: [dispute.id] }),
 }));
 export const disputeRelations = relations(dispute, ({ many }) => ({

@@ -1,7 +1,8 @@
 /**
  * The SDK's two discovery paths agree: `Discovery` (logs and views over RPC) and `IndexerClient` (the
- * indexer's GraphQL API) give the same tasks, submissions and seats for every task and every juror of
- * a deployment, the same own submissions for every labeler and licences for every licensee, and the
+ * indexer's GraphQL API) give the same tasks, submissions (direct and relayed, with their batch) and
+ * seats for every task and every juror of a deployment, the same own submissions for every labeler
+ * (direct or relayed) and licences for every licensee, and the
  * same case file (reasonHash and its reason, evidence, jurors) for every challenge; the indexer's
  * dataset portfolios (every share holder) and licences (every task) match the chain's DatasetShares
  * views and events. Run by `.ci/indexer.sh` once the indexer has caught up with the chain:
@@ -26,6 +27,7 @@ import {
 import type { CaseFile } from "../sdk/clients/caseFile.js";
 import { Discovery } from "../sdk/discovery.js";
 import { IndexerClient } from "../sdk/indexerClient.js";
+import { batchItems } from "../sdk/relay.js";
 
 const { values } = parseArgs({ options: { url: { type: "string" } } });
 if (!values.url) throw new Error("--url of the indexer is required");
@@ -58,9 +60,14 @@ for (const t of tasks) {
     (await indexer.submissionsOf(t.taskId)).items,
   );
 }
-const labelers = new Set(
-  (await escrow.queryFilter(escrow.filters.Submitted(), book.deploymentBlock)).map((e) => e.args.labeler),
-);
+// Every labeler, direct and relayed (20 bytes per item in a batch's `labelers`).
+const batches = await escrow.queryFilter(escrow.filters.BatchRelayed(), book.deploymentBlock);
+const labelers = new Set([
+  ...(await escrow.queryFilter(escrow.filters.Submitted(), book.deploymentBlock)).map((e) => e.args.labeler),
+  ...batches
+    .flatMap((e) => batchItems(e.args.batchId, e.args.labelers, e.args.resultHashes, e.args.flags))
+    .map((item) => item.labeler),
+]);
 for (const labeler of labelers) {
   same(
     `submissions by ${labeler}`,
@@ -155,7 +162,7 @@ for (const e of challenges) {
   );
 }
 console.log(
-  `SDK discovery, RPC vs indexer: ${tasks.length} tasks, ${jurors.size} jurors, ${holders.size} share holders, ${bought.length} licences, ${challenges.length} case files, ${compared} answers compared, ${mismatches.length} mismatches`,
+  `SDK discovery, RPC vs indexer: ${tasks.length} tasks, ${labelers.size} labelers, ${batches.length} relay batches, ${jurors.size} jurors, ${holders.size} share holders, ${bought.length} licences, ${challenges.length} case files, ${compared} answers compared, ${mismatches.length} mismatches`,
 );
 for (const m of mismatches) console.error(m);
 process.exit(mismatches.length === 0 ? 0 : 1);

@@ -11,10 +11,12 @@ import {
 import { readCaseFile, type CaseFile } from "./clients/caseFile.js";
 import { AnnotaInputError } from "./errors.js";
 import { freshBlockNumber } from "./head.js";
+import { inChainOrder, relayedSubmissions, type Ordered, type RelayOrigin } from "./relayedDiscovery.js";
 import type { ResultStore } from "./sealed/store.js";
 import { todoOf, type TodoItem } from "./todo.js";
 
 export type { TodoItem, TodoRole } from "./todo.js";
+export type { RelayOrigin } from "./relayedDiscovery.js";
 
 /**
  * Discovery over a plain RPC endpoint: paginated event queries from the deployment block, in chunks
@@ -90,6 +92,8 @@ export interface SubmissionSummary {
   status: (typeof SubmissionStatus)[number];
   challengeEnd: bigint;
   disputeId: bigint;
+  /** A relayed submission's batch, relayer, position and flags (absent for a direct one). */
+  relay?: RelayOrigin;
 }
 
 /** A licence of a task's dataset (`LicenceBought`; `Discovery.licencesHeldBy`, `IndexerClient.licencesOf`). */
@@ -261,35 +265,57 @@ export class Discovery {
     return { items: tasks, cursor };
   }
 
-  /** A task's submissions with their result hash and URI and their current status. */
+  /**
+   * A task's submissions, direct and relayed (in one index space, docs/relay-design.md), with their
+   * result hash, URI (empty for a relayed one) and current status, in chain order.
+   */
   async submissionsOf(taskId: bigint, page: PageOptions = {}): Promise<Page<SubmissionSummary>> {
-    return this.submissions(this.escrow.filters.Submitted(taskId), page);
+    return this.submissions(this.escrow.filters.Submitted(taskId), this.escrow.filters.BatchRelayed(taskId), page);
   }
 
-  /** `labeler`'s own submissions, in every task, oldest first, with their current status. */
+  /** `labeler`'s own submissions, direct and relayed, in every task, oldest first, with their current status. */
   async submissionsBy(labeler: string, page: PageOptions = {}): Promise<Page<SubmissionSummary>> {
-    return this.submissions(this.escrow.filters.Submitted(undefined, undefined, labeler), page);
+    const direct = this.escrow.filters.Submitted(undefined, undefined, labeler);
+    return this.submissions(direct, this.escrow.filters.BatchRelayed(), page, labeler);
   }
 
-  private async submissions(event: unknown, page: PageOptions): Promise<Page<SubmissionSummary>> {
-    const { items, cursor } = await this.logs(this.escrow as unknown as BaseContract, event as ContractEventName, page);
-    const submissions: SubmissionSummary[] = [];
+  /**
+   * `Submitted` logs and the items of `BatchRelayed` logs (only `labeler`'s when given) over the same
+   * blocks: the page's cursor is the direct query's, and the batches are read up to where it stopped.
+   */
+  private async submissions(
+    direct: unknown,
+    relayed: unknown,
+    page: PageOptions,
+    labeler?: string,
+  ): Promise<Page<SubmissionSummary>> {
+    const escrow = this.escrow as unknown as BaseContract;
+    const toBlock = page.toBlock ?? (await this.head());
+    const { items, cursor } = await this.logs(escrow, direct as ContractEventName, { ...page, toBlock });
+    const batches = await this.logs(escrow, relayed as ContractEventName, {
+      cursor: page.cursor,
+      toBlock: cursor === undefined ? toBlock : cursor - 1n,
+    });
+    const submissions: Ordered<SubmissionSummary>[] = await relayedSubmissions(this, batches.items, toBlock, labeler);
     for (const log of items) {
       if (!("args" in log)) continue;
       const submissionId = log.args.submissionId as bigint;
       const s = await this.escrow.getSubmission(submissionId);
       submissions.push({
-        submissionId,
-        taskId: log.args.taskId as bigint,
-        labeler: s.labeler,
-        resultHash: log.args.resultHash as string,
-        resultURI: log.args.resultURI as string,
-        status: SubmissionStatus[Number(s.status)]!,
-        challengeEnd: s.challengeEnd,
-        disputeId: s.disputeId,
+        item: {
+          submissionId,
+          taskId: log.args.taskId as bigint,
+          labeler: s.labeler,
+          resultHash: log.args.resultHash as string,
+          resultURI: log.args.resultURI as string,
+          status: SubmissionStatus[Number(s.status)]!,
+          challengeEnd: s.challengeEnd,
+          disputeId: s.disputeId,
+        },
+        order: [log.blockNumber, log.index, 0],
       });
     }
-    return { items: submissions, cursor };
+    return { items: inChainOrder(submissions), cursor };
   }
 
   /**

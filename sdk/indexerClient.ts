@@ -3,6 +3,7 @@ import { ZeroHash, getAddress } from "ethers";
 import type { LicenceSummary, Page, PageOptions, SeatSummary, SubmissionSummary, TaskSummary } from "./discovery.js";
 import { completeCaseFile, type CaseFile } from "./clients/caseFile.js";
 import { AnnotaError } from "./errors.js";
+import { relayedResultUri } from "./relayedDiscovery.js";
 import type { ResultStore } from "./sealed/store.js";
 
 /**
@@ -79,12 +80,12 @@ export class IndexerClient {
     return { items, after: data.tasks.pageInfo.hasNextPage ? data.tasks.pageInfo.endCursor : undefined };
   }
 
-  /** A task's submissions with their result hash and URI and their status. */
+  /** A task's submissions, direct and relayed, with their result hash and URI and their status. */
   async submissionsOf(taskId: bigint): Promise<Page<SubmissionSummary>> {
     return this.submissions({ taskId: taskId.toString() });
   }
 
-  /** `labeler`'s own submissions, in every task, oldest first, with their status (as `Discovery.submissionsBy`). */
+  /** `labeler`'s own submissions, direct and relayed, in every task, oldest first, with their status (as `Discovery.submissionsBy`). */
   async submissionsBy(labeler: string): Promise<Page<SubmissionSummary>> {
     return this.submissions({ labeler: labeler.toLowerCase() });
   }
@@ -93,7 +94,7 @@ export class IndexerClient {
     const data = await this.query<{ submissions: { items: RawSubmission[] } }>(
       `query($where: submissionFilter) {
         submissions(where: $where, orderBy: "id", orderDirection: "asc", limit: 1000) {
-          items { id taskId labeler resultHash resultUri status challengeEnd disputeId }
+          items { id taskId labeler resultHash resultUri status challengeEnd disputeId relayed batchId relayer flags }
         }
       }`,
       { where },
@@ -104,10 +105,19 @@ export class IndexerClient {
         taskId: BigInt(s.taskId),
         labeler: getAddress(s.labeler),
         resultHash: s.resultHash,
-        resultURI: s.resultUri,
+        // The indexer stores no URI for a relayed item: its hash names it.
+        resultURI: s.relayed ? relayedResultUri(s.resultHash) : s.resultUri,
         status: s.status as SubmissionSummary["status"],
         challengeEnd: BigInt(s.challengeEnd),
         disputeId: BigInt(s.disputeId ?? 0),
+        ...(s.relayed && {
+          relay: {
+            batchId: BigInt(s.batchId!),
+            relayer: getAddress(s.relayer!),
+            index: Number(BigInt(s.id) - BigInt(s.batchId!)),
+            flags: s.flags!,
+          },
+        }),
       })),
     };
   }
@@ -337,6 +347,10 @@ interface RawSubmission {
   status: string;
   challengeEnd: string;
   disputeId: string | null;
+  relayed: boolean;
+  batchId: string | null;
+  relayer: string | null;
+  flags: number | null;
 }
 interface RawRound {
   round: number;

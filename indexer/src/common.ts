@@ -1,7 +1,9 @@
 // Helpers shared by the handlers: the raw event log, accounts and escrow credits.
 import { replaceBigInts } from "ponder";
 import type { Context } from "ponder:registry";
-import { account, claimable, eventLog, shareCredit } from "ponder:schema";
+import { account, claimable, contract, eventLog, shareCredit } from "ponder:schema";
+
+import { TaskEscrowAbi } from "../abis/TaskEscrow";
 
 export type Hex = `0x${string}`;
 export const ZERO: Hex = "0x0000000000000000000000000000000000000000";
@@ -52,6 +54,8 @@ export const emptyAccount = (address: Hex) => ({
   accepted: 0,
   rejected: 0,
   challenges: 0,
+  relayed: 0,
+  relayedAccepted: 0,
 });
 
 type AccountRow = ReturnType<typeof emptyAccount> & { encryptionKey: Hex | null };
@@ -99,4 +103,17 @@ export async function credit(
 export function must<T>(value: T | null | undefined, what: string): T {
   if (value === null || value === undefined) throw new Error(`indexer: ${what} is missing`);
   return value;
+}
+
+/** The LABEL address the escrow stakes bonds in. */
+export async function labelOf(context: Context, escrow: Hex): Promise<Hex> {
+  return context.client.readContract({ abi: TaskEscrowAbi, address: escrow, functionName: "label" });
+}
+
+/** The escrow's treasury of the moment (TreasuryUpdated), or read when the book starts after the constructor. */
+export async function treasuryOf(context: Context, escrow: Hex): Promise<Hex> {
+  const row = await context.db.find(contract, { address: escrow });
+  return (
+    row?.treasury ?? context.client.readContract({ abi: TaskEscrowAbi, address: escrow, functionName: "treasury" })
+  );
 }

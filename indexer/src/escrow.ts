@@ -3,8 +3,9 @@ import type { Context } from "ponder:registry";
 import { contract, dispute, paymentToken, submission, task } from "ponder:schema";
 
 import { TaskEscrowAbi } from "../abis/TaskEscrow";
-import { ACCEPTED_BY, RULINGS, type Hex, credit, must, updateAccount } from "./common";
+import { ACCEPTED_BY, RULINGS, type Hex, credit, labelOf, must, treasuryOf, updateAccount } from "./common";
 import { handlersOf, registerRest } from "./registry";
+import { registerRelay } from "./relay";
 
 const C = "TaskEscrow";
 const { on, handled } = handlersOf(C);
@@ -104,6 +105,7 @@ on("TaskEscrow:Submitted", async ({ event, context }) => {
     resultHash: a.resultHash,
     resultUri: a.resultURI,
     status: "Pending",
+    relayed: false,
     challengeEnd: event.block.timestamp + t.challengePeriod,
     submittedAt: event.block.timestamp,
     submittedTx: event.transaction.hash,
@@ -126,31 +128,36 @@ on("TaskEscrow:SubmissionChallenged", async ({ event, context }) => {
 on("TaskEscrow:SubmissionAccepted", async ({ event, context }) => {
   const a = event.args;
   const acceptedBy = ACCEPTED_BY[Number(a.acceptedBy)];
-  const s = await context.db.update(submission, { id: a.submissionId }).set({
+  // Accepted without a challenge: by the requester or at its window's end (relayed: `acceptRelayed`,
+  // `claimRelayed`). After a challenge (Jury, Unresolved) a relayed item is a record of the direct flow.
+  const unchallenged = acceptedBy === "Requester" || acceptedBy === "Timeout";
+  const s = await context.db.update(submission, { id: a.submissionId }).set((row) => ({
     status: "Accepted",
     acceptedBy,
     reward: a.reward,
     fee: a.fee,
     finalizedAt: event.block.timestamp,
-  });
+    // acceptRelayed frees the item's bonds at once (RelayLogic._settleRelayed).
+    bondsHeld: row.relayed && acceptedBy === "Requester" ? false : row.bondsHeld,
+  }));
   const t = await context.db.update(task, { id: s.taskId }).set((t) => ({
     held: t.held - 1,
     accepted: t.accepted + 1,
   }));
-  await updateAccount(context, a.labeler, (r) => ({ accepted: r.accepted + 1 }));
+  const relayedOnly = s.relayed && unchallenged;
+  // `reputation` counts a relayed item only once challenged (docs/relay-design.md, D3).
+  await updateAccount(context, a.labeler, (r) =>
+    relayedOnly ? { relayedAccepted: r.relayedAccepted + 1 } : { accepted: r.accepted + 1 },
+  );
   // The labeler gets the reward; its bond comes back here when unchallenged (after a challenge,
-  // ChallengeResolved's toLabeler carries it). The fee goes to the escrow's current treasury.
+  // ChallengeResolved's toLabeler carries it; a relayed item's bonds stay in its bond balance).
+  // The fee goes to the escrow's current treasury.
   await credit(context, t.paymentToken, a.labeler, a.reward);
-  if (acceptedBy === "Requester" || acceptedBy === "Timeout") {
+  if (unchallenged && !s.relayed) {
     const label = await labelOf(context, event.log.address);
     await credit(context, label, a.labeler, t.bond);
   }
-  const escrow = await context.db.find(contract, { address: event.log.address });
-  // The treasury of the moment (TreasuryUpdated), or read when the book starts after the constructor.
-  const treasury =
-    escrow?.treasury ??
-    (await context.client.readContract({ abi: TaskEscrowAbi, address: event.log.address, functionName: "treasury" }));
-  await credit(context, t.paymentToken, treasury, a.fee);
+  await credit(context, t.paymentToken, await treasuryOf(context, event.log.address), a.fee);
 });
 
 on("TaskEscrow:ChallengeResolved", async ({ event, context }) => {
@@ -172,7 +179,9 @@ on("TaskEscrow:ChallengeResolved", async ({ event, context }) => {
   }
   await context.db.update(submission, { id: a.submissionId }).set(update);
   const label = await labelOf(context, event.log.address);
-  await credit(context, label, s.labeler, a.toLabeler);
+  // A sponsored relayed item's bonds, and what they won, are its sponsor's (EscrowLedger.accept).
+  const sponsored = s.relayed && s.bondOwner !== null && s.bondOwner !== s.labeler;
+  await credit(context, label, sponsored ? must(s.bondOwner, "the sponsor") : s.labeler, a.toLabeler);
   await credit(context, label, must(s.challenger, "the challenger"), a.toChallenger);
 });
 
@@ -203,9 +212,5 @@ on("TaskEscrow:PaymentTokenUpdated", async ({ event, context }) => {
     .onConflictDoUpdate({ allowed: event.args.allowed });
 });
 
-/** The LABEL address the escrow stakes bonds in, read once and kept on the escrow's row. */
-async function labelOf(context: Context, escrow: Hex): Promise<Hex> {
-  return context.client.readContract({ abi: TaskEscrowAbi, address: escrow, functionName: "label" });
-}
-
+registerRelay(on);
 registerRest(C, TaskEscrowAbi, handled);
