@@ -81,6 +81,8 @@ export interface Relayer {
   url: string;
   /** Resolves with the signal or exit code when the process ends. */
   ended: Promise<string>;
+  /** What the process printed so far (stdout and stderr). */
+  output: () => string;
 }
 
 /** Starts `relayer/main.ts` on `db` and `port`; `crash` arms one of its crash points. */
@@ -127,7 +129,7 @@ export async function startRelayer(
     });
     void ended.then((how) => reject(new Error(`the relayer ended (${how}) before listening:\n${output}`)));
   });
-  return { process: child, url: `http://127.0.0.1:${o.port}`, ended };
+  return { process: child, url: `http://127.0.0.1:${o.port}`, ended, output: () => output };
 }
 
 export const tempDb = () => path.join(mkdtempSync(path.join(tmpdir(), "annota-relayer-run-")), "relayer.sqlite");

@@ -39,7 +39,12 @@ async function worker(queue: SignedSubmission[]) {
 }
 await Promise.all(Array.from({ length: CONCURRENCY }, () => worker(items)));
 const accepted = performance.now();
-const final = await Promise.all(ids.map((id) => client.waitFor(id, { timeoutMs: 600_000, pollMs: 500 })));
+const final = await Promise.all(ids.map((id) => client.waitFor(id, { timeoutMs: 600_000, pollMs: 500 }))).catch(
+  (error: unknown) => {
+    console.error(`the relayer's output:\n${relayer.output().slice(-5_000)}`);
+    throw error;
+  },
+);
 const landedAt = performance.now();
 relayer.process.kill("SIGTERM");
 await relayer.ended;
