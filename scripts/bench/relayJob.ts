@@ -148,7 +148,8 @@ export async function relayJobGas(w: World, o: RelayJobOptions, name: string): P
   // The task: the requester's permit covers the budget at the current fee (as the direct job's).
   const feeBps = TASK_ESCROW_DEFAULTS.feeBps;
   const params = { ...(await taskParams(w, BigInt(o.n), feeBps)), relayFee: o.relayFee };
-  if (o.relayFee !== 0n && !p.escrow.interface.getFunction("createTask")!.inputs[0]!.format().includes("relayFee"))
+  const fields = p.escrow.interface.getFunction("createTask")!.inputs[0]!.components ?? [];
+  if (o.relayFee !== 0n && !fields.some((f) => f.name === "relayFee"))
     throw new Error("a relay fee was asked for, but TaskParams has no relayFee field yet");
   const budget = BigInt(o.n) * (REWARD + (REWARD * feeBps) / 10_000n + o.relayFee);
   const permit = await signPermit(requester, { token, spender: escrow, value: budget, deadline: PERMIT_DEADLINE });
