@@ -87,8 +87,31 @@ export async function growPool(w: World, count: number): Promise<void> {
   if (total !== expected) throw new Error(`the pool holds ${total} drawable weight, expected ${expected}`);
 }
 
+/**
+ * Sets `account`'s LABEL balance to `amount` in LabelToken's storage, the admin's balance moved by as
+ * much (the total supply still adds up): the state of a transfer, without the transaction. For
+ * accounts that have not delegated (no vote checkpoint follows their balance).
+ */
+export async function setLabelBalance(w: World, account: string, amount: bigint): Promise<void> {
+  const { chain, p } = w;
+  const token = await p.token.getAddress();
+  const { balances } = await tokenSlots(w);
+  const slot = (a: string) => ethers.solidityPackedKeccak256(["uint256", "uint256"], [a, balances]);
+  const word = (n: bigint) => ethers.toBeHex(n, 32);
+  const before = await p.token.balanceOf(account);
+  const admin = await p.token.balanceOf(p.admin.address);
+  await chain.rpc("hardhat_setStorageAt", [token, slot(p.admin.address), word(admin + before - amount)]);
+  await chain.rpc("hardhat_setStorageAt", [token, slot(account), word(amount)]);
+}
+
 /** The mapping slots of LabelToken's balances and allowances, found by looking for known values. */
+let knownSlots: { balances: bigint; allowances: bigint } | undefined;
 async function tokenSlots(w: World): Promise<{ balances: bigint; allowances: bigint }> {
+  knownSlots ??= await findTokenSlots(w);
+  return knownSlots;
+}
+
+async function findTokenSlots(w: World): Promise<{ balances: bigint; allowances: bigint }> {
   const { chain, p } = w;
   const token = await p.token.getAddress();
   const escrow = await p.escrow.getAddress();
