@@ -89,7 +89,7 @@ export function RelayedSubmit({ taskId, labels }: { taskId: bigint; labels?: Lab
   return (
     <div className="relayed">
       {lack && !covered ? (
-        <div role="alert" data-testid="relayed-bond">
+        <div role="note" data-testid="relayed-bond">
           <p>
             The relayer takes an item only if your bond balance covers its bonds: your free balance of{" "}
             {amount(lack.free)} lacks {amount(lack.label)}
