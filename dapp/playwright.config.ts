@@ -1,11 +1,12 @@
 import { defineConfig } from "@playwright/test";
 
-import { APP_PORT, RPC_URL, STATE_DIR } from "./tests/env.js";
+import { APP_PORT, RELAYER_URL, RPC_URL, STATE_DIR } from "./tests/env.js";
 
 /**
  * The dapp in Debian's Chromium against a Hardhat node the global set-up starts (RPC_URL, not
- * 8545) with Annota deployed; the app is the production build served by `vite preview` with the
- * local services (server/local.ts). One worker: the tests share the chain, isolated by snapshots.
+ * 8545) with Annota deployed and a relayer beside it (RELAYER_URL); the app is the production build
+ * served by `vite preview` with the local services (server/local.ts), `/relayer` proxied to the
+ * relayer. One worker: the tests share the chain, isolated by snapshots.
  */
 export default defineConfig({
   testDir: "tests",
@@ -26,7 +27,7 @@ export default defineConfig({
     command: `npx vite preview --port ${APP_PORT} --strictPort`,
     url: `http://127.0.0.1:${APP_PORT}`,
     reuseExistingServer: false,
-    env: { ANNOTA_RPC_URL: RPC_URL },
+    env: { ANNOTA_RPC_URL: RPC_URL, ANNOTA_RELAYER_URL: RELAYER_URL },
     stdout: "pipe",
   },
 });

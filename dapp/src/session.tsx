@@ -58,6 +58,8 @@ export interface Session {
   run(action: string, send: () => Promise<{ hash: string }>): Promise<boolean>;
   /** Bumped after every mined write: screens reload the account's state from the chain. */
   version: number;
+  /** Bumps `version` for a change made without a write of this account (a relayer's batch landed). */
+  refresh(): void;
 }
 
 /** Where the chosen wallet's EIP-6963 `rdns` is kept between visits (nothing else is stored). */
@@ -162,6 +164,8 @@ export function SessionProvider({ config, children }: { config: AppConfig; child
     }
   }, []);
 
+  const refresh = useCallback(() => setVersion((v) => v + 1), []);
+
   const session: Session = {
     config,
     reader: base.reader,
@@ -173,6 +177,7 @@ export function SessionProvider({ config, children }: { config: AppConfig; child
     ...(write ? { write } : {}),
     run,
     version,
+    refresh,
   };
   return <SessionContext.Provider value={session}>{children}</SessionContext.Provider>;
 }

@@ -35,8 +35,21 @@ export function account(index: number): Wallet {
   return new Wallet(hd.privateKey, provider);
 }
 
-/** Who is who in the tests. */
-export const ROLE = { deployer: 0, requester: 1, labeler: 2, labeler2: 3, juror: 4, licensee: 5, juror2: 6 } as const;
+/**
+ * Who is who in the tests. `relayedLabeler` submits only through the relayer, whose key is account
+ * `relayer`'s (tests/global-setup.ts): no other test writes with them.
+ */
+export const ROLE = {
+  deployer: 0,
+  requester: 1,
+  labeler: 2,
+  labeler2: 3,
+  juror: 4,
+  licensee: 5,
+  juror2: 6,
+  relayedLabeler: 7,
+  relayer: 19,
+} as const;
 
 export const book = () => JSON.parse(readFileSync(BOOK, "utf8")) as AddressBookJson;
 export const store = new FileStore(STORE_DIR);

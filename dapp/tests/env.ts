@@ -2,6 +2,8 @@ import path from "node:path";
 
 /** Where the suite's node listens (not 8545: CI runs its own node there). */
 export const RPC_URL = process.env.ANNOTA_RPC_URL ?? "http://127.0.0.1:8555";
+/** The relayer the global set-up starts beside the node (docs/relayer.md); the app proxies /relayer to it. */
+export const RELAYER_URL = process.env.ANNOTA_RELAYER_URL ?? "http://127.0.0.1:8556";
 /** The dapp's local server (vite preview). */
 export const APP_PORT = Number(process.env.ANNOTA_DAPP_PORT ?? 4173);
 export const STATE_DIR = path.resolve(import.meta.dirname, "../node_modules/.annota");

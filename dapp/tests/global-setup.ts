@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { execFileSync } from "node:child_process";
-import { openSync } from "node:fs";
-import { mkdirSync } from "node:fs";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, openSync, rmSync } from "node:fs";
 import path from "node:path";
 
-import { REPO, RPC_URL, STATE_DIR } from "./env.js";
+import { ROLE, account } from "./chain.js";
+import { BOOK, RELAYER_URL, REPO, RPC_URL, STATE_DIR } from "./env.js";
 
 async function answers(url: string): Promise<boolean> {
   try {
@@ -19,10 +18,33 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
+async function relayerAnswers(): Promise<boolean> {
+  try {
+    return (await fetch(`${RELAYER_URL}/status`)).ok;
+  } catch {
+    return false;
+  }
+}
+
+async function until(ready: () => Promise<boolean>, child: ChildProcess, what: string) {
+  for (let i = 0; !(await ready()); i++) {
+    if (i > 120 || child.exitCode !== null) throw new Error(`${what} did not start (see ${STATE_DIR})`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 /**
- * Starts a Hardhat node on RPC_URL's port (its own process group, stopped by the returned teardown)
- * and deploys Annota to it (dapp/scripts/deploy-local.ts). ANNOTA_REUSE_NODE=1 uses a node already
+ * Starts a Hardhat node on RPC_URL's port and deploys Annota to it (dapp/scripts/deploy-local.ts),
+ * then the reference relayer on RELAYER_URL's port (relayer/main.ts, docs/relayer.md) with account
+ * ROLE.relayer's key, posting each item at once (batches of 1, 1 s of waiting); each in its own
+ * process group, stopped by the returned teardown. ANNOTA_REUSE_NODE=1 uses a node already
  * listening there instead (its deployment is redone).
+ *
+ * The relayer's store is made afresh for each run, while the tests revert the chain under it: the
+ * relayed test submits as ROLE.relayedLabeler, whom no other test uses, and waits until its item has
+ * landed and been paid out, so that nothing of the store is left open when the chain is reverted. A
+ * second relayed test would need a relayer of its own: after a revert the escrow numbers batches
+ * from the same id again, and the store keeps one payout per batch id.
  */
 export default async function globalSetup() {
   mkdirSync(STATE_DIR, { recursive: true });
@@ -39,17 +61,38 @@ export default async function globalSetup() {
       detached: true,
       stdio: ["ignore", log, log],
     });
-    for (let i = 0; !(await answers(RPC_URL)); i++) {
-      if (i > 120 || child.exitCode !== null) throw new Error(`the node did not start (see ${STATE_DIR}/node.log)`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    await until(() => answers(RPC_URL), child, "the node");
   }
   execFileSync(node, ["--import", "tsx", "dapp/scripts/deploy-local.ts"], {
     cwd: REPO,
     env: { ...env, ANNOTA_RPC_URL: RPC_URL },
     stdio: "inherit",
   });
+
+  if (await relayerAnswers()) throw new Error(`something already listens on ${RELAYER_URL}: stop it first`);
+  const db = path.join(STATE_DIR, "relayer.sqlite");
+  for (const file of [db, `${db}-wal`, `${db}-shm`]) rmSync(file, { force: true });
+  const relayerLog = openSync(path.join(STATE_DIR, "relayer.log"), "w");
+  // The relayer's own Node 22 (node:sqlite) from the repository's root, as `npm run dapp` runs it.
+  const relayer = spawn(
+    node,
+    [
+      "--import",
+      "tsx",
+      "relayer/main.ts",
+      ...["--book", BOOK, "--rpc", RPC_URL, "--port", new URL(RELAYER_URL).port, "--db", db],
+      ...["--batch-size", "1", "--max-wait", "1"],
+    ],
+    {
+      cwd: REPO,
+      env: { ...env, ANNOTA_RELAYER_KEY: account(ROLE.relayer).privateKey },
+      detached: true,
+      stdio: ["ignore", relayerLog, relayerLog],
+    },
+  );
+  await until(relayerAnswers, relayer, "the relayer");
   return () => {
+    if (relayer.pid) process.kill(-relayer.pid, "SIGTERM");
     if (child?.pid) process.kill(-child.pid, "SIGTERM");
   };
 }

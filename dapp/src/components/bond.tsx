@@ -22,7 +22,7 @@ export interface BondTerms {
 }
 
 /** The bonds of task `taskId` as the escrow stores them, and the payment token's units. */
-function useBondTerms(taskId: bigint) {
+export function useBondTerms(taskId: bigint) {
   const { reader } = useSession();
   return useLoad(async (): Promise<BondTerms> => {
     const task = await reader.getTask(taskId);

@@ -2,6 +2,7 @@ import type { TaskSummary } from "@annota/sdk";
 import { useState } from "react";
 
 import { TodoPanel } from "../components/common.js";
+import { BondBalance } from "./labeler/Bonds.js";
 import { OpenTasks, TaskDetail } from "./labeler/Browse.js";
 import { MySubmissions, Portfolio } from "./labeler/Mine.js";
 
@@ -15,6 +16,7 @@ export function Labeler() {
       />
       <OpenTasks onPick={setTask} />
       {task ? <TaskDetail task={task} /> : null}
+      <BondBalance {...(task ? { defaultBond: task.bond } : {})} />
       <MySubmissions />
       <Portfolio />
     </>
