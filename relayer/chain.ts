@@ -55,6 +55,7 @@ const ESCROW_ABI = [
   "event RelayGroupRefused(uint256 indexed taskId, uint256 group, uint8 reason)",
   "function taskCount() view returns (uint256)",
   "event BatchPaid(uint256 indexed batchId, uint256 from, uint256 to, uint256 paid)",
+  "error TaskEscrowUnknownBatch(uint256 batchId)",
   "function payBatch(uint256 batchId, (bytes32 root, bytes32 labelersHash, uint32 count, uint40 time, address relayer) header, bytes labelers, uint256 from, uint256 to) returns (uint256 paid)",
 ];
 const WALLET_ABI = ["function isValidSignature(bytes32 hash, bytes signature) view returns (bytes4)"];

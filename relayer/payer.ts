@@ -30,6 +30,14 @@ export class Payer {
     }
   }
 
+  /** The escrow's custom error in a failed call (JSON-RPC nodes and in-process providers shape it differently). */
+  private revertName(error: unknown): string | undefined {
+    const e = error as { revert?: { name?: string }; data?: unknown; info?: { error?: { data?: unknown } } };
+    if (e.revert?.name) return e.revert.name;
+    const data = typeof e.data === "string" ? e.data : e.info?.error?.data;
+    return typeof data === "string" ? this.chain.escrow.interface.parseError(data)?.name : undefined;
+  }
+
   private async payOut(row: PayoutRow): Promise<void> {
     const h = JSON.parse(row.header) as {
       root: string;
@@ -46,7 +54,15 @@ export class Payer {
       row.count,
     ];
     const escrow = this.chain.escrow.connect(this.chain.wallet);
-    const left = (await escrow.getFunction("payBatch").staticCall(...args)) as bigint;
+    let left: bigint;
+    try {
+      left = (await escrow.getFunction("payBatch").staticCall(...args)) as bigint;
+    } catch (error) {
+      // The chain no longer has the batch (a reorganised or reverted chain): nothing will ever be paid.
+      if (this.revertName(error) !== "TaskEscrowUnknownBatch") throw error;
+      await this.store.settlePayout(row.batchId, "settled", null, 0);
+      return this.log(`batch ${row.batchId}: unknown to the escrow now (a reorganised chain?); its payout is dropped`);
+    }
     if (left === 0n) {
       await this.store.settlePayout(row.batchId, "settled", null, 0);
       return this.log(`batch ${row.batchId}: nothing left to pay out`);

@@ -285,6 +285,27 @@ describe("relayer: the service", function () {
     expect((await w.store.payout(batchId))!).to.deep.include({ state: "settled", paid: 0, txHash: null });
   });
 
+  it("drops the payout of a batch the chain no longer has (a reverted or reorganised chain) instead of retrying it forever", async function () {
+    w = await start();
+    const poster = new Poster(
+      w.store,
+      w.chain,
+      { maxItems: 1, maxWaitMs: 0, pollMs: 10, bumpAfterMs: 60_000 },
+      () => {},
+    );
+    await w.client.submit((await signed(w, 0)).item);
+    const before = await networkHelpers.takeSnapshot();
+    await poster.tick();
+    const batchId = ((1n << 32n) | 1n).toString();
+    const { dueAt } = (await w.store.payout(batchId))!;
+    await before.restore();
+    await time.increaseTo(dueAt);
+    const nonce = await ethers.provider.getTransactionCount(w.wallet.address);
+    await poster.tick();
+    expect(await ethers.provider.getTransactionCount(w.wallet.address)).to.equal(nonce);
+    expect((await w.store.payout(batchId))!).to.deep.include({ state: "settled", paid: 0 });
+  });
+
   it("an SDK labeler deposits bonds with a permit, signs through the relayer, is paid out and withdraws its bonds", async function () {
     w = await start();
     const signer = Wallet.createRandom().connect(ethers.provider);
