@@ -9,6 +9,8 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IDatasetShares} from "./interfaces/IDatasetShares.sol";
 import {ITaskEscrow} from "./interfaces/ITaskEscrow.sol";
+import {ITaskEscrowRelay} from "./interfaces/ITaskEscrowRelay.sol";
+import {ITaskEscrowRelayBase} from "./interfaces/ITaskEscrowRelayBase.sol";
 import {Administered} from "./utils/Administered.sol";
 
 /// @title DatasetShares
@@ -127,19 +129,36 @@ contract DatasetShares is IDatasetShares, ERC6909TokenSupply, Administered, Reen
                 _recordedPool(taskId);
                 recordedTask = taskId;
             }
-            uint256 index = submissionId & type(uint32).max;
-            uint256 bit = 1 << (index & 255);
-            mapping(uint256 => uint256) storage words = _claimedShares[taskId];
-            uint256 word = words[index >> 8];
-            if (word & bit != 0) continue; // already minted, perhaps by a front-runner
+            if (!_markShare(_claimedShares[taskId], submissionId)) continue;
             ITaskEscrow.SubmissionView memory submission = _escrow.getSubmission(submissionId);
-            if (submission.status != ITaskEscrow.Status.Accepted) {
-                revert DatasetSharesNotAccepted(submissionId, submission.status);
-            }
-            words[index >> 8] = word | bit;
-            emit SharesClaimed(submissionId, submission.labeler);
-            // No correction: the share was the labeler's since the task closed, and so is what vested.
-            _mint(submission.labeler, taskId, 1);
+            _mintShare(taskId, submissionId, submission.status, submission.labeler);
+            ++minted;
+        }
+    }
+
+    /// @inheritdoc IDatasetShares
+    function claimRelayedShares(
+        uint256 batchId,
+        ITaskEscrowRelayBase.BatchHeader calldata header,
+        bytes calldata labelers,
+        uint256 from,
+        uint256 to
+    ) external nonReentrant returns (uint256 minted) {
+        uint256 taskId = batchId >> _INDEX_BITS;
+        _recordedPool(taskId);
+        // The escrow checks the header and the labelers against the batch's commitment, and the range.
+        ITaskEscrow.Status[] memory statuses = ITaskEscrowRelay(address(_escrow)).relayedStatuses(
+            batchId,
+            header,
+            labelers,
+            from,
+            to
+        );
+        mapping(uint256 => uint256) storage words = _claimedShares[taskId];
+        for (uint256 i = from; i < to; ++i) {
+            uint256 submissionId = batchId + i; // the escrow's id of item i: one index space for both paths
+            if (!_markShare(words, submissionId)) continue;
+            _mintShare(taskId, submissionId, statuses[i - from], address(bytes20(labelers[i * 20:i * 20 + 20])));
             ++minted;
         }
     }
@@ -386,6 +405,26 @@ contract DatasetShares is IDatasetShares, ERC6909TokenSupply, Administered, Reen
             _corrections[id][to] -= moved;
         }
         super._update(from, to, id, amount);
+    }
+
+    /// @dev Sets submission `submissionId`'s bit in its task's share bitmap `words`; false if it was set
+    /// already (its share minted by `claimShares` or `claimRelayedShares`, perhaps by a front-runner).
+    function _markShare(mapping(uint256 => uint256) storage words, uint256 submissionId) private returns (bool) {
+        uint256 index = submissionId & type(uint32).max;
+        uint256 bit = 1 << (index & 255);
+        uint256 word = words[index >> 8];
+        if (word & bit != 0) return false;
+        words[index >> 8] = word | bit;
+        return true;
+    }
+
+    /// @dev Mints the share of submission `submissionId` of task `taskId` to its labeler, if the escrow
+    /// says it is accepted (else reverts, undoing its bit).
+    function _mintShare(uint256 taskId, uint256 submissionId, ITaskEscrow.Status status, address labeler) private {
+        if (status != ITaskEscrow.Status.Accepted) revert DatasetSharesNotAccepted(submissionId, status);
+        emit SharesClaimed(submissionId, labeler);
+        // No correction: the share was the labeler's since the task closed, and so is what vested.
+        _mint(labeler, taskId, 1);
     }
 
     /// @dev The pool of closed task `taskId`, recorded from the escrow at its first use.

@@ -118,7 +118,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
     /// reentrancy guard; nothing here is paused. Unknown selectors revert `TaskEscrowUnknownFunction`.
     // solhint-disable-next-line no-complex-fallback
     fallback(bytes calldata data) external returns (bytes memory) {
-        if (RelayLogic.isView(msg.sig)) return RelayLogic.read(_relay, data);
+        if (RelayLogic.isView(msg.sig)) return RelayLogic.read(_state, _relay, data);
         return _relayExecute(data);
     }
 

@@ -9,12 +9,12 @@ export type { JurorPool, IJurorPool } from "../typechain-types/contracts/JurorPo
 export type { LabelToken } from "../typechain-types/contracts/LabelToken.js";
 export type { QualityVote, IQualityVote } from "../typechain-types/contracts/QualityVote.js";
 export type { TaskEscrow, ITaskEscrow } from "../typechain-types/contracts/TaskEscrow.js";
+export type { ITaskEscrowRelay } from "../typechain-types/contracts/interfaces/ITaskEscrowRelay.js";
 export type { TimelockController } from "../typechain-types/@openzeppelin/contracts/governance/TimelockController.js";
 export { DatasetShares__factory } from "../typechain-types/factories/contracts/DatasetShares__factory.js";
 export { JurorPool__factory } from "../typechain-types/factories/contracts/JurorPool__factory.js";
 export { LabelToken__factory } from "../typechain-types/factories/contracts/LabelToken__factory.js";
 export { QualityVote__factory } from "../typechain-types/factories/contracts/QualityVote__factory.js";
 export { TaskEscrow__factory } from "../typechain-types/factories/contracts/TaskEscrow__factory.js";
-export type { ITaskEscrowRelay } from "../typechain-types/contracts/interfaces/ITaskEscrowRelay.js";
 export { ITaskEscrowRelay__factory } from "../typechain-types/factories/contracts/interfaces/ITaskEscrowRelay__factory.js";
 export { TimelockController__factory } from "../typechain-types/factories/@openzeppelin/contracts/governance/TimelockController__factory.js";

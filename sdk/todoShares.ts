@@ -1,6 +1,8 @@
 import type { BaseContract, ContractEventName } from "ethers";
 
+import { ITaskEscrowRelay__factory } from "./contracts.js";
 import type { Discovery } from "./discovery.js";
+import { relayedBatchOf, unmintedRelayed, type BatchRelayedArgs } from "./relayedShares.js";
 import type { TodoItem } from "./todo.js";
 
 /**
@@ -10,8 +12,9 @@ import type { TodoItem } from "./todo.js";
 export const LICENSEE_NOTICE = 7n * 86_400n;
 
 /**
- * A shareholder's items: `claim-shares` per closed task where one of its accepted submissions has
- * no share yet, `claim-royalties` per task where its claimable royalty is above zero.
+ * A shareholder's items: `claim-shares` per closed task where one of its accepted submissions,
+ * direct or relayed, has no share yet (`count` of them), `claim-royalties` per task where its
+ * claimable royalty is above zero.
  */
 export async function shareholderTodo(
   d: Discovery,
@@ -21,21 +24,39 @@ export async function shareholderTodo(
 ): Promise<TodoItem[]> {
   const shares = d.requireShares("shareholderTodo");
   const items: TodoItem[] = [];
-  const unminted = new Map<bigint, number>();
+  // Submission ids without a share, per task: a set, so that an item found by both paths counts once.
+  const unminted = new Map<bigint, Set<bigint>>();
+  const add = (taskId: bigint, submissionId: bigint) =>
+    unminted.set(taskId, (unminted.get(taskId) ?? new Set()).add(submissionId));
   const taskIds = new Set<bigint>();
-  const closed = new Map<bigint, boolean>();
+  const closedTasks = new Map<bigint, boolean>();
+  const closed = async (taskId: bigint) => {
+    if (!closedTasks.has(taskId)) {
+      const t = await d.escrow.getTask(taskId);
+      closedTasks.set(taskId, t.held === 0n && (now >= t.deadline || t.accepted === t.slots));
+    }
+    return closedTasks.get(taskId)!;
+  };
   for (const s of (await d.submissionsBy(account)).items) {
     taskIds.add(s.taskId);
-    if (!closed.has(s.taskId)) {
-      const t = await d.escrow.getTask(s.taskId);
-      closed.set(s.taskId, t.held === 0n && (now >= t.deadline || t.accepted === t.slots));
-    }
-    if (!closed.get(s.taskId) || s.status !== "Accepted") continue;
+    if (!(await closed(s.taskId)) || s.status !== "Accepted") continue;
     if (await shares.sharesClaimed(s.submissionId)) continue;
-    unminted.set(s.taskId, (unminted.get(s.taskId) ?? 0) + 1);
+    add(s.taskId, s.submissionId);
   }
-  for (const [taskId, count] of unminted)
-    items.push({ action: "claim-shares", role: "shareholder", id: taskId, count });
+  const relayed = await d.logs(
+    d.escrow as unknown as BaseContract,
+    d.escrow.filters.BatchRelayed() as unknown as ContractEventName,
+  );
+  const batches = relayed.items.flatMap((log) =>
+    "args" in log ? [relayedBatchOf(log.args as unknown as BatchRelayedArgs)] : [],
+  );
+  const relay = ITaskEscrowRelay__factory.connect(await d.escrow.getAddress(), d.escrow.runner);
+  for (const u of await unmintedRelayed(relay, shares, batches, account, closed)) {
+    taskIds.add(u.taskId);
+    add(u.taskId, u.submissionId);
+  }
+  for (const [taskId, ids] of unminted)
+    items.push({ action: "claim-shares", role: "shareholder", id: taskId, count: ids.size });
   const received = await d.logs(
     shares as unknown as BaseContract,
     shares.filters.Transfer(undefined, undefined, account) as unknown as ContractEventName,

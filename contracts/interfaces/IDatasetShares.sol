@@ -3,6 +3,7 @@ pragma solidity 0.8.34;
 
 import {IAdministered} from "./IAdministered.sol";
 import {ITaskEscrow} from "./ITaskEscrow.sol";
+import {ITaskEscrowRelayBase} from "./ITaskEscrowRelayBase.sol";
 
 /// @title IDatasetShares
 /// @notice Each task's dataset as ERC-6909 shares (token id = task id), one per accepted submission,
@@ -174,6 +175,24 @@ interface IDatasetShares is IAdministered {
     /// @param submissionIds Accepted submissions, of any closed tasks.
     /// @return minted Shares minted.
     function claimShares(uint256[] calldata submissionIds) external returns (uint256 minted);
+
+    /// @notice Mints one share of its task to the labeler of each accepted item `from` to `to - 1` of
+    /// relayed batch `batchId` (the labeler who signed the item, never its relayer or sponsor); anyone
+    /// may call it for the labelers.
+    /// @dev The task must be closed. The escrow checks `header` and `labelers` against the batch's
+    /// commitment and the range (`ITaskEscrowRelay.relayedStatuses`, whose errors it reverts with).
+    /// Item `i` is submission `batchId + i`, in the index space and share bitmap of `claimShares`: a
+    /// share minted by either is skipped by both. Reverts on an item that is not accepted. Never
+    /// paused. Emits what `claimShares` emits.
+    /// @param labelers The batch's labelers, 20 bytes each, as `BatchRelayed` gave them.
+    /// @return minted Shares minted.
+    function claimRelayedShares(
+        uint256 batchId,
+        ITaskEscrowRelayBase.BatchHeader calldata header,
+        bytes calldata labelers,
+        uint256 from,
+        uint256 to
+    ) external returns (uint256 minted);
 
     /*//////////////////////////////////////////////////////////////
                                 LICENCES

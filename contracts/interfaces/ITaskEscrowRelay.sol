@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.34;
 
+import {ITaskEscrow} from "./ITaskEscrow.sol";
 import {ITaskEscrowRelayBase} from "./ITaskEscrowRelayBase.sol";
 
 /// @title ITaskEscrowRelay
@@ -102,4 +103,20 @@ interface ITaskEscrowRelay is ITaskEscrowRelayBase {
 
     /// @notice The commitment of batch `batchId` (`keccak256(abi.encode(header))`), zero if none.
     function batchCommitment(uint256 batchId) external view returns (bytes32);
+
+    /// @notice The statuses of items `from` to `to - 1` of batch `batchId` (submissions `batchId + from`
+    /// to `batchId + to - 1`): a challenged item's record status (`Challenged`, `Accepted` or
+    /// `Rejected`); else `Accepted` once it was paid or accepted early; else `Pending` (in its window,
+    /// or past it and not yet paid). `DatasetShares.claimRelayedShares` mints shares from it.
+    /// @dev Checks its arguments as `payBatch` does: reverts `TaskEscrowUnknownBatch`,
+    /// `TaskEscrowBadBatchHeader`, `TaskEscrowLabelersMismatch` or `TaskEscrowInvalidRange`; so the
+    /// labeler at each position of `labelers` is that item's signer.
+    /// @param labelers The batch's labelers, 20 bytes each, as `BatchRelayed` gave them.
+    function relayedStatuses(
+        uint256 batchId,
+        BatchHeader calldata header,
+        bytes calldata labelers,
+        uint256 from,
+        uint256 to
+    ) external view returns (ITaskEscrow.Status[] memory statuses);
 }

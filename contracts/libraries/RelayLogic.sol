@@ -177,7 +177,11 @@ library RelayLogic {
     /// @notice The views of `ITaskEscrowRelay`, which the escrow's fallback forwards here.
     /// @param data The escrow's whole calldata.
     /// @return The view's ABI-encoded return data.
-    function read(RelayStorage storage rs, bytes calldata data) external view returns (bytes memory) {
+    function read(
+        EscrowState storage state,
+        RelayStorage storage rs,
+        bytes calldata data
+    ) external view returns (bytes memory) {
         bytes4 selector = bytes4(data[:4]);
         bytes calldata args = data[4:];
         if (selector == ITaskEscrowRelay.bondLedger.selector) {
@@ -196,6 +200,9 @@ library RelayLogic {
             (address owner, uint256 word) = abi.decode(args, (address, uint256));
             return abi.encode(rs.nonces[owner][word]);
         }
+        if (selector == ITaskEscrowRelay.relayedStatuses.selector) {
+            return abi.encode(_relayedStatuses(state, rs, args));
+        }
         return abi.encode(rs.batches[abi.decode(args, (uint256))]); // batchCommitment, see `isView`
     }
 
@@ -206,7 +213,8 @@ library RelayLogic {
             selector == ITaskEscrowRelay.bondLedger.selector ||
             selector == ITaskEscrowRelay.ringBucket.selector ||
             selector == ITaskEscrowRelay.nonceBitmap.selector ||
-            selector == ITaskEscrowRelay.batchCommitment.selector;
+            selector == ITaskEscrowRelay.batchCommitment.selector ||
+            selector == ITaskEscrowRelay.relayedStatuses.selector;
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -742,9 +750,7 @@ library RelayLogic {
             uint256 from,
             uint256 to
         ) = _payoutArgs(args);
-        _checkHeader(rs, batchId, header);
-        if (keccak256(labelers) != header.labelersHash) revert ITaskEscrowRelayBase.TaskEscrowLabelersMismatch(batchId);
-        if (from >= to || to > header.count) revert ITaskEscrowRelayBase.TaskEscrowInvalidRange(from, to, header.count);
+        _checkBatch(rs, batchId, header, labelers, from, to);
         task = state.tasks[batchId >> EscrowLedger.SUBMISSION_INDEX_BITS];
         uint256 challengeEnd = uint256(header.time) + task.challengePeriod;
         if (EscrowLedger.now40() < challengeEnd) {
@@ -761,6 +767,21 @@ library RelayLogic {
         bytes32 commitment = rs.batches[batchId];
         if (commitment == bytes32(0)) revert ITaskEscrowRelayBase.TaskEscrowUnknownBatch(batchId);
         if (keccak256(abi.encode(header)) != commitment) revert ITaskEscrowRelayBase.TaskEscrowBadBatchHeader(batchId);
+    }
+
+    /// @dev Reverts unless `header` is what batch `batchId` committed to, `labelers` are its labelers and
+    /// `from < to <= count` (`payBatch`'s and `relayedStatuses`' checks of their arguments).
+    function _checkBatch(
+        RelayStorage storage rs,
+        uint256 batchId,
+        ITaskEscrowRelayBase.BatchHeader calldata header,
+        bytes calldata labelers,
+        uint256 from,
+        uint256 to
+    ) private view {
+        _checkHeader(rs, batchId, header);
+        if (keccak256(labelers) != header.labelersHash) revert ITaskEscrowRelayBase.TaskEscrowLabelersMismatch(batchId);
+        if (from >= to || to > header.count) revert ITaskEscrowRelayBase.TaskEscrowInvalidRange(from, to, header.count);
     }
 
     /// @dev Checks `item` against its batch's commitment (the header, then its leaf's Merkle proof) and
@@ -833,6 +854,36 @@ library RelayLogic {
     function _available(BondLedger storage ledger, uint256 today) private view returns (uint256 free) {
         free = ledger.free;
         if (ledger.day <= today) free += ledger.locked;
+    }
+
+    /// @notice See `ITaskEscrowRelay.relayedStatuses`.
+    /// @param args The escrow's calldata after the selector: `(batchId, header, labelers, from, to)`, as
+    /// `payBatch`'s.
+    function _relayedStatuses(
+        EscrowState storage state,
+        RelayStorage storage rs,
+        bytes calldata args
+    ) private view returns (ITaskEscrow.Status[] memory statuses) {
+        (
+            uint256 batchId,
+            ITaskEscrowRelayBase.BatchHeader calldata header,
+            bytes calldata labelers,
+            uint256 from,
+            uint256 to
+        ) = _payoutArgs(args);
+        _checkBatch(rs, batchId, header, labelers, from, to);
+        mapping(uint256 word => uint256) storage settled = rs.settled[batchId >> EscrowLedger.SUBMISSION_INDEX_BITS];
+        statuses = new ITaskEscrow.Status[](to - from);
+        for (uint256 i = from; i < to; ++i) {
+            uint256 n = (batchId & type(uint32).max) + i;
+            if (settled[n >> 8] & (1 << (n & 0xff)) == 0) {
+                statuses[i - from] = ITaskEscrow.Status.Pending; // in its window, or past it and unpaid
+                continue;
+            }
+            // Settled: paid or accepted early, unless a challenge wrote its record, whose status rules.
+            Submission storage record = state.submissions[batchId + i];
+            statuses[i - from] = record.labeler == address(0) ? ITaskEscrow.Status.Accepted : record.status;
+        }
     }
 
     /// @dev Decodes packed item `k` (docs/relay-design.md, section 6).

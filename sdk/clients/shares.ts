@@ -1,7 +1,15 @@
 import { getAddress, keccak256, toUtf8Bytes } from "ethers";
 
-import type { ITaskEscrow } from "../contracts.js";
+import { ITaskEscrowRelay__factory, type ITaskEscrow, type ITaskEscrowRelay } from "../contracts.js";
 import { AnnotaError, AnnotaInputError, annotate } from "../errors.js";
+import {
+  relayedBatchOf,
+  relayedShareRanges,
+  unmintedRelayed,
+  type BatchRelayedArgs,
+  type RelayedBatch,
+  type UnmintedRelayed,
+} from "../relayedShares.js";
 import { type Amount, toUnits } from "../units.js";
 import { AnyoneClient } from "./anyone.js";
 import { SubmissionStatus, checkedAddress, toId, type Id, type TxResult } from "./base.js";
@@ -31,7 +39,10 @@ export interface PortfolioEntry {
   closed: boolean;
   /** Shares the holder holds (minted). */
   shares: bigint;
-  /** The holder's accepted submissions of the task whose share is not minted yet (`claimShares`). */
+  /**
+   * The holder's accepted submissions of the task whose share is not minted yet: direct ones
+   * (`claimShares`), then relayed ones (`claimRelayedShares`).
+   */
   unminted: bigint[];
   /** Royalty vested on the holder's shares and not claimed (`claimRoyalties`). */
   claimable: bigint;
@@ -173,6 +184,58 @@ export class SharesClient extends AnyoneClient {
     return { ...result, submissionIds: minted, taskIds: [...new Set(pending.map((p) => p.taskId))] };
   }
 
+  /** The escrow's relayed path (`ITaskEscrowRelay`, answered by its fallback at the same address). */
+  get escrowRelay(): ITaskEscrowRelay {
+    return ITaskEscrowRelay__factory.connect(this.addresses.escrow, this.runner);
+  }
+
+  /** Every relayed batch (of task `taskId` only, if given), oldest first, from `BatchRelayed`. */
+  async relayedBatches(taskId?: Id): Promise<RelayedBatch[]> {
+    const task = taskId === undefined ? undefined : toId(taskId, "task id");
+    const events = await this.escrow.queryFilter(
+      this.escrow.filters.BatchRelayed(task),
+      this.fromBlock,
+      await this.head(),
+    );
+    return events.map((e) => relayedBatchOf(e.args as unknown as BatchRelayedArgs));
+  }
+
+  /**
+   * `labeler`'s (default: this wallet's) accepted relayed items of closed tasks whose share is not
+   * minted yet, optionally of one task only (from `BatchRelayed` and `relayedStatuses`).
+   */
+  async unmintedRelayedShares(labeler?: string, taskId?: Id): Promise<UnmintedRelayed[]> {
+    const who = labeler === undefined ? await this.address() : checkedAddress(labeler, "labeler");
+    const now = await this.now();
+    const closed = async (t: bigint) => isClosed(await this.escrow.getTask(t), now);
+    return unmintedRelayed(this.escrowRelay, this.shares, await this.relayedBatches(taskId), who, closed);
+  }
+
+  /**
+   * Mints the shares of `labeler`'s (default: this wallet's) accepted relayed submissions of closed
+   * tasks (of `taskId` only, if given): one `claimRelayedShares` per run of consecutive items of a
+   * batch. Anyone may mint them; they go to the labeler who signed each item.
+   */
+  async claimRelayedShares(options: { taskId?: Id; labeler?: string } = {}) {
+    const pending = await this.unmintedRelayedShares(options.labeler, options.taskId);
+    const who = options.labeler ?? (await this.address());
+    if (pending.length === 0) {
+      const where = options.taskId === undefined ? "of a closed task" : `of task ${options.taskId} (closed)`;
+      throw new AnnotaError(`${who} has no accepted relayed submission ${where} without its share`);
+    }
+    const transactions: TxResult[] = [];
+    const submissionIds: bigint[] = [];
+    for (const { batch, from, to } of relayedShareRanges(pending)) {
+      const result = await this.send(`claimRelayedShares(${batch.batchId}, ${from}, ${to})`, (o) =>
+        this.shares.claimRelayedShares(batch.batchId, batch.header, batch.labelers, from, to, o),
+      );
+      transactions.push(result);
+      for (const a of this.events(result.receipt, this.shares, "SharesClaimed"))
+        submissionIds.push(a.getValue("submissionId") as bigint);
+    }
+    return { transactions, submissionIds, taskIds: [...new Set(pending.map((p) => p.taskId))] };
+  }
+
   /**
    * Pays `holder` (default: this wallet) the vested royalty of `taskIds` (one id, several, or by
    * default every task it has a claimable royalty in): one task with `claim`, several with `claimMany`.
@@ -258,8 +321,10 @@ export class SharesClient extends AnyoneClient {
     );
     for (const e of submitted) taskIds.add(e.args.taskId);
     const unminted = new Map<bigint, bigint[]>();
-    for (const u of await this.unmintedShares(who))
+    for (const u of [...(await this.unmintedShares(who)), ...(await this.unmintedRelayedShares(who))]) {
+      taskIds.add(u.taskId);
       unminted.set(u.taskId, [...(unminted.get(u.taskId) ?? []), u.submissionId]);
+    }
     const now = await this.now();
     const entries: PortfolioEntry[] = [];
     for (const taskId of [...taskIds].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {

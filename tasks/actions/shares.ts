@@ -134,19 +134,35 @@ export async function buyLicence(
   return result;
 }
 
-/** `annota claim-shares [--task N] [--holder 0x…]`: mints the shares of a labeler's accepted submissions of closed tasks. */
+/**
+ * `annota claim-shares [--task N] [--holder 0x…]`: mints the shares of a labeler's accepted
+ * submissions of closed tasks: direct ones in one `claimShares`, relayed ones with one
+ * `claimRelayedShares` per run of consecutive items of a batch.
+ */
 export async function claimShares(args: Common & { task: string; holder: string }, hre: HardhatRuntimeEnvironment) {
   const { client, signer } = await context(hre, args, SharesClient);
   const holder = args.holder || signer.address;
-  const result = await client.claimShares({
-    taskId: args.task === "" ? undefined : taskOf(args.task),
-    labeler: holder,
-  });
-  printTx(
-    `Minted ${result.submissionIds.length} share(s) of task(s) ${result.taskIds.join(", ")} to ${holder}`,
-    result,
-  );
-  return result;
+  const options = { taskId: args.task === "" ? undefined : taskOf(args.task), labeler: holder };
+  const relayed = (await client.unmintedRelayedShares(holder, options.taskId)).length > 0;
+  // With nothing to mint on either path, `claimShares` fails with the message that says so.
+  const direct = !relayed || (await client.unmintedShares(holder, options.taskId)).length > 0;
+  const results = [];
+  if (direct) {
+    const result = await client.claimShares(options);
+    printTx(
+      `Minted ${result.submissionIds.length} share(s) of task(s) ${result.taskIds.join(", ")} to ${holder}`,
+      result,
+    );
+    results.push(result);
+  }
+  if (relayed) {
+    const result = await client.claimRelayedShares(options);
+    for (const tx of result.transactions)
+      printTx(`Minted relayed shares of task(s) ${result.taskIds.join(", ")} to ${holder}`, tx);
+    print(`  ${result.submissionIds.length} relayed share(s): submissions ${result.submissionIds.join(", ")}`);
+    results.push(result);
+  }
+  return results;
 }
 
 /** `annota claim-royalties [--task N] [--holder 0x…]`: pays a holder its vested royalties. */
