@@ -11,7 +11,7 @@
  * honest work is challenged by Eve: the first jury rules wrongly, Dee appeals, a larger jury
  * overturns it. Fay sends no transaction for her labels: she signs them, the reference relayer
  * (relayer/, in this process) posts them in a batch and pays her out after the challenge period. Then everything is finalized, every juror settled and every credit withdrawn.
- * The task closes: Ana, Ben and Dee mint their dataset shares, a licensee buys two licences, and
+ * The task closes: Ana, Ben, Dee and Fay mint their dataset shares (Fay's relayed one too), a licensee buys two licences, and
  * once the royalties vest each labeler claims exactly its royalty (docs/dataset-shares.md).
  * Prints each step with its transaction and a final table of what everyone earned and lost,
  * measured from the demo's own start (correct on a node that was used before).
@@ -368,7 +368,7 @@ const fayBack = await fayC.withdrawBonds();
 tx(`Fay withdraws her bond balance: ${formatLabel(fayBack.paid)} LABEL`, fayBack);
 await relayer.close();
 
-step("The task is closed for good: Ana, Ben and Dee mint one dataset share each (Cai's copy earns none)");
+step("The task is closed for good: Ana, Ben, Dee and Fay mint one dataset share each (Cai's copy earns none)");
 const t = await anyone.getTask(task.taskId);
 console.log(`   ${t.accepted} accepted of ${t.slots} slots, royalty ${Number(t.royaltyBps) / 100}% of every licence`);
 const royaltyOf = new Map<string, bigint>();
@@ -379,6 +379,8 @@ for (const [name, client] of [
 ] as const) {
   tx(`${name} mints a share`, await client.claimShares({ taskId: task.taskId }));
 }
+const fayShare = await fayC.claimRelayedShares({ taskId: task.taskId });
+tx("Fay mints the share of her relayed submission", fayShare.transactions[0]!);
 
 step("The requester sells licences: a floor of 20 LABEL, terms at 50 LABEL a year; Lab B buys two");
 tx("floor: 20 LABEL (it can only rise)", await requester.setMinLicencePrice(task.taskId, "20"));
@@ -409,6 +411,7 @@ for (const [signer, client] of [
   [ana!, anaC!],
   [ben!, benC!],
   [dee!, deeC!],
+  [fay, fayC],
 ] as const) {
   const claimed = await client.claimRoyalties(task.taskId);
   if (claimed.paid !== owed1) throw new Error(`${who(signer.address)} was paid ${claimed.paid}, not ${owed1}`);
@@ -429,7 +432,10 @@ const why = new Map<string, string>([
   [ben!.address, `paid after the challenge period; dataset royalty ${short(royaltyOf.get(ben!.address)!)}`],
   [cai!.address, "copy rejected: lost the bond, no share"],
   [dee!.address, `won on appeal: paid, appeal cost repaid; dataset royalty ${short(royaltyOf.get(dee!.address)!)}`],
-  [fay.address, "paid through the relayer: signed, no transaction per submission"],
+  [
+    fay.address,
+    `paid through the relayer, no transaction per submission; dataset royalty ${short(royaltyOf.get(fay.address)!)}`,
+  ],
   [licenseeSigner.address, "bought 2 licences of the dataset"],
   [eve!.address, "lost the challenge: bond and jury costs"],
 ]);
