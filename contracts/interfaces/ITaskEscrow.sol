@@ -317,12 +317,12 @@ interface ITaskEscrow is IAdministered, ITaskEscrowRelayBase {
                                  TASKS
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Creates a task and pulls its budget, `slots * (reward + fee + relayFee)` of `paymentToken`,
-    /// where `fee = reward * feeBps / 10,000` (rounded down) at the current `feeBps`, snapshotted. The task
-    /// records its terms: the court's parameter version as last synced (`syncCourtVersion`), `burnBps`,
-    /// `cancelNotice` and the value bond, none of which a later change reaches; its court bond must be
-    /// at least the floor under that version. On a LABEL task `TaskCreated`'s `bond` includes the value
-    /// bond (the LABEL each labeler and challenger posts).
+    /// @notice Creates a task and pulls its budget, `slots * (reward + fee + relayFee)` of
+    /// `paymentToken`, where `fee = reward * feeBps / 10,000` (rounded down) at the current `feeBps`,
+    /// snapshotted. The task records its terms: the court's parameter version as last synced
+    /// (`syncCourtVersion`), `burnBps`, `cancelNotice` and the value bond, none of which a later change
+    /// reaches; its court bond must be at least the floor under that version. On a LABEL task
+    /// `TaskCreated`'s `bond` includes the value bond (the LABEL each labeler and challenger posts).
     /// @dev Needs an allowance. Paused by `pause()`. Emits `TaskCreated`, `TaskRoyalty` and, with a
     /// relay fee, `TaskRelayFee`.
     /// @param params The task (see `TaskParams`).
@@ -362,9 +362,9 @@ interface ITaskEscrow is IAdministered, ITaskEscrowRelayBase {
     /// @param newDeadline The new deadline, later than the current one.
     function extendDeadline(uint256 taskId, uint256 newDeadline) external;
 
-    /// @notice After the deadline, pays the requester back the budget (reward + fee + relay fee) of every slot
-    /// that is neither accepted nor held by a pending or challenged submission. Callable again as
-    /// held submissions are rejected.
+    /// @notice After the deadline, pays the requester back the budget (reward + fee + relay fee) of
+    /// every slot that is neither accepted nor held by a pending or challenged submission. Callable
+    /// again as held submissions are rejected.
     /// @dev Requester only; pays by direct transfer. Never paused. Emits `TaskReclaimed`.
     /// @param taskId The task.
     /// @return amount The amount paid back.

@@ -99,7 +99,7 @@ export async function createTask(
   print(`  spec  ${result.specURI}`);
   if (result.relayFee !== 0n) {
     const decimals = await client.decimalsOf(args.paymentToken || client.addresses.token);
-    print(`  relay fee ${formatUnits(result.relayFee, decimals)} per accepted submission`);
+    print(`  relay fee ${formatUnits(result.relayFee, decimals).replace(/\.0$/, "")} per accepted submission`);
   }
   if (args.minLicencePrice) {
     const floor = await client.setMinLicencePrice(result.taskId, args.minLicencePrice);
