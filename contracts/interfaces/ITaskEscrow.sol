@@ -65,6 +65,8 @@ interface ITaskEscrow is IAdministered, ITaskEscrowRelayBase {
     /// @param relayFee Paid per accepted submission, in `paymentToken` wei, to the relayer whose batch
     /// landed it, or to a direct submission's labeler (who paid its own transaction) with its reward;
     /// at most `reward`; 0 for none. No protocol fee is charged on it (docs/relay-design.md, section 9).
+    /// It follows `labelerRoot` rather than ending the struct: the field order is `createTask`'s
+    /// selector, which decides its place in the dispatcher's search (docs/relay-design.md, section 0).
     struct TaskParams {
         address paymentToken;
         uint256 reward;
@@ -74,12 +76,12 @@ interface ITaskEscrow is IAdministered, ITaskEscrowRelayBase {
         uint256 challengePeriod;
         uint256 maxFeeBps;
         bytes32 labelerRoot;
+        uint256 relayFee;
         bytes32 specHash;
         string specURI;
         uint256 royaltyBps;
         uint256 maxSlots;
         uint256 valueBondBps;
-        uint256 relayFee;
     }
 
     /// @notice Governance parameters; they apply to tasks created after a change.
