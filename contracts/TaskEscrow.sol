@@ -141,8 +141,9 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
     ) external whenNotPaused nonReentrant returns (uint256) {
         // The permit covers the budget at the highest fee the requester accepts, so that a fee change
         // racing this transaction cannot make it fail; the budget is pulled at the actual fee.
+        uint256 reward = taskParams.reward;
         uint256 budget =
-            taskParams.slots * (taskParams.reward + EscrowLedger.shareOf(taskParams.reward, taskParams.maxFeeBps));
+            taskParams.slots * (reward + EscrowLedger.shareOf(reward, taskParams.maxFeeBps) + taskParams.relayFee);
         _tryPermit(taskParams.paymentToken, budget, deadline, v, r, s);
         return _createTask(taskParams);
     }
@@ -155,7 +156,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         if (slots > task.maxSlots) revert TaskEscrowAboveMaxSlots(taskId, slots, task.maxSlots);
         task.slots = uint16(slots); // fits: <= maxSlots <= _MAX_SLOTS
         uint256 reward = task.reward;
-        uint256 amount = count * (reward + EscrowLedger.shareOf(reward, task.feeBps));
+        uint256 amount = count * (reward + EscrowLedger.shareOf(reward, task.feeBps) + EscrowLedger.relayFeeOf(task));
         emit SlotsAdded(taskId, count, slots, amount);
         EscrowLedger.pullExact(address(_label), IERC20(task.paymentToken), amount);
     }
@@ -180,7 +181,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         if (free == 0) revert TaskEscrowNothingToReclaim(taskId);
         task.slots = slots - free;
         uint256 reward = task.reward;
-        amount = free * (reward + EscrowLedger.shareOf(reward, task.feeBps));
+        amount = free * (reward + EscrowLedger.shareOf(reward, task.feeBps) + EscrowLedger.relayFeeOf(task));
         emit TaskReclaimed(taskId, msg.sender, free, amount);
         // Interaction last: the slots are already unfunded.
         IERC20(task.paymentToken).safeTransfer(msg.sender, amount);
@@ -198,7 +199,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
             deadline = noticeEnd;
             task.deadline = uint40(noticeEnd); // fits: below the current deadline
         }
-        task.cancelled = true;
+        task.flags |= EscrowLedger.CANCELLED;
         emit TaskCancelled(taskId, msg.sender, deadline);
     }
 
@@ -417,10 +418,11 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
                 courtVersion: terms.courtVersion,
                 burnBps: terms.burnBps,
                 cancelNotice: terms.cancelNotice,
-                cancelled: task.cancelled,
+                cancelled: task.flags & EscrowLedger.CANCELLED != 0,
                 labelerRoot: task.labelerRoot,
                 royaltyBps: task.royaltyBps,
-                maxSlots: task.maxSlots
+                maxSlots: task.maxSlots,
+                relayFee: uint96(EscrowLedger.relayFeeOf(task)) // fits: stored in 96 bits
             });
     }
 
@@ -482,6 +484,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         }
         uint256 maxSlots = p.maxSlots == 0 ? p.slots : p.maxSlots;
         if (maxSlots < p.slots || maxSlots > _MAX_SLOTS) revert TaskEscrowInvalidSlots(maxSlots);
+        if (p.relayFee > p.reward) revert TaskEscrowInvalidRelayFee(p.relayFee, p.reward);
 
         taskId = ++_taskCount;
         // The narrowing casts fit: every value was range-checked above.
@@ -505,14 +508,26 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         task.royaltyBps = uint16(p.royaltyBps);
         task.maxSlots = uint16(maxSlots);
         if (p.labelerRoot != bytes32(0)) {
-            task.allowlisted = true;
+            task.flags = EscrowLedger.ALLOWLISTED;
             task.labelerRoot = p.labelerRoot;
         }
 
         uint256 fee = EscrowLedger.shareOf(p.reward, params_.feeBps);
         _emitTaskCreated(taskId, p, fee, bond);
         emit TaskRoyalty(taskId, p.royaltyBps, maxSlots);
-        EscrowLedger.pullExact(address(_label), IERC20(p.paymentToken), p.slots * (p.reward + fee));
+        uint256 perSlot = p.reward + fee + _recordRelayFee(taskId, task, p.relayFee);
+        EscrowLedger.pullExact(address(_label), IERC20(p.paymentToken), p.slots * perSlot);
+    }
+
+    /// @dev Records a new task's relay fee (checked: at most its reward) and returns it. Slot 4 is written
+    /// only for a non-zero fee: a task without one writes and reads what it did before (docs/relay-design.md).
+    function _recordRelayFee(uint256 taskId, Task storage task, uint256 relayFee) private returns (uint256) {
+        if (relayFee != 0) {
+            task.flags |= EscrowLedger.HAS_RELAY_FEE;
+            task.relayFee = uint96(relayFee); // fits: at most the reward, checked below 2^96
+            emit TaskRelayFee(taskId, relayFee);
+        }
+        return relayFee;
     }
 
     function _emitTaskCreated(uint256 taskId, TaskParams calldata p, uint256 fee, uint256 bond) private {
@@ -569,7 +584,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         uint16 held = task.held;
         if (task.accepted + held >= task.slots) revert TaskEscrowSlotsFull(taskId);
         if (resultHash == bytes32(0)) revert TaskEscrowEmptyResult();
-        if (task.allowlisted) {
+        if (task.flags & EscrowLedger.ALLOWLISTED != 0) {
             // The leaf as OpenZeppelin's StandardMerkleTree builds it for one `address` column.
             bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(msg.sender))));
             if (!MerkleProof.verifyCalldata(proof, task.labelerRoot, leaf)) {
@@ -707,7 +722,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
     /// closed (every slot accepted with nothing pending: closing is permanent, docs/dataset-shares.md).
     function _openRequesterTask(uint256 taskId) private view returns (Task storage task, uint40 deadline) {
         task = _requesterTask(taskId);
-        if (task.cancelled) revert TaskEscrowTaskCancelled(taskId);
+        if (task.flags & EscrowLedger.CANCELLED != 0) revert TaskEscrowTaskCancelled(taskId);
         deadline = task.deadline;
         if (EscrowLedger.now40() >= deadline) revert TaskEscrowDeadlinePassed(taskId, deadline);
         if (task.held == 0 && task.accepted == task.slots) revert TaskEscrowTaskClosed(taskId);

@@ -133,6 +133,8 @@ export interface TaskParams {
   maxSlots: bigint;
   /** The value bond as a share of the reward, in bps; 0 means the governance minimum (`bondToRewardBps`). */
   valueBondBps: bigint;
+  /** Paid per accepted submission to its relayer (or to a direct labeler with its reward); 0: none. */
+  relayFee: bigint;
 }
 
 /**
@@ -166,6 +168,8 @@ export const EXAMPLE_TASK = {
   maxSlots: 10_000n,
   /** The least value bond: `bondToRewardBps` of the reward. */
   valueBondBps: 0n,
+  /** No relay fee (docs/relay-design.md, section 9). */
+  relayFee: 0n,
 } as const;
 
 /** The parameters of a task paid in `paymentToken` until `deadline`: `EXAMPLE_TASK` with `overrides`. */

@@ -222,6 +222,7 @@ await send(
     royaltyBps: 2_000n,
     maxSlots: 0n,
     valueBondBps: 0n,
+    relayFee: 0n,
   }),
 );
 const taskId = await escrow.taskCount();

@@ -170,6 +170,13 @@ export const COMMANDS: Command[] = [
       },
       { name: "maxSlots", description: "Most slots the task may ever hold (default: --slots)", defaultValue: "" },
       {
+        name: "relayFee",
+        description:
+          "Relay fee per accepted submission, in payment-token units (at most --reward; default none), or " +
+          '"auto:PRICE": the SDK\'s proposal, 30,000 x gas price x 1.5 at PRICE payment tokens per ETH',
+        defaultValue: "",
+      },
+      {
         name: "minLicencePrice",
         description: "Licence floor in payment-token units, set right after creation (it may only rise)",
         defaultValue: "",

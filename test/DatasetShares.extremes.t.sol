@@ -59,7 +59,8 @@ contract DatasetSharesExtremesTest is SharesSystem {
                 specURI: "ipfs://spec",
                 royaltyBps: ROYALTY_BPS,
                 maxSlots: SUPPLY,
-                valueBondBps: 0
+                valueBondBps: 0,
+                relayFee: 0
             })
         );
         vm.stopPrank();

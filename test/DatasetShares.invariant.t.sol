@@ -215,7 +215,8 @@ contract DatasetSharesInvariantTest is SharesSystem {
                 specURI: "ipfs://spec",
                 royaltyBps: royaltyBps,
                 maxSlots: maxSlots,
-                valueBondBps: 0
+                valueBondBps: 0,
+                relayFee: 0
             })
         );
         vm.stopPrank();

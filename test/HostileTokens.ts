@@ -165,6 +165,7 @@ describe("TaskEscrow: hostile tokens and recipients", function () {
         royaltyBps: 2_000n,
         maxSlots: 0n,
         valueBondBps: 0n,
+        relayFee: 0n,
       });
       const withdraw = escrow.interface.encodeFunctionData("withdraw", [token]);
       await reenterDuring(evil, target, withdraw, guardError(escrow), () =>

@@ -62,6 +62,11 @@ interface ITaskEscrow is IAdministered, ITaskEscrowRelayBase {
     /// a share of the reward in basis points: at least `bondToRewardBps` (0 means exactly that), at
     /// most 65,535. On a LABEL task it is added to the court bond and posted with it in one transfer
     /// (docs/task-escrow.md, "Two-part bonds").
+    /// @param relayFee Paid per accepted submission, in `paymentToken` wei, to the relayer whose batch
+    /// landed it, or to a direct submission's labeler (who paid its own transaction) with its reward;
+    /// at most `reward`; 0 for none. No protocol fee is charged on it (docs/relay-design.md, section 9).
+    /// It follows `labelerRoot` rather than ending the struct: the field order is `createTask`'s
+    /// selector, which decides its place in the dispatcher's search (docs/relay-design.md, section 0).
     struct TaskParams {
         address paymentToken;
         uint256 reward;
@@ -71,6 +76,7 @@ interface ITaskEscrow is IAdministered, ITaskEscrowRelayBase {
         uint256 challengePeriod;
         uint256 maxFeeBps;
         bytes32 labelerRoot;
+        uint256 relayFee;
         bytes32 specHash;
         string specURI;
         uint256 royaltyBps;
@@ -106,7 +112,7 @@ interface ITaskEscrow is IAdministered, ITaskEscrowRelayBase {
     /// challenged, and its deadline passed or every slot accepted. Closing is permanent: after it the
     /// accepted count never changes (docs/dataset-shares.md). `bond` is the LABEL each labeler and
     /// challenger posts (on a LABEL task the court bond plus the value bond), `valueBond` what each
-    /// also posts in another payment token (0 on a LABEL task).
+    /// also posts in another payment token (0 on a LABEL task), `relayFee` the relay fee (0: none).
     struct TaskView {
         address requester;
         address paymentToken;
@@ -128,6 +134,7 @@ interface ITaskEscrow is IAdministered, ITaskEscrowRelayBase {
         bytes32 labelerRoot;
         uint16 royaltyBps;
         uint16 maxSlots;
+        uint96 relayFee;
     }
 
     /// @notice A submission as stored.
@@ -162,6 +169,9 @@ interface ITaskEscrow is IAdministered, ITaskEscrowRelayBase {
     /// to its shares, of which there will never be more than `maxSlots` (emitted with `TaskCreated`;
     /// the value bond is in `getTask`, which indexers read at `TaskCreated`).
     event TaskRoyalty(uint256 indexed taskId, uint256 royaltyBps, uint256 maxSlots);
+    /// @notice Task `taskId` pays `relayFee` per accepted submission to its relayer (emitted with
+    /// `TaskCreated` when the task has a relay fee; docs/relay-design.md, section 9).
+    event TaskRelayFee(uint256 indexed taskId, uint256 relayFee);
     /// @notice Task `taskId` gained `added` slots (now `slots`), funded with `amount`.
     event SlotsAdded(uint256 indexed taskId, uint256 added, uint256 slots, uint256 amount);
     /// @notice Task `taskId`'s deadline moved from `previous` to `deadline`.
@@ -253,6 +263,8 @@ interface ITaskEscrow is IAdministered, ITaskEscrowRelayBase {
     error TaskEscrowAboveMaxSlots(uint256 taskId, uint256 slots, uint256 maxSlots);
     /// @notice A task's dataset royalty is between `minRoyaltyBps` and 9,000 basis points.
     error TaskEscrowInvalidRoyalty(uint256 royaltyBps, uint256 minRoyaltyBps);
+    /// @notice `relayFee` is above the task's `reward`.
+    error TaskEscrowInvalidRelayFee(uint256 relayFee, uint256 reward);
     /// @notice Task `taskId` is closed (every slot accepted, nothing pending): closing is permanent.
     error TaskEscrowTaskClosed(uint256 taskId);
     /// @notice `bond` is below the task's bond floor `floor` (or does not fit 96 bits).
@@ -307,20 +319,22 @@ interface ITaskEscrow is IAdministered, ITaskEscrowRelayBase {
                                  TASKS
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Creates a task and pulls its budget, `slots * (reward + fee)` of `paymentToken`, where
-    /// `fee = reward * feeBps / 10,000` (rounded down) at the current `feeBps`, snapshotted. The task
-    /// records its terms: the court's parameter version as last synced (`syncCourtVersion`), `burnBps`,
-    /// `cancelNotice` and the value bond, none of which a later change reaches; its court bond must be
-    /// at least the floor under that version. On a LABEL task `TaskCreated`'s `bond` includes the value
-    /// bond (the LABEL each labeler and challenger posts).
-    /// @dev Needs an allowance. Paused by `pause()`. Emits `TaskCreated` and `TaskRoyalty`.
+    /// @notice Creates a task and pulls its budget, `slots * (reward + fee + relayFee)` of
+    /// `paymentToken`, where `fee = reward * feeBps / 10,000` (rounded down) at the current `feeBps`,
+    /// snapshotted. The task records its terms: the court's parameter version as last synced
+    /// (`syncCourtVersion`), `burnBps`, `cancelNotice` and the value bond, none of which a later change
+    /// reaches; its court bond must be at least the floor under that version. On a LABEL task
+    /// `TaskCreated`'s `bond` includes the value bond (the LABEL each labeler and challenger posts).
+    /// @dev Needs an allowance. Paused by `pause()`. Emits `TaskCreated`, `TaskRoyalty` and, with a
+    /// relay fee, `TaskRelayFee`.
     /// @param params The task (see `TaskParams`).
     /// @return taskId The new task's id (ids start at 1).
     function createTask(TaskParams calldata params) external returns (uint256 taskId);
 
     /// @notice `createTask` with an EIP-2612 permit signed by the caller for the budget at the
-    /// requester's `maxFeeBps` (`slots * (reward + reward * maxFeeBps / 10,000)`), so that a fee change
-    /// before the transaction lands cannot make it fail; the escrow pulls the budget at the actual fee.
+    /// requester's `maxFeeBps` (`slots * (reward + reward * maxFeeBps / 10,000 + relayFee)`), so that a
+    /// fee change before the transaction lands cannot make it fail; the escrow pulls the budget at the
+    /// actual fee.
     /// @dev The permit is tried and its failure ignored (a front-run permit must not block the call).
     /// @param params The task.
     /// @param deadline The permit's deadline.
@@ -336,7 +350,7 @@ interface ITaskEscrow is IAdministered, ITaskEscrowRelayBase {
         bytes32 s
     ) external returns (uint256 taskId);
 
-    /// @notice Funds `count` more slots of task `taskId` at its snapshotted reward and fee.
+    /// @notice Funds `count` more slots of task `taskId` at its snapshotted reward, fee and relay fee.
     /// @dev Requester only, before the deadline and before the task closes, total slots at most its
     /// `maxSlots`. Paused by `pause()`. Emits `SlotsAdded`.
     /// @param taskId The task.
@@ -350,9 +364,9 @@ interface ITaskEscrow is IAdministered, ITaskEscrowRelayBase {
     /// @param newDeadline The new deadline, later than the current one.
     function extendDeadline(uint256 taskId, uint256 newDeadline) external;
 
-    /// @notice After the deadline, pays the requester back the budget (reward + fee) of every slot
-    /// that is neither accepted nor held by a pending or challenged submission. Callable again as
-    /// held submissions are rejected.
+    /// @notice After the deadline, pays the requester back the budget (reward + fee + relay fee) of
+    /// every slot that is neither accepted nor held by a pending or challenged submission. Callable
+    /// again as held submissions are rejected.
     /// @dev Requester only; pays by direct transfer. Never paused. Emits `TaskReclaimed`.
     /// @param taskId The task.
     /// @return amount The amount paid back.

@@ -6,9 +6,9 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ITaskEscrow} from "../interfaces/ITaskEscrow.sol";
 
-/// @dev A task in four slots. Amounts fit 96 bits (checked at creation); counts fit 16 bits
-/// (slots <= 10,000); timestamps fit 40 bits, durations (at most 30 days) 24. Spec hash and URI live
-/// only in `TaskCreated`.
+/// @dev A task in four slots, five with a relay fee. Amounts fit 96 bits (checked at creation); counts
+/// fit 16 bits (slots <= 10,000); timestamps fit 40 bits, durations (at most 30 days) 24. Spec hash and
+/// URI live only in `TaskCreated`.
 struct Task {
     // slot 0 (read by submit, accept, challenge, finalize)
     address requester;
@@ -25,18 +25,19 @@ struct Task {
     uint24 challengePeriod;
     uint16 feeBps;
     uint32 terms; // the task's `Terms`: court version, burn and cancellation notice
-    bool cancelled;
-    bool allowlisted; // labelerRoot != 0, kept here so that open tasks never read slot 3
+    uint8 flags; // EscrowLedger's CANCELLED, ALLOWLISTED (open tasks never read slot 3), HAS_RELAY_FEE (slot 4)
     uint16 royaltyBps; // the dataset shares' royalty on each licence (docs/dataset-shares.md)
     uint16 maxSlots; // `addSlots` never goes past it
     uint16 valueBondBps; // the value bond in another payment token, as a share of the reward; 0 on a LABEL task
     // slot 3
     bytes32 labelerRoot;
+    // slot 4, written only when non-zero (flag HAS_RELAY_FEE): tasks without one never read it
+    uint96 relayFee;
 }
 
 /// @dev A submission in one slot (its task is `submissionId >> 32`; its result hash and URI live only
 /// in `Submitted`). A relayed submission gets a record only when it is challenged
-/// (docs/relay-design.md); `sponsored` says its bonds belong to `EscrowState.sponsors[submissionId]`,
+/// (docs/relay-design.md); `sponsored` says its bonds belong to `EscrowState.relayers[submissionId]`,
 /// not to its labeler. Dispute ids fit 40 bits: each dispute pays a bond.
 struct Submission {
     address labeler;
@@ -80,8 +81,10 @@ struct EscrowState {
     mapping(address account => Account) accounts;
     mapping(address token => mapping(address account => uint256)) claimable;
     mapping(uint256 termsId => Terms) terms;
-    /// @dev The relayer that posted a challenged relayed submission's bonds (D1, docs/relay-design.md).
-    mapping(uint256 submissionId => address) sponsors;
+    /// @dev The relayer of a challenged relayed submission, written when it sponsored the bonds (D1,
+    /// docs/relay-design.md) or the task has a relay fee (the relayer's on acceptance): zero for a
+    /// direct submission.
+    mapping(uint256 submissionId => address) relayers;
 }
 
 /// @title EscrowLedger
@@ -93,10 +96,15 @@ library EscrowLedger {
     uint256 internal constant BPS = 10_000;
     /// @dev A submission id is `taskId << 32 | n` (`ITaskEscrow`).
     uint256 internal constant SUBMISSION_INDEX_BITS = 32;
+    /// @dev `Task.flags`: cancelled; allowlisted (`labelerRoot` is set); has a relay fee (`relayFee` is set).
+    uint8 internal constant CANCELLED = 1;
+    uint8 internal constant ALLOWLISTED = 2;
+    uint8 internal constant HAS_RELAY_FEE = 4;
 
     /// @dev Marks a submission accepted and credits the labeler its reward, its bond owner (the labeler,
     /// or a relayed submission's sponsor: `bondOwnerOf`) `labelCredit` LABEL of bonds plus on a task
-    /// paid in another token its value bond back, and `treasury` the fee.
+    /// paid in another token its value bond back, `treasury` the fee, and the task's relay fee to the
+    /// submission's relayer, or to its labeler if it came directly (it paid its own transaction).
     function accept(
         EscrowState storage state,
         address label,
@@ -128,6 +136,10 @@ library EscrowLedger {
             state.claimable[token][labeler] += reward + shareOf(reward, task.valueBondBps);
         }
         if (fee != 0) credit(state, label, token, treasury, fee);
+        if (task.flags & HAS_RELAY_FEE != 0) {
+            address relayer = state.relayers[submissionId];
+            credit(state, label, token, relayer == address(0) ? labeler : relayer, task.relayFee);
+        }
         emit ITaskEscrow.SubmissionAccepted(submissionId, labeler, acceptedBy, reward, fee);
     }
 
@@ -161,7 +173,12 @@ library EscrowLedger {
     /// @dev Who stands in the labeler's place for `submissionId`'s bonds: its sponsor, or its labeler.
     function bondOwnerOf(EscrowState storage state, uint256 submissionId) internal view returns (address) {
         Submission storage submission = state.submissions[submissionId];
-        return submission.sponsored ? state.sponsors[submissionId] : submission.labeler;
+        return submission.sponsored ? state.relayers[submissionId] : submission.labeler;
+    }
+
+    /// @dev `task`'s relay fee per slot (0: none), read from slot 4 only when the task has one.
+    function relayFeeOf(Task storage task) internal view returns (uint256) {
+        return task.flags & HAS_RELAY_FEE == 0 ? 0 : task.relayFee;
     }
 
     /// @dev The protocol's clock (see QualityVote `_now`).
@@ -187,7 +204,7 @@ library EscrowLedger {
     ) private {
         address token = task.paymentToken;
         uint256 reward = task.reward;
-        address sponsor = state.sponsors[submissionId];
+        address sponsor = state.relayers[submissionId];
         credit(state, label, token, state.submissions[submissionId].labeler, reward);
         state.accounts[sponsor].labelClaimable += SafeCast.toUint96(labelCredit);
         if (token != label) state.claimable[token][sponsor] += shareOf(reward, task.valueBondBps);

@@ -235,8 +235,13 @@ library RelayLogic {
         paid = _payRange(state, rs.settled[_payoutTask(args)], label, task, args);
         uint256 fee = EscrowLedger.shareOf(task.reward, task.feeBps) * paid;
         if (fee != 0) EscrowLedger.credit(state, label, task.paymentToken, treasury, fee);
-        (uint256 batchId, , , uint256 from, uint256 to) = _payoutArgs(args);
+        (uint256 batchId, ITaskEscrowRelayBase.BatchHeader calldata header, , uint256 from, uint256 to) = _payoutArgs(
+            args
+        );
         emit ITaskEscrowRelayBase.BatchPaid(batchId, from, to, paid);
+        // The relay fees of the items paid, in one push to the relayer the batch committed to.
+        uint256 relayFees = EscrowLedger.relayFeeOf(task) * paid;
+        if (relayFees != 0) _push(state, label, task.paymentToken, header.relayer, relayFees);
     }
 
     /// @notice See `ITaskEscrowRelayBase.claimRelayed` (`byRequester` false) and `acceptRelayed` (true).
@@ -267,7 +272,7 @@ library RelayLogic {
             (address owner, uint256 releaseDay) = _bondsOf(item, challengeEnd);
             _takeBonds(rs, label, task, owner, releaseDay, true);
         }
-        _payOne(state, label, treasury, task, submissionId, item.labeler, acceptedBy);
+        _payOne(state, label, treasury, task, submissionId, item, acceptedBy);
     }
 
     /// @notice The first half of `ITaskEscrowRelayBase.challengeRelayed`: inside the item's window, settles
@@ -297,7 +302,10 @@ library RelayLogic {
             status: ITaskEscrow.Status.Pending,
             sponsored: sponsored
         });
-        if (sponsored) state.sponsors[submissionId] = owner;
+        // The relayer owns a sponsored item's bonds and, if the task has one, its relay fee on acceptance.
+        if (sponsored || task.flags & EscrowLedger.HAS_RELAY_FEE != 0) {
+            state.relayers[submissionId] = item.header.relayer;
+        }
         emit ITaskEscrowRelayBase.RelayedSubmissionAdopted(submissionId, item.labeler, item.header.relayer, sponsored);
     }
 
@@ -530,15 +538,16 @@ library RelayLogic {
         return true;
     }
 
-    /// @dev Counts relayed `submissionId` accepted and credits its labeler the reward and the treasury
-    /// the fee, as `EscrowLedger.accept` does for a record (a relayed item has none).
+    /// @dev Counts relayed `submissionId` accepted and credits its labeler the reward, the treasury the
+    /// fee and its batch's relayer the relay fee, as `EscrowLedger.accept` does for a record (a relayed
+    /// item has none).
     function _payOne(
         EscrowState storage state,
         address label,
         address treasury,
         Task storage task,
         uint256 submissionId,
-        address labeler,
+        ITaskEscrowRelayBase.RelayedItem calldata item,
         ITaskEscrow.AcceptedBy acceptedBy
     ) private {
         --task.held;
@@ -546,8 +555,11 @@ library RelayLogic {
         uint256 reward = task.reward;
         uint256 fee = EscrowLedger.shareOf(reward, task.feeBps);
         address token = task.paymentToken;
+        address labeler = item.labeler;
         EscrowLedger.credit(state, label, token, labeler, reward);
         if (fee != 0) EscrowLedger.credit(state, label, token, treasury, fee);
+        uint256 relayFee = EscrowLedger.relayFeeOf(task);
+        if (relayFee != 0) EscrowLedger.credit(state, label, token, item.header.relayer, relayFee);
         emit ITaskEscrow.SubmissionAccepted(submissionId, labeler, acceptedBy, reward, fee);
     }
 
@@ -698,7 +710,7 @@ library RelayLogic {
         // The first day starting at or after the items' challenge end: their bonds are free from it.
         ctx.releaseDay = (now_ + task.challengePeriod + 1 days - 1) / 1 days;
         ctx.today = now_ / 1 days;
-        if (task.allowlisted) ctx.labelerRoot = task.labelerRoot;
+        if (task.flags & EscrowLedger.ALLOWLISTED != 0) ctx.labelerRoot = task.labelerRoot;
         ctx.domainSeparator = domainSeparator;
         ctx.label = label;
     }

@@ -48,7 +48,13 @@ const WITH_PERMIT_SLOTS = 10n;
  */
 const VALUE_BOND_FIELD =
   "TaskParams.valueBondBps (the requester may raise the value bond): a calldata word and its checks";
-const CREATE_OVER_V1 = { by: 800, why: VALUE_BOND_FIELD };
+/**
+ * The relay fee (docs/relay-design.md, section 9, D4): `TaskParams.relayFee`'s calldata word (128),
+ * its bound and its flag test, and `createTask`'s new selector two places later in the dispatcher's
+ * search: +447 gas on a task without one (137,842 -> 138,289, measured on a test deployment).
+ */
+const RELAY_FEE_FIELD = "TaskParams.relayFee (docs/relay-design.md, D4): a calldata word, its bound and its flag";
+const CREATE_OVER_V1 = { by: 1_300, why: `${VALUE_BOND_FIELD}; ${RELAY_FEE_FIELD}` };
 /**
  * Issue #20 (docs/relay-design.md): the escrow gained `relay` and a fallback that routes the other
  * relayed entry points to `RelayLogic`, so the selector search before some functions got longer:

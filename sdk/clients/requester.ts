@@ -49,6 +49,26 @@ export interface NewTask {
   royaltyBps?: number | bigint;
   /** The most slots the task may ever hold (default: `slots`): the largest share supply. */
   maxSlots?: number | bigint;
+  /**
+   * Paid per accepted submission, in payment-token units or base units, to the relayer whose batch
+   * landed it (or to a direct labeler with its reward); at most the reward; default none. Fixed for
+   * good; see `relayFeeProposal` (docs/relay-design.md, section 9).
+   */
+  relayFee?: Amount;
+}
+
+/** Gas of one relayed and one paid item in batches of 100, rounded up (docs/relay-design.md, section 11). */
+export const RELAYED_ITEM_GAS = 30_000n;
+
+/**
+ * The relay fee the SDK proposes (docs/relay-design.md, section 9): `30,000 x gasPrice x 1.5` of the
+ * chain's native token (wei), converted to the payment token at `tokenPerNative`, the payment
+ * token's base units one native token (1e18 wei) buys. Rounded up; the margin (x 1.5) covers gas
+ * price moves, skipped items and rejections, which earn the relayer nothing.
+ */
+export function relayFeeProposal(gasPrice: bigint, tokenPerNative: bigint): bigint {
+  const nativeWei = (RELAYED_ITEM_GAS * gasPrice * 3n) / 2n;
+  return (nativeWei * tokenPerNative + 10n ** 18n - 1n) / 10n ** 18n;
 }
 
 /**
@@ -111,7 +131,10 @@ export class RequesterClient extends SharesClient {
   async createTask(task: NewTask) {
     void this.signer;
     const paymentToken = checkedAddress(task.paymentToken ?? this.addresses.token, "payment token");
-    const reward = toUnits(task.reward, await this.decimalsOf(paymentToken));
+    const decimals = await this.decimalsOf(paymentToken);
+    const reward = toUnits(task.reward, decimals);
+    const relayFee = task.relayFee === undefined ? 0n : toUnits(task.relayFee, decimals);
+    if (relayFee > reward) throw new AnnotaInputError(`the relay fee (${relayFee}) exceeds the reward (${reward})`);
     const slots = BigInt(task.slots);
     const bond =
       task.bond === undefined ? (await this.escrow.bondFloor(reward)).courtBond : toUnits(task.bond, LABEL_DECIMALS);
@@ -145,8 +168,9 @@ export class RequesterClient extends SharesClient {
       royaltyBps,
       maxSlots: task.maxSlots === undefined ? 0n : BigInt(task.maxSlots),
       valueBondBps: task.valueBondBps === undefined ? 0n : BigInt(task.valueBondBps),
+      relayFee,
     };
-    const permitted = slots * (reward + (reward * maxFeeBps) / 10_000n);
+    const permitted = slots * (reward + (reward * maxFeeBps) / 10_000n + relayFee);
     const p = await this.permit(paymentToken, this.addresses.escrow, permitted);
     const result = await this.send("createTask", (o) =>
       this.escrow.createTaskWithPermit(params, p.deadline, p.v, p.r, p.s, o),
@@ -158,7 +182,30 @@ export class RequesterClient extends SharesClient {
     // `valueBond`: what each also posts in another payment token.
     const posted = created!.getValue("bond") as bigint;
     const { valueBond } = await this.escrow.getTask(taskId);
-    return { ...result, taskId, bond: posted, valueBond, budget: slots * (reward + fee), specURI: uri };
+    return {
+      ...result,
+      taskId,
+      bond: posted,
+      valueBond,
+      budget: slots * (reward + fee + relayFee),
+      relayFee,
+      specURI: uri,
+    };
+  }
+
+  /**
+   * The relay fee the SDK proposes for a task paid in `paymentToken` (default LABEL) at the chain's
+   * current gas price (`relayFeeProposal`), given `price`: how many payment tokens one native token
+   * (ETH) buys, in whole tokens (`"3000"`) or base units (bigint). The chain has no price oracle:
+   * the requester gives it, as it judges the bonds.
+   */
+  async proposeRelayFee(price: Amount, paymentToken?: string): Promise<bigint> {
+    const provider = this.runner.provider;
+    if (!provider) throw new AnnotaError("the client has no provider");
+    const token = checkedAddress(paymentToken ?? this.addresses.token, "payment token");
+    const { gasPrice } = await provider.getFeeData();
+    if (gasPrice === null) throw new AnnotaError("the provider reports no gas price");
+    return relayFeeProposal(gasPrice, toUnits(price, await this.decimalsOf(token)));
   }
 
   /** Accepts a pending submission early. */

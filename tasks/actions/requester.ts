@@ -53,6 +53,7 @@ export async function createTask(
     allowlist: string;
     royalty: string;
     maxSlots: string;
+    relayFee: string;
     minLicencePrice: string;
   },
   hre: HardhatRuntimeEnvironment,
@@ -69,6 +70,10 @@ export async function createTask(
   const maxSlots = args.maxSlots ? positiveNumber(args.maxSlots, "max-slots") : undefined;
   if (maxSlots !== undefined && (!Number.isInteger(maxSlots) || maxSlots < slots))
     throw new CliError(`--max-slots must be a whole number of at least --slots (${slots}), got "${args.maxSlots}"`);
+  // A relay fee as given, or the SDK's proposal at the price given after "auto:" (docs/relay-design.md).
+  const relayFee = args.relayFee.startsWith("auto:")
+    ? await client.proposeRelayFee(args.relayFee.slice(5), args.paymentToken || undefined)
+    : args.relayFee || undefined;
   const result = await client.createTask({
     paymentToken: args.paymentToken || undefined,
     reward: required(args.reward, "reward"),
@@ -80,6 +85,7 @@ export async function createTask(
     ...(spec ? { spec } : { specURI: args.specUri, specHash: args.specHash || args.specUri }),
     royaltyBps: royalty === undefined ? undefined : Math.round(royalty * 100),
     maxSlots,
+    relayFee,
   });
   // On a task paid in another token each labeler and challenger also posts a value bond in it.
   const valueBond =
@@ -91,6 +97,10 @@ export async function createTask(
     result,
   );
   print(`  spec  ${result.specURI}`);
+  if (result.relayFee !== 0n) {
+    const decimals = await client.decimalsOf(args.paymentToken || client.addresses.token);
+    print(`  relay fee ${formatUnits(result.relayFee, decimals).replace(/\.0$/, "")} per accepted submission`);
+  }
   if (args.minLicencePrice) {
     const floor = await client.setMinLicencePrice(result.taskId, args.minLicencePrice);
     printTx(`Licence floor of task ${result.taskId} set to ${args.minLicencePrice} (it may only rise)`, floor);

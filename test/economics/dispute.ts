@@ -101,6 +101,7 @@ export class Simulation {
       royaltyBps: 2_000n,
       maxSlots: 0n,
       valueBondBps: 0n,
+      relayFee: 0n,
     });
     const taskId = await escrow.taskCount();
     await escrow.connect(c.labeler).submit(taskId, ethers.id(`result ${taskId}`), "ipfs://result", []);

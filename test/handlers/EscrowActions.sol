@@ -33,7 +33,8 @@ abstract contract EscrowActions is PoolActions {
             specURI: "ipfs://spec",
             royaltyBps: 2_000,
             maxSlots: 0,
-            valueBondBps: 0
+            valueBondBps: 0,
+            relayFee: 0
         });
         uint256 budget = slots * (reward + (reward * escrow.params().feeBps) / 10_000);
         bool paused = escrow.paused();
