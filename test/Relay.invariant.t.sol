@@ -54,18 +54,11 @@ contract RelayInvariantTest is SharesSystem {
 
         uint256 budget = _courtBondFloor() * 2_000;
         uint256[] memory keys = new uint256[](4);
-        for (uint256 i = 0; i < 4; ++i) {
-            keys[i] = 0xA11CE + i;
-            label.transfer(vm.addr(keys[i]), budget);
-        }
+        for (uint256 i = 0; i < 4; ++i) keys[i] = 0xA11CE + i;
         MockWallet wallet = new MockWallet(vm.addr(keys[0]));
         address[2] memory relayers = [address(0x7E1A), address(0x7E1B)];
-        label.transfer(address(wallet), budget);
-        label.transfer(relayers[0], budget);
-        label.transfer(CHALLENGER, budget);
+        _fund(keys, address(wallet), relayers[0], budget);
         handler = new RelayInvariantHandler(escrow, taskIds, keys, relayers, REQUESTER, CHALLENGER, wallet, budget);
-        vm.prank(CHALLENGER);
-        label.approve(address(escrow), type(uint256).max);
 
         bytes4[] memory s = new bytes4[](6);
         s[0] = RelayHandler.relayBatch.selector;
@@ -85,9 +78,9 @@ contract RelayInvariantTest is SharesSystem {
         for (uint256 c = 0; c < 2; ++c) {
             address coin = address(coins[c]);
             for (uint256 i = 0; i < handler.labelerCount(); ++i) {
-                address l = handler.labelers(i);
-                uint256 received = coins[c].balanceOf(l) + escrow.claimable(coin, l);
-                assertEq(received, handler.earned(l, coin), "labeler's rewards == reward x its paid items");
+                address labeler = handler.labelers(i);
+                uint256 received = coins[c].balanceOf(labeler) + escrow.claimable(coin, labeler);
+                assertEq(received, handler.earned(labeler, coin), "labeler's rewards == reward x its paid items");
             }
             for (uint256 i = 0; i < 2; ++i) {
                 address r = handler.relayers(i);
@@ -167,6 +160,16 @@ contract RelayInvariantTest is SharesSystem {
         invariant_bondLedgers();
         invariant_solvency();
         invariant_slots();
+    }
+
+    /// @dev LABEL for the bond owners' deposits (the handler deposits it) and for the challenger.
+    function _fund(uint256[] memory keys, address wallet, address sponsor, uint256 budget) internal {
+        for (uint256 i = 0; i < keys.length; ++i) label.transfer(vm.addr(keys[i]), budget);
+        label.transfer(wallet, budget);
+        label.transfer(sponsor, budget);
+        label.transfer(CHALLENGER, budget);
+        vm.prank(CHALLENGER);
+        label.approve(address(escrow), type(uint256).max);
     }
 
     function _task(MockERC20 coin, uint256 reward, uint256 slots, uint256 duration, uint256 period) internal {

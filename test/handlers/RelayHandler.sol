@@ -7,7 +7,7 @@ import {ITaskEscrow} from "../../contracts/interfaces/ITaskEscrow.sol";
 import {ITaskEscrowRelayBase} from "../../contracts/interfaces/ITaskEscrowRelayBase.sol";
 import {MockWallet} from "../../contracts/test/MockWallet.sol";
 import {Vm} from "../utils/Vm.sol";
-import {RelayBase, RelayReach} from "./RelayBase.sol";
+import {RelayBase} from "./RelayBase.sol";
 
 /// @notice Random actions on the relayed path (docs/relay-design.md, invariant 11): batches mixing
 /// valid items with forged, altered, replayed, expired, copied, unbacked, empty and contract-wallet
