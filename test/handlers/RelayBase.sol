@@ -47,6 +47,7 @@ abstract contract RelayBase {
     uint8 internal constant WALLET = 4;
     uint256 internal constant RING_SLOTS = 32;
     uint256 internal constant MAX_POOL = 160;
+    uint256 internal constant LANDED_RING = 16;
     /// @dev Gas bounds of invariant 11's "bounded amount": per call, per landed item, per skipped item
     /// (the signature recovery, the cold nonce and ledger reads and the event), and the wallet cap.
     uint256 internal constant CALL_GAS = 90_000;
@@ -114,6 +115,8 @@ abstract contract RelayBase {
     mapping(bytes32 key => Signed) public signedBy;
     Item[] internal _pool; // honestly signed items, for replays (a ring of `MAX_POOL`)
     uint256 internal _poolNext;
+    Item[] internal _landedItems; // the latest landed items, for replays (a ring of `LANDED_RING`)
+    uint256 internal _landedNext;
     Batch[] internal _batches;
     /// @dev Landed items as (batch position, index).
     uint256[2][] internal _landed;
@@ -272,6 +275,9 @@ abstract contract RelayBase {
     /// @dev Records a landed item in the model: its nonce bit, its release day for its bond owner.
     function _modelLand(Item memory item, address relayer, uint256 releaseDay) internal returns (address owner) {
         nonceUsed[item.flags & BOUND != 0 ? relayer : item.labeler][item.nonce] = true;
+        if (_landedItems.length < LANDED_RING) _landedItems.push(item);
+        else _landedItems[_landedNext] = item;
+        _landedNext = (_landedNext + 1) % LANDED_RING;
         owner = item.flags & SPONSORED != 0 ? relayer : item.labeler;
         if (!_dayKnown[owner][releaseDay]) {
             _dayKnown[owner][releaseDay] = true;

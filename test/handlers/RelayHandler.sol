@@ -229,6 +229,10 @@ contract RelayHandler is RelayBase {
             item.signer = forger;
         } else if (kind == 6 || kind == 7) {
             item = _altered(r, taskId, labeler, deadline, relayer);
+        } else if (kind == 8 && _landedItems.length != 0 && (r >> 64) % 2 == 0) {
+            item = _landedItems[(r >> 48) % _landedItems.length]; // a landed item, relayed again
+            item.altered = item.taskId != taskId;
+            item.taskId = taskId;
         } else if (kind == 8 && _pool.length != 0) {
             // Replayed (or relayed anew) as signed: mostly one of the latest, whose deadline has not come.
             uint256 back = (r >> 48) % (r % 2 == 0 ? 8 : _pool.length);
