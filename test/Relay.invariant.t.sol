@@ -187,6 +187,7 @@ contract RelayInvariantTest is SharesSystem {
                     challengePeriod: period,
                     maxFeeBps: 1_000,
                     labelerRoot: bytes32(0),
+                    relayFee: 0,
                     specHash: keccak256(abi.encode(reward, slots)),
                     specURI: "ipfs://spec",
                     royaltyBps: 2_000,
