@@ -140,11 +140,11 @@ describe("IPFS: embedded Helia nodes on loopback, Kubo and pinning stand-ins", f
     expect(await b.helia.blockstore.has(parseIpfsUri(uri))).to.equal(false);
   });
 
-  it("a CID nobody holds times out quickly with a one-line error", async function () {
+  it("a CID nobody holds ends at the store's timeout with a one-line error", async function () {
+    // The message names the 1 s timeout that ended the wait (no wall-clock assertion: a loaded
+    // machine must not fail a behaviour test).
     const absent = ipfsUriOf(toUtf8Bytes(`bytes nobody stored ${Date.now()}`));
-    const started = Date.now();
     await expectCode(() => b.get(absent), "FETCH_FAILED", `${absent} was not found on IPFS within 1 s (timed out)`);
-    expect(Date.now() - started).to.be.lessThan(3_000);
     await expectCode(() => b.get("ipfs://QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG"), "INVALID_ARGUMENT");
   });
 
