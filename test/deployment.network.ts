@@ -248,7 +248,7 @@ async function startNode() {
       await new Promise((resolve) => child.once("exit", resolve));
     }
   };
-  for (let i = 0; i < 120; i++) {
+  for (let i = 0; i < 480; i++) {
     const answer = await fetch(url, {
       method: "POST",
       headers: { "content-type": "application/json" },
