@@ -25,7 +25,49 @@ export interface RelayerOptions {
   poster?: Partial<PosterOptions>;
 }
 
-/** Opens the store, resolves what a previous run left open, then serves and posts. */
+/** How `serveRelayer` runs the service and poster on a chain. */
+export interface ServeOptions {
+  /** A SQLite file, or a `postgres://` URL. */
+  database: string;
+  /** 0 (default): a free port. */
+  port?: number;
+  host?: string;
+  poster?: Partial<PosterOptions>;
+  /** Where the poster's lines go (default: the console). */
+  log?: (line: string) => void;
+  /** Start the poster's loop (default); false leaves it to the caller's `poster.tick()`. */
+  loop?: boolean;
+}
+
+/**
+ * The relayer on `chain`: its store opened, its HTTP service listening, its poster looping (after
+ * resolving what a previous run left open). `annota relayer`, the demo and the tests all start it
+ * here.
+ */
+export async function serveRelayer(chain: RelayChain, o: ServeOptions) {
+  const store = await Store.open(o.database);
+  const poster = new Poster(store, chain, { ...POSTER_DEFAULTS, ...o.poster }, o.log);
+  const service = new RelayService(store, chain);
+  const server = service.server();
+  const host = o.host ?? "127.0.0.1";
+  await new Promise<void>((resolve) => server.listen(o.port ?? 0, host, resolve));
+  if (o.loop ?? true) poster.start();
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${port}`,
+    store,
+    poster,
+    service,
+    server,
+    async close() {
+      await new Promise((resolve) => server.close(resolve));
+      await poster.stop();
+      await store.close();
+    },
+  };
+}
+
+/** Connects to the node named in the options, checks its chain against the address book, then serves and posts. */
 export async function startRelayer(o: RelayerOptions) {
   const book = parseAddressBook(JSON.parse(readFileSync(o.book, "utf8")));
   const addresses = addressesOf(book);
@@ -40,19 +82,12 @@ export async function startRelayer(o: RelayerOptions) {
   }
   const wallet = new Wallet(o.key, provider);
   const chain = new RelayChain(provider, wallet, chainId, addresses.escrow, addresses.token);
-  const store = await Store.open(o.database);
-  const poster = new Poster(store, chain, { ...POSTER_DEFAULTS, ...o.poster });
-  const server = new RelayService(store, chain).server();
-  await new Promise<void>((resolve) => server.listen(o.port, o.host ?? "127.0.0.1", resolve));
-  poster.start();
-  const { port } = server.address() as AddressInfo;
+  const running = await serveRelayer(chain, o);
   return {
-    url: `http://${o.host ?? "127.0.0.1"}:${port}`,
+    url: running.url,
     relayer: wallet.address,
     async close() {
-      await new Promise((resolve) => server.close(resolve));
-      await poster.stop();
-      await store.close();
+      await running.close();
       provider.destroy();
     },
   };

@@ -1,5 +1,4 @@
 import { writeFileSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
 
 import { expect } from "chai";
@@ -7,9 +6,7 @@ import { Wallet, parseEther } from "ethers";
 import hre, { network } from "hardhat";
 
 import { RelayChain } from "../relayer/chain.js";
-import { Poster } from "../relayer/poster.js";
-import { RelayService } from "../relayer/service.js";
-import { Store } from "../relayer/store.js";
+import { serveRelayer } from "../relayer/main.js";
 import { cliRunner, useScratchDeployments } from "./helpers/cli.js";
 import { DAY } from "./helpers/escrow.js";
 import { deployProtocol, type Protocol } from "./helpers/fixtures.js";
@@ -56,17 +53,13 @@ describe("CLI: relayed submissions (annota bonds, submit --relay)", function () 
       await p.escrow.getAddress(),
       await p.token.getAddress(),
     );
-    const store = await Store.open(path.join(dir, "relayer.sqlite"));
-    const poster = new Poster(store, chain, { maxItems: 1, maxWaitMs: 0, pollMs: 20, bumpAfterMs: 60_000 }, () => {});
-    const server = new RelayService(store, chain).server();
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    poster.start();
-    stop = async () => {
-      await new Promise((resolve) => server.close(resolve));
-      await poster.stop();
-      await store.close();
-    };
+    const relayer = await serveRelayer(chain, {
+      database: path.join(dir, "relayer.sqlite"),
+      poster: { maxItems: 1, maxWaitMs: 0, pollMs: 20, bumpAfterMs: 60_000 },
+      log: () => {},
+    });
+    url = relayer.url;
+    stop = relayer.close;
   });
 
   after(async function () {

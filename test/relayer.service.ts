@@ -1,5 +1,4 @@
 import { mkdtempSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -9,8 +8,8 @@ import { network } from "hardhat";
 
 import { RelayChain } from "../relayer/chain.js";
 import { Poster } from "../relayer/poster.js";
-import { MAX_BODY, RelayService } from "../relayer/service.js";
-import { Store } from "../relayer/store.js";
+import { serveRelayer } from "../relayer/main.js";
+import { MAX_BODY } from "../relayer/service.js";
 import {
   LabelerClient,
   RelayerClient,
@@ -51,21 +50,24 @@ describe("relayer: the service", function () {
       f.ctx.escrow,
       await f.token.getAddress(),
     );
-    const store = await Store.open(path.join(mkdtempSync(path.join(tmpdir(), "annota-relayer-svc-")), "r.sqlite"));
-    const service = new RelayService(store, chain);
-    const server = service.server();
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    return { f, wallet, chain, store, service, server, url, client: new RelayerClient(url) };
+    const relayer = await serveRelayer(chain, {
+      database: path.join(mkdtempSync(path.join(tmpdir(), "annota-relayer-svc-")), "r.sqlite"),
+      log: () => {},
+      loop: false,
+    });
+    const { store, url } = relayer;
+    return { f, wallet, chain, store, url, close: relayer.close, client: new RelayerClient(url) };
+  }
+
+  /** A poster the test drives by hand (`tick`): it posts once `maxItems` are queued, never waits. */
+  function posterOf(world: World, maxItems: number) {
+    return new Poster(world.store, world.chain, { maxItems, maxWaitMs: 0, pollMs: 10, bumpAfterMs: 60_000 }, () => {});
   }
   type World = Awaited<ReturnType<typeof start>>;
 
   let w: World | undefined;
   afterEach(async function () {
-    if (w) {
-      await new Promise((resolve) => w!.server.close(resolve));
-      await w.store.close();
-    }
+    await w?.close();
     w = undefined;
   });
 
@@ -207,12 +209,7 @@ describe("relayer: the service", function () {
     // The relayer cancels b's nonce on chain before it posts.
     const nonce = BigInt(b.item.nonce);
     await w.f.desk.connect(w.wallet as never).cancelNonces(nonce >> 8n, 1n << (nonce & 255n));
-    const poster = new Poster(
-      w.store,
-      w.chain,
-      { maxItems: 2, maxWaitMs: 0, pollMs: 10, bumpAfterMs: 60_000 },
-      () => {},
-    );
+    const poster = posterOf(w, 2);
     await poster.tick();
     const [landed, skipped] = await Promise.all(ids.map((id) => w!.client.status(id)));
     const firstId = (1n << 32n) | 1n;
@@ -224,8 +221,7 @@ describe("relayer: the service", function () {
 
   it("pays its batches out from the window's end, once; a batch someone else paid is settled without a transaction", async function () {
     w = await start();
-    const options = { maxItems: 2, maxWaitMs: 0, pollMs: 10, bumpAfterMs: 60_000 };
-    const poster = new Poster(w.store, w.chain, options, () => {});
+    const poster = posterOf(w, 2);
     const ids = [(await w.client.submit((await signed(w, 0)).item)).id];
     ids.push((await w.client.submit((await signed(w, 1)).item)).id);
     await poster.tick();
@@ -260,12 +256,7 @@ describe("relayer: the service", function () {
 
   it("settles a due payout that another account already paid, without sending a transaction", async function () {
     w = await start();
-    const poster = new Poster(
-      w.store,
-      w.chain,
-      { maxItems: 1, maxWaitMs: 0, pollMs: 10, bumpAfterMs: 60_000 },
-      () => {},
-    );
+    const poster = posterOf(w, 1);
     await w.client.submit((await signed(w, 0)).item);
     await poster.tick();
     const batchId = ((1n << 32n) | 1n).toString();
@@ -287,12 +278,7 @@ describe("relayer: the service", function () {
 
   it("drops the payout of a batch the chain no longer has (a reverted or reorganised chain) instead of retrying it forever", async function () {
     w = await start();
-    const poster = new Poster(
-      w.store,
-      w.chain,
-      { maxItems: 1, maxWaitMs: 0, pollMs: 10, bumpAfterMs: 60_000 },
-      () => {},
-    );
+    const poster = posterOf(w, 1);
     await w.client.submit((await signed(w, 0)).item);
     const before = await networkHelpers.takeSnapshot();
     await poster.tick();
@@ -322,12 +308,7 @@ describe("relayer: the service", function () {
     const ticket = await w.client.ticket(w.f.taskId, signer.address);
     const item = await labeler.signSubmission(w.f.taskId, sha256(toUtf8Bytes("sdk labeler")), ticket);
     const { id } = await w.client.submit(item);
-    const poster = new Poster(
-      w.store,
-      w.chain,
-      { maxItems: 1, maxWaitMs: 0, pollMs: 10, bumpAfterMs: 60_000 },
-      () => {},
-    );
+    const poster = posterOf(w, 1);
     await poster.tick();
     expect((await w.client.status(id))!.state).to.equal("landed");
     expect(await labeler.bondBalance()).to.deep.include({ free: 0n, locked: w.f.bond });

@@ -1,14 +1,11 @@
 import { mkdtempSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
 import { Wallet, parseEther, type Provider, type Signer } from "ethers";
 
 import { RelayChain } from "../../relayer/chain.js";
-import { Poster } from "../../relayer/poster.js";
-import { RelayService } from "../../relayer/service.js";
-import { Store } from "../../relayer/store.js";
+import { serveRelayer } from "../../relayer/main.js";
 import type { AddressBook } from "../../sdk/addressBook.js";
 import { RelayerClient } from "../../sdk/relayerClient.js";
 
@@ -29,26 +26,22 @@ export async function startDemoRelayer(provider: Provider, book: AddressBook, fu
     book.contracts.TaskEscrow.address,
     book.contracts.LabelToken.address,
   );
-  const store = await Store.open(path.join(mkdtempSync(path.join(tmpdir(), "annota-demo-relayer-")), "relayer.sqlite"));
   const lines: string[] = [];
-  const poster = new Poster(store, chain, { maxItems: 100, maxWaitMs: 0, pollMs: 100, bumpAfterMs: 60_000 }, (l) =>
-    lines.push(l),
-  );
-  const server = new RelayService(store, chain).server();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const relayer = await serveRelayer(chain, {
+    database: path.join(mkdtempSync(path.join(tmpdir(), "annota-demo-relayer-")), "relayer.sqlite"),
+    poster: { maxWaitMs: 0, pollMs: 100, bumpAfterMs: 60_000 },
+    log: (line) => lines.push(line),
+    loop: false,
+  });
   return {
     address: wallet.address,
-    url,
-    client: new RelayerClient(url),
+    url: relayer.url,
+    client: new RelayerClient(relayer.url),
     /** Posts what is queued and pays out what is due; returns the poster's log lines since the last call. */
     async tick() {
-      await poster.tick();
+      await relayer.poster.tick();
       return lines.splice(0);
     },
-    async close() {
-      await new Promise((resolve) => server.close(resolve));
-      await store.close();
-    },
+    close: relayer.close,
   };
 }
