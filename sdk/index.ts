@@ -24,6 +24,8 @@ export * from "./head.js";
 export * from "./indexerClient.js";
 export * from "./permit.js";
 export * from "./relay.js";
+export { relayedResultUri, type RelayOrigin } from "./relayedDiscovery.js";
+export type { RelayedBatch } from "./relayedShares.js";
 export * from "./relayerClient.js";
 export * from "./salt.js";
 export * from "./sealed/portable.js";

@@ -213,6 +213,7 @@ contract RelayInvariantTest is SharesSystem {
         console.log("skips: InsufficientBond %d, BadSignature %d", r.skips[7], r.skips[9]);
         console.log("altered fields %d, replays %d, copies %d", r.alteredFields, r.replaysRefused, r.copiesRefused);
         console.log("hostile wallets %d, max gas per skipped item %d", r.hostileWallets, r.maxSkipGas);
+        console.log("landed for a wallet approving every hash %d", r.landedApproveAll);
         console.log("payouts %d (overlapping %d), claims %d", r.payouts, r.overlappingPayouts, r.claims);
         console.log("accepts %d, challenges %d", r.accepts, r.challenges);
         console.log("refused: settled %d, inside the window %d", r.refusedSettled, r.refusedEarlyClaims);
@@ -225,6 +226,7 @@ contract RelayInvariantTest is SharesSystem {
         assertGe(r.landedByStranger, 1, "reach: unbound items landed by strangers");
         assertGe(r.landedSponsored, 1, "reach: sponsored items landed");
         assertGe(r.landedWallet, 1, "reach: wallet items landed");
+        assertGe(r.landedApproveAll, 1, "reach: items of a wallet approving every hash landed");
         assertGe(r.groupsRefused, 1, "reach: groups refused");
         assertGe(r.skips[2], 1, "reach: TaskDeadlinePassed");
         assertGe(r.skips[3], 1, "reach: SlotsFull");

@@ -223,10 +223,20 @@ export class AnyoneClient extends ReaderClient {
     const task = await this.getTask(id >> 32n);
     const amount = task.bond + (await this.court.roundCost(task.courtVersion, 0n));
     if (task.valueBond > 0n) await this.ensureAllowance(task.paymentToken, this.addresses.escrow, task.valueBond);
-    const p = await this.permit(this.addresses.token, this.addresses.escrow, amount);
-    const result = await this.send(`challenge(${id})`, (o) =>
-      this.escrow.challengeWithPermit(id, document.reasonHash, p.deadline, p.v, p.r, p.s, o),
-    );
+    const relayed = await this.unrecordedRelayed(id);
+    let result: TxResult;
+    if (relayed) {
+      // A relayed item (docs/relay-design.md): adopted into a record and challenged in one call, on an allowance.
+      await this.ensureAllowance(this.addresses.token, this.addresses.escrow, amount);
+      result = await this.send(`challengeRelayed(${id})`, (o) =>
+        this.escrowRelay.challengeRelayed(relayed, document.reasonHash, o),
+      );
+    } else {
+      const p = await this.permit(this.addresses.token, this.addresses.escrow, amount);
+      result = await this.send(`challenge(${id})`, (o) =>
+        this.escrow.challengeWithPermit(id, document.reasonHash, p.deadline, p.v, p.r, p.s, o),
+      );
+    }
     const disputeId = this.eventArg(result.receipt, this.escrow, "SubmissionChallenged", "disputeId") as bigint;
     try {
       await store.put(document.bytes);
@@ -268,12 +278,17 @@ export class AnyoneClient extends ReaderClient {
     return { disputeId: challenged.args.disputeId, reasonHash: document.reasonHash, reasonURI };
   }
 
-  /** Finalizes a submission (after its challenge period, or once its dispute has a final ruling). */
+  /**
+   * Finalizes a submission (after its challenge period, or once its dispute has a final ruling); a
+   * relayed one never challenged is paid by `claimRelayed` (its batch's `payBatch` pays it too).
+   */
   async finalize(submissionId: Id) {
     const id = toId(submissionId, "submission id");
-    const result = await this.send(`finalize(${id})`, (o) => this.escrow.finalize(id, o));
-    const status = SubmissionStatus[Number((await this.escrow.getSubmission(id)).status)]!;
-    return { ...result, status };
+    const relayed = await this.unrecordedRelayed(id);
+    const result = relayed
+      ? await this.send(`claimRelayed(${id})`, (o) => this.escrowRelay.claimRelayed(relayed, o))
+      : await this.send(`finalize(${id})`, (o) => this.escrow.finalize(id, o));
+    return { ...result, status: (await this.getSubmission(id)).status };
   }
 
   /** Finalizes several submissions in one transaction; `finalized` lists those this call finalized. */

@@ -1,7 +1,6 @@
 import { ZeroHash, sha256 } from "ethers";
 
 import { buildAllowlist } from "../allowlist.js";
-import { ITaskEscrowRelay__factory } from "../contracts.js";
 import { AnnotaError, AnnotaInputError } from "../errors.js";
 import { recoverContentKey, sealResult } from "../sealed/envelope.js";
 import { submitThenPublish } from "../sealed/publish.js";
@@ -129,7 +128,7 @@ export class LabelerClient extends SharesClient {
    */
   async depositBonds(amount: bigint, token: string = this.addresses.token): Promise<TxResult> {
     if (amount <= 0n) throw new AnnotaInputError(`a bond deposit must be positive, got ${amount}`);
-    const desk = ITaskEscrowRelay__factory.connect(this.addresses.escrow, this.signer);
+    const desk = this.escrowRelay;
     if (token.toLowerCase() === this.addresses.token.toLowerCase()) {
       const p = await this.permit(token, this.addresses.escrow, amount);
       return this.send("depositBondsWithPermit", (o) =>
@@ -142,7 +141,7 @@ export class LabelerClient extends SharesClient {
 
   /** Asks to withdraw this labeler's `token` bond balance (LABEL by default): possible a day from now. */
   async requestBondWithdrawal(token: string = this.addresses.token): Promise<TxResult> {
-    const desk = ITaskEscrowRelay__factory.connect(this.addresses.escrow, this.signer);
+    const desk = this.escrowRelay;
     return this.send("requestBondWithdrawal", (o) => desk.requestBondWithdrawal(token, o));
   }
 
@@ -151,7 +150,7 @@ export class LabelerClient extends SharesClient {
    * `token` bond balance; bonds still locked by items in their window stay. Returns what was paid.
    */
   async withdrawBonds(token: string = this.addresses.token, amount?: bigint): Promise<TxResult & { paid: bigint }> {
-    const desk = ITaskEscrowRelay__factory.connect(this.addresses.escrow, this.signer);
+    const desk = this.escrowRelay;
     const balance = await this.bondBalance(token);
     const all = amount ?? balance.free + balance.locked;
     const result = await this.send("withdrawBonds", (o) => desk.withdrawBonds(token, all, o));
@@ -161,7 +160,7 @@ export class LabelerClient extends SharesClient {
 
   /** This labeler's bond balance in `token` (LABEL by default): free, locked, and a pending withdrawal's unlock time. */
   async bondBalance(token: string = this.addresses.token) {
-    const desk = ITaskEscrowRelay__factory.connect(this.addresses.escrow, this.runner);
+    const desk = this.escrowRelay;
     const ledger = await desk.bondLedger(await this.address(), token);
     return { free: ledger.free, locked: ledger.locked, unlockAt: ledger.unlockAt };
   }

@@ -1,6 +1,10 @@
 import { getAddress, keccak256 } from "ethers";
 
-import { AnnotaError, annotate } from "../errors.js";
+import { ITaskEscrowRelay__factory, type ITaskEscrowRelay } from "../contracts.js";
+import { AnnotaError, annotate, toAnnotaError } from "../errors.js";
+import { batchProof } from "../relay.js";
+import { relayedResultUri } from "../relayedDiscovery.js";
+import { relayedBatchOf, type BatchRelayedArgs, type RelayedBatch } from "../relayedShares.js";
 import { parseCanonical } from "../sealed/encoding.js";
 import { validateSpec, type Spec } from "../sealed/spec.js";
 import { readCaseFile, type CaseFile } from "./caseFile.js";
@@ -31,25 +35,114 @@ export class ReaderClient extends AnnotaClient {
     return annotate(`reading task ${id}`, () => this.escrow.getTask(id));
   }
 
-  /** Submission `submissionId`, its status as a name, and the result it points to. */
+  /**
+   * Submission `submissionId`, its status as a name, and the result it points to: a direct one from
+   * its record and `Submitted` event; a relayed one (docs/relay-design.md), which has a record only
+   * once challenged, from its batch (`relayedStatuses`, the batch's time plus the challenge period),
+   * with `relay` naming its batch and place.
+   */
   async getSubmission(submissionId: Id) {
     const id = toId(submissionId, "submission id");
-    const s = await annotate(`reading submission ${id}`, () => this.escrow.getSubmission(id));
-    const [submitted] = await this.escrow.queryFilter(
-      this.escrow.filters.Submitted(s.taskId, id),
+    const s = await this.escrowRecord(id);
+    const [submitted] = s.record
+      ? await this.escrow.queryFilter(this.escrow.filters.Submitted(id >> 32n, id), this.fromBlock, await this.head())
+      : [];
+    const relayed = submitted ? undefined : await this.relayedItem(id);
+    if (!s.record && !relayed) throw s.unknown!;
+    const base = {
+      submissionId: id,
+      taskId: id >> 32n,
+      resultHash: relayed ? relayed.item.resultHash : (submitted?.args.resultHash as string | undefined),
+      resultURI: relayed
+        ? relayedResultUri(relayed.item.resultHash)
+        : (submitted?.args.resultURI as string | undefined),
+      relay: relayed && { batchId: relayed.batch.batchId, index: relayed.index, relayer: relayed.batch.header.relayer },
+    };
+    if (s.record) {
+      return {
+        ...base,
+        labeler: s.record.labeler,
+        status: SubmissionStatus[Number(s.record.status)]!,
+        challengeEnd: s.record.challengeEnd,
+        disputeId: s.record.disputeId,
+      };
+    }
+    // A relayed item never challenged: its status from the batch, its window from the batch's time.
+    const { batch, index, item } = relayed!;
+    const [status] = await this.escrowRelay.relayedStatuses(
+      batch.batchId,
+      batch.header,
+      batch.labelers,
+      index,
+      index + 1,
+    );
+    const { challengePeriod } = await this.escrow.getTask(batch.taskId);
+    return {
+      ...base,
+      labeler: item.labeler,
+      status: SubmissionStatus[Number(status)]!,
+      challengeEnd: batch.header.time + challengePeriod,
+      disputeId: 0n,
+    };
+  }
+
+  /** The escrow's relayed path (`ITaskEscrowRelay`, answered by its fallback at the same address). */
+  get escrowRelay(): ITaskEscrowRelay {
+    return ITaskEscrowRelay__factory.connect(this.addresses.escrow, this.runner);
+  }
+
+  /** Every relayed batch (of task `taskId` only, if given), oldest first, from `BatchRelayed`. */
+  async relayedBatches(taskId?: Id): Promise<RelayedBatch[]> {
+    const task = taskId === undefined ? undefined : toId(taskId, "task id");
+    const events = await this.escrow.queryFilter(
+      this.escrow.filters.BatchRelayed(task),
       this.fromBlock,
       await this.head(),
     );
-    return {
-      submissionId: id,
-      taskId: s.taskId,
-      labeler: s.labeler,
-      status: SubmissionStatus[Number(s.status)]!,
-      challengeEnd: s.challengeEnd,
-      disputeId: s.disputeId,
-      resultHash: submitted?.args.resultHash,
-      resultURI: submitted?.args.resultURI,
+    return events.map((e) => relayedBatchOf(e.args as unknown as BatchRelayedArgs));
+  }
+
+  /**
+   * If `submissionId` was relayed, its batch, its place in it and the `RelayedItem` argument
+   * (`acceptRelayed`, `claimRelayed`, `challengeRelayed`) with its Merkle proof; else undefined.
+   */
+  async relayedItem(submissionId: Id) {
+    const id = toId(submissionId, "submission id");
+    const batch = (await this.relayedBatches(id >> 32n)).find(
+      (b) => b.batchId <= id && id < b.batchId + BigInt(b.items.length),
+    );
+    if (!batch) return undefined;
+    const index = Number(id - batch.batchId);
+    const landed = batch.items[index]!;
+    const item = {
+      batchId: batch.batchId,
+      header: batch.header,
+      index,
+      labeler: landed.labeler,
+      resultHash: landed.resultHash,
+      flags: landed.flags,
+      proof: batchProof(batch.items, index),
     };
+    return { batch, index, item };
+  }
+
+  /**
+   * The `RelayedItem` of a relayed submission the escrow keeps no record of (never challenged), which
+   * `acceptRelayed`, `claimRelayed` and `challengeRelayed` take; undefined for any other submission.
+   */
+  protected async unrecordedRelayed(id: bigint) {
+    return (await this.escrowRecord(id)).record ? undefined : (await this.relayedItem(id))?.item;
+  }
+
+  /** The escrow's record of `id`, or the error saying it has none (a relayed item never challenged has none). */
+  protected async escrowRecord(id: bigint) {
+    try {
+      return { record: await this.escrow.getSubmission(id) };
+    } catch (error) {
+      const unknown = toAnnotaError(error, `reading submission ${id}`);
+      if (unknown.errorName !== "TaskEscrowUnknownSubmission") throw unknown;
+      return { unknown };
+    }
   }
 
   /** Dispute `disputeId` with its period, deadline, rulings and every round. */

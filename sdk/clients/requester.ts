@@ -208,9 +208,11 @@ export class RequesterClient extends SharesClient {
     return relayFeeProposal(gasPrice, toUnits(price, await this.decimalsOf(token)));
   }
 
-  /** Accepts a pending submission early. */
+  /** Accepts a pending submission early (a relayed one with `acceptRelayed`: it pays its relay fee too). */
   async accept(submissionId: Id) {
     const id = toId(submissionId, "submission id");
+    const relayed = await this.unrecordedRelayed(id);
+    if (relayed) return this.send(`acceptRelayed(${id})`, (o) => this.escrowRelay.acceptRelayed(relayed, o));
     return this.send(`accept(${id})`, (o) => this.escrow.accept(id, o));
   }
 
@@ -270,8 +272,9 @@ export class RequesterClient extends SharesClient {
     const decisions: BadAcceptDecision[] = [];
     for (let n = 1n; n <= BigInt(submissionCount); n++) {
       const submissionId = (id << 32n) | n;
-      const s = await this.escrow.getSubmission(submissionId);
-      if (SubmissionStatus[Number(s.status)] !== "Challenged") continue;
+      // A relayed item never challenged has no record (and no dispute): skipped.
+      const { record: s } = await this.escrowRecord(submissionId);
+      if (!s || SubmissionStatus[Number(s.status)] !== "Challenged") continue;
       const [period] = await this.court.currentPeriod(s.disputeId);
       if (Period[Number(period)] !== "Appeal") continue;
       const round = (await this.court.getDispute(s.disputeId)).roundCount - 1n;

@@ -1,15 +1,8 @@
 import { getAddress, keccak256, toUtf8Bytes } from "ethers";
 
-import { ITaskEscrowRelay__factory, type ITaskEscrow, type ITaskEscrowRelay } from "../contracts.js";
+import type { ITaskEscrow } from "../contracts.js";
 import { AnnotaError, AnnotaInputError, annotate } from "../errors.js";
-import {
-  relayedBatchOf,
-  relayedShareRanges,
-  unmintedRelayed,
-  type BatchRelayedArgs,
-  type RelayedBatch,
-  type UnmintedRelayed,
-} from "../relayedShares.js";
+import { relayedShareRanges, unmintedRelayed, type UnmintedRelayed } from "../relayedShares.js";
 import { type Amount, toUnits } from "../units.js";
 import { AnyoneClient } from "./anyone.js";
 import { SubmissionStatus, checkedAddress, toId, type Id, type TxResult } from "./base.js";
@@ -182,22 +175,6 @@ export class SharesClient extends AnyoneClient {
       (a) => a.getValue("submissionId") as bigint,
     );
     return { ...result, submissionIds: minted, taskIds: [...new Set(pending.map((p) => p.taskId))] };
-  }
-
-  /** The escrow's relayed path (`ITaskEscrowRelay`, answered by its fallback at the same address). */
-  get escrowRelay(): ITaskEscrowRelay {
-    return ITaskEscrowRelay__factory.connect(this.addresses.escrow, this.runner);
-  }
-
-  /** Every relayed batch (of task `taskId` only, if given), oldest first, from `BatchRelayed`. */
-  async relayedBatches(taskId?: Id): Promise<RelayedBatch[]> {
-    const task = taskId === undefined ? undefined : toId(taskId, "task id");
-    const events = await this.escrow.queryFilter(
-      this.escrow.filters.BatchRelayed(task),
-      this.fromBlock,
-      await this.head(),
-    );
-    return events.map((e) => relayedBatchOf(e.args as unknown as BatchRelayedArgs));
   }
 
   /**

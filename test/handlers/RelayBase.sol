@@ -16,6 +16,7 @@ struct RelayReach {
     uint256 landedByStranger; // unbound items landed by an address that signed nothing and holds nothing
     uint256 landedSponsored;
     uint256 landedWallet;
+    uint256 landedApproveAll;
     uint256 groupsRefused;
     uint256[10] skips; // by `SkipReason`
     uint256 alteredFields; // items with one signed field changed, each skipped
@@ -266,10 +267,18 @@ abstract contract RelayBase {
         if (deposited[item.flags & SPONSORED != 0 ? relayer : item.labeler] == 0) {
             return ITaskEscrowRelayBase.SkipReason.InsufficientBond;
         }
+        // By ERC-1271 a wallet that approves every hash signed every message it is asked about: its
+        // altered items, replays on other tasks and copies for other relayers are its own (mode 3).
+        if (_approvesAll(item.labeler)) return ITaskEscrowRelayBase.SkipReason.None;
         bytes32 effective = _structHash(item.taskId, item.labeler, item.resultHash, item.nonce, item.deadline, bound);
         bool valid = item.signer == item.labeler && item.signedHash == effective;
         if (item.flags & WALLET != 0) valid = valid && walletHonest;
         return valid ? ITaskEscrowRelayBase.SkipReason.None : ITaskEscrowRelayBase.SkipReason.BadSignature;
+    }
+
+    /// @dev Whether `labeler` is the contract wallet answering every hash with the magic value (mode 3).
+    function _approvesAll(address labeler) internal view returns (bool) {
+        return labeler == address(wallet) && wallet.mode() == 3;
     }
 
     /// @dev Records a landed item in the model: its nonce bit, its release day for its bond owner.

@@ -476,6 +476,12 @@ contract RelayHandler is RelayBase {
                 resultHash := mload(add(add(results, 0x20), mul(k, 32)))
             }
             address labeler = _labelerAt(packed, k);
+            if (_approvesAll(labeler)) {
+                // It signed whatever it was asked (ERC-1271): "signed", "once" and "its relayer" are
+                // about messages, and it approved them all; the model still predicted this landing.
+                ++_reach.landedApproveAll;
+                continue;
+            }
             Signed storage s = signedBy[_key(taskId, labeler, resultHash)];
             if (!s.exists) _violation("landed an unsigned message", abi.encode(taskId, labeler, resultHash));
             if (++s.landedTimes > 1) _violation("landed twice", abi.encode(taskId, labeler, resultHash));
