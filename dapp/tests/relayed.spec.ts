@@ -1,11 +1,12 @@
 import { LABELS, ROLE, account, advance, anyone, fund, label, postTask, provider } from "./chain.js";
-import { expect, fitsPhone, mined, openAs, reconnect, screenshot, test } from "./fixtures.js";
+import { expect, fitsPhone, mined, openAs, party, reconnect, screenshot, test } from "./fixtures.js";
 
 /** Account `index`'s LABEL in its wallet, read from the chain. */
 const walletLabel = (index: number) => anyone().token.balanceOf(account(index).address);
 
-test("labeler: deposits a bond balance, signs sealed labels for the relayer (no gas), is paid out by it, withdraws its bonds", async ({
+test("labeler: deposits a bond balance, signs sealed labels for the relayer (no gas), the requester opens them, the relayer pays them out, the labeler withdraws its bonds", async ({
   page,
+  browser,
 }) => {
   const me = ROLE.relayedLabeler;
   await fund(1_000, ROLE.requester);
@@ -53,8 +54,15 @@ test("labeler: deposits a bond balance, signs sealed labels for the relayer (no 
   await expect(page.getByTestId("bond-free")).toHaveText("0 LABEL");
   await expect(page.getByTestId("bond-locked")).toHaveText("635 LABEL");
   await fitsPhone(page);
-  // The requester's lists do not show relayed items yet (the SDK's discovery reads direct
-  // submissions only): the labeler follows its item through the relayer.
+  // The requester sees the relayed item among its task's submissions and opens its sealed result
+  // (no escrow record: the SDK proves its place in the batch).
+  const requester = await party(browser, ROLE.requester, "requester");
+  const row = requester.getByTestId(`submission-${landed}`);
+  await expect(row.getByTestId("relayed")).toHaveText("(relayed: signed, no gas)", { timeout: 30_000 });
+  await expect(row.getByTestId("status")).toHaveText("Pending");
+  await row.getByRole("button", { name: "Open sealed result" }).click();
+  await expect(row.getByTestId("verdict")).toHaveText("valid");
+  await requester.context().close();
 
   // Unchallenged past its window: the relayer pays the batch out, the reward straight to the wallet.
   await advance(3_600);

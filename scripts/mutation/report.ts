@@ -72,7 +72,10 @@ recorded, plus a seeded sample of the unchanged ones (\`--sample\`, 16 by defaul
 commit): a contract that a test deploys without importing the mutated file is not in the
 fingerprint, and the sample is what would catch a kill lost that way. \`--all\` re-runs every
 mutation; run it before a release and after changing test fixtures' deployments. Column "checked"
-says whether this run ran the mutation or took its kill from the record.
+says whether this run ran the mutation or took its kill from the record. \`npm run mutation:plan\`
+lists what a run would re-check at the current commit, and why, without building anything: run it
+after a change, then \`npm run mutation\` (or \`--only\` the listed ids) and commit the record, so that
+CI re-runs only the sample.
 
 ${summary}
 

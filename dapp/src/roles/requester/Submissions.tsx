@@ -77,7 +77,15 @@ export function SubmissionRow({ submission, now }: { submission: SubmissionSumma
   return (
     <tr data-testid={`submission-${submissionId}`}>
       <td>{submissionId.toString()}</td>
-      <td title={labeler}>{short(labeler)}</td>
+      <td title={labeler}>
+        {short(labeler)}
+        {submission.relay ? (
+          <span data-testid="relayed" title={`batch ${submission.relay.batchId}, relayer ${submission.relay.relayer}`}>
+            {" "}
+            (relayed: signed, no gas)
+          </span>
+        ) : null}
+      </td>
       <td data-testid="status">
         {status}
         {disputeId > 0n ? ` (dispute ${disputeId})` : ""}
