@@ -31,7 +31,7 @@ console.log(
   `indexer check at block ${head}: ${taskCount} tasks, ${submitted.length} direct and ${relayed.items} relayed ` +
     `submissions in ${relayed.batches} batches, ${relayed.skips} skips, ${relayed.bonds} bond balances, ` +
     `${disputeCount} disputes, ${roundCount} rounds, ${seatCount} seats, ${appeals.fundings} appeal fundings, ` +
-    `${appeals.contributions} contributions, ${appeals.splits} money splits, ${appeals.closures} closures, ${accounts.length} accounts, ` +
+    `${appeals.contributions} contributions, ${appeals.splits} money splits, ${appeals.closures} closures, ${appeals.abandoned} abandoned cycles, ${accounts.length} accounts, ` +
     `${creditCount} credits, ${pools.size} share pools, ${holders.size} share balances, ${termsTotal} terms, ` +
     `${bought.length} licences, ${shareCreditCount} share credits: ` +
     `${stats.compared} values compared, ${mismatches.length} mismatches (${seconds} s, ${waited} s waiting for the indexer)`,

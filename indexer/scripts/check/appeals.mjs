@@ -102,5 +102,11 @@ export async function checkAppeals() {
     same(`abandoned cycle ${i}`, e.args, rows[i], ["requestedAt", "seedTimeout", "rounds", ["tx", e.transactionHash]]);
   });
 
-  return { fundings: rounds.size, contributions: payments.size, splits: splits.size, closures: closures.size };
+  return {
+    fundings: rounds.size,
+    contributions: payments.size,
+    splits: splits.size,
+    closures: closures.size,
+    abandoned: abandoned.length,
+  };
 }
