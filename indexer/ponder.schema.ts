@@ -4,9 +4,11 @@
 // Accept, Reject, Unresolved; Verdict: Coherent, Incoherent, Missed).
 import { index, onchainTable, primaryKey, relations } from "ponder";
 
+import { appealContribution, appealFunding } from "./court.schema";
 import { relayBatch } from "./relay.schema";
 import { licence, licenceTerm, shareBalance, sharePool } from "./shares.schema";
 
+export * from "./court.schema";
 export * from "./relay.schema";
 export * from "./shares.schema";
 
@@ -30,6 +32,8 @@ export const task = onchainTable(
     challengePeriod: t.bigint().notNull(),
     feeBps: t.integer().notNull(),
     courtVersion: t.integer().notNull(),
+    /** Paid per accepted submission to its relayer (to the labeler of a direct one), in the payment token (`TaskRelayFee`; 0: none). */
+    relayFee: t.bigint().notNull(),
     /** The task's terms, fixed at creation (docs/task-escrow.md, "Nothing open changes under the admin"). */
     burnBps: t.integer().notNull(),
     cancelNotice: t.integer().notNull(),
@@ -130,6 +134,20 @@ export const dispute = onchainTable(
     evidenceCount: t.integer().notNull(),
     createdAt: t.bigint().notNull(),
     finalizedAt: t.bigint(),
+    /**
+     * The loser's money split (`LoserMoneySplit`, null before; docs/court.md, "Money at resolution"):
+     * the loser's court bond, the losing side's deposits, the owed round costs repaid, what the
+     * arbitrable burns and what goes to the winner.
+     */
+    loserBond: t.bigint(),
+    losingDeposits: t.bigint(),
+    owed: t.bigint(),
+    burned: t.bigint(),
+    rest: t.bigint(),
+    /** Closed for lack of capacity (`DisputeClosedForCapacity`): at round `closedRound`, capacity against needed seats. */
+    closedRound: t.integer(),
+    closedCapacity: t.bigint(),
+    closedNeeded: t.bigint(),
   }),
   (table) => ({ labelerIdx: index().on(table.labeler), challengerIdx: index().on(table.challenger) }),
 );
@@ -371,6 +389,8 @@ export const submissionRelations = relations(submission, ({ one }) => ({
 }));
 export const disputeRelations = relations(dispute, ({ many }) => ({
   rounds: many(round),
+  appealFundings: many(appealFunding),
+  appealContributions: many(appealContribution),
   seats: many(seat),
   evidence: many(evidence),
 }));

@@ -3,7 +3,8 @@
  * indexer's GraphQL API) give the same tasks, submissions (direct and relayed, with their batch) and
  * seats for every task and every juror of a deployment, the same own submissions for every labeler
  * (direct or relayed) and licences for every licensee, and the
- * same case file (reasonHash and its reason, evidence, jurors) for every challenge; the indexer's
+ * same case file (reasonHash and its reason, evidence, jurors) for every challenge and appeal funding
+ * (rounds, contributors, claims) for every dispute; the indexer's
  * dataset portfolios (every share holder) and licences (every task) match the chain's DatasetShares
  * views and events. Run by `.ci/indexer.sh` once the indexer has caught up with the chain:
  *
@@ -161,8 +162,13 @@ for (const e of challenges) {
     byJuror(await indexer.caseFile(e.args.disputeId)),
   );
 }
+// Appeal funding: every dispute's funded appeal rounds, their contributors and claims.
+const disputeCount = Number(await court.disputeCount());
+for (let id = 1n; id <= BigInt(disputeCount); id++) {
+  same(`appeal funding of dispute ${id}`, await rpc.appealFundingOf(id), await indexer.appealFundingOf(id));
+}
 console.log(
-  `SDK discovery, RPC vs indexer: ${tasks.length} tasks, ${labelers.size} labelers, ${batches.length} relay batches, ${jurors.size} jurors, ${holders.size} share holders, ${bought.length} licences, ${challenges.length} case files, ${compared} answers compared, ${mismatches.length} mismatches`,
+  `SDK discovery, RPC vs indexer: ${tasks.length} tasks, ${labelers.size} labelers, ${batches.length} relay batches, ${jurors.size} jurors, ${holders.size} share holders, ${bought.length} licences, ${challenges.length} case files, ${disputeCount} disputes' appeal funding, ${compared} answers compared, ${mismatches.length} mismatches`,
 );
 for (const m of mismatches) console.error(m);
 process.exit(mismatches.length === 0 ? 0 : 1);

@@ -5,14 +5,18 @@
  *
  *   npx hardhat run scripts/scenario.ts --network localhost
  *
- * A requester posts a one-slot LABEL task, a labeler submits, a challenger challenges; a 3-seat jury
- * votes Reject; the labeler appeals; a 7-seat jury votes Accept, which overturns the first round.
+ * A requester posts a one-slot LABEL task with a relay fee, a labeler submits directly (so the fee is
+ * its own: docs/relay-design.md, section 9), a challenger challenges; a 3-seat jury
+ * votes Reject; the requester funds a quarter of the appeal and the labeler the rest (a crowdfunded
+ * appeal: docs/court.md, "Appeal deposits and crowdfunding"); a 7-seat jury votes Accept, which
+ * overturns the first round.
  * The dispute and the submission are finalized, every seat settled, everyone withdraws. Expected:
- * - labeler: credited reward + bond + its share of the challenger's bond; its appeal (cost and
- *   deposit) claimed back from the court
- *   after the burn; net change reward + share;
+ * - labeler: credited reward + bond + its share of the challenger's bond + the relay fee; its part of
+ *   the appeal (cost and deposit) claimed back from the court after the burn; net change reward +
+ *   share + relay fee;
+ * - the requester's part of the appeal is claimed back whole (its side won);
  * - challenger: loses its bond and round 0's cost;
- * - requester: pays reward + fee; fee treasury: the fee; court treasury: round 0's pot (nobody was
+ * - requester: pays reward + fee + relay fee; fee treasury: the fee; court treasury: round 0's pot (nobody was
  *   coherent there: its cost and every seat's penalty) and any rounding dust;
  * - LABEL's total supply drops by exactly the burn;
  * - each juror's stake (in the juror pool): + floor(pot / coherent seats) per coherent seat, - penalty
@@ -148,7 +152,10 @@ const cost0 = await court.roundCost(version, 0);
 const cost1 = await court.roundCost(version, 1);
 // What the labeler's appeal pays: round 1's cost and its deposit (docs/court.md, "Appeal deposits").
 const appeal1 = cost1 + (cost1 * BigInt(courtParams.depositBps)) / BPS;
+// The requester's part of it (fundAppeal); the labeler's appeal pays what is missing.
+const requesterPart = appeal1 / 4n;
 const reward = ethers.parseEther("100");
+const relayFee = ethers.parseEther("2"); // to the labeler: its submission came directly
 // The court bond's floor; on this LABEL task each party posts it plus the value bond in one LABEL bond.
 const { courtBond, valueBond } = await escrow.bondFloor(reward);
 const bond = courtBond + valueBond;
@@ -158,7 +165,7 @@ const validatorStake = 5n * seatStake;
 console.log(`Scenario on ${networkName}: reward ${formatLabel(reward)} LABEL, bond ${formatLabel(bond)} LABEL`);
 console.log("--- funding the requester, labeler, challenger and validators from", funder.address);
 const funding: [typeof requester, bigint][] = [
-  [requester, reward + fee],
+  [requester, reward + fee + relayFee + requesterPart],
   [labeler!, bond + appeal1],
   [challenger!, bond + cost0],
   ...validators.map((v) => [v, validatorStake] as [typeof requester, bigint]),
@@ -222,7 +229,7 @@ await send(
     royaltyBps: 2_000n,
     maxSlots: 0n,
     valueBondBps: 0n,
-    relayFee: 0n,
+    relayFee,
   }),
 );
 const taskId = await escrow.taskCount();
@@ -234,7 +241,8 @@ const disputeId = (await escrow.getSubmission(submissionId)).disputeId;
 console.log(`--- dispute ${disputeId}: round 0 (3 seats) votes Reject`);
 await drawRound(disputeId, 0);
 const jurors0 = await vote(disputeId, 0, REJECT);
-console.log("--- the labeler appeals; round 1 (7 seats) votes Accept");
+console.log("--- the requester funds a quarter of the appeal, the labeler the rest; round 1 (7 seats) votes Accept");
+await send(court.connect(requester).fundAppeal(disputeId, requesterPart));
 await send(court.connect(labeler!).appeal(disputeId));
 await drawRound(disputeId, 1);
 const jurors1 = await vote(disputeId, 1, ACCEPT);
@@ -251,8 +259,8 @@ const event = receipt!.logs
 const burned = event!.args.burned as bigint;
 await send(court.settleMany(disputeId, 0, [...jurors0.keys()]));
 await send(court.settleMany(disputeId, 1, [...jurors1.keys()]));
-// The labeler's appeal (round 1's cost and deposit) comes back from the court: its side won.
-await send(court.claimAppeal(disputeId, 1, labeler!.address));
+// The appeal's contributions (round 1's cost and deposit) come back from the court: their side won.
+await send(court.claimAppealMany(disputeId, 1, [labeler!.address, requester.address]));
 const stakeAfterSettle = new Map(
   await Promise.all(signers.map(async (s) => [s.address, await stakeOf(s.address)] as const)),
 );
@@ -300,11 +308,19 @@ const submission = await escrow.getSubmission(submissionId);
 
 row("dispute ruling (1 = Accept)", Ruling.Accept, dispute.ruling, "count");
 row("submission status (3 = Accepted)", Status.Accepted, submission.status, "count");
-row("labeler credit: reward + bond + share", reward + bond + share, labelerCredit);
+row("labeler credit: reward + bond + share + relay fee", reward + bond + share + relayFee, labelerCredit);
 row("challenger credit", 0n, challengerCredit);
-row("labeler: reward + its share of the bond", reward + share, await delta(labeler!.address));
+row("labeler: reward + its share of the bond + relay fee", reward + share + relayFee, await delta(labeler!.address));
 row("challenger: - bond - round 0 cost", -(bond + cost0), await delta(challenger!.address));
-row("requester: - reward - fee", -(reward + fee), await delta(requester.address));
+row(
+  "requester: - reward - fee - relay fee (its appeal part back)",
+  -(reward + fee + relayFee),
+  await delta(requester.address),
+);
+const appealFunding = await court.funding(disputeId, 1);
+row("round 1 funded: cost + deposit", appeal1, appealFunding.funded);
+row("round 1 contributors, all claimed", 2n * 2n, appealFunding.contributors + appealFunding.claimed, "count");
+row("requester's contribution", requesterPart, (await court.contributionOf(disputeId, 1, requester.address)).amount);
 if (feeTreasury === courtTreasury) {
   row("treasury: fee + round 0 pot + dust", fee + pot0 + dust0 + dust1, await delta(feeTreasury));
 } else {

@@ -1,5 +1,6 @@
 import { ZeroHash, type BaseContract, type ContractEventName, type EventLog, type Log, type Provider } from "ethers";
 
+import { appealFundingOf, type AppealRoundFunding } from "./appealFunding.js";
 import { Period, SubmissionStatus } from "./clients/base.js";
 import {
   JurorPool__factory,
@@ -17,6 +18,7 @@ import { todoOf, type TodoItem } from "./todo.js";
 
 export type { TodoItem, TodoRole } from "./todo.js";
 export type { RelayOrigin } from "./relayedDiscovery.js";
+export type { AppealRoundFunding } from "./appealFunding.js";
 
 /**
  * Discovery over a plain RPC endpoint: paginated event queries from the deployment block, in chunks
@@ -448,5 +450,10 @@ export class Discovery {
    */
   async caseFile(disputeId: bigint): Promise<CaseFile> {
     return readCaseFile(this, disputeId);
+  }
+
+  /** Dispute `disputeId`'s appeal rounds funded at least once: funding and contributions (sdk/appealFunding.ts). */
+  async appealFundingOf(disputeId: bigint): Promise<AppealRoundFunding[]> {
+    return appealFundingOf(this, disputeId);
   }
 }

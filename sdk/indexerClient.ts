@@ -1,5 +1,6 @@
 import { ZeroHash, getAddress } from "ethers";
 
+import { byAddress, type AppealRoundFunding } from "./appealFunding.js";
 import type { LicenceSummary, Page, PageOptions, SeatSummary, SubmissionSummary, TaskSummary } from "./discovery.js";
 import { completeCaseFile, type CaseFile } from "./clients/caseFile.js";
 import { AnnotaError } from "./errors.js";
@@ -144,6 +145,28 @@ export class IndexerClient {
     );
     const params = new Map(data.courtParamss.items.map((p) => [p.version, p]));
     return { items: data.seats.items.map((s) => seatSummary(s, params.get(s.dispute.version), now)) };
+  }
+
+  /** Dispute `disputeId`'s appeal rounds funded at least once, as `Discovery.appealFundingOf`. */
+  async appealFundingOf(disputeId: bigint): Promise<AppealRoundFunding[]> {
+    const data = await this.query<{ appealFundings: { items: RawAppealFunding[] } }>(
+      `query($id: BigInt!) {
+        appealFundings(where: { disputeId: $id }, orderBy: "round", orderDirection: "asc", limit: 1000) {
+          items { round funded required claimed contributions(limit: 1000) { items { contributor amount claimed } } }
+        }
+      }`,
+      { id: disputeId.toString() },
+    );
+    return data.appealFundings.items.map((f) => ({
+      disputeId,
+      round: f.round,
+      funded: BigInt(f.funded),
+      required: BigInt(f.required),
+      claimed: f.claimed,
+      contributions: f.contributions.items
+        .map((c) => ({ contributor: getAddress(c.contributor), amount: BigInt(c.amount), claimed: c.claimed }))
+        .sort((a, b) => byAddress(a.contributor, b.contributor)),
+    }));
   }
 
   /**
@@ -317,6 +340,14 @@ interface RawLicence {
   delivery: string | null;
   boughtAt: string;
   terms: { textHash: string; duration: string };
+}
+
+interface RawAppealFunding {
+  round: number;
+  funded: string;
+  required: string;
+  claimed: number;
+  contributions: { items: { contributor: string; amount: string; claimed: boolean }[] };
 }
 
 interface PageInfo {

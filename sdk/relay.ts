@@ -22,20 +22,7 @@ import {
 /** Item flags: bit 0 bound to the relayer that carries it, bit 1 bonds sponsored by it, bit 2 a contract wallet's signature. */
 export const RelayFlag = { bound: 1, sponsored: 2, wallet: 4 } as const;
 
-/** `ITaskEscrowRelay.SkipReason`, by index. */
-export const SkipReasons = [
-  "None",
-  "UnknownTask",
-  "TaskDeadlinePassed",
-  "SlotsFull",
-  "Expired",
-  "EmptyResult",
-  "NonceUsed",
-  "InsufficientBond",
-  "NotAllowlisted",
-  "BadSignature",
-] as const;
-export type SkipReasonName = (typeof SkipReasons)[number];
+export { SkipReasons, type SkipReasonName } from "./skipReasons.js";
 
 /** The EIP-712 type a labeler signs. */
 export const RELAYED_SUBMISSION_TYPES = {

@@ -1,10 +1,12 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
+import { byAddress } from "../sdk/appealFunding.js";
 import { Discovery } from "../sdk/discovery.js";
 import {
   COURT_DEFAULTS,
   LABEL,
+  appealRequired,
   deployProtocol,
   endAppeal,
   endReveal,
@@ -223,6 +225,49 @@ describe("Discovery (RPC, no indexer)", function () {
     expect((await todoOf(labelers[1]!.address)).filter((i) => i.action === "appeal")).to.deep.equal([]);
     await time.setNextBlockTimestamp(appealEnd);
     await expect(court.connect(labelers[1]!).appeal(1)).to.be.revertedWithCustomError(court, "QualityVoteWrongPeriod");
+  });
+
+  it("appealFundingOf lists a crowdfunded appeal round's funding, each contributor's total, and the claims", async function () {
+    const { court, escrow, labelers, others } = p;
+    const vote = async (round: number, choice: number) =>
+      voteRound(
+        ethers,
+        helpers,
+        court,
+        1n,
+        new Map([...(await jurorsOf(court, 1n, round)).keys()].map((j) => [j, choice])),
+      );
+    await vote(0, 2); // Reject
+    await endReveal(court, helpers, 1n);
+    expect(await discovery.appealFundingOf(1n)).to.deep.equal([]);
+    const part = appealRequired(1) / 4n;
+    const [funder, appellant] = [others[1]!.address, labelers[1]!.address];
+    await court.connect(others[1]!).fundAppeal(1, part);
+    await court.connect(others[1]!).fundAppeal(1, part); // a second payment adds to its contribution
+    const round1 = (claimed: number, contributions: { contributor: string; amount: bigint; claimed: boolean }[]) => ({
+      disputeId: 1n,
+      round: 1,
+      funded: contributions.reduce((sum, c) => sum + c.amount, 0n),
+      required: appealRequired(1),
+      claimed,
+      contributions: contributions.sort((a, b) => byAddress(a.contributor, b.contributor)),
+    });
+    expect(await discovery.appealFundingOf(1n)).to.deep.equal([
+      round1(0, [{ contributor: funder, amount: 2n * part, claimed: false }]),
+    ]);
+    await court.connect(labelers[1]!).appeal(1); // the rest: the round opens
+    await runDrawingCycle(court, helpers);
+    await vote(1, 1); // Accept: the appeal's side won
+    await endAppeal(court, helpers, 1n);
+    await court.finalizeDispute(1);
+    await escrow.finalize((1n << 32n) | 2n); // splits the loser's money: winning contributions are claimable
+    await court.claimAppeal(1, 1, funder);
+    expect(await discovery.appealFundingOf(1n)).to.deep.equal([
+      round1(1, [
+        { contributor: funder, amount: 2n * part, claimed: true },
+        { contributor: appellant, amount: appealRequired(1) - 2n * part, claimed: false },
+      ]),
+    ]);
   });
 
   it("todo gives an appellant that is neither party its dispute's items", async function () {

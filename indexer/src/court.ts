@@ -5,6 +5,7 @@ import type { Context } from "ponder:registry";
 import { contract, courtParams, dispute, evidence, round, seat, vote } from "ponder:schema";
 
 import { QualityVoteAbi } from "../abis/QualityVote";
+import { registerAppeals } from "./appeals";
 import { RULINGS, VERDICTS, ZERO, type Hex, must, updateAccount } from "./common";
 import { seatsOfPool } from "./pool";
 import { handlersOf, registerRest } from "./registry";
@@ -303,4 +304,5 @@ on("QualityVote:TreasuryUpdated", async ({ event, context }) => {
   await context.db.update(contract, { address: event.log.address }).set({ treasury: event.args.current });
 });
 
+registerAppeals(on);
 registerRest(C, QualityVoteAbi, handled);

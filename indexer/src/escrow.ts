@@ -47,6 +47,7 @@ on("TaskEscrow:TaskCreated", async ({ event, context }) => {
     royaltyBps: Number(view.royaltyBps),
     maxSlots: Number(view.maxSlots),
     valueBond: view.valueBond,
+    relayFee: view.relayFee,
     minLicencePrice: 0n,
     termsCount: 0,
     specHash: a.specHash,
@@ -63,6 +64,10 @@ on("TaskEscrow:TaskRoyalty", async ({ event, context }) => {
   await context.db
     .update(task, { id: event.args.taskId })
     .set({ royaltyBps: Number(event.args.royaltyBps), maxSlots: Number(event.args.maxSlots) });
+});
+
+on("TaskEscrow:TaskRelayFee", async ({ event, context }) => {
+  await context.db.update(task, { id: event.args.taskId }).set({ relayFee: event.args.relayFee });
 });
 
 on("TaskEscrow:SlotsAdded", async ({ event, context }) => {
@@ -157,7 +162,18 @@ on("TaskEscrow:SubmissionAccepted", async ({ event, context }) => {
     const label = await labelOf(context, event.log.address);
     await credit(context, label, a.labeler, t.bond);
   }
+  // On another token than LABEL the value bond comes back with the reward, except for a relayed
+  // item accepted unchallenged (its bonds stay in its balance): to its sponsor when sponsored
+  // (EscrowLedger.accept, _creditSponsored).
+  if (t.valueBond !== 0n && !relayedOnly) {
+    await credit(context, t.paymentToken, s.relayed ? must(s.bondOwner, "the bond owner") : a.labeler, t.valueBond);
+  }
   await credit(context, t.paymentToken, await treasuryOf(context, event.log.address), a.fee);
+  // The relay fee goes to the item's relayer, or to the labeler of a direct submission (it paid its
+  // own transaction); `payBatch` pushes its items' fees instead (PayoutCredited when it cannot).
+  if (t.relayFee !== 0n) {
+    await credit(context, t.paymentToken, s.relayed ? must(s.relayer, "the relayer") : a.labeler, t.relayFee);
+  }
 });
 
 on("TaskEscrow:ChallengeResolved", async ({ event, context }) => {
@@ -183,6 +199,17 @@ on("TaskEscrow:ChallengeResolved", async ({ event, context }) => {
   const sponsored = s.relayed && s.bondOwner !== null && s.bondOwner !== s.labeler;
   await credit(context, label, sponsored ? must(s.bondOwner, "the sponsor") : s.labeler, a.toLabeler);
   await credit(context, label, must(s.challenger, "the challenger"), a.toChallenger);
+});
+
+// A task paid in another token than LABEL: the value bonds of a challenged submission, as credits in
+// that token (EscrowChallenges._resolveValueBonds): toLabeler to its bond owner (a sponsored item's
+// sponsor), toChallenger to the challenger, toTreasury (the burn share of the loser's) to the treasury.
+on("TaskEscrow:ValueBondsResolved", async ({ event, context }) => {
+  const a = event.args;
+  const s = must(await context.db.find(submission, { id: a.submissionId }), `submission ${a.submissionId}`);
+  await credit(context, a.token, s.relayed ? must(s.bondOwner, "the bond owner") : s.labeler, a.toLabeler);
+  await credit(context, a.token, must(s.challenger, "the challenger"), a.toChallenger);
+  await credit(context, a.token, await treasuryOf(context, event.log.address), a.toTreasury);
 });
 
 on("TaskEscrow:CostRepaid", async ({ event, context }) => {

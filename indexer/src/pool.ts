@@ -2,7 +2,7 @@
 // Generating / Drawing cycle, its parameters, its court and the pause of new stake. Seat locks and
 // settlements are the court's events (JurorDrawn, SeatsSettled: src/court.ts).
 import type { Context } from "ponder:registry";
-import { contract } from "ponder:schema";
+import { abandonedCycle, contract } from "ponder:schema";
 
 import { JurorPoolAbi } from "../abis/JurorPool";
 import { PHASES, type Hex, updateAccount } from "./common";
@@ -55,6 +55,19 @@ on("JurorPool:PhaseChanged", async ({ event, context }) => {
     phaseStartedAt: event.block.timestamp,
     seed: event.args.seed,
     cycleEnd: event.args.cycleEnd,
+  });
+});
+
+// A cycle without a seed by its timeout: back to Staking (its PhaseChanged follows), the rounds kept.
+on("JurorPool:CycleAbandoned", async ({ event, context }) => {
+  const a = event.args;
+  await context.db.insert(abandonedCycle).values({
+    id: event.id,
+    requestedAt: a.requestedAt,
+    seedTimeout: a.seedTimeout,
+    rounds: Number(a.rounds),
+    timestamp: event.block.timestamp,
+    tx: event.transaction.hash,
   });
 });
 

@@ -6,22 +6,10 @@
 import type { Context } from "ponder:registry";
 import { bondBalance, relayBatch, relaySkip, submission, task } from "ponder:schema";
 
+import { SkipReasons } from "../../sdk/skipReasons";
 import { type Hex, credit, labelOf, must, treasuryOf, updateAccount } from "./common";
 import type { handlersOf } from "./registry";
 
-/** `SkipReason` by index (ITaskEscrowRelayBase). */
-export const SKIP_REASONS = [
-  "None",
-  "UnknownTask",
-  "TaskDeadlinePassed",
-  "SlotsFull",
-  "Expired",
-  "EmptyResult",
-  "NonceUsed",
-  "InsufficientBond",
-  "NotAllowlisted",
-  "BadSignature",
-] as const;
 const FLAG_SPONSORED = 2;
 const DAY = 86_400n;
 const BPS = 10_000n;
@@ -117,7 +105,7 @@ export function registerRelay(on: ReturnType<typeof handlersOf<"TaskEscrow">>["o
       labeler: a.labeler,
       nonce: a.nonce,
       position: Number(a.position),
-      reason: SKIP_REASONS[Number(a.reason)],
+      reason: SkipReasons[Number(a.reason)],
       relayer: event.transaction.from,
       timestamp: event.block.timestamp,
       tx: event.transaction.hash,
@@ -131,7 +119,7 @@ export function registerRelay(on: ReturnType<typeof handlersOf<"TaskEscrow">>["o
       kind: "group",
       taskId: a.taskId,
       position: Number(a.group),
-      reason: SKIP_REASONS[Number(a.reason)],
+      reason: SkipReasons[Number(a.reason)],
       relayer: event.transaction.from,
       timestamp: event.block.timestamp,
       tx: event.transaction.hash,

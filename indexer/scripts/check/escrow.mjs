@@ -26,7 +26,7 @@ export async function checkTasks() {
     (
       await all(
         "tasks",
-        "id requester paymentToken reward fee bond slots accepted held freeSlots submissionCount deadline challengePeriod feeBps courtVersion cancelled labelerRoot royaltyBps maxSlots valueBond minLicencePrice termsCount",
+        "id requester paymentToken reward fee bond slots accepted held freeSlots submissionCount deadline challengePeriod feeBps courtVersion cancelled labelerRoot royaltyBps maxSlots valueBond relayFee minLicencePrice termsCount",
       )
     ).map((t) => [t.id, t]),
   );
@@ -53,6 +53,7 @@ export async function checkTasks() {
       "royaltyBps",
       "maxSlots",
       "valueBond",
+      "relayFee",
       ["freeSlots", t.slots - t.accepted - t.held],
       ["minLicencePrice", await shares.minLicencePrice(id, at)],
       ["termsCount", await shares.termsCount(id, at)],

@@ -3,20 +3,10 @@
 // chain), skipped items and refused groups, and every bond balance with what it has locked.
 import { AbiCoder, concat, dataSlice, getAddress, keccak256, solidityPacked } from "ethers";
 
+// The SDK's list, TypeScript without types to strip but `as const`: Node 22.18 or later loads it.
+import { SkipReasons } from "../../../sdk/skipReasons.ts";
 import { STATUS, all, at, book, desk, escrow, head, lower, mismatches, provider, same } from "./context.mjs";
 
-const SKIP_REASONS = [
-  "None",
-  "UnknownTask",
-  "TaskDeadlinePassed",
-  "SlotsFull",
-  "Expired",
-  "EmptyResult",
-  "NonceUsed",
-  "InsufficientBond",
-  "NotAllowlisted",
-  "BadSignature",
-];
 const FLAG_SPONSORED = 2;
 const DAY = 86_400n;
 const RING_SLOTS = 32;
@@ -169,7 +159,7 @@ async function checkSkips(since) {
       ["labeler", item ? e.args.labeler : null],
       ["nonce", item ? e.args.nonce : null],
       ["position", item ? e.args.position : e.args.group],
-      ["reason", SKIP_REASONS[Number(e.args.reason)]],
+      ["reason", SkipReasons[Number(e.args.reason)]],
       ["relayer", (await e.getTransaction()).from],
       ["tx", e.transactionHash],
     ]);
