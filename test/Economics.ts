@@ -6,6 +6,7 @@ import { Report } from "./economics/report.js";
 import {
   appellantRows,
   contestingRows,
+  crowdfundedRows,
   honestChallengerRows,
   honestWorkRows,
   noneYet,
@@ -14,6 +15,7 @@ import {
   type Block,
   type Counts,
 } from "./economics/rows.js";
+import { captureRow, freezeRow, type AttackRun } from "./economics/rows.attacks.js";
 import { SEED, VALIDATORS, assignTypes, buildWorld, mixAt, type Side } from "./economics/world.js";
 
 const { ethers, networkHelpers } = await network.create();
@@ -38,8 +40,11 @@ const COUNTS: Counts = {
   requester: 6 * SCALE,
   honestWork: 3 * SCALE,
   appellant: 1 * SCALE,
+  crowdfunded: 2 * SCALE,
 };
 const ATTACKER_SHARES = [0, 0.1, 0.2];
+/** The attacker shares of S11 (docs/court-v3-design.md, section 4.4). */
+const CAPTURE_SHARES = [0.1, 0.2];
 
 /**
  * The targets that fail with the default parameters (docs/economics.md, "The targets that fail"),
@@ -52,9 +57,6 @@ const KNOWN_FAILING: Record<string, string> = {
 
 /** Rows that need work other steps of issue #18 are building: printed as not built, never passed. */
 const PENDING: Record<string, string> = {
-  S10: "honest appeal crowdfunded by 3 contributors: needs appeal deposits and crowdfunding (step 7)",
-  S11: "attacker locks the pool to the free-share gate before the target's round 4: needs the gate (step 6)",
-  S12: "freeze by waiting self-disputes: needs waiting rounds and gateShortfall (step 6)",
   "S15 tier 1": "review budget in tier 1: needs court tiers (step 9)",
 };
 
@@ -88,6 +90,25 @@ describe("economics with default parameters (seeded simulation on the real contr
         await jurorRows(b, types, before);
       }
       coins.push(...sim.coins);
+    }
+    // S10 to S12 run after the blocks, so that the blocks' rows (and S13's nets) are those of the
+    // blocks alone. S10: in the same world, with the types of the block of each p and coins of its own.
+    for (const [i, p] of ATTACKER_SHARES.entries()) {
+      const sim = new Simulation(ethers, helpers, world, assignTypes(world, mixAt(p), i + 1), 10 + i + 1);
+      await crowdfundedRows({ world, sim, report, mix: `p=${p}`, counts: COUNTS });
+      coins.push(...sim.coins);
+    }
+    // S11 and S12, each from a fresh world (the fixture) with the attacker's stake at one address, the
+    // types of the block of the same p and coins of its own; S12 continues S11's world at p = 0.2
+    // (R = 1 %), its lock in place. The default run derives the net at R = 5 % from the run at 1 %;
+    // the heavy run measures it on a run of its own.
+    const run: AttackRun = { block: { report, counts: COUNTS }, ethers, helpers, fresh: () => loadFixture(economy) };
+    for (const p of CAPTURE_SHARES) {
+      const key = ATTACKER_SHARES.indexOf(p) + 1;
+      const [x, locked] = await captureRow(run, p, [key, 20 + key], 1, HEAVY ? [] : [5]);
+      coins.push(...x.b.sim.coins);
+      if (p === 0.2) await freezeRow(run, x, locked);
+      if (HEAVY) coins.push(...(await captureRow(run, p, [key, 30 + key], 5, []))[0].b.sim.coins);
     }
     reviewBudgetRows(report);
     coinRows(ethers, report, coins, 20_000);

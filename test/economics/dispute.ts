@@ -1,10 +1,11 @@
 /**
  * One challenged submission decided by the real court, with each party's strategy (docs/economics.md).
  * Money leaves a party at four points only: the task (requester), the bond (labeler at `submit`,
- * challenger at `challenge`) and `appeal` below. Appeal deposits and crowdfunding (issue #18, step 7)
- * change `appeal` and add a `fund` beside it; no strategy calls the court's money functions directly.
+ * challenger at `challenge`) and `appeal` below, which pays an appeal whole or crowdfunds it
+ * (`fundAppeal`); no strategy calls the court's money functions directly.
  */
 import type { HardhatEthersSigner, HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
+import { ZeroHash, id } from "ethers";
 
 import type { QualityVote } from "../../typechain-types/index.js";
 import {
@@ -23,6 +24,11 @@ export interface Appellant {
   who: HardhatEthersSigner;
   side: Side;
   max?: number;
+  /**
+   * Crowdfunders (S10): each appeal for `who` is then funded by them in equal parts (`fundAppeal`, the
+   * last paying what is missing), and `who` pays nothing.
+   */
+  funders?: HardhatEthersSigner[];
 }
 
 export interface Case {
@@ -39,6 +45,12 @@ export interface Case {
   appellants?: Appellant[];
   /** In rounds 0 .. `forced - 1` every juror who votes votes Accept, whatever the truth: wrong juries. */
   forced?: number;
+  /** Who posts the task (default the world's requester): an attacker making its staking address a party. */
+  requester?: HardhatEthersSigner;
+  /** Called in each round's appeal window before anyone appeals: an attacker queueing ahead of the next round. */
+  beforeAppeal?: (disputeId: bigint, round: number) => Promise<void>;
+  /** Called before each round is drawn: an attacker drawing the cycle itself to watch the gate. */
+  beforeDraw?: (disputeId: bigint, round: number) => Promise<void>;
 }
 
 export interface Outcome {
@@ -53,12 +65,59 @@ export interface Outcome {
 export const paysLabeler = (ruling: bigint) => ruling === Ruling.Accept || ruling === Ruling.Unresolved;
 
 /**
- * An appeal by `who`: it pays the next round's cost and deposit (`appeal` funds what is missing;
- * docs/court.md, "Appeal deposits and crowdfunding"); the appellant claims them back once the dispute
- * is final (`claimAppeals`), and forfeits them if its side loses.
+ * An appeal for `a.who`: the next round's cost and deposit, paid whole by `who` (`appeal` funds what is
+ * missing) or by `a.funders` in equal parts (`fundAppeal`; docs/court.md, "Appeal deposits and
+ * crowdfunding"). The funders claim them back once the dispute is final (`claimAppeal`), and forfeit
+ * them if their side loses.
  */
-export async function appeal(court: QualityVote, who: HardhatEthersSigner, disputeId: bigint): Promise<void> {
-  await court.connect(who).appeal(disputeId);
+export async function appeal(court: QualityVote, a: Appellant, disputeId: bigint): Promise<void> {
+  if (a.funders === undefined) {
+    await court.connect(a.who).appeal(disputeId);
+    return;
+  }
+  const round = (await court.getDispute(disputeId)).roundCount;
+  const [, required] = await court.funding(disputeId, round);
+  const part = required / BigInt(a.funders.length);
+  for (const [i, funder] of a.funders.entries()) {
+    const last = i === a.funders.length - 1;
+    await court.connect(funder).fundAppeal(disputeId, last ? required - part * BigInt(i) : part);
+  }
+}
+
+/** Whoever pays `a`'s appeals: its funders, or `who` alone. */
+const payersOf = (a: Appellant) => a.funders ?? [a.who];
+
+/**
+ * Posts a task of `slots` slots paying `reward` in `token`, with the least court bond, a one-day
+ * challenge period and a deadline 60 days after `now`; returns its id.
+ */
+export async function postTask(
+  world: World,
+  requester: HardhatEthersSigner,
+  token: string,
+  reward: bigint,
+  slots: number,
+  now: number,
+): Promise<bigint> {
+  const { escrow } = world;
+  const { courtBond } = await escrow.bondFloor(reward);
+  await escrow.connect(requester).createTask({
+    paymentToken: token,
+    reward,
+    slots: BigInt(slots),
+    bond: courtBond,
+    deadline: BigInt(now) + 60n * 86_400n,
+    challengePeriod: 86_400n,
+    maxFeeBps: 250n,
+    labelerRoot: ZeroHash,
+    specHash: id("spec"),
+    specURI: "ipfs://spec",
+    royaltyBps: 2_000n,
+    maxSlots: 0n,
+    valueBondBps: 0n,
+    relayFee: 0n,
+  });
+  return escrow.taskCount();
 }
 
 export class Simulation {
@@ -84,26 +143,10 @@ export class Simulation {
   /** Creates a one-slot task, submits, challenges, runs every round with its appeals, finalizes and settles. */
   async dispute(c: Case): Promise<Outcome> {
     const { ethers, world } = this;
-    const { token, usd, escrow, court, requester } = world;
-    const paymentToken = c.usd === true ? await usd.getAddress() : await token.getAddress();
-    const { courtBond } = await escrow.bondFloor(c.reward);
-    await escrow.connect(requester).createTask({
-      paymentToken,
-      reward: c.reward,
-      slots: 1n,
-      bond: courtBond,
-      deadline: BigInt(await this.helpers.time.latest()) + 60n * 86_400n,
-      challengePeriod: 86_400n,
-      maxFeeBps: 250n,
-      labelerRoot: ethers.ZeroHash,
-      specHash: ethers.id("spec"),
-      specURI: "ipfs://spec",
-      royaltyBps: 2_000n,
-      maxSlots: 0n,
-      valueBondBps: 0n,
-      relayFee: 0n,
-    });
-    const taskId = await escrow.taskCount();
+    const { escrow, court } = world;
+    const token = await (c.usd === true ? world.usd : world.token).getAddress();
+    const requester = c.requester ?? world.requester;
+    const taskId = await postTask(world, requester, token, c.reward, 1, await this.helpers.time.latest());
     await escrow.connect(c.labeler).submit(taskId, ethers.id(`result ${taskId}`), "ipfs://result", []);
     const submissionId = (taskId << 32n) | 1n;
     await escrow.connect(c.challenger).challenge(submissionId, ethers.id("reason"));
@@ -111,6 +154,7 @@ export class Simulation {
     const since = await ethers.provider.getBlockNumber();
     const appealed = new Map<Appellant, number>();
     for (let round = 0; ; round++) {
+      await c.beforeDraw?.(disputeId, round);
       while ((await court.currentPeriod(disputeId))[0] === Period.Drawing) await runDrawingCycle(court, this.helpers);
       const jurors = (await this.drawn(disputeId, since)).get(round) ?? new Map<string, number>();
       await this.vote(disputeId, round, jurors, c, round < (c.forced ?? 0));
@@ -126,7 +170,8 @@ export class Simulation {
         (a) => ruled !== BigInt(a.side) && (appealed.get(a) ?? 0) < (a.max ?? Infinity),
       );
       if (next === undefined) break;
-      await appeal(court, next.who, disputeId);
+      await c.beforeAppeal?.(disputeId, round);
+      await appeal(court, next, disputeId);
       appealed.set(next, (appealed.get(next) ?? 0) + 1);
     }
     const [period, endsAt] = await court.currentPeriod(disputeId);
@@ -140,7 +185,7 @@ export class Simulation {
       for (const j of jurors) settled.add(j);
     }
     // Appellants claim their contributions: cost and deposit back on the winning side, nothing on the losing one.
-    const funders = [...new Set([...appealed.keys()].map((a) => a.who.address))];
+    const funders = [...new Set([...appealed.keys()].flatMap((a) => payersOf(a).map((p) => p.address)))];
     for (let r = 1; r < Number(dv.roundCount) && funders.length > 0; r++)
       await court.claimAppealMany(disputeId, r, funders);
     // A keeper puts the settled stake back into the pool (docs/court.md: settling does not).

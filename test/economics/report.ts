@@ -55,6 +55,8 @@ export const perDispute = ([l, u]: [Stat, Stat]) =>
 export const loses = ([l, u]: [Stat, Stat]) => l.mean - l.half < 0 && u.mean - u.half <= 0;
 /** Target ">= 0 in each token": the sample does not show, at 95 %, an expected net below 0. */
 export const keeps = ([l, u]: [Stat, Stat]) => l.mean + l.half >= 0 && u.mean + u.half >= 0;
+/** Target "> 0": the sample shows, at 95 % (one-sided), an expected LABEL net above 0, and no USD loss. */
+export const gains = ([l, u]: [Stat, Stat]) => l.mean - l.half > 0 && u.mean + u.half >= 0;
 export const percent = (x: number) => `${(100 * x).toFixed(x > 0 && x < 0.001 ? 4 : 2)} %`;
 
 /** The markers of the generated part of docs/economics.md: `economics` (default run) or `economics-heavy`. */

@@ -8,7 +8,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types"
 
 import { ACCEPT, LABEL, REJECT } from "../helpers/fixtures.js";
 import { paysLabeler, type Appellant, type Case, type Simulation } from "./dispute.js";
-import { keeps, loses, perDispute, sampleOf, type Report } from "./report.js";
+import { gains, keeps, loses, perDispute, sampleOf, type Report } from "./report.js";
 import { USD, worthBoth, type World } from "./world.js";
 
 /** Disputes per row (per sub-row for S6 and S8). */
@@ -19,6 +19,7 @@ export interface Counts {
   requester: number;
   honestWork: number;
   appellant: number;
+  crowdfunded: number;
 }
 
 /** One block of the run: a juror mix and its simulation. */
@@ -44,9 +45,9 @@ const LABEL_TASK = LABEL(100);
 const USD_TASK = USD(1_000);
 
 /** Each dispute's net of each group of parties, [LABEL, USD]. */
-type Nets = [bigint, bigint][];
+export type Nets = [bigint, bigint][];
 
-async function sumOf(world: World, parties: HardhatEthersSigner[]): Promise<[bigint, bigint]> {
+export async function sumOf(world: World, parties: HardhatEthersSigner[]): Promise<[bigint, bigint]> {
   let [l, u] = [0n, 0n];
   for (const p of parties) {
     const [a, b] = await worthBoth(world, p.address);
@@ -59,7 +60,13 @@ async function sumOf(world: World, parties: HardhatEthersSigner[]): Promise<[big
  * Runs `n` disputes of `c` and returns each group's net per dispute; `paid` counts those whose final
  * ruling pays the labeler.
  */
-async function runCase(b: Block, c: Case, n: number, groups: HardhatEthersSigner[][], paid?: Paid): Promise<Nets[]> {
+export async function runCase(
+  b: Block,
+  c: Case,
+  n: number,
+  groups: HardhatEthersSigner[][],
+  paid?: Paid,
+): Promise<Nets[]> {
   const nets: Nets[] = groups.map(() => []);
   for (let i = 0; i < n; i++) {
     const before = await Promise.all(groups.map((g) => sumOf(b.world, g)));
@@ -81,12 +88,22 @@ async function runCase(b: Block, c: Case, n: number, groups: HardhatEthersSigner
 
 const garbageCase = { truth: REJECT, attackerSide: ACCEPT } as const;
 
-/** Records a party's row and checks its target: "< 0" (`loses`) or ">= 0" (`keeps`). */
-function partyRow(b: Block, id: string, scenario: string, nets: Nets, lose: boolean, check: string): void {
+/** The targets of a party's net: "< 0 in each token" (`loses`), ">= 0" (`keeps`), "> 0" (`gains`). */
+const TARGETS = { loses: ["< 0 in each token", loses], keeps: [">= 0", keeps], gains: ["> 0", gains] } as const;
+
+/** Records a party's row and checks its target: `lose` true for "< 0", false for ">= 0", or a target's name. */
+function partyRow(
+  b: Block,
+  id: string,
+  scenario: string,
+  nets: Nets,
+  lose: boolean | keyof typeof TARGETS,
+  check: string,
+): void {
   const sample = sampleOf(nets);
-  const target = lose ? "< 0 in each token" : ">= 0";
+  const [target, holds] = TARGETS[lose === true ? "loses" : lose === false ? "keeps" : lose];
   b.report.row({ id, mix: b.mix, scenario, disputes: nets.length, result: perDispute(sample), target });
-  b.report.check(`${b.mix}: ${id} ${check}`, lose ? loses(sample) : keeps(sample));
+  b.report.check(`${b.mix}: ${id} ${check}`, holds(sample));
 }
 
 /** S1: a garbage labeler against an honest challenger who appeals every Accept, counted in `paid`. */
@@ -266,4 +283,37 @@ export async function appellantRows(b: Block): Promise<void> {
     const scenario = `honest appellant after ${k} forced wrong ruling${k > 1 ? "s" : ""}`;
     partyRow(b, "S8", scenario, nets!, false, `honest appellant after ${k} wrong rulings >= 0`);
   }
+}
+
+/**
+ * S10: an honest challenger of garbage whose first jury rules Accept whatever the truth (as S8's k = 1);
+ * each of its appeals is crowdfunded by three non-parties in equal parts (`fundAppeal`), who claim
+ * once the dispute is final. Each contributor keeps what it paid (>= 0), and the party, which paid
+ * no appeal, ends above 0 (docs/court.md, "Appeal deposits and crowdfunding").
+ */
+export async function crowdfundedRows(b: Block): Promise<void> {
+  const { world } = b;
+  const garbage = world.labelers[2]!;
+  const funders = world.others.slice(2, 5);
+  const appellants: Appellant[] = [{ who: world.challenger, side: REJECT, funders }];
+  const c: Case = {
+    ...garbageCase,
+    labeler: garbage,
+    challenger: world.challenger,
+    reward: LABEL_TASK,
+    forced: 1,
+    appellants,
+  };
+  const [party, ...each] = await runCase(b, c, b.counts.crowdfunded, [[world.challenger], ...funders.map((f) => [f])]);
+  const scenario = "honest challenger after a forced wrong ruling, each appeal crowdfunded by 3 contributors";
+  partyRow(b, "S10", scenario, party!, "gains", "crowdfunded honest appeal: the party > 0");
+  for (const [i, nets] of each.entries())
+    partyRow(
+      b,
+      "S10",
+      `contributor ${i + 1} (a third of each appeal)`,
+      nets,
+      false,
+      `crowdfunded honest appeal: contributor ${i + 1} >= 0`,
+    );
 }
