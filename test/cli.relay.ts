@@ -2,15 +2,13 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 
 import { expect } from "chai";
-import { Wallet, parseEther } from "ethers";
 import hre, { network } from "hardhat";
 
-import { RelayChain } from "../relayer/chain.js";
-import { serveRelayer } from "../relayer/main.js";
 import { cliRunner, useScratchDeployments } from "./helpers/cli.js";
 import { DAY } from "./helpers/escrow.js";
 import { deployProtocol, type Protocol } from "./helpers/fixtures.js";
 import { GOOD_LABELS, SPEC_FIELDS, addressBookOf } from "./helpers/sdk.js";
+import { fundedRelayerWallet, startTestRelayer } from "./helpers/testRelayer.js";
 
 // The CLI's tasks act on the shared connection of the selected network: use the same one here.
 const connection = await network.getOrCreate();
@@ -43,20 +41,12 @@ describe("CLI: relayed submissions (annota bonds, submit --relay)", function () 
     );
     writeFileSync(path.join(dir, "spec.json"), JSON.stringify(SPEC_FIELDS));
     writeFileSync(path.join(dir, "labels.json"), JSON.stringify(GOOD_LABELS));
-    const wallet = Wallet.createRandom().connect(ethers.provider);
-    await networkHelpers.setBalance(wallet.address, parseEther("10"));
-    const chainId = (await ethers.provider.getNetwork()).chainId;
-    const chain = new RelayChain(
-      ethers.provider,
-      wallet as never,
-      chainId,
-      await p.escrow.getAddress(),
-      await p.token.getAddress(),
-    );
-    const relayer = await serveRelayer(chain, {
+    const wallet = await fundedRelayerWallet(ethers.provider, networkHelpers.setBalance);
+    const contracts = { escrow: await p.escrow.getAddress(), token: await p.token.getAddress() };
+    const relayer = await startTestRelayer(wallet, contracts, {
       database: path.join(dir, "relayer.sqlite"),
       poster: { maxItems: 1, maxWaitMs: 0, pollMs: 20, bumpAfterMs: 60_000 },
-      log: () => {},
+      loop: true,
     });
     url = relayer.url;
     stop = relayer.close;

@@ -1,16 +1,10 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-
 import { expect } from "chai";
-import { Wallet, parseEther } from "ethers";
 import { network } from "hardhat";
 
-import { RelayChain } from "../relayer/chain.js";
-import { serveRelayer } from "../relayer/main.js";
 import { AnnotaError, RelayerClient, relayedResultUri } from "../sdk/index.js";
 import { GOOD_LABELS, sdkWorld } from "./helpers/sdk.js";
 import { expectRejection } from "./helpers/sdkErrors.js";
+import { fundedRelayerWallet, startTestRelayer } from "./helpers/testRelayer.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { loadFixture, time } = networkHelpers;
@@ -35,22 +29,9 @@ describe("SDK: the requester's and anyone's calls on relayed submissions", funct
       spec: w.spec,
     });
     const task = await w.requester.getTask(created.taskId);
-    const wallet = Wallet.createRandom().connect(ethers.provider);
-    await networkHelpers.setBalance(wallet.address, parseEther("10"));
-    const chainId = (await ethers.provider.getNetwork()).chainId;
-    const chain = new RelayChain(
-      ethers.provider,
-      wallet as never,
-      chainId,
-      w.book.contracts.TaskEscrow.address,
-      w.book.contracts.LabelToken.address,
-    );
-    const relayer = await serveRelayer(chain, {
-      database: path.join(mkdtempSync(path.join(tmpdir(), "annota-relay-requester-")), "r.sqlite"),
-      poster: { maxItems: 3, maxWaitMs: 0 },
-      log: () => {},
-      loop: false,
-    });
+    const wallet = await fundedRelayerWallet(ethers.provider, networkHelpers.setBalance);
+    const contracts = { escrow: w.book.contracts.TaskEscrow.address, token: w.book.contracts.LabelToken.address };
+    const relayer = await startTestRelayer(wallet, contracts, { poster: { maxItems: 3, maxWaitMs: 0 } });
     try {
       const client = new RelayerClient(relayer.url);
       for (const labeler of w.labelers.slice(0, 3)) {

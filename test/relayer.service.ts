@@ -1,14 +1,8 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-
 import { expect } from "chai";
 import { Wallet, ZeroHash, keccak256, parseEther, sha256, toUtf8Bytes } from "ethers";
 import { network } from "hardhat";
 
-import { RelayChain } from "../relayer/chain.js";
 import { Poster } from "../relayer/poster.js";
-import { serveRelayer } from "../relayer/main.js";
 import { MAX_BODY } from "../relayer/service.js";
 import {
   LabelerClient,
@@ -21,6 +15,7 @@ import {
 import { CHALLENGE_PERIOD, DAY, REWARD, taskParams } from "./helpers/escrow.js";
 import { addressBookOf } from "./helpers/sdk.js";
 import { relayFixtures, type RelayScenario } from "./helpers/relayFixtures.js";
+import { fundedRelayerWallet, startTestRelayer } from "./helpers/testRelayer.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { loadFixture, time } = networkHelpers;
@@ -35,26 +30,14 @@ describe("relayer: the service", function () {
   /** The chain's part, snapshotted: the relay scenario and the relayer's funded wallet. */
   async function chainFixture() {
     const f = await relayFixture();
-    const wallet = Wallet.createRandom().connect(ethers.provider);
-    await networkHelpers.setBalance(wallet.address, parseEther("10"));
-    return { f, wallet };
+    return { f, wallet: await fundedRelayerWallet(ethers.provider, networkHelpers.setBalance) };
   }
 
   /** A fresh store, service and HTTP server on the fixture's chain (servers are not snapshotted). */
   async function start() {
     const { f, wallet } = await loadFixture(chainFixture);
-    const chain = new RelayChain(
-      ethers.provider,
-      wallet as never,
-      f.ctx.chainId,
-      f.ctx.escrow,
-      await f.token.getAddress(),
-    );
-    const relayer = await serveRelayer(chain, {
-      database: path.join(mkdtempSync(path.join(tmpdir(), "annota-relayer-svc-")), "r.sqlite"),
-      log: () => {},
-      loop: false,
-    });
+    const relayer = await startTestRelayer(wallet, { escrow: f.ctx.escrow, token: await f.token.getAddress() });
+    const { chain } = relayer;
     const { store, url } = relayer;
     return { f, wallet, chain, store, url, close: relayer.close, client: new RelayerClient(url) };
   }
