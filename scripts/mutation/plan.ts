@@ -6,16 +6,12 @@
 import { resolve } from "node:path";
 
 import { MUTATIONS } from "./mutations.js";
-import { Fingerprinter, changed, readRecord } from "./record.js";
+import { Fingerprinter, readRecord, toRecheck } from "./record.js";
 
 const root = resolve(import.meta.dirname, "../..");
 const record = readRecord(root);
 const fingerprinter = new Fingerprinter(root);
-const reasons = new Map<string, string[]>();
-for (const m of MUTATIONS) {
-  const why = changed(record[m.id]?.fingerprint, fingerprinter.of(m));
-  if (why !== "") reasons.set(why, [...(reasons.get(why) ?? []), m.id]);
-}
+const { reasons } = toRecheck(MUTATIONS, record, (m) => fingerprinter.of(m));
 let total = 0;
 for (const [why, ids] of reasons) {
   total += ids.length;

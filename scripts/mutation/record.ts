@@ -137,6 +137,26 @@ export function changed(before: Fingerprint | undefined, now: Fingerprint): stri
   return parts.length === 0 ? "" : `${parts.join(", ")} changed`;
 }
 
+/**
+ * Which of `mutations` a run without `--all` or `--only` re-checks: those whose fingerprint changed
+ * (or that are not recorded), grouped by the reason in words, and the unchanged rest (the sample's
+ * pool). `npm run mutation` and `npm run mutation:plan` both decide here.
+ */
+export function toRecheck(
+  mutations: readonly Mutation[],
+  record: MutationRecord,
+  fingerprintOf: (m: Mutation) => Fingerprint,
+): { reasons: Map<string, string[]>; unchanged: Mutation[] } {
+  const reasons = new Map<string, string[]>();
+  const unchanged: Mutation[] = [];
+  for (const m of mutations) {
+    const why = changed(record[m.id]?.fingerprint, fingerprintOf(m));
+    if (why === "") unchanged.push(m);
+    else reasons.set(why, [...(reasons.get(why) ?? []), m.id]);
+  }
+  return { reasons, unchanged };
+}
+
 export function readRecord(root: string): MutationRecord {
   const path = join(root, RECORD);
   return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as MutationRecord) : {};

@@ -35,7 +35,7 @@ import { parseArgs } from "node:util";
 import { MUTATION_PROFILE } from "./config.js";
 import { MUTATIONS, type Mutation } from "./mutations.js";
 import {
-  changed,
+  toRecheck,
   Fingerprinter,
   type Fingerprint,
   type MutationRecord,
@@ -320,13 +320,7 @@ function select(
     return MUTATIONS.filter((m) => wanted.includes(m.id));
   }
   if (values.all) return MUTATIONS;
-  const reasons = new Map<string, string[]>();
-  const unchanged: Mutation[] = [];
-  for (const m of MUTATIONS) {
-    const why = changed(record[m.id]?.fingerprint, fingerprints.get(m.id)!);
-    if (why === "") unchanged.push(m);
-    else reasons.set(why, [...(reasons.get(why) ?? []), m.id]);
-  }
+  const { reasons, unchanged } = toRecheck(MUTATIONS, record, (m) => fingerprints.get(m.id)!);
   for (const [why, ids] of reasons) console.log(`mutation: ${ids.length} to re-check (${why}): ${ids.join(", ")}`);
   const seed = commitOf(ROOT);
   const spot = sample(unchanged, sampleSize, seed);
