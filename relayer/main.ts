@@ -50,7 +50,21 @@ export async function serveRelayer(chain: RelayChain, o: ServeOptions) {
   const service = new RelayService(store, chain);
   const server = service.server();
   const host = o.host ?? "127.0.0.1";
-  await new Promise<void>((resolve) => server.listen(o.port ?? 0, host, resolve));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(o.port ?? 0, host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    // A port in use (EADDRINUSE) or refused: say which, and leave nothing open.
+    await store.close();
+    throw new Error(`the relayer cannot listen on ${host}:${o.port ?? 0}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
   if (o.loop ?? true) poster.start();
   const { port } = server.address() as AddressInfo;
   return {

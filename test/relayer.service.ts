@@ -54,6 +54,22 @@ describe("relayer: the service", function () {
     w = undefined;
   });
 
+  it("refuses to start on a port already in use, naming it; the relayer already there keeps answering", async function () {
+    w = await start();
+    const port = Number(new URL(w.url).port);
+    const refused = await startTestRelayer(
+      w.chain.wallet as never,
+      { escrow: w.f.ctx.escrow, token: w.chain.label },
+      {
+        port,
+      },
+    ).catch((error: unknown) => error as Error);
+    expect(refused).to.be.instanceOf(Error);
+    expect((refused as Error).message).to.match(new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`));
+    // The first relayer still answers.
+    expect((await fetch(`${w.url}/status`)).ok).to.equal(true);
+  });
+
   /** A ticket and a signed item of `labeler` (index) for task `taskId`; `sign` overrides the signer. */
   async function signed(
     world: World,
