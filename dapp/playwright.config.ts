@@ -1,12 +1,12 @@
 import { defineConfig } from "@playwright/test";
 
-import { APP_PORT, RELAYER_URL, RPC_URL, STATE_DIR } from "./tests/env.js";
+import { APP_PORT, INDEXER_URL, RELAYER_URL, RPC_URL, STATE_DIR } from "./tests/env.js";
 
 /**
  * The dapp in Debian's Chromium against a Hardhat node the global set-up starts (RPC_URL, not
- * 8545) with Annota deployed and a relayer beside it (RELAYER_URL); the app is the production build
- * served by `vite preview` with the local services (server/local.ts), `/relayer` proxied to the
- * relayer. One worker: the tests share the chain, isolated by snapshots.
+ * 8545) with Annota deployed, a relayer (RELAYER_URL) and the indexer (INDEXER_URL) beside it; the
+ * app is the production build served by `vite preview` with the local services (server/local.ts),
+ * `/relayer` and `/indexer` proxied, so that its lists come from the indexer. One worker: the tests share the chain, isolated by snapshots.
  */
 export default defineConfig({
   testDir: "tests",
@@ -27,7 +27,7 @@ export default defineConfig({
     command: `npx vite preview --port ${APP_PORT} --strictPort`,
     url: `http://127.0.0.1:${APP_PORT}`,
     reuseExistingServer: false,
-    env: { ANNOTA_RPC_URL: RPC_URL, ANNOTA_RELAYER_URL: RELAYER_URL },
+    env: { ANNOTA_RPC_URL: RPC_URL, ANNOTA_RELAYER_URL: RELAYER_URL, ANNOTA_INDEXER_URL: INDEXER_URL },
     stdout: "pipe",
   },
 });

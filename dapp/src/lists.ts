@@ -66,6 +66,27 @@ export function listsFor(discovery: Discovery, shares: DatasetShares, indexer?: 
 }
 
 /**
+ * Resolves once `lists` include the chain's current head: at once for lists read from the chain; for
+ * the indexer's, when it has indexed the head (its lag is 0), or after `timeoutMs` (the lag line then
+ * says how far behind it is), or when it cannot be asked (the lists show that error themselves).
+ * Called after a write is mined, so that the writer's lists show it.
+ */
+export async function untilIndexed(lists: Lists, timeoutMs = 15_000): Promise<void> {
+  if (lists.source === "chain") return;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { head, indexed } = await lists.lag();
+      if (indexed >= head) return;
+    } catch {
+      return;
+    }
+    if (Date.now() > deadline) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/**
  * Task `taskId`'s licences read from the chain (`LicenceBought` events and `deliveryOf`), as
  * `Discovery.licencesHeldBy` reads a licensee's; the SDK's `Discovery` has no per-task query yet
  * (its `IndexerClient.licencesOf` is the indexer's).

@@ -13,7 +13,7 @@ import { BrowserProvider, JsonRpcProvider, Network, getAddress } from "ethers";
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 
 import type { AppConfig } from "./config.js";
-import { listsFor, type Lists } from "./lists.js";
+import { listsFor, untilIndexed, type Lists } from "./lists.js";
 import type { AnnouncedWallet } from "./wallet.js";
 
 /** The connected wallet and a client per role, all signing with it (through `BrowserProvider`). */
@@ -56,7 +56,10 @@ export interface Session {
    * with its hash, or failed with the contract's error in words (the SDK's decoding).
    */
   run(action: string, send: () => Promise<{ hash: string }>): Promise<boolean>;
-  /** Bumped after every mined write: screens reload the account's state from the chain. */
+  /**
+   * Bumped after every mined write (once an indexer has indexed it): screens reload the account's
+   * state from the chain and their lists.
+   */
   version: number;
   /** Bumps `version` for a change made without a write of this account (a relayer's batch landed). */
   refresh(): void;
@@ -147,24 +150,32 @@ export function SessionProvider({ config, children }: { config: AppConfig; child
     setWrite(undefined);
   }, []);
 
-  const run = useCallback(async (action: string, send: () => Promise<{ hash: string }>) => {
-    if (inFlight.current) return false;
-    inFlight.current = true;
-    setWrite({ action, status: "pending" });
-    try {
-      const { hash } = await send();
-      setWrite({ action, status: "mined", hash });
-      return true;
-    } catch (error) {
-      setWrite({ action, status: "failed", message: toAnnotaError(error, action).message });
-      return false;
-    } finally {
-      inFlight.current = false;
+  const run = useCallback(
+    async (action: string, send: () => Promise<{ hash: string }>) => {
+      if (inFlight.current) return false;
+      inFlight.current = true;
+      setWrite({ action, status: "pending" });
+      let mined = false;
+      try {
+        const { hash } = await send();
+        setWrite({ action, status: "mined", hash });
+        mined = true;
+      } catch (error) {
+        setWrite({ action, status: "failed", message: toAnnotaError(error, action).message });
+      } finally {
+        inFlight.current = false;
+      }
+      // Lists from an indexer are reloaded once it has indexed the write's block (lists.ts).
+      if (mined) await untilIndexed(base.lists);
       setVersion((v) => v + 1);
-    }
-  }, []);
+      return mined;
+    },
+    [base],
+  );
 
-  const refresh = useCallback(() => setVersion((v) => v + 1), []);
+  const refresh = useCallback(() => {
+    void untilIndexed(base.lists).then(() => setVersion((v) => v + 1));
+  }, [base]);
 
   const session: Session = {
     config,

@@ -1,9 +1,11 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, openSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, openSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 
 import { ROLE, account } from "./chain.js";
 import { BOOK, RELAYER_URL, REPO, RPC_URL, STATE_DIR } from "./env.js";
+import { startIndexer, stopIndexer } from "./indexer.js";
 
 async function answers(url: string): Promise<boolean> {
   try {
@@ -45,6 +47,11 @@ async function until(ready: () => Promise<boolean>, child: ChildProcess, what: s
  * landed and been paid out, so that nothing of the store is left open when the chain is reverted. A
  * second relayed test would need a relayer of its own: after a revert the escrow numbers batches
  * from the same id again, and the store keeps one payout per batch id.
+ *
+ * Last the indexer (indexer/, Ponder on PGlite: tests/indexer.ts) on INDEXER_URL's port, its
+ * database in a fresh temporary folder that the teardown removes; set-up returns once it has indexed
+ * the chain's head. The app's lists come from it (playwright.config.ts passes ANNOTA_INDEXER_URL to
+ * the app's server); Ponder follows the snapshot reverts as reorgs (tests/fixtures.ts).
  */
 export default async function globalSetup() {
   mkdirSync(STATE_DIR, { recursive: true });
@@ -90,9 +97,30 @@ export default async function globalSetup() {
       stdio: ["ignore", relayerLog, relayerLog],
     },
   );
-  await until(relayerAnswers, relayer, "the relayer");
-  return () => {
+  const stop = () => {
     if (relayer.pid) process.kill(-relayer.pid, "SIGTERM");
     if (child?.pid) process.kill(-child.pid, "SIGTERM");
   };
+  try {
+    await until(relayerAnswers, relayer, "the relayer");
+  } catch (error) {
+    stop();
+    throw error;
+  }
+  const work = mkdtempSync(path.join(tmpdir(), "annota-dapp-indexer-"));
+  process.env.ANNOTA_PGLITE_DIR = path.join(work, "pglite");
+  // A previous run's log and pid file (never signalled: its pid may be another process's by now).
+  for (const file of ["indexer.log", "indexer.pid"]) rmSync(path.join(STATE_DIR, file), { force: true });
+  const teardown = async () => {
+    await stopIndexer();
+    rmSync(work, { recursive: true, force: true });
+    stop();
+  };
+  try {
+    await startIndexer();
+  } catch (error) {
+    await teardown();
+    throw error;
+  }
+  return teardown;
 }

@@ -83,6 +83,9 @@ test("requester: builds a spec, sees the budget, creates the task, reviews seale
   await expect(page.getByTestId("balance")).toHaveText("227 LABEL");
   expect(await anyone().token.balanceOf(account(ROLE.requester).address)).toBe(227n * 10n ** 18n);
   expect((await requester().getSubmission(b.submissionId)).status).toBe("Challenged");
+  // The screens reloaded after the write: the dispute's panel, and a To do without the challenged one.
+  await expect(rowB.getByTestId("dispute-period")).toBeVisible();
+  await expect(page.getByTestId("todo-requester")).not.toContainText(`submission ${b.submissionId}`);
   await screenshot(page, "requester-submissions");
 
   // A second task is cancelled with notice; once the notice ran out, its budget is reclaimed.
