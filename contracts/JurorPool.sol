@@ -16,7 +16,7 @@ import {SortitionTree} from "./libraries/SortitionTree.sol";
 /// once, builds disputes on it: it queues rounds, has their seats drawn and settled here, and
 /// directs the payments of the LABEL it pulls here.
 /// @dev Invariant kept by every function: a validator's leaf in the tree weighs its drawable weight
-/// (`free` when `free >= seatLock` and `free + locked >= seatStake`, else 0; `_weight`), so the tree
+/// (`free` when `free >= maxSeatLock` and `free + locked >= seatStake`, else 0; `_weight`), so the tree
 /// does not store leaves' weights and the leaf's index lives in the validator's record
 /// (docs/sortition.md, "Who keeps an account's leaf"). Outside Staking `free` and `locked` change
 /// only through seat locks, which update the tree at once and leave `free + locked` alone; every
@@ -35,12 +35,13 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
     /// @dev Three slots, laid out so that a draw writes only slot 0 and a settlement only slot 1.
     /// Amounts fit 96 bits (LABEL's supply cap is below 2^96); seat counts fit 32 bits (one per seat
     /// ever drawn), and so do leaf indices (one per validator). `locked` is the stake of the seats
-    /// drawn and not yet applied as settled: a settlement counts the seats it releases in
-    /// `unlockPending`, and applying deferred changes (Staking only) takes their locks out of
-    /// `locked`, so that `free + locked` changes only in Staking (docs/court.md, "Seat locks"). The
-    /// stake still held by unsettled seats is `locked - unlockPending * seatLock`. `unlockPending` is a
-    /// seat count, not an amount, so that a settlement writes one slot whatever the verdict: every
-    /// seat locks the same `seatLock` (docs/court-v3-design.md's tiers would need amounts).
+    /// drawn and not yet applied as settled: a settlement counts the locks it releases in
+    /// `unlockPending`, and applying deferred changes (Staking only) takes them out of `locked`, so
+    /// that `free + locked` changes only in Staking (docs/court.md, "Seat locks"). The stake still held
+    /// by unsettled seats is `locked - unlockPending * seatLock(0)`. `unlockPending` counts tier 0's
+    /// locks, not wei, so that a settlement writes one slot whatever the verdict: every tier's lock is
+    /// a multiple of tier 0's (docs/court.md, "Court tiers"), and the count fits 32 bits because it is
+    /// at most LABEL's supply over `MIN_SEAT_LOCK`.
     struct Validator {
         // slot 0: read and written by every stake change and every draw
         uint96 free;
@@ -50,7 +51,7 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
         // may be non-zero without one: settlements do not queue)
         // slot 1: written by settlements (stake returned, seats unlocked, the seats by verdict)
         uint96 deferredIn;
-        uint32 unlockPending;
+        uint32 unlockPending; // in tier 0's locks
         uint32 coherent;
         uint32 incoherent;
         uint32 missed;
@@ -69,10 +70,19 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
     uint256 public constant MAX_PHASE_TIME = 7 days;
     uint256 public constant MIN_UNBONDING_PERIOD = 1 days;
     uint256 public constant MAX_UNBONDING_PERIOD = 90 days;
-    uint256 public constant MIN_SEAT_STAKE = 1 ether;
+    uint256 public constant MIN_SEAT_STAKE = 2 ether;
     uint256 public constant MAX_SEAT_STAKE = 1_000_000 ether;
     uint256 public constant MIN_SEED_TIMEOUT = 1 hours;
     uint256 public constant MAX_SEED_TIMEOUT = 7 days;
+    /// @notice The most court tiers a pool serves (docs/court.md, "Court tiers").
+    uint256 public constant MAX_TIERS = 3;
+    /// @notice The least lock of a seat: with LABEL's cap of 1,000,000,000, a tier's capacity is at
+    /// most 500,000,000 seats, which fits its 29 bits of `_capacity`.
+    uint256 public constant MIN_SEAT_LOCK = 2 ether;
+
+    /// @dev Width of one tier's seat capacity in `_capacity`.
+    uint256 private constant _CAPACITY_BITS = 29;
+    uint256 private constant _CAPACITY_MASK = (1 << _CAPACITY_BITS) - 1;
 
     /*//////////////////////////////////////////////////////////////
                                 STORAGE
@@ -81,18 +91,24 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
     IERC20 private immutable _label;
     IRandomness private immutable _randomness;
     uint96 private immutable _seatStake;
-    /// @dev What a seat locks, and what an incoherent or silent seat loses (docs/court.md, "Seat locks").
-    uint96 private immutable _seatLock;
+    /// @dev What a seat of each tier locks, and what an incoherent or silent seat loses (docs/court.md,
+    /// "Seat locks" and "Court tiers"): non-decreasing multiples of tier 0's; 0 for a tier not served.
+    uint96 private immutable _lock0;
+    uint96 private immutable _lock1;
+    uint96 private immutable _lock2;
+    /// @dev The largest lock, which a drawable validator's free stake covers: any seat of any tier can
+    /// be locked by whoever is drawn.
+    uint96 private immutable _maxLock;
+    uint8 private immutable _tiers;
     address private immutable _deployer;
 
     /// @dev Bound once by the deployer; packed with the pause flag and the seat capacity, all three
     /// read by `stake` (and the court by each of the court's calls).
     address private _court;
     bool private _stakingPaused;
-    /// @dev The seat capacity: the sum over validators of `_capOf(_bondedOf(v))`, kept by `_rebond`
-    /// wherever a validator's bonded stake changes (docs/court.md, "Seat capacity"). Fits 88 bits: at
-    /// most LABEL's supply (below 2^90 wei) over a seat lock of at least 32 wei (the court refuses a
-    /// lock below 32 seat fees of at least 1 wei).
+    /// @dev The seat capacity of each tier, 29 bits each (tier `t` at bit `29 t`): the sum over
+    /// validators of `_capsOf(_bondedOf(v))`, kept by `_rebond` wherever a validator's bonded stake
+    /// changes (docs/court.md, "Seat capacity"). A tier's sum fits: see `MIN_SEAT_LOCK`.
     uint88 private _capacity;
 
     PoolParams private _poolParams;
@@ -145,28 +161,39 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
     /// @param randomness_ The randomness source (bound to this contract with `setConsumer`).
     /// @param seatStake_ The least applied stake (`free + locked`) of a drawable validator [1, 1,000,000
     /// LABEL]; fixed for the pool's life.
-    /// @param seatLock_ The stake a seat locks and an incoherent or silent seat loses (0, seatStake_];
-    /// fixed for the pool's life.
+    /// @param seatLocks_ What a seat of each court tier locks and an incoherent or silent seat of it
+    /// loses: 1 to `MAX_TIERS` locks, tier 0's at least `MIN_SEAT_LOCK`, each a multiple of tier 0's
+    /// and at least the one before, the last at most `seatStake_`; fixed for the pool's life.
     /// @param poolParams_ The initial pool parameters.
     constructor(
         IERC20 label_,
         IRandomness randomness_,
         uint96 seatStake_,
-        uint96 seatLock_,
+        uint96[] memory seatLocks_,
         PoolParams memory poolParams_
     ) {
+        uint256 tiers_ = seatLocks_.length;
         bool valid =
             address(label_) != address(0) &&
                 address(randomness_) != address(0) &&
                 seatStake_ >= MIN_SEAT_STAKE &&
                 seatStake_ <= MAX_SEAT_STAKE &&
-                seatLock_ != 0 &&
-                seatLock_ <= seatStake_;
+                tiers_ != 0 &&
+                tiers_ <= MAX_TIERS &&
+                seatLocks_[0] >= MIN_SEAT_LOCK &&
+                seatLocks_[tiers_ - 1] <= seatStake_;
+        for (uint256 t = 1; valid && t < tiers_; ++t) {
+            valid = seatLocks_[t] >= seatLocks_[t - 1] && seatLocks_[t] % seatLocks_[0] == 0;
+        }
         if (!valid) revert JurorPoolInvalidSetup();
         _label = label_;
         _randomness = randomness_;
         _seatStake = seatStake_;
-        _seatLock = seatLock_;
+        _lock0 = seatLocks_[0];
+        _lock1 = tiers_ > 1 ? seatLocks_[1] : 0;
+        _lock2 = tiers_ > 2 ? seatLocks_[2] : 0;
+        _maxLock = seatLocks_[tiers_ - 1];
+        _tiers = uint8(tiers_); // fits: at most MAX_TIERS
         _deployer = msg.sender;
         _setPoolParams(poolParams_);
         _phaseStart = _now();
@@ -377,7 +404,8 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
         uint256 count,
         address[3] calldata excluded,
         uint256 minFreeShareBps,
-        uint256 position
+        uint256 position,
+        uint256 tier
     ) external onlyCourt returns (address[] memory jurors, Wait reason) {
         _requirePhase(Phase.Drawing);
         address[3] memory parties = excluded;
@@ -386,29 +414,23 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
         // drawable weight: with less the round cannot be seated; with enough, it waits at the gate
         // while their free share is too low.
         (uint256 free, uint256 bonded) = _freeShare(parties);
-        uint256 lock = _seatLock;
+        uint256 lock = _lockOf(tier);
         if (free < count * lock) return (_wait(position), Wait.Seats);
         if (free * 10_000 < minFreeShareBps * bonded) return (_wait(position), Wait.Gate);
-        uint256 seed = _seed;
-        jurors = new address[](count);
-        for (uint256 i = 0; i < count; ++i) {
-            uint256 random = uint256(keccak256(abi.encode(seed, disputeId, round, i)));
-            address juror = _tree.drawAvoiding(random, parties, _leafOf);
-            if (juror == address(0)) {
-                // No weight left: the round holds no seat while it waits, so that waiting rounds never
-                // lock stake (docs/court.md, "Seat capacity").
-                for (uint256 k = 0; k < i; ++k) _releaseSeat(jurors[k]);
-                return (_wait(position), Wait.Seats);
-            }
-            _lockSeat(juror);
-            jurors[i] = juror;
-        }
+        jurors = _drawJurors(disputeId, round, count, parties, lock);
+        if (jurors.length == 0) return (_wait(position), Wait.Seats);
         _lockedStake += uint96(count * lock); // fits: the locks are the pool's LABEL
         delete _queue[position];
     }
 
     /// @inheritdoc IJurorPool
-    function settleSeats(address juror, uint256 seats, Verdict verdict, uint256 returned) external onlyCourt {
+    function settleSeats(
+        address juror,
+        uint256 seats,
+        Verdict verdict,
+        uint256 returned,
+        uint256 tier
+    ) external onlyCourt {
         Validator storage v = _validators[juror];
         uint32 n = uint32(seats); // fits: at most a round's seats
         if (verdict == Verdict.Coherent) v.coherent += n;
@@ -417,8 +439,8 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
         // In any phase, without a queue entry or a tree write: the seats' locks leave `locked` and the
         // stake joins `free` and the tree when applied in Staking (docs/court.md, "Settled stake
         // rejoins the pool when applied"), and the seat capacity with them (bonded stake is applied
-        // stake). Fits: below the pool's LABEL balance.
-        v.unlockPending += n;
+        // stake). Fits: tier 0's locks of the validator's locked stake (see `Validator`).
+        v.unlockPending += uint32(seats * (_lockOf(tier) / _lock0));
         v.deferredIn += uint96(returned);
     }
 
@@ -454,18 +476,18 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IJurorPool
-    function capacity() external view returns (uint256) {
-        return _capacity;
+    function capacity(uint256 tier) external view returns (uint256) {
+        return _tierField(_capacity, _known(tier));
     }
 
     /// @inheritdoc IJurorPool
-    function capacityWithout(address[3] calldata excluded) external view returns (uint256 seats) {
+    function capacityWithout(address[3] calldata excluded, uint256 tier) external view returns (uint256 seats) {
         address[3] memory parties = excluded;
-        seats = _capacity;
+        seats = _tierField(_capacity, _known(tier));
         for (uint256 i = 0; i < 3; ++i) {
             // Each distinct party once: capacity is a sum of per-validator terms.
             if (_isRepeat(parties, i)) continue;
-            seats -= _capOf(_bondedOf(_validators[parties[i]]));
+            seats -= _tierField(_capsOf(_bondedOf(_validators[parties[i]])), tier);
         }
     }
 
@@ -506,8 +528,18 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IJurorPool
-    function seatLock() external view returns (uint256) {
-        return _seatLock;
+    function seatLock(uint256 tier) external view returns (uint256) {
+        return _lockOf(_known(tier));
+    }
+
+    /// @inheritdoc IJurorPool
+    function maxSeatLock() external view returns (uint256) {
+        return _maxLock;
+    }
+
+    /// @inheritdoc IJurorPool
+    function tiers() external view returns (uint256) {
+        return _tiers;
     }
 
     /// @inheritdoc IJurorPool
@@ -550,7 +582,7 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
                 coherent: v.coherent,
                 incoherent: v.incoherent,
                 missed: v.missed,
-                unlockPending: uint96(uint256(v.unlockPending) * _seatLock) // fits: at most `locked`
+                unlockPending: uint96(uint256(v.unlockPending) * _lock0) // fits: at most `locked`
             });
     }
 
@@ -574,27 +606,52 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
                                 INTERNAL
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev Locks one seat of `juror`'s free stake (a draw found it drawable, so its weight is `free`
-    /// and free >= seatLock). `free + locked` does not change.
-    function _lockSeat(address juror) private {
+    /// @dev Locks one seat's `lock` of `juror`'s free stake (a draw found it drawable, so its weight
+    /// is `free` and free >= maxSeatLock >= lock). `free + locked` does not change.
+    function _lockSeat(address juror, uint256 lock) private {
         Validator storage v = _validators[juror];
         uint96 before = v.free;
-        uint96 free = before - _seatLock;
-        uint96 locked = v.locked + _seatLock;
+        uint96 free = before - uint96(lock); // fits: lock <= free
+        uint96 locked = v.locked + uint96(lock);
         (v.free, v.locked) = (free, locked);
         _tree.update(v.leaf, before, _weight(free, locked));
     }
 
     /// @dev Undoes `_lockSeat` for one seat of `juror` drawn in the same call (the tree is restored:
     /// weights are a function of `free` and `locked`).
-    function _releaseSeat(address juror) private {
+    function _releaseSeat(address juror, uint256 lock) private {
         Validator storage v = _validators[juror];
         uint96 free = v.free;
         uint96 locked = v.locked;
         uint256 before = _weight(free, locked);
-        (free, locked) = (free + _seatLock, locked - _seatLock);
+        (free, locked) = (free + uint96(lock), locked - uint96(lock)); // fits: lock was locked
         (v.free, v.locked) = (free, locked);
         _tree.update(v.leaf, before, _weight(free, locked));
+    }
+
+    /// @dev Draws and locks `count` seats of `lock` for round `round` of `disputeId` from the cycle's
+    /// seed, `parties` weighing nothing; none when the drawable weight runs out before the last seat:
+    /// the round then holds no seat while it waits, so that waiting rounds never lock stake
+    /// (docs/court.md, "Seat capacity").
+    function _drawJurors(
+        uint256 disputeId,
+        uint256 round,
+        uint256 count,
+        address[3] memory parties,
+        uint256 lock
+    ) private returns (address[] memory jurors) {
+        uint256 seed = _seed;
+        jurors = new address[](count);
+        for (uint256 i = 0; i < count; ++i) {
+            uint256 random = uint256(keccak256(abi.encode(seed, disputeId, round, i)));
+            address juror = _tree.drawAvoiding(random, parties, _leafOf);
+            if (juror == address(0)) {
+                for (uint256 k = 0; k < i; ++k) _releaseSeat(jurors[k], lock);
+                return new address[](0);
+            }
+            _lockSeat(juror, lock);
+            jurors[i] = juror;
+        }
     }
 
     /// @dev Puts the head back on the round at `position`, which cannot be seated this cycle, and ends
@@ -652,7 +709,7 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
         uint96 free = v.free + v.deferredIn;
         (v.deferredIn, v.unlockPending) = (0, 0);
         // Fits: each settled seat's lock was added to `locked` (and `_lockedStake`) when drawn.
-        uint96 unlocked = uint96(unlockSeats * _seatLock);
+        uint96 unlocked = uint96(unlockSeats * _lock0);
         (v.free, v.locked, v.queued) = (free, v.locked - unlocked, false);
         if (unlocked != 0) _lockedStake -= unlocked;
         uint96 unstake = v.deferredUnstake;
@@ -718,13 +775,14 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
         emit PoolParamsUpdated(p);
     }
 
-    /// @dev Moves the seat capacity as a validator's bonded stake goes from `bondedBefore` to `bondedAfter`
-    /// (docs/court.md, "Seat capacity"); writes only when its seats change.
+    /// @dev Moves every tier's seat capacity as a validator's bonded stake goes from `bondedBefore` to
+    /// `bondedAfter` (docs/court.md, "Seat capacity"); writes only when its seats change. One addition
+    /// on the packed fields: each tier's total includes the validator's old term, and its new total
+    /// fits 29 bits (`MIN_SEAT_LOCK`), so no field borrows from or carries into another.
     function _rebond(uint256 bondedBefore, uint256 bondedAfter) private {
-        uint256 was = _capOf(bondedBefore);
-        uint256 seats = _capOf(bondedAfter);
-        // Checked: the sum of the validators' terms fits (see `_capacity`).
-        if (seats != was) _capacity = SafeCast.toUint88(_capacity + seats - was);
+        uint256 was = _capsOf(bondedBefore);
+        uint256 seats = _capsOf(bondedAfter);
+        if (seats != was) _capacity = uint88(_capacity + seats - was);
     }
 
     /// @dev `v`'s bonded stake: its applied stake (`free + locked`) less the unstake it requested while
@@ -737,16 +795,37 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
         return v.queued ? applied - v.deferredUnstake : applied;
     }
 
-    /// @dev The seats a validator with `bonded` stake can hold at once under the drawability rule:
-    /// none below `seatStake`, else one per `seatLock` (each seat moves a lock from `free` to `locked`
-    /// and leaves their sum alone).
-    function _capOf(uint256 bonded) private view returns (uint256) {
-        return bonded >= _seatStake ? bonded / _seatLock : 0;
+    /// @dev The seats of each tier a validator with `bonded` stake can hold at once under the
+    /// drawability rule, packed as `_capacity`: none below `seatStake`, else `(bonded - maxSeatLock) /
+    /// lock + 1` (it stays drawable while `maxSeatLock` is free; each seat moves a lock from `free` to
+    /// `locked` and leaves their sum alone).
+    function _capsOf(uint256 bonded) private view returns (uint256 caps) {
+        if (bonded < _seatStake) return 0;
+        uint256 spare = bonded - _maxLock; // seatStake >= maxSeatLock
+        caps = spare / _lock0 + 1;
+        if (_tiers > 1) caps |= (spare / _lock1 + 1) << _CAPACITY_BITS;
+        if (_tiers > 2) caps |= (spare / _lock2 + 1) << (2 * _CAPACITY_BITS);
+    }
+
+    /// @dev Tier `tier`'s field of packed capacities.
+    function _tierField(uint256 caps, uint256 tier) private pure returns (uint256) {
+        return (caps >> (tier * _CAPACITY_BITS)) & _CAPACITY_MASK;
+    }
+
+    /// @dev What a seat of `tier` locks (0 for a tier not served).
+    function _lockOf(uint256 tier) private view returns (uint256) {
+        return tier == 0 ? _lock0 : tier == 1 ? _lock1 : _lock2;
+    }
+
+    /// @dev `tier`, or a revert when the pool does not serve it.
+    function _known(uint256 tier) private view returns (uint256) {
+        if (tier >= _tiers) revert JurorPoolUnknownTier(tier);
+        return tier;
     }
 
     /// @dev The stake locked in `v`'s seats not yet settled.
     function _lockedOf(Validator storage v) private view returns (uint256) {
-        return v.locked - uint256(v.unlockPending) * _seatLock;
+        return v.locked - uint256(v.unlockPending) * _lock0;
     }
 
     /// @dev The seed-wait clock now: the seconds spent in Generating, the current wait included.
@@ -795,10 +874,10 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
     }
 
     /// @dev The drawable weight of a validator with `free` and `locked` stake: all of `free` when it
-    /// can lock a seat (`free >= seatLock`) and its applied stake reaches `seatStake`, else 0
-    /// (docs/court.md, "Seat locks").
+    /// can lock a seat of any tier (`free >= maxSeatLock`) and its applied stake reaches `seatStake`,
+    /// else 0 (docs/court.md, "Seat locks").
     function _weight(uint256 free, uint256 locked) private view returns (uint256) {
-        return free >= _seatLock && free + locked >= _seatStake ? free : 0;
+        return free >= _maxLock && free + locked >= _seatStake ? free : 0;
     }
 
     /// @dev Whether `parties[i]` is zero or an earlier party: each distinct party is taken out once.

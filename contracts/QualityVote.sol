@@ -8,6 +8,7 @@ import {IQualityVote} from "./interfaces/IQualityVote.sol";
 import {IJurorPool} from "./interfaces/IJurorPool.sol";
 import {Administered} from "./utils/Administered.sol";
 import {AppealFunding, Contribution, Dispute, Round} from "./libraries/AppealFunding.sol";
+import {CourtVersions, Versions} from "./libraries/CourtVersions.sol";
 
 /// @title QualityVote
 /// @notice The Annota court: disputes, drawn juries, commit-reveal rounds, appeals and escalation,
@@ -37,23 +38,24 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
     /// @inheritdoc IQualityVote
     bytes32 public constant ARBITRABLE_ROLE = keccak256("ARBITRABLE_ROLE");
 
-    uint256 public constant MAX_ROUNDS = 5;
-    uint256 public constant MAX_FEE_PER_SEAT = 10_000 ether;
-    uint256 public constant MIN_PERIOD = 1 hours;
-    uint256 public constant MAX_PERIOD = 30 days;
-    uint256 public constant MAX_DRAW_TIMEOUT = 90 days;
+    /// @notice The bounds `setParams` checks (`CourtVersions`, which keeps them).
+    uint256 public constant MAX_ROUNDS = CourtVersions.MAX_ROUNDS;
+    uint256 public constant MAX_FEE_PER_SEAT = CourtVersions.MAX_FEE_PER_SEAT;
+    uint256 public constant MIN_PERIOD = CourtVersions.MIN_PERIOD;
+    uint256 public constant MAX_PERIOD = CourtVersions.MAX_PERIOD;
+    uint256 public constant MAX_DRAW_TIMEOUT = CourtVersions.MAX_DRAW_TIMEOUT;
     /// @notice A seat's lock (an incoherent or silent seat's penalty) is at least this many seat fees:
     /// a tied round's silent seat funds the next round up to the last (2^MAX_ROUNDS).
-    uint256 public constant MIN_LOCK_TO_FEE = 32;
+    uint256 public constant MIN_LOCK_TO_FEE = CourtVersions.MIN_LOCK_TO_FEE;
     /// @notice A seat's lock is at most this many seat fees: it caps an honest juror's risk per fee.
-    uint256 public constant MAX_LOCK_TO_FEE = 64;
+    uint256 public constant MAX_LOCK_TO_FEE = CourtVersions.MAX_LOCK_TO_FEE;
     /// @notice Bounds of `minFreeShareBps`: above 5,000 a lone round 4 could wait for ever
     /// (docs/court.md, "The free-share gate").
-    uint256 public constant MIN_FREE_SHARE_BPS = 2_500;
-    uint256 public constant MAX_FREE_SHARE_BPS = 5_000;
+    uint256 public constant MIN_FREE_SHARE_BPS = CourtVersions.MIN_FREE_SHARE_BPS;
+    uint256 public constant MAX_FREE_SHARE_BPS = CourtVersions.MAX_FREE_SHARE_BPS;
     /// @notice Bounds of an appeal round's deposit, in basis points of its cost.
-    uint256 public constant MIN_DEPOSIT_BPS = 2_500;
-    uint256 public constant MAX_DEPOSIT_BPS = 20_000;
+    uint256 public constant MIN_DEPOSIT_BPS = CourtVersions.MIN_DEPOSIT_BPS;
+    uint256 public constant MAX_DEPOSIT_BPS = CourtVersions.MAX_DEPOSIT_BPS;
 
     uint8 private constant _ACCEPT = 1;
     uint8 private constant _REJECT = 2;
@@ -65,16 +67,14 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
 
     IJurorPool private immutable _pool;
     IERC20 private immutable _label;
-    /// @dev The pool's, fixed for its life: what a seat locks and an incoherent or silent seat loses.
-    uint96 private immutable _seatLock;
+    /// @dev The pool's, fixed for its life: what a seat of each tier locks and an incoherent or silent
+    /// seat of it loses (0 for a tier the pool does not serve).
+    uint96 private immutable _lock0;
+    uint96 private immutable _lock1;
+    uint96 private immutable _lock2;
 
     uint64 private _disputeCount;
-    uint32 private _versionCount;
-    /// @dev The shortest `drawTimeout` of any version: the pool's timings must leave every version's
-    /// rounds their timeout (`setPoolParams`).
-    uint32 private _minDrawTimeout;
-
-    mapping(uint256 version => CourtParams) private _versions;
+    Versions private _versions;
     mapping(uint256 disputeId => Dispute) private _disputes;
     mapping(uint256 disputeId => mapping(uint256 round => Round)) private _rounds;
     mapping(uint256 disputeId => mapping(uint256 round => mapping(address juror => Vote))) private _votes;
@@ -104,8 +104,12 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
         if (address(pool_) == address(0)) revert QualityVoteZeroAddress();
         _pool = pool_;
         _label = IERC20(pool_.label());
-        _seatLock = uint96(pool_.seatLock()); // fits: the pool bounds it
-        _addVersion(courtParams_);
+        uint256 tiers = pool_.tiers();
+        // Fit: the pool bounds them.
+        _lock0 = uint96(pool_.seatLock(0));
+        _lock1 = tiers > 1 ? uint96(pool_.seatLock(1)) : 0;
+        _lock2 = tiers > 2 ? uint96(pool_.seatLock(2)) : 0;
+        CourtVersions.add(_versions, pool_, courtParams_);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -241,7 +245,7 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
                 _label,
                 _pool,
                 disputeId,
-                _versions[d.version].feePerSeat,
+                _versions.params[d.version].feePerSeat,
                 loserCourtBond,
                 burnBps
             );
@@ -260,7 +264,7 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
             }
             revert QualityVoteWrongPeriod(disputeId, period);
         }
-        uint256 cost = _openRound(disputeId, d, _versions[d.version], address(0), 0);
+        uint256 cost = _openRound(disputeId, d, _versions.params[d.version], address(0), 0);
         // The parameter relationships guarantee that the round's pot covers this (docs/parameters.md).
         _rounds[disputeId][roundIndex].fundedNext = uint96(cost); // fits: seats * feePerSeat
         emit Escalated(disputeId, round, cost);
@@ -334,7 +338,7 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
 
     /// @inheritdoc IQualityVote
     function setParams(CourtParams calldata params_) external onlyRole(DEFAULT_ADMIN_ROLE) returns (uint256) {
-        return _addVersion(params_);
+        return CourtVersions.add(_versions, _pool, params_);
     }
 
     /// @inheritdoc IQualityVote
@@ -343,7 +347,8 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
         // timeout would make its open rounds time out (docs/court.md, "Nothing open changes under the
         // admin"). Conservative: every version counts, open disputes or not.
         uint256 cycle = uint256(params_.minStakingTime) + params_.maxDrawingTime + 1 days;
-        if (cycle > _minDrawTimeout) revert QualityVoteTimingsOutlastTimeout(cycle, _minDrawTimeout);
+        uint256 minDrawTimeout = _versions.minDrawTimeout;
+        if (cycle > minDrawTimeout) revert QualityVoteTimingsOutlastTimeout(cycle, minDrawTimeout);
         _pool.setPoolParams(params_);
     }
 
@@ -363,7 +368,12 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
 
     /// @inheritdoc IQualityVote
     function currentVersion() external view returns (uint256) {
-        return _versionCount;
+        return _versions.count;
+    }
+
+    /// @inheritdoc IQualityVote
+    function tierVersion(uint256 tier) external view returns (uint256) {
+        return tier < 3 ? _versions.newest[tier] : 0;
     }
 
     /// @inheritdoc IQualityVote
@@ -436,7 +446,7 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
         Dispute storage d = _dispute(disputeId);
         Round storage r = _rounds[disputeId][round];
         if (round >= d.roundCount || r.drawnAt == 0) return Ruling.None;
-        CourtParams storage p = _versions[d.version];
+        CourtParams storage p = _versions.params[d.version];
         if (_now() < uint256(r.drawnAt) + p.commitPeriod + p.revealPeriod) return Ruling.None;
         return _majority(r);
     }
@@ -469,7 +479,7 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
     /// @inheritdoc IQualityVote
     function gateShortfall(uint256 disputeId) external view returns (uint256) {
         Dispute storage d = _dispute(disputeId);
-        return _pool.gateShortfall(_parties(disputeId, d), _versions[d.version].minFreeShareBps);
+        return _pool.gateShortfall(_parties(disputeId, d), _versions.params[d.version].minFreeShareBps);
     }
 
     /// @inheritdoc IQualityVote
@@ -478,7 +488,7 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
         uint256 round
     ) external view returns (uint256 funded, uint256 required, uint256 contributors, uint256 claimed) {
         Round storage r = _rounds[disputeId][round];
-        return (r.funded, _required(_versions[_dispute(disputeId).version], round), r.contributors, r.claimed);
+        return (r.funded, _required(_versions.params[_dispute(disputeId).version], round), r.contributors, r.claimed);
     }
 
     /// @inheritdoc IQualityVote
@@ -534,7 +544,7 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
     function _fundAppeal(uint256 disputeId, uint256 amount) private returns (uint256 round, uint256 contributed) {
         (Dispute storage d, uint256 roundIndex) = _requirePeriod(disputeId, Period.Appeal);
         round = roundIndex + 1;
-        CourtParams memory p = _versions[d.version];
+        CourtParams memory p = _versions.params[d.version];
         uint256 required = _required(p, round);
         Round storage next = _rounds[disputeId][round];
         contributed = AppealFunding.contribute(
@@ -576,7 +586,7 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
                 disputeId,
                 roundIndex,
                 contributor,
-                _versions[d.version].feePerSeat
+                _versions.params[d.version].feePerSeat
             );
     }
 
@@ -595,6 +605,7 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
         Round storage round = _rounds[disputeId][roundIndex];
         round.payer = payer;
         round.seats = uint8(seats); // fits: at most 63
+        round.tier = p.tier;
         round.side = side;
         // Round 0 was queued when the dispute was created (`createdAt`, in a slot written anyway).
         if (roundIndex != 0) round.queuedAt = _now();
@@ -615,14 +626,15 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
     ) private returns (bool) {
         Round storage round = _rounds[disputeId][roundIndex];
         uint256 seats = round.seats;
-        CourtParams storage p = _versions[d.version];
+        CourtParams storage p = _versions.params[d.version];
         (address[] memory drawn, IJurorPool.Wait reason) = _pool.drawSeats(
             disputeId,
             roundIndex,
             seats,
             _parties(disputeId, d),
             p.minFreeShareBps,
-            position
+            position,
+            round.tier
         );
         if (drawn.length == 0) {
             emit RoundWaiting(disputeId, roundIndex, reason);
@@ -650,8 +662,9 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
     /// "Money"): pot = cost - what it advanced to an escalated round + penalties of the seats that
     /// did not reveal `ruling` (any reveal is coherent when Unresolved). Rounds never seated have none.
     function _fixPots(uint256 disputeId, Dispute storage d, Ruling ruling) private {
-        uint256 penalty = _seatLock;
-        uint256 fee = _versions[d.version].feePerSeat;
+        CourtParams storage p = _versions.params[d.version];
+        uint256 penalty = _lockOf(p.tier);
+        uint256 fee = p.feePerSeat;
         uint256 rounds = d.roundCount;
         for (uint256 i = 0; i < rounds; ++i) {
             Round storage r = _rounds[disputeId][i];
@@ -680,9 +693,10 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
         if (seats == 0 || vote.settled) return false;
         vote.settled = true;
         Round storage round = _rounds[disputeId][roundIndex];
+        uint256 tier = round.tier;
         (IJurorPool.Verdict verdict, uint256 reward, uint256 penalty) = _judge(d, round, vote.choice, seats);
         emit SeatsSettled(disputeId, roundIndex, juror, seats, verdict, reward, penalty);
-        _pool.settleSeats(juror, seats, verdict, seats * _seatLock + reward - penalty);
+        _pool.settleSeats(juror, seats, verdict, seats * _lockOf(tier) + reward - penalty, tier);
 
         uint8 unsettled = round.unsettled - 1;
         round.unsettled = unsettled;
@@ -701,39 +715,6 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
         if (rest != 0) _pool.pay(treasury_, rest);
     }
 
-    /// @dev Appends a parameter version after checking its bounds and relationships
-    /// (docs/parameters.md): the seat lock (an incoherent or silent seat's penalty) is between
-    /// `MIN_LOCK_TO_FEE` and `MAX_LOCK_TO_FEE` seat fees, so that a tied round's silent seat covers the
-    /// growth of the next round's cost up to the fifth round; the draw timeout outlasts a whole cycle
-    /// by a day; the free-share gate lets a lone dispute's last round be drawn.
-    function _addVersion(CourtParams memory p) private returns (uint256 version) {
-        if (!_paramsValid(p)) revert QualityVoteInvalidParams(p);
-        version = ++_versionCount;
-        // Fits: at most MAX_DRAW_TIMEOUT.
-        if (version == 1 || p.drawTimeout < _minDrawTimeout) _minDrawTimeout = uint32(p.drawTimeout);
-        emit ParamsAdded(version, p);
-        _versions[version] = p;
-    }
-
-    /// @dev Whether `p` keeps the bounds and relationships `_addVersion` names.
-    function _paramsValid(CourtParams memory p) private view returns (bool) {
-        IJurorPool.PoolParams memory timing = _pool.poolParams();
-        uint256 fee = p.feePerSeat;
-        return
-            fee >= 1 &&
-            fee <= MAX_FEE_PER_SEAT &&
-            _seatLock >= MIN_LOCK_TO_FEE * fee &&
-            _seatLock <= MAX_LOCK_TO_FEE * fee &&
-            p.maxRounds >= 1 &&
-            p.maxRounds <= MAX_ROUNDS &&
-            _sharesInBounds(p) &&
-            _periodInBounds(p.commitPeriod) &&
-            _periodInBounds(p.revealPeriod) &&
-            _periodInBounds(p.appealPeriod) &&
-            p.drawTimeout >= uint256(timing.minStakingTime) + timing.maxDrawingTime + 1 days &&
-            p.drawTimeout <= MAX_DRAW_TIMEOUT;
-    }
-
     /// @dev A juror's verdict against the final ruling, and its reward or penalty for `seats` seats.
     function _judge(
         Dispute storage d,
@@ -745,7 +726,7 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
         if (choice != 0 && (ruling == Ruling.Unresolved || choice == uint8(ruling))) {
             return (IJurorPool.Verdict.Coherent, seats * (round.pot / round.coherentSeats), 0);
         }
-        penalty = seats * _seatLock;
+        penalty = seats * _lockOf(round.tier);
         verdict = choice == 0 ? IJurorPool.Verdict.Missed : IJurorPool.Verdict.Incoherent;
     }
 
@@ -760,7 +741,7 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
         if (d.ruling != Ruling.None) return (Period.Final, 0);
         uint256 roundIndex = d.roundCount - 1;
         Round storage r = _rounds[disputeId][roundIndex];
-        CourtParams storage p = _versions[d.version];
+        CourtParams storage p = _versions.params[d.version];
         uint256 now_ = _now();
         uint256 drawnAt = r.drawnAt;
         if (drawnAt == 0) {
@@ -817,7 +798,7 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
         Dispute storage d,
         uint256 round
     ) private view returns (uint256 capacity, uint256 needed) {
-        capacity = _pool.capacityWithout(_parties(disputeId, d));
+        capacity = _pool.capacityWithout(_parties(disputeId, d), _rounds[disputeId][0].tier);
         needed = (8 << round) - round - 5; // the sum of `seatsOf` up to `round`
     }
 
@@ -825,7 +806,7 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
     /// closes for lack of capacity rather than escalating: not the last round (a last-round tie is
     /// Unresolved).
     function _isClosableTie(Dispute storage d, Round storage r, uint256 roundIndex) private view returns (bool) {
-        return r.drawnAt != 0 && _majority(r) == Ruling.None && roundIndex + 1 < _versions[d.version].maxRounds;
+        return r.drawnAt != 0 && _majority(r) == Ruling.None && roundIndex + 1 < _versions.params[d.version].maxRounds;
     }
 
     /// @dev Reverts unless dispute `disputeId` is in `expected`; returns it and its current round.
@@ -844,9 +825,14 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
         if (d.labeler == address(0)) revert QualityVoteUnknownDispute(disputeId);
     }
 
-    function _params(uint256 version) private view returns (CourtParams memory) {
-        if (version == 0 || version > _versionCount) revert QualityVoteUnknownVersion(version);
-        return _versions[version];
+    function _params(uint256 version) private view returns (CourtParams memory p) {
+        p = _versions.params[version];
+        if (p.feePerSeat == 0) revert QualityVoteUnknownVersion(version);
+    }
+
+    /// @dev What a seat of `tier` locks and an incoherent or silent seat of it loses (the pool's).
+    function _lockOf(uint256 tier) private view returns (uint256) {
+        return tier == 0 ? _lock0 : tier == 1 ? _lock1 : _lock2;
     }
 
     /// @dev When round `index` (`r`) of `d` was queued: round 0 with the dispute.
@@ -860,7 +846,7 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
     /// 0 as well for a round that does not exist (no seats).
     function _costOf(Dispute storage d, Round storage r) private view returns (uint256) {
         if (r.drawnAt == 0 && d.ruling != Ruling.None) return 0;
-        return r.seats * _versions[d.version].feePerSeat;
+        return r.seats * _versions.params[d.version].feePerSeat;
     }
 
     /// @dev The choice with more revealed seats, or None on a tie (including no reveal).
@@ -888,22 +874,9 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
         return keccak256(abi.encode(block.chainid, address(this), disputeId, round, juror, choice, salt));
     }
 
-    /// @dev The version's shares in bounds: the appeal deposit and the free-share gate.
-    function _sharesInBounds(CourtParams memory p) private pure returns (bool) {
-        return
-            p.depositBps >= MIN_DEPOSIT_BPS &&
-            p.depositBps <= MAX_DEPOSIT_BPS &&
-            p.minFreeShareBps >= MIN_FREE_SHARE_BPS &&
-            p.minFreeShareBps <= MAX_FREE_SHARE_BPS;
-    }
-
     /// @dev Round `round`'s cost plus its deposit under version `p`: what its funders pay in all.
     function _required(CourtParams memory p, uint256 round) private pure returns (uint256) {
         uint256 cost = seatsOf(round) * p.feePerSeat;
         return cost + (cost * p.depositBps) / _BPS;
-    }
-
-    function _periodInBounds(uint256 period) private pure returns (bool) {
-        return period >= MIN_PERIOD && period <= MAX_PERIOD;
     }
 }

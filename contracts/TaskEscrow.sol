@@ -13,6 +13,7 @@ import {ITaskEscrowRelayBase} from "./interfaces/ITaskEscrowRelayBase.sol";
 import {Administered} from "./utils/Administered.sol";
 import {EscrowChallenges} from "./libraries/EscrowChallenges.sol";
 import {RelayLogic, RelayStorage} from "./libraries/RelayLogic.sol";
+import {EscrowTerms, PaymentToken, TermsState} from "./libraries/EscrowTerms.sol";
 import {Account, EscrowLedger, EscrowState, Submission, Task, Terms} from "./libraries/EscrowLedger.sol";
 
 /// @title TaskEscrow
@@ -25,35 +26,14 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     /*//////////////////////////////////////////////////////////////
-                                 TYPES
-    //////////////////////////////////////////////////////////////*/
-
-    /// @dev What new tasks record: the court version, the cost of all its rounds (the court bond's
-    /// floor), and the id of the newest `Terms`.
-    struct CourtVersion {
-        uint32 version;
-        uint96 allRounds;
-        uint32 terms;
-    }
-
-    /*//////////////////////////////////////////////////////////////
                                CONSTANTS
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev Bounds of the parameters and of tasks, documented with `Params` and `TaskParams` in
-    /// `ITaskEscrow` (and docs/parameters.md). Not public: with the IR pipeline the dispatcher compares
+    /// @dev Bounds of tasks, documented with `TaskParams` in `ITaskEscrow` (the parameters' are in
+    /// `EscrowTerms`). Not public: with the IR pipeline the dispatcher compares
     /// selectors one after another, so every getter sorted before a function costs each call to it
     /// about 22 gas; four of these sorted before `withdraw`, and nothing reads them on chain.
     uint256 internal constant _MAX_SLOTS = 10_000;
-    uint256 internal constant _MAX_FEE_BPS = 1_000;
-    uint256 internal constant _MIN_BURN_BPS = 2_500;
-    uint256 internal constant _MAX_BOND_TO_REWARD_BPS = 20_000;
-    uint256 internal constant _MIN_CANCEL_NOTICE = 1 hours;
-    uint256 internal constant _MAX_CANCEL_NOTICE = 30 days;
-    uint256 internal constant _MAX_MIN_BOND = 1_000_000 ether;
-    uint256 internal constant _MIN_CHALLENGE_PERIOD = 1 hours;
-    uint256 internal constant _MAX_CHALLENGE_PERIOD = 30 days;
-    uint256 internal constant _MAX_MIN_ROYALTY_BPS = 5_000;
     uint256 internal constant _MAX_ROYALTY_BPS = 9_000;
 
     /*//////////////////////////////////////////////////////////////
@@ -68,12 +48,11 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
     uint64 private _taskCount;
     Params private _params;
 
-    mapping(address token => bool) private _paymentTokens;
     /// @dev Tasks, submissions, accounts, credits and terms, shared with `EscrowChallenges`.
     EscrowState private _state;
-    /// @dev The court version new tasks record, the cost of its rounds 0 and 1 and the newest terms'
-    /// id, in one slot, so that `createTask` reads it instead of calling the court (`syncCourtVersion`).
-    CourtVersion private _courtVersion;
+    /// @dev What new tasks get: each court tier's court version, the payment tokens and their tier
+    /// bands, kept by `EscrowTerms`.
+    TermsState private _terms;
     /// @dev The relayed path's batches, nonces and bond balances, run by `RelayLogic`
     /// (docs/relay-design.md). Declared last: the variables above keep their slots.
     RelayStorage private _relay;
@@ -101,11 +80,11 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         if (voteLabel != address(label_)) revert TaskEscrowLabelMismatch(address(label_), voteLabel);
         _label = label_;
         _qualityVote = qualityVote_;
-        _setParams(params_); // records terms 1, with court version 0: no task records them
+        _setParams(params_); // no tier synced yet: records no terms
         _setPaymentToken(address(label_), true);
         // The court pulls round 0's cost of each challenge from this escrow.
         label_.forceApprove(address(qualityVote_), type(uint256).max);
-        _syncCourtVersion(); // records terms 2, the first tasks'
+        EscrowTerms.syncCourtVersion(_terms, _state.terms, _params, qualityVote_, 0); // terms 1, the first tasks'
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -204,8 +183,8 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc ITaskEscrow
-    function syncCourtVersion() external returns (uint256) {
-        return _syncCourtVersion();
+    function syncCourtVersion(uint256 tier) external returns (uint256) {
+        return EscrowTerms.syncCourtVersion(_terms, _state.terms, _params, _qualityVote, tier);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -359,6 +338,11 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
         _setPaymentToken(token, allowed);
     }
 
+    /// @inheritdoc ITaskEscrow
+    function setTierBands(address token, uint96 tier1From, uint96 tier2From) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        EscrowTerms.setTierBands(_terms, token, tier1From, tier2From);
+    }
+
     /*//////////////////////////////////////////////////////////////
                                  VIEWS
     //////////////////////////////////////////////////////////////*/
@@ -379,15 +363,26 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc ITaskEscrow
-    function bondFloor(uint256 reward) external view returns (uint256 courtBond, uint256 valueBond) {
+    function bondFloor(uint256 reward, uint256 tier) external view returns (uint256 courtBond, uint256 valueBond) {
         Params memory params_ = _params;
-        (, courtBond) = _bondFloor(params_);
+        (, courtBond) = EscrowTerms.bondFloor(_terms, params_.minBond, tier);
         valueBond = EscrowLedger.shareOf(reward, params_.bondToRewardBps);
     }
 
     /// @inheritdoc ITaskEscrow
     function isPaymentToken(address token) external view returns (bool) {
-        return _paymentTokens[token];
+        return _terms.paymentTokens[token].allowed;
+    }
+
+    /// @inheritdoc ITaskEscrow
+    function minTier(address token, uint256 reward) external view returns (uint256) {
+        return EscrowTerms.minTier(_terms.paymentTokens[token], reward);
+    }
+
+    /// @inheritdoc ITaskEscrow
+    function tierBands(address token) external view returns (uint256, uint256) {
+        PaymentToken storage t = _terms.paymentTokens[token];
+        return (t.tier1From, t.tier2From);
     }
 
     /// @inheritdoc ITaskEscrow
@@ -416,6 +411,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
                 challengePeriod: task.challengePeriod,
                 feeBps: task.feeBps,
                 courtVersion: terms.courtVersion,
+                tier: terms.tier,
                 burnBps: terms.burnBps,
                 cancelNotice: terms.cancelNotice,
                 cancelled: task.flags & EscrowLedger.CANCELLED != 0,
@@ -459,10 +455,18 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
 
     function _createTask(TaskParams calldata p) private returns (uint256 taskId) {
         Params memory params_ = _params;
-        if (!_paymentTokens[p.paymentToken]) revert TaskEscrowTokenNotAllowed(p.paymentToken);
-        if (p.reward == 0 || p.reward > type(uint96).max) revert TaskEscrowInvalidReward(p.reward);
-        if (p.slots == 0 || p.slots > _MAX_SLOTS) revert TaskEscrowInvalidSlots(p.slots);
-        (uint256 terms, uint256 floor) = _bondFloor(params_);
+        uint256 terms;
+        uint256 floor;
+        {
+            PaymentToken memory token = _terms.paymentTokens[p.paymentToken];
+            if (!token.allowed) revert TaskEscrowTokenNotAllowed(p.paymentToken);
+            if (p.reward == 0 || p.reward > type(uint96).max) revert TaskEscrowInvalidReward(p.reward);
+            if (p.slots == 0 || p.slots > _MAX_SLOTS) revert TaskEscrowInvalidSlots(p.slots);
+            // A higher tier than the reward's band is always allowed, never a lower one.
+            uint256 least = EscrowTerms.minTier(token, p.reward);
+            if (p.tier < least) revert TaskEscrowTierTooLow(p.tier, least);
+            (terms, floor) = EscrowTerms.bondFloor(_terms, params_.minBond, p.tier);
+        }
         if (p.bond < floor || p.bond > type(uint96).max) revert TaskEscrowInvalidBond(p.bond, floor);
         uint256 valueBondBps = p.valueBondBps == 0 ? params_.bondToRewardBps : p.valueBondBps;
         uint256 valueBond = EscrowLedger.shareOf(p.reward, valueBondBps);
@@ -650,65 +654,12 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
     }
 
     function _setParams(Params memory p) private {
-        bool valid =
-            p.feeBps <= _MAX_FEE_BPS &&
-                p.burnBps >= _MIN_BURN_BPS &&
-                p.burnBps <= EscrowLedger.BPS &&
-                p.bondToRewardBps <= _MAX_BOND_TO_REWARD_BPS &&
-                p.minBond >= 1 &&
-                p.minBond <= _MAX_MIN_BOND &&
-                p.minChallengePeriod >= _MIN_CHALLENGE_PERIOD &&
-                p.minChallengePeriod <= p.maxChallengePeriod &&
-                p.maxChallengePeriod <= _MAX_CHALLENGE_PERIOD &&
-                p.cancelNotice >= _MIN_CANCEL_NOTICE &&
-                p.cancelNotice <= _MAX_CANCEL_NOTICE &&
-                p.minRoyaltyBps <= _MAX_MIN_ROYALTY_BPS;
-        if (!valid) revert TaskEscrowInvalidParams(p);
-        _params = p;
-        emit ParamsUpdated(p);
-        CourtVersion memory court = _courtVersion;
-        _recordTerms(court.version, court.allRounds, court.terms);
+        EscrowTerms.setParams(_terms, _state.terms, _params, p);
     }
 
     function _setPaymentToken(address token, bool allowed) private {
-        _paymentTokens[token] = allowed;
+        _terms.paymentTokens[token].allowed = allowed;
         emit PaymentTokenUpdated(token, allowed);
-    }
-
-    /// @dev Reads the court's newest version and the cost of all its rounds (the court bond's floor)
-    /// into `_courtVersion`. The court is this escrow's own immutable, trusted counterpart; a version's
-    /// costs never change, so a task's floor and its disputes always use the same version.
-    function _syncCourtVersion() private returns (uint256 version) {
-        version = _qualityVote.currentVersion();
-        CourtVersion memory court = _courtVersion;
-        if (version == court.version) return version;
-        // Every round the version may have: the winning side is repaid every round it paid, after any
-        // number of wrong rulings (docs/task-escrow.md, "Two-part bonds").
-        uint256 rounds = _qualityVote.params(version).maxRounds;
-        uint256 allRounds;
-        for (uint256 round = 0; round < rounds; ++round) allRounds += _qualityVote.roundCost(version, round);
-        _recordTerms(version, allRounds, court.terms);
-        emit CourtVersionSynced(version, allRounds);
-    }
-
-    /// @dev Records the terms new tasks get from now on: court version `version` (whose rounds cost
-    /// `allRounds` in all) with the current `burnBps` and `cancelNotice`, as the record after
-    /// `lastTerms`. Open tasks keep the record they point to.
-    function _recordTerms(uint256 version, uint256 allRounds, uint256 lastTerms) private {
-        uint32 terms = SafeCast.toUint32(lastTerms + 1);
-        Params storage p = _params;
-        // Fits: versions are counted in 32 bits.
-        _state.terms[terms] = Terms({courtVersion: uint32(version), burnBps: p.burnBps, cancelNotice: p.cancelNotice});
-        _courtVersion = CourtVersion({version: uint32(version), allRounds: SafeCast.toUint96(allRounds), terms: terms});
-    }
-
-    /// @dev The terms new tasks record and the floor of their court bond: the larger of `minBond` and
-    /// the cost of all rounds of their court version.
-    function _bondFloor(Params memory params_) private view returns (uint256 terms, uint256 floor) {
-        CourtVersion memory court = _courtVersion;
-        terms = court.terms;
-        floor = params_.minBond;
-        if (court.allRounds > floor) floor = court.allRounds;
     }
 
     function _requesterTask(uint256 taskId) private view returns (Task storage task) {

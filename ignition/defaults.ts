@@ -20,6 +20,14 @@ export const SEAT_STAKE = 1_000n * LABEL;
  */
 export const SEAT_LOCK = 160n * LABEL;
 
+/**
+ * What a seat of court tier 1 (high stakes) locks, on the deployments that offer it (the public
+ * networks' parameter files): five times tier 0's, 32 of tier 1's seat fees. A pool with it keeps a
+ * validator drawable only while 800 LABEL are free, so that whoever is drawn can take a seat of
+ * either tier: 1,000 LABEL then hold two tier-0 seats at once (docs/court.md, "Court tiers").
+ */
+export const SEAT_LOCK_1 = 800n * LABEL;
+
 /** The court's parameter version 1 (`IQualityVote.CourtParams`). */
 export const COURT_DEFAULTS = {
   /**
@@ -29,6 +37,8 @@ export const COURT_DEFAULTS = {
   feePerSeat: 5n * LABEL,
   /** Up to five rounds: 3, 7, 15, 31, 63 seats. */
   maxRounds: 5n,
+  /** Tier 0, the default tier: every deployment's first version is tier 0's. */
+  tier: 0n,
   commitPeriod: 1n * DAY,
   revealPeriod: 1n * DAY,
   appealPeriod: 1n * DAY,
@@ -46,6 +56,13 @@ export const COURT_DEFAULTS = {
    */
   depositBps: 10_000n,
 } as const;
+
+/**
+ * Court tier 1's first version, on deployments whose pool has a tier-1 lock (`SEAT_LOCK_1`): tier 0's
+ * timings with a seat fee of 25 LABEL (a round 0 of 75 LABEL, all five rounds 2,975), so that a seat
+ * pays for a careful review of a valuable task (docs/court.md, "Court tiers").
+ */
+export const COURT_TIER1_DEFAULTS = { ...COURT_DEFAULTS, tier: 1n, feePerSeat: 25n * LABEL } as const;
 
 /** The juror pool's phase cycle and unbonding (`IJurorPool.PoolParams`). */
 export const POOL_DEFAULTS = {
@@ -111,6 +128,8 @@ export const MODULE_DEFAULTS = {
   adminDelay: ADMIN_DELAY,
   SEAT_STAKE,
   SEAT_LOCK,
+  SEAT_LOCK_1,
+  TIER1_FEE_PER_SEAT: COURT_TIER1_DEFAULTS.feePerSeat,
   ...POOL_DEFAULTS,
   ...COURT_DEFAULTS,
   ...TASK_ESCROW_DEFAULTS,
@@ -135,6 +154,8 @@ export interface TaskParams {
   valueBondBps: bigint;
   /** Paid per accepted submission to its relayer (or to a direct labeler with its reward); 0: none. */
   relayFee: bigint;
+  /** The court tier that decides its challenges (0: the default tier). */
+  tier: bigint;
 }
 
 /**
@@ -170,6 +191,7 @@ export const EXAMPLE_TASK = {
   valueBondBps: 0n,
   /** No relay fee (docs/relay-design.md, section 9). */
   relayFee: 0n,
+  tier: 0n,
 } as const;
 
 /** The parameters of a task paid in `paymentToken` until `deadline`: `EXAMPLE_TASK` with `overrides`. */

@@ -10,7 +10,9 @@ import {
   BlockhashRandomness__factory,
   DatasetShares__factory,
   AppealFunding__factory,
+  CourtVersions__factory,
   EscrowChallenges__factory,
+  EscrowTerms__factory,
   RelayLogic__factory,
   FixedSeedRandomness__factory,
   JurorPool__factory,
@@ -39,24 +41,30 @@ export async function taskEscrowFactory(deployer: Signer): Promise<TaskEscrow__f
   };
   // RelayLogic calls EscrowChallenges for a relayed item's challenge: it links it too.
   const relay = await (await new RelayLogic__factory(challengesLink, deployer).deploy()).waitForDeployment();
+  const terms = await (await new EscrowTerms__factory(deployer).deploy()).waitForDeployment();
   return new TaskEscrow__factory(
     {
       ...challengesLink,
       "project/contracts/libraries/RelayLogic.sol:RelayLogic": await relay.getAddress(),
+      "project/contracts/libraries/EscrowTerms.sol:EscrowTerms": await terms.getAddress(),
     },
     deployer,
   );
 }
 
 /**
- * A `QualityVote` factory linked to a freshly deployed `AppealFunding`, the library the court
- * DELEGATECALLs for appeal contributions, their claims and the loser's money split (docs/court.md,
- * "Contracts").
+ * A `QualityVote` factory linked to freshly deployed `AppealFunding` and `CourtVersions`, the libraries
+ * the court DELEGATECALLs for appeal contributions, their claims and the loser's money split, and for
+ * appending parameter versions (docs/court.md, "Contracts").
  */
 export async function qualityVoteFactory(deployer: Signer): Promise<QualityVote__factory> {
   const funding = await (await new AppealFunding__factory(deployer).deploy()).waitForDeployment();
+  const versions = await (await new CourtVersions__factory(deployer).deploy()).waitForDeployment();
   return new QualityVote__factory(
-    { "project/contracts/libraries/AppealFunding.sol:AppealFunding": await funding.getAddress() },
+    {
+      "project/contracts/libraries/AppealFunding.sol:AppealFunding": await funding.getAddress(),
+      "project/contracts/libraries/CourtVersions.sol:CourtVersions": await versions.getAddress(),
+    },
     deployer,
   );
 }
@@ -94,6 +102,13 @@ export interface CoreOptions<S extends Seeds> {
   label?: string;
   /** The pool's `seatStake` (default `SEAT_STAKE`; the tests' one-seat validators use less). */
   seatStake?: bigint;
+  /**
+   * The pool's seat lock of each court tier (default `[SEAT_LOCK]`, one tier). With a second lock the
+   * court also gets tier 1's first version, `COURT_TIER1_DEFAULTS` (docs/court.md, "Court tiers").
+   */
+  seatLocks?: readonly bigint[];
+  /** Tier 1's fee per seat when there is a tier 1 (default `COURT_TIER1_DEFAULTS.feePerSeat`). */
+  tier1FeePerSeat?: bigint;
 }
 
 /**
@@ -117,6 +132,7 @@ export async function deployCore<S extends Seeds = "blockhash">(
     options.label === undefined
       ? await deployed(new LabelToken__factory(admin).deploy(adminAddress, adminAddress, defaults.ADMIN_DELAY))
       : LabelToken__factory.connect(options.label, admin);
+  const seatLocks = options.seatLocks ?? [defaults.SEAT_LOCK];
   const randomness = (
     options.seeds === "fixed"
       ? await deployed(new FixedSeedRandomness__factory(admin).deploy())
@@ -127,7 +143,7 @@ export async function deployCore<S extends Seeds = "blockhash">(
       await token.getAddress(),
       await randomness.getAddress(),
       options.seatStake ?? defaults.SEAT_STAKE,
-      defaults.SEAT_LOCK,
+      [...seatLocks],
       defaults.POOL_DEFAULTS,
     ),
   );
@@ -141,6 +157,10 @@ export async function deployCore<S extends Seeds = "blockhash">(
     ),
   );
   await mined(pool.connect(admin).bindCourt(await court.getAddress()));
+  if (seatLocks.length > 1) {
+    const feePerSeat = options.tier1FeePerSeat ?? defaults.COURT_TIER1_DEFAULTS.feePerSeat;
+    await mined(court.connect(admin).setParams({ ...defaults.COURT_TIER1_DEFAULTS, feePerSeat }));
+  }
   await mined(randomness.connect(admin).setConsumer(await pool.getAddress()));
   const escrow = await deployed(
     (await taskEscrowFactory(admin)).deploy(
@@ -152,6 +172,7 @@ export async function deployCore<S extends Seeds = "blockhash">(
       defaults.TASK_ESCROW_DEFAULTS,
     ),
   );
+  if (seatLocks.length > 1) await mined(escrow.connect(admin).syncCourtVersion(1n));
   await mined(court.connect(admin).grantRole(await court.ARBITRABLE_ROLE(), await escrow.getAddress()));
   await mined(court.connect(admin).grantRole(await court.PAUSER_ROLE(), options.pauser));
   await mined(escrow.connect(admin).grantRole(await escrow.PAUSER_ROLE(), options.pauser));

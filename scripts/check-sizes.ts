@@ -15,8 +15,10 @@ const DEPLOYED = [
   "JurorPool",
   "QualityVote",
   "AppealFunding",
+  "CourtVersions",
   "TaskEscrow",
   "EscrowChallenges",
+  "EscrowTerms",
   "RelayLogic",
   "DatasetShares",
   "BlockhashRandomness",
@@ -27,7 +29,7 @@ const fmt = (n: number) => n.toLocaleString("en-US");
 const rows = DEPLOYED.map((name) => {
   const folder = name.endsWith("Randomness")
     ? "randomness/"
-    : /^(Escrow|Appeal)/.test(name) || name === "RelayLogic"
+    : /^(Escrow|Appeal|Court[A-Z])/.test(name) || name === "RelayLogic"
       ? "libraries/"
       : "";
   const path = `artifacts/contracts/${folder}${name}.sol/${name}.json`;

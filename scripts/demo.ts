@@ -466,7 +466,7 @@ if (held !== 0n) {
 }
 console.log(
   "\nJurors moved 5,000 LABEL each from their wallets into the court's juror pool: their stake stays there, so" +
-    `\n'total' is what each earned (coherent seats share the pot) or lost (${short(await anyone.pool.seatLock())} LABEL, a seat's lock, per incoherent seat).`,
+    `\n'total' is what each earned (coherent seats share the pot) or lost (${short(await anyone.pool.seatLock(0n))} LABEL, a seat's lock, per incoherent seat).`,
 );
 console.log("\nJury pots (fees paid for the round + penalties of incoherent seats, shared by coherent seats):");
 for (const line of pots) console.log(`   ${line}`);

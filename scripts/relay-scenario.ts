@@ -54,8 +54,8 @@ function check(what: string, actual: unknown, expected: unknown) {
 
 console.log(`Relay scenario on ${networkName}: relayer ${relayer!.address}`);
 const reward = ethers.parseEther("10");
-const { courtBond } = await escrow.bondFloor(reward);
-const bond = courtBond + (await escrow.bondFloor(reward)).valueBond; // a LABEL task's bond holds both
+const { courtBond } = await escrow.bondFloor(reward, 0n);
+const bond = courtBond + (await escrow.bondFloor(reward, 0n)).valueBond; // a LABEL task's bond holds both
 for (const [who, amount] of [
   [requesterSigner!, 4n * reward * 2n],
   [ana!, 2n * bond],

@@ -147,7 +147,7 @@ async function vote(disputeId: bigint, round: number, choice: number) {
 const version = await court.currentVersion();
 const courtParams = await court.params(version);
 const seatStake = await pool.seatStake();
-const penalty = await pool.seatLock(); // an incoherent or silent seat loses its lock
+const penalty = await pool.seatLock(0n); // an incoherent or silent seat loses its lock
 const cost0 = await court.roundCost(version, 0);
 const cost1 = await court.roundCost(version, 1);
 // What the labeler's appeal pays: round 1's cost and its deposit (docs/court.md, "Appeal deposits").
@@ -157,7 +157,7 @@ const requesterPart = appeal1 / 4n;
 const reward = ethers.parseEther("100");
 const relayFee = ethers.parseEther("2"); // to the labeler: its submission came directly
 // The court bond's floor; on this LABEL task each party posts it plus the value bond in one LABEL bond.
-const { courtBond, valueBond } = await escrow.bondFloor(reward);
+const { courtBond, valueBond } = await escrow.bondFloor(reward, 0n);
 const bond = courtBond + valueBond;
 const fee = (reward * (await escrow.params()).feeBps) / BPS;
 const validatorStake = 5n * seatStake;
@@ -230,6 +230,7 @@ await send(
     maxSlots: 0n,
     valueBondBps: 0n,
     relayFee,
+    tier: 0n,
   }),
 );
 const taskId = await escrow.taskCount();

@@ -75,7 +75,7 @@ const reward = ethers.parseEther("40");
 const price = ethers.parseEther("50");
 const params = await requester.escrow.params();
 const royaltyBps = params.minRoyaltyBps > 2_000n ? params.minRoyaltyBps : 2_000n;
-const { courtBond, valueBond } = await requester.escrow.bondFloor(reward);
+const { courtBond, valueBond } = await requester.escrow.bondFloor(reward, 0n);
 const bond = courtBond + valueBond; // on a LABEL task, the LABEL each labeler posts
 const fee = (reward * params.feeBps) / BPS;
 

@@ -83,6 +83,8 @@ export interface TaskSummary {
   expertOnly: boolean;
   /** Open: not past its deadline and a slot is free. */
   open: boolean;
+  /** The court tier that decides its challenges (docs/court.md, "Court tiers"). */
+  tier: number;
 }
 
 export interface SubmissionSummary {
@@ -258,6 +260,7 @@ export class Discovery {
         held: Number(t.held),
         deadline: t.deadline,
         cancelled: t.cancelled,
+        tier: Number(t.tier),
         specHash: log.args.specHash as string,
         specURI: log.args.specURI as string,
         expertOnly: log.args.labelerRoot !== ZeroHash,

@@ -269,7 +269,7 @@ describe("Attacks of version 1, replayed", function () {
   it("8. a requester cannot set a tiny bond, and challenging honest work costs it bond share and fees", async function () {
     const p = await loadFixture(deployEscrow);
     const { escrow, token, court, pool, requester, labelers } = p;
-    const { courtBond: floor } = await escrow.bondFloor(REWARD);
+    const { courtBond: floor } = await escrow.bondFloor(REWARD, 0n);
     await expect(escrow.connect(requester).createTask(await taskParams(p, await time.latest(), { bond: 1n })))
       .to.be.revertedWithCustomError(escrow, "TaskEscrowInvalidBond")
       .withArgs(1n, floor);

@@ -97,7 +97,7 @@ contract CourtInvariantTest is CourtSystemSetup {
             assertEq(pool.bondedOf(a), bonded, "bonded == free + locked - deferred unstake");
             if (bonded >= SEAT_STAKE) sum += bonded / SEAT_LOCK;
         }
-        assertEq(pool.capacity(), sum, "capacity == sum of bonded / seatLock");
+        assertEq(pool.capacity(0), sum, "capacity == sum of bonded / seatLock");
     }
 
     /// @notice The free-share gate's inputs (docs/court.md, "The free-share gate"): without parties, the

@@ -165,7 +165,7 @@ describe("Court v3 attacks: seat capacity (docs/court-v3-design.md, section 3)",
     await pool.connect(challenger).stake(LABEL(30_000));
     const outside = f.stakers.filter((s) => !f.jurors.includes(s));
     await unstakeAll(f, outside.slice(0, 2));
-    expect(await pool.capacity()).to.be.greaterThan(100n);
+    expect(await pool.capacity(0)).to.be.greaterThan(100n);
     await expect(court.connect(labeler).appeal(d))
       .to.be.revertedWithCustomError(court, "QualityVoteCapacityShort")
       .withArgs(9n, 10n);

@@ -68,7 +68,7 @@ describe("DatasetShares: attacks", function () {
       const f = await loadFixture(marketFixture);
       const { shares, escrow, court, admin, requester, challenger, labelers } = f;
       await court.connect(admin).setParams({ ...COURT_DEFAULTS, maxRounds: 1n });
-      await escrow.syncCourtVersion();
+      await escrow.syncCourtVersion(0n);
       const taskId = await createTask(f, { deadline: (await next()) + 30n * DAY });
       // Submission 1: challenged, the only round has no majority: Unresolved, accepted.
       await escrow.connect(labelers[0]).submit(taskId, RESULT, URI, []);

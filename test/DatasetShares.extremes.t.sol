@@ -60,7 +60,8 @@ contract DatasetSharesExtremesTest is SharesSystem {
                 royaltyBps: ROYALTY_BPS,
                 maxSlots: SUPPLY,
                 valueBondBps: 0,
-                relayFee: 0
+                relayFee: 0,
+                tier: 0
             })
         );
         vm.stopPrank();

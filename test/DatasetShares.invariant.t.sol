@@ -216,7 +216,8 @@ contract DatasetSharesInvariantTest is SharesSystem {
                 royaltyBps: royaltyBps,
                 maxSlots: maxSlots,
                 valueBondBps: 0,
-                relayFee: 0
+                relayFee: 0,
+                tier: 0
             })
         );
         vm.stopPrank();

@@ -166,6 +166,7 @@ describe("TaskEscrow: hostile tokens and recipients", function () {
         maxSlots: 0n,
         valueBondBps: 0n,
         relayFee: 0n,
+        tier: 0n,
       });
       const withdraw = escrow.interface.encodeFunctionData("withdraw", [token]);
       await reenterDuring(evil, target, withdraw, guardError(escrow), () =>

@@ -46,7 +46,7 @@ describe("JurorPool", function () {
         const { token, randomness, pool, admin } = await loadFixture(poolFixture);
         const params = { ...ok, [key]: value };
         const tuple = [params.minStakingTime, params.maxDrawingTime, params.unbondingPeriod, params.seedTimeout];
-        const deploy = new JurorPool__factory(admin).deploy(token, randomness, SEAT_STAKE, SEAT_LOCK, params);
+        const deploy = new JurorPool__factory(admin).deploy(token, randomness, SEAT_STAKE, [SEAT_LOCK], params);
         if (accepted) {
           const deployed = await deploy;
           await expect(deployed.deploymentTransaction()).to.emit(deployed, "PoolParamsUpdated").withArgs(tuple);
@@ -68,7 +68,7 @@ describe("JurorPool", function () {
       await expect(pool.connect(admin).bindCourt(other))
         .to.be.revertedWithCustomError(pool, "JurorPoolCannotBind")
         .withArgs(admin.address, other);
-      const fresh = await new JurorPool__factory(admin).deploy(token, randomness, SEAT_STAKE, SEAT_LOCK, POOL_DEFAULTS);
+      const fresh = await new JurorPool__factory(admin).deploy(token, randomness, SEAT_STAKE, [SEAT_LOCK], POOL_DEFAULTS);
       expect(await fresh.court()).to.equal(ethers.ZeroAddress);
       await expect(fresh.connect(validators[0]).bindCourt(courtAddress))
         .to.be.revertedWithCustomError(fresh, "JurorPoolCannotBind")
@@ -91,8 +91,8 @@ describe("JurorPool", function () {
         ["setStakingPaused", (p) => p.setStakingPaused(true)],
         ["enqueueRound", (p) => p.enqueueRound(1n)],
         ["takeRounds", (p) => p.takeRounds(1n)],
-        ["drawSeats", (p) => p.drawSeats(1n, 0n, 1n, [v, v, v], 5_000n, 1n)],
-        ["settleSeats", (p) => p.settleSeats(v, 1n, Verdict.Coherent, SEAT_STAKE)],
+        ["drawSeats", (p) => p.drawSeats(1n, 0n, 1n, [v, v, v], 5_000n, 1n, 0n)],
+        ["settleSeats", (p) => p.settleSeats(v, 1n, Verdict.Coherent, SEAT_STAKE, 0n)],
         ["pay", (p) => p.pay(v, 1n)],
       ];
       for (const caller of [admin, pauser, validators[0]]) {
@@ -112,7 +112,7 @@ describe("JurorPool", function () {
       const { pool, token, randomness, admin } = await loadFixture(poolFixture);
       const [label, source] = [await token.getAddress(), await randomness.getAddress()];
       const deploy = (l: string, r: string, s: bigint, lock: bigint) =>
-        new JurorPool__factory(admin).deploy(l, r, s, lock, POOL_DEFAULTS);
+        new JurorPool__factory(admin).deploy(l, r, s, [lock], POOL_DEFAULTS);
       expect([await pool.MIN_SEAT_STAKE(), await pool.MAX_SEAT_STAKE()]).to.deep.equal([LABEL(1), LABEL(1_000_000)]);
       const refused: [string, string, bigint, bigint][] = [
         [ethers.ZeroAddress, source, SEAT_STAKE, SEAT_LOCK],
@@ -135,7 +135,7 @@ describe("JurorPool", function () {
           await accepted.label(),
           await accepted.randomness(),
           await accepted.seatStake(),
-          await accepted.seatLock(),
+          await accepted.seatLock(0n),
         ]).to.deep.equal([label, source, seatStake, seatLock]);
       }
     });

@@ -69,7 +69,7 @@ describe("Randomness", function () {
       );
       await coordinator.addConsumer(subId, source);
       const token = await new LabelToken__factory(admin).deploy(admin.address, admin.address, ADMIN_DELAY);
-      const pool = await new JurorPool__factory(admin).deploy(token, source, SEAT_STAKE, SEAT_LOCK, POOL_DEFAULTS);
+      const pool = await new JurorPool__factory(admin).deploy(token, source, SEAT_STAKE, [SEAT_LOCK], POOL_DEFAULTS);
       const court = await (
         await qualityVoteFactory(admin)
       ).deploy(pool, admin.address, admin.address, ADMIN_DELAY, COURT_DEFAULTS);

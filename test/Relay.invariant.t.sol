@@ -192,7 +192,8 @@ contract RelayInvariantTest is SharesSystem {
                     specURI: "ipfs://spec",
                     royaltyBps: 2_000,
                     maxSlots: 0,
-                    valueBondBps: 0
+                    valueBondBps: 0,
+                    tier: 0
                 })
             )
         );

@@ -170,16 +170,16 @@ describe("Steering", function () {
     it("after the seed is known only a validator's own unstake moves the capacity: stakes wait, settlements, draws and locks do not", async function () {
       const f = await loadFixture(steeringFixture);
       const { court, pool, attacker, outsider, finished, jurors } = f;
-      const capacity = await pool.capacity();
+      const capacity = await pool.capacity(0);
       await pool.connect(attacker).stake(LABEL(5_000));
       await pool.connect(outsider).stake(LABEL(5_000));
       await court.settleMany(finished, 0n, jurors);
       await pool.passPhase();
       await court.draw(100n);
-      expect(await pool.capacity()).to.equal(capacity);
+      expect(await pool.capacity(0)).to.equal(capacity);
       // The attacker's own request lowers only its own seats (10,000 LABEL: 62 seats; 9,000: 56).
       await pool.connect(attacker).requestUnstake(LABEL(1_000));
-      expect(await pool.capacity()).to.equal(capacity - 6n);
+      expect(await pool.capacity(0)).to.equal(capacity - 6n);
     });
 
     it("an appealed round whose capacity falls once the seed is requested stays in the cycle and is drawn", async function () {

@@ -46,7 +46,7 @@ describe("TaskEscrow: bonds", function () {
     ) {
       const { escrow, requester } = p;
       const token = (overrides.paymentToken ?? (await p.token.getAddress())) as string;
-      expect((await escrow.bondFloor(overrides.reward ?? REWARD)).courtBond).to.equal(floor);
+      expect((await escrow.bondFloor(overrides.reward ?? REWARD, 0n)).courtBond).to.equal(floor);
       await expect(escrow.connect(requester).createTask(await params(p, { ...overrides, bond: floor - 1n })))
         .to.be.revertedWithCustomError(escrow, "TaskEscrowInvalidBond")
         .withArgs(floor - 1n, floor);
@@ -104,7 +104,7 @@ describe("TaskEscrow: bonds", function () {
       expect(floor).to.equal(courtBondFloor());
       expect(floor > TASK_ESCROW_DEFAULTS.minBond).to.equal(true);
       await floorHolds(p, floor, { reward: LABEL(10) }, LABEL(10));
-      await expect(p.escrow.syncCourtVersion()).not.to.emit(p.escrow, "CourtVersionSynced");
+      await expect(p.escrow.syncCourtVersion(0n)).not.to.emit(p.escrow, "CourtVersionSynced");
     });
 
     it("minBond binds where the admin sets it above every round's cost", async function () {
@@ -121,7 +121,7 @@ describe("TaskEscrow: bonds", function () {
       const floor = await allRounds(p);
       const reward = LABEL(1_000);
       const valueBond = (reward * TASK_ESCROW_DEFAULTS.bondToRewardBps) / 10_000n;
-      expect(await escrow.bondFloor(reward)).to.deep.equal([floor, valueBond]);
+      expect(await escrow.bondFloor(reward, 0n)).to.deep.equal([floor, valueBond]);
       // LABEL task: one LABEL bond, no value bond in another token.
       await escrow.connect(requester).createTask(await params(p, { reward }));
       expect((await escrow.getTask(1n)).bond).to.equal(floor + valueBond);
@@ -167,13 +167,13 @@ describe("TaskEscrow: bonds", function () {
       // New tasks adopt version 2 once the escrow syncs it (docs/task-escrow.md); anyone may. Until
       // then the floor is the cost of version 1's rounds.
       const floor1 = courtFloor(COURT_DEFAULTS.feePerSeat);
-      expect((await escrow.bondFloor(REWARD)).courtBond).to.equal(floor1);
-      await expect(escrow.connect(challenger).syncCourtVersion())
+      expect((await escrow.bondFloor(REWARD, 0n)).courtBond).to.equal(floor1);
+      await expect(escrow.connect(challenger).syncCourtVersion(0n))
         .to.emit(escrow, "CourtVersionSynced")
         .withArgs(2n, courtFloor(feePerSeat));
-      await expect(escrow.syncCourtVersion()).not.to.emit(escrow, "CourtVersionSynced");
-      expect(await escrow.syncCourtVersion.staticCall()).to.equal(2n);
-      expect((await escrow.bondFloor(REWARD)).courtBond).to.equal(courtFloor(feePerSeat));
+      await expect(escrow.syncCourtVersion(0n)).not.to.emit(escrow, "CourtVersionSynced");
+      expect(await escrow.syncCourtVersion.staticCall(0n)).to.equal(2n);
+      expect((await escrow.bondFloor(REWARD, 0n)).courtBond).to.equal(courtFloor(feePerSeat));
       await expect(escrow.connect(requester).createTask(await params(p, { bond: courtFloor(feePerSeat) - 1n })))
         .to.be.revertedWithCustomError(escrow, "TaskEscrowInvalidBond")
         .withArgs(courtFloor(feePerSeat) - 1n, courtFloor(feePerSeat));

@@ -184,8 +184,8 @@ describe("admin surface (docs/parameters.md)", function () {
       () => pool.connect(stranger).setStakingPaused(true),
       () => pool.connect(stranger).enqueueRound(1n),
       () => pool.connect(stranger).takeRounds(1n),
-      () => pool.connect(stranger).drawSeats(1n, 0n, 1n, [s, s, s], 5_000n, 1n),
-      () => pool.connect(stranger).settleSeats(s, 1n, 0n, 1n),
+      () => pool.connect(stranger).drawSeats(1n, 0n, 1n, [s, s, s], 5_000n, 1n, 0n),
+      () => pool.connect(stranger).settleSeats(s, 1n, 0n, 1n, 0n),
       () => pool.connect(stranger).pay(s, 1n),
     ];
     expect(courtCalls.length).to.equal(COURT_CALLS.JurorPool!.length - 1); // all but bindCourt
@@ -260,7 +260,7 @@ describe("admin surface (docs/parameters.md)", function () {
 
     it("QualityVote.setParams: seat lock in [32, 64] seat fees, draw timeout >= a cycle + 1 day, periods [1 h, 30 d]", async function () {
       const { court, pool, admin } = await loadFixture(deployedWithDefaults);
-      const lock = await pool.seatLock();
+      const lock = await pool.seatLock(0n);
       const cycle = POOL_DEFAULTS.minStakingTime + POOL_DEFAULTS.maxDrawingTime + DAY;
       const edges: [Partial<Record<keyof typeof COURT_DEFAULTS, bigint>>, boolean][] = [
         [{ feePerSeat: lock / 32n }, true],

@@ -118,7 +118,7 @@ describe("deployment (ignition/modules/Annota.ts, scripts/lib/deploy.ts)", funct
       await expectBound(f, deployer.address);
 
       expect(await pool.seatStake()).to.equal(MODULE_DEFAULTS.SEAT_STAKE);
-      expect(await pool.seatLock()).to.equal(MODULE_DEFAULTS.SEAT_LOCK);
+      expect(await pool.seatLock(0n)).to.equal(MODULE_DEFAULTS.SEAT_LOCK);
       expectParams(await court.params(1n), COURT_DEFAULTS);
       expectParams(await pool.poolParams(), POOL_DEFAULTS);
       expectParams(await escrow.params(), TASK_ESCROW_DEFAULTS);
@@ -180,7 +180,7 @@ describe("deployment (ignition/modules/Annota.ts, scripts/lib/deploy.ts)", funct
 
       // Parameters: the file's, not the defaults'.
       expect(await pool.seatStake()).to.equal(num("SEAT_STAKE"));
-      expect(await pool.seatLock()).to.equal(num("SEAT_LOCK"));
+      expect(await pool.seatLock(0n)).to.equal(num("SEAT_LOCK"));
       for (const defaults of [COURT_DEFAULTS, POOL_DEFAULTS]) {
         const onChain = defaults === COURT_DEFAULTS ? await court.params(1n) : await pool.poolParams();
         expectParams(onChain, Object.fromEntries(Object.keys(defaults).map((k) => [k, num(k)])));

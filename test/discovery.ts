@@ -43,6 +43,7 @@ async function activity() {
     maxSlots: 0,
     valueBondBps: 0,
     relayFee: 0,
+    tier: 0,
   });
   await escrow.connect(requester).createTask(task(3, now + 30n * DAY, "ipfs://open"));
   await escrow.connect(requester).createTask(task(1, now + 2n * DAY, "ipfs://short"));
@@ -336,6 +337,7 @@ describe("Discovery (RPC, no indexer)", function () {
       maxSlots: 0,
       valueBondBps: 0,
       relayFee: 0,
+      tier: 0,
     });
     await escrow.connect(labelers[2]!).submit(1, ethers.id("d"), "ipfs://d", []);
     expect(await watchTasks.poll()).to.equal(1);

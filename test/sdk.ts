@@ -225,7 +225,7 @@ describe("SDK", function () {
       // A task with a spec: the court bond defaults to the escrow's floor (every round's cost); on this
       // LABEL task the bond each labeler posts adds the value bond (the reward).
       const created = await postTask(f);
-      const floor = await p.escrow.bondFloor(LABEL(100));
+      const floor = await p.escrow.bondFloor(LABEL(100), 0n);
       expect(created.bond).to.equal(floor.courtBond + floor.valueBond);
       expect(floor.valueBond).to.equal(LABEL(100));
       expect(created.valueBond).to.equal(0n);
@@ -467,7 +467,7 @@ describe("SDK", function () {
           spec: f.spec,
         }),
         "TaskEscrowInvalidBond",
-        [LABEL(1), (await p.escrow.bondFloor(LABEL(10))).courtBond],
+        [LABEL(1), (await p.escrow.bondFloor(LABEL(10), 0n)).courtBond],
       );
     });
   });

@@ -6,7 +6,7 @@ pragma solidity 0.8.34;
 /// from, and the Staking / Generating / Drawing phase cycle that freezes the pool while a seed can be
 /// known (docs/court.md, "The juror pool and its phases").
 /// @dev A validator's *drawable weight* is its free stake when that can lock a seat (`free >=
-/// seatLock`) and its applied stake (`free + locked`) reaches `seatStake`, else 0. In the
+/// maxSeatLock`) and its applied stake (`free + locked`) reaches `seatStake`, else 0. In the
 /// Staking phase stake changes apply at once; in the other two phases every change a user causes
 /// (stake, unstake) is deferred and applied in order once Staking resumes (`applyDeferred`, or lazily
 /// when the validator acts). Stake returned by a settlement is deferred in every phase, without a
@@ -59,7 +59,7 @@ interface IJurorPool {
     }
 
     /// @notice A validator's stake and reputation.
-    /// @param free Stake available for seats (its drawable weight when >= `seatLock` and, with the
+    /// @param free Stake available for seats (its drawable weight when >= `maxSeatLock` and, with the
     /// seats' locks, >= `seatStake`).
     /// @param locked Stake locked in seats not yet settled (a settled seat's lock leaves the applied
     /// stake when deferred changes are applied, in Staking).
@@ -95,7 +95,7 @@ interface IJurorPool {
     /// @notice `validator` asked to unstake `amount`; `deferred` if it waits for the Staking phase.
     event UnstakeRequested(address indexed validator, uint256 amount, bool deferred);
     /// @notice `validator`'s stake changed: `free` is its new free stake and `weight` its drawable
-    /// weight. Emitted whenever a stake change applies; a seat lock (which moves `seatLock` from `free`
+    /// weight. Emitted whenever a stake change applies; a seat lock (which moves its tier's `seatLock` from `free`
     /// to `locked`) is reported by `IQualityVote.JurorDrawn` instead.
     event StakeUpdated(address indexed validator, uint256 free, uint256 weight);
     /// @notice Stake of `validator` moved from free to unbonding: `unbonding` is its new unbonding
@@ -156,6 +156,8 @@ interface IJurorPool {
     error JurorPoolStakingPaused();
     /// @notice A constructor argument is the zero address or out of bounds.
     error JurorPoolInvalidSetup();
+    /// @notice The pool serves no court tier `tier` (docs/court.md, "Court tiers").
+    error JurorPoolUnknownTier(uint256 tier);
 
     /*//////////////////////////////////////////////////////////////
                                 STAKING
@@ -269,7 +271,7 @@ interface IJurorPool {
 
     /// @notice Draws the `count` seats of round `round` of `disputeId`, queued at `position`, from the
     /// cycle's seed, each in proportion to drawable weight as if `excluded` weighed nothing, and locks
-    /// `seatLock` of each drawn juror's free stake. The round waits instead, holding no seat, when the
+    /// `seatLock(tier)` of each drawn juror's free stake. The round waits instead, holding no seat, when the
     /// non-parties' free stake is below `minFreeShareBps` of their free and locked stake (the gate,
     /// checked before the first seat: reason `Gate`), when it is below `count` locks, or when the
     /// drawable weight runs out before the last seat (every lock made is released; reason `Seats`).
@@ -284,6 +286,7 @@ interface IJurorPool {
     /// @param excluded The dispute's parties (labeler, challenger, interested address).
     /// @param minFreeShareBps The dispute's free-share gate, in basis points.
     /// @param position The round's queue position.
+    /// @param tier The dispute's court tier (a tier the pool serves).
     /// @return jurors The juror of each seat, in seat order; empty when the round waits.
     /// @return reason Why the round waits (meaningful only when `jurors` is empty).
     function drawSeats(
@@ -292,7 +295,8 @@ interface IJurorPool {
         uint256 count,
         address[3] calldata excluded,
         uint256 minFreeShareBps,
-        uint256 position
+        uint256 position,
+        uint256 tier
     ) external returns (address[] memory jurors, Wait reason);
 
     /// @notice Releases `juror`'s `seats` settled seats as `verdict` and credits `returned` (its locks
@@ -303,7 +307,8 @@ interface IJurorPool {
     /// @param seats The seats settled.
     /// @param verdict Their verdict.
     /// @param returned The stake returned to the juror.
-    function settleSeats(address juror, uint256 seats, Verdict verdict, uint256 returned) external;
+    /// @param tier The dispute's court tier: each seat releases `seatLock(tier)`.
+    function settleSeats(address juror, uint256 seats, Verdict verdict, uint256 returned, uint256 tier) external;
 
     /// @notice Pays `amount` of the court's LABEL to `to` (a refunded round cost, a pot's rest).
     /// @dev Only the court.
@@ -329,16 +334,19 @@ interface IJurorPool {
     /// @param queuedAt When the round was queued.
     function mayBeInCycle(uint256 queuedAt) external view returns (bool);
 
-    /// @notice The seat capacity: the most seats the validators' bonded stake can hold at once, the sum
-    /// over validators of `bondedOf(v) / seatLock` (0 below `seatStake`). Draws, releases, settlements
-    /// not yet applied and phase changes leave it alone: nobody moves it by locking seats
-    /// (docs/court.md, "Seat capacity").
-    function capacity() external view returns (uint256);
+    /// @notice The seat capacity of court tier `tier`: the most of its seats the validators' bonded
+    /// stake can hold at once, the sum over validators of `(bondedOf(v) - maxSeatLock) / seatLock(tier)
+    /// + 1` (0 below `seatStake`). Draws, releases, settlements not yet applied and phase changes
+    /// leave it alone: nobody moves it by locking seats (docs/court.md, "Seat capacity").
+    /// @dev Reverts `JurorPoolUnknownTier` for a tier the pool does not serve.
+    /// @param tier The court tier.
+    function capacity(uint256 tier) external view returns (uint256);
 
     /// @notice The seat capacity without the distinct non-zero addresses among `parties`: the seats the
     /// others can hold, whom a dispute between `parties` is drawn from. O(1).
     /// @param parties A dispute's parties (labeler, challenger, interested address).
-    function capacityWithout(address[3] calldata parties) external view returns (uint256);
+    /// @param tier The dispute's court tier.
+    function capacityWithout(address[3] calldata parties, uint256 tier) external view returns (uint256);
 
     /// @notice The free-share gate's inputs for a dispute between `parties` (docs/court.md, "The
     /// free-share gate"): the drawable weight of everyone else (`free`), and that plus their locked
@@ -372,9 +380,19 @@ interface IJurorPool {
     /// @notice The least applied stake (`free + locked`) of a drawable validator.
     function seatStake() external view returns (uint256);
 
-    /// @notice The stake a seat locks, and what an incoherent or silent seat loses; a validator with
-    /// less free stake is not drawable (docs/court.md, "Seat locks").
-    function seatLock() external view returns (uint256);
+    /// @notice The stake a seat of court tier `tier` locks, and what an incoherent or silent seat of it
+    /// loses (docs/court.md, "Seat locks" and "Court tiers"). Fixed for the pool's life; a multiple of
+    /// tier 0's.
+    /// @dev Reverts `JurorPoolUnknownTier` for a tier the pool does not serve.
+    /// @param tier The court tier.
+    function seatLock(uint256 tier) external view returns (uint256);
+
+    /// @notice The largest tier's lock: a validator with less free stake is not drawable, so that
+    /// whoever is drawn can lock a seat of any tier.
+    function maxSeatLock() external view returns (uint256);
+
+    /// @notice How many court tiers the pool serves (tiers `0 .. tiers() - 1`).
+    function tiers() external view returns (uint256);
 
     /// @notice The randomness source.
     function randomness() external view returns (address);
@@ -398,7 +416,7 @@ interface IJurorPool {
     function getValidator(address validator) external view returns (ValidatorView memory);
 
     /// @notice `validator`'s drawable weight as draws see it: the weight of its leaf in the sortition
-    /// tree (0 without one), which the pool keeps equal to `free` when `free >= seatLock` and
+    /// tree (0 without one), which the pool keeps equal to `free` when `free >= maxSeatLock` and
     /// `free + locked >= seatStake`, else 0.
     /// @param validator The validator.
     function drawableWeight(address validator) external view returns (uint256);

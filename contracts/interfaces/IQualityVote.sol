@@ -39,12 +39,14 @@ interface IQualityVote is IAdministered {
         Final // finalized
     }
 
-    /// @notice How a settled juror's seats were judged.
-    /// @notice A parameter version (governance appends versions; old ones never change).
+    /// @notice A parameter version of a court tier (governance appends versions; old ones never change).
     /// @param feePerSeat What a round pays per seat, in LABEL wei [1 wei, 10,000 LABEL].
-    /// The pool's `seatLock`, what a seat locks and an incoherent or silent seat loses, must be
-    /// between 32 and 64 seat fees (docs/parameters.md).
+    /// The pool's `seatLock(tier)`, what a seat locks and an incoherent or silent seat loses, must be
+    /// between 32 and 64 seat fees (docs/parameters.md); tier 0's fee is at most every other tier's
+    /// current fee, and theirs at least tier 0's (docs/court.md, "Court tiers").
     /// @param maxRounds Most rounds a dispute may have [1, 5].
+    /// @param tier The court tier these parameters serve: a tier the pool serves (`IJurorPool.tiers`),
+    /// and tier 0 first (the constructor's version).
     /// @param commitPeriod Commit window of a round, in seconds [1 hour, 30 days].
     /// @param revealPeriod Reveal window of a round, in seconds [1 hour, 30 days].
     /// @param appealPeriod Appeal window after a ruled round, in seconds [1 hour, 30 days].
@@ -60,6 +62,7 @@ interface IQualityVote is IAdministered {
     struct CourtParams {
         uint96 feePerSeat;
         uint8 maxRounds;
+        uint8 tier;
         uint32 commitPeriod;
         uint32 revealPeriod;
         uint32 appealPeriod;
@@ -459,7 +462,8 @@ interface IQualityVote is IAdministered {
                                  ADMIN
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Appends a parameter version, which tasks created from now on use.
+    /// @notice Appends a parameter version of the court tier `params.tier`, which tasks of that tier
+    /// created from now on use.
     /// @dev Only the default admin. Reverts with `QualityVoteInvalidParams` outside the bounds and
     /// relationships of `CourtParams`. Emits `ParamsAdded`.
     /// @param params The new version.
@@ -487,8 +491,13 @@ interface IQualityVote is IAdministered {
     /// @notice The staking and fee token (LABEL), the pool's.
     function label() external view returns (address);
 
-    /// @notice The newest parameter version (the one new tasks record).
+    /// @notice The newest parameter version of any tier.
     function currentVersion() external view returns (uint256);
+
+    /// @notice The newest parameter version of court tier `tier` (the one its new tasks record), 0 if
+    /// it has none.
+    /// @param tier The court tier.
+    function tierVersion(uint256 tier) external view returns (uint256);
 
     /// @notice Parameter version `version`.
     /// @param version The version.

@@ -67,6 +67,9 @@ interface ITaskEscrow is IAdministered, ITaskEscrowRelayBase {
     /// at most `reward`; 0 for none. No protocol fee is charged on it (docs/relay-design.md, section 9).
     /// It follows `labelerRoot` rather than ending the struct: the field order is `createTask`'s
     /// selector, which decides its place in the dispatcher's search (docs/relay-design.md, section 0).
+    /// @param tier The court tier that decides the task's challenges (docs/court.md, "Court tiers"): one
+    /// the escrow has synced (`syncCourtVersion`), at least `minTier(paymentToken, reward)`; a higher
+    /// tier pays jurors more per seat and raises the court bond's floor.
     struct TaskParams {
         address paymentToken;
         uint256 reward;
@@ -82,6 +85,7 @@ interface ITaskEscrow is IAdministered, ITaskEscrowRelayBase {
         uint256 royaltyBps;
         uint256 maxSlots;
         uint256 valueBondBps;
+        uint256 tier;
     }
 
     /// @notice Governance parameters; they apply to tasks created after a change.
@@ -112,7 +116,8 @@ interface ITaskEscrow is IAdministered, ITaskEscrowRelayBase {
     /// challenged, and its deadline passed or every slot accepted. Closing is permanent: after it the
     /// accepted count never changes (docs/dataset-shares.md). `bond` is the LABEL each labeler and
     /// challenger posts (on a LABEL task the court bond plus the value bond), `valueBond` what each
-    /// also posts in another payment token (0 on a LABEL task), `relayFee` the relay fee (0: none).
+    /// also posts in another payment token (0 on a LABEL task), `relayFee` the relay fee (0: none),
+    /// `tier` the court tier of `courtVersion`.
     struct TaskView {
         address requester;
         address paymentToken;
@@ -128,6 +133,7 @@ interface ITaskEscrow is IAdministered, ITaskEscrowRelayBase {
         uint32 challengePeriod;
         uint16 feeBps;
         uint32 courtVersion;
+        uint8 tier;
         uint16 burnBps;
         uint32 cancelNotice;
         bool cancelled;
@@ -241,9 +247,11 @@ interface ITaskEscrow is IAdministered, ITaskEscrowRelayBase {
     event ParamsUpdated(Params params);
     /// @notice The admin allowed or disallowed `token` as a payment token for new tasks.
     event PaymentTokenUpdated(address indexed token, bool allowed);
-    /// @notice New tasks record the court's parameter `version`, whose rounds cost `allRounds` in all:
-    /// the court bond's floor (`syncCourtVersion`).
-    event CourtVersionSynced(uint256 indexed version, uint256 allRounds);
+    /// @notice New tasks of court tier `tier` record the court's parameter `version`, whose rounds cost
+    /// `allRounds` in all: the court bond's floor (`syncCourtVersion`).
+    event CourtVersionSynced(uint256 indexed tier, uint256 indexed version, uint256 allRounds);
+    /// @notice The admin set the rewards in `token` that need court tier 1 and tier 2 (0: none).
+    event TierBandsUpdated(address indexed token, uint256 tier1From, uint256 tier2From);
 
     /*//////////////////////////////////////////////////////////////
                                  ERRORS
@@ -269,6 +277,14 @@ interface ITaskEscrow is IAdministered, ITaskEscrowRelayBase {
     error TaskEscrowTaskClosed(uint256 taskId);
     /// @notice `bond` is below the task's bond floor `floor` (or does not fit 96 bits).
     error TaskEscrowInvalidBond(uint256 bond, uint256 floor);
+    /// @notice The escrow has no court version of `tier` (`syncCourtVersion(tier)`, after the court's
+    /// first version of the tier).
+    error TaskEscrowUnknownTier(uint256 tier);
+    /// @notice A task's reward needs at least court tier `minTier` in its payment token (`minTier`).
+    error TaskEscrowTierTooLow(uint256 tier, uint256 minTier);
+    /// @notice Tier bands must not decrease: `tier2From` is 0 or at least `tier1From` (which is then
+    /// not 0).
+    error TaskEscrowInvalidTierBands(uint256 tier1From, uint256 tier2From);
     /// @notice `valueBondBps` is below `bondToRewardBps` (`minBps`) or above 65,535, or the value bond
     /// does not fit 96 bits.
     error TaskEscrowInvalidValueBond(uint256 valueBondBps, uint256 minBps);
@@ -382,13 +398,16 @@ interface ITaskEscrow is IAdministered, ITaskEscrowRelayBase {
     /// @return deadline When submissions end.
     function cancelTask(uint256 taskId) external returns (uint256 deadline);
 
-    /// @notice Adopts the court's newest parameter version for tasks created from now on, with the
-    /// cost of all its rounds (immutable for a version), which the court bond's floor covers. The escrow
-    /// keeps both in its own storage so that `createTask` makes no call to the court; governance
-    /// calls this with (after) each `IQualityVote.setParams`, and anyone may (docs/task-escrow.md).
-    /// @dev Permissionless; never paused. Emits `CourtVersionSynced` when the version changes.
-    /// @return version The version new tasks record.
-    function syncCourtVersion() external returns (uint256 version);
+    /// @notice Adopts the court's newest parameter version of court tier `tier` for tasks of that tier
+    /// created from now on, with the cost of all its rounds (immutable for a version), which the court
+    /// bond's floor covers. The escrow keeps both in its own storage so that `createTask` makes no call
+    /// to the court; governance calls this with (after) each `IQualityVote.setParams`, and anyone may
+    /// (docs/task-escrow.md).
+    /// @dev Permissionless; never paused. Emits `CourtVersionSynced` when the version changes; reverts
+    /// `TaskEscrowUnknownTier` for a tier the court has no version of.
+    /// @param tier The court tier.
+    /// @return version The version new tasks of the tier record.
+    function syncCourtVersion(uint256 tier) external returns (uint256 version);
 
     /*//////////////////////////////////////////////////////////////
                               SUBMISSIONS
@@ -518,6 +537,16 @@ interface ITaskEscrow is IAdministered, ITaskEscrowRelayBase {
     /// @param allowed Whether new tasks may use it.
     function setPaymentToken(address token, bool allowed) external;
 
+    /// @notice Sets the least reward, in `token` wei, of a new task that must use court tier 1, and of
+    /// one that must use tier 2 (0: no reward needs it); a requester may always pick a higher tier
+    /// (docs/court.md, "Court tiers": a tier should serve no reward above about 1 % of the value of the
+    /// stake that would have to be captured).
+    /// @dev Only the default admin. Emits `TierBandsUpdated`.
+    /// @param token The ERC-20.
+    /// @param tier1From The least reward that needs tier 1 (0: none).
+    /// @param tier2From The least reward that needs tier 2 (0: none; else at least `tier1From`).
+    function setTierBands(address token, uint96 tier1From, uint96 tier2From) external;
+
     /*//////////////////////////////////////////////////////////////
                                  VIEWS
     //////////////////////////////////////////////////////////////*/
@@ -531,13 +560,24 @@ interface ITaskEscrow is IAdministered, ITaskEscrowRelayBase {
     /// @notice The current parameters.
     function params() external view returns (Params memory);
 
-    /// @notice The least bonds of a new task paying `reward`: the court bond's floor under the court
-    /// version new tasks record (`syncCourtVersion`), `max(minBond, cost of all its rounds)` in LABEL,
-    /// and the value bond, `reward * bondToRewardBps / 10,000` in the payment token.
+    /// @notice The least bonds of a new task paying `reward` in court tier `tier`: the court bond's
+    /// floor under the court version new tasks of the tier record (`syncCourtVersion`), `max(minBond,
+    /// cost of all its rounds)` in LABEL, and the value bond, `reward * bondToRewardBps / 10,000` in the
+    /// payment token. Reverts `TaskEscrowUnknownTier` for a tier the escrow has not synced.
     /// @param reward The task's reward.
+    /// @param tier The task's court tier.
     /// @return courtBond The court bond's floor, in LABEL.
     /// @return valueBond The least value bond, in the payment token.
-    function bondFloor(uint256 reward) external view returns (uint256 courtBond, uint256 valueBond);
+    function bondFloor(uint256 reward, uint256 tier) external view returns (uint256 courtBond, uint256 valueBond);
+
+    /// @notice The least court tier a new task paying `reward` in `token` may use (`setTierBands`).
+    /// @param token The payment token.
+    /// @param reward The reward.
+    function minTier(address token, uint256 reward) external view returns (uint256);
+
+    /// @notice The least rewards in `token` that need court tier 1 and tier 2 (0: none).
+    /// @param token The payment token.
+    function tierBands(address token) external view returns (uint256 tier1From, uint256 tier2From);
 
     /// @notice Whether `token` may pay the rewards of new tasks.
     /// @param token The ERC-20.

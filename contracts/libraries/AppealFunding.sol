@@ -31,7 +31,7 @@ struct Dispute {
 /// the escrow's types.
 struct Round {
     // slot 0: who paid (round 0: the challenger; zero for an appeal round, which is crowdfunded, and for
-    // an escalated round), the draw, the vote, the side its payers took (0: escalated)
+    // an escalated round), the draw, the vote, the side its payers took (0: escalated), the tier
     address payer;
     uint40 drawnAt;
     uint8 seats;
@@ -40,6 +40,7 @@ struct Round {
     uint8 jurors;
     uint8 unsettled;
     uint8 side;
+    uint8 tier; // the dispute's court tier (its version's), beside the seats it prices
     // slot 1: when queued (rounds after round 0); money, set when the dispute is final
     // (fundedNext: when escalated)
     uint40 queuedAt;

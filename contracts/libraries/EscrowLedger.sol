@@ -54,6 +54,7 @@ struct Submission {
 /// nothing more (docs/task-escrow.md, "Nothing open changes under the admin").
 struct Terms {
     uint32 courtVersion;
+    uint8 tier; // the court version's tier
     uint16 burnBps;
     uint32 cancelNotice;
 }

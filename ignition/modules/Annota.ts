@@ -50,6 +50,8 @@ export const SETUP_SALT = id("annota/setup/v2");
  *   (PAUSER_ROLE on court, escrow and shares), `proposer` (timelock proposer and canceller): default the
  *   deployer; `npm run deploy` refuses the defaults outside local networks.
  * - `timelockDelay` (2 days), `adminDelay` (2 days).
+ * - `tiers`: 2 adds court tier 1 (`SEAT_LOCK_1`, `TIER1_FEE_PER_SEAT`: its first version, tier 0's
+ *   other parameters), added in the set-up batch and synced by the escrow (docs/court.md, "Court tiers").
  * - `SEAT_STAKE`, `SEAT_LOCK`, the court's `POOL_DEFAULTS` and `COURT_DEFAULTS` and the escrow's
  *   `TASK_ESCROW_DEFAULTS` (`ignition/defaults.ts`), each by its own name.
  * - VRF: `vrfCoordinator`, `vrfKeyHash`, `vrfSubscriptionId` (required), `vrfCallbackGasLimit`,
@@ -67,7 +69,7 @@ export const SETUP_SALT = id("annota/setup/v2");
  * guardian PAUSER_ROLE on court, escrow and shares, moves the proposer and canceller roles from the deployer
  * to `proposer` (revoking first, so that `proposer == deployer` keeps them) and raises the delay.
  */
-export function buildAnnotaModule(kind: RandomnessKind) {
+export function buildAnnotaModule(kind: RandomnessKind, tiers: 1 | 2) {
   return buildModule("Annota", (m) => {
     const deployer = m.getAccount(0);
     const treasury = m.getParameter("treasury", deployer);
@@ -101,26 +103,32 @@ export function buildAnnotaModule(kind: RandomnessKind) {
             id: "BlockhashRandomness",
           });
 
+    const seatLocks = [m.getParameter("SEAT_LOCK", MODULE_DEFAULTS.SEAT_LOCK)];
+    if (tiers === 2) seatLocks.push(m.getParameter("SEAT_LOCK_1", MODULE_DEFAULTS.SEAT_LOCK_1));
     const pool = m.contract("JurorPool", [
       token,
       randomness,
       m.getParameter("SEAT_STAKE", MODULE_DEFAULTS.SEAT_STAKE),
-      m.getParameter("SEAT_LOCK", MODULE_DEFAULTS.SEAT_LOCK),
+      seatLocks,
       param(POOL_DEFAULTS),
     ]);
-    // The court DELEGATECALLs this library for appeal contributions, claims and the loser's money (docs/court.md).
+    // The court DELEGATECALLs these libraries for appeal contributions, claims and the loser's money, and
+    // for appending parameter versions (docs/court.md).
     const appealFunding = m.library("AppealFunding");
-    const court = m.contract("QualityVote", [pool, treasury, timelock, adminDelay, param(COURT_DEFAULTS)], {
-      libraries: { AppealFunding: appealFunding },
+    const courtVersions = m.library("CourtVersions");
+    const { tier: _tier0, ...courtParams } = COURT_DEFAULTS;
+    const court = m.contract("QualityVote", [pool, treasury, timelock, adminDelay, { ...param(courtParams), tier: 0n }], {
+      libraries: { AppealFunding: appealFunding, CourtVersions: courtVersions },
     });
     // The escrow DELEGATECALLs these libraries for challenges and their resolution (docs/task-escrow.md),
     // and for the relayed path (docs/relay-design.md).
     const challenges = m.library("EscrowChallenges");
     const relayLogic = m.library("RelayLogic", { libraries: { EscrowChallenges: challenges } });
+    const escrowTerms = m.library("EscrowTerms");
     const escrow = m.contract(
       "TaskEscrow",
       [token, court, treasury, timelock, adminDelay, param(TASK_ESCROW_DEFAULTS)],
-      { libraries: { EscrowChallenges: challenges, RelayLogic: relayLogic } },
+      { libraries: { EscrowChallenges: challenges, RelayLogic: relayLogic, EscrowTerms: escrowTerms } },
     );
     const shares = m.contract("DatasetShares", [
       escrow,
@@ -154,6 +162,12 @@ export function buildAnnotaModule(kind: RandomnessKind) {
       callId: string,
     ) => calls.push({ target, data: m.encodeFunctionCall(target, fn, [role, account], { id: callId }) });
     encode(court, "grantRole", ROLES.ARBITRABLE, escrow, "grantArbitrable");
+    if (tiers === 2) {
+      // Court tier 1's first version, then the escrow adopts it (docs/court.md, "Court tiers").
+      const tier1 = { ...param(courtParams), feePerSeat: m.getParameter("TIER1_FEE_PER_SEAT", MODULE_DEFAULTS.TIER1_FEE_PER_SEAT), tier: 1n };
+      calls.push({ target: court, data: m.encodeFunctionCall(court, "setParams", [tier1], { id: "addTier1" }) });
+      calls.push({ target: escrow, data: m.encodeFunctionCall(escrow, "syncCourtVersion", [1n], { id: "syncTier1" }) });
+    }
     encode(court, "grantRole", ROLES.PAUSER, guardian, "grantCourtPauser");
     encode(escrow, "grantRole", ROLES.PAUSER, guardian, "grantEscrowPauser");
     encode(shares, "grantRole", ROLES.PAUSER, guardian, "grantSharesPauser");
@@ -180,10 +194,10 @@ export function buildAnnotaModule(kind: RandomnessKind) {
   });
 }
 
-/** The module with the Chainlink VRF source: the one public networks use. */
-export const AnnotaVRFModule = buildAnnotaModule("vrf");
-/** The module with the blockhash source: local networks, or an explicit choice. */
-export const AnnotaBlockhashModule = buildAnnotaModule("blockhash");
+/** The module with the Chainlink VRF source and court tiers 0 and 1: the one public networks use. */
+export const AnnotaVRFModule = buildAnnotaModule("vrf", 2);
+/** The module with the blockhash source and court tier 0 only: local networks, or an explicit choice. */
+export const AnnotaBlockhashModule = buildAnnotaModule("blockhash", 1);
 
 /** `npx hardhat ignition deploy ignition/modules/Annota.ts` deploys the public-network variant. */
 export default AnnotaVRFModule;

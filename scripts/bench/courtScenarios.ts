@@ -96,7 +96,7 @@ export const COURT_SCENARIOS: Scenario[] = [
         await w.p.token.getAddress(),
         await w.p.randomness.getAddress(),
         SEAT_STAKE,
-        SEAT_LOCK,
+        [SEAT_LOCK],
         POOL_DEFAULTS,
       );
       await pool.waitForDeployment();
@@ -337,7 +337,7 @@ export const COURT_SCENARIOS: Scenario[] = [
       const slot0 = BigInt((await w.chain.rpc("eth_getStorageAt", [pool, "0x0", "latest"])) as string);
       const cleared = slot0 & ((1n << 168n) - 1n);
       await w.chain.rpc("hardhat_setStorageAt", [pool, "0x0", "0x" + cleared.toString(16).padStart(64, "0")]);
-      if ((await w.p.pool.capacity()) !== 0n) throw new Error("Unresolved scenario: the capacity is not cleared");
+      if ((await w.p.pool.capacity(0n)) !== 0n) throw new Error("Unresolved scenario: the capacity is not cleared");
       const round = await w.p.court.getRound(c.disputeId, 0);
       await w.chain.increaseTo(round.queuedAt + COURT_DEFAULTS.drawTimeout);
       return w.p.escrow.finalize(c.sid);

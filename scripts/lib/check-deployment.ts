@@ -142,7 +142,7 @@ export async function checkDeployment(
   check((await court.treasury()) === account("treasury"), "the court's treasury is the book's");
   check((await escrow.treasury()) === account("treasury"), "the escrow's treasury is the book's");
   check((await pool.seatStake()) === num("SEAT_STAKE"), "the juror pool's seat stake is the book's");
-  check((await pool.seatLock()) === num("SEAT_LOCK"), "the juror pool's seat lock is the book's");
+  check((await pool.seatLock(0n)) === num("SEAT_LOCK"), "the juror pool's seat lock is the book's");
   const onChain = [
     [COURT_DEFAULTS, await court.params(1n)],
     [POOL_DEFAULTS, await pool.poolParams()],

@@ -60,11 +60,12 @@ export class AnyoneClient extends ReaderClient {
   }
 
   /**
-   * Makes tasks created from now on record the court's newest parameter version (and its bond
-   * floor); governance calls it after each court `setParams`, and anyone may. Returns the version.
+   * Makes tasks of court tier `tier` (default 0) created from now on record the court's newest
+   * parameter version of the tier (and its bond floor); governance calls it after each court
+   * `setParams`, and anyone may. Returns the version.
    */
-  async syncCourtVersion() {
-    const result = await this.send("syncCourtVersion", (o) => this.escrow.syncCourtVersion(o));
+  async syncCourtVersion(tier: number | bigint = 0) {
+    const result = await this.send(`syncCourtVersion(${tier})`, (o) => this.escrow.syncCourtVersion(tier, o));
     const [synced] = this.events(result.receipt, this.escrow, "CourtVersionSynced");
     return {
       ...result,
@@ -72,7 +73,7 @@ export class AnyoneClient extends ReaderClient {
       version:
         synced !== undefined
           ? (synced.getValue("version") as bigint)
-          : ((await this.escrow.syncCourtVersion.staticCall()) as bigint),
+          : ((await this.escrow.syncCourtVersion.staticCall(tier)) as bigint),
       changed: synced !== undefined,
     };
   }

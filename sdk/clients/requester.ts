@@ -55,6 +55,12 @@ export interface NewTask {
    * good; see `relayFeeProposal` (docs/relay-design.md, section 9).
    */
   relayFee?: Amount;
+  /**
+   * The court tier that decides the task's challenges (default: the least the payment token's tier
+   * bands allow for the reward, 0 without bands). A higher tier pays jurors more per seat and raises
+   * the court bond's floor; a lower one than the bands allow is refused (docs/court.md, "Court tiers").
+   */
+  tier?: number | bigint;
 }
 
 /** Gas of one relayed and one paid item in batches of 100, rounded up (docs/relay-design.md, section 11). */
@@ -125,6 +131,21 @@ export interface NewTerms {
  */
 export class RequesterClient extends SharesClient {
   /**
+   * The court tier of a new task paying `reward` (base units) in `paymentToken`: `requested`, checked
+   * against the token's tier bands (a higher tier is allowed, a lower one is refused here in words), or
+   * else the least the bands allow (docs/court.md, "Court tiers").
+   */
+  async tierFor(paymentToken: string, reward: bigint, requested?: number | bigint): Promise<bigint> {
+    const least = await this.escrow.minTier(paymentToken, reward);
+    if (requested === undefined) return least;
+    const tier = BigInt(requested);
+    if (tier < least) {
+      throw new AnnotaInputError(`a reward of ${reward} base units in this token needs court tier ${least} or higher, not ${tier}`);
+    }
+    return tier;
+  }
+
+  /**
    * Creates and funds a task in one transaction: an EIP-2612 permit covers the budget at
    * `maxFeeBps` (the escrow pulls it at the current fee). With `spec`, the spec is stored first.
    */
@@ -136,8 +157,11 @@ export class RequesterClient extends SharesClient {
     const relayFee = task.relayFee === undefined ? 0n : toUnits(task.relayFee, decimals);
     if (relayFee > reward) throw new AnnotaInputError(`the relay fee (${relayFee}) exceeds the reward (${reward})`);
     const slots = BigInt(task.slots);
+    const tier = await this.tierFor(paymentToken, reward, task.tier);
     const bond =
-      task.bond === undefined ? (await this.escrow.bondFloor(reward)).courtBond : toUnits(task.bond, LABEL_DECIMALS);
+      task.bond === undefined
+        ? (await this.escrow.bondFloor(reward, tier)).courtBond
+        : toUnits(task.bond, LABEL_DECIMALS);
     const needParams = task.maxFeeBps === undefined || task.royaltyBps === undefined;
     const current = needParams ? await this.escrow.params() : undefined;
     const maxFeeBps = task.maxFeeBps === undefined ? current!.feeBps : BigInt(task.maxFeeBps);
@@ -169,6 +193,7 @@ export class RequesterClient extends SharesClient {
       maxSlots: task.maxSlots === undefined ? 0n : BigInt(task.maxSlots),
       valueBondBps: task.valueBondBps === undefined ? 0n : BigInt(task.valueBondBps),
       relayFee,
+      tier,
     };
     const permitted = slots * (reward + (reward * maxFeeBps) / 10_000n + relayFee);
     const p = await this.permit(paymentToken, this.addresses.escrow, permitted);

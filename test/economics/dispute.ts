@@ -100,7 +100,7 @@ export async function postTask(
   now: number,
 ): Promise<bigint> {
   const { escrow } = world;
-  const { courtBond } = await escrow.bondFloor(reward);
+  const { courtBond } = await escrow.bondFloor(reward, 0n);
   await escrow.connect(requester).createTask({
     paymentToken: token,
     reward,
@@ -116,6 +116,7 @@ export async function postTask(
     maxSlots: 0n,
     valueBondBps: 0n,
     relayFee: 0n,
+    tier: 0n,
   });
   return escrow.taskCount();
 }

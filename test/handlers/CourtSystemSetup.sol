@@ -47,7 +47,7 @@ abstract contract CourtSystemSetup is Test, IVersioner {
             token,
             randomness,
             uint96(SEAT_STAKE),
-            uint96(SEAT_LOCK),
+            _oneTier(uint96(SEAT_LOCK)),
             IJurorPool.PoolParams({
                 minStakingTime: 1 minutes,
                 maxDrawingTime: 1 minutes,
@@ -102,7 +102,7 @@ abstract contract CourtSystemSetup is Test, IVersioner {
     function appendVersion(uint8 maxRounds) external {
         assertEq(msg.sender, address(handler), "only the handler appends versions");
         court.setParams(_courtParams(maxRounds));
-        escrow.syncCourtVersion();
+        escrow.syncCourtVersion(0);
     }
 
     /// @dev Short windows: 1-hour commit, reveal and appeal periods; the seat lock (160 LABEL) is 32 seat fees.
@@ -111,6 +111,7 @@ abstract contract CourtSystemSetup is Test, IVersioner {
             IQualityVote.CourtParams({
                 feePerSeat: 5 ether,
                 maxRounds: maxRounds,
+                tier: 0,
                 commitPeriod: 1 hours,
                 revealPeriod: 1 hours,
                 appealPeriod: 1 hours,

@@ -18,7 +18,7 @@ abstract contract EscrowActions is PoolActions {
         if ((rewardSeed >> 128) % 4 == 0) versioner.appendVersion((rewardSeed >> 130) % 2 == 0 ? 1 : 5);
         uint256 reward = bound(rewardSeed, 20 ether, 200 ether);
         slots = bound(slots, 1, 6);
-        (uint256 floor, ) = escrow.bondFloor(reward);
+        (uint256 floor, ) = escrow.bondFloor(reward, 0);
         uint256 bond = floor + bound(extraBond, 0, 20 ether);
         ITaskEscrow.TaskParams memory p = ITaskEscrow.TaskParams({
             paymentToken: address(token),
@@ -34,7 +34,8 @@ abstract contract EscrowActions is PoolActions {
             royaltyBps: 2_000,
             maxSlots: 0,
             valueBondBps: 0,
-            relayFee: 0
+            relayFee: 0,
+            tier: 0
         });
         uint256 budget = slots * (reward + (reward * escrow.params().feeBps) / 10_000);
         bool paused = escrow.paused();

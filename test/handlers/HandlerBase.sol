@@ -139,7 +139,7 @@ abstract contract HandlerBase {
         courtTreasury = court_.treasury();
         feeTreasury = escrow_.treasury();
         seatStake = pool.seatStake();
-        penalty = pool.seatLock(); // an incoherent or silent seat loses its lock
+        penalty = pool.seatLock(0); // an incoherent or silent seat loses its lock
         actors = actors_;
         versioner = IVersioner(msg.sender);
         for (uint256 i = 0; i < actors_.length; ++i) wallet[actors_[i]] = startingBalance;

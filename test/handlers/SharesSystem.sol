@@ -28,7 +28,7 @@ abstract contract SharesSystem is Test {
 
     /// @dev The court bond's floor of a new task (the value bond is off in these suites).
     function _courtBondFloor() internal view returns (uint256 courtBond) {
-        (courtBond, ) = escrow.bondFloor(0);
+        (courtBond, ) = escrow.bondFloor(0, 0);
     }
 
     function _deploySharesSystem() internal {
@@ -40,7 +40,7 @@ abstract contract SharesSystem is Test {
             label,
             randomness,
             1_000 ether,
-            160 ether,
+            _oneTier(160 ether),
             IJurorPool.PoolParams({
                 minStakingTime: 1 minutes,
                 maxDrawingTime: 1 minutes,
@@ -56,6 +56,7 @@ abstract contract SharesSystem is Test {
             IQualityVote.CourtParams({
                 feePerSeat: 5 ether,
                 maxRounds: 1,
+                tier: 0,
                 commitPeriod: 1 hours,
                 revealPeriod: 1 hours,
                 appealPeriod: 1 hours,

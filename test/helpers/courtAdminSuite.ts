@@ -56,7 +56,7 @@ export function courtAdminSuite(ctx: CourtSuiteContext): void {
       const other = await deploy(poolAddress, admin.address);
       expect([await other.pool(), await other.label()]).to.deep.equal([poolAddress, await token.getAddress()]);
       // The penalty is the pool's seat lock: at 1 LABEL a seat it is below 32 fees of 5 LABEL.
-      const small = await new JurorPool__factory(admin).deploy(token, randomness, LABEL(1), LABEL(1), POOL_DEFAULTS);
+      const small = await new JurorPool__factory(admin).deploy(token, randomness, LABEL(2), [LABEL(2)], POOL_DEFAULTS);
       await expect(deploy(await small.getAddress(), admin.address))
         .to.be.revertedWithCustomError(court, "QualityVoteInvalidParams")
         .withArgs(Object.values(COURT_DEFAULTS));
@@ -224,7 +224,7 @@ export function courtAdminSuite(ctx: CourtSuiteContext): void {
       expect(await f.pool.court()).to.equal(await court.getAddress());
       expect(await f.pool.label()).to.equal(await f.token.getAddress());
       expect(await f.pool.randomness()).to.equal(await f.randomness.getAddress());
-      expect([await f.pool.seatStake(), await f.pool.seatLock()]).to.deep.equal([ONE_SEAT, SEAT_LOCK]);
+      expect([await f.pool.seatStake(), await f.pool.seatLock(0n)]).to.deep.equal([ONE_SEAT, SEAT_LOCK]);
     });
   });
 }

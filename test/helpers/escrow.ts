@@ -108,7 +108,7 @@ export function escrowFixtures(ethers: HardhatEthers, helpers: EscrowHelpers) {
   async function oneRoundFixture(): Promise<Scenario> {
     const p = await deployEscrow();
     await p.court.connect(p.admin).setParams({ ...COURT_DEFAULTS, maxRounds: 1n });
-    await p.escrow.syncCourtVersion();
+    await p.escrow.syncCourtVersion(0n);
     await p.escrow.connect(p.requester).createTask(await taskParams(p, await helpers.time.latest()));
     await p.escrow.connect(p.labelers[0]).submit(1n, RESULT, URI, []);
     await p.escrow.connect(p.challenger).challenge(submissionIdOf(1n, 1n), REASON);

@@ -67,6 +67,10 @@ export interface DeployOptions<S extends Seeds = "blockhash"> {
   seeds?: S;
   /** The pool's `seatStake` (default `SEAT_STAKE`). */
   seatStake?: bigint;
+  /** The pool's seat lock per court tier (default `[SEAT_LOCK]`; a second adds court tier 1, `deployCore`). */
+  seatLocks?: readonly bigint[];
+  /** Tier 1's fee per seat (`deployCore`). */
+  tier1FeePerSeat?: bigint;
 }
 
 /**
@@ -93,6 +97,8 @@ export async function deployProtocol<S extends Seeds = "blockhash">(
     pauser: pauser.address,
     seeds: options.seeds,
     seatStake: options.seatStake,
+    seatLocks: options.seatLocks,
+    tier1FeePerSeat: options.tier1FeePerSeat,
   });
 
   for (const actor of [requester, challenger, ...labelers, ...validators, ...others]) {
