@@ -131,7 +131,15 @@ export const MODULE_DEFAULTS = {
   SEAT_LOCK_1,
   TIER1_FEE_PER_SEAT: COURT_TIER1_DEFAULTS.feePerSeat,
   ...POOL_DEFAULTS,
-  ...COURT_DEFAULTS,
+  // Every field of the court's version 1 but its tier, which is 0 (the module sets it).
+  feePerSeat: COURT_DEFAULTS.feePerSeat,
+  maxRounds: COURT_DEFAULTS.maxRounds,
+  commitPeriod: COURT_DEFAULTS.commitPeriod,
+  revealPeriod: COURT_DEFAULTS.revealPeriod,
+  appealPeriod: COURT_DEFAULTS.appealPeriod,
+  drawTimeout: COURT_DEFAULTS.drawTimeout,
+  minFreeShareBps: COURT_DEFAULTS.minFreeShareBps,
+  depositBps: COURT_DEFAULTS.depositBps,
   ...TASK_ESCROW_DEFAULTS,
   ...DATASET_SHARES_DEFAULTS,
 } as const;

@@ -14,6 +14,8 @@ import {
   SEAT_STAKE,
   Verdict,
   deployProtocol,
+  jurorsOf,
+  runDrawingCycle,
   taskParams as exampleTask,
 } from "./helpers/fixtures.js";
 import { REASON, RESULT, URI, decideRound, submissionIdOf } from "./helpers/escrow.js";
@@ -79,12 +81,26 @@ describe("court tiers", function () {
       expect([await pool.capacity(0n), await pool.capacity(1n)]).to.deep.equal([7n * 58n + 4n, 7n * 12n + 2n]);
     });
 
-    it("a validator is drawable only while maxSeatLock is free: 799 of 1,000 free weighs nothing", async function () {
-      const { pool, others } = await loadFixture(twoTiers);
-      await pool.connect(others[0]).stake(SEAT_STAKE);
-      expect(await pool.drawableWeight(others[0].address)).to.equal(SEAT_STAKE);
-      await pool.connect(others[0]).requestUnstake(SEAT_STAKE - SEAT_LOCK_1 + 1n); // 799 free, below seatStake too
-      expect(await pool.drawableWeight(others[0].address)).to.equal(0n);
+    it("a validator is drawable only while maxSeatLock is free: after a tier-1 seat, 700 of 1,500 free weighs nothing", async function () {
+      // Three validators of 1,500 LABEL, each able to hold one tier-1 seat ((1,500 - 800) / 800 + 1):
+      // a tier-1 round 0 of 3 seats takes one seat from each, and each then weighs nothing.
+      const p = await deployProtocol(ethers, { seatLocks: [SEAT_LOCK, SEAT_LOCK_1], validators: 0 });
+      const jurors = p.others.slice(0, 3);
+      for (const v of jurors) await p.pool.connect(v).stake(LABEL(1_500));
+      expect(await p.pool.capacity(1n)).to.equal(3n);
+      const deadline = BigInt(await time.latest()) + 7n * 86_400n;
+      await p.escrow.connect(p.requester).createTask(exampleTask(await p.token.getAddress(), deadline, { tier: 1n, bond: TIER1_ALL_ROUNDS }));
+      await p.escrow.connect(p.labelers[0]).submit(1n, RESULT, URI, []);
+      await p.escrow.connect(p.challenger).challenge(submissionIdOf(1n, 1n), REASON);
+      await runDrawingCycle(p.court, networkHelpers);
+      const seats = await jurorsOf(p.court, 1n, 0);
+      expect([...seats.values()]).to.deep.equal([1, 1, 1]);
+      for (const v of jurors) {
+        expect([(await p.pool.getValidator(v.address)).free, await p.pool.drawableWeight(v.address)]).to.deep.equal([
+          LABEL(700),
+          0n,
+        ]);
+      }
     });
   });
 
@@ -168,7 +184,7 @@ describe("court tiers", function () {
       );
       for (const [t1, t2] of [
         [0n, LABEL(1)],
-        [LABEL(2), LABEL(1)],
+        [LABEL(2), LABEL(2) - 1n],
       ]) {
         await expect(escrow.connect(admin).setTierBands(label, t1, t2))
           .to.be.revertedWithCustomError(escrow, "TaskEscrowInvalidTierBands")

@@ -108,17 +108,18 @@ describe("JurorPool", function () {
       await expect(pool.connect(asCourt).setStakingPaused(true)).to.emit(pool, "StakingPaused").withArgs(true);
     });
 
-    it("the constructor refuses a zero label or randomness, a seatStake outside [1, 1,000,000 LABEL] and a seatLock outside (0, seatStake]", async function () {
+    it("the constructor refuses a zero label or randomness, a seatStake outside [2, 1,000,000 LABEL] and a seatLock outside [2 LABEL, seatStake]", async function () {
       const { pool, token, randomness, admin } = await loadFixture(poolFixture);
       const [label, source] = [await token.getAddress(), await randomness.getAddress()];
       const deploy = (l: string, r: string, s: bigint, lock: bigint) =>
         new JurorPool__factory(admin).deploy(l, r, s, [lock], POOL_DEFAULTS);
-      expect([await pool.MIN_SEAT_STAKE(), await pool.MAX_SEAT_STAKE()]).to.deep.equal([LABEL(1), LABEL(1_000_000)]);
+      expect([await pool.MIN_SEAT_STAKE(), await pool.MAX_SEAT_STAKE()]).to.deep.equal([LABEL(2), LABEL(1_000_000)]);
       const refused: [string, string, bigint, bigint][] = [
         [ethers.ZeroAddress, source, SEAT_STAKE, SEAT_LOCK],
         [label, ethers.ZeroAddress, SEAT_STAKE, SEAT_LOCK],
         [label, source, 0n, 0n],
-        [label, source, LABEL(1) - 1n, 1n],
+        [label, source, LABEL(2) - 1n, LABEL(2) - 1n],
+        [label, source, SEAT_STAKE, LABEL(2) - 1n],
         [label, source, LABEL(1_000_000) + 1n, SEAT_LOCK],
         [label, source, SEAT_STAKE, 0n],
         [label, source, SEAT_STAKE, SEAT_STAKE + 1n],
@@ -127,7 +128,7 @@ describe("JurorPool", function () {
         await expect(deploy(...args)).to.be.revertedWithCustomError(pool, "JurorPoolInvalidSetup");
       }
       for (const [seatStake, seatLock] of [
-        [LABEL(1), 1n],
+        [LABEL(2), LABEL(2)],
         [LABEL(1_000_000), LABEL(1_000_000)],
       ]) {
         const accepted = await deploy(label, source, seatStake, seatLock);

@@ -170,7 +170,7 @@ describe("TaskEscrow: bonds", function () {
       expect((await escrow.bondFloor(REWARD, 0n)).courtBond).to.equal(floor1);
       await expect(escrow.connect(challenger).syncCourtVersion(0n))
         .to.emit(escrow, "CourtVersionSynced")
-        .withArgs(2n, courtFloor(feePerSeat));
+        .withArgs(0n, 2n, courtFloor(feePerSeat));
       await expect(escrow.syncCourtVersion(0n)).not.to.emit(escrow, "CourtVersionSynced");
       expect(await escrow.syncCourtVersion.staticCall(0n)).to.equal(2n);
       expect((await escrow.bondFloor(REWARD, 0n)).courtBond).to.equal(courtFloor(feePerSeat));

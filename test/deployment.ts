@@ -118,7 +118,7 @@ describe("deployment (ignition/modules/Annota.ts, scripts/lib/deploy.ts)", funct
       await expectBound(f, deployer.address);
 
       expect(await pool.seatStake()).to.equal(MODULE_DEFAULTS.SEAT_STAKE);
-      expect(await pool.seatLock(0n)).to.equal(MODULE_DEFAULTS.SEAT_LOCK);
+      expect([await pool.tiers(), await pool.seatLock(0n)]).to.deep.equal([1n, MODULE_DEFAULTS.SEAT_LOCK]);
       expectParams(await court.params(1n), COURT_DEFAULTS);
       expectParams(await pool.poolParams(), POOL_DEFAULTS);
       expectParams(await escrow.params(), TASK_ESCROW_DEFAULTS);
@@ -180,11 +180,19 @@ describe("deployment (ignition/modules/Annota.ts, scripts/lib/deploy.ts)", funct
 
       // Parameters: the file's, not the defaults'.
       expect(await pool.seatStake()).to.equal(num("SEAT_STAKE"));
-      expect(await pool.seatLock(0n)).to.equal(num("SEAT_LOCK"));
+      expect([await pool.seatLock(0n), await pool.seatLock(1n)]).to.deep.equal([num("SEAT_LOCK"), num("SEAT_LOCK_1")]);
+      // `tier` is not a module parameter: version 1 is tier 0's, and the set-up batch adds tier 1's.
       for (const defaults of [COURT_DEFAULTS, POOL_DEFAULTS]) {
         const onChain = defaults === COURT_DEFAULTS ? await court.params(1n) : await pool.poolParams();
-        expectParams(onChain, Object.fromEntries(Object.keys(defaults).map((k) => [k, num(k)])));
+        const names = Object.keys(defaults).filter((k) => k !== "tier");
+        expectParams(onChain, Object.fromEntries(names.map((k) => [k, num(k)])));
       }
+      expect([await court.tierVersion(1n), (await court.params(2n)).tier, (await court.params(2n)).feePerSeat]).to.deep.equal([
+        2n,
+        1n,
+        num("TIER1_FEE_PER_SEAT"),
+      ]);
+      expect((await escrow.bondFloor(1n, 1n)).courtBond).to.equal(119n * num("TIER1_FEE_PER_SEAT"));
       expectParams(
         await escrow.params(),
         Object.fromEntries(Object.keys(TASK_ESCROW_DEFAULTS).map((k) => [k, num(k)])),
@@ -212,7 +220,7 @@ describe("deployment (ignition/modules/Annota.ts, scripts/lib/deploy.ts)", funct
 
       // The set-up batch ran in one transaction and its events say so.
       const executed = await timelock.queryFilter(timelock.filters.CallExecuted());
-      expect(executed.length).to.equal(10); // acceptOwnership + 4 grants on court, escrow and shares + 4 role moves + delay
+      expect(executed.length).to.equal(12); // acceptOwnership + 4 grants on court, escrow and shares + tier 1 (setParams, sync) + 4 role moves + delay
       const salts = await timelock.queryFilter(timelock.filters.CallSalt());
       expect(salts.map((e) => e.args.salt)).to.deep.equal([SETUP_SALT]);
       const granted = await court.queryFilter(court.filters.RoleGranted(ROLES.ARBITRABLE));

@@ -143,13 +143,22 @@ export async function checkDeployment(
   check((await escrow.treasury()) === account("treasury"), "the escrow's treasury is the book's");
   check((await pool.seatStake()) === num("SEAT_STAKE"), "the juror pool's seat stake is the book's");
   check((await pool.seatLock(0n)) === num("SEAT_LOCK"), "the juror pool's seat lock is the book's");
+  // Court tier 1 (docs/court.md, "Court tiers"): its lock, its first version and the escrow's sync.
+  if ((await pool.tiers()) > 1n) {
+    check((await pool.seatLock(1n)) === num("SEAT_LOCK_1"), "the juror pool's tier-1 seat lock is the book's");
+    const version = await court.tierVersion(1n);
+    const fee = version === 0n ? undefined : (await court.params(version)).feePerSeat;
+    check(fee === num("TIER1_FEE_PER_SEAT"), `TIER1_FEE_PER_SEAT = ${param("TIER1_FEE_PER_SEAT")}`);
+    check((await escrow.bondFloor(1n, 1n).catch(() => undefined)) !== undefined, "the escrow has synced tier 1");
+  }
   const onChain = [
     [COURT_DEFAULTS, await court.params(1n)],
     [POOL_DEFAULTS, await pool.poolParams()],
     [TASK_ESCROW_DEFAULTS, await escrow.params()],
   ] as const;
   for (const [defaults, values] of onChain) {
-    for (const name of Object.keys(defaults)) {
+    // `tier` is not a parameter of the book: version 1 is tier 0's.
+    for (const name of Object.keys(defaults).filter((k) => k !== "tier")) {
       const value = (values as unknown as Record<string, bigint>)[name];
       check(value === num(name), `${name} = ${param(name)}`);
     }

@@ -31,7 +31,14 @@ const NUMERIC_DEFAULTS: Record<string, bigint> = MODULE_DEFAULTS;
 const VRF_NUMERIC: Record<string, bigint> = { ...VRF_DEFAULTS, vrfSubscriptionId: 0n };
 const BLOCKHASH_NUMERIC: Record<string, bigint> = { blockhashLookahead: BLOCKHASH_LOOKAHEAD };
 /** Amounts of LABEL: written in parameter files as `"5 LABEL"`, shown in LABEL as well as in wei. */
-export const LABEL_AMOUNTS: ReadonlySet<string> = new Set(["SEAT_STAKE", "SEAT_LOCK", "feePerSeat", "minBond"]);
+export const LABEL_AMOUNTS: ReadonlySet<string> = new Set([
+  "SEAT_STAKE",
+  "SEAT_LOCK",
+  "SEAT_LOCK_1",
+  "feePerSeat",
+  "TIER1_FEE_PER_SEAT",
+  "minBond",
+]);
 /** Lengths of time in seconds, shown in days, hours, minutes and seconds as well. */
 const DURATION = /(Delay|Time|Period|Timeout|Notice)$/;
 /** Parts of 10,000, shown as a percentage as well. */

@@ -73,9 +73,14 @@ export async function jurorRows(b: Block, types: Map<string, JurorType>, before:
 
 /** S15's budget from the parameters: honest review over always-Reject, `h (f + L)` a seat. */
 export function reviewBudgetRows(report: Report): void {
-  for (const h of [0.1, 0.05]) {
-    const { label: l, minutes } = reviewBudget(h);
-    const scenario = `review budget a seat covers over always-Reject, ${100 * h} % honest work (tier 0)`;
+  for (const [h, tier] of [
+    [0.1, 0],
+    [0.05, 0],
+    [0.1, 1],
+    [0.05, 1],
+  ] as const) {
+    const { label: l, minutes } = reviewBudget(h, tier);
+    const scenario = `review budget a seat covers over always-Reject, ${100 * h} % honest work (tier ${tier})`;
     report.row({
       id: "S15",
       mix: "any",

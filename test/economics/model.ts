@@ -3,7 +3,7 @@
  * garbage-paid rates over the multinomial of each round's seats), the review budget a seat's pay
  * covers, and the coin stream's self-check.
  */
-import { ACCEPT, COURT_DEFAULTS, SEAT_LOCK } from "../helpers/fixtures.js";
+import { ACCEPT, COURT_DEFAULTS, COURT_TIER1_DEFAULTS, SEAT_LOCK, SEAT_LOCK_1 } from "../helpers/fixtures.js";
 import type { JurorType, Side } from "./world.js";
 
 /** The stake shares voting Accept and Reject on garbage (the rest is silent). */
@@ -83,9 +83,9 @@ export const REVIEW_RATE_PER_HOUR = 24;
  * are garbage) when a share `h` of disputes is honest work: `h (f + L)` (docs/parameters.md,
  * relationship 3), with the minutes of review it pays for at `REVIEW_RATE_PER_HOUR`.
  */
-export function reviewBudget(h: number): { label: number; minutes: number } {
-  const f = Number(COURT_DEFAULTS.feePerSeat) / 1e18;
-  const l = Number(SEAT_LOCK) / 1e18;
+export function reviewBudget(h: number, tier: 0 | 1 = 0): { label: number; minutes: number } {
+  const f = Number(tier === 0 ? COURT_DEFAULTS.feePerSeat : COURT_TIER1_DEFAULTS.feePerSeat) / 1e18;
+  const l = Number(tier === 0 ? SEAT_LOCK : SEAT_LOCK_1) / 1e18;
   const label = h * (f + l);
   return { label, minutes: (label / REVIEW_RATE_PER_HOUR) * 60 };
 }

@@ -87,6 +87,7 @@ export function courtAdminSuite(ctx: CourtSuiteContext): void {
     const tuple = (p: typeof base) => [
       p.feePerSeat,
       p.maxRounds,
+      p.tier,
       p.commitPeriod,
       p.revealPeriod,
       p.appealPeriod,

@@ -50,7 +50,7 @@ export const APPEAL_FUNDING: readonly Mutation[] = [
   },
   {
     id: "QV-deposit-bounds",
-    file: QV,
+    file: "contracts/libraries/CourtVersions.sol",
     find: "p.depositBps >= MIN_DEPOSIT_BPS &&",
     replace: "",
     removes: "a version's deposit is at least 2,500 bps of the round's cost",

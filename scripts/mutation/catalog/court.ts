@@ -4,6 +4,7 @@ import type { Mutation } from "../mutations.js";
 
 const QV = "contracts/QualityVote.sol";
 const JP = "contracts/JurorPool.sol";
+const CV = "contracts/libraries/CourtVersions.sol";
 
 export const COURT: readonly Mutation[] = [
   // ------------------------------------------------------------------ court: time windows
@@ -430,25 +431,25 @@ export const COURT: readonly Mutation[] = [
   },
   {
     id: "QV-params-lock-min",
-    file: QV,
-    find: "_seatLock >= MIN_LOCK_TO_FEE * fee &&",
-    replace: "_seatLock > MIN_LOCK_TO_FEE * fee &&",
+    file: CV,
+    find: "lock >= MIN_LOCK_TO_FEE * fee &&",
+    replace: "lock > MIN_LOCK_TO_FEE * fee &&",
     removes: "setParams accepts a fee of exactly seatLock / 32 (the bound is exact)",
     tests: ["test/adminSurface.ts"],
     grep: "QualityVote.setParams",
   },
   {
     id: "QV-params-lock-max",
-    file: QV,
-    find: "_seatLock <= MAX_LOCK_TO_FEE * fee &&",
-    replace: "_seatLock < MAX_LOCK_TO_FEE * fee &&",
+    file: CV,
+    find: "lock <= MAX_LOCK_TO_FEE * fee &&",
+    replace: "lock < MAX_LOCK_TO_FEE * fee &&",
     removes: "setParams accepts a fee of exactly seatLock / 64 (the bound is exact)",
     tests: ["test/adminSurface.ts"],
     grep: "QualityVote.setParams",
   },
   {
     id: "QV-params-draw-timeout-bound",
-    file: QV,
+    file: CV,
     find: "p.drawTimeout >= uint256(timing.minStakingTime) + timing.maxDrawingTime + 1 days &&",
     replace: "p.drawTimeout + 1 >= uint256(timing.minStakingTime) + timing.maxDrawingTime + 1 days &&",
     removes: "the draw timeout outlasts a whole cycle by a day (an unseated round is not closed mid-cycle)",
@@ -487,8 +488,7 @@ export const COURT: readonly Mutation[] = [
   },
   {
     id: "QV-free-share-floor",
-    file: QV,
-    in: "_sharesInBounds",
+    file: CV,
     find: "p.minFreeShareBps >= MIN_FREE_SHARE_BPS &&",
     replace: "p.minFreeShareBps + 1 >= MIN_FREE_SHARE_BPS &&",
     removes: "a version's gate is at least 2,500 bps",
@@ -497,12 +497,57 @@ export const COURT: readonly Mutation[] = [
   },
   {
     id: "QV-free-share-ceiling",
-    file: QV,
-    in: "_sharesInBounds",
-    find: "p.minFreeShareBps <= MAX_FREE_SHARE_BPS;",
-    replace: "p.minFreeShareBps <= MAX_FREE_SHARE_BPS + 1;",
+    file: CV,
+    find: "p.minFreeShareBps <= MAX_FREE_SHARE_BPS &&",
+    replace: "p.minFreeShareBps <= MAX_FREE_SHARE_BPS + 1 &&",
     removes: "a version's gate is at most 5,000 bps (above, a lone last round could wait for ever)",
     tests: ["test/QualityVote.admin.ts"],
     grep: "minFreeShareBps",
+  },
+  // ------------------------------------------------------------------ court tiers (docs/court.md, "Court tiers")
+  {
+    id: "CV-tier-fee-above-tier0",
+    file: CV,
+    find: "if (tier != 0) return fee >= self.params[self.newest[0]].feePerSeat;",
+    replace: "if (tier != 0) return fee + 1 >= self.params[self.newest[0]].feePerSeat;",
+    removes: "no tier's fee is below tier 0's (a tier-1 fee one wei below is refused)",
+    tests: ["test/CourtTiers.ts"],
+    grep: "no tier's fee below",
+  },
+  {
+    id: "CV-tier0-fee-below-others",
+    file: CV,
+    find: "if (version != 0 && fee > self.params[version].feePerSeat) return false;",
+    replace: "if (version != 0 && fee > self.params[version].feePerSeat + 1) return false;",
+    removes: "a new tier-0 fee may not exceed another tier's current fee (one wei above is refused)",
+    tests: ["test/CourtTiers.ts"],
+    grep: "no tier's fee below",
+  },
+  {
+    id: "CV-tier-served",
+    file: CV,
+    find: "if (p.tier >= pool.tiers() || (p.tier != 0 && self.newest[0] == 0)) return false;",
+    replace: "if (p.tier > pool.tiers() || (p.tier != 0 && self.newest[0] == 0)) return false;",
+    removes: "a version of a tier the pool does not serve is refused",
+    tests: ["test/CourtTiers.ts"],
+    grep: "tier-1 fee outside",
+  },
+  {
+    id: "CV-tier-newest",
+    file: CV,
+    find: "self.newest[p.tier] = uint32(version); // fits: `count` is 32 bits",
+    replace: "self.newest[0] = uint32(version);",
+    removes: "each tier's newest version is its own (tierVersion per tier)",
+    tests: ["test/CourtTiers.ts"],
+    grep: "tierVersion per tier",
+  },
+  {
+    id: "QV-round-tier",
+    file: QV,
+    find: "round.tier = p.tier;",
+    replace: "",
+    removes: "a round prices its seats at its dispute's tier: a tier-1 seat locks and loses 800",
+    tests: ["test/CourtTiers.ts"],
+    grep: "tier-1 dispute",
   },
 ];

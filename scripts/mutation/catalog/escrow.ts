@@ -3,6 +3,7 @@
 import type { Mutation } from "../mutations.js";
 
 const TE = "contracts/TaskEscrow.sol";
+const ET = "contracts/libraries/EscrowTerms.sol";
 const AD = "contracts/utils/Administered.sol";
 
 export const ESCROW: readonly Mutation[] = [
@@ -115,9 +116,9 @@ export const ESCROW: readonly Mutation[] = [
   },
   {
     id: "TE-terms-recorded",
-    file: TE,
-    in: "_recordTerms",
-    find: "_state.terms[terms] = Terms({courtVersion: uint32(version), burnBps: p.burnBps, cancelNotice: p.cancelNotice});",
+    file: ET,
+    in: "_record",
+    find: "self.termsCount = id;",
     replace: "",
     removes: "every change of the parameters or of the court version records the terms new tasks get",
     tests: ["test/Snapshots.ts", "test/TaskEscrow.ts", "test/TaskEscrow.bonds.ts"],
@@ -162,7 +163,7 @@ export const ESCROW: readonly Mutation[] = [
   },
   {
     id: "TE-bond-floor-court-cost",
-    file: TE,
+    file: ET,
     find: "if (court.allRounds > floor) floor = court.allRounds;",
     replace: "",
     removes: "the court bond's floor covers every round's cost (the winning side is repaid every round it paid)",
@@ -338,18 +339,18 @@ export const ESCROW: readonly Mutation[] = [
   },
   {
     id: "TE-cancel-notice-min-bound",
-    file: TE,
-    find: "p.cancelNotice >= _MIN_CANCEL_NOTICE &&",
-    replace: "p.cancelNotice > _MIN_CANCEL_NOTICE &&",
+    file: ET,
+    find: "p.cancelNotice >= MIN_CANCEL_NOTICE &&",
+    replace: "p.cancelNotice > MIN_CANCEL_NOTICE &&",
     removes: "setParams bounds are exact: a cancel notice of exactly 1 hour is accepted",
     tests: ["test/adminSurface.ts"],
     grep: "TaskEscrow.setParams",
   },
   {
     id: "TE-burn-min-bound",
-    file: TE,
-    find: "p.burnBps >= _MIN_BURN_BPS &&",
-    replace: "p.burnBps + 1 >= _MIN_BURN_BPS &&",
+    file: ET,
+    find: "p.burnBps >= MIN_BURN_BPS &&",
+    replace: "p.burnBps + 1 >= MIN_BURN_BPS &&",
     removes: "at least 25 % of a loser's bond rest is burned (setParams refuses less)",
     tests: ["test/adminSurface.ts"],
     grep: "TaskEscrow.setParams",
@@ -446,5 +447,52 @@ export const ESCROW: readonly Mutation[] = [
     removes: "reclaim returns the unused relay fees of free slots",
     tests: ["test/Relay.fees.ts"],
     grep: "to the wei",
+  },
+  // ------------------------------------------------------------------ escrow: court tiers (docs/task-escrow.md, "Court tiers and terms")
+  {
+    id: "TE-tier-too-low",
+    file: TE,
+    find: "if (p.tier < least) revert TaskEscrowTierTooLow(p.tier, least);",
+    replace: "if (p.tier + 1 < least) revert TaskEscrowTierTooLow(p.tier, least);",
+    removes: "a task whose reward is in a tier's band cannot use a lower tier",
+    tests: ["test/CourtTiers.ts"],
+    grep: "tier bands",
+  },
+  {
+    id: "ET-band-boundary",
+    file: ET,
+    find: "if (token.tier1From != 0 && reward >= token.tier1From) return 1;",
+    replace: "if (token.tier1From != 0 && reward > token.tier1From) return 1;",
+    removes: "a reward exactly at a band needs the band's tier",
+    tests: ["test/CourtTiers.ts"],
+    grep: "tier bands",
+  },
+  {
+    id: "ET-bands-ordered",
+    file: ET,
+    find: "if (tier2From != 0 && (tier1From == 0 || tier2From < tier1From)) {",
+    replace: "if (tier2From != 0 && (tier1From == 0 || tier2From + 1 < tier1From)) {",
+    removes: "tier 2's band starts at or above tier 1's (one wei below is refused)",
+    tests: ["test/CourtTiers.ts"],
+    grep: "tier bands",
+  },
+  {
+    id: "ET-unsynced-tier",
+    file: ET,
+    in: "bondFloor",
+    find: "if (court.version == 0) revert ITaskEscrow.TaskEscrowUnknownTier(tier);",
+    replace: "",
+    removes: "a tier the escrow has not synced cannot be used (no task records version 0)",
+    tests: ["test/CourtTiers.ts"],
+    grep: "unsynced tier",
+  },
+  {
+    id: "ET-sync-own-tier",
+    file: ET,
+    find: "version = court.tierVersion(tier);",
+    replace: "version = court.tierVersion(0);",
+    removes: "each tier's tasks record that tier's newest court version",
+    tests: ["test/CourtTiers.ts"],
+    grep: "leaves tier 0 alone",
   },
 ];
