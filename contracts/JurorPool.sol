@@ -807,14 +807,14 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
         if (_tiers > 2) caps |= (spare / _lock2 + 1) << (2 * _CAPACITY_BITS);
     }
 
-    /// @dev Tier `tier`'s field of packed capacities.
-    function _tierField(uint256 caps, uint256 tier) private pure returns (uint256) {
-        return (caps >> (tier * _CAPACITY_BITS)) & _CAPACITY_MASK;
-    }
-
     /// @dev What a seat of `tier` locks (0 for a tier not served).
     function _lockOf(uint256 tier) private view returns (uint256) {
-        return tier == 0 ? _lock0 : tier == 1 ? _lock1 : _lock2;
+        return
+            tier == 0
+                ? _lock0
+                : tier == 1
+                    ? _lock1
+                    : _lock2;
     }
 
     /// @dev `tier`, or a revert when the pool does not serve it.
@@ -878,6 +878,11 @@ contract JurorPool is IJurorPool, ReentrancyGuardTransient {
     /// else 0 (docs/court.md, "Seat locks").
     function _weight(uint256 free, uint256 locked) private view returns (uint256) {
         return free >= _maxLock && free + locked >= _seatStake ? free : 0;
+    }
+
+    /// @dev Tier `tier`'s field of packed capacities.
+    function _tierField(uint256 caps, uint256 tier) private pure returns (uint256) {
+        return (caps >> (tier * _CAPACITY_BITS)) & _CAPACITY_MASK;
     }
 
     /// @dev Whether `parties[i]` is zero or an earlier party: each distinct party is taken out once.

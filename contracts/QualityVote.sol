@@ -832,7 +832,12 @@ contract QualityVote is IQualityVote, Administered, ReentrancyGuardTransient {
 
     /// @dev What a seat of `tier` locks and an incoherent or silent seat of it loses (the pool's).
     function _lockOf(uint256 tier) private view returns (uint256) {
-        return tier == 0 ? _lock0 : tier == 1 ? _lock1 : _lock2;
+        return
+            tier == 0
+                ? _lock0
+                : tier == 1
+                    ? _lock1
+                    : _lock2;
     }
 
     /// @dev When round `index` (`r`) of `d` was queued: round 0 with the dispute.

@@ -455,18 +455,7 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
 
     function _createTask(TaskParams calldata p) private returns (uint256 taskId) {
         Params memory params_ = _params;
-        uint256 terms;
-        uint256 floor;
-        {
-            PaymentToken memory token = _terms.paymentTokens[p.paymentToken];
-            if (!token.allowed) revert TaskEscrowTokenNotAllowed(p.paymentToken);
-            if (p.reward == 0 || p.reward > type(uint96).max) revert TaskEscrowInvalidReward(p.reward);
-            if (p.slots == 0 || p.slots > _MAX_SLOTS) revert TaskEscrowInvalidSlots(p.slots);
-            // A higher tier than the reward's band is always allowed, never a lower one.
-            uint256 least = EscrowTerms.minTier(token, p.reward);
-            if (p.tier < least) revert TaskEscrowTierTooLow(p.tier, least);
-            (terms, floor) = EscrowTerms.bondFloor(_terms, params_.minBond, p.tier);
-        }
+        (uint256 terms, uint256 floor) = _termsOf(p, params_.minBond);
         if (p.bond < floor || p.bond > type(uint96).max) revert TaskEscrowInvalidBond(p.bond, floor);
         uint256 valueBondBps = p.valueBondBps == 0 ? params_.bondToRewardBps : p.valueBondBps;
         uint256 valueBond = EscrowLedger.shareOf(p.reward, valueBondBps);
@@ -660,6 +649,19 @@ contract TaskEscrow is ITaskEscrow, Administered, ReentrancyGuardTransient {
     function _setPaymentToken(address token, bool allowed) private {
         _terms.paymentTokens[token].allowed = allowed;
         emit PaymentTokenUpdated(token, allowed);
+    }
+
+    /// @dev Checks a new task's payment token, reward, slots and court tier (at least its reward's band
+    /// in the token: a higher tier is always allowed, never a lower one); returns the terms it records
+    /// and its court bond's floor.
+    function _termsOf(TaskParams calldata p, uint256 minBond) private view returns (uint256 terms, uint256 floor) {
+        PaymentToken memory token = _terms.paymentTokens[p.paymentToken];
+        if (!token.allowed) revert TaskEscrowTokenNotAllowed(p.paymentToken);
+        if (p.reward == 0 || p.reward > type(uint96).max) revert TaskEscrowInvalidReward(p.reward);
+        if (p.slots == 0 || p.slots > _MAX_SLOTS) revert TaskEscrowInvalidSlots(p.slots);
+        uint256 least = EscrowTerms.minTier(token, p.reward);
+        if (p.tier < least) revert TaskEscrowTierTooLow(p.tier, least);
+        return EscrowTerms.bondFloor(_terms, minBond, p.tier);
     }
 
     function _requesterTask(uint256 taskId) private view returns (Task storage task) {

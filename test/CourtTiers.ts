@@ -38,12 +38,12 @@ describe("court tiers", function () {
   describe("the pool", function () {
     it("serves the locks it was given: seatLock(t), tiers, maxSeatLock; an unknown tier reverts", async function () {
       const { pool } = await loadFixture(twoTiers);
-      expect([await pool.tiers(), await pool.seatLock(0n), await pool.seatLock(1n), await pool.maxSeatLock()]).to.deep.equal([
-        2n,
-        SEAT_LOCK,
-        SEAT_LOCK_1,
-        SEAT_LOCK_1,
-      ]);
+      expect([
+        await pool.tiers(),
+        await pool.seatLock(0n),
+        await pool.seatLock(1n),
+        await pool.maxSeatLock(),
+      ]).to.deep.equal([2n, SEAT_LOCK, SEAT_LOCK_1, SEAT_LOCK_1]);
       await expect(pool.seatLock(2n)).to.be.revertedWithCustomError(pool, "JurorPoolUnknownTier").withArgs(2n);
       await expect(pool.capacity(2n)).to.be.revertedWithCustomError(pool, "JurorPoolUnknownTier").withArgs(2n);
     });
@@ -63,7 +63,11 @@ describe("court tiers", function () {
         await expect(deploy(locks)).to.be.revertedWithCustomError(pool, "JurorPoolInvalidSetup");
       }
       const three = await deploy([LABEL(2), LABEL(2), SEAT_STAKE]);
-      expect([await three.tiers(), await three.seatLock(2n), await three.maxSeatLock()]).to.deep.equal([3n, SEAT_STAKE, SEAT_STAKE]);
+      expect([await three.tiers(), await three.seatLock(2n), await three.maxSeatLock()]).to.deep.equal([
+        3n,
+        SEAT_STAKE,
+        SEAT_STAKE,
+      ]);
     });
 
     it("each tier's capacity counts (bonded - maxSeatLock) / lock + 1 seats per validator, and moves with stake", async function () {
@@ -89,7 +93,9 @@ describe("court tiers", function () {
       for (const v of jurors) await p.pool.connect(v).stake(LABEL(1_500));
       expect(await p.pool.capacity(1n)).to.equal(3n);
       const deadline = BigInt(await time.latest()) + 7n * 86_400n;
-      await p.escrow.connect(p.requester).createTask(exampleTask(await p.token.getAddress(), deadline, { tier: 1n, bond: TIER1_ALL_ROUNDS }));
+      await p.escrow
+        .connect(p.requester)
+        .createTask(exampleTask(await p.token.getAddress(), deadline, { tier: 1n, bond: TIER1_ALL_ROUNDS }));
       await p.escrow.connect(p.labelers[0]).submit(1n, RESULT, URI, []);
       await p.escrow.connect(p.challenger).challenge(submissionIdOf(1n, 1n), REASON);
       await runDrawingCycle(p.court, networkHelpers);
@@ -107,12 +113,12 @@ describe("court tiers", function () {
   describe("the court's versions", function () {
     it("tier 1 has its own version: tierVersion per tier, currentVersion the newest of any", async function () {
       const { court } = await loadFixture(twoTiers);
-      expect([await court.tierVersion(0n), await court.tierVersion(1n), await court.tierVersion(2n), await court.currentVersion()]).to.deep.equal([
-        1n,
-        2n,
-        0n,
-        2n,
-      ]);
+      expect([
+        await court.tierVersion(0n),
+        await court.tierVersion(1n),
+        await court.tierVersion(2n),
+        await court.currentVersion(),
+      ]).to.deep.equal([1n, 2n, 0n, 2n]);
       expect((await court.params(2n)).tier).to.equal(1n);
     });
 
@@ -124,7 +130,10 @@ describe("court tiers", function () {
         { ...COURT_TIER1_DEFAULTS, tier: 2n },
       ];
       for (const p of refused) {
-        await expect(court.connect(admin).setParams(p)).to.be.revertedWithCustomError(court, "QualityVoteInvalidParams");
+        await expect(court.connect(admin).setParams(p)).to.be.revertedWithCustomError(
+          court,
+          "QualityVoteInvalidParams",
+        );
       }
       await expect(court.connect(admin).setParams({ ...COURT_TIER1_DEFAULTS, feePerSeat: LABEL(12.5) }))
         .to.emit(court, "ParamsAdded")
@@ -152,8 +161,12 @@ describe("court tiers", function () {
     it("records tier 1's version and floor: bondFloor(reward, 1) is every tier-1 round; an unsynced tier reverts", async function () {
       const { escrow } = await loadFixture(twoTiers);
       expect((await escrow.bondFloor(LABEL(100), 1n)).courtBond).to.equal(TIER1_ALL_ROUNDS); // 2,975
-      await expect(escrow.bondFloor(LABEL(100), 2n)).to.be.revertedWithCustomError(escrow, "TaskEscrowUnknownTier").withArgs(2n);
-      await expect(escrow.syncCourtVersion(2n)).to.be.revertedWithCustomError(escrow, "TaskEscrowUnknownTier").withArgs(2n);
+      await expect(escrow.bondFloor(LABEL(100), 2n))
+        .to.be.revertedWithCustomError(escrow, "TaskEscrowUnknownTier")
+        .withArgs(2n);
+      await expect(escrow.syncCourtVersion(2n))
+        .to.be.revertedWithCustomError(escrow, "TaskEscrowUnknownTier")
+        .withArgs(2n);
     });
 
     it("a task of tier 1 records tier 1's version and needs its floor; syncing a new tier-1 version leaves tier 0 alone", async function () {
@@ -168,7 +181,9 @@ describe("court tiers", function () {
       const task = await escrow.getTask(1n);
       expect([task.tier, task.courtVersion]).to.deep.equal([1n, 2n]);
       await court.connect(admin).setParams({ ...COURT_TIER1_DEFAULTS, feePerSeat: LABEL(20) }); // version 3
-      await expect(escrow.syncCourtVersion(1n)).to.emit(escrow, "CourtVersionSynced").withArgs(1n, 3n, 119n * LABEL(20));
+      await expect(escrow.syncCourtVersion(1n))
+        .to.emit(escrow, "CourtVersionSynced")
+        .withArgs(1n, 3n, 119n * LABEL(20));
       await escrow.connect(requester).createTask({ ...params, bond: 119n * LABEL(20) });
       await escrow.connect(requester).createTask(exampleTask(await token.getAddress(), deadline));
       const [second, third] = [await escrow.getTask(2n), await escrow.getTask(3n)];
@@ -194,7 +209,9 @@ describe("court tiers", function () {
         .to.emit(escrow, "TierBandsUpdated")
         .withArgs(label, LABEL(1_000), 0n);
       expect(await escrow.tierBands(label)).to.deep.equal([LABEL(1_000), 0n]);
-      expect([await escrow.minTier(label, LABEL(1_000) - 1n), await escrow.minTier(label, LABEL(1_000))]).to.deep.equal([0n, 1n]);
+      expect([await escrow.minTier(label, LABEL(1_000) - 1n), await escrow.minTier(label, LABEL(1_000))]).to.deep.equal(
+        [0n, 1n],
+      );
       const deadline = BigInt(await time.latest()) + 7n * 86_400n;
       const below = exampleTask(label, deadline, { reward: LABEL(1_000) - 1n, bond: TIER1_ALL_ROUNDS });
       await escrow.connect(requester).createTask(below); // tier 0 below the band
@@ -212,7 +229,9 @@ describe("court tiers", function () {
       const p = await loadFixture(twoTiers);
       const { escrow, court, pool, token, requester, labelers, challenger } = p;
       const deadline = BigInt(await time.latest()) + 7n * 86_400n;
-      await escrow.connect(requester).createTask(exampleTask(await token.getAddress(), deadline, { tier: 1n, bond: TIER1_ALL_ROUNDS }));
+      await escrow
+        .connect(requester)
+        .createTask(exampleTask(await token.getAddress(), deadline, { tier: 1n, bond: TIER1_ALL_ROUNDS }));
       await escrow.connect(labelers[0]).submit(1n, RESULT, URI, []);
       await escrow.connect(challenger).challenge(submissionIdOf(1n, 1n), REASON);
       expect(await court.capacityWithout(1n, 0n)).to.deep.equal([8n * 12n, 3n]); // tier 1's seats, not tier 0's

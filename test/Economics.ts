@@ -57,7 +57,8 @@ const KNOWN_FAILING: Record<string, string> = {
 
 /** Rows that need work other steps of issue #18 are building: printed as not built, never passed. */
 const PENDING: Record<string, string> = {
-  "S15 tier 1": "an honest tier-1 seat's simulated net: the blocks run tier-0 disputes only (the review budget of tier 1 is reported)",
+  "S15 tier 1":
+    "an honest tier-1 seat's simulated net: the blocks run tier-0 disputes only (the review budget of tier 1 is reported)",
 };
 
 describe("economics with default parameters (seeded simulation on the real contracts, rows S1-S16)", function () {

@@ -123,7 +123,9 @@ describe("JurorPool seat capacity", function () {
     const all = START + 30n;
     expect(await pool.capacity(0)).to.equal(all);
     expect(await pool.capacityWithout([labeler.address, challenger.address, labeler.address], 0n)).to.equal(all - 30n);
-    expect(await pool.capacityWithout([labeler.address, challenger.address, challenger.address], 0n)).to.equal(all - 30n);
+    expect(await pool.capacityWithout([labeler.address, challenger.address, challenger.address], 0n)).to.equal(
+      all - 30n,
+    );
     expect(await pool.capacityWithout([labeler.address, labeler.address, ethers.ZeroAddress], 0n)).to.equal(all - 10n);
     const d = await openDispute(f, { interested: ethers.ZeroAddress });
     expect(await court.capacityWithout(d, 4n)).to.deep.equal([all - 30n, 119n]);

@@ -68,7 +68,13 @@ describe("JurorPool", function () {
       await expect(pool.connect(admin).bindCourt(other))
         .to.be.revertedWithCustomError(pool, "JurorPoolCannotBind")
         .withArgs(admin.address, other);
-      const fresh = await new JurorPool__factory(admin).deploy(token, randomness, SEAT_STAKE, [SEAT_LOCK], POOL_DEFAULTS);
+      const fresh = await new JurorPool__factory(admin).deploy(
+        token,
+        randomness,
+        SEAT_STAKE,
+        [SEAT_LOCK],
+        POOL_DEFAULTS,
+      );
       expect(await fresh.court()).to.equal(ethers.ZeroAddress);
       await expect(fresh.connect(validators[0]).bindCourt(courtAddress))
         .to.be.revertedWithCustomError(fresh, "JurorPoolCannotBind")

@@ -187,11 +187,11 @@ describe("deployment (ignition/modules/Annota.ts, scripts/lib/deploy.ts)", funct
         const names = Object.keys(defaults).filter((k) => k !== "tier");
         expectParams(onChain, Object.fromEntries(names.map((k) => [k, num(k)])));
       }
-      expect([await court.tierVersion(1n), (await court.params(2n)).tier, (await court.params(2n)).feePerSeat]).to.deep.equal([
-        2n,
-        1n,
-        num("TIER1_FEE_PER_SEAT"),
-      ]);
+      expect([
+        await court.tierVersion(1n),
+        (await court.params(2n)).tier,
+        (await court.params(2n)).feePerSeat,
+      ]).to.deep.equal([2n, 1n, num("TIER1_FEE_PER_SEAT")]);
       expect((await escrow.bondFloor(1n, 1n)).courtBond).to.equal(119n * num("TIER1_FEE_PER_SEAT"));
       expectParams(
         await escrow.params(),

@@ -45,7 +45,7 @@ library CourtVersions {
     function add(
         Versions storage self,
         IJurorPool pool,
-        IQualityVote.CourtParams memory p
+        IQualityVote.CourtParams calldata p
     ) external returns (uint256 version) {
         if (!_valid(self, pool, p)) revert IQualityVote.QualityVoteInvalidParams(p);
         version = ++self.count;
@@ -54,7 +54,7 @@ library CourtVersions {
     }
 
     /// @dev Stores `p` as `version`, its tier's newest, and keeps the shortest draw timeout.
-    function _record(Versions storage self, uint256 version, IQualityVote.CourtParams memory p) private {
+    function _record(Versions storage self, uint256 version, IQualityVote.CourtParams calldata p) private {
         uint32 drawTimeout = p.drawTimeout;
         if (version == 1 || drawTimeout < self.minDrawTimeout) self.minDrawTimeout = drawTimeout;
         self.newest[p.tier] = uint32(version); // fits: `count` is 32 bits
@@ -62,7 +62,11 @@ library CourtVersions {
     }
 
     /// @dev Whether `p` keeps the bounds and relationships the library names.
-    function _valid(Versions storage self, IJurorPool pool, IQualityVote.CourtParams memory p) private view returns (bool) {
+    function _valid(
+        Versions storage self,
+        IJurorPool pool,
+        IQualityVote.CourtParams calldata p
+    ) private view returns (bool) {
         // The first version is tier 0's (the court's constructor): every other tier's fee is bounded by it.
         if (p.tier >= pool.tiers() || (p.tier != 0 && self.newest[0] == 0)) return false;
         uint256 fee = p.feePerSeat;
@@ -76,10 +80,21 @@ library CourtVersions {
             _shapeValid(p, pool.poolParams());
     }
 
+    /// @dev No tier's current fee below tier 0's: a new tier-0 fee at most every other tier's current
+    /// fee, another tier's at least tier 0's.
+    function _feeOrdered(Versions storage self, uint256 tier, uint256 fee) private view returns (bool) {
+        if (tier != 0) return fee >= self.params[self.newest[0]].feePerSeat;
+        for (uint256 t = 1; t < 3; ++t) {
+            uint256 version = self.newest[t];
+            if (version != 0 && fee > self.params[version].feePerSeat) return false;
+        }
+        return true;
+    }
+
     /// @dev Whether `p`'s rounds, shares and timings are in bounds, its draw timeout outlasting a cycle
     /// of the pool's `timing` by a day.
     function _shapeValid(
-        IQualityVote.CourtParams memory p,
+        IQualityVote.CourtParams calldata p,
         IJurorPool.PoolParams memory timing
     ) private pure returns (bool) {
         return
@@ -94,17 +109,6 @@ library CourtVersions {
             _periodInBounds(p.appealPeriod) &&
             p.drawTimeout >= uint256(timing.minStakingTime) + timing.maxDrawingTime + 1 days &&
             p.drawTimeout <= MAX_DRAW_TIMEOUT;
-    }
-
-    /// @dev No tier's current fee below tier 0's: a new tier-0 fee at most every other tier's current
-    /// fee, another tier's at least tier 0's.
-    function _feeOrdered(Versions storage self, uint256 tier, uint256 fee) private view returns (bool) {
-        if (tier != 0) return fee >= self.params[self.newest[0]].feePerSeat;
-        for (uint256 t = 1; t < 3; ++t) {
-            uint256 version = self.newest[t];
-            if (version != 0 && fee > self.params[version].feePerSeat) return false;
-        }
-        return true;
     }
 
     function _periodInBounds(uint256 period) private pure returns (bool) {

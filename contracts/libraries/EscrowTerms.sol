@@ -58,7 +58,7 @@ library EscrowTerms {
         TermsState storage self,
         mapping(uint256 termsId => Terms) storage terms,
         ITaskEscrow.Params storage stored,
-        ITaskEscrow.Params memory p
+        ITaskEscrow.Params calldata p
     ) external {
         bool valid =
             p.feeBps <= MAX_FEE_BPS &&

@@ -117,9 +117,13 @@ export function buildAnnotaModule(kind: RandomnessKind, tiers: 1 | 2) {
     const appealFunding = m.library("AppealFunding");
     const courtVersions = m.library("CourtVersions");
     const { tier: _tier0, ...courtParams } = COURT_DEFAULTS;
-    const court = m.contract("QualityVote", [pool, treasury, timelock, adminDelay, { ...param(courtParams), tier: 0n }], {
-      libraries: { AppealFunding: appealFunding, CourtVersions: courtVersions },
-    });
+    const court = m.contract(
+      "QualityVote",
+      [pool, treasury, timelock, adminDelay, { ...param(courtParams), tier: 0n }],
+      {
+        libraries: { AppealFunding: appealFunding, CourtVersions: courtVersions },
+      },
+    );
     // The escrow DELEGATECALLs these libraries for challenges and their resolution (docs/task-escrow.md),
     // and for the relayed path (docs/relay-design.md).
     const challenges = m.library("EscrowChallenges");
@@ -164,7 +168,11 @@ export function buildAnnotaModule(kind: RandomnessKind, tiers: 1 | 2) {
     encode(court, "grantRole", ROLES.ARBITRABLE, escrow, "grantArbitrable");
     if (tiers === 2) {
       // Court tier 1's first version, then the escrow adopts it (docs/court.md, "Court tiers").
-      const tier1 = { ...param(courtParams), feePerSeat: m.getParameter("TIER1_FEE_PER_SEAT", MODULE_DEFAULTS.TIER1_FEE_PER_SEAT), tier: 1n };
+      const tier1 = {
+        ...param(courtParams),
+        feePerSeat: m.getParameter("TIER1_FEE_PER_SEAT", MODULE_DEFAULTS.TIER1_FEE_PER_SEAT),
+        tier: 1n,
+      };
       calls.push({ target: court, data: m.encodeFunctionCall(court, "setParams", [tier1], { id: "addTier1" }) });
       calls.push({ target: escrow, data: m.encodeFunctionCall(escrow, "syncCourtVersion", [1n], { id: "syncTier1" }) });
     }

@@ -140,7 +140,9 @@ export class RequesterClient extends SharesClient {
     if (requested === undefined) return least;
     const tier = BigInt(requested);
     if (tier < least) {
-      throw new AnnotaInputError(`a reward of ${reward} base units in this token needs court tier ${least} or higher, not ${tier}`);
+      throw new AnnotaInputError(
+        `a reward of ${reward} base units in this token needs court tier ${least} or higher, not ${tier}`,
+      );
     }
     return tier;
   }
