@@ -19,12 +19,15 @@ test("lifecycle: a task, sealed labels, a challenge decided on appeal, payment, 
   browser,
 }) => {
   test.setTimeout(360_000);
-  await fund(1_000, ROLE.requester, ROLE.juror);
+  await fund(1_000, ROLE.requester);
+  await fund(1_120, ROLE.juror);
   await fund(705, ROLE.labeler); // its bond 635 (court bond 595 + value bond 40) and an appeal of 70 (cost 35 + deposit 35)
   await fund(2_000, ROLE.juror2);
   await fund(500, ROLE.licensee);
-  // Juror A is the only staked juror when round 0 is drawn: it takes all three seats.
-  await juror(ROLE.juror).stake("1000");
+  // Juror A is the only staked juror when round 0 is drawn: it takes all three seats. The pool serves
+  // court tiers 0 and 1, so a juror is drawable only while tier 1's lock (800 LABEL) is free: three
+  // tier-0 seats of 160 LABEL need 2 × 160 + 800 = 1,120 LABEL staked.
+  await juror(ROLE.juror).stake("1120");
   await juror(ROLE.juror).setEncryptionKey();
 
   // 1. The requester creates a task in the browser.
@@ -96,9 +99,9 @@ test("lifecycle: a task, sealed labels, a challenge decided on appeal, payment, 
   await fitsPhone(jurorA);
   await seatA.getByRole("button", { name: `Commit reject in dispute ${disputeId}` }).click();
   await mined(jurorA, `Commit in dispute ${disputeId}`);
-  await jurorA.getByLabel("Amount to unstake (LABEL)").fill("520"); // 1,000 - three seats of 160
+  await jurorA.getByLabel("Amount to unstake (LABEL)").fill("640"); // 1,120 - three seats of 160
   await jurorA.getByRole("button", { name: "Request unstake" }).click();
-  await mined(jurorA, "Unstake 520 LABEL");
+  await mined(jurorA, "Unstake 640 LABEL");
   await expect(jurorA.getByTestId("stake")).toContainText("0 LABEL free, 480 LABEL locked");
   // Juror B joins the pool for the next round.
   await juror(ROLE.juror2).stake("2000");
