@@ -105,7 +105,7 @@ test("requester: builds a spec, sees the budget, creates the task, reviews seale
   expect(after - before).toBe(41n * 10n ** 18n); // reward 40 + its 2.5 % fee
 });
 
-test("requester and labeler: a task in court tier 1 shows its higher bond floor and jurors' fee before signing; labelers see its tier", async ({
+test("requester and labeler: a task in court tier 1 shows its higher bond floor and jurors' fee before signing; labelers see its tier and filter by it", async ({
   page,
   browser,
 }) => {
@@ -142,7 +142,13 @@ test("requester and labeler: a task in court tier 1 shows its higher bond floor 
   const low = labelerPage.getByTestId(`open-task-${taskId}`);
   await expect(high.getByTestId("task-tier")).toHaveText("court tier 1");
   await expect(low.getByTestId("task-tier")).toHaveText("court tier 0");
-  // The tier filter offers the deployment's tiers; it filters on the list's tier, which the indexer's
-  // lists do not carry yet: the cards' tiers above are read from the chain.
-  await expect(labelerPage.getByLabel("Court tier").locator("option")).toHaveText(["Every tier", "Tier 0", "Tier 1"]);
+  // The filter offers the deployment's tiers and keeps the list's tasks of the chosen one.
+  const filter = labelerPage.getByLabel("Court tier");
+  await expect(filter.locator("option")).toHaveText(["Every tier", "Tier 0", "Tier 1"]);
+  await filter.selectOption("1");
+  await expect(high).toBeVisible();
+  await expect(low).toHaveCount(0);
+  await filter.selectOption("0");
+  await expect(low).toBeVisible();
+  await expect(high).toHaveCount(0);
 });
