@@ -151,6 +151,12 @@ export const COMMANDS: Command[] = [
       { name: "reward", description: "Reward per accepted submission, in payment-token units", defaultValue: "" },
       { name: "slots", description: "Number of submissions that can be accepted", defaultValue: "1" },
       { name: "bond", description: "LABEL bond per submission (default: the escrow's bond floor)", defaultValue: "" },
+      {
+        name: "tier",
+        description:
+          "Court tier that decides its challenges (default: the least the payment token's tier bands allow for the reward; a higher tier pays jurors more per seat and raises the bond floor)",
+        defaultValue: "",
+      },
       { name: "days", description: "Days until the submission deadline", defaultValue: "7" },
       { name: "challengePeriod", description: "Challenge period in hours", defaultValue: "24" },
       {
@@ -385,7 +391,8 @@ export const COMMANDS: Command[] = [
   },
   {
     name: "sync-court-version",
-    description: "Make new tasks record the court's newest parameter version (after a court setParams)",
+    description: "Make new tasks of a court tier record the court's newest version of it (after a court setParams)",
+    options: [{ name: "tier", description: "The court tier", defaultValue: "0" }],
     action: ["anyone", "syncCourtVersion"],
   },
   {

@@ -229,7 +229,9 @@ describe("CLI (annota tasks)", function () {
     const rejoined = await annota("apply-deferred", { validators: juror });
     expect(rejoined.output).to.contain("Put the settled stake of 1 validator(s) back into the pool");
     expect((await p.pool.getValidator(juror)).deferredIn).to.equal(0n);
-    expect((await annota("sync-court-version")).output).to.contain("New tasks already record court version 1");
+    expect((await annota("sync-court-version")).output).to.contain(
+      "New tasks of court tier 0 already record court version 1",
+    );
 
     const owed = await p.escrow.claimable(await p.token.getAddress(), p.requester.address);
     expect((await annota("withdraw", { account: requester })).output).to.contain(`Withdrew ${formatLabel(owed)} LABEL`);

@@ -122,7 +122,7 @@ export const LABELS = { "img-1.jpg": "cat", "img-2.jpg": "dog" };
 
 /** The requester posts a task of ITEMS (cat, dog or none), its spec in the shared store. */
 export async function postTask(
-  options: { slots?: number; reward?: string; challengePeriod?: number; paymentToken?: string } = {},
+  options: { slots?: number; reward?: string; challengePeriod?: number; paymentToken?: string; tier?: number } = {},
 ) {
   const r = requester();
   const spec = buildSpec({
@@ -138,6 +138,7 @@ export async function postTask(
     slots: options.slots ?? 1,
     deadline: (await chainNow()) + 86_400,
     challengePeriod: options.challengePeriod ?? 3_600,
+    ...(options.tier !== undefined ? { tier: options.tier } : {}),
     spec,
   });
 }

@@ -52,7 +52,7 @@ test("labeler: filters tasks, reads the spec, submits sealed labels, withdraws, 
   });
   await expect(page.getByText("2 labels ready")).toBeVisible();
   await expect(page.getByTestId("submit-bond")).toHaveText(
-    "Submitting posts a bond of 635 LABEL (the court bond and the value bond, worth the reward, in one LABEL bond), returned when your work is accepted.",
+    "Submitting posts a bond of 635 LABEL (the court bond and the value bond, worth the reward, in one LABEL bond), returned when your work is accepted. Challenges are decided by court tier 0.",
   );
   await screenshot(page, "labeler-task");
   await page.getByRole("button", { name: "Seal and submit" }).click();
@@ -109,11 +109,11 @@ test("labeler and requester: a task paid in another token states its LABEL court
 
   const card = page.getByTestId(`open-task-${task.taskId}`);
   await expect(card.getByTestId("card-terms")).toHaveText(
-    "40 tUSD per accepted submission, court bond 595 LABEL and value bond 40 tUSD",
+    "40 tUSD per accepted submission, court bond 595 LABEL and value bond 40 tUSD, court tier 0",
   );
   await card.getByRole("button", { name: `Read task ${task.taskId}` }).click();
   await expect(page.getByTestId("submit-bond")).toHaveText(
-    "Submitting posts a court bond of 595 LABEL and a value bond of 40 tUSD, returned when your work is accepted.",
+    "Submitting posts a court bond of 595 LABEL and a value bond of 40 tUSD, returned when your work is accepted. Challenges are decided by court tier 0.",
   );
   await page.getByLabel("Labels file (JSON: item id → label)").setInputFiles({
     name: "labels.json",

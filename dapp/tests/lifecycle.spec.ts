@@ -19,12 +19,15 @@ test("lifecycle: a task, sealed labels, a challenge decided on appeal, payment, 
   browser,
 }) => {
   test.setTimeout(360_000);
-  await fund(1_000, ROLE.requester, ROLE.juror);
+  await fund(1_000, ROLE.requester);
+  await fund(1_120, ROLE.juror);
   await fund(705, ROLE.labeler); // its bond 635 (court bond 595 + value bond 40) and an appeal of 70 (cost 35 + deposit 35)
-  await fund(2_000, ROLE.juror2);
+  await fund(2_240, ROLE.juror2);
   await fund(500, ROLE.licensee);
-  // Juror A is the only staked juror when round 0 is drawn: it takes all three seats.
-  await juror(ROLE.juror).stake("1000");
+  // Juror A is the only staked juror when round 0 is drawn: it takes all three seats. The pool serves
+  // court tiers 0 and 1, so a juror is drawable only while tier 1's lock (800 LABEL) is free: three
+  // tier-0 seats of 160 LABEL need 2 × 160 + 800 = 1,120 LABEL staked.
+  await juror(ROLE.juror).stake("1120");
   await juror(ROLE.juror).setEncryptionKey();
 
   // 1. The requester creates a task in the browser.
@@ -96,12 +99,13 @@ test("lifecycle: a task, sealed labels, a challenge decided on appeal, payment, 
   await fitsPhone(jurorA);
   await seatA.getByRole("button", { name: `Commit reject in dispute ${disputeId}` }).click();
   await mined(jurorA, `Commit in dispute ${disputeId}`);
-  await jurorA.getByLabel("Amount to unstake (LABEL)").fill("520"); // 1,000 - three seats of 160
+  await jurorA.getByLabel("Amount to unstake (LABEL)").fill("640"); // 1,120 - three seats of 160
   await jurorA.getByRole("button", { name: "Request unstake" }).click();
-  await mined(jurorA, "Unstake 520 LABEL");
+  await mined(jurorA, "Unstake 640 LABEL");
   await expect(jurorA.getByTestId("stake")).toContainText("0 LABEL free, 480 LABEL locked");
-  // Juror B joins the pool for the next round.
-  await juror(ROLE.juror2).stake("2000");
+  // Juror B joins the pool for the next round. The appeal needs a tier-0 seat capacity of 10; a juror
+  // holds (stake - 800) / 160 + 1 seats (tier 1's lock stays free), so B stakes 800 + 9 × 160 = 2,240.
+  await juror(ROLE.juror2).stake("2240");
   await juror(ROLE.juror2).setEncryptionKey();
 
   let dispute = await anyone().getDispute(disputeId);
@@ -174,7 +178,7 @@ test("lifecycle: a task, sealed labels, a challenge decided on appeal, payment, 
   await expect(jurorB.getByTestId("reputation")).toContainText("7 coherent, 0 incoherent, 0 missed");
   await jurorB.getByRole("button", { name: "Put settled stake back in the pool" }).click();
   await mined(jurorB, "Rejoin the pool");
-  await expect(jurorB.getByTestId("stake")).toContainText("2,035 LABEL free, 0 LABEL locked");
+  await expect(jurorB.getByTestId("stake")).toContainText("2,275 LABEL free, 0 LABEL locked");
   await expect(jurorB.getByRole("button", { name: "Put settled stake back in the pool" })).toHaveCount(0);
   await screenshot(jurorB, "juror-settle");
   await fitsPhone(jurorB);

@@ -14,7 +14,7 @@ import {
   requester,
   store,
 } from "./chain.js";
-import { expect, mined, openAs, reconnect, screenshot, test } from "./fixtures.js";
+import { expect, mined, openAs, party, reconnect, screenshot, test } from "./fixtures.js";
 
 test("requester: builds a spec, sees the budget, creates the task, reviews sealed results (valid, copied, malformed), accepts, challenges, cancels and reclaims", async ({
   page,
@@ -103,4 +103,52 @@ test("requester: builds a spec, sees the budget, creates the task, reviews seale
   await mined(page, `Reclaim task ${second.taskId}`);
   const after = await anyone().token.balanceOf(account(ROLE.requester).address);
   expect(after - before).toBe(41n * 10n ** 18n); // reward 40 + its 2.5 % fee
+});
+
+test("requester and labeler: a task in court tier 1 shows its higher bond floor and jurors' fee before signing; labelers see its tier and filter by it", async ({
+  page,
+  browser,
+}) => {
+  await fund(1_000, ROLE.requester);
+  await openAs(page, ROLE.requester, "requester");
+  await page.getByLabel("Title").fill("Rare birds");
+  await page.getByLabel("Instructions for labelers").fill("Name the bird in each photo.");
+  await page
+    .getByLabel("Items to label")
+    .setInputFiles(ITEMS.map((name) => ({ name, mimeType: "image/jpeg", buffer: Buffer.from(ITEM_BYTES(name)) })));
+  await page.getByLabel("Reward per accepted submission (LABEL)").fill("40");
+  await page.getByLabel("Slots (accepted submissions paid)").fill("1");
+  // The escrow has no tier bands for LABEL: the least tier, 0, is the default.
+  const tier = page.getByLabel("Court tier");
+  await expect(tier).toHaveValue("0");
+  await expect(page.getByTestId("tier")).toHaveText("Tier 0: its jurors are paid 5 LABEL per seat");
+  await tier.selectOption("1");
+  // Tier 1's court pays 25 LABEL per seat: every round ((3 + 7 + 15 + 31 + 63) seats × 25 LABEL =
+  // 2,975) is the court bond's floor, plus the value bond (40).
+  await expect(page.getByTestId("tier")).toHaveText("Tier 1: its jurors are paid 25 LABEL per seat");
+  await expect(page.getByTestId("bond")).toHaveText(
+    "3,015 LABEL (court bond 2,975 LABEL, floor 2,975 LABEL; value bond 40 LABEL)",
+  );
+  await page.getByRole("button", { name: "Sign and create the task" }).click();
+  await mined(page, "Create task");
+  await expect(page.getByTestId("created")).toContainText("Task 1 created");
+  const { taskId } = await postTask({ slots: 1 }); // a tier-0 task beside it
+  expect((await requester().getTask(1n)).tier).toBe(1n);
+  await reconnect(page);
+  await expect(page.getByTestId("task-1").getByTestId("task-tier")).toHaveText("court tier 1");
+
+  const labelerPage = await party(browser, ROLE.labeler, "labeler");
+  const high = labelerPage.getByTestId("open-task-1");
+  const low = labelerPage.getByTestId(`open-task-${taskId}`);
+  await expect(high.getByTestId("task-tier")).toHaveText("court tier 1");
+  await expect(low.getByTestId("task-tier")).toHaveText("court tier 0");
+  // The filter offers the deployment's tiers and keeps the list's tasks of the chosen one.
+  const filter = labelerPage.getByLabel("Court tier");
+  await expect(filter.locator("option")).toHaveText(["Every tier", "Tier 0", "Tier 1"]);
+  await filter.selectOption("1");
+  await expect(high).toBeVisible();
+  await expect(low).toHaveCount(0);
+  await filter.selectOption("0");
+  await expect(low).toBeVisible();
+  await expect(high).toHaveCount(0);
 });

@@ -9,6 +9,7 @@ import { BLOCKHASH_LOOKAHEAD, LOCAL_NETWORKS, MODULE_DEFAULTS } from "../../igni
 import {
   AnnotaBlockhashModule,
   AnnotaVRFModule,
+  buildAnnotaModule,
   RANDOMNESS_CONTRACT,
   VRF_DEFAULTS,
   type RandomnessKind,
@@ -69,6 +70,11 @@ export interface DeployOptions {
   /** Where to write the address book (default `deployments/`); `null` to write nothing. */
   outDir?: string | null;
   log?: (line: string) => void;
+  /**
+   * Court tiers of a deployment with the blockhash source (default 1; the VRF module always has 2):
+   * 2 gives local try-outs and the dapp's suite court tier 1 (docs/court.md, "Court tiers").
+   */
+  tiers?: 1 | 2;
 }
 
 /** The checked parameters of a deployment: what Ignition gets, and what a person must read first. */
@@ -264,9 +270,13 @@ export async function simulateDeployment(resolved: ResolvedParameters): Promise<
   }
 }
 
-function moduleFor(kind: RandomnessKind) {
-  return kind === "vrf" ? AnnotaVRFModule : AnnotaBlockhashModule;
+function moduleFor(kind: RandomnessKind, tiers: 1 | 2 = 1) {
+  if (kind === "vrf") return AnnotaVRFModule;
+  return tiers === 2 ? AnnotaBlockhashTiersModule : AnnotaBlockhashModule;
 }
+
+/** The blockhash module with court tiers 0 and 1 (`DeployOptions.tiers`). */
+const AnnotaBlockhashTiersModule = buildAnnotaModule("blockhash", 2);
 
 /**
  * Deploys Annota with Hardhat Ignition on `connection`'s network and writes the address book
@@ -293,7 +303,7 @@ export async function deployAnnota(connection: NetworkConnection, options: Deplo
   log(`Deploying Annota to ${networkName} (chain ${chainId}) from ${deployer.address} ...`);
   let deployed;
   try {
-    deployed = await ignition.deploy(moduleFor(resolved.randomness), {
+    deployed = await ignition.deploy(moduleFor(resolved.randomness, options.tiers), {
       parameters: { Annota: resolved.ignition as Record<string, never> },
       deploymentId,
       displayUi: options.displayUi ?? false,

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { AnyoneClient } from "../../sdk/clients/anyone.js";
-import { CliError, context, date, label, print, printTx, type Common } from "./common.js";
+import { CliError, context, date, label, print, printTx, tierNumber, type Common } from "./common.js";
 import { readCourtState } from "../../sdk/courtState.js";
 
 type Args<T> = Common & T;
@@ -93,13 +93,14 @@ export async function applyDeferred(args: Args<{ count: string; validators: stri
   return result;
 }
 
-export async function syncCourtVersion(args: Common, hre: HardhatRuntimeEnvironment) {
+export async function syncCourtVersion(args: Common & { tier: string }, hre: HardhatRuntimeEnvironment) {
   const { client } = await context(hre, args, AnyoneClient);
-  const result = await client.syncCourtVersion();
+  const tier = tierNumber(args.tier, "tier");
+  const result = await client.syncCourtVersion(tier);
   printTx(
     result.changed
-      ? `New tasks now record court version ${result.version}`
-      : `New tasks already record court version ${result.version}`,
+      ? `New tasks of court tier ${tier} now record court version ${result.version}`
+      : `New tasks of court tier ${tier} already record court version ${result.version}`,
     result,
   );
   return result;

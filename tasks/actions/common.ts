@@ -222,6 +222,12 @@ export function required(value: string, option: string): string {
   return value.trim();
 }
 
+/** A court tier given as `--<option>`: a whole number (docs/court.md, "Court tiers"). */
+export function tierNumber(value: string, option: string): number {
+  if (!/^\d+$/.test(value.trim())) throw new CliError(`--${option} must be a court tier (0, 1, ...), got "${value}"`);
+  return Number(value.trim());
+}
+
 export function readJson(file: string, what: string): unknown {
   let text: string;
   try {

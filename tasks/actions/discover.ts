@@ -25,7 +25,7 @@ export async function tasks(args: Common & { open: boolean; requester: string },
     const decimals = await client.decimalsOf(t.paymentToken);
     const token = t.paymentToken === client.addresses.token ? "LABEL" : t.paymentToken;
     print(
-      `Task ${t.taskId}  ${t.open ? "open  " : "closed"}  reward ${formatUnits(t.reward, decimals).replace(/\.0$/, "")} ${token}, bond ${label(t.bond)}, ` +
+      `Task ${t.taskId}  ${t.open ? "open  " : "closed"}  reward ${formatUnits(t.reward, decimals).replace(/\.0$/, "")} ${token}, bond ${label(t.bond)}, tier ${t.tier}, ` +
         `slots ${t.accepted} accepted + ${t.held} held / ${t.slots}, deadline ${date(t.deadline)}${t.cancelled ? " (cancelled)" : ""}`,
     );
     print(`        spec ${t.specURI}`);

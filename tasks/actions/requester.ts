@@ -18,6 +18,7 @@ import {
   readAddresses,
   readJson,
   required,
+  tierNumber,
   type Common,
 } from "./common.js";
 
@@ -44,6 +45,7 @@ export async function createTask(
     reward: string;
     slots: string;
     bond: string;
+    tier: string;
     days: string;
     challengePeriod: string;
     spec: string;
@@ -79,6 +81,7 @@ export async function createTask(
     reward: required(args.reward, "reward"),
     slots,
     bond: args.bond || undefined,
+    tier: args.tier ? tierNumber(args.tier, "tier") : undefined,
     deadline: (await client.now()) + BigInt(Math.round(positiveNumber(args.days, "days") * 86_400)),
     challengePeriod: BigInt(Math.round(positiveNumber(args.challengePeriod, "challenge-period") * 3_600)),
     allowlist,
@@ -97,6 +100,7 @@ export async function createTask(
     result,
   );
   print(`  spec  ${result.specURI}`);
+  print(`  court tier ${(await client.getTask(result.taskId)).tier}`);
   if (result.relayFee !== 0n) {
     const decimals = await client.decimalsOf(args.paymentToken || client.addresses.token);
     print(`  relay fee ${formatUnits(result.relayFee, decimals).replace(/\.0$/, "")} per accepted submission`);

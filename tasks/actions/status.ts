@@ -25,6 +25,7 @@ export async function status(args: Common & { kind: string; id: string }, hre: H
           ? `  bond             ${label(t.bond)} (the court bond and the value bond)`
           : `  bond             ${label(t.bond)} (court bond) + ${units(t.valueBond)} ${token} (value bond)`,
       );
+      print(`  court tier       ${t.tier} (court version ${t.courtVersion})`);
       print(`  slots            ${t.slots} (accepted ${t.accepted}, pending or challenged ${t.held})`);
       print(`  submissions      ${t.submissionCount}`);
       print(`  deadline         ${date(t.deadline)}`);

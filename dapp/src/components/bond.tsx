@@ -19,6 +19,8 @@ export interface BondTerms {
   label: boolean;
   /** Round 0's jury cost in LABEL, which a challenger advances besides the bond. */
   roundCost: bigint;
+  /** The court tier that decides the task's challenges (docs/court.md, "Court tiers"). */
+  tier: number;
 }
 
 /** The bonds of task `taskId` as the escrow stores them, and the payment token's units. */
@@ -33,7 +35,7 @@ export function useBondTerms(taskId: bigint) {
       ? [18, "LABEL"]
       : await Promise.all([reader.decimalsOf(task.paymentToken), erc20.getFunction("symbol")() as Promise<string>]);
     const { reward, bond, valueBond } = task;
-    return { reward, bond, valueBond, decimals, symbol, label, roundCost };
+    return { reward, bond, valueBond, decimals, symbol, label, roundCost, tier: Number(task.tier) };
   }, [taskId]);
 }
 
@@ -47,7 +49,7 @@ export function bondText(t: BondTerms): string {
   return `a court bond of ${amount(t.bond)} and a value bond of ${amount(t.valueBond, t.decimals, t.symbol)}`;
 }
 
-/** Task `taskId`'s reward (in its payment token) and bonds in short, for a task's card. */
+/** Task `taskId`'s reward (in its payment token), bonds and court tier in short, for a task's card. */
 export function CardTerms({ taskId }: { taskId: bigint }) {
   const terms = useBondTerms(taskId);
   if (terms.error) return <span role="alert">{terms.error}</span>;
@@ -59,16 +61,22 @@ export function CardTerms({ taskId }: { taskId: bigint }) {
       {t.label
         ? `bond ${amount(t.bond)} (value bond included)`
         : `court bond ${amount(t.bond)} and value bond ${amount(t.valueBond, t.decimals, t.symbol)}`}
+      , <span data-testid="task-tier">court tier {t.tier}</span>
     </span>
   );
 }
 
-/** What submitting to task `taskId` posts, returned when the work is accepted. */
+/** What submitting to task `taskId` posts, returned when the work is accepted, and its court tier. */
 export function SubmitBond({ taskId }: { taskId: bigint }) {
   const terms = useBondTerms(taskId);
   return (
     <Loaded state={terms}>
-      {(t) => <p data-testid="submit-bond">Submitting posts {bondText(t)}, returned when your work is accepted.</p>}
+      {(t) => (
+        <p data-testid="submit-bond">
+          Submitting posts {bondText(t)}, returned when your work is accepted. Challenges are decided by court tier{" "}
+          {t.tier}.
+        </p>
+      )}
     </Loaded>
   );
 }

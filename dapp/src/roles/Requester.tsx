@@ -1,5 +1,6 @@
 import type { TaskSummary } from "@annota/sdk";
 
+import { CardTerms } from "../components/bond.js";
 import { Loaded, TodoPanel } from "../components/common.js";
 import { when } from "../format.js";
 import { useLoad, useSession } from "../session.js";
@@ -7,7 +8,10 @@ import { CreateTask } from "./requester/CreateTask.js";
 import { SubmissionRow } from "./requester/Submissions.js";
 import { BudgetActions, Licensing } from "./requester/TaskActions.js";
 
-/** One of the requester's tasks: its submissions, its budget's actions and, once closed, its licences. */
+/**
+ * One of the requester's tasks: its terms and court tier, its submissions, its budget's actions and,
+ * once closed, its licences.
+ */
 function TaskSubmissions({ task }: { task: TaskSummary }) {
   const { lists, reader } = useSession();
   const state = useLoad(
@@ -20,6 +24,9 @@ function TaskSubmissions({ task }: { task: TaskSummary }) {
         Task {task.taskId.toString()}: {task.accepted}/{task.slots} accepted, {task.held} held,{" "}
         {task.cancelled ? "cancelled, " : ""}closes {when(task.deadline)}
       </h3>
+      <p>
+        <CardTerms taskId={task.taskId} />
+      </p>
       <Loaded state={state}>
         {({ items, now }) => (
           <>

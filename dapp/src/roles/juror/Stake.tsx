@@ -7,7 +7,8 @@ import { useLoad, useSession } from "../../session.js";
 
 /**
  * Stake, unstake (unbonding, then withdraw), publish the encryption key, and put back into the pool
- * the stake that settlements returned (`rejoinPool`, Staking phase only).
+ * the stake that settlements returned (`rejoinPool`, Staking phase only). Shows each court tier's
+ * seat lock (docs/court.md, "Court tiers").
  */
 export function Stake() {
   const { reader, wallet, run } = useSession();
@@ -15,9 +16,15 @@ export function Stake() {
   const [unstake, setUnstake] = useState("");
   const state = useLoad(async () => {
     const [current, startedAt] = await reader.pool.phase();
-    const [seatLock, now] = await Promise.all([reader.pool.seatLock(), reader.now()]);
+    const tiers = Number(await reader.pool.tiers());
+    // What a seat of each court tier locks; a juror is drawable only with the largest lock free.
+    const [seatLocks, maxSeatLock, now] = await Promise.all([
+      Promise.all(Array.from({ length: tiers }, (_, t) => reader.pool.seatLock(t))),
+      reader.pool.maxSeatLock(),
+      reader.now(),
+    ]);
     const account = wallet ? await reader.getAccount(wallet.address) : undefined;
-    return { name: Phase[Number(current)] ?? "unknown", startedAt, seatLock, now, account };
+    return { name: Phase[Number(current)] ?? "unknown", startedAt, seatLocks, maxSeatLock, now, account };
   }, [wallet?.address]);
   return (
     <section aria-labelledby="stake-title">
@@ -27,7 +34,9 @@ export function Stake() {
           <>
             <p data-testid="phase">
               The juror pool is in its {p.name} phase since {when(p.startedAt)}; stake changes made outside Staking
-              apply at the next one. Each seat locks {amount(p.seatLock)} of your free stake.
+              apply at the next one. A seat locks part of your free stake:{" "}
+              {p.seatLocks.map((lock, t) => `${amount(lock)} in court tier ${t}`).join(", ")}; you are drawn only while{" "}
+              {amount(p.maxSeatLock)} of it is free.
               {p.account
                 ? p.account.encryptionKey !== "0x" + "0".repeat(64)
                   ? " Your encryption key is published."

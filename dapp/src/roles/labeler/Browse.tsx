@@ -4,11 +4,15 @@ import { useState } from "react";
 
 import { CardTerms, SubmitBond } from "../../components/bond.js";
 import { Field, Loaded, WriteButton } from "../../components/common.js";
+import { useCourtTiers } from "../../components/tiers.js";
 import { short, when } from "../../format.js";
 import { useLoad, useSession } from "../../session.js";
 import { RelayedSubmit } from "./Relayed.js";
 
-/** Tasks to work on, filtered by openness, reward, requester, payment token and who may submit. */
+/**
+ * Tasks to work on, filtered by openness, reward, requester, payment token, who may submit and court
+ * tier (the list's `TaskSummary.tier`).
+ */
 export function OpenTasks({ onPick }: { onPick: (task: TaskSummary) => void }) {
   const { lists } = useSession();
   const [openOnly, setOpenOnly] = useState(true);
@@ -16,6 +20,8 @@ export function OpenTasks({ onPick }: { onPick: (task: TaskSummary) => void }) {
   const [requester, setRequester] = useState("");
   const [token, setToken] = useState("");
   const [access, setAccess] = useState<"all" | "open" | "expert">("all");
+  const [tier, setTier] = useState("all");
+  const tiers = useCourtTiers();
   const tasks = useLoad(() => lists.tasks({ open: openOnly }), [openOnly]);
   const min = /^\d+(\.\d+)?$/.test(minReward) ? parseUnits(minReward, 18) : 0n;
   return (
@@ -46,6 +52,18 @@ export function OpenTasks({ onPick }: { onPick: (task: TaskSummary) => void }) {
             </select>
           )}
         </Field>
+        <Field label="Court tier">
+          {(id) => (
+            <select id={id} value={tier} onChange={(e) => setTier(e.target.value)}>
+              <option value="all">Every tier</option>
+              {(tiers.value ?? []).map((t) => (
+                <option key={t.tier} value={t.tier.toString()}>
+                  Tier {t.tier}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
       </fieldset>
       <Loaded state={tasks}>
         {(items) => {
@@ -54,7 +72,8 @@ export function OpenTasks({ onPick }: { onPick: (task: TaskSummary) => void }) {
               t.reward >= min &&
               t.requester.toLowerCase().includes(requester.trim().toLowerCase()) &&
               t.paymentToken.toLowerCase().includes(token.trim().toLowerCase()) &&
-              (access === "all" || t.expertOnly === (access === "expert")),
+              (access === "all" || t.expertOnly === (access === "expert")) &&
+              (tier === "all" || t.tier === Number(tier)),
           );
           if (shown.length === 0) return <p>No task matches.</p>;
           return (

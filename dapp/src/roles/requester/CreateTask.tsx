@@ -3,28 +3,43 @@ import { isAddress, parseUnits } from "ethers";
 import { useState, type FormEvent } from "react";
 
 import { Field, Loaded } from "../../components/common.js";
+import { useCourtTiers } from "../../components/tiers.js";
 import { amount, fromLocalInput, short, toLocalInput } from "../../format.js";
 import { useLoad, useSession } from "../../session.js";
 
 const DAY = 86_400;
 
-/** The budget and bonds of a task before it is signed, from the escrow's current parameters. */
-function useCosts(reward: string, slots: string, bond: string) {
+/**
+ * The budget, court tier and bonds of a task before it is signed, from the escrow's current
+ * parameters. `chosen` is the tier picked in the form ("" for the default): the least tier the
+ * escrow's bands allow for the reward (`minTier`); a lower one is reported as `refused`.
+ */
+function useCosts(reward: string, slots: string, bond: string, chosen: string) {
   const { reader } = useSession();
   return useLoad(async () => {
     const wei = /^\d+(\.\d+)?$/.test(reward) ? parseUnits(reward, 18) : 0n;
     const n = /^\d+$/.test(slots) ? BigInt(slots) : 0n;
     const params = await reader.escrow.params();
-    // The court bond (LABEL, at least the cost of every jury round) and the value bond (the reward's
-    // worth): on this LABEL task each labeler and challenger posts both in one LABEL bond.
-    const { courtBond: floor, valueBond } = await reader.escrow.bondFloor(wei);
+    const least = await reader.escrow.minTier(reader.addresses.token, wei);
+    const tier = chosen === "" ? least : BigInt(chosen);
+    // The court bond (LABEL, at least the cost of every jury round of the tier's court) and the value
+    // bond (the reward's worth): on this LABEL task each labeler and challenger posts both in one bond.
+    const { courtBond: floor, valueBond } = await reader.escrow.bondFloor(wei, tier);
     const court = /^\d+(\.\d+)?$/.test(bond) ? parseUnits(bond, 18) : floor;
     const posted = court + valueBond;
     const fee = (wei * params.feeBps) / 10_000n;
-    const roundCost = await reader.court.roundCost(await reader.court.currentVersion(), 0n);
+    const version = await reader.court.tierVersion(tier);
+    const [roundCost, courtParams] = await Promise.all([
+      reader.court.roundCost(version, 0n),
+      reader.court.params(version),
+    ]);
     return {
       fee,
       budget: n * (wei + fee),
+      least,
+      tier,
+      refused: tier < least,
+      feePerSeat: courtParams.feePerSeat,
       floor,
       court,
       valueBond,
@@ -32,7 +47,7 @@ function useCosts(reward: string, slots: string, bond: string) {
       challenge: posted + roundCost,
       feeBps: params.feeBps,
     };
-  }, [reward, slots, bond]);
+  }, [reward, slots, bond, chosen]);
 }
 
 /**
@@ -47,7 +62,10 @@ function parseLabelers(text: string): { labelers?: string[]; error?: string } {
   return { labelers: tokens };
 }
 
-/** The spec builder: items, label classes, reward, slots, bond and windows, with the costs shown before signing. */
+/**
+ * The spec builder: items, label classes, reward, slots, bond, court tier and windows, with the costs
+ * shown before signing.
+ */
 export function CreateTask() {
   const { wallet, run } = useSession();
   const [title, setTitle] = useState("");
@@ -61,7 +79,10 @@ export function CreateTask() {
   const [challengeHours, setChallengeHours] = useState("24");
   const [created, setCreated] = useState<string>();
   const [allowlist, setAllowlist] = useState("");
-  const costs = useCosts(reward, slots, bond);
+  const [tier, setTier] = useState("");
+  const tiers = useCourtTiers();
+  const costs = useCosts(reward, slots, bond, tier);
+  const refused = costs.value?.refused ?? false;
   const experts = parseLabelers(allowlist);
 
   async function onFiles(files: FileList | null) {
@@ -92,6 +113,7 @@ export function CreateTask() {
         reward,
         slots: BigInt(slots),
         ...(bond ? { bond } : {}),
+        ...(tier !== "" ? { tier: BigInt(tier) } : {}),
         deadline: fromLocalInput(deadline),
         challengePeriod: BigInt(Math.round(Number(challengeHours) * 3600)),
         spec,
@@ -150,6 +172,31 @@ export function CreateTask() {
         >
           {(id) => <input id={id} inputMode="decimal" value={bond} onChange={(e) => setBond(e.target.value)} />}
         </Field>
+        <Field
+          label="Court tier"
+          hint="The court that decides challenges. Default: the least tier the escrow allows for this reward; a higher tier pays its jurors more per seat and raises the bond's floor."
+        >
+          {(id) => (
+            <select
+              id={id}
+              value={tier !== "" ? tier : (costs.value?.least.toString() ?? "0")}
+              onChange={(e) => setTier(e.target.value)}
+            >
+              {(tiers.value ?? []).map((t) => (
+                <option key={t.tier} value={t.tier.toString()}>
+                  Tier {t.tier}: {amount(t.feePerSeat)} per juror seat
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        {tiers.error ? <p role="alert">{tiers.error}</p> : null}
+        {costs.value?.refused ? (
+          <p role="alert" data-testid="tier-refused">
+            A reward of {reward} LABEL needs court tier {costs.value.least.toString()} or higher: tier{" "}
+            {costs.value.tier.toString()} is below the escrow's tier bands.
+          </p>
+        ) : null}
         <Field label="Submissions close (local time)">
           {(id) => (
             <input
@@ -210,6 +257,10 @@ export function CreateTask() {
               <dd data-testid="budget">
                 {amount(c.budget)} ({slots} × (reward + {Number(c.feeBps) / 100} % fee of {amount(c.fee)}))
               </dd>
+              <dt>Court tier</dt>
+              <dd data-testid="tier">
+                Tier {c.tier.toString()}: its jurors are paid {amount(c.feePerSeat)} per seat
+              </dd>
               <dt>Labeler's bond per submission</dt>
               <dd data-testid="bond">
                 {amount(c.bond)} (court bond {amount(c.court)}, floor {amount(c.floor)}; value bond{" "}
@@ -220,7 +271,7 @@ export function CreateTask() {
             </dl>
           )}
         </Loaded>
-        <button type="submit" disabled={!wallet || items.length === 0 || Boolean(experts.error)}>
+        <button type="submit" disabled={!wallet || items.length === 0 || Boolean(experts.error) || refused}>
           Sign and create the task
         </button>
       </form>
