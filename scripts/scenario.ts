@@ -357,6 +357,71 @@ sum +=
 row("all accounts + juror pool + escrow", -expectedBurn, sum);
 row("the court's own LABEL (the pool holds it)", 0n, await token.balanceOf(await court.getAddress()));
 
+// ---- Court tier 1, when the deployment has it (the public networks' variant; the local one has tier 0
+// only): a tier-1 task's challenge, whose seats each lock `seatLock(1)`, judged and settled, so that
+// the indexer's check meets a dispute of another tier (docs/court.md, "Court tiers").
+if ((await pool.tiers()) > 1n) {
+  const version1 = await court.tierVersion(1n);
+  const floor1 = await escrow.bondFloor(reward, 1n);
+  const bond1 = floor1.courtBond + floor1.valueBond;
+  const cost1of0 = await court.roundCost(version1, 0);
+  console.log(`--- court tier 1 (version ${version1}, seat lock ${formatLabel(await pool.seatLock(1n))} LABEL)`);
+  const stakes = new Map(
+    await Promise.all(validators.map(async (v) => [v.address, await stakeOf(v.address)] as const)),
+  );
+  for (const [who, amount] of [
+    [requester, reward + fee + relayFee],
+    [labeler!, bond1],
+    [challenger!, bond1 + cost1of0],
+    ...validators.map((v) => [v, validatorStake] as const),
+  ] as const) {
+    await send(token.connect(funder).transfer(who.address, amount));
+    for (const spender of [escrow, court, pool])
+      await send(token.connect(who).approve(await spender.getAddress(), amount));
+  }
+  for (const v of validators) await send(pool.connect(v).stake(validatorStake));
+  await send(
+    escrow.connect(requester).createTask({
+      paymentToken: label,
+      reward,
+      slots: 1n,
+      bond: floor1.courtBond,
+      deadline: (await latest()) + 30n * 86_400n,
+      challengePeriod: 86_400n,
+      maxFeeBps: 1_000n,
+      labelerRoot: ethers.ZeroHash,
+      specHash: ethers.id("scenario tier 1 spec"),
+      specURI: "ipfs://scenario-tier-1-spec",
+      royaltyBps: 2_000n,
+      maxSlots: 0n,
+      valueBondBps: 0n,
+      relayFee,
+      tier: 1n,
+    }),
+  );
+  const task1 = await escrow.taskCount();
+  await send(escrow.connect(labeler!).submit(task1, ethers.id("scenario tier 1 labels"), "ipfs://scenario-t1", []));
+  const submission1 = (task1 << 32n) | 1n;
+  await send(escrow.connect(challenger!).challenge(submission1, ethers.id("the tier 1 labels are wrong")));
+  const dispute1 = (await escrow.getSubmission(submission1)).disputeId;
+  console.log(`--- dispute ${dispute1} (tier 1): round 0 votes Reject, then finalized and settled`);
+  await drawRound(dispute1, 0);
+  const jurors = await vote(dispute1, 0, REJECT);
+  const p1 = await court.params(version1);
+  await timeTo((await court.getRound(dispute1, 0)).drawnAt + p1.commitPeriod + p1.revealPeriod + p1.appealPeriod);
+  await send(court.finalizeDispute(dispute1));
+  await send(escrow.finalize(submission1));
+  await send(court.settleMany(dispute1, 0, [...jurors.keys()]));
+  // The validators unstake what they staked here and won, as after tier 0's dispute.
+  for (const v of validators) {
+    const mine = (await stakeOf(v.address)) - stakes.get(v.address)!;
+    if (mine > 0n) await send(pool.connect(v).requestUnstake(mine));
+  }
+  row("tier 1 dispute: tier of its task", 1n, (await escrow.getTask(task1)).tier, "count");
+  row("tier 1 dispute ruling (2 = Reject)", 2n, (await court.getDispute(dispute1)).ruling, "count");
+  row("tier 1 submission status (4 = Rejected)", 4n, (await escrow.getSubmission(submission1)).status, "count");
+}
+
 const fmt = (x: bigint, unit: Row["unit"]) =>
   unit === "count" ? x.toString() : (x < 0n ? "-" : "") + formatLabel(x < 0n ? -x : x);
 console.log(`\n     ${"check (LABEL unless a count)".padEnd(56)} ${"expected".padStart(12)} ${"actual".padStart(12)}`);
@@ -368,6 +433,7 @@ for (const { name, expected, actual, unit } of rows) {
     `${ok ? "ok  " : "FAIL"} ${name.padEnd(56)} ${fmt(expected, unit).padStart(12)} ${fmt(actual, unit).padStart(12)}`,
   );
 }
+
 await connection.close();
 if (failures > 0) {
   console.error(`${failures} balance check(s) failed`);
