@@ -125,8 +125,11 @@ async function jurorsOf(disputeId: bigint, round: number) {
   return seats;
 }
 
-/** Every juror of the current round commits `choice`, reveals it, and the clock passes the reveal end. */
-async function vote(disputeId: bigint, round: number, choice: number) {
+/**
+ * Every juror of the current round commits `choice` and reveals it (but `silent`, whose seats are then
+ * Missed), and the clock passes the reveal end.
+ */
+async function vote(disputeId: bigint, round: number, choice: number, silent?: string) {
   const jurors = await jurorsOf(disputeId, round);
   const r = await court.getRound(disputeId, round);
   const p = await court.params((await court.getDispute(disputeId)).version);
@@ -138,13 +141,16 @@ async function vote(disputeId: bigint, round: number, choice: number) {
     await send(court.connect(signerOf(juror)).commitVote(disputeId, commitment));
   }
   await timeTo(r.drawnAt + p.commitPeriod);
-  for (const [juror, salt] of salts) await send(court.connect(signerOf(juror)).revealVote(disputeId, choice, salt));
+  for (const [juror, salt] of salts) {
+    if (juror !== silent) await send(court.connect(signerOf(juror)).revealVote(disputeId, choice, salt));
+  }
   await timeTo(r.drawnAt + p.commitPeriod + p.revealPeriod);
   return jurors;
 }
 
 // ---- Amounts, all derived from the chain's parameters.
-const version = await court.currentVersion();
+// The version the tier-0 task records: tier 0's newest (`currentVersion` may be another tier's).
+const version = await court.tierVersion(0n);
 const courtParams = await court.params(version);
 const seatStake = await pool.seatStake();
 const penalty = await pool.seatLock(0n); // an incoherent or silent seat loses its lock
@@ -406,7 +412,10 @@ if ((await pool.tiers()) > 1n) {
   const dispute1 = (await escrow.getSubmission(submission1)).disputeId;
   console.log(`--- dispute ${dispute1} (tier 1): round 0 votes Reject, then finalized and settled`);
   await drawRound(dispute1, 0);
-  const jurors = await vote(dispute1, 0, REJECT);
+  // One juror stays silent (unless it holds every seat): each of its seats loses `seatLock(1)`.
+  const drawn = await jurorsOf(dispute1, 0);
+  const silent = drawn.size > 1 ? [...drawn.keys()][0] : undefined;
+  const jurors = await vote(dispute1, 0, REJECT, silent);
   const p1 = await court.params(version1);
   await timeTo((await court.getRound(dispute1, 0)).drawnAt + p1.commitPeriod + p1.revealPeriod + p1.appealPeriod);
   await send(court.finalizeDispute(dispute1));
@@ -420,6 +429,13 @@ if ((await pool.tiers()) > 1n) {
   row("tier 1 dispute: tier of its task", 1n, (await escrow.getTask(task1)).tier, "count");
   row("tier 1 dispute ruling (2 = Reject)", 2n, (await court.getDispute(dispute1)).ruling, "count");
   row("tier 1 submission status (4 = Rejected)", 4n, (await escrow.getSubmission(submission1)).status, "count");
+  const silentSeats = silent === undefined ? 0n : drawn.get(silent)!;
+  const lock1 = await pool.seatLock(1n);
+  row(
+    "tier 1 round 0 pot: cost + silent seats' tier-1 locks",
+    cost1of0 + silentSeats * lock1,
+    (await court.getRound(dispute1, 0)).pot,
+  );
 }
 
 const fmt = (x: bigint, unit: Row["unit"]) =>
