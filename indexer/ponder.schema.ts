@@ -32,6 +32,11 @@ export const task = onchainTable(
     challengePeriod: t.bigint().notNull(),
     feeBps: t.integer().notNull(),
     courtVersion: t.integer().notNull(),
+    /**
+     * The court tier that decides its challenges, that of `courtVersion` (`getTask`; docs/court.md,
+     * "Court tiers"): 0 the default, a higher tier pays jurors more per seat and locks more per seat.
+     */
+    tier: t.integer().notNull(),
     /** Paid per accepted submission to its relayer (to the labeler of a direct one), in the payment token (`TaskRelayFee`; 0: none). */
     relayFee: t.bigint().notNull(),
     /** The task's terms, fixed at creation (docs/task-escrow.md, "Nothing open changes under the admin"). */
@@ -120,6 +125,8 @@ export const dispute = onchainTable(
     submissionId: t.bigint(),
     arbitrable: t.hex().notNull(),
     version: t.integer().notNull(),
+    /** The court tier of `version` (`params(version).tier`): each seat locks the pool's `seatLock(tier)`. */
+    tier: t.integer().notNull(),
     roundCount: t.integer().notNull(),
     /** "None" until final, then Accept, Reject or Unresolved. */
     ruling: t.text().notNull(),
@@ -323,8 +330,32 @@ export const contract = onchainTable("contracts", (t) => ({
   currentVersion: t.integer(),
   /** The court and its juror pool: the least applied stake of a drawable validator (the pool's, fixed for its life). */
   seatStake: t.bigint(),
-  /** The court and its juror pool: what a seat locks and an incoherent or silent seat loses (the pool's, fixed). */
+  /**
+   * The court and its juror pool: what a seat of tier 0 locks and an incoherent or silent one loses (the
+   * pool's `seatLock(0)`, fixed); each tier's is in `court_tiers`.
+   */
   seatLock: t.bigint(),
+  /** The court and its juror pool: the largest tier's lock, the free stake a drawable validator needs (`maxSeatLock`). */
+  maxSeatLock: t.bigint(),
+  /** The court and its juror pool: how many court tiers the pool serves (`tiers`, 1 to 3, fixed). */
+  tiers: t.integer(),
+}));
+
+/**
+ * One per court tier the juror pool serves (docs/court.md, "Court tiers"): what its seats lock, and the
+ * court version and bond floor the escrow's new tasks of it record. The court's versions of a tier are
+ * the `court_params` rows of that `tier` (the newest: `tierVersion`).
+ */
+export const courtTier = onchainTable("court_tiers", (t) => ({
+  tier: t.integer().primaryKey(),
+  /** What a seat of the tier locks and an incoherent or silent one loses (`seatLock(tier)`, fixed). */
+  seatLock: t.bigint().notNull(),
+  /**
+   * The version the escrow's new tasks of the tier record, and the cost of all its rounds (the court
+   * bond's floor with `minBond`), from `CourtVersionSynced`; null until the escrow syncs the tier.
+   */
+  syncedVersion: t.integer(),
+  allRounds: t.bigint(),
 }));
 
 /** The court's parameter versions (`params(version)`). */
@@ -332,6 +363,8 @@ export const courtParams = onchainTable("court_params", (t) => ({
   version: t.integer().primaryKey(),
   feePerSeat: t.bigint().notNull(),
   maxRounds: t.integer().notNull(),
+  /** The court tier the version serves (its disputes' tier). */
+  tier: t.integer().notNull(),
   commitPeriod: t.bigint().notNull(),
   revealPeriod: t.bigint().notNull(),
   appealPeriod: t.bigint().notNull(),
@@ -339,10 +372,16 @@ export const courtParams = onchainTable("court_params", (t) => ({
   addedAt: t.bigint().notNull(),
 }));
 
-/** Payment tokens the escrow allows. */
+/** Payment tokens the escrow allowed, or gave tier bands. */
 export const paymentToken = onchainTable("payment_tokens", (t) => ({
   address: t.hex().primaryKey(),
   allowed: t.boolean().notNull(),
+  /**
+   * Its tier bands (`tierBands`, `TierBandsUpdated`): the least reward, in its wei, of a new task that
+   * must use court tier 1, and tier 2 (0: none needs it).
+   */
+  tier1From: t.bigint().notNull(),
+  tier2From: t.bigint().notNull(),
 }));
 
 /** AccessControl roles of the contracts that have them (all but the juror pool). */

@@ -1,7 +1,7 @@
 /**
  * The SDK's two discovery paths agree: `Discovery` (logs and views over RPC) and `IndexerClient` (the
- * indexer's GraphQL API) give the same tasks, submissions (direct and relayed, with their batch) and
- * seats for every task and every juror of a deployment, the same own submissions for every labeler
+ * indexer's GraphQL API) give the same tasks (all, open, and each court tier's), submissions (direct
+ * and relayed, with their batch) and seats for every task and every juror of a deployment, the same own submissions for every labeler
  * (direct or relayed) and licences for every licensee, and the
  * same case file (reasonHash and its reason, evidence, jurors) for every challenge and appeal funding
  * (rounds, contributors, claims) for every dispute; the indexer's
@@ -54,6 +54,14 @@ function same(what: string, a: unknown, b: unknown) {
 const tasks = (await rpc.listTasks()).items;
 same("tasks", tasks, (await indexer.listTasks({ now })).items);
 same("open tasks", (await rpc.listTasks({ open: true })).items, (await indexer.listTasks({ open: true, now })).items);
+// The indexer's tier filter gives the tasks of each court tier the pool serves.
+for (let tier = 0; tier < Number(await pool.tiers()); tier++) {
+  same(
+    `tier ${tier} tasks`,
+    tasks.filter((t) => t.tier === tier),
+    (await indexer.listTasks({ tier, now })).items,
+  );
+}
 for (const t of tasks) {
   same(
     `submissions of task ${t.taskId}`,

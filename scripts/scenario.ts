@@ -125,8 +125,11 @@ async function jurorsOf(disputeId: bigint, round: number) {
   return seats;
 }
 
-/** Every juror of the current round commits `choice`, reveals it, and the clock passes the reveal end. */
-async function vote(disputeId: bigint, round: number, choice: number) {
+/**
+ * Every juror of the current round commits `choice` and reveals it (but `silent`, whose seats are then
+ * Missed), and the clock passes the reveal end.
+ */
+async function vote(disputeId: bigint, round: number, choice: number, silent?: string) {
   const jurors = await jurorsOf(disputeId, round);
   const r = await court.getRound(disputeId, round);
   const p = await court.params((await court.getDispute(disputeId)).version);
@@ -138,13 +141,16 @@ async function vote(disputeId: bigint, round: number, choice: number) {
     await send(court.connect(signerOf(juror)).commitVote(disputeId, commitment));
   }
   await timeTo(r.drawnAt + p.commitPeriod);
-  for (const [juror, salt] of salts) await send(court.connect(signerOf(juror)).revealVote(disputeId, choice, salt));
+  for (const [juror, salt] of salts) {
+    if (juror !== silent) await send(court.connect(signerOf(juror)).revealVote(disputeId, choice, salt));
+  }
   await timeTo(r.drawnAt + p.commitPeriod + p.revealPeriod);
   return jurors;
 }
 
 // ---- Amounts, all derived from the chain's parameters.
-const version = await court.currentVersion();
+// The version the tier-0 task records: tier 0's newest (`currentVersion` may be another tier's).
+const version = await court.tierVersion(0n);
 const courtParams = await court.params(version);
 const seatStake = await pool.seatStake();
 const penalty = await pool.seatLock(0n); // an incoherent or silent seat loses its lock
@@ -357,6 +363,81 @@ sum +=
 row("all accounts + juror pool + escrow", -expectedBurn, sum);
 row("the court's own LABEL (the pool holds it)", 0n, await token.balanceOf(await court.getAddress()));
 
+// ---- Court tier 1, when the deployment has it (the public networks' variant; the local one has tier 0
+// only): a tier-1 task's challenge, whose seats each lock `seatLock(1)`, judged and settled, so that
+// the indexer's check meets a dispute of another tier (docs/court.md, "Court tiers").
+if ((await pool.tiers()) > 1n) {
+  const version1 = await court.tierVersion(1n);
+  const floor1 = await escrow.bondFloor(reward, 1n);
+  const bond1 = floor1.courtBond + floor1.valueBond;
+  const cost1of0 = await court.roundCost(version1, 0);
+  console.log(`--- court tier 1 (version ${version1}, seat lock ${formatLabel(await pool.seatLock(1n))} LABEL)`);
+  const stakes = new Map(
+    await Promise.all(validators.map(async (v) => [v.address, await stakeOf(v.address)] as const)),
+  );
+  for (const [who, amount] of [
+    [requester, reward + fee + relayFee],
+    [labeler!, bond1],
+    [challenger!, bond1 + cost1of0],
+    ...validators.map((v) => [v, validatorStake] as const),
+  ] as const) {
+    await send(token.connect(funder).transfer(who.address, amount));
+    for (const spender of [escrow, court, pool])
+      await send(token.connect(who).approve(await spender.getAddress(), amount));
+  }
+  for (const v of validators) await send(pool.connect(v).stake(validatorStake));
+  await send(
+    escrow.connect(requester).createTask({
+      paymentToken: label,
+      reward,
+      slots: 1n,
+      bond: floor1.courtBond,
+      deadline: (await latest()) + 30n * 86_400n,
+      challengePeriod: 86_400n,
+      maxFeeBps: 1_000n,
+      labelerRoot: ethers.ZeroHash,
+      specHash: ethers.id("scenario tier 1 spec"),
+      specURI: "ipfs://scenario-tier-1-spec",
+      royaltyBps: 2_000n,
+      maxSlots: 0n,
+      valueBondBps: 0n,
+      relayFee,
+      tier: 1n,
+    }),
+  );
+  const task1 = await escrow.taskCount();
+  await send(escrow.connect(labeler!).submit(task1, ethers.id("scenario tier 1 labels"), "ipfs://scenario-t1", []));
+  const submission1 = (task1 << 32n) | 1n;
+  await send(escrow.connect(challenger!).challenge(submission1, ethers.id("the tier 1 labels are wrong")));
+  const dispute1 = (await escrow.getSubmission(submission1)).disputeId;
+  console.log(`--- dispute ${dispute1} (tier 1): round 0 votes Reject, then finalized and settled`);
+  await drawRound(dispute1, 0);
+  // One juror stays silent (unless it holds every seat): each of its seats loses `seatLock(1)`.
+  const drawn = await jurorsOf(dispute1, 0);
+  const silent = drawn.size > 1 ? [...drawn.keys()][0] : undefined;
+  const jurors = await vote(dispute1, 0, REJECT, silent);
+  const p1 = await court.params(version1);
+  await timeTo((await court.getRound(dispute1, 0)).drawnAt + p1.commitPeriod + p1.revealPeriod + p1.appealPeriod);
+  await send(court.finalizeDispute(dispute1));
+  await send(escrow.finalize(submission1));
+  await send(court.settleMany(dispute1, 0, [...jurors.keys()]));
+  // The validators unstake what they staked here and won, as after tier 0's dispute.
+  for (const v of validators) {
+    const mine = (await stakeOf(v.address)) - stakes.get(v.address)!;
+    if (mine > 0n) await send(pool.connect(v).requestUnstake(mine));
+  }
+  row("tier 1 dispute: tier of its task", 1n, (await escrow.getTask(task1)).tier, "count");
+  row("tier 1 dispute ruling (2 = Reject)", 2n, (await court.getDispute(dispute1)).ruling, "count");
+  row("tier 1 submission status (4 = Rejected)", 4n, (await escrow.getSubmission(submission1)).status, "count");
+  const silentSeats = silent === undefined ? 0n : drawn.get(silent)!;
+  const lock1 = await pool.seatLock(1n);
+  row(
+    "tier 1 round 0 pot: cost + silent seats' tier-1 locks",
+    cost1of0 + silentSeats * lock1,
+    (await court.getRound(dispute1, 0)).pot,
+  );
+}
+
 const fmt = (x: bigint, unit: Row["unit"]) =>
   unit === "count" ? x.toString() : (x < 0n ? "-" : "") + formatLabel(x < 0n ? -x : x);
 console.log(`\n     ${"check (LABEL unless a count)".padEnd(56)} ${"expected".padStart(12)} ${"actual".padStart(12)}`);
@@ -368,6 +449,7 @@ for (const { name, expected, actual, unit } of rows) {
     `${ok ? "ok  " : "FAIL"} ${name.padEnd(56)} ${fmt(expected, unit).padStart(12)} ${fmt(actual, unit).padStart(12)}`,
   );
 }
+
 await connection.close();
 if (failures > 0) {
   console.error(`${failures} balance check(s) failed`);

@@ -41,20 +41,24 @@ export class IndexerClient {
     return body.data;
   }
 
-  /** Tasks (oldest first), optionally only open ones at `now` (seconds), or one requester's, or one token's. */
+  /**
+   * Tasks (oldest first), optionally only open ones at `now` (seconds), or one requester's, one token's,
+   * or one court tier's.
+   */
   async listTasks(
-    filter: { open?: boolean; requester?: string; paymentToken?: string; now?: bigint } = {},
+    filter: { open?: boolean; requester?: string; paymentToken?: string; tier?: number; now?: bigint } = {},
     page: PageOptions & { after?: string } = {},
   ): Promise<Page<TaskSummary> & { after?: string }> {
     const now = filter.now ?? BigInt(Math.floor(Date.now() / 1000));
     const where: Record<string, unknown> = {};
     if (filter.requester) where.requester = filter.requester.toLowerCase();
     if (filter.paymentToken) where.paymentToken = filter.paymentToken.toLowerCase();
+    if (filter.tier !== undefined) where.tier = filter.tier;
     if (filter.open) Object.assign(where, { freeSlots_gt: 0, deadline_gt: now.toString() });
     const data = await this.query<{ tasks: { items: RawTask[]; pageInfo: PageInfo } }>(
       `query($where: taskFilter, $limit: Int, $after: String) {
         tasks(where: $where, orderBy: "id", orderDirection: "asc", limit: $limit, after: $after) {
-          items { id requester paymentToken reward bond slots accepted held deadline cancelled specHash specUri labelerRoot }
+          items { id requester paymentToken reward bond slots accepted held deadline cancelled specHash specUri labelerRoot tier }
           pageInfo { hasNextPage endCursor }
         }
       }`,
@@ -72,6 +76,7 @@ export class IndexerClient {
         held: t.held,
         deadline: BigInt(t.deadline),
         cancelled: t.cancelled,
+        tier: t.tier,
         specHash: t.specHash,
         specURI: t.specUri,
         expertOnly: t.labelerRoot !== ZeroHash,
@@ -368,6 +373,7 @@ interface RawTask {
   specHash: string;
   specUri: string;
   labelerRoot: string;
+  tier: number;
 }
 interface RawSubmission {
   id: string;

@@ -7,24 +7,24 @@ import { contract, courtParams, dispute, evidence, round, seat, vote } from "pon
 import { QualityVoteAbi } from "../abis/QualityVote";
 import { registerAppeals } from "./appeals";
 import { RULINGS, VERDICTS, ZERO, type Hex, must, updateAccount } from "./common";
-import { seatsOfPool } from "./pool";
+import { seatsOfPool, tierOf } from "./pool";
 import { handlersOf, registerRest } from "./registry";
 
 const C = "QualityVote";
 const { on, handled } = handlersOf(C);
 const REJECT = 2;
 
-/** The court's row, created on first use; `seatStake` and `seatLock` are read once from the chain (its pool's). */
+/** The court's row, created on first use; its pool's seat terms are read once from the chain (`seatsOfPool`). */
 async function courtRow(context: Context, address: Hex) {
   let row = await context.db.find(contract, { address });
   if (row === null) {
     row = await context.db.insert(contract).values({ address, name: C, paused: false });
   }
-  if (row.seatStake === null || row.seatLock === null) {
+  if (row.seatStake === null || row.maxSeatLock === null) {
     const pool = await context.client.readContract({ abi: QualityVoteAbi, address, functionName: "pool" });
     row = await context.db.update(contract, { address }).set(await seatsOfPool(context, pool));
   }
-  return row as { seatStake: bigint; seatLock: bigint };
+  return row as { seatStake: bigint; maxSeatLock: bigint };
 }
 
 /**
@@ -49,6 +49,7 @@ function paramsRow(
   p: {
     feePerSeat: bigint;
     maxRounds: number | bigint;
+    tier: number | bigint;
     commitPeriod: number | bigint;
     revealPeriod: number | bigint;
     appealPeriod: number | bigint;
@@ -60,6 +61,7 @@ function paramsRow(
     version,
     feePerSeat: p.feePerSeat,
     maxRounds: Number(p.maxRounds),
+    tier: Number(p.tier),
     commitPeriod: BigInt(p.commitPeriod),
     revealPeriod: BigInt(p.revealPeriod),
     appealPeriod: BigInt(p.appealPeriod),
@@ -68,14 +70,21 @@ function paramsRow(
   };
 }
 
-const seatsOf = async (context: Context, address: Hex) => courtRow(context, address);
+/** What a seat of dispute `disputeId` locks and an incoherent or silent one loses: its tier's `seatLock`. */
+async function lockOf(context: Context, disputeId: bigint) {
+  const d = must(await context.db.find(dispute, { id: disputeId }), `dispute ${disputeId}`);
+  return (await tierOf(context, d.tier)).seatLock;
+}
 
 on("QualityVote:DisputeCreated", async ({ event, context }) => {
   const a = event.args;
+  const version = Number(a.version);
   await context.db.insert(dispute).values({
     id: a.disputeId,
     arbitrable: a.arbitrable,
-    version: Number(a.version),
+    version,
+    // A dispute's tier is its version's (docs/court.md, "Court tiers").
+    tier: (await paramsOf(context, event.log.address, version)).tier,
     roundCount: 0,
     ruling: "None",
     labeler: a.labeler,
@@ -130,13 +139,15 @@ on("QualityVote:JurorDrawn", async ({ event, context }) => {
     jurors: r.jurors + newJuror,
     unsettled: r.unsettled + newJuror,
   }));
-  // A seat moves `seatLock` from free to locked; the juror stays drawable while it can lock another
-  // and its applied stake (free, locked, and settled locks not yet applied) reaches `seatStake`.
-  const { seatStake, seatLock } = await seatsOf(context, event.log.address);
+  // A seat moves its tier's `seatLock` from free to locked; the juror stays drawable while it can lock
+  // a seat of any tier (`maxSeatLock`) and its applied stake (free, locked, and settled locks not yet
+  // applied) reaches `seatStake`.
+  const seatLock = await lockOf(context, a.disputeId);
+  const { seatStake, maxSeatLock } = await courtRow(context, event.log.address);
   await updateAccount(context, a.juror, (v) => {
     const free = v.free - seatLock;
     const locked = v.locked + seatLock;
-    const drawable = free >= seatLock && free + locked + v.unlockPending >= seatStake;
+    const drawable = free >= maxSeatLock && free + locked + v.unlockPending >= seatStake;
     return { free, locked, weight: drawable ? free : 0n };
   });
 });
@@ -230,7 +241,7 @@ on("QualityVote:DisputeFinalized", async ({ event, context }) => {
   }
   // Each seated round's pot against the final ruling, as the court's _fixPots computes it.
   const p = await paramsOf(context, event.log.address, d.version);
-  const penalty = (await seatsOf(context, event.log.address)).seatLock; // a seat loses its whole lock
+  const penalty = await lockOf(context, a.disputeId); // a seat loses its whole lock, its tier's
   for (let i = 0; i < rounds; i++) {
     const r = must(await context.db.find(round, { disputeId: a.disputeId, round: i }), `round ${i}`);
     if (r.drawnAt === 0n) continue;
@@ -256,8 +267,9 @@ on("QualityVote:SeatsSettled", async ({ event, context }) => {
   await context.db
     .update(round, { disputeId: a.disputeId, round: key.round })
     .set((r) => ({ unsettled: r.unsettled - 1 }));
-  const locked = BigInt(seats) * (await seatsOf(context, event.log.address)).seatLock;
-  // What comes back waits in deferredIn, and the released locks in unlockPending, in every phase,
+  const locked = BigInt(seats) * (await lockOf(context, a.disputeId));
+  // What comes back waits in deferredIn, and the released locks in unlockPending (in wei, as
+  // `getValidator` reports it; the pool counts tier 0's locks), in every phase,
   // until applyDeferredOf (or the juror's own stake or unstake) applies them: its StakeUpdated shows
   // it in `free` and clears both (docs/court.md, "Seat locks").
   await updateAccount(context, a.juror, (v) => ({

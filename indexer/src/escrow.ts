@@ -1,9 +1,10 @@
 // TaskEscrow: tasks, submissions, challenges, credits and governance.
 import type { Context } from "ponder:registry";
-import { contract, dispute, paymentToken, submission, task } from "ponder:schema";
+import { contract, courtTier, dispute, paymentToken, submission, task } from "ponder:schema";
 
 import { TaskEscrowAbi } from "../abis/TaskEscrow";
 import { ACCEPTED_BY, RULINGS, type Hex, credit, labelOf, must, treasuryOf, updateAccount } from "./common";
+import { tierOf } from "./pool";
 import { handlersOf, registerRest } from "./registry";
 import { registerRelay } from "./relay";
 
@@ -39,6 +40,7 @@ on("TaskEscrow:TaskCreated", async ({ event, context }) => {
     challengePeriod: a.challengePeriod,
     feeBps: Number(view.feeBps),
     courtVersion: Number(view.courtVersion),
+    tier: Number(view.tier),
     burnBps: Number(view.burnBps),
     cancelNotice: Number(view.cancelNotice),
     cancelled: false,
@@ -235,8 +237,26 @@ on("TaskEscrow:TreasuryUpdated", async ({ event, context }) => {
 on("TaskEscrow:PaymentTokenUpdated", async ({ event, context }) => {
   await context.db
     .insert(paymentToken)
-    .values({ address: event.args.token, allowed: event.args.allowed })
+    .values({ address: event.args.token, allowed: event.args.allowed, tier1From: 0n, tier2From: 0n })
     .onConflictDoUpdate({ allowed: event.args.allowed });
+});
+
+// Tier bands may be set for a token not (yet) allowed: its row then says so.
+on("TaskEscrow:TierBandsUpdated", async ({ event, context }) => {
+  const { token, tier1From, tier2From } = event.args;
+  await context.db
+    .insert(paymentToken)
+    .values({ address: token, allowed: false, tier1From, tier2From })
+    .onConflictDoUpdate({ tier1From, tier2From });
+});
+
+// New tasks of the tier record `version`; all its rounds cost `allRounds`, the court bond's floor.
+on("TaskEscrow:CourtVersionSynced", async ({ event, context }) => {
+  const tier = Number(event.args.tier);
+  await tierOf(context, tier);
+  await context.db
+    .update(courtTier, { tier })
+    .set({ syncedVersion: Number(event.args.version), allRounds: event.args.allRounds });
 });
 
 registerRelay(on);

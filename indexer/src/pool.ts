@@ -1,8 +1,8 @@
 // JurorPool (the court's juror pool and vault): stake, unbonding, encryption keys, the Staking /
-// Generating / Drawing cycle, its parameters, its court and the pause of new stake. Seat locks and
-// settlements are the court's events (JurorDrawn, SeatsSettled: src/court.ts).
+// Generating / Drawing cycle, its parameters, its court, its court tiers and the pause of new stake.
+// Seat locks and settlements are the court's events (JurorDrawn, SeatsSettled: src/court.ts).
 import type { Context } from "ponder:registry";
-import { abandonedCycle, contract } from "ponder:schema";
+import { abandonedCycle, contract, courtTier } from "ponder:schema";
 
 import { JurorPoolAbi } from "../abis/JurorPool";
 import { PHASES, type Hex, updateAccount } from "./common";
@@ -11,17 +11,43 @@ import { handlersOf, registerRest } from "./registry";
 const C = "JurorPool";
 const { on, handled } = handlersOf(C);
 
-/** `seatStake` and `seatLock` of the pool at `address` (immutable: read from the chain). */
-export async function seatsOfPool(context: Context, address: Hex): Promise<{ seatStake: bigint; seatLock: bigint }> {
+/**
+ * The fixed seat terms of the pool at `address`, read from the chain: `seatStake`, tier 0's `seatLock`,
+ * `maxSeatLock` and `tiers`; the `court_tiers` row of each tier is created with them.
+ */
+export async function seatsOfPool(
+  context: Context,
+  address: Hex,
+): Promise<{ seatStake: bigint; seatLock: bigint; maxSeatLock: bigint; tiers: number }> {
   const read = { abi: JurorPoolAbi, address } as const;
+  const tiers = Number(await context.client.readContract({ ...read, functionName: "tiers" }));
+  for (let tier = 0; tier < tiers; tier++) await tierOf(context, tier);
   return {
     seatStake: await context.client.readContract({ ...read, functionName: "seatStake" }),
-    seatLock: await context.client.readContract({ ...read, functionName: "seatLock" }),
+    seatLock: (await tierOf(context, 0)).seatLock,
+    maxSeatLock: await context.client.readContract({ ...read, functionName: "maxSeatLock" }),
+    tiers,
   };
 }
 
 /**
- * The pool's row, created on first use with its `seatStake`, `seatLock` and its cycle as the chain has it (the
+ * Court tier `tier`'s row, created on first use with what its seats lock (the pool's `seatLock(tier)`,
+ * fixed for its life: read from the chain).
+ */
+export async function tierOf(context: Context, tier: number) {
+  const known = await context.db.find(courtTier, { tier });
+  if (known !== null) return known;
+  const seatLock = await context.client.readContract({
+    abi: JurorPoolAbi,
+    address: context.contracts.JurorPool.address,
+    functionName: "seatLock",
+    args: [BigInt(tier)],
+  });
+  return context.db.insert(courtTier).values({ tier, seatLock });
+}
+
+/**
+ * The pool's row, created on first use with its seat terms (`seatsOfPool`) and its cycle as the chain has it (the
  * pool starts in Staking without a PhaseChanged); `change` is then applied to it.
  */
 async function updatePool(context: Context, address: Hex, change: Partial<typeof contract.$inferInsert>) {

@@ -1,6 +1,6 @@
 // The check's court sections (scripts/check.mjs): disputes, rounds and seats, evidence, and the
-// juror pool's and the court's rows.
-import { RULING, all, at, book, court, head, lower, pool, same } from "./context.mjs";
+// juror pool's and the court's rows, the court's tiers and versions, and the payment tokens' tier bands.
+import { RULING, all, at, book, court, escrow, head, lower, pool, same } from "./context.mjs";
 
 /** Disputes (`getDispute`, with their challenge from `challengeOf`), rounds (`getRound`) and seats (`getVote`). */
 export async function checkCourt(challengeOf) {
@@ -10,7 +10,7 @@ export async function checkCourt(challengeOf) {
     (
       await all(
         "disputes",
-        "id arbitrable version roundCount ruling labeler challenger interested submissionId reasonHash",
+        "id arbitrable version tier roundCount ruling labeler challenger interested submissionId reasonHash",
       )
     ).map((d) => [d.id, d]),
   );
@@ -43,6 +43,7 @@ export async function checkCourt(challengeOf) {
     same(`dispute ${id}`, d, disputes.get(String(id)), [
       "arbitrable",
       "version",
+      ["tier", (await court.params(d.version, at)).tier],
       "roundCount",
       ["ruling", RULING[Number(d.ruling)]],
       "labeler",
@@ -109,12 +110,13 @@ export async function checkRows() {
   });
 
   // 8. The juror pool's row (phase, its start, seed and cycle end as PhaseChanged reports them,
-  // poolParams, court, seatStake, seatLock, stakingPaused) and the court's (paused, treasury, currentVersion).
+  // poolParams, court, seatStake, tier 0's seatLock, maxSeatLock, tiers, stakingPaused) and the court's
+  // (paused, treasury, currentVersion and the same seat terms).
   const rows = new Map(
     (
       await all(
         "contracts",
-        "address name paused treasury params phase phaseStartedAt seed cycleEnd court currentVersion seatStake seatLock",
+        "address name paused treasury params phase phaseStartedAt seed cycleEnd court currentVersion seatStake seatLock maxSeatLock tiers",
       )
     ).map((c) => [lower(c.address), c]),
   );
@@ -130,8 +132,7 @@ export async function checkRows() {
     "maxDrawingTime",
     "unbondingPeriod",
     ["court", await pool.court(at)],
-    ["seatStake", await pool.seatStake(at)],
-    ["seatLock", await pool.seatLock(at)],
+    ...(await seatTerms()),
     ["paused", await pool.stakingPaused(at)],
   ]);
   same("court", {}, rows.get(lower(book.contracts.QualityVote.address)), [
@@ -139,7 +140,59 @@ export async function checkRows() {
     ["paused", await court.paused(at)],
     ["treasury", await court.treasury(at)],
     ["currentVersion", await court.currentVersion(at)],
-    ["seatStake", await pool.seatStake(at)],
-    ["seatLock", await pool.seatLock(at)],
+    ...(await seatTerms()),
   ]);
+}
+
+/** The pool's seat terms as the `contracts` rows of the pool and the court hold them. */
+async function seatTerms() {
+  return [
+    ["seatStake", await pool.seatStake(at)],
+    ["seatLock", await pool.seatLock(0, at)],
+    ["maxSeatLock", await pool.maxSeatLock(at)],
+    ["tiers", await pool.tiers(at)],
+  ];
+}
+
+/**
+ * The court's tiers (`seatLock(tier)`; the escrow's synced bond floor against `bondFloor(0, tier)`),
+ * every parameter version (`params`, with its tier) and every payment token's `isPaymentToken` and
+ * `tierBands`.
+ */
+export async function checkTiers() {
+  const tiers = Number(await pool.tiers(at));
+  const rows = new Map((await all("courtTiers", "tier seatLock syncedVersion allRounds")).map((t) => [t.tier, t]));
+  same("court tiers", { count: tiers }, { count: rows.size }, ["count"]);
+  const { minBond } = await escrow.params(at);
+  for (let tier = 0; tier < tiers; tier++) {
+    const row = rows.get(tier);
+    same(`court tier ${tier}`, {}, row, [["seatLock", await pool.seatLock(tier, at)]]);
+    // A synced tier's bond floor: the larger of minBond and the cost of all its version's rounds.
+    if (row?.syncedVersion != null) {
+      const allRounds = BigInt(row.allRounds);
+      same(
+        `court tier ${tier}`,
+        await escrow.bondFloor(0, tier, at),
+        { courtBond: allRounds > minBond ? allRounds : minBond },
+        ["courtBond"],
+      );
+    }
+  }
+  const fields = "version feePerSeat maxRounds tier commitPeriod revealPeriod appealPeriod drawTimeout";
+  const versions = new Map((await all("courtParamss", fields)).map((v) => [v.version, v]));
+  const count = Number(await court.currentVersion(at));
+  same("court versions", { count }, { count: versions.size }, ["count"]);
+  for (let v = 1; v <= count; v++) {
+    same(`court version ${v}`, await court.params(v, at), versions.get(v), fields.split(" ").slice(1));
+  }
+  const tokens = await all("paymentTokens", "address allowed tier1From tier2From");
+  for (const t of tokens) {
+    const [tier1From, tier2From] = await escrow.tierBands(t.address, at);
+    same(`payment token ${t.address}`, { tier1From, tier2From }, t, [
+      ["allowed", await escrow.isPaymentToken(t.address, at)],
+      "tier1From",
+      "tier2From",
+    ]);
+  }
+  return { tiers, versions: count, tokens: tokens.length };
 }

@@ -26,7 +26,7 @@ export async function checkTasks() {
     (
       await all(
         "tasks",
-        "id requester paymentToken reward fee bond slots accepted held freeSlots submissionCount deadline challengePeriod feeBps courtVersion cancelled labelerRoot royaltyBps maxSlots valueBond relayFee minLicencePrice termsCount",
+        "id requester paymentToken reward fee bond slots accepted held freeSlots submissionCount deadline challengePeriod feeBps courtVersion tier cancelled labelerRoot royaltyBps maxSlots valueBond relayFee minLicencePrice termsCount",
       )
     ).map((t) => [t.id, t]),
   );
@@ -48,6 +48,7 @@ export async function checkTasks() {
       "challengePeriod",
       "feeBps",
       "courtVersion",
+      "tier",
       "cancelled",
       "labelerRoot",
       "royaltyBps",
