@@ -23,6 +23,8 @@
  *   per incoherent seat;
  * - the juror pool holds the court's LABEL: accounts, pool and escrow together lose only the burn,
  *   and the court itself holds none.
+ * On a deployment with court tier 1 (not the local default), a tier-1 task's challenge follows: its
+ * 3-seat jury votes Reject but for one silent juror, whose seats each lose `seatLock(1)`.
  * Needs the blockhash randomness source (local deployments) and a node whose accounts include every
  * juror drawn. Works on a node used before: everything is measured as a change.
  */
