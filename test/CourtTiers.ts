@@ -149,11 +149,13 @@ describe("court tiers", function () {
       });
       const tier0 = (fee: bigint) => court.connect(admin).setParams({ ...COURT_DEFAULTS, feePerSeat: fee });
       const tier1 = (fee: bigint) => court.connect(admin).setParams({ ...COURT_DEFAULTS, tier: 1n, feePerSeat: fee });
-      await expect(tier1(LABEL(5) - 1n)).to.be.revertedWithCustomError(court, "QualityVoteInvalidParams");
-      await expect(tier0(LABEL(4))).to.emit(court, "ParamsAdded"); // tier 0 now 4, tier 1 still 5
-      await expect(tier0(LABEL(5) + 1n)).to.be.revertedWithCustomError(court, "QualityVoteInvalidParams");
-      await expect(tier0(LABEL(5))).to.emit(court, "ParamsAdded"); // at tier 1's fee
-      await expect(tier1(LABEL(4))).to.be.revertedWithCustomError(court, "QualityVoteInvalidParams"); // below tier 0's 5
+      // Fees of 3 and 4 LABEL keep 160 within [32, 64] fees, so that only the order refuses.
+      await expect(tier0(LABEL(3))).to.emit(court, "ParamsAdded");
+      await expect(tier1(LABEL(4))).to.emit(court, "ParamsAdded"); // tier 0 at 3, tier 1 at 4
+      await expect(tier0(LABEL(4) + 1n)).to.be.revertedWithCustomError(court, "QualityVoteInvalidParams");
+      await expect(tier0(LABEL(4))).to.emit(court, "ParamsAdded"); // at tier 1's fee
+      await expect(tier1(LABEL(4) - 1n)).to.be.revertedWithCustomError(court, "QualityVoteInvalidParams");
+      await expect(tier1(LABEL(4))).to.emit(court, "ParamsAdded");
     });
   });
 
@@ -161,9 +163,11 @@ describe("court tiers", function () {
     it("records tier 1's version and floor: bondFloor(reward, 1) is every tier-1 round; an unsynced tier reverts", async function () {
       const { escrow } = await loadFixture(twoTiers);
       expect((await escrow.bondFloor(LABEL(100), 1n)).courtBond).to.equal(TIER1_ALL_ROUNDS); // 2,975
-      await expect(escrow.bondFloor(LABEL(100), 2n))
-        .to.be.revertedWithCustomError(escrow, "TaskEscrowUnknownTier")
-        .withArgs(2n);
+      for (const tier of [2n, 3n]) {
+        await expect(escrow.bondFloor(LABEL(100), tier))
+          .to.be.revertedWithCustomError(escrow, "TaskEscrowUnknownTier")
+          .withArgs(tier);
+      }
       await expect(escrow.syncCourtVersion(2n))
         .to.be.revertedWithCustomError(escrow, "TaskEscrowUnknownTier")
         .withArgs(2n);
@@ -221,6 +225,11 @@ describe("court tiers", function () {
         .withArgs(0n, 1n);
       await escrow.connect(requester).createTask({ ...below, reward: LABEL(1_000), tier: 1n });
       expect((await escrow.getTask(3n)).tier).to.equal(1n);
+      // Tier 2's band: from 5,000 on, a reward needs tier 2.
+      await escrow.connect(admin).setTierBands(label, LABEL(1_000), LABEL(5_000));
+      expect([await escrow.minTier(label, LABEL(5_000) - 1n), await escrow.minTier(label, LABEL(5_000))]).to.deep.equal(
+        [1n, 2n],
+      );
     });
   });
 

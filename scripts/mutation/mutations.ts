@@ -16,6 +16,8 @@ import { RELAY } from "./catalog/relay.js";
 import { SORTITION } from "./catalog/sortition.js";
 import { RANDOMNESS } from "./catalog/randomness.js";
 import { TOKEN } from "./catalog/token.js";
+import { TIERS } from "./catalog/tiers.js";
+import { GATE } from "./catalog/gate.js";
 
 export interface Mutation {
   /** Stable id, cited by docs/threat-model.md: <contract>-<what>. */
@@ -47,4 +49,6 @@ export const MUTATIONS: readonly Mutation[] = [
   ...SORTITION,
   ...RANDOMNESS,
   ...TOKEN,
+  ...GATE,
+  ...TIERS,
 ];

@@ -1,0 +1,152 @@
+/**
+ * Curated mutations of the free-share gate and waiting rounds (docs/court.md, "The free-share gate",
+ * "Waiting rounds keep their place"), in the court and its pool; the format is
+ * scripts/mutation/mutations.ts.
+ */
+
+import type { Mutation } from "../mutations.js";
+
+const QV = "contracts/QualityVote.sol";
+const JP = "contracts/JurorPool.sol";
+const CV = "contracts/libraries/CourtVersions.sol";
+
+export const GATE: readonly Mutation[] = [
+  // ------------------------------------------------------------------ court: the free-share gate and waiting rounds (step 6)
+  {
+    id: "QV-gate-version",
+    file: QV,
+    in: "_drawRound",
+    find: "p.minFreeShareBps,",
+    replace: "0,",
+    removes: "each round is drawn behind its version's free-share gate",
+    tests: ["test/CourtV3.attacks.ts"],
+    grep: "V3-A4 locking",
+  },
+  {
+    id: "QV-draw-stops-at-waiting",
+    file: QV,
+    in: "draw",
+    find: "if (!_drawRound(disputeId, d, d.roundCount - 1, head + processed)) break;",
+    replace: "_drawRound(disputeId, d, d.roundCount - 1, head + processed);",
+    removes: "a waiting round ends the draw: no round queued after it is drawn in its cycle",
+    tests: ["test/CourtV3.attacks.ts"],
+    grep: "V3-A4 locking",
+  },
+  {
+    id: "QV-free-share-floor",
+    file: CV,
+    find: "p.minFreeShareBps >= MIN_FREE_SHARE_BPS &&",
+    replace: "p.minFreeShareBps + 1 >= MIN_FREE_SHARE_BPS &&",
+    removes: "a version's gate is at least 2,500 bps",
+    tests: ["test/QualityVote.admin.ts"],
+    grep: "minFreeShareBps",
+  },
+  {
+    id: "QV-free-share-ceiling",
+    file: CV,
+    find: "p.minFreeShareBps <= MAX_FREE_SHARE_BPS &&",
+    replace: "p.minFreeShareBps <= MAX_FREE_SHARE_BPS + 1 &&",
+    removes: "a version's gate is at most 5,000 bps (above, a lone last round could wait for ever)",
+    tests: ["test/QualityVote.admin.ts"],
+    grep: "minFreeShareBps",
+  },
+  // ------------------------------------------------------------------ pool: the free-share gate and waiting rounds (step 6)
+  {
+    id: "JP-gate-late",
+    file: JP,
+    in: "drawSeats",
+    find: "if (free * 10_000 < minFreeShareBps * bonded) return (_wait(position), Wait.Gate);",
+    replace: "if (free * 10_000 <= minFreeShareBps * bonded) return (_wait(position), Wait.Gate);",
+    removes: "a free share of exactly minFreeShareBps is drawn (the gate's first allowed value)",
+    tests: ["test/CourtV3.attacks.ts"],
+    grep: "exactly 5,000 bps draws",
+  },
+  {
+    id: "JP-gate-early",
+    file: JP,
+    in: "drawSeats",
+    find: "if (free * 10_000 < minFreeShareBps * bonded) return (_wait(position), Wait.Gate);",
+    replace: "if ((free + 1) * 10_000 < minFreeShareBps * bonded) return (_wait(position), Wait.Gate);",
+    removes: "a free share one wei below minFreeShareBps waits (the gate's first refused value)",
+    tests: ["test/CourtV3.attacks.ts"],
+    grep: "one wei of free stake less",
+  },
+  {
+    id: "JP-gate-removed",
+    file: JP,
+    in: "drawSeats",
+    find: "if (free * 10_000 < minFreeShareBps * bonded) return (_wait(position), Wait.Gate);",
+    replace: "",
+    removes: "no round is drawn while most of the non-parties' stake is locked (the attacker's share stays within 2x)",
+    tests: ["test/CourtV3.attacks.ts"],
+    grep: "V3-A4 locking",
+  },
+  {
+    id: "JP-gate-parties-counted",
+    file: JP,
+    in: "_freeShare",
+    find: "if (_isRepeat(parties, i)) continue;",
+    replace: "continue;",
+    removes: "the gate counts only non-parties: a party's free stake (the attacker's, shielded) does not keep it open",
+    tests: ["test/CourtV3.attacks.ts"],
+    grep: "V3-A4 locking",
+  },
+  {
+    id: "JP-gate-locks-counted",
+    file: JP,
+    in: "drawSeats",
+    find: "_lockedStake += uint96(count * lock);",
+    replace: "",
+    removes: "a seated round's locks count as locked stake in the gate",
+    tests: ["test/CourtV3.attacks.ts"],
+    grep: "V3-A4 locking",
+  },
+  {
+    id: "JP-gate-unlocks-counted",
+    file: JP,
+    in: "_absorbDeferred",
+    find: "if (unlocked != 0) _lockedStake -= unlocked;",
+    replace: "",
+    removes: "applied settlements release their locks from the gate's locked stake (the gate reopens)",
+    tests: ["test/CourtV3.attacks.ts"],
+    grep: "V3-A4 locking",
+  },
+  {
+    id: "JP-seats-precheck-late",
+    file: JP,
+    in: "drawSeats",
+    find: "if (free < count * lock) return (_wait(position), Wait.Seats);",
+    replace: "if (free <= count * lock) return (_wait(position), Wait.Seats);",
+    removes: "non-parties with exactly one lock of free stake per seat seat the round",
+    tests: ["test/JurorPool.court.ts"],
+    grep: "exactly enough",
+  },
+  {
+    id: "JP-seats-precheck-removed",
+    file: JP,
+    in: "drawSeats",
+    find: "if (free < count * lock) return (_wait(position), Wait.Seats);",
+    replace: "",
+    removes: "a round the free stake cannot seat waits for stake (reason Seats), not at the gate",
+    tests: ["test/SortitionAttacks.ts"],
+    grep: "weigh nothing",
+  },
+  {
+    id: "JP-wait-keeps-place",
+    file: JP,
+    in: "_wait",
+    find: "(_queueHead, _cycleEnd) = (uint48(position), uint48(position));",
+    replace: "(_queueHead, _cycleEnd) = (uint48(position + 1), uint48(position + 1));",
+    removes: "a round that cannot be seated keeps its place at the head (version 2 dropped it to the tail)",
+    tests: ["test/Steering.waiting.ts"],
+  },
+  {
+    id: "JP-wait-ends-cycle",
+    file: JP,
+    in: "_wait",
+    find: "(_queueHead, _cycleEnd) = (uint48(position), uint48(position));",
+    replace: "_queueHead = uint48(position);",
+    removes: "the cycle ends at a waiting round: nothing queued after it is drawn before it",
+    tests: ["test/Steering.waiting.ts"],
+  },
+];
