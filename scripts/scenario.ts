@@ -221,31 +221,42 @@ const before = {
 
 console.log("--- staking, task, submission, challenge");
 for (const v of validators) await send(pool.connect(v).stake(validatorStake));
-const deadline = (await latest()) + 30n * 86_400n;
-await send(
-  escrow.connect(requester).createTask({
-    paymentToken: label,
-    reward,
-    slots: 1n,
-    bond: courtBond,
-    deadline,
-    challengePeriod: 86_400n,
-    maxFeeBps: 1_000n,
-    labelerRoot: ethers.ZeroHash,
-    specHash: ethers.id("scenario spec"),
-    specURI: "ipfs://scenario-spec",
-    royaltyBps: 2_000n,
-    maxSlots: 0n,
-    valueBondBps: 0n,
-    relayFee,
-    tier: 0n,
-  }),
-);
-const taskId = await escrow.taskCount();
-await send(escrow.connect(labeler!).submit(taskId, ethers.id("scenario labels"), "ipfs://scenario-labels", []));
-const submissionId = (taskId << 32n) | 1n;
-await send(escrow.connect(challenger!).challenge(submissionId, ethers.id("the labels are wrong")));
-const disputeId = (await escrow.getSubmission(submissionId)).disputeId;
+/**
+ * Creates a one-slot LABEL task of court tier `tier` with court bond `bond`, has the labeler submit
+ * to it and the challenger challenge the submission; `spec` and `labels` name its documents.
+ */
+async function challengedTask(tier: bigint, bond: bigint, names: { spec: string; labels: string; reason: string }) {
+  await send(
+    escrow.connect(requester).createTask({
+      paymentToken: label,
+      reward,
+      slots: 1n,
+      bond,
+      deadline: (await latest()) + 30n * 86_400n,
+      challengePeriod: 86_400n,
+      maxFeeBps: 1_000n,
+      labelerRoot: ethers.ZeroHash,
+      specHash: ethers.id(`${names.spec} spec`),
+      specURI: `ipfs://${names.spec.replaceAll(" ", "-")}-spec`,
+      royaltyBps: 2_000n,
+      maxSlots: 0n,
+      valueBondBps: 0n,
+      relayFee,
+      tier,
+    }),
+  );
+  const taskId = await escrow.taskCount();
+  await send(escrow.connect(labeler!).submit(taskId, ethers.id(`${names.spec} labels`), names.labels, []));
+  const submissionId = (taskId << 32n) | 1n;
+  await send(escrow.connect(challenger!).challenge(submissionId, ethers.id(names.reason)));
+  return { taskId, submissionId, disputeId: (await escrow.getSubmission(submissionId)).disputeId };
+}
+
+const { submissionId, disputeId } = await challengedTask(0n, courtBond, {
+  spec: "scenario",
+  labels: "ipfs://scenario-labels",
+  reason: "the labels are wrong",
+});
 
 console.log(`--- dispute ${disputeId}: round 0 (3 seats) votes Reject`);
 await drawRound(disputeId, 0);
@@ -388,30 +399,15 @@ if ((await pool.tiers()) > 1n) {
       await send(token.connect(who).approve(await spender.getAddress(), amount));
   }
   for (const v of validators) await send(pool.connect(v).stake(validatorStake));
-  await send(
-    escrow.connect(requester).createTask({
-      paymentToken: label,
-      reward,
-      slots: 1n,
-      bond: floor1.courtBond,
-      deadline: (await latest()) + 30n * 86_400n,
-      challengePeriod: 86_400n,
-      maxFeeBps: 1_000n,
-      labelerRoot: ethers.ZeroHash,
-      specHash: ethers.id("scenario tier 1 spec"),
-      specURI: "ipfs://scenario-tier-1-spec",
-      royaltyBps: 2_000n,
-      maxSlots: 0n,
-      valueBondBps: 0n,
-      relayFee,
-      tier: 1n,
-    }),
-  );
-  const task1 = await escrow.taskCount();
-  await send(escrow.connect(labeler!).submit(task1, ethers.id("scenario tier 1 labels"), "ipfs://scenario-t1", []));
-  const submission1 = (task1 << 32n) | 1n;
-  await send(escrow.connect(challenger!).challenge(submission1, ethers.id("the tier 1 labels are wrong")));
-  const dispute1 = (await escrow.getSubmission(submission1)).disputeId;
+  const {
+    taskId: task1,
+    submissionId: submission1,
+    disputeId: dispute1,
+  } = await challengedTask(1n, floor1.courtBond, {
+    spec: "scenario tier 1",
+    labels: "ipfs://scenario-t1",
+    reason: "the tier 1 labels are wrong",
+  });
   console.log(`--- dispute ${dispute1} (tier 1): round 0 votes Reject, then finalized and settled`);
   await drawRound(dispute1, 0);
   // One juror stays silent (unless it holds every seat): each of its seats loses `seatLock(1)`.
