@@ -15,6 +15,7 @@
  *   --jobs   mutants in parallel, each in its own scratch copy (default 2)
  *   --keep   keeps the scratch directories (their path is printed) for inspection
  *   --check  only checks that every mutation applies (exactly one match), without building
+ *   --plan   only prints what a run would check (and why), without building
  */
 import { execFileSync, spawn } from "node:child_process";
 import {
@@ -350,6 +351,7 @@ async function main(): Promise<number> {
       jobs: { type: "string", default: "2" },
       keep: { type: "boolean", default: false },
       check: { type: "boolean", default: false },
+      plan: { type: "boolean", default: false },
     },
   });
   const jobs = Number(values.jobs);
@@ -384,6 +386,10 @@ async function main(): Promise<number> {
   }
   if (selected.length === 0) {
     console.log("mutation: nothing to run");
+    return 0;
+  }
+  if (values.plan) {
+    console.log(`mutation: a run would check ${selected.length} mutation(s)`);
     return 0;
   }
 
