@@ -3,17 +3,14 @@ pragma solidity 0.8.34;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {IERC1271} from "@openzeppelin/contracts/interfaces/IERC1271.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
-import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
-import {Hashes} from "@openzeppelin/contracts/utils/cryptography/Hashes.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
-import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {IQualityVote} from "../interfaces/IQualityVote.sol";
 import {ITaskEscrowRelay} from "../interfaces/ITaskEscrowRelay.sol";
 import {ITaskEscrowRelayBase} from "../interfaces/ITaskEscrowRelayBase.sol";
 import {EscrowChallenges} from "./EscrowChallenges.sol";
+import {RelayCodec} from "./RelayCodec.sol";
 import {ITaskEscrow} from "../interfaces/ITaskEscrow.sol";
 import {EscrowLedger, EscrowState, Submission, Task} from "./EscrowLedger.sol";
 
@@ -54,6 +51,8 @@ struct RelayStorage {
 /// @dev A linked library, as `EscrowChallenges`: `TaskEscrow` DELEGATECALLs its external functions,
 /// which run in the escrow's storage with its `msg.sender`, under its reentrancy guard and pause, and
 /// emit the escrow's events (`ITaskEscrowRelay`). Under DELEGATECALL `address(this)` is the escrow.
+/// The formats it reads and checks (packed items, signatures, a batch's Merkle tree, calldata read in
+/// place) are `RelayCodec`'s, compiled in.
 library RelayLogic {
     using SafeERC20 for IERC20;
 
@@ -72,44 +71,6 @@ library RelayLogic {
         address label;
     }
 
-    /// @dev One decoded item.
-    struct Item {
-        address labeler;
-        bytes32 resultHash;
-        uint64 nonce;
-        uint40 deadline;
-        uint256 flags;
-        bytes32 r;
-        bytes32 vs;
-    }
-
-    /// @dev A batch being built: its items' labelers, result hashes and flags for the event, and the
-    /// incremental Merkle stack (one node per set bit of `count`, the highest first).
-    struct Batch {
-        bytes labelers;
-        bytes resultHashes;
-        bytes flags;
-        bytes32[32] stack;
-        uint256 depth;
-        uint256 count;
-    }
-
-    /// @dev EIP-712 type of a signed submission (docs/relay-design.md, "What a labeler signs").
-    bytes32 internal constant RELAYED_SUBMISSION_TYPEHASH = keccak256(
-        "RelayedSubmission(uint256 taskId,address labeler,bytes32 resultHash,uint64 nonce,uint40 deadline,address relayer)"
-    );
-    bytes32 internal constant DOMAIN_TYPEHASH = keccak256(
-        "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
-    );
-    bytes32 internal constant NAME_HASH = keccak256("Annota TaskEscrow");
-    bytes32 internal constant VERSION_HASH = keccak256("1");
-    /// @dev Bytes of one packed item.
-    uint256 internal constant ITEM_BYTES = 130;
-    uint256 internal constant FLAG_BOUND = 1;
-    uint256 internal constant FLAG_SPONSORED = 2;
-    uint256 internal constant FLAG_WALLET = 4;
-    /// @dev Gas given to a contract wallet's ERC-1271 check: a Safe or a P-256 passkey wallet fits.
-    uint256 internal constant WALLET_GAS = 100_000;
     /// @dev The notice of a bond withdrawal: a constant, so that no admin changes what owners rely on.
     uint256 internal constant WITHDRAWAL_NOTICE = 1 days;
     uint256 internal constant RING_SLOTS = 32;
@@ -127,17 +88,8 @@ library RelayLogic {
         address label,
         bytes calldata encodedGroups
     ) external returns (uint256[] memory batchIds) {
-        ITaskEscrowRelayBase.RelayGroup[] calldata groups;
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            let head := add(encodedGroups.offset, calldataload(encodedGroups.offset))
-            groups.length := calldataload(head)
-            groups.offset := add(head, 0x20)
-        }
-        // The escrow's EIP-712 domain: under DELEGATECALL `address(this)` is the escrow.
-        bytes32 domainSeparator = keccak256(
-            abi.encode(DOMAIN_TYPEHASH, NAME_HASH, VERSION_HASH, block.chainid, address(this))
-        );
+        ITaskEscrowRelayBase.RelayGroup[] calldata groups = RelayCodec.groupsAt(encodedGroups);
+        bytes32 domainSeparator = RelayCodec.domainSeparator();
         batchIds = new uint256[](groups.length);
         for (uint256 g = 0; g < groups.length; ++g) {
             batchIds[g] = _relayGroup(state, rs, label, domainSeparator, groups[g], g);
@@ -235,9 +187,8 @@ library RelayLogic {
         paid = _payRange(state, rs.settled[_payoutTask(args)], label, task, args);
         uint256 fee = EscrowLedger.shareOf(task.reward, task.feeBps) * paid;
         if (fee != 0) EscrowLedger.credit(state, label, task.paymentToken, treasury, fee);
-        (uint256 batchId, ITaskEscrowRelayBase.BatchHeader calldata header, , uint256 from, uint256 to) = _payoutArgs(
-            args
-        );
+        (uint256 batchId, ITaskEscrowRelayBase.BatchHeader calldata header, , uint256 from, uint256 to) = RelayCodec
+            .payoutArgs(args);
         emit ITaskEscrowRelayBase.BatchPaid(batchId, from, to, paid);
         // The relay fees of the items paid, in one push to the relayer the batch committed to.
         uint256 relayFees = EscrowLedger.relayFeeOf(task) * paid;
@@ -254,7 +205,7 @@ library RelayLogic {
         bytes calldata args,
         bool byRequester
     ) private {
-        ITaskEscrowRelayBase.RelayedItem calldata item = _itemAt(args);
+        ITaskEscrowRelayBase.RelayedItem calldata item = RelayCodec.itemAt(args);
         uint256 submissionId = _verifyItem(rs, item);
         uint256 taskId = submissionId >> EscrowLedger.SUBMISSION_INDEX_BITS;
         Task storage task = state.tasks[taskId];
@@ -286,7 +237,7 @@ library RelayLogic {
         address label,
         bytes calldata args
     ) private returns (uint256 submissionId) {
-        ITaskEscrowRelayBase.RelayedItem calldata item = _itemAt(args);
+        ITaskEscrowRelayBase.RelayedItem calldata item = RelayCodec.itemAt(args);
         submissionId = _verifyItem(rs, item);
         Task storage task = state.tasks[submissionId >> EscrowLedger.SUBMISSION_INDEX_BITS];
         // The window (`challengeEnd`) is checked by `EscrowChallenges.challenge` on the record written here.
@@ -294,7 +245,7 @@ library RelayLogic {
         _settle(rs, submissionId);
         (address owner, uint256 releaseDay) = _bondsOf(item, challengeEnd);
         _takeBonds(rs, label, task, owner, releaseDay, false);
-        bool sponsored = item.flags & FLAG_SPONSORED != 0;
+        bool sponsored = item.flags & RelayCodec.FLAG_SPONSORED != 0;
         state.submissions[submissionId] = Submission({
             labeler: item.labeler,
             challengeEnd: uint40(challengeEnd), // fits: a batch time plus at most 30 days
@@ -375,7 +326,7 @@ library RelayLogic {
         uint256 groupIndex
     ) private returns (uint256 batchId) {
         uint256 length = group.items.length;
-        if (length % ITEM_BYTES != 0) revert ITaskEscrowRelayBase.TaskEscrowMalformedItems(length);
+        if (length % RelayCodec.ITEM_BYTES != 0) revert ITaskEscrowRelayBase.TaskEscrowMalformedItems(length);
         Task storage task = state.tasks[group.taskId];
         ITaskEscrowRelayBase.SkipReason refused = _groupRefusal(task);
         if (refused != ITaskEscrowRelayBase.SkipReason.None) {
@@ -383,13 +334,13 @@ library RelayLogic {
             return 0;
         }
         Group memory ctx = _groupContext(task, group.taskId, label, domainSeparator);
-        uint256 items = length / ITEM_BYTES;
-        Batch memory batch;
+        uint256 items = length / RelayCodec.ITEM_BYTES;
+        RelayCodec.Batch memory batch;
         batch.labelers = new bytes(items * 20 + 12);
         batch.resultHashes = new bytes(items * 32);
         batch.flags = new bytes(items);
         for (uint256 k = 0; k < items; ++k) {
-            Item memory item = _decode(group.items, k);
+            RelayCodec.Item memory item = RelayCodec.decode(group.items, k);
             ITaskEscrowRelayBase.SkipReason reason = _check(rs, ctx, batch.count, group, k, item);
             if (reason != ITaskEscrowRelayBase.SkipReason.None) {
                 emit ITaskEscrowRelayBase.RelayedItemSkipped(ctx.taskId, item.labeler, k, item.nonce, reason);
@@ -506,7 +457,7 @@ library RelayLogic {
         Task storage task,
         bytes calldata args
     ) private returns (uint256 paid) {
-        (uint256 batchId, , bytes calldata labelers, uint256 from, uint256 to) = _payoutArgs(args);
+        (uint256 batchId, , bytes calldata labelers, uint256 from, uint256 to) = RelayCodec.payoutArgs(args);
         for (uint256 i = from; i < to; ++i) {
             if (_payItem(state, settled, label, task, labelers, (batchId & type(uint32).max) + i, i)) ++paid;
         }
@@ -529,12 +480,7 @@ library RelayLogic {
         settled[n >> 8] = word | bit;
         --task.held;
         ++task.accepted;
-        address labeler;
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            labeler := shr(96, calldataload(add(labelers.offset, mul(position, 20))))
-        }
-        _push(state, label, task.paymentToken, labeler, task.reward);
+        _push(state, label, task.paymentToken, RelayCodec.labelerAt(labelers, position), task.reward);
         return true;
     }
 
@@ -572,17 +518,21 @@ library RelayLogic {
     }
 
     /// @dev Lands a checked item: its nonce bit, its bonds locked, its leaf and event data.
-    function _land(RelayStorage storage rs, Group memory ctx, Batch memory batch, Item memory item) private {
-        address nonceOwner = item.flags & FLAG_BOUND != 0 ? msg.sender : item.labeler;
+    function _land(
+        RelayStorage storage rs,
+        Group memory ctx,
+        RelayCodec.Batch memory batch,
+        RelayCodec.Item memory item
+    ) private {
+        address nonceOwner = item.flags & RelayCodec.FLAG_BOUND != 0 ? msg.sender : item.labeler;
         rs.nonces[nonceOwner][item.nonce >> 8] |= 1 << (item.nonce & 0xff);
-        address bondOwner = item.flags & FLAG_SPONSORED != 0 ? msg.sender : item.labeler;
+        address bondOwner = item.flags & RelayCodec.FLAG_SPONSORED != 0 ? msg.sender : item.labeler;
         _lock(rs, bondOwner, ctx.label, ctx.bond, ctx);
         if (ctx.valueBond != 0) _lock(rs, bondOwner, ctx.paymentToken, ctx.valueBond, ctx);
 
         uint256 k = batch.count;
         uint256 submissionId = (ctx.taskId << EscrowLedger.SUBMISSION_INDEX_BITS) | (ctx.first + k);
-        // 85 bytes, never an inner node's 64: no leaf can pass for a node.
-        _push(batch, keccak256(abi.encodePacked(submissionId, item.labeler, item.resultHash, uint8(item.flags))));
+        RelayCodec.push(batch, RelayCodec.leaf(submissionId, item.labeler, item.resultHash, uint8(item.flags)));
         bytes memory labelers = batch.labelers;
         bytes memory resultHashes = batch.resultHashes;
         bytes memory flags = batch.flags;
@@ -604,7 +554,7 @@ library RelayLogic {
         RelayStorage storage rs,
         Task storage task,
         Group memory ctx,
-        Batch memory batch
+        RelayCodec.Batch memory batch
     ) private returns (uint256 batchId) {
         uint256 count = batch.count;
         bytes memory labelers = batch.labelers;
@@ -617,7 +567,7 @@ library RelayLogic {
             mstore(flags, count)
         }
         ITaskEscrowRelayBase.BatchHeader memory header = ITaskEscrowRelayBase.BatchHeader({
-            root: _root(batch),
+            root: RelayCodec.root(batch),
             labelersHash: keccak256(labelers),
             count: uint32(count), // fits: at most the task's free slots
             time: EscrowLedger.now40(),
@@ -723,28 +673,31 @@ library RelayLogic {
         uint256 landed,
         ITaskEscrowRelayBase.RelayGroup calldata group,
         uint256 k,
-        Item memory item
+        RelayCodec.Item memory item
     ) private view returns (ITaskEscrowRelayBase.SkipReason) {
         if (EscrowLedger.now40() >= item.deadline) return ITaskEscrowRelayBase.SkipReason.Expired;
         if (item.resultHash == bytes32(0)) return ITaskEscrowRelayBase.SkipReason.EmptyResult;
         if (landed >= ctx.room) return ITaskEscrowRelayBase.SkipReason.SlotsFull;
-        address relayer = item.flags & FLAG_BOUND != 0 ? msg.sender : address(0);
+        address relayer = item.flags & RelayCodec.FLAG_BOUND != 0 ? msg.sender : address(0);
         address nonceOwner = relayer == address(0) ? item.labeler : relayer;
         if (rs.nonces[nonceOwner][item.nonce >> 8] & (1 << (item.nonce & 0xff)) != 0) {
             return ITaskEscrowRelayBase.SkipReason.NonceUsed;
         }
-        address bondOwner = item.flags & FLAG_SPONSORED != 0 ? msg.sender : item.labeler;
+        address bondOwner = item.flags & RelayCodec.FLAG_SPONSORED != 0 ? msg.sender : item.labeler;
         if (!_covers(rs, bondOwner, ctx)) return ITaskEscrowRelayBase.SkipReason.InsufficientBond;
         if (ctx.labelerRoot != bytes32(0)) {
-            bytes32[] calldata proof = k < group.allowlistProofs.length ? group.allowlistProofs[k] : _noProof();
+            bytes32[] calldata proof =
+                k < group.allowlistProofs.length ? group.allowlistProofs[k] : RelayCodec.noProof();
             // The leaf as OpenZeppelin's StandardMerkleTree builds it for one `address` column.
             bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(item.labeler))));
             if (!MerkleProof.verifyCalldata(proof, ctx.labelerRoot, leaf)) {
                 return ITaskEscrowRelayBase.SkipReason.NotAllowlisted;
             }
         }
-        bytes calldata walletSignature = k < group.walletSignatures.length ? group.walletSignatures[k] : _noBytes();
-        if (!_signedBy(ctx, item, relayer, walletSignature)) return ITaskEscrowRelayBase.SkipReason.BadSignature;
+        bytes calldata walletSignature =
+            k < group.walletSignatures.length ? group.walletSignatures[k] : RelayCodec.noBytes();
+        if (!RelayCodec.signedBy(ctx.domainSeparator, ctx.taskId, item, relayer, walletSignature))
+            return ITaskEscrowRelayBase.SkipReason.BadSignature;
         return ITaskEscrowRelayBase.SkipReason.None;
     }
 
@@ -761,7 +714,7 @@ library RelayLogic {
             bytes calldata labelers,
             uint256 from,
             uint256 to
-        ) = _payoutArgs(args);
+        ) = RelayCodec.payoutArgs(args);
         _checkBatch(rs, batchId, header, labelers, from, to);
         task = state.tasks[batchId >> EscrowLedger.SUBMISSION_INDEX_BITS];
         uint256 challengeEnd = uint256(header.time) + task.challengePeriod;
@@ -805,7 +758,7 @@ library RelayLogic {
         uint256 batchId = item.batchId;
         _checkHeader(rs, batchId, item.header);
         submissionId = batchId + item.index;
-        bytes32 leaf = keccak256(abi.encodePacked(submissionId, item.labeler, item.resultHash, item.flags));
+        bytes32 leaf = RelayCodec.leaf(submissionId, item.labeler, item.resultHash, item.flags);
         if (item.index >= item.header.count || !MerkleProof.verifyCalldata(item.proof, item.header.root, leaf)) {
             revert ITaskEscrowRelayBase.TaskEscrowBadItemProof(submissionId);
         }
@@ -815,51 +768,6 @@ library RelayLogic {
     function _covers(RelayStorage storage rs, address owner, Group memory ctx) private view returns (bool) {
         if (_available(rs.ledgers[owner][ctx.label], ctx.today) < ctx.bond) return false;
         return ctx.valueBond == 0 || _available(rs.ledgers[owner][ctx.paymentToken], ctx.today) >= ctx.valueBond;
-    }
-
-    /// @dev Whether `item` is signed by its labeler for `relayer` (zero: any relayer): by ECDSA (64-byte
-    /// EIP-2098 signature, low `s`), or with flag bit 2 by the labeler's ERC-1271 wallet.
-    function _signedBy(
-        Group memory ctx,
-        Item memory item,
-        address relayer,
-        bytes calldata walletSignature
-    ) private view returns (bool) {
-        bytes32 structHash = keccak256(
-            abi.encode(
-                RELAYED_SUBMISSION_TYPEHASH,
-                ctx.taskId,
-                item.labeler,
-                item.resultHash,
-                item.nonce,
-                item.deadline,
-                relayer
-            )
-        );
-        bytes32 digest = MessageHashUtils.toTypedDataHash(ctx.domainSeparator, structHash);
-        if (item.flags & FLAG_WALLET == 0) {
-            (address signer, ECDSA.RecoverError error, ) = ECDSA.tryRecover(digest, item.r, item.vs);
-            return error == ECDSA.RecoverError.NoError && signer == item.labeler;
-        }
-        return _walletSigned(item.labeler, digest, walletSignature);
-    }
-
-    /// @dev ERC-1271 with a fixed gas allowance and at most 32 bytes copied back: a wallet that burns
-    /// gas, reverts or returns a megabyte costs the relayer `WALLET_GAS` at most and is a skip
-    /// (OpenZeppelin `SignatureChecker.isValidERC1271SignatureNow` with `gas()` replaced by the cap).
-    /// Too little gas left to give the cap reverts the call: a relayer cannot starve a valid wallet
-    /// into a skip (as `ERC2771Forwarder._checkForwardedGas` guarantees).
-    function _walletSigned(address wallet, bytes32 digest, bytes calldata signature) private view returns (bool valid) {
-        uint256 gasLeft = gasleft();
-        if (gasLeft < WALLET_GAS + WALLET_GAS / 63 + 5_000)
-            revert ITaskEscrowRelayBase.TaskEscrowRelayOutOfGas(gasLeft);
-        bytes memory data = abi.encodeCall(IERC1271.isValidSignature, (digest, signature));
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            mstore(0x00, 0)
-            let success := staticcall(WALLET_GAS, wallet, add(data, 0x20), mload(data), 0x00, 0x20)
-            valid := and(success, and(gt(returndatasize(), 0x1f), eq(mload(0x00), shl(224, 0x1626ba7e))))
-        }
     }
 
     /// @dev `free` plus the inline bucket if its day has come.
@@ -882,7 +790,7 @@ library RelayLogic {
             bytes calldata labelers,
             uint256 from,
             uint256 to
-        ) = _payoutArgs(args);
+        ) = RelayCodec.payoutArgs(args);
         _checkBatch(rs, batchId, header, labelers, from, to);
         mapping(uint256 word => uint256) storage settled = rs.settled[batchId >> EscrowLedger.SUBMISSION_INDEX_BITS];
         statuses = new ITaskEscrow.Status[](to - from);
@@ -898,94 +806,10 @@ library RelayLogic {
         }
     }
 
-    /// @dev Decodes packed item `k` (docs/relay-design.md, section 6).
-    function _decode(bytes calldata items, uint256 k) private pure returns (Item memory item) {
-        address labeler;
-        bytes32 resultHash;
-        uint64 nonce;
-        uint40 deadline;
-        uint256 flags;
-        bytes32 r;
-        bytes32 vs;
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            // Fixed offsets in calldata the caller checked to hold whole items: Solidity has no
-            // packed decoding, and slices cost about 2,460 gas more per item (docs/relay-design.md).
-            let p := add(items.offset, mul(k, 130))
-            labeler := shr(96, calldataload(p))
-            resultHash := calldataload(add(p, 20))
-            nonce := shr(192, calldataload(add(p, 52)))
-            deadline := shr(216, calldataload(add(p, 60)))
-            flags := byte(0, calldataload(add(p, 65)))
-            r := calldataload(add(p, 66))
-            vs := calldataload(add(p, 98))
-        }
-        item = Item(labeler, resultHash, nonce, deadline, flags, r, vs);
-    }
-
-    /// @dev Pushes a leaf on the incremental Merkle stack: it merges with the stack's top as long as the
-    /// count's low bits say a subtree of its height is complete.
-    function _push(Batch memory batch, bytes32 leaf) private pure {
-        bytes32 node = leaf;
-        uint256 c = batch.count;
-        uint256 depth = batch.depth;
-        while (c & 1 == 1) {
-            node = Hashes.commutativeKeccak256(batch.stack[--depth], node);
-            c >>= 1;
-        }
-        batch.stack[depth] = node;
-        batch.depth = depth + 1;
-    }
-
-    /// @dev The root: the stack folded right to left (an odd node is promoted unchanged, so the tree is
-    /// the level-by-level one whose proofs `MerkleProof` verifies).
-    function _root(Batch memory batch) private pure returns (bytes32 node) {
-        uint256 depth = batch.depth;
-        node = batch.stack[--depth];
-        while (depth != 0) node = Hashes.commutativeKeccak256(batch.stack[--depth], node);
-    }
-
-    /// @dev `payBatch`'s arguments, read in place from the escrow's calldata after the selector,
-    /// `(batchId, header, labelers, from, to)`, which the escrow's decoder checked (the header is
-    /// static: words 1 to 5).
-    function _payoutArgs(
-        bytes calldata args
-    )
-        private
-        pure
-        returns (
-            uint256 batchId,
-            ITaskEscrowRelayBase.BatchHeader calldata header,
-            bytes calldata labelers,
-            uint256 from,
-            uint256 to
-        )
-    {
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            batchId := calldataload(args.offset)
-            header := add(args.offset, 0x20)
-            let head := add(args.offset, calldataload(add(args.offset, 0xc0)))
-            labelers.length := calldataload(head)
-            labelers.offset := add(head, 0x20)
-            from := calldataload(add(args.offset, 0xe0))
-            to := calldataload(add(args.offset, 0x100))
-        }
-    }
-
     /// @dev The task of `payBatch`'s batch.
     function _payoutTask(bytes calldata args) private pure returns (uint256) {
-        (uint256 batchId, , , , ) = _payoutArgs(args);
+        (uint256 batchId, , , , ) = RelayCodec.payoutArgs(args);
         return batchId >> EscrowLedger.SUBMISSION_INDEX_BITS;
-    }
-
-    /// @dev The `RelayedItem` that `args` (a call's arguments after the selector, the item first)
-    /// encodes, read in place.
-    function _itemAt(bytes calldata args) private pure returns (ITaskEscrowRelayBase.RelayedItem calldata item) {
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            item := add(args.offset, calldataload(args.offset))
-        }
     }
 
     /// @dev Whose balance backs a proven item (its sponsor, the batch's relayer, or its labeler) and
@@ -994,23 +818,7 @@ library RelayLogic {
         ITaskEscrowRelayBase.RelayedItem calldata item,
         uint256 challengeEnd
     ) private pure returns (address owner, uint256 releaseDay) {
-        owner = item.flags & FLAG_SPONSORED != 0 ? item.header.relayer : item.labeler;
+        owner = item.flags & RelayCodec.FLAG_SPONSORED != 0 ? item.header.relayer : item.labeler;
         releaseDay = (challengeEnd + 1 days - 1) / 1 days;
-    }
-
-    function _noProof() private pure returns (bytes32[] calldata proof) {
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            proof.offset := 0
-            proof.length := 0
-        }
-    }
-
-    function _noBytes() private pure returns (bytes calldata data) {
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            data.offset := 0
-            data.length := 0
-        }
     }
 }

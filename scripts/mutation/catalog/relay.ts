@@ -7,6 +7,7 @@
 import type { Mutation } from "../mutations.js";
 
 const RL = "contracts/libraries/RelayLogic.sol";
+const RC = "contracts/libraries/RelayCodec.sol";
 const EL = "contracts/libraries/EscrowLedger.sol";
 
 export const RELAY: readonly Mutation[] = [
@@ -77,7 +78,7 @@ export const RELAY: readonly Mutation[] = [
     id: "RL-sponsor",
     file: RL,
     in: "_land",
-    find: "address bondOwner = item.flags & FLAG_SPONSORED != 0 ? msg.sender : item.labeler;",
+    find: "address bondOwner = item.flags & RelayCodec.FLAG_SPONSORED != 0 ? msg.sender : item.labeler;",
     replace: "address bondOwner = item.labeler;",
     removes: "a sponsored item's bonds come from its relayer's balance (D1)",
     tests: ["test/Relay.bonds.ts"],
@@ -94,7 +95,7 @@ export const RELAY: readonly Mutation[] = [
   },
   {
     id: "RL-ecdsa-signer",
-    file: RL,
+    file: RC,
     find: "return error == ECDSA.RecoverError.NoError && signer == item.labeler;",
     replace: "return error == ECDSA.RecoverError.NoError;",
     removes: "R-A8: an item lands only with its labeler's signature",
@@ -103,8 +104,8 @@ export const RELAY: readonly Mutation[] = [
   },
   {
     id: "RL-signed-task",
-    file: RL,
-    find: "                ctx.taskId,\n                item.labeler,",
+    file: RC,
+    find: "                taskId,\n                item.labeler,",
     replace: "                uint256(1),\n                item.labeler,",
     removes: "R-A8: the signature binds the task",
     tests: ["test/Relay.attacks.ts"],
@@ -112,7 +113,7 @@ export const RELAY: readonly Mutation[] = [
   },
   {
     id: "RL-wallet-gas-cap",
-    file: RL,
+    file: RC,
     find: "staticcall(WALLET_GAS, wallet,",
     replace: "staticcall(gas(), wallet,",
     removes: "R-A6: a contract wallet's check gets a fixed allowance, so a gas burner costs the batch little",
@@ -121,7 +122,7 @@ export const RELAY: readonly Mutation[] = [
   },
   {
     id: "RL-wallet-gas-check",
-    file: RL,
+    file: RC,
     find: "if (gasLeft < WALLET_GAS + WALLET_GAS / 63 + 5_000)",
     replace: "if (false)",
     removes: "R-A15: too little gas for a wallet check reverts the call instead of a false skip",
@@ -130,7 +131,7 @@ export const RELAY: readonly Mutation[] = [
   },
   {
     id: "RL-wallet-magic",
-    file: RL,
+    file: RC,
     find: "eq(mload(0x00), shl(224, 0x1626ba7e))",
     replace: "1",
     removes: "a wallet's answer counts only if it is ERC-1271's magic value",
@@ -140,7 +141,7 @@ export const RELAY: readonly Mutation[] = [
   {
     id: "RL-malformed",
     file: RL,
-    find: "if (length % ITEM_BYTES != 0) revert",
+    find: "if (length % RelayCodec.ITEM_BYTES != 0) revert",
     replace: "if (false) revert",
     removes: "items that are not whole records revert the call (a relayer's bug, not an item's fault)",
     tests: ["test/Relay.batches.ts"],
