@@ -16,7 +16,8 @@ contract CourtHandler is CourtSystemHandler {
 /// @notice Invariants of the court (docs/court.md#invariants) under random sequences of staking,
 /// drawing cycles, votes, appeals, escalations, finalizations and settlements driven through the
 /// escrow by `CourtSystemHandler`: the court is solvent to the wei, each validator's stake matches
-/// its history and its locked stake its unsettled seats, the sortition pool holds exactly each
+/// its history and its locked stake its unsettled seats (each its tier's lock), the sortition pool
+/// holds exactly each
 /// validator's drawable weight, and no party is ever seated in its own dispute. The handler's reach
 /// is printed and asserted by `test_handlerReachesEveryState` (test/handlers/CourtSystemSetup.sol).
 /// hardhat-config: invariant.failOnRevert = true
@@ -53,7 +54,7 @@ contract CourtInvariantTest is CourtSystemSetup {
     }
 
     /// @notice Invariant 7 (locked stake): a validator's stake is what it staked, minus what it withdrew, plus
-    /// its rewards, minus its penalties; its locked stake is `seatLock` per unsettled seat; and its
+    /// its rewards, minus its penalties; its locked stake is its tier's `seatLock` per unsettled seat; and its
     /// wallet holds exactly what the protocol let it take out (locked stake never leaves early).
     function invariant_stakeBooks() public view {
         _assertNoViolation();
@@ -61,14 +62,14 @@ contract CourtInvariantTest is CourtSystemSetup {
             address a = actors[i];
             IJurorPool.ValidatorView memory v = pool.getValidator(a);
             assertEq(handler.stakeOf(a), handler.stakeLedger(a), "stake == staked - withdrawn + rewards - penalties");
-            assertEq(v.locked, handler.lockedSeats(a) * SEAT_LOCK, "locked == seatLock x unsettled seats");
+            assertEq(v.locked, handler.lockedStake(a), "locked == sum of unsettled seats' tier locks");
             assertEq(token.balanceOf(a), handler.wallet(a), "wallet == what the protocol let out");
         }
     }
 
     /// @notice Invariant 5 (pool): the tree's total is the sum of the weights, and each weight is the
-    /// validator's free stake when it can lock a seat and its applied stake (free + locked, the locks of
-    /// settled seats included until applied) reaches `seatStake`, else 0.
+    /// validator's free stake when it can lock a seat of any tier (free >= `maxSeatLock`) and its applied
+    /// stake (free + locked, the locks of settled seats included until applied) reaches `seatStake`, else 0.
     function invariant_poolWeights() public view {
         _assertNoViolation();
         uint256 sum;
@@ -76,7 +77,7 @@ contract CourtInvariantTest is CourtSystemSetup {
             address a = actors[i];
             IJurorPool.ValidatorView memory v = pool.getValidator(a);
             uint256 free = v.free;
-            bool drawable = free >= SEAT_LOCK && free + v.locked + v.unlockPending >= SEAT_STAKE;
+            bool drawable = free >= SEAT_LOCK_1 && free + v.locked + v.unlockPending >= SEAT_STAKE;
             assertEq(pool.drawableWeight(a), drawable ? free : 0, "drawable weight == free (or 0)");
             sum += pool.drawableWeight(a);
         }
@@ -85,19 +86,22 @@ contract CourtInvariantTest is CourtSystemSetup {
 
     /// @notice Seat capacity (docs/court.md, "Seat capacity"): each validator's bonded stake is its
     /// applied stake (free + locked, settled seats' locks included until applied) less its deferred
-    /// unstake, and the pool's capacity is the sum over validators of `bonded / seatLock` (0 below
-    /// `seatStake`), however many seats are locked.
+    /// unstake, and each tier's capacity is the sum over validators of
+    /// `(bonded - maxSeatLock) / seatLock(tier) + 1` (0 below `seatStake`), however many seats are locked.
     function invariant_capacity() public view {
         _assertNoViolation();
-        uint256 sum;
+        uint256[TIERS] memory sums;
         for (uint256 i = 0; i < ACTORS; ++i) {
             address a = actors[i];
             IJurorPool.ValidatorView memory v = pool.getValidator(a);
             uint256 bonded = uint256(v.free) + v.locked + v.unlockPending - v.deferredUnstake;
             assertEq(pool.bondedOf(a), bonded, "bonded == free + locked - deferred unstake");
-            if (bonded >= SEAT_STAKE) sum += bonded / SEAT_LOCK;
+            if (bonded < SEAT_STAKE) continue;
+            sums[0] += (bonded - SEAT_LOCK_1) / SEAT_LOCK + 1;
+            sums[1] += (bonded - SEAT_LOCK_1) / SEAT_LOCK_1 + 1;
         }
-        assertEq(pool.capacity(0), sum, "capacity == sum of bonded / seatLock");
+        assertEq(pool.capacity(0), sums[0], "tier 0: capacity == sum of (bonded - maxSeatLock) / seatLock + 1");
+        assertEq(pool.capacity(1), sums[1], "tier 1: capacity == sum of (bonded - maxSeatLock) / seatLock + 1");
     }
 
     /// @notice The free-share gate's inputs (docs/court.md, "The free-share gate"): without parties, the
@@ -210,7 +214,6 @@ contract CourtInvariantTest is CourtSystemSetup {
     /// of those rounds still to collect.
     function _roundsMoney() internal view returns (int256 money, uint256 uncollected) {
         uint256 n = court.disputeCount();
-        uint256 penalty = handler.penalty();
         for (uint256 d = 1; d <= n; ++d) {
             IQualityVote.DisputeView memory dv = court.getDispute(d);
             for (uint256 r = 0; r < dv.roundCount; ++r) {
@@ -221,7 +224,9 @@ contract CourtInvariantTest is CourtSystemSetup {
                     money +=
                         int256(uint256(round.cost) + handler.collected(d, r)) -
                         int256(uint256(round.fundedNext) + handler.rewarded(d, r));
-                    uncollected += (round.seats - round.coherentSeats) * penalty - handler.collected(d, r);
+                    uncollected +=
+                        (round.seats - round.coherentSeats) * handler.seatLockOf(d) -
+                        handler.collected(d, r);
                 }
             }
         }

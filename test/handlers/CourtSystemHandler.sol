@@ -416,11 +416,12 @@ contract CourtSystemHandler is EscrowActions {
             reward = v.seats * (round.pot / round.coherentSeats);
             _reach.seatsCoherent += v.seats;
         } else {
-            pen = v.seats * penalty;
+            pen = v.seats * seatLockOf(d);
+            if (court.params(court.getDispute(d).version).tier == 1) _reach.tier1SeatsPenalized += v.seats;
             if (v.choice == 0) _reach.seatsMissed += v.seats;
             else _reach.seatsIncoherent += v.seats;
         }
-        lockedSeats[j] -= v.seats;
+        lockedStake[j] -= v.seats * seatLockOf(d);
         collected[d][r] += pen;
         rewarded[d][r] += reward;
         courtHeld += int256(pen) - int256(reward);

@@ -19,13 +19,17 @@ import {IVersioner, Reach} from "./HandlerBase.sol";
 
 /// @notice Deploys LabelToken, a blockhash randomness source, the court and the escrow with short
 /// windows (1-hour commit, reveal and appeal; 1-minute staking and drawing phases; a draw timeout of
-/// a day and two minutes), so that random call sequences reach the end states; funds and stakes ten
+/// a day and two minutes), so that random call sequences reach the end states, and two court tiers
+/// (seat locks of 160 and 320 LABEL, fees 5 and 10: docs/court.md, "Court tiers"), whose disputes
+/// share the pool, the queue and the drawing cycles; funds and stakes ten
 /// actors (6 to 17 seats each); points the fuzzer at the handler's actions; and runs a fixed, seeded
 /// sequence of handler calls for the reach test, which every suite built on it runs.
 abstract contract CourtSystemSetup is Test, IVersioner {
     uint256 internal constant STARTING_BALANCE = 1_000_000 ether;
     uint256 internal constant SEAT_STAKE = 1_000 ether;
     uint256 internal constant SEAT_LOCK = 160 ether;
+    uint256 internal constant SEAT_LOCK_1 = 320 ether;
+    uint256 internal constant TIERS = 2;
     uint256 internal constant ACTORS = 10;
 
     LabelToken internal token;
@@ -47,7 +51,7 @@ abstract contract CourtSystemSetup is Test, IVersioner {
             token,
             randomness,
             uint96(SEAT_STAKE),
-            _oneTier(uint96(SEAT_LOCK)),
+            _twoTiers(uint96(SEAT_LOCK), uint96(SEAT_LOCK_1)),
             IJurorPool.PoolParams({
                 minStakingTime: 1 minutes,
                 maxDrawingTime: 1 minutes,
@@ -55,7 +59,8 @@ abstract contract CourtSystemSetup is Test, IVersioner {
                 seedTimeout: 1 hours
             })
         );
-        court = new QualityVote(pool, courtTreasury, address(this), 1 days, _courtParams(5));
+        court = new QualityVote(pool, courtTreasury, address(this), 1 days, _courtParams(5, 0));
+        court.setParams(_courtParams(5, 1));
         pool.bindCourt(address(court));
         randomness.setConsumer(address(pool));
         escrow = new TaskEscrow(
@@ -76,6 +81,7 @@ abstract contract CourtSystemSetup is Test, IVersioner {
             })
         );
         court.grantRole(court.ARBITRABLE_ROLE(), address(escrow));
+        escrow.syncCourtVersion(1);
 
         for (uint256 i = 0; i < ACTORS; ++i) actors.push(address(uint160(0xA000 + i)));
         handler = _newHandler();
@@ -92,26 +98,28 @@ abstract contract CourtSystemSetup is Test, IVersioner {
             token.approve(address(escrow), type(uint256).max);
             vm.stopPrank();
         }
-        // 6 to 17 seats each (1,000 to 2,800 LABEL; a seat locks 160): about 115 seats in all, fewer
-        // than a dispute's five rounds hold (119), so that late rounds run out of seats and are released.
+        // 6 to 17 seats each of tier 0 (1,000 to 2,800 LABEL; a seat locks 160): about 115 seats in all,
+        // fewer than a dispute's five rounds hold (119), so that late rounds run out of seats and are
+        // released; tier 1's seats lock twice as much, so its disputes run out sooner.
         for (uint256 i = 0; i < ACTORS; ++i) handler.stakeExact(i, SEAT_STAKE + ((i * 7) % 10) * 200 ether);
         _targetHandler();
     }
 
     /// @inheritdoc IVersioner
-    function appendVersion(uint8 maxRounds) external {
+    function appendVersion(uint8 maxRounds, uint8 tier) external {
         assertEq(msg.sender, address(handler), "only the handler appends versions");
-        court.setParams(_courtParams(maxRounds));
-        escrow.syncCourtVersion(0);
+        court.setParams(_courtParams(maxRounds, tier));
+        escrow.syncCourtVersion(tier);
     }
 
-    /// @dev Short windows: 1-hour commit, reveal and appeal periods; the seat lock (160 LABEL) is 32 seat fees.
-    function _courtParams(uint8 maxRounds) internal pure returns (IQualityVote.CourtParams memory) {
+    /// @dev Short windows: 1-hour commit, reveal and appeal periods; each tier's seat lock (160 or 320
+    /// LABEL) is 32 of its seat fees (5 or 10 LABEL).
+    function _courtParams(uint8 maxRounds, uint8 tier) internal pure returns (IQualityVote.CourtParams memory) {
         return
             IQualityVote.CourtParams({
-                feePerSeat: 5 ether,
+                feePerSeat: tier == 0 ? 5 ether : 10 ether,
                 maxRounds: maxRounds,
-                tier: 0,
+                tier: tier,
                 commitPeriod: 1 hours,
                 revealPeriod: 1 hours,
                 appealPeriod: 1 hours,
@@ -266,6 +274,7 @@ abstract contract CourtSystemSetup is Test, IVersioner {
         console.log("seats settled: missed %d; withdrawals %d", r.seatsMissed, r.withdrawals);
         console.log("capacity: appeals refused %d, disputes closed %d", r.appealsRefusedCapacity, r.closedForCapacity);
         console.log("cycles abandoned (seed withheld) %d", r.cyclesAbandoned);
+        console.log("tier 1: rounds drawn %d, seats penalized %d", r.tier1RoundsDrawn, r.tier1SeatsPenalized);
         console.log(
             "appeals: crowdfunded %d, deposits forfeited %d, never completed refunded %d",
             r.crowdfundedRounds,
@@ -301,6 +310,8 @@ abstract contract CourtSystemSetup is Test, IVersioner {
         assertGe(r.rejected, 1, "reach: submissions rejected");
         assertGe(r.withdrawals, 1, "reach: withdrawals");
         assertGe(r.cyclesAbandoned, 1, "reach: cycles abandoned");
+        assertGe(r.tier1RoundsDrawn, 1, "reach: rounds of tier-1 disputes drawn");
+        assertGe(r.tier1SeatsPenalized, 1, "reach: tier-1 seats penalized (tier 1's lock)");
     }
 
     /// @dev The handler recorded no unexpected success or failure.

@@ -14,11 +14,13 @@ abstract contract EscrowActions is PoolActions {
 
     function createTask(uint256 rewardSeed, uint256 slots, uint256 extraBond) public {
         if (tasks.length >= MAX_TASKS) return;
-        // Alternate between four-round tasks and one-round tasks (where no majority is final at once).
-        if ((rewardSeed >> 128) % 4 == 0) versioner.appendVersion((rewardSeed >> 130) % 2 == 0 ? 1 : 5);
+        // Court tier 0 or 1 (bit 132 of the seed); now and then a new version of that tier, alternating
+        // between four-round and one-round tasks (where no majority is final at once).
+        uint8 tier = uint8((rewardSeed >> 132) & 1);
+        if ((rewardSeed >> 128) % 4 == 0) versioner.appendVersion((rewardSeed >> 130) % 2 == 0 ? 1 : 5, tier);
         uint256 reward = bound(rewardSeed, 20 ether, 200 ether);
         slots = bound(slots, 1, 6);
-        (uint256 floor, ) = escrow.bondFloor(reward, 0);
+        (uint256 floor, ) = escrow.bondFloor(reward, tier);
         uint256 bond = floor + bound(extraBond, 0, 20 ether);
         ITaskEscrow.TaskParams memory p = ITaskEscrow.TaskParams({
             paymentToken: address(token),
@@ -35,7 +37,7 @@ abstract contract EscrowActions is PoolActions {
             maxSlots: 0,
             valueBondBps: 0,
             relayFee: 0,
-            tier: 0
+            tier: tier
         });
         uint256 budget = slots * (reward + (reward * escrow.params().feeBps) / 10_000);
         bool paused = escrow.paused();

@@ -51,12 +51,17 @@ struct Reach {
     uint256 depositsForfeited;
     uint256 crowdfundedRounds;
     uint256 unfundedAppealsRefunded;
+    // Court tiers (docs/court.md, "Court tiers"): rounds of tier-1 disputes seated, and tier-1 seats
+    // settled incoherent or silent (each losing tier 1's lock).
+    uint256 tier1RoundsDrawn;
+    uint256 tier1SeatsPenalized;
 }
 
 /// @notice Appends court parameter versions for the handler (the court's admin implements it).
 interface IVersioner {
-    /// @notice Appends a version like version 1 with `maxRounds` rounds; new tasks use it.
-    function appendVersion(uint8 maxRounds) external;
+    /// @notice Appends a version of court tier `tier` like its first with `maxRounds` rounds; new
+    /// tasks of that tier use it.
+    function appendVersion(uint8 maxRounds, uint8 tier) external;
 }
 /// @notice The state, ghost books, reach counters and helpers shared by the handler's layers:
 /// `PoolActions` (staking and drawing cycles), `EscrowActions` (tasks, submissions, payouts) and
@@ -75,7 +80,6 @@ abstract contract HandlerBase {
     TaskEscrow public immutable escrow;
     address public immutable courtTreasury;
     address public immutable feeTreasury;
-    uint256 public immutable penalty;
     uint256 public immutable seatStake;
     IVersioner public immutable versioner;
 
@@ -102,11 +106,12 @@ abstract contract HandlerBase {
     uint256 public waitingRound;
 
     /// @dev Ghost books. `stakeLedger`: staked - withdrawn + rewards - penalties (per validator);
-    /// `wallet`: each actor's LABEL; `owed`: escrow credits; `lockedSeats`: unsettled seats.
+    /// `wallet`: each actor's LABEL; `owed`: escrow credits; `lockedStake`: the locks of unsettled seats,
+    /// each its dispute's tier's `seatLock`.
     mapping(address => uint256) public stakeLedger;
     mapping(address => uint256) public wallet;
     mapping(address => uint256) public owed;
-    mapping(address => uint256) public lockedSeats;
+    mapping(address => uint256) public lockedStake;
     /// @dev LABEL the court holds outside stakes (round costs, pots). Signed: a coherent juror settled
     /// before an incoherent one of the same round is paid from a penalty not yet collected, which
     /// the incoherent juror's locked stake (counted in the stakes) still holds.
@@ -139,7 +144,6 @@ abstract contract HandlerBase {
         courtTreasury = court_.treasury();
         feeTreasury = escrow_.treasury();
         seatStake = pool.seatStake();
-        penalty = pool.seatLock(0); // an incoherent or silent seat loses its lock
         actors = actors_;
         versioner = IVersioner(msg.sender);
         for (uint256 i = 0; i < actors_.length; ++i) wallet[actors_[i]] = startingBalance;
@@ -148,6 +152,11 @@ abstract contract HandlerBase {
     /*//////////////////////////////////////////////////////////////
                                  VIEWS
     //////////////////////////////////////////////////////////////*/
+
+    /// @notice What a seat of dispute `d` locks, and loses if incoherent or silent: its tier's lock.
+    function seatLockOf(uint256 d) public view returns (uint256) {
+        return pool.seatLock(court.params(court.getDispute(d).version).tier);
+    }
 
     function actorCount() external view returns (uint256) {
         return actors.length;

@@ -181,7 +181,7 @@ abstract contract PoolActions is HandlerBase {
         }
         (uint256 free, uint256 bonded) = pool.freeShare([dv.labeler, dv.challenger, dv.interested]);
         // Enough free stake for its seats but too low a share: the gate; otherwise the stake ran short.
-        bool enough = free >= court.seatsOf(r) * penalty;
+        bool enough = free >= court.seatsOf(r) * seatLockOf(d);
         if (enough && free * 10_000 < court.params(dv.version).minFreeShareBps * bonded) ++_reach.roundsWaitedGate;
         else ++_reach.roundsWaitedSeats;
         waited[d][r] = true;
@@ -209,7 +209,7 @@ abstract contract PoolActions is HandlerBase {
             for (uint256 i = 0; i < actors.length; ++i) {
                 address a = actors[i];
                 uint256 seats = court.getVote(d, r, a).seats;
-                lockedSeats[a] += seats - seatsSeen[d][r][a];
+                lockedStake[a] += (seats - seatsSeen[d][r][a]) * seatLockOf(d);
                 seatsSeen[d][r][a] = seats;
                 if (seats != 0 && (a == dv.labeler || a == dv.challenger || a == dv.interested)) {
                     _violation("a party holds a seat in its own dispute", abi.encode(d, r, a));
@@ -217,6 +217,7 @@ abstract contract PoolActions is HandlerBase {
             }
             if (court.getRound(d, r).drawnAt == 0) _violation("a consumed round is unseated", abi.encode(d, r));
             ++_reach.roundsDrawn;
+            if (court.params(dv.version).tier == 1) ++_reach.tier1RoundsDrawn;
             if (waited[d][r]) ++_reach.waitingRoundsDrawnLater;
         }
         (, uint256 tail, ) = pool.queue();

@@ -62,14 +62,20 @@ abstract contract Test {
                                 FUZZING
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev Maps `x` into `[min, max]` (inclusive) without rejecting inputs, as forge-std's `bound`
-    /// does, so that fuzz runs are not wasted on `assume`.
     /// @dev The seat locks of a one-tier juror pool (its constructor's `seatLocks_`).
     function _oneTier(uint96 lock) internal pure returns (uint96[] memory locks) {
         locks = new uint96[](1);
         locks[0] = lock;
     }
 
+    /// @dev The seat locks of a two-tier juror pool.
+    function _twoTiers(uint96 lock0, uint96 lock1) internal pure returns (uint96[] memory locks) {
+        locks = new uint96[](2);
+        (locks[0], locks[1]) = (lock0, lock1);
+    }
+
+    /// @dev Maps `x` into `[min, max]` (inclusive) without rejecting inputs, as forge-std's `bound`
+    /// does, so that fuzz runs are not wasted on `assume`.
     function bound(uint256 x, uint256 min, uint256 max) internal pure returns (uint256) {
         if (min > max) revert AssertionFailedUint("bound: min > max", min, max);
         // The width overflows to zero only for the full uint256 range, where every x is in range.
