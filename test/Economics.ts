@@ -21,8 +21,9 @@ import { SEED, VALIDATORS, assignTypes, buildWorld, mixAt, type Side } from "./e
 const { ethers, networkHelpers } = await network.create();
 const { loadFixture, time, mine, setBalance, impersonateAccount } = networkHelpers;
 const helpers = { time, mine };
-/** The fixture: the world of test/economics/world.ts. */
+/** The fixtures: the world of test/economics/world.ts, and the same world with court tier 1. */
 const economy = () => buildWorld(ethers, setBalance, impersonateAccount);
+const economyWithTier1 = () => buildWorld(ethers, setBalance, impersonateAccount, 2);
 
 /**
  * The run's size. The default suite runs a small asserted run; `ECONOMICS_HEAVY=1` (docs/economics.md)
@@ -55,17 +56,11 @@ const KNOWN_FAILING: Record<string, string> = {
     "no rule within five rounds (a 127-seat sixth round still errs in 12.5 % by the model); a lower lazy share does (0.72 % at 10 % lazy), for instance a seat lock toward 64 fees; step 7's deposits make the contesting labeler lose more, not win less often (docs/court-v3-design.md, section 6, decision 2)",
 };
 
-/** Rows that need work other steps of issue #18 are building: printed as not built, never passed. */
-const PENDING: Record<string, string> = {
-  "S15 tier 1":
-    "an honest tier-1 seat's simulated net: the blocks run tier-0 disputes only (the review budget of tier 1 is reported)",
-};
-
 describe("economics with default parameters (seeded simulation on the real contracts, rows S1-S16)", function () {
   it("honest play pays and every dishonest strategy loses, at p = 0, 0.1 and 0.2 with 20 % lazy stake", async function () {
     this.timeout(HEAVY ? 3_600_000 : 900_000);
     const world = await loadFixture(economy);
-    const report = new Report(KNOWN_FAILING, PENDING);
+    const report = new Report(KNOWN_FAILING);
     const coins: Side[] = [];
     const blocks = [
       ...ATTACKER_SHARES.map((p) => ({ mix: `p=${p}`, shares: mixAt(p) })),
@@ -110,6 +105,19 @@ describe("economics with default parameters (seeded simulation on the real contr
       coins.push(...x.b.sim.coins);
       if (p === 0.2) await freezeRow(run, x, locked);
       if (HEAVY) coins.push(...(await captureRow(run, p, [key, 30 + key], 5, []))[0].b.sim.coins);
+    }
+    // S15 at tier 1 (and S1, S13 there): a fresh world whose pool serves tier 1 too, the p = 0 mix,
+    // honest challengers against garbage on tier-1 tasks (a third of the disputes of a tier-0 block).
+    {
+      const world = await loadFixture(economyWithTier1);
+      const types = assignTypes(world, mixAt(0), 1);
+      const sim = new Simulation(ethers, helpers, world, types, 40);
+      const counts = { ...COUNTS, garbage: 4 * SCALE };
+      const b: Block = { world, sim, report, mix: "tier 1, p=0", counts, tier: 1n };
+      const before = await stakerWorth(world);
+      await honestChallengerRows(b, noneYet());
+      await jurorRows(b, types, before);
+      coins.push(...sim.coins);
     }
     reviewBudgetRows(report);
     coinRows(ethers, report, coins, 20_000);

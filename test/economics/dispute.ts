@@ -45,6 +45,8 @@ export interface Case {
   appellants?: Appellant[];
   /** In rounds 0 .. `forced - 1` every juror who votes votes Accept, whatever the truth: wrong juries. */
   forced?: number;
+  /** The task's court tier (default 0; tier 1 needs a world built with two tiers). */
+  tier?: bigint;
   /** Who posts the task (default the world's requester): an attacker making its staking address a party. */
   requester?: HardhatEthersSigner;
   /** Called in each round's appeal window before anyone appeals: an attacker queueing ahead of the next round. */
@@ -88,8 +90,8 @@ export async function appeal(court: QualityVote, a: Appellant, disputeId: bigint
 const payersOf = (a: Appellant) => a.funders ?? [a.who];
 
 /**
- * Posts a task of `slots` slots paying `reward` in `token`, with the least court bond, a one-day
- * challenge period and a deadline 60 days after `now`; returns its id.
+ * Posts a task of `slots` slots paying `reward` in `token` with court tier `tier`, the least court
+ * bond, a one-day challenge period and a deadline 60 days after `now`; returns its id.
  */
 export async function postTask(
   world: World,
@@ -98,9 +100,10 @@ export async function postTask(
   reward: bigint,
   slots: number,
   now: number,
+  tier = 0n,
 ): Promise<bigint> {
   const { escrow } = world;
-  const { courtBond } = await escrow.bondFloor(reward, 0n);
+  const { courtBond } = await escrow.bondFloor(reward, tier);
   await escrow.connect(requester).createTask({
     paymentToken: token,
     reward,
@@ -116,7 +119,7 @@ export async function postTask(
     maxSlots: 0n,
     valueBondBps: 0n,
     relayFee: 0n,
-    tier: 0n,
+    tier,
   });
   return escrow.taskCount();
 }
@@ -147,7 +150,8 @@ export class Simulation {
     const { escrow, court } = world;
     const token = await (c.usd === true ? world.usd : world.token).getAddress();
     const requester = c.requester ?? world.requester;
-    const taskId = await postTask(world, requester, token, c.reward, 1, await this.helpers.time.latest());
+    const now = await this.helpers.time.latest();
+    const taskId = await postTask(world, requester, token, c.reward, 1, now, c.tier);
     await escrow.connect(c.labeler).submit(taskId, ethers.id(`result ${taskId}`), "ipfs://result", []);
     const submissionId = (taskId << 32n) | 1n;
     await escrow.connect(c.challenger).challenge(submissionId, ethers.id("reason"));

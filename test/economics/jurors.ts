@@ -28,7 +28,8 @@ export async function stakerWorth(world: World): Promise<Map<string, bigint>> {
 
 /**
  * S13 and S15: each type's average net per juror over the block (honest > 0, every other type < 0),
- * and the honest jurors' net per seat they held, in LABEL and in minutes of review.
+ * and the honest jurors' net per seat they held, in LABEL and in minutes of review, for the block's
+ * court tier.
  */
 export async function jurorRows(b: Block, types: Map<string, JurorType>, before: Map<string, bigint>): Promise<void> {
   const { world, sim, report, mix } = b;
@@ -47,12 +48,18 @@ export async function jurorRows(b: Block, types: Map<string, JurorType>, before:
   for (const t of order) {
     const e = byType.get(t);
     if (e === undefined) continue;
+    const scenario = `${t} jurors (${e.nets.length}), average net`;
+    if (e.seats === 0 && t !== "honest") {
+      // A type no draw seated earned and lost nothing: nothing to judge (the tier-1 block's few
+      // three-seat juries seat mostly honest stake). The honest type is always judged.
+      report.row({ id: "S13", mix, scenario, disputes: "", result: "no seat drawn", target: "not measured" });
+      continue;
+    }
     // Over the type's jurors, at 95 % one-sided (report.ts): honest must not show an average <= 0,
     // the others one >= 0.
     const s = stat(e.nets);
     const target = t === "honest" ? "> 0" : "< 0";
     const result = `${s.mean.toFixed(2)} +- ${s.half.toFixed(2)} LABEL (${e.seats} seats)`;
-    const scenario = `${t} jurors (${e.nets.length}), average net`;
     report.row({ id: "S13", mix, scenario, disputes: "", result, target });
     const ok = t === "honest" ? s.mean + s.half > 0 : s.mean - s.half < 0;
     report.check(`${mix}: S13 ${t} jurors ${t === "honest" ? "earn" : "lose"}`, ok);
@@ -64,7 +71,7 @@ export async function jurorRows(b: Block, types: Map<string, JurorType>, before:
   report.row({
     id: "S15",
     mix,
-    scenario: "an honest seat's net (tier 0), and the review it pays for",
+    scenario: `an honest seat's net (tier ${b.tier ?? 0n}), and the review it pays for`,
     disputes: "",
     result,
     target: "reported",

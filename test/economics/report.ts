@@ -70,8 +70,6 @@ export class Report {
   constructor(
     /** Targets that fail with the default parameters, each with what would fix it. */
     private readonly knownFailing: Record<string, string>,
-    /** Rows that need work not built yet, each with the step that builds it. */
-    private readonly pending: Record<string, string>,
   ) {}
 
   row(r: Row): void {
@@ -90,7 +88,6 @@ export class Report {
       "| row | mix | scenario | disputes | result (per dispute, or per juror) | target |",
       "| --- | --- | --- | --- | --- | --- |",
       ...this.rows.map((r) => `| ${r.id} | ${r.mix} | ${r.scenario} | ${r.disputes} | ${r.result} | ${r.target} |`),
-      ...Object.entries(this.pending).map(([id, why]) => `| ${id} | | ${why} | | not built | |`),
     ].join("\n");
     const checks = this.checks
       .map(([name, ok]) => {
@@ -105,7 +102,6 @@ export class Report {
   /** Prints the table and rewrites the part of docs/economics.md between `section`'s markers. */
   write(section: string, header: string): void {
     console.table(this.rows);
-    for (const [id, why] of Object.entries(this.pending)) console.log(`${id}: not built: ${why}`);
     const doc = new URL("../../docs/economics.md", import.meta.url);
     const [head, rest] = readFileSync(doc, "utf8").split(begin(section));
     const tail = rest!.split(end(section))[1];

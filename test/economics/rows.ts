@@ -30,6 +30,8 @@ export interface Block {
   /** The mix's name in the table and in check names ("p=0.1"). */
   mix: string;
   counts: Counts;
+  /** The court tier of the block's tasks (default 0). */
+  tier?: bigint;
 }
 
 /** Garbage disputes, how many paid the labeler (Accept or Unresolved), and their last rounds' seats. */
@@ -70,7 +72,7 @@ export async function runCase(
   const nets: Nets[] = groups.map(() => []);
   for (let i = 0; i < n; i++) {
     const before = await Promise.all(groups.map((g) => sumOf(b.world, g)));
-    const o = await b.sim.dispute(c);
+    const o = await b.sim.dispute({ ...c, tier: b.tier });
     for (const [k, g] of groups.entries()) {
       const after = await sumOf(b.world, g);
       nets[k]!.push([after[0] - before[k]![0], after[1] - before[k]![1]]);

@@ -7,6 +7,7 @@ import { Wallet } from "ethers";
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 
 import { MockERC20__factory, type MockERC20 } from "../../typechain-types/index.js";
+import { SEAT_LOCK, SEAT_LOCK_1 } from "../../ignition/defaults.js";
 import { ACCEPT, LABEL, REJECT, SEAT_STAKE, deployProtocol, type Protocol } from "../helpers/fixtures.js";
 
 /** The simulation's seed: the pool, the juror types and every random vote follow from it. */
@@ -63,14 +64,19 @@ export function shuffle<T>(items: T[], random: () => number): T[] {
 /**
  * The protocol with the defaults, 300 seeded validators staking Pareto-like 1..50 times `seatStake`
  * (their addresses those of the keys keccak256("validator", i), as in the simulation before),
- * and a USD token allowed as payment, minted to the parties with allowances to the escrow.
+ * and a USD token allowed as payment, minted to the parties with allowances to the escrow. With
+ * `tiers` 2 the pool also serves court tier 1 as the public networks deploy it (`SEAT_LOCK_1`, 800
+ * LABEL; 25 LABEL a seat): a world of its own, since a validator is drawable only while its free
+ * stake covers the largest lock, which changes tier 0's draws too.
  */
 export async function buildWorld(
   ethers: HardhatEthers,
   setBalance: (a: string, v: bigint) => Promise<void>,
   impersonate: (a: string) => Promise<void>,
+  tiers: 1 | 2 = 1,
 ) {
-  const p = await deployProtocol(ethers, { validators: 0, seeds: "fixed" });
+  const seatLocks = tiers === 1 ? [SEAT_LOCK] : [SEAT_LOCK, SEAT_LOCK_1];
+  const p = await deployProtocol(ethers, { validators: 0, seeds: "fixed", seatLocks });
   const random = prng(SEED);
   const stakers: HardhatEthersSigner[] = [];
   const seats = new Map<string, number>();
