@@ -45,8 +45,9 @@ export class Refusal extends Error {
   }
 }
 
-const ESCROW_ABI = [
-  "function getTask(uint256) view returns ((address requester, address paymentToken, uint96 reward, uint96 fee, uint96 bond, uint96 valueBond, uint16 slots, uint16 accepted, uint16 held, uint32 submissionCount, uint40 deadline, uint32 challengePeriod, uint16 feeBps, uint32 courtVersion, uint8 tier, uint16 burnBps, uint32 cancelNotice, bool cancelled, bytes32 labelerRoot, uint16 royaltyBps, uint16 maxSlots))",
+/** The escrow calls and events the relayer uses, human-readable (test/relayer.abi.ts checks them against the compiled ABIs). */
+export const ESCROW_ABI = [
+  "function getTask(uint256) view returns ((address requester, address paymentToken, uint96 reward, uint96 fee, uint96 bond, uint96 valueBond, uint16 slots, uint16 accepted, uint16 held, uint32 submissionCount, uint40 deadline, uint32 challengePeriod, uint16 feeBps, uint32 courtVersion, uint8 tier, uint16 burnBps, uint32 cancelNotice, bool cancelled, bytes32 labelerRoot, uint16 royaltyBps, uint16 maxSlots, uint96 relayFee))",
   "function nonceBitmap(address owner, uint256 word) view returns (uint256)",
   "function bondLedger(address account, address token) view returns (uint256 free, uint256 locked, uint256 releaseDay, uint256 unlockAt)",
   "function relay((uint256 taskId, bytes items, bytes[] walletSignatures, bytes32[][] allowlistProofs)[] groups) returns (uint256[] batchIds)",
