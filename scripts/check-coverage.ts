@@ -18,7 +18,7 @@ if (!Number.isFinite(minimum) || minimum < 0 || minimum > 100) {
   process.exit(2);
 }
 if (!existsSync(values.file)) {
-  console.error(`check-coverage: ${values.file} not found; run \`npm run coverage\` (hardhat test --coverage) first`);
+  console.error(`check-coverage: ${values.file} not found; run \`npm test\` (hardhat test --coverage) first`);
   process.exit(2);
 }
 
