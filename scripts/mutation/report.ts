@@ -68,7 +68,7 @@ Every kill is recorded in \`scripts/mutation/record.json\` (committed) with a fi
 outcome depends on: the mutation and the toolchain, the mutated contract with every contract that
 imports it and their imports, and the covering tests with everything they import (helpers, SDK,
 Ignition modules). \`${COMMAND}\` re-runs each mutation whose fingerprint changed or that is not
-recorded, plus a seeded sample of the unchanged ones (\`--sample\`, 16 by default, seeded by the
+recorded, plus a seeded sample of the unchanged ones (\`--sample\`, 8 by default, seeded by the
 commit): a contract that a test deploys without importing the mutated file is not in the
 fingerprint, and the sample is what would catch a kill lost that way. \`--all\` re-runs every
 mutation; run it before a release and after changing test fixtures' deployments. Column "checked"

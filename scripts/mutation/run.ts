@@ -11,11 +11,10 @@
  *   (none)   runs the mutations whose inputs changed since their recorded kill, and a sample of the rest
  *   --all    runs every mutation
  *   --only   runs the listed mutations only (docs/mutation.md is then left alone; the record is updated)
- *   --sample unchanged mutations re-checked by a run without --all or --only (default 16)
+ *   --sample unchanged mutations re-checked by a run without --all or --only (default 8)
  *   --jobs   mutants in parallel, each in its own scratch copy (default 2)
  *   --keep   keeps the scratch directories (their path is printed) for inspection
  *   --check  only checks that every mutation applies (exactly one match), without building
- *   --plan   only prints what a run would check (and why), without building
  */
 import { execFileSync, spawn } from "node:child_process";
 import {
@@ -347,11 +346,10 @@ async function main(): Promise<number> {
     options: {
       only: { type: "string" },
       all: { type: "boolean", default: false },
-      sample: { type: "string", default: "16" },
+      sample: { type: "string", default: "8" },
       jobs: { type: "string", default: "2" },
       keep: { type: "boolean", default: false },
       check: { type: "boolean", default: false },
-      plan: { type: "boolean", default: false },
     },
   });
   const jobs = Number(values.jobs);
@@ -386,10 +384,6 @@ async function main(): Promise<number> {
   }
   if (selected.length === 0) {
     console.log("mutation: nothing to run");
-    return 0;
-  }
-  if (values.plan) {
-    console.log(`mutation: a run would check ${selected.length} mutation(s)`);
     return 0;
   }
 
